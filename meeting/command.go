@@ -1,0 +1,254 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Command is a request to change a meeting. Each command is a struct whose
+// fields are its arguments; CommandName is its name on the wire.
+type Command interface {
+	CommandName() string
+}
+
+// Actor is who issues a command: a participant of the meeting, by id. The
+// actor's role is looked up in the state, never taken from the client. The
+// one exception is CreateMeeting, which makes its actor the meeting's first
+// secretary.
+type Actor struct {
+	Participant string `json:"participant"`
+}
+
+// Setup commands, for secretaries. They are accepted before and during the
+// session, and refused once the meeting is closed.
+type (
+	// CreateMeeting creates the meeting and makes Secretary (whose id is the
+	// actor's) its first secretary.
+	CreateMeeting struct {
+		ID        string      `json:"id"`
+		Title     string      `json:"title"`
+		StartsAt  time.Time   `json:"starts_at"`
+		Place     string      `json:"place"`
+		Rooms     []Room      `json:"rooms"`
+		Secretary Participant `json:"secretary"`
+	}
+	// UpdateMeeting changes title, time and place; empty fields stay as they are.
+	UpdateMeeting struct {
+		Title    string    `json:"title,omitempty"`
+		StartsAt time.Time `json:"starts_at,omitzero"`
+		Place    string    `json:"place,omitempty"`
+	}
+	// AddRoom adds a linked room.
+	AddRoom struct {
+		Room Room `json:"room"`
+	}
+	// AddParticipant adds a participant (Present is ignored).
+	AddParticipant struct {
+		Participant Participant `json:"participant"`
+	}
+	// RemoveParticipant removes a participant who has not voted, is not
+	// speaking and does not present.
+	RemoveParticipant struct {
+		Participant string `json:"participant"`
+	}
+	// AddAgendaItem appends an item, or a sub-item when Item.Parent is set.
+	AddAgendaItem struct {
+		Item Item `json:"item"`
+	}
+	// MoveAgendaItem moves an item (with its sub-items) to position Index
+	// among its siblings (0-based; beyond the end means last).
+	MoveAgendaItem struct {
+		Item  string `json:"item"`
+		Index int    `json:"index"`
+	}
+	// AddDocument registers an uploaded, validated document.
+	AddDocument struct {
+		Document Document `json:"document"`
+	}
+	// AttachDocument attaches a document to an agenda item.
+	AttachDocument struct {
+		Item     string `json:"item"`
+		Document string `json:"document"`
+	}
+	// AddProposal adds a proposal, attached to an agenda item when Item is set.
+	AddProposal struct {
+		Proposal Proposal `json:"proposal"`
+		Item     string   `json:"item,omitempty"`
+	}
+	// Publish makes a draft meeting visible to its participants.
+	Publish struct{}
+)
+
+// Chair commands. Except where said, they need the meeting in session.
+type (
+	// OpenSession starts (or resumes after an adjournment) the meeting.
+	OpenSession struct{}
+	// Adjourn pauses the session.
+	Adjourn struct{}
+	// CloseMeeting ends the meeting for good; no poll may be open.
+	CloseMeeting struct{}
+	// SetCurrentItem moves the meeting to an agenda item.
+	SetCurrentItem struct {
+		Item string `json:"item"`
+	}
+	// ShowDocument shows a document to the room at a page (0 means 1). The
+	// chair or the current presenter may.
+	ShowDocument struct {
+		Document string `json:"document"`
+		Page     int    `json:"page"`
+	}
+	// TurnPage shows another page of the shown document. The chair or the
+	// current presenter may.
+	TurnPage struct {
+		Page int `json:"page"`
+	}
+	// HandPresentation gives the presentation to a participant; an empty
+	// To takes it back to the chair.
+	HandPresentation struct {
+		To string `json:"to"`
+	}
+	// CreatePoll prepares a poll (secretary or chair, any time before the
+	// close). No choices means DefaultChoices; the rule must be complete.
+	CreatePoll struct {
+		Poll Poll `json:"poll"`
+	}
+	// OpenPoll opens a prepared poll; at most one poll is open at a time.
+	OpenPoll struct {
+		Poll string `json:"poll"`
+	}
+	// ClosePoll closes the open poll. Tally is filled by the service from the
+	// ballot box it closed, never from the client; it must agree with the
+	// ballots the state knows of.
+	ClosePoll struct {
+		Poll  string `json:"poll"`
+		Tally Tally  `json:"-"`
+	}
+	// GiveFloor gives the floor to a participant (first of the queue when
+	// Participant is empty).
+	GiveFloor struct {
+		Participant string `json:"participant,omitempty"`
+	}
+	// EndFloor ends the current speaker's turn.
+	EndFloor struct{}
+)
+
+// Delegate commands.
+type (
+	// CastBallot votes in the open poll. BallotID is chosen by the client
+	// and makes a resend of the same ballot harmless.
+	CastBallot struct {
+		Poll     string `json:"poll"`
+		Choice   string `json:"choice"`
+		BallotID string `json:"ballot_id"`
+	}
+	// RequestFloor asks to speak.
+	RequestFloor struct{}
+	// WithdrawFloor withdraws a request to speak.
+	WithdrawFloor struct{}
+	// CheckIn marks a participant present: the actor, or anyone when the
+	// actor is a secretary or the chair and Participant is set.
+	CheckIn struct {
+		Participant string `json:"participant,omitempty"`
+	}
+	// CheckOut marks a participant absent; same rules as CheckIn.
+	CheckOut struct {
+		Participant string `json:"participant,omitempty"`
+	}
+)
+
+func (CreateMeeting) CommandName() string     { return "CreateMeeting" }
+func (UpdateMeeting) CommandName() string     { return "UpdateMeeting" }
+func (AddRoom) CommandName() string           { return "AddRoom" }
+func (AddParticipant) CommandName() string    { return "AddParticipant" }
+func (RemoveParticipant) CommandName() string { return "RemoveParticipant" }
+func (AddAgendaItem) CommandName() string     { return "AddAgendaItem" }
+func (MoveAgendaItem) CommandName() string    { return "MoveAgendaItem" }
+func (AddDocument) CommandName() string       { return "AddDocument" }
+func (AttachDocument) CommandName() string    { return "AttachDocument" }
+func (AddProposal) CommandName() string       { return "AddProposal" }
+func (Publish) CommandName() string           { return "Publish" }
+func (OpenSession) CommandName() string       { return "OpenSession" }
+func (Adjourn) CommandName() string           { return "Adjourn" }
+func (CloseMeeting) CommandName() string      { return "CloseMeeting" }
+func (SetCurrentItem) CommandName() string    { return "SetCurrentItem" }
+func (ShowDocument) CommandName() string      { return "ShowDocument" }
+func (TurnPage) CommandName() string          { return "TurnPage" }
+func (HandPresentation) CommandName() string  { return "HandPresentation" }
+func (CreatePoll) CommandName() string        { return "CreatePoll" }
+func (OpenPoll) CommandName() string          { return "OpenPoll" }
+func (ClosePoll) CommandName() string         { return "ClosePoll" }
+func (GiveFloor) CommandName() string         { return "GiveFloor" }
+func (EndFloor) CommandName() string          { return "EndFloor" }
+func (CastBallot) CommandName() string        { return "CastBallot" }
+func (RequestFloor) CommandName() string      { return "RequestFloor" }
+func (WithdrawFloor) CommandName() string     { return "WithdrawFloor" }
+func (CheckIn) CommandName() string           { return "CheckIn" }
+func (CheckOut) CommandName() string          { return "CheckOut" }
+
+// commandTypes decodes the arguments of each command by name.
+var commandTypes = map[string]func([]byte) (Command, error){
+	"CreateMeeting":     decodeAs[CreateMeeting],
+	"UpdateMeeting":     decodeAs[UpdateMeeting],
+	"AddRoom":           decodeAs[AddRoom],
+	"AddParticipant":    decodeAs[AddParticipant],
+	"RemoveParticipant": decodeAs[RemoveParticipant],
+	"AddAgendaItem":     decodeAs[AddAgendaItem],
+	"MoveAgendaItem":    decodeAs[MoveAgendaItem],
+	"AddDocument":       decodeAs[AddDocument],
+	"AttachDocument":    decodeAs[AttachDocument],
+	"AddProposal":       decodeAs[AddProposal],
+	"Publish":           decodeAs[Publish],
+	"OpenSession":       decodeAs[OpenSession],
+	"Adjourn":           decodeAs[Adjourn],
+	"CloseMeeting":      decodeAs[CloseMeeting],
+	"SetCurrentItem":    decodeAs[SetCurrentItem],
+	"ShowDocument":      decodeAs[ShowDocument],
+	"TurnPage":          decodeAs[TurnPage],
+	"HandPresentation":  decodeAs[HandPresentation],
+	"CreatePoll":        decodeAs[CreatePoll],
+	"OpenPoll":          decodeAs[OpenPoll],
+	"ClosePoll":         decodeAs[ClosePoll],
+	"GiveFloor":         decodeAs[GiveFloor],
+	"EndFloor":          decodeAs[EndFloor],
+	"CastBallot":        decodeAs[CastBallot],
+	"RequestFloor":      decodeAs[RequestFloor],
+	"WithdrawFloor":     decodeAs[WithdrawFloor],
+	"CheckIn":           decodeAs[CheckIn],
+	"CheckOut":          decodeAs[CheckOut],
+}
+
+// decodeAs decodes strict JSON arguments (no unknown fields, one value)
+// into a command of type T; empty or null arguments give T's zero value.
+func decodeAs[T Command](args []byte) (Command, error) {
+	var c T
+	args = bytes.TrimSpace(args)
+	if len(args) == 0 || bytes.Equal(args, []byte("null")) {
+		return c, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(args))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("trailing data after the arguments")
+	}
+	return c, nil
+}
+
+// DecodeCommand builds the command called name from its JSON arguments
+// (empty or null for none). Unknown names and fields are refused with an
+// Invalid error.
+func DecodeCommand(name string, args []byte) (Command, error) {
+	decode, ok := commandTypes[name]
+	if !ok {
+		return nil, Errorf(Invalid, "Lệnh không hợp lệ: %q", "unknown command %q", name)
+	}
+	c, err := decode(args)
+	if err != nil {
+		return nil, Errorf(Invalid, "Tham số của lệnh %s không hợp lệ: %v", "bad arguments for %s: %v", name, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,245 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Event is one durable change to a meeting: the envelope that carries its
+// sequence number, time and actor, around the typed Data.
+type Event struct {
+	// Seq is the event's position in the meeting's log: 1 for the first,
+	// then increasing by exactly one.
+	Seq   uint64    `json:"seq"`
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor,omitempty"`
+	Data  EventData `json:"-"`
+}
+
+// EventData is the payload of one kind of event; EventType is its name on
+// the wire and in the log.
+type EventData interface {
+	EventType() string
+}
+
+// Type is the name of the event's kind.
+func (e Event) Type() string {
+	if e.Data == nil {
+		return ""
+	}
+	return e.Data.EventType()
+}
+
+// The events. Each one records a fact that Apply folds into the state.
+type (
+	MeetingCreated struct {
+		ID        string      `json:"id"`
+		Title     string      `json:"title"`
+		StartsAt  time.Time   `json:"starts_at,omitzero"`
+		Place     string      `json:"place,omitempty"`
+		Rooms     []Room      `json:"rooms"`
+		Secretary Participant `json:"secretary"`
+	}
+	MeetingUpdated struct {
+		Title    string    `json:"title,omitempty"`
+		StartsAt time.Time `json:"starts_at,omitzero"`
+		Place    string    `json:"place,omitempty"`
+	}
+	RoomAdded struct {
+		Room Room `json:"room"`
+	}
+	ParticipantAdded struct {
+		Participant Participant `json:"participant"`
+	}
+	ParticipantRemoved struct {
+		Participant string `json:"participant"`
+	}
+	AgendaItemAdded struct {
+		Item Item `json:"item"`
+	}
+	AgendaItemMoved struct {
+		Item  string `json:"item"`
+		Index int    `json:"index"`
+	}
+	DocumentAdded struct {
+		Document Document `json:"document"`
+	}
+	DocumentAttached struct {
+		Item     string `json:"item"`
+		Document string `json:"document"`
+	}
+	ProposalAdded struct {
+		Proposal Proposal `json:"proposal"`
+		Item     string   `json:"item,omitempty"`
+	}
+	MeetingPublished struct{}
+	SessionOpened    struct{}
+	SessionAdjourned struct{}
+	MeetingClosed    struct{}
+	CurrentItemSet   struct {
+		Item string `json:"item"`
+	}
+	DocumentShown struct {
+		Document string `json:"document"`
+		Page     int    `json:"page"`
+	}
+	PageTurned struct {
+		Document string `json:"document"`
+		Page     int    `json:"page"`
+	}
+	PresentationHanded struct {
+		To string `json:"to"`
+	}
+	PollCreated struct {
+		Poll Poll `json:"poll"`
+	}
+	PollOpened struct {
+		Poll string `json:"poll"`
+	}
+	// BallotCast records that Voter voted. Choice is empty for a secret poll.
+	BallotCast struct {
+		Poll   string `json:"poll"`
+		Voter  string `json:"voter"`
+		Choice string `json:"choice,omitempty"`
+	}
+	PollClosed struct {
+		Poll   string `json:"poll"`
+		Result Result `json:"result"`
+	}
+	FloorRequested struct {
+		Participant string `json:"participant"`
+	}
+	FloorWithdrawn struct {
+		Participant string `json:"participant"`
+	}
+	FloorGiven struct {
+		Participant string `json:"participant"`
+	}
+	FloorEnded struct {
+		Participant string `json:"participant"`
+	}
+	CheckedIn struct {
+		Participant string `json:"participant"`
+	}
+	CheckedOut struct {
+		Participant string `json:"participant"`
+	}
+)
+
+func (MeetingCreated) EventType() string     { return "MeetingCreated" }
+func (MeetingUpdated) EventType() string     { return "MeetingUpdated" }
+func (RoomAdded) EventType() string          { return "RoomAdded" }
+func (ParticipantAdded) EventType() string   { return "ParticipantAdded" }
+func (ParticipantRemoved) EventType() string { return "ParticipantRemoved" }
+func (AgendaItemAdded) EventType() string    { return "AgendaItemAdded" }
+func (AgendaItemMoved) EventType() string    { return "AgendaItemMoved" }
+func (DocumentAdded) EventType() string      { return "DocumentAdded" }
+func (DocumentAttached) EventType() string   { return "DocumentAttached" }
+func (ProposalAdded) EventType() string      { return "ProposalAdded" }
+func (MeetingPublished) EventType() string   { return "MeetingPublished" }
+func (SessionOpened) EventType() string      { return "SessionOpened" }
+func (SessionAdjourned) EventType() string   { return "SessionAdjourned" }
+func (MeetingClosed) EventType() string      { return "MeetingClosed" }
+func (CurrentItemSet) EventType() string     { return "CurrentItemSet" }
+func (DocumentShown) EventType() string      { return "DocumentShown" }
+func (PageTurned) EventType() string         { return "PageTurned" }
+func (PresentationHanded) EventType() string { return "PresentationHanded" }
+func (PollCreated) EventType() string        { return "PollCreated" }
+func (PollOpened) EventType() string         { return "PollOpened" }
+func (BallotCast) EventType() string         { return "BallotCast" }
+func (PollClosed) EventType() string         { return "PollClosed" }
+func (FloorRequested) EventType() string     { return "FloorRequested" }
+func (FloorWithdrawn) EventType() string     { return "FloorWithdrawn" }
+func (FloorGiven) EventType() string         { return "FloorGiven" }
+func (FloorEnded) EventType() string         { return "FloorEnded" }
+func (CheckedIn) EventType() string          { return "CheckedIn" }
+func (CheckedOut) EventType() string         { return "CheckedOut" }
+
+// eventTypes decodes the data of each event by name.
+var eventTypes = map[string]func([]byte) (EventData, error){
+	"MeetingCreated":     decodeData[MeetingCreated],
+	"MeetingUpdated":     decodeData[MeetingUpdated],
+	"RoomAdded":          decodeData[RoomAdded],
+	"ParticipantAdded":   decodeData[ParticipantAdded],
+	"ParticipantRemoved": decodeData[ParticipantRemoved],
+	"AgendaItemAdded":    decodeData[AgendaItemAdded],
+	"AgendaItemMoved":    decodeData[AgendaItemMoved],
+	"DocumentAdded":      decodeData[DocumentAdded],
+	"DocumentAttached":   decodeData[DocumentAttached],
+	"ProposalAdded":      decodeData[ProposalAdded],
+	"MeetingPublished":   decodeData[MeetingPublished],
+	"SessionOpened":      decodeData[SessionOpened],
+	"SessionAdjourned":   decodeData[SessionAdjourned],
+	"MeetingClosed":      decodeData[MeetingClosed],
+	"CurrentItemSet":     decodeData[CurrentItemSet],
+	"DocumentShown":      decodeData[DocumentShown],
+	"PageTurned":         decodeData[PageTurned],
+	"PresentationHanded": decodeData[PresentationHanded],
+	"PollCreated":        decodeData[PollCreated],
+	"PollOpened":         decodeData[PollOpened],
+	"BallotCast":         decodeData[BallotCast],
+	"PollClosed":         decodeData[PollClosed],
+	"FloorRequested":     decodeData[FloorRequested],
+	"FloorWithdrawn":     decodeData[FloorWithdrawn],
+	"FloorGiven":         decodeData[FloorGiven],
+	"FloorEnded":         decodeData[FloorEnded],
+	"CheckedIn":          decodeData[CheckedIn],
+	"CheckedOut":         decodeData[CheckedOut],
+}
+
+func decodeData[T EventData](b []byte) (EventData, error) {
+	var d T
+	if len(b) == 0 {
+		return d, nil
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// wireEvent is the JSON form of an Event:
+//
+//	{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"p-chair","data":{"document":"d1","page":5}}
+type wireEvent struct {
+	Seq   uint64          `json:"seq,omitempty"`
+	Type  string          `json:"type"`
+	At    time.Time       `json:"at"`
+	Actor string          `json:"actor,omitempty"`
+	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+// MarshalJSON encodes the event in its wire form.
+func (e Event) MarshalJSON() ([]byte, error) {
+	if e.Data == nil {
+		return nil, fmt.Errorf("meeting: event %d has no data", e.Seq)
+	}
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(wireEvent{Seq: e.Seq, Type: e.Data.EventType(), At: e.At, Actor: e.Actor, Data: data})
+}
+
+// UnmarshalJSON decodes the wire form; an unknown type is an error.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	var w wireEvent
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	decode, ok := eventTypes[w.Type]
+	if !ok {
+		return fmt.Errorf("meeting: unknown event type %q", w.Type)
+	}
+	if bytes.Equal(w.Data, []byte("null")) {
+		w.Data = nil
+	}
+	d, err := decode(w.Data)
+	if err != nil {
+		return fmt.Errorf("meeting: event %s: %w", w.Type, err)
+	}
+	*e = Event{Seq: w.Seq, At: w.At, Actor: w.Actor, Data: d}
+	return nil
+}

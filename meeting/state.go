@@ -1,0 +1,215 @@
+package meeting
+
+import "time"
+
+// Role is what a participant may do in a meeting.
+type Role string
+
+// The roles. A secretary prepares the meeting; the chair runs it; delegates
+// follow, vote and speak; observers only follow.
+const (
+	RoleSecretary Role = "secretary"
+	RoleChair     Role = "chair"
+	RoleDelegate  Role = "delegate"
+	RoleObserver  Role = "observer"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleSecretary, RoleChair, RoleDelegate, RoleObserver:
+		return true
+	}
+	return false
+}
+
+// Status is where a meeting is in its life.
+type Status string
+
+// The statuses, in the order a meeting normally passes through them. An
+// adjourned meeting can be resumed; nothing happens after closed.
+const (
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+	StatusInSession Status = "in_session"
+	StatusAdjourned Status = "adjourned"
+	StatusClosed    Status = "closed"
+)
+
+// Room is a hall where participants sit: the main hall, or a linked room
+// (an overflow hall, a district "bridge point") that follows it.
+type Room struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Main is true for the one main hall of the meeting.
+	Main bool `json:"main,omitempty"`
+}
+
+// Participant is a person taking part in one meeting.
+type Participant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Title is the person's office, e.g. "Giám đốc Sở Tài chính".
+	Title string `json:"title,omitempty"`
+	Role  Role   `json:"role"`
+	Room  string `json:"room"`
+	Seat  string `json:"seat,omitempty"`
+	// Present is true between a check-in and a check-out.
+	Present bool `json:"present,omitempty"`
+}
+
+// Voter reports whether the participant has a vote: the chair and delegates do.
+func (p Participant) Voter() bool { return p.Role == RoleChair || p.Role == RoleDelegate }
+
+// Item is one entry of the agenda. Items form one level of nesting: a
+// sub-item has a Parent, and a parent has none.
+type Item struct {
+	ID     string `json:"id"`
+	Parent string `json:"parent,omitempty"`
+	Title  string `json:"title"`
+	// Presenter is the participant who presents the item, if any.
+	Presenter string   `json:"presenter,omitempty"`
+	Documents []string `json:"documents,omitempty"`
+	Proposals []string `json:"proposals,omitempty"`
+}
+
+// Document is the metadata of a PDF document; its bytes live in blob storage
+// under SHA256.
+type Document struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Pages  int    `json:"pages"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size,omitempty"`
+	// Confidential documents are served only to Readers, watermarked per reader.
+	Confidential bool `json:"confidential,omitempty"`
+	// Readers lists who may read a confidential document; secretaries and
+	// the chair always may. Empty on a public document.
+	Readers []string `json:"readers,omitempty"`
+}
+
+// ProposalStatus is where a proposal stands.
+type ProposalStatus string
+
+// The proposal statuses.
+const (
+	ProposalDraft    ProposalStatus = "draft"
+	ProposalVoting   ProposalStatus = "voting"
+	ProposalAdopted  ProposalStatus = "adopted"
+	ProposalRejected ProposalStatus = "rejected"
+)
+
+// Proposal is a text the meeting decides on by a poll.
+type Proposal struct {
+	ID        string         `json:"id"`
+	Title     string         `json:"title"`
+	Text      string         `json:"text,omitempty"`
+	Documents []string       `json:"documents,omitempty"`
+	Status    ProposalStatus `json:"status"`
+}
+
+// Presentation is what the room is shown: a document at a page, and who
+// turns the pages. The chair always may; Presenter is whom the chair handed
+// the presentation to (empty: the chair presents).
+type Presentation struct {
+	Document  string `json:"document,omitempty"`
+	Page      int    `json:"page,omitempty"`
+	Presenter string `json:"presenter,omitempty"`
+}
+
+// Floor is the speaker queue: who speaks now, since when, and who waits.
+type Floor struct {
+	Speaker string    `json:"speaker,omitempty"`
+	Since   time.Time `json:"since,omitzero"`
+	Queue   []string  `json:"queue,omitempty"`
+}
+
+// State is a meeting as the fold of its events. Version is the sequence
+// number of the last event applied (0 before the first).
+type State struct {
+	Version uint64 `json:"version"`
+
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at,omitzero"`
+	Place    string    `json:"place,omitempty"`
+	Status   Status    `json:"status"`
+
+	Rooms        []Room                  `json:"rooms"`
+	Participants map[string]*Participant `json:"participants"`
+	// Order lists participant ids in the order they were added.
+	Order []string `json:"order"`
+
+	Agenda []Item `json:"agenda"`
+	// Current is the id of the agenda item under discussion.
+	Current string `json:"current,omitempty"`
+
+	Documents map[string]*Document `json:"documents"`
+	Proposals map[string]*Proposal `json:"proposals"`
+	Polls     map[string]*Poll     `json:"polls"`
+	// PollOrder lists poll ids in the order they were created.
+	PollOrder []string `json:"poll_order"`
+
+	Presentation Presentation `json:"presentation"`
+	Floor        Floor        `json:"floor"`
+}
+
+// NewState returns the empty state of a meeting that does not exist yet.
+func NewState() *State {
+	return &State{
+		Participants: map[string]*Participant{},
+		Documents:    map[string]*Document{},
+		Proposals:    map[string]*Proposal{},
+		Polls:        map[string]*Poll{},
+	}
+}
+
+// Exists reports whether the meeting has been created.
+func (s *State) Exists() bool { return s.ID != "" }
+
+// Participant returns the participant with that id, or nil.
+func (s *State) Participant(id string) *Participant { return s.Participants[id] }
+
+// Room returns the room with that id, or nil.
+func (s *State) Room(id string) *Room {
+	for i := range s.Rooms {
+		if s.Rooms[i].ID == id {
+			return &s.Rooms[i]
+		}
+	}
+	return nil
+}
+
+// Item returns the agenda item with that id, or nil.
+func (s *State) Item(id string) *Item {
+	for i := range s.Agenda {
+		if s.Agenda[i].ID == id {
+			return &s.Agenda[i]
+		}
+	}
+	return nil
+}
+
+// OpenPoll returns the poll that is open, or nil. At most one poll is open.
+func (s *State) OpenPoll() *Poll {
+	for _, id := range s.PollOrder {
+		if p := s.Polls[id]; p.Status == PollOpen {
+			return p
+		}
+	}
+	return nil
+}
+
+// Members counts the participants who have a vote; Present counts those of
+// them who are checked in.
+func (s *State) Members() (members, present int) {
+	for _, p := range s.Participants {
+		if p.Voter() {
+			members++
+			if p.Present {
+				present++
+			}
+		}
+	}
+	return members, present
+}

@@ -1,0 +1,140 @@
+// Package protocol is Dais's wire protocol, version 1: the JSON messages a
+// client and the server exchange over one WebSocket, one message per text
+// frame. docs/protocol.md describes the conversation; this package is its
+// single definition in Go, shared by the gateway and the Go client.
+package protocol
+
+import (
+	"encoding/json"
+
+	"github.com/dais-meeting/dais/meeting"
+)
+
+// Version is the protocol version this package speaks.
+const Version = 1
+
+// MaxMessageSize is the largest frame a client may send, in bytes. A larger
+// one closes the connection (1009, message too big).
+const MaxMessageSize = 64 << 10
+
+// Message types, client to server.
+const (
+	TypeHello   = "hello"
+	TypeCommand = "command"
+	TypeSignal  = "signal"
+)
+
+// Message types, server to client.
+const (
+	TypeWelcome  = "welcome"
+	TypeEvent    = "event"
+	TypeAck      = "ack"
+	TypeProgress = "progress"
+	// TypeSignal (above) also flows server to client.
+	TypeMove = "move"
+)
+
+// Close codes the server uses (RFC 6455 private range 4000–4999), and what a
+// client should do about each.
+const (
+	// CloseBadHello: the first message was not a valid hello. Do not retry
+	// unchanged.
+	CloseBadHello = 4000
+	// CloseUnauthorized: the session token is unknown or expired; sign in again.
+	CloseUnauthorized = 4001
+	// CloseProtocol: a message could not be parsed. Do not retry unchanged.
+	CloseProtocol = 4002
+	// CloseTooSlow: the client fell behind; reconnect and resume from the
+	// last seq it saw.
+	CloseTooSlow = 4008
+	// CloseDraining: the server is shutting down; reconnect (to any node)
+	// and resume.
+	CloseDraining = 4009
+	// CloseInternal: a server fault; reconnect and resume.
+	CloseInternal = 4011
+)
+
+// Envelope is every message: its type and the type's own fields. Decoding
+// reads Type first, then the rest into the matching struct.
+type Envelope struct {
+	Type string `json:"type"`
+}
+
+// Hello opens a conversation: who the client is and what it last saw.
+type Hello struct {
+	Type     string `json:"type"` // "hello"
+	Protocol int    `json:"protocol"`
+	Token    string `json:"token"`
+	// LastSeq is the seq of the last event the client applied; 0 asks for
+	// a snapshot.
+	LastSeq uint64 `json:"last_seq"`
+}
+
+// Welcome answers a hello. Exactly one of two things follows it: when
+// Snapshot is set, it is the meeting as of Seq and the events after Seq
+// follow; otherwise the events after the client's LastSeq follow, then live
+// events. Either way every event is sent once, in seq order.
+type Welcome struct {
+	Type        string `json:"type"` // "welcome"
+	Protocol    int    `json:"protocol"`
+	Meeting     string `json:"meeting"`
+	Participant string `json:"participant"`
+	Role        string `json:"role"`
+	// Seq is the meeting's position when the welcome was sent.
+	Seq      uint64         `json:"seq"`
+	Snapshot *meeting.State `json:"snapshot,omitempty"`
+}
+
+// Command asks the server to run a meeting command. ID is the client's and
+// comes back in the ack; Args are the command's fields (see the meeting
+// package), e.g. {"type":"command","id":"c7","name":"TurnPage","args":{"page":5}}.
+type Command struct {
+	Type string          `json:"type"` // "command"
+	ID   string          `json:"id"`
+	Name string          `json:"name"`
+	Args json.RawMessage `json:"args,omitempty"`
+}
+
+// Event carries one event of the meeting's log.
+type Event struct {
+	Type  string        `json:"type"` // "event"
+	Event meeting.Event `json:"event"`
+}
+
+// Ack answers a command: OK with the seq of its last event (0 when it
+// produced none that the client will see), or the error.
+type Ack struct {
+	Type  string         `json:"type"` // "ack"
+	ID    string         `json:"id"`
+	OK    bool           `json:"ok"`
+	Seq   uint64         `json:"seq,omitempty"`
+	Error *meeting.Error `json:"error,omitempty"`
+}
+
+// Progress is the ephemeral count of ballots in the open poll, sent to
+// everyone at most a few times a second while a poll is open. It carries no
+// seq and is not replayed.
+type Progress struct {
+	Type    string `json:"type"` // "progress"
+	Poll    string `json:"poll"`
+	Cast    int    `json:"cast"`
+	Members int    `json:"members"`
+	Present int    `json:"present"`
+}
+
+// Signal is ephemeral traffic (a laser pointer, ink being drawn): relayed
+// to the meeting's other clients over the bus, never stored, no seq. From
+// is set by the server.
+type Signal struct {
+	Type string          `json:"type"` // "signal"
+	Name string          `json:"name"`
+	From string          `json:"from,omitempty"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Move tells a client that the server is going away: reconnect after
+// RetryMS milliseconds and resume. The close (CloseDraining) follows.
+type Move struct {
+	Type    string `json:"type"` // "move"
+	RetryMS int    `json:"retry_ms"`
+}
