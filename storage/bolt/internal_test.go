@@ -1,0 +1,95 @@
+package bolt
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/dais-meeting/dais/storage"
+)
+
+// TestCastContextEndsInQueue holds bbolt's writer lock so that the cast
+// loop's transaction waits with a ballot in it, then cancels that ballot's
+// context: Cast returns an error at once, and the transaction, when it runs,
+// does not record the ballot.
+func TestCastContextEndsInQueue(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.OpenBox(t.Context(), "m", storage.BoxSpec{Poll: "p", Choices: []string{"yes", "no"}}); err != nil {
+		t.Fatalf("OpenBox: %v", err)
+	}
+
+	held, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		_ = s.db.Update(func(*bbolt.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	})
+	<-held
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	type answer struct {
+		res storage.CastResult
+		err error
+	}
+	answers := make(chan answer, 1)
+	wg.Go(func() {
+		r, err := s.Cast(ctx, "m", storage.Ballot{Poll: "p", Voter: "v1", BallotID: "b1", Choice: "yes"}, []byte("first"))
+		answers <- answer{r, err}
+	})
+	waitFor(t, "the cast loop to wait for the writer lock", func() bool {
+		buf := make([]byte, 1<<20)
+		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), ").commitCasts(")
+	})
+	cancel()
+	a := <-answers
+	if !errors.Is(a.err, context.Canceled) {
+		t.Fatalf("Cast whose context ended in the queue = %+v, %v; want a context.Canceled error", a.res, a.err)
+	}
+	close(release)
+	released = true
+
+	// The loop's transaction has run (this ballot queues behind it): the
+	// cancelled ballot is not there, so this one is first in the log.
+	r, err := s.Cast(t.Context(), "m", storage.Ballot{Poll: "p", Voter: "v1", BallotID: "b2", Choice: "no"}, []byte("second"))
+	if err != nil || r.Outcome != storage.Accepted || r.Seq != 1 {
+		t.Fatalf("Cast after the cancelled one = %+v, %v; want accepted at seq 1", r, err)
+	}
+	tl, err := s.Tally(t.Context(), "m", "p")
+	if err != nil || tl.Voters != 1 || tl.Counts["no"] != 1 || tl.Counts["yes"] != 0 {
+		t.Fatalf("Tally = %+v, %v; want one vote for no", tl, err)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after a generous
+// deadline.
+func waitFor(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

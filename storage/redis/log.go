@@ -1,0 +1,108 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/dais-meeting/dais/storage"
+)
+
+// Append appends events to the meeting's log if its version is still
+// expected, in one script (scripts/append.lua). The log is a Redis list: the
+// record with seq s is the list's element s-1, so the version is the list's
+// length and seqs cannot have gaps.
+//
+// On the first append (expected 0) the meeting id is first added to the set
+// of meetings (a separate key, possibly on another cluster node); Meetings
+// lists only ids whose log is not empty, so a failed append leaves nothing
+// visible.
+func (s *Store) Append(ctx context.Context, meeting string, expected uint64, events [][]byte) (uint64, error) {
+	if len(events) == 0 {
+		return 0, fmt.Errorf("storage/redis: append to %q: no events", meeting)
+	}
+	if expected == 0 {
+		if err := s.rdb.SAdd(ctx, s.k.meetings(), meeting).Err(); err != nil {
+			return 0, s.fail("append", err)
+		}
+	}
+	args := make([]any, 0, 2+len(events))
+	args = append(args, expected, token())
+	for _, e := range events {
+		args = append(args, e)
+	}
+	res, err := appendScript.Run(ctx, s.rdb, []string{s.k.log(meeting), s.k.logTokens(meeting)}, args...).Int64Slice()
+	if err != nil {
+		return 0, s.fail("append", err)
+	}
+	if len(res) != 2 {
+		return 0, fmt.Errorf("storage/redis: append: unexpected reply %v", res)
+	}
+	if res[0] == 0 {
+		return 0, fmt.Errorf("storage/redis: append to %q at version %d: log is at %d: %w",
+			meeting, expected, res[1], storage.ErrConflict)
+	}
+	return uint64(res[1]), nil
+}
+
+// Read returns the records with seq >= from, at most max of them (max <= 0:
+// all), with one LRANGE.
+func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) ([]storage.Record, error) {
+	if from == 0 {
+		from = 1
+	}
+	start := int64(from - 1)
+	stop := int64(-1)
+	if max > 0 {
+		stop = start + int64(max) - 1
+	}
+	vals, err := s.rdb.LRange(ctx, s.k.log(meeting), start, stop).Result()
+	if err != nil {
+		return nil, s.fail("read", err)
+	}
+	recs := make([]storage.Record, len(vals))
+	for i, v := range vals {
+		recs[i] = storage.Record{Seq: from + uint64(i), Data: []byte(v)}
+	}
+	return recs, nil
+}
+
+// Version returns the seq of the meeting's last record (the log's length).
+func (s *Store) Version(ctx context.Context, meeting string) (uint64, error) {
+	n, err := s.rdb.LLen(ctx, s.k.log(meeting)).Result()
+	if err != nil {
+		return 0, s.fail("version", err)
+	}
+	return uint64(n), nil
+}
+
+// Meetings lists the ids of meetings whose log is not empty, sorted.
+func (s *Store) Meetings(ctx context.Context) ([]string, error) {
+	ids, err := s.rdb.SMembers(ctx, s.k.meetings()).Result()
+	if err != nil {
+		return nil, s.fail("meetings", err)
+	}
+	if len(ids) == 0 {
+		return []string{}, nil
+	}
+	pipe := s.rdb.Pipeline()
+	lens := make([]interface{ Result() (int64, error) }, len(ids))
+	for i, id := range ids {
+		lens[i] = pipe.LLen(ctx, s.k.log(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, s.fail("meetings", err)
+	}
+	out := make([]string, 0, len(ids))
+	for i, id := range ids {
+		n, err := lens[i].Result()
+		if err != nil {
+			return nil, s.fail("meetings", err)
+		}
+		if n > 0 {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -1,0 +1,31 @@
+-- cast.lua: record one ballot and append its event to the meeting's log,
+-- both or neither.
+--
+-- KEYS[1]  the box (a hash: state, spec, secret)
+-- KEYS[2]  the voters (a hash: voter -> "seq:ballot id"; never a choice)
+-- KEYS[3]  the counts (a hash: choice -> number; never a voter)
+-- KEYS[4]  the meeting's log
+-- ARGV[1]  voter, ARGV[2] ballot id, ARGV[3] choice, ARGV[4] event
+--
+-- Returns {outcome, seq}: 1 accepted, 2 repeat (same ballot id; the seq of
+-- the first cast), 3 already voted, 4 box closed or never opened, 5 bad
+-- choice. The voter is looked up first, so that a ballot resent after a
+-- lost reply learns that it counted even if the box closed meanwhile.
+local prev = redis.call('HGET', KEYS[2], ARGV[1])
+if prev then
+  local sep = string.find(prev, ':', 1, true)
+  if string.sub(prev, sep + 1) == ARGV[2] then
+    return {2, tonumber(string.sub(prev, 1, sep - 1))}
+  end
+  return {3, 0}
+end
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then
+  return {4, 0}
+end
+if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 0 then
+  return {5, 0}
+end
+local seq = redis.call('RPUSH', KEYS[4], ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[1], seq .. ':' .. ARGV[2])
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+return {1, seq}

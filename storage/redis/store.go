@@ -1,0 +1,277 @@
+// Package redis is the storage backend shared by the nodes of a Dais
+// cluster: the meeting logs, ballot boxes, snapshots, sessions and (unless
+// another storage.Blobs is given) the PDF blobs, all in one Redis, every key
+// under one prefix. The key layout and the durability it gives are described
+// in docs/storage-redis.md.
+//
+// Every operation that must be atomic (an append with its version check, a
+// ballot with its log event, opening and closing a box, a snapshot that must
+// not replace a newer one, the redemption of an invitation, the commit of a
+// blob) is one Lua script, embedded from scripts/*.lua and run with EVALSHA.
+// All keys one script touches share a Redis Cluster hash tag.
+//
+// Concurrency: a Store is safe for concurrent use; its state is the
+// go-redis client (a connection pool) and read-only options. It starts no
+// goroutines. A blob reader returned by OpenBlob is for one goroutine.
+package redis
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/dais-meeting/dais/storage"
+)
+
+var _ storage.Store = (*Store)(nil)
+
+// Options configures a Store. The zero value is usable.
+type Options struct {
+	// Prefix starts every key the store reads or writes. Zero: "dais:".
+	// It may not contain '{' or '}' (they would change the Redis Cluster
+	// hash slots of the keys).
+	Prefix string
+	// ChunkSize is the size of the pieces a blob is stored in, in bytes.
+	// Zero: 1 MiB. Each blob remembers its own chunk size, so changing it
+	// affects new blobs only.
+	ChunkSize int
+	// UploadTTL is how long the chunks of an upload in progress live before
+	// Redis drops them if the upload never completes (the uploading node
+	// died). Zero: 1 hour.
+	UploadTTL time.Duration
+	// Blobs, when not nil, stores the blobs instead of Redis (e.g. a
+	// shared file system or an object store); PutBlob and OpenBlob go to it.
+	Blobs storage.Blobs
+}
+
+const (
+	defaultPrefix    = "dais:"
+	defaultChunkSize = 1 << 20
+	defaultUploadTTL = time.Hour
+	// redeemMarkerTTL is how long a redeemed invitation stays answerable to
+	// the call that redeemed it (see scripts/redeem.lua).
+	redeemMarkerTTL = time.Minute
+)
+
+// withDefaults returns opt with the zero values replaced by the defaults.
+func (opt Options) withDefaults() Options {
+	if opt.Prefix == "" {
+		opt.Prefix = defaultPrefix
+	}
+	if opt.ChunkSize == 0 {
+		opt.ChunkSize = defaultChunkSize
+	}
+	if opt.UploadTTL == 0 {
+		opt.UploadTTL = defaultUploadTTL
+	}
+	return opt
+}
+
+func (opt Options) validate() error {
+	if strings.ContainsAny(opt.Prefix, "{}") {
+		return fmt.Errorf("storage/redis: prefix %q contains '{' or '}'", opt.Prefix)
+	}
+	if opt.ChunkSize < 0 {
+		return fmt.Errorf("storage/redis: negative chunk size %d", opt.ChunkSize)
+	}
+	if opt.UploadTTL < 0 {
+		return fmt.Errorf("storage/redis: negative upload TTL %v", opt.UploadTTL)
+	}
+	return nil
+}
+
+// The scripts. Each file's header says what it does, its keys and arguments.
+var (
+	//go:embed scripts/append.lua
+	appendSrc    string
+	appendScript = goredis.NewScript(appendSrc)
+
+	//go:embed scripts/cast.lua
+	castSrc    string
+	castScript = goredis.NewScript(castSrc)
+
+	//go:embed scripts/open_box.lua
+	openBoxSrc    string
+	openBoxScript = goredis.NewScript(openBoxSrc)
+
+	//go:embed scripts/tally.lua
+	tallySrc    string
+	tallyScript = goredis.NewScript(tallySrc)
+
+	//go:embed scripts/snapshot.lua
+	snapshotSrc    string
+	snapshotScript = goredis.NewScript(snapshotSrc)
+
+	//go:embed scripts/redeem.lua
+	redeemSrc    string
+	redeemScript = goredis.NewScript(redeemSrc)
+
+	//go:embed scripts/finalize_blob.lua
+	finalizeBlobSrc    string
+	finalizeBlobScript = goredis.NewScript(finalizeBlobSrc)
+)
+
+// Store is the Redis backend of storage.Store.
+type Store struct {
+	rdb goredis.UniversalClient
+	opt Options
+	k   keys
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New returns a Store that keeps its data in the Redis that client reaches.
+// The Store takes the client over: Close closes it. New does not contact
+// Redis; call Ping to know whether it is reachable.
+//
+// go-redis resends a command whose reply was lost (MaxRetries): the store is
+// written so that a resent append, ballot or redemption answers what the
+// first one did, so any retry setting is safe.
+func New(client goredis.UniversalClient, opt Options) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("storage/redis: nil client")
+	}
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	return &Store{rdb: client, opt: opt, k: keys{prefix: opt.Prefix}}, nil
+}
+
+// Open parses a Redis URL (redis://[user:password@]host:port/db?options, or
+// rediss:// for TLS; options as in go-redis ParseURL, e.g.
+// pool_size=100&min_idle_conns=20), dials and pings. A warm pool matters in
+// a vote storm (dialling during it costs more than the ballots): unless the
+// URL says otherwise, 10 idle connections are kept open.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	o, err := goredis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("storage/redis: parse url: %w", err)
+	}
+	if o.MinIdleConns == 0 {
+		o.MinIdleConns = 10
+	}
+	s, err := New(goredis.NewClient(o), opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("storage/redis: open %s: %w", o.Addr, err)
+	}
+	return s, nil
+}
+
+// Ping reports whether Redis answers; an error wraps storage.ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.fail("ping", s.rdb.Ping(ctx).Err())
+}
+
+// Close closes the Redis client. It may be called more than once; calls on a
+// closed Store fail with storage.ErrUnavailable.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if err := s.rdb.Close(); err != nil {
+			s.closeErr = fmt.Errorf("storage/redis: close: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// fail turns a go-redis error into a storage error: a connection failure, a
+// timeout, a closed client or a Redis that is loading, read-only or out of
+// memory wraps storage.ErrUnavailable (and the context error, if any).
+// Other error replies are bugs or misconfiguration and are wrapped as they
+// are.
+func (s *Store) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if unavailable(err) {
+		return fmt.Errorf("storage/redis: %s: %w: %w", op, storage.ErrUnavailable, err)
+	}
+	return fmt.Errorf("storage/redis: %s: %w", op, err)
+}
+
+// unavailableReplies are the error replies of a Redis that is there but
+// cannot serve now.
+var unavailableReplies = []string{
+	"LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY",
+	"NOREPLICAS", "MISCONF", "OOM",
+}
+
+func unavailable(err error) bool {
+	var rerr goredis.Error
+	if !errors.As(err, &rerr) {
+		// Not a reply from Redis: the network, a timeout, the pool, a
+		// closed client or a context.
+		return true
+	}
+	for _, p := range unavailableReplies {
+		if goredis.HasErrorPrefix(err, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNil reports whether err is go-redis's "no such key" answer.
+func isNil(err error) bool { return errors.Is(err, goredis.Nil) }
+
+// token returns a random token that tells one call apart from any other.
+func token() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// keys builds the store's key names. Ids are escaped so that no two
+// (kind, meeting, poll) triples give the same key, and the meeting id is the
+// hash tag of every key of that meeting, so one script may touch them all
+// in Redis Cluster too.
+type keys struct{ prefix string }
+
+var escaper = strings.NewReplacer("%", "%25", "{", "%7B", "}", "%7D", ":", "%3A")
+
+func esc(id string) string { return escaper.Replace(id) }
+
+// meetings is the set of meeting ids that may have a log.
+func (k keys) meetings() string { return k.prefix + "meetings" }
+
+func (k keys) meeting(kind, meeting string) string {
+	return k.prefix + kind + ":{" + esc(meeting) + "}"
+}
+
+func (k keys) log(meeting string) string       { return k.meeting("log", meeting) }
+func (k keys) logTokens(meeting string) string { return k.meeting("logtok", meeting) }
+func (k keys) snapshot(meeting string) string  { return k.meeting("snap", meeting) }
+func (k keys) box(meeting, poll string) string { return k.meeting("box", meeting) + ":" + esc(poll) }
+func (k keys) voters(meeting, poll string) string {
+	return k.meeting("voters", meeting) + ":" + esc(poll)
+}
+func (k keys) counts(meeting, poll string) string {
+	return k.meeting("counts", meeting) + ":" + esc(poll)
+}
+
+func (k keys) invitation(code string) string { return k.prefix + "inv:{" + esc(code) + "}" }
+func (k keys) redeemed(code string) string   { return k.prefix + "invdone:{" + esc(code) + "}" }
+func (k keys) session(token string) string   { return k.prefix + "sess:" + token }
+
+// All blob keys share the hash tag {b}, so that an upload's temporary chunks
+// can be renamed into place by one script in Redis Cluster too.
+func (k keys) blob(sha string) string { return k.prefix + "blob:{b}:" + sha }
+func (k keys) blobChunk(sha string, i int) string {
+	return fmt.Sprintf("%sblob:{b}:%s:%d", k.prefix, sha, i)
+}
+func (k keys) uploadChunk(upload string, i int) string {
+	return fmt.Sprintf("%sblob:{b}:tmp:%s:%d", k.prefix, upload, i)
+}
