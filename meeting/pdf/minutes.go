@@ -1,0 +1,516 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/dais-meeting/dais/meeting"
+)
+
+const opMinutes = "minutes"
+
+// labels are the words of the minutes in one language.
+type labels struct {
+	heading, date, place, chair, secretary                       string
+	attendance, proceedings, otherPolls, present, absent, seat   string
+	roomPresent                                                  string // room name, present, members
+	otherRoom, presenter, documents, pages, speaker, queue       string
+	poll, open, secret, named, rule, notClosed, ballots, passed  string
+	failed, noQuorum, votedFor, nobody, signChair, signSecretary string
+	footer                                                       string // title, page, total
+	roles                                                        map[meeting.Role]string
+	bases                                                        map[meeting.Base]string
+	thresholds                                                   map[meeting.Threshold]string
+	quorum, statusReady, statusOpen                              string
+	proposal                                                     string
+	dateLayout                                                   string
+}
+
+var vi = labels{
+	heading: "BIÊN BẢN PHIÊN HỌP", date: "Thời gian", place: "Địa điểm", chair: "Chủ tọa", secretary: "Thư ký",
+	attendance: "I. THÀNH PHẦN THAM DỰ", proceedings: "II. NỘI DUNG PHIÊN HỌP", otherPolls: "III. CÁC BIỂU QUYẾT KHÁC",
+	present: "có mặt", absent: "vắng mặt", seat: "Ghế",
+	roomPresent: "%s — có mặt %d/%d người", otherRoom: "Không thuộc phòng họp nào",
+	presenter: "Người trình bày", documents: "Tài liệu", pages: "%d trang", speaker: "Đang phát biểu", queue: "Đăng ký phát biểu",
+	poll: "Biểu quyết", open: "công khai", secret: "bỏ phiếu kín", named: "ghi danh", rule: "Nguyên tắc",
+	notClosed: "Chưa kết thúc biểu quyết.", ballots: "Số phiếu: %d phiếu biểu quyết / %d đại biểu có mặt / %d đại biểu",
+	passed: "Kết quả: THÔNG QUA", failed: "Kết quả: KHÔNG THÔNG QUA", noQuorum: " (không đủ túc số)",
+	votedFor: "%s (%d): %s", nobody: "không có",
+	signChair: "CHỦ TỌA", signSecretary: "THƯ KÝ",
+	footer: "Biên bản — %s — Trang %d/%d",
+	roles: map[meeting.Role]string{meeting.RoleChair: "chủ tọa", meeting.RoleSecretary: "thư ký",
+		meeting.RoleDelegate: "đại biểu", meeting.RoleObserver: "khách mời"},
+	bases: map[meeting.Base]string{meeting.BaseCast: "số phiếu biểu quyết", meeting.BasePresent: "số đại biểu có mặt",
+		meeting.BaseMembers: "tổng số đại biểu"},
+	thresholds: map[meeting.Threshold]string{meeting.Simple: "số phiếu tán thành nhiều hơn số phiếu không tán thành",
+		meeting.Absolute: "quá một nửa %s", meeting.TwoThirds: "ít nhất hai phần ba %s"},
+	quorum: "túc số %d%% tổng số đại biểu", statusReady: "Chưa biểu quyết.", statusOpen: "Đang biểu quyết.",
+	proposal:   "Tờ trình",
+	dateLayout: "15:04, ngày 02/01/2006",
+}
+
+var en = labels{
+	heading: "MINUTES OF THE MEETING", date: "Date", place: "Place", chair: "Chair", secretary: "Secretary",
+	attendance: "I. ATTENDANCE", proceedings: "II. PROCEEDINGS", otherPolls: "III. OTHER VOTES",
+	present: "present", absent: "absent", seat: "Seat",
+	roomPresent: "%s — %d of %d present", otherRoom: "No room",
+	presenter: "Presenter", documents: "Documents", pages: "%d pages", speaker: "Speaking", queue: "Asked to speak",
+	poll: "Vote", open: "open", secret: "secret ballot", named: "by name", rule: "Rule",
+	notClosed: "The vote is not closed.", ballots: "Ballots: %d cast / %d present / %d members",
+	passed: "Result: PASSED", failed: "Result: NOT PASSED", noQuorum: " (no quorum)",
+	votedFor: "%s (%d): %s", nobody: "none",
+	signChair: "CHAIR", signSecretary: "SECRETARY",
+	footer: "Minutes — %s — Page %d of %d",
+	roles: map[meeting.Role]string{meeting.RoleChair: "chair", meeting.RoleSecretary: "secretary",
+		meeting.RoleDelegate: "delegate", meeting.RoleObserver: "observer"},
+	bases: map[meeting.Base]string{meeting.BaseCast: "the ballots cast", meeting.BasePresent: "the members present",
+		meeting.BaseMembers: "all members"},
+	thresholds: map[meeting.Threshold]string{meeting.Simple: "more for than against",
+		meeting.Absolute: "more than half of %s", meeting.TwoThirds: "at least two thirds of %s"},
+	quorum: "quorum %d%% of members", statusReady: "Not yet voted.", statusOpen: "Voting in progress.",
+	proposal:   "Proposal",
+	dateLayout: "2 January 2006, 15:04",
+}
+
+// Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
+// default, or "en"): title, date, place, chair and secretary; attendance per
+// room; each agenda item with its presenter, documents and polls (question,
+// rule, counts, result and, for a poll by name, who chose what); and a
+// signature block. The State records presenters but not who spoke, so the
+// speakers shown are the presenters and, while the meeting runs, the
+// current speaker and queue. s is only read; the caller must not change it
+// during the call.
+func (e *Engine) Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error {
+	if s == nil || !s.Exists() {
+		return meeting.Errorf(meeting.Invalid, "Không có phiên họp để lập biên bản.", "no meeting to write minutes for")
+	}
+	l := &vi
+	switch lang {
+	case "", "vi":
+	case "en":
+		l = &en
+	default:
+		return meeting.Errorf(meeting.Invalid, "Ngôn ngữ không được hỗ trợ: %q (vi hoặc en).", "unsupported language %q (vi or en)", lang)
+	}
+	var out bytes.Buffer
+	err := e.do(ctx, opMinutes, opOutput, func() error {
+		return writeMinutes(&out, s, l)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := dst.Write(out.Bytes()); err != nil {
+		return fmt.Errorf("pdf: write minutes: %w", err)
+	}
+	return nil
+}
+
+// minutesWriter holds what writeMinutes needs while it lays out.
+type minutesWriter struct {
+	f   *flow
+	s   *meeting.State
+	l   *labels
+	err error
+}
+
+func (m *minutesWriter) para(fc face, size float64, indent float64, s string) {
+	if m.err == nil {
+		m.err = m.f.para(fc, size, black, indent, s)
+	}
+}
+
+func (m *minutesWriter) heading(s string) {
+	m.f.space(10)
+	m.f.need(40) // keep a heading with what follows
+	if m.err == nil {
+		m.err = m.f.para(bold, 12, navy, 0, s)
+	}
+	m.f.space(4)
+}
+
+func (m *minutesWriter) name(id string) string {
+	if p := m.s.Participant(id); p != nil && p.Name != "" {
+		return p.Name
+	}
+	return id
+}
+
+func (m *minutesWriter) byRole(r meeting.Role) string {
+	var names []string
+	for _, id := range m.s.Order {
+		if p := m.s.Participant(id); p != nil && p.Role == r {
+			names = append(names, p.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "—"
+	}
+	return strings.Join(names, ", ")
+}
+
+func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
+	c, err := newCanvas()
+	if err != nil {
+		return err
+	}
+	f := newFlow(c, func(n, total int) string { return fmt.Sprintf(l.footer, s.Title, n, total) })
+	m := &minutesWriter{f: f, s: s, l: l}
+	f.newPage()
+	if m.err = f.centred(bold, 16, navy, l.heading); m.err != nil {
+		return m.err
+	}
+	f.space(4)
+	if m.err = f.centred(bold, 14, black, s.Title); m.err != nil {
+		return m.err
+	}
+	f.rule()
+	f.space(6)
+	if !s.StartsAt.IsZero() {
+		m.para(regular, 11, 0, l.date+": "+s.StartsAt.Format(l.dateLayout))
+	}
+	if s.Place != "" {
+		m.para(regular, 11, 0, l.place+": "+s.Place)
+	}
+	m.para(regular, 11, 0, l.chair+": "+m.byRole(meeting.RoleChair))
+	m.para(regular, 11, 0, l.secretary+": "+m.byRole(meeting.RoleSecretary))
+
+	m.attendance()
+	m.heading(l.proceedings)
+	placed := map[string]bool{}
+	num := 0
+	for _, it := range s.Agenda {
+		if it.Parent != "" {
+			continue
+		}
+		num++
+		m.item(it, fmt.Sprintf("%d.", num), 0, placed)
+		sub := 0
+		for _, child := range s.Agenda {
+			if child.Parent == it.ID {
+				sub++
+				m.item(child, fmt.Sprintf("%d.%d.", num, sub), 16, placed)
+			}
+		}
+	}
+	var rest []*meeting.Poll
+	for _, id := range s.PollOrder {
+		if p := s.Polls[id]; p != nil && !placed[id] {
+			rest = append(rest, p)
+		}
+	}
+	if len(rest) > 0 {
+		m.heading(l.otherPolls)
+		for _, p := range rest {
+			m.poll(p, 0)
+		}
+	}
+	if s.Floor.Speaker != "" || len(s.Floor.Queue) > 0 {
+		m.f.space(8)
+		if s.Floor.Speaker != "" {
+			m.para(regular, 10, 0, l.speaker+": "+m.name(s.Floor.Speaker))
+		}
+		if len(s.Floor.Queue) > 0 {
+			names := make([]string, len(s.Floor.Queue))
+			for i, id := range s.Floor.Queue {
+				names[i] = m.name(id)
+			}
+			m.para(regular, 10, 0, l.queue+": "+strings.Join(names, ", "))
+		}
+	}
+	m.signatures()
+	if m.err != nil {
+		return m.err
+	}
+	if err := f.finish(); err != nil {
+		return err
+	}
+	return c.write(w)
+}
+
+func (m *minutesWriter) attendance() {
+	s, l := m.s, m.l
+	m.heading(l.attendance)
+	rooms := append([]meeting.Room(nil), s.Rooms...)
+	known := map[string]bool{}
+	for _, r := range rooms {
+		known[r.ID] = true
+	}
+	var stray []string
+	for _, id := range s.Order {
+		if p := s.Participant(id); p != nil && !known[p.Room] {
+			stray = append(stray, id)
+		}
+	}
+	if len(stray) > 0 {
+		rooms = append(rooms, meeting.Room{ID: "\x00", Name: l.otherRoom})
+	}
+	for _, r := range rooms {
+		var ids []string
+		if r.ID == "\x00" {
+			ids = stray
+		} else {
+			for _, id := range s.Order {
+				if p := s.Participant(id); p != nil && p.Room == r.ID {
+					ids = append(ids, id)
+				}
+			}
+		}
+		present := 0
+		for _, id := range ids {
+			if s.Participant(id).Present {
+				present++
+			}
+		}
+		m.f.space(4)
+		m.f.need(30)
+		m.para(bold, 11, 0, fmt.Sprintf(l.roomPresent, r.Name, present, len(ids)))
+		for i, id := range ids {
+			p := s.Participant(id)
+			line := fmt.Sprintf("%d. %s", i+1, p.Name)
+			if p.Title != "" {
+				line += " — " + p.Title
+			}
+			if p.Role != meeting.RoleDelegate && l.roles[p.Role] != "" {
+				line += " (" + l.roles[p.Role] + ")"
+			}
+			if p.Seat != "" {
+				line += " — " + l.seat + " " + p.Seat
+			}
+			if p.Present {
+				line += " — " + l.present
+			} else {
+				line += " — " + l.absent
+			}
+			m.para(regular, 10, 14, line)
+		}
+	}
+}
+
+func (m *minutesWriter) item(it meeting.Item, number string, indent float64, placed map[string]bool) {
+	s, l := m.s, m.l
+	m.f.space(6)
+	m.f.need(30)
+	m.para(bold, 11, indent, number+" "+it.Title)
+	if it.Presenter != "" {
+		m.para(regular, 10, indent+14, l.presenter+": "+m.name(it.Presenter))
+	}
+	if len(it.Documents) > 0 {
+		m.para(regular, 10, indent+14, l.documents+":")
+		for _, id := range it.Documents {
+			line := "– " + id
+			if d := s.Documents[id]; d != nil {
+				line = "– " + d.Title
+				if d.Pages > 0 {
+					line += " (" + fmt.Sprintf(l.pages, d.Pages) + ")"
+				}
+			}
+			m.para(regular, 10, indent+28, line)
+		}
+	}
+	props := map[string]bool{}
+	for _, id := range it.Proposals {
+		props[id] = true
+	}
+	for _, id := range s.PollOrder {
+		p := s.Polls[id]
+		if p == nil || placed[id] || p.Proposal == "" || !props[p.Proposal] {
+			continue
+		}
+		placed[id] = true
+		m.poll(p, indent+14)
+	}
+}
+
+func (m *minutesWriter) poll(p *meeting.Poll, indent float64) {
+	s, l := m.s, m.l
+	m.f.space(4)
+	m.f.need(40)
+	kind := l.open + ", " + l.named
+	if p.Secret {
+		kind = l.secret
+	}
+	m.para(bold, 10, indent, fmt.Sprintf("%s (%s): %s", l.poll, kind, p.Question))
+	if pr := s.Proposals[p.Proposal]; pr != nil {
+		m.para(regular, 10, indent+14, l.proposal+": "+pr.Title)
+	}
+	m.para(regular, 10, indent+14, l.rule+": "+ruleText(l, p.Rule))
+	switch {
+	case p.Status == meeting.PollReady:
+		m.para(regular, 10, indent+14, l.statusReady)
+		return
+	case p.Status == meeting.PollOpen:
+		m.para(regular, 10, indent+14, l.statusOpen)
+		return
+	case p.Result == nil:
+		m.para(regular, 10, indent+14, l.notClosed)
+		return
+	}
+	r := p.Result
+	m.para(regular, 10, indent+14, fmt.Sprintf(l.ballots, r.Cast, r.Present, r.Members))
+	for _, c := range p.Choices {
+		m.para(regular, 10, indent+28, fmt.Sprintf("%s: %d", c.Label, r.Counts[c.ID]))
+	}
+	res := l.failed
+	if r.Passed {
+		res = l.passed
+	}
+	if p.Rule.QuorumPercent > 0 && !r.QuorumOK {
+		res += l.noQuorum
+	}
+	m.para(bold, 10, indent+14, res)
+	if p.Secret {
+		return
+	}
+	for _, c := range p.Choices {
+		var names []string
+		for _, id := range voterOrder(s, p) {
+			if p.Voters[id] == c.ID {
+				names = append(names, m.name(id))
+			}
+		}
+		list := l.nobody
+		if len(names) > 0 {
+			list = strings.Join(names, ", ")
+		}
+		m.para(regular, 9, indent+28, fmt.Sprintf(l.votedFor, c.Label, len(names), list))
+	}
+}
+
+// voterOrder lists the voters of p in the order participants were added,
+// then any voter no longer in the meeting.
+func voterOrder(s *meeting.State, p *meeting.Poll) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, id := range s.Order {
+		if _, ok := p.Voters[id]; ok {
+			ids = append(ids, id)
+			seen[id] = true
+		}
+	}
+	var rest []string
+	for id := range p.Voters {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	slices.Sort(rest)
+	return append(ids, rest...)
+}
+
+func ruleText(l *labels, r meeting.Rule) string {
+	t := l.thresholds[r.Threshold]
+	if t == "" {
+		t = string(r.Threshold)
+	}
+	if strings.Contains(t, "%s") {
+		base := l.bases[r.Base]
+		if base == "" {
+			base = string(r.Base)
+		}
+		t = fmt.Sprintf(t, base)
+	}
+	if r.QuorumPercent > 0 {
+		t += "; " + fmt.Sprintf(l.quorum, r.QuorumPercent)
+	}
+	return t
+}
+
+func (m *minutesWriter) signatures() {
+	if m.err != nil {
+		return
+	}
+	f, l := m.f, m.l
+	f.space(24)
+	f.need(90)
+	colW := f.width() / 2
+	put := func(col int, fc face, size float64, y float64, s string) {
+		if m.err != nil {
+			return
+		}
+		w, err := textWidth(fc, size, nfc(s))
+		if err != nil {
+			m.err = err
+			return
+		}
+		x := f.margin + float64(col)*colW + (colW-w)/2
+		m.err = f.p.text(fc, size, black, x, y, s)
+	}
+	y := f.y - 12
+	put(0, bold, 11, y, l.signSecretary)
+	put(1, bold, 11, y, l.signChair)
+	y -= 60
+	put(0, regular, 11, y, m.byRole(meeting.RoleSecretary))
+	put(1, regular, 11, y, m.byRole(meeting.RoleChair))
+	f.y = y - 12
+}
+
+// BallotsCSV writes the ballots of the meeting's polls by name (secret
+// polls have none to show) as CSV: poll, question, voter name, seat, room,
+// choice label. It starts with a UTF-8 byte order mark so that Excel reads
+// the Vietnamese correctly.
+func BallotsCSV(w io.Writer, s *meeting.State) error {
+	if s == nil {
+		return meeting.Errorf(meeting.Invalid, "Không có phiên họp.", "no meeting")
+	}
+	bw := &errWriter{w: w}
+	bw.Write([]byte("\uFEFF"))
+	cw := csv.NewWriter(bw)
+	cw.Write([]string{"Biểu quyết / Poll", "Câu hỏi / Question", "Đại biểu / Voter", "Ghế / Seat", "Phòng / Room", "Lựa chọn / Choice"})
+	for _, pid := range s.PollOrder {
+		p := s.Polls[pid]
+		if p == nil || p.Secret {
+			continue
+		}
+		for _, vid := range voterOrder(s, p) {
+			name, seat, room := vid, "", ""
+			if pt := s.Participant(vid); pt != nil {
+				name, seat = pt.Name, pt.Seat
+				room = pt.Room
+				if r := s.Room(pt.Room); r != nil {
+					room = r.Name
+				}
+			}
+			choice := p.Voters[vid]
+			if c := p.Choice(choice); c != nil {
+				choice = c.Label
+			}
+			cw.Write([]string{csvSafe(p.ID), csvSafe(nfc(p.Question)), csvSafe(nfc(name)), csvSafe(seat), csvSafe(nfc(room)), csvSafe(nfc(choice))})
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("pdf: write ballots CSV: %w", err)
+	}
+	if bw.err != nil {
+		return fmt.Errorf("pdf: write ballots CSV: %w", bw.err)
+	}
+	return nil
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// errWriter remembers the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

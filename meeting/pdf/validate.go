@@ -1,0 +1,192 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/dais-meeting/dais/meeting"
+)
+
+const opValidate = "validate"
+
+// Info describes a PDF that passed validation.
+type Info struct {
+	// Pages is the number of pages (at least 1).
+	Pages int
+	// Size is the file's size in bytes.
+	Size int64
+	// Version is the PDF version of the header, e.g. "1.7".
+	Version string
+	// Title is the document's own title from its metadata, if any.
+	Title string
+}
+
+// tailWindow is how far from the end of the file %%EOF and startxref are
+// looked for.
+const tailWindow = 2048
+
+var (
+	startxrefRE = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF`)
+	xrefAtRE    = regexp.MustCompile(`^\s*(xref|\d+\s+\d+\s+obj)`)
+)
+
+// Validate reads the PDF in r and refuses, with an Invalid *meeting.Error
+// whose messages say why in Vietnamese and English, a file that is larger
+// than MaxBytes, not a PDF, truncated, corrupt, encrypted, without pages or
+// with more than MaxPages, that holds a stream inflating beyond
+// MaxStreamBytes, or that takes longer than Timeout to check. It reads r
+// from its start and never keeps it.
+func (e *Engine) Validate(ctx context.Context, r io.ReadSeeker) (Info, error) {
+	b, err := e.readAll(r)
+	if err != nil {
+		return Info{}, err
+	}
+	if err := checkFrame(b); err != nil {
+		return Info{}, err
+	}
+	var info Info
+	err = e.do(ctx, opValidate, opInput, func() error {
+		var err error
+		info, err = e.validate(b)
+		return err
+	})
+	if err != nil {
+		return Info{}, err
+	}
+	return info, nil
+}
+
+// checkFrame checks what pdfcpu would silently repair: the header, and the
+// end of the file (startxref pointing at a cross-reference section, then
+// %%EOF), so that an upload cut short is refused.
+func checkFrame(b []byte) error {
+	head := b[:min(len(b), 1024)]
+	if !bytes.Contains(head, []byte("%PDF-")) {
+		return meeting.Errorf(meeting.Invalid,
+			"Tệp tải lên không phải là tài liệu PDF.",
+			"the file is not a PDF document")
+	}
+	tail := b[max(0, len(b)-tailWindow):]
+	m := startxrefRE.FindAllSubmatchIndex(tail, -1)
+	if m == nil {
+		return truncated()
+	}
+	last := m[len(m)-1]
+	off, err := strconv.ParseInt(string(tail[last[2]:last[3]]), 10, 64)
+	if err != nil || off <= 0 || off >= int64(len(b)) {
+		return truncated()
+	}
+	if !xrefAtRE.Match(b[off:min(int64(len(b)), off+64)]) {
+		return truncated()
+	}
+	return nil
+}
+
+func truncated() error {
+	return meeting.Errorf(meeting.Invalid,
+		"Tệp PDF bị cắt cụt hoặc chưa được tải lên đầy đủ; vui lòng tải lên lại.",
+		"the PDF is truncated or was not uploaded completely; upload it again")
+}
+
+func encrypted() error {
+	return meeting.Errorf(meeting.Invalid,
+		"Tệp PDF được mã hóa hoặc đặt mật khẩu; hãy gỡ bảo vệ rồi tải lên lại.",
+		"the PDF is encrypted or password-protected; remove the protection and upload it again")
+}
+
+func corrupt(cause error) error {
+	return refuse(cause,
+		"Tệp PDF bị hỏng, không đọc được.",
+		"the PDF is damaged and cannot be read")
+}
+
+// validate does the pdfcpu part of Validate; it runs inside e.do.
+func (e *Engine) validate(b []byte) (Info, error) {
+	conf := e.newConf()
+	conf.Optimize = false
+	conf.Cmd = model.VALIDATE
+	pctx, err := api.ReadContext(bytes.NewReader(b), conf)
+	if err != nil {
+		if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) {
+			return Info{}, encrypted()
+		}
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return Info{}, e.bomb()
+		}
+		return Info{}, corrupt(err)
+	}
+	if pctx == nil || pctx.XRefTable == nil {
+		return Info{}, corrupt(errors.New("no cross-reference table"))
+	}
+	xt := pctx.XRefTable
+	if xt.Encrypt != nil || pctx.E != nil {
+		return Info{}, encrypted()
+	}
+	// Bound every stream before validation inflates page contents with
+	// pdfcpu's own, larger, fixed limit.
+	if err := e.checkStreams(xt); err != nil {
+		return Info{}, err
+	}
+	if err := api.ValidateContext(pctx); err != nil {
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return Info{}, e.bomb()
+		}
+		return Info{}, corrupt(err)
+	}
+	n := xt.PageCount
+	if n < 1 {
+		return Info{}, meeting.Errorf(meeting.Invalid, "Tệp PDF không có trang nào.", "the PDF has no pages")
+	}
+	if n > e.cfg.MaxPages {
+		return Info{}, meeting.Errorf(meeting.Invalid,
+			"Tệp PDF có %d trang, vượt quá giới hạn %d trang.",
+			"the PDF has %d pages, more than the limit of %d", n, e.cfg.MaxPages)
+	}
+	info := Info{Pages: n, Size: int64(len(b)), Title: nfc(xt.Title)}
+	if xt.HeaderVersion != nil {
+		info.Version = xt.HeaderVersion.String()
+	}
+	return info, nil
+}
+
+// checkStreams decodes each stream with the MaxStreamBytes limit and
+// refuses the file when one inflates beyond it, or cannot be decoded (a
+// damaged upload: bit flips in compressed data show here). Streams whose
+// filter pdfcpu does not decode (JBIG2, JPX, DCT images) are not checked.
+func (e *Engine) checkStreams(xt *model.XRefTable) error {
+	for objNr, entry := range xt.Table {
+		if entry == nil || entry.Free {
+			continue
+		}
+		sd, ok := entry.Object.(types.StreamDict)
+		if !ok || sd.Content != nil {
+			continue
+		}
+		_, err := sd.DecodeLengthWithLimit(-1, e.cfg.MaxStreamBytes)
+		switch {
+		case err == nil, errors.Is(err, filter.ErrUnsupportedFilter):
+		case errors.Is(err, filter.ErrDecodeLimitExceeded):
+			return e.bomb()
+		default:
+			return corrupt(fmt.Errorf("object %d: %w", objNr, err))
+		}
+	}
+	return nil
+}
+
+func (e *Engine) bomb() error {
+	return meeting.Errorf(meeting.Invalid,
+		"Tệp PDF chứa luồng dữ liệu giải nén vượt quá %d MB; tệp có thể độc hại và bị từ chối.",
+		"the PDF holds a stream that inflates beyond %d MB; the file may be hostile and is refused", e.cfg.MaxStreamBytes>>20)
+}
