@@ -1,0 +1,747 @@
+package meeting
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what a command may carry.
+const (
+	// MaxIDLength bounds every id.
+	MaxIDLength = 64
+	// MaxTextLength bounds titles, names, questions and labels, in bytes.
+	MaxTextLength = 1024
+	// MaxProposalText bounds a proposal's text, in bytes.
+	MaxProposalText = 64 << 10
+)
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Decide checks cmd from actor against s and returns the events it produces,
+// with seqs s.Version+1, s.Version+2, … and At = now. It does not change s.
+// A refusal is an *Error and produces no event; a command that would change
+// nothing (checking in twice, turning to the page already shown) produces
+// no event and no error.
+func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
+	d := decider{s: s, a: a, now: now.UTC()}
+	if c, ok := cmd.(CreateMeeting); ok {
+		return d.createMeeting(c)
+	}
+	if !s.Exists() {
+		return nil, Errorf(NotFound, "Không tìm thấy hội nghị", "no such meeting")
+	}
+	d.me = s.Participant(a.Participant)
+	if d.me == nil {
+		return nil, Errorf(Forbidden, "Đồng chí không phải là thành viên của hội nghị này", "you are not a participant of this meeting")
+	}
+	if s.Status == StatusClosed {
+		return nil, Errorf(Conflict, "Hội nghị đã bế mạc; không thể thay đổi", "the meeting is closed; nothing can change")
+	}
+	switch c := cmd.(type) {
+	case UpdateMeeting, AddRoom, AddParticipant, RemoveParticipant, AddAgendaItem, MoveAgendaItem,
+		AddDocument, AttachDocument, AddProposal, Publish:
+		if d.me.Role != RoleSecretary {
+			return nil, Errorf(Forbidden, "Chỉ thư ký mới được chuẩn bị hội nghị", "only a secretary may prepare the meeting")
+		}
+		return d.setup(c)
+	case OpenSession, Adjourn, CloseMeeting, SetCurrentItem, HandPresentation, OpenPoll, ClosePoll, GiveFloor:
+		if d.me.Role != RoleChair {
+			return nil, Errorf(Forbidden, "Chỉ chủ tọa mới được điều hành hội nghị", "only the chair may run the meeting")
+		}
+		return d.chair(c)
+	case ShowDocument, TurnPage:
+		return d.present(c)
+	case CreatePoll:
+		return d.createPoll(c)
+	case CastBallot:
+		return d.castBallot(c)
+	case RequestFloor, WithdrawFloor, EndFloor:
+		return d.floor(c)
+	case CheckIn:
+		return d.attendance(c.Participant, true)
+	case CheckOut:
+		return d.attendance(c.Participant, false)
+	}
+	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+// decider holds what one decision needs.
+type decider struct {
+	s   *State
+	a   Actor
+	me  *Participant
+	now time.Time
+}
+
+// emit wraps event data into events with the next seqs.
+func (d decider) emit(data ...EventData) ([]Event, error) {
+	evs := make([]Event, len(data))
+	for i, x := range data {
+		evs[i] = Event{Seq: d.s.Version + uint64(i) + 1, At: d.now, Actor: d.a.Participant, Data: x}
+	}
+	return evs, nil
+}
+
+func badID(what, id string) error {
+	return Errorf(Invalid, "Mã %s không hợp lệ: %q (chữ, số, '-', '_', '.'; tối đa 64 ký tự)", "invalid %s id %q (letters, digits, '-', '_', '.'; at most 64)", what, id)
+}
+
+func checkText(what, vi, s string, required bool, max int) error {
+	if required && strings.TrimSpace(s) == "" {
+		return Errorf(Invalid, "Thiếu %[1]s", "%[2]s is missing", vi, what)
+	}
+	if len(s) > max || !utf8.ValidString(s) {
+		return Errorf(Invalid, "%[1]s quá dài hoặc không hợp lệ", "%[2]s is too long or not valid UTF-8", vi, what)
+	}
+	return nil
+}
+
+func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
+	if d.s.Exists() {
+		return nil, Errorf(Conflict, "Hội nghị %q đã tồn tại", "meeting %q already exists", c.ID)
+	}
+	if !idPattern.MatchString(c.ID) {
+		return nil, badID("meeting", c.ID)
+	}
+	if err := checkText("the title", "tên hội nghị", c.Title, true, MaxTextLength); err != nil {
+		return nil, err
+	}
+	if err := checkText("the place", "địa điểm", c.Place, false, MaxTextLength); err != nil {
+		return nil, err
+	}
+	if c.Secretary.ID != d.a.Participant {
+		return nil, Errorf(Forbidden, "Người tạo hội nghị phải là thư ký của hội nghị", "the creator of a meeting must be its secretary")
+	}
+	if len(c.Rooms) == 0 {
+		return nil, Errorf(Invalid, "Hội nghị cần ít nhất một phòng họp", "a meeting needs at least one room")
+	}
+	rooms := slices.Clone(c.Rooms)
+	mains := 0
+	seen := map[string]bool{}
+	for _, r := range rooms {
+		if !idPattern.MatchString(r.ID) {
+			return nil, badID("room", r.ID)
+		}
+		if seen[r.ID] {
+			return nil, Errorf(Invalid, "Phòng họp %q bị trùng", "room %q appears twice", r.ID)
+		}
+		seen[r.ID] = true
+		if err := checkText("the room name", "tên phòng họp", r.Name, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if r.Main {
+			mains++
+		}
+	}
+	if mains > 1 {
+		return nil, Errorf(Invalid, "Chỉ có một hội trường chính", "only one room can be the main hall")
+	}
+	if mains == 0 {
+		rooms[0].Main = true
+	}
+	sec := c.Secretary
+	sec.Role, sec.Present = RoleSecretary, false
+	if sec.Room == "" {
+		for _, r := range rooms {
+			if r.Main {
+				sec.Room = r.ID
+			}
+		}
+	}
+	if err := checkParticipant(sec, func(id string) bool { return seen[id] }); err != nil {
+		return nil, err
+	}
+	return d.emit(MeetingCreated{ID: c.ID, Title: c.Title, StartsAt: c.StartsAt, Place: c.Place, Rooms: rooms, Secretary: sec})
+}
+
+func checkParticipant(p Participant, roomExists func(string) bool) error {
+	if !idPattern.MatchString(p.ID) {
+		return badID("participant", p.ID)
+	}
+	if err := checkText("the name", "họ tên", p.Name, true, MaxTextLength); err != nil {
+		return err
+	}
+	if err := checkText("the title", "chức vụ", p.Title, false, MaxTextLength); err != nil {
+		return err
+	}
+	if err := checkText("the seat", "số ghế", p.Seat, false, MaxIDLength); err != nil {
+		return err
+	}
+	if !p.Role.Valid() {
+		return Errorf(Invalid, "Vai trò không hợp lệ: %q", "invalid role %q", p.Role)
+	}
+	if !roomExists(p.Room) {
+		return Errorf(NotFound, "Không có phòng họp %q", "no room %q", p.Room)
+	}
+	return nil
+}
+
+func (d decider) setup(cmd Command) ([]Event, error) {
+	s := d.s
+	switch c := cmd.(type) {
+	case UpdateMeeting:
+		if err := checkText("the title", "tên hội nghị", c.Title, false, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if err := checkText("the place", "địa điểm", c.Place, false, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if c.Title == "" && c.Place == "" && c.StartsAt.IsZero() {
+			return nil, nil
+		}
+		return d.emit(MeetingUpdated(c))
+	case AddRoom:
+		if !idPattern.MatchString(c.Room.ID) {
+			return nil, badID("room", c.Room.ID)
+		}
+		if s.Room(c.Room.ID) != nil {
+			return nil, Errorf(Conflict, "Phòng họp %q đã có", "room %q already exists", c.Room.ID)
+		}
+		if err := checkText("the room name", "tên phòng họp", c.Room.Name, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+		r := c.Room
+		r.Main = false
+		return d.emit(RoomAdded{Room: r})
+	case AddParticipant:
+		p := c.Participant
+		p.Present = false
+		if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
+			return nil, err
+		}
+		if s.Participants[p.ID] != nil {
+			return nil, Errorf(Conflict, "Mã đại biểu %q đã được dùng", "participant id %q is taken", p.ID)
+		}
+		return d.emit(ParticipantAdded{Participant: p})
+	case RemoveParticipant:
+		p := s.Participants[c.Participant]
+		if p == nil {
+			return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.Participant)
+		}
+		if c.Participant == d.a.Participant {
+			return nil, Errorf(Conflict, "Không thể tự xóa mình khỏi hội nghị", "you cannot remove yourself")
+		}
+		for _, poll := range s.Polls {
+			if _, voted := poll.Voters[p.ID]; voted {
+				return nil, Errorf(Conflict, "Không thể xóa đại biểu đã biểu quyết", "a participant who has voted cannot be removed")
+			}
+		}
+		if s.Floor.Speaker == p.ID || s.Presentation.Presenter == p.ID {
+			return nil, Errorf(Conflict, "Không thể xóa đại biểu đang phát biểu hoặc đang trình bày", "a participant who is speaking or presenting cannot be removed")
+		}
+		return d.emit(ParticipantRemoved{Participant: p.ID})
+	case AddAgendaItem:
+		it := c.Item
+		if !idPattern.MatchString(it.ID) {
+			return nil, badID("agenda item", it.ID)
+		}
+		if s.Item(it.ID) != nil {
+			return nil, Errorf(Conflict, "Mục %q đã có trong chương trình", "agenda item %q already exists", it.ID)
+		}
+		if err := checkText("the title", "tên mục", it.Title, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if it.Parent != "" {
+			parent := s.Item(it.Parent)
+			if parent == nil {
+				return nil, Errorf(NotFound, "Không có mục cha %q", "no parent item %q", it.Parent)
+			}
+			if parent.Parent != "" {
+				return nil, Errorf(Invalid, "Chương trình chỉ có một cấp mục con", "the agenda has one level of sub-items only")
+			}
+		}
+		if it.Presenter != "" && s.Participants[it.Presenter] == nil {
+			return nil, Errorf(NotFound, "Không có người trình bày %q", "no presenter %q", it.Presenter)
+		}
+		if err := d.allExist(it.Documents, it.Proposals); err != nil {
+			return nil, err
+		}
+		return d.emit(AgendaItemAdded{Item: it})
+	case MoveAgendaItem:
+		if s.Item(c.Item) == nil {
+			return nil, Errorf(NotFound, "Không có mục %q", "no agenda item %q", c.Item)
+		}
+		if c.Index < 0 {
+			return nil, Errorf(Invalid, "Vị trí không hợp lệ", "invalid position %d", c.Index)
+		}
+		return d.emit(AgendaItemMoved(c))
+	case AddDocument:
+		doc := c.Document
+		if !idPattern.MatchString(doc.ID) {
+			return nil, badID("document", doc.ID)
+		}
+		if s.Documents[doc.ID] != nil {
+			return nil, Errorf(Conflict, "Tài liệu %q đã có", "document %q already exists", doc.ID)
+		}
+		if err := checkText("the title", "tên tài liệu", doc.Title, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if doc.Pages < 1 {
+			return nil, Errorf(Invalid, "Tài liệu phải có ít nhất một trang", "a document has at least one page")
+		}
+		if !sha256Pattern.MatchString(doc.SHA256) {
+			return nil, Errorf(Invalid, "Mã băm SHA-256 của tài liệu không hợp lệ", "invalid sha256 %q", doc.SHA256)
+		}
+		if !doc.Confidential && len(doc.Readers) > 0 {
+			return nil, Errorf(Invalid, "Chỉ tài liệu mật mới có danh sách người đọc", "only a confidential document has readers")
+		}
+		for _, r := range doc.Readers {
+			if s.Participants[r] == nil {
+				return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", r)
+			}
+		}
+		return d.emit(DocumentAdded{Document: doc})
+	case AttachDocument:
+		it := s.Item(c.Item)
+		if it == nil {
+			return nil, Errorf(NotFound, "Không có mục %q", "no agenda item %q", c.Item)
+		}
+		if s.Documents[c.Document] == nil {
+			return nil, Errorf(NotFound, "Không có tài liệu %q", "no document %q", c.Document)
+		}
+		if slices.Contains(it.Documents, c.Document) {
+			return nil, Errorf(Conflict, "Tài liệu đã được gắn vào mục này", "the document is already attached to this item")
+		}
+		return d.emit(DocumentAttached(c))
+	case AddProposal:
+		pr := c.Proposal
+		if !idPattern.MatchString(pr.ID) {
+			return nil, badID("proposal", pr.ID)
+		}
+		if s.Proposals[pr.ID] != nil {
+			return nil, Errorf(Conflict, "Tờ trình %q đã có", "proposal %q already exists", pr.ID)
+		}
+		if err := checkText("the title", "tên tờ trình", pr.Title, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+		if err := checkText("the text", "nội dung", pr.Text, false, MaxProposalText); err != nil {
+			return nil, err
+		}
+		if err := d.allExist(pr.Documents, nil); err != nil {
+			return nil, err
+		}
+		if c.Item != "" && s.Item(c.Item) == nil {
+			return nil, Errorf(NotFound, "Không có mục %q", "no agenda item %q", c.Item)
+		}
+		pr.Status = ProposalDraft
+		return d.emit(ProposalAdded{Proposal: pr, Item: c.Item})
+	case Publish:
+		if s.Status != StatusDraft {
+			return nil, Errorf(Conflict, "Hội nghị đã được công bố", "the meeting is already published")
+		}
+		return d.emit(MeetingPublished{})
+	}
+	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+func (d decider) allExist(docs, proposals []string) error {
+	for _, id := range docs {
+		if d.s.Documents[id] == nil {
+			return Errorf(NotFound, "Không có tài liệu %q", "no document %q", id)
+		}
+	}
+	for _, id := range proposals {
+		if d.s.Proposals[id] == nil {
+			return Errorf(NotFound, "Không có tờ trình %q", "no proposal %q", id)
+		}
+	}
+	return nil
+}
+
+func (d decider) inSession() error {
+	if d.s.Status != StatusInSession {
+		return Errorf(Conflict, "Hội nghị chưa khai mạc hoặc đang tạm nghỉ", "the meeting is not in session")
+	}
+	return nil
+}
+
+func (d decider) chair(cmd Command) ([]Event, error) {
+	s := d.s
+	switch cmd.(type) {
+	case OpenSession:
+		switch s.Status {
+		case StatusDraft:
+			return nil, Errorf(Conflict, "Hội nghị cần được công bố trước khi khai mạc", "publish the meeting before opening the session")
+		case StatusInSession:
+			return nil, Errorf(Conflict, "Hội nghị đang diễn ra", "the meeting is already in session")
+		}
+		return d.emit(SessionOpened{})
+	case Adjourn:
+		if err := d.inSession(); err != nil {
+			return nil, err
+		}
+		if s.OpenPoll() != nil {
+			return nil, Errorf(Conflict, "Cần kết thúc biểu quyết trước khi tạm nghỉ", "close the open poll before adjourning")
+		}
+		return d.emit(SessionAdjourned{})
+	case CloseMeeting:
+		if s.Status == StatusDraft {
+			return nil, Errorf(Conflict, "Hội nghị chưa được công bố", "the meeting has not been published")
+		}
+		if s.OpenPoll() != nil {
+			return nil, Errorf(Conflict, "Cần kết thúc biểu quyết trước khi bế mạc", "close the open poll before closing the meeting")
+		}
+		return d.emit(MeetingClosed{})
+	}
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	switch c := cmd.(type) {
+	case SetCurrentItem:
+		if s.Item(c.Item) == nil {
+			return nil, Errorf(NotFound, "Không có mục %q", "no agenda item %q", c.Item)
+		}
+		if s.Current == c.Item {
+			return nil, nil
+		}
+		return d.emit(CurrentItemSet(c))
+	case HandPresentation:
+		if c.To != "" && s.Participants[c.To] == nil {
+			return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.To)
+		}
+		if s.Presentation.Presenter == c.To {
+			return nil, nil
+		}
+		return d.emit(PresentationHanded(c))
+	case OpenPoll:
+		p := s.Polls[c.Poll]
+		if p == nil {
+			return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+		}
+		if p.Status != PollReady {
+			return nil, Errorf(Conflict, "Cuộc biểu quyết này đã được mở", "this poll was already opened")
+		}
+		if s.OpenPoll() != nil {
+			return nil, Errorf(Conflict, "Đang có một cuộc biểu quyết khác", "another poll is open")
+		}
+		return d.emit(PollOpened(c))
+	case ClosePoll:
+		p := s.Polls[c.Poll]
+		if p == nil {
+			return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+		}
+		if p.Status != PollOpen {
+			return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
+		}
+		if err := checkTally(p, c.Tally); err != nil {
+			return nil, err
+		}
+		members, present := s.Members()
+		return d.emit(PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present)})
+	case GiveFloor:
+		who := c.Participant
+		if who == "" {
+			if len(s.Floor.Queue) == 0 {
+				return nil, Errorf(Conflict, "Không có ai đăng ký phát biểu", "nobody has asked to speak")
+			}
+			who = s.Floor.Queue[0]
+		}
+		if s.Participants[who] == nil {
+			return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", who)
+		}
+		if s.Floor.Speaker == who {
+			return nil, Errorf(Conflict, "Đại biểu đang phát biểu", "this participant already has the floor")
+		}
+		return d.emit(FloorGiven{Participant: who})
+	}
+	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+// checkTally compares the ballot box's tally with the ballots the state
+// knows of; a mismatch is a storage fault, never the chair's.
+func checkTally(p *Poll, t Tally) error {
+	if t == nil {
+		return Errorf(Internal, "Thiếu kết quả kiểm phiếu", "the poll was closed without a tally")
+	}
+	sum := 0
+	for choice, n := range t {
+		if p.Choice(choice) == nil || n < 0 {
+			return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally names an unknown choice %q", choice)
+		}
+		sum += n
+	}
+	if sum != len(p.Voters) {
+		return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally counts %d ballots, the log %d", sum, len(p.Voters))
+	}
+	if !p.Secret {
+		counted := map[string]int{}
+		for _, choice := range p.Voters {
+			counted[choice]++
+		}
+		for _, ch := range p.Choices {
+			if counted[ch.ID] != t[ch.ID] {
+				return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally of %q is %d, the log holds %d", ch.ID, t[ch.ID], counted[ch.ID])
+			}
+		}
+	}
+	return nil
+}
+
+// ResultOf computes a poll's result from its tally and the attendance at
+// the close. F is the count of the first choice (for), A of the second
+// (against); the base is set by the rule.
+func ResultOf(p *Poll, t Tally, members, present int) Result {
+	r := Result{Counts: map[string]int{}, Members: members, Present: present}
+	for _, ch := range p.Choices {
+		r.Counts[ch.ID] = t[ch.ID]
+		r.Cast += t[ch.ID]
+	}
+	switch p.Rule.Base {
+	case BasePresent:
+		r.Base = present
+	case BaseMembers:
+		r.Base = members
+	default:
+		r.Base = r.Cast
+	}
+	r.QuorumOK = p.Rule.QuorumPercent == 0 || present*100 >= p.Rule.QuorumPercent*members
+	var f, a int
+	if len(p.Choices) > 0 {
+		f = r.Counts[p.Choices[0].ID]
+	}
+	if len(p.Choices) > 1 {
+		a = r.Counts[p.Choices[1].ID]
+	}
+	var ok bool
+	switch p.Rule.Threshold {
+	case Absolute:
+		ok = r.Base > 0 && 2*f > r.Base
+	case TwoThirds:
+		ok = r.Base > 0 && 3*f >= 2*r.Base
+	default:
+		ok = r.Base > 0 && f > a
+	}
+	r.Passed = r.QuorumOK && ok
+	return r
+}
+
+func (d decider) present(cmd Command) ([]Event, error) {
+	s := d.s
+	if d.me.Role != RoleChair && (s.Presentation.Presenter == "" || s.Presentation.Presenter != d.me.ID) {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người được giao trình bày mới được điều khiển tài liệu", "only the chair or the presenter may control the shown document")
+	}
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	switch c := cmd.(type) {
+	case ShowDocument:
+		doc := s.Documents[c.Document]
+		if doc == nil {
+			return nil, Errorf(NotFound, "Không có tài liệu %q", "no document %q", c.Document)
+		}
+		page := c.Page
+		if page == 0 {
+			page = 1
+		}
+		if page < 1 || page > doc.Pages {
+			return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", page, doc.Pages)
+		}
+		if s.Presentation.Document == doc.ID && s.Presentation.Page == page {
+			return nil, nil
+		}
+		return d.emit(DocumentShown{Document: doc.ID, Page: page})
+	case TurnPage:
+		doc := s.Documents[s.Presentation.Document]
+		if doc == nil {
+			return nil, Errorf(Conflict, "Chưa có tài liệu nào được trình chiếu", "no document is shown")
+		}
+		if c.Page < 1 || c.Page > doc.Pages {
+			return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", c.Page, doc.Pages)
+		}
+		if s.Presentation.Page == c.Page {
+			return nil, nil
+		}
+		return d.emit(PageTurned{Document: doc.ID, Page: c.Page})
+	}
+	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+func (d decider) createPoll(c CreatePoll) ([]Event, error) {
+	if d.me.Role != RoleChair && d.me.Role != RoleSecretary {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc thư ký mới được chuẩn bị biểu quyết", "only the chair or a secretary may prepare a poll")
+	}
+	p := c.Poll
+	if !idPattern.MatchString(p.ID) {
+		return nil, badID("poll", p.ID)
+	}
+	if d.s.Polls[p.ID] != nil {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết %q đã có", "poll %q already exists", p.ID)
+	}
+	if err := checkText("the question", "nội dung biểu quyết", p.Question, true, MaxTextLength); err != nil {
+		return nil, err
+	}
+	if len(p.Choices) == 0 {
+		p.Choices = DefaultChoices()
+	}
+	if len(p.Choices) < 2 || len(p.Choices) > 20 {
+		return nil, Errorf(Invalid, "Biểu quyết cần từ 2 đến 20 phương án", "a poll needs 2 to 20 choices")
+	}
+	seen := map[string]bool{}
+	for _, ch := range p.Choices {
+		if !idPattern.MatchString(ch.ID) {
+			return nil, badID("choice", ch.ID)
+		}
+		if seen[ch.ID] {
+			return nil, Errorf(Invalid, "Phương án %q bị trùng", "choice %q appears twice", ch.ID)
+		}
+		seen[ch.ID] = true
+		if err := checkText("the choice label", "tên phương án", ch.Label, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+	}
+	if p.Proposal != "" && d.s.Proposals[p.Proposal] == nil {
+		return nil, Errorf(NotFound, "Không có tờ trình %q", "no proposal %q", p.Proposal)
+	}
+	if p.Rule.Base == "" {
+		p.Rule.Base = BaseCast
+	}
+	if p.Rule.Threshold == "" {
+		p.Rule.Threshold = Simple
+	}
+	switch p.Rule.Base {
+	case BaseCast, BasePresent, BaseMembers:
+	default:
+		return nil, Errorf(Invalid, "Cách tính đa số không hợp lệ: %q", "invalid majority base %q", p.Rule.Base)
+	}
+	switch p.Rule.Threshold {
+	case Simple, Absolute, TwoThirds:
+	default:
+		return nil, Errorf(Invalid, "Ngưỡng thông qua không hợp lệ: %q", "invalid threshold %q", p.Rule.Threshold)
+	}
+	if p.Rule.QuorumPercent < 0 || p.Rule.QuorumPercent > 100 {
+		return nil, Errorf(Invalid, "Tỷ lệ túc số phải từ 0 đến 100", "the quorum must be 0 to 100 percent")
+	}
+	p.Status, p.Voters, p.Result = PollReady, nil, nil
+	return d.emit(PollCreated{Poll: p})
+}
+
+func (d decider) castBallot(c CastBallot) ([]Event, error) {
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	if !d.me.Voter() {
+		return nil, Errorf(Forbidden, "Đồng chí không có quyền biểu quyết", "you have no vote in this meeting")
+	}
+	if !d.me.Present {
+		return nil, Errorf(Conflict, "Đồng chí cần điểm danh trước khi biểu quyết", "check in before voting")
+	}
+	p := d.s.Polls[c.Poll]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+	}
+	if p.Status != PollOpen {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
+	}
+	if p.Choice(c.Choice) == nil {
+		return nil, Errorf(Invalid, "Lựa chọn không hợp lệ: %q", "invalid choice %q", c.Choice)
+	}
+	if c.BallotID == "" || len(c.BallotID) > 128 {
+		return nil, Errorf(Invalid, "Thiếu mã phiếu", "the ballot needs an id")
+	}
+	if _, voted := p.Voters[d.me.ID]; voted {
+		return nil, Errorf(Conflict, "Đồng chí đã biểu quyết trong cuộc biểu quyết này", "you have already voted in this poll")
+	}
+	choice := c.Choice
+	if p.Secret {
+		choice = ""
+	}
+	return d.emit(BallotCast{Poll: p.ID, Voter: d.me.ID, Choice: choice})
+}
+
+func (d decider) floor(cmd Command) ([]Event, error) {
+	s := d.s
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	switch cmd.(type) {
+	case RequestFloor:
+		if d.me.Role == RoleObserver {
+			return nil, Errorf(Forbidden, "Quan sát viên không đăng ký phát biểu", "observers may not ask to speak")
+		}
+		if slices.Contains(s.Floor.Queue, d.me.ID) {
+			return nil, Errorf(Conflict, "Đồng chí đã đăng ký phát biểu", "you have already asked to speak")
+		}
+		if s.Floor.Speaker == d.me.ID {
+			return nil, Errorf(Conflict, "Đồng chí đang phát biểu", "you have the floor")
+		}
+		return d.emit(FloorRequested{Participant: d.me.ID})
+	case WithdrawFloor:
+		if !slices.Contains(s.Floor.Queue, d.me.ID) {
+			return nil, Errorf(Conflict, "Đồng chí chưa đăng ký phát biểu", "you have not asked to speak")
+		}
+		return d.emit(FloorWithdrawn{Participant: d.me.ID})
+	case EndFloor:
+		if s.Floor.Speaker == "" {
+			return nil, Errorf(Conflict, "Không có ai đang phát biểu", "nobody has the floor")
+		}
+		if d.me.Role != RoleChair && s.Floor.Speaker != d.me.ID {
+			return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người đang phát biểu mới kết thúc lượt phát biểu", "only the chair or the speaker may end the turn")
+		}
+		return d.emit(FloorEnded{Participant: s.Floor.Speaker})
+	}
+	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+func (d decider) attendance(who string, in bool) ([]Event, error) {
+	s := d.s
+	if who == "" {
+		who = d.me.ID
+	}
+	if who != d.me.ID && d.me.Role != RoleSecretary && d.me.Role != RoleChair {
+		return nil, Errorf(Forbidden, "Chỉ thư ký hoặc chủ tọa mới điểm danh hộ người khác", "only a secretary or the chair may check someone else in or out")
+	}
+	p := s.Participants[who]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", who)
+	}
+	if s.Status == StatusDraft {
+		return nil, Errorf(Conflict, "Hội nghị chưa được công bố", "the meeting has not been published")
+	}
+	if p.Present == in {
+		return nil, nil
+	}
+	if in {
+		return d.emit(CheckedIn{Participant: who})
+	}
+	return d.emit(CheckedOut{Participant: who})
+}
+
+// Visible reports whether the participant viewer may receive event e: a
+// ballot only its voter, the chair and the secretaries; everything else
+// every participant; an unknown viewer nothing.
+func Visible(s *State, e Event, viewer string) bool {
+	p := s.Participants[viewer]
+	if p == nil {
+		return false
+	}
+	if b, ok := e.Data.(BallotCast); ok {
+		return b.Voter == viewer || p.Role == RoleChair || p.Role == RoleSecretary
+	}
+	return true
+}
+
+// ViewFor returns a copy of s with what viewer may not see removed: in a
+// poll that is not closed, a viewer who is neither chair nor secretary sees
+// only their own ballot.
+func (s *State) ViewFor(viewer string) *State {
+	v := s.Clone()
+	p := s.Participants[viewer]
+	if p != nil && (p.Role == RoleChair || p.Role == RoleSecretary) {
+		return v
+	}
+	for _, poll := range v.Polls {
+		if poll.Status == PollDone || poll.Voters == nil {
+			continue
+		}
+		mine, voted := poll.Voters[viewer]
+		poll.Voters = nil
+		if voted {
+			poll.Voters = map[string]string{viewer: mine}
+		}
+	}
+	return v
+}
