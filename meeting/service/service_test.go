@@ -1,0 +1,380 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/meetingtest"
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/bolt"
+)
+
+const mid = "svc-test"
+
+// recorder is a Publisher that remembers what was published.
+type recorder struct {
+	mu     sync.Mutex
+	events []meeting.Event
+	fail   bool
+}
+
+func (r *recorder) PublishEvents(_ context.Context, _ string, evs []meeting.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("bus down")
+	}
+	r.events = append(r.events, evs...)
+	return nil
+}
+
+// flaky wraps a real store and fails chosen operations, as a storage outage would.
+type flaky struct {
+	service.Store
+	failAppend atomic.Bool
+	failCast   atomic.Bool
+}
+
+func (f *flaky) Append(ctx context.Context, m string, v uint64, evs [][]byte) (uint64, error) {
+	if f.failAppend.Load() {
+		return 0, fmt.Errorf("append: %w", storage.ErrUnavailable)
+	}
+	return f.Store.Append(ctx, m, v, evs)
+}
+
+func (f *flaky) Cast(ctx context.Context, m string, b storage.Ballot, ev []byte) (storage.CastResult, error) {
+	if f.failCast.Load() {
+		return storage.CastResult{}, fmt.Errorf("cast: %w", storage.ErrUnavailable)
+	}
+	return f.Store.Cast(ctx, m, b, ev)
+}
+
+func openStore(tb testing.TB) *bolt.Store {
+	tb.Helper()
+	st, err := bolt.Open(tb.TempDir(), bolt.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// seeded returns a service over store with the small meeting prepared, in
+// session, and every delegate checked in.
+func seeded(tb testing.TB, store service.Store, pub service.Publisher) *service.Service {
+	tb.Helper()
+	svc := service.New(store, pub, service.Options{})
+	for _, c := range meetingtest.SmallMeeting(mid) {
+		mustDo(tb, svc, meetingtest.Secretary.Participant, c)
+	}
+	mustDo(tb, svc, meetingtest.Chair, meeting.OpenSession{})
+	for _, d := range meetingtest.Delegates {
+		mustDo(tb, svc, d, meeting.CheckIn{})
+	}
+	return svc
+}
+
+func mustDo(tb testing.TB, svc *service.Service, who string, cmd meeting.Command) []meeting.Event {
+	tb.Helper()
+	evs, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: who}, cmd)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", who, cmd.CommandName(), err)
+	}
+	return evs
+}
+
+func TestExecuteAppendsAndPublishes(t *testing.T) {
+	store := openStore(t)
+	pub := &recorder{}
+	svc := seeded(t, store, pub)
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ShowDocument{Document: "doc1", Page: 3})
+	if len(evs) != 1 || evs[0].Type() != "DocumentShown" {
+		t.Fatalf("events %+v", evs)
+	}
+	v, err := store.Version(context.Background(), mid)
+	if err != nil || v != evs[0].Seq {
+		t.Fatalf("log version %d (%v), want %d", v, err, evs[0].Seq)
+	}
+	pub.mu.Lock()
+	defer pub.mu.Unlock()
+	if n := len(pub.events); n == 0 || pub.events[n-1].Seq != evs[0].Seq {
+		t.Fatalf("published %d events, last not %d", n, evs[0].Seq)
+	}
+	for i, ev := range pub.events {
+		if ev.Seq != uint64(i+1) {
+			t.Fatalf("published event %d has seq %d", i, ev.Seq)
+		}
+	}
+}
+
+func TestRefusalChangesNothing(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, nil)
+	before, _ := store.Version(context.Background(), mid)
+	_, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: "d1"}, meeting.OpenPoll{Poll: "v1"})
+	if meeting.ErrorCode(err) != meeting.Forbidden {
+		t.Fatalf("got %v, want forbidden", err)
+	}
+	if after, _ := store.Version(context.Background(), mid); after != before {
+		t.Fatalf("a refused command moved the log from %d to %d", before, after)
+	}
+	if _, err := svc.Execute(context.Background(), "bad id!", meeting.Actor{Participant: "d1"}, meeting.CheckIn{}); meeting.ErrorCode(err) != meeting.Invalid {
+		t.Fatalf("bad meeting id: got %v", err)
+	}
+}
+
+// TestTwoNodesOneLog runs two services (two nodes) over one store: their
+// commands interleave through version conflicts and both end with the
+// same state, with every command applied once.
+func TestTwoNodesOneLog(t *testing.T) {
+	store := openStore(t)
+	a := seeded(t, store, nil)
+	b := service.New(store, nil, service.Options{})
+	mustDo(t, a, meetingtest.Chair, meeting.ShowDocument{Document: "doc1", Page: 1})
+	var wg sync.WaitGroup
+	var requests atomic.Int64
+	for _, svc := range []*service.Service{a, b} {
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					if _, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: "d1"}, meeting.RequestFloor{}); err != nil && meeting.ErrorCode(err) != meeting.Conflict {
+						t.Errorf("request floor: %v", err)
+					}
+					if _, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: "d1"}, meeting.WithdrawFloor{}); err != nil && meeting.ErrorCode(err) != meeting.Conflict {
+						t.Errorf("withdraw floor: %v", err)
+					}
+					requests.Add(1)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	sa, err := a.State(context.Background(), mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.State(context.Background(), mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.Version != sb.Version || len(sa.Floor.Queue) != len(sb.Floor.Queue) {
+		t.Fatalf("nodes disagree: %d/%v vs %d/%v", sa.Version, sa.Floor.Queue, sb.Version, sb.Floor.Queue)
+	}
+	// Requests and withdrawals alternate in the log: a request is only
+	// accepted when d1 is not queued, so the log can never hold two in a row.
+	evs, err := a.ReadEvents(context.Background(), mid, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := false
+	for _, ev := range evs {
+		switch ev.Data.(type) {
+		case meeting.FloorRequested:
+			if queued {
+				t.Fatalf("seq %d: a second request while queued: two nodes decided on a stale state", ev.Seq)
+			}
+			queued = true
+		case meeting.FloorWithdrawn:
+			if !queued {
+				t.Fatalf("seq %d: a withdrawal while not queued", ev.Seq)
+			}
+			queued = false
+		}
+	}
+}
+
+// TestBallotStorm has every delegate vote from five tablets at once while
+// the log also takes chair commands: exactly one ballot per delegate counts.
+func TestBallotStorm(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, nil)
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "v1"})
+	var wg sync.WaitGroup
+	var accepted atomic.Int64
+	for _, d := range meetingtest.Delegates {
+		for k := range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: d}, meeting.CastBallot{Poll: "v1", Choice: "against", BallotID: fmt.Sprint(d, k)})
+				switch meeting.ErrorCode(err) {
+				case "":
+					accepted.Add(1)
+				case meeting.Conflict:
+				default:
+					t.Errorf("ballot: %v", err)
+				}
+			}()
+		}
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		mustDo(t, svc, meetingtest.Chair, meeting.SetCurrentItem{Item: "i2"})
+	}()
+	wg.Wait()
+	if accepted.Load() != 3 {
+		t.Fatalf("%d ballots accepted, want 3", accepted.Load())
+	}
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "v1"})
+	r := evs[0].Data.(meeting.PollClosed).Result
+	if r.Cast != 3 || r.Counts["against"] != 3 || r.Passed {
+		t.Fatalf("result %+v", r)
+	}
+}
+
+// TestSecretPoll checks the tally of a secret poll comes from the box and
+// that nothing in the log links a voter to a choice.
+func TestSecretPoll(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, nil)
+	mustDo(t, svc, meetingtest.Chair, meeting.CreatePoll{Poll: meeting.Poll{ID: "s1", Question: "Bỏ phiếu kín", Secret: true,
+		Rule: meeting.Rule{Base: meeting.BaseMembers, Threshold: meeting.TwoThirds}}})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "s1"})
+	choices := map[string]string{"d1": "for", "d2": "for", "d3": "abstain"}
+	for d, c := range choices {
+		evs := mustDo(t, svc, d, meeting.CastBallot{Poll: "s1", Choice: c, BallotID: d})
+		if bc := evs[0].Data.(meeting.BallotCast); bc.Choice != "" {
+			t.Fatalf("a secret ballot's event names its choice: %+v", bc)
+		}
+	}
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "s1"})
+	r := evs[0].Data.(meeting.PollClosed).Result
+	// 2 for out of 4 members (the chair counts): 3·2 >= 2·4 fails.
+	if r.Counts["for"] != 2 || r.Counts["abstain"] != 1 || r.Cast != 3 || r.Members != 4 || r.Passed {
+		t.Fatalf("result %+v", r)
+	}
+	recs, err := store.Read(context.Background(), mid, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		for d, c := range choices {
+			data := string(rec.Data)
+			if strings.Contains(data, `"`+d+`"`) && strings.Contains(data, `"`+c+`"`) && !strings.Contains(data, "PollClosed") {
+				t.Fatalf("event %d links %s to %s: %s", rec.Seq, d, c, rec.Data)
+			}
+		}
+	}
+}
+
+// TestStorageOutage: while storage fails, commands and ballots are refused
+// as unavailable and nothing is written; afterwards everything works and a
+// resent ballot counts once.
+func TestStorageOutage(t *testing.T) {
+	real := openStore(t)
+	store := &flaky{Store: real}
+	svc := seeded(t, store, nil)
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "v1"})
+	before, _ := real.Version(context.Background(), mid)
+	store.failAppend.Store(true)
+	store.failCast.Store(true)
+	_, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: meetingtest.Chair}, meeting.SetCurrentItem{Item: "i3"})
+	if meeting.ErrorCode(err) != meeting.Unavailable {
+		t.Fatalf("command during the outage: %v", err)
+	}
+	_, err = svc.Execute(context.Background(), mid, meeting.Actor{Participant: "d1"}, meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"})
+	if meeting.ErrorCode(err) != meeting.Unavailable {
+		t.Fatalf("ballot during the outage: %v", err)
+	}
+	if after, _ := real.Version(context.Background(), mid); after != before {
+		t.Fatalf("the outage left events behind: %d → %d", before, after)
+	}
+	store.failAppend.Store(false)
+	store.failCast.Store(false)
+	first := mustDo(t, svc, "d1", meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"})
+	again := mustDo(t, svc, "d1", meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"})
+	if first[0].Seq != again[0].Seq {
+		t.Fatalf("resent ballot: seq %d then %d", first[0].Seq, again[0].Seq)
+	}
+	mustDo(t, svc, meetingtest.Chair, meeting.SetCurrentItem{Item: "i3"})
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "v1"})
+	if r := evs[0].Data.(meeting.PollClosed).Result; r.Cast != 1 {
+		t.Fatalf("result %+v", r)
+	}
+}
+
+// TestPublishFailureDoesNotFailTheCommand: the log is the truth.
+func TestPublishFailureDoesNotFailTheCommand(t *testing.T) {
+	pub := &recorder{}
+	svc := seeded(t, openStore(t), pub)
+	pub.mu.Lock()
+	pub.fail = true
+	pub.mu.Unlock()
+	mustDo(t, svc, meetingtest.Chair, meeting.SetCurrentItem{Item: "i2"})
+}
+
+// TestRestartFromSnapshot: a new service over the same store (a restarted
+// node) rebuilds the same state, using snapshots when there are any.
+func TestRestartFromSnapshot(t *testing.T) {
+	store := openStore(t)
+	svc := service.New(store, nil, service.Options{SnapshotEvery: 7})
+	for _, c := range meetingtest.SmallMeeting(mid) {
+		mustDo(t, svc, meetingtest.Secretary.Participant, c)
+	}
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenSession{})
+	mustDo(t, svc, meetingtest.Chair, meeting.ShowDocument{Document: "doc1"})
+	for p := 2; p <= 10; p++ {
+		mustDo(t, svc, meetingtest.Chair, meeting.TurnPage{Page: p})
+	}
+	seq, _, err := store.LoadSnapshot(context.Background(), mid)
+	if err != nil || seq == 0 {
+		t.Fatalf("no snapshot was saved: %v", err)
+	}
+	want, _ := svc.State(context.Background(), mid)
+	got, err := service.New(store, nil, service.Options{}).State(context.Background(), mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != want.Version || got.Presentation != want.Presentation || got.Status != want.Status {
+		t.Fatalf("restarted state %d %+v, want %d %+v", got.Version, got.Presentation, want.Version, want.Presentation)
+	}
+}
+
+func TestJoinOnce(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, nil)
+	ctx := context.Background()
+	code, err := svc.Invite(ctx, mid, "d2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := svc.Join(ctx, code); err == nil {
+				ok.Add(1)
+			} else if meeting.ErrorCode(err) != meeting.Unauthorized {
+				t.Errorf("join: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 {
+		t.Fatalf("%d joins succeeded with one code", ok.Load())
+	}
+	if _, err := svc.Invite(ctx, mid, "nobody"); meeting.ErrorCode(err) != meeting.NotFound {
+		t.Fatalf("invite of a stranger: %v", err)
+	}
+	// Typed in lower case without the dash, a code still works.
+	code, _ = svc.Invite(ctx, mid, "d3")
+	sess, err := svc.Join(ctx, strings.ToLower(strings.ReplaceAll(code, "-", "")))
+	if err != nil || sess.Participant != "d3" || sess.Role != meeting.RoleDelegate {
+		t.Fatalf("join %+v %v", sess, err)
+	}
+	if _, err := svc.Authenticate(ctx, sess.Token); err != nil {
+		t.Fatal(err)
+	}
+}
