@@ -1,0 +1,485 @@
+// Package daisclient is a Go client of the Dais protocol (v1): sign in with
+// an invitation code, connect, receive the meeting's events in order, send
+// commands and wait for their acks. The tests, the load generator and the
+// admin CLI use it.
+//
+// A Client is one connection. It does not reconnect by itself: when Done is
+// closed, dial again with Options.LastSeq = c.LastSeq() to resume.
+//
+// Concurrency: every method is safe for concurrent use. One goroutine (the
+// reader) owns the socket's read side; writes are serialised by a mutex.
+package daisclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// Session is a signed-in participant, as /api/v1/join returns it.
+type Session struct {
+	Token       string `json:"token"`
+	Meeting     string `json:"meeting"`
+	Participant string `json:"participant"`
+	Role        string `json:"role"`
+}
+
+// Join redeems an invitation code at baseURL (http://host:port).
+func Join(ctx context.Context, baseURL, code string) (Session, error) {
+	body, _ := json.Marshal(map[string]string{"code": code})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(baseURL, "/")+"/api/v1/join", bytes.NewReader(body))
+	if err != nil {
+		return Session{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Session{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Session{}, decodeHTTPError(resp)
+	}
+	var s Session
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		return Session{}, fmt.Errorf("daisclient: decoding the session: %w", err)
+	}
+	return s, nil
+}
+
+// decodeHTTPError returns the *meeting.Error of an error answer.
+func decodeHTTPError(resp *http.Response) error {
+	var body struct {
+		Error *meeting.Error `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error == nil {
+		return fmt.Errorf("daisclient: %s", resp.Status)
+	}
+	return body.Error
+}
+
+// Options tune Dial. The zero value connects fresh (a snapshot).
+type Options struct {
+	// LastSeq resumes after this seq; 0 asks for a snapshot.
+	LastSeq uint64
+	// Origin is sent as the Origin header when set (browsers always send one).
+	Origin string
+	// Dialer; nil means websocket.DefaultDialer.
+	Dialer *websocket.Dialer
+	// OnEvent, when set, receives every event (on the reader goroutine,
+	// with the client's lock held: it must be quick and must not call the
+	// Client), and events are not queued for Next.
+	OnEvent func(Received)
+	// KeepState folds the snapshot and events into a meeting.State that
+	// State returns. Load generators leave it off to save memory.
+	KeepState bool
+}
+
+// Received is an event and when this client received it.
+type Received struct {
+	Event meeting.Event
+	At    time.Time
+}
+
+// Client is one connection to a Dais node.
+type Client struct {
+	ws      *websocket.Conn
+	welcome protocol.Welcome
+	opt     Options
+
+	writeMu sync.Mutex
+	nextID  atomic.Uint64
+
+	mu       sync.Mutex
+	cond     *sync.Cond // signalled on every new event and at the end
+	events   []Received // received, not yet taken by Next
+	lastSeq  uint64
+	state    *meeting.State
+	acks     map[string]chan protocol.Ack
+	progress *protocol.Progress
+	signals  []protocol.Signal
+	moved    *protocol.Move
+	err      error // why the connection ended
+	code     int   // the close code the server sent, if any
+
+	done chan struct{}
+}
+
+// Dial connects to baseURL's /ws with token, says hello and waits for the
+// welcome. The events the client missed (or a snapshot) follow.
+func Dial(ctx context.Context, baseURL, token string, opt Options) (*Client, error) {
+	u, err := url.Parse(strings.TrimSuffix(baseURL, "/") + "/ws")
+	if err != nil {
+		return nil, err
+	}
+	switch u.Scheme {
+	case "http":
+		u.Scheme = "ws"
+	case "https":
+		u.Scheme = "wss"
+	}
+	dialer := opt.Dialer
+	if dialer == nil {
+		dialer = websocket.DefaultDialer
+	}
+	hdr := http.Header{}
+	if opt.Origin != "" {
+		hdr.Set("Origin", opt.Origin)
+	}
+	ws, resp, err := dialer.DialContext(ctx, u.String(), hdr)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("daisclient: dial: %w (%s)", err, resp.Status)
+		}
+		return nil, fmt.Errorf("daisclient: dial: %w", err)
+	}
+	ws.SetReadLimit(64 << 20)
+	c := &Client{ws: ws, opt: opt, lastSeq: opt.LastSeq, acks: map[string]chan protocol.Ack{}, done: make(chan struct{})}
+	c.cond = sync.NewCond(&c.mu)
+	if err := c.writeJSON(protocol.Hello{Type: protocol.TypeHello, Protocol: protocol.Version, Token: token, LastSeq: opt.LastSeq}); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		_ = ws.SetReadDeadline(dl)
+	}
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		ws.Close()
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return nil, &CloseError{Code: ce.Code, Text: ce.Text}
+		}
+		return nil, fmt.Errorf("daisclient: waiting for the welcome: %w", err)
+	}
+	_ = ws.SetReadDeadline(time.Time{})
+	if err := json.Unmarshal(data, &c.welcome); err != nil || c.welcome.Type != protocol.TypeWelcome {
+		ws.Close()
+		return nil, fmt.Errorf("daisclient: expected a welcome, got %.200s", data)
+	}
+	if c.welcome.Snapshot != nil {
+		c.lastSeq = c.welcome.Snapshot.Version
+		if opt.KeepState {
+			c.state = c.welcome.Snapshot
+		}
+	} else if opt.KeepState {
+		return nil, errors.New("daisclient: KeepState needs a snapshot: dial with LastSeq 0")
+	}
+	c.welcome.Snapshot = nil // held in c.state when kept; free it otherwise
+	ws.SetPingHandler(func(data string) error {
+		c.writeMu.Lock()
+		defer c.writeMu.Unlock()
+		return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(10*time.Second))
+	})
+	go c.readLoop()
+	return c, nil
+}
+
+// CloseError is how the server ended the connection.
+type CloseError struct {
+	Code int
+	Text string
+}
+
+func (e *CloseError) Error() string {
+	return "daisclient: closed by server: " + strconv.Itoa(e.Code) + " " + e.Text
+}
+
+// Welcome is the server's answer to the hello.
+func (c *Client) Welcome() protocol.Welcome { return c.welcome }
+
+func (c *Client) readLoop() {
+	defer close(c.done)
+	for {
+		_, data, err := c.ws.ReadMessage()
+		now := time.Now()
+		if err != nil {
+			c.finish(err)
+			return
+		}
+		if err := c.handle(data, now); err != nil {
+			c.finish(err)
+			c.ws.Close()
+			return
+		}
+	}
+}
+
+// handle processes one message from the server.
+func (c *Client) handle(data []byte, now time.Time) error {
+	var env protocol.Envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return fmt.Errorf("daisclient: malformed message: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch env.Type {
+	case protocol.TypeEvent:
+		var m protocol.Event
+		if err := json.Unmarshal(data, &m); err != nil {
+			return fmt.Errorf("daisclient: malformed event: %w", err)
+		}
+		ev := m.Event
+		if ev.Seq <= c.lastSeq {
+			return fmt.Errorf("daisclient: event %d after %d: duplicate or out of order", ev.Seq, c.lastSeq)
+		}
+		if c.state != nil {
+			if err := c.state.Follow(ev); err != nil {
+				return fmt.Errorf("daisclient: folding event %d: %w", ev.Seq, err)
+			}
+		}
+		c.lastSeq = ev.Seq
+		if c.opt.OnEvent != nil {
+			c.opt.OnEvent(Received{Event: ev, At: now})
+		} else {
+			c.events = append(c.events, Received{Event: ev, At: now})
+		}
+		c.cond.Broadcast()
+	case protocol.TypeAck:
+		var a protocol.Ack
+		if err := json.Unmarshal(data, &a); err != nil {
+			return fmt.Errorf("daisclient: malformed ack: %w", err)
+		}
+		if ch := c.acks[a.ID]; ch != nil {
+			ch <- a
+			delete(c.acks, a.ID)
+		}
+	case protocol.TypeProgress:
+		var p protocol.Progress
+		if err := json.Unmarshal(data, &p); err == nil {
+			c.progress = &p
+			c.cond.Broadcast()
+		}
+	case protocol.TypeSignal:
+		var s protocol.Signal
+		if err := json.Unmarshal(data, &s); err == nil {
+			c.signals = append(c.signals, s)
+			c.cond.Broadcast()
+		}
+	case protocol.TypeMove:
+		var m protocol.Move
+		if err := json.Unmarshal(data, &m); err == nil {
+			c.moved = &m
+		}
+	}
+	return nil
+}
+
+// finish records why the connection ended and wakes every waiter.
+func (c *Client) finish(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		c.code = ce.Code
+		err = &CloseError{Code: ce.Code, Text: ce.Text}
+	}
+	c.err = err
+	for id, ch := range c.acks {
+		close(ch)
+		delete(c.acks, id)
+	}
+	c.cond.Broadcast()
+}
+
+func (c *Client) writeJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return c.ws.WriteMessage(websocket.TextMessage, data)
+}
+
+// Do sends a command and waits for its ack. It returns the seq of the
+// command's last event (0 if it changed nothing), or the server's refusal
+// as a *meeting.Error.
+func (c *Client) Do(ctx context.Context, cmd meeting.Command) (uint64, error) {
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		return 0, err
+	}
+	return c.Send(ctx, cmd.CommandName(), args)
+}
+
+// Send sends a command by name with raw JSON arguments and waits for its ack.
+func (c *Client) Send(ctx context.Context, name string, args json.RawMessage) (uint64, error) {
+	id := "c" + strconv.FormatUint(c.nextID.Add(1), 10)
+	ch := make(chan protocol.Ack, 1)
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return 0, err
+	}
+	c.acks[id] = ch
+	c.mu.Unlock()
+	if err := c.writeJSON(protocol.Command{Type: protocol.TypeCommand, ID: id, Name: name, Args: args}); err != nil {
+		c.mu.Lock()
+		delete(c.acks, id)
+		c.mu.Unlock()
+		return 0, err
+	}
+	select {
+	case a, ok := <-ch:
+		if !ok {
+			return 0, c.Err()
+		}
+		if !a.OK {
+			if a.Error == nil {
+				return 0, errors.New("daisclient: refused without an error")
+			}
+			return 0, a.Error
+		}
+		return a.Seq, nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.acks, id)
+		c.mu.Unlock()
+		return 0, ctx.Err()
+	}
+}
+
+// Signal sends an ephemeral signal.
+func (c *Client) Signal(name string, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(protocol.Signal{Type: protocol.TypeSignal, Name: name, Data: raw})
+}
+
+// Next returns the next received event not yet taken, waiting for one.
+func (c *Client) Next(ctx context.Context) (Received, error) {
+	var r Received
+	err := c.wait(ctx, func() bool {
+		if len(c.events) == 0 {
+			return false
+		}
+		r = c.events[0]
+		c.events = c.events[1:]
+		return true
+	})
+	return r, err
+}
+
+// WaitFor waits until cond (called with the client's lock held, on the
+// received state) is true.
+func (c *Client) WaitFor(ctx context.Context, cond func(v View) bool) error {
+	return c.wait(ctx, func() bool {
+		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals})
+	})
+}
+
+// View is what a client has received, as WaitFor's condition sees it. It
+// must not be kept beyond the call.
+type View struct {
+	LastSeq  uint64
+	State    *meeting.State // nil unless Options.KeepState
+	Progress *protocol.Progress
+	Signals  []protocol.Signal
+}
+
+// wait calls ok under the lock whenever something arrives, until it returns
+// true, the connection ends, or ctx ends.
+func (c *Client) wait(ctx context.Context, ok func() bool) error {
+	stop := context.AfterFunc(ctx, func() {
+		c.mu.Lock()
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	})
+	defer stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for {
+		if ok() {
+			return nil
+		}
+		if c.err != nil {
+			return c.err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c.cond.Wait()
+	}
+}
+
+// LastSeq is the seq of the last event received (or of the snapshot).
+func (c *Client) LastSeq() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastSeq
+}
+
+// State returns a copy of the folded state (Options.KeepState), or nil.
+func (c *Client) State() *meeting.State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state == nil {
+		return nil
+	}
+	return c.state.Clone()
+}
+
+// Moved returns the server's move message if it sent one (it is draining).
+func (c *Client) Moved() *protocol.Move {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.moved
+}
+
+// Done is closed when the connection has ended.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// Err is why the connection ended (a *CloseError when the server closed it),
+// or nil while it is open.
+func (c *Client) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// CloseCode is the close code the server sent, or 0.
+func (c *Client) CloseCode() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.code
+}
+
+// Close closes the connection politely and waits for the reader to end.
+func (c *Client) Close() error {
+	c.writeMu.Lock()
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	c.writeMu.Unlock()
+	select {
+	case <-c.done:
+	case <-time.After(2 * time.Second):
+	}
+	err := c.ws.Close()
+	<-c.done
+	return err
+}
+
+// Drop cuts the connection without a close frame, as a tablet leaving Wi-Fi
+// range would, and waits for the reader to end.
+func (c *Client) Drop() {
+	_ = c.ws.Close()
+	<-c.done
+}

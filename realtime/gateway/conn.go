@@ -1,0 +1,240 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// conn is one client connection: a reader (the HTTP handler's goroutine) and
+// a writer goroutine draining queue.
+type conn struct {
+	g    *Gateway
+	ws   *websocket.Conn
+	sess service.Session
+
+	// start receives, once, the welcome and the events the client missed;
+	// the writer sends them before anything from queue.
+	start chan []*websocket.PreparedMessage
+	// queue holds live messages; full means the client is too slow.
+	queue chan *websocket.PreparedMessage
+
+	kickOnce   sync.Once
+	kicked     chan struct{} // closed by kick
+	closeCode  int           // set before kicked is closed
+	closeText  string
+	writerDone chan struct{}
+
+	signals *rate.Limiter
+}
+
+func newConn(g *Gateway, ws *websocket.Conn, sess service.Session) *conn {
+	return &conn{
+		g: g, ws: ws, sess: sess,
+		start:      make(chan []*websocket.PreparedMessage, 1),
+		queue:      make(chan *websocket.PreparedMessage, g.cfg.QueueSize),
+		kicked:     make(chan struct{}),
+		writerDone: make(chan struct{}),
+		signals:    rate.NewLimiter(30, 60),
+	}
+}
+
+// send queues a message without blocking. A full queue disconnects the
+// client with CloseTooSlow: it will resume from its last seq.
+func (c *conn) send(pm *websocket.PreparedMessage) {
+	select {
+	case c.queue <- pm:
+	default:
+		c.kick(protocol.CloseTooSlow, "too slow; resume from your last seq")
+	}
+}
+
+// sendJSON encodes v and queues it.
+func (c *conn) sendJSON(v any) {
+	pm, err := prepare(v)
+	if err != nil {
+		c.g.log.Error("encoding a message", "err", err)
+		return
+	}
+	c.send(pm)
+}
+
+// kick asks the writer to close the connection with code; the first call wins.
+func (c *conn) kick(code int, text string) {
+	c.kickOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.kicked)
+	})
+}
+
+// writeLoop is the only writer of the socket.
+func (c *conn) writeLoop() {
+	defer close(c.writerDone)
+	defer c.ws.Close()
+	ping := time.NewTicker(c.g.cfg.PingInterval)
+	defer ping.Stop()
+	write := func(pm *websocket.PreparedMessage) bool {
+		_ = c.ws.SetWriteDeadline(time.Now().Add(c.g.cfg.WriteTimeout))
+		return c.ws.WritePreparedMessage(pm) == nil
+	}
+	select {
+	case batch := <-c.start:
+		for _, pm := range batch {
+			if !write(pm) {
+				return
+			}
+		}
+	case <-c.kicked:
+		c.writeClose()
+		return
+	}
+	for {
+		select {
+		case pm := <-c.queue:
+			if !write(pm) {
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.g.cfg.WriteTimeout)); err != nil {
+				return
+			}
+		case <-c.kicked:
+			c.writeClose()
+			return
+		}
+	}
+}
+
+// writeClose tells a draining client where to go, sends the close frame and
+// gives the reader a moment to see the peer's answer.
+func (c *conn) writeClose() {
+	deadline := time.Now().Add(c.g.cfg.WriteTimeout)
+	if c.closeCode == protocol.CloseDraining {
+		// Spread the reconnections of a whole room over a few seconds.
+		msg, _ := json.Marshal(protocol.Move{Type: protocol.TypeMove, RetryMS: 200 + rand.IntN(2000)})
+		_ = c.ws.SetWriteDeadline(deadline)
+		_ = c.ws.WriteMessage(websocket.TextMessage, msg)
+	}
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline)
+	// The reader ends when the peer answers the close, or at its deadline.
+	_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+}
+
+// readLoop reads the client's messages until the socket fails or closes.
+func (c *conn) readLoop() {
+	wait := c.g.cfg.PingInterval * 5 / 2
+	_ = c.ws.SetReadDeadline(time.Now().Add(wait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(wait))
+	})
+	for {
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		select {
+		case <-c.kicked:
+			return
+		default:
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(wait))
+		if typ != websocket.TextMessage {
+			c.kick(protocol.CloseProtocol, "text frames only")
+			return
+		}
+		var env protocol.Envelope
+		if err := json.Unmarshal(data, &env); err != nil {
+			c.kick(protocol.CloseProtocol, "malformed message")
+			return
+		}
+		switch env.Type {
+		case protocol.TypeCommand:
+			var cmd protocol.Command
+			if err := json.Unmarshal(data, &cmd); err != nil {
+				c.kick(protocol.CloseProtocol, "malformed command")
+				return
+			}
+			c.sendJSON(c.run(cmd))
+		case protocol.TypeSignal:
+			var sig protocol.Signal
+			if err := json.Unmarshal(data, &sig); err != nil || sig.Name == "" {
+				c.kick(protocol.CloseProtocol, "malformed signal")
+				return
+			}
+			if c.signals.Allow() {
+				c.relaySignal(sig)
+			}
+		default:
+			c.kick(protocol.CloseProtocol, fmt.Sprintf("unknown message type %q", env.Type))
+			return
+		}
+	}
+}
+
+// run executes one command and returns its ack. A panic becomes an Internal
+// refusal: it never reaches the client as a dropped connection.
+func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
+	ack = protocol.Ack{Type: protocol.TypeAck, ID: cmd.ID}
+	defer func() {
+		if p := recover(); p != nil {
+			c.g.log.Error("command panicked", "command", cmd.Name, "panic", p, "stack", string(debug.Stack()))
+			ack.OK, ack.Seq, ack.Error = false, 0, errorOf(fmt.Errorf("panic: %v", p))
+		}
+	}()
+	mc, err := meeting.DecodeCommand(cmd.Name, cmd.Args)
+	if err != nil {
+		ack.Error = errorOf(err)
+		return ack
+	}
+	ctx, cancel := context.WithTimeout(c.g.ctx, c.g.cfg.CommandTimeout)
+	defer cancel()
+	events, err := c.g.meetings.Execute(ctx, c.sess.Meeting, meeting.Actor{Participant: c.sess.Participant}, mc)
+	if err != nil {
+		ack.Error = errorOf(err)
+		if ack.Error.Code == meeting.Internal {
+			c.g.log.Error("command failed", "meeting", c.sess.Meeting, "command", cmd.Name, "err", err)
+		}
+		return ack
+	}
+	ack.OK = true
+	if n := len(events); n > 0 {
+		ack.Seq = events[n-1].Seq
+	}
+	return ack
+}
+
+// relaySignal publishes an ephemeral signal from this client, stamped with
+// who sent it, if the client may send signals to the room.
+func (c *conn) relaySignal(sig protocol.Signal) {
+	if c.sess.Role == meeting.RoleObserver {
+		return
+	}
+	sig.From = c.sess.Participant
+	data, err := json.Marshal(sig)
+	if err != nil {
+		return
+	}
+	if err := c.g.bus.PublishSignal(c.sess.Meeting, data); err != nil {
+		c.g.log.Warn("relaying a signal failed", "meeting", c.sess.Meeting, "err", err)
+	}
+}
+
+// prepare encodes a message once for any number of connections.
+func prepare(v any) (*websocket.PreparedMessage, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return websocket.NewPreparedMessage(websocket.TextMessage, data)
+}

@@ -1,0 +1,381 @@
+// Package gateway is the WebSocket edge of a Dais node: tablets, consoles and
+// displays connect here, say hello with their session token and the last
+// sequence number they saw, and then receive their meeting's events in order
+// while they send commands.
+//
+// Structure: one room per meeting with connected clients on this node. A
+// room is one goroutine that owns the meeting's delivered state: it takes
+// events from the bus, fills any gap from the log, folds each event once,
+// encodes it once (a websocket.PreparedMessage) and hands it to every client
+// allowed to see it. Each connection has exactly one reader goroutine (which
+// also runs the client's commands, one at a time) and one writer goroutine
+// draining a bounded queue; a client whose queue is full is disconnected with
+// CloseTooSlow and resumes, so a slow tablet never slows the others.
+//
+// Locks: Gateway.mu guards the rooms and connections maps and is never held
+// while sending on a channel that can block. Rooms share nothing else.
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// Meetings is what the gateway needs from the meeting service.
+type Meetings interface {
+	// Execute runs a command and returns the events it appended.
+	Execute(ctx context.Context, meetingID string, a meeting.Actor, cmd meeting.Command) ([]meeting.Event, error)
+	// Authenticate returns the session of a token.
+	Authenticate(ctx context.Context, token string) (service.Session, error)
+	// State returns the meeting's state caught up with the log.
+	State(ctx context.Context, meetingID string) (*meeting.State, error)
+	// ReadEvents returns events with seq >= from, at most max.
+	ReadEvents(ctx context.Context, meetingID string, from uint64, max int) ([]meeting.Event, error)
+	// Version returns the seq of the meeting's last event.
+	Version(ctx context.Context, meetingID string) (uint64, error)
+}
+
+// Bus is what the gateway needs from the message bus.
+type Bus interface {
+	// Subscribe delivers a meeting's published events and signals until
+	// the returned function is called. The callbacks must not block.
+	Subscribe(meetingID string, onEvents func([]meeting.Event), onSignal func([]byte)) (func(), error)
+	// PublishSignal sends an ephemeral signal to every node of the meeting.
+	PublishSignal(meetingID string, data []byte) error
+}
+
+// Config tunes the gateway. Zero values mean the defaults given.
+type Config struct {
+	// AllowedOrigins lists extra browser origins (scheme://host[:port])
+	// allowed to connect; a page served by this node (same host) always is,
+	// and so is a client that sends no Origin (not a browser).
+	AllowedOrigins []string
+	// QueueSize is each connection's outgoing queue, in messages; 0 means 256.
+	QueueSize int
+	// ResumeWindow is how many events a client may be behind and still be
+	// sent the events it missed instead of a snapshot; 0 means 5000.
+	ResumeWindow int
+	// PingInterval is how often the server pings; 0 means 25 s. A client
+	// silent for 2.5 intervals is dropped.
+	PingInterval time.Duration
+	// WriteTimeout bounds one write to a client; 0 means 10 s.
+	WriteTimeout time.Duration
+	// HelloTimeout bounds the wait for the hello; 0 means 10 s.
+	HelloTimeout time.Duration
+	// CommandTimeout bounds one command; 0 means 15 s.
+	CommandTimeout time.Duration
+	// TailCheck is how often a room asks the log whether it missed the last
+	// events of a burst (a lost bus message); 0 means 1 s.
+	TailCheck time.Duration
+	// ProgressInterval is the most often a room sends ballot progress; 0
+	// means 250 ms.
+	ProgressInterval time.Duration
+	// RoomIdle is how long a room without clients lives on; 0 means 30 s.
+	RoomIdle time.Duration
+	// Logger; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.QueueSize == 0 {
+		c.QueueSize = 256
+	}
+	if c.ResumeWindow == 0 {
+		c.ResumeWindow = 5000
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 25 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
+	if c.HelloTimeout == 0 {
+		c.HelloTimeout = 10 * time.Second
+	}
+	if c.CommandTimeout == 0 {
+		c.CommandTimeout = 15 * time.Second
+	}
+	if c.TailCheck == 0 {
+		c.TailCheck = time.Second
+	}
+	if c.ProgressInterval == 0 {
+		c.ProgressInterval = 250 * time.Millisecond
+	}
+	if c.RoomIdle == 0 {
+		c.RoomIdle = 30 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Gateway serves WebSocket clients. New, then mount it as an http.Handler,
+// then Shutdown.
+type Gateway struct {
+	cfg      Config
+	meetings Meetings
+	bus      Bus
+	log      *slog.Logger
+	upgrader websocket.Upgrader
+
+	ctx    context.Context // ends at Shutdown; rooms and commands run under it
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the gateway started
+
+	mu       sync.Mutex
+	draining bool
+	rooms    map[string]*room
+	conns    map[*conn]struct{}
+}
+
+// New returns a Gateway using meetings and bus.
+func New(cfg Config, meetings Meetings, bus Bus) *Gateway {
+	cfg.defaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &Gateway{
+		cfg: cfg, meetings: meetings, bus: bus, log: cfg.Logger,
+		ctx: ctx, cancel: cancel,
+		rooms: map[string]*room{}, conns: map[*conn]struct{}{},
+	}
+	g.upgrader = websocket.Upgrader{
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  &sync.Pool{},
+		HandshakeTimeout: 10 * time.Second,
+		CheckOrigin:      g.checkOrigin,
+	}
+	return g
+}
+
+// checkOrigin allows clients that send no Origin (not browsers), pages of
+// the same host, and the configured origins.
+func (g *Gateway) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range g.cfg.AllowedOrigins {
+		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP upgrades the request, reads the hello, and serves the client
+// until it leaves. The handler's goroutine is the connection's reader.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	draining := g.draining
+	if !draining {
+		g.wg.Add(1)
+	}
+	g.mu.Unlock()
+	if draining {
+		http.Error(w, "server is shutting down; reconnect to another node", http.StatusServiceUnavailable)
+		return
+	}
+	defer g.wg.Done()
+	ws, err := g.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	ws.SetReadLimit(protocol.MaxMessageSize)
+	sess, lastSeq, code, reason := g.hello(ws)
+	if code != 0 {
+		closeNow(ws, code, reason, g.cfg.WriteTimeout)
+		return
+	}
+	c := newConn(g, ws, sess)
+	if !g.register(c) {
+		closeNow(ws, protocol.CloseDraining, "server is shutting down", g.cfg.WriteTimeout)
+		return
+	}
+	defer g.unregister(c)
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		c.writeLoop()
+	}()
+	rm := g.acquire(sess.Meeting)
+	defer g.release(rm)
+	if !rm.join(c, lastSeq) {
+		c.kick(protocol.CloseDraining, "server is shutting down")
+	} else {
+		c.readLoop()
+		rm.leave(c)
+	}
+	c.kick(websocket.CloseNormalClosure, "")
+	<-c.writerDone
+}
+
+// hello reads and checks the first message. A non-zero code refuses it.
+func (g *Gateway) hello(ws *websocket.Conn) (service.Session, uint64, int, string) {
+	_ = ws.SetReadDeadline(time.Now().Add(g.cfg.HelloTimeout))
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		return service.Session{}, 0, protocol.CloseBadHello, "no hello"
+	}
+	var h protocol.Hello
+	if err := json.Unmarshal(data, &h); err != nil || h.Type != protocol.TypeHello {
+		return service.Session{}, 0, protocol.CloseBadHello, "the first message must be a hello"
+	}
+	if h.Protocol != protocol.Version {
+		return service.Session{}, 0, protocol.CloseBadHello, "unsupported protocol version"
+	}
+	ctx, cancel := context.WithTimeout(g.ctx, g.cfg.CommandTimeout)
+	defer cancel()
+	sess, err := g.meetings.Authenticate(ctx, h.Token)
+	if err != nil {
+		if meeting.ErrorCode(err) == meeting.Unauthorized {
+			return service.Session{}, 0, protocol.CloseUnauthorized, "invalid or expired session"
+		}
+		return service.Session{}, 0, protocol.CloseInternal, "cannot check the session now"
+	}
+	return sess, h.LastSeq, 0, ""
+}
+
+func (g *Gateway) register(c *conn) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.draining {
+		return false
+	}
+	g.conns[c] = struct{}{}
+	return true
+}
+
+func (g *Gateway) unregister(c *conn) {
+	g.mu.Lock()
+	delete(g.conns, c)
+	g.mu.Unlock()
+}
+
+// acquire returns the meeting's room, starting it if needed, and counts a
+// reference to it; release gives the reference back.
+func (g *Gateway) acquire(meetingID string) *room {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rm := g.rooms[meetingID]
+	if rm == nil {
+		rm = newRoom(g, meetingID)
+		g.rooms[meetingID] = rm
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			rm.run(g.ctx)
+		}()
+	}
+	rm.refs++
+	return rm
+}
+
+func (g *Gateway) release(rm *room) {
+	g.mu.Lock()
+	rm.refs--
+	g.mu.Unlock()
+}
+
+// retire removes an idle room if nobody holds it; the room then stops.
+func (g *Gateway) retire(rm *room) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if rm.refs > 0 {
+		return false
+	}
+	delete(g.rooms, rm.id)
+	return true
+}
+
+// Connections is the number of connected clients.
+func (g *Gateway) Connections() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.conns)
+}
+
+// Shutdown drains the gateway: new connections are refused, every client is
+// told to move (reconnect and resume, on another node) and closed with
+// CloseDraining, and Shutdown waits for every goroutine, or for ctx. It may be
+// called more than once.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	g.mu.Lock()
+	g.draining = true
+	conns := make([]*conn, 0, len(g.conns))
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.mu.Unlock()
+	for _, c := range conns {
+		c.kick(protocol.CloseDraining, "server is restarting; reconnect")
+	}
+	done := make(chan struct{})
+	go func() {
+		// Clients close their side; rooms stop when the context ends.
+		deadline := time.Now().Add(5 * time.Second)
+		for g.Connections() > 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		g.cancel()
+		g.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		g.cancel()
+		return ctx.Err()
+	}
+}
+
+// Close stops the gateway abruptly, as a crash would: every socket is cut
+// without a close frame, and Close waits for every goroutine. Clients
+// reconnect and resume as after a network failure. It may be called more
+// than once, and after Shutdown.
+func (g *Gateway) Close() {
+	g.mu.Lock()
+	g.draining = true
+	for c := range g.conns {
+		_ = c.ws.Close()
+	}
+	g.mu.Unlock()
+	g.cancel()
+	g.wg.Wait()
+}
+
+// closeNow sends a close frame and closes the socket, for connections that
+// never got a writer goroutine.
+func closeNow(ws *websocket.Conn, code int, reason string, timeout time.Duration) {
+	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(timeout))
+	_ = ws.Close()
+}
+
+// errorOf turns any error into the *meeting.Error a client is shown.
+func errorOf(err error) *meeting.Error {
+	var me *meeting.Error
+	if errors.As(err, &me) {
+		return me
+	}
+	return meeting.Errorf(meeting.Internal, "Lỗi hệ thống; lệnh chưa được thực hiện", "internal error; the command had no effect")
+}

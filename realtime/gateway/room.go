@@ -1,0 +1,373 @@
+package gateway
+
+import (
+	"context"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// recentSize is how many encoded events a room keeps to answer resumes
+// without reading the log.
+const recentSize = 2048
+
+// room delivers one meeting's events to this node's clients of it. All its
+// fields below the channels are owned by the run goroutine.
+type room struct {
+	g  *Gateway
+	id string
+
+	refs int // guarded by g.mu
+
+	inbox   chan []meeting.Event // from the bus; a full inbox drops (the gap is read from the log)
+	signals chan []byte          // from the bus; a full one drops (signals are ephemeral)
+	joins   chan joinReq
+	leaves  chan *conn
+	done    chan struct{} // closed when run returns
+
+	state  *meeting.State // delivered state: Version is the last seq delivered
+	conns  map[*conn]struct{}
+	recent []delivered // ring of the last recentSize delivered events, at seq % recentSize
+	idle   time.Time   // when the last client left
+
+	progressPoll string
+	progressCast int
+}
+
+// delivered is an event with its encoded message.
+type delivered struct {
+	ev meeting.Event
+	pm *websocket.PreparedMessage
+}
+
+type joinReq struct {
+	c       *conn
+	lastSeq uint64
+}
+
+func newRoom(g *Gateway, id string) *room {
+	return &room{
+		g: g, id: id,
+		inbox:   make(chan []meeting.Event, 4096),
+		signals: make(chan []byte, 1024),
+		joins:   make(chan joinReq),
+		leaves:  make(chan *conn),
+		done:    make(chan struct{}),
+		conns:   map[*conn]struct{}{},
+		recent:  make([]delivered, recentSize),
+	}
+}
+
+// join hands a connection to the room, which sends it the welcome and what
+// it missed and then live events. False means the room is gone (shutdown).
+func (r *room) join(c *conn, lastSeq uint64) bool {
+	select {
+	case r.joins <- joinReq{c: c, lastSeq: lastSeq}:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// leave removes a connection from the room.
+func (r *room) leave(c *conn) {
+	select {
+	case r.leaves <- c:
+	case <-r.done:
+	}
+}
+
+// run is the room's goroutine: subscribe, load, then deliver until ctx ends
+// or the room has been idle for RoomIdle.
+func (r *room) run(ctx context.Context) {
+	defer close(r.done)
+	log := r.g.log.With("meeting", r.id)
+	unsubscribe, err := r.g.bus.Subscribe(r.id, r.fromBus, r.signalFromBus)
+	for err != nil {
+		log.Error("subscribing to the bus failed; retrying", "err", err)
+		if !r.wait(ctx, time.Second) {
+			return
+		}
+		unsubscribe, err = r.g.bus.Subscribe(r.id, r.fromBus, r.signalFromBus)
+	}
+	defer unsubscribe()
+	// Subscribed first, loaded second: nothing published in between is missed.
+	for r.state == nil {
+		st, err := r.g.meetings.State(ctx, r.id)
+		if err != nil {
+			log.Error("loading the meeting failed; retrying", "err", err)
+			if !r.wait(ctx, time.Second) {
+				return
+			}
+			continue
+		}
+		r.state = st
+	}
+	tail := time.NewTicker(r.g.cfg.TailCheck)
+	defer tail.Stop()
+	progress := time.NewTicker(r.g.cfg.ProgressInterval)
+	defer progress.Stop()
+	r.idle = time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case events := <-r.inbox:
+			r.deliver(ctx, events)
+		case j := <-r.joins:
+			r.welcome(ctx, j)
+		case c := <-r.leaves:
+			delete(r.conns, c)
+			if len(r.conns) == 0 {
+				r.idle = time.Now()
+			}
+		case sig := <-r.signals:
+			r.broadcastSignal(sig)
+		case <-tail.C:
+			r.catchUp(ctx)
+			if len(r.conns) == 0 && time.Since(r.idle) > r.g.cfg.RoomIdle && r.g.retire(r) {
+				return
+			}
+		case <-progress.C:
+			r.sendProgress()
+		}
+	}
+}
+
+// wait sleeps for d while still answering joins (with a refusal: the room
+// cannot serve yet) and leaves. False means ctx ended.
+func (r *room) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case j := <-r.joins:
+			j.c.kick(protocol.CloseInternal, "meeting unavailable; retry")
+		case c := <-r.leaves:
+			delete(r.conns, c)
+		}
+	}
+}
+
+// fromBus runs on the bus's goroutine: it must not block.
+func (r *room) fromBus(events []meeting.Event) {
+	select {
+	case r.inbox <- events:
+	default:
+		// The room is behind; the tail check or the next event's gap
+		// check reads these from the log.
+	}
+}
+
+func (r *room) signalFromBus(data []byte) {
+	select {
+	case r.signals <- data:
+	default:
+	}
+}
+
+// deliver delivers events from the bus in seq order: older ones (already
+// delivered) are dropped, and a gap before one is read from the log first.
+func (r *room) deliver(ctx context.Context, events []meeting.Event) {
+	for _, ev := range events {
+		if ev.Seq <= r.state.Version {
+			continue
+		}
+		if ev.Seq > r.state.Version+1 {
+			r.fill(ctx, ev.Seq-1)
+			if ev.Seq != r.state.Version+1 {
+				return // could not read the gap; the tail check retries
+			}
+		}
+		r.apply(ev)
+	}
+}
+
+// catchUp reads whatever the log has beyond what was delivered.
+func (r *room) catchUp(ctx context.Context) {
+	v, err := r.g.meetings.Version(ctx, r.id)
+	if err != nil {
+		r.g.log.Warn("tail check failed", "meeting", r.id, "err", err)
+		return
+	}
+	if v > r.state.Version {
+		r.fill(ctx, v)
+	}
+}
+
+// fill reads the log from the next undelivered seq up to seq and delivers it.
+func (r *room) fill(ctx context.Context, upTo uint64) {
+	for r.state.Version < upTo {
+		want := int(min(upTo-r.state.Version, 1000))
+		events, err := r.g.meetings.ReadEvents(ctx, r.id, r.state.Version+1, want)
+		if err != nil {
+			r.g.log.Warn("reading a gap from the log failed", "meeting", r.id, "from", r.state.Version+1, "err", err)
+			return
+		}
+		if len(events) == 0 {
+			return
+		}
+		for _, ev := range events {
+			if ev.Seq != r.state.Version+1 || !r.apply(ev) {
+				return
+			}
+		}
+	}
+}
+
+// apply folds one event into the delivered state, encodes it once and hands
+// it to every client allowed to see it.
+func (r *room) apply(ev meeting.Event) bool {
+	// Who may see it is decided on the state before the event (a removed
+	// participant is told of the removal) or after it (a new participant
+	// sees their own arrival).
+	before := r.recipients(ev)
+	if err := r.state.Apply(ev); err != nil {
+		r.g.log.Error("the log holds an event the state refuses; disconnecting the room's clients",
+			"meeting", r.id, "seq", ev.Seq, "err", err)
+		for c := range r.conns {
+			c.kick(protocol.CloseInternal, "server fault; reconnect")
+		}
+		return false
+	}
+	pm, err := prepare(protocol.Event{Type: protocol.TypeEvent, Event: ev})
+	if err != nil {
+		r.g.log.Error("encoding an event", "meeting", r.id, "seq", ev.Seq, "err", err)
+		return false
+	}
+	r.recent[ev.Seq%recentSize] = delivered{ev: ev, pm: pm}
+	for c := range r.conns {
+		if before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
+			c.send(pm)
+		}
+	}
+	return true
+}
+
+// recipients returns the clients who may see ev in the state before it,
+// only for the events that change who is in the meeting.
+func (r *room) recipients(ev meeting.Event) map[*conn]bool {
+	if _, ok := ev.Data.(meeting.ParticipantRemoved); !ok {
+		return nil
+	}
+	m := map[*conn]bool{}
+	for c := range r.conns {
+		m[c] = meeting.Visible(r.state, ev, c.sess.Participant)
+	}
+	return m
+}
+
+// recentFrom returns the delivered events with seq > after from the ring,
+// or false when the ring does not hold them all.
+func (r *room) recentFrom(after uint64) ([]delivered, bool) {
+	if r.state.Version-after > recentSize {
+		return nil, false
+	}
+	out := make([]delivered, 0, r.state.Version-after)
+	for seq := after + 1; seq <= r.state.Version; seq++ {
+		d := r.recent[seq%recentSize]
+		if d.pm == nil || d.ev.Seq != seq {
+			return nil, false
+		}
+		out = append(out, d)
+	}
+	return out, true
+}
+
+// welcome answers a hello: the events after the client's last seq when the
+// room can send them, a snapshot otherwise; then the client gets live events.
+func (r *room) welcome(ctx context.Context, j joinReq) {
+	c := j.c
+	if j.lastSeq > r.state.Version {
+		r.catchUp(ctx) // the client may have seen more on another node
+	}
+	if c.sess.Participant == "" || r.state.Participant(c.sess.Participant) == nil {
+		c.kick(protocol.CloseUnauthorized, "not a participant of this meeting")
+		return
+	}
+	w := protocol.Welcome{
+		Type: protocol.TypeWelcome, Protocol: protocol.Version,
+		Meeting: r.id, Participant: c.sess.Participant, Role: string(r.state.Participant(c.sess.Participant).Role),
+		Seq: r.state.Version,
+	}
+	var missed []*websocket.PreparedMessage
+	resume := j.lastSeq > 0 && j.lastSeq <= r.state.Version && r.state.Version-j.lastSeq <= uint64(r.g.cfg.ResumeWindow)
+	if resume {
+		if ds, ok := r.recentFrom(j.lastSeq); ok {
+			for _, d := range ds {
+				if meeting.Visible(r.state, d.ev, c.sess.Participant) {
+					missed = append(missed, d.pm)
+				}
+			}
+		} else {
+			events, err := r.g.meetings.ReadEvents(ctx, r.id, j.lastSeq+1, int(r.state.Version-j.lastSeq))
+			if err != nil || len(events) != int(r.state.Version-j.lastSeq) {
+				resume = false
+			} else {
+				for _, ev := range events {
+					if !meeting.Visible(r.state, ev, c.sess.Participant) {
+						continue
+					}
+					pm, err := prepare(protocol.Event{Type: protocol.TypeEvent, Event: ev})
+					if err != nil {
+						resume = false
+						break
+					}
+					missed = append(missed, pm)
+				}
+			}
+		}
+	}
+	if !resume {
+		missed = nil
+		w.Snapshot = r.state.ViewFor(c.sess.Participant)
+	}
+	pm, err := prepare(w)
+	if err != nil {
+		r.g.log.Error("encoding a welcome", "meeting", r.id, "err", err)
+		c.kick(protocol.CloseInternal, "server fault; reconnect")
+		return
+	}
+	c.start <- append([]*websocket.PreparedMessage{pm}, missed...)
+	r.conns[c] = struct{}{}
+	r.progressPoll = "" // send the joiner the progress of an open poll
+}
+
+// broadcastSignal relays a signal from the bus to every client.
+func (r *room) broadcastSignal(data []byte) {
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
+	if err != nil {
+		return
+	}
+	for c := range r.conns {
+		c.send(pm)
+	}
+}
+
+// sendProgress sends the open poll's ballot count when it changed.
+func (r *room) sendProgress() {
+	p := r.state.OpenPoll()
+	if p == nil {
+		r.progressPoll = ""
+		return
+	}
+	if p.ID == r.progressPoll && len(p.Voters) == r.progressCast {
+		return
+	}
+	r.progressPoll, r.progressCast = p.ID, len(p.Voters)
+	members, present := r.state.Members()
+	pm, err := prepare(protocol.Progress{Type: protocol.TypeProgress, Poll: p.ID, Cast: len(p.Voters), Members: members, Present: present})
+	if err != nil {
+		return
+	}
+	for c := range r.conns {
+		c.send(pm)
+	}
+}
