@@ -1,0 +1,118 @@
+// Command daisd is the Dais meeting server. With no flags it runs alone: an
+// embedded NATS server in-process and a bbolt file in its data folder.
+//
+//	daisd -listen :8080 -data ./data -demo
+//
+// Every flag can also be set by an environment variable (DAIS_LISTEN,
+// DAIS_DATA, DAIS_NATS_URL, DAIS_LOG_LEVEL, …); a flag wins over the
+// environment.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dais-meeting/dais/realtime/natsbus"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "daisd:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses the command line, starts a node, seeds the demo when asked, and
+// serves until SIGINT or SIGTERM, then drains.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("daisd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	listen := fs.String("listen", env("DAIS_LISTEN", ":8080"), "HTTP listen address (env DAIS_LISTEN)")
+	data := fs.String("data", env("DAIS_DATA", "./data"), "data folder of the embedded store (env DAIS_DATA)")
+	natsURL := fs.String("nats-url", env("DAIS_NATS_URL", ""), "NATS server URLs, comma-separated; empty runs an embedded server (env DAIS_NATS_URL)")
+	redisURL := fs.String("redis-url", env("DAIS_REDIS_URL", ""), "Redis URL (redis://host:6379/0); empty keeps everything in the embedded store (env DAIS_REDIS_URL)")
+	redisPrefix := fs.String("redis-prefix", env("DAIS_REDIS_PREFIX", "dais:"), "prefix of every Redis key (env DAIS_REDIS_PREFIX)")
+	natsCreds := fs.String("nats-creds", env("DAIS_NATS_CREDS", ""), "NATS credentials file (env DAIS_NATS_CREDS)")
+	natsUser := fs.String("nats-user", env("DAIS_NATS_USER", ""), "NATS user (env DAIS_NATS_USER; password in DAIS_NATS_PASSWORD)")
+	natsCA := fs.String("nats-ca", env("DAIS_NATS_CA", ""), "CA file for NATS TLS (env DAIS_NATS_CA)")
+	natsCert := fs.String("nats-cert", env("DAIS_NATS_CERT", ""), "client certificate for NATS TLS (env DAIS_NATS_CERT)")
+	natsKey := fs.String("nats-key", env("DAIS_NATS_KEY", ""), "client key for NATS TLS (env DAIS_NATS_KEY)")
+	natsPort := fs.Int("nats-port", 0, "client port of the embedded NATS server: 0 none (in-process only), -1 random")
+	origins := fs.String("allowed-origins", env("DAIS_ALLOWED_ORIGINS", ""), "extra browser origins allowed to connect, comma-separated (env DAIS_ALLOWED_ORIGINS)")
+	logLevel := fs.String("log-level", env("DAIS_LOG_LEVEL", "info"), "debug, info, warn or error (env DAIS_LOG_LEVEL)")
+	name := fs.String("name", env("DAIS_NODE_NAME", hostname()), "node name in logs and NATS (env DAIS_NODE_NAME)")
+	demo := fs.Bool("demo", env("DAIS_DEMO", "") == "1", "seed the Vietnamese demo meeting if the store has no meeting, and print its sign-in codes (env DAIS_DEMO=1)")
+	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("bad -log-level %q: %w", *logLevel, err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	cfg := config{
+		Listen: *listen, Data: *data, NATSURLs: splitList(*natsURL), NATSPort: *natsPort,
+		RedisURL: *redisURL, RedisPrefix: *redisPrefix,
+		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
+			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey},
+		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
+		Web: webAssets(),
+	}
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return fmt.Errorf("creating the data folder: %w", err)
+	}
+	n, err := startNode(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, n, stdout); err != nil {
+			_ = n.shutdown(context.Background())
+			return fmt.Errorf("seeding the demo: %w", err)
+		}
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining clients")
+	case err := <-n.served:
+		n.served <- err
+		log.Error("http server stopped", "err", err)
+	}
+	return n.shutdown(context.Background())
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "daisd"
+	}
+	return h
+}

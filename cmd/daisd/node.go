@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/realtime/gateway"
+	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/bolt"
+	"github.com/dais-meeting/dais/storage/redis"
+)
+
+// config is everything a node is started with; main fills it from flags and
+// the environment.
+type config struct {
+	// Listen is the HTTP address; ":0" picks a free port.
+	Listen string
+	// Data is the folder of the embedded store.
+	Data string
+	// RedisURL: empty keeps everything in the embedded store under Data;
+	// set, the log, ballots, sessions and blobs live in Redis (clustered).
+	RedisURL string
+	// RedisPrefix prefixes every Redis key (several deployments, one Redis).
+	RedisPrefix string
+	// NATSURLs: empty runs the embedded NATS server.
+	NATSURLs []string
+	// NATS holds the credentials and TLS settings for NATSURLs.
+	NATS natsbus.Config
+	// NATSPort is the embedded NATS server's client port: 0 none, -1 random.
+	NATSPort int
+	// AllowedOrigins are extra browser origins allowed on the WebSocket.
+	AllowedOrigins []string
+	// Web, when set, is served at / (the web client).
+	Web fs.FS
+	// Name names this node in logs and NATS.
+	Name string
+	// DrainTimeout bounds the graceful shutdown.
+	DrainTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// node is one running daisd: store, bus, service, gateway, HTTP server.
+type node struct {
+	cfg     config
+	log     *slog.Logger
+	store   storage.Store
+	bus     *natsbus.Bus
+	svc     *service.Service
+	gw      *gateway.Gateway
+	srv     *http.Server
+	ln      net.Listener
+	served  chan error
+	closeMu sync.Mutex
+	closed  bool
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// startNode opens everything in order and starts serving; on failure it
+// closes what it opened.
+func startNode(ctx context.Context, cfg config) (n *node, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DrainTimeout == 0 {
+		cfg.DrainTimeout = 10 * time.Second
+	}
+	n = &node{cfg: cfg, log: cfg.Logger, served: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			n.close()
+		}
+	}()
+	if cfg.RedisURL != "" {
+		if n.store, err = redis.Open(ctx, cfg.RedisURL, redis.Options{Prefix: cfg.RedisPrefix}); err != nil {
+			return nil, fmt.Errorf("opening the Redis store: %w", err)
+		}
+	} else if n.store, err = bolt.Open(cfg.Data, bolt.Options{}); err != nil {
+		return nil, fmt.Errorf("opening the store in %s: %w", cfg.Data, err)
+	}
+	busCfg := cfg.NATS
+	busCfg.URLs, busCfg.EmbeddedPort, busCfg.Name, busCfg.Logger = cfg.NATSURLs, cfg.NATSPort, cfg.Name, cfg.Logger
+	if n.bus, err = natsbus.Open(ctx, busCfg); err != nil {
+		return nil, err
+	}
+	n.svc = service.New(n.store, n.bus, service.Options{Logger: cfg.Logger})
+	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger}, n.svc, n.bus)
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /ws", n.gw)
+	httpapi.New(n.svc, cfg.Logger).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", n.readyz)
+	if cfg.Web != nil {
+		mux.Handle("GET /", http.FileServerFS(cfg.Web))
+	} else {
+		mux.Handle("GET /", httpapi.StatusPage(n.svc, n.gw.Connections))
+	}
+	n.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	if n.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	go func() { n.served <- n.srv.Serve(n.ln) }()
+	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
+	return n, nil
+}
+
+func storeDescription(cfg config) string {
+	if cfg.RedisURL != "" {
+		return "redis"
+	}
+	return "bolt:" + cfg.Data
+}
+
+func natsDescription(urls []string) string {
+	if len(urls) == 0 {
+		return "embedded"
+	}
+	return strings.Join(urls, ",")
+}
+
+// Addr is the HTTP address the node listens on.
+func (n *node) Addr() string { return n.ln.Addr().String() }
+
+// readyz reports each dependency.
+func (n *node) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"store": "ok", "bus": "ok"}
+	status := http.StatusOK
+	if err := n.store.Ping(ctx); err != nil {
+		checks["store"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	if err := n.bus.Ping(ctx); err != nil {
+		checks["bus"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	httpapi.WriteJSON(w, status, checks)
+}
+
+// shutdown drains gracefully: stop accepting, tell clients to move and close
+// them, finish in-flight requests, then close the bus and the store (in the
+// reverse order of opening).
+// It may be called more than once.
+func (n *node) shutdown(ctx context.Context) error {
+	n.shutdownOnce.Do(func() { n.shutdownErr = n.drain(ctx) })
+	return n.shutdownErr
+}
+
+func (n *node) drain(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.DrainTimeout)
+	defer cancel()
+	var errs []error
+	// Stop taking new connections first, then drain the WebSockets (which
+	// the HTTP server does not track once upgraded).
+	_ = n.ln.Close()
+	if err := n.gw.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("draining websockets: %w", err))
+	}
+	if err := n.srv.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stopping http: %w", err))
+	}
+	if err := <-n.served; err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+		errs = append(errs, err)
+	}
+	errs = append(errs, n.close())
+	return errors.Join(errs...)
+}
+
+// kill stops the node without draining, as a crash would (for tests): the
+// listener and every connection are cut, nothing is flushed politely.
+func (n *node) kill() {
+	n.shutdownOnce.Do(func() {})
+	_ = n.ln.Close()
+	_ = n.srv.Close()
+	n.gw.Close()
+	_ = n.close()
+}
+
+// close releases the bus and the store; it may be called more than once.
+func (n *node) close() error {
+	n.closeMu.Lock()
+	defer n.closeMu.Unlock()
+	if n.closed {
+		return nil
+	}
+	n.closed = true
+	var errs []error
+	if n.bus != nil {
+		errs = append(errs, n.bus.Close())
+	}
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+	}
+	return errors.Join(errs...)
+}
