@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -79,5 +78,5 @@ func printInvitations(out io.Writer, addr string, invs []demo.Invitation) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s/?code=%s\n", inv.Code, roleNames[p.Role], p.Name, p.Seat, url, inv.Code)
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(out, "\nMỗi mã dùng được một lần / each code works once. "+strings.Repeat("—", 3)+" Ctrl-C để dừng / to stop.")
+	fmt.Fprintln(out, "\nMỗi mã dùng được một lần / each code works once. Ctrl-C để dừng / to stop.")
 }

@@ -70,14 +70,14 @@ type node struct {
 
 // startNode opens everything in order and starts serving; on failure it
 // closes what it opened.
-func startNode(ctx context.Context, cfg config) (n *node, err error) {
+func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = 10 * time.Second
 	}
-	n = &node{cfg: cfg, log: cfg.Logger, served: make(chan error, 1)}
+	n := &node{cfg: cfg, log: cfg.Logger, served: make(chan error, 1)}
 	defer func() {
 		if err != nil {
 			n.close()
