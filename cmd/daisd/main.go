@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logLevel := fs.String("log-level", env("DAIS_LOG_LEVEL", "info"), "debug, info, warn or error (env DAIS_LOG_LEVEL)")
 	name := fs.String("name", env("DAIS_NODE_NAME", hostname()), "node name in logs and NATS (env DAIS_NODE_NAME)")
 	demo := fs.Bool("demo", env("DAIS_DEMO", "") == "1", "seed the Vietnamese demo meeting if the store has no meeting, and print its sign-in codes (env DAIS_DEMO=1)")
+	debugListen := fs.String("debug-listen", env("DAIS_DEBUG_LISTEN", ""), "address of a separate debug server with /debug/pprof (empty: none; env DAIS_DEBUG_LISTEN)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,6 +83,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	n, err := startNode(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if *debugListen != "" {
+		stopDebug, err := serveDebug(*debugListen, log)
+		if err != nil {
+			_ = n.shutdown(context.Background())
+			return err
+		}
+		defer stopDebug()
 	}
 	if *demo {
 		if err := seedDemo(ctx, n, stdout); err != nil {
