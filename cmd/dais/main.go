@@ -1,0 +1,30 @@
+// Command dais is the admin command line of a Dais server: sign in with an
+// invitation code, upload a document (with a progress bar), prepare the
+// watermarked copies of a confidential document, and download the minutes,
+// the agenda packet or the ballot record.
+//
+//	dais [-server URL] [-token T] <command> [flags] [args]
+//
+//	join CODE                                        prints the session token
+//	upload [-title T] [-confidential] [-readers a,b] FILE
+//	download minutes|packet|ballots [-lang en] [-o FILE]
+//	prepare [-interval 500ms] DOC                    waits for the copies
+//
+// The token may also come from $DAIS_TOKEN and the server from
+// $DAIS_SERVER. It is a thin client of the HTTP API: flags in, HTTP calls,
+// nothing else.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,378 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the server refused, or the network failed
+	exitUsage = 2
+)
+
+const usage = `usage: dais [-server URL] [-token T] <command> [flags] [args]
+
+commands:
+  join CODE                                         sign in with an invitation code; prints the token
+  upload [-title T] [-confidential] [-readers a,b] FILE
+                                                    upload a PDF (secretary)
+  download minutes|packet|ballots [-lang en] [-o FILE]
+                                                    download a record (-o - writes to stdout)
+  prepare [-interval D] DOC                         make every reader's copy of a document and wait
+
+environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN
+`
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// client talks to one server with one token.
+type client struct {
+	server string
+	token  string
+	http   *http.Client
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dais", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	server := fs.String("server", envOr(getenv, "DAIS_SERVER", "http://localhost:8080"), "the server's address")
+	token := fs.String("token", getenv("DAIS_TOKEN"), "the session token (default $DAIS_TOKEN)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	c := &client{server: strings.TrimRight(*server, "/"), token: *token, http: &http.Client{}, stdout: stdout, stderr: stderr}
+	var err error
+	switch cmd, rest := fs.Arg(0), fs.Args()[1:]; cmd {
+	case "join":
+		err = c.join(ctx, rest)
+	case "upload":
+		err = c.upload(ctx, rest)
+	case "download":
+		err = c.download(ctx, rest)
+	case "prepare":
+		err = c.prepare(ctx, rest)
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "dais: %s\n\n%s", ue.msg, usage)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "dais: %v\n", err)
+		return exitError
+	}
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// apiError is an error answer of the server.
+type apiError struct {
+	Status    int
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	MessageVI string `json:"message_vi"`
+}
+
+func (e *apiError) Error() string {
+	if e.MessageVI != "" {
+		return fmt.Sprintf("%s (%s)\n  %s", e.Message, e.Code, e.MessageVI)
+	}
+	return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+}
+
+// do sends a request and returns the response if its status is want; any
+// other status becomes an *apiError (and the body is closed).
+func (c *client) do(ctx context.Context, method, path string, body io.Reader, size int64, contentType string, want int) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.server+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.ContentLength = size
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == want {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var e struct {
+		Error *apiError `json:"error"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.Error != nil {
+		e.Error.Status = resp.StatusCode
+		return nil, e.Error
+	}
+	return nil, &apiError{Status: resp.StatusCode, Code: "http", Message: fmt.Sprintf("%s %s: %s: %.200s", method, path, resp.Status, b)}
+}
+
+// json sends a request with a JSON body (nil for none) and decodes the
+// answer into v.
+func (c *client) json(ctx context.Context, method, path string, body []byte, want int, v any) error {
+	var r io.Reader
+	ctype := ""
+	if body != nil {
+		r, ctype = bytes.NewReader(body), "application/json"
+	}
+	resp, err := c.do(ctx, method, path, r, int64(len(body)), ctype, want)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return fmt.Errorf("%s %s: decoding the answer: %w", method, path, err)
+	}
+	return nil
+}
+
+// meetingPath returns /api/v1/meetings/<the token's meeting>.
+func (c *client) meetingPath(ctx context.Context) (string, error) {
+	if c.token == "" {
+		return "", usageError{"no token: pass -token or set DAIS_TOKEN (dais join CODE prints one)"}
+	}
+	var sess struct {
+		Meeting string `json:"meeting"`
+	}
+	if err := c.json(ctx, "GET", "/api/v1/session", nil, http.StatusOK, &sess); err != nil {
+		return "", err
+	}
+	return "/api/v1/meetings/" + url.PathEscape(sess.Meeting), nil
+}
+
+func (c *client) join(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return usageError{"join takes one invitation code"}
+	}
+	body, _ := json.Marshal(map[string]string{"code": args[0]})
+	var sess struct {
+		Token       string `json:"token"`
+		Meeting     string `json:"meeting"`
+		Participant string `json:"participant"`
+		Role        string `json:"role"`
+	}
+	if err := c.json(ctx, "POST", "/api/v1/join", body, http.StatusOK, &sess); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, sess.Token)
+	fmt.Fprintf(c.stderr, "signed in to %s as %s (%s)\n", sess.Meeting, sess.Participant, sess.Role)
+	return nil
+}
+
+func (c *client) upload(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	title := fs.String("title", "", "the document's title (default: the PDF's own title)")
+	confidential := fs.Bool("confidential", false, "only the readers, the chair and the secretaries may read it")
+	readers := fs.String("readers", "", "comma-separated participant ids who may read a confidential document")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"upload takes one PDF file"}
+	}
+	base, err := c.meetingPath(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	q := url.Values{}
+	if *title != "" {
+		q.Set("title", *title)
+	}
+	if *confidential {
+		q.Set("confidential", "1")
+	}
+	if *readers != "" {
+		q.Set("readers", *readers)
+	}
+	bar := &progressBar{w: c.stderr, total: fi.Size(), label: filepath.Base(fs.Arg(0))}
+	var doc struct {
+		ID     string `json:"id"`
+		Title  string `json:"title"`
+		Pages  int    `json:"pages"`
+		SHA256 string `json:"sha256"`
+	}
+	resp, err := c.do(ctx, "POST", base+"/documents?"+q.Encode(), &countingReader{r: f, bar: bar}, fi.Size(), "application/pdf", http.StatusCreated)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		return fmt.Errorf("decoding the answer: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "%s\t%d pages\t%s\n", doc.ID, doc.Pages, doc.Title)
+	return nil
+}
+
+// downloads maps what can be downloaded to its path and default file name.
+var downloads = map[string]struct{ path, file string }{
+	"minutes": {"/minutes.pdf", "minutes.pdf"},
+	"packet":  {"/packet.pdf", "packet.pdf"},
+	"ballots": {"/ballots.csv", "ballots.csv"},
+}
+
+func (c *client) download(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"download what: minutes, packet or ballots"}
+	}
+	what, ok := downloads[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("cannot download %q: minutes, packet or ballots", args[0])}
+	}
+	fs := flag.NewFlagSet("download", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	lang := fs.String("lang", "vi", "the language of the minutes: vi or en")
+	out := fs.String("o", what.file, "the file to write (- for stdout)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 0 {
+		return usageError{"download takes no more arguments"}
+	}
+	base, err := c.meetingPath(ctx)
+	if err != nil {
+		return err
+	}
+	path := base + what.path
+	if args[0] == "minutes" {
+		path += "?lang=" + url.QueryEscape(*lang)
+	}
+	resp, err := c.do(ctx, "GET", path, nil, 0, "", http.StatusOK)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if *out == "-" {
+		_, err := io.Copy(c.stdout, resp.Body)
+		return err
+	}
+	n, err := writeFile(*out, resp.Body)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "wrote %s (%s)\n", *out, humanBytes(n))
+	return nil
+}
+
+// writeFile writes r to path through a temporary file, so that a failed
+// download leaves no half file.
+func writeFile(path string, r io.Reader) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(tmp, r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return 0, err
+	}
+	return n, nil
+}
+
+// progress is the JSON of a preparation's progress.
+type progress struct {
+	Done    int      `json:"done"`
+	Total   int      `json:"total"`
+	Failed  int      `json:"failed"`
+	Running bool     `json:"running"`
+	Errors  []string `json:"errors"`
+}
+
+func (c *client) prepare(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("prepare", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	interval := fs.Duration("interval", 500*time.Millisecond, "how often to ask for progress")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 || *interval <= 0 {
+		return usageError{"prepare takes one document id (and a positive -interval)"}
+	}
+	base, err := c.meetingPath(ctx)
+	if err != nil {
+		return err
+	}
+	path := base + "/documents/" + url.PathEscape(fs.Arg(0)) + "/prepare"
+	var p progress
+	if err := c.json(ctx, "POST", path, []byte("{}"), http.StatusAccepted, &p); err != nil {
+		return err
+	}
+	tick := time.NewTicker(*interval)
+	defer tick.Stop()
+	for p.Running {
+		fmt.Fprintf(c.stderr, "\rpreparing %s: %d/%d copies, %d failed", fs.Arg(0), p.Done, p.Total, p.Failed)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(c.stderr)
+			return ctx.Err()
+		case <-tick.C:
+		}
+		if err := c.json(ctx, "GET", path, nil, http.StatusOK, &p); err != nil {
+			fmt.Fprintln(c.stderr)
+			return err
+		}
+	}
+	fmt.Fprintf(c.stderr, "\rpreparing %s: %d/%d copies, %d failed\n", fs.Arg(0), p.Done, p.Total, p.Failed)
+	fmt.Fprintf(c.stdout, "%d/%d copies ready\n", p.Done, p.Total)
+	if p.Failed > 0 {
+		return fmt.Errorf("%d of %d copies failed: %s", p.Failed, p.Total, strings.Join(p.Errors, "; "))
+	}
+	return nil
+}

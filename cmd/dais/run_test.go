@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dais-meeting/dais/meeting/documents"
+	"github.com/dais-meeting/dais/meeting/documents/documentstest"
+	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/realtime/httpapi"
+)
+
+// server runs the sign-in and document routes over a real stack.
+func server(tb testing.TB) (*documentstest.Fixture, string) {
+	tb.Helper()
+	fx := documentstest.New(tb, pdf.Config{}, documents.Config{})
+	mux := http.NewServeMux()
+	httpapi.New(fx.Service, nil).Register(mux)
+	httpapi.NewDocuments(fx.Service, fx.Docs, 0, nil).Register(mux)
+	srv := httptest.NewServer(mux)
+	tb.Cleanup(srv.Close)
+	return fx, srv.URL
+}
+
+// dais runs the command line with env and returns its exit code and output.
+func dais(tb testing.TB, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	tb.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCLI(t *testing.T) {
+	fx, url := server(t)
+	dir := t.TempDir()
+	pdfPath := filepath.Join(dir, "bao-cao.pdf")
+	if err := os.WriteFile(pdfPath, fx.Generate(t, "Báo cáo mật", 3), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, err := fx.Service.Invite(context.Background(), documentstest.MeetingID, documentstest.Secretary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, out, errOut := dais(t, nil, "-server", url, "join", strings.ToLower(code))
+	if rc != exitOK {
+		t.Fatalf("join: exit %d: %s", rc, errOut)
+	}
+	token := strings.TrimSpace(out)
+	if token == "" || !strings.Contains(errOut, "as sec (secretary)") {
+		t.Fatalf("join printed %q / %q", out, errOut)
+	}
+	env := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": token}
+
+	rc, out, errOut = dais(t, env, "upload", "-title", "Báo cáo mật", "-confidential", "-readers", "d1,d2", pdfPath)
+	if rc != exitOK {
+		t.Fatalf("upload: exit %d: %s", rc, errOut)
+	}
+	if !strings.Contains(errOut, "100%") || !strings.Contains(errOut, "bao-cao.pdf") {
+		t.Errorf("upload drew no finished progress bar: %q", errOut)
+	}
+	fields := strings.Split(strings.TrimSpace(out), "\t")
+	if len(fields) != 3 || fields[1] != "3 pages" || fields[2] != "Báo cáo mật" {
+		t.Fatalf("upload printed %q", out)
+	}
+	docID := fields[0]
+	if fx.State(t).Documents[docID] == nil {
+		t.Fatalf("the meeting lacks %s", docID)
+	}
+
+	rc, out, errOut = dais(t, env, "prepare", "-interval", "20ms", docID)
+	if rc != exitOK || strings.TrimSpace(out) != "4/4 copies ready" {
+		t.Fatalf("prepare: exit %d, %q, %q", rc, out, errOut)
+	}
+
+	minutes := filepath.Join(dir, "bien-ban.pdf")
+	rc, _, errOut = dais(t, env, "download", "minutes", "-lang", "en", "-o", minutes)
+	if rc != exitOK {
+		t.Fatalf("download minutes: exit %d: %s", rc, errOut)
+	}
+	b, err := os.ReadFile(minutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	documentstest.WantText(t, documentstest.PDFText(t, b), "Phiên họp thường kỳ Ủy ban nhân dân tỉnh")
+
+	rc, out, errOut = dais(t, env, "download", "ballots", "-o", "-")
+	if rc != exitOK || !strings.HasPrefix(out, "\xef\xbb\xbf") {
+		t.Fatalf("download ballots: exit %d, %q, %q", rc, out, errOut)
+	}
+
+	t.Run("refusals", func(t *testing.T) {
+		delegate := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": fx.Token(t, documentstest.D1)}
+		tests := []struct {
+			name string
+			env  map[string]string
+			args []string
+			code int
+			want string
+		}{
+			{"a delegate uploads", delegate, []string{"upload", pdfPath}, exitError, "thư ký"},
+			{"a delegate downloads the ballots", delegate, []string{"download", "ballots", "-o", "-"}, exitError, "forbidden"},
+			{"no token", map[string]string{"DAIS_SERVER": url}, []string{"download", "packet"}, exitUsage, "no token"},
+			{"a wrong code", nil, []string{"-server", url, "join", "AAAA-BBBB"}, exitError, "unauthorized"},
+			{"an unknown command", env, []string{"vote"}, exitUsage, "unknown command"},
+			{"an unknown download", env, []string{"download", "slides"}, exitUsage, "cannot download"},
+			{"a missing file", env, []string{"upload", filepath.Join(dir, "missing.pdf")}, exitError, "missing.pdf"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				rc, _, errOut := dais(t, tt.env, tt.args...)
+				if rc != tt.code || !strings.Contains(errOut, tt.want) {
+					t.Fatalf("exit %d (want %d), stderr %q (want %q in it)", rc, tt.code, errOut, tt.want)
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,151 @@
+package documents
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/storage"
+)
+
+// Open returns the document docID as the session's participant may read
+// it: a public document is the stored blob (its ETag is the sha256); a
+// confidential one is the reader's watermarked copy, made on the first
+// request and kept in the cache. A participant who may not read it gets a
+// Forbidden error that says why.
+func (d *Documents) Open(ctx context.Context, sess service.Session, docID string) (*File, error) {
+	st, p, err := d.state(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := document(st, docID)
+	if err != nil {
+		return nil, err
+	}
+	if !st.CanRead(p.ID, doc.ID) {
+		// The title is not repeated: it may itself be confidential.
+		return nil, meeting.Errorf(meeting.Forbidden,
+			"Đây là tài liệu mật, chỉ dành cho những người được chỉ định, chủ tọa và thư ký; bạn không có trong danh sách người đọc.",
+			"this document is confidential: only its assigned readers, the chair and the secretaries may read it, and you are not one of them")
+	}
+	name := doc.Title + ".pdf"
+	if !doc.Confidential {
+		return d.openBlob(ctx, doc.SHA256, name)
+	}
+	return d.openCopy(ctx, st, doc, p, name)
+}
+
+// openBlob opens a stored blob as a File.
+func (d *Documents) openBlob(ctx context.Context, sha, name string) (*File, error) {
+	rc, _, err := d.blobs.OpenBlob(ctx, sha)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, meeting.Errorf(meeting.NotFound,
+			"Không tìm thấy nội dung của tài liệu trong kho lưu trữ.", "the document's content is missing from storage")
+	}
+	if err != nil {
+		return nil, unavailable(err, "Không thể mở tài liệu", "cannot open the document")
+	}
+	f := &File{ReadSeekCloser: rc, Name: name, ETag: sha}
+	if s, ok := rc.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := s.Stat(); err == nil {
+			f.ModTime = fi.ModTime()
+		}
+	}
+	return f, nil
+}
+
+// openCopy opens reader p's watermarked copy of doc, making it first if it
+// is not in the cache yet.
+func (d *Documents) openCopy(ctx context.Context, st *meeting.State, doc *meeting.Document, p *meeting.Participant, name string) (*File, error) {
+	path, etag, err := d.ensureCopy(ctx, st, doc, p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openFile(path, name, etag)
+	if err != nil {
+		return nil, unavailable(err, "Không thể mở bản sao của tài liệu", "cannot open the copy of the document")
+	}
+	return f, nil
+}
+
+// ensureCopy makes sure reader p's watermarked copy of doc is in the cache
+// and returns its path and ETag. Concurrent calls for the same copy make it
+// once; the copy is made under the Documents' lifecycle context, so a caller
+// that gives up does not fail the others waiting for the same copy.
+func (d *Documents) ensureCopy(ctx context.Context, st *meeting.State, doc *meeting.Document, p *meeting.Participant) (path, etag string, err error) {
+	text := d.watermarkText(st, p)
+	mark := shortHash(text)
+	path = filepath.Join(d.dir, "copies", doc.SHA256, fileName(p.ID)+"."+mark+".pdf")
+	etag = doc.SHA256[:16] + "." + mark
+	if _, err := os.Stat(path); err == nil {
+		return path, etag, nil
+	}
+	err = d.flights.do(ctx, path, func() error {
+		if _, err := os.Stat(path); err == nil {
+			return nil // made by a call that just finished
+		}
+		return d.makeCopy(d.ctx, doc.SHA256, path, text)
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", "", meeting.Errorf(meeting.Unavailable, "Yêu cầu đã bị hủy.", "the request was cancelled")
+		}
+		return "", "", err
+	}
+	return path, etag, nil
+}
+
+// makeCopy writes the blob sha stamped with text to path.
+func (d *Documents) makeCopy(ctx context.Context, sha, path, text string) error {
+	src, _, err := d.blobs.OpenBlob(ctx, sha)
+	if errors.Is(err, storage.ErrNotFound) {
+		return meeting.Errorf(meeting.NotFound,
+			"Không tìm thấy nội dung của tài liệu trong kho lưu trữ.", "the document's content is missing from storage")
+	}
+	if err != nil {
+		return unavailable(err, "Không thể mở tài liệu", "cannot open the document")
+	}
+	defer src.Close()
+	start := time.Now()
+	err = writeAtomically(path, func(w io.Writer) error {
+		return d.engine.Watermark(ctx, src, w, text)
+	})
+	if err != nil {
+		return unavailable(err, "Không thể tạo bản sao có dấu chìm", "cannot make the watermarked copy")
+	}
+	d.log.Debug("watermarked copy made", "path", path, "took", time.Since(start))
+	return nil
+}
+
+// roleWords names each role in a watermark.
+var roleWords = map[meeting.Role]string{
+	meeting.RoleSecretary: "Thư ký",
+	meeting.RoleChair:     "Chủ tọa",
+	meeting.RoleDelegate:  "Đại biểu",
+	meeting.RoleObserver:  "Khách mời",
+}
+
+// watermarkText is the stamp of p's copies, e.g. "TÀI LIỆU MẬT — Đại biểu
+// Nguyễn Thị Hương — Ghế A03 — 03/12/2026".
+func (d *Documents) watermarkText(st *meeting.State, p *meeting.Participant) string {
+	parts := []string{"TÀI LIỆU MẬT"}
+	who := strings.TrimSpace(roleWords[p.Role] + " " + p.Name)
+	if who == "" {
+		who = p.ID
+	}
+	parts = append(parts, who)
+	if seat := strings.TrimSpace(p.Seat); seat != "" {
+		parts = append(parts, "Ghế "+seat)
+	}
+	if !st.StartsAt.IsZero() {
+		parts = append(parts, st.StartsAt.In(d.cfg.Location).Format("02/01/2006"))
+	}
+	return strings.Join(parts, " — ")
+}

@@ -1,0 +1,262 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/documents"
+	"github.com/dais-meeting/dais/meeting/service"
+)
+
+// Documents is the use case behind the document routes;
+// *documents.Documents is one.
+type Documents interface {
+	Upload(ctx context.Context, sess service.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error)
+	Open(ctx context.Context, sess service.Session, docID string) (*documents.File, error)
+	Prepare(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
+	Progress(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
+	Packet(ctx context.Context, sess service.Session) (*documents.File, error)
+	Minutes(ctx context.Context, sess service.Session, w io.Writer, lang string) error
+	BallotsCSV(ctx context.Context, sess service.Session, w io.Writer) error
+}
+
+var _ Documents = (*documents.Documents)(nil)
+
+// DocumentsAPI serves a meeting's documents over HTTP:
+//
+//	POST /api/v1/meetings/{meeting}/documents?title=…&confidential=1&readers=p01,p02
+//	     raw PDF body → 201 and the Document
+//	GET  /api/v1/meetings/{meeting}/documents/{doc}/file     the PDF (ranges, ETag)
+//	POST /api/v1/meetings/{meeting}/documents/{doc}/prepare  202 and the progress
+//	GET  /api/v1/meetings/{meeting}/documents/{doc}/prepare  the progress
+//	GET  /api/v1/meetings/{meeting}/packet.pdf               the reader's packet
+//	GET  /api/v1/meetings/{meeting}/minutes.pdf?lang=vi|en   the minutes
+//	GET  /api/v1/meetings/{meeting}/ballots.csv              the ballots by name
+//
+// Every route needs a session (Token) of that meeting. PDFs are served with
+// Cache-Control private: confidential copies differ per reader.
+type DocumentsAPI struct {
+	sessions Sessions
+	docs     Documents
+	maxBytes int64
+	log      *slog.Logger
+}
+
+// NewDocuments returns the document routes over sessions and docs. Uploads
+// whose declared Content-Length exceeds maxBytes are refused before their
+// body is read (0: no early check; docs enforces its own cap while
+// streaming).
+func NewDocuments(sessions Sessions, docs Documents, maxBytes int64, log *slog.Logger) *DocumentsAPI {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &DocumentsAPI{sessions: sessions, docs: docs, maxBytes: maxBytes, log: log}
+}
+
+// Register mounts the document routes on mux.
+func (a *DocumentsAPI) Register(mux *http.ServeMux) {
+	const m = "/api/v1/meetings/{meeting}"
+	mux.HandleFunc("POST "+m+"/documents", a.upload)
+	mux.HandleFunc("GET "+m+"/documents/{doc}/file", a.file)
+	mux.HandleFunc("POST "+m+"/documents/{doc}/prepare", a.prepare)
+	mux.HandleFunc("GET "+m+"/documents/{doc}/prepare", a.progress)
+	mux.HandleFunc("GET "+m+"/packet.pdf", a.packet)
+	mux.HandleFunc("GET "+m+"/minutes.pdf", a.minutes)
+	mux.HandleFunc("GET "+m+"/ballots.csv", a.ballots)
+}
+
+// documentMaxAge is how long a browser may reuse a document without asking
+// again; after that it revalidates with the ETag.
+const documentMaxAge = 5 * time.Minute
+
+// session authenticates the request and checks that its session belongs
+// to the meeting of the path.
+func (a *DocumentsAPI) session(r *http.Request) (service.Session, error) {
+	sess, err := a.sessions.Authenticate(r.Context(), Token(r))
+	if err != nil {
+		return service.Session{}, err
+	}
+	if m := r.PathValue("meeting"); sess.Meeting != m {
+		return service.Session{}, meeting.Errorf(meeting.Forbidden,
+			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.",
+			"your session belongs to another meeting, not %q", m)
+	}
+	return sess, nil
+}
+
+func (a *DocumentsAPI) upload(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/pdf" && mt != "application/octet-stream") {
+			WriteError(w, meeting.Errorf(meeting.Invalid,
+				"Nội dung tải lên phải là tệp PDF (Content-Type application/pdf), không phải %q.",
+				"the upload must be the raw PDF (Content-Type application/pdf), not %q", ct))
+			return
+		}
+	}
+	if a.maxBytes > 0 && r.ContentLength > a.maxBytes {
+		WriteError(w, meeting.Errorf(meeting.Invalid,
+			"Tệp tải lên quá lớn: giới hạn là %.1f MB.", "the upload is too large: the limit is %.1f MB",
+			float64(a.maxBytes)/(1<<20)))
+		return
+	}
+	q := r.URL.Query()
+	confidential, err := parseBool(q.Get("confidential"))
+	if err != nil {
+		WriteError(w, meeting.Errorf(meeting.Invalid,
+			"Tham số confidential không hợp lệ: %q.", "invalid confidential parameter %q", q.Get("confidential")))
+		return
+	}
+	var readers []string
+	if s := q.Get("readers"); s != "" {
+		readers = strings.Split(s, ",")
+	}
+	doc, err := a.docs.Upload(r.Context(), sess, r.Body, q.Get("title"), confidential, readers)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/meetings/%s/documents/%s/file", url.PathEscape(sess.Meeting), url.PathEscape(doc.ID)))
+	WriteJSON(w, http.StatusCreated, doc)
+}
+
+// parseBool reads a query flag: empty is false.
+func parseBool(s string) (bool, error) {
+	if s == "" {
+		return false, nil
+	}
+	return strconv.ParseBool(s)
+}
+
+func (a *DocumentsAPI) file(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Open(r.Context(), sess, r.PathValue("doc"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	defer f.Close()
+	serveFile(w, r, f, fmt.Sprintf("private, max-age=%d", int(documentMaxAge.Seconds())))
+}
+
+func (a *DocumentsAPI) packet(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Packet(r.Context(), sess)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	defer f.Close()
+	// The packet changes with the agenda: always revalidate.
+	serveFile(w, r, f, "private, no-cache")
+}
+
+// serveFile serves a PDF with ranges, its ETag and Last-Modified.
+func serveFile(w http.ResponseWriter, r *http.Request, f *documents.File, cacheControl string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Cache-Control", cacheControl)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if f.ETag != "" {
+		h.Set("ETag", `"`+f.ETag+`"`)
+	}
+	if f.Name != "" {
+		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": f.Name}))
+	}
+	http.ServeContent(w, r, "", f.ModTime, f)
+}
+
+func (a *DocumentsAPI) prepare(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	p, err := a.docs.Prepare(r.Context(), sess, r.PathValue("doc"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusAccepted, p)
+}
+
+func (a *DocumentsAPI) progress(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	p, err := a.docs.Progress(r.Context(), sess, r.PathValue("doc"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, p)
+}
+
+func (a *DocumentsAPI) minutes(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	lang := r.URL.Query().Get("lang")
+	var buf bytes.Buffer
+	if err := a.docs.Minutes(r.Context(), sess, &buf, lang); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if lang == "" {
+		lang = "vi"
+	}
+	writeDownload(w, "application/pdf", "bien-ban-"+sess.Meeting+"-"+lang+".pdf", buf.Bytes())
+}
+
+func (a *DocumentsAPI) ballots(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := a.docs.BallotsCSV(r.Context(), sess, &buf); err != nil {
+		WriteError(w, err)
+		return
+	}
+	writeDownload(w, "text/csv; charset=utf-8", "bieu-quyet-"+sess.Meeting+".csv", buf.Bytes())
+}
+
+// writeDownload answers with a generated file that is not to be cached.
+func writeDownload(w http.ResponseWriter, contentType, name string, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
