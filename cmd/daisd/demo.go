@@ -31,12 +31,7 @@ func seedDemo(ctx context.Context, n *node, out io.Writer) error {
 	}
 	var invs []demo.Invitation
 	if len(ids) == 0 {
-		engine, err := pdf.New(pdf.Config{})
-		if err != nil {
-			return err
-		}
-		defer engine.Close()
-		if invs, err = demo.Seed(ctx, n.svc, n.store, pageCounter{engine}); err != nil {
+		if invs, err = demo.Seed(ctx, n.svc, n.store, pageCounter{n.pdfs}); err != nil {
 			return err
 		}
 	} else {

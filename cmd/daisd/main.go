@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	name := fs.String("name", env("DAIS_NODE_NAME", hostname()), "node name in logs and NATS (env DAIS_NODE_NAME)")
 	demo := fs.Bool("demo", env("DAIS_DEMO", "") == "1", "seed the Vietnamese demo meeting if the store has no meeting, and print its sign-in codes (env DAIS_DEMO=1)")
 	debugListen := fs.String("debug-listen", env("DAIS_DEBUG_LISTEN", ""), "address of a separate debug server with /debug/pprof (empty: none; env DAIS_DEBUG_LISTEN)")
+	maxUpload := fs.Int64("max-upload-bytes", 100<<20, "largest PDF a secretary may upload, in bytes")
+	maxPages := fs.Int("max-upload-pages", 2000, "most pages an uploaded PDF may have")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 	cfg := config{
 		Listen: *listen, Data: *data, NATSURLs: splitList(*natsURL), NATSPort: *natsPort,
-		RedisURL: *redisURL, RedisPrefix: *redisPrefix,
+		RedisURL: *redisURL, RedisPrefix: *redisPrefix, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,

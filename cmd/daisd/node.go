@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/dais-meeting/dais/meeting/documents"
+	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/gateway"
 	"github.com/dais-meeting/dais/realtime/httpapi"
@@ -41,6 +44,10 @@ type config struct {
 	NATSPort int
 	// AllowedOrigins are extra browser origins allowed on the WebSocket.
 	AllowedOrigins []string
+	// MaxUploadBytes and MaxUploadPages bound an uploaded PDF; 0 means
+	// the PDF engine's defaults (100 MiB, 2,000 pages).
+	MaxUploadBytes int64
+	MaxUploadPages int
 	// Web, when set, is served at / (the web client).
 	Web fs.FS
 	// Name names this node in logs and NATS.
@@ -58,6 +65,8 @@ type node struct {
 	bus     *natsbus.Bus
 	svc     *service.Service
 	gw      *gateway.Gateway
+	pdfs    *pdf.Engine
+	docs    *documents.Documents
 	srv     *http.Server
 	ln      net.Listener
 	served  chan error
@@ -97,10 +106,17 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	}
 	n.svc = service.New(n.store, n.bus, service.Options{Logger: cfg.Logger})
 	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger}, n.svc, n.bus)
+	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
+		return nil, err
+	}
+	if n.docs, err = documents.New(documents.Config{}, n.store, n.pdfs, n.svc, filepath.Join(cfg.Data, "cache"), cfg.Logger); err != nil {
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", n.gw)
 	httpapi.New(n.svc, cfg.Logger).Register(mux)
+	httpapi.NewDocuments(n.svc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -203,6 +219,12 @@ func (n *node) close() error {
 	}
 	n.closed = true
 	var errs []error
+	if n.docs != nil {
+		errs = append(errs, n.docs.Close())
+	}
+	if n.pdfs != nil {
+		errs = append(errs, n.pdfs.Close())
+	}
 	if n.bus != nil {
 		errs = append(errs, n.bus.Close())
 	}
