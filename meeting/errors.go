@@ -36,9 +36,28 @@ type Error struct {
 	// Message is English; MessageVI is Vietnamese.
 	Message   string `json:"message"`
 	MessageVI string `json:"message_vi"`
+	// cause is the fault behind an Unavailable or Internal error: for
+	// logs and errors.Is, never shown to the person.
+	cause error
 }
 
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return string(e.Code) + ": " + e.Message + ": " + e.cause.Error()
+	}
+	return string(e.Code) + ": " + e.Message
+}
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+// WithCause returns a copy of e that carries cause for logs and errors.Is;
+// the messages people see stay as they are.
+func (e *Error) WithCause(cause error) *Error {
+	c := *e
+	c.cause = cause
+	return &c
+}
 
 // Errorf returns an *Error with both messages. The Vietnamese format takes
 // the same arguments as the English one.

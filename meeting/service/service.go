@@ -257,7 +257,7 @@ func (s *Service) cast(ctx context.Context, meetingID string, actor meeting.Acto
 	if err != nil {
 		return nil, meeting.Errorf(meeting.Unavailable,
 			"Chưa rõ phiếu đã được ghi nhận hay chưa; xin gửi lại (phiếu sẽ không bị tính hai lần)",
-			"the ballot's outcome is unknown; send it again (it will not be counted twice): %v", err)
+			"the ballot's outcome is unknown; send it again (it will not be counted twice)").WithCause(err)
 	}
 	switch res.Outcome {
 	case storage.Accepted:
@@ -485,13 +485,13 @@ func unavailable(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return meeting.Errorf(meeting.Unavailable, "Hết thời gian chờ; lệnh chưa được thực hiện", "timed out; the command had no effect: %v", err)
+		return meeting.Errorf(meeting.Unavailable, "Hết thời gian chờ; lệnh chưa được thực hiện", "timed out; the command had no effect").WithCause(err)
 	}
-	return meeting.Errorf(meeting.Unavailable, "Kho dữ liệu tạm thời không truy cập được; lệnh chưa được thực hiện", "storage unavailable; the command had no effect: %v", err)
+	return meeting.Errorf(meeting.Unavailable, "Kho dữ liệu tạm thời không truy cập được; lệnh chưa được thực hiện", "storage unavailable; the command had no effect").WithCause(err)
 }
 
 func internal(err error) error {
-	return meeting.Errorf(meeting.Internal, "Lỗi hệ thống; lệnh chưa được thực hiện", "internal error: %v", err)
+	return meeting.Errorf(meeting.Internal, "Lỗi hệ thống; lệnh chưa được thực hiện", "internal error; the command had no effect").WithCause(err)
 }
 
 // Meetings lists the ids of the meetings in the store.

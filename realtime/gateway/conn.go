@@ -202,8 +202,11 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 	events, err := c.g.meetings.Execute(ctx, c.sess.Meeting, meeting.Actor{Participant: c.sess.Participant}, mc)
 	if err != nil {
 		ack.Error = errorOf(err)
-		if ack.Error.Code == meeting.Internal {
+		switch ack.Error.Code {
+		case meeting.Internal:
 			c.g.log.Error("command failed", "meeting", c.sess.Meeting, "command", cmd.Name, "err", err)
+		case meeting.Unavailable:
+			c.g.log.Warn("command refused: a dependency is unavailable", "meeting", c.sess.Meeting, "command", cmd.Name, "err", err)
 		}
 		return ack
 	}

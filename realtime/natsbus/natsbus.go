@@ -163,10 +163,16 @@ func (b *Bus) ClientURL() string {
 	return b.srv.ClientURL()
 }
 
-// Ping reports whether the bus is connected (for /readyz).
+// Ping reports whether the bus is connected and the server answers (for
+// /readyz). Without a deadline in ctx it waits at most two seconds.
 func (b *Bus) Ping(ctx context.Context) error {
 	if !b.nc.IsConnected() {
 		return fmt.Errorf("natsbus: not connected (%s)", b.nc.Status())
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 	}
 	return b.nc.FlushWithContext(ctx)
 }
