@@ -6,11 +6,20 @@
 // its events:
 //
 //	events, err := meeting.Decide(state, actor, cmd, now) // checks, then events
-//	state.Apply(events...)                                // the fold
+//	for _, e := range events {
+//		state.Apply(e) // the fold
+//	}
 //
 // Decide checks every command against the actor's role and the current state;
 // a refused command returns an *Error with a Code and produces no event.
-// Apply never fails on events that Decide produced.
+// Apply never fails on events that Decide produced, and refuses, leaving the
+// state unchanged, an event that does not follow or does not fit (a
+// corrupted log is detected, not folded). Follow folds a participant's
+// filtered stream, in which Visible left out others' ballots; ViewFor is the
+// snapshot such a participant starts from.
+//
+// Files: decide.go holds the rules, result.go how a poll is counted,
+// apply.go the fold, view.go what each participant may see, clone.go copies.
 //
 // The package is pure Go and deterministic: no network, no disk, no clock
 // (time is passed in), no goroutines, no global mutable state. Decide only

@@ -104,9 +104,13 @@ type (
 		Voter  string `json:"voter"`
 		Choice string `json:"choice,omitempty"`
 	}
+	// PollClosed records the result of a poll and who voted: Voters as in
+	// Poll.Voters (choices empty for a secret poll), so that a participant
+	// who saw only their own ballot knows the full record after the close.
 	PollClosed struct {
-		Poll   string `json:"poll"`
-		Result Result `json:"result"`
+		Poll   string            `json:"poll"`
+		Result Result            `json:"result"`
+		Voters map[string]string `json:"voters,omitempty"`
 	}
 	FloorRequested struct {
 		Participant string `json:"participant"`

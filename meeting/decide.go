@@ -18,14 +18,47 @@ const (
 	MaxProposalText = 64 << 10
 )
 
+// idPattern is what an id looks like: it travels in URLs, storage keys and
+// file names. A meeting id also names bus subjects, where '.' separates
+// tokens, so it has no dot (meetingIDPattern).
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+var meetingIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Decide checks cmd from actor against s and returns the events it produces,
-// with seqs s.Version+1, s.Version+2, … and At = now. It does not change s.
-// A refusal is an *Error and produces no event; a command that would change
-// nothing (checking in twice, turning to the page already shown) produces
-// no event and no error.
+// with seqs s.Version+1, s.Version+2, … and At = now (in UTC). It does not
+// change s. A refusal is an *Error and produces no event; a command that
+// would change nothing produces no event and no error.
+//
+// The checks come in this order, so that a person is told the most basic
+// reason first: the meeting exists (NotFound), the actor is a participant
+// (Forbidden), the meeting is not closed (Conflict), the actor's role
+// (Forbidden), the meeting's status (Conflict), then the arguments
+// (Invalid, NotFound, Conflict).
+//
+// Where the rules of a committee leave room, Decide chooses:
+//   - Ids are letters, digits, '-', '_' and '.', at most 64 bytes; a meeting
+//     id has no '.', as it names bus subjects. Titles, names and labels are
+//     valid UTF-8 of at most MaxTextLength bytes.
+//   - No-ops, accepted without events: an empty UpdateMeeting, moving an
+//     item to where it is, setting the current item again, showing the page
+//     already shown, handing the presentation to whoever has it, checking
+//     in someone present or out someone absent.
+//   - AddRoom never adds a second main hall: the flag is dropped.
+//   - A secretary cannot remove themself (a meeting keeps a secretary), and
+//     nobody is removed while a poll is open (the membership is the base of
+//     the vote, and a ballot must not arrive from a removed voter).
+//     Removing a participant also takes them off the speaker queue, off the
+//     agenda items they were to present and off the reader lists of
+//     confidential documents.
+//   - A poll has 2 to 20 choices; the first one is what passes.
+//   - GiveFloor to the participant who already speaks is a Conflict, and
+//     the chair may give the floor to anyone, queued or not (an observer
+//     invited to speak, too).
+//   - CheckIn and CheckOut are accepted while the meeting is published,
+//     in session or adjourned: people arrive before the opening.
+//   - A tally that disagrees with the ballots the state knows of is an
+//     Internal error: the ballot box and the log have drifted apart.
 func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	d := decider{s: s, a: a, now: now.UTC()}
 	if c, ok := cmd.(CreateMeeting); ok {
@@ -66,7 +99,7 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	case CheckOut:
 		return d.attendance(c.Participant, false)
 	}
-	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }
 
 // decider holds what one decision needs.
@@ -86,8 +119,11 @@ func (d decider) emit(data ...EventData) ([]Event, error) {
 	return evs, nil
 }
 
-func badID(what, id string) error {
-	return Errorf(Invalid, "Mã %s không hợp lệ: %q (chữ, số, '-', '_', '.'; tối đa 64 ký tự)", "invalid %s id %q (letters, digits, '-', '_', '.'; at most 64)", what, id)
+// badID refuses a malformed id; what names the thing in English and vi in
+// Vietnamese.
+func badID(what, vi, id string) error {
+	return Errorf(Invalid, "Mã %[2]s không hợp lệ: %[3]q (chữ, số, '-', '_', '.'; tối đa 64 ký tự)",
+		"invalid %[1]s id %[3]q (letters, digits, '-', '_', '.'; at most 64)", what, vi, id)
 }
 
 func checkText(what, vi, s string, required bool, max int) error {
@@ -104,8 +140,9 @@ func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
 	if d.s.Exists() {
 		return nil, Errorf(Conflict, "Hội nghị %q đã tồn tại", "meeting %q already exists", c.ID)
 	}
-	if !idPattern.MatchString(c.ID) {
-		return nil, badID("meeting", c.ID)
+	if !meetingIDPattern.MatchString(c.ID) {
+		return nil, Errorf(Invalid, "Mã hội nghị không hợp lệ: %q (chữ, số, '-', '_'; tối đa 64 ký tự)",
+			"invalid meeting id %q (letters, digits, '-', '_'; at most 64)", c.ID)
 	}
 	if err := checkText("the title", "tên hội nghị", c.Title, true, MaxTextLength); err != nil {
 		return nil, err
@@ -124,7 +161,7 @@ func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
 	seen := map[string]bool{}
 	for _, r := range rooms {
 		if !idPattern.MatchString(r.ID) {
-			return nil, badID("room", r.ID)
+			return nil, badID("room", "phòng họp", r.ID)
 		}
 		if seen[r.ID] {
 			return nil, Errorf(Invalid, "Phòng họp %q bị trùng", "room %q appears twice", r.ID)
@@ -160,7 +197,7 @@ func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
 
 func checkParticipant(p Participant, roomExists func(string) bool) error {
 	if !idPattern.MatchString(p.ID) {
-		return badID("participant", p.ID)
+		return badID("participant", "đại biểu", p.ID)
 	}
 	if err := checkText("the name", "họ tên", p.Name, true, MaxTextLength); err != nil {
 		return err
@@ -196,7 +233,7 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		return d.emit(MeetingUpdated(c))
 	case AddRoom:
 		if !idPattern.MatchString(c.Room.ID) {
-			return nil, badID("room", c.Room.ID)
+			return nil, badID("room", "phòng họp", c.Room.ID)
 		}
 		if s.Room(c.Room.ID) != nil {
 			return nil, Errorf(Conflict, "Phòng họp %q đã có", "room %q already exists", c.Room.ID)
@@ -225,6 +262,12 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		if c.Participant == d.a.Participant {
 			return nil, Errorf(Conflict, "Không thể tự xóa mình khỏi hội nghị", "you cannot remove yourself")
 		}
+		if s.OpenPoll() != nil {
+			// Membership is the base of the open vote; and a ballot decided
+			// on another node's older state must never land after the
+			// removal.
+			return nil, Errorf(Conflict, "Không thể xóa đại biểu khi đang biểu quyết", "a participant cannot be removed while a poll is open")
+		}
 		for _, poll := range s.Polls {
 			if _, voted := poll.Voters[p.ID]; voted {
 				return nil, Errorf(Conflict, "Không thể xóa đại biểu đã biểu quyết", "a participant who has voted cannot be removed")
@@ -237,7 +280,7 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 	case AddAgendaItem:
 		it := c.Item
 		if !idPattern.MatchString(it.ID) {
-			return nil, badID("agenda item", it.ID)
+			return nil, badID("agenda item", "mục chương trình", it.ID)
 		}
 		if s.Item(it.ID) != nil {
 			return nil, Errorf(Conflict, "Mục %q đã có trong chương trình", "agenda item %q already exists", it.ID)
@@ -266,13 +309,16 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 			return nil, Errorf(NotFound, "Không có mục %q", "no agenda item %q", c.Item)
 		}
 		if c.Index < 0 {
-			return nil, Errorf(Invalid, "Vị trí không hợp lệ", "invalid position %d", c.Index)
+			return nil, Errorf(Invalid, "Vị trí %d không hợp lệ", "invalid position %d", c.Index)
+		}
+		if at, n := siblingIndex(s.Agenda, c.Item); at == min(c.Index, n-1) {
+			return nil, nil // already there
 		}
 		return d.emit(AgendaItemMoved(c))
 	case AddDocument:
 		doc := c.Document
 		if !idPattern.MatchString(doc.ID) {
-			return nil, badID("document", doc.ID)
+			return nil, badID("document", "tài liệu", doc.ID)
 		}
 		if s.Documents[doc.ID] != nil {
 			return nil, Errorf(Conflict, "Tài liệu %q đã có", "document %q already exists", doc.ID)
@@ -280,11 +326,14 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		if err := checkText("the title", "tên tài liệu", doc.Title, true, MaxTextLength); err != nil {
 			return nil, err
 		}
+		if doc.Size < 0 {
+			return nil, Errorf(Invalid, "Kích thước tài liệu không hợp lệ (%d byte)", "invalid document size %d", doc.Size)
+		}
 		if doc.Pages < 1 {
 			return nil, Errorf(Invalid, "Tài liệu phải có ít nhất một trang", "a document has at least one page")
 		}
 		if !sha256Pattern.MatchString(doc.SHA256) {
-			return nil, Errorf(Invalid, "Mã băm SHA-256 của tài liệu không hợp lệ", "invalid sha256 %q", doc.SHA256)
+			return nil, Errorf(Invalid, "Mã băm SHA-256 của tài liệu không hợp lệ: %q (cần 64 chữ số thập lục phân viết thường)", "invalid sha256 %q (want 64 lower-case hex digits)", doc.SHA256)
 		}
 		if !doc.Confidential && len(doc.Readers) > 0 {
 			return nil, Errorf(Invalid, "Chỉ tài liệu mật mới có danh sách người đọc", "only a confidential document has readers")
@@ -310,7 +359,7 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 	case AddProposal:
 		pr := c.Proposal
 		if !idPattern.MatchString(pr.ID) {
-			return nil, badID("proposal", pr.ID)
+			return nil, badID("proposal", "tờ trình", pr.ID)
 		}
 		if s.Proposals[pr.ID] != nil {
 			return nil, Errorf(Conflict, "Tờ trình %q đã có", "proposal %q already exists", pr.ID)
@@ -335,7 +384,24 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		}
 		return d.emit(MeetingPublished{})
 	}
-	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+// siblingIndex returns the position of item id among its siblings (the
+// top-level items, or the sub-items of its parent) and their number.
+func siblingIndex(agenda []Item, id string) (at, n int) {
+	it := slices.IndexFunc(agenda, func(x Item) bool { return x.ID == id })
+	parent := agenda[it].Parent
+	at = -1
+	for _, x := range agenda {
+		if x.Parent == parent {
+			if x.ID == id {
+				at = n
+			}
+			n++
+		}
+	}
+	return at, n
 }
 
 func (d decider) allExist(docs, proposals []string) error {
@@ -431,7 +497,7 @@ func (d decider) chair(cmd Command) ([]Event, error) {
 			return nil, err
 		}
 		members, present := s.Members()
-		return d.emit(PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present)})
+		return d.emit(PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present), Voters: cloneMap(p.Voters)})
 	case GiveFloor:
 		who := c.Participant
 		if who == "" {
@@ -448,77 +514,8 @@ func (d decider) chair(cmd Command) ([]Event, error) {
 		}
 		return d.emit(FloorGiven{Participant: who})
 	}
-	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }
-
-// checkTally compares the ballot box's tally with the ballots the state
-// knows of; a mismatch is a storage fault, never the chair's.
-func checkTally(p *Poll, t Tally) error {
-	if t == nil {
-		return Errorf(Internal, "Thiếu kết quả kiểm phiếu", "the poll was closed without a tally")
-	}
-	sum := 0
-	for choice, n := range t {
-		if p.Choice(choice) == nil || n < 0 {
-			return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally names an unknown choice %q", choice)
-		}
-		sum += n
-	}
-	if sum != len(p.Voters) {
-		return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally counts %d ballots, the log %d", sum, len(p.Voters))
-	}
-	if !p.Secret {
-		counted := map[string]int{}
-		for _, choice := range p.Voters {
-			counted[choice]++
-		}
-		for _, ch := range p.Choices {
-			if counted[ch.ID] != t[ch.ID] {
-				return Errorf(Internal, "Kết quả kiểm phiếu không khớp", "the tally of %q is %d, the log holds %d", ch.ID, t[ch.ID], counted[ch.ID])
-			}
-		}
-	}
-	return nil
-}
-
-// ResultOf computes a poll's result from its tally and the attendance at
-// the close. F is the count of the first choice (for), A of the second
-// (against); the base is set by the rule.
-func ResultOf(p *Poll, t Tally, members, present int) Result {
-	r := Result{Counts: map[string]int{}, Members: members, Present: present}
-	for _, ch := range p.Choices {
-		r.Counts[ch.ID] = t[ch.ID]
-		r.Cast += t[ch.ID]
-	}
-	switch p.Rule.Base {
-	case BasePresent:
-		r.Base = present
-	case BaseMembers:
-		r.Base = members
-	default:
-		r.Base = r.Cast
-	}
-	r.QuorumOK = p.Rule.QuorumPercent == 0 || present*100 >= p.Rule.QuorumPercent*members
-	var f, a int
-	if len(p.Choices) > 0 {
-		f = r.Counts[p.Choices[0].ID]
-	}
-	if len(p.Choices) > 1 {
-		a = r.Counts[p.Choices[1].ID]
-	}
-	var ok bool
-	switch p.Rule.Threshold {
-	case Absolute:
-		ok = r.Base > 0 && 2*f > r.Base
-	case TwoThirds:
-		ok = r.Base > 0 && 3*f >= 2*r.Base
-	default:
-		ok = r.Base > 0 && f > a
-	}
-	r.Passed = r.QuorumOK && ok
-	return r
-}
-
 func (d decider) present(cmd Command) ([]Event, error) {
 	s := d.s
 	if d.me.Role != RoleChair && (s.Presentation.Presenter == "" || s.Presentation.Presenter != d.me.ID) {
@@ -557,7 +554,7 @@ func (d decider) present(cmd Command) ([]Event, error) {
 		}
 		return d.emit(PageTurned{Document: doc.ID, Page: c.Page})
 	}
-	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }
 
 func (d decider) createPoll(c CreatePoll) ([]Event, error) {
@@ -566,7 +563,7 @@ func (d decider) createPoll(c CreatePoll) ([]Event, error) {
 	}
 	p := c.Poll
 	if !idPattern.MatchString(p.ID) {
-		return nil, badID("poll", p.ID)
+		return nil, badID("poll", "cuộc biểu quyết", p.ID)
 	}
 	if d.s.Polls[p.ID] != nil {
 		return nil, Errorf(Conflict, "Cuộc biểu quyết %q đã có", "poll %q already exists", p.ID)
@@ -583,7 +580,7 @@ func (d decider) createPoll(c CreatePoll) ([]Event, error) {
 	seen := map[string]bool{}
 	for _, ch := range p.Choices {
 		if !idPattern.MatchString(ch.ID) {
-			return nil, badID("choice", ch.ID)
+			return nil, badID("choice", "phương án", ch.ID)
 		}
 		if seen[ch.ID] {
 			return nil, Errorf(Invalid, "Phương án %q bị trùng", "choice %q appears twice", ch.ID)
@@ -683,7 +680,7 @@ func (d decider) floor(cmd Command) ([]Event, error) {
 		}
 		return d.emit(FloorEnded{Participant: s.Floor.Speaker})
 	}
-	return nil, Errorf(Invalid, "Lệnh không được hỗ trợ", "unsupported command %T", cmd)
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }
 
 func (d decider) attendance(who string, in bool) ([]Event, error) {
@@ -708,40 +705,4 @@ func (d decider) attendance(who string, in bool) ([]Event, error) {
 		return d.emit(CheckedIn{Participant: who})
 	}
 	return d.emit(CheckedOut{Participant: who})
-}
-
-// Visible reports whether the participant viewer may receive event e: a
-// ballot only its voter, the chair and the secretaries; everything else
-// every participant; an unknown viewer nothing.
-func Visible(s *State, e Event, viewer string) bool {
-	p := s.Participants[viewer]
-	if p == nil {
-		return false
-	}
-	if b, ok := e.Data.(BallotCast); ok {
-		return b.Voter == viewer || p.Role == RoleChair || p.Role == RoleSecretary
-	}
-	return true
-}
-
-// ViewFor returns a copy of s with what viewer may not see removed: in a
-// poll that is not closed, a viewer who is neither chair nor secretary sees
-// only their own ballot.
-func (s *State) ViewFor(viewer string) *State {
-	v := s.Clone()
-	p := s.Participants[viewer]
-	if p != nil && (p.Role == RoleChair || p.Role == RoleSecretary) {
-		return v
-	}
-	for _, poll := range v.Polls {
-		if poll.Status == PollDone || poll.Voters == nil {
-			continue
-		}
-		mine, voted := poll.Voters[viewer]
-		poll.Voters = nil
-		if voted {
-			poll.Voters = map[string]string{viewer: mine}
-		}
-	}
-	return v
 }

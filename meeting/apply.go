@@ -1,8 +1,8 @@
 package meeting
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -14,7 +14,7 @@ func (s *State) Apply(e Event) error {
 	if e.Seq != s.Version+1 {
 		return fmt.Errorf("meeting: event %d does not follow %d", e.Seq, s.Version)
 	}
-	return s.fold(e)
+	return s.fold(e, true)
 }
 
 // Follow folds one event of a filtered stream into s, as a client does: the
@@ -24,15 +24,17 @@ func (s *State) Follow(e Event) error {
 	if e.Seq <= s.Version {
 		return fmt.Errorf("meeting: event %d is not after %d", e.Seq, s.Version)
 	}
-	return s.fold(e)
+	return s.fold(e, false)
 }
 
-// fold checks that e fits s, then changes s.
-func (s *State) fold(e Event) error {
+// fold checks that e fits s, then changes s. full is true when s has seen
+// every event before e (Apply), false for a filtered stream (Follow).
+func (s *State) fold(e Event, full bool) error {
 	if e.Data == nil {
 		return fmt.Errorf("meeting: event %d has no data", e.Seq)
 	}
-	if err := s.fits(e); err != nil {
+	s.ensureMaps()
+	if err := s.fits(e, full); err != nil {
 		return fmt.Errorf("meeting: event %d (%s) does not fit: %w", e.Seq, e.Type(), err)
 	}
 	s.change(e)
@@ -40,85 +42,147 @@ func (s *State) fold(e Event) error {
 	return nil
 }
 
-// fits reports why e cannot be folded into s, if it cannot.
-func (s *State) fits(e Event) error {
-	if _, ok := e.Data.(MeetingCreated); ok {
-		if s.Exists() {
+// fits reports why e cannot be folded into s, if it cannot. It checks what
+// keeps the state consistent (references exist, ids are unique, the
+// lifecycle moves forward, a voter votes once), not who may do what: that
+// was Decide's job when the event was made.
+func (s *State) fits(e Event, full bool) error {
+	if d, ok := e.Data.(MeetingCreated); ok {
+		switch {
+		case s.Exists():
 			return fmt.Errorf("the meeting exists")
+		case d.ID == "" || len(d.Rooms) == 0 || d.Secretary.ID == "":
+			return fmt.Errorf("a meeting needs an id, a room and a secretary")
+		case !slices.ContainsFunc(d.Rooms, func(r Room) bool { return r.ID == d.Secretary.Room }):
+			return fmt.Errorf("the secretary sits in unknown room %q", d.Secretary.Room)
 		}
 		return nil
 	}
 	if !s.Exists() {
 		return fmt.Errorf("no meeting")
 	}
-	need := func(what string, ok bool) error {
+	if s.Status == StatusClosed {
+		return fmt.Errorf("the meeting is closed")
+	}
+	need := func(ok bool, format string, args ...any) error {
 		if !ok {
-			return fmt.Errorf("unknown %s", what)
+			return fmt.Errorf(format, args...)
 		}
 		return nil
 	}
+	person := func(id string) error {
+		return need(id != "" && s.Participants[id] != nil, "unknown participant %q", id)
+	}
 	switch d := e.Data.(type) {
 	case RoomAdded:
-		return need("room (duplicate)", s.Room(d.Room.ID) == nil)
+		return need(d.Room.ID != "" && s.Room(d.Room.ID) == nil, "room %q is empty or taken", d.Room.ID)
 	case ParticipantAdded:
-		return need("participant (duplicate)", s.Participants[d.Participant.ID] == nil)
+		p := d.Participant
+		return need(p.ID != "" && s.Participants[p.ID] == nil && p.Role.Valid() && s.Room(p.Room) != nil,
+			"participant %q is taken, or has an invalid role or room", p.ID)
 	case ParticipantRemoved:
-		return need("participant", s.Participants[d.Participant] != nil)
+		return person(d.Participant)
 	case AgendaItemAdded:
-		return need("agenda item (duplicate)", s.Item(d.Item.ID) == nil)
+		if d.Item.ID == "" || s.Item(d.Item.ID) != nil {
+			return fmt.Errorf("agenda item %q is empty or taken", d.Item.ID)
+		}
+		if d.Item.Parent != "" {
+			parent := s.Item(d.Item.Parent)
+			return need(parent != nil && parent.Parent == "", "parent item %q is unknown or a sub-item", d.Item.Parent)
+		}
+		return nil
 	case AgendaItemMoved:
-		return need("agenda item", s.Item(d.Item) != nil)
+		return need(s.Item(d.Item) != nil && d.Index >= 0, "unknown agenda item %q or index %d", d.Item, d.Index)
 	case DocumentAdded:
-		return need("document (duplicate)", s.Documents[d.Document.ID] == nil)
+		return need(d.Document.ID != "" && s.Documents[d.Document.ID] == nil && d.Document.Pages >= 1,
+			"document %q is empty, taken or has no pages", d.Document.ID)
 	case DocumentAttached:
-		return need("item or document", s.Item(d.Item) != nil && s.Documents[d.Document] != nil)
+		it := s.Item(d.Item)
+		return need(it != nil && s.Documents[d.Document] != nil && !slices.Contains(it.Documents, d.Document),
+			"item %q or document %q unknown, or already attached", d.Item, d.Document)
 	case ProposalAdded:
-		return need("proposal (duplicate)", s.Proposals[d.Proposal.ID] == nil)
+		return need(d.Proposal.ID != "" && s.Proposals[d.Proposal.ID] == nil && (d.Item == "" || s.Item(d.Item) != nil),
+			"proposal %q is empty or taken, or item %q unknown", d.Proposal.ID, d.Item)
+	case MeetingPublished:
+		return need(s.Status == StatusDraft, "publishing a meeting that is %s", s.Status)
+	case SessionOpened:
+		return need(s.Status == StatusPublished || s.Status == StatusAdjourned, "opening a session of a meeting that is %s", s.Status)
+	case SessionAdjourned:
+		return need(s.Status == StatusInSession && s.OpenPoll() == nil, "adjourning a meeting that is %s or has an open poll", s.Status)
+	case MeetingClosed:
+		return need(s.Status != StatusDraft && s.OpenPoll() == nil, "closing a meeting that is %s or has an open poll", s.Status)
 	case CurrentItemSet:
-		return need("agenda item", s.Item(d.Item) != nil)
+		return need(s.Item(d.Item) != nil, "unknown agenda item %q", d.Item)
 	case DocumentShown:
-		return need("document", s.Documents[d.Document] != nil)
+		return s.fitsPage(d.Document, d.Page)
 	case PageTurned:
-		return need("document", s.Documents[d.Document] != nil)
+		return s.fitsPage(d.Document, d.Page)
+	case PresentationHanded:
+		if d.To == "" {
+			return nil
+		}
+		return person(d.To)
 	case PollCreated:
-		return need("poll (duplicate)", s.Polls[d.Poll.ID] == nil)
+		return need(d.Poll.ID != "" && s.Polls[d.Poll.ID] == nil && len(d.Poll.Choices) >= 2,
+			"poll %q is empty, taken or has fewer than two choices", d.Poll.ID)
 	case PollOpened:
 		p := s.Polls[d.Poll]
-		return need("ready poll", p != nil && p.Status == PollReady)
+		return need(p != nil && p.Status == PollReady && s.OpenPoll() == nil, "poll %q is not ready or another poll is open", d.Poll)
 	case BallotCast:
 		p := s.Polls[d.Poll]
 		if p == nil || p.Status != PollOpen {
 			return fmt.Errorf("poll %q is not open", d.Poll)
 		}
+		if v := s.Participants[d.Voter]; v == nil || !v.Voter() {
+			return fmt.Errorf("%q has no vote", d.Voter)
+		}
 		if _, voted := p.Voters[d.Voter]; voted {
 			return fmt.Errorf("%s voted twice in %s", d.Voter, d.Poll)
 		}
-		return nil
+		if p.Secret {
+			return need(d.Choice == "", "a ballot of secret poll %q names its choice", d.Poll)
+		}
+		return need(p.Choice(d.Choice) != nil, "invalid choice %q", d.Choice)
 	case PollClosed:
 		p := s.Polls[d.Poll]
-		return need("open poll", p != nil && p.Status == PollOpen)
-	case FloorRequested, FloorWithdrawn, FloorGiven, FloorEnded, CheckedIn, CheckedOut:
-		return need("participant", s.Participants[participantOf(d)] != nil || participantOf(d) == "")
+		if p == nil || p.Status != PollOpen {
+			return fmt.Errorf("poll %q is not open", d.Poll)
+		}
+		for id := range d.Result.Counts {
+			if p.Choice(id) == nil {
+				return fmt.Errorf("the result counts unknown choice %q", id)
+			}
+		}
+		if full && d.Voters != nil && !maps.Equal(d.Voters, p.Voters) {
+			return fmt.Errorf("the voters of poll %q differ from the ballots folded", d.Poll)
+		}
+		return nil
+	case FloorRequested:
+		return need(s.Participants[d.Participant] != nil && !slices.Contains(s.Floor.Queue, d.Participant),
+			"participant %q is unknown or already queued", d.Participant)
+	case FloorWithdrawn:
+		return need(slices.Contains(s.Floor.Queue, d.Participant), "participant %q is not queued", d.Participant)
+	case FloorGiven:
+		return person(d.Participant)
+	case FloorEnded:
+		return need(d.Participant != "" && s.Floor.Speaker == d.Participant, "participant %q does not have the floor", d.Participant)
+	case CheckedIn:
+		return person(d.Participant)
+	case CheckedOut:
+		return person(d.Participant)
+	case MeetingUpdated:
+		return nil
 	}
-	return nil
+	return fmt.Errorf("unknown event type %T", e.Data)
 }
 
-func participantOf(d EventData) string {
-	switch d := d.(type) {
-	case FloorRequested:
-		return d.Participant
-	case FloorWithdrawn:
-		return d.Participant
-	case FloorGiven:
-		return d.Participant
-	case FloorEnded:
-		return d.Participant
-	case CheckedIn:
-		return d.Participant
-	case CheckedOut:
-		return d.Participant
+// fitsPage checks that a document exists and has the page.
+func (s *State) fitsPage(document string, page int) error {
+	d := s.Documents[document]
+	if d == nil || page < 1 || page > d.Pages {
+		return fmt.Errorf("document %q has no page %d", document, page)
 	}
-	return ""
+	return nil
 }
 
 // change applies e, which fits.
@@ -148,9 +212,22 @@ func (s *State) change(e Event) {
 		s.Participants[p.ID] = &p
 		s.Order = append(s.Order, p.ID)
 	case ParticipantRemoved:
+		// Whatever names the participant forgets them: the speaker queue,
+		// the agenda items they were to present, the confidential documents
+		// they were to read (a later participant with the same id does not
+		// inherit the right).
+		gone := func(id string) bool { return id == d.Participant }
 		delete(s.Participants, d.Participant)
-		s.Order = slices.DeleteFunc(s.Order, func(id string) bool { return id == d.Participant })
-		s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, func(id string) bool { return id == d.Participant })
+		s.Order = slices.DeleteFunc(s.Order, gone)
+		s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, gone)
+		for i := range s.Agenda {
+			if s.Agenda[i].Presenter == d.Participant {
+				s.Agenda[i].Presenter = ""
+			}
+		}
+		for _, doc := range s.Documents {
+			doc.Readers = slices.DeleteFunc(doc.Readers, gone)
+		}
 	case AgendaItemAdded:
 		s.Agenda = insertItem(s.Agenda, d.Item)
 	case AgendaItemMoved:
@@ -210,6 +287,9 @@ func (s *State) change(e Event) {
 		r := d.Result
 		r.Counts = cloneMap(r.Counts)
 		p.Status, p.Result = PollDone, &r
+		if d.Voters != nil {
+			p.Voters = cloneMap(d.Voters)
+		}
 		if pr := s.Proposals[p.Proposal]; pr != nil {
 			pr.Status = ProposalRejected
 			if r.Passed {
@@ -312,87 +392,4 @@ func moveItem(agenda []Item, id string, index int) []Item {
 		}
 	}
 	return out
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	if m == nil {
-		return nil
-	}
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// Clone returns a deep copy of s.
-func (s *State) Clone() *State {
-	c := *s
-	c.Rooms = slices.Clone(s.Rooms)
-	c.Order = slices.Clone(s.Order)
-	c.PollOrder = slices.Clone(s.PollOrder)
-	c.Floor.Queue = slices.Clone(s.Floor.Queue)
-	c.Agenda = make([]Item, len(s.Agenda))
-	for i, it := range s.Agenda {
-		it.Documents, it.Proposals = slices.Clone(it.Documents), slices.Clone(it.Proposals)
-		c.Agenda[i] = it
-	}
-	c.Participants = make(map[string]*Participant, len(s.Participants))
-	for id, p := range s.Participants {
-		cp := *p
-		c.Participants[id] = &cp
-	}
-	c.Documents = make(map[string]*Document, len(s.Documents))
-	for id, d := range s.Documents {
-		cd := *d
-		cd.Readers = slices.Clone(d.Readers)
-		c.Documents[id] = &cd
-	}
-	c.Proposals = make(map[string]*Proposal, len(s.Proposals))
-	for id, p := range s.Proposals {
-		cp := *p
-		cp.Documents = slices.Clone(p.Documents)
-		c.Proposals[id] = &cp
-	}
-	c.Polls = make(map[string]*Poll, len(s.Polls))
-	for id, p := range s.Polls {
-		c.Polls[id] = p.clone()
-	}
-	return &c
-}
-
-func (p *Poll) clone() *Poll {
-	cp := *p
-	cp.Choices = slices.Clone(p.Choices)
-	cp.Voters = cloneMap(p.Voters)
-	if p.Result != nil {
-		r := *p.Result
-		r.Counts = cloneMap(r.Counts)
-		cp.Result = &r
-	}
-	return &cp
-}
-
-// UnmarshalJSON decodes a state and makes sure its maps exist, so that a
-// decoded snapshot can be folded into like a NewState.
-func (s *State) UnmarshalJSON(b []byte) error {
-	type plain State
-	p := (*plain)(NewState())
-	if err := json.Unmarshal(b, p); err != nil {
-		return err
-	}
-	*s = State(*p)
-	if s.Participants == nil {
-		s.Participants = map[string]*Participant{}
-	}
-	if s.Documents == nil {
-		s.Documents = map[string]*Document{}
-	}
-	if s.Proposals == nil {
-		s.Proposals = map[string]*Proposal{}
-	}
-	if s.Polls == nil {
-		s.Polls = map[string]*Poll{}
-	}
-	return nil
 }

@@ -1,0 +1,394 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// session plays a whole meeting: setup, a session with presentation, floor,
+// a named and a secret poll, an adjournment, a resumption and a late
+// participant. mid is the log length when the session opened.
+func session(tb testing.TB) (l *log, mid int) {
+	tb.Helper()
+	l = published(tb)
+	mid = len(l.events)
+	l.run(tb,
+		step{"chair", OpenSession{}},
+		step{"chair", CheckIn{}}, step{"d1", CheckIn{}}, step{"d2", CheckIn{}}, step{"sec", CheckIn{Participant: "d3"}}, step{"d4", CheckIn{}},
+		step{"chair", SetCurrentItem{Item: "i2"}},
+		step{"chair", ShowDocument{Document: "doc1"}},
+		step{"chair", HandPresentation{To: "d2"}},
+		step{"d2", TurnPage{Page: 4}},
+		step{"chair", HandPresentation{}},
+		step{"d1", RequestFloor{}}, step{"d3", RequestFloor{}}, step{"d4", RequestFloor{}},
+		step{"d3", WithdrawFloor{}},
+		step{"chair", GiveFloor{}},
+		step{"d1", EndFloor{}},
+		step{"chair", OpenPoll{Poll: "v1"}},
+		step{"d1", CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"}},
+		step{"d2", CastBallot{Poll: "v1", Choice: "against", BallotID: "b2"}},
+		step{"chair", CastBallot{Poll: "v1", Choice: "for", BallotID: "b3"}},
+		step{"chair", ClosePoll{Poll: "v1", Tally: Tally{"for": 2, "against": 1}}},
+		step{"chair", Adjourn{}},
+		step{"sec", AddParticipant{Participant: Participant{ID: "d5", Name: "Lý Thị Mai", Role: RoleDelegate, Room: "r2"}}},
+		step{"chair", OpenSession{}},
+		step{"d5", CheckIn{}},
+		step{"chair", OpenPoll{Poll: "s1"}},
+		step{"d1", CastBallot{Poll: "s1", Choice: "for", BallotID: "b4"}},
+		step{"d5", CastBallot{Poll: "s1", Choice: "against", BallotID: "b5"}},
+		step{"d4", CastBallot{Poll: "s1", Choice: "for", BallotID: "b6"}},
+		step{"chair", ClosePoll{Poll: "s1", Tally: Tally{"for": 2, "against": 1}}},
+		step{"sec", CreatePoll{Poll: Poll{ID: "v2", Question: "Thông qua biên bản", Choices: []Choice{{ID: "yes", Label: "Đồng ý"}, {ID: "no", Label: "Không đồng ý"}}}}},
+		step{"chair", OpenPoll{Poll: "v2"}},
+		step{"d2", CastBallot{Poll: "v2", Choice: "yes", BallotID: "b7"}},
+		step{"d2", CheckOut{}},
+		step{"chair", GiveFloor{Participant: "d4"}},
+	)
+	return l, mid
+}
+
+func TestEventJSONRoundTrip(t *testing.T) {
+	at := time.Date(2026, 12, 3, 8, 15, 0, 0, time.UTC)
+	samples := []EventData{
+		MeetingCreated{ID: "m1", Title: "Hội nghị", StartsAt: at, Place: "Hà Nội", Rooms: []Room{{ID: "main", Name: "Hội trường", Main: true}},
+			Secretary: Participant{ID: "sec", Name: "Thư ký", Role: RoleSecretary, Room: "main", Seat: "B1", Title: "Chánh Văn phòng"}},
+		MeetingUpdated{Title: "Hội nghị mới", StartsAt: at, Place: "Huế"},
+		RoomAdded{Room: Room{ID: "r2", Name: "Điểm cầu"}},
+		ParticipantAdded{Participant: Participant{ID: "d1", Name: "Đại biểu", Role: RoleDelegate, Room: "r2"}},
+		ParticipantRemoved{Participant: "d1"},
+		AgendaItemAdded{Item: Item{ID: "i1", Parent: "i0", Title: "Mục", Presenter: "d1", Documents: []string{"doc1"}, Proposals: []string{"pr1"}}},
+		AgendaItemMoved{Item: "i1", Index: 3},
+		DocumentAdded{Document: Document{ID: "doc1", Title: "Tài liệu", Pages: 7, SHA256: sha, Size: 12345, Confidential: true, Readers: []string{"d1"}}},
+		DocumentAttached{Item: "i1", Document: "doc1"},
+		ProposalAdded{Proposal: Proposal{ID: "pr1", Title: "Tờ trình", Text: "Nội dung", Documents: []string{"doc1"}, Status: ProposalDraft}, Item: "i1"},
+		MeetingPublished{},
+		SessionOpened{},
+		SessionAdjourned{},
+		MeetingClosed{},
+		CurrentItemSet{Item: "i1"},
+		DocumentShown{Document: "doc1", Page: 2},
+		PageTurned{Document: "doc1", Page: 3},
+		PresentationHanded{To: "d1"},
+		PollCreated{Poll: Poll{ID: "v1", Question: "Đồng ý?", Proposal: "pr1", Choices: DefaultChoices(), Secret: true,
+			Rule: Rule{Base: BaseMembers, Threshold: TwoThirds, QuorumPercent: 50}, Status: PollReady}},
+		PollOpened{Poll: "v1"},
+		BallotCast{Poll: "v1", Voter: "d1", Choice: "for"},
+		PollClosed{Poll: "v1", Result: Result{Counts: map[string]int{"for": 1, "against": 0}, Cast: 1, Members: 3, Present: 2, Base: 3, QuorumOK: true},
+			Voters: map[string]string{"d1": "for"}},
+		FloorRequested{Participant: "d1"},
+		FloorWithdrawn{Participant: "d1"},
+		FloorGiven{Participant: "d1"},
+		FloorEnded{Participant: "d1"},
+		CheckedIn{Participant: "d1"},
+		CheckedOut{Participant: "d1"},
+	}
+	seen := map[string]bool{}
+	for i, d := range samples {
+		t.Run(d.EventType(), func(t *testing.T) {
+			seen[d.EventType()] = true
+			e := Event{Seq: uint64(i + 1), At: at, Actor: "sec", Data: d}
+			b, err := json.Marshal(e)
+			if err != nil {
+				t.Fatalf("encoding: %v", err)
+			}
+			if !bytes.Contains(b, []byte(`"type":"`+d.EventType()+`"`)) {
+				t.Fatalf("wire form %s lacks its type", b)
+			}
+			var got Event
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatalf("decoding %s: %v", b, err)
+			}
+			if !reflect.DeepEqual(got, e) {
+				t.Fatalf("round trip:\n got  %#v\n want %#v", got, e)
+			}
+		})
+	}
+	for name := range eventTypes {
+		if !seen[name] {
+			t.Errorf("no round-trip sample of %s", name)
+		}
+	}
+}
+
+func TestEventJSONRefuses(t *testing.T) {
+	if _, err := json.Marshal(Event{Seq: 1}); err == nil {
+		t.Error("an event without data was encoded")
+	}
+	for _, in := range []string{
+		`{"seq":1,"type":"Nonsense","at":"2026-12-03T08:00:00Z"}`,
+		`{"seq":1,"at":"2026-12-03T08:00:00Z"}`,
+		`{"seq":1,"type":"PageTurned","data":{"page":"two"}}`,
+		`[1,2]`,
+	} {
+		var e Event
+		if err := json.Unmarshal([]byte(in), &e); err == nil {
+			t.Errorf("decoded %s into %#v", in, e)
+		}
+	}
+	var e Event
+	if err := json.Unmarshal([]byte(`{"seq":4,"type":"Publish","at":"2026-12-03T08:00:00Z"}`), &e); err == nil {
+		t.Error("a command name was decoded as an event")
+	}
+	if err := json.Unmarshal([]byte(`{"seq":4,"type":"MeetingPublished","at":"2026-12-03T08:00:00Z","data":null}`), &e); err != nil || e.Type() != "MeetingPublished" {
+		t.Errorf("null data: %v, %#v", err, e)
+	}
+}
+
+func TestStateJSONRoundTrip(t *testing.T) {
+	l, _ := session(t)
+	b := mustJSON(t, l.s)
+	var got State
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("decoding: %v", err)
+	}
+	if !bytes.Equal(mustJSON(t, &got), b) {
+		t.Fatalf("round trip differs:\n got  %s\n want %s", mustJSON(t, &got), b)
+	}
+	// A decoded snapshot folds on like the original.
+	evs, err := Decide(&got, Actor{Participant: "chair"}, EndFloor{}, l.now)
+	if err != nil {
+		t.Fatalf("deciding on a decoded state: %v", err)
+	}
+	if err := got.Apply(evs[0]); err != nil {
+		t.Fatalf("applying on a decoded state: %v", err)
+	}
+	// Even an empty snapshot has usable maps.
+	var empty State
+	if err := json.Unmarshal([]byte(`{}`), &empty); err != nil {
+		t.Fatal(err)
+	}
+	if empty.Participants == nil || empty.Documents == nil || empty.Proposals == nil || empty.Polls == nil {
+		t.Fatalf("maps missing: %+v", empty)
+	}
+}
+
+func TestReplay(t *testing.T) {
+	l, _ := session(t)
+	sameJSON(t, "replayed state", replay(t, l.events), l.s)
+	// Replaying the wire form gives the same state too.
+	var wire []Event
+	if err := json.Unmarshal(mustJSON(t, l.events), &wire); err != nil {
+		t.Fatalf("decoding the log: %v", err)
+	}
+	sameJSON(t, "state replayed from JSON", replay(t, wire), l.s)
+	// A zero State folds like NewState.
+	var zero State
+	for _, e := range l.events {
+		if err := zero.Apply(e); err != nil {
+			t.Fatalf("zero state: %v", err)
+		}
+	}
+	sameJSON(t, "state folded from zero", &zero, l.s)
+}
+
+func TestClone(t *testing.T) {
+	l, _ := session(t)
+	c := l.s.Clone()
+	sameJSON(t, "clone", c, l.s)
+	before := mustJSON(t, l.s)
+	// Change everything reachable in the clone; the original must not move.
+	c.Rooms[0].Name = "x"
+	c.Order[0] = "x"
+	c.PollOrder[0] = "x"
+	c.Floor.Queue = append(c.Floor.Queue[:0], "x")
+	c.Agenda[1].Documents[0] = "x"
+	c.Participants["d1"].Name = "x"
+	c.Documents["doc2"].Readers[0] = "x"
+	c.Proposals["pr1"].Status = ProposalDraft
+	c.Polls["v1"].Voters["d1"] = "x"
+	c.Polls["v1"].Result.Counts["for"] = 99
+	c.Polls["v1"].Choices[0].Label = "x"
+	if !bytes.Equal(before, mustJSON(t, l.s)) {
+		t.Fatal("changing the clone changed the original")
+	}
+}
+
+func TestApplyRefuses(t *testing.T) {
+	l, _ := session(t) // in session, v2 open, d2 voted in it and checked out, d4 speaking
+	next := l.s.Version + 1
+	ev := func(d EventData) Event { return Event{Seq: next, At: l.now, Actor: "chair", Data: d} }
+	tests := []struct {
+		name string
+		e    Event
+	}{
+		{"seq repeated", Event{Seq: l.s.Version, At: l.now, Data: SessionAdjourned{}}},
+		{"seq skipped", Event{Seq: next + 1, At: l.now, Data: FloorEnded{Participant: "d4"}}},
+		{"no data", Event{Seq: next}},
+		{"meeting created twice", ev(MeetingCreated{ID: "m2", Rooms: []Room{{ID: "a"}}, Secretary: Participant{ID: "s"}})},
+		{"check in unknown", ev(CheckedIn{Participant: "ghost"})},
+		{"check in nobody", ev(CheckedIn{})},
+		{"floor to unknown", ev(FloorGiven{Participant: "ghost"})},
+		{"end floor of another", ev(FloorEnded{Participant: "d1"})},
+		{"withdraw unqueued", ev(FloorWithdrawn{Participant: "d1"})},
+		{"participant twice", ev(ParticipantAdded{Participant: Participant{ID: "d1", Name: "x", Role: RoleDelegate, Room: "main"}})},
+		{"participant in unknown room", ev(ParticipantAdded{Participant: Participant{ID: "d9", Name: "x", Role: RoleDelegate, Room: "r9"}})},
+		{"remove unknown", ev(ParticipantRemoved{Participant: "ghost"})},
+		{"room twice", ev(RoomAdded{Room: Room{ID: "main"}})},
+		{"item under sub-item", ev(AgendaItemAdded{Item: Item{ID: "x", Parent: "i2a"}})},
+		{"move unknown item", ev(AgendaItemMoved{Item: "x"})},
+		{"attach twice", ev(DocumentAttached{Item: "i2", Document: "doc1"})},
+		{"page beyond", ev(PageTurned{Document: "doc1", Page: 11})},
+		{"unknown document shown", ev(DocumentShown{Document: "x", Page: 1})},
+		{"hand to unknown", ev(PresentationHanded{To: "ghost"})},
+		{"poll twice", ev(PollCreated{Poll: Poll{ID: "v1", Choices: DefaultChoices()}})},
+		{"second open poll", ev(PollOpened{Poll: "s1"})},
+		{"ballot twice", ev(BallotCast{Poll: "v2", Voter: "d2", Choice: "no"})},
+		{"ballot in closed poll", ev(BallotCast{Poll: "v1", Voter: "d3", Choice: "for"})},
+		{"ballot by observer", ev(BallotCast{Poll: "v2", Voter: "obs", Choice: "yes"})},
+		{"ballot by unknown", ev(BallotCast{Poll: "v2", Voter: "ghost", Choice: "yes"})},
+		{"ballot with unknown choice", ev(BallotCast{Poll: "v2", Voter: "d1", Choice: "for"})},
+		{"close with unknown choice", ev(PollClosed{Poll: "v2", Result: Result{Counts: map[string]int{"for": 1}}})},
+		{"close with other voters", ev(PollClosed{Poll: "v2", Voters: map[string]string{"d1": "yes"}})},
+		{"close a closed poll", ev(PollClosed{Poll: "v1"})},
+		{"publish again", ev(MeetingPublished{})},
+		{"open again", ev(SessionOpened{})},
+		{"adjourn with open poll", ev(SessionAdjourned{})},
+		{"close with open poll", ev(MeetingClosed{})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := l.s.Clone()
+			before := mustJSON(t, s)
+			if err := s.Apply(tt.e); err == nil {
+				t.Fatal("applied")
+			}
+			if !bytes.Equal(before, mustJSON(t, s)) {
+				t.Fatal("a refused event changed the state")
+			}
+		})
+	}
+
+	t.Run("nothing after the close", func(t *testing.T) {
+		l := inSession(t)
+		l.run(t, step{"chair", CloseMeeting{}})
+		if err := l.s.Apply(Event{Seq: l.s.Version + 1, Data: CheckedOut{Participant: "d1"}}); err == nil {
+			t.Fatal("applied an event after the close")
+		}
+	})
+	t.Run("secretary outside the rooms", func(t *testing.T) {
+		e := Event{Seq: 1, Data: MeetingCreated{ID: "m", Rooms: []Room{{ID: "a"}}, Secretary: Participant{ID: "s", Room: "b"}}}
+		if err := NewState().Apply(e); err == nil {
+			t.Fatal("applied a meeting whose secretary sits nowhere")
+		}
+	})
+	t.Run("nothing before the creation", func(t *testing.T) {
+		if err := NewState().Apply(Event{Seq: 1, Data: MeetingPublished{}}); err == nil {
+			t.Fatal("applied an event to no meeting")
+		}
+	})
+}
+
+func TestFollow(t *testing.T) {
+	l, _ := session(t)
+	s := replay(t, l.events[:10])
+	if err := s.Follow(l.events[9]); err == nil {
+		t.Fatal("followed an event already folded")
+	}
+	// A gap is fine for Follow (not for Apply).
+	gap := l.events[10]
+	gap.Seq += 5
+	if err := s.Clone().Apply(gap); err == nil {
+		t.Fatal("Apply accepted a gap")
+	}
+	if err := s.Follow(gap); err != nil || s.Version != gap.Seq {
+		t.Fatalf("Follow refused a gap: %v (version %d)", err, s.Version)
+	}
+}
+
+func TestVisible(t *testing.T) {
+	l, _ := session(t)
+	ballot := Event{Seq: 99, Data: BallotCast{Poll: "v2", Voter: "d2", Choice: "yes"}}
+	other := Event{Seq: 99, Data: PageTurned{Document: "doc1", Page: 2}}
+	tests := []struct {
+		viewer        string
+		ballot, other bool
+	}{
+		{"d2", true, true},
+		{"d1", false, true},
+		{"obs", false, true},
+		{"chair", true, true},
+		{"sec", true, true},
+		{"ghost", false, false},
+		{"", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.viewer, func(t *testing.T) {
+			if got := Visible(l.s, ballot, tt.viewer); got != tt.ballot {
+				t.Errorf("ballot visible %v, want %v", got, tt.ballot)
+			}
+			if got := Visible(l.s, other, tt.viewer); got != tt.other {
+				t.Errorf("page turn visible %v, want %v", got, tt.other)
+			}
+		})
+	}
+}
+
+func TestViewFor(t *testing.T) {
+	l, _ := session(t)
+	l.run(t, step{"d1", CastBallot{Poll: "v2", Choice: "no", BallotID: "b8"}})
+	before := mustJSON(t, l.s)
+	tests := []struct {
+		viewer string
+		v2     map[string]string // voters of the open poll that the viewer sees
+	}{
+		{"chair", map[string]string{"d1": "no", "d2": "yes"}},
+		{"sec", map[string]string{"d1": "no", "d2": "yes"}},
+		{"d1", map[string]string{"d1": "no"}},
+		{"d2", map[string]string{"d2": "yes"}},
+		{"d3", nil},
+		{"obs", nil},
+		{"ghost", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.viewer, func(t *testing.T) {
+			v := l.s.ViewFor(tt.viewer)
+			if !reflect.DeepEqual(v.Polls["v2"].Voters, tt.v2) {
+				t.Errorf("open poll voters %v, want %v", v.Polls["v2"].Voters, tt.v2)
+			}
+			// Closed polls show their record: named with choices, secret without.
+			if got := v.Polls["v1"].Voters; len(got) != 3 || got["d2"] != "against" {
+				t.Errorf("closed named poll voters %v", got)
+			}
+			if got := v.Polls["s1"].Voters; len(got) != 3 || strings.Join([]string{got["d1"], got["d4"], got["d5"]}, "") != "" {
+				t.Errorf("closed secret poll voters %v", got)
+			}
+			if v.Version != l.s.Version || len(v.Participants) != len(l.s.Participants) {
+				t.Errorf("view lost more than ballots: version %d, %d participants", v.Version, len(v.Participants))
+			}
+		})
+	}
+	if !bytes.Equal(before, mustJSON(t, l.s)) {
+		t.Fatal("ViewFor changed the state")
+	}
+}
+
+// TestFollowMatchesViewFor checks that a participant who starts from a
+// filtered snapshot and follows the events Visible to them ends with what
+// ViewFor shows them of the final state.
+func TestFollowMatchesViewFor(t *testing.T) {
+	l, mid := session(t)
+	for _, viewer := range []string{"sec", "chair", "d1", "d2", "d3", "d4", "obs"} {
+		t.Run(viewer, func(t *testing.T) {
+			full := replay(t, l.events[:mid])
+			mine := full.ViewFor(viewer)
+			for _, e := range l.events[mid:] {
+				if err := full.Apply(e); err != nil {
+					t.Fatal(err)
+				}
+				if !Visible(full, e, viewer) {
+					continue
+				}
+				if err := mine.Follow(e); err != nil {
+					t.Fatalf("following %d (%s): %v", e.Seq, e.Type(), err)
+				}
+			}
+			want := full.ViewFor(viewer)
+			want.Version = mine.Version // the last events may be others' ballots
+			sameJSON(t, "followed state", mine, want)
+		})
+	}
+}

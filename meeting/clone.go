@@ -1,0 +1,94 @@
+package meeting
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Clone returns a deep copy of s.
+func (s *State) Clone() *State {
+	c := *s
+	c.Rooms = slices.Clone(s.Rooms)
+	c.Order = slices.Clone(s.Order)
+	c.PollOrder = slices.Clone(s.PollOrder)
+	c.Floor.Queue = slices.Clone(s.Floor.Queue)
+	c.Agenda = slices.Clone(s.Agenda)
+	for i := range c.Agenda {
+		it := &c.Agenda[i]
+		it.Documents, it.Proposals = slices.Clone(it.Documents), slices.Clone(it.Proposals)
+	}
+	c.Participants = make(map[string]*Participant, len(s.Participants))
+	for id, p := range s.Participants {
+		cp := *p
+		c.Participants[id] = &cp
+	}
+	c.Documents = make(map[string]*Document, len(s.Documents))
+	for id, d := range s.Documents {
+		cd := *d
+		cd.Readers = slices.Clone(d.Readers)
+		c.Documents[id] = &cd
+	}
+	c.Proposals = make(map[string]*Proposal, len(s.Proposals))
+	for id, p := range s.Proposals {
+		cp := *p
+		cp.Documents = slices.Clone(p.Documents)
+		c.Proposals[id] = &cp
+	}
+	c.Polls = make(map[string]*Poll, len(s.Polls))
+	for id, p := range s.Polls {
+		c.Polls[id] = p.clone()
+	}
+	return &c
+}
+
+func (p *Poll) clone() *Poll {
+	cp := *p
+	cp.Choices = slices.Clone(p.Choices)
+	cp.Voters = cloneMap(p.Voters)
+	if p.Result != nil {
+		r := *p.Result
+		r.Counts = cloneMap(r.Counts)
+		cp.Result = &r
+	}
+	return &cp
+}
+
+// UnmarshalJSON decodes a state and makes sure its maps exist, so that a
+// decoded snapshot can be folded into like a NewState.
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State
+	p := (*plain)(NewState())
+	if err := json.Unmarshal(b, p); err != nil {
+		return err
+	}
+	*s = State(*p)
+	s.ensureMaps()
+	return nil
+}
+
+// ensureMaps makes the maps of a zero or decoded State usable.
+func (s *State) ensureMaps() {
+	if s.Participants == nil {
+		s.Participants = map[string]*Participant{}
+	}
+	if s.Documents == nil {
+		s.Documents = map[string]*Document{}
+	}
+	if s.Proposals == nil {
+		s.Proposals = map[string]*Proposal{}
+	}
+	if s.Polls == nil {
+		s.Polls = map[string]*Poll{}
+	}
+}
