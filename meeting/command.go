@@ -238,6 +238,12 @@ func decodeAs[T Command](args []byte) (Command, error) {
 	return c, nil
 }
 
+// KnownCommand reports whether name is a command's name on the wire.
+func KnownCommand(name string) bool {
+	_, ok := commandTypes[name]
+	return ok
+}
+
 // DecodeCommand builds the command called name from its JSON arguments
 // (empty or null for none). Unknown names and fields are refused with an
 // Invalid error.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -279,6 +281,24 @@ func TestEndToEnd(t *testing.T) {
 		delegates[0] = back
 	})
 
+	t.Run("health and metrics", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/healthz": `"ok"`,
+			"/readyz":  `"store":"ok"`,
+			"/metrics": "dais_commands_total{command=\"CastBallot\",outcome=\"conflict\"} 2", // the second ballot and the late one
+		} {
+			resp, err := http.Get(baseURL(n) + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+				t.Fatalf("%s: %d, want %q in:\n%s", path, resp.StatusCode, want, grepLines(string(body), "dais_commands_total"))
+			}
+		}
+	})
+
 	t.Run("restart keeps the meeting", func(t *testing.T) {
 		before, err := n.svc.State(context.Background(), testMeeting)
 		if err != nil {
@@ -319,6 +339,20 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("after restart: got %d, want %d", ev.Seq, s)
 		}
 	})
+}
+
+// grepLines returns the lines of s that contain sub (or s itself, when short).
+func grepLines(s, sub string) string {
+	if len(s) < 500 {
+		return s
+	}
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func assertRefused(tb testing.TB, err error, code meeting.Code) {

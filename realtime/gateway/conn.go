@@ -56,6 +56,11 @@ func (c *conn) send(pm *websocket.PreparedMessage) {
 	select {
 	case c.queue <- pm:
 	default:
+		select {
+		case <-c.kicked:
+		default:
+			c.g.cfg.Metrics.slow()
+		}
 		c.kick(protocol.CloseTooSlow, "too slow; resume from your last seq")
 	}
 }
@@ -186,6 +191,18 @@ func (c *conn) readLoop() {
 // refusal: it never reaches the client as a dropped connection.
 func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 	ack = protocol.Ack{Type: protocol.TypeAck, ID: cmd.ID}
+	start := time.Now()
+	defer func() {
+		outcome := "ok"
+		if ack.Error != nil {
+			outcome = string(ack.Error.Code)
+		}
+		name := cmd.Name
+		if !meeting.KnownCommand(name) {
+			name = "unknown" // keep the metric's labels bounded
+		}
+		c.g.cfg.Metrics.command(name, outcome, time.Since(start))
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			c.g.log.Error("command panicked", "command", cmd.Name, "panic", p, "stack", string(debug.Stack()))

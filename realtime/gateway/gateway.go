@@ -87,6 +87,8 @@ type Config struct {
 	RoomIdle time.Duration
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
+	// Metrics; nil records none.
+	Metrics *Metrics
 }
 
 func (c *Config) defaults() {
@@ -262,6 +264,7 @@ func (g *Gateway) register(c *conn) bool {
 		return false
 	}
 	g.conns[c] = struct{}{}
+	g.cfg.Metrics.connected(1)
 	return true
 }
 
@@ -269,6 +272,7 @@ func (g *Gateway) unregister(c *conn) {
 	g.mu.Lock()
 	delete(g.conns, c)
 	g.mu.Unlock()
+	g.cfg.Metrics.connected(-1)
 }
 
 // acquire returns the meeting's room, starting it if needed, and counts a
@@ -280,9 +284,11 @@ func (g *Gateway) acquire(meetingID string) *room {
 	if rm == nil {
 		rm = newRoom(g, meetingID)
 		g.rooms[meetingID] = rm
+		g.cfg.Metrics.room(1)
 		g.wg.Add(1)
 		go func() {
 			defer g.wg.Done()
+			defer g.cfg.Metrics.room(-1)
 			rm.run(g.ctx)
 		}()
 	}

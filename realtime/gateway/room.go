@@ -214,6 +214,7 @@ func (r *room) fill(ctx context.Context, upTo uint64) {
 		if len(events) == 0 {
 			return
 		}
+		r.g.cfg.Metrics.gap(len(events))
 		for _, ev := range events {
 			if ev.Seq != r.state.Version+1 || !r.apply(ev) {
 				return
@@ -243,11 +244,14 @@ func (r *room) apply(ev meeting.Event) bool {
 		return false
 	}
 	r.recent[ev.Seq%recentSize] = delivered{ev: ev, pm: pm}
+	n := 0
 	for c := range r.conns {
 		if before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
 			c.send(pm)
+			n++
 		}
 	}
+	r.g.cfg.Metrics.deliveredEvents(n)
 	return true
 }
 

@@ -1,0 +1,80 @@
+package gateway
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the gateway's Prometheus instruments. A nil *Metrics records
+// nothing.
+type Metrics struct {
+	connections     prometheus.Gauge
+	rooms           prometheus.Gauge
+	delivered       prometheus.Counter
+	gapEvents       prometheus.Counter
+	slowDisconnects prometheus.Counter
+	commands        *prometheus.CounterVec
+	commandSeconds  *prometheus.HistogramVec
+}
+
+// NewMetrics creates the gateway's instruments and registers them with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dais_ws_connections", Help: "WebSocket clients connected to this node."}),
+		rooms: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "dais_rooms", Help: "Meetings with a delivery room on this node."}),
+		delivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dais_events_delivered_total", Help: "Events queued to clients (one per event and client)."}),
+		gapEvents: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dais_gap_events_total", Help: "Events read from the log because the bus did not deliver them in order."}),
+		slowDisconnects: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dais_slow_disconnects_total", Help: "Clients closed with 4008 because their queue was full."}),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dais_commands_total", Help: "Commands run, by name and outcome (ok or an error code)."}, []string{"command", "outcome"}),
+		commandSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dais_command_seconds", Help: "Time from a command's arrival to its ack.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"command"}),
+	}
+	reg.MustRegister(m.connections, m.rooms, m.delivered, m.gapEvents, m.slowDisconnects, m.commands, m.commandSeconds)
+	return m
+}
+
+func (m *Metrics) connected(delta float64) {
+	if m != nil {
+		m.connections.Add(delta)
+	}
+}
+
+func (m *Metrics) room(delta float64) {
+	if m != nil {
+		m.rooms.Add(delta)
+	}
+}
+
+func (m *Metrics) deliveredEvents(n int) {
+	if m != nil && n > 0 {
+		m.delivered.Add(float64(n))
+	}
+}
+
+func (m *Metrics) gap(n int) {
+	if m != nil && n > 0 {
+		m.gapEvents.Add(float64(n))
+	}
+}
+
+func (m *Metrics) slow() {
+	if m != nil {
+		m.slowDisconnects.Inc()
+	}
+}
+
+func (m *Metrics) command(name, outcome string, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.commands.WithLabelValues(name, outcome).Inc()
+	m.commandSeconds.WithLabelValues(name).Observe(took.Seconds())
+}
