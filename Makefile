@@ -5,15 +5,27 @@ DATA  ?= ./data
 LISTEN ?= :8080
 export GOFLAGS ?= -mod=mod
 
-.PHONY: run test deps vet build fuzz clean
+WEB   := clients/web
+
+.PHONY: run test deps vet build web fuzz clean
 
 ## run: start daisd alone (embedded NATS, bbolt in $(DATA)) with the Vietnamese demo meeting
-run: deps
+run: web
 	$(GO) run ./cmd/daisd -listen $(LISTEN) -data $(DATA) -demo
 
-## test: everything CI runs (installs what the tests need first)
-test: deps vet
+## test: everything CI runs (installs what the tests need first): Go with -race, Vitest, the browser test
+test: deps web vet
 	$(GO) test -race -count=1 -timeout 15m ./...
+	cd $(WEB) && npm test
+	$(GO) build -o bin/daisd ./cmd/daisd
+	cd $(WEB) && DAISD=$(CURDIR)/bin/daisd npm run e2e
+
+## web: build the web client into clients/web/dist (embedded into daisd)
+web: $(WEB)/node_modules/.package-lock.json
+	cd $(WEB) && npm run build
+
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	cd $(WEB) && npm ci --no-audit --no-fund
 
 ## deps: system packages and services the tests need, installed or started when missing (idempotent)
 deps:
@@ -34,4 +46,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCommand$$' -fuzztime $(FUZZTIME) ./meeting/
 
 clean:
-	rm -rf bin $(DATA)
+	rm -rf bin $(DATA) $(WEB)/node_modules

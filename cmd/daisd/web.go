@@ -1,6 +1,17 @@
 package main
 
-import "io/fs"
+import (
+	"io/fs"
 
-// webAssets returns the web client to serve at /, or nil for the status page.
-func webAssets() fs.FS { return nil }
+	"github.com/dais-meeting/dais/clients/web"
+)
+
+// webAssets returns the built web client to serve at /, or nil (the plain
+// status page) when the binary was built without it (`make web` builds it).
+func webAssets() fs.FS {
+	assets := web.Assets()
+	if _, err := fs.Stat(assets, "index.html"); err != nil {
+		return nil
+	}
+	return assets
+}

@@ -1,0 +1,364 @@
+// End-to-end test of the web client against a real daisd, in Debian's
+// Chromium driven by playwright-core.
+//
+//   npm run build && npm run e2e
+//
+// It builds daisd from the repository (or uses $DAISD), starts it with the
+// demo meeting on a free port and a fresh data folder, reads the sign-in
+// codes it prints, and plays a meeting with three browsers: the chair
+// console, a delegate tablet and the room display. Then it restarts the
+// server (a graceful drain) and checks that the tablet reconnects and
+// catches up. When daisd does not serve this client at / yet, a small
+// proxy in this script serves dist/ and forwards /api and /ws to it.
+//
+// Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
+// E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '..');
+const repo = path.resolve(webDir, '../..');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'dais-e2e-'));
+const T = 20_000; // per-step wait
+
+const cleanups = [];
+let passed = 0;
+let failed = 0;
+
+function log(...a) {
+  console.log('[e2e]', ...a);
+}
+
+async function step(name, f) {
+  const t0 = Date.now();
+  try {
+    await f();
+    passed++;
+    log(`ok   ${name} (${Date.now() - t0} ms)`);
+    return true;
+  } catch (err) {
+    failed++;
+    log(`FAIL ${name}: ${err?.message ?? err}`);
+    return false;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function daisdBinary() {
+  if (process.env.DAISD) return process.env.DAISD;
+  const bin = path.join(tmp, 'daisd');
+  log('building daisd…');
+  execFileSync('go', ['build', '-o', bin, './cmd/daisd'], { cwd: repo, stdio: 'inherit', env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' } });
+  return bin;
+}
+
+// startDaisd starts the server and resolves with the sign-in codes it prints.
+function startDaisd(bin, port, data, extraArgs = []) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`daisd printed no codes in 60 s:\n${out}\n${err}`)), 60_000);
+    let settle = null;
+    p.stdout.on('data', (b) => {
+      out += b;
+      // The table is complete at its closing line, or once output settles.
+      clearTimeout(settle);
+      const done = () => {
+        const codes = parseCodes(out);
+        if (codes.length === 0) return;
+        clearTimeout(timer);
+        resolve({ proc: p, codes });
+      };
+      if (/each code works once|Ctrl-C/.test(out)) done();
+      else settle = setTimeout(done, 500);
+    });
+    p.stderr.on('data', (b) => {
+      err += b;
+      if (process.env.E2E_VERBOSE) process.stderr.write(b);
+    });
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daisd exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+// parseCodes reads "CODE  Role  Name  Seat  http://…/?code=CODE" lines.
+function parseCodes(out) {
+  const codes = [];
+  for (const line of out.split('\n')) {
+    const m = line.match(/^(\S+)\s+(Chủ tọa|Thư ký|Đại biểu|Quan sát viên)\s+(.+?)\s{2,}.*\?code=(\S+)\s*$/);
+    if (m) codes.push({ code: m[4], role: m[2], name: m[3].trim() });
+  }
+  return codes;
+}
+
+function stop(proc, signal = 'SIGTERM') {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill(signal);
+  });
+}
+
+// startProxy serves dist/ and forwards /api and /ws (with upgrades) to target.
+function startProxy(port, targetPort) {
+  const dist = path.join(webDir, 'dist');
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+  const server = http.createServer((req, res) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/ws')) {
+      // The Host header is kept, as a reverse proxy does, so the server's
+      // same-origin check sees the origin the browser is on.
+      const up = http.request({ host: '127.0.0.1', port: targetPort, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(up);
+      return;
+    }
+    let file = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(dist) || !existsSync(file) || file.endsWith('/')) file = path.join(dist, 'index.html');
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  const tunnels = new Set();
+  server.closeAllConnections = ((orig) => () => {
+    orig.call(server);
+    for (const t of tunnels) t.destroy();
+  })(server.closeAllConnections);
+  server.on('upgrade', (req, sock, head) => {
+    tunnels.add(sock);
+    sock.on('close', () => tunnels.delete(sock));
+    const up = net.connect(targetPort, '127.0.0.1', () => {
+      const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`);
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      up.write(head);
+      up.pipe(sock);
+      sock.pipe(up);
+    });
+    tunnels.add(up);
+    up.on('close', () => tunnels.delete(up));
+    up.on('error', () => sock.destroy());
+    sock.on('error', () => up.destroy());
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+async function main() {
+  if (!existsSync(path.join(webDir, 'dist', 'index.html'))) throw new Error('no dist/: run npm run build first');
+  const bin = daisdBinary();
+  const port = await freePort();
+  const data = path.join(tmp, 'data');
+  mkdirSync(data);
+  let base = `http://127.0.0.1:${port}`;
+
+  let server = await startDaisd(bin, port, data);
+  cleanups.push(() => stop(server.proc));
+  log(`daisd on ${base}, ${server.codes.length} codes`);
+
+  // Serve this client through a proxy when daisd does not serve it itself.
+  const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
+  if (!index.includes('id="app"') || process.env.E2E_PROXY === '1') {
+    const proxyPort = await freePort();
+    const proxy = await startProxy(proxyPort, port);
+    cleanups.push(() => {
+      proxy.closeAllConnections();
+      return new Promise((r) => proxy.close(() => r()));
+    });
+    base = `http://127.0.0.1:${proxyPort}`;
+    log(`daisd does not serve the client at /: proxying through ${base}`);
+  }
+  const byRole = (role, n = 0) => {
+    const c = server.codes.filter((x) => x.role === role)[n];
+    if (!c) throw new Error(`no code for ${role} #${n}`);
+    return c;
+  };
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: !process.env.E2E_HEADFUL,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  cleanups.push(() => browser.close());
+
+  const open = async (code, query = '', viewport = { width: 1280, height: 800 }) => {
+    const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(T);
+    page.on('pageerror', (e) => log('page error:', e.message));
+    page.on('console', (m) => m.type() === 'error' && log('console:', m.text()));
+    await page.goto(`${base}/?${query}code=${encodeURIComponent(code)}`);
+    return page;
+  };
+  const shot = async (page, name) => {
+    if (process.env.E2E_SHOTS) {
+      mkdirSync(process.env.E2E_SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(process.env.E2E_SHOTS, name + '.png') });
+    }
+  };
+
+  const chairCode = byRole('Chủ tọa');
+  const delegateCode = byRole('Đại biểu', 0);
+  const displayCode = byRole('Quan sát viên', 0);
+  let chair, delegate, display;
+
+  const signedIn = await step('sign in: chair console, delegate tablet, room display', async () => {
+    chair = await open(chairCode.code);
+    delegate = await open(delegateCode.code);
+    display = await open(displayCode.code, 'display=1&', { width: 1920, height: 1080 });
+    await chair.getByText('Bàn điều hành của Chủ tọa').waitFor();
+    await delegate.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
+    await display.locator('.display').waitFor();
+    if (new URL(delegate.url()).searchParams.has('code')) throw new Error('the one-time code stayed in the address bar');
+  });
+
+  if (!signedIn) throw new Error('cannot go on without signing in');
+  await step('delegate checks in; the chair sees it', async () => {
+    await delegate.getByRole('button', { name: 'Điểm danh' }).click();
+    await delegate.getByText('Đã điểm danh').waitFor();
+  });
+
+  await step('chair opens the session and moves to item 2; the tablet follows', async () => {
+    const openBtn = chair.getByRole('button', { name: 'Khai mạc / tiếp tục phiên họp' });
+    if (await openBtn.count()) await openBtn.click();
+    await chair.getByText('Đang họp').first().waitFor();
+    await chair.getByRole('button', { name: 'Chuyển sang' }).nth(1).click();
+    await delegate.locator('.current-card h2', { hasText: '2.' }).waitFor();
+    await display.locator('.display-head h1', { hasText: '2.' }).waitFor();
+  });
+
+  const docsOK = await step('chair shows a document; the tablet and the display draw it; page turns follow', async () => {
+    await chair.getByRole('button', { name: 'Trình chiếu', exact: true }).click();
+    const drawn = () => {
+      const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
+      return !!c && c.width > 0;
+    };
+    await delegate.waitForFunction(drawn);
+    await display.waitForFunction(drawn);
+    await delegate.locator('.page-no', { hasText: 'Trang 1 /' }).waitFor();
+    await chair.getByRole('button', { name: 'Trang sau' }).click();
+    await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+    await shot(delegate, 'delegate-document');
+    await shot(display, 'display-document');
+  });
+
+  if (docsOK) await step('browse freely, then back to the presenter', async () => {
+    await delegate.getByRole('button', { name: 'Xem tự do' }).click();
+    await delegate.getByRole('button', { name: 'Trang sau' }).click();
+    await delegate.locator('.page-no', { hasText: 'Trang 3 /' }).waitFor();
+    await delegate.getByRole('button', { name: 'Theo dõi người trình bày' }).click();
+    await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+  });
+
+  await step('a vote: opens by itself, confirm, recorded, live count, result', async () => {
+    await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
+    const dialog = delegate.getByRole('dialog');
+    await dialog.waitFor();
+    await shot(delegate, 'delegate-vote');
+    await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+    await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
+    await chair.getByText(/Đã biểu quyết: 1 \/ \d+/).first().waitFor();
+    await display.getByText(/Đã biểu quyết: 1 \/ \d+/).waitFor();
+    await chair.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+    await delegate.getByText('Kết quả biểu quyết').first().waitFor();
+    await display.getByText('Kết quả biểu quyết').waitFor();
+    await shot(display, 'display-result');
+    await shot(chair, 'chair-console');
+  });
+
+  await step('the floor: request, queue, give, timer on the display', async () => {
+    await delegate.getByRole('button', { name: 'Đóng' }).click();
+    await delegate.getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await delegate.getByText('vị trí thứ 1').waitFor();
+    await chair.locator('.queue', { hasText: delegateCode.name }).waitFor();
+    await chair.getByRole('button', { name: 'Mời người tiếp theo' }).click();
+    await delegate.getByText('Đồng chí đang phát biểu').waitFor();
+    await display.locator('.speaker', { hasText: delegateCode.name }).waitFor();
+    await display.locator('.speaker .timer').waitFor();
+  });
+
+  await step('the secretary uploads a PDF with a progress bar; the chair can show it', async () => {
+    // The PDF to upload: the demo's first document, as the server serves it.
+    const meetingId = await chair.evaluate(() => JSON.parse(localStorage.getItem('dais.session.' + localStorage.getItem('dais.session.last'))));
+    const pdf = await chair.evaluate(async (s) => {
+      const r = await fetch(`/api/v1/meetings/${s.meeting}/documents/d1/file`, { headers: { Authorization: `Bearer ${s.token}` } });
+      if (!r.ok) throw new Error('fetching d1: HTTP ' + r.status);
+      return Array.from(new Uint8Array(await r.arrayBuffer()));
+    }, meetingId);
+    const secretary = await open(byRole('Thư ký').code);
+    await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
+    await secretary.locator('input[type=file]').setInputFiles({ name: 'Tờ trình bổ sung.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+    await secretary.getByLabel('Tên tài liệu').fill('Tờ trình bổ sung');
+    await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+    await secretary.getByText('Đã tải lên: Tờ trình bổ sung').waitFor();
+    await chair.locator('option', { hasText: 'Tờ trình bổ sung' }).waitFor({ state: 'attached' });
+    await shot(secretary, 'secretary');
+  });
+
+  await step('the server restarts; the tablet shows the banner, reconnects and catches up', async () => {
+    await stop(server.proc);
+    await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor();
+    server = await startDaisd(bin, port, data);
+    await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached', timeout: 40_000 });
+    await chair.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached', timeout: 40_000 });
+    await delegate.getByText('Đồng chí đang phát biểu').waitFor();
+    await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
+    await delegate.getByRole('button', { name: 'Đăng ký phát biểu' }).waitFor();
+    await display.getByText('Chưa có ai phát biểu').waitFor();
+    if (docsOK) {
+      await chair.getByRole('button', { name: 'Trang sau' }).click();
+      await delegate.locator('.page-no', { hasText: 'Trang 3 /' }).waitFor();
+    }
+  });
+}
+
+let exitCode = 0;
+try {
+  await main();
+  if (failed > 0) exitCode = 1;
+} catch (err) {
+  exitCode = 1;
+  if (failed === 0) {
+    failed++;
+    log('FAIL setup:', err?.stack ?? err);
+  }
+} finally {
+  for (const c of cleanups.reverse()) {
+    try {
+      await Promise.race([c(), new Promise((r) => setTimeout(r, 20_000))]);
+    } catch {
+      /* best effort */
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode);

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/meetingtest"
+)
+
+var update = flag.Bool("update", false, "rewrite test/golden/fold.json from the Go domain")
+
+// goldenPath is the file the TypeScript fold test replays (test/fold.golden.test.ts).
+var goldenPath = filepath.Join("test", "golden", "fold.json")
+
+// golden is a meeting's event log and the state Go's Apply folds it into.
+type golden struct {
+	Events []meeting.Event `json:"events"`
+	State  *meeting.State  `json:"state"`
+}
+
+type step struct {
+	actor string
+	cmd   meeting.Command
+}
+
+// session is a meeting played through every kind of event the web client folds.
+func session() []step {
+	var steps []step
+	for _, c := range meetingtest.SmallMeeting("m1") {
+		steps = append(steps, step{meetingtest.Secretary.Participant, c})
+	}
+	chair, d1, d2, d3 := meetingtest.Chair, meetingtest.Delegates[0], meetingtest.Delegates[1], meetingtest.Delegates[2]
+	sec := meetingtest.Secretary.Participant
+	return append(steps,
+		step{sec, meeting.UpdateMeeting{Place: "Hội trường Tỉnh ủy"}},
+		step{sec, meeting.AddRoom{Room: meeting.Room{ID: "district-a", Name: "Điểm cầu huyện Phong Điền"}}},
+		step{sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "d4", Name: "Huỳnh Văn Sơn", Role: meeting.RoleDelegate, Room: "district-a", Seat: "B01"}}},
+		step{sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "obs", Name: "Nguyễn Hữu Phước", Role: meeting.RoleObserver, Room: "main"}}},
+		step{sec, meeting.RemoveParticipant{Participant: "obs"}},
+		step{sec, meeting.AddAgendaItem{Item: meeting.Item{ID: "i2a", Parent: "i2", Title: "Tờ trình của Ban Tổ chức Tỉnh ủy"}}},
+		step{sec, meeting.AddAgendaItem{Item: meeting.Item{ID: "i2b", Parent: "i2", Title: "Ý kiến thẩm định"}}},
+		step{sec, meeting.MoveAgendaItem{Item: "i3", Index: 0}},
+		step{sec, meeting.MoveAgendaItem{Item: "i2b", Index: 0}},
+		step{sec, meeting.AddDocument{Document: meeting.Document{ID: "doc2", Title: "Dự toán ngân sách 2027", Pages: 4, SHA256: strings.Repeat("cd", 32), Confidential: true}}},
+		step{sec, meeting.AttachDocument{Item: "i2a", Document: "doc2"}},
+		step{sec, meeting.AddProposal{Proposal: meeting.Proposal{ID: "pr1", Title: "Thông qua dự toán", Status: meeting.ProposalDraft}, Item: "i2a"}},
+		step{sec, meeting.CreatePoll{Poll: meeting.Poll{ID: "v2", Question: "Thông qua dự toán", Proposal: "pr1", Secret: true,
+			Rule: meeting.Rule{Base: meeting.BaseMembers, Threshold: meeting.Absolute, QuorumPercent: 50}}}},
+		step{chair, meeting.OpenSession{}},
+		step{d1, meeting.CheckIn{}},
+		step{d2, meeting.CheckIn{}},
+		step{chair, meeting.CheckIn{}},
+		step{sec, meeting.CheckIn{Participant: d3}},
+		step{chair, meeting.SetCurrentItem{Item: "i2"}},
+		step{chair, meeting.ShowDocument{Document: "doc1", Page: 1}},
+		step{chair, meeting.TurnPage{Page: 3}},
+		step{chair, meeting.HandPresentation{To: d1}},
+		step{d1, meeting.TurnPage{Page: 4}},
+		step{chair, meeting.HandPresentation{To: ""}},
+		step{d1, meeting.RequestFloor{}},
+		step{d2, meeting.RequestFloor{}},
+		step{d3, meeting.RequestFloor{}},
+		step{d3, meeting.WithdrawFloor{}},
+		step{chair, meeting.GiveFloor{}},
+		step{chair, meeting.EndFloor{}},
+		step{chair, meeting.GiveFloor{Participant: d2}},
+		step{chair, meeting.OpenPoll{Poll: "v1"}},
+		step{d1, meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"}},
+		step{d2, meeting.CastBallot{Poll: "v1", Choice: "against", BallotID: "b2"}},
+		step{chair, meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "b3"}},
+		step{chair, meeting.ClosePoll{Poll: "v1", Tally: meeting.Tally{"for": 2, "against": 1}}},
+		step{chair, meeting.OpenPoll{Poll: "v2"}},
+		step{d1, meeting.CastBallot{Poll: "v2", Choice: "against", BallotID: "b4"}},
+		step{chair, meeting.ClosePoll{Poll: "v2", Tally: meeting.Tally{"against": 1}}},
+		step{d2, meeting.CheckOut{}},
+		step{chair, meeting.SetCurrentItem{Item: "i2a"}},
+		step{chair, meeting.Adjourn{}},
+	)
+}
+
+// play runs the session through the Go domain. It reports a domain that is
+// not implemented yet (a panic) as ok == false.
+func play(tb testing.TB) (g golden, ok bool) {
+	tb.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			tb.Logf("the Go domain is not ready: %v", r)
+			ok = false
+		}
+	}()
+	st := meeting.NewState()
+	now := time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
+	for i, s := range session() {
+		now = now.Add(time.Second)
+		evs, err := meeting.Decide(st, meeting.Actor{Participant: s.actor}, s.cmd, now)
+		if err != nil {
+			tb.Fatalf("step %d %s by %s: %v", i, s.cmd.CommandName(), s.actor, err)
+		}
+		for _, e := range evs {
+			if err := st.Apply(e); err != nil {
+				tb.Fatalf("step %d: applying %s: %v", i, e.Type(), err)
+			}
+			g.Events = append(g.Events, e)
+		}
+	}
+	g.State = st
+	return g, true
+}
+
+// TestGoldenFold keeps test/golden/fold.json, the event log and final state
+// the TypeScript fold is checked against, in step with the Go domain. Run
+// `go test ./clients/web -run Golden -update` after changing the domain.
+func TestGoldenFold(t *testing.T) {
+	g, ok := play(t)
+	if !ok {
+		t.Skip("meeting.Decide/Apply are not implemented yet")
+	}
+	got, err := json.MarshalIndent(g, "", " ")
+	if err != nil {
+		t.Fatalf("encoding the golden file: %v", err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(goldenPath, got, 0o644); err != nil {
+			t.Fatalf("writing %s: %v", goldenPath, err)
+		}
+		return
+	}
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("reading %s (run with -update to create it): %v", goldenPath, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s is out of date with the Go domain: run `go test ./clients/web -run Golden -update` and then `npm test`\n%s", goldenPath, firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			lo := max(0, i-80)
+			return fmt.Sprintf("at byte %d:\n got: %q\nwant: %q", i, a[lo:min(len(a), i+80)], b[lo:min(len(b), i+80)])
+		}
+	}
+	return fmt.Sprintf("lengths differ: %d and %d", len(a), len(b))
+}

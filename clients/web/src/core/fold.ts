@@ -1,0 +1,287 @@
+// The state fold: a TypeScript port of meeting.(*State).Apply.
+//
+// Unlike the Go Apply, which refuses any seq but Version+1, the client's
+// fold tolerates gaps: the server leaves out events the viewer may not see
+// (another delegate's BallotCast, for one), so seqs may skip. An event at or
+// below the state's version is a duplicate and is ignored. An event that
+// does not fit the state (it names a poll the client never saw, say) is
+// skipped for its part, never thrown: a tablet must keep following.
+
+import { defaultChoices, type Item, type MeetingEvent, type State } from './types';
+
+/** newState returns the empty state of a meeting that does not exist yet. */
+export function newState(): State {
+  return {
+    version: 0,
+    id: '',
+    title: '',
+    status: '',
+    rooms: [],
+    participants: {},
+    order: [],
+    agenda: [],
+    documents: {},
+    proposals: {},
+    polls: {},
+    poll_order: [],
+    presentation: {},
+    floor: {},
+  };
+}
+
+/**
+ * normalize turns a snapshot decoded from JSON (where Go's nil slices and
+ * maps arrive as null or are missing) into a State whose collections are
+ * all present. It returns a deep copy; the input is not changed.
+ */
+export function normalize(raw: unknown): State {
+  const s = { ...newState(), ...(clone(raw ?? {}) as Partial<State>) } as State;
+  s.version = Number(s.version) || 0;
+  s.rooms ??= [];
+  s.participants ??= {};
+  s.order ??= [];
+  s.agenda ??= [];
+  s.documents ??= {};
+  s.proposals ??= {};
+  s.polls ??= {};
+  s.poll_order ??= [];
+  s.presentation ??= {};
+  s.floor ??= {};
+  for (const id of Object.keys(s.participants)) {
+    if (!s.order.includes(id)) s.order.push(id);
+  }
+  for (const id of Object.keys(s.polls)) {
+    if (!s.poll_order.includes(id)) s.poll_order.push(id);
+  }
+  return s;
+}
+
+/** clone returns a deep copy of a JSON value. */
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** ApplyOutcome says what apply did with an event. */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown';
+
+/**
+ * apply folds one event into s in place. It returns 'duplicate' (and
+ * changes nothing) when e.seq <= s.version, 'unknown' for an event type
+ * this client does not know (the version still advances), else 'applied'.
+ */
+export function apply(s: State, e: MeetingEvent): ApplyOutcome {
+  if (e.seq <= s.version) return 'duplicate';
+  const known = applyData(s, e);
+  s.version = e.seq;
+  return known ? 'applied' : 'unknown';
+}
+
+function without(list: string[] | undefined, id: string): string[] {
+  return (list ?? []).filter((x) => x !== id);
+}
+
+function addOnce(list: string[] | undefined, id: string): string[] {
+  const l = list ?? [];
+  return l.includes(id) ? l : [...l, id];
+}
+
+function findItem(s: State, id: string): Item | undefined {
+  return s.agenda.find((i) => i.id === id);
+}
+
+function applyData(s: State, e: MeetingEvent): boolean {
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'MeetingCreated': {
+      s.id = d.id ?? '';
+      s.title = d.title ?? '';
+      s.starts_at = d.starts_at;
+      s.place = d.place;
+      s.status = 'draft';
+      s.rooms = clone(d.rooms ?? []);
+      if (d.secretary?.id) {
+        const sec = { ...clone(d.secretary), role: 'secretary' as const };
+        delete sec.present;
+        s.participants[sec.id] = sec;
+        s.order = addOnce(s.order, sec.id);
+      }
+      return true;
+    }
+    case 'MeetingUpdated':
+      if (d.title) s.title = d.title;
+      if (d.starts_at) s.starts_at = d.starts_at;
+      if (d.place) s.place = d.place;
+      return true;
+    case 'RoomAdded':
+      if (d.room?.id && !s.rooms.some((r) => r.id === d.room.id)) s.rooms.push(clone(d.room));
+      return true;
+    case 'ParticipantAdded': {
+      const p = clone(d.participant);
+      if (p?.id) {
+        delete p.present;
+        s.participants[p.id] = p;
+        s.order = addOnce(s.order, p.id);
+      }
+      return true;
+    }
+    case 'ParticipantRemoved':
+      delete s.participants[d.participant];
+      s.order = without(s.order, d.participant);
+      s.floor.queue = without(s.floor.queue, d.participant);
+      return true;
+    case 'AgendaItemAdded':
+      addItem(s, clone(d.item));
+      return true;
+    case 'AgendaItemMoved':
+      moveItem(s, d.item, Number(d.index) || 0);
+      return true;
+    case 'DocumentAdded':
+      if (d.document?.id) s.documents[d.document.id] = clone(d.document);
+      return true;
+    case 'DocumentAttached': {
+      const it = findItem(s, d.item);
+      if (it) it.documents = addOnce(it.documents, d.document);
+      return true;
+    }
+    case 'ProposalAdded': {
+      const p = clone(d.proposal);
+      if (p?.id) {
+        p.status = p.status || 'draft';
+        s.proposals[p.id] = p;
+        const it = d.item ? findItem(s, d.item) : undefined;
+        if (it) it.proposals = addOnce(it.proposals, p.id);
+      }
+      return true;
+    }
+    case 'MeetingPublished':
+      s.status = 'published';
+      return true;
+    case 'SessionOpened':
+      s.status = 'in_session';
+      return true;
+    case 'SessionAdjourned':
+      s.status = 'adjourned';
+      return true;
+    case 'MeetingClosed':
+      s.status = 'closed';
+      return true;
+    case 'CurrentItemSet':
+      s.current = d.item || undefined;
+      return true;
+    case 'DocumentShown':
+    case 'PageTurned':
+      s.presentation = { ...s.presentation, document: d.document || s.presentation.document, page: d.page || 1 };
+      return true;
+    case 'PresentationHanded':
+      s.presentation = { ...s.presentation, presenter: d.to || undefined };
+      return true;
+    case 'PollCreated': {
+      const p = clone(d.poll);
+      if (p?.id) {
+        if (!p.choices || p.choices.length === 0) p.choices = defaultChoices();
+        p.status = 'ready';
+        p.voters = p.voters ?? {};
+        delete p.result;
+        s.polls[p.id] = p;
+        s.poll_order = addOnce(s.poll_order, p.id);
+      }
+      return true;
+    }
+    case 'PollOpened': {
+      const p = s.polls[d.poll];
+      if (p) {
+        p.status = 'open';
+        const pr = p.proposal ? s.proposals[p.proposal] : undefined;
+        if (pr) pr.status = 'voting';
+      }
+      return true;
+    }
+    case 'BallotCast': {
+      const p = s.polls[d.poll];
+      if (p && d.voter) {
+        p.voters = { ...(p.voters ?? {}), [d.voter]: d.choice ?? '' };
+      }
+      return true;
+    }
+    case 'PollClosed': {
+      const p = s.polls[d.poll];
+      if (p) {
+        p.status = 'closed';
+        p.result = clone(d.result);
+        // A named poll's close carries every voter's choice: the viewer may
+        // have seen only their own BallotCast.
+        if (d.voters) p.voters = clone(d.voters);
+        const pr = p.proposal ? s.proposals[p.proposal] : undefined;
+        if (pr && d.result) pr.status = d.result.passed ? 'adopted' : 'rejected';
+      }
+      return true;
+    }
+    case 'FloorRequested':
+      if (d.participant && s.floor.speaker !== d.participant) {
+        s.floor = { ...s.floor, queue: addOnce(s.floor.queue, d.participant) };
+      }
+      return true;
+    case 'FloorWithdrawn':
+      s.floor = { ...s.floor, queue: without(s.floor.queue, d.participant) };
+      return true;
+    case 'FloorGiven':
+      s.floor = { speaker: d.participant, since: e.at, queue: without(s.floor.queue, d.participant) };
+      return true;
+    case 'FloorEnded':
+      s.floor = { queue: s.floor.queue };
+      return true;
+    case 'CheckedIn':
+    case 'CheckedOut': {
+      const p = s.participants[d.participant];
+      if (p) {
+        if (e.type === 'CheckedIn') p.present = true;
+        else delete p.present;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// addItem appends a top-level item, or puts a sub-item after the last
+// existing sub-item of its parent (after the parent when it has none), so
+// that the flat agenda always reads in tree order.
+function addItem(s: State, item: Item) {
+  if (!item?.id || findItem(s, item.id)) return;
+  if (!item.parent) {
+    s.agenda.push(item);
+    return;
+  }
+  let at = -1;
+  s.agenda.forEach((it, i) => {
+    if (it.id === item.parent || it.parent === item.parent) at = i;
+  });
+  if (at < 0) s.agenda.push(item);
+  else s.agenda.splice(at + 1, 0, item);
+}
+
+// moveItem moves an item (a top-level item with its sub-items) to position
+// index among its siblings; beyond the end means last.
+function moveItem(s: State, id: string, index: number) {
+  const item = findItem(s, id);
+  if (!item) return;
+  const block = s.agenda.filter((it) => it.id === id || (!item.parent && it.parent === id));
+  const rest = s.agenda.filter((it) => !block.includes(it));
+  const siblings = rest.filter((it) => (it.parent ?? '') === (item.parent ?? ''));
+  const idx = Math.max(0, index);
+  let at: number;
+  if (idx < siblings.length) {
+    at = rest.indexOf(siblings[idx]);
+  } else if (siblings.length > 0) {
+    // After the last sibling and (for a top-level sibling) its sub-items.
+    const last = siblings[siblings.length - 1];
+    at = rest.indexOf(last) + 1;
+    while (at < rest.length && !item.parent && rest[at].parent === last.id) at++;
+  } else if (item.parent) {
+    at = rest.findIndex((it) => it.id === item.parent) + 1;
+  } else {
+    at = rest.length;
+  }
+  rest.splice(at, 0, ...block);
+  s.agenda = rest;
+}

@@ -1,0 +1,200 @@
+// MeetingStore is what the screens read: the meeting State kept current by
+// folding the events a ProtocolClient delivers, the connection status, the
+// live ballot count, and the viewer's own ballots. Screens subscribe and
+// re-render on change; notifications are batched to one per microtask so
+// that a replay of hundreds of events renders once.
+
+import { apply, normalize } from './fold';
+import { CommandError, ProtocolClient, type ClientOptions, type ConnStatus, type SocketLike } from './protocol';
+import type { Session } from './session';
+import type { AckMsg, MeetingEvent, ProgressMsg, Role, SignalMsg, State, WelcomeMsg } from './types';
+
+/** StoreOptions configure a MeetingStore. */
+export interface StoreOptions {
+  session: Session;
+  url: string;
+  socket?: (url: string) => SocketLike;
+  client?: Partial<ClientOptions>;
+  /** now returns the local time in ms (default Date.now). */
+  now?: () => number;
+  /** random in [0,1) (default Math.random). */
+  random?: () => number;
+  /** onUnauthorized is called when the server refuses the session (4001). */
+  onUnauthorized?: () => void;
+}
+
+/** MeetingStore follows one meeting for one signed-in participant. */
+export class MeetingStore {
+  /** state is the meeting as last folded; null before the first welcome. */
+  state: State | null = null;
+  status: ConnStatus = 'idle';
+  /** progress is the live count of the open poll, or null. */
+  progress: ProgressMsg | null = null;
+  /** me is the viewer's participant id; role the role the server named. */
+  readonly me: string;
+  role: Role;
+  /** skewMs estimates local clock minus server clock, from live events. */
+  skewMs = 0;
+  /** rev counts changes; screens may key on it. */
+  rev = 0;
+
+  readonly client: ProtocolClient;
+  private readonly o: StoreOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly listeners = new Set<() => void>();
+  private readonly signalListeners = new Set<(s: SignalMsg) => void>();
+  private readonly myChoices = new Map<string, string>();
+  private readonly ballotIds = new Map<string, string>();
+  private readonly seqWaiters: { seq: number; resolve: () => void }[] = [];
+  private notifyQueued = false;
+
+  constructor(o: StoreOptions) {
+    this.o = o;
+    this.me = o.session.participant;
+    this.role = o.session.role as Role;
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+    this.client = new ProtocolClient({
+      ...o.client,
+      url: o.url,
+      socket: o.socket,
+      random: this.random,
+      token: () => o.session.token,
+      handlers: {
+        welcome: (w) => this.onWelcome(w),
+        event: (e) => this.onEvent(e),
+        progress: (p) => this.onProgress(p),
+        signal: (s) => this.signalListeners.forEach((f) => f(s)),
+        status: (s) => this.onStatus(s),
+      },
+    });
+  }
+
+  /** session is the signed-in participant. */
+  get session(): Session {
+    return this.o.session;
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  stop(): void {
+    this.client.stop();
+  }
+
+  /** subscribe calls f after changes; it returns the unsubscribe function. */
+  subscribe(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  /** onSignal calls f for each ephemeral signal; it returns the unsubscribe function. */
+  onSignal(f: (s: SignalMsg) => void): () => void {
+    this.signalListeners.add(f);
+    return () => this.signalListeners.delete(f);
+  }
+
+  /** command sends a meeting command; see ProtocolClient.command. */
+  command(name: string, args?: unknown): Promise<AckMsg> {
+    return this.client.command(name, args);
+  }
+
+  /**
+   * castBallot votes in a poll. The ballot id is fixed per (poll, choice),
+   * so pressing again after a lost connection resends the same ballot
+   * (harmless) while another choice is a different ballot (refused if the
+   * first one counted). The choice is remembered for the secret polls,
+   * whose state never says what the viewer chose.
+   */
+  async castBallot(poll: string, choice: string): Promise<AckMsg> {
+    const key = `${poll}\u0000${choice}`;
+    let ballotId = this.ballotIds.get(key);
+    if (!ballotId) {
+      ballotId = `b-${this.me}-${Math.floor(this.random() * 2 ** 48).toString(36)}-${this.now().toString(36)}-${this.ballotIds.size}`;
+      this.ballotIds.set(key, ballotId);
+    }
+    const ack = await this.client.command('CastBallot', { poll, choice, ballot_id: ballotId });
+    this.myChoices.set(poll, choice);
+    this.changed();
+    return ack;
+  }
+
+  /** localChoice is what this device voted in a poll, if it knows. */
+  localChoice(poll: string): string | undefined {
+    return this.myChoices.get(poll);
+  }
+
+  /** serverNow estimates the server's clock in ms. */
+  serverNow(): number {
+    return this.now() - this.skewMs;
+  }
+
+  /** untilSeq resolves once the state has folded seq (or at once if it has). */
+  untilSeq(seq: number): Promise<void> {
+    if (this.state && this.state.version >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.seqWaiters.push({ seq, resolve }));
+  }
+
+  private onWelcome(w: WelcomeMsg): void {
+    if (w.role) this.role = w.role as Role;
+    if (w.snapshot) {
+      this.state = normalize(w.snapshot);
+      this.state.version = Math.max(this.state.version, w.seq);
+      this.progress = null;
+    } else if (!this.state) {
+      // A resume without a state to resume: ask for a snapshot.
+      queueMicrotask(() => this.client.resync());
+      return;
+    }
+    this.changed();
+  }
+
+  private onEvent(e: MeetingEvent): void {
+    if (!this.state) return; // cannot happen: the first welcome carries a snapshot
+    if (e.seq > this.client.welcomeSeq && e.at) {
+      const at = Date.parse(e.at);
+      if (!Number.isNaN(at)) this.skewMs = this.now() - at;
+    }
+    apply(this.state, e);
+    if (e.type === 'PollClosed' || e.type === 'PollOpened') this.progress = null;
+    this.changed();
+  }
+
+  private onProgress(p: ProgressMsg): void {
+    const open = this.state?.polls[p.poll];
+    if (open && open.status !== 'open') return; // late progress of a closed poll
+    this.progress = p;
+    this.changed();
+  }
+
+  private onStatus(s: ConnStatus): void {
+    this.status = s;
+    if (s === 'unauthorized') this.o.onUnauthorized?.();
+    this.changed();
+  }
+
+  private changed(): void {
+    this.rev++;
+    if (this.state) {
+      for (let i = this.seqWaiters.length - 1; i >= 0; i--) {
+        if (this.state.version >= this.seqWaiters[i].seq) this.seqWaiters.splice(i, 1)[0].resolve();
+      }
+    }
+    if (this.notifyQueued) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      for (const f of [...this.listeners]) {
+        try {
+          f();
+        } catch (err) {
+          console.error('dais: listener failed', err);
+        }
+      }
+    });
+  }
+}
+
+export { CommandError };

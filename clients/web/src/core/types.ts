@@ -1,0 +1,215 @@
+// Domain types of Dais as they travel on the wire: a TypeScript mirror of
+// meeting/*.go and realtime/protocol/protocol.go. Field names are the JSON
+// (wire) names; optional fields are the Go fields tagged omitempty/omitzero.
+
+export type Role = 'secretary' | 'chair' | 'delegate' | 'observer';
+export type Status = 'draft' | 'published' | 'in_session' | 'adjourned' | 'closed';
+export type ProposalStatus = 'draft' | 'voting' | 'adopted' | 'rejected';
+export type PollStatus = 'ready' | 'open' | 'closed';
+export type Base = 'cast' | 'present' | 'members';
+export type Threshold = 'simple' | 'absolute' | 'two_thirds';
+
+export interface Room {
+  id: string;
+  name: string;
+  main?: boolean;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  title?: string;
+  role: Role;
+  room: string;
+  seat?: string;
+  present?: boolean;
+}
+
+export interface Item {
+  id: string;
+  parent?: string;
+  title: string;
+  presenter?: string;
+  documents?: string[];
+  proposals?: string[];
+}
+
+export interface DocumentMeta {
+  id: string;
+  title: string;
+  pages: number;
+  sha256: string;
+  size?: number;
+  confidential?: boolean;
+  readers?: string[];
+}
+
+export interface Proposal {
+  id: string;
+  title: string;
+  text?: string;
+  documents?: string[];
+  status: ProposalStatus;
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+export interface Rule {
+  base: Base;
+  threshold: Threshold;
+  quorum_percent?: number;
+}
+
+export interface Result {
+  counts: Record<string, number>;
+  cast: number;
+  members: number;
+  present: number;
+  base: number;
+  quorum_ok: boolean;
+  passed: boolean;
+}
+
+export interface Poll {
+  id: string;
+  question: string;
+  proposal?: string;
+  choices: Choice[];
+  secret?: boolean;
+  rule: Rule;
+  status: PollStatus;
+  voters?: Record<string, string>;
+  result?: Result;
+}
+
+export interface Presentation {
+  document?: string;
+  page?: number;
+  presenter?: string;
+}
+
+export interface Floor {
+  speaker?: string;
+  since?: string;
+  queue?: string[];
+}
+
+/** State is a meeting as the fold of its events (meeting.State). */
+export interface State {
+  version: number;
+  id: string;
+  title: string;
+  starts_at?: string;
+  place?: string;
+  status: Status | '';
+  rooms: Room[];
+  participants: Record<string, Participant>;
+  order: string[];
+  agenda: Item[];
+  current?: string;
+  documents: Record<string, DocumentMeta>;
+  proposals: Record<string, Proposal>;
+  polls: Record<string, Poll>;
+  poll_order: string[];
+  presentation: Presentation;
+  floor: Floor;
+}
+
+/** MeetingEvent is the wire form of meeting.Event. */
+export interface MeetingEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor?: string;
+  data?: any;
+}
+
+/** ErrorBody is meeting.Error: a refusal fit to show a person. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  message_vi: string;
+}
+
+// Wire messages (realtime/protocol).
+export const PROTOCOL_VERSION = 1;
+
+export const CloseCodes = {
+  BadHello: 4000,
+  Unauthorized: 4001,
+  Protocol: 4002,
+  TooSlow: 4008,
+  Draining: 4009,
+  Internal: 4011,
+} as const;
+
+export interface HelloMsg {
+  type: 'hello';
+  protocol: number;
+  token: string;
+  last_seq: number;
+}
+
+export interface WelcomeMsg {
+  type: 'welcome';
+  protocol: number;
+  meeting: string;
+  participant: string;
+  role: string;
+  seq: number;
+  snapshot?: State | null;
+}
+
+export interface CommandMsg {
+  type: 'command';
+  id: string;
+  name: string;
+  args?: unknown;
+}
+
+export interface EventMsg {
+  type: 'event';
+  event: MeetingEvent;
+}
+
+export interface AckMsg {
+  type: 'ack';
+  id: string;
+  ok: boolean;
+  seq?: number;
+  error?: ErrorBody | null;
+}
+
+export interface ProgressMsg {
+  type: 'progress';
+  poll: string;
+  cast: number;
+  members: number;
+  present: number;
+}
+
+export interface SignalMsg {
+  type: 'signal';
+  name: string;
+  from?: string;
+  data?: unknown;
+}
+
+export interface MoveMsg {
+  type: 'move';
+  retry_ms: number;
+}
+
+export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | SignalMsg | MoveMsg;
+
+/** DEFAULT_CHOICES mirrors meeting.DefaultChoices. */
+export function defaultChoices(): Choice[] {
+  return [
+    { id: 'for', label: 'Tán thành' },
+    { id: 'against', label: 'Không tán thành' },
+    { id: 'abstain', label: 'Không biểu quyết' },
+  ];
+}

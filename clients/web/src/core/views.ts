@@ -1,0 +1,171 @@
+// Derived views of a meeting State: what the screens ask of it. All are
+// pure functions of their arguments.
+
+import type { Item, Participant, Poll, Role, State } from './types';
+
+/** currentItem returns the agenda item under discussion, if any. */
+export function currentItem(s: State): Item | undefined {
+  return s.current ? s.agenda.find((i) => i.id === s.current) : undefined;
+}
+
+/** me returns the participant with id `me`, if the state knows them. */
+export function participant(s: State, id: string | undefined): Participant | undefined {
+  return id ? s.participants[id] : undefined;
+}
+
+/** myRole is the viewer's role in the state, falling back to the role the server named at sign-in. */
+export function myRole(s: State, me: string, fallback?: Role): Role | undefined {
+  return s.participants[me]?.role ?? fallback;
+}
+
+/** isChair reports whether the viewer chairs the meeting. */
+export function isChair(s: State, me: string): boolean {
+  return s.participants[me]?.role === 'chair';
+}
+
+/** isPresenter reports whether the viewer may turn the pages: the chair, or whom the chair handed the presentation to. */
+export function isPresenter(s: State, me: string): boolean {
+  if (!me) return false;
+  if (s.presentation.presenter) return s.presentation.presenter === me || isChair(s, me);
+  return isChair(s, me);
+}
+
+/** presenterId returns who presents now: the handed-to participant or the chair. */
+export function presenterId(s: State): string | undefined {
+  if (s.presentation.presenter) return s.presentation.presenter;
+  return s.order.find((id) => s.participants[id]?.role === 'chair');
+}
+
+/** openPoll returns the open poll, or undefined. At most one is open. */
+export function openPoll(s: State): Poll | undefined {
+  for (const id of s.poll_order) {
+    const p = s.polls[id];
+    if (p?.status === 'open') return p;
+  }
+  return undefined;
+}
+
+/** lastClosedPoll returns the poll closed last (in creation order), if any. */
+export function lastClosedPoll(s: State): Poll | undefined {
+  for (let i = s.poll_order.length - 1; i >= 0; i--) {
+    const p = s.polls[s.poll_order[i]];
+    if (p?.status === 'closed') return p;
+  }
+  return undefined;
+}
+
+/** isVoter reports whether a participant has a vote (the chair and delegates). */
+export function isVoter(p: Participant | undefined): boolean {
+  return p?.role === 'chair' || p?.role === 'delegate';
+}
+
+/**
+ * MyBallot is what the viewer knows of their own ballot in a poll: whether
+ * they voted and, when known, the choice. In a secret poll the state keeps
+ * no choice; `local` (what this device sent) fills it in.
+ */
+export interface MyBallot {
+  voted: boolean;
+  choice?: string;
+}
+
+/** myBallot returns the viewer's ballot in poll p. */
+export function myBallot(p: Poll | undefined, me: string, local?: string): MyBallot {
+  if (!p) return { voted: false };
+  const c = p.voters?.[me];
+  if (c === undefined) return { voted: false };
+  return { voted: true, choice: c || local || undefined };
+}
+
+/** Attendance is the count of voters and of those checked in. */
+export interface Attendance {
+  room: string;
+  name: string;
+  members: number;
+  present: number;
+}
+
+/** members mirrors meeting.(*State).Members: voters, and voters checked in. */
+export function members(s: State): { members: number; present: number } {
+  let m = 0;
+  let p = 0;
+  for (const x of Object.values(s.participants)) {
+    if (isVoter(x)) {
+      m++;
+      if (x.present) p++;
+    }
+  }
+  return { members: m, present: p };
+}
+
+/** attendanceByRoom counts voters and present voters in each room, rooms in meeting order. */
+export function attendanceByRoom(s: State): Attendance[] {
+  const rows = new Map<string, Attendance>();
+  for (const r of s.rooms) rows.set(r.id, { room: r.id, name: r.name, members: 0, present: 0 });
+  for (const id of s.order) {
+    const x = s.participants[id];
+    if (!isVoter(x)) continue;
+    let row = rows.get(x.room);
+    if (!row) {
+      row = { room: x.room, name: x.room, members: 0, present: 0 };
+      rows.set(x.room, row);
+    }
+    row.members++;
+    if (x.present) row.present++;
+  }
+  return [...rows.values()];
+}
+
+/** Quorum is whether enough voters are present for a share (0–100) of members. */
+export interface Quorum {
+  members: number;
+  present: number;
+  needed: number;
+  ok: boolean;
+}
+
+/**
+ * quorum computes whether present voters reach percent of members, the way
+ * a poll's QuorumPercent counts: present*100 >= percent*members. percent 0
+ * means no quorum is required.
+ */
+export function quorum(s: State, percent: number): Quorum {
+  const { members: m, present: p } = members(s);
+  const needed = percent <= 0 ? 0 : Math.ceil((percent * m) / 100);
+  return { members: m, present: p, needed, ok: p * 100 >= percent * m };
+}
+
+/** queuePlace returns the viewer's 1-based place in the speaker queue, or 0. */
+export function queuePlace(s: State, me: string): number {
+  const i = (s.floor.queue ?? []).indexOf(me);
+  return i + 1;
+}
+
+/** children returns the sub-items of a top-level item. */
+export function children(s: State, id: string): Item[] {
+  return s.agenda.filter((i) => i.parent === id);
+}
+
+/** itemNumber returns the display number of an agenda item: "2" or "2.1". */
+export function itemNumber(s: State, id: string): string {
+  const tops = s.agenda.filter((i) => !i.parent);
+  const it = s.agenda.find((i) => i.id === id);
+  if (!it) return '';
+  if (!it.parent) return String(tops.indexOf(it) + 1);
+  const parentNo = tops.findIndex((i) => i.id === it.parent) + 1;
+  const sub = children(s, it.parent).indexOf(it) + 1;
+  return `${parentNo}.${sub}`;
+}
+
+/** votedCount returns how many ballots the state knows of in poll p. */
+export function votedCount(p: Poll | undefined): number {
+  return p ? Object.keys(p.voters ?? {}).length : 0;
+}
+
+/** documentsInOrder returns the ids of the documents the state lists, in agenda order first, then the rest. */
+export function documentsInOrder(s: State): string[] {
+  const seen: string[] = [];
+  for (const it of s.agenda) for (const d of it.documents ?? []) if (s.documents[d] && !seen.includes(d)) seen.push(d);
+  for (const d of Object.keys(s.documents)) if (!seen.includes(d)) seen.push(d);
+  return seen;
+}

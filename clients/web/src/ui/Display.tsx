@@ -1,0 +1,65 @@
+// Display is the room screen: the current item, the shown page full
+// screen, the poll (live count while open, the result chart when it
+// closes, until the next page is shown) and the speaker with a timer.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { documentURL } from '../core/api';
+import type { MeetingStore } from '../core/store';
+import * as v from '../core/views';
+import { LiveCount, ResultView, SpeakerLine } from './common';
+import { useApp } from './context';
+import { PdfView } from './PdfView';
+
+export function Display({ store }: { store: MeetingStore }) {
+  const { t } = useApp();
+  const s = store.state!;
+  const item = v.currentItem(s);
+  const open = v.openPoll(s);
+  const last = v.lastClosedPoll(s);
+  const [resultFor, setResultFor] = useState<string | null>(null);
+  const first = useRef(true);
+  const shownKey = `${s.presentation.document ?? ''}:${s.presentation.page ?? 0}`;
+
+  useEffect(() => {
+    if (first.current) return;
+    if (last) setResultFor(last.id);
+  }, [last?.id]);
+  useEffect(() => {
+    if (!first.current) setResultFor(null);
+  }, [shownKey]);
+  useEffect(() => {
+    first.current = false;
+  }, []);
+
+  const doc = s.presentation.document;
+  const showResult = !open && last && last.id === resultFor;
+  return (
+    <div class="display">
+      <header class="display-head">
+        <p class="eyebrow">{s.title}</p>
+        <h1>{item ? `${v.itemNumber(s, item.id)}. ${item.title}` : t('noCurrentItem')}</h1>
+      </header>
+      <main class="display-main">
+        {open ? (
+          <div class="display-poll">
+            <p class="eyebrow">{open.secret ? t('secretVote') : t('vote')}</p>
+            <h2>{open.question}</h2>
+            <LiveCount store={store} poll={open} />
+          </div>
+        ) : showResult ? (
+          <div class="display-poll">
+            <h2>{t('result')}</h2>
+            <ResultView poll={last} big />
+          </div>
+        ) : doc ? (
+          <PdfView url={documentURL(s.id, doc)} token={store.session.token} page={s.presentation.page ?? 1} label={s.documents[doc]?.title} />
+        ) : (
+          <p class="display-empty">{t('nothingShown')}</p>
+        )}
+      </main>
+      <footer class="display-foot">
+        <SpeakerLine store={store} big />
+      </footer>
+    </div>
+  );
+}

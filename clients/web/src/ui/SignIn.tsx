@@ -1,0 +1,84 @@
+// SignIn redeems an invitation code, typed or read from ?code= (the QR code
+// on the invitation links to the app with it).
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { join } from '../core/api';
+import type { Session } from '../core/session';
+import { errorText } from '../i18n';
+import { useApp } from './context';
+
+export function SignIn({ initialCode, notice, onSignedIn }: { initialCode: string; notice?: string; onSignedIn: (s: Session) => void }) {
+  const { t, lang, setLang } = useApp();
+  const [code, setCode] = useState(initialCode);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const tried = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const submit = async (c: string) => {
+    if (!c.trim()) {
+      setError(t('codeRequired'));
+      input.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      onSignedIn(await join(c));
+    } catch (err) {
+      setError(errorText(lang, err));
+      input.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // A code from the URL signs in at once (once: codes are one-time).
+  useEffect(() => {
+    if (initialCode && !tried.current) {
+      tried.current = true;
+      void submit(initialCode);
+    }
+  }, []);
+
+  return (
+    <main class="signin">
+      <form
+        class="panel signin-card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit(code);
+        }}
+      >
+        <p class="brand">Dais</p>
+        <h1>{t('signInTitle')}</h1>
+        {notice && <p class="notice">{notice}</p>}
+        <label for="code">{t('codeLabel')}</label>
+        <input
+          id="code"
+          ref={input}
+          class="code-input"
+          value={code}
+          autoComplete="one-time-code"
+          autoCapitalize="characters"
+          spellcheck={false}
+          placeholder={t('codePlaceholder')}
+          aria-invalid={!!error}
+          aria-describedby={error ? 'code-err' : undefined}
+          onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+        />
+        {error && (
+          <p id="code-err" class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="btn huge primary" disabled={busy}>
+          {busy ? t('signingIn') : t('signIn')}
+        </button>
+        <button type="button" class="btn small ghost" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>
+          {t('switchLang')}
+        </button>
+      </form>
+    </main>
+  );
+}
