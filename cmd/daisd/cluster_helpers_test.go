@@ -2,37 +2,25 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
 )
 
-// This file holds the machinery of TestCluster: an in-process NATS cluster,
-// Redis key-prefix hygiene, a redis-server of the test's own, cluster nodes,
-// and devices (participants' tablets) that record every event they get
+// This file holds the machinery of TestCluster (the NATS cluster and the
+// Redis fixtures come from natstest and redistest): cluster nodes, and
+// devices (participants' tablets) that record every event they get
 // across reconnections.
-
-// sharedRedis is the Redis every package's tests share. Tests touch only
-// keys under their own prefix and never its configuration.
-const sharedRedis = "127.0.0.1:6379"
 
 // testLogger discards node logs unless DAIS_TEST_LOG=1.
 func testLogger(name string) *slog.Logger {
@@ -40,15 +28,6 @@ func testLogger(name string) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("node", name)
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-func randomHex(tb testing.TB, n int) string {
-	tb.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		tb.Fatal(err)
-	}
-	return hex.EncodeToString(b)
 }
 
 func timeoutCtx(tb testing.TB, d time.Duration) context.Context {
@@ -75,216 +54,9 @@ func eventually(tb testing.TB, d time.Duration, what string, cond func() error) 
 	}
 }
 
-// natsCluster is a NATS cluster of in-process servers on loopback, on random
-// client and cluster ports.
-type natsCluster struct {
-	mu   sync.Mutex
-	srvs []*server.Server // nil once stopped
-	urls []string
-}
-
-// startNATSCluster starts n routed servers and waits until each has a route
-// to every other; the test's cleanup stops them.
-func startNATSCluster(tb testing.TB, n int) *natsCluster {
-	tb.Helper()
-	c := &natsCluster{}
-	tb.Cleanup(c.shutdown)
-	var routes []*url.URL
-	for i := range n {
-		srv, err := server.NewServer(&server.Options{
-			ServerName: fmt.Sprintf("nats%d", i),
-			Host:       "127.0.0.1",
-			Port:       -1,
-			NoSigs:     true,
-			NoLog:      true,
-			MaxPayload: 8 << 20,
-			Cluster:    server.ClusterOpts{Name: "dais-test", Host: "127.0.0.1", Port: -1},
-			Routes:     append([]*url.URL(nil), routes...),
-		})
-		if err != nil {
-			tb.Fatalf("nats server %d: %v", i, err)
-		}
-		srv.Start()
-		if !srv.ReadyForConnections(10 * time.Second) {
-			tb.Fatalf("nats server %d did not start", i)
-		}
-		c.srvs = append(c.srvs, srv)
-		c.urls = append(c.urls, srv.ClientURL())
-		routes = append(routes, &url.URL{Scheme: "nats", Host: srv.ClusterAddr().String()})
-	}
-	for i, srv := range c.srvs {
-		eventually(tb, 10*time.Second, fmt.Sprintf("nats server %d routes", i), func() error {
-			if got := srv.NumRemotes(); got != n-1 {
-				return fmt.Errorf("%d routes, want %d", got, n-1)
-			}
-			return nil
-		})
-	}
-	return c
-}
-
-func (c *natsCluster) server(i int) *server.Server {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.srvs[i]
-}
-
-// serverOf returns the index of the running server a client named name is
-// connected to, or -1.
-func (c *natsCluster) serverOf(tb testing.TB, name string) int {
-	tb.Helper()
-	for i := range c.srvs {
-		srv := c.server(i)
-		if srv == nil {
-			continue
-		}
-		cz, err := srv.Connz(&server.ConnzOptions{})
-		if err != nil {
-			tb.Fatalf("connz of nats server %d: %v", i, err)
-		}
-		for _, ci := range cz.Conns {
-			if ci.Name == name {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// stop shuts server i down and waits for it.
-func (c *natsCluster) stop(i int) {
-	c.mu.Lock()
-	srv := c.srvs[i]
-	c.srvs[i] = nil
-	c.mu.Unlock()
-	if srv != nil {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	}
-}
-
-func (c *natsCluster) shutdown() {
-	for i := range c.srvs {
-		c.stop(i)
-	}
-}
-
-// redisPrefix returns a fresh key prefix on the shared Redis and deletes
-// every key under it when the test ends (after the nodes using it stopped,
-// if they were started later). It fails the test when that Redis does not
-// answer.
-func redisPrefix(tb testing.TB) string {
-	tb.Helper()
-	prefix := "daistest:cluster:" + randomHex(tb, 6) + ":"
-	client := goredis.NewClient(&goredis.Options{Addr: sharedRedis})
-	defer client.Close()
-	if err := client.Ping(timeoutCtx(tb, 5*time.Second)).Err(); err != nil {
-		tb.Fatalf("the Redis at %s is not reachable (TestCluster needs it running): %v", sharedRedis, err)
-	}
-	tb.Cleanup(func() { deletePrefix(tb, sharedRedis, prefix) })
-	return prefix
-}
-
-// deletePrefix deletes every key under prefix with SCAN + DEL (never
-// FLUSHDB: the Redis is shared).
-func deletePrefix(tb testing.TB, addr, prefix string) {
-	tb.Helper()
-	client := goredis.NewClient(&goredis.Options{Addr: addr})
-	defer client.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var cursor uint64
-	for {
-		// The prefix is made of hex digits, letters and ':' only: no glob
-		// characters to escape.
-		keys, next, err := client.Scan(ctx, cursor, prefix+"*", 1000).Result()
-		if err != nil {
-			tb.Errorf("cleanup of %s*: %v", prefix, err)
-			return
-		}
-		if len(keys) > 0 {
-			if err := client.Del(ctx, keys...).Err(); err != nil {
-				tb.Errorf("cleanup of %s*: %v", prefix, err)
-				return
-			}
-		}
-		if next == 0 {
-			return
-		}
-		cursor = next
-	}
-}
-
-// redisServerBin is the Redis the outage scenario runs on its own.
-const redisServerBin = "/usr/bin/redis-server"
-
-// redisProcess is a redis-server of the test's own, with its append-only
-// file in a temp dir, so that it can be SIGKILLed and restarted with its
-// data on the same port.
-type redisProcess struct {
-	tb   testing.TB
-	dir  string
-	port int
-	mu   sync.Mutex
-	cmd  *exec.Cmd // nil while stopped
-}
-
-// startRedisProcess starts a redis-server on a free port; the test's cleanup
-// kills it.
-func startRedisProcess(tb testing.TB) *redisProcess {
-	tb.Helper()
-	if _, err := os.Stat(redisServerBin); err != nil {
-		tb.Fatalf("this test needs %s: %v", redisServerBin, err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	r := &redisProcess{tb: tb, dir: tb.TempDir(), port: port}
-	tb.Cleanup(r.kill)
-	r.start()
-	return r
-}
-
-func (r *redisProcess) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
-func (r *redisProcess) url() string  { return "redis://" + r.addr() + "/0" }
-
-// start starts the server and waits until it answers PING.
-func (r *redisProcess) start() {
-	r.tb.Helper()
-	cmd := exec.Command(redisServerBin,
-		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--dir", r.dir, "--logfile", filepath.Join(r.dir, "redis.log"),
-		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-		"--maxmemory-policy", "noeviction", "--daemonize", "no")
-	if err := cmd.Start(); err != nil {
-		r.tb.Fatalf("starting %s: %v", redisServerBin, err)
-	}
-	r.mu.Lock()
-	r.cmd = cmd
-	r.mu.Unlock()
-	client := goredis.NewClient(&goredis.Options{Addr: r.addr(), MaxRetries: -1})
-	defer client.Close()
-	eventually(r.tb, 20*time.Second, "redis-server on "+r.addr()+" answers", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		return client.Ping(ctx).Err()
-	})
-}
-
-// kill stops the server with SIGKILL, as a crash would, and waits for it.
-func (r *redisProcess) kill() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.cmd == nil {
-		return
-	}
-	_ = r.cmd.Process.Kill()
-	_ = r.cmd.Wait()
-	r.cmd = nil
-}
+// natsMaxPayload lets the nodes publish large batches of events, as
+// daisd's own embedded server does.
+func natsMaxPayload(_ int, o *server.Options) { o.MaxPayload = 8 << 20 }
 
 // startClusterNode starts a clustered node (Redis store, external NATS) on a
 // random loopback port; the test's cleanup drains it.

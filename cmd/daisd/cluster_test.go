@@ -13,6 +13,8 @@ import (
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
+	"github.com/dais-meeting/dais/realtime/natsbus/natstest"
+	"github.com/dais-meeting/dais/storage/redis/redistest"
 )
 
 // clusterMeeting is the meeting TestCluster runs on three nodes.
@@ -162,13 +164,13 @@ func closePollEverywhere(t *testing.T, chair *device, devices []*device, poll st
 // TestCluster runs a 60-delegate meeting on three daisd nodes that share a
 // Redis and a three-server NATS cluster, and breaks each dependency in turn.
 func TestCluster(t *testing.T) {
-	prefix := redisPrefix(t) // registered first: its keys go after the nodes stop
-	natsc := startNATSCluster(t, 3)
-	redisURL := "redis://" + sharedRedis + "/0"
+	prefix := redistest.Prefix(t) // registered first: its keys go after the nodes stop
+	natsc := natstest.StartCluster(t, 3, natsMaxPayload)
+	redisURL := "redis://" + redistest.SharedAddr + "/0"
 	nodes := []*node{
-		startClusterNode(t, "n1", redisURL, prefix, natsc.urls),
-		startClusterNode(t, "n2", redisURL, prefix, natsc.urls),
-		startClusterNode(t, "n3", redisURL, prefix, natsc.urls),
+		startClusterNode(t, "n1", redisURL, prefix, natsc.URLs()),
+		startClusterNode(t, "n2", redisURL, prefix, natsc.URLs()),
+		startClusterNode(t, "n3", redisURL, prefix, natsc.URLs()),
 	}
 	seed(t, nodes[0], clusterMeeting, largeMeeting(clusterMeeting, clusterDelegates))
 
@@ -407,11 +409,11 @@ func TestCluster(t *testing.T) {
 
 	t.Run("one NATS server stopped: delivery goes on", func(t *testing.T) {
 		live := nodes[:2]
-		victim := natsc.serverOf(t, "n1") // the chair's node publishes through it
+		victim := natsc.ServerOf(t, "n1") // the chair's node publishes through it
 		if victim < 0 {
 			t.Fatal("node n1 is connected to no NATS server")
 		}
-		natsc.stop(victim)
+		natsc.Stop(victim)
 		var seqs []uint64
 		for page := 7; page <= 9; page++ {
 			seqs = append(seqs, chair.do(t, meeting.TurnPage{Page: page}))
@@ -430,7 +432,7 @@ func TestCluster(t *testing.T) {
 				}
 				return err
 			})
-			if now := natsc.serverOf(t, n.cfg.Name); now == victim || now < 0 {
+			if now := natsc.ServerOf(t, n.cfg.Name); now == victim || now < 0 {
 				t.Fatalf("node %s on NATS server %d after server %d stopped", n.cfg.Name, now, victim)
 			}
 		}
@@ -443,13 +445,13 @@ func TestCluster(t *testing.T) {
 	})
 
 	t.Run("Redis unavailable: commands refused, nothing half-written, all back after restart", func(t *testing.T) {
-		testRedisOutage(t, natsc.urls)
+		testRedisOutage(t, natsc.URLs())
 	})
 
 	t.Run("all of NATS stopped: connected tablets still get every event, from the log", func(t *testing.T) {
 		live := nodes[:2]
-		for i := range natsc.urls {
-			natsc.stop(i)
+		for i := range natsc.URLs() {
+			natsc.Stop(i)
 		}
 		for i, n := range live {
 			eventually(t, 15*time.Second, fmt.Sprintf("node %d reports the bus down", i+1), func() error {
@@ -494,10 +496,10 @@ func parallel(tb testing.TB, devices []*device, f func(i int, d *device) error) 
 // the same port and data folder.
 func testRedisOutage(t *testing.T, natsURLs []string) {
 	const id = "cluster-redis"
-	rp := startRedisProcess(t)
+	rp := redistest.StartServer(t)
 	nodes := []*node{
-		startClusterNode(t, "r1", rp.url(), "dais:", natsURLs),
-		startClusterNode(t, "r2", rp.url(), "dais:", natsURLs),
+		startClusterNode(t, "r1", rp.URL(), "dais:", natsURLs),
+		startClusterNode(t, "r2", rp.URL(), "dais:", natsURLs),
 	}
 	seed(t, nodes[0], id, meetingtest.SmallMeeting(id))
 	chair := signIn(t, nodes[0], nodes[1], id, "chair", meeting.RoleChair)
@@ -523,7 +525,7 @@ func testRedisOutage(t *testing.T, natsURLs []string) {
 		t.Fatal(err)
 	}
 
-	rp.kill()
+	rp.Kill()
 
 	assertUnavailable := func(what string, err error) {
 		t.Helper()
@@ -552,7 +554,7 @@ func testRedisOutage(t *testing.T, natsURLs []string) {
 		t.Fatalf("readyz with Redis down: %d %v, want 503", code, err)
 	}
 
-	rp.start()
+	rp.Start(t)
 	for i, n := range nodes {
 		eventually(t, 15*time.Second, fmt.Sprintf("node r%d ready after Redis restarted", i+1), func() error {
 			code, err := readyz(n)

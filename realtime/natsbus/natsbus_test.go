@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/realtime/natsbus/natstest"
 )
 
 // timeout is a context that ends with the test or after 10 s (Ping needs a
@@ -195,9 +193,9 @@ func TestConnectFailsClearly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// A port that was free a moment ago: nothing listens there.
-	cluster := startCluster(t, 1)
-	dead := cluster.urls()[0]
-	cluster.stop(t, 0)
+	cluster := natstest.StartCluster(t, 1)
+	dead := cluster.URLs()[0]
+	cluster.Stop(0)
 	_, err := natsbus.Open(ctx, natsbus.Config{URLs: []string{dead}, Logger: quietLogger()})
 	if err == nil || !strings.Contains(err.Error(), "natsbus: connecting") {
 		t.Fatalf("opening a bus on a dead server: got %v, want a natsbus connecting error", err)
@@ -205,8 +203,8 @@ func TestConnectFailsClearly(t *testing.T) {
 }
 
 func TestCluster(t *testing.T) {
-	cluster := startCluster(t, 3)
-	urls := cluster.urls()
+	cluster := natstest.StartCluster(t, 3)
+	urls := cluster.URLs()
 
 	// Each bus prefers one server: it is given that server's URL alone.
 	onA := mustOpen(t, natsbus.Config{Name: "a", URLs: urls[0:1]})
@@ -214,7 +212,7 @@ func TestCluster(t *testing.T) {
 
 	t.Run("a subscriber on A gets what a publisher on C publishes", func(t *testing.T) {
 		in := subscribe(t, onA, "m-route")
-		cluster.waitForInterest(t, 2, "dais.m.m-route.ev")
+		cluster.WaitForInterest(t, 2, "dais.m.m-route.ev")
 		want := pageTurns(1, 5)
 		for i := range want {
 			publish(t, onC, "m-route", want[i:i+1])
@@ -236,14 +234,14 @@ func TestCluster(t *testing.T) {
 		pub := mustOpen(t, natsbus.Config{Name: "pub", URLs: urls})
 		in := subscribe(t, sub, "m-failover")
 		for i := range 3 {
-			cluster.waitForInterest(t, i, "dais.m.m-failover.ev")
+			cluster.WaitForInterest(t, i, "dais.m.m-failover.ev")
 		}
 		publish(t, pub, "m-failover", pageTurns(1, 1))
 		in.waitFor(t, "the first event", func() bool { return len(in.events) == 1 })
 
 		// Stop the server the subscriber is on: it must move to another.
-		victim := cluster.serverOf(t, "sub")
-		cluster.stop(t, victim)
+		victim := serverOf(t, cluster, "sub")
+		cluster.Stop(victim)
 
 		// Core NATS may drop what is published while the subscriber
 		// reconnects (the log fills such gaps in Dais). Keep publishing
@@ -262,11 +260,11 @@ func TestCluster(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if now := cluster.serverOf(t, "sub"); now == victim {
+		if now := serverOf(t, cluster, "sub"); now == victim {
 			t.Fatalf("subscriber still on the stopped server %d", victim)
 		}
-		for _, i := range cluster.running() {
-			cluster.waitForInterest(t, i, "dais.m.m-failover.ev")
+		for _, i := range cluster.Running() {
+			cluster.WaitForInterest(t, i, "dais.m.m-failover.ev")
 		}
 		want := pageTurns(seq, 20)
 		for i := range want {
@@ -305,138 +303,18 @@ func mustJSON(tb testing.TB, ev meeting.Event) string {
 	return string(b)
 }
 
-// cluster is a NATS cluster of in-process servers on loopback, on random
-// client and cluster ports.
-type cluster struct {
-	mu   sync.Mutex
-	srvs []*server.Server // nil once stopped
-	url  []string
-}
-
-// startCluster starts n routed servers and waits until each has a route to
-// every other; the test's cleanup stops them.
-func startCluster(tb testing.TB, n int) *cluster {
-	tb.Helper()
-	c := &cluster{}
-	tb.Cleanup(c.shutdown)
-	var routes []*url.URL
-	for i := range n {
-		opts := &server.Options{
-			ServerName: fmt.Sprintf("t%d", i),
-			Host:       "127.0.0.1",
-			Port:       -1,
-			NoSigs:     true,
-			NoLog:      true,
-			Cluster:    server.ClusterOpts{Name: "dais-test", Host: "127.0.0.1", Port: -1},
-			Routes:     append([]*url.URL(nil), routes...),
-		}
-		srv, err := server.NewServer(opts)
-		if err != nil {
-			tb.Fatalf("nats server %d: %v", i, err)
-		}
-		srv.Start()
-		if !srv.ReadyForConnections(10 * time.Second) {
-			tb.Fatalf("nats server %d did not start", i)
-		}
-		c.srvs = append(c.srvs, srv)
-		c.url = append(c.url, srv.ClientURL())
-		routes = append(routes, &url.URL{Scheme: "nats", Host: srv.ClusterAddr().String()})
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for i, srv := range c.srvs {
-		for srv.NumRemotes() != n-1 {
-			if time.Now().After(deadline) {
-				tb.Fatalf("nats server %d has %d routes, want %d", i, srv.NumRemotes(), n-1)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	return c
-}
-
-func (c *cluster) urls() []string { return append([]string(nil), c.url...) }
-
-// running lists the indexes of the servers not stopped.
-func (c *cluster) running() []int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []int
-	for i, s := range c.srvs {
-		if s != nil {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// stop shuts server i down and waits for it.
-func (c *cluster) stop(tb testing.TB, i int) {
-	tb.Helper()
-	c.mu.Lock()
-	srv := c.srvs[i]
-	c.srvs[i] = nil
-	c.mu.Unlock()
-	if srv != nil {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	}
-}
-
-func (c *cluster) shutdown() {
-	for i := range c.srvs {
-		c.mu.Lock()
-		srv := c.srvs[i]
-		c.srvs[i] = nil
-		c.mu.Unlock()
-		if srv != nil {
-			srv.Shutdown()
-			srv.WaitForShutdown()
-		}
-	}
-}
-
 // serverOf returns the index of the running server a client named name is
-// connected to, failing the test when there is none.
-func (c *cluster) serverOf(tb testing.TB, name string) int {
+// connected to, failing the test when none is within 10 s.
+func serverOf(tb testing.TB, c *natstest.Cluster, name string) int {
 	tb.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		for _, i := range c.running() {
-			c.mu.Lock()
-			srv := c.srvs[i]
-			c.mu.Unlock()
-			if srv == nil {
-				continue
-			}
-			cz, err := srv.Connz(&server.ConnzOptions{})
-			if err != nil {
-				tb.Fatalf("connz of server %d: %v", i, err)
-			}
-			for _, ci := range cz.Conns {
-				if ci.Name == name {
-					return i
-				}
-			}
+		if i := c.ServerOf(tb, name); i >= 0 {
+			return i
 		}
 		if time.Now().After(deadline) {
 			tb.Fatalf("no running server has a client named %q", name)
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// waitForInterest waits until server i knows of a subscription to subject
-// (its own client's, or one propagated over a route).
-func (c *cluster) waitForInterest(tb testing.TB, i int, subject string) {
-	tb.Helper()
-	c.mu.Lock()
-	srv := c.srvs[i]
-	c.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for srv.GlobalAccount().Interest(subject) == 0 {
-		if time.Now().After(deadline) {
-			tb.Fatalf("nats server %d never learned of the subscription to %s", i, subject)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -14,7 +14,7 @@ import (
 func BenchmarkCast(b *testing.B) {
 	for _, secret := range []bool{false, true} {
 		b.Run(fmt.Sprintf("secret=%v", secret), func(b *testing.B) {
-			s := mustOpen(b, sharedAddr, Options{})
+			s := mustOpen(b, Options{})
 			ctx := context.Background()
 			if err := s.OpenBox(ctx, "m", storage.BoxSpec{Poll: "p", Secret: secret, Choices: []string{"yes", "no", "abstain"}}); err != nil {
 				b.Fatal(err)

@@ -11,6 +11,6 @@ import (
 // Redis, each subtest under its own prefix, deleted afterwards.
 func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storage.Store {
-		return mustOpen(t, sharedAddr, Options{})
+		return mustOpen(t, Options{})
 	})
 }

@@ -2,17 +2,11 @@ package redis
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,85 +15,8 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/redis/redistest"
 )
-
-const redisServerBin = "/usr/bin/redis-server"
-
-// redisServer is a redis-server process of this test's own, with its data
-// (an append-only file) in a temp dir, so that it can be killed and
-// restarted with its data.
-type redisServer struct {
-	tb   testing.TB
-	dir  string
-	port int
-	mu   sync.Mutex
-	cmd  *exec.Cmd // nil while stopped
-}
-
-// startRedisServer starts a redis-server on a free port; the test's
-// cleanup kills it.
-func startRedisServer(tb testing.TB) *redisServer {
-	tb.Helper()
-	if _, err := os.Stat(redisServerBin); err != nil {
-		tb.Fatalf("this test needs %s: %v", redisServerBin, err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	srv := &redisServer{tb: tb, dir: tb.TempDir(), port: port}
-	srv.start()
-	tb.Cleanup(srv.kill)
-	return srv
-}
-
-func (r *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
-
-// start starts the server and waits until it answers PING.
-func (r *redisServer) start() {
-	r.tb.Helper()
-	cmd := exec.Command(redisServerBin,
-		"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--dir", r.dir, "--logfile", filepath.Join(r.dir, "redis.log"),
-		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-		"--daemonize", "no")
-	if err := cmd.Start(); err != nil {
-		r.tb.Fatalf("start %s: %v", redisServerBin, err)
-	}
-	r.mu.Lock()
-	r.cmd = cmd
-	r.mu.Unlock()
-	client := goredis.NewClient(&goredis.Options{Addr: r.addr(), MaxRetries: -1})
-	defer client.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := client.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(r.dir, "redis.log"))
-			r.tb.Fatalf("redis-server on %s did not answer: %v\n%s", r.addr(), err, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// kill stops the server with SIGKILL, as a crash would, and waits for it.
-func (r *redisServer) kill() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.cmd == nil {
-		return
-	}
-	r.cmd.Process.Kill()
-	r.cmd.Wait()
-	r.cmd = nil
-}
 
 // killingReader yields n bytes, killing the server once half are read: an
 // upload cut off in the middle.
@@ -108,12 +25,12 @@ type killingReader struct {
 	half   int
 	read   int
 	killed bool
-	srv    *redisServer
+	srv    *redistest.Server
 }
 
 func (k *killingReader) Read(p []byte) (int, error) {
 	if !k.killed && k.read >= k.half {
-		k.srv.kill()
+		k.srv.Kill()
 		k.killed = true
 	}
 	n, err := k.r.Read(p)
@@ -128,9 +45,9 @@ func (k *killingReader) Read(p []byte) (int, error) {
 // has written each acknowledged command to the kernel), and the store works
 // again without being reopened.
 func TestRedisDownAndBack(t *testing.T) {
-	srv := startRedisServer(t)
+	srv := redistest.StartServer(t)
 	const prefix = "daisfail:"
-	client := goredis.NewClient(&goredis.Options{Addr: srv.addr(), DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+	client := goredis.NewClient(&goredis.Options{Addr: srv.Addr(), DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
 	s, err := New(client, Options{Prefix: prefix, ChunkSize: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +158,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		}
 	})
 
-	srv.start()
+	srv.Start(t)
 	waitFor(t, 20*time.Second, func() bool { return s.Ping(ctx) == nil })
 
 	t.Run("nothing half-written", func(t *testing.T) {
@@ -282,7 +199,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		if _, _, err := s.OpenBlob(ctx, hex.EncodeToString(sum[:])); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("OpenBlob of the cut-off upload: %v; want ErrNotFound", err)
 		}
-		keys, err := scanPrefix(ctx, s.rdb, prefix)
+		keys, err := redistest.Keys(ctx, s.rdb, prefix)
 		if err != nil {
 			t.Fatal(err)
 		}

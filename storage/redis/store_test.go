@@ -16,10 +16,11 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/redis/redistest"
 )
 
 func TestNewRejectsBadOptions(t *testing.T) {
-	client := goredis.NewClient(&goredis.Options{Addr: sharedAddr})
+	client := goredis.NewClient(&goredis.Options{Addr: redistest.SharedAddr})
 	defer client.Close()
 	tests := []struct {
 		name string
@@ -42,7 +43,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 }
 
 func TestLog(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	// Ids that would collide if keys were built by plain concatenation.
 	ids := []string{"m:1", "m", "m}:x", "{m}", "m%3A1"}
@@ -133,7 +134,7 @@ func TestLog(t *testing.T) {
 // as go-redis does when it resends a command whose reply was lost: the
 // second run must answer the first one's seq, not a conflict.
 func TestAppendResentIsIdempotent(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	keys := []string{s.k.log("m"), s.k.logTokens("m")}
 	for range 2 {
@@ -152,7 +153,7 @@ func TestAppendResentIsIdempotent(t *testing.T) {
 }
 
 func TestBallots(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	spec := storage.BoxSpec{Poll: "p1", Choices: []string{"yes", "no", "abstain"}}
 	if _, err := s.Tally(ctx, "m", "p1"); !errors.Is(err, storage.ErrNotFound) {
@@ -254,7 +255,7 @@ func equalTally(a, b storage.Tally) bool {
 // TestSecretBoxKeepsVotersApart casts into a secret box and then reads every
 // key of the store: no key may hold a voter together with a choice.
 func TestSecretBoxKeepsVotersApart(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	choices := []string{"choice-approve", "choice-reject"}
 	if err := s.OpenBox(ctx, "m", storage.BoxSpec{Poll: "secret", Secret: true, Choices: choices}); err != nil {
@@ -269,7 +270,7 @@ func TestSecretBoxKeepsVotersApart(t *testing.T) {
 			t.Fatalf("Cast = %v, %v", r, err)
 		}
 	}
-	keys, err := scanPrefix(ctx, s.rdb, s.opt.Prefix)
+	keys, err := redistest.Keys(ctx, s.rdb, s.opt.Prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func dumpKey(tb testing.TB, c goredis.UniversalClient, key string) string {
 // once with two ballot ids: exactly one ballot per voter counts, each in
 // the log at its own seq.
 func TestConcurrentBallots(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	if err := s.OpenBox(ctx, "m", storage.BoxSpec{Poll: "p", Secret: true, Choices: []string{"y", "n"}}); err != nil {
 		t.Fatal(err)
@@ -378,7 +379,7 @@ func TestConcurrentBallots(t *testing.T) {
 }
 
 func TestSnapshots(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	if _, _, err := s.LoadSnapshot(ctx, "m"); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("LoadSnapshot of none: %v; want ErrNotFound", err)
@@ -407,7 +408,7 @@ func TestSnapshots(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{})
+	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
 	inv := storage.Invitation{Meeting: "m", Participant: "p"}
 	if err := s.PutInvitation(ctx, "code{1}", inv); err != nil {
@@ -509,7 +510,7 @@ func waitFor(tb testing.TB, d time.Duration, cond func() bool) {
 }
 
 func TestBlobs(t *testing.T) {
-	s := mustOpen(t, sharedAddr, Options{ChunkSize: 1000})
+	s := mustOpen(t, Options{ChunkSize: 1000})
 	ctx := testCtx(t)
 	content := make([]byte, 3500)
 	for i := range content {
@@ -519,7 +520,7 @@ func TestBlobs(t *testing.T) {
 	if err != nil || info.Size != 3500 || len(info.SHA256) != 64 {
 		t.Fatalf("PutBlob = %+v, %v", info, err)
 	}
-	keysAfterFirst, _ := scanPrefix(ctx, s.rdb, s.opt.Prefix)
+	keysAfterFirst, _ := redistest.Keys(ctx, s.rdb, s.opt.Prefix)
 	if len(keysAfterFirst) != 5 {
 		t.Errorf("blob of 4 chunks has %d keys: %q", len(keysAfterFirst), keysAfterFirst)
 	}
@@ -527,7 +528,7 @@ func TestBlobs(t *testing.T) {
 	if err != nil || again != info {
 		t.Fatalf("PutBlob of the same content = %+v, %v; want %+v", again, err, info)
 	}
-	if keys, _ := scanPrefix(ctx, s.rdb, s.opt.Prefix); len(keys) != len(keysAfterFirst) {
+	if keys, _ := redistest.Keys(ctx, s.rdb, s.opt.Prefix); len(keys) != len(keysAfterFirst) {
 		t.Errorf("storing the same content again left %d keys; want %d", len(keys), len(keysAfterFirst))
 	}
 
@@ -596,12 +597,12 @@ func TestBlobs(t *testing.T) {
 	})
 
 	t.Run("failed upload leaves nothing", func(t *testing.T) {
-		before, _ := scanPrefix(ctx, s.rdb, s.opt.Prefix)
+		before, _ := redistest.Keys(ctx, s.rdb, s.opt.Prefix)
 		r := io.MultiReader(bytes.NewReader(make([]byte, 2500)), errReader{})
 		if _, err := s.PutBlob(ctx, r); err == nil {
 			t.Fatal("PutBlob of a failing reader succeeded")
 		}
-		after, _ := scanPrefix(ctx, s.rdb, s.opt.Prefix)
+		after, _ := redistest.Keys(ctx, s.rdb, s.opt.Prefix)
 		if len(after) != len(before) {
 			t.Fatalf("keys before %d, after %d: %q", len(before), len(after), after)
 		}
@@ -614,14 +615,14 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 
 // TestBlobsOverride stores blobs in another store given as Options.Blobs.
 func TestBlobsOverride(t *testing.T) {
-	other := mustOpen(t, sharedAddr, Options{})
-	s := mustOpen(t, sharedAddr, Options{Blobs: other})
+	other := mustOpen(t, Options{})
+	s := mustOpen(t, Options{Blobs: other})
 	ctx := testCtx(t)
 	info, err := s.PutBlob(ctx, strings.NewReader("hello"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if keys, _ := scanPrefix(ctx, s.rdb, s.opt.Prefix); len(keys) != 0 {
+	if keys, _ := redistest.Keys(ctx, s.rdb, s.opt.Prefix); len(keys) != 0 {
 		t.Fatalf("the store wrote %q itself", keys)
 	}
 	r, _, err := other.OpenBlob(ctx, info.SHA256)
@@ -653,8 +654,8 @@ func TestOpen(t *testing.T) {
 		wantErr     bool
 		unavailable bool
 	}{
-		{"shared redis", "redis://" + sharedAddr + "/0", false, false},
-		{"bad url", "http://" + sharedAddr, true, false},
+		{"shared redis", "redis://" + redistest.SharedAddr + "/0", false, false},
+		{"bad url", "http://" + redistest.SharedAddr, true, false},
 		{"nobody listening", "redis://" + closedAddr + "/0?dial_timeout=1s", true, true},
 	}
 	for _, tt := range tests {
