@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -25,32 +27,64 @@ func (p pageCounter) PageCount(ctx context.Context, r io.ReadSeeker) (int, error
 // and prints the address and everyone's sign-in code. Codes are one-time: a
 // store seeded earlier gets fresh codes for everyone.
 func seedDemo(ctx context.Context, n *node, out io.Writer) error {
+	return seedMeeting(ctx, n, out, demo.Seed, demo.MeetingID)
+}
+
+// seedFile is seedDemo for a meeting file in the demo's YAML format (daisd
+// -seed FILE). The meeting id is the file's meeting.id, else the file's
+// name without its extension.
+func seedFile(ctx context.Context, n *node, out io.Writer, file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	id, err := demo.YAMLMeetingID(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if id == "" {
+		id = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	seed := func(ctx context.Context, svc demo.Commands, blobs demo.Blobs, pdfs demo.PDFs) ([]demo.Invitation, error) {
+		return demo.SeedFrom(ctx, svc, blobs, pdfs, data, id)
+	}
+	if err := seedMeeting(ctx, n, out, seed, id); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return nil
+}
+
+type seedFunc func(ctx context.Context, svc demo.Commands, blobs demo.Blobs, pdfs demo.PDFs) ([]demo.Invitation, error)
+
+// seedMeeting runs seed when the store has no meeting, else invites
+// everyone of meetingID again; then prints the codes.
+func seedMeeting(ctx context.Context, n *node, out io.Writer, seed seedFunc, meetingID string) error {
 	ids, err := n.svc.Meetings(ctx)
 	if err != nil {
 		return err
 	}
 	var invs []demo.Invitation
 	if len(ids) == 0 {
-		if invs, err = demo.Seed(ctx, n.svc, n.store, pageCounter{n.pdfs}); err != nil {
+		if invs, err = seed(ctx, n.svc, n.store, pageCounter{n.pdfs}); err != nil {
 			return err
 		}
 	} else {
-		st, err := n.svc.State(ctx, demo.MeetingID)
+		st, err := n.svc.State(ctx, meetingID)
 		if err != nil {
 			return err
 		}
 		if !st.Exists() {
-			return errors.New("the store holds other meetings; use an empty -data folder for the demo")
+			return fmt.Errorf("the store holds other meetings than %q; use an empty -data folder", meetingID)
 		}
 		for _, id := range st.Order {
-			code, err := n.svc.Invite(ctx, demo.MeetingID, id)
+			code, err := n.svc.Invite(ctx, meetingID, id)
 			if err != nil {
 				return err
 			}
 			invs = append(invs, demo.Invitation{Participant: *st.Participant(id), Code: code})
 		}
 	}
-	printInvitations(out, n.Addr(), invs)
+	printInvitations(out, n.Addr(), meetingID, invs)
 	return nil
 }
 
@@ -58,14 +92,14 @@ var roleNames = map[meeting.Role]string{
 	meeting.RoleChair: "Chủ tọa", meeting.RoleSecretary: "Thư ký", meeting.RoleDelegate: "Đại biểu", meeting.RoleObserver: "Quan sát viên",
 }
 
-func printInvitations(out io.Writer, addr string, invs []demo.Invitation) {
+func printInvitations(out io.Writer, addr, meetingID string, invs []demo.Invitation) {
 	host, port, _ := net.SplitHostPort(addr)
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
 	url := "http://" + net.JoinHostPort(host, port)
 	fmt.Fprintf(out, "\nDais đang chạy / Dais is running: %s\n", url)
-	fmt.Fprintf(out, "Hội nghị / Meeting: %s\n\n", demo.MeetingID)
+	fmt.Fprintf(out, "Hội nghị / Meeting: %s\n\n", meetingID)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Mã / Code\tVai trò / Role\tHọ tên / Name\tGhế / Seat\tĐăng nhập / Sign in")
 	for _, inv := range invs {

@@ -2,6 +2,7 @@
 // embedded NATS server in-process and a bbolt file in its data folder.
 //
 //	daisd -listen :8080 -data ./data -demo
+//	daisd -listen :8080 -data ./data -seed meeting.yaml
 //
 // Every flag can also be set by an environment variable (DAIS_LISTEN,
 // DAIS_DATA, DAIS_NATS_URL, DAIS_LOG_LEVEL, …); a flag wins over the
@@ -56,12 +57,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logLevel := fs.String("log-level", env("DAIS_LOG_LEVEL", "info"), "debug, info, warn or error (env DAIS_LOG_LEVEL)")
 	name := fs.String("name", env("DAIS_NODE_NAME", hostname()), "node name in logs and NATS (env DAIS_NODE_NAME)")
 	demo := fs.Bool("demo", env("DAIS_DEMO", "") == "1", "seed the Vietnamese demo meeting if the store has no meeting, and print its sign-in codes (env DAIS_DEMO=1)")
+	seed := fs.String("seed", env("DAIS_SEED", ""), "seed the meeting in this YAML file (the demo's format) if the store has no meeting, and print its sign-in codes (env DAIS_SEED)")
 	debugListen := fs.String("debug-listen", env("DAIS_DEBUG_LISTEN", ""), "address of a separate debug server with /debug/pprof (empty: none; env DAIS_DEBUG_LISTEN)")
 	maxUpload := fs.Int64("max-upload-bytes", 100<<20, "largest PDF a secretary may upload, in bytes")
 	maxPages := fs.Int("max-upload-pages", 2000, "most pages an uploaded PDF may have")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *demo && *seed != "" {
+		return fmt.Errorf("-demo and -seed exclude each other")
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -98,6 +103,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := seedDemo(ctx, n, stdout); err != nil {
 			_ = n.shutdown(context.Background())
 			return fmt.Errorf("seeding the demo: %w", err)
+		}
+	}
+	if *seed != "" {
+		if err := seedFile(ctx, n, stdout, *seed); err != nil {
+			_ = n.shutdown(context.Background())
+			return fmt.Errorf("seeding: %w", err)
 		}
 	}
 	select {

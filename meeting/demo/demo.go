@@ -5,7 +5,10 @@
 // and their polls. The data is demo-meeting.yaml, embedded.
 //
 // Seeding goes through the same commands a secretary would send, so the demo
-// is a real meeting in the log, not fixtures.
+// is a real meeting in the log, not fixtures. NewPlanFrom and SeedFrom do
+// the same for any meeting written in the same YAML format (daisd -seed).
+// The package holds no mutable state; its functions are safe to call
+// concurrently when the services passed to them are.
 package demo
 
 import (
@@ -54,6 +57,7 @@ type Invitation struct {
 
 type sample struct {
 	Meeting struct {
+		ID     string `yaml:"id"`
 		Title  string `yaml:"title"`
 		Place  string `yaml:"place"`
 		Starts string `yaml:"starts"`
@@ -89,6 +93,7 @@ type sample struct {
 // documents to generate. Participant ids are p01, p02, … in the sample's
 // order; the first secretary creates the meeting.
 type Plan struct {
+	MeetingID string
 	Secretary string
 	Commands  []meeting.Command
 	Documents []PlannedDocument
@@ -103,17 +108,38 @@ type PlannedDocument struct {
 	Item         string
 }
 
-// NewPlan reads the embedded sample into a Plan.
-func NewPlan() (*Plan, error) {
+// NewPlan reads the embedded sample into a Plan for MeetingID.
+func NewPlan() (*Plan, error) { return NewPlanFrom(demoYAML, MeetingID) }
+
+// YAMLMeetingID returns the meeting.id field of a meeting file in the
+// sample's format, or "" when it has none.
+func YAMLMeetingID(data []byte) (string, error) {
 	var s sample
-	if err := yaml.Unmarshal(demoYAML, &s); err != nil {
-		return nil, fmt.Errorf("demo: reading the sample: %w", err)
+	if err := yaml.Unmarshal(data, &s); err != nil {
+		return "", fmt.Errorf("demo: reading the meeting file: %w", err)
+	}
+	return s.Meeting.ID, nil
+}
+
+// NewPlanFrom reads a meeting file in the sample's format (see
+// demo-meeting.yaml) into a Plan that creates the meeting meetingID. A
+// meeting.id field in the file is ignored: meetingID wins.
+func NewPlanFrom(data []byte, meetingID string) (*Plan, error) {
+	if meetingID == "" {
+		return nil, fmt.Errorf("demo: no meeting id")
+	}
+	var s sample
+	if err := yaml.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("demo: reading the meeting file: %w", err)
 	}
 	starts, err := time.Parse(time.RFC3339, s.Meeting.Starts)
 	if err != nil {
 		return nil, fmt.Errorf("demo: start time: %w", err)
 	}
-	p := &Plan{}
+	if len(s.Meeting.Rooms) == 0 {
+		return nil, fmt.Errorf("demo: the meeting file has no rooms")
+	}
+	p := &Plan{MeetingID: meetingID}
 	byName := map[string]string{}
 	var rooms []meeting.Room
 	for i, r := range s.Meeting.Rooms {
@@ -132,10 +158,10 @@ func NewPlan() (*Plan, error) {
 		}
 	}
 	if first.ID == "" {
-		return nil, fmt.Errorf("demo: the sample has no secretary")
+		return nil, fmt.Errorf("demo: the meeting file has no secretary")
 	}
 	p.Secretary = first.ID
-	p.Commands = append(p.Commands, meeting.CreateMeeting{ID: MeetingID, Title: s.Meeting.Title, StartsAt: starts, Place: s.Meeting.Place, Rooms: rooms, Secretary: first})
+	p.Commands = append(p.Commands, meeting.CreateMeeting{ID: meetingID, Title: s.Meeting.Title, StartsAt: starts, Place: s.Meeting.Place, Rooms: rooms, Secretary: first})
 	for _, pt := range p.People {
 		if pt.ID != first.ID {
 			p.Commands = append(p.Commands, meeting.AddParticipant{Participant: pt})
@@ -175,13 +201,19 @@ func NewPlan() (*Plan, error) {
 // Seed creates the demo meeting through svc, generating and storing its
 // documents, publishes it, and returns a sign-in code for every participant.
 func Seed(ctx context.Context, svc Commands, blobs Blobs, pdfs PDFs) ([]Invitation, error) {
-	plan, err := NewPlan()
+	return SeedFrom(ctx, svc, blobs, pdfs, demoYAML, MeetingID)
+}
+
+// SeedFrom is Seed for a meeting file in the sample's format, creating the
+// meeting meetingID.
+func SeedFrom(ctx context.Context, svc Commands, blobs Blobs, pdfs PDFs, data []byte, meetingID string) ([]Invitation, error) {
+	plan, err := NewPlanFrom(data, meetingID)
 	if err != nil {
 		return nil, err
 	}
 	actor := meeting.Actor{Participant: plan.Secretary}
 	run := func(cmd meeting.Command) error {
-		if _, err := svc.Execute(ctx, MeetingID, actor, cmd); err != nil {
+		if _, err := svc.Execute(ctx, plan.MeetingID, actor, cmd); err != nil {
 			return fmt.Errorf("demo: %s: %w", cmd.CommandName(), err)
 		}
 		return nil
@@ -231,7 +263,7 @@ func Seed(ctx context.Context, svc Commands, blobs Blobs, pdfs PDFs) ([]Invitati
 	}
 	var invs []Invitation
 	for _, pt := range plan.People {
-		code, err := svc.Invite(ctx, MeetingID, pt.ID)
+		code, err := svc.Invite(ctx, plan.MeetingID, pt.ID)
 		if err != nil {
 			return nil, err
 		}

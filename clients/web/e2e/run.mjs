@@ -11,6 +11,12 @@
 // catches up. When daisd does not serve this client at / yet, a small
 // proxy in this script serves dist/ and forwards /api and /ws to it.
 //
+// A second scenario runs on a second daisd seeded with e2e/vote-meeting.yaml
+// (-seed): the secretary uploads a PDF and attaches it to the item; the chair
+// opens the session, shows the document and goes to page 3; two delegate
+// tablets show page 3 with pixels drawn; the chair opens the poll, both
+// tablets vote, the console shows 2 of 2 present, the display the result.
+//
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
 
@@ -71,9 +77,10 @@ function daisdBinary() {
 }
 
 // startDaisd starts the server and resolves with the sign-in codes it prints.
-function startDaisd(bin, port, data, extraArgs = []) {
+// seedArgs picks the meeting: -demo, or -seed FILE.
+function startDaisd(bin, port, data, seedArgs = ['-demo']) {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, ...seedArgs, '-log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`daisd printed no codes in 60 s:\n${out}\n${err}`)), 60_000);
@@ -171,17 +178,18 @@ function startProxy(port, targetPort) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-async function main() {
-  if (!existsSync(path.join(webDir, 'dist', 'index.html'))) throw new Error('no dist/: run npm run build first');
-  const bin = daisdBinary();
+// startServer starts a daisd on a fresh data folder (name under tmp) and
+// returns the base URL the browsers use (through a proxy when daisd does not
+// serve this client at /) and the sign-in codes.
+async function startServer(bin, name, seedArgs) {
   const port = await freePort();
-  const data = path.join(tmp, 'data');
+  const data = path.join(tmp, name);
   mkdirSync(data);
   let base = `http://127.0.0.1:${port}`;
-
-  let server = await startDaisd(bin, port, data);
-  cleanups.push(() => stop(server.proc));
-  log(`daisd on ${base}, ${server.codes.length} codes`);
+  const server = await startDaisd(bin, port, data, seedArgs);
+  const srv = { server, base, port, data };
+  cleanups.push(() => stop(srv.server.proc));
+  log(`daisd (${name}) on ${base}, ${server.codes.length} codes`);
 
   // Serve this client through a proxy when daisd does not serve it itself.
   const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
@@ -192,23 +200,21 @@ async function main() {
       proxy.closeAllConnections();
       return new Promise((r) => proxy.close(() => r()));
     });
-    base = `http://127.0.0.1:${proxyPort}`;
-    log(`daisd does not serve the client at /: proxying through ${base}`);
+    srv.base = `http://127.0.0.1:${proxyPort}`;
+    log(`daisd does not serve the client at /: proxying through ${srv.base}`);
   }
-  const byRole = (role, n = 0) => {
-    const c = server.codes.filter((x) => x.role === role)[n];
+  srv.byRole = (role, n = 0) => {
+    const c = srv.server.codes.filter((x) => x.role === role)[n];
     if (!c) throw new Error(`no code for ${role} #${n}`);
     return c;
   };
+  return srv;
+}
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: !process.env.E2E_HEADFUL,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  cleanups.push(() => browser.close());
-
-  const open = async (code, query = '', viewport = { width: 1280, height: 800 }) => {
+// opener returns open(code, query, viewport): a page in a new browser
+// context (its own storage: one device) signed in by ?code=.
+function opener(browser, base) {
+  return async (code, query = '', viewport = { width: 1280, height: 800 }) => {
     const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(T);
@@ -217,12 +223,45 @@ async function main() {
     await page.goto(`${base}/?${query}code=${encodeURIComponent(code)}`);
     return page;
   };
-  const shot = async (page, name) => {
-    if (process.env.E2E_SHOTS) {
-      mkdirSync(process.env.E2E_SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(process.env.E2E_SHOTS, name + '.png') });
+}
+
+async function shot(page, name) {
+  if (process.env.E2E_SHOTS) {
+    mkdirSync(process.env.E2E_SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(process.env.E2E_SHOTS, name + '.png') });
+  }
+}
+
+async function main() {
+  if (!existsSync(path.join(webDir, 'dist', 'index.html'))) throw new Error('no dist/: run npm run build first');
+  const bin = daisdBinary();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: !process.env.E2E_HEADFUL,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  cleanups.push(() => browser.close());
+  for (const [name, f] of [
+    ['demo meeting', demoScenario],
+    ['prepare, present and vote', voteScenario],
+  ]) {
+    log(`scenario: ${name}`);
+    try {
+      await f(bin, browser);
+    } catch (err) {
+      failed++;
+      log(`FAIL scenario ${name}: ${err?.stack ?? err}`);
     }
-  };
+  }
+}
+
+// demoScenario plays the demo meeting: one tablet, the chair, the display,
+// the secretary, and a server restart.
+async function demoScenario(bin, browser) {
+  const srv = await startServer(bin, 'demo', ['-demo']);
+  const { base, byRole } = srv;
+  let server = srv.server;
+  const open = opener(browser, base);
 
   const chairCode = byRole('Chủ tọa');
   const delegateCode = byRole('Đại biểu', 0);
@@ -326,7 +365,7 @@ async function main() {
   await step('the server restarts; the tablet shows the banner, reconnects and catches up', async () => {
     await stop(server.proc);
     await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor();
-    server = await startDaisd(bin, port, data);
+    server = srv.server = await startDaisd(bin, srv.port, srv.data);
     await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached', timeout: 40_000 });
     await chair.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached', timeout: 40_000 });
     await delegate.getByText('Đồng chí đang phát biểu').waitFor();
@@ -337,6 +376,162 @@ async function main() {
       await chair.getByRole('button', { name: 'Trang sau' }).click();
       await delegate.locator('.page-no', { hasText: 'Trang 3 /' }).waitFor();
     }
+  });
+}
+
+// testPDF returns a PDF of n pages, each with its number in large type and a
+// filled band, so a drawn page has many non-white pixels.
+function testPDF(n) {
+  const objs = [];
+  const kids = [];
+  objs[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objs[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
+  for (let i = 0; i < n; i++) {
+    const page = 4 + 2 * i;
+    const content = `0.2 0.3 0.6 rg 50 650 495 120 re f BT /F1 72 Tf 0 0 0 rg 80 400 Td (Page ${i + 1}) Tj ET`;
+    objs[page] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page + 1} 0 R >>`;
+    objs[page + 1] = `<< /Length ${content.length} >>\nstream\n${content}\nendstream`;
+    kids.push(`${page} 0 R`);
+  }
+  objs[2] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${n} >>`;
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  for (let i = 1; i < objs.length; i++) {
+    offsets[i] = out.length;
+    out += `${i} 0 obj\n${objs[i]}\nendobj\n`;
+  }
+  const xref = out.length;
+  out += `xref\n0 ${objs.length}\n0000000000 65535 f \n`;
+  for (let i = 1; i < objs.length; i++) out += `${String(offsets[i]).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+// inkedPixels counts the non-white pixels of the page's visible PDF canvas.
+function inkedPixels(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
+    if (!c || c.width === 0) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) n++;
+    return n;
+  });
+}
+
+// voteScenario is the issue's scenario on a meeting seeded from
+// e2e/vote-meeting.yaml: a chair, a secretary, two delegates, an observer
+// for the display; the chair never checks in, so 2 of 3 voters are present.
+async function voteScenario(bin, browser) {
+  const { base, byRole } = await startServer(bin, 'vote', ['-seed', path.join(here, 'vote-meeting.yaml')]);
+  const open = opener(browser, base);
+  const docTitle = 'Kế hoạch công tác 2027';
+  let secretary, chair, tablets, display;
+
+  const signedIn = await step('vote: sign in: secretary, chair, two tablets, display', async () => {
+    secretary = await open(byRole('Thư ký').code);
+    chair = await open(byRole('Chủ tọa').code);
+    tablets = [await open(byRole('Đại biểu', 0).code, '', { width: 1024, height: 768 }), await open(byRole('Đại biểu', 1).code, '', { width: 1024, height: 768 })];
+    display = await open(byRole('Quan sát viên').code, 'display=1&', { width: 1920, height: 1080 });
+    await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
+    await chair.getByText('Bàn điều hành của Chủ tọa').waitFor();
+    for (const tab of tablets) await tab.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
+    await display.locator('.display').waitFor();
+  });
+  if (!signedIn) throw new Error('cannot go on without signing in');
+
+  await step('vote: the secretary uploads a PDF with a progress bar and attaches it to the item', async () => {
+    // Record whether the progress bar ever appears: a small upload is quick.
+    await secretary.evaluate(() => {
+      window.__sawProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('.progress progress')) window.__sawProgress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await secretary.locator('input[type=file]').setInputFiles({ name: 'ke-hoach.pdf', mimeType: 'application/pdf', buffer: testPDF(5) });
+    await secretary.getByLabel('Tên tài liệu').fill(docTitle);
+    await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+    await secretary.getByText(`Đã tải lên: ${docTitle}`).waitFor();
+    if (!(await secretary.evaluate(() => window.__sawProgress))) throw new Error('no progress bar during the upload');
+    const row = secretary.locator('.doc-row', { hasText: docTitle });
+    await row.locator('select').selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
+    await row.getByText('5 trang').waitFor();
+    await row.getByRole('button', { name: 'Gắn tài liệu' }).click();
+    // The toast comes only with the server's ack of AttachDocument.
+    await secretary.getByText('Đã thực hiện').first().waitFor();
+    await shot(secretary, 'vote-secretary');
+  });
+
+  await step('vote: both delegates check in; the chair does not', async () => {
+    for (const tab of tablets) {
+      await tab.getByRole('button', { name: 'Điểm danh' }).click();
+      await tab.getByText('Đã điểm danh').waitFor();
+    }
+  });
+
+  const onPage3 = await step('vote: the chair opens the session, shows the document and goes to page 3; both tablets draw page 3', async () => {
+    await chair.getByRole('button', { name: 'Khai mạc / tiếp tục phiên họp' }).click();
+    await chair.getByText('Đang họp').first().waitFor();
+    await chair.getByRole('button', { name: 'Chuyển sang' }).first().click();
+    for (const tab of tablets) await tab.locator('.current-card h2', { hasText: '1.' }).waitFor();
+    await chair.locator('option', { hasText: docTitle }).waitFor({ state: 'attached' });
+    await chair.getByRole('button', { name: 'Trình chiếu', exact: true }).click();
+    for (const tab of tablets) await tab.locator('.page-no', { hasText: 'Trang 1 /' }).waitFor();
+    await chair.getByRole('button', { name: 'Trang sau' }).click();
+    for (const tab of tablets) await tab.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+    await chair.getByRole('button', { name: 'Trang sau' }).click();
+    for (const [i, tab] of tablets.entries()) {
+      await tab.locator('.page-no', { hasText: 'Trang 3 / 5' }).waitFor();
+      // The canvas is drawn once pdf.js has rendered: poll until it has ink.
+      const deadline = Date.now() + T;
+      let ink = 0;
+      while ((ink = await inkedPixels(tab)) <= 1000 && Date.now() < deadline) await tab.waitForTimeout(100);
+      if (ink <= 1000) throw new Error(`tablet ${i + 1}: the page canvas has only ${ink} non-white pixels`);
+      await shot(tab, `vote-tablet-${i + 1}-page3`);
+    }
+    await shot(display, 'vote-display-document');
+    await shot(chair, 'vote-chair-document');
+  });
+  if (!onPage3) log('going on to the vote without the document');
+
+  await step('vote: the chair opens the poll; both tablets vote; the console shows 2 of 2 present', async () => {
+    await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
+    for (const [i, tab] of tablets.entries()) {
+      const dialog = tab.getByRole('dialog');
+      await dialog.waitFor();
+      if (i === 0) await shot(tab, 'vote-tablet-1-ballot');
+      await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+      await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
+    }
+    await chair.getByText('Đã biểu quyết: 2 / 2 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+    await display.getByText('Đã biểu quyết: 2 / 2 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+    await shot(chair, 'vote-chair-count');
+  });
+
+  await step('vote: the chair closes the poll; the display shows the result', async () => {
+    await chair.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+    await display.getByText('Kết quả biểu quyết').waitFor();
+    await display.getByText('2 phiếu / 3 đại biểu (2 có mặt)').first().waitFor();
+    await display.getByText('ĐƯỢC THÔNG QUA').first().waitFor();
+    for (const tab of tablets) await tab.getByText('Kết quả biểu quyết').first().waitFor();
+    await shot(display, 'vote-display-result');
+    await shot(chair, 'vote-chair-result');
+    for (const [i, tab] of tablets.entries()) await shot(tab, `vote-tablet-${i + 1}-result`);
+    await shot(secretary, 'vote-secretary-end');
+  });
+
+  await step('vote: the secretary downloads the ballots (CSV) and the minutes (PDF)', async () => {
+    const fetchOne = async (label) => {
+      const [dl] = await Promise.all([secretary.waitForEvent('download'), secretary.getByRole('button', { name: label }).click()]);
+      return { name: dl.suggestedFilename(), body: readFileSync(await dl.path()) };
+    };
+    const csv = await fetchOne('Phiếu biểu quyết (CSV)');
+    const text = csv.body.toString('utf8');
+    for (const who of [byRole('Đại biểu', 0).name, byRole('Đại biểu', 1).name]) if (!text.includes(who)) throw new Error(`${csv.name}: no ballot of ${who}:\n${text}`);
+    const minutes = await fetchOne('Biên bản (tiếng Việt, PDF)');
+    if (!minutes.body.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new Error(`${minutes.name} is not a PDF`);
+    log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
   });
 }
 

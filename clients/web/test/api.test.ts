@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, documentURL, join, normalizeCode, uploadDocument } from '../src/core/api';
+import { ApiError, documentURL, downloadExport, exportPath, filenameOf, join, normalizeCode, prepareCopies, uploadDocument, type PrepareProgress } from '../src/core/api';
 import { memoryKV, SessionStore } from '../src/core/session';
 
 describe('join', () => {
@@ -85,6 +85,16 @@ describe('uploadDocument', () => {
     expect(progress).toEqual([0.5, 1]);
   });
 
+  it('names the readers of a confidential upload, and only of one', () => {
+    const send = (confidential: boolean) => {
+      const x = new FakeXHR();
+      void uploadDocument({ meeting: 'm1', token: 't', title: 'x', confidential, readers: ['p01', 'p02'], file: new Blob([]), xhr: () => x as unknown as XMLHttpRequest }).catch(() => {});
+      return new URL(x.url, 'http://h').searchParams;
+    };
+    expect(send(true).get('readers')).toBe('p01,p02');
+    expect(send(false).has('readers')).toBe(false);
+  });
+
   it('rejects with the server error', async () => {
     const x = new FakeXHR();
     const p = uploadDocument({ meeting: 'm1', token: 't', title: 'x', confidential: false, file: new Blob([]), xhr: () => x as unknown as XMLHttpRequest });
@@ -114,5 +124,75 @@ describe('SessionStore', () => {
     kv.setItem('dais.session.m1', '{oops');
     kv.setItem('dais.session.last', 'm1');
     expect(new SessionStore(kv).last()).toBeNull();
+  });
+});
+
+// scripted answers fetch calls in order and records them.
+function scripted(answers: (() => Response)[]) {
+  const calls: { url: string; method: string; auth: string }[] = [];
+  const fetchFn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, method: init.method ?? 'GET', auth: (init.headers as Record<string, string>).Authorization });
+    const a = answers.shift();
+    if (!a) throw new Error('unexpected call ' + url);
+    return a();
+  }) as unknown as typeof fetch;
+  return { calls, fetchFn };
+}
+
+const json = (v: unknown, status = 200) => () => new Response(JSON.stringify(v), { status });
+
+describe('prepareCopies', () => {
+  it('starts the job, polls until it stops, and reports each step', async () => {
+    const prog = (done: number, running: boolean, failed = 0): PrepareProgress => ({ document: 'd2', done, total: 3, failed, running });
+    const { calls, fetchFn } = scripted([json(prog(0, true), 202), json(prog(2, true)), json(prog(2, false, 1))]);
+    const seen: number[] = [];
+    const slept: number[] = [];
+    const last = await prepareCopies({
+      meeting: 'm 1', token: 'tok', doc: 'd2', fetchFn, intervalMs: 7,
+      onProgress: (p) => seen.push(p.done),
+      sleep: async (ms) => void slept.push(ms),
+    });
+    expect(last).toMatchObject({ done: 2, failed: 1, running: false });
+    expect(seen).toEqual([0, 2, 2]);
+    expect(slept).toEqual([7, 7]);
+    expect(calls.map((c) => `${c.method} ${c.url} ${c.auth}`)).toEqual([
+      'POST /api/v1/meetings/m%201/documents/d2/prepare Bearer tok',
+      'GET /api/v1/meetings/m%201/documents/d2/prepare Bearer tok',
+      'GET /api/v1/meetings/m%201/documents/d2/prepare Bearer tok',
+    ]);
+  });
+
+  it('rejects with the server error', async () => {
+    const { fetchFn } = scripted([json({ error: { code: 'forbidden', message: 'no', message_vi: 'không' } }, 403)]);
+    await expect(prepareCopies({ meeting: 'm', token: 't', doc: 'd1', fetchFn })).rejects.toMatchObject({ code: 'forbidden', status: 403 });
+  });
+});
+
+describe('exports', () => {
+  it('has a path per kind', () => {
+    expect(exportPath('minutes-vi')).toBe('/minutes.pdf?lang=vi');
+    expect(exportPath('minutes-en')).toBe('/minutes.pdf?lang=en');
+    expect(exportPath('packet')).toBe('/packet.pdf');
+    expect(exportPath('ballots')).toBe('/ballots.csv');
+  });
+
+  it.each([
+    ['attachment; filename=bieu-quyet-m1.csv', 'bieu-quyet-m1.csv'],
+    ['attachment; filename="bien ban.pdf"', 'bien ban.pdf'],
+    ["attachment; filename*=utf-8''bi%C3%AAn-b%E1%BA%A3n.pdf", 'biên-bản.pdf'],
+    ['attachment', 'fallback.pdf'],
+    [null, 'fallback.pdf'],
+  ])('reads the file name of %s', (header, want) => {
+    expect(filenameOf(header, 'fallback.pdf')).toBe(want);
+  });
+
+  it('downloads with the token and names the file', async () => {
+    const { calls, fetchFn } = scripted([() => new Response('a,b\n', { status: 200, headers: { 'Content-Disposition': 'attachment; filename=bieu-quyet-m1.csv' } })]);
+    const got = await downloadExport({ meeting: 'm1', token: 'tok', kind: 'ballots', fetchFn });
+    expect(got.name).toBe('bieu-quyet-m1.csv');
+    expect(await got.blob.text()).toBe('a,b\n');
+    expect(calls[0]).toEqual({ url: '/api/v1/meetings/m1/ballots.csv', method: 'GET', auth: 'Bearer tok' });
+    const none = scripted([() => new Response('%PDF', { status: 200 })]);
+    expect((await downloadExport({ meeting: 'm1', token: 't', kind: 'minutes-en', fetchFn: none.fetchFn })).name).toBe('minutes-en.pdf');
   });
 });

@@ -9,7 +9,8 @@ describe('i18n', () => {
     }
   });
   it('fills parameters and keeps the demo terms', () => {
-    expect(translate('vi', 'votedCount', { cast: 12, members: 40 })).toBe('Đã biểu quyết: 12 / 40');
+    expect(translate('vi', 'votedCount', { cast: 12, present: 30, members: 40 })).toBe('Đã biểu quyết: 12 / 30 có mặt (40 đại biểu)');
+    expect(translate('en', 'votedCount', { cast: 12, present: 30, members: 40 })).toBe('Voted: 12 / 30 present (40 members)');
     expect(translate('vi', 'reconnecting')).toBe('Mất kết nối — đang kết nối lại…');
     expect(translate('en', 'reconnecting')).toBe('Connection lost — reconnecting…');
     expect(translate('vi', 'voteRecorded')).toBe('Phiếu của đồng chí đã được ghi nhận');

@@ -136,7 +136,7 @@ describe('screens', () => {
     await flush();
     expect(text()).toContain('Phiếu của đồng chí đã được ghi nhận');
     expect(text()).toContain('Đồng chí đã chọn: Tán thành');
-    expect(text()).toContain('Đã biểu quyết: 2 / 3');
+    expect(text()).toContain('Đã biểu quyết: 2 / 2 có mặt (3 đại biểu)');
     await act(() => {
       ws.deliver({ type: 'event', event: { seq: 24, type: 'PollClosed', at: '2026-12-03T01:01:00Z', data: { poll: 'v1', result: { counts: { for: 2, against: 0, abstain: 0 }, cast: 2, members: 3, present: 2, base: 3, quorum_ok: true, passed: true } } } });
     });

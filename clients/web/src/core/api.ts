@@ -74,6 +74,8 @@ export interface UploadOptions {
   token: string;
   title: string;
   confidential: boolean;
+  /** readers of a confidential document (participant ids); empty: the server's default. */
+  readers?: string[];
   file: Blob;
   /** onProgress receives the share sent, 0–1. */
   onProgress?: (fraction: number) => void;
@@ -92,6 +94,7 @@ export function uploadDocument(o: UploadOptions): Promise<DocumentMeta> {
   return new Promise((resolve, reject) => {
     const x = (o.xhr ?? (() => new XMLHttpRequest()))();
     const q = new URLSearchParams({ title: o.title, confidential: String(o.confidential) });
+    if (o.confidential && o.readers?.length) q.set('readers', o.readers.join(','));
     x.open('POST', `${o.base ?? ''}/api/v1/meetings/${encodeURIComponent(o.meeting)}/documents?${q}`);
     x.setRequestHeader('Authorization', `Bearer ${o.token}`);
     x.setRequestHeader('Content-Type', 'application/pdf');
@@ -120,4 +123,98 @@ export function uploadDocument(o: UploadOptions): Promise<DocumentMeta> {
     };
     x.send(o.file);
   });
+}
+
+/** PrepareProgress mirrors documents.Progress: readers' watermarked copies made so far. */
+export interface PrepareProgress {
+  document: string;
+  done: number;
+  total: number;
+  failed: number;
+  running: boolean;
+  errors?: string[];
+}
+
+/** Auth is what every authenticated call needs. */
+export interface Auth {
+  meeting: string;
+  token: string;
+  base?: string;
+  fetchFn?: typeof fetch;
+}
+
+async function authed(a: Auth, path: string, method = 'GET'): Promise<Response> {
+  let resp: Response;
+  try {
+    resp = await (a.fetchFn ?? fetch)(`${a.base ?? ''}/api/v1/meetings/${encodeURIComponent(a.meeting)}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${a.token}` },
+    });
+  } catch (err) {
+    throw networkError(err);
+  }
+  if (!resp.ok) throw await errorOf(resp);
+  return resp;
+}
+
+const preparePath = (doc: string) => `/documents/${encodeURIComponent(doc)}/prepare`;
+
+/**
+ * prepareCopies starts making every reader's watermarked copy of doc
+ * (POST …/documents/{doc}/prepare), then polls GET on the same path every
+ * intervalMs until the job stops running, reporting each answer. It
+ * resolves with the last progress.
+ */
+export async function prepareCopies(
+  a: Auth & { doc: string; onProgress?: (p: PrepareProgress) => void; intervalMs?: number; sleep?: (ms: number) => Promise<void> },
+): Promise<PrepareProgress> {
+  const sleep = a.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let p = (await (await authed(a, preparePath(a.doc), 'POST')).json()) as PrepareProgress;
+  a.onProgress?.(p);
+  while (p.running) {
+    await sleep(a.intervalMs ?? 500);
+    p = (await (await authed(a, preparePath(a.doc))).json()) as PrepareProgress;
+    a.onProgress?.(p);
+  }
+  return p;
+}
+
+/** ExportKind names a file the server generates for the meeting. */
+export type ExportKind = 'minutes-vi' | 'minutes-en' | 'packet' | 'ballots';
+
+/** exportPath is the path, under the meeting, of a generated file. */
+export function exportPath(kind: ExportKind): string {
+  switch (kind) {
+    case 'minutes-vi':
+      return '/minutes.pdf?lang=vi';
+    case 'minutes-en':
+      return '/minutes.pdf?lang=en';
+    case 'packet':
+      return '/packet.pdf';
+    case 'ballots':
+      return '/ballots.csv';
+  }
+}
+
+/** filenameOf reads the file name of a Content-Disposition header (RFC 6266, filename* first), else fallback. */
+export function filenameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(disposition);
+  if (plain) return (plain[1] ?? plain[2]).replace(/\\(.)/g, '$1');
+  return fallback;
+}
+
+/** downloadExport fetches a generated file with the session's token and returns it with its name. */
+export async function downloadExport(a: Auth & { kind: ExportKind }): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed(a, exportPath(a.kind));
+  const fallback = { 'minutes-vi': 'minutes-vi.pdf', 'minutes-en': 'minutes-en.pdf', packet: 'packet.pdf', ballots: 'ballots.csv' }[a.kind];
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), fallback) };
 }

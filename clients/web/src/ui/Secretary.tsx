@@ -2,7 +2,7 @@
 // documents (upload with progress), proposals and polls.
 
 import { useState } from 'preact/hooks';
-import { uploadDocument } from '../core/api';
+import { downloadExport, prepareCopies, uploadDocument, type ExportKind, type PrepareProgress } from '../core/api';
 import { CommandError } from '../core/protocol';
 import type { MeetingStore } from '../core/store';
 import type { Role } from '../core/types';
@@ -51,6 +51,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
             <summary>{t('newPoll')}</summary>
             <PollForm store={store} />
           </details>
+        </Section>
+        <Section title={t('exports')}>
+          <Exports store={store} />
         </Section>
       </div>
     </div>
@@ -239,6 +242,10 @@ function Documents({ store }: { store: MeetingStore }) {
   const [confidential, setConfidential] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
+  // Readers of a confidential upload: every voter unless unticked.
+  const voters = s.order.filter((id) => s.participants[id] && v.isVoter(s.participants[id]));
+  const [unticked, setUnticked] = useState<Set<string>>(new Set());
+  const readers = voters.filter((id) => !unticked.has(id));
 
   const upload = async (e: Event) => {
     e.preventDefault();
@@ -250,6 +257,7 @@ function Documents({ store }: { store: MeetingStore }) {
         token: store.session.token,
         title: title.trim() || file.name.replace(/\.pdf$/i, ''),
         confidential,
+        readers: confidential ? readers : undefined,
         file,
         onProgress: setProgress,
       });
@@ -298,13 +306,33 @@ function Documents({ store }: { store: MeetingStore }) {
         <label class="check">
           <input type="checkbox" checked={confidential} onChange={(e) => setConfidential((e.target as HTMLInputElement).checked)} /> {t('confidential')}
         </label>
+        {confidential && (
+          <fieldset class="readers">
+            <legend>{t('readers')}</legend>
+            {voters.map((id) => (
+              <label key={id} class="check">
+                <input
+                  type="checkbox"
+                  checked={!unticked.has(id)}
+                  onChange={(e) => {
+                    const next = new Set(unticked);
+                    if ((e.target as HTMLInputElement).checked) next.delete(id);
+                    else next.add(id);
+                    setUnticked(next);
+                  }}
+                />{' '}
+                {s.participants[id].name}
+              </label>
+            ))}
+          </fieldset>
+        )}
         {progress !== null && (
           <div class="progress">
             <progress max={1} value={progress} aria-label={t('uploading', { pct: Math.round(progress * 100) })} />
             <span>{t('uploading', { pct: Math.round(progress * 100) })}</span>
           </div>
         )}
-        <button type="submit" class="btn primary" disabled={progress !== null || !file}>
+        <button type="submit" class="btn primary" disabled={progress !== null || !file || (confidential && readers.length === 0)}>
           {t('upload')}
         </button>
       </form>
@@ -313,11 +341,22 @@ function Documents({ store }: { store: MeetingStore }) {
 }
 
 function DocRow({ store, id }: { store: MeetingStore; id: string }) {
-  const { t } = useApp();
+  const { t, lang, toast } = useApp();
   const [busy, run] = useRun();
   const [item, setItem] = useState('');
+  const [prep, setPrep] = useState<PrepareProgress | null>(null);
   const s = store.state!;
   const d = s.documents[id];
+  const prepare = async () => {
+    setPrep({ document: id, done: 0, total: 0, failed: 0, running: true });
+    try {
+      const p = await prepareCopies({ meeting: s.id, token: store.session.token, doc: id, onProgress: setPrep });
+      toast(t('prepared', { done: p.done, total: p.total }) + (p.failed ? ' — ' + t('prepareFailed', { failed: p.failed }) : ''), p.failed ? 'error' : 'ok');
+    } catch (err) {
+      setPrep(null);
+      toast(errorText(lang, err), 'error');
+    }
+  };
   return (
     <li class="doc-row">
       <span>
@@ -340,6 +379,20 @@ function DocRow({ store, id }: { store: MeetingStore; id: string }) {
           {t('attach')}
         </button>
       </span>
+      {d.confidential && (
+        <span class="row">
+          <button type="button" class="btn small" disabled={!!prep?.running} onClick={() => void prepare()}>
+            {t('prepareCopies')}
+          </button>
+          {prep && (
+            <span class="progress">
+              <progress max={Math.max(1, prep.total)} value={prep.done} aria-label={t('prepareCopies')} />
+              <span>{t(prep.running ? 'preparing' : 'prepared', { done: prep.done, total: prep.total })}</span>
+              {prep.failed > 0 && <span class="tag danger">{t('prepareFailed', { failed: prep.failed })}</span>}
+            </span>
+          )}
+        </span>
+      )}
     </li>
   );
 }
@@ -401,5 +454,41 @@ function Proposals({ store }: { store: MeetingStore }) {
         </form>
       </details>
     </div>
+  );
+}
+
+const exportKeys: [ExportKind, Key][] = [
+  ['minutes-vi', 'minutesVi'],
+  ['minutes-en', 'minutesEn'],
+  ['packet', 'packetPdf'],
+  ['ballots', 'ballotsCsv'],
+];
+
+/** Exports downloads the files the server generates, with the session's token, and saves them. */
+function Exports({ store }: { store: MeetingStore }) {
+  const { t } = useApp();
+  const [busy, run] = useRun();
+  const save = (kind: ExportKind) =>
+    run(async () => {
+      const { blob, name } = await downloadExport({ meeting: store.state!.id, token: store.session.token, kind });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+  return (
+    <ul class="docs">
+      {exportKeys.map(([kind, key]) => (
+        <li key={kind}>
+          <button type="button" class="btn small" disabled={busy} onClick={() => void save(kind)}>
+            ⬇ {t(key)}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -232,16 +232,22 @@ export function ResultView({ poll, big, noQuestion }: { poll: Poll; big?: boolea
   );
 }
 
-/** LiveCount shows "x / y" for the open poll: live progress, else the ballots the state knows of. */
+/**
+ * LiveCount shows ballots cast against voters present (and all voters) for
+ * the open poll: live progress, else the ballots and attendance the state
+ * knows of.
+ */
 export function LiveCount({ store, poll }: { store: MeetingStore; poll: Poll }) {
   const { t } = useApp();
   const s = store.state!;
   const p = store.progress?.poll === poll.id ? store.progress : null;
   const cast = Math.max(p?.cast ?? 0, v.votedCount(poll));
-  const members = p?.members ?? v.members(s).members;
+  const att = v.members(s);
+  const members = p?.members ?? att.members;
+  const present = p?.present ?? att.present;
   return (
     <p class="live-count" role="status" aria-live="polite">
-      {t('votedCount', { cast, members })}
+      {t('votedCount', { cast, present, members })}
     </p>
   );
 }
