@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 type Documents interface {
 	Upload(ctx context.Context, sess service.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error)
 	Open(ctx context.Context, sess service.Session, docID string) (*documents.File, error)
+	Annotated(ctx context.Context, sess service.Session, docID string) (*documents.File, error)
 	Prepare(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
 	Progress(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
 	Packet(ctx context.Context, sess service.Session) (*documents.File, error)
@@ -37,6 +39,7 @@ var _ Documents = (*documents.Documents)(nil)
 //	POST /api/v1/meetings/{meeting}/documents?title=…&confidential=1&readers=p01,p02
 //	     raw PDF body → 201 and the Document
 //	GET  /api/v1/meetings/{meeting}/documents/{doc}/file     the PDF (ranges, ETag)
+//	GET  /api/v1/meetings/{meeting}/documents/{doc}/annotated the reader's annotated copy
 //	POST /api/v1/meetings/{meeting}/documents/{doc}/prepare  202 and the progress
 //	GET  /api/v1/meetings/{meeting}/documents/{doc}/prepare  the progress
 //	GET  /api/v1/meetings/{meeting}/packet.pdf               the reader's packet
@@ -68,6 +71,7 @@ func (a *DocumentsAPI) Register(mux *http.ServeMux) {
 	const m = "/api/v1/meetings/{meeting}"
 	mux.HandleFunc("POST "+m+"/documents", a.upload)
 	mux.HandleFunc("GET "+m+"/documents/{doc}/file", a.file)
+	mux.HandleFunc("GET "+m+"/documents/{doc}/annotated", a.annotated)
 	mux.HandleFunc("POST "+m+"/documents/{doc}/prepare", a.prepare)
 	mux.HandleFunc("GET "+m+"/documents/{doc}/prepare", a.progress)
 	mux.HandleFunc("GET "+m+"/packet.pdf", a.packet)
@@ -158,6 +162,23 @@ func (a *DocumentsAPI) file(w http.ResponseWriter, r *http.Request) {
 	serveFile(w, r, f, fmt.Sprintf("private, max-age=%d", int(documentMaxAge.Seconds())))
 }
 
+// annotated serves the reader's annotated copy: as the file route, but
+// always revalidated (its ETag changes with each annotation).
+func (a *DocumentsAPI) annotated(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Annotated(r.Context(), sess, r.PathValue("doc"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	defer f.Close()
+	serveFile(w, r, f, "private, no-cache")
+}
+
 func (a *DocumentsAPI) packet(w http.ResponseWriter, r *http.Request) {
 	sess, err := a.session(r)
 	if err != nil {
@@ -186,7 +207,13 @@ func serveFile(w http.ResponseWriter, r *http.Request, f *documents.File, cacheC
 	if f.Name != "" {
 		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": f.Name}))
 	}
-	http.ServeContent(w, r, "", f.ModTime, f)
+	// Hand ServeContent the file itself when it is one: the HTTP server
+	// then sends it with sendfile(2) instead of copying it through user space.
+	var content io.ReadSeeker = f
+	if osf, ok := f.ReadSeekCloser.(*os.File); ok {
+		content = osf
+	}
+	http.ServeContent(w, r, "", f.ModTime, content)
 }
 
 func (a *DocumentsAPI) prepare(w http.ResponseWriter, r *http.Request) {
