@@ -184,8 +184,8 @@ func (g *Gateway) checkOrigin(r *http.Request) bool {
 	return false
 }
 
-// ServeHTTP upgrades the request, reads the hello, and serves the client
-// until it leaves. The handler's goroutine is the connection's reader.
+// ServeHTTP upgrades the request and hands the socket to a goroutine that
+// serves the client until it leaves.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	draining := g.draining
@@ -202,6 +202,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
+	// Serve the socket on a goroutine of the gateway's own and return: the
+	// HTTP server then frees the request and its buffers, which would
+	// otherwise be held for the hours a tablet stays connected.
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		g.serve(ws)
+	}()
+}
+
+// serve reads the hello, joins the client to its meeting's room and reads
+// its messages until it leaves. This goroutine is the connection's reader.
+func (g *Gateway) serve(ws *websocket.Conn) {
 	ws.SetReadLimit(protocol.MaxMessageSize)
 	sess, lastSeq, code, reason := g.hello(ws)
 	if code != 0 {
