@@ -7,7 +7,7 @@ export GOFLAGS ?= -mod=mod
 
 WEB   := clients/web
 
-.PHONY: run test deps vet build web fuzz clean
+.PHONY: run test deps vet build web bench fuzz clean
 
 ## run: start daisd alone (embedded NATS, bbolt in $(DATA)) with the Vietnamese demo meeting
 run: web
@@ -38,6 +38,12 @@ vet:
 
 build:
 	$(GO) build -o bin/ ./cmd/...
+
+## bench: micro-benchmarks, then a short load run of every scenario (daisd as a child process, loopback only)
+BENCH_TABLETS ?= 200
+bench: web build
+	$(GO) test -run '^$$' -bench . ./meeting/ ./realtime/gateway/ ./storage/bolt/ ./storage/redis/ ./meeting/pdf/
+	./bin/dais-bench -daisd ./bin/daisd -scenario pageturn,vote,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
 
 ## fuzz: run every fuzz target for a while (FUZZTIME=30s by default)
 FUZZTIME ?= 30s

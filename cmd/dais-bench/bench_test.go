@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildDaisd builds the server the bench measures into a temporary folder.
+func buildDaisd(tb testing.TB) string {
+	tb.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(tb.TempDir(), "daisd")
+	cmd := exec.Command(goBin, "build", "-o", bin, "github.com/dais-meeting/dais/cmd/daisd")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("building daisd: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// mustDeploy seeds meetings × delegates and starts a daisd child on them.
+func mustDeploy(tb testing.TB, meetings, delegates int) *Target {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := options{daisd: buildDaisd(tb), nodes: 1}
+	d := &deployment{work: tb.TempDir(), logf: tb.Logf}
+	tb.Cleanup(d.stop)
+	if err := d.startEmbedded(ctx, o, seedSpec{Meetings: meetings, Delegates: delegates, Doc: docFile(256 << 10)}); err != nil {
+		tb.Fatal(err)
+	}
+	return &Target{URLs: d.urls, Pids: d.pids, Meetings: d.seeded, Log: tb.Logf, GC: d.gc}
+}
+
+// TestScenarios runs every scenario at 20 tablets against a real daisd
+// child and checks that each counts what it should. No timing thresholds:
+// the targets are reported, never asserted here.
+func TestScenarios(t *testing.T) {
+	const n = 20
+	target := mustDeploy(t, 2, n)
+	cfg := Config{Tablets: n, Interval: 20 * time.Millisecond, Duration: 300 * time.Millisecond, Spread: 200 * time.Millisecond,
+		Conc: 8, Settle: 50 * time.Millisecond, Offline: 100 * time.Millisecond}
+	tests := []struct {
+		name, scenario string
+		cfg            func(Config) Config
+		check          func(t *testing.T, r *Result)
+	}{
+		{"pageturn", "pageturn", nil, func(t *testing.T, r *Result) {
+			turns := r.Metrics["turns"]
+			if turns < 1 {
+				t.Fatalf("no page turns: %v", r.Metrics)
+			}
+			if got, want := r.Metrics["deliveries"], turns*n; got != want {
+				t.Errorf("deliveries = %v, want %v", got, want)
+			}
+			if s := r.Latency["page_turn"]; s.Count != int(turns)*n || s.P50 <= 0 || s.P50 > s.P99 || s.P99 > s.Max {
+				t.Errorf("latency summary %+v", s)
+			}
+			if _, ok := r.Metrics["server_cpu_per_delivery_us"]; !ok {
+				t.Error("no CPU per delivery")
+			}
+		}},
+		{"vote", "vote", nil, func(t *testing.T, r *Result) {
+			for k, want := range map[string]float64{"accepted": n, "result_cast": n, "ballots_sent": n, "lost": 0, "duplicates": 0} {
+				if r.Metrics[k] != want {
+					t.Errorf("%s = %v, want %v", k, r.Metrics[k], want)
+				}
+			}
+			if got := r.Latency["result_after_close"].Count; got != n {
+				t.Errorf("%d tablets saw the result, want %d", got, n)
+			}
+		}},
+		{"vote with a dropped ballot", "vote", func(c Config) Config {
+			c.SkipBallot = func(i int) bool { return i == 7 } // tablet 7's ballot is dropped
+			return c
+		}, func(t *testing.T, r *Result) {
+			if r.Metrics["lost"] != 1 || r.Metrics["accepted"] != n || r.Metrics["result_cast"] != n-1 {
+				t.Errorf("lost %v accepted %v cast %v; want 1, %d, %d", r.Metrics["lost"], r.Metrics["accepted"], r.Metrics["result_cast"], n, n-1)
+			}
+			if !hasFailure(r, "lost") {
+				t.Errorf("a dropped ballot must fail the run; failures: %q", r.Failures)
+			}
+		}},
+		{"reconnect", "reconnect", nil, func(t *testing.T, r *Result) {
+			if r.Metrics["events_missed_offline"] < 1 {
+				t.Errorf("the tablets missed nothing while offline: %v", r.Metrics)
+			}
+			if got := r.Latency["resume_until_current"].Count; got != n {
+				t.Errorf("%d tablets resumed, want %d", got, n)
+			}
+		}},
+		{"idle", "idle", func(c Config) Config { c.Tablets = 2 * n; return c }, func(t *testing.T, r *Result) {
+			if r.Metrics["still_connected"] != 2*n {
+				t.Errorf("still connected %v, want %d", r.Metrics["still_connected"], 2*n)
+			}
+			if r.Metrics["rss_after_MiB"] <= 0 {
+				t.Errorf("no memory reading: %v", r.Metrics)
+			}
+		}},
+		{"download", "download", nil, func(t *testing.T, r *Result) {
+			if got, want := r.Metrics["dais_bytes"], float64(n*(256<<10)); got != want {
+				t.Errorf("downloaded %v bytes, want %v", got, want)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cfg
+			if tt.cfg != nil {
+				c = tt.cfg(c)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			r, err := scenarios[tt.scenario](ctx, target, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.cfg == nil && len(r.Failures) > 0 {
+				t.Errorf("failures: %q", r.Failures)
+			}
+			tt.check(t, r)
+			rep := &Report{Results: []*Result{r}}
+			var buf bytes.Buffer
+			rep.writeText(&buf)
+			if !strings.Contains(buf.String(), tt.scenario) {
+				t.Errorf("text report lacks the scenario:\n%s", buf.String())
+			}
+			dir := t.TempDir()
+			if err := rep.writeHTML(filepath.Join(dir, "r.html")); err != nil {
+				t.Fatal(err)
+			}
+			if err := rep.writeJSON(filepath.Join(dir, "r.json")); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func hasFailure(r *Result, word string) bool {
+	for _, f := range r.Failures {
+		if strings.Contains(f, word) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSummarize(t *testing.T) {
+	tests := []struct {
+		name          string
+		in            []time.Duration
+		p50, p99, max float64
+	}{
+		{"one", []time.Duration{3 * time.Millisecond}, 3, 3, 3},
+		{"hundred", func() []time.Duration {
+			var d []time.Duration
+			for i := 100; i >= 1; i-- {
+				d = append(d, time.Duration(i)*time.Millisecond)
+			}
+			return d
+		}(), 50, 99, 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := summarize(tt.in)
+			if s.P50 != tt.p50 || s.P99 != tt.p99 || s.Max != tt.max || s.Count != len(tt.in) {
+				t.Errorf("got %+v", s)
+			}
+			total := 0
+			for _, c := range s.Counts {
+				total += c
+			}
+			if total != len(tt.in) || len(s.Counts) != len(s.Bounds) {
+				t.Errorf("histogram holds %d of %d samples (%d bounds, %d counts)", total, len(tt.in), len(s.Bounds), len(s.Counts))
+			}
+		})
+	}
+}
+
+func TestReadProcSelf(t *testing.T) {
+	ps, err := readProc(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps.RSS <= 0 {
+		t.Errorf("RSS = %d", ps.RSS)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-scenario", "nope"}, {"-tablets", "0"}, {"-scenario", ""}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(context.Background(), args, &out, &errb); code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, errb.String())
+			}
+		})
+	}
+}

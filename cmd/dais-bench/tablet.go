@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/clients/daisclient"
+	"github.com/dais-meeting/dais/meeting"
+)
+
+// Target is a running Dais deployment with seeded meetings, as the
+// scenarios see it.
+type Target struct {
+	// URLs are the nodes' base URLs (http://host:port); tablet i talks to
+	// URLs[i%len(URLs)].
+	URLs []string
+	// Pids are the server processes whose CPU time and memory are
+	// measured; empty measures nothing.
+	Pids []int
+	// BusPids are the NATS servers' processes (clustered mode), measured
+	// apart from the nodes.
+	BusPids []int
+	// Meetings were prepared by seed; their codes are redeemed on first use.
+	Meetings []Seeded
+	// Log receives progress lines; nil discards them.
+	Log func(format string, args ...any)
+	// GC, when set, makes the servers collect garbage (before memory is
+	// read).
+	GC func(ctx context.Context) error
+	// Measuring, when set, is called when a scenario starts its measured
+	// phase (after connecting), e.g. to start a CPU profile.
+	Measuring func()
+
+	sessions map[string]daisclient.Session // code → session
+	nextPoll map[string]int                // meeting → polls used
+}
+
+func (t *Target) logf(format string, args ...any) {
+	if t.Log != nil {
+		t.Log(format, args...)
+	}
+}
+
+// measuring calls t.Measuring when set.
+func (t *Target) measuring() {
+	if t.Measuring != nil {
+		t.Measuring()
+	}
+}
+
+// collect runs t.GC when set, logging a failure.
+func (t *Target) collect(ctx context.Context) {
+	if t.GC == nil {
+		return
+	}
+	if err := t.GC(ctx); err != nil {
+		t.logf("forcing a GC on the server: %v", err)
+	}
+}
+
+func (t *Target) url(i int) string { return t.URLs[i%len(t.URLs)] }
+
+// redeem signs in every code not yet redeemed, conc at a time, and returns
+// the sessions in the order of codes.
+func (t *Target) redeem(ctx context.Context, codes []string, conc int) ([]daisclient.Session, error) {
+	if t.sessions == nil {
+		t.sessions = map[string]daisclient.Session{}
+	}
+	out := make([]daisclient.Session, len(codes))
+	var mu sync.Mutex
+	err := forEach(ctx, len(codes), conc, func(ctx context.Context, i int) error {
+		mu.Lock()
+		s, ok := t.sessions[codes[i]]
+		mu.Unlock()
+		if !ok {
+			var err error
+			if s, err = daisclient.Join(ctx, t.url(i), codes[i]); err != nil {
+				return fmt.Errorf("joining with code %d: %w", i, err)
+			}
+			mu.Lock()
+			t.sessions[codes[i]] = s
+			mu.Unlock()
+		}
+		out[i] = s
+		return nil
+	})
+	return out, err
+}
+
+// delegates returns n delegate sessions: the first n of meeting m, or, with
+// spread, round robin over every meeting.
+func (t *Target) delegates(ctx context.Context, n int, spread bool, conc int) ([]daisclient.Session, error) {
+	var codes []string
+	if !spread {
+		if n > len(t.Meetings[0].Delegates) {
+			return nil, fmt.Errorf("meeting %s has %d delegates, %d asked for", t.Meetings[0].ID, len(t.Meetings[0].Delegates), n)
+		}
+		codes = t.Meetings[0].Delegates[:n]
+	} else {
+		for i := 0; len(codes) < n; i++ {
+			m := t.Meetings[i%len(t.Meetings)]
+			j := i / len(t.Meetings)
+			if j >= len(m.Delegates) {
+				return nil, fmt.Errorf("the seeded meetings have fewer than %d delegates", n)
+			}
+			codes = append(codes, m.Delegates[j])
+		}
+	}
+	return t.redeem(ctx, codes, conc)
+}
+
+// poll returns the next unused poll of meeting 0.
+func (t *Target) poll() (string, error) {
+	if t.nextPoll == nil {
+		t.nextPoll = map[string]int{}
+	}
+	m := t.Meetings[0]
+	i := t.nextPoll[m.ID]
+	if i >= len(m.Polls) {
+		return "", fmt.Errorf("meeting %s has no unused poll left", m.ID)
+	}
+	t.nextPoll[m.ID] = i + 1
+	return m.Polls[i], nil
+}
+
+// forEach runs f(i) for i in [0,n), conc at a time; the first error cancels
+// the rest and is returned.
+func forEach(ctx context.Context, n, conc int, f func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if conc < 1 {
+		conc = 1
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(conc, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := f(ctx, i); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// rec is one event a tablet received.
+type rec struct {
+	seq  uint64
+	at   time.Time
+	data meeting.EventData
+}
+
+// tablet is one simulated tablet: a session, its connection (replaced on
+// a resume) and what it received across connections.
+type tablet struct {
+	i    int
+	sess daisclient.Session
+	url  string
+
+	mu     sync.Mutex
+	c      *daisclient.Client
+	recs   []rec
+	first  uint64 // the seq of the first welcome
+	dupes  int    // events received at or below the last seq (never, by the client's own check)
+	closed *meeting.PollClosed
+	// closedAt is when the PollClosed arrived.
+	closedAt time.Time
+}
+
+// dialer keeps the bench's own memory per connection small.
+var benchDialer = &websocket.Dialer{
+	HandshakeTimeout: 30 * time.Second,
+	ReadBufferSize:   1024,
+	WriteBufferSize:  1024,
+	Proxy:            http.ProxyFromEnvironment,
+}
+
+// onEvent records an event (on the client's reader goroutine).
+func (tb *tablet) onEvent(r daisclient.Received) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if n := len(tb.recs); n > 0 && r.Event.Seq <= tb.recs[n-1].seq {
+		tb.dupes++
+	}
+	tb.recs = append(tb.recs, rec{seq: r.Event.Seq, at: r.At, data: r.Event.Data})
+	if pc, ok := r.Event.Data.(meeting.PollClosed); ok {
+		tb.closed, tb.closedAt = &pc, r.At
+	}
+}
+
+// dial connects the tablet, resuming after its last seq when it was
+// connected before.
+func (tb *tablet) dial(ctx context.Context) error {
+	// Lock order: a client's lock, then tb.mu (onEvent runs under the
+	// client's lock), so the client is not called with tb.mu held.
+	var last uint64
+	if old := tb.client(); old != nil {
+		last = old.LastSeq()
+	}
+	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: benchDialer})
+	if err != nil {
+		return fmt.Errorf("tablet %d (%s): %w", tb.i, tb.sess.Participant, err)
+	}
+	tb.mu.Lock()
+	if tb.c == nil {
+		tb.first = c.Welcome().Seq
+	}
+	tb.c = c
+	tb.mu.Unlock()
+	return nil
+}
+
+func (tb *tablet) client() *daisclient.Client {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.c
+}
+
+// connectAll makes a tablet per session and dials them, conc at a time.
+func connectAll(ctx context.Context, t *Target, sess []daisclient.Session, conc int) ([]*tablet, error) {
+	tabs := make([]*tablet, len(sess))
+	for i, s := range sess {
+		tabs[i] = &tablet{i: i, sess: s, url: t.url(i)}
+	}
+	err := forEach(ctx, len(tabs), conc, func(ctx context.Context, i int) error { return tabs[i].dial(ctx) })
+	if err != nil {
+		closeAll(tabs)
+		return nil, err
+	}
+	return tabs, nil
+}
+
+// closeAll closes every connected tablet.
+func closeAll(tabs []*tablet) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 256)
+	for _, tb := range tabs {
+		if c := tb.client(); c != nil {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				c.Drop()
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+// waitSeq waits until every tablet has received seq (or later), polling.
+func waitSeq(ctx context.Context, tabs []*tablet, seq uint64) error {
+	for _, tb := range tabs {
+		c := tb.client()
+		if err := c.WaitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= seq }); err != nil {
+			return fmt.Errorf("tablet %d waiting for seq %d (has %d): %w", tb.i, seq, c.LastSeq(), err)
+		}
+	}
+	return nil
+}
+
+// dialOne connects one participant by session, keeping no state.
+func dialOne(ctx context.Context, url string, s daisclient.Session, opt daisclient.Options) (*daisclient.Client, error) {
+	opt.Dialer = benchDialer
+	c, err := daisclient.Dial(ctx, url, s.Token, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Participant, err)
+	}
+	return c, nil
+}
