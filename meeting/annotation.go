@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,9 @@ const (
 const (
 	MaxAnnotationPoints = 5000
 	MaxAnnotationText   = 2000 // characters
+	// MaxAnnotationsPerDocument bounds how many annotations one owner keeps
+	// on one document, privately and (separately) in the room's set.
+	MaxAnnotationsPerDocument = 2000
 )
 
 // Annotation is a mark a participant makes on a page of a document, kept
@@ -39,6 +43,21 @@ type Annotation struct {
 	Points [][2]float64 `json:"points,omitempty"`
 	// Text is the text of a note.
 	Text string `json:"text,omitempty"`
+}
+
+// SharedAnnotation is an annotation shown to the room, with the
+// participant who made it (the chair or a presenter). On the wire its
+// fields are the annotation's plus "owner".
+type SharedAnnotation struct {
+	Owner string `json:"owner"`
+	Annotation
+}
+
+// clone returns a deep copy of a.
+func (a *Annotation) clone() *Annotation {
+	c := *a
+	c.Points = slices.Clone(a.Points)
+	return &c
 }
 
 // Validate checks the annotation's fields (not whether its document or page

@@ -172,6 +172,41 @@ func (s *State) fits(e Event, full bool) error {
 		return person(d.Participant)
 	case MeetingUpdated:
 		return nil
+	case AnnotationSaved:
+		a := d.Annotation
+		if err := person(d.Owner); err != nil {
+			return err
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if err := s.fitsPage(a.Document, a.Page); err != nil {
+			return err
+		}
+		if d.Shared {
+			sh := s.Shared[a.ID]
+			return need(sh == nil || (sh.Owner == d.Owner && sh.Document == a.Document),
+				"shared annotation %q belongs to another owner or document", a.ID)
+		}
+		old := s.Annotations[d.Owner][a.ID]
+		return need(old == nil || old.Document == a.Document, "annotation %q of %s is on another document", a.ID, d.Owner)
+	case AnnotationDeleted:
+		if d.Shared {
+			sh := s.Shared[d.ID]
+			return need(sh != nil && sh.Owner == d.Owner && sh.Document == d.Document,
+				"no shared annotation %q of %s on %q", d.ID, d.Owner, d.Document)
+		}
+		a := s.Annotations[d.Owner][d.ID]
+		return need(a != nil && a.Document == d.Document, "no annotation %q of %s on %q", d.ID, d.Owner, d.Document)
+	case RoomFollowing:
+		r := s.Room(d.Room)
+		return need(r != nil && (!r.Main || d.Follow), "room %q is unknown, or is the main hall", d.Room)
+	case RoomShown:
+		r := s.Room(d.Room)
+		if r == nil || r.Main || r.Following {
+			return fmt.Errorf("room %q is unknown, the main hall or follows it", d.Room)
+		}
+		return s.fitsPage(d.Document, d.Page)
 	}
 	return fmt.Errorf("unknown event type %T", e.Data)
 }
@@ -191,6 +226,11 @@ func (s *State) change(e Event) {
 	case MeetingCreated:
 		s.ID, s.Title, s.StartsAt, s.Place, s.Status = d.ID, d.Title, d.StartsAt, d.Place, StatusDraft
 		s.Rooms = slices.Clone(d.Rooms)
+		for i := range s.Rooms {
+			// A room starts out following the main hall (a log written
+			// before rooms could stop following says nothing of it).
+			s.Rooms[i].Following, s.Rooms[i].Presentation = !s.Rooms[i].Main, nil
+		}
 		sec := d.Secretary
 		s.Participants[sec.ID] = &sec
 		s.Order = append(s.Order, sec.ID)
@@ -205,7 +245,9 @@ func (s *State) change(e Event) {
 			s.Place = d.Place
 		}
 	case RoomAdded:
-		s.Rooms = append(s.Rooms, d.Room)
+		r := d.Room
+		r.Main, r.Following, r.Presentation = false, true, nil
+		s.Rooms = append(s.Rooms, r)
 	case ParticipantAdded:
 		p := d.Participant
 		p.Present = false
@@ -228,6 +270,9 @@ func (s *State) change(e Event) {
 		for _, doc := range s.Documents {
 			doc.Readers = slices.DeleteFunc(doc.Readers, gone)
 		}
+		// Their private annotations go with them; what they shared stays
+		// in the room's set.
+		delete(s.Annotations, d.Participant)
 	case AgendaItemAdded:
 		s.Agenda = insertItem(s.Agenda, d.Item)
 	case AgendaItemMoved:
@@ -309,6 +354,37 @@ func (s *State) change(e Event) {
 		s.Participants[d.Participant].Present = true
 	case CheckedOut:
 		s.Participants[d.Participant].Present = false
+	case AnnotationSaved:
+		a := d.Annotation.clone()
+		if d.Shared {
+			s.Shared[a.ID] = &SharedAnnotation{Owner: d.Owner, Annotation: *a}
+			break
+		}
+		mine := s.Annotations[d.Owner]
+		if mine == nil {
+			mine = map[string]*Annotation{}
+			s.Annotations[d.Owner] = mine
+		}
+		mine[a.ID] = a
+	case AnnotationDeleted:
+		if d.Shared {
+			delete(s.Shared, d.ID)
+			break
+		}
+		delete(s.Annotations[d.Owner], d.ID)
+		if len(s.Annotations[d.Owner]) == 0 {
+			delete(s.Annotations, d.Owner)
+		}
+	case RoomFollowing:
+		r := s.Room(d.Room)
+		r.Following, r.Presentation = d.Follow, nil
+		if !d.Follow && s.Presentation.Document != "" {
+			// The room keeps the main hall's current page until its
+			// operator shows something else.
+			r.Presentation = &Presentation{Document: s.Presentation.Document, Page: s.Presentation.Page}
+		}
+	case RoomShown:
+		s.Room(d.Room).Presentation = &Presentation{Document: d.Document, Page: d.Page}
 	}
 }
 

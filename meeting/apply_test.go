@@ -85,6 +85,11 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		FloorEnded{Participant: "d1"},
 		CheckedIn{Participant: "d1"},
 		CheckedOut{Participant: "d1"},
+		AnnotationSaved{Owner: "d1", Shared: true, Annotation: Annotation{ID: "a1", Document: "doc1", Page: 2, Kind: AnnotationInk,
+			Color: "#C00000", Rect: [4]float64{0.1, 0.2, 0.3, 0.4}, Points: [][2]float64{{0.1, 0.2}, {0.3, 0.4}}}},
+		AnnotationDeleted{Owner: "d1", Shared: true, Document: "doc1", ID: "a1"},
+		RoomFollowing{Room: "r2", Follow: true},
+		RoomShown{Room: "r2", Document: "doc1", Page: 4},
 	}
 	seen := map[string]bool{}
 	for i, d := range samples {

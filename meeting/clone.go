@@ -20,6 +20,12 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 func (s *State) Clone() *State {
 	c := *s
 	c.Rooms = slices.Clone(s.Rooms)
+	for i := range c.Rooms {
+		if p := c.Rooms[i].Presentation; p != nil {
+			cp := *p
+			c.Rooms[i].Presentation = &cp
+		}
+	}
 	c.Order = slices.Clone(s.Order)
 	c.PollOrder = slices.Clone(s.PollOrder)
 	c.Floor.Queue = slices.Clone(s.Floor.Queue)
@@ -48,6 +54,18 @@ func (s *State) Clone() *State {
 	c.Polls = make(map[string]*Poll, len(s.Polls))
 	for id, p := range s.Polls {
 		c.Polls[id] = p.clone()
+	}
+	c.Annotations = make(map[string]map[string]*Annotation, len(s.Annotations))
+	for owner, mine := range s.Annotations {
+		cm := make(map[string]*Annotation, len(mine))
+		for id, a := range mine {
+			cm[id] = a.clone()
+		}
+		c.Annotations[owner] = cm
+	}
+	c.Shared = make(map[string]*SharedAnnotation, len(s.Shared))
+	for id, sh := range s.Shared {
+		c.Shared[id] = &SharedAnnotation{Owner: sh.Owner, Annotation: *sh.Annotation.clone()}
 	}
 	return &c
 }
@@ -90,5 +108,11 @@ func (s *State) ensureMaps() {
 	}
 	if s.Polls == nil {
 		s.Polls = map[string]*Poll{}
+	}
+	if s.Annotations == nil {
+		s.Annotations = map[string]map[string]*Annotation{}
+	}
+	if s.Shared == nil {
+		s.Shared = map[string]*SharedAnnotation{}
 	}
 }

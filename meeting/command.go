@@ -158,6 +158,47 @@ type (
 	}
 )
 
+// Annotation commands. Any participant may annotate a document they may
+// read; annotations are kept until the meeting closes.
+type (
+	// SaveAnnotation adds an annotation, or replaces the actor's own with
+	// the same id (an edit). A private annotation (Shared false) is seen
+	// only by the actor, on each of their devices. Shared puts it in the
+	// room's set, seen by everyone who may read the document: the chair or
+	// the current presenter may.
+	SaveAnnotation struct {
+		Annotation Annotation `json:"annotation"`
+		Shared     bool       `json:"shared,omitempty"`
+	}
+	// DeleteAnnotation deletes one of the actor's private annotations, or,
+	// when Shared, an annotation of the room's set (the chair or the
+	// current presenter may).
+	DeleteAnnotation struct {
+		ID     string `json:"id"`
+		Shared bool   `json:"shared,omitempty"`
+	}
+)
+
+// Linked-room commands: the chair, or the secretary who sits in that room
+// (the room's operator).
+type (
+	// SetFollowing makes a linked room follow the main hall again (Follow
+	// true, which drops what the room showed on its own) or stop following
+	// it (the room keeps showing the main hall's current page until
+	// ShowInRoom). The main hall cannot stop following itself.
+	SetFollowing struct {
+		Room   string `json:"room"`
+		Follow bool   `json:"follow"`
+	}
+	// ShowInRoom shows a document at a page (0 means 1) in a linked room
+	// that does not follow the main hall.
+	ShowInRoom struct {
+		Room     string `json:"room"`
+		Document string `json:"document"`
+		Page     int    `json:"page"`
+	}
+)
+
 func (CreateMeeting) CommandName() string     { return "CreateMeeting" }
 func (UpdateMeeting) CommandName() string     { return "UpdateMeeting" }
 func (AddRoom) CommandName() string           { return "AddRoom" }
@@ -186,6 +227,10 @@ func (RequestFloor) CommandName() string      { return "RequestFloor" }
 func (WithdrawFloor) CommandName() string     { return "WithdrawFloor" }
 func (CheckIn) CommandName() string           { return "CheckIn" }
 func (CheckOut) CommandName() string          { return "CheckOut" }
+func (SaveAnnotation) CommandName() string    { return "SaveAnnotation" }
+func (DeleteAnnotation) CommandName() string  { return "DeleteAnnotation" }
+func (SetFollowing) CommandName() string      { return "SetFollowing" }
+func (ShowInRoom) CommandName() string        { return "ShowInRoom" }
 
 // commandTypes decodes the arguments of each command by name.
 var commandTypes = map[string]func([]byte) (Command, error){
@@ -217,6 +262,10 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"WithdrawFloor":     decodeAs[WithdrawFloor],
 	"CheckIn":           decodeAs[CheckIn],
 	"CheckOut":          decodeAs[CheckOut],
+	"SaveAnnotation":    decodeAs[SaveAnnotation],
+	"DeleteAnnotation":  decodeAs[DeleteAnnotation],
+	"SetFollowing":      decodeAs[SetFollowing],
+	"ShowInRoom":        decodeAs[ShowInRoom],
 }
 
 // decodeAs decodes strict JSON arguments (no unknown fields, one value)

@@ -59,6 +59,16 @@ var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 //     in session or adjourned: people arrive before the opening.
 //   - A tally that disagrees with the ballots the state knows of is an
 //     Internal error: the ballot box and the log have drifted apart.
+//   - Annotations are accepted in every status but closed. An annotation
+//     keeps only what its kind draws (the points of an ink stroke, the
+//     text of a note). Its id is an id like any other, unique per owner
+//     among private ones and across the room's shared set; reusing one
+//     on another document is a Conflict, not a move.
+//   - A linked room's operator is a secretary whose Room is that room.
+//     SetFollowing to what the room already does and showing the page a
+//     room already shows are no-ops; SetFollowing the main hall to follow
+//     is a no-op, to stop is Invalid. ShowInRoom needs the session open,
+//     like ShowDocument; SetFollowing does not (rooms are set up before).
 func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	d := decider{s: s, a: a, now: now.UTC()}
 	if c, ok := cmd.(CreateMeeting); ok {
@@ -98,6 +108,12 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 		return d.attendance(c.Participant, true)
 	case CheckOut:
 		return d.attendance(c.Participant, false)
+	case SaveAnnotation:
+		return d.saveAnnotation(c)
+	case DeleteAnnotation:
+		return d.deleteAnnotation(c)
+	case SetFollowing, ShowInRoom:
+		return d.linkedRoom(c)
 	}
 	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }
@@ -180,6 +196,9 @@ func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
 	if mains == 0 {
 		rooms[0].Main = true
 	}
+	for i := range rooms {
+		rooms[i].Following, rooms[i].Presentation = !rooms[i].Main, nil
+	}
 	sec := c.Secretary
 	sec.Role, sec.Present = RoleSecretary, false
 	if sec.Room == "" {
@@ -242,7 +261,7 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 			return nil, err
 		}
 		r := c.Room
-		r.Main = false
+		r.Main, r.Following, r.Presentation = false, true, nil
 		return d.emit(RoomAdded{Room: r})
 	case AddParticipant:
 		p := c.Participant
@@ -705,4 +724,157 @@ func (d decider) attendance(who string, in bool) ([]Event, error) {
 		return d.emit(CheckedIn{Participant: who})
 	}
 	return d.emit(CheckedOut{Participant: who})
+}
+
+// canPresent reports whether the actor may show things to the room: the
+// chair, or the participant the presentation was handed to.
+func (d decider) canPresent() bool {
+	return d.me.Role == RoleChair || (d.s.Presentation.Presenter != "" && d.s.Presentation.Presenter == d.me.ID)
+}
+
+func (d decider) saveAnnotation(c SaveAnnotation) ([]Event, error) {
+	s, a := d.s, c.Annotation
+	doc := s.Documents[a.Document]
+	if doc == nil {
+		return nil, Errorf(NotFound, "Không có tài liệu %q", "no document %q", a.Document)
+	}
+	if !s.CanRead(d.me.ID, doc.ID) {
+		return nil, Errorf(Forbidden, "Đồng chí không được đọc tài liệu này nên không thể ghi chú trên đó",
+			"you may not read this document, so you may not annotate it")
+	}
+	if c.Shared && !d.canPresent() {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người đang trình bày mới được chia sẻ ghi chú với hội trường",
+			"only the chair or the presenter may share annotations with the room")
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if !idPattern.MatchString(a.ID) {
+		return nil, badID("annotation", "ghi chú", a.ID)
+	}
+	if a.Page > doc.Pages {
+		return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", a.Page, doc.Pages)
+	}
+	// Keep only what the kind draws.
+	if a.Kind == AnnotationInk {
+		a.Points = slices.Clone(a.Points)
+	} else {
+		a.Points = nil
+	}
+	if a.Kind != AnnotationNote {
+		a.Text = ""
+	}
+	// An existing id is an edit of the same annotation: same owner, same
+	// document. The limit counts the others.
+	var old *Annotation
+	count := 0
+	if c.Shared {
+		if sh := s.Shared[a.ID]; sh != nil {
+			if sh.Owner != d.me.ID {
+				return nil, Errorf(Conflict, "Mã ghi chú %q đã được người khác dùng", "annotation id %q is taken by someone else", a.ID)
+			}
+			old = &sh.Annotation
+		}
+		for _, sh := range s.Shared {
+			if sh.Owner == d.me.ID && sh.Document == a.Document && sh.ID != a.ID {
+				count++
+			}
+		}
+	} else {
+		mine := s.Annotations[d.me.ID]
+		old = mine[a.ID]
+		for _, x := range mine {
+			if x.Document == a.Document && x.ID != a.ID {
+				count++
+			}
+		}
+	}
+	if old != nil && old.Document != a.Document {
+		return nil, Errorf(Conflict, "Mã ghi chú %q đã được dùng trên tài liệu khác", "annotation id %q is used on another document", a.ID)
+	}
+	if count >= MaxAnnotationsPerDocument {
+		return nil, Errorf(Conflict, "Đã có %d ghi chú trên tài liệu này, không thể thêm", "there are already %d annotations on this document", count)
+	}
+	return d.emit(AnnotationSaved{Owner: d.me.ID, Shared: c.Shared, Annotation: a})
+}
+
+func (d decider) deleteAnnotation(c DeleteAnnotation) ([]Event, error) {
+	s := d.s
+	if c.Shared {
+		if !d.canPresent() {
+			return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người đang trình bày mới được xóa ghi chú chung",
+				"only the chair or the presenter may delete the room's annotations")
+		}
+		sh := s.Shared[c.ID]
+		if sh == nil {
+			return nil, Errorf(NotFound, "Không có ghi chú chung %q", "no shared annotation %q", c.ID)
+		}
+		return d.emit(AnnotationDeleted{Owner: sh.Owner, Shared: true, Document: sh.Document, ID: sh.ID})
+	}
+	a := s.Annotations[d.me.ID][c.ID]
+	if a == nil {
+		// Another's private annotation is not named: it does not exist for the actor.
+		return nil, Errorf(NotFound, "Không có ghi chú %q", "no annotation %q", c.ID)
+	}
+	return d.emit(AnnotationDeleted{Owner: d.me.ID, Document: a.Document, ID: a.ID})
+}
+
+func (d decider) linkedRoom(cmd Command) ([]Event, error) {
+	s := d.s
+	var room string
+	switch c := cmd.(type) {
+	case SetFollowing:
+		room = c.Room
+	case ShowInRoom:
+		room = c.Room
+	}
+	if d.me.Role != RoleChair && (d.me.Role != RoleSecretary || d.me.Room != room) {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc thư ký của điểm cầu mới được điều khiển điểm cầu",
+			"only the chair or the room's own secretary may control a linked room")
+	}
+	if _, ok := cmd.(ShowInRoom); ok {
+		if err := d.inSession(); err != nil {
+			return nil, err
+		}
+	}
+	r := s.Room(room)
+	if r == nil {
+		return nil, Errorf(NotFound, "Không có phòng họp %q", "no room %q", room)
+	}
+	switch c := cmd.(type) {
+	case SetFollowing:
+		if r.Main {
+			if c.Follow {
+				return nil, nil
+			}
+			return nil, Errorf(Invalid, "Hội trường chính không thể thôi theo dõi chính mình", "the main hall cannot stop following itself")
+		}
+		if r.Following == c.Follow {
+			return nil, nil
+		}
+		return d.emit(RoomFollowing(c))
+	case ShowInRoom:
+		if r.Main {
+			return nil, Errorf(Invalid, "Hội trường chính trình chiếu bằng lệnh ShowDocument", "the main hall shows documents with ShowDocument")
+		}
+		if r.Following {
+			return nil, Errorf(Conflict, "Điểm cầu đang theo hội trường chính; cần thôi theo dõi trước", "the room follows the main hall; stop following first")
+		}
+		doc := s.Documents[c.Document]
+		if doc == nil {
+			return nil, Errorf(NotFound, "Không có tài liệu %q", "no document %q", c.Document)
+		}
+		page := c.Page
+		if page == 0 {
+			page = 1
+		}
+		if page < 1 || page > doc.Pages {
+			return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", page, doc.Pages)
+		}
+		if p := r.Presentation; p != nil && p.Document == doc.ID && p.Page == page {
+			return nil, nil
+		}
+		return d.emit(RoomShown{Room: r.ID, Document: doc.ID, Page: page})
+	}
+	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
 }

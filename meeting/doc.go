@@ -15,11 +15,13 @@
 // Apply never fails on events that Decide produced, and refuses, leaving the
 // state unchanged, an event that does not follow or does not fit (a
 // corrupted log is detected, not folded). Follow folds a participant's
-// filtered stream, in which Visible left out others' ballots; ViewFor is the
-// snapshot such a participant starts from.
+// filtered stream, in which Visible left out others' ballots and others'
+// private annotations; ViewFor is the snapshot such a participant starts
+// from.
 //
 // Files: decide.go holds the rules, result.go how a poll is counted,
-// apply.go the fold, view.go what each participant may see, clone.go copies.
+// apply.go the fold, view.go what each participant may see, clone.go copies,
+// access.go who may read a document, annotation.go what an annotation is.
 //
 // The package is pure Go and deterministic: no network, no disk, no clock
 // (time is passed in), no goroutines, no global mutable state. Decide only

@@ -130,6 +130,34 @@ type (
 	CheckedOut struct {
 		Participant string `json:"participant"`
 	}
+	// AnnotationSaved records an annotation added or replaced. Owner made
+	// it; a private one (Shared false) is Visible only to Owner, a shared
+	// one lives in the room's set.
+	AnnotationSaved struct {
+		Owner      string     `json:"owner"`
+		Shared     bool       `json:"shared,omitempty"`
+		Annotation Annotation `json:"annotation"`
+	}
+	// AnnotationDeleted records an annotation deleted: Owner's private one,
+	// or (Shared) one of the room's set that Owner had made.
+	AnnotationDeleted struct {
+		Owner    string `json:"owner"`
+		Shared   bool   `json:"shared,omitempty"`
+		Document string `json:"document"`
+		ID       string `json:"id"`
+	}
+	// RoomFollowing records that a linked room follows the main hall again
+	// (Follow) or stopped following it.
+	RoomFollowing struct {
+		Room   string `json:"room"`
+		Follow bool   `json:"follow"`
+	}
+	// RoomShown records what a linked room that does not follow shows.
+	RoomShown struct {
+		Room     string `json:"room"`
+		Document string `json:"document"`
+		Page     int    `json:"page"`
+	}
 )
 
 func (MeetingCreated) EventType() string     { return "MeetingCreated" }
@@ -160,6 +188,10 @@ func (FloorGiven) EventType() string         { return "FloorGiven" }
 func (FloorEnded) EventType() string         { return "FloorEnded" }
 func (CheckedIn) EventType() string          { return "CheckedIn" }
 func (CheckedOut) EventType() string         { return "CheckedOut" }
+func (AnnotationSaved) EventType() string    { return "AnnotationSaved" }
+func (AnnotationDeleted) EventType() string  { return "AnnotationDeleted" }
+func (RoomFollowing) EventType() string      { return "RoomFollowing" }
+func (RoomShown) EventType() string          { return "RoomShown" }
 
 // eventTypes decodes the data of each event by name.
 var eventTypes = map[string]func([]byte) (EventData, error){
@@ -191,6 +223,10 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"FloorEnded":         decodeData[FloorEnded],
 	"CheckedIn":          decodeData[CheckedIn],
 	"CheckedOut":         decodeData[CheckedOut],
+	"AnnotationSaved":    decodeData[AnnotationSaved],
+	"AnnotationDeleted":  decodeData[AnnotationDeleted],
+	"RoomFollowing":      decodeData[RoomFollowing],
+	"RoomShown":          decodeData[RoomShown],
 }
 
 func decodeData[T EventData](b []byte) (EventData, error) {

@@ -21,6 +21,9 @@ var (
 	fuzzPolls     = []string{"v1", "s1", "v2", "n1", "n2", ""}
 	fuzzChoices   = []string{"for", "against", "abstain", "yes", "no", ""}
 	fuzzTexts     = []string{"Nội dung", "", " ", "x"}
+	fuzzAnnIDs    = []string{"a1", "a2", "s1", "", "a b"}
+	fuzzKinds     = []AnnotationKind{AnnotationHighlight, AnnotationInk, AnnotationNote, "stamp"}
+	fuzzColors    = []string{"#FFCC00", "#c00000", "red", ""}
 )
 
 // fuzzSeed prepares the meeting every fuzz run starts from: three rooms,
@@ -58,7 +61,7 @@ func pick[T any](in *fuzzInput, from []T) T { return from[int(in.byte())%len(fro
 // command builds one command from the input. corrupt is set when a ClosePoll
 // is to carry a tally that disagrees with the ballots.
 func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
-	switch in.byte() % 28 {
+	switch in.byte() % 34 {
 	case 0:
 		return UpdateMeeting{Title: pick(in, fuzzTexts), Place: pick(in, fuzzTexts)}, false
 	case 1:
@@ -155,6 +158,16 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		return CheckIn{Participant: pick(in, fuzzPeople)}, false
 	case 26:
 		return CheckOut{Participant: pick(in, fuzzPeople)}, false
+	case 28, 29:
+		return SaveAnnotation{Annotation: in.annotation(), Shared: in.byte()%3 == 0}, false
+	case 30:
+		return DeleteAnnotation{ID: pick(in, fuzzAnnIDs), Shared: in.byte()%3 == 0}, false
+	case 31:
+		return SetFollowing{Room: pick(in, fuzzRooms), Follow: in.byte()%2 == 0}, false
+	case 32:
+		return ShowInRoom{Room: pick(in, fuzzRooms), Document: pick(in, fuzzDocs), Page: int(in.byte()%13) - 1}, false
+	case 33:
+		return SetFollowing{Room: pick(in, fuzzRooms)}, false
 	}
 	// 22 and 27: ballots, the hot path.
 	id := "b"
@@ -162,6 +175,24 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		id = ""
 	}
 	return CastBallot{Poll: pick(in, fuzzPolls), Choice: pick(in, fuzzChoices), BallotID: id}, false
+}
+
+// annotation builds an annotation from the input, valid more often than not.
+func (in *fuzzInput) annotation() Annotation {
+	a := Annotation{ID: pick(in, fuzzAnnIDs), Document: pick(in, fuzzDocs), Page: int(in.byte()%12) - 1,
+		Kind: pick(in, fuzzKinds), Color: pick(in, fuzzColors)}
+	x := float64(in.byte()%8) / 8
+	a.Rect = [4]float64{x, x, x + 0.125, x + 0.25}
+	switch in.byte() % 4 {
+	case 1:
+		a.Points = [][2]float64{{x, x}, {x + 0.1, x}}
+	case 2:
+		a.Points = [][2]float64{{x, 1.5}}
+	}
+	if in.byte()%4 != 0 {
+		a.Text = "Ghi chú: " + pick(in, fuzzTexts)
+	}
+	return a
 }
 
 // fuzzHarness runs commands and checks the invariants after each.
@@ -218,6 +249,7 @@ func (h *fuzzHarness) step(actor string, cmd Command, corrupt bool) {
 			tb.Fatalf("event %s does not survive JSON: %v\n got  %#v\n want %#v", e.Type(), err, back, e)
 		}
 		h.observe(cmd, e)
+		h.checkVisible(e)
 		if err := s.Apply(e); err != nil {
 			tb.Fatalf("%s by %s: applying its own %s: %v", cmd.CommandName(), actor, e.Type(), err)
 		}
@@ -262,6 +294,30 @@ func (h *fuzzHarness) observe(cmd Command, e Event) {
 	}
 }
 
+// checkVisible checks that a private annotation event reaches its owner
+// only, and a shared one only those who may read its document.
+func (h *fuzzHarness) checkVisible(e Event) {
+	var owner, doc string
+	var shared bool
+	switch d := e.Data.(type) {
+	case AnnotationSaved:
+		owner, shared, doc = d.Owner, d.Shared, d.Annotation.Document
+	case AnnotationDeleted:
+		owner, shared, doc = d.Owner, d.Shared, d.Document
+	default:
+		return
+	}
+	for _, viewer := range fuzzPeople {
+		got := Visible(h.l.s, e, viewer)
+		if !shared && got && viewer != owner {
+			h.tb.Fatalf("%s's private %s is visible to %s", owner, e.Type(), viewer)
+		}
+		if shared && got != h.l.s.CanRead(viewer, doc) {
+			h.tb.Fatalf("shared %s on %s visible to %s: %v", e.Type(), doc, viewer, got)
+		}
+	}
+}
+
 // check verifies the invariants of the state against the log and the box.
 func (h *fuzzHarness) check() {
 	tb, s := h.tb, h.l.s
@@ -292,6 +348,49 @@ func (h *fuzzHarness) check() {
 			tb.Fatalf("queue %v holds %q, unknown or speaking (%q)", s.Floor.Queue, id, s.Floor.Speaker)
 		}
 	}
+	for owner, mine := range s.Annotations {
+		if s.Participants[owner] == nil {
+			tb.Fatalf("removed %s keeps private annotations", owner)
+		}
+		perDoc := map[string]int{}
+		for id, a := range mine {
+			perDoc[a.Document]++
+			if a.ID != id || s.fitsPage(a.Document, a.Page) != nil || a.Validate() != nil || !s.CanRead(owner, a.Document) {
+				tb.Fatalf("%s keeps a misfit annotation %s: %+v", owner, id, a)
+			}
+		}
+		for doc, n := range perDoc {
+			if n > MaxAnnotationsPerDocument {
+				tb.Fatalf("%s has %d annotations on %s", owner, n, doc)
+			}
+		}
+	}
+	for id, sh := range s.Shared {
+		if sh.ID != id || s.fitsPage(sh.Document, sh.Page) != nil || sh.Validate() != nil {
+			tb.Fatalf("shared annotation %s misfits: %+v", id, sh)
+		}
+	}
+	for _, r := range s.Rooms {
+		if r.Main && r.Following {
+			tb.Fatalf("the main hall %s follows", r.ID)
+		}
+		if p := r.Presentation; p != nil && (r.Main || r.Following || s.fitsPage(p.Document, p.Page) != nil) {
+			tb.Fatalf("room %+v shows %+v", r, *p)
+		}
+	}
+	for _, viewer := range fuzzPeople {
+		v := s.ViewFor(viewer)
+		for owner := range v.Annotations {
+			if owner != viewer {
+				tb.Fatalf("%s sees the private annotations of %s", viewer, owner)
+			}
+		}
+		for id, sh := range v.Shared {
+			if !s.CanRead(viewer, sh.Document) {
+				tb.Fatalf("%s sees shared annotation %s on %s", viewer, id, sh.Document)
+			}
+		}
+	}
 	sameJSON(tb, "replayed state", replay(tb, h.l.events), s)
 	sameJSON(tb, "clone", s.Clone(), s)
 	for _, viewer := range []string{"d1", "obs"} {
@@ -319,6 +418,20 @@ var fuzzVotingRun = []byte{
 	2, 19, 1, 1, 1, // chair: ClosePoll s1
 }
 
+// fuzzAnnotationRun is an input that publishes, opens the session, saves a
+// private note (d1) and a shared highlight (chair), deletes the note, takes
+// r2 off the main hall, shows a page there and makes it follow again.
+var fuzzAnnotationRun = []byte{
+	0, 9, // sec: Publish
+	2, 10, // chair: OpenSession
+	3, 28, 0, 0, 2, 2, 0, 1, 0, 1, 0, 1, // d1: SaveAnnotation a1, doc1 p1, note, private
+	2, 29, 2, 0, 5, 0, 0, 2, 0, 0, 0, // chair: SaveAnnotation s1, doc1 p4, highlight, shared
+	3, 30, 0, 1, // d1: DeleteAnnotation a1
+	2, 31, 1, 1, // chair: SetFollowing r2 off
+	2, 32, 1, 0, 3, // chair: ShowInRoom r2 doc1 p2
+	2, 31, 1, 0, // chair: SetFollowing r2 on
+}
+
 // runFuzz runs one fuzz input against a copy of base and returns the harness.
 func runFuzz(tb testing.TB, base *log, data []byte) *fuzzHarness {
 	h := &fuzzHarness{tb: tb, ballots: map[string]map[string]string{},
@@ -332,7 +445,59 @@ func runFuzz(tb testing.TB, base *log, data []byte) *fuzzHarness {
 		cmd, corrupt := in.command(h)
 		h.step(actor, cmd, corrupt)
 	}
+	h.checkFollow(base)
 	return h
+}
+
+// checkFollow checks that a participant who starts from their view of
+// base and follows the events Visible to them ends with their view of the
+// final state: nobody's device learns, or misses, what is theirs to see.
+func (h *fuzzHarness) checkFollow(base *log) {
+	tb := h.tb
+	tb.Helper()
+	from := len(base.events)
+viewers:
+	for _, viewer := range []string{"chair", "d1", "d4", "obs"} {
+		full := base.s.Clone()
+		mine := full.ViewFor(viewer)
+		for _, e := range h.l.events[from:] {
+			if err := full.Apply(e); err != nil {
+				tb.Fatal(err)
+			}
+			if full.Participants[viewer] == nil {
+				continue viewers // removed: they follow nothing more
+			}
+			if !Visible(full, e, viewer) {
+				continue
+			}
+			if err := mine.Follow(e); err != nil {
+				tb.Fatalf("%s following %d (%s): %v", viewer, e.Seq, e.Type(), err)
+			}
+		}
+		want := full.ViewFor(viewer)
+		want.Version = mine.Version
+		sameJSON(tb, viewer+"'s followed state", mine, want)
+	}
+}
+
+// TestFuzzAnnotationRun checks that the annotation seed reaches what it is
+// meant to.
+func TestFuzzAnnotationRun(t *testing.T) {
+	h := runFuzz(t, fuzzSeed(t), fuzzAnnotationRun)
+	var types []string
+	for _, e := range h.l.events {
+		switch e.Data.(type) {
+		case AnnotationSaved, AnnotationDeleted, RoomFollowing, RoomShown:
+			types = append(types, e.Type())
+		}
+	}
+	want := []string{"AnnotationSaved", "AnnotationSaved", "AnnotationDeleted", "RoomFollowing", "RoomShown", "RoomFollowing"}
+	if !reflect.DeepEqual(types, want) {
+		t.Fatalf("events %v, want %v", types, want)
+	}
+	if sh := h.l.s.Shared["s1"]; sh == nil || sh.Owner != "chair" || len(h.l.s.Annotations) != 0 || !h.l.s.Room("r2").Following {
+		t.Fatalf("shared %v, private %v, rooms %+v", h.l.s.Shared, h.l.s.Annotations, h.l.s.Rooms)
+	}
 }
 
 // TestFuzzVotingRun checks that the harness's main seed reaches what it is
@@ -351,6 +516,7 @@ func TestFuzzVotingRun(t *testing.T) {
 func FuzzCommands(f *testing.F) {
 	base := fuzzSeed(f)
 	f.Add(fuzzVotingRun)
+	f.Add(fuzzAnnotationRun)
 	f.Add([]byte("\x00\x09\x02\x0a\x03\x17\x04\x17\x02\x14\x00\x03\x15\x02\x0e\x00\x05"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {

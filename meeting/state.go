@@ -43,6 +43,14 @@ type Room struct {
 	Name string `json:"name"`
 	// Main is true for the one main hall of the meeting.
 	Main bool `json:"main,omitempty"`
+	// Following is true while a linked room shows what the main hall
+	// shows: a linked room follows from the moment it is created or added
+	// until its operator (or the chair) takes it off with SetFollowing.
+	// The main hall's value is false and means nothing.
+	Following bool `json:"following"`
+	// Presentation is what a linked room shows on its own while it does
+	// not follow (nil: nothing yet). Only Document and Page are used.
+	Presentation *Presentation `json:"presentation,omitempty"`
 }
 
 // Participant is a person taking part in one meeting.
@@ -152,6 +160,15 @@ type State struct {
 
 	Presentation Presentation `json:"presentation"`
 	Floor        Floor        `json:"floor"`
+
+	// Annotations are the participants' private annotations: owner id →
+	// annotation id → annotation. Each participant sees only their own
+	// (ViewFor, Visible).
+	Annotations map[string]map[string]*Annotation `json:"annotations,omitempty"`
+	// Shared are the annotations shown to the room, by annotation id: made
+	// by the chair or a presenter, seen by everyone who may read their
+	// document.
+	Shared map[string]*SharedAnnotation `json:"shared,omitempty"`
 }
 
 // NewState returns the empty state of a meeting that does not exist yet.
@@ -161,6 +178,8 @@ func NewState() *State {
 		Documents:    map[string]*Document{},
 		Proposals:    map[string]*Proposal{},
 		Polls:        map[string]*Poll{},
+		Annotations:  map[string]map[string]*Annotation{},
+		Shared:       map[string]*SharedAnnotation{},
 	}
 }
 
@@ -212,4 +231,58 @@ func (s *State) Members() (members, present int) {
 		}
 	}
 	return members, present
+}
+
+// Shown returns what the room shows: the main hall's presentation for the
+// main hall and for a linked room that follows it, the room's own
+// otherwise (empty when it has shown nothing yet or the room is unknown).
+func (s *State) Shown(room string) Presentation {
+	r := s.Room(room)
+	if r == nil {
+		return Presentation{}
+	}
+	if r.Main || r.Following {
+		return s.Presentation
+	}
+	if r.Presentation == nil {
+		return Presentation{}
+	}
+	return Presentation{Document: r.Presentation.Document, Page: r.Presentation.Page}
+}
+
+// RoomAttendance counts the participants with a vote who sit in one room
+// (Room empty: in every room), and those of them who are checked in. A
+// client derives a room's quorum from it; polls count the ballots of all
+// rooms in one result.
+type RoomAttendance struct {
+	Room    string `json:"room,omitempty"`
+	Members int    `json:"members"`
+	Present int    `json:"present"`
+}
+
+// Attendance returns the attendance of each room, in the order of Rooms,
+// and of the whole meeting (total equals Members).
+func (s *State) Attendance() (rooms []RoomAttendance, total RoomAttendance) {
+	rooms = make([]RoomAttendance, len(s.Rooms))
+	at := make(map[string]int, len(s.Rooms))
+	for i, r := range s.Rooms {
+		rooms[i].Room = r.ID
+		at[r.ID] = i
+	}
+	for _, p := range s.Participants {
+		if !p.Voter() {
+			continue
+		}
+		total.Members++
+		if p.Present {
+			total.Present++
+		}
+		if i, ok := at[p.Room]; ok {
+			rooms[i].Members++
+			if p.Present {
+				rooms[i].Present++
+			}
+		}
+	}
+	return rooms, total
 }

@@ -5,8 +5,9 @@
 // may read (a public document is the stored blob itself, a confidential one
 // is a copy watermarked with the reader's name, made on first request and
 // kept in a cache folder); a secretary prepares every reader's copy ahead
-// of the meeting; and a reader downloads the agenda packet, the chair or a
-// secretary the minutes and the ballot record.
+// of the meeting; a reader downloads the agenda packet and their annotated
+// copy of a document (their private annotations and the room's shared ones
+// flattened in), the chair or a secretary the minutes and the ballot record.
 //
 // Who may read what is the domain's rule (meeting.State.CanRead); roles
 // are read from the meeting's current state, never from the session alone.
@@ -20,6 +21,8 @@
 //	                                      seat or name makes a new copy
 //	packets/<meeting>/<reader>.<key>.pdf  packets; <key> hashes the agenda,
 //	                                      the documents and the watermark
+//	annotated/<doc sha>/<reader>.<key>.pdf annotated copies; <key> hashes the
+//	                                      copy's ETag and the annotations
 //
 // Files are written to a temporary name and renamed into place, so a reader
 // never sees half a file.
@@ -58,6 +61,7 @@ type Engine interface {
 	Watermark(ctx context.Context, src io.ReadSeeker, dst io.Writer, text string) error
 	Packet(ctx context.Context, dst io.Writer, items []pdf.PacketItem) error
 	Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error
+	Annotate(ctx context.Context, src io.ReadSeeker, dst io.Writer, anns []meeting.Annotation) error
 }
 
 var _ Engine = (*pdf.Engine)(nil)

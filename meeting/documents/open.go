@@ -83,7 +83,7 @@ func (d *Documents) ensureCopy(ctx context.Context, st *meeting.State, doc *meet
 	text := d.watermarkText(st, p)
 	mark := shortHash(text)
 	path = filepath.Join(d.dir, "copies", doc.SHA256, fileName(p.ID)+"."+mark+".pdf")
-	etag = doc.SHA256[:16] + "." + mark
+	etag = d.readerETag(st, doc, p)
 	if _, err := os.Stat(path); err == nil {
 		return path, etag, nil
 	}
@@ -100,6 +100,15 @@ func (d *Documents) ensureCopy(ctx context.Context, st *meeting.State, doc *meet
 		return "", "", err
 	}
 	return path, etag, nil
+}
+
+// readerETag is the ETag of what Open gives reader p of doc: the sha256 of
+// a public document, the blob and the watermark of a confidential copy.
+func (d *Documents) readerETag(st *meeting.State, doc *meeting.Document, p *meeting.Participant) string {
+	if !doc.Confidential {
+		return doc.SHA256
+	}
+	return doc.SHA256[:16] + "." + shortHash(d.watermarkText(st, p))
 }
 
 // makeCopy writes the blob sha stamped with text to path.
