@@ -26,18 +26,9 @@ import (
 // copies of that document are removed then. Without any annotation it is
 // the document as Open gives it. The same refusals as Open apply.
 func (d *Documents) Annotated(ctx context.Context, sess service.Session, docID string) (*File, error) {
-	st, p, err := d.state(ctx, sess)
+	st, p, doc, err := d.readable(ctx, sess, docID)
 	if err != nil {
 		return nil, err
-	}
-	doc, err := document(st, docID)
-	if err != nil {
-		return nil, err
-	}
-	if !st.CanRead(p.ID, doc.ID) {
-		return nil, meeting.Errorf(meeting.Forbidden,
-			"Đây là tài liệu mật, chỉ dành cho những người được chỉ định, chủ tọa và thư ký; bạn không có trong danh sách người đọc.",
-			"this document is confidential: only its assigned readers, the chair and the secretaries may read it, and you are not one of them")
 	}
 	anns := annotationsFor(st, p.ID, doc.ID)
 	if len(anns) == 0 {

@@ -15,25 +15,35 @@ import (
 	"github.com/dais-meeting/dais/storage"
 )
 
+// readable returns the meeting's state, the session's participant and the
+// document docID, or the refusal when the participant may not read it.
+func (d *Documents) readable(ctx context.Context, sess service.Session, docID string) (*meeting.State, *meeting.Participant, *meeting.Document, error) {
+	st, p, err := d.state(ctx, sess)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	doc, err := document(st, docID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !st.CanRead(p.ID, doc.ID) {
+		// The title is not repeated: it may itself be confidential.
+		return nil, nil, nil, meeting.Errorf(meeting.Forbidden,
+			"Đây là tài liệu mật, chỉ dành cho những người được chỉ định, chủ tọa và thư ký; bạn không có trong danh sách người đọc.",
+			"this document is confidential: only its assigned readers, the chair and the secretaries may read it, and you are not one of them")
+	}
+	return st, p, doc, nil
+}
+
 // Open returns the document docID as the session's participant may read
 // it: a public document is the stored blob (its ETag is the sha256); a
 // confidential one is the reader's watermarked copy, made on the first
 // request and kept in the cache. A participant who may not read it gets a
 // Forbidden error that says why.
 func (d *Documents) Open(ctx context.Context, sess service.Session, docID string) (*File, error) {
-	st, p, err := d.state(ctx, sess)
+	st, p, doc, err := d.readable(ctx, sess, docID)
 	if err != nil {
 		return nil, err
-	}
-	doc, err := document(st, docID)
-	if err != nil {
-		return nil, err
-	}
-	if !st.CanRead(p.ID, doc.ID) {
-		// The title is not repeated: it may itself be confidential.
-		return nil, meeting.Errorf(meeting.Forbidden,
-			"Đây là tài liệu mật, chỉ dành cho những người được chỉ định, chủ tọa và thư ký; bạn không có trong danh sách người đọc.",
-			"this document is confidential: only its assigned readers, the chair and the secretaries may read it, and you are not one of them")
 	}
 	name := doc.Title + ".pdf"
 	if !doc.Confidential {
