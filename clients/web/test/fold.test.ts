@@ -262,3 +262,101 @@ describe('normalize', () => {
     expect(raw.participants.a.name).toBe('A');
   });
 });
+
+describe('linked rooms and annotations', () => {
+  const room = (s: State, id: string) => s.rooms.find((r) => r.id === id)!;
+
+  it('starts linked rooms following the main hall', () => {
+    const s = seed();
+    expect(room(s, 'main').following).toBe(false);
+    expect(room(s, 'district-a').following).toBe(true);
+    apply(s, ev(13, 'RoomAdded', { room: { id: 'district-b', name: 'Điểm cầu B', main: true, following: false, presentation: { document: 'd1', page: 2 } } }));
+    expect(room(s, 'district-b')).toEqual({ id: 'district-b', name: 'Điểm cầu B', main: false, following: true });
+  });
+
+  const cases: { name: string; events: [string, unknown][]; want: unknown }[] = [
+    {
+      name: 'stopping with nothing shown keeps no page',
+      events: [['RoomFollowing', { room: 'district-a', follow: false }]],
+      want: { following: false },
+    },
+    {
+      name: "stopping keeps the main hall's current page",
+      events: [
+        ['DocumentShown', { document: 'd1', page: 3 }],
+        ['RoomFollowing', { room: 'district-a', follow: false }],
+        ['PageTurned', { document: 'd1', page: 4 }],
+      ],
+      want: { following: false, presentation: { document: 'd1', page: 3 } },
+    },
+    {
+      name: 'a room shows its own page',
+      events: [
+        ['RoomFollowing', { room: 'district-a', follow: false }],
+        ['RoomShown', { room: 'district-a', document: 'd1', page: 7 }],
+      ],
+      want: { following: false, presentation: { document: 'd1', page: 7 } },
+    },
+    {
+      name: 'following again drops what the room showed',
+      events: [
+        ['RoomFollowing', { room: 'district-a', follow: false }],
+        ['RoomShown', { room: 'district-a', document: 'd1', page: 7 }],
+        ['RoomFollowing', { room: 'district-a', follow: true }],
+      ],
+      want: { following: true },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const s = seed();
+      c.events.forEach(([type, data], i) => expect(apply(s, ev(13 + i, type, data))).toBe('applied'));
+      const { following, presentation } = room(s, 'district-a');
+      expect({ following, ...(presentation ? { presentation } : {}) }).toEqual(c.want);
+    });
+  }
+
+  it('ignores room events for an unknown room or the main hall', () => {
+    const s = seed();
+    expect(apply(s, ev(13, 'RoomFollowing', { room: 'nowhere', follow: false }))).toBe('applied');
+    expect(apply(s, ev(14, 'RoomShown', { room: 'main', document: 'd1', page: 2 }))).toBe('applied');
+    expect(room(s, 'main').presentation).toBeUndefined();
+    expect(s.rooms).toHaveLength(2);
+  });
+
+  const note = { id: 'n1', document: 'd1', page: 2, kind: 'note', color: '#FFD400', rect: [0.5, 0.5, 0.5, 0.5], text: 'Hỏi lại' };
+
+  it('keeps private annotations per owner and shared ones by id', () => {
+    const s = seed();
+    apply(s, ev(13, 'AnnotationSaved', { owner: 'p-d1', annotation: note }));
+    apply(s, ev(14, 'AnnotationSaved', { owner: 'p-d2', annotation: { ...note, text: 'Khác' } }));
+    apply(s, ev(15, 'AnnotationSaved', { owner: 'p-chair', shared: true, annotation: { ...note, id: 's1' } }));
+    apply(s, ev(16, 'AnnotationSaved', { owner: 'p-d1', annotation: { ...note, text: 'Sửa lại' } }));
+    expect(s.annotations['p-d1'].n1.text).toBe('Sửa lại');
+    expect(s.annotations['p-d2'].n1.text).toBe('Khác');
+    expect(s.shared.s1).toEqual({ ...note, id: 's1', owner: 'p-chair' });
+    expect(s.annotations['p-chair']).toBeUndefined();
+
+    apply(s, ev(17, 'AnnotationDeleted', { owner: 'p-d1', document: 'd1', id: 'n1' }));
+    expect(s.annotations['p-d1']).toBeUndefined();
+    expect(s.annotations['p-d2'].n1).toBeDefined();
+    apply(s, ev(18, 'AnnotationDeleted', { owner: 'p-chair', shared: true, document: 'd1', id: 's1' }));
+    expect(s.shared).toEqual({});
+  });
+
+  it("forgets a removed participant's private annotations, not what they shared", () => {
+    const s = seed();
+    apply(s, ev(13, 'AnnotationSaved', { owner: 'p-d1', annotation: note }));
+    apply(s, ev(14, 'AnnotationSaved', { owner: 'p-d1', shared: true, annotation: { ...note, id: 's1' } }));
+    apply(s, ev(15, 'ParticipantRemoved', { participant: 'p-d1' }));
+    expect(s.annotations['p-d1']).toBeUndefined();
+    expect(s.shared.s1.owner).toBe('p-d1');
+  });
+
+  it('normalizes a snapshot without following or annotations', () => {
+    const s = normalize({ version: 3, id: 'm1', rooms: [{ id: 'main', name: 'M', main: true }, { id: 'a', name: 'A' }] });
+    expect(s.rooms.map((r) => r.following)).toEqual([false, true]);
+    expect(s.annotations).toEqual({});
+    expect(s.shared).toEqual({});
+  });
+});

@@ -109,3 +109,42 @@ describe('views', () => {
     expect(v.documentsInOrder(state())).toEqual(['doc2', 'doc1']);
   });
 });
+
+describe('shownIn and myAnnotations', () => {
+  function linked(): State {
+    const s = normalize({
+      version: 5,
+      id: 'm1',
+      rooms: [
+        { id: 'main', name: 'M', main: true, following: false },
+        { id: 'a', name: 'A', following: true },
+        { id: 'b', name: 'B', following: false, presentation: { document: 'doc2', page: 5 } },
+        { id: 'c', name: 'C', following: false },
+      ],
+      presentation: { document: 'doc1', page: 3, presenter: 'd1' },
+      annotations: {
+        d1: {
+          x2: { id: 'x2', document: 'doc1', page: 3, kind: 'note', color: '#FFD400', rect: [0.5, 0.5, 0.5, 0.5], text: 'b' },
+          x1: { id: 'x1', document: 'doc1', page: 3, kind: 'note', color: '#FFD400', rect: [0.5, 0.5, 0.5, 0.5], text: 'a' },
+          y: { id: 'y', document: 'doc1', page: 4, kind: 'note', color: '#FFD400', rect: [0.5, 0.5, 0.5, 0.5], text: 'c' },
+        },
+      },
+    });
+    return s;
+  }
+  const cases: [string, string | undefined, unknown][] = [
+    ['the main hall', 'main', { document: 'doc1', page: 3, presenter: 'd1' }],
+    ['a following room', 'a', { document: 'doc1', page: 3, presenter: 'd1' }],
+    ['a room on its own', 'b', { document: 'doc2', page: 5 }],
+    ['a room on its own that showed nothing', 'c', {}],
+    ['an unknown room', 'zz', { document: 'doc1', page: 3, presenter: 'd1' }],
+    ['no room', undefined, { document: 'doc1', page: 3, presenter: 'd1' }],
+  ];
+  for (const [name, room, want] of cases) it(name, () => expect(v.shownIn(linked(), room)).toEqual(want));
+
+  it('lists my notes on a page in id order', () => {
+    const s = linked();
+    expect(v.myAnnotations(s, 'd1', 'doc1', 3).map((a) => a.id)).toEqual(['x1', 'x2']);
+    expect(v.myAnnotations(s, 'd2', 'doc1', 3)).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@
 // does not fit the state (it names a poll the client never saw, say) is
 // skipped for its part, never thrown: a tablet must keep following.
 
-import { defaultChoices, type Item, type MeetingEvent, type State } from './types';
+import { defaultChoices, type Annotation, type Item, type MeetingEvent, type Room, type State } from './types';
 
 /** newState returns the empty state of a meeting that does not exist yet. */
 export function newState(): State {
@@ -26,6 +26,8 @@ export function newState(): State {
     poll_order: [],
     presentation: {},
     floor: {},
+    annotations: {},
+    shared: {},
   };
 }
 
@@ -47,6 +49,11 @@ export function normalize(raw: unknown): State {
   s.poll_order ??= [];
   s.presentation ??= {};
   s.floor ??= {};
+  s.annotations ??= {};
+  s.shared ??= {};
+  // A snapshot from before rooms could stop following says nothing of it:
+  // a linked room then follows, as Go's Apply has it.
+  for (const r of s.rooms) r.following ??= !r.main;
   for (const id of Object.keys(s.participants)) {
     if (!s.order.includes(id)) s.order.push(id);
   }
@@ -98,7 +105,8 @@ function applyData(s: State, e: MeetingEvent): boolean {
       s.starts_at = d.starts_at;
       s.place = d.place;
       s.status = 'draft';
-      s.rooms = clone(d.rooms ?? []);
+      // A room starts out following the main hall, as in Go's Apply.
+      s.rooms = (clone(d.rooms ?? []) as Room[]).map(freshRoom);
       if (d.secretary?.id) {
         const sec = { ...clone(d.secretary), role: 'secretary' as const };
         delete sec.present;
@@ -113,7 +121,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (d.place) s.place = d.place;
       return true;
     case 'RoomAdded':
-      if (d.room?.id && !s.rooms.some((r) => r.id === d.room.id)) s.rooms.push(clone(d.room));
+      if (d.room?.id && !s.rooms.some((r) => r.id === d.room.id)) s.rooms.push(freshRoom({ ...clone(d.room), main: false }));
       return true;
     case 'ParticipantAdded': {
       const p = clone(d.participant);
@@ -128,6 +136,8 @@ function applyData(s: State, e: MeetingEvent): boolean {
       delete s.participants[d.participant];
       s.order = without(s.order, d.participant);
       s.floor.queue = without(s.floor.queue, d.participant);
+      // Their private annotations go with them; what they shared stays.
+      delete s.annotations[d.participant];
       return true;
     case 'AgendaItemAdded':
       addItem(s, clone(d.item));
@@ -239,8 +249,52 @@ function applyData(s: State, e: MeetingEvent): boolean {
       }
       return true;
     }
+    case 'AnnotationSaved': {
+      const a = clone(d.annotation) as Annotation | undefined;
+      if (!a?.id || !d.owner) return true;
+      if (d.shared) {
+        s.shared[a.id] = { ...a, owner: d.owner };
+      } else {
+        s.annotations[d.owner] = { ...(s.annotations[d.owner] ?? {}), [a.id]: a };
+      }
+      return true;
+    }
+    case 'AnnotationDeleted':
+      if (d.shared) {
+        delete s.shared[d.id];
+      } else if (s.annotations[d.owner]) {
+        delete s.annotations[d.owner][d.id];
+        if (Object.keys(s.annotations[d.owner]).length === 0) delete s.annotations[d.owner];
+      }
+      return true;
+    case 'RoomFollowing': {
+      const r = s.rooms.find((x) => x.id === d.room);
+      if (r && !r.main) {
+        r.following = !!d.follow;
+        delete r.presentation;
+        // The room keeps the main hall's current page until its operator
+        // shows something else.
+        if (!d.follow && s.presentation.document) {
+          r.presentation = { document: s.presentation.document, page: s.presentation.page };
+        }
+      }
+      return true;
+    }
+    case 'RoomShown': {
+      const r = s.rooms.find((x) => x.id === d.room);
+      if (r && !r.main) r.presentation = { document: d.document, page: d.page };
+      return true;
+    }
   }
   return false;
+}
+
+// freshRoom is a room as it starts out: a linked room follows the main
+// hall and shows nothing of its own.
+function freshRoom(r: Room): Room {
+  const out: Room = { ...r, following: !r.main };
+  delete out.presentation;
+  return out;
 }
 
 // addItem appends a top-level item, or puts a sub-item after the last

@@ -13,6 +13,10 @@ export interface Room {
   id: string;
   name: string;
   main?: boolean;
+  /** following: a linked room shows what the main hall shows (false on the main hall, where it means nothing). */
+  following?: boolean;
+  /** presentation: what a linked room shows on its own while it does not follow (document and page only). */
+  presentation?: Presentation;
 }
 
 export interface Participant {
@@ -91,6 +95,31 @@ export interface Presentation {
   presenter?: string;
 }
 
+export type AnnotationKind = 'highlight' | 'ink' | 'note';
+
+/**
+ * Annotation is a mark on a page of a document (meeting.Annotation).
+ * Coordinates are 0..1 of the displayed page, from its top-left corner.
+ */
+export interface Annotation {
+  id: string;
+  document: string;
+  /** page is 1-based. */
+  page: number;
+  kind: AnnotationKind;
+  /** color is "#RRGGBB". */
+  color: string;
+  /** rect is (x0, y0, x1, y1): a highlight's area, or a note's top-left corner at x0, y0. */
+  rect: [number, number, number, number];
+  points?: [number, number][];
+  text?: string;
+}
+
+/** SharedAnnotation is an annotation shown to the room, with who made it. */
+export interface SharedAnnotation extends Annotation {
+  owner: string;
+}
+
 export interface Floor {
   speaker?: string;
   since?: string;
@@ -116,6 +145,10 @@ export interface State {
   poll_order: string[];
   presentation: Presentation;
   floor: Floor;
+  /** annotations: private annotations, owner id → annotation id → annotation (a viewer sees only their own). */
+  annotations: Record<string, Record<string, Annotation>>;
+  /** shared: the room's annotations by id. */
+  shared: Record<string, SharedAnnotation>;
 }
 
 /** MeetingEvent is the wire form of meeting.Event. */

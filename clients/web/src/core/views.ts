@@ -1,7 +1,7 @@
 // Derived views of a meeting State: what the screens ask of it. All are
 // pure functions of their arguments.
 
-import type { Item, Participant, Poll, Role, State } from './types';
+import type { Annotation, Item, Participant, Poll, Presentation, Role, State } from './types';
 
 /** currentItem returns the agenda item under discussion, if any. */
 export function currentItem(s: State): Item | undefined {
@@ -168,4 +168,26 @@ export function documentsInOrder(s: State): string[] {
   for (const it of s.agenda) for (const d of it.documents ?? []) if (s.documents[d] && !seen.includes(d)) seen.push(d);
   for (const d of Object.keys(s.documents)) if (!seen.includes(d)) seen.push(d);
   return seen;
+}
+
+/**
+ * shownIn returns what a room shows, as meeting.(*State).Shown: the main
+ * hall's presentation for the main hall and for a linked room that follows
+ * it, the room's own (document and page; empty when it has shown nothing
+ * yet) for one that does not. Unlike Go, an unknown room gets the main
+ * hall's presentation: a screen whose room the state does not know yet
+ * shows what the meeting shows.
+ */
+export function shownIn(s: State, room: string | undefined): Presentation {
+  const r = room ? s.rooms.find((x) => x.id === room) : undefined;
+  if (!r || r.main || r.following !== false) return s.presentation;
+  if (!r.presentation) return {};
+  return { document: r.presentation.document, page: r.presentation.page };
+}
+
+/** myAnnotations returns the viewer's private annotations on a page of a document, by id. */
+export function myAnnotations(s: State, me: string, document: string, page: number): Annotation[] {
+  return Object.values(s.annotations?.[me] ?? {})
+    .filter((a) => a.document === document && a.page === page)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
