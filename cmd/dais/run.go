@@ -32,8 +32,16 @@ commands:
   download minutes|packet|ballots [-lang en] [-o FILE]
                                                     download a record (-o - writes to stdout)
   prepare [-interval D] DOC                         make every reader's copy of a document and wait
+  invite [PARTICIPANT...]                           make one-time sign-in codes (all participants
+                                                    when none are named; secretary); prints id, code
+  new-meeting -title T -starts TIME [-place P] [-id ID] [-rooms main:Name,id:Name]
+              [-secretary-id ID -secretary-name NAME]
+                                                    create a meeting: as a secretary (-token), who
+                                                    becomes its secretary; or with the node's admin
+                                                    token (DAIS_ADMIN_TOKEN), naming the secretary,
+                                                    whose invitation code is printed
 
-environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN
+environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ADMIN_TOKEN
 `
 
 // usageError is a mistake in the command line.
@@ -75,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = c.download(ctx, rest)
 	case "prepare":
 		err = c.prepare(ctx, rest)
+	case "invite":
+		err = c.invite(ctx, rest)
+	case "new-meeting":
+		err = c.newMeeting(ctx, rest, getenv("DAIS_ADMIN_TOKEN"))
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

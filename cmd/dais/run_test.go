@@ -23,10 +23,13 @@ func server(tb testing.TB) (*documentstest.Fixture, string) {
 	mux := http.NewServeMux()
 	httpapi.New(fx.Service, nil).Register(mux)
 	httpapi.NewDocuments(fx.Service, fx.Docs, 0, nil).Register(mux)
+	httpapi.NewMeetings(fx.Service, fx.Service, testAdminToken, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	return fx, srv.URL
 }
+
+const testAdminToken = "cli-test-admin"
 
 // dais runs the command line with env and returns its exit code and output.
 func dais(tb testing.TB, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -121,4 +124,78 @@ func TestCLI(t *testing.T) {
 			})
 		}
 	})
+}
+
+func TestMeetingCommands(t *testing.T) {
+	fx, url := server(t)
+	sec := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": fx.Token(t, documentstest.Secretary)}
+
+	rc, out, errOut := dais(t, sec, "invite", "d1", "d2")
+	if rc != exitOK {
+		t.Fatalf("invite: exit %d: %s", rc, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "d1\t") || !strings.HasPrefix(lines[1], "d2\t") {
+		t.Fatalf("invite printed %q", out)
+	}
+	code := strings.Split(lines[1], "\t")[1]
+	if s, err := fx.Service.Join(context.Background(), code); err != nil || s.Participant != "d2" {
+		t.Fatalf("Join(%s) = %+v, %v", code, s, err)
+	}
+
+	rc, out, errOut = dais(t, sec, "new-meeting", "-title", "Phiên họp chuyên đề", "-starts", "2026-12-15 08:00",
+		"-place", "Phòng họp số 2", "-rooms", "hall:Hội trường,tn:Điểm cầu Tam Nông")
+	if rc != exitOK {
+		t.Fatalf("new-meeting: exit %d: %s", rc, errOut)
+	}
+	f := strings.Split(strings.TrimSpace(out), "\t")
+	if len(f) != 2 || !strings.HasPrefix(f[0], "2026-12-15-") {
+		t.Fatalf("new-meeting printed %q", out)
+	}
+	st, err := fx.Service.State(context.Background(), f[0])
+	if err != nil || st.Title != "Phiên họp chuyên đề" || len(st.Rooms) != 2 || !st.Rooms[0].Main || st.Participant("sec") == nil {
+		t.Fatalf("new meeting %+v, %v", st, err)
+	}
+
+	admin := map[string]string{"DAIS_SERVER": url, "DAIS_ADMIN_TOKEN": testAdminToken}
+	rc, out, errOut = dais(t, admin, "new-meeting", "-id", "ky-hop-9", "-title", "Kỳ họp thứ 9", "-starts", "2026-12-20T08:00:00+07:00",
+		"-secretary-id", "tk", "-secretary-name", "Lê Thu Trang")
+	if rc != exitOK {
+		t.Fatalf("new-meeting as admin: exit %d: %s", rc, errOut)
+	}
+	f = strings.Split(strings.TrimSpace(out), "\t")
+	if len(f) != 3 || f[0] != "ky-hop-9" || f[1] != "tk" {
+		t.Fatalf("new-meeting as admin printed %q", out)
+	}
+	if s, err := fx.Service.Join(context.Background(), f[2]); err != nil || s.Meeting != "ky-hop-9" || s.Participant != "tk" {
+		t.Fatalf("Join(%s) = %+v, %v", f[2], s, err)
+	}
+
+	delegate := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": fx.Token(t, documentstest.D1)}
+	wrongAdmin := map[string]string{"DAIS_SERVER": url, "DAIS_ADMIN_TOKEN": "nope"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"a delegate invites", delegate, []string{"invite"}, exitError, "forbidden"},
+		{"an unknown participant", sec, []string{"invite", "nobody"}, exitError, "not_found"},
+		{"no title", sec, []string{"new-meeting", "-starts", "2026-12-15 08:00"}, exitUsage, "-title"},
+		{"a bad time", sec, []string{"new-meeting", "-title", "T", "-starts", "mai"}, exitUsage, "-starts"},
+		{"bad rooms", sec, []string{"new-meeting", "-title", "T", "-starts", "2026-12-15 08:00", "-rooms", "hall"}, exitUsage, "id:name"},
+		{"a delegate creates", delegate, []string{"new-meeting", "-title", "T", "-starts", "2026-12-15 08:00"}, exitError, "forbidden"},
+		{"a secretary without the admin token", sec, []string{"new-meeting", "-title", "T", "-starts", "2026-12-15 08:00", "-secretary-id", "x", "-secretary-name", "X"}, exitUsage, "DAIS_ADMIN_TOKEN"},
+		{"a wrong admin token", wrongAdmin, []string{"new-meeting", "-title", "T", "-starts", "2026-12-15 08:00", "-secretary-id", "x", "-secretary-name", "X"}, exitError, "unauthorized"},
+		{"an existing id", admin, []string{"new-meeting", "-id", "ky-hop-9", "-title", "T", "-starts", "2026-12-15 08:00", "-secretary-id", "x", "-secretary-name", "X"}, exitError, "conflict"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rc, _, errOut := dais(t, tt.env, tt.args...)
+			if rc != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d (want %d), stderr %q (want %q in it)", rc, tt.code, errOut, tt.want)
+			}
+		})
+	}
 }

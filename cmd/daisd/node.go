@@ -52,6 +52,9 @@ type config struct {
 	// the PDF engine's defaults (100 MiB, 2,000 pages).
 	MaxUploadBytes int64
 	MaxUploadPages int
+	// AdminToken, when set, lets its bearer create meetings naming their
+	// secretary (POST /api/v1/meetings): how the first secretary gets in.
+	AdminToken string
 	// Web, when set, is served at / (the web client).
 	Web fs.FS
 	// Name names this node in logs and NATS.
@@ -123,6 +126,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	mux.Handle("GET /ws", n.gw)
 	httpapi.New(n.svc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.svc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
+	httpapi.NewMeetings(n.svc, n.svc, cfg.AdminToken, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -31,6 +31,11 @@ func (s *Service) Invite(ctx context.Context, meetingID, participant string) (st
 	if st.Participant(participant) == nil {
 		return "", meeting.Errorf(meeting.NotFound, "Không có đại biểu %q trong hội nghị", "no participant %q in this meeting", participant)
 	}
+	return s.issue(ctx, meetingID, participant)
+}
+
+// issue stores a new one-time code for a participant known to exist.
+func (s *Service) issue(ctx context.Context, meetingID, participant string) (string, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", internal(err)
@@ -57,12 +62,18 @@ func (s *Service) Join(ctx context.Context, code string) (Session, error) {
 	if err != nil {
 		return Session{}, unavailable(err)
 	}
+	return s.openSession(ctx, inv.Meeting, inv.Participant)
+}
+
+// openSession stores a new session token for a participant and returns the
+// session with the participant's current role.
+func (s *Service) openSession(ctx context.Context, meetingID, participant string) (Session, error) {
 	var b [24]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Session{}, internal(err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	if err := s.store.PutSession(ctx, token, storage.Session{Meeting: inv.Meeting, Participant: inv.Participant, Expires: s.opt.Now().Add(s.opt.SessionTTL)}); err != nil {
+	if err := s.store.PutSession(ctx, token, storage.Session{Meeting: meetingID, Participant: participant, Expires: s.opt.Now().Add(s.opt.SessionTTL)}); err != nil {
 		return Session{}, unavailable(err)
 	}
 	return s.Authenticate(ctx, token)

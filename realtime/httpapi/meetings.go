@@ -1,0 +1,151 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/service"
+)
+
+// Creator is the use case behind the meeting routes; *service.Service is one.
+type Creator interface {
+	Invitations(ctx context.Context, sess service.Session, participants []string) ([]service.Invitation, error)
+	CreateMeetingAs(ctx context.Context, sess service.Session, m service.NewMeeting) (service.Session, error)
+	CreateMeeting(ctx context.Context, m service.NewMeeting, secretary meeting.Participant) (string, error)
+	Invite(ctx context.Context, meetingID, participant string) (string, error)
+}
+
+var _ Creator = (*service.Service)(nil)
+
+// MeetingsAPI serves the routes that make meetings and invitations:
+//
+//	POST /api/v1/meetings/{meeting}/invitations  {"participants":[…]} → {"invitations":[{participant, code}]}
+//	POST /api/v1/meetings                        {title, starts_at, place, rooms} → 201 and the session
+//
+// Invitations need a secretary's session of that meeting. A new meeting is
+// made either by a secretary of any meeting, who becomes its secretary and
+// gets a session in it, or with the node's admin token (bootstrap, the
+// CLI), which names the secretary in the body and gets their invitation
+// code: {"meeting", "participant", "code"}.
+type MeetingsAPI struct {
+	sessions Sessions
+	meetings Creator
+	admin    []byte
+	log      *slog.Logger
+}
+
+// NewMeetings returns the meeting routes. An empty adminToken turns the
+// admin path off.
+func NewMeetings(sessions Sessions, meetings Creator, adminToken string, log *slog.Logger) *MeetingsAPI {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &MeetingsAPI{sessions: sessions, meetings: meetings, admin: []byte(adminToken), log: log}
+}
+
+// Register mounts the meeting routes on mux.
+func (a *MeetingsAPI) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/meetings", a.create)
+	mux.HandleFunc("POST /api/v1/meetings/{meeting}/invitations", a.invitations)
+}
+
+// readJSON decodes a bounded JSON body into v; unknown fields are refused
+// so that a typo does not pass silently.
+func readJSON(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		return meeting.Errorf(meeting.Invalid, "Yêu cầu quá lớn hoặc không đọc được", "the request body is too large or unreadable")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ: %v", "bad request: %v", err)
+	}
+	return nil
+}
+
+func (a *MeetingsAPI) invitations(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.sessions.Authenticate(r.Context(), Token(r))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if m := r.PathValue("meeting"); sess.Meeting != m {
+		WriteError(w, meeting.Errorf(meeting.Forbidden,
+			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.", "your session belongs to another meeting, not %q", m))
+		return
+	}
+	var req struct {
+		Participants []string `json:"participants"`
+	}
+	if r.ContentLength != 0 {
+		if err := readJSON(r, &req); err != nil {
+			WriteError(w, err)
+			return
+		}
+	}
+	invs, err := a.meetings.Invitations(r.Context(), sess, req.Participants)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	a.log.Info("invitations made", "meeting", sess.Meeting, "by", sess.Participant, "count", len(invs))
+	WriteJSON(w, http.StatusOK, map[string]any{"invitations": invs})
+}
+
+func (a *MeetingsAPI) create(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		service.NewMeeting
+		Secretary *meeting.Participant `json:"secretary,omitempty"`
+	}
+	token := Token(r)
+	if len(a.admin) > 0 && subtle.ConstantTimeCompare([]byte(token), a.admin) == 1 {
+		if err := readJSON(r, &req); err != nil {
+			WriteError(w, err)
+			return
+		}
+		if req.Secretary == nil {
+			WriteError(w, meeting.Errorf(meeting.Invalid, "Cần thông tin thư ký (secretary: id, name)", "the secretary (id, name) is needed"))
+			return
+		}
+		id, err := a.meetings.CreateMeeting(r.Context(), req.NewMeeting, *req.Secretary)
+		if err != nil {
+			WriteError(w, err)
+			return
+		}
+		code, err := a.meetings.Invite(r.Context(), id, req.Secretary.ID)
+		if err != nil {
+			WriteError(w, err)
+			return
+		}
+		a.log.Info("meeting created", "meeting", id, "by", "admin", "secretary", req.Secretary.ID)
+		WriteJSON(w, http.StatusCreated, map[string]string{"meeting": id, "participant": req.Secretary.ID, "code": code})
+		return
+	}
+	sess, err := a.sessions.Authenticate(r.Context(), token)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if err := readJSON(r, &req); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if req.Secretary != nil {
+		WriteError(w, meeting.Errorf(meeting.Invalid, "Thư ký của hội nghị mới là người tạo; không nêu secretary", "the creator is the new meeting's secretary; do not name one"))
+		return
+	}
+	out, err := a.meetings.CreateMeetingAs(r.Context(), sess, req.NewMeeting)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	a.log.Info("meeting created", "meeting", out.Meeting, "by", sess.Participant, "from", sess.Meeting)
+	WriteJSON(w, http.StatusCreated, out)
+}
