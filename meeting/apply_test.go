@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 )
@@ -332,21 +331,70 @@ func TestVisible(t *testing.T) {
 	}
 }
 
+func TestRedact(t *testing.T) {
+	l, _ := session(t)
+	res := Result{Counts: map[string]int{"for": 1, "against": 1}, Cast: 2}
+	named := Event{Seq: 99, Data: PollClosed{Poll: "v1", Result: res, Voters: map[string]string{"d1": "for", "d2": "against"}}}
+	noVoters := Event{Seq: 99, Data: PollClosed{Poll: "v1", Result: res}}
+	turn := Event{Seq: 99, Data: PageTurned{Document: "doc1", Page: 2}}
+	tests := []struct {
+		name     string
+		ev       Event
+		viewer   string
+		redacted bool
+	}{
+		{"the chair gets the names", named, "chair", false},
+		{"a secretary gets the names", named, "sec", false},
+		{"a voter gets the result alone", named, "d1", true},
+		{"a delegate who did not vote", named, "d3", true},
+		{"an observer", named, "obs", true},
+		{"a PollClosed without voters is left alone", noVoters, "d1", false},
+		{"other events are left alone", turn, "d1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := mustJSON(t, tt.ev)
+			got, redacted := Redact(l.s, tt.ev, tt.viewer)
+			if redacted != tt.redacted {
+				t.Fatalf("redacted %v, want %v", redacted, tt.redacted)
+			}
+			if !bytes.Equal(before, mustJSON(t, tt.ev)) {
+				t.Fatal("Redact changed its argument")
+			}
+			if !redacted {
+				if !bytes.Equal(mustJSON(t, got), before) {
+					t.Errorf("an event left alone changed: %s", mustJSON(t, got))
+				}
+				return
+			}
+			d := got.Data.(PollClosed)
+			if d.Voters != nil || d.Poll != "v1" || d.Result.Cast != 2 || d.Result.Counts["for"] != 1 || got.Seq != 99 {
+				t.Errorf("redacted to %+v", got)
+			}
+		})
+	}
+}
+
 func TestViewFor(t *testing.T) {
 	l, _ := session(t)
 	l.run(t, step{"d1", CastBallot{Poll: "v2", Choice: "no", BallotID: "b8"}})
 	before := mustJSON(t, l.s)
+	all1 := map[string]string{"chair": "for", "d1": "for", "d2": "against"}
+	allS := map[string]string{"d1": "", "d4": "", "d5": ""}
 	tests := []struct {
 		viewer string
 		v2     map[string]string // voters of the open poll that the viewer sees
+		v1     map[string]string // of the closed named poll
+		s1     map[string]string // of the closed secret poll
 	}{
-		{"chair", map[string]string{"d1": "no", "d2": "yes"}},
-		{"sec", map[string]string{"d1": "no", "d2": "yes"}},
-		{"d1", map[string]string{"d1": "no"}},
-		{"d2", map[string]string{"d2": "yes"}},
-		{"d3", nil},
-		{"obs", nil},
-		{"ghost", nil},
+		{"chair", map[string]string{"d1": "no", "d2": "yes"}, all1, allS},
+		{"sec", map[string]string{"d1": "no", "d2": "yes"}, all1, allS},
+		{"d1", map[string]string{"d1": "no"}, map[string]string{"d1": "for"}, map[string]string{"d1": ""}},
+		{"d2", map[string]string{"d2": "yes"}, map[string]string{"d2": "against"}, nil},
+		{"d4", nil, nil, map[string]string{"d4": ""}},
+		{"d3", nil, nil, nil},
+		{"obs", nil, nil, nil},
+		{"ghost", nil, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.viewer, func(t *testing.T) {
@@ -354,12 +402,17 @@ func TestViewFor(t *testing.T) {
 			if !reflect.DeepEqual(v.Polls["v2"].Voters, tt.v2) {
 				t.Errorf("open poll voters %v, want %v", v.Polls["v2"].Voters, tt.v2)
 			}
-			// Closed polls show their record: named with choices, secret without.
-			if got := v.Polls["v1"].Voters; len(got) != 3 || got["d2"] != "against" {
-				t.Errorf("closed named poll voters %v", got)
+			// Closed polls show the chair and secretaries their record
+			// (named with choices, secret without); a delegate their own
+			// ballot only, as the redacted PollClosed leaves them.
+			if got := v.Polls["v1"].Voters; !reflect.DeepEqual(got, tt.v1) {
+				t.Errorf("closed named poll voters %v, want %v", got, tt.v1)
 			}
-			if got := v.Polls["s1"].Voters; len(got) != 3 || strings.Join([]string{got["d1"], got["d4"], got["d5"]}, "") != "" {
-				t.Errorf("closed secret poll voters %v", got)
+			if got := v.Polls["s1"].Voters; !reflect.DeepEqual(got, tt.s1) {
+				t.Errorf("closed secret poll voters %v, want %v", got, tt.s1)
+			}
+			if v.Polls["v1"].Result == nil || v.Polls["v1"].Result.Cast != 3 {
+				t.Errorf("closed named poll result %+v: everyone sees the counts", v.Polls["v1"].Result)
 			}
 			if v.Version != l.s.Version || len(v.Participants) != len(l.s.Participants) {
 				t.Errorf("view lost more than ballots: version %d, %d participants", v.Version, len(v.Participants))
@@ -372,7 +425,8 @@ func TestViewFor(t *testing.T) {
 }
 
 // TestFollowMatchesViewFor checks that a participant who starts from a
-// filtered snapshot and follows the events Visible to them ends with what
+// filtered snapshot and follows the events Visible to them, redacted,
+// ends with what
 // ViewFor shows them of the final state.
 func TestFollowMatchesViewFor(t *testing.T) {
 	l, mid := session(t)
@@ -387,6 +441,7 @@ func TestFollowMatchesViewFor(t *testing.T) {
 				if !Visible(full, e, viewer) {
 					continue
 				}
+				e, _ := Redact(full, e, viewer)
 				if err := mine.Follow(e); err != nil {
 					t.Fatalf("following %d (%s): %v", e.Seq, e.Type(), err)
 				}

@@ -450,7 +450,8 @@ func runFuzz(tb testing.TB, base *log, data []byte) *fuzzHarness {
 }
 
 // checkFollow checks that a participant who starts from their view of
-// base and follows the events Visible to them ends with their view of the
+// base and follows the events Visible to them, in the form Redact gives
+// them, ends with their view of the
 // final state: nobody's device learns, or misses, what is theirs to see.
 func (h *fuzzHarness) checkFollow(base *log) {
 	tb := h.tb
@@ -470,6 +471,7 @@ viewers:
 			if !Visible(full, e, viewer) {
 				continue
 			}
+			e, _ := Redact(full, e, viewer)
 			if err := mine.Follow(e); err != nil {
 				tb.Fatalf("%s following %d (%s): %v", viewer, e.Seq, e.Type(), err)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -372,6 +373,22 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	res.Metrics["close_server_cpu_s"] = (measure(t).CPU - closeCPU.CPU).Seconds()
 	res.Metrics["close_bench_cpu_s"] = (selfCPU() - closeSelf).Seconds()
+	// Tablets get the result alone; the names per choice go to the chair
+	// and the secretaries (meeting.Redact). Lost and extra ballots are
+	// counted against the chair's PollClosed, and every tablet must have
+	// been sent the same result.
+	full, err := pollClosedOf(deadline, chair, poll)
+	if err != nil {
+		return nil, fmt.Errorf("the chair's result: %w", err)
+	}
+	for _, tb := range tabs {
+		tb.mu.Lock()
+		if tb.closed != nil && !maps.Equal(tb.closed.Result.Counts, full.Result.Counts) {
+			res.fail("tablet %d got counts %v, the chair %v", tb.i, tb.closed.Result.Counts, full.Result.Counts)
+		}
+		tb.mu.Unlock()
+	}
+	closed = full
 	lost, extra := 0, 0
 	for v := range accepted {
 		if _, ok := closed.Voters[v]; !ok {
@@ -763,4 +780,17 @@ func settle(ctx context.Context, d time.Duration) {
 func selfCPU() time.Duration {
 	ps, _ := readProc(os.Getpid())
 	return ps.CPU
+}
+
+// pollClosedOf reads c's queued events until the PollClosed of poll.
+func pollClosedOf(ctx context.Context, c *daisclient.Client, poll string) (*meeting.PollClosed, error) {
+	for {
+		r, err := c.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if pc, ok := r.Event.Data.(meeting.PollClosed); ok && pc.Poll == poll {
+			return &pc, nil
+		}
+	}
 }

@@ -361,7 +361,7 @@ func TestConcurrentChairsAndBallots(t *testing.T) {
 	if ok != len(meetingtest.Delegates) {
 		t.Fatalf("%d ballots accepted, want %d", ok, len(meetingtest.Delegates))
 	}
-	do(t, chair, meeting.ClosePoll{Poll: "v1"})
+	closeSeq := do(t, chair, meeting.ClosePoll{Poll: "v1"})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	closed := func(v daisclient.View) bool { p := v.State.Polls["v1"]; return p != nil && p.Result != nil }
@@ -373,5 +373,32 @@ func TestConcurrentChairsAndBallots(t *testing.T) {
 		if r.Cast != 3 || r.Counts["for"] != 3 || !r.Passed {
 			t.Fatalf("%s: result %+v", who, r)
 		}
+	}
+	// The names per choice went to the chair; each delegate's PollClosed
+	// carried the result alone, and their state keeps their own ballot.
+	if got := chair.State().Polls["v1"].Voters; len(got) != 3 {
+		t.Errorf("chair: voters %v, want all three", got)
+	}
+	for _, d := range meetingtest.Delegates {
+		if got := clients[d].State().Polls["v1"].Voters; len(got) != 1 || got[d] != "for" {
+			t.Errorf("%s: voters %v, want only their own", d, got)
+		}
+	}
+	// The same holds for a tablet that resumes across the close (from the
+	// room's ring) and for one that starts from a snapshot.
+	resumed := h.dial(t, "d2", daisclient.Options{LastSeq: closeSeq - 1})
+	ev, err := resumed.Next(ctx)
+	if err != nil || ev.Event.Seq != closeSeq {
+		t.Fatalf("d2 resumed: %+v, %v; want PollClosed at %d", ev, err, closeSeq)
+	}
+	if d, ok := ev.Event.Data.(meeting.PollClosed); !ok || d.Voters != nil || d.Result.Cast != 3 {
+		t.Errorf("d2 resumed: got %+v, want PollClosed with the result and no voters", ev.Event.Data)
+	}
+	fresh := h.dial(t, "d2", daisclient.Options{KeepState: true})
+	if err := fresh.WaitFor(ctx, closed); err != nil {
+		t.Fatalf("d2 snapshot: %v", err)
+	}
+	if got := fresh.State().Polls["v1"].Voters; len(got) != 1 || got["d2"] != "for" {
+		t.Errorf("d2 snapshot: voters %v, want only their own", got)
 	}
 }

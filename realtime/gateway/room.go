@@ -41,6 +41,9 @@ type room struct {
 type delivered struct {
 	ev meeting.Event
 	pm *websocket.PreparedMessage
+	// redacted is the message of meeting.Redact's form of ev, made when
+	// first needed.
+	redacted *websocket.PreparedMessage
 }
 
 type joinReq struct {
@@ -243,16 +246,41 @@ func (r *room) apply(ev meeting.Event) bool {
 		r.g.log.Error("encoding an event", "meeting", r.id, "seq", ev.Seq, "err", err)
 		return false
 	}
-	r.recent[ev.Seq%recentSize] = delivered{ev: ev, pm: pm}
+	d := delivered{ev: ev, pm: pm}
 	n := 0
 	for c := range r.conns {
 		if before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
-			c.send(pm)
-			n++
+			if pm := r.formFor(&d, c.sess.Participant); pm != nil {
+				c.send(pm)
+				n++
+			} else {
+				c.kick(protocol.CloseInternal, "server fault; reconnect")
+			}
 		}
 	}
+	r.recent[ev.Seq%recentSize] = d
 	r.g.cfg.Metrics.deliveredEvents(n)
 	return true
+}
+
+// formFor returns the message of d that viewer receives: the event itself,
+// or its redacted form (meeting.Redact), encoded once on first need and
+// kept in d. Should the redacted form fail to encode it returns nil: the
+// caller then sends the viewer nothing rather than more than they may see.
+func (r *room) formFor(d *delivered, viewer string) *websocket.PreparedMessage {
+	ev, redacted := meeting.Redact(r.state, d.ev, viewer)
+	if !redacted {
+		return d.pm
+	}
+	if d.redacted == nil {
+		pm, err := prepare(protocol.Event{Type: protocol.TypeEvent, Event: ev})
+		if err != nil {
+			r.g.log.Error("encoding a redacted event", "meeting", r.id, "seq", ev.Seq, "err", err)
+			return nil
+		}
+		d.redacted = pm
+	}
+	return d.redacted
 }
 
 // recipients returns the clients who may see ev in the state before it,
@@ -305,9 +333,14 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 	resume := j.lastSeq > 0 && j.lastSeq <= r.state.Version && r.state.Version-j.lastSeq <= uint64(r.g.cfg.ResumeWindow)
 	if resume {
 		if ds, ok := r.recentFrom(j.lastSeq); ok {
-			for _, d := range ds {
-				if meeting.Visible(r.state, d.ev, c.sess.Participant) {
-					missed = append(missed, d.pm)
+			for i := range ds {
+				if meeting.Visible(r.state, ds[i].ev, c.sess.Participant) {
+					pm := r.formFor(&r.recent[ds[i].ev.Seq%recentSize], c.sess.Participant)
+					if pm == nil {
+						resume = false
+						break
+					}
+					missed = append(missed, pm)
 				}
 			}
 		} else {
@@ -319,6 +352,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 					if !meeting.Visible(r.state, ev, c.sess.Participant) {
 						continue
 					}
+					ev, _ = meeting.Redact(r.state, ev, c.sess.Participant)
 					pm, err := prepare(protocol.Event{Type: protocol.TypeEvent, Event: ev})
 					if err != nil {
 						resume = false
