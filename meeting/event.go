@@ -269,17 +269,28 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	decode, ok := eventTypes[w.Type]
-	if !ok {
-		return fmt.Errorf("meeting: unknown event type %q", w.Type)
-	}
-	if bytes.Equal(w.Data, []byte("null")) {
-		w.Data = nil
-	}
-	d, err := decode(w.Data)
+	d, err := DecodeEventData(w.Type, w.Data)
 	if err != nil {
-		return fmt.Errorf("meeting: event %s: %w", w.Type, err)
+		return err
 	}
 	*e = Event{Seq: w.Seq, At: w.At, Actor: w.Actor, Data: d}
 	return nil
+}
+
+// DecodeEventData decodes the data of an event of type typ (its "data"
+// field on the wire), for decoders that read the rest of the event
+// themselves; an unknown type is an error.
+func DecodeEventData(typ string, data []byte) (EventData, error) {
+	decode, ok := eventTypes[typ]
+	if !ok {
+		return nil, fmt.Errorf("meeting: unknown event type %q", typ)
+	}
+	if bytes.Equal(data, []byte("null")) {
+		data = nil
+	}
+	d, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("meeting: event %s: %w", typ, err)
+	}
+	return d, nil
 }

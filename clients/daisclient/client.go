@@ -219,21 +219,58 @@ func (c *Client) readLoop() {
 	}
 }
 
+// inbound holds the fields of every message the server sends, so that a
+// frame is decoded in one pass (and an event's data in a second one),
+// whatever its type.
+type inbound struct {
+	Type string `json:"type"`
+	// event
+	Event *struct {
+		Seq   uint64          `json:"seq"`
+		Type  string          `json:"type"`
+		At    time.Time       `json:"at"`
+		Actor string          `json:"actor"`
+		Data  json.RawMessage `json:"data"`
+	} `json:"event"`
+	// ack
+	ID    string         `json:"id"`
+	OK    bool           `json:"ok"`
+	Seq   uint64         `json:"seq"`
+	Error *meeting.Error `json:"error"`
+	// progress
+	Poll    string `json:"poll"`
+	Cast    int    `json:"cast"`
+	Members int    `json:"members"`
+	Present int    `json:"present"`
+	// signal
+	Name string          `json:"name"`
+	From string          `json:"from"`
+	Data json.RawMessage `json:"data"`
+	// move
+	RetryMS int `json:"retry_ms"`
+}
+
 // handle processes one message from the server.
 func (c *Client) handle(data []byte, now time.Time) error {
-	var env protocol.Envelope
-	if err := json.Unmarshal(data, &env); err != nil {
+	var m inbound
+	if err := json.Unmarshal(data, &m); err != nil {
 		return fmt.Errorf("daisclient: malformed message: %w", err)
+	}
+	var ev meeting.Event
+	if m.Type == protocol.TypeEvent {
+		if m.Event == nil {
+			return errors.New("daisclient: malformed event: no event")
+		}
+		d, err := meeting.DecodeEventData(m.Event.Type, m.Event.Data)
+		if err != nil {
+			return fmt.Errorf("daisclient: malformed event: %w", err)
+		}
+		ev = meeting.Event{Seq: m.Event.Seq, At: m.Event.At, Actor: m.Event.Actor, Data: d}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch env.Type {
+	switch m.Type {
 	case protocol.TypeEvent:
-		var m protocol.Event
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("daisclient: malformed event: %w", err)
-		}
-		ev := m.Event
 		if ev.Seq <= c.lastSeq {
 			return fmt.Errorf("daisclient: event %d after %d: duplicate or out of order", ev.Seq, c.lastSeq)
 		}
@@ -250,31 +287,18 @@ func (c *Client) handle(data []byte, now time.Time) error {
 		}
 		c.cond.Broadcast()
 	case protocol.TypeAck:
-		var a protocol.Ack
-		if err := json.Unmarshal(data, &a); err != nil {
-			return fmt.Errorf("daisclient: malformed ack: %w", err)
-		}
-		if ch := c.acks[a.ID]; ch != nil {
-			ch <- a
-			delete(c.acks, a.ID)
+		if ch := c.acks[m.ID]; ch != nil {
+			ch <- protocol.Ack{Type: m.Type, ID: m.ID, OK: m.OK, Seq: m.Seq, Error: m.Error}
+			delete(c.acks, m.ID)
 		}
 	case protocol.TypeProgress:
-		var p protocol.Progress
-		if err := json.Unmarshal(data, &p); err == nil {
-			c.progress = &p
-			c.cond.Broadcast()
-		}
+		c.progress = &protocol.Progress{Type: m.Type, Poll: m.Poll, Cast: m.Cast, Members: m.Members, Present: m.Present}
+		c.cond.Broadcast()
 	case protocol.TypeSignal:
-		var s protocol.Signal
-		if err := json.Unmarshal(data, &s); err == nil {
-			c.signals = append(c.signals, s)
-			c.cond.Broadcast()
-		}
+		c.signals = append(c.signals, protocol.Signal{Type: m.Type, Name: m.Name, From: m.From, Data: m.Data})
+		c.cond.Broadcast()
 	case protocol.TypeMove:
-		var m protocol.Move
-		if err := json.Unmarshal(data, &m); err == nil {
-			c.moved = &m
-		}
+		c.moved = &protocol.Move{Type: m.Type, RetryMS: m.RetryMS}
 	}
 	return nil
 }

@@ -1,0 +1,143 @@
+package daisclient_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/clients/daisclient"
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// script serves one WebSocket: it reads the hello, sends a welcome without
+// a snapshot, then the frames, answering the first command with ack.
+func script(tb testing.TB, frames []string, ack string) string {
+	tb.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		if _, _, err := ws.ReadMessage(); err != nil { // hello
+			return
+		}
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"welcome","protocol":1,"meeting":"m","participant":"d1","role":"delegate","seq":6}`))
+		for _, f := range frames {
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(f))
+		}
+		if ack != "" {
+			_, cmd, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var c protocol.Command
+			_ = json.Unmarshal(cmd, &c)
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(strings.ReplaceAll(ack, "ID", c.ID)))
+		}
+		_, _, _ = ws.ReadMessage() // until the client goes
+	}))
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestMessagesDecoded(t *testing.T) {
+	frames := []string{
+		`{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":5}}}`,
+		`{"type":"progress","poll":"v1","cast":3,"members":5,"present":4}`,
+		`{"type":"signal","name":"pointer","from":"chair","data":{"x":0.4,"y":0.7}}`,
+		`{"type":"event","event":{"seq":8,"type":"PollClosed","at":"2026-12-03T08:16:00Z","actor":"chair","data":{"poll":"v1","result":{"counts":{"for":3},"cast":3,"members":5,"present":4,"base":3,"quorum_ok":true,"passed":true}}}}`,
+		`{"type":"move","retry_ms":1500}`,
+	}
+	ack := `{"type":"ack","id":"ID","ok":false,"error":{"code":"conflict","message":"no document is shown","message_vi":"Chưa trình chiếu tài liệu nào"}}`
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := daisclient.Dial(ctx, script(t, frames, ack), "tok", daisclient.Options{LastSeq: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	r, err := c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, ok := r.Event.Data.(meeting.PageTurned)
+	if r.Event.Seq != 7 || r.Event.Actor != "chair" || !ok || pt.Document != "doc1" || pt.Page != 5 ||
+		!r.Event.At.Equal(time.Date(2026, 12, 3, 8, 15, 0, 0, time.UTC)) {
+		t.Fatalf("first event %+v", r.Event)
+	}
+	r, err = c.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, ok := r.Event.Data.(meeting.PollClosed)
+	if r.Event.Seq != 8 || !ok || pc.Result.Counts["for"] != 3 || !pc.Result.Passed || pc.Voters != nil {
+		t.Fatalf("second event %+v", r.Event)
+	}
+	err = c.WaitFor(ctx, func(v daisclient.View) bool {
+		return v.Progress != nil && len(v.Signals) == 1
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor(ctx, func(v daisclient.View) bool {
+		if p := v.Progress; p.Poll != "v1" || p.Cast != 3 || p.Members != 5 || p.Present != 4 {
+			t.Errorf("progress %+v", p)
+		}
+		if s := v.Signals[0]; s.Name != "pointer" || s.From != "chair" || string(s.Data) != `{"x":0.4,"y":0.7}` {
+			t.Errorf("signal %+v", s)
+		}
+		return true
+	})
+	if m := c.Moved(); m == nil || m.RetryMS != 1500 {
+		t.Errorf("move %+v", m)
+	}
+	_, err = c.Do(ctx, meeting.TurnPage{Page: 2})
+	if meeting.ErrorCode(err) != meeting.Conflict {
+		t.Fatalf("Do: %v, want the ack's conflict", err)
+	}
+	var me *meeting.Error
+	if !errorsAs(err, &me) || me.MessageVI != "Chưa trình chiếu tài liệu nào" {
+		t.Fatalf("Do: %#v", err)
+	}
+}
+
+func TestMalformedFramesEndTheConnection(t *testing.T) {
+	tests := []struct{ name, frame string }{
+		{"not JSON", `{"type":"event",`},
+		{"an event without its event", `{"type":"event"}`},
+		{"an unknown event type", `{"type":"event","event":{"seq":7,"type":"Teleported","at":"2026-12-03T08:15:00Z","data":{}}}`},
+		{"event data of the wrong shape", `{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","data":{"page":"five"}}}`},
+		{"an event seen already", `{"type":"event","event":{"seq":6,"type":"PageTurned","at":"2026-12-03T08:15:00Z","data":{"document":"d","page":5}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, err := daisclient.Dial(ctx, script(t, []string{tt.frame}, ""), "tok", daisclient.Options{LastSeq: 6})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			select {
+			case <-c.Done():
+			case <-ctx.Done():
+				t.Fatal("the connection survived a malformed frame")
+			}
+			if c.Err() == nil || !strings.Contains(c.Err().Error(), "daisclient:") {
+				t.Fatalf("Err() = %v", c.Err())
+			}
+		})
+	}
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
