@@ -14,14 +14,16 @@
 // A second scenario runs on a second daisd seeded with e2e/vote-meeting.yaml
 // (-seed): the secretary uploads a PDF and attaches it to the item; the chair
 // opens the session, shows the document and goes to page 3; two delegate
-// tablets show page 3 with pixels drawn; the chair opens the poll, both
+// tablets show page 3 with pixels drawn; tablet 1 draws a private ink
+// stroke (kept after a reload, never on tablet 2) and fetches its annotated
+// copy; the chair opens the poll, both
 // tablets vote, the console shows 2 of 2 present, the display the result.
 //
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -316,6 +318,31 @@ async function demoScenario(bin, browser) {
     await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
   });
 
+  await step('linked rooms: the chair unticks "follow" for a linked room; the console shows it on its own', async () => {
+    // The demo meeting has two linked rooms; the tablet and the display here sit in the main hall.
+    const room = 'Điểm cầu huyện Phong Điền';
+    const row = chair.locator('.room-row', { hasText: room });
+    const box = row.getByRole('checkbox', { name: `Điểm cầu ${room} theo hội trường chính` });
+    if (!(await box.isChecked())) throw new Error('a linked room of the demo does not follow the main hall at first');
+    await row.getByText('Đang theo hội trường chính').waitFor();
+    // A click, not uncheck(): the box changes when the server's event arrives, not at once.
+    await box.click();
+    await row.getByText('Không theo hội trường chính').waitFor();
+    if (await box.isChecked()) throw new Error('the follow box is still ticked');
+    if (docsOK) {
+      // It keeps the main hall's page, then turns on its own; the main hall stays.
+      await row.getByText(/Đang chiếu: .* · trang 2$/).waitFor();
+      await row.getByRole('button', { name: `Tiến một trang tại ${room}` }).click();
+      await row.getByText(/Đang chiếu: .* · trang 3$/).waitFor();
+      await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+    }
+    await shot(chair, 'chair-linked-room');
+    // Ticked again, it follows the main hall (and the console is as the later steps expect).
+    await box.click();
+    await row.getByText('Đang theo hội trường chính').waitFor();
+    if (docsOK) await row.getByText(/Đang chiếu: .* · trang 2$/).waitFor();
+  });
+
   await step('a vote: opens by itself, confirm, recorded, live count, result', async () => {
     await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
     const dialog = delegate.getByRole('dialog');
@@ -494,6 +521,44 @@ async function voteScenario(bin, browser) {
   });
   if (!onPage3) log('going on to the vote without the document');
 
+  // Issue 4: private annotations and the annotated copy.
+  if (onPage3) await step('vote: tablet 1 draws a private ink stroke; it stays after a reload, tablet 2 does not see it; the annotated copy is a PDF', async () => {
+    const [t1, t2] = tablets;
+    await t1.getByRole('button', { name: 'Ghi chú riêng' }).click();
+    const box = await t1.locator('.ann-input').boundingBox();
+    if (!box) throw new Error('no annotation surface over the page');
+    // A wavy stroke with the mouse across the middle of the page.
+    const x0 = box.x + box.width * 0.2;
+    const y0 = box.y + box.height * 0.45;
+    await t1.mouse.move(x0, y0);
+    await t1.mouse.down();
+    for (let i = 1; i <= 16; i++) await t1.mouse.move(x0 + i * box.width * 0.04, y0 + Math.sin(i / 2) * box.height * 0.05, { steps: 3 });
+    await t1.mouse.up();
+    // Saved: drawn from the state (the pending copy has the class "pending").
+    await t1.locator('svg.ann-svg path.ann-ink:not(.pending)').first().waitFor();
+    // The tablet keeps the agenda's document for reading offline.
+    await t1.locator('.offline-tag').first().waitFor();
+    await shot(t1, 'vote-tablet-1-annotated');
+    await t1.reload();
+    await t1.locator('.page-no', { hasText: 'Trang 3 / 5' }).waitFor();
+    await t1.locator('svg.ann-svg path.ann-ink').first().waitFor();
+    // By now the server has long sent tablet 2 whatever it would get of it.
+    await t2.locator('svg.ann-svg').waitFor({ state: 'attached' });
+    const onT2 = await t2.locator('svg.ann-svg path').count();
+    if (onT2 !== 0) throw new Error(`tablet 2 shows ${onT2} paths of tablet 1's private annotation`);
+    const href = await t1.getByRole('link', { name: 'Bản có ghi chú của tôi' }).getAttribute('href');
+    if (!href?.includes('/annotated?token=')) throw new Error(`the annotated copy links to ${href}`);
+    const copy = await t1.evaluate(async (u) => {
+      const r = await fetch(u);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { status: r.status, type: r.headers.get('Content-Type') ?? '', head: String.fromCharCode(...b.subarray(0, 5)), size: b.length };
+    }, href);
+    if (copy.status !== 200 || !copy.type.startsWith('application/pdf') || copy.head !== '%PDF-') {
+      throw new Error(`the annotated copy: HTTP ${copy.status}, ${copy.type}, starts ${JSON.stringify(copy.head)}`);
+    }
+    log(`annotated copy: ${copy.size} B`);
+  });
+
   await step('vote: the chair opens the poll; both tablets vote; the console shows 2 of 2 present', async () => {
     await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
     for (const [i, tab] of tablets.entries()) {
@@ -532,6 +597,74 @@ async function voteScenario(bin, browser) {
     const minutes = await fetchOne('Biên bản (tiếng Việt, PDF)');
     if (!minutes.body.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new Error(`${minutes.name} is not a PDF`);
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
+  });
+
+  // Last: it moves the secretary's page to a new meeting.
+  await invitationSteps(browser, secretary, byRole);
+}
+
+// invitationSteps: the secretary makes invitation codes for everybody (the
+// five of e2e/vote-meeting.yaml) and the sheet shows a card with a QR code
+// each, printed alone on one A4 page; a new device opens one card's link
+// and arrives signed in as that participant; then the secretary creates a
+// meeting from the form and the workspace switches to it.
+async function invitationSteps(browser, secretary, byRole) {
+  const expected = 5;
+  const who = byRole('Đại biểu', 1);
+  let url = '';
+  const made = await step('vote: the secretary makes invitation codes for everybody; one card with a QR code each', async () => {
+    await secretary.getByRole('button', { name: 'Tạo mã mời', exact: true }).click();
+    await secretary.getByText(`Đã tạo ${expected} mã mời`).waitFor();
+    const cards = secretary.locator('.invite-sheet .invite-card');
+    if ((await cards.count()) !== expected) throw new Error(`${await cards.count()} cards, want ${expected}`);
+    const qrs = await cards.locator('svg.qr path').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 200).length);
+    if (qrs !== expected) throw new Error(`${qrs} drawn QR codes, want ${expected}`);
+    url = (await cards.filter({ hasText: who.name }).getAttribute('data-url')) ?? '';
+    if (!url.startsWith(new URL(secretary.url()).origin + '/?code=')) throw new Error(`the card links to ${url}`);
+    await secretary.locator('.invite-sheet').scrollIntoViewIfNeeded();
+    await shot(secretary, 'vote-invitations');
+    // On paper only the sheet is printed, on one A4 page for five cards.
+    await secretary.emulateMedia({ media: 'print' });
+    try {
+      if (await secretary.locator('.topbar').isVisible()) throw new Error('the top bar would be printed with the sheet');
+      if (!(await cards.first().isVisible())) throw new Error('the sheet would not be printed');
+    } finally {
+      await secretary.emulateMedia({ media: null });
+    }
+    const pdf = await secretary.pdf({ preferCSSPageSize: true });
+    if (process.env.E2E_SHOTS) writeFileSync(path.join(process.env.E2E_SHOTS, 'vote-invitations.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+    if (pages !== 1) throw new Error(`the printed sheet has ${pages} pages, want 1`);
+  });
+
+  if (made) await step('vote: a new device opens a card’s link and is signed in as that participant', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(T);
+    await page.goto(url);
+    await page.locator('.topbar .me', { hasText: who.name }).waitFor();
+    await page.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
+    if (new URL(page.url()).searchParams.has('code')) throw new Error('the one-time code stayed in the address bar');
+    await shot(page, 'vote-invited-tablet');
+  });
+
+  await step('vote: the secretary creates a new meeting from the form; the workspace shows it', async () => {
+    const title = 'Hội nghị chuẩn bị kỳ họp cuối năm 2026';
+    await secretary.locator('summary', { hasText: 'Cuộc họp mới' }).click();
+    const form = secretary.locator('form.new-meeting');
+    await form.getByLabel('Tên cuộc họp', { exact: true }).fill(title);
+    await form.getByLabel('Thời gian bắt đầu').fill('2026-12-20T08:00');
+    await form.getByLabel('Địa điểm').fill('Phòng họp số 1');
+    await form.getByRole('button', { name: 'Thêm điểm cầu' }).click();
+    await form.getByLabel('Tên điểm cầu 2').fill('Điểm cầu huyện A');
+    await form.scrollIntoViewIfNeeded();
+    await shot(secretary, 'vote-new-meeting-form');
+    await form.getByRole('button', { name: 'Tạo cuộc họp' }).click();
+    await secretary.locator('.topbar', { hasText: title }).waitFor();
+    await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
+    await secretary.getByRole('cell', { name: 'Điểm cầu huyện A' }).waitFor();
+    await secretary.getByRole('button', { name: 'Chuyển sang cuộc họp Phiên họp thử nghiệm biểu quyết' }).waitFor();
+    await shot(secretary, 'vote-new-meeting');
   });
 }
 

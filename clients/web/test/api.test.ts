@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, documentURL, downloadExport, exportPath, filenameOf, join, normalizeCode, prepareCopies, uploadDocument, type PrepareProgress } from '../src/core/api';
+import { ApiError, createMeeting, documentURL, downloadExport, exportPath, filenameOf, invite, join, normalizeCode, prepareCopies, uploadDocument, type PrepareProgress } from '../src/core/api';
 import { memoryKV, SessionStore } from '../src/core/session';
 
 describe('join', () => {
@@ -194,5 +194,71 @@ describe('exports', () => {
     expect(calls[0]).toEqual({ url: '/api/v1/meetings/m1/ballots.csv', method: 'GET', auth: 'Bearer tok' });
     const none = scripted([() => new Response('%PDF', { status: 200 })]);
     expect((await downloadExport({ meeting: 'm1', token: 't', kind: 'minutes-en', fetchFn: none.fetchFn })).name).toBe('minutes-en.pdf');
+  });
+});
+
+// posting records the POSTs a fetch receives and answers each with answer().
+function posting(answer: () => Response | Promise<Response>) {
+  const calls: { url: string; auth: string; body: unknown }[] = [];
+  const fetchFn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, auth: (init.headers as Record<string, string>).Authorization, body: JSON.parse(String(init.body)) });
+    if (init.method !== 'POST') throw new Error('not a POST');
+    return answer();
+  }) as unknown as typeof fetch;
+  return { calls, fetchFn };
+}
+
+const down = () => {
+  throw new TypeError('Failed to fetch');
+};
+const forbidden = json({ error: { code: 'forbidden', message: 'only a secretary may do this', message_vi: 'Chỉ Thư ký được làm việc này' } }, 403);
+
+describe('invite', () => {
+  const codes = { invitations: [{ participant: 'p2', code: 'K7Q2-M4XP' }, { participant: 'p1', code: 'AB12-CD34' }] };
+  it.each([
+    { name: 'named participants, in the order asked', participants: ['p2', 'p1'], answer: json(codes), body: { participants: ['p2', 'p1'] }, want: codes.invitations },
+    { name: 'everybody: no list sent', participants: undefined, answer: json(codes), body: {}, want: codes.invitations },
+    { name: 'everybody: an empty list is not sent either', participants: [], answer: json({ invitations: [] }), body: {}, want: [] },
+    { name: '403 from the server', participants: ['p1'], answer: forbidden, body: { participants: ['p1'] }, err: { status: 403, code: 'forbidden', messageVi: 'Chỉ Thư ký được làm việc này' } },
+    { name: 'a network error', participants: ['p1'], answer: down, body: { participants: ['p1'] }, err: { status: 0, code: 'network' } },
+    { name: 'an answer without codes', participants: ['p1'], answer: json({ invitations: [{ participant: 'p1' }] }), body: { participants: ['p1'] }, err: { code: 'invalid' } },
+    { name: 'a non-JSON error', participants: ['p1'], answer: () => new Response('<html>', { status: 503 }), body: { participants: ['p1'] }, err: { status: 503, code: 'http_503' } },
+  ])('$name', async ({ participants, answer, body, want, err }) => {
+    const { calls, fetchFn } = posting(answer);
+    const got = invite('m 1', 'tok', participants, fetchFn).catch((e) => e);
+    if (err) {
+      expect(await got).toBeInstanceOf(ApiError);
+      expect(await got).toMatchObject(err);
+    } else {
+      expect(await got).toEqual(want);
+    }
+    expect(calls).toEqual([{ url: '/api/v1/meetings/m%201/invitations', auth: 'Bearer tok', body }]);
+  });
+});
+
+describe('createMeeting', () => {
+  const body = {
+    title: 'Hội nghị Ban Thường vụ',
+    starts_at: '2026-12-10T08:00:00+07:00',
+    place: 'Phòng họp số 1',
+    rooms: [{ id: 'hall', name: 'Hội trường', main: true }, { id: 'd1', name: 'Điểm cầu huyện A' }],
+  };
+  const session = { token: 't2', meeting: 'm2', participant: 'p-sec', role: 'secretary' };
+  it.each([
+    { name: '201 with the new session', answer: json(session, 201), want: session },
+    { name: '403 from the server', answer: forbidden, err: { status: 403, code: 'forbidden' } },
+    { name: '400 invalid', answer: json({ error: { code: 'invalid', message: 'two main rooms', message_vi: 'Có hai hội trường chính' } }, 400), err: { status: 400, code: 'invalid', messageVi: 'Có hai hội trường chính' } },
+    { name: 'a network error', answer: down, err: { status: 0, code: 'network' } },
+    { name: 'an incomplete session', answer: json({ meeting: 'm2' }, 201), err: { code: 'invalid' } },
+  ])('$name', async ({ answer, want, err }) => {
+    const { calls, fetchFn } = posting(answer);
+    const got = createMeeting('tok', body, fetchFn).catch((e) => e);
+    if (err) {
+      expect(await got).toBeInstanceOf(ApiError);
+      expect(await got).toMatchObject(err);
+    } else {
+      expect(await got).toEqual(want);
+    }
+    expect(calls).toEqual([{ url: '/api/v1/meetings', auth: 'Bearer tok', body }]);
   });
 });

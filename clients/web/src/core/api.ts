@@ -218,3 +218,85 @@ export async function downloadExport(a: Auth & { kind: ExportKind }): Promise<{ 
   const fallback = { 'minutes-vi': 'minutes-vi.pdf', 'minutes-en': 'minutes-en.pdf', packet: 'packet.pdf', ballots: 'ballots.csv' }[a.kind];
   return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), fallback) };
 }
+
+/** Invitation is a one-time sign-in code made for a participant. */
+export interface Invitation {
+  participant: string;
+  code: string;
+}
+
+/** NewRoom is a room of a meeting to create; exactly one is the main hall. */
+export interface NewRoom {
+  id: string;
+  name: string;
+  main?: boolean;
+}
+
+/** NewMeetingBody is what POST /api/v1/meetings takes. */
+export interface NewMeetingBody {
+  title: string;
+  /** RFC 3339 */
+  starts_at: string;
+  place?: string;
+  /** missing: one main hall, "Hội trường" (id "main") */
+  rooms?: NewRoom[];
+}
+
+// postJSON sends body as JSON with the Bearer token and returns the answer,
+// or throws an ApiError (the server's, or "network").
+async function postJSON(url: string, token: string, body: unknown, fetchFn: typeof fetch): Promise<Response> {
+  let resp: Response;
+  try {
+    resp = await fetchFn(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  } catch (err) {
+    throw networkError(err);
+  }
+  if (!resp.ok) throw await errorOf(resp);
+  return resp;
+}
+
+const incomplete = (status: number, what: string, vi: string) =>
+  new ApiError(status, { code: 'invalid', message: `Incomplete answer: ${what}`, message_vi: `Máy chủ trả lời không đầy đủ: ${vi}` });
+
+/**
+ * invite makes NEW one-time codes for participants of a meeting (all of
+ * them, in the meeting's order, when the list is missing or empty):
+ * POST /api/v1/meetings/{meeting}/invitations. Codes issued before stay
+ * valid until used. The answer keeps the order asked.
+ */
+export async function invite(meeting: string, token: string, participants?: string[], fetchFn: typeof fetch = fetch, base = ''): Promise<Invitation[]> {
+  const body = participants?.length ? { participants } : {};
+  const resp = await postJSON(`${base}/api/v1/meetings/${encodeURIComponent(meeting)}/invitations`, token, body, fetchFn);
+  let got: { invitations?: Invitation[] } | undefined;
+  try {
+    got = (await resp.json()) as { invitations?: Invitation[] };
+  } catch {
+    /* checked below */
+  }
+  const list = got?.invitations;
+  if (!Array.isArray(list) || list.some((i) => !i || typeof i.participant !== 'string' || typeof i.code !== 'string' || !i.code)) {
+    throw incomplete(resp.status, 'invitations', 'mã mời');
+  }
+  return list.map((i) => ({ participant: i.participant, code: i.code }));
+}
+
+/**
+ * createMeeting creates a meeting whose secretary is the caller (a
+ * secretary of some meeting): POST /api/v1/meetings. It resolves with the
+ * session in the new meeting, as join does.
+ */
+export async function createMeeting(token: string, body: NewMeetingBody, fetchFn: typeof fetch = fetch, base = ''): Promise<Session> {
+  const resp = await postJSON(`${base}/api/v1/meetings`, token, body, fetchFn);
+  let s: Session | undefined;
+  try {
+    s = (await resp.json()) as Session;
+  } catch {
+    /* checked below */
+  }
+  if (!s?.token || !s.meeting || !s.participant) throw incomplete(resp.status, 'session', 'phiên đăng nhập');
+  return { token: s.token, meeting: s.meeting, participant: s.participant, role: s.role };
+}

@@ -12,6 +12,7 @@ import { ConnectionBanner, TopBar } from './common';
 import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
 import { Delegate } from './Delegate';
 import { Display } from './Display';
+import { MeetingSwitch, type Switcher } from './NewMeeting';
 import { Secretary } from './Secretary';
 import { SignIn } from './SignIn';
 
@@ -70,6 +71,9 @@ export function App({ sessions, params, initialLang, saveLang }: AppProps) {
     setSession(s);
   };
 
+  // A secretary's new meeting, or another meeting this device has a session for.
+  const switcher: Switcher = useMemo(() => ({ open: onSignedIn, get: (m: string) => sessions.get(m) }), [sessions]);
+
   const onUnauthorized = useCallback((s: Session) => {
     sessions.forget(s.meeting);
     setNotice(translate(lang, 'sessionExpired'));
@@ -79,7 +83,9 @@ export function App({ sessions, params, initialLang, saveLang }: AppProps) {
   return (
     <Ctx.Provider value={ctx}>
       {session ? (
-        <Meeting key={session.token} session={session} display={params.get('display') === '1'} onUnauthorized={onUnauthorized} />
+        <MeetingSwitch.Provider value={switcher}>
+          <Meeting key={session.token} session={session} display={params.get('display') === '1'} onUnauthorized={onUnauthorized} />
+        </MeetingSwitch.Provider>
       ) : (
         <SignIn initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
       )}

@@ -1,6 +1,7 @@
 // Display is the room screen: the current item, the shown page full
 // screen, the poll (live count while open, the result chart when it
-// closes, until the next page is shown) and the speaker with a timer.
+// closes, until the next page is shown) and the speaker with a timer. Over
+// the page: the room's shared annotations and the presenter's live ink.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { documentURL } from '../core/api';
@@ -8,6 +9,7 @@ import type { MeetingStore } from '../core/store';
 import * as v from '../core/views';
 import { LiveCount, ResultView, SpeakerLine } from './common';
 import { useApp } from './context';
+import { AnnotationLayer } from './Annotations';
 import { PdfView } from './PdfView';
 
 export function Display({ store }: { store: MeetingStore }) {
@@ -18,7 +20,9 @@ export function Display({ store }: { store: MeetingStore }) {
   const last = v.lastClosedPoll(s);
   const [resultFor, setResultFor] = useState<string | null>(null);
   const first = useRef(true);
-  const shownKey = `${s.presentation.document ?? ''}:${s.presentation.page ?? 0}`;
+  // A linked room that does not follow the main hall shows its own page.
+  const here = v.shownIn(s, s.participants[store.me]?.room);
+  const shownKey = `${here.document ?? ''}:${here.page ?? 0}`;
 
   useEffect(() => {
     if (first.current) return;
@@ -31,7 +35,7 @@ export function Display({ store }: { store: MeetingStore }) {
     first.current = false;
   }, []);
 
-  const doc = s.presentation.document;
+  const doc = here.document;
   const showResult = !open && last && last.id === resultFor;
   return (
     <div class="display">
@@ -52,7 +56,13 @@ export function Display({ store }: { store: MeetingStore }) {
             <ResultView poll={last} big />
           </div>
         ) : doc ? (
-          <PdfView url={documentURL(s.id, doc)} token={store.session.token} page={s.presentation.page ?? 1} label={s.documents[doc]?.title} />
+          <PdfView
+            url={documentURL(s.id, doc)}
+            token={store.session.token}
+            page={here.page ?? 1}
+            label={s.documents[doc]?.title}
+            overlay={(view) => <AnnotationLayer store={store} document={doc} view={view} mine={false} tool={null} color="" share={false} />}
+          />
         ) : (
           <p class="display-empty">{t('nothingShown')}</p>
         )}

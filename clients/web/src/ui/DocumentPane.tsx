@@ -3,32 +3,58 @@
 // "Browse freely" lets the reader page through any document on their own
 // until "Follow the presenter" brings them back. A participant who may
 // present turns the room's pages from here.
+//
+// "Annotate" lays the annotation tools over the page (Annotations.tsx):
+// private marks, or for the presenter marks shared with the room. Following
+// goes on while annotating: the page may change under the pen. "My
+// annotated copy" opens the reader's PDF with their marks written in. With
+// `offline`, documents are read from (and kept in) the device's copies.
 
 import { useEffect, useState } from 'preact/hooks';
 import { documentURL } from '../core/api';
+import { annotatedCopyURL, COLORS, HIGHLIGHT_COLOR } from '../core/ink';
+import type { OfflineDocs } from '../core/offline';
 import type { MeetingStore } from '../core/store';
 import * as v from '../core/views';
+import { AnnotationLayer, AnnotationToolbar, type Tool } from './Annotations';
 import { useApp, useRun } from './context';
-import { PdfView } from './PdfView';
+import { PdfView, type PdfOffline } from './PdfView';
 
-export function DocumentPane({ store, allowPresent }: { store: MeetingStore; allowPresent: boolean }) {
+/** useOffline re-renders the caller when the kept copies change. */
+export function useOffline(offline: OfflineDocs | undefined): void {
+  const [, setRev] = useState(0);
+  useEffect(() => offline?.subscribe(() => setRev((n) => n + 1)), [offline]);
+}
+
+export function DocumentPane({ store, allowPresent, offline }: { store: MeetingStore; allowPresent: boolean; offline?: OfflineDocs }) {
   const { t } = useApp();
   const [, run] = useRun();
+  useOffline(offline);
   const s = store.state!;
   const [following, setFollowing] = useState(true);
   const [browseDoc, setBrowseDoc] = useState<string | undefined>(undefined);
   const [browsePage, setBrowsePage] = useState(1);
   const [pages, setPages] = useState(0);
   const [goTo, setGoTo] = useState('');
+  const [annotating, setAnnotating] = useState(false);
+  const [tool, setTool] = useState<Tool>('pen');
+  const [colors, setColors] = useState<Record<Tool, string>>({ pen: COLORS[0].hex, highlighter: HIGHLIGHT_COLOR, note: COLORS[1].hex, eraser: COLORS[0].hex });
+  const [share, setShare] = useState(false);
 
-  const presenting = allowPresent && v.isPresenter(s, store.me);
-  const shown = s.presentation.document;
+  // A tablet in a linked room that does not follow the main hall shows
+  // what its room shows; presenting there would turn the main hall's page.
+  const myRoom = s.rooms.find((r) => r.id === s.participants[store.me]?.room);
+  const followsMain = !myRoom || myRoom.main || myRoom.following !== false;
+  const here = v.shownIn(s, myRoom?.id);
+  const presenting = allowPresent && followsMain && v.isPresenter(s, store.me);
+  const shown = here.document;
   const item = v.currentItem(s);
   const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter((d) => s.documents[d]);
   const doc = following ? shown : (browseDoc ?? shown ?? docs[0]);
-  const page = following ? (s.presentation.page ?? 1) : browsePage;
+  const page = following ? (here.page ?? 1) : browsePage;
   const meta = doc ? s.documents[doc] : undefined;
   const total = pages || meta?.pages || 0;
+  const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
 
   useEffect(() => setPages(0), [doc]);
 
@@ -47,11 +73,20 @@ export function DocumentPane({ store, allowPresent }: { store: MeetingStore; all
   };
 
   const onKey = (e: KeyboardEvent) => {
-    if ((e.target as HTMLElement).tagName === 'INPUT' || (e.target as HTMLElement).tagName === 'SELECT') return;
+    const tag = (e.target as HTMLElement).tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
     if (!canTurn) return;
     if (e.key === 'ArrowRight' || e.key === 'PageDown') turn(page + 1);
     if (e.key === 'ArrowLeft' || e.key === 'PageUp') turn(page - 1);
   };
+
+  const pdfOffline: PdfOffline | undefined =
+    offline && meta
+      ? {
+          load: () => offline.open(meta),
+          keep: (getData) => void offline.keep(meta, getData),
+        }
+      : undefined;
 
   return (
     <div class="doc-pane" onKeyDown={onKey}>
@@ -110,14 +145,47 @@ export function DocumentPane({ store, allowPresent }: { store: MeetingStore; all
             </form>
           )}
         </div>
+        {doc && (
+          <div class="row ann-actions">
+            <button type="button" class={annotating ? 'btn toggle on' : 'btn toggle'} aria-pressed={annotating} onClick={() => setAnnotating(!annotating)}>
+              {t('annToggle')}
+            </button>
+            <a class="btn small ghost link" href={annotatedCopyURL(s.id, doc, store.session.token)} target="_blank" rel="noopener">
+              {t('annCopy')}
+            </a>
+          </div>
+        )}
       </div>
+      {annotating && doc && (
+        <AnnotationToolbar
+          tool={tool}
+          setTool={setTool}
+          color={colors[tool]}
+          setColor={(c) => setColors({ ...colors, [tool]: c })}
+          canShare={presenting}
+          share={share}
+          setShare={setShare}
+        />
+      )}
       <p class="doc-mode muted small" role="status">
         {following ? t('following') : t('browsing')}
         {meta ? ` · ${meta.title}` : ''}
         {following && presenting ? ` · ${t('youPresent')}` : ''}
+        {annotating && doc ? ` · ${share && presenting ? t('annSharedHint') : t('annPrivateHint')}` : ''}
+        {kept === 'saved' ? ` · ${t('offlineSaved')}` : ''}
       </p>
       {doc ? (
-        <PdfView url={documentURL(s.id, doc)} token={store.session.token} page={page} onPages={setPages} label={meta ? `${meta.title} — ${t('pageOf', { page, pages: total })}` : ''} />
+        <PdfView
+          url={documentURL(s.id, doc)}
+          token={store.session.token}
+          page={page}
+          onPages={setPages}
+          label={meta ? `${meta.title} — ${t('pageOf', { page, pages: total })}` : ''}
+          offline={pdfOffline}
+          overlay={(view) => (
+            <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
+          )}
+        />
       ) : (
         <div class="pdf-box empty">
           <p class="pdf-msg">{t('nothingShown')}</p>

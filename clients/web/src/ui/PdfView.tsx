@@ -3,7 +3,13 @@
 // (pdf.js asks only for the bytes of the pages it draws), and kept open
 // while only the page changes. pdf.js is loaded on first use so that the
 // sign-in screen stays light.
+//
+// With `offline`, a copy kept on the device is opened first (no network
+// needed); a document opened from the server is handed over to be kept once
+// open. `overlay` draws over the page (the annotations), sized as the page
+// is drawn and told which page that is.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { useApp } from './context';
@@ -19,6 +25,21 @@ function loadPdfJs(): Promise<PdfJs> {
   return pdfjsPromise;
 }
 
+/** PageView is the page drawn on the canvas and its size in CSS pixels. */
+export interface PageView {
+  page: number;
+  w: number;
+  h: number;
+}
+
+/** PdfOffline connects the viewer to the copies kept for offline reading. */
+export interface PdfOffline {
+  /** load returns the kept copy, or null to read from the server. */
+  load(): Promise<Uint8Array | null>;
+  /** keep is called once the document is open from the server, with how to get all its bytes. */
+  keep(getData: () => Promise<Uint8Array>): void;
+}
+
 export interface PdfViewProps {
   url: string;
   token: string;
@@ -26,32 +47,58 @@ export interface PdfViewProps {
   /** onPages reports the page count once the document is open. */
   onPages?: (n: number) => void;
   label?: string;
+  offline?: PdfOffline;
+  overlay?: (v: PageView) => ComponentChildren;
 }
 
-export function PdfView({ url, token, page, onPages, label }: PdfViewProps) {
+type LoadingTask = { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy> };
+
+export function PdfView({ url, token, page, onPages, label, offline, overlay }: PdfViewProps) {
   const { t } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState('');
+  const [view, setView] = useState<PageView | null>(null);
+  const offlineRef = useRef(offline);
+  offlineRef.current = offline;
   const failure = (err: unknown): string => {
     const status = (err as { status?: number })?.status;
     if (status === 403) return t('pdfForbidden');
     if (status === 404) return t('pdfMissing');
     if (status === 401) return t('pdfSession');
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) return t('pdfOffline');
     return t('pdfError', { msg: String((err as Error)?.message ?? err) });
   };
   const [size, setSize] = useState({ w: 0, h: 0 });
 
-  // Open the document.
+  // Open the document: the kept copy if there is one, else from the server in ranges.
   useEffect(() => {
     let cancelled = false;
-    let task: { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy> } | null = null;
+    let task: LoadingTask | null = null;
     setDoc(null);
     setError('');
-    loadPdfJs()
-      .then((lib) => {
+    setView(null);
+    const off = offlineRef.current;
+    (async () => {
+      const lib = await loadPdfJs();
+      if (cancelled) return;
+      let d: PDFDocumentProxy | null = null;
+      const data = off ? await off.load().catch(() => null) : null;
+      if (cancelled) return;
+      if (data) {
+        task = lib.getDocument({ data, isEvalSupported: false });
+        try {
+          d = await task.promise;
+        } catch (err) {
+          console.warn('dais: the offline copy did not open; reading from the server', err);
+          void task.destroy();
+          task = null;
+        }
         if (cancelled) return;
+      }
+      const fromServer = !d;
+      if (!d) {
         task = lib.getDocument({
           url,
           httpHeaders: { Authorization: `Bearer ${token}` },
@@ -59,18 +106,19 @@ export function PdfView({ url, token, page, onPages, label }: PdfViewProps) {
           disableAutoFetch: true,
           isEvalSupported: false,
         });
-        return task.promise.then((d) => {
-          if (cancelled) return;
-          setDoc(d);
-          onPages?.(d.numPages);
-        });
-      })
-      .catch((err: unknown) => {
-        if (!cancelled) setError(failure(err));
-      });
+        d = await task.promise;
+        if (cancelled) return;
+      }
+      const opened = d;
+      setDoc(opened);
+      onPages?.(opened.numPages);
+      if (fromServer) off?.keep(() => opened.getData());
+    })().catch((err: unknown) => {
+      if (!cancelled) setError(failure(err));
+    });
     return () => {
       cancelled = true;
-      void task?.destroy();
+      void (task as LoadingTask | null)?.destroy();
     };
   }, [url, token]);
 
@@ -100,8 +148,8 @@ export function PdfView({ url, token, page, onPages, label }: PdfViewProps) {
         const c = canvas.current;
         c.width = Math.floor(vp.width);
         c.height = Math.floor(vp.height);
-        c.style.width = `${Math.floor(vp.width / dpr)}px`;
-        c.style.height = `${Math.floor(vp.height / dpr)}px`;
+        // The canvas and the overlay take the page's size together.
+        setView({ page: n, w: Math.floor(vp.width / dpr), h: Math.floor(vp.height / dpr) });
         task = p.render({ canvas: c, viewport: vp });
         return task.promise;
       })
@@ -114,8 +162,9 @@ export function PdfView({ url, token, page, onPages, label }: PdfViewProps) {
     };
   }, [doc, page, size.w, size.h]);
 
+  const shown = !!doc && !error;
   return (
-    <div class="pdf-box" ref={box} role="img" aria-label={label ?? ''}>
+    <div class="pdf-box" ref={box}>
       {error ? (
         <p class="pdf-msg error" role="alert">
           {error}
@@ -123,7 +172,10 @@ export function PdfView({ url, token, page, onPages, label }: PdfViewProps) {
       ) : !doc ? (
         <p class="pdf-msg">{t('pdfLoading')}</p>
       ) : null}
-      <canvas ref={canvas} class={doc && !error ? 'pdf-canvas' : 'pdf-canvas hidden'} />
+      <div class={shown && view ? 'pdf-page' : 'pdf-page hidden'} style={view ? { width: `${view.w}px`, height: `${view.h}px` } : undefined}>
+        <canvas ref={canvas} class={shown ? 'pdf-canvas' : 'pdf-canvas hidden'} role="img" aria-label={label ?? ''} />
+        {shown && view && overlay ? overlay(view) : null}
+      </div>
     </div>
   );
 }
