@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +55,7 @@ type options struct {
 	keep                     bool
 	timeout                  time.Duration
 	profile                  time.Duration
+	selfProfile              string
 	docMiB                   int
 	redisURL                 string
 	nodes                    int
@@ -83,6 +85,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.profile, "profile", 0, "take a CPU profile of the first daisd for this long when each scenario starts measuring, after connecting (OUT/<scenario>.pprof)")
 	fs.StringVar(&o.redisURL, "redis-url", "", "clustered mode: Redis URL; the meetings are seeded under a fresh key prefix that is deleted afterwards")
 	fs.IntVar(&o.nodes, "nodes", 3, "clustered mode: daisd nodes (and nats-server cluster members)")
+	fs.StringVar(&o.selfProfile, "self-profile", "", "write a CPU profile of dais-bench itself (the simulated tablets) over the whole run to this file")
 	fs.StringVar(&o.natsServer, "nats-server", "/usr/sbin/nats-server", "clustered mode: the nats-server binary")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -118,6 +121,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
+	if o.selfProfile != "" {
+		f, err := os.Create(o.selfProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "dais-bench:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "dais-bench:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := bench(ctx, o, stdout, stderr)
 	if rep != nil {
 		rep.writeText(stdout)
