@@ -53,9 +53,9 @@ func TestMessagesDecoded(t *testing.T) {
 	frames := []string{
 		`{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":5}}}`,
 		`{"type":"progress","poll":"v1","cast":3,"members":5,"present":4}`,
+		`{"type":"move","retry_ms":1500}`, // before the signal: once the signal is seen, so is the move
 		`{"type":"signal","name":"pointer","from":"chair","data":{"x":0.4,"y":0.7}}`,
 		`{"type":"event","event":{"seq":8,"type":"PollClosed","at":"2026-12-03T08:16:00Z","actor":"chair","data":{"poll":"v1","result":{"counts":{"for":3},"cast":3,"members":5,"present":4,"base":3,"quorum_ok":true,"passed":true}}}}`,
-		`{"type":"move","retry_ms":1500}`,
 	}
 	ack := `{"type":"ack","id":"ID","ok":false,"error":{"code":"conflict","message":"no document is shown","message_vi":"Chưa trình chiếu tài liệu nào"}}`
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

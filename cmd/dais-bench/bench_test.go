@@ -12,6 +12,18 @@ import (
 	"time"
 )
 
+// TestMain lets the test binary serve as the bare hub's process, as the
+// dais-bench binary does (the hub scenario starts os.Executable()).
+func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == "-hub-serve" {
+		if err := serveHub(os.Args[2]); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // buildDaisd builds the server the bench measures into a temporary folder.
 func buildDaisd(tb testing.TB) string {
 	tb.Helper()
@@ -55,6 +67,18 @@ func TestScenarios(t *testing.T) {
 		cfg            func(Config) Config
 		check          func(t *testing.T, r *Result)
 	}{
+		{"hub", "hub", nil, func(t *testing.T, r *Result) {
+			turns := r.Metrics["turns"]
+			if turns < 1 || r.Metrics["deliveries"] != turns*n {
+				t.Fatalf("turns %v, deliveries %v, want turns × %d", turns, r.Metrics["deliveries"], n)
+			}
+			if s := r.Latency["page_turn"]; s.Count != int(turns)*n || s.P50 <= 0 {
+				t.Errorf("latency summary %+v", s)
+			}
+			if len(r.Failures) > 0 {
+				t.Errorf("failures: %v", r.Failures)
+			}
+		}},
 		{"pageturn", "pageturn", nil, func(t *testing.T, r *Result) {
 			turns := r.Metrics["turns"]
 			if turns < 1 {
@@ -68,6 +92,12 @@ func TestScenarios(t *testing.T) {
 			}
 			if _, ok := r.Metrics["server_cpu_per_delivery_us"]; !ok {
 				t.Error("no CPU per delivery")
+			}
+			if _, ok := r.Metrics["cpu_per_delivery_vs_hub"]; !ok {
+				t.Error("no ratio to the hub, which ran before")
+			}
+			if a := r.Latency["chair_ack"]; a.Count != int(turns) {
+				t.Errorf("chair acks %d, want one per turn (%v)", a.Count, turns)
 			}
 		}},
 		{"vote", "vote", nil, func(t *testing.T, r *Result) {

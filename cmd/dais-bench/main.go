@@ -7,7 +7,9 @@
 //	go run ./cmd/dais-bench -scenario pageturn -tablets 2000 -out bench-out
 //
 // Scenarios (-scenario, comma-separated, run in order on one server):
-// pageturn, vote, reconnect, download, idle. The figures go to stdout, to
+// pageturn, vote, reconnect, download, idle, and hub (the pageturn
+// measurement against a bare broadcast hub, the yardstick; run it before
+// pageturn to get the CPU ratio of the two in one run). The figures go to stdout, to
 // OUT/report.json and to OUT/report.html (histograms as inline SVG).
 //
 // How the meetings get there: before daisd starts, the bench opens the
@@ -39,6 +41,14 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-hub-serve" {
+		// The bare hub, started by the hub scenario as a child process.
+		if err := serveHub(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "dais-bench hub:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -66,7 +76,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("dais-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.daisd, "daisd", "bin/daisd", "the daisd binary to measure (go build -o bin/daisd ./cmd/daisd)")
-	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: pageturn, vote, reconnect, download, idle")
+	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: pageturn, vote, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn)")
 	fs.IntVar(&o.cfg.Tablets, "tablets", 200, "simulated tablets (delegates) taking part")
 	fs.IntVar(&o.meetings, "meetings", 1, "meetings to seed (idle spreads tablets over them; the others use the first)")
 	fs.IntVar(&o.delegates, "delegates", 0, "delegates per meeting (0: -tablets divided by -meetings, rounded up)")

@@ -38,6 +38,10 @@ type Target struct {
 	// phase (after connecting), e.g. to start a CPU profile.
 	Measuring func()
 
+	// hubPerDelivery is the bare hub's CPU per delivery (µs) when the hub
+	// scenario ran before, for the pageturn ratio.
+	hubPerDelivery float64
+
 	sessions map[string]daisclient.Session // code → session
 	nextPoll map[string]int                // meeting → polls used
 }
@@ -176,6 +180,9 @@ type tablet struct {
 	i    int
 	sess daisclient.Session
 	url  string
+	// light tablets only time events (daisclient.Options.Light): their
+	// records have no data.
+	light bool
 
 	mu     sync.Mutex
 	c      *daisclient.Client
@@ -217,7 +224,7 @@ func (tb *tablet) dial(ctx context.Context) error {
 	if old := tb.client(); old != nil {
 		last = old.LastSeq()
 	}
-	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: benchDialer})
+	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: benchDialer, Light: tb.light})
 	if err != nil {
 		return fmt.Errorf("tablet %d (%s): %w", tb.i, tb.sess.Participant, err)
 	}
@@ -238,9 +245,18 @@ func (tb *tablet) client() *daisclient.Client {
 
 // connectAll makes a tablet per session and dials them, conc at a time.
 func connectAll(ctx context.Context, t *Target, sess []daisclient.Session, conc int) ([]*tablet, error) {
+	return connect(ctx, t, sess, conc, false)
+}
+
+// connectLight is connectAll for tablets that only time events.
+func connectLight(ctx context.Context, t *Target, sess []daisclient.Session, conc int) ([]*tablet, error) {
+	return connect(ctx, t, sess, conc, true)
+}
+
+func connect(ctx context.Context, t *Target, sess []daisclient.Session, conc int, light bool) ([]*tablet, error) {
 	tabs := make([]*tablet, len(sess))
 	for i, s := range sess {
-		tabs[i] = &tablet{i: i, sess: s, url: t.url(i)}
+		tabs[i] = &tablet{i: i, sess: s, url: t.url(i), light: light}
 	}
 	err := forEach(ctx, len(tabs), conc, func(ctx context.Context, i int) error { return tabs[i].dial(ctx) })
 	if err != nil {
