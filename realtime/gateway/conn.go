@@ -171,6 +171,13 @@ func (c *conn) readLoop() {
 				return
 			}
 			c.sendJSON(c.run(cmd))
+		case protocol.TypePing:
+			var p protocol.Ping
+			if err := json.Unmarshal(data, &p); err != nil || len(p.ID) > 64 {
+				c.kick(protocol.CloseProtocol, "malformed ping")
+				return
+			}
+			c.sendJSON(protocol.Pong{Type: protocol.TypePong, ID: p.ID})
 		case protocol.TypeSignal:
 			var sig protocol.Signal
 			if err := json.Unmarshal(data, &sig); err != nil || sig.Name == "" {

@@ -27,6 +27,7 @@ func FuzzClientFrame(f *testing.F) {
 		`{"type":"command","id":"c1","name":"NoSuchCommand"}`,
 		`{"type":"command","id":"c1","name":"SaveAnnotation","args":{"annotation":{"id":"a","document":"doc1","page":1,"kind":"ink","color":"#FF0000","points":[[0.1,0.1],[2,2]]}}}`,
 		`{"type":"signal","name":"pointer","data":{"x":0.5,"y":0.5}}`,
+		`{"type":"ping","id":"h1"}`,
 		`{"type":"signal","name":""}`,
 		`{"type":"hello","protocol":1,"token":"x"}`,
 		`{"type":7}`,

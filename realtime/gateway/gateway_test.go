@@ -267,6 +267,32 @@ func TestRefusals(t *testing.T) {
 			t.Fatalf("close code %d, want %d", got, protocol.CloseProtocol)
 		}
 	})
+	t.Run("ping is answered by a pong with its id", func(t *testing.T) {
+		ws := dial(t, "")
+		_ = ws.WriteMessage(websocket.TextMessage, hello(h.token["d3"]))
+		for _, id := range []string{"h1", "", "h3"} {
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping","id":"`+id+`"}`))
+		}
+		_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var got []string
+		for len(got) < 3 {
+			var m struct{ Type, ID string }
+			if err := ws.ReadJSON(&m); err != nil {
+				t.Fatalf("after %v: %v", got, err)
+			}
+			if m.Type == protocol.TypePong {
+				got = append(got, m.ID)
+			}
+		}
+		if strings.Join(got, ",") != "h1,,h3" {
+			t.Fatalf("pongs %q, want h1,,h3 in order", got)
+		}
+		// An absurd id is a malformed message.
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping","id":"`+strings.Repeat("x", 65)+`"}`))
+		if code := closeCode(t, ws); code != protocol.CloseProtocol {
+			t.Fatalf("close code %d, want %d", code, protocol.CloseProtocol)
+		}
+	})
 }
 
 func assertCode(tb testing.TB, err error, code meeting.Code) {

@@ -22,6 +22,9 @@ const (
 	TypeHello   = "hello"
 	TypeCommand = "command"
 	TypeSignal  = "signal"
+	// TypePing asks for a pong at once: how a browser, which cannot see
+	// WebSocket ping frames, finds out that a quiet connection is dead.
+	TypePing = "ping"
 )
 
 // Message types, server to client.
@@ -32,6 +35,7 @@ const (
 	TypeProgress = "progress"
 	// TypeSignal (above) also flows server to client.
 	TypeMove = "move"
+	TypePong = "pong"
 )
 
 // Close codes the server uses (RFC 6455 private range 4000–4999), and what a
@@ -130,6 +134,21 @@ type Signal struct {
 	Name string          `json:"name"`
 	From string          `json:"from,omitempty"`
 	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Ping asks the server for a Pong with the same ID, e.g.
+// {"type":"ping","id":"h12"}. It changes nothing and is not rate-limited
+// beyond the connection's read deadline; clients send one every few
+// seconds when nothing else arrived.
+type Ping struct {
+	Type string `json:"type"` // "ping"
+	ID   string `json:"id,omitempty"`
+}
+
+// Pong answers a Ping.
+type Pong struct {
+	Type string `json:"type"` // "pong"
+	ID   string `json:"id,omitempty"`
 }
 
 // Move tells a client that the server is going away: reconnect after
