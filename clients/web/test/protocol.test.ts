@@ -302,3 +302,53 @@ describe('ProtocolClient refresh', () => {
     expect(r.sockets.current.last('hello').last_seq).toBe(11);
   });
 });
+
+describe('ProtocolClient heartbeat', () => {
+  it('pings after silence and stays online while pongs come back', () => {
+    const r = rig({ heartbeatMs: 10000, pongTimeoutMs: 5000 });
+    online(r, 10);
+    vi.advanceTimersByTime(9999);
+    expect(r.sockets.current.sent.filter((m) => m.type === 'ping')).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    const ping = r.sockets.current.last('ping');
+    expect(ping).toEqual({ type: 'ping', id: 'h1' });
+    vi.advanceTimersByTime(4000);
+    r.sockets.current.deliver({ type: 'pong', id: 'h1' });
+    vi.advanceTimersByTime(5000); // past the pong deadline: answered, so still online
+    expect(r.client.status).toBe('online');
+    expect(r.sockets.all).toHaveLength(1);
+    vi.advanceTimersByTime(5000); // another 10 s of silence: a second ping
+    expect(r.sockets.current.last('ping')).toEqual({ type: 'ping', id: 'h2' });
+  });
+
+  it('any message counts as a sign of life: no ping while events flow', () => {
+    const r = rig({ heartbeatMs: 10000 });
+    online(r, 10);
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(8000);
+      r.sockets.current.deliver({ type: 'event', event: ev(11 + i, 'PageTurned') });
+    }
+    expect(r.sockets.current.sent.filter((m) => m.type === 'ping')).toHaveLength(0);
+  });
+
+  it('gives a silent connection up when the pong does not come, and resumes with the last seq', () => {
+    const r = rig({ heartbeatMs: 10000, pongTimeoutMs: 5000 });
+    online(r, 10);
+    r.sockets.current.deliver({ type: 'event', event: ev(11, 'PageTurned') });
+    vi.advanceTimersByTime(10000 + 5000);
+    expect(r.client.status).toBe('reconnecting');
+    expect(r.statuses).toContain('reconnecting');
+    vi.advanceTimersByTime(backoffDelay(0, () => 0.5));
+    expect(r.sockets.all).toHaveLength(2);
+    r.sockets.current.open();
+    expect(r.sockets.current.last('hello').last_seq).toBe(11);
+  });
+
+  it('can be turned off', () => {
+    const r = rig({ heartbeatMs: 0 });
+    online(r, 10);
+    vi.advanceTimersByTime(120000);
+    expect(r.sockets.current.sent.filter((m) => m.type === 'ping')).toHaveLength(0);
+    expect(r.client.status).toBe('online');
+  });
+});

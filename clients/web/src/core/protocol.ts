@@ -75,6 +75,15 @@ export interface ClientOptions {
   commandTimeoutMs?: number;
   /** welcomeTimeoutMs bounds the wait from open to welcome (default 10000). */
   welcomeTimeoutMs?: number;
+  /**
+   * heartbeatMs: after this long without a message from the server, send a
+   * ping (default 10000; 0 turns the heartbeat off). A browser cannot see
+   * WebSocket pings, so this is how a tablet notices a connection that died
+   * without a close (Wi-Fi gone, no TCP reset) instead of showing a stale page.
+   */
+  heartbeatMs?: number;
+  /** pongTimeoutMs: a ping unanswered this long means the connection is lost (default 5000). */
+  pongTimeoutMs?: number;
   /** maxProtocolErrors consecutive 4000/4002 closes before giving up (default 3). */
   maxProtocolErrors?: number;
   backoff?: BackoffOptions;
@@ -136,6 +145,9 @@ export class ProtocolClient {
   private moveDelay: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  private silenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private pongTimer: ReturnType<typeof setTimeout> | null = null;
+  private nextPing = 1;
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   /** Seq at the moment of the last welcome: events above it are live. */
@@ -272,6 +284,7 @@ export class ProtocolClient {
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
+      if (this.welcomed) this.heard(ws);
       this.receive(ev.data);
     };
     ws.onclose = (ev) => this.lost(ws, ev.code, ev.reason ?? '');
@@ -318,6 +331,8 @@ export class ProtocolClient {
       case 'move':
         this.moveDelay = Math.max(0, Number(msg.retry_ms) || 0);
         return;
+      case 'pong':
+        return; // its arrival restarted the heartbeat
       default:
       // An unknown message type is from a newer server: ignore it.
     }
@@ -336,7 +351,33 @@ export class ProtocolClient {
     this.welcomeSeq = Math.max(w.seq, this._lastSeq);
     this.call(() => this.o.handlers?.welcome?.(w));
     this.setStatus('online');
+    if (this.ws) this.heard(this.ws);
     for (const p of this.pending.values()) if (!p.sent) this.sendPending(p);
+  }
+
+  // heard restarts the heartbeat: anything from the server shows the
+  // connection is alive. After heartbeatMs of silence a ping goes out; if
+  // nothing at all comes back within pongTimeoutMs, the socket is given up
+  // and the client reconnects and resumes, as after any lost connection.
+  private heard(ws: SocketLike): void {
+    this.stopHeartbeat();
+    const every = this.o.heartbeatMs ?? 10000;
+    if (every <= 0) return;
+    this.silenceTimer = setTimeout(() => {
+      this.silenceTimer = null;
+      if (this.ws !== ws) return;
+      this.send({ type: 'ping', id: 'h' + this.nextPing++ });
+      this.pongTimer = setTimeout(() => {
+        this.pongTimer = null;
+        if (this.ws === ws) this.lost(ws, 1006, 'no pong');
+      }, this.o.pongTimeoutMs ?? 5000);
+    }, every);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
+    if (this.pongTimer !== null) clearTimeout(this.pongTimer);
+    this.silenceTimer = this.pongTimer = null;
   }
 
   // lost handles the end of socket ws, whoever ended it.
@@ -386,6 +427,7 @@ export class ProtocolClient {
     const ws = this.ws;
     this.ws = null;
     this.welcomed = false;
+    this.stopHeartbeat();
     if (this.welcomeTimer !== null) {
       clearTimeout(this.welcomeTimer);
       this.welcomeTimer = null;
@@ -400,6 +442,7 @@ export class ProtocolClient {
   }
 
   private clearTimers(): void {
+    this.stopHeartbeat();
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     if (this.welcomeTimer !== null) clearTimeout(this.welcomeTimer);
     this.retryTimer = this.welcomeTimer = null;
