@@ -6,9 +6,10 @@
 // It builds daisd from the repository (or uses $DAISD), starts it with the
 // demo meeting on a free port and a fresh data folder, reads the sign-in
 // codes it prints, and plays a meeting with three browsers: the chair
-// console, a delegate tablet and the room display. Then it restarts the
-// server (a graceful drain) and checks that the tablet reconnects and
-// catches up. When daisd does not serve this client at / yet, a small
+// console, a delegate tablet and the room display; the tablet goes offline,
+// reloads and starts from the service worker's cache, then reconnects.
+// Then it restarts the server (a graceful drain) and checks that the
+// tablet reconnects and catches up. When daisd does not serve this client at / yet, a small
 // proxy in this script serves dist/ and forwards /api and /ws to it.
 //
 // A second scenario runs on a second daisd seeded with e2e/vote-meeting.yaml
@@ -17,7 +18,9 @@
 // tablets show page 3 with pixels drawn; tablet 1 draws a private ink
 // stroke (kept after a reload, never on tablet 2) and fetches its annotated
 // copy; the chair opens the poll, both
-// tablets vote, the console shows 2 of 2 present, the display the result.
+// tablets vote, the console shows 2 of 2 present, the display the result;
+// the secretary imports two observers from e2e/observers.csv, edits the
+// meeting's place and time, makes invitation codes and a new meeting.
 //
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
@@ -318,6 +321,41 @@ async function demoScenario(bin, browser) {
     await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
   });
 
+  // Issue 4: the app shell offline. The tablet is on http://127.0.0.1, a
+  // secure context, so the service worker of the production build runs.
+  await step('the app shell offline: the tablet reloads without network, starts from the service worker, then reconnects', async () => {
+    const ctx = delegate.context();
+    const secure = await delegate.evaluate(() => window.isSecureContext && 'serviceWorker' in navigator);
+    if (!secure) throw new Error(`${delegate.url()} is not a secure context with service workers`);
+    // Active and in control (clients.claim), with the build's shell kept.
+    await delegate.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await delegate.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
+    await delegate.waitForFunction(async () => {
+      const names = (await caches.keys()).filter((n) => n.startsWith('dais-shell-'));
+      return names.length === 1 && (await (await caches.open(names[0])).match('/')) !== undefined;
+    });
+    await ctx.setOffline(true);
+    try {
+      // The worker cannot reach the server either: what starts comes from its cache.
+      const sw = ctx.serviceWorkers()[0];
+      if (!sw) throw new Error('no service worker in the tablet’s context');
+      const swNet = await sw.evaluate(() => fetch('/robots.txt', { cache: 'no-store' }).then(() => 'online', () => 'offline'));
+      if (swNet !== 'offline') throw new Error('the service worker still reaches the network while offline');
+      const res = await delegate.reload();
+      if (delegate.url().startsWith('chrome-error:')) throw new Error('the browser shows its offline page');
+      if (res && !res.fromServiceWorker()) throw new Error('the page did not come from the service worker');
+      await delegate.locator('#app .banner').first().waitFor();
+      await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor();
+      await shot(delegate, 'delegate-offline-reload');
+    } finally {
+      await ctx.setOffline(false);
+    }
+    // Back online (the browser's "online" event retries at once): the page as it was.
+    await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached' });
+    await delegate.locator('.current-card h2', { hasText: '2.' }).waitFor();
+    if (docsOK) await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+  });
+
   await step('linked rooms: the chair unticks "follow" for a linked room; the console shows it on its own', async () => {
     // The demo meeting has two linked rooms; the tablet and the display here sit in the main hall.
     const room = 'Điểm cầu huyện Phong Điền';
@@ -599,17 +637,55 @@ async function voteScenario(bin, browser) {
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
   });
 
+  // Issue 4: participants from a CSV file (Excel's "CSV UTF-8", ';'). Two
+  // observers only, so the voters, the quorum and the result above stay;
+  // the invitation steps below count them (7 cards).
+  const imported = ['Võ Thị Thanh Hằng', 'Đặng Hữu Phước'];
+  const importedOK = await step('vote: the secretary imports two observers from a CSV file: preview, import, the list shows their names', async () => {
+    const box = secretary.locator('details.csv-import');
+    await box.locator('summary').click();
+    await box.getByLabel('Tệp CSV').setInputFiles(path.join(here, 'observers.csv'));
+    await box.getByText('2 dòng hợp lệ, 0 dòng lỗi (sẽ bỏ qua)').waitFor();
+    const rows = box.locator('tbody tr');
+    if ((await rows.count()) !== 2) throw new Error(`the preview has ${await rows.count()} rows, want 2`);
+    for (const [i, name] of imported.entries()) {
+      const row = rows.nth(i);
+      const who = (await row.locator('td').nth(1).textContent()) ?? '';
+      if (!who.startsWith(name)) throw new Error(`preview row ${i + 1} names ${JSON.stringify(who)}, want ${name}`);
+      if ((await row.locator('.csv-role').textContent()) !== 'Quan sát viên') throw new Error(`${name} is not previewed as an observer`);
+      if ((await row.locator('.csv-room').textContent()) !== 'Phòng họp chính') throw new Error(`${name} is not previewed in the main room`);
+    }
+    await rows.nth(1).getByText('Chuyên viên; Sở Nội vụ').waitFor();
+    await shot(secretary, 'vote-csv-preview');
+    await box.getByRole('button', { name: 'Nhập 2 người' }).click();
+    await box.getByText('Đã nhập 2 / 2 người').waitFor();
+    const list = secretary.getByRole('region', { name: 'Thành phần tham dự' }).locator('table').first();
+    for (const name of imported) await list.locator('tbody tr', { hasText: name }).getByText('Quan sát viên').waitFor();
+    await shot(secretary, 'vote-csv-imported');
+  });
+
+  await step('vote: the secretary changes the place and the start time in "Thông tin cuộc họp"', async () => {
+    const form = secretary.locator('form.meeting-edit');
+    await form.getByLabel('Địa điểm').fill('Phòng họp số 5');
+    await form.getByLabel('Thời gian bắt đầu').fill('2026-12-03T14:30');
+    await form.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await secretary.getByText('Đã lưu thông tin cuộc họp').first().waitFor();
+    // Saved and folded back: nothing left to save.
+    await secretary.waitForFunction(() => document.querySelector('form.meeting-edit button[type=submit]')?.disabled === true);
+    if ((await form.getByLabel('Địa điểm').inputValue()) !== 'Phòng họp số 5') throw new Error('the form lost the new place');
+  });
+
   // Last: it moves the secretary's page to a new meeting.
-  await invitationSteps(browser, secretary, byRole);
+  await invitationSteps(browser, secretary, byRole, 5 + (importedOK ? imported.length : 0));
 }
 
-// invitationSteps: the secretary makes invitation codes for everybody (the
-// five of e2e/vote-meeting.yaml) and the sheet shows a card with a QR code
+// invitationSteps: the secretary makes invitation codes for everybody
+// (expected: the five of e2e/vote-meeting.yaml and the two observers
+// imported from CSV) and the sheet shows a card with a QR code
 // each, printed alone on one A4 page; a new device opens one card's link
 // and arrives signed in as that participant; then the secretary creates a
 // meeting from the form and the workspace switches to it.
-async function invitationSteps(browser, secretary, byRole) {
-  const expected = 5;
+async function invitationSteps(browser, secretary, byRole, expected) {
   const who = byRole('Đại biểu', 1);
   let url = '';
   const made = await step('vote: the secretary makes invitation codes for everybody; one card with a QR code each', async () => {
@@ -623,7 +699,7 @@ async function invitationSteps(browser, secretary, byRole) {
     if (!url.startsWith(new URL(secretary.url()).origin + '/?code=')) throw new Error(`the card links to ${url}`);
     await secretary.locator('.invite-sheet').scrollIntoViewIfNeeded();
     await shot(secretary, 'vote-invitations');
-    // On paper only the sheet is printed, on one A4 page for five cards.
+    // On paper only the sheet is printed, on one A4 page for seven cards (eight fit).
     await secretary.emulateMedia({ media: 'print' });
     try {
       if (await secretary.locator('.topbar').isVisible()) throw new Error('the top bar would be printed with the sheet');

@@ -318,6 +318,19 @@ const table = {
   otherMeetings: { vi: 'Các cuộc họp khác trên máy này', en: 'Other meetings on this device' },
   switchTo: { vi: 'Chuyển sang cuộc họp {title}', en: 'Switch to the meeting {title}' },
 
+  // Meeting details (secretary).
+  meetingDetails: { vi: 'Thông tin cuộc họp', en: 'Meeting details' },
+  saveMeeting: { vi: 'Lưu thay đổi', en: 'Save changes' },
+  savingMeeting: { vi: 'Đang lưu…', en: 'Saving…' },
+  undoChanges: { vi: 'Hoàn tác', en: 'Undo' },
+  meetingSaved: { vi: 'Đã lưu thông tin cuộc họp', en: 'Meeting details saved' },
+  placeCannotClear: { vi: 'Không thể để trống địa điểm; vui lòng nhập địa điểm mới.', en: 'The place cannot be left empty; please enter the new place.' },
+  meetingClosedNoEdit: { vi: 'Cuộc họp đã bế mạc; không thể sửa thông tin.', en: 'The meeting is closed; its details cannot change.' },
+  newRoomName: { vi: 'Tên điểm cầu mới', en: 'Name of the new room' },
+  newRoomNameRequired: { vi: 'Vui lòng nhập tên điểm cầu.', en: 'Please enter the room’s name.' },
+  roomIdWillBe: { vi: 'Mã điểm cầu: {id}', en: 'Room id: {id}' },
+  roomAdded: { vi: 'Đã thêm điểm cầu: {name}', en: 'Room added: {name}' },
+
   // Display.
   roomDisplay: { vi: 'Màn hình hội trường', en: 'Room display' },
   elapsed: { vi: 'Thời gian', en: 'Time' },

@@ -1,6 +1,9 @@
 // The entry point: reads the language and the sessions from localStorage
 // and the URL parameters (?code= from a QR code, ?display=1 for the room
-// screen), then renders the app.
+// screen), then renders the app. A production build also registers the
+// service worker (src/sw.ts → /sw.js) that keeps the app shell, so that a
+// tablet reloading without network still starts; browsers offer service
+// workers only in secure contexts (https, localhost, 127.0.0.1).
 
 import { render } from 'preact';
 import { memoryKV, SessionStore, type KV } from './core/session';
@@ -27,3 +30,12 @@ render(
   <App sessions={new SessionStore(kv)} params={params} initialLang={lang} saveLang={(l) => kv.setItem('dais.lang', l)} />,
   document.getElementById('app')!,
 );
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  // After the page has loaded, so that the first start does not wait for the worker's downloads.
+  const register = () => navigator.serviceWorker.register('/sw.js').catch(() => {
+    /* not allowed here (e.g. a private window): the app works without it, online */
+  });
+  if (document.readyState === 'complete') void register();
+  else window.addEventListener('load', () => void register(), { once: true });
+}

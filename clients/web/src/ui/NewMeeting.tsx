@@ -6,6 +6,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { createMeeting, type NewRoom } from '../core/api';
+import { slug as idSlug } from '../core/csv';
 import { memoryKV, type KV, type Session } from '../core/session';
 import type { MeetingStore } from '../core/store';
 import { errorText } from '../i18n';
@@ -41,17 +42,8 @@ export function tomorrowAt8(now = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T08:00`;
 }
 
-/** slug makes an id from a Vietnamese name: no diacritics, lower case, dashes. */
-export function slug(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-}
+/** slug makes a room id from a Vietnamese name: no diacritics, lower case, dashes (core/csv's, at most 40). */
+export const slug = (name: string): string => idSlug(name, 40);
 
 /** RoomRow is a room being edited. */
 export interface RoomRow {

@@ -15,6 +15,7 @@ import { newId, useApp, useRun } from './context';
 import { PollForm, PollList } from './polls';
 import { Invitations } from './Invitations';
 import { NewMeeting } from './NewMeeting';
+import { MeetingDetails } from './MeetingDetails';
 
 export function Secretary({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -58,6 +59,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
         </Section>
         <Section title={t('exports')}>
           <Exports store={store} />
+        </Section>
+        <Section title={t('meetingDetails')}>
+          <MeetingDetails store={store} />
         </Section>
         <Section title={t('meetings')}>
           <NewMeeting store={store} />
