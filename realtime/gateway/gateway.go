@@ -159,7 +159,35 @@ func New(cfg Config, meetings Meetings, bus Bus) *Gateway {
 		HandshakeTimeout: 10 * time.Second,
 		CheckOrigin:      g.checkOrigin,
 	}
+	g.wg.Add(1)
+	go g.pinger()
 	return g
+}
+
+// pinger asks every connection's writer to send a ping each PingInterval,
+// through its queue: one ticker for the gateway instead of one per
+// connection, and a writer that waits on two channels, not three. A
+// connection whose queue is full gets no ping this time (a full queue is
+// soon a slow-client disconnect anyway).
+func (g *Gateway) pinger() {
+	defer g.wg.Done()
+	t := time.NewTicker(g.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-t.C:
+		}
+		g.mu.Lock()
+		for c := range g.conns {
+			select {
+			case c.queue <- pingMark:
+			default:
+			}
+		}
+		g.mu.Unlock()
+	}
 }
 
 // checkOrigin allows clients that send no Origin (not browsers), pages of

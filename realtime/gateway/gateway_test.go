@@ -428,3 +428,65 @@ func TestConcurrentChairsAndBallots(t *testing.T) {
 		t.Errorf("d2 snapshot: voters %v, want only their own", got)
 	}
 }
+
+// TestKeepAlive checks both halves of the server's keep-alive: a client
+// that answers pings stays connected across several intervals, and one
+// that stops answering (it stops reading, so its pongs never go out) is
+// dropped after 2.5 intervals.
+func TestKeepAlive(t *testing.T) {
+	h := mustServe(t, gateway.Config{PingInterval: 40 * time.Millisecond}, 0)
+	wsURL := "ws" + strings.TrimPrefix(h.srv.URL, "http") + "/ws"
+	connect := func(who string) *websocket.Conn {
+		ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		hello, _ := json.Marshal(protocol.Hello{Type: protocol.TypeHello, Protocol: 1, Token: h.token[who]})
+		_ = ws.WriteMessage(websocket.TextMessage, hello)
+		return ws
+	}
+
+	alive := connect("d1")
+	var pings atomic.Int32
+	alive.SetPingHandler(func(data string) error {
+		pings.Add(1)
+		return alive.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := alive.ReadMessage(); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+
+	silent := connect("d2") // reads nothing: its pongs are never sent
+	deadline := time.Now().Add(10 * time.Second)
+	for h.gw.Connections() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := h.gw.Connections(); n != 2 {
+		t.Fatalf("%d connections, want both", n)
+	}
+	for h.gw.Connections() > 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := h.gw.Connections(); n != 1 {
+		t.Fatalf("%d connections, want the silent one dropped", n)
+	}
+	_ = silent
+	for pings.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if pings.Load() < 3 {
+		t.Fatalf("the answering client saw %d pings, want several", pings.Load())
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the answering client was dropped: %v", err)
+	default:
+	}
+}
