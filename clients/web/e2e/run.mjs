@@ -334,6 +334,36 @@ async function demoScenario(bin, browser) {
       const names = (await caches.keys()).filter((n) => n.startsWith('dais-shell-'));
       return names.length === 1 && (await (await caches.open(names[0])).match('/')) !== undefined;
     });
+    // The meeting state is kept on the device (IndexedDB "dais-state") at page 2, and the shown document too.
+    await delegate.waitForFunction(
+      () =>
+        new Promise((resolve) => {
+          const r = indexedDB.open('dais-state', 1);
+          r.onerror = () => resolve(false);
+          r.onsuccess = () => {
+            const db = r.result;
+            if (!db.objectStoreNames.contains('states')) return resolve(false);
+            const all = db.transaction('states').objectStore('states').getAll();
+            all.onsuccess = () => resolve(all.result.some((v) => JSON.parse(v).state?.presentation?.page === 2));
+            all.onerror = () => resolve(false);
+          };
+        }),
+      undefined,
+      { polling: 250 },
+    );
+    if (docsOK) await delegate.locator('.offline-tag').first().waitFor();
+    // The hellos the tablet sends from now on.
+    const hellos = [];
+    delegate.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        try {
+          const m = JSON.parse(String(f.payload));
+          if (m.type === 'hello') hellos.push(m.last_seq);
+        } catch {
+          /* not JSON */
+        }
+      }),
+    );
     await ctx.setOffline(true);
     try {
       // The worker cannot reach the server either: what starts comes from its cache.
@@ -346,6 +376,20 @@ async function demoScenario(bin, browser) {
       if (res && !res.fromServiceWorker()) throw new Error('the page did not come from the service worker');
       await delegate.locator('#app .banner').first().waitFor();
       await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor();
+      // The meeting as kept on the device: item 2, the time it was saved, the kept document drawn at page 2.
+      await delegate.locator('.current-card h2', { hasText: '2.' }).waitFor();
+      await delegate.locator('.topbar', { hasText: 'Đang xem bản lưu trên máy lúc' }).waitFor();
+      if (docsOK) {
+        await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+        await delegate.waitForFunction(() => {
+          const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
+          if (!c || c.width === 0) return false;
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) n++;
+          return n > 100;
+        });
+      }
       await shot(delegate, 'delegate-offline-reload');
     } finally {
       await ctx.setOffline(false);
@@ -354,6 +398,9 @@ async function demoScenario(bin, browser) {
     await delegate.getByText('Mất kết nối — đang kết nối lại…').waitFor({ state: 'detached' });
     await delegate.locator('.current-card h2', { hasText: '2.' }).waitFor();
     if (docsOK) await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+    await delegate.locator('.topbar', { hasText: 'Đang xem bản lưu trên máy lúc' }).waitFor({ state: 'detached' });
+    // A resume after the kept version, not a request for a snapshot.
+    if (!hellos.length || hellos.some((seq) => !(seq > 0))) throw new Error(`the hellos after the reload had last_seq ${JSON.stringify(hellos)}`);
   });
 
   await step('linked rooms: the chair unticks "follow" for a linked room; the console shows it on its own', async () => {

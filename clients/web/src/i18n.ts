@@ -26,6 +26,8 @@ const table = {
   connFailed: { vi: 'Không thể kết nối tới máy chủ. Vui lòng tải lại trang.', en: 'Cannot talk to the server. Please reload the page.' },
   reload: { vi: 'Tải lại', en: 'Reload' },
   loading: { vi: 'Đang tải dữ liệu hội nghị…', en: 'Loading the meeting…' },
+  voteRefused: { vi: 'Phiếu của đồng chí không được ghi nhận:', en: 'Your vote was not recorded:' },
+  savedAt: { vi: 'Đang xem bản lưu trên máy lúc {time}', en: 'Showing the copy saved on this device at {time}' },
 
   // Roles and statuses.
   role_chair: { vi: 'Chủ tọa', en: 'Chair' },

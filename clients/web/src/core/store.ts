@@ -3,8 +3,17 @@
 // live ballot count, and the viewer's own ballots. Screens subscribe and
 // re-render on change; notifications are batched to one per microtask so
 // that a replay of hundreds of events renders once.
+//
+// With a state kept on the device (core/persist.ts) the store starts from
+// it at once, read-only in effect (commands wait in the outbox for the
+// welcome), and resumes with last_seq = its version: the server then sends
+// only the missed events, whose fold on the kept state is the state a
+// snapshot would give, or a snapshot, which replaces the kept state. The
+// state is kept again after each welcome and at most every few seconds
+// while events come.
 
 import { apply, normalize } from './fold';
+import { StateSaver, type SavedState, type StateBackend } from './persist';
 import { CommandError, ProtocolClient, type ClientOptions, type ConnStatus, type SocketLike } from './protocol';
 import type { Session } from './session';
 import type { AckMsg, MeetingEvent, ProgressMsg, Role, SignalMsg, State, WelcomeMsg } from './types';
@@ -21,6 +30,15 @@ export interface StoreOptions {
   random?: () => number;
   /** onUnauthorized is called when the server refuses the session (4001). */
   onUnauthorized?: () => void;
+  /**
+   * saved is the state kept on the device to start from; ignored unless it
+   * is of this session's meeting and participant.
+   */
+  saved?: SavedState | null;
+  /** persist is where to keep the state (default: nowhere). */
+  persist?: StateBackend | null;
+  /** saveDelayMs: at most one save per this long while events come (default 3000). */
+  saveDelayMs?: number;
 }
 
 /** MeetingStore follows one meeting for one signed-in participant. */
@@ -37,6 +55,11 @@ export class MeetingStore {
   skewMs = 0;
   /** rev counts changes; screens may key on it. */
   rev = 0;
+  /**
+   * savedAt is when the state shown was kept on the device (local ms),
+   * while the store shows a kept state no welcome has confirmed; else null.
+   */
+  savedAt: number | null = null;
 
   readonly client: ProtocolClient;
   private readonly o: StoreOptions;
@@ -44,10 +67,12 @@ export class MeetingStore {
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: SignalMsg) => void>();
+  private readonly refusalListeners = new Set<(e: CommandError, poll: string) => void>();
   private readonly myChoices = new Map<string, string>();
   private readonly ballotIds = new Map<string, string>();
   private readonly seqWaiters: { seq: number; resolve: () => void }[] = [];
   private notifyQueued = false;
+  private readonly saver: StateSaver | null;
 
   constructor(o: StoreOptions) {
     this.o = o;
@@ -55,8 +80,25 @@ export class MeetingStore {
     this.role = o.session.role as Role;
     this.now = o.now ?? Date.now;
     this.random = o.random ?? Math.random;
+    const saved = o.saved;
+    const ok =
+      !!saved &&
+      saved.meeting === o.session.meeting &&
+      saved.participant === o.session.participant &&
+      saved.state?.id === o.session.meeting &&
+      saved.version > 0 &&
+      saved.state.version === saved.version;
+    if (ok) {
+      this.state = normalize(saved.state);
+      this.savedAt = saved.savedAt;
+    }
+    this.saver = o.persist
+      ? new StateSaver({ backend: o.persist, meeting: o.session.meeting, participant: o.session.participant, delayMs: o.saveDelayMs, now: this.now })
+      : null;
     this.client = new ProtocolClient({
       ...o.client,
+      // Resume after the kept state: only the missed events come.
+      ...(ok ? { lastSeq: saved.version } : {}),
       url: o.url,
       socket: o.socket,
       random: this.random,
@@ -81,7 +123,18 @@ export class MeetingStore {
   }
 
   stop(): void {
+    this.saver?.stop();
     this.client.stop();
+  }
+
+  /** saveNow keeps the state on the device at once (the page is being hidden or left). */
+  saveNow(): Promise<boolean> {
+    return this.saver?.save(() => this.state) ?? Promise.resolve(false);
+  }
+
+  /** forget stops keeping the state and removes the kept copy (sign-out). */
+  forget(): Promise<void> {
+    return this.saver?.clear() ?? Promise.resolve();
   }
 
   /** subscribe calls f after changes; it returns the unsubscribe function. */
@@ -94,6 +147,17 @@ export class MeetingStore {
   onSignal(f: (s: SignalMsg) => void): () => void {
     this.signalListeners.add(f);
     return () => this.signalListeners.delete(f);
+  }
+
+  /**
+   * onBallotRefused calls f when the server refuses a ballot of a poll that
+   * is no longer open by then (e.g. pressed on a kept state while the poll
+   * closed): the vote panel is gone, so the screen must say it elsewhere.
+   * It returns the unsubscribe function.
+   */
+  onBallotRefused(f: (e: CommandError, poll: string) => void): () => void {
+    this.refusalListeners.add(f);
+    return () => this.refusalListeners.delete(f);
   }
 
   /** command sends a meeting command; see ProtocolClient.command. */
@@ -115,7 +179,16 @@ export class MeetingStore {
       ballotId = `b-${this.me}-${Math.floor(this.random() * 2 ** 48).toString(36)}-${this.now().toString(36)}-${this.ballotIds.size}`;
       this.ballotIds.set(key, ballotId);
     }
-    const ack = await this.client.command('CastBallot', { poll, choice, ballot_id: ballotId });
+    let ack: AckMsg;
+    try {
+      ack = await this.client.command('CastBallot', { poll, choice, ballot_id: ballotId });
+    } catch (err) {
+      const refused = err instanceof CommandError && !['timeout', 'disconnected', 'stopped'].includes(err.code);
+      if (refused && this.state?.polls[poll]?.status !== 'open') {
+        for (const f of [...this.refusalListeners]) f(err, poll);
+      }
+      throw err;
+    }
     this.myChoices.set(poll, choice);
     this.changed();
     return ack;
@@ -143,10 +216,17 @@ export class MeetingStore {
       this.state = normalize(w.snapshot);
       this.state.version = Math.max(this.state.version, w.seq);
       this.progress = null;
+      this.savedAt = null;
+      // The snapshot replaces whatever was kept.
+      void this.saver?.save(() => this.state, true);
     } else if (!this.state) {
       // A resume without a state to resume: ask for a snapshot.
       queueMicrotask(() => this.client.resync());
       return;
+    } else {
+      // The missed events follow: keep the state once they are folded.
+      this.savedAt = null;
+      this.saver?.schedule(() => this.state);
     }
     this.changed();
   }
@@ -159,6 +239,7 @@ export class MeetingStore {
     }
     apply(this.state, e);
     if (e.type === 'PollClosed' || e.type === 'PollOpened') this.progress = null;
+    this.saver?.schedule(() => this.state);
     this.changed();
   }
 

@@ -1,12 +1,18 @@
 // App chooses the screen: sign-in without a session, then by role — the
 // chair console, the secretary workspace, the delegate tablet (observers
 // too) — or the room display with ?display=1.
+//
+// A meeting starts from the state kept on the device (core/persist.ts) when
+// there is one for this meeting and participant: the screens show it at
+// once (the top bar says when it was saved) while the client resumes after
+// its version. The kept state goes with the session (sign-out, 4001).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { browserBackend, dropOtherStates, loadState, loadStateNow, type SavedState, type StateBackend } from '../core/persist';
 import { wsURL } from '../core/protocol';
 import { SessionStore, type Session } from '../core/session';
 import { MeetingStore } from '../core/store';
-import { translate, type Key, type Lang } from '../i18n';
+import { errorText, translate, type Key, type Lang } from '../i18n';
 import { Chair } from './Chair';
 import { ConnectionBanner, TopBar } from './common';
 import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
@@ -21,9 +27,14 @@ export interface AppProps {
   params: URLSearchParams;
   initialLang: Lang;
   saveLang: (l: Lang) => void;
+  /** persist is where meeting states are kept on the device (default: IndexedDB, else localStorage). */
+  persist?: StateBackend | null;
 }
 
-export function App({ sessions, params, initialLang, saveLang }: AppProps) {
+export function App({ sessions, params, initialLang, saveLang, persist }: AppProps) {
+  const backend = useMemo(() => (persist === undefined ? browserBackend() : persist), [persist]);
+  // Whether the device still holds a session of this participant in this meeting.
+  const held = useCallback((meeting: string, participant: string) => sessions.get(meeting)?.participant === participant, [sessions]);
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [session, setSession] = useState<Session | null>(() => (params.get('code') ? null : sessions.last()));
   const [notice, setNotice] = useState('');
@@ -84,7 +95,14 @@ export function App({ sessions, params, initialLang, saveLang }: AppProps) {
     <Ctx.Provider value={ctx}>
       {session ? (
         <MeetingSwitch.Provider value={switcher}>
-          <Meeting key={session.token} session={session} display={params.get('display') === '1'} onUnauthorized={onUnauthorized} />
+          <Meeting
+            key={session.token}
+            session={session}
+            display={params.get('display') === '1'}
+            onUnauthorized={onUnauthorized}
+            backend={backend}
+            held={held}
+          />
         </MeetingSwitch.Provider>
       ) : (
         <SignIn initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
@@ -100,20 +118,74 @@ export function App({ sessions, params, initialLang, saveLang }: AppProps) {
   );
 }
 
-function Meeting({ session, display, onUnauthorized }: { session: Session; display: boolean; onUnauthorized: (s: Session) => void }) {
+interface MeetingProps {
+  session: Session;
+  display: boolean;
+  onUnauthorized: (s: Session) => void;
+  backend: StateBackend | null;
+  held: (meeting: string, participant: string) => boolean;
+}
+
+/** Meeting reads the state kept on the device, if any, then runs the meeting from it. */
+function Meeting(p: MeetingProps) {
+  const { session, backend, held } = p;
+  // undefined while reading; null: nothing kept (or unreadable). Web
+  // Storage is read at once, IndexedDB before the meeting starts.
+  const [saved, setSaved] = useState<SavedState | null | undefined>(() =>
+    backend ? loadStateNow(backend, session.meeting, session.participant) : null,
+  );
+  const { t } = useApp();
+  useEffect(() => {
+    if (!backend) return;
+    let live = true;
+    // Kept states of sessions this device no longer holds (another person's included).
+    const tidy = dropOtherStates(backend, held);
+    if (saved === undefined) void tidy.then(() => loadState(backend, session.meeting, session.participant)).then((s) => live && setSaved(s));
+    return () => {
+      live = false;
+    };
+  }, [session, backend]);
+  if (saved === undefined) {
+    return (
+      <div class="loading">
+        <p>{t('loading')}</p>
+      </div>
+    );
+  }
+  return <LiveMeeting {...p} saved={saved} />;
+}
+
+/** hhmm formats a local time as HH:MM. */
+function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function LiveMeeting({ session, display, onUnauthorized, backend, held, saved }: MeetingProps & { saved: SavedState | null }) {
   const cb = useRef(onUnauthorized);
   cb.current = onUnauthorized;
-  const store = useMemo(() => new MeetingStore({ session, url: wsURL(), onUnauthorized: () => cb.current(session) }), [session]);
+  const store = useMemo(
+    () => new MeetingStore({ session, url: wsURL(), onUnauthorized: () => cb.current(session), saved, persist: backend }),
+    [session],
+  );
   useStore(store);
+  const { t: ctxT, lang, toast } = useApp();
+
+  // A ballot refused after its poll closed (pressed on a kept state, say): the vote panel is gone.
+  useEffect(() => store.onBallotRefused((err) => toast(`${ctxT('voteRefused')} ${errorText(lang, err)}`)), [store, lang]);
 
   useEffect(() => {
     store.start();
+    // Keep the state when the page goes away or to the background (the tablet may not come back).
+    const keep = () => void store.saveNow();
+    window.addEventListener('pagehide', keep);
     const nudge = () => store.client.nudge();
     // After a long sleep the socket may be dead without the browser knowing: resume afresh.
     let hiddenAt = 0;
     const onVisible = () => {
       if (document.visibilityState === 'hidden') {
         hiddenAt = Date.now();
+        keep();
         return;
       }
       if (hiddenAt && Date.now() - hiddenAt > 30_000) store.client.refresh();
@@ -125,11 +197,13 @@ function Meeting({ session, display, onUnauthorized }: { session: Session; displ
     return () => {
       window.removeEventListener('online', nudge);
       document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('pagehide', keep);
       store.stop();
+      // Signed out, refused (4001), or another session took its place: the kept state goes too.
+      if (!held(session.meeting, session.participant)) void store.forget();
     };
   }, [store]);
 
-  const { t: ctxT } = useApp();
   if (!store.state) {
     return (
       <div class="loading">
@@ -139,10 +213,16 @@ function Meeting({ session, display, onUnauthorized }: { session: Session; displ
     );
   }
   const role = store.state.participants[store.me]?.role ?? store.role;
+  const savedNote = store.savedAt !== null ? ctxT('savedAt', { time: hhmm(store.savedAt) }) : '';
   if (display) {
     return (
       <>
         <ConnectionBanner store={store} />
+        {savedNote && (
+          <p class="saved-note" role="status">
+            {savedNote}
+          </p>
+        )}
         <Display store={store} />
       </>
     );
@@ -152,7 +232,7 @@ function Meeting({ session, display, onUnauthorized }: { session: Session; displ
   const sub = role === 'chair' ? 'chairConsole' : role === 'secretary' ? 'secretaryWorkspace' : ('role_' + role) as Key;
   return (
     <div class="app">
-      <TopBar store={store} subtitle={ctxT(sub)} />
+      <TopBar store={store} subtitle={savedNote ? `${ctxT(sub)} · ${savedNote}` : ctxT(sub)} />
       <ConnectionBanner store={store} />
       {screen}
     </div>
