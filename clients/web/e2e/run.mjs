@@ -335,7 +335,10 @@ async function demoScenario(bin, browser) {
       return names.length === 1 && (await (await caches.open(names[0])).match('/')) !== undefined;
     });
     // The meeting state is kept on the device (IndexedDB "dais-state") at page 2, and the shown document too.
-    await delegate.waitForFunction(
+    // Kept at most every 3 s while events come: wait for page 2 kept, for the saver's
+    // delay to pass (a save of an earlier state may still be due), then for page 2 again.
+    // (The save on pagehide is not awaited by the browser when the page is reloaded.)
+    const keptAtPage2 = () => delegate.waitForFunction(
       () =>
         new Promise((resolve) => {
           const r = indexedDB.open('dais-state', 1);
@@ -351,6 +354,9 @@ async function demoScenario(bin, browser) {
       undefined,
       { polling: 250 },
     );
+    await keptAtPage2();
+    await delegate.waitForTimeout(3500);
+    await keptAtPage2();
     if (docsOK) await delegate.locator('.offline-tag').first().waitFor();
     // The hellos the tablet sends from now on.
     const hellos = [];
@@ -372,6 +378,9 @@ async function demoScenario(bin, browser) {
       const swNet = await sw.evaluate(() => fetch('/robots.txt', { cache: 'no-store' }).then(() => 'online', () => 'offline'));
       if (swNet !== 'offline') throw new Error('the service worker still reaches the network while offline');
       const res = await delegate.reload();
+      // In front, as a tablet's only page is: a page behind others gets no
+      // animation frames in headless Chromium, and the viewer draws in them.
+      await delegate.bringToFront();
       if (delegate.url().startsWith('chrome-error:')) throw new Error('the browser shows its offline page');
       if (res && !res.fromServiceWorker()) throw new Error('the page did not come from the service worker');
       await delegate.locator('#app .banner').first().waitFor();
