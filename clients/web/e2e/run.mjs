@@ -230,6 +230,48 @@ function opener(browser, base) {
   };
 }
 
+// Issue 4: an accessibility audit with axe-core (WCAG 2 A and AA rules).
+// audit(page, name) never throws: it records the screen's serious and
+// critical violations (or the error that stopped it) in `audits`, which the
+// one step "accessibility: …" judges.
+const axeSource = readFileSync(path.join(webDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const audits = new Map(); // screen name → { violations: [{id, impact, help, targets, nodes}] } | { error }
+
+async function audit(page, name) {
+  try {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
+    const res = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+      const violations = r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      return { violations, passes: r.passes.length, incomplete: r.incomplete.map((v) => v.id) };
+    });
+    audits.set(name, { violations: res.violations });
+    for (const v of res.violations) log(`axe ${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes} nodes: ${v.targets.join(' | ')}`);
+    log(`axe ${name}: ${res.violations.length} serious/critical violations, ${res.passes} rules passed, to review by hand: ${res.incomplete.join(', ') || 'none'}`);
+  } catch (err) {
+    audits.set(name, { error: err?.message ?? String(err) });
+    log(`axe ${name}: the audit did not run: ${err?.message ?? err}`);
+  }
+}
+
+// The four screens the step expects audited.
+const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace'];
+
+async function accessibilityStep() {
+  await step('accessibility: no serious or critical axe violations on the four screens', async () => {
+    const problems = [];
+    for (const name of auditedScreens) {
+      const a = audits.get(name);
+      if (!a) problems.push(`${name}: not audited`);
+      else if (a.error) problems.push(`${name}: the audit failed: ${a.error}`);
+      else for (const v of a.violations) problems.push(`${name}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.join(' | ')}`);
+    }
+    if (problems.length) throw new Error(`${problems.length} problems:\n  ${problems.join('\n  ')}`);
+  });
+}
+
 async function shot(page, name) {
   if (process.env.E2E_SHOTS) {
     mkdirSync(process.env.E2E_SHOTS, { recursive: true });
@@ -258,6 +300,9 @@ async function main() {
       log(`FAIL scenario ${name}: ${err?.stack ?? err}`);
     }
   }
+  // Issue 4: judged once both scenarios ran, as the secretary workspace is
+  // audited in the second one.
+  await accessibilityStep();
 }
 
 // demoScenario plays the demo meeting: one tablet, the chair, the display,
@@ -312,6 +357,13 @@ async function demoScenario(bin, browser) {
     await shot(delegate, 'delegate-document');
     await shot(display, 'display-document');
   });
+
+  // Issue 4: the three screens as they are with the document shown.
+  if (docsOK) {
+    await audit(chair, 'chair console');
+    await audit(delegate, 'delegate tablet');
+    await audit(display, 'room display');
+  }
 
   if (docsOK) await step('browse freely, then back to the presenter', async () => {
     await delegate.getByRole('button', { name: 'Xem tự do' }).click();
@@ -582,6 +634,8 @@ async function voteScenario(bin, browser) {
     await secretary.getByText('Đã thực hiện').first().waitFor();
     await shot(secretary, 'vote-secretary');
   });
+  // Issue 4: the workspace with a document uploaded and attached.
+  await audit(secretary, 'secretary workspace');
 
   await step('vote: both delegates check in; the chair does not', async () => {
     for (const tab of tablets) {
