@@ -276,3 +276,37 @@ func TestSecretBoxKeepsNoLink(t *testing.T) {
 func ballot(i int) storage.Ballot {
 	return storage.Ballot{Poll: "p", Voter: fmt.Sprintf("v%d", i), BallotID: fmt.Sprintf("b%d", i), Choice: []string{"yes", "no"}[i%2]}
 }
+
+// TestPurgeExpiredSessions checks that expired sessions leave the file and
+// live ones stay (internal_test.go checks the janitor that calls it).
+func TestPurgeExpiredSessions(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	dir := t.TempDir()
+	s, err := bolt.Open(dir, bolt.Options{Now: clock, PurgeEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := map[string]time.Duration{"live": time.Hour, "old": -time.Hour, "just-expired": 0, "later": 48 * time.Hour}
+	for tok, d := range sessions {
+		if err := s.PutSession(ctx, tok, storage.Session{Meeting: "m", Participant: "p", Expires: now.Add(d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PurgeExpiredSessions(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("PurgeExpiredSessions = %d, %v; want 2 (old, just-expired)", n, err)
+	}
+	for _, tok := range []string{"live", "later"} {
+		if _, err := s.GetSession(ctx, tok); err != nil {
+			t.Errorf("GetSession(%s) after the purge: %v", tok, err)
+		}
+	}
+	if n, _ := s.PurgeExpiredSessions(ctx); n != 0 {
+		t.Errorf("a second purge deleted %d", n)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -91,5 +92,45 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 			tb.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestJanitorPurgesAtOpen checks that the store deletes expired sessions by
+// itself once opened.
+func TestJanitorPurgesAtOpen(t *testing.T) {
+	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Now: func() time.Time { return now }, PurgeEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		tok := fmt.Sprintf("t%d", i)
+		if err := s.PutSession(t.Context(), tok, storage.Session{Meeting: "m", Participant: "p", Expires: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(72 * time.Hour)
+	s, err = Open(dir, Options{Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := 0
+		if err := s.db.View(func(tx *bbolt.Tx) error { left = tx.Bucket(bucketSess).Stats().KeyN; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d expired sessions left 10 s after Open", left)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -103,3 +103,38 @@ func (s *Store) put(ctx context.Context, what string, bucket []byte, key string,
 	}
 	return nil
 }
+
+// PurgeExpiredSessions deletes the sessions that have expired (and any that
+// cannot be read) and returns how many it deleted.
+func (s *Store) PurgeExpiredSessions(ctx context.Context) (int, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
+	}
+	now := s.opt.Now()
+	n := 0
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketSess)
+		var dead [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var sess storage.Session
+			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
+				dead = append(dead, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(dead)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
+	}
+	return n, nil
+}

@@ -82,6 +82,10 @@ type Options struct {
 	MaxBlobSize int64
 	// Now tells the time (sessions expire). Zero: time.Now.
 	Now func() time.Time
+	// PurgeEvery is how often expired sessions are deleted from the file
+	// (once at Open, then at this interval). Zero: every hour; negative:
+	// never (tests).
+	PurgeEvery time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -94,6 +98,9 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.PurgeEvery == 0 {
+		o.PurgeEvery = time.Hour
+	}
 	return o
 }
 
@@ -105,7 +112,7 @@ type Store struct {
 
 	casts chan *castRequest // unbuffered: a send succeeds only when the loop takes it
 	quit  chan struct{}     // closed by Close
-	wg    sync.WaitGroup    // the cast loop
+	wg    sync.WaitGroup    // the cast loop and the session janitor
 
 	closeOnce sync.Once
 	closeErr  error
@@ -155,7 +162,30 @@ func Open(dir string, opt Options) (*Store, error) {
 		defer s.wg.Done()
 		s.castLoop()
 	}()
+	if opt.PurgeEvery > 0 {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.janitor(opt.PurgeEvery)
+		}()
+	}
 	return s, nil
+}
+
+// janitor deletes expired sessions at Open and then every interval, until
+// Close. A session is checked for expiry when it is read anyway; this keeps
+// the file from growing with every tablet that ever signed in.
+func (s *Store) janitor(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		_, _ = s.PurgeExpiredSessions(context.Background())
+		select {
+		case <-s.quit:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Path returns the path of the store's bbolt file.
