@@ -243,10 +243,13 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if deliveries > 0 && len(t.Pids) > 0 {
 		per := float64(cpu.Microseconds()) / float64(deliveries)
 		res.Metrics["server_cpu_per_delivery_us"] = per
-		res.check("CPU per delivery", "≤ 1.3 × 11 µs (bare hub)", fmt.Sprintf("%.1f µs", per), per <= 1.3*11)
 		if hub := t.hubPerDelivery; hub > 0 {
 			res.Metrics["cpu_per_delivery_vs_hub"] = per / hub
 			res.check("CPU per delivery vs the bare hub in this run", "≤ 1.3×", fmt.Sprintf("%.2f× (%.1f vs %.1f µs)", per/hub, per, hub), per <= 1.3*hub)
+		} else {
+			// Without the hub in this run, compare with the notes' figure
+			// for the hub on this machine kind (11 µs on a quiet day).
+			res.check("CPU per delivery", "≤ 1.3 × 11 µs (the notes' bare hub)", fmt.Sprintf("%.1f µs", per), per <= 1.3*11)
 		}
 	}
 	res.check("page turn p99", "≤ 30 ms", fmt.Sprintf("%.1f ms", s.P99), s.P99 <= 30)
@@ -775,7 +778,14 @@ func idle(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		per := float64(after.RSS-before.RSS) / float64(len(tabs)) / 1024
 		res.Metrics["rss_per_connection_KiB"] = per
 		res.Metrics["rss_anon_per_connection_KiB"] = float64(after.RSSAnon-before.RSSAnon) / float64(len(tabs)) / 1024
-		res.check("memory per connection (VmRSS)", "≤ 24 KiB", fmt.Sprintf("%.1f KiB", per), per <= 24)
+		if len(tabs) >= 1000 {
+			res.check("memory per connection (VmRSS)", "≤ 24 KiB", fmt.Sprintf("%.1f KiB", per), per <= 24)
+		} else {
+			// With few connections the heap's own growth and the GC's
+			// timing swamp what each connection costs (the figure can even
+			// be negative): report it, judge nothing.
+			res.Notes = append(res.Notes, fmt.Sprintf("memory per connection not judged below 1,000 connections (%.1f KiB measured over %d)", per, len(tabs)))
+		}
 	}
 	if t.GC == nil {
 		res.Notes = append(res.Notes, "no debug endpoint: memory read without forcing a GC first")
