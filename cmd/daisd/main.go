@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	debugListen := fs.String("debug-listen", env("DAIS_DEBUG_LISTEN", ""), "address of a separate debug server with /debug/pprof (empty: none; env DAIS_DEBUG_LISTEN)")
 	maxUpload := fs.Int64("max-upload-bytes", 100<<20, "largest PDF a secretary may upload, in bytes")
 	maxPages := fs.Int("max-upload-pages", 2000, "most pages an uploaded PDF may have")
+	maxCache := fs.Int64("max-cache-bytes", 10<<30, "largest size of the cache of watermarked copies, packets and annotated copies (DATA/cache); least recently used go first")
 	adminToken := fs.String("admin-token", env("DAIS_ADMIN_TOKEN", ""), "token that may create meetings and name their secretary (dais new-meeting); empty: only secretaries create meetings (env DAIS_ADMIN_TOKEN)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	if err := fs.Parse(args); err != nil {
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 	cfg := config{
 		Listen: *listen, Data: *data, NATSURLs: splitList(*natsURL), NATSPort: *natsPort,
-		RedisURL: *redisURL, RedisPrefix: *redisPrefix, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages, AdminToken: *adminToken,
+		RedisURL: *redisURL, RedisPrefix: *redisPrefix, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages, AdminToken: *adminToken, MaxCacheBytes: *maxCache,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,

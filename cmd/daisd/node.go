@@ -52,6 +52,9 @@ type config struct {
 	// the PDF engine's defaults (100 MiB, 2,000 pages).
 	MaxUploadBytes int64
 	MaxUploadPages int
+	// MaxCacheBytes bounds the folder of watermarked copies, packets and
+	// annotated copies (least recently used go first); 0: 10 GiB.
+	MaxCacheBytes int64
 	// AdminToken, when set, lets its bearer create meetings naming their
 	// secretary (POST /api/v1/meetings): how the first secretary gets in.
 	AdminToken string
@@ -118,7 +121,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
 		return nil, err
 	}
-	if n.docs, err = documents.New(documents.Config{}, n.store, n.pdfs, n.svc, filepath.Join(cfg.Data, "cache"), cfg.Logger); err != nil {
+	if n.docs, err = documents.New(documents.Config{MaxCacheBytes: cfg.MaxCacheBytes}, n.store, n.pdfs, n.svc, filepath.Join(cfg.Data, "cache"), cfg.Logger); err != nil {
 		return nil, err
 	}
 

@@ -88,6 +88,14 @@ type Config struct {
 	// Location is the time zone in which the meeting's date is written in
 	// watermarks (nil: Vietnam, UTC+7).
 	Location *time.Location
+	// MaxCacheBytes bounds the cache folder: above it the least recently
+	// used copies, packets and annotated copies are removed (0: 10 GiB).
+	MaxCacheBytes int64
+	// PruneEvery is how often the cache is checked (0: 10 minutes;
+	// negative: never, for tests that call Prune themselves).
+	PruneEvery time.Duration
+	// PruneMinAge spares files used more recently than this (0: 10 minutes).
+	PruneMinAge time.Duration
 }
 
 // Documents serves a node's meeting documents. Make it with New and Close
@@ -130,6 +138,15 @@ func New(cfg Config, blobs storage.Blobs, engine Engine, meetings Meetings, cach
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("ICT", 7*60*60)
 	}
+	if cfg.MaxCacheBytes <= 0 {
+		cfg.MaxCacheBytes = 10 << 30
+	}
+	if cfg.PruneEvery == 0 {
+		cfg.PruneEvery = 10 * time.Minute
+	}
+	if cfg.PruneMinAge <= 0 {
+		cfg.PruneMinAge = 10 * time.Minute
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -139,10 +156,15 @@ func New(cfg Config, blobs storage.Blobs, engine Engine, meetings Meetings, cach
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Documents{
+	d := &Documents{
 		cfg: cfg, blobs: blobs, engine: engine, meetings: meetings, dir: cacheDir, log: log,
 		ctx: ctx, cancel: cancel, jobs: map[string]*job{},
-	}, nil
+	}
+	if cfg.PruneEvery > 0 {
+		d.wg.Add(1)
+		go d.janitor()
+	}
+	return d, nil
 }
 
 // Close stops the preparation jobs and waits for them. Requests in flight
@@ -258,12 +280,13 @@ func writeAtomically(path string, fill func(w io.Writer) error) error {
 	return nil
 }
 
-// openFile opens a cached file as a File.
+// openFile opens a cached file as a File, and marks it used (see Prune).
 func openFile(path, name, etag string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	markUsed(path, time.Now())
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
