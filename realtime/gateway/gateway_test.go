@@ -36,6 +36,15 @@ type lossyBus struct {
 	every   int64
 	count   atomic.Int64
 	dropped atomic.Int64
+	// noSubscribe makes Subscribe fail, as it does with all of NATS down.
+	noSubscribe atomic.Bool
+}
+
+func (b *lossyBus) Subscribe(m string, onEvents func([]meeting.Event), onSignal func([]byte)) (func(), error) {
+	if b.noSubscribe.Load() {
+		return nil, errors.New("nats: no servers available for connection")
+	}
+	return b.Bus.Subscribe(m, onEvents, onSignal)
 }
 
 func (b *lossyBus) PublishEvents(ctx context.Context, m string, evs []meeting.Event) error {
@@ -488,5 +497,36 @@ func TestKeepAlive(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("the answering client was dropped: %v", err)
 	default:
+	}
+}
+
+// TestRoomOpensWithoutTheBus checks that a room can open while Subscribe
+// fails (all of NATS down): tablets connect, and events reach them from the
+// log by the tail check, in order, once each.
+func TestRoomOpensWithoutTheBus(t *testing.T) {
+	h := mustServe(t, gateway.Config{TailCheck: 30 * time.Millisecond}, 0)
+	h.bus.noSubscribe.Store(true)
+	d1 := h.dial(t, "d1", daisclient.Options{})
+	chair := h.dial(t, meetingtest.Chair, daisclient.Options{})
+	do(t, chair, meeting.OpenSession{})
+	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
+	last := do(t, chair, meeting.TurnPage{Page: 2})
+	h.bus.noSubscribe.Store(false) // the bus comes back: the room subscribes on a later check
+	last2 := do(t, chair, meeting.TurnPage{Page: 3})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var prev uint64
+	for _, want := range []string{"SessionOpened", "DocumentShown", "PageTurned", "PageTurned"} {
+		r, err := d1.Next(ctx)
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", want, err)
+		}
+		if r.Event.Type() != want || (prev > 0 && r.Event.Seq != prev+1) {
+			t.Fatalf("got %s at %d after %d, want %s at %d", r.Event.Type(), r.Event.Seq, prev, want, prev+1)
+		}
+		prev = r.Event.Seq
+	}
+	if prev != last2 || last2 != last+1 {
+		t.Fatalf("last seq %d, want %d", prev, last2)
 	}
 }

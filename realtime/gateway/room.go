@@ -88,16 +88,20 @@ func (r *room) leave(c *conn) {
 func (r *room) run(ctx context.Context) {
 	defer close(r.done)
 	log := r.g.log.With("meeting", r.id)
+	// Subscribed first, loaded second: nothing published in between is
+	// missed. Without the bus (all of NATS down) the room serves anyway: the
+	// tail check reads what other nodes appended from the log once per
+	// TailCheck, and the subscription is retried on each check.
 	unsubscribe, err := r.g.bus.Subscribe(r.id, r.fromBus, r.signalFromBus)
-	for err != nil {
-		log.Error("subscribing to the bus failed; retrying", "err", err)
-		if !r.wait(ctx, time.Second) {
-			return
-		}
-		unsubscribe, err = r.g.bus.Subscribe(r.id, r.fromBus, r.signalFromBus)
+	if err != nil {
+		log.Warn("subscribing to the bus failed; serving from the log until it is back", "err", err)
+		unsubscribe = nil
 	}
-	defer unsubscribe()
-	// Subscribed first, loaded second: nothing published in between is missed.
+	defer func() {
+		if unsubscribe != nil {
+			unsubscribe()
+		}
+	}()
 	for r.state == nil {
 		st, err := r.g.meetings.State(ctx, r.id)
 		if err != nil {
@@ -130,6 +134,12 @@ func (r *room) run(ctx context.Context) {
 		case sig := <-r.signals:
 			r.broadcastSignal(sig)
 		case <-tail.C:
+			if unsubscribe == nil {
+				if un, err := r.g.bus.Subscribe(r.id, r.fromBus, r.signalFromBus); err == nil {
+					unsubscribe = un
+					log.Info("subscribed to the bus again")
+				}
+			}
 			r.catchUp(ctx)
 			if len(r.conns) == 0 && time.Since(r.idle) > r.g.cfg.RoomIdle && r.g.retire(r) {
 				return
