@@ -5,12 +5,10 @@
 // ink, and live ink from the presenter (only) shows on other screens.
 // pdf.js cannot draw in jsdom: PdfView is replaced by a page of 600×800 px
 // that renders the overlay it is given.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render } from 'preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
-import { memoryKV, SessionStore } from '../src/core/session';
-import { App } from '../src/ui/App';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 vi.mock('../src/ui/PdfView', async () => {
   const { h } = await import('preact');
@@ -22,32 +20,17 @@ vi.mock('../src/ui/PdfView', async () => {
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-// The page sits at (100, 50) on screen, 600×800.
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
+});
+
 const BOX = { left: 100, top: 50, width: 600, height: 800, right: 700, bottom: 850, x: 100, y: 50, toJSON() {} };
 
 beforeEach(() => {
-  sockets = [];
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
   vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
     return (this.classList.contains('ann-input') ? BOX : { left: 0, top: 0, width: 0, height: 0, right: 0, bottom: 0, x: 0, y: 0, toJSON() {} }) as DOMRect;
   });
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.restoreAllMocks();
 });
 
 function snapshot(extra: Record<string, unknown> = {}) {
@@ -75,26 +58,8 @@ function snapshot(extra: Record<string, unknown> = {}) {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mount(participant: string, extra: Record<string, unknown> = {}, search = '') {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant, role: 'delegate' });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams(search)} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant, role: 'delegate', seq: 20, snapshot: snapshot(extra) });
-  });
-  await flush();
-  return ws;
+  return (await signIn(root, sockets, { participant, role: 'delegate' }, { seq: 20, snapshot: snapshot(extra), search })).ws;
 }
 
 function button(label: string): HTMLButtonElement {

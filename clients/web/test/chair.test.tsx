@@ -2,35 +2,16 @@
 // The chair console's linked rooms: attendance per room, the follow box
 // (SetFollowing) and showing a document of its own in a room that does not
 // follow (ShowInRoom).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render } from 'preact';
+import { describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
-import { memoryKV, SessionStore } from '../src/core/session';
-import { App } from '../src/ui/App';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
 });
 
 function snapshot(extra: Record<string, unknown> = {}) {
@@ -67,26 +48,8 @@ function snapshot(extra: Record<string, unknown> = {}) {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mountChair(extra: Record<string, unknown> = {}) {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant: 'chair', role: 'chair' });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams()} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'chair', role: 'chair', seq: 30, snapshot: snapshot(extra) });
-  });
-  await flush();
-  return ws;
+  return (await signIn(root, sockets, { participant: 'chair', role: 'chair' }, { seq: 30, snapshot: snapshot(extra) })).ws;
 }
 
 const row = (room: string) => {
@@ -202,19 +165,7 @@ describe('chair console: linked rooms', () => {
 });
 
 async function mountAs(participant: string, role: string, extra: Record<string, unknown> = {}, params = '') {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant, role: role as any });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams(params)} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant, role, seq: 30, snapshot: snapshot(extra) });
-  });
-  await flush();
-  return ws;
+  return (await signIn(root, sockets, { participant, role }, { seq: 30, snapshot: snapshot(extra), search: params })).ws;
 }
 
 const pageNo = () => root.querySelector('.page-no')?.textContent ?? '';

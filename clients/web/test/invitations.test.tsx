@@ -3,40 +3,18 @@
 // by one) sends those participant ids; the sheet has one card per code with
 // its QR code (of the sign-in link) and pages of 8; errors in Vietnamese;
 // codes never reach localStorage.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
-import { memoryKV, SessionStore } from '../src/core/session';
-import { App } from '../src/ui/App';
 import { chosen, inviteURL, qrPath } from '../src/ui/Invitations';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  localStorage.clear();
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
+}, { clearStorage: true });
 
 const participants = {
   sec: { id: 'sec', name: 'Phạm Thị Kim Oanh', role: 'secretary', room: 'main', seat: 'T01' },
@@ -69,25 +47,8 @@ function snapshot() {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mountSecretary() {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant: 'sec', role: 'secretary' });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams()} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'sec', role: 'secretary', seq: 20, snapshot: snapshot() });
-  });
-  await flush();
+  await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 20, snapshot: snapshot() });
 }
 
 // fakeFetch answers every call with answer(body) and records the calls.

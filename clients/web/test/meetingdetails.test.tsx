@@ -4,40 +4,20 @@
 // (erase a title or a place) is said before anything is sent, AddRoom gets
 // an id made from the name, and refusals from the ack are shown in
 // Vietnamese or English.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render } from 'preact';
+import { describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
-import { memoryKV, SessionStore } from '../src/core/session';
 import type { Lang } from '../src/i18n';
-import { App } from '../src/ui/App';
 import { meetingChanges, newRoomId, rfc3339ToLocal } from '../src/ui/MeetingDetails';
 import { localToRFC3339 } from '../src/ui/NewMeeting';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  localStorage.clear();
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
+}, { clearStorage: true });
 
 const title = 'Hội nghị Ban Chấp hành Đảng bộ tỉnh';
 const startsAt = '2026-12-03T01:00:00Z';
@@ -67,26 +47,8 @@ function snapshot(status = 'published') {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mountSecretary(lang: Lang = 'vi', status = 'published') {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant: 'sec', role: 'secretary' });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams()} initialLang={lang} saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'sec', role: 'secretary', seq: 10, snapshot: snapshot(status) });
-  });
-  await flush();
-  return ws;
+  return (await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 10, snapshot: snapshot(status), lang })).ws;
 }
 
 const commands = (ws: FakeSocket) => ws.sent.filter((m) => m.type === 'command');

@@ -2,40 +2,21 @@
 // "New meeting" in the secretary workspace: the form's body (title, RFC 3339
 // time, place, rooms with one main hall), the switch to the new meeting's
 // session, the way back, and errors in Vietnamese.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
 import { localToRFC3339, roomsOf, slug, tomorrowAt8 } from '../src/ui/NewMeeting';
 import { FakeSocket } from './fakes';
+import { flush, installScreen } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  localStorage.clear();
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
+}, { clearStorage: true });
 
 describe('helpers', () => {
   it.each([
@@ -105,12 +86,6 @@ function snapshot(id: string, title: string) {
     floor: {},
   };
 }
-
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
 
 const oldTitle = 'Hội nghị Ban Chấp hành Đảng bộ tỉnh';
 

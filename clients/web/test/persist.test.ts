@@ -4,7 +4,7 @@
 // kept state and resuming from its version; the App starting offline from
 // it (last describe block).
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apply, clone, normalize } from '../src/core/fold';
 import {
   clearState,
@@ -29,6 +29,7 @@ import { act } from 'preact/test-utils';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
 import { ev, FakeSocket, Sockets } from './fakes';
+import { flush, installScreen } from './screen';
 
 vi.mock('../src/ui/PdfView', async () => {
   const { h } = await import('preact');
@@ -377,28 +378,11 @@ describe('MeetingStore from a kept state', () => {
 describe('App from a kept state', () => {
   let sockets: FakeSocket[] = [];
   let root: HTMLElement;
-  beforeEach(() => {
-    sockets = [];
-    (globalThis as any).WebSocket = class extends FakeSocket {
-      constructor(url: string) {
-        super(url);
-        sockets.push(this);
-      }
-    };
-    (globalThis as any).ResizeObserver = class {
-      observe() {}
-      disconnect() {}
-    };
-    root = document.createElement('div');
-    document.body.appendChild(root);
-  });
-  afterEach(() => {
-    render(null, root);
-    root.remove();
-    vi.restoreAllMocks();
+  installScreen((s, r) => {
+    sockets = s;
+    root = r;
   });
 
-  const flush = () => act(async () => void (await new Promise((r) => setTimeout(r, 0))));
   const text = () => root.textContent ?? '';
   const button = (label: string) => {
     const b = [...root.querySelectorAll('button')].find((x) => x.getAttribute('aria-label') === label || x.textContent?.includes(label));

@@ -5,35 +5,16 @@
 // (MoveAgendaItem with the position among siblings) or with up/down.
 import { readFileSync } from 'node:fs';
 import { URL as NodeURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render } from 'preact';
+import { describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
-import { memoryKV, SessionStore } from '../src/core/session';
-import { App } from '../src/ui/App';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
 });
 
 function snapshot() {
@@ -69,26 +50,8 @@ function snapshot() {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mountSecretary() {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant: 'sec', role: 'secretary' });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams()} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'sec', role: 'secretary', seq: 10, snapshot: snapshot() });
-  });
-  await flush();
-  return ws;
+  return (await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 10, snapshot: snapshot() })).ws;
 }
 
 const text = () => root.textContent ?? '';

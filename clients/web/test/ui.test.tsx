@@ -1,36 +1,19 @@
 // @vitest-environment jsdom
 // Screens rendered in jsdom against a scripted server: the right screen per
 // role, the vote panel's flow, the reconnect banner, the sign-in.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
 import { FakeSocket } from './fakes';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
-
-beforeEach(() => {
-  sockets = [];
-  (globalThis as any).WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  };
-  (globalThis as any).ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-  };
-  root = document.createElement('div');
-  document.body.appendChild(root);
-});
-
-afterEach(() => {
-  render(null, root);
-  root.remove();
-  vi.restoreAllMocks();
+installScreen((s, r) => {
+  sockets = s;
+  root = r;
 });
 
 function snapshot(extra: Record<string, unknown> = {}) {
@@ -67,26 +50,8 @@ function snapshot(extra: Record<string, unknown> = {}) {
   };
 }
 
-const flush = async () => {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 0));
-  });
-};
-
 async function mount(participant: string, role: string, search = '', extra: Record<string, unknown> = {}) {
-  const sessions = new SessionStore(memoryKV());
-  sessions.save({ token: 'tok', meeting: 'm1', participant, role });
-  await act(() => {
-    render(<App sessions={sessions} params={new URLSearchParams(search)} initialLang="vi" saveLang={() => {}} />, root);
-  });
-  await flush();
-  const ws = sockets[sockets.length - 1];
-  await act(() => {
-    ws.open();
-    ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant, role, seq: 20, snapshot: snapshot(extra) });
-  });
-  await flush();
-  return { ws, sessions };
+  return signIn(root, sockets, { participant, role }, { seq: 20, snapshot: snapshot(extra), search });
 }
 
 const text = () => root.textContent ?? '';
