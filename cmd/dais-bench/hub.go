@@ -199,21 +199,7 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	after, _ := readProc(c.Pid())
-	var lat samples
-	deliveries := 0
-	for _, tb := range tabs {
-		tb.mu.Lock()
-		for _, r := range tb.recs {
-			if start, ok := sent[r.seq]; ok {
-				lat.add(r.at.Sub(start))
-				deliveries++
-			}
-		}
-		tb.mu.Unlock()
-	}
-	if want := len(sent) * len(tabs); deliveries != want {
-		res.fail("%d broadcasts delivered, %d expected", deliveries, want)
-	}
+	lat, deliveries := turnLatencies(res, tabs, sent, "broadcasts")
 	res.Latency["page_turn"] = lat.summarize()
 	res.Metrics["turns"] = float64(len(sent))
 	res.Metrics["deliveries"] = float64(deliveries)

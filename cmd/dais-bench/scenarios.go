@@ -209,27 +209,7 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if len(t.BusPids) > 0 {
 		res.Metrics["nats_cpu_s"] = (busAfter.CPU - busBefore.CPU).Seconds()
 	}
-	var lat samples
-	deliveries := 0
-	for _, tb := range tabs {
-		tb.mu.Lock()
-		var d []time.Duration
-		for _, r := range tb.recs {
-			if start, ok := tu.sent[r.seq]; ok {
-				d = append(d, r.at.Sub(start))
-			}
-		}
-		if tb.dupes > 0 {
-			res.fail("tablet %d received %d events twice or out of order", tb.i, tb.dupes)
-		}
-		tb.mu.Unlock()
-		deliveries += len(d)
-		lat.add(d...)
-	}
-	want := len(tu.sent) * len(tabs)
-	if deliveries != want {
-		res.fail("%d page turns delivered, %d expected", deliveries, want)
-	}
+	lat, deliveries := turnLatencies(res, tabs, tu.sent, "page turns")
 	s := lat.summarize()
 	res.Latency["page_turn"] = s
 	// The chair's ack comes once the event is durable (bbolt, fsync'd);
@@ -818,4 +798,32 @@ func pollClosedOf(ctx context.Context, c *daisclient.Client, poll string) (*meet
 			return &pc, nil
 		}
 	}
+}
+
+// turnLatencies returns, over every tablet, the time from each sending in
+// sent (by seq) to its receipt, and how many receipts there were. It fails
+// res for a tablet that received an event twice or out of order, and when
+// not every tablet received every one (what names them in the message).
+func turnLatencies(res *Result, tabs []*tablet, sent map[uint64]time.Time, what string) (*samples, int) {
+	lat := &samples{}
+	deliveries := 0
+	for _, tb := range tabs {
+		tb.mu.Lock()
+		var d []time.Duration
+		for _, r := range tb.recs {
+			if start, ok := sent[r.seq]; ok {
+				d = append(d, r.at.Sub(start))
+			}
+		}
+		if tb.dupes > 0 {
+			res.fail("tablet %d received %d events twice or out of order", tb.i, tb.dupes)
+		}
+		tb.mu.Unlock()
+		deliveries += len(d)
+		lat.add(d...)
+	}
+	if want := len(sent) * len(tabs); deliveries != want {
+		res.fail("%d %s delivered, %d expected", deliveries, what, want)
+	}
+	return lat, deliveries
 }

@@ -286,12 +286,12 @@ func openFile(path, name, etag string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	markUsed(path, time.Now())
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	markUsed(path, fi, time.Now())
 	return &File{ReadSeekCloser: f, Name: name, ETag: etag, ModTime: fi.ModTime()}, nil
 }
 

@@ -21,13 +21,10 @@ import (
 // cachedSubdirs are the folders the janitor may prune (never tmp/).
 var cachedSubdirs = []string{"copies", "packets", "annotated"}
 
-// markUsed records that a cached file was just served.
-func markUsed(path string, now time.Time) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return
-	}
-	_ = os.Chtimes(path, now, fi.ModTime()) // the access time only: ModTime is the bytes' age
+// markUsed records that the cached file at path, whose FileInfo is fi, was
+// just served: its access time moves, its ModTime (the bytes' age) stays.
+func markUsed(path string, fi fs.FileInfo, now time.Time) {
+	_ = os.Chtimes(path, now, fi.ModTime())
 }
 
 // lastUse is a file's access time (its modification time where the

@@ -94,7 +94,12 @@ func TestPrune(t *testing.T) {
 				cacheFile(t, dir, rel, 100, used)
 			}
 			if tt.touch != "" {
-				markUsed(filepath.Join(dir, tt.touch), now)
+				touched := filepath.Join(dir, tt.touch)
+				fi, err := os.Stat(touched)
+				if err != nil {
+					t.Fatal(err)
+				}
+				markUsed(touched, fi, now)
 			}
 			d := &Documents{dir: dir, cfg: Config{MaxCacheBytes: tt.max, PruneMinAge: 10 * time.Minute}}
 			_, freed, err := d.Prune(now)
@@ -117,7 +122,11 @@ func TestMarkUsedKeepsModTime(t *testing.T) {
 	made := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	p := cacheFile(t, t.TempDir(), "copies/a/r1.x.pdf", 10, made)
 	now := made.Add(48 * time.Hour)
-	markUsed(p, now)
+	before, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markUsed(p, before, now)
 	fi, err := os.Stat(p)
 	if err != nil {
 		t.Fatal(err)

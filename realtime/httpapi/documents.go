@@ -83,19 +83,9 @@ func (a *DocumentsAPI) Register(mux *http.ServeMux) {
 // again; after that it revalidates with the ETag.
 const documentMaxAge = 5 * time.Minute
 
-// session authenticates the request and checks that its session belongs
-// to the meeting of the path.
+// session authenticates the request for the meeting of its path.
 func (a *DocumentsAPI) session(r *http.Request) (service.Session, error) {
-	sess, err := a.sessions.Authenticate(r.Context(), Token(r))
-	if err != nil {
-		return service.Session{}, err
-	}
-	if m := r.PathValue("meeting"); sess.Meeting != m {
-		return service.Session{}, meeting.Errorf(meeting.Forbidden,
-			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.",
-			"your session belongs to another meeting, not %q", m)
-	}
-	return sess, nil
+	return meetingSession(a.sessions, r)
 }
 
 func (a *DocumentsAPI) upload(w http.ResponseWriter, r *http.Request) {

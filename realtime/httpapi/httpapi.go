@@ -77,6 +77,21 @@ func (a *API) session(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, sess)
 }
 
+// meetingSession authenticates the request and checks that its session
+// belongs to the meeting of the path ({meeting}).
+func meetingSession(sessions Sessions, r *http.Request) (service.Session, error) {
+	sess, err := sessions.Authenticate(r.Context(), Token(r))
+	if err != nil {
+		return service.Session{}, err
+	}
+	if m := r.PathValue("meeting"); sess.Meeting != m {
+		return service.Session{}, meeting.Errorf(meeting.Forbidden,
+			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.",
+			"your session belongs to another meeting, not %q", m)
+	}
+	return sess, nil
+}
+
 // Token returns the session token of a request: the Authorization bearer
 // token, or the token query parameter (for links opened by a browser).
 func Token(r *http.Request) string {

@@ -71,14 +71,9 @@ func readJSON(r *http.Request, v any) error {
 }
 
 func (a *MeetingsAPI) invitations(w http.ResponseWriter, r *http.Request) {
-	sess, err := a.sessions.Authenticate(r.Context(), Token(r))
+	sess, err := meetingSession(a.sessions, r)
 	if err != nil {
 		WriteError(w, err)
-		return
-	}
-	if m := r.PathValue("meeting"); sess.Meeting != m {
-		WriteError(w, meeting.Errorf(meeting.Forbidden,
-			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.", "your session belongs to another meeting, not %q", m))
 		return
 	}
 	var req struct {
