@@ -5,7 +5,7 @@
 
 import { useState } from 'preact/hooks';
 import type { MeetingStore } from '../core/store';
-import type { Room } from '../core/types';
+import type { Room, State } from '../core/types';
 import * as v from '../core/views';
 import { AgendaList, AttendanceTable, QueueList, Section, SpeakerLine, name, quorumPercent } from './common';
 import { useApp, useRun } from './context';
@@ -125,12 +125,7 @@ function PresentationControl({ store }: { store: MeetingStore }) {
         <label class="grow">
           {t('showDoc')}
           <select value={chosen} onChange={(e) => setDoc((e.target as HTMLSelectElement).value)}>
-            {docs.length === 0 && <option value="">{t('noDocuments')}</option>}
-            {docs.map((d) => (
-              <option key={d} value={d}>
-                {s.documents[d].title} · {t('pages', { n: s.documents[d].pages })}
-              </option>
-            ))}
+            <DocumentOptions state={s} docs={docs} />
           </select>
         </label>
         <button type="submit" class="btn primary" disabled={busy || !chosen}>
@@ -300,12 +295,7 @@ function RoomRow({ store, room, present, members }: { store: MeetingStore; room:
             <label class="grow">
               <span class="sr-only">{t('lrDoc', { room: room.name })}</span>
               <select value={chosen} aria-label={t('lrDoc', { room: room.name })} onChange={(e) => setDoc((e.target as HTMLSelectElement).value)}>
-                {docs.length === 0 && <option value="">{t('noDocuments')}</option>}
-                {docs.map((d) => (
-                  <option key={d} value={d}>
-                    {s.documents[d].title} · {t('pages', { n: s.documents[d].pages })}
-                  </option>
-                ))}
+                <DocumentOptions state={s} docs={docs} />
               </select>
             </label>
             <label>
@@ -352,5 +342,21 @@ function RoomRow({ store, room, present, members }: { store: MeetingStore; room:
         </div>
       )}
     </li>
+  );
+}
+
+// DocumentOptions are the <option>s of a document picker: title and page
+// count, or "no documents".
+function DocumentOptions({ state, docs }: { state: State; docs: string[] }) {
+  const { t } = useApp();
+  return (
+    <>
+      {docs.length === 0 && <option value="">{t('noDocuments')}</option>}
+      {docs.map((d) => (
+        <option key={d} value={d}>
+          {state.documents[d].title} · {t('pages', { n: state.documents[d].pages })}
+        </option>
+      ))}
+    </>
   );
 }
