@@ -23,6 +23,13 @@ const (
 // tokens, so it has no dot (meetingIDPattern).
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 var meetingIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidMeetingID reports whether id may name a meeting: 1 to 64 letters,
+// digits, '-' or '_'. It is the one meeting-id rule: the command service,
+// access, the bus (a subject token) and the document cache (a file name)
+// all check ids with it.
+func ValidMeetingID(id string) bool { return meetingIDPattern.MatchString(id) }
+
 var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Decide checks cmd from actor against s and returns the events it produces,
@@ -156,7 +163,7 @@ func (d decider) createMeeting(c CreateMeeting) ([]Event, error) {
 	if d.s.Exists() {
 		return nil, Errorf(Conflict, "Hội nghị %q đã tồn tại", "meeting %q already exists", c.ID)
 	}
-	if !meetingIDPattern.MatchString(c.ID) {
+	if !ValidMeetingID(c.ID) {
 		return nil, Errorf(Invalid, "Mã hội nghị không hợp lệ: %q (chữ, số, '-', '_'; tối đa 64 ký tự)",
 			"invalid meeting id %q (letters, digits, '-', '_'; at most 64)", c.ID)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage"
 )
@@ -20,6 +21,7 @@ import (
 type seedStore interface {
 	service.Store
 	storage.Blobs
+	storage.Sessions
 }
 
 // seedSpec says what to prepare.
@@ -71,6 +73,7 @@ func docFile(size int64) []byte {
 // named polls, and returns their invitation codes. Nobody is checked in.
 func seed(ctx context.Context, store seedStore, spec seedSpec) ([]Seeded, error) {
 	svc := service.New(store, nopBus{}, service.Options{SnapshotEvery: 1 << 20})
+	acc := access.New(store, svc, access.Options{})
 	blob, err := store.PutBlob(ctx, bytes.NewReader(spec.Doc))
 	if err != nil {
 		return nil, fmt.Errorf("storing the document: %w", err)
@@ -120,7 +123,7 @@ func seed(ctx context.Context, store seedStore, spec seedSpec) ([]Seeded, error)
 			}
 		}
 		invite := func(p string) (string, error) {
-			code, err := svc.Invite(ctx, id, p)
+			code, err := acc.Invite(ctx, id, p)
 			if err != nil {
 				return "", fmt.Errorf("inviting %s to %s: %w", p, id, err)
 			}

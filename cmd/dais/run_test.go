@@ -21,9 +21,9 @@ func server(tb testing.TB) (*documentstest.Fixture, string) {
 	tb.Helper()
 	fx := documentstest.New(tb, pdf.Config{}, documents.Config{})
 	mux := http.NewServeMux()
-	httpapi.New(fx.Service, nil).Register(mux)
-	httpapi.NewDocuments(fx.Service, fx.Docs, 0, nil).Register(mux)
-	httpapi.NewMeetings(fx.Service, fx.Service, testAdminToken, nil).Register(mux)
+	httpapi.New(fx.Access, nil).Register(mux)
+	httpapi.NewDocuments(fx.Access, fx.Docs, 0, nil).Register(mux)
+	httpapi.NewMeetings(fx.Access, fx.Access, testAdminToken, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	return fx, srv.URL
@@ -47,7 +47,7 @@ func TestCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, err := fx.Service.Invite(context.Background(), documentstest.MeetingID, documentstest.Secretary)
+	code, err := fx.Access.Invite(context.Background(), documentstest.MeetingID, documentstest.Secretary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestMeetingCommands(t *testing.T) {
 		t.Fatalf("invite printed %q", out)
 	}
 	code := strings.Split(lines[1], "\t")[1]
-	if s, err := fx.Service.Join(context.Background(), code); err != nil || s.Participant != "d2" {
+	if s, err := fx.Access.Join(context.Background(), code); err != nil || s.Participant != "d2" {
 		t.Fatalf("Join(%s) = %+v, %v", code, s, err)
 	}
 
@@ -167,7 +167,7 @@ func TestMeetingCommands(t *testing.T) {
 	if len(f) != 3 || f[0] != "ky-hop-9" || f[1] != "tk" {
 		t.Fatalf("new-meeting as admin printed %q", out)
 	}
-	if s, err := fx.Service.Join(context.Background(), f[2]); err != nil || s.Meeting != "ky-hop-9" || s.Participant != "tk" {
+	if s, err := fx.Access.Join(context.Background(), f[2]); err != nil || s.Meeting != "ky-hop-9" || s.Participant != "tk" {
 		t.Fatalf("Join(%s) = %+v, %v", f[2], s, err)
 	}
 

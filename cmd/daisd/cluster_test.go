@@ -92,7 +92,7 @@ func seed(tb testing.TB, n *node, meetingID string, cmds []meeting.Command) {
 // another, as a tablet behind a load balancer would.
 func signIn(tb testing.TB, inviter, joiner *node, meetingID, participant string, role meeting.Role) *device {
 	tb.Helper()
-	code, err := inviter.svc.Invite(timeoutCtx(tb, 10*time.Second), meetingID, participant)
+	code, err := inviter.acc.Invite(timeoutCtx(tb, 10*time.Second), meetingID, participant)
 	if err != nil {
 		tb.Fatalf("inviting %s: %v", participant, err)
 	}

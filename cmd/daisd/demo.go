@@ -11,8 +11,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/demo"
 	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/service"
 )
 
 // pageCounter adapts the PDF engine to what the demo needs.
@@ -21,6 +23,17 @@ type pageCounter struct{ *pdf.Engine }
 func (p pageCounter) PageCount(ctx context.Context, r io.ReadSeeker) (int, error) {
 	info, err := p.Validate(ctx, r)
 	return info.Pages, err
+}
+
+// seeder is what the demo seeds through: commands run by the command
+// service, invitations made by access.
+type seeder struct {
+	*service.Service
+	acc *access.Service
+}
+
+func (s seeder) Invite(ctx context.Context, meetingID, participant string) (string, error) {
+	return s.acc.Invite(ctx, meetingID, participant)
 }
 
 // seedDemo creates the demo meeting unless the store already has a meeting,
@@ -65,7 +78,7 @@ func seedMeeting(ctx context.Context, n *node, out io.Writer, seed seedFunc, mee
 	}
 	var invs []demo.Invitation
 	if len(ids) == 0 {
-		if invs, err = seed(ctx, n.svc, n.store, pageCounter{n.pdfs}); err != nil {
+		if invs, err = seed(ctx, seeder{n.svc, n.acc}, n.store, pageCounter{n.pdfs}); err != nil {
 			return err
 		}
 	} else {
@@ -77,7 +90,7 @@ func seedMeeting(ctx context.Context, n *node, out io.Writer, seed seedFunc, mee
 			return fmt.Errorf("the store holds other meetings than %q; use an empty -data folder", meetingID)
 		}
 		for _, id := range st.Order {
-			code, err := n.svc.Invite(ctx, meetingID, id)
+			code, err := n.acc.Invite(ctx, meetingID, id)
 			if err != nil {
 				return err
 			}

@@ -52,7 +52,7 @@ func seedTestMeeting(tb testing.TB, n *node) map[string]string {
 	}
 	codes := map[string]string{}
 	for _, p := range []string{"chair", "d1", "d2", "d3"} {
-		code, err := n.svc.Invite(ctx, testMeeting, p)
+		code, err := n.acc.Invite(ctx, testMeeting, p)
 		if err != nil {
 			tb.Fatalf("inviting %s: %v", p, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
@@ -74,6 +75,7 @@ type node struct {
 	store   storage.Store
 	bus     *natsbus.Bus
 	svc     *service.Service
+	acc     *access.Service
 	gw      *gateway.Gateway
 	pdfs    *pdf.Engine
 	docs    *documents.Documents
@@ -115,9 +117,10 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		return nil, err
 	}
 	n.svc = service.New(n.store, n.bus, service.Options{Logger: cfg.Logger})
+	n.acc = access.New(n.store, n.svc, access.Options{Logger: cfg.Logger})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.bus)
+	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.acc, n.bus)
 	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
 		return nil, err
 	}
@@ -127,9 +130,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", n.gw)
-	httpapi.New(n.svc, cfg.Logger).Register(mux)
-	httpapi.NewDocuments(n.svc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
-	httpapi.NewMeetings(n.svc, n.svc, cfg.AdminToken, cfg.Logger).Register(mux)
+	httpapi.New(n.acc, cfg.Logger).Register(mux)
+	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
+	httpapi.NewMeetings(n.acc, n.acc, cfg.AdminToken, cfg.Logger).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

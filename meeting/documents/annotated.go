@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
 // Annotated returns the session's participant's annotated copy of docID:
@@ -25,7 +25,7 @@ import (
 // changed annotation makes a new copy with a new ETag; the reader's older
 // copies of that document are removed then. Without any annotation it is
 // the document as Open gives it. The same refusals as Open apply.
-func (d *Documents) Annotated(ctx context.Context, sess service.Session, docID string) (*File, error) {
+func (d *Documents) Annotated(ctx context.Context, sess access.Session, docID string) (*File, error) {
 	st, p, doc, err := d.readable(ctx, sess, docID)
 	if err != nil {
 		return nil, err

@@ -43,11 +43,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage"
@@ -193,7 +193,7 @@ type File struct {
 
 // participant returns the session's participant in st, refusing a session
 // of another meeting or of someone no longer in it.
-func participant(st *meeting.State, sess service.Session) (*meeting.Participant, error) {
+func participant(st *meeting.State, sess access.Session) (*meeting.Participant, error) {
 	p := st.Participant(sess.Participant)
 	if p == nil || st.ID != sess.Meeting {
 		return nil, meeting.Errorf(meeting.Unauthorized,
@@ -204,7 +204,7 @@ func participant(st *meeting.State, sess service.Session) (*meeting.Participant,
 }
 
 // state reads the session's meeting.
-func (d *Documents) state(ctx context.Context, sess service.Session) (*meeting.State, *meeting.Participant, error) {
+func (d *Documents) state(ctx context.Context, sess access.Session) (*meeting.State, *meeting.Participant, error) {
 	st, err := d.meetings.State(ctx, sess.Meeting)
 	if err != nil {
 		return nil, nil, err
@@ -228,13 +228,10 @@ func document(st *meeting.State, docID string) (*meeting.Document, error) {
 	return doc, nil
 }
 
-// safeName is what may be used as-is in a file name.
-var safeName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// fileName turns an id into a file name: itself when it is safe, a hash of
-// it otherwise.
+// fileName turns an id into a file name: itself when it is shaped like a
+// meeting id (no dot, so never "." or ".."), a hash of it otherwise.
 func fileName(id string) string {
-	if safeName.MatchString(id) {
+	if meeting.ValidMeetingID(id) {
 		return id
 	}
 	return "h" + shortHash(id)

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/storage"
 )
 
 // readable returns the meeting's state, the session's participant and the
 // document docID, or the refusal when the participant may not read it.
-func (d *Documents) readable(ctx context.Context, sess service.Session, docID string) (*meeting.State, *meeting.Participant, *meeting.Document, error) {
+func (d *Documents) readable(ctx context.Context, sess access.Session, docID string) (*meeting.State, *meeting.Participant, *meeting.Document, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return nil, nil, nil, err
@@ -40,7 +40,7 @@ func (d *Documents) readable(ctx context.Context, sess service.Session, docID st
 // confidential one is the reader's watermarked copy, made on the first
 // request and kept in the cache. A participant who may not read it gets a
 // Forbidden error that says why.
-func (d *Documents) Open(ctx context.Context, sess service.Session, docID string) (*File, error) {
+func (d *Documents) Open(ctx context.Context, sess access.Session, docID string) (*File, error) {
 	st, p, doc, err := d.readable(ctx, sess, docID)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/pdf"
-	"github.com/dais-meeting/dais/meeting/service"
 )
 
 // Packet returns the agenda packet of the session's participant: one PDF of
@@ -20,7 +20,7 @@ import (
 // packet is kept in the cache per reader and per version of the agenda and
 // its documents: a changed agenda makes a new one. A reader with nothing to
 // read gets a NotFound error.
-func (d *Documents) Packet(ctx context.Context, sess service.Session) (*File, error) {
+func (d *Documents) Packet(ctx context.Context, sess access.Session) (*File, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func (d *Documents) removeOldPackets(folder, reader, keep string) {
 
 // Minutes writes the minutes of the session's meeting as PDF to w, in lang
 // ("vi" or "en"). Only the chair and the secretaries may.
-func (d *Documents) Minutes(ctx context.Context, sess service.Session, w io.Writer, lang string) error {
+func (d *Documents) Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error {
 	st, err := d.record(ctx, sess)
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (d *Documents) Minutes(ctx context.Context, sess service.Session, w io.Writ
 
 // BallotsCSV writes the ballots by name of the session's meeting as CSV to
 // w. Only the chair and the secretaries may.
-func (d *Documents) BallotsCSV(ctx context.Context, sess service.Session, w io.Writer) error {
+func (d *Documents) BallotsCSV(ctx context.Context, sess access.Session, w io.Writer) error {
 	st, err := d.record(ctx, sess)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func (d *Documents) BallotsCSV(ctx context.Context, sess service.Session, w io.W
 }
 
 // record returns the meeting's state for the chair or a secretary.
-func (d *Documents) record(ctx context.Context, sess service.Session) (*meeting.State, error) {
+func (d *Documents) record(ctx context.Context, sess access.Session) (*meeting.State, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return nil, err

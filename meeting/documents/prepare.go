@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
 // Progress is how far the preparation of a document's copies has come.
@@ -61,7 +61,7 @@ func (j *job) finish(err error) {
 // progress so far. A public document has no copies to make (Total 0). A
 // preparation of the same document version that is running or done is not
 // started again. Only a secretary may prepare. Close stops the work.
-func (d *Documents) Prepare(ctx context.Context, sess service.Session, docID string) (Progress, error) {
+func (d *Documents) Prepare(ctx context.Context, sess access.Session, docID string) (Progress, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return Progress{}, err
@@ -133,7 +133,7 @@ func (d *Documents) Prepare(ctx context.Context, sess service.Session, docID str
 // Progress returns how far the last preparation of document docID of the
 // session's meeting has come, or NotFound when none was started on this
 // node.
-func (d *Documents) Progress(ctx context.Context, sess service.Session, docID string) (Progress, error) {
+func (d *Documents) Progress(ctx context.Context, sess access.Session, docID string) (Progress, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return Progress{}, err

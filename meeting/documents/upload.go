@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
 // maxIDTries bounds the search for a free document id when the same bytes
@@ -29,7 +29,7 @@ const maxIDTries = 20
 // same title and readers again returns the document already registered.
 // An empty title takes the PDF's own title. Nothing is stored when any step
 // refuses the upload.
-func (d *Documents) Upload(ctx context.Context, sess service.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error) {
+func (d *Documents) Upload(ctx context.Context, sess access.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return meeting.Document{}, err

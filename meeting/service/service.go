@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sync"
 	"time"
 
@@ -32,7 +31,6 @@ type Store interface {
 	storage.Log
 	storage.Snapshots
 	storage.Ballots
-	storage.Sessions
 }
 
 // Publisher rings the bus after events were appended. PublishEvents must not
@@ -51,8 +49,6 @@ type Options struct {
 	// MaxAttempts bounds the retries of an append that lost a version race;
 	// 0 means 64.
 	MaxAttempts int
-	// SessionTTL is how long a session token lives; 0 means 7 days.
-	SessionTTL time.Duration
 	// Logger receives warnings; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -85,24 +81,17 @@ func New(store Store, pub Publisher, opt Options) *Service {
 	if opt.MaxAttempts == 0 {
 		opt.MaxAttempts = 64
 	}
-	if opt.SessionTTL == 0 {
-		opt.SessionTTL = 7 * 24 * time.Hour
-	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
 	return &Service{store: store, pub: pub, opt: opt, log: opt.Logger, meetings: map[string]*entry{}}
 }
 
-// validID is what a meeting id may look like: it names NATS subjects and
-// storage keys.
-var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // Execute runs cmd on the meeting as actor and returns the events it appended
 // (none when the command changed nothing). A refusal is a *meeting.Error; a
 // storage failure is an Unavailable *meeting.Error and changed nothing.
 func (s *Service) Execute(ctx context.Context, meetingID string, actor meeting.Actor, cmd meeting.Command) ([]meeting.Event, error) {
-	if !validID.MatchString(meetingID) {
+	if !meeting.ValidMeetingID(meetingID) {
 		return nil, meeting.Errorf(meeting.Invalid, "Mã hội nghị không hợp lệ: %q", "invalid meeting id %q", meetingID)
 	}
 	switch c := cmd.(type) {
@@ -334,6 +323,22 @@ func (s *Service) State(ctx context.Context, meetingID string) (*meeting.State, 
 		return nil, err
 	}
 	return e.state.Clone(), nil
+}
+
+// Participant returns a participant of the meeting as the log now has them
+// (caught up, without copying the whole state); ok is false when the
+// meeting has no such participant (or was removed).
+func (s *Service) Participant(ctx context.Context, meetingID, id string) (p meeting.Participant, ok bool, err error) {
+	e := s.entry(meetingID)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := s.catchUp(ctx, meetingID, e); err != nil {
+		return meeting.Participant{}, false, err
+	}
+	if pp := e.state.Participant(id); pp != nil {
+		return *pp, true, nil
+	}
+	return meeting.Participant{}, false, nil
 }
 
 // ReadEvents returns the meeting's events with seq >= from, at most max.

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
@@ -22,7 +22,7 @@ import (
 type conn struct {
 	g    *Gateway
 	ws   *websocket.Conn
-	sess service.Session
+	sess access.Session
 
 	// start receives, once, the welcome and the events the client missed;
 	// the writer sends them before anything from queue.
@@ -39,7 +39,7 @@ type conn struct {
 	signals *rate.Limiter
 }
 
-func newConn(g *Gateway, ws *websocket.Conn, sess service.Session) *conn {
+func newConn(g *Gateway, ws *websocket.Conn, sess access.Session) *conn {
 	return &conn{
 		g: g, ws: ws, sess: sess,
 		start:      make(chan []*websocket.PreparedMessage, 1),

@@ -39,11 +39,11 @@ func benchFanout(b *testing.B, n int) {
 		if _, err := h.svc.Execute(ctx, meetingID, sec, meeting.AddParticipant{Participant: meeting.Participant{ID: id, Name: "Đại biểu", Role: meeting.RoleDelegate, Room: "main"}}); err != nil {
 			b.Fatal(err)
 		}
-		code, err := h.svc.Invite(ctx, meetingID, id)
+		code, err := h.acc.Invite(ctx, meetingID, id)
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := h.svc.Join(ctx, code)
+		s, err := h.acc.Join(ctx, code)
 		if err != nil {
 			b.Fatal(err)
 		}

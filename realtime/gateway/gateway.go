@@ -30,7 +30,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
@@ -38,14 +38,19 @@ import (
 type Meetings interface {
 	// Execute runs a command and returns the events it appended.
 	Execute(ctx context.Context, meetingID string, a meeting.Actor, cmd meeting.Command) ([]meeting.Event, error)
-	// Authenticate returns the session of a token.
-	Authenticate(ctx context.Context, token string) (service.Session, error)
 	// State returns the meeting's state caught up with the log.
 	State(ctx context.Context, meetingID string) (*meeting.State, error)
 	// ReadEvents returns events with seq >= from, at most max.
 	ReadEvents(ctx context.Context, meetingID string, from uint64, max int) ([]meeting.Event, error)
 	// Version returns the seq of the meeting's last event.
 	Version(ctx context.Context, meetingID string) (uint64, error)
+}
+
+// Sessions authenticates the hello; *access.Service is one.
+type Sessions interface {
+	// Authenticate returns the session of a token, or an Unauthorized
+	// *meeting.Error.
+	Authenticate(ctx context.Context, token string) (access.Session, error)
 }
 
 // Bus is what the gateway needs from the message bus.
@@ -129,6 +134,7 @@ func (c *Config) defaults() {
 type Gateway struct {
 	cfg      Config
 	meetings Meetings
+	sessions Sessions
 	bus      Bus
 	log      *slog.Logger
 	upgrader websocket.Upgrader
@@ -144,11 +150,11 @@ type Gateway struct {
 }
 
 // New returns a Gateway using meetings and bus.
-func New(cfg Config, meetings Meetings, bus Bus) *Gateway {
+func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 	cfg.defaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	g := &Gateway{
-		cfg: cfg, meetings: meetings, bus: bus, log: cfg.Logger,
+		cfg: cfg, meetings: meetings, sessions: sessions, bus: bus, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
 		rooms: map[string]*room{}, conns: map[*conn]struct{}{},
 	}
@@ -273,27 +279,27 @@ func (g *Gateway) serve(ws *websocket.Conn) {
 }
 
 // hello reads and checks the first message. A non-zero code refuses it.
-func (g *Gateway) hello(ws *websocket.Conn) (service.Session, uint64, int, string) {
+func (g *Gateway) hello(ws *websocket.Conn) (access.Session, uint64, int, string) {
 	_ = ws.SetReadDeadline(time.Now().Add(g.cfg.HelloTimeout))
 	_, data, err := ws.ReadMessage()
 	if err != nil {
-		return service.Session{}, 0, protocol.CloseBadHello, "no hello"
+		return access.Session{}, 0, protocol.CloseBadHello, "no hello"
 	}
 	var h protocol.Hello
 	if err := json.Unmarshal(data, &h); err != nil || h.Type != protocol.TypeHello {
-		return service.Session{}, 0, protocol.CloseBadHello, "the first message must be a hello"
+		return access.Session{}, 0, protocol.CloseBadHello, "the first message must be a hello"
 	}
 	if h.Protocol != protocol.Version {
-		return service.Session{}, 0, protocol.CloseBadHello, "unsupported protocol version"
+		return access.Session{}, 0, protocol.CloseBadHello, "unsupported protocol version"
 	}
 	ctx, cancel := context.WithTimeout(g.ctx, g.cfg.CommandTimeout)
 	defer cancel()
-	sess, err := g.meetings.Authenticate(ctx, h.Token)
+	sess, err := g.sessions.Authenticate(ctx, h.Token)
 	if err != nil {
 		if meeting.ErrorCode(err) == meeting.Unauthorized {
-			return service.Session{}, 0, protocol.CloseUnauthorized, "invalid or expired session"
+			return access.Session{}, 0, protocol.CloseUnauthorized, "invalid or expired session"
 		}
-		return service.Session{}, 0, protocol.CloseInternal, "cannot check the session now"
+		return access.Session{}, 0, protocol.CloseInternal, "cannot check the session now"
 	}
 	return sess, h.LastSeq, 0, ""
 }

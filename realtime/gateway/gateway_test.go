@@ -19,6 +19,7 @@ import (
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/gateway"
@@ -57,6 +58,7 @@ func (b *lossyBus) PublishEvents(ctx context.Context, m string, evs []meeting.Ev
 
 type harness struct {
 	svc   *service.Service
+	acc   *access.Service
 	gw    *gateway.Gateway
 	srv   *httptest.Server
 	bus   *lossyBus
@@ -86,23 +88,24 @@ func mustServe(tb testing.TB, cfg gateway.Config, dropEvery int64) *harness {
 			tb.Fatalf("seeding %s: %v", c.CommandName(), err)
 		}
 	}
+	acc := access.New(store, svc, access.Options{Logger: log})
 	cfg.Logger = log
-	gw := gateway.New(cfg, svc, bus)
+	gw := gateway.New(cfg, svc, acc, bus)
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", gw)
-	httpapi.New(svc, log).Register(mux)
+	httpapi.New(acc, log).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(func() {
 		gw.Close()
 		srv.Close()
 	})
-	h := &harness{svc: svc, gw: gw, srv: srv, bus: bus, token: map[string]string{}}
+	h := &harness{svc: svc, acc: acc, gw: gw, srv: srv, bus: bus, token: map[string]string{}}
 	for _, p := range append([]string{meetingtest.Chair, "sec"}, meetingtest.Delegates...) {
-		code, err := svc.Invite(ctx, meetingID, p)
+		code, err := acc.Invite(ctx, meetingID, p)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		sess, err := svc.Join(ctx, code)
+		sess, err := acc.Join(ctx, code)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -15,21 +15,21 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/documents"
-	"github.com/dais-meeting/dais/meeting/service"
 )
 
 // Documents is the use case behind the document routes;
 // *documents.Documents is one.
 type Documents interface {
-	Upload(ctx context.Context, sess service.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error)
-	Open(ctx context.Context, sess service.Session, docID string) (*documents.File, error)
-	Annotated(ctx context.Context, sess service.Session, docID string) (*documents.File, error)
-	Prepare(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
-	Progress(ctx context.Context, sess service.Session, docID string) (documents.Progress, error)
-	Packet(ctx context.Context, sess service.Session) (*documents.File, error)
-	Minutes(ctx context.Context, sess service.Session, w io.Writer, lang string) error
-	BallotsCSV(ctx context.Context, sess service.Session, w io.Writer) error
+	Upload(ctx context.Context, sess access.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error)
+	Open(ctx context.Context, sess access.Session, docID string) (*documents.File, error)
+	Annotated(ctx context.Context, sess access.Session, docID string) (*documents.File, error)
+	Prepare(ctx context.Context, sess access.Session, docID string) (documents.Progress, error)
+	Progress(ctx context.Context, sess access.Session, docID string) (documents.Progress, error)
+	Packet(ctx context.Context, sess access.Session) (*documents.File, error)
+	Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error
+	BallotsCSV(ctx context.Context, sess access.Session, w io.Writer) error
 }
 
 var _ Documents = (*documents.Documents)(nil)
@@ -84,7 +84,7 @@ func (a *DocumentsAPI) Register(mux *http.ServeMux) {
 const documentMaxAge = 5 * time.Minute
 
 // session authenticates the request for the meeting of its path.
-func (a *DocumentsAPI) session(r *http.Request) (service.Session, error) {
+func (a *DocumentsAPI) session(r *http.Request) (access.Session, error) {
 	return meetingSession(a.sessions, r)
 }
 

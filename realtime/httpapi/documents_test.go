@@ -33,8 +33,8 @@ func newDocServer(tb testing.TB) *docServer {
 	tb.Helper()
 	fx := documentstest.New(tb, pdf.Config{MaxBytes: maxUpload}, documents.Config{})
 	mux := http.NewServeMux()
-	httpapi.New(fx.Service, nil).Register(mux)
-	httpapi.NewDocuments(fx.Service, fx.Docs, maxUpload, nil).Register(mux)
+	httpapi.New(fx.Access, nil).Register(mux)
+	httpapi.NewDocuments(fx.Access, fx.Docs, maxUpload, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	s := &docServer{Fixture: fx, url: srv.URL + "/api/v1/meetings/" + documentstest.MeetingID, tokens: map[string]string{}}

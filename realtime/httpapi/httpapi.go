@@ -17,13 +17,13 @@ import (
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
 // Sessions is what the API needs to sign people in.
 type Sessions interface {
-	Join(ctx context.Context, code string) (service.Session, error)
-	Authenticate(ctx context.Context, token string) (service.Session, error)
+	Join(ctx context.Context, code string) (access.Session, error)
+	Authenticate(ctx context.Context, token string) (access.Session, error)
 }
 
 // API serves /api/v1/join and /api/v1/session.
@@ -79,13 +79,13 @@ func (a *API) session(w http.ResponseWriter, r *http.Request) {
 
 // meetingSession authenticates the request and checks that its session
 // belongs to the meeting of the path ({meeting}).
-func meetingSession(sessions Sessions, r *http.Request) (service.Session, error) {
+func meetingSession(sessions Sessions, r *http.Request) (access.Session, error) {
 	sess, err := sessions.Authenticate(r.Context(), Token(r))
 	if err != nil {
-		return service.Session{}, err
+		return access.Session{}, err
 	}
 	if m := r.PathValue("meeting"); sess.Meeting != m {
-		return service.Session{}, meeting.Errorf(meeting.Forbidden,
+		return access.Session{}, meeting.Errorf(meeting.Forbidden,
 			"Phiên đăng nhập của bạn thuộc hội nghị khác, không phải %q.",
 			"your session belongs to another meeting, not %q", m)
 	}

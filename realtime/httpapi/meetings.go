@@ -10,18 +10,18 @@ import (
 	"net/http"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
-// Creator is the use case behind the meeting routes; *service.Service is one.
+// Creator is the use case behind the meeting routes; *access.Service is one.
 type Creator interface {
-	Invitations(ctx context.Context, sess service.Session, participants []string) ([]service.Invitation, error)
-	CreateMeetingAs(ctx context.Context, sess service.Session, m service.NewMeeting) (service.Session, error)
-	CreateMeeting(ctx context.Context, m service.NewMeeting, secretary meeting.Participant) (string, error)
+	Invitations(ctx context.Context, sess access.Session, participants []string) ([]access.Invitation, error)
+	CreateMeetingAs(ctx context.Context, sess access.Session, m access.NewMeeting) (access.Session, error)
+	CreateMeeting(ctx context.Context, m access.NewMeeting, secretary meeting.Participant) (string, error)
 	Invite(ctx context.Context, meetingID, participant string) (string, error)
 }
 
-var _ Creator = (*service.Service)(nil)
+var _ Creator = (*access.Service)(nil)
 
 // MeetingsAPI serves the routes that make meetings and invitations:
 //
@@ -96,7 +96,7 @@ func (a *MeetingsAPI) invitations(w http.ResponseWriter, r *http.Request) {
 
 func (a *MeetingsAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		service.NewMeeting
+		access.NewMeeting
 		Secretary *meeting.Participant `json:"secretary,omitempty"`
 	}
 	token := Token(r)

@@ -29,8 +29,8 @@ func newMeetingServer(tb testing.TB) *meetingServer {
 	tb.Helper()
 	fx := documentstest.New(tb, pdf.Config{}, documents.Config{})
 	mux := http.NewServeMux()
-	httpapi.New(fx.Service, nil).Register(mux)
-	httpapi.NewMeetings(fx.Service, fx.Service, adminToken, nil).Register(mux)
+	httpapi.New(fx.Access, nil).Register(mux)
+	httpapi.NewMeetings(fx.Access, fx.Access, adminToken, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	s := &meetingServer{Fixture: fx, base: srv.URL, tokens: map[string]string{}}
@@ -104,11 +104,11 @@ func TestInvitations(t *testing.T) {
 			}
 			// Each code signs its participant in, once.
 			for _, inv := range got.Invitations[:2] {
-				sess, err := s.Service.Join(context.Background(), inv.Code)
+				sess, err := s.Access.Join(context.Background(), inv.Code)
 				if err != nil || sess.Participant != inv.Participant || sess.Meeting != documentstest.MeetingID {
 					t.Errorf("Join(%s) = %+v, %v; want a session of %s", inv.Code, sess, err, inv.Participant)
 				}
-				if _, err := s.Service.Join(context.Background(), inv.Code); meeting.ErrorCode(err) != meeting.Unauthorized {
+				if _, err := s.Access.Join(context.Background(), inv.Code); meeting.ErrorCode(err) != meeting.Unauthorized {
 					t.Errorf("second Join(%s): %v, want unauthorized", inv.Code, err)
 				}
 			}
@@ -182,7 +182,7 @@ func TestCreateMeeting(t *testing.T) {
 		if out.Meeting != "ky-hop-thu-9" || out.Participant != "tk" {
 			t.Fatalf("answer %s", body)
 		}
-		sess, err := s.Service.Join(context.Background(), out.Code)
+		sess, err := s.Access.Join(context.Background(), out.Code)
 		if err != nil || sess.Meeting != "ky-hop-thu-9" || sess.Role != meeting.RoleSecretary {
 			t.Fatalf("Join(%s) = %+v, %v", out.Code, sess, err)
 		}

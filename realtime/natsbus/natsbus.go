@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -198,10 +197,8 @@ func (b *Bus) Close() error {
 	return nil
 }
 
-var subjectSafe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 func subject(meetingID, kind string) (string, error) {
-	if !subjectSafe.MatchString(meetingID) {
+	if !meeting.ValidMeetingID(meetingID) {
 		return "", fmt.Errorf("natsbus: meeting id %q cannot name a subject", meetingID)
 	}
 	return "dais.m." + meetingID + "." + kind, nil

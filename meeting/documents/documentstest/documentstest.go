@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/pdf"
@@ -41,6 +42,7 @@ type Fixture struct {
 	CacheDir string
 	Store    *bolt.Store
 	Service  *service.Service
+	Access   *access.Service
 	Engine   *pdf.Engine
 	Docs     *documents.Documents
 }
@@ -61,6 +63,7 @@ func New(tb testing.TB, cfg pdf.Config, dcfg documents.Config) *Fixture {
 	}
 	tb.Cleanup(func() { f.Store.Close() })
 	f.Service = service.New(f.Store, nopPublisher{}, service.Options{})
+	f.Access = access.New(f.Store, f.Service, access.Options{})
 	if f.Engine, err = pdf.New(cfg); err != nil {
 		tb.Fatalf("pdf.New: %v", err)
 	}
@@ -88,19 +91,19 @@ func New(tb testing.TB, cfg pdf.Config, dcfg documents.Config) *Fixture {
 
 // Session returns a session of participant in the fixture's meeting (the
 // documents use case reads roles from the state, not from the session).
-func (f *Fixture) Session(participant string) service.Session {
-	return service.Session{Meeting: MeetingID, Participant: participant}
+func (f *Fixture) Session(participant string) access.Session {
+	return access.Session{Meeting: MeetingID, Participant: participant}
 }
 
 // Token signs participant in with an invitation code and returns the token.
 func (f *Fixture) Token(tb testing.TB, participant string) string {
 	tb.Helper()
 	ctx := context.Background()
-	code, err := f.Service.Invite(ctx, MeetingID, participant)
+	code, err := f.Access.Invite(ctx, MeetingID, participant)
 	if err != nil {
 		tb.Fatalf("Invite(%s): %v", participant, err)
 	}
-	sess, err := f.Service.Join(ctx, code)
+	sess, err := f.Access.Join(ctx, code)
 	if err != nil {
 		tb.Fatalf("Join(%s): %v", participant, err)
 	}
