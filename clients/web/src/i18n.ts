@@ -336,6 +336,11 @@ const table = {
   // Display.
   roomDisplay: { vi: 'Màn hình hội trường', en: 'Room display' },
   elapsed: { vi: 'Thời gian', en: 'Time' },
+  // Meeting day (issue 16): what each action did, the chair's ballot, the motion's text, the phone.
+  toastAddedParticipant: { vi: 'Đã thêm đại biểu: {name}', en: 'Participant added: {name}' },
+  toastAddedItem: { vi: 'Đã thêm mục: {title}', en: 'Item added: {title}' },
+  toastAddedProposal: { vi: 'Đã thêm tờ trình: {title}', en: 'Proposal added: {title}' },
+  toastCreatedPoll: { vi: 'Đã tạo biểu quyết: {question}', en: 'Poll created: {question}' },
 } as const;
 
 /** Key names a string of the table. */

@@ -10,7 +10,7 @@ import { act } from 'preact/test-utils';
 import { FakeSocket } from './fakes';
 import { flush, installScreen, signIn } from './screen';
 
-vi.mock('../src/ui/PdfView', async () => {
+vi.mock('../src/ui/document/PdfView', async () => {
   const { h } = await import('preact');
   return {
     PdfView: (p: { page: number; overlay?: (v: { page: number; w: number; h: number }) => unknown }) =>

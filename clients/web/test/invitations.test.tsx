@@ -5,7 +5,7 @@
 // codes never reach localStorage.
 import { describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
-import { chosen, inviteURL, qrPath } from '../src/ui/Invitations';
+import { chosen, inviteURL, qrPath } from '../src/ui/secretary/Invitations';
 import { FakeSocket } from './fakes';
 import { flush, installScreen, signIn } from './screen';
 

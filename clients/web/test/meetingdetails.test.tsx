@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
 import type { Lang } from '../src/i18n';
-import { meetingChanges, newRoomId, rfc3339ToLocal } from '../src/ui/MeetingDetails';
-import { localToRFC3339 } from '../src/ui/NewMeeting';
+import { meetingChanges, newRoomId, rfc3339ToLocal } from '../src/ui/secretary/MeetingDetails';
+import { localToRFC3339 } from '../src/ui/secretary/NewMeeting';
 import { FakeSocket } from './fakes';
 import { flush, installScreen, signIn } from './screen';
 

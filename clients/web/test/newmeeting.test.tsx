@@ -7,7 +7,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
-import { localToRFC3339, roomsOf, slug, tomorrowAt8 } from '../src/ui/NewMeeting';
+import { localToRFC3339, roomsOf, slug, tomorrowAt8 } from '../src/ui/secretary/NewMeeting';
 import { FakeSocket } from './fakes';
 import { flush, installScreen } from './screen';
 

@@ -46,6 +46,8 @@ export interface DocumentMeta {
   size?: number;
   confidential?: boolean;
   readers?: string[];
+  /** withheld: a confidential document the viewer may not read, listed by title only (no pages, sha256, readers). */
+  withheld?: boolean;
 }
 
 export interface Proposal {

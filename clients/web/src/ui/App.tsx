@@ -13,13 +13,13 @@ import { wsURL } from '../core/protocol';
 import { SessionStore, type Session } from '../core/session';
 import { MeetingStore } from '../core/store';
 import { errorText, translate, type Key, type Lang } from '../i18n';
-import { Chair } from './Chair';
-import { ConnectionBanner, TopBar } from './common';
+import { Chair } from './chair/Chair';
+import { ConnectionBanner, TopBar } from './shared/TopBar';
 import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
-import { Delegate } from './Delegate';
-import { Display } from './Display';
-import { MeetingSwitch, type Switcher } from './NewMeeting';
-import { Secretary } from './Secretary';
+import { Delegate } from './delegate/Delegate';
+import { Display } from './display/Display';
+import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
+import { Secretary } from './secretary/Secretary';
 import { SignIn } from './SignIn';
 
 export interface AppProps {

@@ -1,27 +1,23 @@
 // The poll tools of the chair and the secretary: a form to prepare a poll,
 // and the list of polls with open/close and the live count.
 
-import { useState } from 'preact/hooks';
-import type { MeetingStore } from '../core/store';
-import type { Base, Choice, Poll, Threshold } from '../core/types';
-import type { Key } from '../i18n';
-import { LiveCount, ResultView } from './common';
-import { newId, useApp, useRun } from './context';
+import type { MeetingStore } from '../../core/store';
+import type { Base, Choice, Poll, Threshold } from '../../core/types';
+import type { Key } from '../../i18n';
+import { LiveCount, ResultView } from './PollResults';
+import { newId, useApp, useRun } from '../context';
+import { FormBox, useFields } from './FormBox';
 
+/** PollForm prepares a poll; after it is created the form starts empty again (no proposal, not secret). */
 export function PollForm({ store }: { store: MeetingStore }) {
   const { t } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
-  const [question, setQuestion] = useState('');
-  const [proposal, setProposal] = useState('');
-  const [secret, setSecret] = useState(false);
-  const [base, setBase] = useState<Base>('members');
-  const [threshold, setThreshold] = useState<Threshold>('absolute');
-  const [quorum, setQuorum] = useState('50');
-  const [choices, setChoices] = useState('');
+  const f = useFields({ question: '', proposal: '', secret: false, base: 'members', threshold: 'absolute', quorum: '50', choices: '' });
+  const { proposal } = f.values;
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
+    const { question, secret, base, threshold, quorum, choices } = f.values;
     const labels = choices
       .split('\n')
       .map((l) => l.trim())
@@ -30,24 +26,19 @@ export function PollForm({ store }: { store: MeetingStore }) {
     const poll: Partial<Poll> = {
       id: newId('poll'),
       question: question.trim() || s.proposals[proposal]?.title || '',
-      rule: { base, threshold, quorum_percent: Math.min(100, Math.max(0, parseInt(quorum, 10) || 0)) },
+      rule: { base: base as Base, threshold: threshold as Threshold, quorum_percent: Math.min(100, Math.max(0, parseInt(quorum, 10) || 0)) },
     };
     if (proposal) poll.proposal = proposal;
     if (secret) poll.secret = true;
     if (cs.length) poll.choices = cs;
-    const ok = await run(() => store.command('CreatePoll', { poll }), t('done'));
-    if (ok) {
-      setQuestion('');
-      setChoices('');
-    }
+    return run(() => store.command('CreatePoll', { poll }), t('toastCreatedPoll', { question: poll.question ?? '' }));
   };
 
   return (
-    <form class="form" onSubmit={submit}>
-      <h3>{t('newPoll')}</h3>
+    <FormBox summary={t('newPoll')} submitLabel={t('create')} busy={busy} onSubmit={submit} reset={f.reset} class="poll-form">
       <label>
         {t('proposal')}
-        <select value={proposal} onChange={(e) => setProposal((e.target as HTMLSelectElement).value)}>
+        <select {...f.pick('proposal')}>
           <option value="">{t('none')}</option>
           {Object.values(s.proposals).map((p) => (
             <option key={p.id} value={p.id}>
@@ -58,15 +49,15 @@ export function PollForm({ store }: { store: MeetingStore }) {
       </label>
       <label>
         {t('question')}
-        <input required={!proposal} value={question} onInput={(e) => setQuestion((e.target as HTMLInputElement).value)} />
+        <input required={!proposal} {...f.text('question')} />
       </label>
       <label class="check">
-        <input type="checkbox" checked={secret} onChange={(e) => setSecret((e.target as HTMLInputElement).checked)} /> {t('secret')}
+        <input type="checkbox" {...f.check('secret')} /> {t('secret')}
       </label>
       <div class="row wrap">
         <label>
           {t('base')}
-          <select value={base} onChange={(e) => setBase((e.target as HTMLSelectElement).value as Base)}>
+          <select {...f.pick('base')}>
             {(['cast', 'present', 'members'] as Base[]).map((b) => (
               <option key={b} value={b}>
                 {t(('base_' + b) as Key)}
@@ -76,7 +67,7 @@ export function PollForm({ store }: { store: MeetingStore }) {
         </label>
         <label>
           {t('threshold')}
-          <select value={threshold} onChange={(e) => setThreshold((e.target as HTMLSelectElement).value as Threshold)}>
+          <select {...f.pick('threshold')}>
             {(['simple', 'absolute', 'two_thirds'] as Threshold[]).map((x) => (
               <option key={x} value={x}>
                 {t(('threshold_' + x) as Key)}
@@ -86,17 +77,14 @@ export function PollForm({ store }: { store: MeetingStore }) {
         </label>
         <label>
           {t('quorumPercent')}
-          <input type="number" min={0} max={100} value={quorum} onInput={(e) => setQuorum((e.target as HTMLInputElement).value)} />
+          <input type="number" min={0} max={100} {...f.text('quorum')} />
         </label>
       </div>
       <label>
         {t('choices')}
-        <textarea rows={3} value={choices} onInput={(e) => setChoices((e.target as HTMLTextAreaElement).value)} />
+        <textarea rows={3} {...f.text('choices')} />
       </label>
-      <button type="submit" class="btn primary" disabled={busy}>
-        {t('create')}
-      </button>
-    </form>
+    </FormBox>
   );
 }
 

@@ -4,13 +4,14 @@
 // the page: the room's shared annotations and the presenter's live ink.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { documentURL } from '../core/api';
-import type { MeetingStore } from '../core/store';
-import * as v from '../core/views';
-import { LiveCount, ResultView, SpeakerLine } from './common';
-import { useApp } from './context';
-import { AnnotationLayer } from './Annotations';
-import { PdfView } from './PdfView';
+import { documentURL } from '../../core/api';
+import type { MeetingStore } from '../../core/store';
+import * as v from '../../core/views';
+import { LiveCount, ResultView } from '../shared/PollResults';
+import { SpeakerLine } from '../shared/Floor';
+import { useApp } from '../context';
+import { AnnotationLayer } from '../document/Annotations';
+import { PdfView } from '../document/PdfView';
 
 export function Display({ store }: { store: MeetingStore }) {
   const { t } = useApp();

@@ -11,13 +11,15 @@
 // `offline`, documents are read from (and kept in) the device's copies.
 
 import { useEffect, useState } from 'preact/hooks';
-import { documentURL } from '../core/api';
-import { annotatedCopyURL, COLORS, HIGHLIGHT_COLOR } from '../core/ink';
-import type { OfflineDocs } from '../core/offline';
-import type { MeetingStore } from '../core/store';
-import * as v from '../core/views';
-import { AnnotationLayer, AnnotationToolbar, type Tool } from './Annotations';
-import { useApp, useRun } from './context';
+import { documentURL } from '../../core/api';
+import { annotatedCopyURL, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
+import type { OfflineDocs } from '../../core/offline';
+import type { MeetingStore } from '../../core/store';
+import { browse as browseFrom, browseDocument, docView, FOLLOWING, turn as turnTo, type Reading } from '../../core/follow';
+import { AnnotationLayer } from './Annotations';
+import { AnnotationToolbar } from './AnnotationToolbar';
+import type { Tool } from '../../core/pen';
+import { useApp, useRun } from '../context';
 import { PdfView, type PdfOffline } from './PdfView';
 
 /** useOffline re-renders the caller when the kept copies change. */
@@ -31,9 +33,8 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const [, run] = useRun();
   useOffline(offline);
   const s = store.state!;
-  const [following, setFollowing] = useState(true);
-  const [browseDoc, setBrowseDoc] = useState<string | undefined>(undefined);
-  const [browsePage, setBrowsePage] = useState(1);
+  const [reading, setReading] = useState<Reading>(FOLLOWING);
+  const following = reading.following;
   const [pages, setPages] = useState(0);
   const [goTo, setGoTo] = useState('');
   const [annotating, setAnnotating] = useState(false);
@@ -41,17 +42,8 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const [colors, setColors] = useState<Record<Tool, string>>({ pen: COLORS[0].hex, highlighter: HIGHLIGHT_COLOR, note: COLORS[1].hex, eraser: COLORS[0].hex });
   const [share, setShare] = useState(false);
 
-  // A tablet in a linked room that does not follow the main hall shows
-  // what its room shows; presenting there would turn the main hall's page.
-  const myRoom = s.rooms.find((r) => r.id === s.participants[store.me]?.room);
-  const followsMain = !myRoom || myRoom.main || myRoom.following !== false;
-  const here = v.shownIn(s, myRoom?.id);
-  const presenting = allowPresent && followsMain && v.isPresenter(s, store.me);
-  const shown = here.document;
-  const item = v.currentItem(s);
-  const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter((d) => s.documents[d]);
-  const doc = following ? shown : (browseDoc ?? shown ?? docs[0]);
-  const page = following ? (here.page ?? 1) : browsePage;
+  const view = docView(s, store.me, allowPresent, reading);
+  const { doc, page, docs, presenting, canTurn } = view;
   const meta = doc ? s.documents[doc] : undefined;
   const total = pages || meta?.pages || 0;
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
@@ -59,18 +51,11 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   useEffect(() => setPages(0), [doc]);
 
   const turn = (p: number) => {
-    const n = total ? Math.min(Math.max(1, p), total) : Math.max(1, p);
-    if (following) {
-      if (presenting && doc) void run(() => store.command('TurnPage', { page: n }));
-    } else setBrowsePage(n);
+    const tr = turnTo(view, reading, p, total);
+    if (tr.kind === 'command') void run(() => store.command('TurnPage', { page: tr.page }));
+    else if (tr.kind === 'browse') setReading(tr.reading);
   };
-  const canTurn = !following || presenting;
-
-  const browse = () => {
-    setBrowseDoc(doc);
-    setBrowsePage(page);
-    setFollowing(false);
-  };
+  const browse = () => setReading(browseFrom(view));
 
   const onKey = (e: KeyboardEvent) => {
     const tag = (e.target as HTMLElement).tagName;
@@ -92,7 +77,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
     <div class="doc-pane" onKeyDown={onKey}>
       <div class="doc-toolbar" role="toolbar" aria-label={t('documents')}>
         <div class="mode" role="group">
-          <button type="button" class={following ? 'btn toggle on' : 'btn toggle'} aria-pressed={following} onClick={() => setFollowing(true)}>
+          <button type="button" class={following ? 'btn toggle on' : 'btn toggle'} aria-pressed={following} onClick={() => setReading(FOLLOWING)}>
             {t('follow')}
           </button>
           <button type="button" class={!following ? 'btn toggle on' : 'btn toggle'} aria-pressed={!following} onClick={browse}>
@@ -104,10 +89,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
             <span class="sr-only">{t('documents')}</span>
             <select
               value={doc ?? ''}
-              onChange={(e) => {
-                setBrowseDoc((e.target as HTMLSelectElement).value);
-                setBrowsePage(1);
-              }}
+              onChange={(e) => setReading(browseDocument((e.target as HTMLSelectElement).value))}
             >
               {docs.map((d) => (
                 <option key={d} value={d}>

@@ -3,11 +3,11 @@
 // closes it shows the result until dismissed.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { MeetingStore } from '../core/store';
-import * as v from '../core/views';
-import { errorText } from '../i18n';
-import { LiveCount, ResultView } from './common';
-import { useApp } from './context';
+import type { MeetingStore } from '../../core/store';
+import * as v from '../../core/views';
+import { errorText } from '../../i18n';
+import { LiveCount, ResultView } from '../shared/PollResults';
+import { useApp } from '../context';
 
 export function VotePanel({ store }: { store: MeetingStore }) {
   const { t, lang } = useApp();

@@ -13,70 +13,28 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
-  COLORS,
   HIGHLIGHT_OPACITY,
   INK_OPACITY,
   INK_SIGNAL,
   INK_WIDTH,
   InkStreamer,
   NOTE_MARKER,
-  applyInk,
   groupOf,
-  highlightAnnotation,
   hitTest,
-  inkAnnotations,
-  newAnnotationId,
-  noteAnnotation,
   pathData,
-  pruneLive,
-  toPage,
-  type LiveStroke,
   type Pt,
-  type Target,
-} from '../core/ink';
-import type { MeetingStore } from '../core/store';
-import type { Annotation } from '../core/types';
-import * as v from '../core/views';
-import { errorText, type Key } from '../i18n';
-import { name } from './common';
-import { useApp } from './context';
+} from '../../core/ink';
+import { noteOf, pageMarks, PenInput, type NoteEdit, type PenOutput, type PointerLike, type Tool, type Mark } from '../../core/pen';
+import type { MeetingStore } from '../../core/store';
+import { useLiveInk } from './liveInk';
+import type { Annotation } from '../../core/types';
+import * as v from '../../core/views';
+import { errorText } from '../../i18n';
+import { name } from '../shared/format';
+import { useApp } from '../context';
 import type { PageView } from './PdfView';
 
-/** Tool is what a pointer does on the page. */
-export type Tool = 'pen' | 'highlighter' | 'note' | 'eraser';
-export const TOOLS: Tool[] = ['pen', 'highlighter', 'note', 'eraser'];
-
-/** Mark is an annotation as the layer draws it. */
-interface Mark extends Annotation {
-  shared: boolean;
-  owner?: string;
-  pending?: boolean;
-}
-
-/**
- * useLiveInk follows the "ink" signals of the presenter (or the chair):
- * strokes being drawn, by sender and id. Signals from anyone else, or from
- * this participant, are ignored.
- */
-export function useLiveInk(store: MeetingStore): Record<string, LiveStroke> {
-  const [live, setLive] = useState<Record<string, LiveStroke>>({});
-  useEffect(
-    () =>
-      store.onSignal((sig) => {
-        const s = store.state;
-        if (sig.name !== INK_SIGNAL || !s || !sig.from || sig.from === store.me || !v.isPresenter(s, sig.from)) return;
-        setLive((l) => applyInk(l, sig.from!, sig.data, Date.now()));
-      }),
-    [store],
-  );
-  const any = Object.keys(live).length > 0;
-  useEffect(() => {
-    if (!any) return;
-    const h = setInterval(() => setLive((l) => pruneLive(l, Date.now(), (id) => !!store.state?.shared[id])), 500);
-    return () => clearInterval(h);
-  }, [any, store]);
-  return live;
-}
+export type { Tool };
 
 export interface AnnotationLayerProps {
   store: MeetingStore;
@@ -91,26 +49,6 @@ export interface AnnotationLayerProps {
   share: boolean;
 }
 
-interface Drawing {
-  pointer: number;
-  tool: Tool;
-  box: DOMRect;
-  target: Target;
-  shared: boolean;
-  id: string;
-  points: Pt[];
-  start: Pt;
-  end: Pt;
-}
-
-interface NoteEdit {
-  at: Pt;
-  target: Target;
-  shared: boolean;
-  id?: string;
-  text: string;
-}
-
 export function AnnotationLayer({ store, document: doc, view, mine, tool, color, share }: AnnotationLayerProps) {
   const { t, lang, toast } = useApp();
   const s = store.state!;
@@ -118,8 +56,6 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
   const canShare = v.isPresenter(s, store.me);
   const sharing = share && canShare;
   const input = useRef<HTMLDivElement>(null);
-  const drawing = useRef<Drawing | null>(null);
-  const penSeen = useRef(false);
   const [, setTick] = useState(0);
   const redraw = () => setTick((n) => n + 1);
   const [pending, setPending] = useState<Record<string, Mark>>({});
@@ -131,34 +67,14 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
   const streamer = useMemo(() => new InkStreamer((d) => store.client.signal(INK_SIGNAL, d)), [store]);
   useEffect(() => () => streamer.end(), [streamer]);
   // Another tool (or none) ends a stroke in progress.
-  useEffect(() => cancel, [tool]);
+  useEffect(() => () => pen.cancel(), [tool]);
   useEffect(() => {
     if (note) noteInput.current?.focus();
   }, [!!note]);
 
   const { w, h, page } = view;
 
-  // What the page shows: private (when asked), shared, and what is on its way.
-  const marks: Mark[] = [];
-  const known = new Set<string>();
-  if (mine) {
-    for (const a of v.myAnnotations(s, store.me, doc, page)) {
-      marks.push({ ...a, shared: false });
-      known.add('p ' + a.id);
-    }
-  }
-  for (const a of Object.values(s.shared)) {
-    if (a.document !== doc || a.page !== page) continue;
-    marks.push({ ...a, shared: true });
-    known.add('s ' + a.id);
-  }
-  for (const m of Object.values(pending)) {
-    if (m.document === doc && m.page === page && !known.has((m.shared ? 's ' : 'p ') + m.id)) marks.push(m);
-  }
-  const visible = marks.filter((m) => !hidden.has((m.shared ? 's ' : 'p ') + m.id));
-  const order = (k: string) => (k === 'highlight' ? 0 : k === 'ink' ? 1 : 2);
-  visible.sort((a, b) => order(a.kind) - order(b.kind));
-  const erasable = visible.filter((m) => !m.pending && (m.shared ? canShare : true));
+  const { visible, erasable } = pageMarks(s, { me: store.me, document: doc, page, mine, canShare }, pending, hidden);
 
   // --- commands ---
 
@@ -210,106 +126,83 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
     if (hit) erase(hit);
   };
 
-  // --- pointer input ---
+  // --- pointer input (core/pen.ts) ---
 
-  const pointsOf = (e: PointerEvent, box: DOMRect): Pt[] => {
-    const evs = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-    return (evs.length ? evs : [e]).map((x) => toPage(x.clientX, x.clientY, box));
+  // The machine's outputs read the latest render's values through out.current.
+  const out = useRef<PenOutput>(null as unknown as PenOutput);
+  out.current = {
+    save,
+    eraseAt,
+    noteAt: (p) => {
+      const hit = hitTest(
+        erasable.filter((m) => m.kind === 'note'),
+        p,
+        { w, h },
+      );
+      return hit ? { at: [hit.rect[0], hit.rect[1]], target: { document: hit.document, page: hit.page, color: hit.color }, shared: hit.shared, id: hit.id, text: hit.text ?? '' } : undefined;
+    },
+    editNote: setNote,
+    streamBegin: (id, target) => streamer.begin({ id, ...target }),
+    streamAdd: (pts) => streamer.add(pts),
+    streamEnd: () => streamer.end(),
   };
+  const pen = useMemo(
+    () =>
+      new PenInput({
+        save: (a, sh) => out.current.save(a, sh),
+        eraseAt: (p) => out.current.eraseAt(p),
+        noteAt: (p) => out.current.noteAt(p),
+        editNote: (n) => out.current.editNote(n),
+        streamBegin: (id, tg) => out.current.streamBegin(id, tg),
+        streamAdd: (pts) => out.current.streamAdd(pts),
+        streamEnd: () => out.current.streamEnd(),
+      }),
+    [],
+  );
+  const pointer = (e: PointerEvent): PointerLike => ({
+    pointerId: e.pointerId,
+    pointerType: e.pointerType,
+    button: e.button,
+    clientX: e.clientX,
+    clientY: e.clientY,
+    coalesced: typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : undefined,
+  });
 
   const onDown = (e: PointerEvent) => {
-    if (!tool) return;
-    if (e.pointerType === 'pen') penSeen.current = true;
-    if (e.pointerType === 'touch' && penSeen.current) return; // a palm
-    if (e.pointerType === 'mouse' && e.button !== 0) return;
-    if (drawing.current) {
-      // A second finger: the first one was not drawing after all.
-      if (drawing.current.pointer !== e.pointerId) cancel();
-      return;
-    }
+    const el = input.current;
+    if (!el) return;
+    const box = el.getBoundingClientRect();
+    if (!pen.down(pointer(e), { tool, box, target: { document: doc, page, color }, shared: sharing })) return;
     e.preventDefault();
-    const el = input.current!;
     try {
       el.setPointerCapture?.(e.pointerId);
     } catch {
       /* not capturable: moves outside the page are clamped anyway */
     }
-    const box = el.getBoundingClientRect();
-    const p = toPage(e.clientX, e.clientY, box);
-    const d: Drawing = {
-      pointer: e.pointerId,
-      tool,
-      box,
-      target: { document: doc, page, color },
-      shared: sharing,
-      id: newAnnotationId(),
-      points: [p],
-      start: p,
-      end: p,
-    };
-    drawing.current = d;
     setOpenNote(null);
-    if (tool === 'pen' && d.shared) {
-      streamer.begin({ id: d.id, ...d.target });
-      streamer.add([p]);
-    }
-    if (tool === 'eraser') eraseAt(p);
     redraw();
   };
-
   const onMove = (e: PointerEvent) => {
-    const d = drawing.current;
-    if (!d || d.pointer !== e.pointerId) return;
-    e.preventDefault();
-    const pts = pointsOf(e, d.box);
-    d.end = pts[pts.length - 1];
-    if (d.tool === 'pen') {
-      d.points.push(...pts);
-      if (d.shared) streamer.add(pts);
-    } else if (d.tool === 'eraser') {
-      for (const p of pts) eraseAt(p);
+    if (pen.move(pointer(e))) {
+      e.preventDefault();
+      redraw();
     }
-    redraw();
   };
-
   const onUp = (e: PointerEvent) => {
-    const d = drawing.current;
-    if (!d || d.pointer !== e.pointerId) return;
-    e.preventDefault();
-    drawing.current = null;
-    const end = toPage(e.clientX, e.clientY, d.box);
-    if (d.tool === 'pen') {
-      if (d.shared) streamer.end();
-      for (const a of inkAnnotations(d.id, d.target, d.points, h / Math.max(1, w))) save(a, d.shared);
-    } else if (d.tool === 'highlighter') {
-      const a = highlightAnnotation(d.id, d.target, d.start, end);
-      if (a) save(a, d.shared);
-    } else if (d.tool === 'note') {
-      const hit = hitTest(
-        erasable.filter((m) => m.kind === 'note'),
-        end,
-        { w, h },
-      );
-      if (hit) setNote({ at: [hit.rect[0], hit.rect[1]], target: { document: hit.document, page: hit.page, color: hit.color }, shared: hit.shared, id: hit.id, text: hit.text ?? '' });
-      else setNote({ at: end, target: d.target, shared: d.shared, text: '' });
+    if (pen.up(pointer(e), { w, h })) {
+      e.preventDefault();
+      redraw();
     }
-    redraw();
   };
-
   const cancel = () => {
-    const d = drawing.current;
-    drawing.current = null;
-    if (d?.tool === 'pen' && d.shared) streamer.end();
+    pen.cancel();
     redraw();
   };
-
-  // The page under the pen changed (the presenter turned it): the stroke
-  // already belongs to the page it started on, and is saved there.
 
   const submitNote = (e: Event) => {
     e.preventDefault();
     if (!note) return;
-    const a = noteAnnotation(note.id ?? newAnnotationId(), note.target, note.at, note.text);
+    const a = noteOf(note);
     if (a) save(a, note.shared);
     setNote(null);
   };
@@ -317,7 +210,7 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
   // --- drawing ---
 
   const sw = Math.max(1.5, INK_WIDTH * w);
-  const d = drawing.current;
+  const d = pen.drawing;
   const liveHere = Object.entries(live).filter(([, l]) => l.document === doc && l.page === page && !s.shared[l.id]);
   const noteMarks = visible.filter((m) => m.kind === 'note');
   const place = (a: Pt) => ({ left: `${Math.min(a[0] * w, w - NOTE_MARKER)}px`, top: `${Math.min(a[1] * h, h - NOTE_MARKER)}px` });
@@ -431,60 +324,4 @@ function bubblePlace(a: Pt, w: number, h: number) {
   const left = Math.max(4, Math.min(a[0] * w + NOTE_MARKER + 4, w - bw - 4));
   const top = Math.max(4, Math.min(a[1] * h, h - 150));
   return { left: `${left}px`, top: `${top}px`, width: `${bw}px` };
-}
-
-/** colorKey is the i18n key of a palette colour's name. */
-export const colorKey = (id: string) => ('color_' + id) as Key;
-
-export interface AnnotationToolbarProps {
-  tool: Tool;
-  setTool(t: Tool): void;
-  color: string;
-  setColor(c: string): void;
-  /** canShare offers the "share with the room" switch. */
-  canShare: boolean;
-  share: boolean;
-  setShare(b: boolean): void;
-}
-
-const toolKey: Record<Tool, Key> = { pen: 'annPen', highlighter: 'annHighlighter', note: 'annNote', eraser: 'annEraser' };
-const toolIcon: Record<Tool, string> = { pen: '✒', highlighter: '▭', note: '✎', eraser: '⌫' };
-
-/** AnnotationToolbar chooses the tool, the colour and (for the presenter) whether marks go to the room. */
-export function AnnotationToolbar({ tool, setTool, color, setColor, canShare, share, setShare }: AnnotationToolbarProps) {
-  const { t } = useApp();
-  return (
-    <div class="ann-toolbar" role="toolbar" aria-label={t('annTools')}>
-      <div class="row wrap" role="group" aria-label={t('annTools')}>
-        {TOOLS.map((x) => (
-          <button key={x} type="button" class={tool === x ? 'btn small toggle on' : 'btn small toggle'} aria-pressed={tool === x} onClick={() => setTool(x)}>
-            <span aria-hidden="true">{toolIcon[x]} </span>
-            {t(toolKey[x])}
-          </button>
-        ))}
-      </div>
-      {tool !== 'eraser' && (
-        <div class="row swatches" role="group" aria-label={t('annColor')}>
-          {COLORS.map((c) => (
-            <button
-              key={c.id}
-              type="button"
-              class={color === c.hex ? 'swatch on' : 'swatch'}
-              style={{ background: c.hex }}
-              aria-pressed={color === c.hex}
-              aria-label={t(colorKey(c.id))}
-              title={t(colorKey(c.id))}
-              onClick={() => setColor(c.hex)}
-            />
-          ))}
-        </div>
-      )}
-      {canShare && (
-        <label class="check share-switch">
-          <input type="checkbox" role="switch" checked={share} onChange={(e) => setShare((e.target as HTMLInputElement).checked)} />
-          {t('annShare')}
-        </label>
-      )}
-    </div>
-  );
 }

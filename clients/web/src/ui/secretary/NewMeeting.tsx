@@ -5,12 +5,12 @@
 
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import { createMeeting, type NewRoom } from '../core/api';
-import { slug as idSlug } from '../core/csv';
-import { memoryKV, type KV, type Session } from '../core/session';
-import type { MeetingStore } from '../core/store';
-import { errorText } from '../i18n';
-import { useApp } from './context';
+import { createMeeting, type NewRoom } from '../../core/api';
+import { slug as idSlug } from '../../core/csv';
+import { memoryKV, type KV, type Session } from '../../core/session';
+import type { MeetingStore } from '../../core/store';
+import { errorText } from '../../i18n';
+import { useApp } from '../context';
 
 /** Switcher is what App gives the workspace to change meetings. */
 export interface Switcher {

@@ -9,11 +9,11 @@
 // or a place cannot be erased: the form says so instead of sending nothing.
 
 import { useEffect, useState } from 'preact/hooks';
-import { uniqueId } from '../core/csv';
-import type { MeetingStore } from '../core/store';
-import type { Room } from '../core/types';
-import { errorText, type Key } from '../i18n';
-import { useApp } from './context';
+import { uniqueId } from '../../core/csv';
+import type { MeetingStore } from '../../core/store';
+import type { Room } from '../../core/types';
+import { errorText, type Key } from '../../i18n';
+import { useApp } from '../context';
 import { localToRFC3339, slug } from './NewMeeting';
 
 /** rfc3339ToLocal turns an RFC 3339 time into a datetime-local value (local time), or '' when it is not one. */

@@ -7,11 +7,11 @@
 
 import { useMemo, useState } from 'preact/hooks';
 import qrcode from 'qrcode-generator';
-import { invite, type Invitation } from '../core/api';
-import type { MeetingStore } from '../core/store';
-import type { Role, State } from '../core/types';
-import { errorText, type Key } from '../i18n';
-import { useApp } from './context';
+import { invite, type Invitation } from '../../core/api';
+import type { MeetingStore } from '../../core/store';
+import type { Role, State } from '../../core/types';
+import { errorText, type Key } from '../../i18n';
+import { useApp } from '../context';
 
 /** inviteURL is the link a code's QR code carries: the app, signing in with the code. */
 export function inviteURL(code: string, origin: string = location.origin): string {

@@ -1,0 +1,76 @@
+// The documents kept on the tablet for reading offline, and the list that shows them.
+
+import { useEffect, useMemo } from 'preact/hooks';
+import { agendaDocuments, browserBackend, dropOthers, OfflineDocs, openStore } from '../../core/offline';
+import { SessionStore } from '../../core/session';
+import type { MeetingStore } from '../../core/store';
+import { Section } from '../shared/Section';
+import { useOffline } from '../document/DocumentPane';
+import { useApp } from '../context';
+
+/** hasSession reports whether the device still holds a session for the meeting (not after a sign-out). */
+function hasSession(meeting: string): boolean {
+  try {
+    return new SessionStore(localStorage).get(meeting) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** useOfflineDocs keeps the meeting's documents on the device while the tablet is signed in. */
+export function useOfflineDocs(store: MeetingStore): OfflineDocs {
+  const meeting = store.session.meeting;
+  const offline = useMemo(
+    () => new OfflineDocs({ store: openStore(browserBackend(), meeting), meeting, token: store.session.token }),
+    [store],
+  );
+  useEffect(() => {
+    void offline.load();
+    // Copies of meetings signed out of while this page was closed.
+    void dropOthers(browserBackend(), (m) => m === meeting || hasSession(m)).catch(() => {});
+    if (offline.enabled) void navigator.storage?.persist?.().catch(() => false);
+    return () => {
+      offline.stop();
+      if (!hasSession(meeting)) void offline.clear().catch(() => {});
+    };
+  }, [offline]);
+  const s = store.state!;
+  const online = store.status === 'online';
+  const versions = Object.values(s.documents)
+    .map((d) => `${d.id}:${d.sha256}:${d.readers?.length ?? 0}`)
+    .join(',');
+  const wanted = agendaDocuments(s, store.me)
+    .map((d) => d.id)
+    .join(',');
+  useEffect(() => {
+    if (online && store.state) void offline.sync(store.state, store.me);
+  }, [offline, online, versions, wanted]);
+  return offline;
+}
+
+/** OfflineList lists the agenda's documents and which are kept for reading offline. */
+export function OfflineList({ store, offline }: { store: MeetingStore; offline: OfflineDocs }) {
+  const { t } = useApp();
+  useOffline(offline);
+  const docs = agendaDocuments(store.state!, store.me);
+  if (docs.length === 0) return null;
+  return (
+    <Section title={t('documents')}>
+      <ul class="docs offline-docs">
+        {docs.map((d) => {
+          const st = offline.enabled ? offline.status(d) : 'none';
+          return (
+            <li key={d.id} data-doc={d.id}>
+              <span>{d.title}</span>
+              {st === 'saved' ? (
+                <span class="tag offline-tag">✓ {t('offlineSaved')}</span>
+              ) : st === 'saving' ? (
+                <span class="tag">{t('offlineSaving')}</span>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
+  );
+}

@@ -1,0 +1,171 @@
+// Documents: the list (attach to an item, prepare watermarked copies) and the upload.
+
+import { useState } from 'preact/hooks';
+import { prepareCopies, uploadDocument, type PrepareProgress } from '../../core/api';
+import { CommandError } from '../../core/protocol';
+import type { MeetingStore } from '../../core/store';
+import * as v from '../../core/views';
+import { errorText } from '../../i18n';
+import { useApp, useRun } from '../context';
+
+export function Documents({ store }: { store: MeetingStore }) {
+  const { t, lang, toast } = useApp();
+  const s = store.state!;
+  const [title, setTitle] = useState('');
+  const [confidential, setConfidential] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  // Readers of a confidential upload: every voter unless unticked.
+  const voters = s.order.filter((id) => s.participants[id] && v.isVoter(s.participants[id]));
+  const [unticked, setUnticked] = useState<Set<string>>(new Set());
+  const readers = voters.filter((id) => !unticked.has(id));
+
+  const upload = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return;
+    setProgress(0);
+    try {
+      const doc = await uploadDocument({
+        meeting: s.id,
+        token: store.session.token,
+        title: title.trim() || file.name.replace(/\.pdf$/i, ''),
+        confidential,
+        readers: confidential ? readers : undefined,
+        file,
+        onProgress: setProgress,
+      });
+      // The server may already have registered the document; if it has
+      // not, register it. "Already there" (conflict) is fine either way.
+      if (!store.state?.documents[doc.id]) {
+        try {
+          await store.command('AddDocument', { document: doc });
+        } catch (err) {
+          if (!(err instanceof CommandError && err.code === 'conflict')) throw err;
+        }
+      }
+      toast(t('uploaded', { title: doc.title }), 'ok');
+      setTitle('');
+      setFile(null);
+      (e.target as HTMLFormElement).reset();
+    } catch (err) {
+      toast(errorText(lang, err), 'error');
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const docs = v.documentsInOrder(s);
+  return (
+    <div class="stack">
+      {docs.length === 0 ? (
+        <p class="muted">{t('noDocuments')}</p>
+      ) : (
+        <ul class="docs">
+          {docs.map((id) => (
+            <DocRow key={id} store={store} id={id} />
+          ))}
+        </ul>
+      )}
+      <form class="form" onSubmit={upload}>
+        <h3>{t('upload')}</h3>
+        <label>
+          {t('file')}
+          <input type="file" accept="application/pdf,.pdf" required onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+        </label>
+        <label>
+          {t('docTitle')}
+          <input value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={confidential} onChange={(e) => setConfidential((e.target as HTMLInputElement).checked)} /> {t('confidential')}
+        </label>
+        {confidential && (
+          <fieldset class="readers">
+            <legend>{t('readers')}</legend>
+            {voters.map((id) => (
+              <label key={id} class="check">
+                <input
+                  type="checkbox"
+                  checked={!unticked.has(id)}
+                  onChange={(e) => {
+                    const next = new Set(unticked);
+                    if ((e.target as HTMLInputElement).checked) next.delete(id);
+                    else next.add(id);
+                    setUnticked(next);
+                  }}
+                />{' '}
+                {s.participants[id].name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {progress !== null && (
+          <div class="progress">
+            <progress max={1} value={progress} aria-label={t('uploading', { pct: Math.round(progress * 100) })} />
+            <span>{t('uploading', { pct: Math.round(progress * 100) })}</span>
+          </div>
+        )}
+        <button type="submit" class="btn primary" disabled={progress !== null || !file || (confidential && readers.length === 0)}>
+          {t('upload')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
+  const { t, lang, toast } = useApp();
+  const [busy, run] = useRun();
+  const [item, setItem] = useState('');
+  const [prep, setPrep] = useState<PrepareProgress | null>(null);
+  const s = store.state!;
+  const d = s.documents[id];
+  const prepare = async () => {
+    setPrep({ document: id, done: 0, total: 0, failed: 0, running: true });
+    try {
+      const p = await prepareCopies({ meeting: s.id, token: store.session.token, doc: id, onProgress: setPrep });
+      toast(t('prepared', { done: p.done, total: p.total }) + (p.failed ? ' — ' + t('prepareFailed', { failed: p.failed }) : ''), p.failed ? 'error' : 'ok');
+    } catch (err) {
+      setPrep(null);
+      toast(errorText(lang, err), 'error');
+    }
+  };
+  return (
+    <li class="doc-row">
+      <span>
+        {d.title} <span class="muted small">· {t('pages', { n: d.pages })}</span>
+        {d.confidential && <span class="tag danger">{t('confidential')}</span>}
+      </span>
+      <span class="row">
+        <label class="grow">
+          <span class="sr-only">{t('attachTo')}</span>
+          <select value={item} onChange={(e) => setItem((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('attachTo')}…</option>
+            {s.agenda.map((i) => (
+              <option key={i.id} value={i.id}>
+                {v.itemNumber(s, i.id)}. {i.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="btn small" disabled={busy || !item} onClick={() => run(() => store.command('AttachDocument', { item, document: id }), t('done'))}>
+          {t('attach')}
+        </button>
+      </span>
+      {d.confidential && (
+        <span class="row">
+          <button type="button" class="btn small" disabled={!!prep?.running} onClick={() => void prepare()}>
+            {t('prepareCopies')}
+          </button>
+          {prep && (
+            <span class="progress">
+              <progress max={Math.max(1, prep.total)} value={prep.done} aria-label={t('prepareCopies')} />
+              <span>{t(prep.running ? 'preparing' : 'prepared', { done: prep.done, total: prep.total })}</span>
+              {prep.failed > 0 && <span class="tag danger">{t('prepareFailed', { failed: prep.failed })}</span>}
+            </span>
+          )}
+        </span>
+      )}
+    </li>
+  );
+}

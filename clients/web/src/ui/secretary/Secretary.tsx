@@ -1,0 +1,73 @@
+// Secretary is the preparation workspace: participants (one by one, or
+// imported from a CSV file), the agenda (reordered by dragging or with
+// up/down buttons), documents (upload with progress), proposals and polls.
+
+import type { MeetingStore } from '../../core/store';
+import { AttendanceTable, quorumPercent } from '../shared/Attendance';
+import { Section } from '../shared/Section';
+import { PollForm, PollList } from '../shared/PollTools';
+import { useApp, useRun } from '../context';
+import { AgendaEditor } from './AgendaEditor';
+import { CsvImport } from './CsvImport';
+import { Documents } from './Documents';
+import { Exports } from './Exports';
+import { Invitations } from './Invitations';
+import { MeetingDetails } from './MeetingDetails';
+import { NewMeeting } from './NewMeeting';
+import { Participants } from './Participants';
+import { Proposals } from './Proposals';
+
+export function Secretary({ store }: { store: MeetingStore }) {
+  const { t } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  return (
+    <div class="screen workspace">
+      <div class="col">
+        {s.status === 'draft' && (
+          <div class="panel">
+            <button type="button" class="btn primary" disabled={busy} onClick={() => run(() => store.command('Publish'), t('done'))}>
+              {t('publish')}
+            </button>
+          </div>
+        )}
+        <Section title={t('participants')}>
+          <Participants store={store} />
+          <CsvImport store={store} />
+        </Section>
+        <Section title={t('attendance')}>
+          <AttendanceTable s={s} percent={quorumPercent(s)} />
+        </Section>
+      </div>
+      <div class="col">
+        <Section title={t('agenda')}>
+          <AgendaEditor store={store} />
+        </Section>
+        <Section title={t('proposals')}>
+          <Proposals store={store} />
+        </Section>
+      </div>
+      <div class="col">
+        <Section title={t('documents')}>
+          <Documents store={store} />
+        </Section>
+        <Section title={t('polls')}>
+          <PollList store={store} canRun={false} />
+          <PollForm store={store} />
+        </Section>
+        <Section title={t('exports')}>
+          <Exports store={store} />
+        </Section>
+        <Section title={t('meetingDetails')}>
+          <MeetingDetails store={store} />
+        </Section>
+        <Section title={t('meetings')}>
+          <NewMeeting store={store} />
+        </Section>
+      </div>
+      <Section title={t('invitations')} class="span-all">
+        <Invitations store={store} />
+      </Section>
+    </div>
+  );
+}
