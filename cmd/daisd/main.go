@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -64,6 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	maxCache := fs.Int64("max-cache-bytes", 10<<30, "largest size of the cache of watermarked copies, packets and annotated copies (DATA/cache); least recently used go first")
 	adminToken := fs.String("admin-token", env("DAIS_ADMIN_TOKEN", ""), "token that may create meetings and name their secretary (dais new-meeting); empty: only secretaries create meetings (env DAIS_ADMIN_TOKEN)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
+	tlsCert := fs.String("tls-cert", env("DAIS_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after the leaf; env DAIS_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("DAIS_TLS_KEY", ""), "the key of -tls-cert (PEM; env DAIS_TLS_KEY)")
+	tlsSelf := fs.Bool("tls-self-signed", env("DAIS_TLS_SELF_SIGNED", "") == "1", "serve HTTPS with a room authority and certificate made and kept in DATA/tls, for an isolated LAN; prints the authority's fingerprint and a QR code of it (env DAIS_TLS_SELF_SIGNED=1)")
+	tlsHosts := fs.String("tls-hosts", env("DAIS_TLS_HOSTS", ""), "extra names and addresses the self-signed certificate covers, comma-separated (this machine's name and addresses always are; env DAIS_TLS_HOSTS)")
+	internalListen := fs.String("internal-listen", env("DAIS_INTERNAL_LISTEN", ""), "address of a listener for operators only: /metrics, /readyz with error details (empty: none; env DAIS_INTERNAL_LISTEN)")
+	maxConnsPerAddr := fs.Int("max-conns-per-addr", 0, "most connections one IP address may hold open (0: 512; -1: no cap; behind a load balancer raise it or use -1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,6 +82,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("bad -log-level %q: %w", *logLevel, err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if limit, err := raiseFileLimit(); err != nil {
+		log.Warn("cannot raise the open-file limit", "limit", limit, "err", err)
+	} else if limit > 0 && limit < 16384 {
+		log.Warn("the open-file limit is low: every tablet holds a socket (raise the hard limit, e.g. LimitNOFILE=1048576)", "limit", limit)
+	}
+	tlsDir := filepath.Join(*data, "tls")
+	tlsCfg, err := tlsConfig(*tlsCert, *tlsKey, *tlsSelf, tlsDir, splitList(*tlsHosts), stdout)
+	if err != nil {
+		return err
+	}
+	var caPEM []byte
+	if *tlsSelf {
+		caPEM = authorityPEM(tlsDir)
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -84,7 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
-		Web: webAssets(),
+		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM,
+		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
 	}
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("creating the data folder: %w", err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,7 +60,22 @@ type config struct {
 	MaxCacheBytes int64
 	// AdminToken, when set, lets its bearer create meetings naming their
 	// secretary (POST /api/v1/meetings): how the first secretary gets in.
+	// Its bearer also sees /metrics and the details of /readyz and of the
+	// status page on the public listener.
 	AdminToken string
+	// InternalListen, when set, is a second HTTP address for operators and
+	// monitoring only (bind it to a private interface): /metrics, /readyz
+	// with each dependency's error, /healthz. Empty: none.
+	InternalListen string
+	// MaxConnsPerAddr bounds the connections one remote IP may hold open
+	// on the public listener (0: 512; negative: no cap). Behind a load
+	// balancer every connection comes from it: raise or disable the cap.
+	MaxConnsPerAddr int
+	// TLS, when set, serves HTTPS (and sends HSTS) instead of HTTP.
+	TLS *tls.Config
+	// AuthorityPEM, when set, is served at /dais-ca.pem: the room
+	// authority of -tls-self-signed, for tablets to install.
+	AuthorityPEM []byte
 	// Web, when set, is served at / (the web client).
 	Web fs.FS
 	// Name names this node in logs and NATS.
@@ -70,20 +87,23 @@ type config struct {
 
 // node is one running daisd: store, bus, service, gateway, HTTP server.
 type node struct {
-	cfg     config
-	log     *slog.Logger
-	store   storage.Store
-	bus     *natsbus.Bus
-	svc     *service.Service
-	acc     *access.Service
-	gw      *gateway.Gateway
-	pdfs    *pdf.Engine
-	docs    *documents.Documents
-	srv     *http.Server
-	ln      net.Listener
-	served  chan error
-	closeMu sync.Mutex
-	closed  bool
+	cfg   config
+	log   *slog.Logger
+	store storage.Store
+	bus   *natsbus.Bus
+	svc   *service.Service
+	acc   *access.Service
+	gw    *gateway.Gateway
+	pdfs  *pdf.Engine
+	docs  *documents.Documents
+	srv   *http.Server
+	ln    net.Listener
+	// internal is the operators' server (InternalListen); nil without one.
+	internal   *http.Server
+	internalLn net.Listener
+	served     chan error
+	closeMu    sync.Mutex
+	closed     bool
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -133,27 +153,68 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	httpapi.New(n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, n.acc, cfg.AdminToken, cfg.Logger).Register(mux)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	mux.HandleFunc("GET /healthz", healthz)
+	// A load balancer reads /readyz's status; only the admin token's
+	// bearer (or the internal listener) reads why a dependency failed.
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { n.readyz(w, r, n.isAdmin(r)) })
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !n.isAdmin(r) {
+			http.NotFound(w, r)
+			return
+		}
+		metrics.ServeHTTP(w, r)
 	})
-	mux.HandleFunc("GET /readyz", n.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if cfg.AuthorityPEM != nil {
+		mux.HandleFunc("GET /dais-ca.pem", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/x-pem-file")
+			w.Header().Set("Content-Disposition", `attachment; filename="dais-ca.pem"`)
+			_, _ = w.Write(cfg.AuthorityPEM)
+		})
+	}
 	if cfg.Web != nil {
 		mux.Handle("GET /", http.FileServerFS(cfg.Web))
 	} else {
-		mux.Handle("GET /", httpapi.StatusPage(n.svc, n.gw.Connections))
+		mux.Handle("GET /", httpapi.StatusPage(n.svc, n.gw.Connections, n.isAdmin))
 	}
-	n.srv = &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	n.srv = newHTTPServer(httpapi.SecurityHeaders(mux, cfg.TLS != nil), cfg.Logger)
+	n.srv.TLSConfig = cfg.TLS
+	if n.ln, err = listen(cfg, n.log); err != nil {
+		return nil, err
 	}
-	if n.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
-		return nil, fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	if cfg.InternalListen != "" {
+		imux := http.NewServeMux()
+		imux.HandleFunc("GET /healthz", healthz)
+		imux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { n.readyz(w, r, true) })
+		imux.Handle("GET /metrics", metrics)
+		n.internal = newHTTPServer(imux, cfg.Logger)
+		if n.internalLn, err = net.Listen("tcp", cfg.InternalListen); err != nil {
+			_ = n.ln.Close()
+			return nil, fmt.Errorf("listening on %s (internal): %w", cfg.InternalListen, err)
+		}
+		go func() { _ = n.internal.Serve(n.internalLn) }()
+		n.log.Info("internal listener", "addr", n.internalLn.Addr().String())
 	}
-	go func() { n.served <- n.srv.Serve(n.ln) }()
-	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
+	go func() {
+		if cfg.TLS != nil {
+			n.served <- n.srv.ServeTLS(n.ln, "", "")
+			return
+		}
+		n.served <- n.srv.Serve(n.ln)
+	}()
+	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "tls", cfg.TLS != nil, "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
 	return n, nil
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	httpapi.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// isAdmin reports whether the request carries the node's admin token.
+func (n *node) isAdmin(r *http.Request) bool {
+	tok := httpapi.Token(r)
+	return n.cfg.AdminToken != "" && tok != "" &&
+		subtle.ConstantTimeCompare([]byte(tok), []byte(n.cfg.AdminToken)) == 1
 }
 
 func storeDescription(cfg config) string {
@@ -173,17 +234,25 @@ func natsDescription(urls []string) string {
 // Addr is the HTTP address the node listens on.
 func (n *node) Addr() string { return n.ln.Addr().String() }
 
-// readyz reports each dependency.
-func (n *node) readyz(w http.ResponseWriter, r *http.Request) {
+// readyz reports each dependency: "ok", or "unavailable" (with details,
+// the error itself: addresses, causes — for operators only).
+func (n *node) readyz(w http.ResponseWriter, r *http.Request, details bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	checks := map[string]string{"store": "ok", "bus": "ok"}
 	status := http.StatusOK
+	fail := func(name string, err error) {
+		status = http.StatusServiceUnavailable
+		checks[name] = "unavailable"
+		if details {
+			checks[name] = err.Error()
+		}
+	}
 	if err := n.store.Ping(ctx); err != nil {
-		checks["store"], status = err.Error(), http.StatusServiceUnavailable
+		fail("store", err)
 	}
 	if err := n.bus.Ping(ctx); err != nil {
-		checks["bus"], status = err.Error(), http.StatusServiceUnavailable
+		fail("bus", err)
 	}
 	httpapi.WriteJSON(w, status, checks)
 }
@@ -204,6 +273,9 @@ func (n *node) drain(ctx context.Context) error {
 	// Stop taking new connections first, then drain the WebSockets (which
 	// the HTTP server does not track once upgraded).
 	_ = n.ln.Close()
+	if n.internal != nil {
+		_ = n.internal.Close()
+	}
 	if err := n.gw.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("draining websockets: %w", err))
 	}
@@ -223,6 +295,9 @@ func (n *node) kill() {
 	n.shutdownOnce.Do(func() {})
 	_ = n.ln.Close()
 	_ = n.srv.Close()
+	if n.internal != nil {
+		_ = n.internal.Close()
+	}
 	n.gw.Close()
 	_ = n.close()
 }

@@ -189,6 +189,10 @@ type File struct {
 	ETag string
 	// ModTime is when the bytes were made; zero if unknown.
 	ModTime time.Time
+	// Personal says the bytes were made for one reader (a watermarked
+	// copy, an annotated copy, a packet): no cache but the reader's own
+	// may keep them, and a shared tablet must not show them to the next.
+	Personal bool
 }
 
 // participant returns the session's participant in st, refusing a session
@@ -277,7 +281,8 @@ func writeAtomically(path string, fill func(w io.Writer) error) error {
 	return nil
 }
 
-// openFile opens a cached file as a File, and marks it used (see Prune).
+// openFile opens a cached file (always one reader's) as a File, and marks
+// it used (see Prune).
 func openFile(path, name, etag string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -289,7 +294,7 @@ func openFile(path, name, etag string) (*File, error) {
 		return nil, err
 	}
 	markUsed(path, fi, time.Now())
-	return &File{ReadSeekCloser: f, Name: name, ETag: etag, ModTime: fi.ModTime()}, nil
+	return &File{ReadSeekCloser: f, Name: name, ETag: etag, ModTime: fi.ModTime(), Personal: true}, nil
 }
 
 // unavailable wraps a storage or disk failure as an Unavailable error; a

@@ -32,7 +32,7 @@ func TestAnnotatedHTTP(t *testing.T) {
 	}
 	h := resp.Header
 	etag := h.Get("ETag")
-	if h.Get("Content-Type") != "application/pdf" || h.Get("Cache-Control") != "private, no-cache" || etag == "" ||
+	if h.Get("Content-Type") != "application/pdf" || h.Get("Cache-Control") != "private, no-store" || etag == "" ||
 		etag == `"`+pub.SHA256+`"` || h.Get("Accept-Ranges") != "bytes" || !strings.Contains(h.Get("Content-Disposition"), "inline") {
 		t.Fatalf("headers = %v", h)
 	}

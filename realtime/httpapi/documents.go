@@ -46,8 +46,11 @@ var _ Documents = (*documents.Documents)(nil)
 //	GET  /api/v1/meetings/{meeting}/minutes.pdf?lang=vi|en   the minutes
 //	GET  /api/v1/meetings/{meeting}/ballots.csv              the ballots by name
 //
-// Every route needs a session (Token) of that meeting. PDFs are served with
-// Cache-Control private: confidential copies differ per reader.
+// Every route needs a session (Token) of that meeting. A public document is
+// served Cache-Control private with an ETag; a file made for one reader (a
+// confidential document's watermarked copy, an annotated copy, a packet)
+// is served no-store, so that no cache — the browser's on a tablet that
+// another delegate uses next, a proxy's — keeps it.
 type DocumentsAPI struct {
 	sessions Sessions
 	docs     Documents
@@ -108,6 +111,14 @@ func (a *DocumentsAPI) upload(w http.ResponseWriter, r *http.Request) {
 			"Tệp tải lên quá lớn: giới hạn là %.1f MB.", "the upload is too large: the limit is %.1f MB",
 			float64(a.maxBytes)/(1<<20)))
 		return
+	}
+	// A signed-in secretary's upload may take longer than the server's
+	// ReadTimeout: stretch this request's deadline by its size.
+	if size := r.ContentLength; size > 0 || a.maxBytes > 0 {
+		if size <= 0 {
+			size = a.maxBytes
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(transferTime(size)))
 	}
 	q := r.URL.Query()
 	confidential, err := parseBool(q.Get("confidential"))
@@ -185,12 +196,34 @@ func (a *DocumentsAPI) packet(w http.ResponseWriter, r *http.Request) {
 	serveFile(w, r, f, "private, no-cache")
 }
 
-// serveFile serves a PDF with ranges, its ETag and Last-Modified.
+// minTransferRate is the slowest a download or an upload may go: a response
+// of n bytes may take a minute plus n / minTransferRate seconds (a 20 MB
+// PDF to a tablet at the far end of the room's Wi-Fi: 22 minutes), beyond
+// the server's WriteTimeout and ReadTimeout, which bound everything else.
+const minTransferRate = 16 << 10
+
+// transferTime is how long moving n bytes may take.
+func transferTime(n int64) time.Duration {
+	return time.Minute + time.Duration(n/minTransferRate)*time.Second
+}
+
+// serveFile serves a PDF with ranges, its ETag and Last-Modified. A
+// personal file (documents.File.Personal) is served no-store, whatever
+// cacheControl says, and varies by the credentials that chose it.
 func serveFile(w http.ResponseWriter, r *http.Request, f *documents.File, cacheControl string) {
 	h := w.Header()
 	h.Set("Content-Type", "application/pdf")
+	if f.Personal {
+		cacheControl = "private, no-store"
+		h.Set("Vary", "Authorization, Cookie")
+	}
 	h.Set("Cache-Control", cacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
+	if size, err := f.Seek(0, io.SeekEnd); err == nil {
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(transferTime(size)))
+		}
+	}
 	if f.ETag != "" {
 		h.Set("ETag", `"`+f.ETag+`"`)
 	}

@@ -207,6 +207,11 @@ func TestDownloadHTTP(t *testing.T) {
 		if etag == "" || etag == `"`+conf.SHA256+`"` {
 			t.Fatalf("copy ETag = %q", etag)
 		}
+		// Finding 8: a shared tablet's cache must not keep one reader's
+		// copy for the next (it was "private, max-age=300").
+		if cc := resp.Header.Get("Cache-Control"); cc != "private, no-store" || !strings.Contains(resp.Header.Get("Vary"), "Authorization") {
+			t.Fatalf("a confidential copy served Cache-Control %q, Vary %q", cc, resp.Header.Get("Vary"))
+		}
 		resp, body = s.do(t, documentstest.D1, "GET", file(conf.ID), nil, "If-None-Match", etag)
 		wantStatus(t, resp, body, http.StatusNotModified)
 	})
