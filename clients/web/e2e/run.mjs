@@ -216,6 +216,25 @@ async function startServer(bin, name, seedArgs) {
   return srv;
 }
 
+// Issue 11 (TLS and headers): the server sends a Content-Security-Policy;
+// every console error is logged and every violation of the policy is kept
+// here, so that cspStep fails when the app does something the policy
+// forbids (a blocked script, worker, style, font or connection).
+const cspViolations = [];
+function watchCSP(page) {
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    log('console:', m.text());
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+}
+
+async function cspStep() {
+  await step('headers: the web client ran under the Content-Security-Policy without a violation', async () => {
+    if (cspViolations.length > 0) throw new Error(`${cspViolations.length} violations: ${cspViolations.slice(0, 3).join(' | ')}`);
+  });
+}
+
 // opener returns open(code, query, viewport): a page in a new browser
 // context (its own storage: one device) signed in by ?code=.
 function opener(browser, base) {
@@ -224,7 +243,7 @@ function opener(browser, base) {
     const page = await ctx.newPage();
     page.setDefaultTimeout(T);
     page.on('pageerror', (e) => log('page error:', e.message));
-    page.on('console', (m) => m.type() === 'error' && log('console:', m.text()));
+    watchCSP(page);
     await page.goto(`${base}/?${query}code=${encodeURIComponent(code)}`);
     return page;
   };
@@ -239,7 +258,8 @@ const audits = new Map(); // screen name → { violations: [{id, impact, help, t
 
 async function audit(page, name) {
   try {
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
+    // Evaluated, not added as a <script>: the page's policy forbids inline scripts.
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
     const res = await page.evaluate(async () => {
       const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
       const violations = r.violations
@@ -303,6 +323,7 @@ async function main() {
   // Issue 4: judged once both scenarios ran, as the secretary workspace is
   // audited in the second one.
   await accessibilityStep();
+  await cspStep();
 }
 
 // demoScenario plays the demo meeting: one tablet, the chair, the display,
@@ -827,6 +848,7 @@ async function invitationSteps(browser, secretary, byRole, expected) {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(T);
+    watchCSP(page);
     await page.goto(url);
     await page.locator('.topbar .me', { hasText: who.name }).waitFor();
     await page.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
