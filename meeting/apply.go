@@ -300,7 +300,8 @@ func (s *State) change(e Event) {
 		s.Status = StatusAdjourned
 	case MeetingClosed:
 		s.Status = StatusClosed
-		s.Floor = Floor{}
+		s.endSpeech(e.At)
+		s.Floor = Floor{Speeches: s.Floor.Speeches}
 	case CurrentItemSet:
 		s.Current = d.Item
 	case DocumentShown:
@@ -346,9 +347,12 @@ func (s *State) change(e Event) {
 	case FloorWithdrawn:
 		s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, func(id string) bool { return id == d.Participant })
 	case FloorGiven:
+		s.endSpeech(e.At)
 		s.Floor.Speaker, s.Floor.Since = d.Participant, e.At
 		s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, func(id string) bool { return id == d.Participant })
+		s.Floor.Speeches = append(s.Floor.Speeches, Speech{Participant: d.Participant, Item: s.Current, From: e.At})
 	case FloorEnded:
+		s.endSpeech(e.At)
 		s.Floor.Speaker, s.Floor.Since = "", time.Time{}
 	case CheckedIn:
 		s.Participants[d.Participant].Present = true
@@ -468,4 +472,11 @@ func moveItem(agenda []Item, id string, index int) []Item {
 		}
 	}
 	return out
+}
+
+// endSpeech closes the speech in progress, if any, at t.
+func (s *State) endSpeech(t time.Time) {
+	if n := len(s.Floor.Speeches); n > 0 && s.Floor.Speaker != "" && s.Floor.Speeches[n-1].To.IsZero() {
+		s.Floor.Speeches[n-1].To = t
+	}
 }

@@ -29,6 +29,7 @@ func (s *State) Clone() *State {
 	c.Order = slices.Clone(s.Order)
 	c.PollOrder = slices.Clone(s.PollOrder)
 	c.Floor.Queue = slices.Clone(s.Floor.Queue)
+	c.Floor.Speeches = slices.Clone(s.Floor.Speeches)
 	c.Agenda = slices.Clone(s.Agenda)
 	for i := range c.Agenda {
 		it := &c.Agenda[i]

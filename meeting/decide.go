@@ -91,6 +91,9 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	if s.Status == StatusClosed {
 		return nil, Errorf(Conflict, "Hội nghị đã bế mạc; không thể thay đổi", "the meeting is closed; nothing can change")
 	}
+	if !d.me.Role.Commands() {
+		return nil, Errorf(Forbidden, "Màn hình hội trường chỉ hiển thị, không gửi lệnh", "a room display only shows; it sends no command")
+	}
 	switch c := cmd.(type) {
 	case UpdateMeeting, AddRoom, AddParticipant, RemoveParticipant, AddAgendaItem, MoveAgendaItem,
 		AddDocument, AttachDocument, AddProposal, Publish:
@@ -460,6 +463,10 @@ func (d decider) chair(cmd Command) ([]Event, error) {
 			return nil, Errorf(Conflict, "Hội nghị cần được công bố trước khi khai mạc", "publish the meeting before opening the session")
 		case StatusInSession:
 			return nil, Errorf(Conflict, "Hội nghị đang diễn ra", "the meeting is already in session")
+		}
+		// The chair who opens the session is present from that moment.
+		if !d.me.Present {
+			return d.emit(SessionOpened{}, CheckedIn{Participant: d.me.ID})
 		}
 		return d.emit(SessionOpened{})
 	case Adjourn:

@@ -309,7 +309,7 @@ func TestDecideSession(t *testing.T) {
 	runDecideCases(t, []decideCase{
 		{name: "open draft", base: draft, actor: "chair", cmd: OpenSession{}, code: Conflict},
 		{name: "open by secretary", base: published, actor: "sec", cmd: OpenSession{}, code: Forbidden},
-		{name: "open", base: published, actor: "chair", cmd: OpenSession{}, want: []string{"SessionOpened"}, check: status(StatusInSession)},
+		{name: "open", base: published, actor: "chair", cmd: OpenSession{}, want: []string{"SessionOpened", "CheckedIn"}, check: status(StatusInSession)},
 		{name: "open twice", base: inSession, actor: "chair", cmd: OpenSession{}, code: Conflict},
 		{name: "resume", base: adjourned, actor: "chair", cmd: OpenSession{}, want: []string{"SessionOpened"}, check: status(StatusInSession)},
 		{name: "adjourn", base: inSession, actor: "chair", cmd: Adjourn{}, want: []string{"SessionAdjourned"}, check: status(StatusAdjourned)},

@@ -6,22 +6,40 @@ import "time"
 type Role string
 
 // The roles. A secretary prepares the meeting; the chair runs it; delegates
-// follow, vote and speak; observers only follow.
+// follow, vote and speak; observers only follow; a display is a room's
+// screen, signed in with a code of its own: it follows what its room shows
+// and sends no command.
 const (
 	RoleSecretary Role = "secretary"
 	RoleChair     Role = "chair"
 	RoleDelegate  Role = "delegate"
 	RoleObserver  Role = "observer"
+	RoleDisplay   Role = "display"
 )
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleSecretary, RoleChair, RoleDelegate, RoleObserver:
+	case RoleSecretary, RoleChair, RoleDelegate, RoleObserver, RoleDisplay:
 		return true
 	}
 	return false
 }
+
+// Member reports whether the role makes its holder a member of the meeting:
+// the chair and the delegates, in whichever room they sit. Members have a
+// vote and are the meeting's attendance and quorum base; secretaries (staff),
+// observers (guests) and displays (screens) are not.
+func (r Role) Member() bool { return r == RoleChair || r == RoleDelegate }
+
+// Staff reports whether the role serves the meeting without being a member:
+// the secretaries, a linked room's operators among them. The minutes list
+// them apart, never as absent.
+func (r Role) Staff() bool { return r == RoleSecretary }
+
+// Commands reports whether the role may send commands at all: a display
+// only watches.
+func (r Role) Commands() bool { return r != RoleDisplay }
 
 // Status is where a meeting is in its life.
 type Status string
@@ -66,8 +84,8 @@ type Participant struct {
 	Present bool `json:"present,omitempty"`
 }
 
-// Voter reports whether the participant has a vote: the chair and delegates do.
-func (p Participant) Voter() bool { return p.Role == RoleChair || p.Role == RoleDelegate }
+// Voter reports whether the participant has a vote: members do (Role.Member).
+func (p Participant) Voter() bool { return p.Role.Member() }
 
 // Item is one entry of the agenda. Items form one level of nesting: a
 // sub-item has a Parent, and a parent has none.
@@ -130,6 +148,18 @@ type Floor struct {
 	Speaker string    `json:"speaker,omitempty"`
 	Since   time.Time `json:"since,omitzero"`
 	Queue   []string  `json:"queue,omitempty"`
+	// Speeches lists every time the floor was given, in order: who spoke,
+	// from when to when (To zero while they still speak) and under which
+	// agenda item. The minutes list them.
+	Speeches []Speech `json:"speeches,omitempty"`
+}
+
+// Speech is one turn at the floor.
+type Speech struct {
+	Participant string    `json:"participant"`
+	Item        string    `json:"item,omitempty"`
+	From        time.Time `json:"from"`
+	To          time.Time `json:"to,omitzero"`
 }
 
 // State is a meeting as the fold of its events. Version is the sequence

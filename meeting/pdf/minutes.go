@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 )
@@ -29,6 +30,7 @@ type labels struct {
 	quorum, statusReady, statusOpen                              string
 	proposal                                                     string
 	dateLayout                                                   string
+	staff, observers, speeches, speechLine, speaking             string
 }
 
 var vi = labels{
@@ -52,6 +54,8 @@ var vi = labels{
 	quorum: "túc số %d%% tổng số đại biểu", statusReady: "Chưa biểu quyết.", statusOpen: "Đang biểu quyết.",
 	proposal:   "Tờ trình",
 	dateLayout: "15:04, ngày 02/01/2006",
+	staff:      "Thành phần phục vụ", observers: "Khách mời",
+	speeches: "Các ý kiến phát biểu", speechLine: "%d. %s: %s – %s", speaking: "đang phát biểu",
 }
 
 var en = labels{
@@ -75,15 +79,17 @@ var en = labels{
 	quorum: "quorum %d%% of members", statusReady: "Not yet voted.", statusOpen: "Voting in progress.",
 	proposal:   "Proposal",
 	dateLayout: "2 January 2006, 15:04",
+	staff:      "Staff", observers: "Observers",
+	speeches: "Speakers", speechLine: "%d. %s: %s – %s", speaking: "still speaking",
 }
 
 // Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
 // default, or "en"): title, date, place, chair and secretary; attendance per
 // room; each agenda item with its presenter, documents and polls (question,
 // rule, counts, result and, for a poll by name, who chose what); and a
-// signature block. The State records presenters but not who spoke, so the
-// speakers shown are the presenters and, while the meeting runs, the
-// current speaker and queue. s is only read; the caller must not change it
+// signature block; every speaker with the times of their turn (and, while
+// the meeting runs, the queue). Members are counted present or absent;
+// staff and observers are listed apart. s is only read; the caller must not change it
 // during the call.
 func (e *Engine) Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error {
 	if s == nil || !s.Exists() {
@@ -209,19 +215,7 @@ func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
 			m.poll(p, 0)
 		}
 	}
-	if s.Floor.Speaker != "" || len(s.Floor.Queue) > 0 {
-		m.f.space(8)
-		if s.Floor.Speaker != "" {
-			m.para(regular, 10, 0, l.speaker+": "+m.name(s.Floor.Speaker))
-		}
-		if len(s.Floor.Queue) > 0 {
-			names := make([]string, len(s.Floor.Queue))
-			for i, id := range s.Floor.Queue {
-				names[i] = m.name(id)
-			}
-			m.para(regular, 10, 0, l.queue+": "+strings.Join(names, ", "))
-		}
-	}
+	m.speeches()
 	m.signatures()
 	if m.err != nil {
 		return m.err
@@ -232,6 +226,9 @@ func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
 	return c.write(w)
 }
 
+// attendance lists the members (Role.Member) room by room, present or
+// absent, with the room's count; then the staff (secretaries) and the
+// observers, without counts and never as absent. Displays are not people.
 func (m *minutesWriter) attendance() {
 	s, l := m.s, m.l
 	m.heading(l.attendance)
@@ -240,9 +237,16 @@ func (m *minutesWriter) attendance() {
 	for _, r := range rooms {
 		known[r.ID] = true
 	}
-	var stray []string
+	var stray, staff, observers []string
 	for _, id := range s.Order {
-		if p := s.Participant(id); p != nil && !known[p.Room] {
+		p := s.Participant(id)
+		switch {
+		case p == nil:
+		case p.Role.Staff():
+			staff = append(staff, id)
+		case p.Role == meeting.RoleObserver:
+			observers = append(observers, id)
+		case p.Role.Member() && !known[p.Room]:
 			stray = append(stray, id)
 		}
 	}
@@ -255,7 +259,7 @@ func (m *minutesWriter) attendance() {
 			ids = stray
 		} else {
 			for _, id := range s.Order {
-				if p := s.Participant(id); p != nil && p.Room == r.ID {
+				if p := s.Participant(id); p != nil && p.Role.Member() && p.Room == r.ID {
 					ids = append(ids, id)
 				}
 			}
@@ -271,16 +275,7 @@ func (m *minutesWriter) attendance() {
 		m.para(bold, 11, 0, fmt.Sprintf(l.roomPresent, r.Name, present, len(ids)))
 		for i, id := range ids {
 			p := s.Participant(id)
-			line := fmt.Sprintf("%d. %s", i+1, p.Name)
-			if p.Title != "" {
-				line += " — " + p.Title
-			}
-			if p.Role != meeting.RoleDelegate && l.roles[p.Role] != "" {
-				line += " (" + l.roles[p.Role] + ")"
-			}
-			if p.Seat != "" {
-				line += " — " + l.seat + " " + p.Seat
-			}
+			line := m.person(i, p)
 			if p.Present {
 				line += " — " + l.present
 			} else {
@@ -288,6 +283,73 @@ func (m *minutesWriter) attendance() {
 			}
 			m.para(regular, 10, 14, line)
 		}
+	}
+	for _, group := range []struct {
+		title string
+		ids   []string
+	}{{l.staff, staff}, {l.observers, observers}} {
+		if len(group.ids) == 0 {
+			continue
+		}
+		m.f.space(4)
+		m.f.need(30)
+		m.para(bold, 11, 0, group.title)
+		for i, id := range group.ids {
+			m.para(regular, 10, 14, m.person(i, s.Participant(id)))
+		}
+	}
+}
+
+// person is one line of the attendance: number, name, title, role (but a
+// delegate's), room when it is not the main hall, seat.
+func (m *minutesWriter) person(i int, p *meeting.Participant) string {
+	l := m.l
+	line := fmt.Sprintf("%d. %s", i+1, p.Name)
+	if p.Title != "" {
+		line += " — " + p.Title
+	}
+	if p.Role != meeting.RoleDelegate && l.roles[p.Role] != "" {
+		line += " (" + l.roles[p.Role] + ")"
+	}
+	if r := m.s.Room(p.Room); r != nil && !r.Main && !p.Role.Member() {
+		line += " — " + r.Name
+	}
+	if p.Seat != "" {
+		line += " — " + l.seat + " " + p.Seat
+	}
+	return line
+}
+
+// speeches lists every turn at the floor with its start and end times, in
+// the meeting's time zone (that of its start time; UTC when it has none).
+func (m *minutesWriter) speeches() {
+	s, l := m.s, m.l
+	if len(s.Floor.Speeches) == 0 && len(s.Floor.Queue) == 0 {
+		return
+	}
+	m.heading(l.speeches)
+	loc, zone := time.UTC, " UTC"
+	if !s.StartsAt.IsZero() {
+		loc, zone = s.StartsAt.Location(), ""
+	}
+	clock := func(t time.Time) string { return t.In(loc).Format("15:04:05") + zone }
+	for i, sp := range s.Floor.Speeches {
+		to := l.speaking
+		if !sp.To.IsZero() {
+			to = clock(sp.To)
+		}
+		line := fmt.Sprintf(l.speechLine, i+1, m.name(sp.Participant), clock(sp.From), to)
+		if it := s.Item(sp.Item); it != nil {
+			line += " (" + it.Title + ")"
+		}
+		m.para(regular, 10, 14, line)
+	}
+	if len(s.Floor.Queue) > 0 {
+		names := make([]string, len(s.Floor.Queue))
+		for i, id := range s.Floor.Queue {
+			names[i] = m.name(id)
+		}
+		m.para(regular, 10, 0, l.queue+": "+strings.Join(names, ", "))
 	}
 }
 
@@ -449,8 +511,8 @@ func (m *minutesWriter) signatures() {
 	f.y = y - 12
 }
 
-// BallotsCSV writes the ballots of the meeting's polls by name (secret
-// polls have none to show) as CSV: poll, question, voter name, seat, room,
+// BallotsCSV writes the ballots of the meeting's polls by name (a secret
+// poll has one row saying why it has no names) as CSV: poll, question, voter name, seat, room,
 // choice label. It starts with a UTF-8 byte order mark so that Excel reads
 // the Vietnamese correctly.
 func BallotsCSV(w io.Writer, s *meeting.State) error {
@@ -463,7 +525,13 @@ func BallotsCSV(w io.Writer, s *meeting.State) error {
 	cw.Write([]string{"Biểu quyết / Poll", "Câu hỏi / Question", "Đại biểu / Voter", "Ghế / Seat", "Phòng / Room", "Lựa chọn / Choice"})
 	for _, pid := range s.PollOrder {
 		p := s.Polls[pid]
-		if p == nil || p.Secret {
+		if p == nil {
+			continue
+		}
+		if p.Secret {
+			// One line says why the poll has no rows: a reader of the file
+			// must not think the ballots were lost.
+			cw.Write([]string{csvSafe(p.ID), csvSafe(nfc(p.Question)), secretNote, "", "", ""})
 			continue
 		}
 		for _, vid := range voterOrder(s, p) {
@@ -491,6 +559,9 @@ func BallotsCSV(w io.Writer, s *meeting.State) error {
 	}
 	return nil
 }
+
+// secretNote stands in a secret poll's row of the ballots CSV.
+const secretNote = "Biểu quyết kín: phiếu không ghi tên người bỏ phiếu, chỉ có kết quả (xem biên bản) / Secret ballot: ballots are not recorded by name, only the result (see the minutes)"
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula.
 func csvSafe(s string) string {

@@ -234,6 +234,16 @@ func testState(extra int) *meeting.State {
 	add(meeting.Participant{ID: "huong", Name: nameHuong, Title: "Giám đốc Sở Tài chính", Role: meeting.RoleDelegate, Room: "main", Seat: "A03", Present: true})
 	add(meeting.Participant{ID: "dung", Name: "Phạm Minh Dũng", Role: meeting.RoleDelegate, Room: "hb", Seat: "B07", Present: true})
 	add(meeting.Participant{ID: "khoa", Name: "Đỗ Đăng Khoa", Role: meeting.RoleDelegate, Room: "hb", Seat: "B08"})
+	// The linked room's operator (never checked in), a guest and the room's screen: none is a member.
+	add(meeting.Participant{ID: "sec2", Name: "Ngô Văn Bình", Role: meeting.RoleSecretary, Room: "hb"})
+	add(meeting.Participant{ID: "obs", Name: "Đinh Thị Lan", Role: meeting.RoleObserver, Room: "main", Present: true})
+	add(meeting.Participant{ID: "tv", Name: "Màn hình hội trường", Role: meeting.RoleDisplay, Room: "main"})
+	at := func(h, m int) time.Time { return time.Date(2026, 12, 3, h, m, 0, 0, time.UTC) }
+	s.Floor.Speeches = []meeting.Speech{
+		{Participant: "huong", Item: "i2", From: at(8, 30), To: at(8, 37)},
+		{Participant: "dung", Item: "i2", From: at(8, 37), To: at(8, 41)},
+		{Participant: "khoa", From: at(9, 5)},
+	}
 	for i := range extra {
 		add(meeting.Participant{ID: fmt.Sprintf("x%03d", i), Name: fmt.Sprintf("Đại biểu Số %03d", i), Role: meeting.RoleDelegate,
 			Room: []string{"main", "hb"}[i%2], Seat: fmt.Sprintf("C%03d", i), Present: i%3 != 0})
@@ -282,15 +292,26 @@ func TestMinutes(t *testing.T) {
 		text := strings.Join(strings.Fields(pdfText(t, out.Bytes(), "-raw")), " ")
 		wantText(t, text, "BIÊN BẢN PHIÊN HỌP", s.Title, "08:00, ngày 03/12/2026", s.Place,
 			"Chủ tọa: Trần Văn Quang", "Thư ký: Lê Thu Trang",
-			"Hội trường chính — có mặt 3/3 người", "Điểm cầu huyện Hòa Bình — có mặt 1/2 người",
+			"Hội trường chính — có mặt 2/2 người", "Điểm cầu huyện Hòa Bình — có mặt 1/2 người",
+			"Thành phần phục vụ 1. Lê Thu Trang (thư ký) 2. Ngô Văn Bình (thư ký) — Điểm cầu huyện Hòa Bình",
+			"Khách mời 1. Đinh Thị Lan (khách mời)",
+			"Các ý kiến phát biểu 1. "+nameHuong+": 08:30:00 – 08:37:00 (Báo cáo tình hình kinh tế – xã hội)",
+			"2. Phạm Minh Dũng: 08:37:00 – 08:41:00", "3. Đỗ Đăng Khoa: 09:05:00 – đang phát biểu",
 			nameHuong+" — Giám đốc Sở Tài chính — Ghế A03 — có mặt", "Đỗ Đăng Khoa — Ghế B08 — vắng mặt",
 			"Người trình bày: "+nameHuong, "Báo cáo kinh tế – xã hội năm 2026 (48 trang)",
 			"Thông qua Nghị quyết về dự toán ngân sách năm 2027?", "quá một nửa số đại biểu có mặt",
 			tanThanh+": 2", "Không tán thành: 1", "Kết quả: THÔNG QUA",
 			tanThanh+" (2): Trần Văn Quang, "+nameHuong, "Không tán thành (1): Phạm Minh Dũng", "Không biểu quyết (0): không có",
 			"bỏ phiếu kín", "Kết quả: KHÔNG THÔNG QUA", "Chưa biểu quyết.", "III. CÁC BIỂU QUYẾT KHÁC", dangBo)
+		// Staff, guests and screens are never counted absent; a screen is not listed.
+		for _, who := range []string{"Lê Thu Trang — vắng mặt", "Ngô Văn Bình (thư ký) — vắng mặt", "Màn hình hội trường"} {
+			if strings.Contains(text, who) {
+				t.Errorf("the minutes say %q", who)
+			}
+		}
 		// Nothing links a secret ballot to a voter.
-		if i := strings.Index(text, "Bầu Phó Chủ tịch"); i >= 0 && strings.Contains(text[i:], "Phạm Minh Dũng") {
+		polls, _, _ := strings.Cut(text, "Các ý kiến phát biểu")
+		if i := strings.Index(polls, "Bầu Phó Chủ tịch"); i >= 0 && strings.Contains(polls[i:], "Phạm Minh Dũng") {
 			t.Errorf("the secret poll names a voter")
 		}
 	})
@@ -300,7 +321,7 @@ func TestMinutes(t *testing.T) {
 			t.Fatalf("Minutes: %v", err)
 		}
 		text := strings.Join(strings.Fields(pdfText(t, out.Bytes(), "-raw")), " ")
-		wantText(t, text, "MINUTES OF THE MEETING", "Result: PASSED", "more than half of the members present", nameHuong, tanThanh)
+		wantText(t, text, "MINUTES OF THE MEETING", "Staff 1. Lê Thu Trang (secretary)", "Speakers 1.", "3. Đỗ Đăng Khoa: 09:05:00 – still speaking", "Result: PASSED", "more than half of the members present", nameHuong, tanThanh)
 	})
 	t.Run("many participants paginate", func(t *testing.T) {
 		big := testState(300)
@@ -359,9 +380,11 @@ func TestBallotsCSV(t *testing.T) {
 		{"v1", "Thông qua Nghị quyết về dự toán ngân sách năm 2027?", "Trần Văn Quang", "A01", "Hội trường chính", tanThanh},
 		{"v1", "Thông qua Nghị quyết về dự toán ngân sách năm 2027?", nameHuong, "A03", "Hội trường chính", tanThanh},
 		{"v1", "Thông qua Nghị quyết về dự toán ngân sách năm 2027?", "'=HYPERLINK(\"x\")", "B07", "Điểm cầu huyện Hòa Bình", "Không tán thành"},
+		// The secret poll: one row saying why there are no names, in both languages.
+		{"v2", "Bầu Phó Chủ tịch HĐND tỉnh (phiếu kín)", secretNote, "", "", ""},
 	}
 	if len(rows) != 1+len(want) {
-		t.Fatalf("got %d rows, want a header and %d (the secret poll has none):\n%q", len(rows), len(want), rows)
+		t.Fatalf("got %d rows, want a header and %d:\n%q", len(rows), len(want), rows)
 	}
 	for i, w := range want {
 		if strings.Join(rows[i+1], "|") != strings.Join(w, "|") {

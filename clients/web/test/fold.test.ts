@@ -136,7 +136,13 @@ describe('apply', () => {
         ev(16, 'FloorWithdrawn', { participant: 'p-sec' }),
         ev(17, 'FloorGiven', { participant: 'p-d1' }, '2026-12-03T01:05:00Z'),
       ],
-      check: (s) => expect(s.floor).toEqual({ speaker: 'p-d1', since: '2026-12-03T01:05:00Z', queue: ['p-d2'] }),
+      check: (s) =>
+        expect(s.floor).toEqual({
+          speaker: 'p-d1',
+          since: '2026-12-03T01:05:00Z',
+          queue: ['p-d2'],
+          speeches: [{ participant: 'p-d1', item: s.current, from: '2026-12-03T01:05:00Z' }],
+        }),
     },
     {
       name: 'FloorEnded keeps the queue',
@@ -144,9 +150,13 @@ describe('apply', () => {
         ev(13, 'FloorRequested', { participant: 'p-d1' }),
         ev(14, 'FloorRequested', { participant: 'p-d2' }),
         ev(15, 'FloorGiven', { participant: 'p-d1' }),
-        ev(16, 'FloorEnded', { participant: 'p-d1' }),
+        ev(16, 'FloorEnded', { participant: 'p-d1' }, '2026-12-03T01:09:00Z'),
       ],
-      check: (s) => expect(s.floor).toEqual({ queue: ['p-d2'] }),
+      check: (s) => {
+        expect(s.floor.queue).toEqual(['p-d2']);
+        expect(s.floor.speaker).toBeUndefined();
+        expect(s.floor.speeches).toMatchObject([{ participant: 'p-d1', to: '2026-12-03T01:09:00Z' }]);
+      },
     },
     {
       name: 'check in and out',

@@ -7,7 +7,7 @@
 // does not fit the state (it names a poll the client never saw, say) is
 // skipped for its part, never thrown: a tablet must keep following.
 
-import { defaultChoices, type Annotation, type Item, type MeetingEvent, type Room, type State } from './types';
+import { defaultChoices, type Annotation, type Floor, type Item, type MeetingEvent, type Room, type Speech, type State } from './types';
 
 /** newState returns the empty state of a meeting that does not exist yet. */
 export function newState(): State {
@@ -174,6 +174,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       return true;
     case 'MeetingClosed':
       s.status = 'closed';
+      s.floor = { speeches: endSpeech(s.floor, e.at) };
       return true;
     case 'CurrentItemSet':
       s.current = d.item || undefined;
@@ -234,11 +235,13 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'FloorWithdrawn':
       s.floor = { ...s.floor, queue: without(s.floor.queue, d.participant) };
       return true;
-    case 'FloorGiven':
-      s.floor = { speaker: d.participant, since: e.at, queue: without(s.floor.queue, d.participant) };
+    case 'FloorGiven': {
+      const speeches = [...(endSpeech(s.floor, e.at) ?? []), { participant: d.participant, item: s.current, from: e.at }];
+      s.floor = { speaker: d.participant, since: e.at, queue: without(s.floor.queue, d.participant), speeches };
       return true;
+    }
     case 'FloorEnded':
-      s.floor = { queue: s.floor.queue };
+      s.floor = { queue: s.floor.queue, speeches: endSpeech(s.floor, e.at) };
       return true;
     case 'CheckedIn':
     case 'CheckedOut': {
@@ -338,4 +341,11 @@ function moveItem(s: State, id: string, index: number) {
   }
   rest.splice(at, 0, ...block);
   s.agenda = rest;
+}
+
+/** endSpeech returns the speeches with the one in progress, if any, ended at `at` (meeting.State.endSpeech). */
+function endSpeech(f: Floor, at: string | undefined): Speech[] | undefined {
+  const sp = f.speeches;
+  if (!sp?.length || !f.speaker || sp[sp.length - 1].to) return sp;
+  return [...sp.slice(0, -1), { ...sp[sp.length - 1], to: at }];
 }

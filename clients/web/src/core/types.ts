@@ -2,7 +2,7 @@
 // meeting/*.go and realtime/protocol/protocol.go. Field names are the JSON
 // (wire) names; optional fields are the Go fields tagged omitempty/omitzero.
 
-export type Role = 'secretary' | 'chair' | 'delegate' | 'observer';
+export type Role = 'secretary' | 'chair' | 'delegate' | 'observer' | 'display';
 export type Status = 'draft' | 'published' | 'in_session' | 'adjourned' | 'closed';
 export type ProposalStatus = 'draft' | 'voting' | 'adopted' | 'rejected';
 export type PollStatus = 'ready' | 'open' | 'closed';
@@ -126,6 +126,15 @@ export interface Floor {
   speaker?: string;
   since?: string;
   queue?: string[];
+  /** speeches: every turn at the floor, in order (meeting.Speech). */
+  speeches?: Speech[];
+}
+
+export interface Speech {
+  participant: string;
+  item?: string;
+  from: string;
+  to?: string;
 }
 
 /** State is a meeting as the fold of its events (meeting.State). */
