@@ -152,7 +152,7 @@ func TestLostBusMessagesAreReadFromTheLog(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	want := []string{"SessionOpened", "DocumentShown"}
+	want := []string{"SessionOpened", "CheckedIn", "DocumentShown"} // opening checks the chair in
 	for range 9 {
 		want = append(want, "PageTurned")
 	}
@@ -165,8 +165,8 @@ func TestLostBusMessagesAreReadFromTheLog(t *testing.T) {
 		if r.Event.Type() != typ || (prev > 0 && r.Event.Seq != prev+1) {
 			t.Fatalf("event %d: %s at %d after %d, want %s at %d", i, r.Event.Type(), r.Event.Seq, prev, typ, prev+1)
 		}
-		if pt, ok := r.Event.Data.(meeting.PageTurned); ok && pt.Page != i {
-			t.Fatalf("event %d: page %d, want %d", i, pt.Page, i)
+		if pt, ok := r.Event.Data.(meeting.PageTurned); ok && pt.Page != i-1 {
+			t.Fatalf("event %d: page %d, want %d", i, pt.Page, i-1)
 		}
 		prev = r.Event.Seq
 	}
@@ -519,7 +519,7 @@ func TestRoomOpensWithoutTheBus(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var prev uint64
-	for _, want := range []string{"SessionOpened", "DocumentShown", "PageTurned", "PageTurned"} {
+	for _, want := range []string{"SessionOpened", "CheckedIn", "DocumentShown", "PageTurned", "PageTurned"} {
 		r, err := d1.Next(ctx)
 		if err != nil {
 			t.Fatalf("waiting for %s: %v", want, err)
