@@ -94,7 +94,9 @@ func (s *State) fits(e Event, full bool) error {
 	case AgendaItemMoved:
 		return need(s.Item(d.Item) != nil && d.Index >= 0, "unknown agenda item %q or index %d", d.Item, d.Index)
 	case DocumentAdded:
-		return need(d.Document.ID != "" && s.Documents[d.Document.ID] == nil && d.Document.Pages >= 1,
+		// A withheld document (its form for someone who may not read it)
+		// has no pages; the log never holds one.
+		return need(d.Document.ID != "" && s.Documents[d.Document.ID] == nil && (d.Document.Pages >= 1 || (!full && d.Document.Withheld)),
 			"document %q is empty, taken or has no pages", d.Document.ID)
 	case DocumentAttached:
 		it := s.Item(d.Item)
@@ -114,9 +116,9 @@ func (s *State) fits(e Event, full bool) error {
 	case CurrentItemSet:
 		return need(s.Item(d.Item) != nil, "unknown agenda item %q", d.Item)
 	case DocumentShown:
-		return s.fitsPage(d.Document, d.Page)
+		return s.fitsPage(d.Document, d.Page, full)
 	case PageTurned:
-		return s.fitsPage(d.Document, d.Page)
+		return s.fitsPage(d.Document, d.Page, full)
 	case PresentationHanded:
 		if d.To == "" {
 			return nil
@@ -180,7 +182,7 @@ func (s *State) fits(e Event, full bool) error {
 		if err := a.Validate(); err != nil {
 			return err
 		}
-		if err := s.fitsPage(a.Document, a.Page); err != nil {
+		if err := s.fitsPage(a.Document, a.Page, full); err != nil {
 			return err
 		}
 		if d.Shared {
@@ -206,14 +208,21 @@ func (s *State) fits(e Event, full bool) error {
 		if r == nil || r.Main || r.Following {
 			return fmt.Errorf("room %q is unknown, the main hall or follows it", d.Room)
 		}
-		return s.fitsPage(d.Document, d.Page)
+		return s.fitsPage(d.Document, d.Page, full)
 	}
 	return fmt.Errorf("unknown event type %T", e.Data)
 }
 
 // fitsPage checks that a document exists and has the page.
-func (s *State) fitsPage(document string, page int) error {
+//
+// A participant following a filtered stream (Follow) may not know the
+// document (a confidential one not listed to them) or its pages (withheld):
+// with full false, any page of such a document is taken.
+func (s *State) fitsPage(document string, page int, full bool) error {
 	d := s.Documents[document]
+	if !full && page >= 1 && (d == nil || d.Withheld) {
+		return nil
+	}
 	if d == nil || page < 1 || page > d.Pages {
 		return fmt.Errorf("document %q has no page %d", document, page)
 	}
@@ -243,6 +252,9 @@ func (s *State) change(e Event) {
 		}
 		if d.Place != "" {
 			s.Place = d.Place
+		}
+		if d.ConfidentialListing != "" {
+			s.ConfidentialListing = d.ConfidentialListing
 		}
 	case RoomAdded:
 		r := d.Room

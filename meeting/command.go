@@ -39,6 +39,9 @@ type (
 		Title    string    `json:"title,omitempty"`
 		StartsAt time.Time `json:"starts_at,omitzero"`
 		Place    string    `json:"place,omitempty"`
+		// ConfidentialListing sets State.ConfidentialListing ("withheld"
+		// or "hidden"); empty leaves it.
+		ConfidentialListing string `json:"confidential_listing,omitempty"`
 	}
 	// AddRoom adds a linked room.
 	AddRoom struct {
@@ -63,7 +66,11 @@ type (
 		Item  string `json:"item"`
 		Index int    `json:"index"`
 	}
-	// AddDocument registers an uploaded, validated document.
+	// AddDocument registers an uploaded, validated document. It is made by
+	// the upload only (the server, having stored and hashed the bytes in
+	// this meeting): DecodeCommand refuses it from the wire, so that a
+	// client cannot attach a content hash it did not upload here (the
+	// blob of another meeting's confidential document).
 	AddDocument struct {
 		Document Document `json:"document"`
 	}
@@ -296,10 +303,17 @@ func KnownCommand(name string) bool {
 // DecodeCommand builds the command called name from its JSON arguments
 // (empty or null for none). Unknown names and fields are refused with an
 // Invalid error.
+//
+// A command the server makes itself (AddDocument: only an upload registers
+// a document) is refused with a Forbidden error that says how instead.
 func DecodeCommand(name string, args []byte) (Command, error) {
 	decode, ok := commandTypes[name]
 	if !ok {
 		return nil, Errorf(Invalid, "Lệnh không hợp lệ: %q", "unknown command %q", name)
+	}
+	if name == "AddDocument" {
+		return nil, Errorf(Forbidden, "Tài liệu chỉ được thêm bằng cách tải tệp lên (POST /api/v1/meetings/{meeting}/documents)",
+			"a document is added only by uploading its file (POST /api/v1/meetings/{meeting}/documents)")
 	}
 	c, err := decode(args)
 	if err != nil {

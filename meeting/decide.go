@@ -256,7 +256,16 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		if err := checkText("the place", "địa điểm", c.Place, false, MaxTextLength); err != nil {
 			return nil, err
 		}
-		if c.Title == "" && c.Place == "" && c.StartsAt.IsZero() {
+		switch c.ConfidentialListing {
+		case "", ListWithheld, ListHidden:
+		default:
+			return nil, Errorf(Invalid, "Cách liệt kê tài liệu mật %q không hợp lệ (cần %q hoặc %q)",
+				"invalid confidential_listing %q (want %q or %q)", c.ConfidentialListing, ListWithheld, ListHidden)
+		}
+		if c.ConfidentialListing == s.ConfidentialListing || (c.ConfidentialListing == ListWithheld && s.ConfidentialListing == "") {
+			c.ConfidentialListing = "" // already so
+		}
+		if c.Title == "" && c.Place == "" && c.StartsAt.IsZero() && c.ConfidentialListing == "" {
 			return nil, nil
 		}
 		return d.emit(MeetingUpdated(c))
@@ -360,6 +369,9 @@ func (d decider) setup(cmd Command) ([]Event, error) {
 		}
 		if doc.Pages < 1 {
 			return nil, Errorf(Invalid, "Tài liệu phải có ít nhất một trang", "a document has at least one page")
+		}
+		if doc.Withheld {
+			return nil, Errorf(Invalid, "Tài liệu cần có nội dung, không phải dạng ẩn", "a document cannot be added in its withheld form")
 		}
 		if !sha256Pattern.MatchString(doc.SHA256) {
 			return nil, Errorf(Invalid, "Mã băm SHA-256 của tài liệu không hợp lệ: %q (cần 64 chữ số thập lục phân viết thường)", "invalid sha256 %q (want 64 lower-case hex digits)", doc.SHA256)

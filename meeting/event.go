@@ -43,9 +43,10 @@ type (
 		Secretary Participant `json:"secretary"`
 	}
 	MeetingUpdated struct {
-		Title    string    `json:"title,omitempty"`
-		StartsAt time.Time `json:"starts_at,omitzero"`
-		Place    string    `json:"place,omitempty"`
+		Title               string    `json:"title,omitempty"`
+		StartsAt            time.Time `json:"starts_at,omitzero"`
+		Place               string    `json:"place,omitempty"`
+		ConfidentialListing string    `json:"confidential_listing,omitempty"`
 	}
 	RoomAdded struct {
 		Room Room `json:"room"`

@@ -104,15 +104,34 @@ type Item struct {
 type Document struct {
 	ID     string `json:"id"`
 	Title  string `json:"title"`
-	Pages  int    `json:"pages"`
-	SHA256 string `json:"sha256"`
+	Pages  int    `json:"pages,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
 	Size   int64  `json:"size,omitempty"`
 	// Confidential documents are served only to Readers, watermarked per reader.
 	Confidential bool `json:"confidential,omitempty"`
 	// Readers lists who may read a confidential document; secretaries and
 	// the chair always may. Empty on a public document.
 	Readers []string `json:"readers,omitempty"`
+	// Withheld marks the form of a confidential document that a participant
+	// who may not read it is shown: its id and title only, no content hash,
+	// page count or readers (see Withhold). Never set in the log.
+	Withheld bool `json:"withheld,omitempty"`
 }
+
+// Withhold returns the form of a confidential document shown to a
+// participant who may not read it: {id, title, confidential, withheld}.
+func Withhold(d Document) Document {
+	return Document{ID: d.ID, Title: d.Title, Confidential: true, Withheld: true}
+}
+
+// How a meeting lists confidential documents to participants who may not
+// read them (State.ConfidentialListing).
+const (
+	// ListWithheld lists them in their withheld form (the default).
+	ListWithheld = "withheld"
+	// ListHidden does not list them at all.
+	ListHidden = "hidden"
+)
 
 // ProposalStatus is where a proposal stands.
 type ProposalStatus string
@@ -183,8 +202,12 @@ type State struct {
 	Current string `json:"current,omitempty"`
 
 	Documents map[string]*Document `json:"documents"`
-	Proposals map[string]*Proposal `json:"proposals"`
-	Polls     map[string]*Poll     `json:"polls"`
+	// ConfidentialListing is how confidential documents are listed to
+	// participants who may not read them: ListWithheld (also when empty)
+	// or ListHidden. The secretary chooses it (UpdateMeeting).
+	ConfidentialListing string               `json:"confidential_listing,omitempty"`
+	Proposals           map[string]*Proposal `json:"proposals"`
+	Polls               map[string]*Poll     `json:"polls"`
 	// PollOrder lists poll ids in the order they were created.
 	PollOrder []string `json:"poll_order"`
 

@@ -2,7 +2,6 @@
 
 import { useState } from 'preact/hooks';
 import { prepareCopies, uploadDocument, type PrepareProgress } from '../../core/api';
-import { CommandError } from '../../core/protocol';
 import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { errorText } from '../../i18n';
@@ -34,15 +33,8 @@ export function Documents({ store }: { store: MeetingStore }) {
         file,
         onProgress: setProgress,
       });
-      // The server may already have registered the document; if it has
-      // not, register it. "Already there" (conflict) is fine either way.
-      if (!store.state?.documents[doc.id]) {
-        try {
-          await store.command('AddDocument', { document: doc });
-        } catch (err) {
-          if (!(err instanceof CommandError && err.code === 'conflict')) throw err;
-        }
-      }
+      // The upload registers the document (only an upload can: the server
+      // refuses AddDocument from a client); its event arrives on the socket.
       toast(t('uploaded', { title: doc.title }), 'ok');
       setTitle('');
       setFile(null);
