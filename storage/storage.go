@@ -25,6 +25,9 @@ var (
 	ErrUnavailable = errors.New("storage: unavailable")
 	// ErrExists: a ballot box with that poll id exists with another spec.
 	ErrExists = errors.New("storage: already exists")
+	// ErrNoBallotKey: opening or counting a secret box needs the ballot
+	// key, and the backend was given none.
+	ErrNoBallotKey = errors.New("storage: no ballot key (secret polls need one)")
 )
 
 // Record is one event of a meeting's log as stored: its sequence number and
@@ -65,12 +68,34 @@ type Snapshots interface {
 // BoxSpec describes the ballot box of one poll.
 type BoxSpec struct {
 	Poll string
-	// Secret boxes keep who voted apart from the counts: the voter set
-	// holds voter -> ballot id, the counts hold choice -> number, and
-	// nothing stored links a voter to a choice.
+	// Secret boxes keep who voted apart from what they chose, sealed until
+	// the close. Whoever holds a copy of the stored data taken at any moment
+	// (a data file, Redis's keys, its AOF, a replica, a backup), the
+	// server's log lines and the bus traffic cannot link a voter to a
+	// choice:
+	//   - the voter set holds voter -> ballot id and seq, never a choice;
+	//   - each ballot (choice and content) is sealed to the poll's public
+	//     key (package storage/seal), randomized and padded to one length
+	//     for the box, into an unordered set apart from the voters;
+	//   - the poll's private key is stored sealed with the ballot key, which
+	//     lives outside the store and is given to the backend's constructor;
+	//   - while the box is open only the number of voters is known: no
+	//     per-choice count is stored or returned;
+	//   - CloseBox opens the ballots, writes the counts and the ballots as
+	//     one shuffled batch, and deletes the sealed private key and the
+	//     sealed ballots: the stored box then holds no link either, even for
+	//     someone who also holds the ballot key.
+	// Opening a secret box needs the ballot key; casting into one does not.
 	Secret  bool
 	Choices []string
+	// MaxContent bounds Ballot.Content in bytes; 0: ballots carry no
+	// content. Every sealed ballot of a secret box is as long as the
+	// longest choice with MaxContent bytes of content.
+	MaxContent int
 }
+
+// MaxBallotContent is the largest BoxSpec.MaxContent a backend accepts.
+const MaxBallotContent = 64 << 10
 
 // Ballot is one vote handed to a box.
 type Ballot struct {
@@ -79,7 +104,14 @@ type Ballot struct {
 	// BallotID is chosen by the client; casting the same ballot id again
 	// is answered Repeat with the seq of the first cast.
 	BallotID string
-	Choice   string
+	// Choice is what the box counts: one of the box's choices.
+	Choice string
+	// Content is the ballot as the domain keeps it for a recount (e.g. an
+	// election's whole ballot), opaque here, at most the box's MaxContent
+	// bytes. A secret box seals it with the choice and returns it with the
+	// close (Tally.Ballots); a named box does not keep it (the domain's
+	// event names the voter's choice anyway).
+	Content []byte
 }
 
 // Outcome is what a box answered to a ballot. Refusals are outcomes, not
@@ -127,9 +159,23 @@ type CastResult struct {
 // Tally is the content of a box: the count per choice, the number of voters,
 // and whether the box is closed.
 type Tally struct {
+	// Counts maps each choice to its ballots. It is nil while a secret box
+	// is open: nobody, the server included, knows a secret poll's counts
+	// before the close.
 	Counts map[string]int
 	Voters int
 	Closed bool
+	// Ballots are a closed secret box's ballots, in a random order that
+	// says nothing of who cast them or when (for a recount); nil for a
+	// named box or an open one.
+	Ballots []OpenedBallot
+}
+
+// OpenedBallot is one secret ballot as the close reveals it: what was
+// chosen, never who chose it.
+type OpenedBallot struct {
+	Choice  string
+	Content []byte
 }
 
 // Ballots are the ballot boxes: the one hot spot of the system, where
@@ -147,10 +193,16 @@ type Ballots interface {
 	// context error) means the outcome is unknown.
 	Cast(ctx context.Context, meeting string, b Ballot, event []byte) (CastResult, error)
 	// CloseBox closes the box; after it returns no ballot is accepted. It
-	// returns the final tally. Closing a closed box returns the same tally.
-	// A box that was never opened gives ErrNotFound.
+	// returns the final tally; for a secret box it opens the sealed
+	// ballots with the ballot key (see BoxSpec.Secret). Closing a closed box
+	// returns the same tally. A box that was never opened gives
+	// ErrNotFound. When a secret box cannot be counted (no ballot key,
+	// altered data) CloseBox returns the error and the box may already be
+	// closed to ballots; CloseBox again finishes the count once the cause
+	// is fixed.
 	CloseBox(ctx context.Context, meeting, poll string) (Tally, error)
-	// Tally returns the box's current tally, or ErrNotFound.
+	// Tally returns the box's current tally, or ErrNotFound. It never
+	// counts: an open secret box's tally has no Counts.
 	Tally(ctx context.Context, meeting, poll string) (Tally, error)
 }
 

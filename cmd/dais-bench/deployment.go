@@ -19,6 +19,7 @@ import (
 
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 // deployment is what the bench started: the daisd nodes and their helpers.
@@ -87,7 +88,12 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 	_, _ = rand.Read(b[:])
 	prefix := "daisbench-" + hex.EncodeToString(b[:]) + ":"
 	d.cleanup = append(d.cleanup, func() { deleteKeys(o.redisURL, prefix, d.logf) })
-	store, err := redis.Open(ctx, o.redisURL, redis.Options{Prefix: prefix})
+	keyFile := filepath.Join(d.work, "ballot.key")
+	key, err := seal.LoadOrCreateKeyFile(keyFile)
+	if err != nil {
+		return err
+	}
+	store, err := redis.Open(ctx, o.redisURL, redis.Options{Prefix: prefix, BallotKey: &key})
 	if err != nil {
 		return err
 	}
@@ -132,7 +138,7 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 	}
 	for i := range o.nodes {
 		data := filepath.Join(d.work, "node-"+strconv.Itoa(i+1))
-		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1),
+		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1), BallotKeyFile: keyFile,
 			RedisURL: o.redisURL, RedisPrefix: prefix, NATSURL: "nats://" + clientAddrs[i], Debug: true, LogDir: d.work})
 		if err != nil {
 			return err

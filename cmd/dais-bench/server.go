@@ -121,8 +121,10 @@ func waitHTTP(ctx context.Context, c *child, url string) error {
 type daisdOptions struct {
 	Bin, Data             string
 	RedisURL, RedisPrefix string
-	NATSURL               string
-	Name                  string
+	// BallotKeyFile is the ballot key the nodes of a cluster share.
+	BallotKeyFile string
+	NATSURL       string
+	Name          string
 	// Debug serves pprof on a free loopback port.
 	Debug  bool
 	LogDir string
@@ -146,6 +148,9 @@ func startDaisd(ctx context.Context, o daisdOptions) (*daisdNode, error) {
 	args := []string{"-listen", addr, "-data", o.Data, "-log-level", "warn", "-name", o.Name}
 	if o.RedisURL != "" {
 		args = append(args, "-redis-url", o.RedisURL, "-redis-prefix", o.RedisPrefix)
+	}
+	if o.BallotKeyFile != "" {
+		args = append(args, "-ballot-key-file", o.BallotKeyFile)
 	}
 	if o.NATSURL != "" {
 		args = append(args, "-nats-url", o.NATSURL)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 // This file holds the machinery of TestCluster (the NATS cluster and the
@@ -62,9 +64,11 @@ func natsMaxPayload(_ int, o *server.Options) { o.MaxPayload = 8 << 20 }
 // random loopback port; the test's cleanup drains it.
 func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []string) *node {
 	tb.Helper()
+	// The nodes of one cluster (one prefix) share their ballot key.
+	key := seal.Key(sha256.Sum256([]byte("test ballot key " + prefix)))
 	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs,
+		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key,
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 func main() {
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	maxPages := fs.Int("max-upload-pages", 2000, "most pages an uploaded PDF may have")
 	maxCache := fs.Int64("max-cache-bytes", 10<<30, "largest size of the cache of watermarked copies, packets and annotated copies (DATA/cache); least recently used go first")
 	adminToken := fs.String("admin-token", env("DAIS_ADMIN_TOKEN", ""), "token that may create meetings and name their secretary (dais new-meeting); empty: only secretaries create meetings (env DAIS_ADMIN_TOKEN)")
+	ballotKeyFile := fs.String("ballot-key-file", env("DAIS_BALLOT_KEY_FILE", ""), "file holding the ballot key that seals secret ballots (64 hex digits, mode 0600); empty: DATA/ballot.key, made at first start. A cluster's nodes share one key: give each the same file, or the key itself in env DAIS_BALLOT_KEY (env DAIS_BALLOT_KEY_FILE)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	tlsCert := fs.String("tls-cert", env("DAIS_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after the leaf; env DAIS_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("DAIS_TLS_KEY", ""), "the key of -tls-cert (PEM; env DAIS_TLS_KEY)")
@@ -107,6 +109,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
 		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
+	}
+	cfg.BallotKeyFile = *ballotKeyFile
+	if v := getenv("DAIS_BALLOT_KEY"); v != "" {
+		k, err := seal.ParseKey(v)
+		if err != nil {
+			return fmt.Errorf("DAIS_BALLOT_KEY: %w", err)
+		}
+		cfg.BallotKey = &k
 	}
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("creating the data folder: %w", err)

@@ -29,6 +29,7 @@ import (
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 // config is everything a node is started with; main fills it from flags and
@@ -43,6 +44,13 @@ type config struct {
 	RedisURL string
 	// RedisPrefix prefixes every Redis key (several deployments, one Redis).
 	RedisPrefix string
+	// BallotKey seals the secret ballots (package storage/seal); it lives
+	// outside the store. Nil: read from BallotKeyFile; with that empty too,
+	// from Data/ballot.key, made at first start (a lone node only: a
+	// cluster's nodes must share one key, so a clustered node without one
+	// refuses to start).
+	BallotKey     *seal.Key
+	BallotKeyFile string
 	// NATSURLs: empty runs the embedded NATS server.
 	NATSURLs []string
 	// NATS holds the credentials and TLS settings for NATSURLs.
@@ -85,6 +93,31 @@ type config struct {
 	Logger       *slog.Logger
 }
 
+// ballotKey returns the node's ballot key: cfg.BallotKey, else the key in
+// cfg.BallotKeyFile, else (a lone node) the key in Data/ballot.key, made
+// at first start with mode 0600.
+func ballotKey(cfg config) (*seal.Key, error) {
+	if cfg.BallotKey != nil {
+		return cfg.BallotKey, nil
+	}
+	var (
+		k   seal.Key
+		err error
+	)
+	switch {
+	case cfg.BallotKeyFile != "":
+		k, err = seal.LoadKeyFile(cfg.BallotKeyFile)
+	case cfg.RedisURL != "":
+		return nil, errors.New("a clustered node needs the ballot key its cluster shares: set DAIS_BALLOT_KEY (64 hex digits, e.g. from `openssl rand -hex 32`) or -ballot-key-file on every node")
+	default:
+		k, err = seal.LoadOrCreateKeyFile(filepath.Join(cfg.Data, "ballot.key"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
 // node is one running daisd: store, bus, service, gateway, HTTP server.
 type node struct {
 	cfg   config
@@ -124,11 +157,16 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 			n.close()
 		}
 	}()
+	key, err := ballotKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	n.log.Info("ballot key loaded", "key_id", key.ID())
 	if cfg.RedisURL != "" {
-		if n.store, err = redis.Open(ctx, cfg.RedisURL, redis.Options{Prefix: cfg.RedisPrefix}); err != nil {
+		if n.store, err = redis.Open(ctx, cfg.RedisURL, redis.Options{Prefix: cfg.RedisPrefix, BallotKey: key}); err != nil {
 			return nil, fmt.Errorf("opening the Redis store: %w", err)
 		}
-	} else if n.store, err = bolt.Open(cfg.Data, bolt.Options{}); err != nil {
+	} else if n.store, err = bolt.Open(cfg.Data, bolt.Options{BallotKey: key}); err != nil {
 		return nil, fmt.Errorf("opening the store in %s: %w", cfg.Data, err)
 	}
 	busCfg := cfg.NATS

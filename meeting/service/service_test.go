@@ -14,6 +14,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/bolt"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 const mid = "svc-test"
@@ -58,7 +59,7 @@ func (f *flaky) Cast(ctx context.Context, m string, b storage.Ballot, ev []byte)
 
 func openStore(tb testing.TB) *bolt.Store {
 	tb.Helper()
-	st, err := bolt.Open(tb.TempDir(), bolt.Options{})
+	st, err := bolt.Open(tb.TempDir(), bolt.Options{BallotKey: new(seal.NewKey())})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -233,10 +234,12 @@ func TestBallotStorm(t *testing.T) {
 }
 
 // TestSecretPoll checks the tally of a secret poll comes from the box and
-// that nothing in the log links a voter to a choice.
+// that nothing in the log, on the bus or in the box while it is open links a
+// voter to a choice.
 func TestSecretPoll(t *testing.T) {
 	store := openStore(t)
-	svc := seeded(t, store, nil)
+	bus := &recorder{}
+	svc := seeded(t, store, bus)
 	mustDo(t, svc, meetingtest.Chair, meeting.CreatePoll{Poll: meeting.Poll{ID: "s1", Question: "Bỏ phiếu kín", Secret: true,
 		Rule: meeting.Rule{Base: meeting.BaseMembers, Threshold: meeting.TwoThirds}}})
 	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "s1"})
@@ -247,6 +250,16 @@ func TestSecretPoll(t *testing.T) {
 			t.Fatalf("a secret ballot's event names its choice: %+v", bc)
 		}
 	}
+	if tl, err := store.Tally(context.Background(), mid, "s1"); err != nil || tl.Counts != nil || tl.Voters != 3 {
+		t.Fatalf("box tally during the poll = %+v, %v; want 3 voters and no counts", tl, err)
+	}
+	bus.mu.Lock()
+	for _, ev := range bus.events {
+		if bc, ok := ev.Data.(meeting.BallotCast); ok && bc.Choice != "" {
+			t.Errorf("the bus carried a secret ballot's choice: %+v", bc)
+		}
+	}
+	bus.mu.Unlock()
 	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "s1"})
 	r := evs[0].Data.(meeting.PollClosed).Result
 	// 2 for out of 4 members (the chair counts): 3·2 >= 2·4 fails.

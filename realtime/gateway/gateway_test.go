@@ -27,6 +27,7 @@ import (
 	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/realtime/protocol"
 	"github.com/dais-meeting/dais/storage/bolt"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 const meetingID = "gw-test"
@@ -71,7 +72,7 @@ func mustServe(tb testing.TB, cfg gateway.Config, dropEvery int64) *harness {
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := bolt.Open(tb.TempDir(), bolt.Options{})
+	store, err := bolt.Open(tb.TempDir(), bolt.Options{BallotKey: new(seal.NewKey())})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,12 +3,14 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 // Keys inside a box bucket.
@@ -18,6 +20,15 @@ var (
 	keyNVoters = []byte("nvoters")
 	keyVoters  = []byte("voters")
 	keyCounts  = []byte("counts")
+	// A secret box's sealing (see storage.BoxSpec.Secret): the poll's
+	// public key, its private key sealed with the ballot key (deleted at
+	// the close), the sealed ballots under random keys (deleted at the
+	// close), and the opened ballots in a shuffled order (written at the
+	// close).
+	keyPub     = []byte("pub")
+	keyPollKey = []byte("pollkey")
+	keySealed  = []byte("sealed")
+	keyBallots = []byte("ballots")
 
 	stateOpen   = []byte("open")
 	stateClosed = []byte("closed")
@@ -25,8 +36,23 @@ var (
 
 // boxSpec is a BoxSpec as stored (the poll id is the bucket's name).
 type boxSpec struct {
-	Secret  bool     `json:"secret"`
-	Choices []string `json:"choices"`
+	Secret     bool     `json:"secret"`
+	Choices    []string `json:"choices"`
+	MaxContent int      `json:"max_content,omitempty"`
+}
+
+// plainSize is the padded size of a ballot of this box before sealing.
+func (b boxSpec) plainSize() int {
+	longest := 0
+	for _, c := range b.Choices {
+		longest = max(longest, len(c))
+	}
+	return seal.PlainSize(longest, b.MaxContent)
+}
+
+// fits reports whether a ballot may go into this box.
+func (b boxSpec) fits(ballot storage.Ballot) bool {
+	return b.has(ballot.Choice) && len(ballot.Content) <= b.MaxContent
 }
 
 func (b boxSpec) has(choice string) bool {
@@ -56,6 +82,9 @@ func validateSpec(meeting string, spec storage.BoxSpec) error {
 	if len(spec.Choices) == 0 {
 		return fmt.Errorf("storage/bolt: box %s has no choices", spec.Poll)
 	}
+	if spec.MaxContent < 0 || spec.MaxContent > storage.MaxBallotContent {
+		return fmt.Errorf("storage/bolt: box %s: content limit %d out of 0..%d", spec.Poll, spec.MaxContent, storage.MaxBallotContent)
+	}
 	seen := make(map[string]bool, len(spec.Choices))
 	for _, c := range spec.Choices {
 		if err := checkID("choice", c); err != nil {
@@ -79,9 +108,18 @@ func (s *Store) OpenBox(ctx context.Context, meeting string, spec storage.BoxSpe
 	if err := validateSpec(meeting, spec); err != nil {
 		return err
 	}
-	specJSON, err := json.Marshal(boxSpec{Secret: spec.Secret, Choices: spec.Choices})
+	specJSON, err := json.Marshal(boxSpec{Secret: spec.Secret, Choices: spec.Choices, MaxContent: spec.MaxContent})
 	if err != nil {
 		return fmt.Errorf("storage/bolt: open box: %w", err)
+	}
+	var pub, sealedPriv []byte
+	if spec.Secret {
+		if s.opt.BallotKey == nil {
+			return fmt.Errorf("storage/bolt: open box %s: %w", spec.Poll, storage.ErrNoBallotKey)
+		}
+		if pub, sealedPriv, err = seal.NewPollKey(*s.opt.BallotKey, meeting, spec.Poll); err != nil {
+			return fmt.Errorf("storage/bolt: open box: %w", err)
+		}
 	}
 	err = s.db.Update(func(tx *bbolt.Tx) error {
 		mb, err := tx.Bucket(bucketBox).CreateBucketIfNotExists([]byte(meeting))
@@ -98,17 +136,30 @@ func (s *Store) OpenBox(ctx context.Context, meeting string, spec storage.BoxSpe
 		if err != nil {
 			return err
 		}
-		counts, err := pb.CreateBucket(keyCounts)
-		if err != nil {
-			return err
-		}
-		for _, c := range spec.Choices {
-			if err := counts.Put([]byte(c), u64(0)); err != nil {
-				return err
-			}
-		}
 		if _, err := pb.CreateBucket(keyVoters); err != nil {
 			return err
+		}
+		if spec.Secret {
+			// No counts while the box is open: the close writes them.
+			if _, err := pb.CreateBucket(keySealed); err != nil {
+				return err
+			}
+			if err := pb.Put(keyPub, pub); err != nil {
+				return err
+			}
+			if err := pb.Put(keyPollKey, sealedPriv); err != nil {
+				return err
+			}
+		} else {
+			counts, err := pb.CreateBucket(keyCounts)
+			if err != nil {
+				return err
+			}
+			for _, c := range spec.Choices {
+				if err := counts.Put([]byte(c), u64(0)); err != nil {
+					return err
+				}
+			}
 		}
 		for _, kv := range [][2][]byte{{keySpec, specJSON}, {keyState, stateOpen}, {keyNVoters, u64(0)}} {
 			if err := pb.Put(kv[0], kv[1]); err != nil {
@@ -136,6 +187,11 @@ func (s *Store) CloseBox(ctx context.Context, meeting, poll string) (storage.Tal
 		}
 		if !bytes.Equal(pb.Get(keyState), stateClosed) {
 			if err := pb.Put(keyState, stateClosed); err != nil {
+				return err
+			}
+		}
+		if pb.Get(keyPollKey) != nil {
+			if err := s.count(meeting, poll, pb); err != nil {
 				return err
 			}
 		}
@@ -179,16 +235,91 @@ func boxBucket(tx *bbolt.Tx, meeting, poll string) *bbolt.Bucket {
 	return mb.Bucket([]byte(poll))
 }
 
+// count opens a secret box's sealed ballots (inside the closing
+// transaction), writes the counts and the ballots in a shuffled order, and
+// deletes the sealed private key and the sealed ballots.
+func (s *Store) count(meeting, poll string, pb *bbolt.Bucket) error {
+	if s.opt.BallotKey == nil {
+		return fmt.Errorf("count box %s of %s: %w", poll, meeting, storage.ErrNoBallotKey)
+	}
+	var spec boxSpec
+	if err := json.Unmarshal(pb.Get(keySpec), &spec); err != nil {
+		return fmt.Errorf("box %s of %s: decode spec: %w", poll, meeting, err)
+	}
+	var sealed [][]byte
+	size := seal.SealedSize(spec.plainSize())
+	if sb := pb.Bucket(keySealed); sb != nil {
+		err := sb.ForEach(func(_, v []byte) error {
+			if len(v)%size != 0 {
+				return fmt.Errorf("box %s of %s: a batch of sealed ballots of %d bytes, not a multiple of %d: %w", poll, meeting, len(v), size, seal.ErrOpen)
+			}
+			for ; len(v) > 0; v = v[size:] {
+				sealed = append(sealed, v[:size])
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	counts, ballots, err := seal.Count(*s.opt.BallotKey, meeting, poll, pb.Get(keyPollKey), sealed, spec.Choices)
+	if err != nil {
+		return err
+	}
+	cb, err := pb.CreateBucket(keyCounts)
+	if err != nil {
+		return err
+	}
+	for c, n := range counts {
+		if err := cb.Put([]byte(c), u64(uint64(n))); err != nil {
+			return err
+		}
+	}
+	bb, err := pb.CreateBucket(keyBallots)
+	if err != nil {
+		return err
+	}
+	for i, b := range ballots {
+		if err := bb.Put(u64(uint64(i)), encodeOpened(b)); err != nil {
+			return err
+		}
+	}
+	if pb.Bucket(keySealed) != nil {
+		if err := pb.DeleteBucket(keySealed); err != nil {
+			return err
+		}
+	}
+	return pb.Delete(keyPollKey)
+}
+
+// encodeOpened is an opened ballot as stored after the close: the sealing's
+// encoding without its padding.
+func encodeOpened(b seal.Ballot) []byte {
+	out, _ := seal.Encode(b, seal.PlainSize(len(b.Choice), len(b.Content)))
+	return out
+}
+
 func readTally(pb *bbolt.Bucket) storage.Tally {
 	t := storage.Tally{
-		Counts: map[string]int{},
 		Voters: int(getU64(pb.Get(keyNVoters))),
 		Closed: bytes.Equal(pb.Get(keyState), stateClosed),
 	}
-	_ = pb.Bucket(keyCounts).ForEach(func(k, v []byte) error {
-		t.Counts[string(k)] = int(getU64(v))
-		return nil
-	})
+	if cb := pb.Bucket(keyCounts); cb != nil {
+		t.Counts = map[string]int{}
+		_ = cb.ForEach(func(k, v []byte) error {
+			t.Counts[string(k)] = int(getU64(v))
+			return nil
+		})
+	}
+	if bb := pb.Bucket(keyBallots); bb != nil {
+		t.Ballots = []storage.OpenedBallot{}
+		_ = bb.ForEach(func(_, v []byte) error {
+			if b, err := seal.Decode(v); err == nil {
+				t.Ballots = append(t.Ballots, storage.OpenedBallot{Choice: b.Choice, Content: b.Content})
+			}
+			return nil
+		})
+	}
 	return t
 }
 
@@ -198,7 +329,84 @@ type castRequest struct {
 	meeting string
 	ballot  storage.Ballot
 	event   []byte
-	answer  chan castAnswer // buffered 1: the loop never blocks on it
+	// prepared: the box was known when the ballot was queued, fits says
+	// whether the ballot fits it, and sealed is the ballot sealed to a
+	// secret box's public key (sealed in the caller's goroutine, so that
+	// the commit loop does no public-key work). Unprepared ballots (the
+	// box was opened meanwhile) are prepared inside the transaction.
+	prepared bool
+	fits     bool
+	sealed   []byte
+	answer   chan castAnswer // buffered 1: the loop never blocks on it
+}
+
+// boxInfo is what Cast needs to know of a box before the transaction; it
+// never changes once the box exists, so the Store caches it.
+type boxInfo struct {
+	spec boxSpec
+	pub  []byte // nil: a named box, or a secret box stored before sealing
+	// sealer seals this node's ballots into a secret box (nil when pub is).
+	sealer *seal.Sealer
+}
+
+// maxCachedBoxes bounds the Store's cache of box infos.
+const maxCachedBoxes = 4096
+
+// boxInfo returns the info of a box, or nil when it does not exist.
+func (s *Store) boxInfo(meeting, poll string) (*boxInfo, error) {
+	key := [2]string{meeting, poll}
+	s.boxMu.Lock()
+	info := s.boxes[key]
+	s.boxMu.Unlock()
+	if info != nil {
+		return info, nil
+	}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		pb := boxBucket(tx, meeting, poll)
+		if pb == nil {
+			return nil
+		}
+		i, err := readBoxInfo(pb, meeting, poll)
+		info = i
+		return err
+	})
+	if err != nil || info == nil {
+		return nil, err
+	}
+	s.boxMu.Lock()
+	if len(s.boxes) >= maxCachedBoxes {
+		clear(s.boxes)
+	}
+	s.boxes[key] = info
+	s.boxMu.Unlock()
+	return info, nil
+}
+
+func readBoxInfo(pb *bbolt.Bucket, meeting, poll string) (*boxInfo, error) {
+	info := &boxInfo{}
+	if err := json.Unmarshal(pb.Get(keySpec), &info.spec); err != nil {
+		return nil, fmt.Errorf("decode box spec: %w", err)
+	}
+	if p := pb.Get(keyPub); p != nil {
+		info.pub = clone(p)
+		var err error
+		if info.sealer, err = seal.NewSealer(info.pub, meeting, poll, info.spec.plainSize()); err != nil {
+			return nil, err
+		}
+	}
+	return info, nil
+}
+
+// prepare checks the ballot against the box and seals it for a secret box.
+func (r *castRequest) prepare(info *boxInfo) error {
+	r.prepared = true
+	r.fits = info.spec.fits(r.ballot)
+	if !r.fits || info.pub == nil {
+		return nil
+	}
+	var err error
+	r.sealed, err = info.sealer.Seal(seal.Ballot{Choice: r.ballot.Choice, Content: r.ballot.Content})
+	return err
 }
 
 type castAnswer struct {
@@ -223,6 +431,15 @@ func (s *Store) Cast(ctx context.Context, meeting string, b storage.Ballot, even
 		}
 	}
 	req := &castRequest{ctx: ctx, meeting: meeting, ballot: b, event: clone(event), answer: make(chan castAnswer, 1)}
+	info, err := s.boxInfo(meeting, b.Poll)
+	if err != nil {
+		return storage.CastResult{}, fmt.Errorf("storage/bolt: cast: %w", err)
+	}
+	if info != nil {
+		if err := req.prepare(info); err != nil {
+			return storage.CastResult{}, fmt.Errorf("storage/bolt: cast: %w", err)
+		}
+	}
 	select {
 	case s.casts <- req:
 	case <-ctx.Done():
@@ -308,11 +525,13 @@ type castTx struct {
 
 type boxState struct {
 	missing bool
-	spec    boxSpec
+	info    *boxInfo
 	open    bool
 	bucket  *bbolt.Bucket
 	voters  *bbolt.Bucket
-	added   map[string]int // choice -> ballots accepted in this batch
+	sealed  *bbolt.Bucket  // a secret box's sealed ballots
+	pending [][]byte       // secret box: the batch's sealed ballots
+	added   map[string]int // named box: choice -> ballots accepted in this batch
 	nAdded  int
 }
 
@@ -333,12 +552,15 @@ func (c *castTx) box(meeting, poll string) (*boxState, error) {
 		b.missing = true
 		return b, nil
 	}
-	if err := json.Unmarshal(pb.Get(keySpec), &b.spec); err != nil {
-		return nil, fmt.Errorf("box %s of %s: decode spec: %w", poll, meeting, err)
+	info, err := readBoxInfo(pb, meeting, poll)
+	if err != nil {
+		return nil, fmt.Errorf("box %s of %s: %w", poll, meeting, err)
 	}
+	b.info = info
 	b.open = bytes.Equal(pb.Get(keyState), stateOpen)
 	b.bucket = pb
 	b.voters = pb.Bucket(keyVoters)
+	b.sealed = pb.Bucket(keySealed)
 	return b, nil
 }
 
@@ -382,7 +604,12 @@ func (c *castTx) cast(r *castRequest) (storage.CastResult, error) {
 	if !box.open {
 		return storage.CastResult{Outcome: storage.BoxClosed}, nil
 	}
-	if !box.spec.has(b.Choice) {
+	if !r.prepared {
+		if err := r.prepare(box.info); err != nil {
+			return storage.CastResult{}, err
+		}
+	}
+	if !r.fits {
 		return storage.CastResult{Outcome: storage.BadChoice}, nil
 	}
 	l, err := c.log(r.meeting)
@@ -395,7 +622,7 @@ func (c *castTx) cast(r *castRequest) (storage.CastResult, error) {
 	}
 	l.last = seq
 	rec := voterRecord{Ballot: b.BallotID, Seq: seq}
-	if !box.spec.Secret {
+	if !box.info.spec.Secret {
 		rec.Choice = b.Choice
 	}
 	v, err := json.Marshal(rec)
@@ -405,20 +632,39 @@ func (c *castTx) cast(r *castRequest) (storage.CastResult, error) {
 	if err := box.voters.Put([]byte(b.Voter), v); err != nil {
 		return storage.CastResult{}, err
 	}
-	box.added[b.Choice]++
+	if box.info.pub != nil {
+		box.pending = append(box.pending, r.sealed) // stored by flush
+	} else {
+		box.added[b.Choice]++
+	}
 	box.nAdded++
 	return storage.CastResult{Outcome: storage.Accepted, Seq: seq}, nil
 }
 
-// flush adds the batch's totals to the counts and voter numbers of the
-// boxes: a secret box's counts move once per batch, not once per voter.
+// flush adds the batch's totals to the voter numbers of the boxes and the
+// counts of named boxes (and of secret boxes stored before sealing), and
+// stores each secret box's sealed ballots of the batch as one value, in a
+// shuffled order, under a random key: the set's order says nothing of when
+// a ballot came, and a storm of ballots writes one new entry per batch, not
+// one per ballot in a random place of the bucket.
 func (c *castTx) flush() error {
 	for key, box := range c.boxes {
 		if box.nAdded == 0 {
 			continue
 		}
+		if len(box.pending) > 0 {
+			seal.Shuffle(len(box.pending), func(i, j int) { box.pending[i], box.pending[j] = box.pending[j], box.pending[i] })
+			var k [16]byte
+			rand.Read(k[:])
+			if err := box.sealed.Put(k[:], bytes.Join(box.pending, nil)); err != nil {
+				return err
+			}
+		}
 		counts := box.bucket.Bucket(keyCounts)
 		for choice, n := range box.added {
+			if counts == nil {
+				return fmt.Errorf("box %s of %s has no counts", key[1], key[0])
+			}
 			k := []byte(choice)
 			if err := counts.Put(k, u64(getU64(counts.Get(k))+uint64(n))); err != nil {
 				return err

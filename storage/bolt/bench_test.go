@@ -12,7 +12,7 @@ import (
 // BenchmarkCast casts ballots of distinct voters from many goroutines at
 // once (64 per CPU), with fsync on: the group-commit path of a vote storm.
 func BenchmarkCast(b *testing.B) {
-	s := mustOpen(b, b.TempDir(), bolt.Options{})
+	s := mustOpen(b, b.TempDir(), bolt.Options{BallotKey: &testKey})
 	if err := s.OpenBox(b.Context(), "m", storage.BoxSpec{Poll: "p", Secret: true, Choices: []string{"yes", "no", "abstain"}}); err != nil {
 		b.Fatalf("OpenBox: %v", err)
 	}
@@ -41,7 +41,7 @@ func BenchmarkCast(b *testing.B) {
 // BenchmarkAppend appends one event at a time to one meeting from one
 // goroutine, with fsync on: one transaction and one fsync per append.
 func BenchmarkAppend(b *testing.B) {
-	s := mustOpen(b, b.TempDir(), bolt.Options{})
+	s := mustOpen(b, b.TempDir(), bolt.Options{BallotKey: &testKey})
 	event := [][]byte{[]byte(`{"type":"page_shown","doc":"doc1","page":3}`)}
 	var v uint64
 	for b.Loop() {

@@ -12,7 +12,16 @@
 //	box/<meeting>/<poll>/nvoters                -> number of voters (8 bytes)
 //	box/<meeting>/<poll>/voters/<voter>         -> voterRecord as JSON: ballot id, seq
 //	                                               and, for a named box only, the choice
-//	box/<meeting>/<poll>/counts/<choice>        -> count (8 bytes)
+//	box/<meeting>/<poll>/counts/<choice>        -> count (8 bytes); a secret box's
+//	                                               only from its close on
+//	box/<meeting>/<poll>/pub                    -> secret box: the poll's public key
+//	box/<meeting>/<poll>/pollkey                -> secret box: its private key sealed
+//	                                               with the ballot key; deleted at the close
+//	box/<meeting>/<poll>/sealed/<random 16>     -> secret box: the sealed ballots of one
+//	                                               commit, shuffled, end to end (all of a
+//	                                               box's have one length); deleted at the close
+//	box/<meeting>/<poll>/ballots/<i, 8 bytes>   -> secret box, closed: the opened
+//	                                               ballots in a shuffled order
 //	inv/<code>                                  -> Invitation as JSON
 //	sess/<token>                                -> Session as JSON
 //
@@ -23,7 +32,9 @@
 // each. One fsync then serves a whole batch, which is what makes a vote
 // storm cheap: commits are serial, and one commit per ballot would make a
 // storm wait for hundreds of fsyncs in a row. Refusals are per-ballot answers, never the transaction's error.
-// Counts are applied as per-batch totals.
+// A named box's counts are applied as per-batch totals; a secret box's
+// ballots are sealed in the caller's goroutine before they are queued, so
+// the loop does no public-key work.
 //
 // Concurrency: a Store is safe for concurrent use. bbolt allows one write
 // transaction at a time and any number of readers; every write here is one
@@ -48,6 +59,7 @@ import (
 
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/fsblob"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 var _ storage.Store = (*Store)(nil)
@@ -82,6 +94,11 @@ type Options struct {
 	MaxBlobSize int64
 	// Now tells the time (sessions expire). Zero: time.Now.
 	Now func() time.Time
+	// BallotKey opens the poll keys of secret boxes (storage.BoxSpec.Secret):
+	// opening and closing a secret box need it, casting does not. It lives
+	// outside the store (see package storage/seal). Nil: secret boxes
+	// cannot be opened or counted (storage.ErrNoBallotKey).
+	BallotKey *seal.Key
 	// PurgeEvery is how often expired sessions are deleted from the file
 	// (once at Open, then at this interval). Zero: every hour; negative:
 	// never (tests).
@@ -109,6 +126,9 @@ type Store struct {
 	opt   Options
 	db    *bbolt.DB
 	blobs *fsblob.Store
+
+	boxMu sync.Mutex
+	boxes map[[2]string]*boxInfo // guarded by boxMu; see boxInfo
 
 	casts chan *castRequest // unbuffered: a send succeeds only when the loop takes it
 	quit  chan struct{}     // closed by Close
@@ -154,6 +174,7 @@ func Open(dir string, opt Options) (*Store, error) {
 		opt:   opt,
 		db:    db,
 		blobs: blobs,
+		boxes: map[[2]string]*boxInfo{},
 		casts: make(chan *castRequest),
 		quit:  make(chan struct{}),
 	}

@@ -8,7 +8,11 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/storage/redis/redistest"
+	"github.com/dais-meeting/dais/storage/seal"
 )
+
+// testKey is the ballot key of the tests' stores.
+var testKey = seal.NewKey()
 
 // mustOpen opens a Store on the shared Redis (redistest.SharedAddr) under a
 // fresh prefix, closes it when the test ends and then deletes every key
@@ -16,6 +20,9 @@ import (
 func mustOpen(tb testing.TB, opt Options) *Store {
 	tb.Helper()
 	opt.Prefix = redistest.Prefix(tb)
+	if opt.BallotKey == nil {
+		opt.BallotKey = &testKey
+	}
 	client := goredis.NewClient(&goredis.Options{Addr: redistest.SharedAddr})
 	s, err := New(client, opt)
 	if err != nil {

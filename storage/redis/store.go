@@ -29,6 +29,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/storage"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 var _ storage.Store = (*Store)(nil)
@@ -50,6 +51,12 @@ type Options struct {
 	// Blobs, when not nil, stores the blobs instead of Redis (e.g. a
 	// shared file system or an object store); PutBlob and OpenBlob go to it.
 	Blobs storage.Blobs
+	// BallotKey opens the poll keys of secret boxes (storage.BoxSpec.Secret):
+	// opening and counting a secret box need it, casting does not. Every
+	// node of a cluster holds the same key, from outside Redis (see package
+	// storage/seal). Nil: secret boxes cannot be opened or counted
+	// (storage.ErrNoBallotKey).
+	BallotKey *seal.Key
 }
 
 const (
@@ -106,6 +113,10 @@ var (
 	tallySrc    string
 	tallyScript = goredis.NewScript(tallySrc)
 
+	//go:embed scripts/count.lua
+	countSrc    string
+	countScript = goredis.NewScript(countSrc)
+
 	//go:embed scripts/snapshot.lua
 	snapshotSrc    string
 	snapshotScript = goredis.NewScript(snapshotSrc)
@@ -124,6 +135,8 @@ type Store struct {
 	rdb goredis.UniversalClient
 	opt Options
 	k   keys
+
+	cache boxCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -260,6 +273,12 @@ func (k keys) voters(meeting, poll string) string {
 }
 func (k keys) counts(meeting, poll string) string {
 	return k.meeting("counts", meeting) + ":" + esc(poll)
+}
+func (k keys) sealed(meeting, poll string) string {
+	return k.meeting("sealed", meeting) + ":" + esc(poll)
+}
+func (k keys) ballots(meeting, poll string) string {
+	return k.meeting("ballots", meeting) + ":" + esc(poll)
 }
 
 func (k keys) invitation(code string) string { return k.prefix + "inv:{" + esc(code) + "}" }

@@ -282,8 +282,11 @@ func TestSecretBoxKeepsVotersApart(t *testing.T) {
 			t.Errorf("key %s holds a voter next to a choice: %q", k, content)
 		}
 	}
-	if tally, err := s.Tally(ctx, "m", "secret"); err != nil || tally.Voters != 10 || tally.Counts["choice-approve"] != 5 {
-		t.Fatalf("Tally = %+v, %v", tally, err)
+	if tally, err := s.Tally(ctx, "m", "secret"); err != nil || tally.Voters != 10 || tally.Counts != nil {
+		t.Fatalf("Tally = %+v, %v; want 10 voters and no counts while the box is open", tally, err)
+	}
+	if tally, err := s.CloseBox(ctx, "m", "secret"); err != nil || tally.Voters != 10 || tally.Counts["choice-approve"] != 5 {
+		t.Fatalf("CloseBox = %+v, %v", tally, err)
 	}
 }
 

@@ -375,7 +375,7 @@ func runBallots(t *testing.T, open func(t *testing.T) storage.Store) {
 		castWant(t, s, "m1", ballot("q", "v1", "b4", "no"), storage.Accepted)
 		castWant(t, s, "m3", ballot("p", "v1", "b5", "yes"), storage.BoxClosed)
 		wantTally(t, mustTally(t, s, "m1", "p"), map[string]int{"yes": 1}, 1, false)
-		wantTally(t, mustTally(t, s, "m2", "p"), map[string]int{"a": 1}, 1, false)
+		wantBoxTally(t, true, mustTally(t, s, "m2", "p"), map[string]int{"a": 1}, 1, false)
 		wantTally(t, mustTally(t, s, "m1", "q"), map[string]int{"no": 1}, 1, false)
 		if _, err := s.CloseBox(ctx, "m1", "p"); err != nil {
 			t.Fatalf("CloseBox: %v", err)
@@ -470,10 +470,43 @@ func runBallots(t *testing.T, open func(t *testing.T) storage.Store) {
 			t.Fatalf("%d casts accepted, want exactly 1", accepted)
 		}
 		wantRecords(t, mustRead(t, s, "m", 0, 0), 1, "opened", "ballot")
-		wantTally(t, mustTally(t, s, "m", "p"), map[string]int{"no": 1}, 1, false)
+		wantBoxTally(t, true, mustTally(t, s, "m", "p"), map[string]int{"no": 1}, 1, false)
 	})
 
 	t.Run("CloseDuringCasts", func(t *testing.T) { runCloseDuringCasts(t, open) })
+
+	t.Run("Content", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		sp := storage.BoxSpec{Poll: "e", Secret: true, Choices: []string{"valid", "blank"}, MaxContent: 16}
+		mustOpenBox(t, s, "m", sp)
+		mustOpenBox(t, s, "m", storage.BoxSpec{Poll: "n", Choices: []string{"valid"}, MaxContent: 4})
+		with := func(b storage.Ballot, content string) storage.Ballot { b.Content = []byte(content); return b }
+		castWant(t, s, "m", with(ballot("e", "v1", "b1", "valid"), "ranked:a>b>c"), storage.Accepted)
+		castWant(t, s, "m", with(ballot("e", "v2", "b2", "valid"), strings.Repeat("x", 17)), storage.BadChoice)
+		castWant(t, s, "m", with(ballot("e", "v2", "b2", "blank"), ""), storage.Accepted)
+		castWant(t, s, "m", with(ballot("e", "v3", "b3", "valid"), strings.Repeat("y", 16)), storage.Accepted)
+		castWant(t, s, "m", with(ballot("n", "v1", "b4", "valid"), "12345"), storage.BadChoice)
+		castWant(t, s, "m", with(ballot("n", "v1", "b4", "valid"), "1234"), storage.Accepted)
+		for _, bad := range []int{-1, storage.MaxBallotContent + 1} {
+			if err := s.OpenBox(ctx, "m", storage.BoxSpec{Poll: "x", Choices: []string{"a"}, MaxContent: bad}); err == nil {
+				t.Fatalf("OpenBox with MaxContent %d succeeded, want an error", bad)
+			}
+		}
+		tl, err := s.CloseBox(ctx, "m", "e")
+		if err != nil {
+			t.Fatalf("CloseBox: %v", err)
+		}
+		wantBoxTally(t, true, tl, map[string]int{"valid": 2, "blank": 1}, 3, true)
+		var got []string
+		for _, b := range tl.Ballots {
+			got = append(got, b.Choice+"="+string(b.Content))
+		}
+		sort.Strings(got)
+		want := []string{"blank=", "valid=ranked:a>b>c", "valid=" + strings.Repeat("y", 16)}
+		if !equalStrings(got, want) {
+			t.Fatalf("opened ballots = %q, want %q", got, want)
+		}
+	})
 
 	for _, secret := range []bool{false, true} {
 		name := "StormNamed"
@@ -491,7 +524,7 @@ func runBox(t *testing.T, open func(t *testing.T) storage.Store, secret bool) {
 	mustOpenBox(t, s, "m", spec("p", secret))
 	mustAppend(t, s, "m", 0, "e1", "e2")
 
-	wantTally(t, mustTally(t, s, "m", "p"), nil, 0, false)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), nil, 0, false)
 
 	// Accepted: the event lands at the next seq.
 	r1 := castWant(t, s, "m", ballot("p", "v1", "b1", "yes"), storage.Accepted)
@@ -517,7 +550,7 @@ func runBox(t *testing.T, open func(t *testing.T) storage.Store, secret bool) {
 	if v := mustVersion(t, s, "m"); v != 3 {
 		t.Fatalf("Version after bad choices = %d, want 3", v)
 	}
-	wantTally(t, mustTally(t, s, "m", "p"), map[string]int{"yes": 1}, 1, false)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), map[string]int{"yes": 1}, 1, false)
 
 	// Casts interleave with appends in one log.
 	r2 := castWant(t, s, "m", ballot("p", "v2", "b2", "no"), storage.Accepted)
@@ -536,20 +569,20 @@ func runBox(t *testing.T, open func(t *testing.T) storage.Store, secret bool) {
 		"e1", "e2", "ballot p/v1/b1", "ballot p/v2/b2", "e5", "ballot p/v3/b3")
 
 	want := map[string]int{"yes": 2, "no": 1}
-	wantTally(t, mustTally(t, s, "m", "p"), want, 3, false)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), want, 3, false)
 
 	// Close: the final tally; closing again returns the same.
 	final, err := s.CloseBox(ctx, "m", "p")
 	if err != nil {
 		t.Fatalf("CloseBox: %v", err)
 	}
-	wantTally(t, final, want, 3, true)
+	wantBoxTally(t, secret, final, want, 3, true)
 	again, err := s.CloseBox(ctx, "m", "p")
 	if err != nil {
 		t.Fatalf("CloseBox again: %v", err)
 	}
-	wantTally(t, again, want, 3, true)
-	wantTally(t, mustTally(t, s, "m", "p"), want, 3, true)
+	wantBoxTally(t, secret, again, want, 3, true)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), want, 3, true)
 
 	// Closed: a new voter is refused; a resent ballot learns that it counted.
 	castWant(t, s, "m", ballot("p", "v4", "b4", "yes"), storage.BoxClosed)
@@ -560,7 +593,7 @@ func runBox(t *testing.T, open func(t *testing.T) storage.Store, secret bool) {
 	if v := mustVersion(t, s, "m"); v != 6 {
 		t.Fatalf("Version after close = %d, want 6", v)
 	}
-	wantTally(t, mustTally(t, s, "m", "p"), want, 3, true)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), want, 3, true)
 }
 
 // runStorm casts hundreds of ballots at once, each voter once, while
@@ -617,7 +650,7 @@ func runStorm(t *testing.T, open func(t *testing.T) storage.Store, secret bool) 
 		bySeq[res[i].Seq] = i
 		want[choices[i%3]]++
 	}
-	wantTally(t, mustTally(t, s, "m", "p"), want, voters, false)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), want, voters, false)
 
 	total := voters + appenders*appendsEach
 	recs := mustRead(t, s, "m", 0, 0)
@@ -645,14 +678,15 @@ func runStorm(t *testing.T, open func(t *testing.T) storage.Store, secret bool) 
 	if err != nil {
 		t.Fatalf("CloseBox: %v", err)
 	}
-	wantTally(t, final, want, voters, true)
+	wantBoxTally(t, secret, final, want, voters, true)
 }
 
 // runCloseDuringCasts closes a box while ballots pour in: every ballot is
 // either accepted and in the final tally and the log, or refused as closed.
 func runCloseDuringCasts(t *testing.T, open func(t *testing.T) storage.Store) {
 	s, ctx := open(t), t.Context()
-	mustOpenBox(t, s, "m", spec("p", true))
+	const secret = true
+	mustOpenBox(t, s, "m", spec("p", secret))
 	const voters = 200
 	res := make([]storage.CastResult, voters)
 	errs := make([]error, voters)
@@ -703,8 +737,8 @@ func runCloseDuringCasts(t *testing.T, open func(t *testing.T) storage.Store) {
 			t.Fatalf("Cast v%03d = %v, want accepted or box_closed", i, res[i].Outcome)
 		}
 	}
-	wantTally(t, final, want, accepted, true)
-	wantTally(t, mustTally(t, s, "m", "p"), want, accepted, true)
+	wantBoxTally(t, secret, final, want, accepted, true)
+	wantBoxTally(t, secret, mustTally(t, s, "m", "p"), want, accepted, true)
 	wantContiguous(t, mustRead(t, s, "m", 0, 0), accepted)
 	t.Logf("%d of %d ballots accepted before the close", accepted, voters)
 }
@@ -1236,6 +1270,39 @@ func wantTally(tb testing.TB, got storage.Tally, counts map[string]int, voters i
 	}
 	if !ok {
 		tb.Fatalf("tally = %+v, want counts %v, %d voters, closed %v", got, counts, voters, closed)
+	}
+}
+
+// wantBoxTally compares the tally of a named or secret box. An open secret
+// box's tally knows only its number of voters: no counts, no ballots. A
+// closed secret box's tally holds its ballots, one per voter, matching the
+// counts; a named box's tally holds none.
+func wantBoxTally(tb testing.TB, secret bool, got storage.Tally, counts map[string]int, voters int, closed bool) {
+	tb.Helper()
+	if secret && !closed {
+		if got.Counts != nil || got.Ballots != nil || got.Voters != voters || got.Closed {
+			tb.Fatalf("tally of an open secret box = %+v, want no counts, no ballots, %d voters, open", got, voters)
+		}
+		return
+	}
+	wantTally(tb, got, counts, voters, closed)
+	if !secret {
+		if got.Ballots != nil {
+			tb.Fatalf("tally of a named box has ballots %+v", got.Ballots)
+		}
+		return
+	}
+	if len(got.Ballots) != voters {
+		tb.Fatalf("closed secret box: %d ballots, want %d (one per voter)", len(got.Ballots), voters)
+	}
+	n := map[string]int{}
+	for _, b := range got.Ballots {
+		n[b.Choice]++
+	}
+	for c, k := range got.Counts {
+		if n[c] != k {
+			tb.Fatalf("closed secret box: %d ballots for %q, count %d", n[c], c, k)
+		}
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage/bolt"
+	"github.com/dais-meeting/dais/storage/seal"
 )
 
 // MeetingID is the id of the fixture's meeting.
@@ -58,7 +59,7 @@ func New(tb testing.TB, cfg pdf.Config, dcfg documents.Config) *Fixture {
 	tb.Helper()
 	f := &Fixture{Dir: tb.TempDir(), CacheDir: tb.TempDir()}
 	var err error
-	if f.Store, err = bolt.Open(f.Dir, bolt.Options{}); err != nil {
+	if f.Store, err = bolt.Open(f.Dir, bolt.Options{BallotKey: new(seal.NewKey())}); err != nil {
 		tb.Fatalf("bolt.Open: %v", err)
 	}
 	tb.Cleanup(func() { f.Store.Close() })

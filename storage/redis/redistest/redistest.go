@@ -119,6 +119,7 @@ func escapeGlob(s string) string {
 type Server struct {
 	dir  string
 	port int
+	args []string // more redis-server arguments (see StartServerWith)
 	mu   sync.Mutex
 	cmd  *exec.Cmd // nil while stopped
 }
@@ -127,6 +128,13 @@ type Server struct {
 // it answers PING; the test's cleanup kills it. It fails tb when ServerBin
 // is missing or the server does not answer within 20 s.
 func StartServer(tb testing.TB) *Server {
+	tb.Helper()
+	return StartServerWith(tb)
+}
+
+// StartServerWith is StartServer with more redis-server arguments, which
+// override the defaults (e.g. "--appendfsync", "always").
+func StartServerWith(tb testing.TB, args ...string) *Server {
 	tb.Helper()
 	if _, err := os.Stat(ServerBin); err != nil {
 		tb.Fatalf("this test needs %s: %v", ServerBin, err)
@@ -137,11 +145,15 @@ func StartServer(tb testing.TB) *Server {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &Server{dir: tb.TempDir(), port: port}
+	s := &Server{dir: tb.TempDir(), port: port, args: args}
 	tb.Cleanup(s.Kill)
 	s.Start(tb)
 	return s
 }
+
+// Dir returns the server's data folder (its append-only files are in
+// Dir()/appendonlydir).
+func (s *Server) Dir() string { return s.dir }
 
 // Addr returns the server's host:port.
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
@@ -164,6 +176,7 @@ func (s *Server) Start(tb testing.TB) {
 		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"),
 		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
 		"--maxmemory-policy", "noeviction", "--daemonize", "no")
+	cmd.Args = append(cmd.Args, s.args...)
 	if err := cmd.Start(); err != nil {
 		s.mu.Unlock()
 		tb.Fatalf("starting %s: %v", ServerBin, err)

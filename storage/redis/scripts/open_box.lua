@@ -1,8 +1,13 @@
 -- open_box.lua: open the ballot box of a poll.
 --
--- KEYS[1]  the box (a hash: state, spec, secret)
--- KEYS[2]  the counts (a hash: choice -> number)
--- ARGV[1]  the spec in canonical form, ARGV[2] "1" if secret, ARGV[3…] the choices
+-- KEYS[1]  the box (a hash: state, spec, secret; for a secret box also pub,
+--          the poll's public key, and pollkey, its private key sealed with
+--          the ballot key)
+-- KEYS[2]  the counts (a hash: choice -> number; a secret box's are written
+--          by its count, at the close)
+-- ARGV[1]  the spec in canonical form, ARGV[2] "1" if secret,
+-- ARGV[3]  the poll's public key and ARGV[4] its sealed private key (secret
+--          box; empty strings for a named one), ARGV[5…] the choices
 --
 -- Returns 1 when opened, 0 when already open with the same spec, -1 when the
 -- box exists with another spec or is closed.
@@ -13,8 +18,12 @@ if state then
   end
   return -1
 end
-for i = 3, #ARGV do
-  redis.call('HSET', KEYS[2], ARGV[i], 0)
+if ARGV[2] == '1' then
+  redis.call('HSET', KEYS[1], 'pub', ARGV[3], 'pollkey', ARGV[4])
+else
+  for i = 5, #ARGV do
+    redis.call('HSET', KEYS[2], ARGV[i], 0)
+  end
 end
 redis.call('HSET', KEYS[1], 'state', 'open', 'spec', ARGV[1], 'secret', ARGV[2])
 return 1
