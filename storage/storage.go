@@ -259,6 +259,7 @@ type Store interface {
 	Ballots
 	Blobs
 	Sessions
+	Accounts
 	// Ping reports whether the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the backend; it may be called more than once.

@@ -24,6 +24,9 @@
 //	                                               ballots in a shuffled order
 //	inv/<code>                                  -> Invitation as JSON
 //	sess/<token>                                -> Session as JSON
+//	acct/<account>                              -> storage.Account as JSON
+//	acctsess/<sha256 of token>                  -> storage.AccountSession as JSON
+//	acctlink/<account>/<meeting>                -> participant id
 //
 // Ballots go through a group-commit loop: one goroutine, owned by the
 // Store, takes a request, drains whatever else is queued (up to
@@ -74,6 +77,10 @@ var (
 	bucketBox  = []byte("box")
 	bucketInv  = []byte("inv")
 	bucketSess = []byte("sess")
+	// accounts.go
+	bucketAcct     = []byte("acct")
+	bucketAcctSess = []byte("acctsess")
+	bucketAcctLink = []byte("acctlink")
 )
 
 // maxIDLen bounds meeting, poll, voter and ballot ids, codes and tokens, so
@@ -159,7 +166,7 @@ func Open(dir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("storage/bolt: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketSnap, bucketBox, bucketInv, bucketSess} {
+		for _, name := range [][]byte{bucketLog, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
