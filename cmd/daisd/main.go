@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/storage/seal"
 )
@@ -64,7 +65,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	maxUpload := fs.Int64("max-upload-bytes", 100<<20, "largest PDF a secretary may upload, in bytes")
 	maxPages := fs.Int("max-upload-pages", 2000, "most pages an uploaded PDF may have")
 	maxCache := fs.Int64("max-cache-bytes", 10<<30, "largest size of the cache of watermarked copies, packets and annotated copies (DATA/cache); least recently used go first")
-	adminToken := fs.String("admin-token", env("DAIS_ADMIN_TOKEN", ""), "token that may create meetings and name their secretary (dais new-meeting); empty: only secretaries create meetings (env DAIS_ADMIN_TOKEN)")
+	adminToken := fs.String("admin-token", env("DAIS_ADMIN_TOKEN", ""), "recovery token of the node: manages accounts (dais account …) and creates meetings naming their secretary when no administrator can sign in; empty: off (env DAIS_ADMIN_TOKEN)")
+	oidcIssuer := fs.String("oidc-issuer", env("DAIS_OIDC_ISSUER", ""), "issuer URL of the office's OpenID Connect provider; empty: no single sign-on (env DAIS_OIDC_ISSUER)")
+	oidcClient := fs.String("oidc-client-id", env("DAIS_OIDC_CLIENT_ID", ""), "this server's client id at the OpenID Connect provider (env DAIS_OIDC_CLIENT_ID)")
+	oidcSecretFile := fs.String("oidc-client-secret-file", env("DAIS_OIDC_CLIENT_SECRET_FILE", ""), "file holding the client secret; empty: env DAIS_OIDC_CLIENT_SECRET (env DAIS_OIDC_CLIENT_SECRET_FILE)")
+	oidcRedirect := fs.String("oidc-redirect-url", env("DAIS_OIDC_REDIRECT_URL", ""), "where the provider sends browsers back: https://HOST/api/v1/account/sso/callback (env DAIS_OIDC_REDIRECT_URL)")
 	ballotKeyFile := fs.String("ballot-key-file", env("DAIS_BALLOT_KEY_FILE", ""), "file holding the ballot key that seals secret ballots (64 hex digits, mode 0600); empty: DATA/ballot.key, made at first start. A cluster's nodes share one key: give each the same file, or the key itself in env DAIS_BALLOT_KEY (env DAIS_BALLOT_KEY_FILE)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	tlsCert := fs.String("tls-cert", env("DAIS_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after the leaf; env DAIS_TLS_CERT)")
@@ -78,6 +83,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if *demo && *seed != "" {
 		return fmt.Errorf("-demo and -seed exclude each other")
+	}
+	oidcSecret, err := readSecret(*oidcSecretFile, getenv)
+	if err != nil {
+		return err
+	}
+	if *oidcIssuer != "" && (*oidcClient == "" || *oidcRedirect == "") {
+		return fmt.Errorf("-oidc-issuer needs -oidc-client-id and -oidc-redirect-url")
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -109,6 +121,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
 		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
+		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
+			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},
 	}
 	cfg.BallotKeyFile = *ballotKeyFile
 	if v := getenv("DAIS_BALLOT_KEY"); v != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/dais-meeting/dais/meeting/access"
+	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
@@ -84,6 +85,8 @@ type config struct {
 	// AuthorityPEM, when set, is served at /dais-ca.pem: the room
 	// authority of -tls-self-signed, for tablets to install.
 	AuthorityPEM []byte
+	// Accounts configures the office accounts (accounts.go).
+	Accounts accountsConfig
 	// Web, when set, is served at / (the web client).
 	Web fs.FS
 	// Name names this node in logs and NATS.
@@ -126,11 +129,13 @@ type node struct {
 	bus   *natsbus.Bus
 	svc   *service.Service
 	acc   *access.Service
-	gw    *gateway.Gateway
-	pdfs  *pdf.Engine
-	docs  *documents.Documents
-	srv   *http.Server
-	ln    net.Listener
+	// accounts are the office's accounts (accounts.go).
+	accounts *account.Service
+	gw       *gateway.Gateway
+	pdfs     *pdf.Engine
+	docs     *documents.Documents
+	srv      *http.Server
+	ln       net.Listener
 	// internal is the operators' server (InternalListen); nil without one.
 	internal   *http.Server
 	internalLn net.Listener
@@ -191,6 +196,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	httpapi.New(n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, n.acc, cfg.AdminToken, cfg.Logger).Register(mux)
+	if err = n.startAccounts(mux); err != nil {
+		return nil, err
+	}
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	mux.HandleFunc("GET /healthz", healthz)
 	// A load balancer reads /readyz's status; only the admin token's
@@ -241,6 +249,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		n.served <- n.srv.Serve(n.ln)
 	}()
 	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "tls", cfg.TLS != nil, "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
+	if err := n.announceSetup(ctx); err != nil {
+		n.log.Warn("cannot tell whether this is a first run", "err", err)
+	}
 	return n, nil
 }
 

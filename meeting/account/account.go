@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -96,15 +97,16 @@ type Service struct {
 	opt     Options
 	hashing chan struct{}
 	// dummy is a hash verified when the account does not exist, so that
-	// an unknown id costs as much time as a wrong password.
-	dummy string
+	// an unknown id costs as much time as a wrong password; made at the
+	// first need (a node that nobody signs in to computes none).
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // New returns a Service over store.
 func New(store storage.Accounts, opt Options) *Service {
 	opt = opt.withDefaults()
-	dummy, _ := HashPassword("dais: no such account", opt.Params)
-	return &Service{store: store, opt: opt, hashing: make(chan struct{}, opt.MaxHashing), dummy: dummy}
+	return &Service{store: store, opt: opt, hashing: make(chan struct{}, opt.MaxHashing)}
 }
 
 // Account is what people and clients see of an account: never its secrets.
@@ -371,6 +373,7 @@ func (s *Service) Login(ctx context.Context, id, password, code, from string) (S
 	a, err := s.store.GetAccount(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && (a.Disabled || a.PasswordHash == "")) {
 		// As slow as a wrong password: an unknown id is not told apart.
+		s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("dais: no such account", s.opt.Params) })
 		if _, err := s.verify(ctx, s.dummy, password); err != nil {
 			return Session{}, err
 		}
@@ -471,7 +474,7 @@ func (s *Service) failed(ctx context.Context, id string, now time.Time, log *slo
 // Authenticate returns the full session of a token; pending sessions,
 // expired or revoked ones, and those of disabled accounts are refused.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
-	sess, err := s.session(ctx, token)
+	sess, err := s.Lookup(ctx, token)
 	if err != nil {
 		return Session{}, err
 	}
@@ -482,8 +485,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, erro
 	return sess, nil
 }
 
-// session returns the session of a token, pending or not.
-func (s *Service) session(ctx context.Context, token string) (Session, error) {
+// Lookup returns the session of a token, pending or not.
+func (s *Service) Lookup(ctx context.Context, token string) (Session, error) {
 	if token == "" || len(token) > 256 {
 		return Session{}, errSession()
 	}
@@ -537,7 +540,7 @@ func (s *Service) NewEnrolment(account string) Enrolment {
 // resets it first) once code shows the app holds it. A pending session
 // becomes a full one.
 func (s *Service) ConfirmTOTP(ctx context.Context, token, secret, code string) (Session, error) {
-	sess, err := s.session(ctx, token)
+	sess, err := s.Lookup(ctx, token)
 	if err != nil {
 		return Session{}, err
 	}

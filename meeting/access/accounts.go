@@ -1,0 +1,25 @@
+package access
+
+import (
+	"context"
+	"slices"
+
+	"github.com/dais-meeting/dais/meeting"
+)
+
+// OpenFor opens a session for a participant of a meeting on behalf of an
+// office account linked to them (package account keeps the links): no
+// invitation code is used. The participant must hold one of roles now.
+func (s *Service) OpenFor(ctx context.Context, meetingID, participant string, roles ...meeting.Role) (Session, error) {
+	p, ok, err := s.meetings.Participant(ctx, meetingID, participant)
+	if err != nil {
+		return Session{}, err
+	}
+	if !ok || !slices.Contains(roles, p.Role) {
+		return Session{}, meeting.Errorf(meeting.Forbidden,
+			"Tài khoản của bạn không còn là thư ký hay chủ trì của hội nghị %q",
+			"your account is no longer a secretary or chair of the meeting %q", meetingID)
+	}
+	s.log.Info("session opened for an account", "meeting", meetingID, "participant", participant)
+	return s.openSession(ctx, meetingID, participant)
+}
