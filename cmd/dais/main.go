@@ -9,6 +9,8 @@
 //	upload [-title T] [-confidential] [-readers a,b] FILE
 //	download minutes|packet|ballots [-lang en] [-o FILE]
 //	prepare [-interval 500ms] DOC                    waits for the copies
+//	login [-code 123456] ID                          an office account (password on stdin)
+//	account list|add|disable|enable|reset-password|reset-totp|link …
 //
 // The token may also come from $DAIS_TOKEN and the server from
 // $DAIS_SERVER. It is a thin client of the HTTP API: flags in, HTTP calls,
@@ -24,7 +26,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := runWith(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

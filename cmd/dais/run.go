@@ -40,8 +40,15 @@ commands:
                                                     becomes its secretary; or with the node's admin
                                                     token (DAIS_ADMIN_TOKEN), naming the secretary,
                                                     whose invitation code is printed
+  login [-code 123456] ID                           sign an office account in (password on stdin);
+                                                    prints the account token (DAIS_ACCOUNT_TOKEN)
+  account list                                      administrators (DAIS_ACCOUNT_TOKEN of an
+  account add -name N [-email E] [-admin] [-sso-only] ID     administrator, or DAIS_ADMIN_TOKEN to
+  account disable|enable|reset-totp ID                       recover): manage the office's accounts
+  account reset-password ID                         prints a new password (shown once)
+  account link MEETING PARTICIPANT ACCOUNT          the account opens the meeting as the participant
 
-environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ADMIN_TOKEN
+environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
 
 // usageError is a mistake in the command line.
@@ -54,12 +61,18 @@ type client struct {
 	server string
 	token  string
 	http   *http.Client
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
+}
+
+// runWith is run with a standard input (dais login reads the password).
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dais", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -72,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.Usage()
 		return exitUsage
 	}
-	c := &client{server: strings.TrimRight(*server, "/"), token: *token, http: &http.Client{}, stdout: stdout, stderr: stderr}
+	c := &client{server: strings.TrimRight(*server, "/"), token: *token, http: &http.Client{}, stdin: stdin, stdout: stdout, stderr: stderr}
 	var err error
 	switch cmd, rest := fs.Arg(0), fs.Args()[1:]; cmd {
 	case "join":
@@ -87,6 +100,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = c.invite(ctx, rest)
 	case "new-meeting":
 		err = c.newMeeting(ctx, rest, getenv("DAIS_ADMIN_TOKEN"))
+	case "login":
+		err = c.login(ctx, rest, c.stdin)
+	case "account":
+		err = c.account(ctx, rest, accountToken(getenv))
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
