@@ -226,6 +226,10 @@ const table = {
   packetPdf: { vi: 'Bộ tài liệu (PDF)', en: 'Document packet (PDF)' },
   ballotsCsv: { vi: 'Phiếu biểu quyết (CSV)', en: 'Ballots (CSV)' },
   publish: { vi: 'Công bố hội nghị', en: 'Publish the meeting' },
+  publishHint: {
+    vi: 'Công bố là chốt bản nháp cho ngày họp: sau đó đại biểu điểm danh được và chủ tọa khai mạc được phiên họp; bản nháp chưa cho làm hai việc này.',
+    en: 'Publishing readies the draft for the meeting day: after it delegates can check in and the chair can open the session; a draft allows neither.',
+  },
   proposals: { vi: 'Tờ trình', en: 'Proposals' },
   addProposal: { vi: 'Thêm tờ trình', en: 'Add a proposal' },
   proposal_draft: { vi: 'Dự thảo', en: 'Draft' },

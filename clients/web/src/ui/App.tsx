@@ -20,7 +20,7 @@ import { Delegate } from './delegate/Delegate';
 import { Display } from './display/Display';
 import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
 import { Secretary } from './secretary/Secretary';
-import { SignIn } from './SignIn';
+import { Entry } from './account/Entry';
 
 export interface AppProps {
   sessions: SessionStore;
@@ -105,7 +105,7 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
           />
         </MeetingSwitch.Provider>
       ) : (
-        <SignIn initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
+        <Entry initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
       )}
       <div class="toasts" aria-live="polite">
         {toasts.map((x) => (

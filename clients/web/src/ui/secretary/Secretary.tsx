@@ -29,6 +29,7 @@ export function Secretary({ store }: { store: MeetingStore }) {
             <button type="button" class="btn primary" disabled={busy} onClick={() => run(() => store.command('Publish'), t('done'))}>
               {t('publish')}
             </button>
+            <p class="publish-hint">{t('publishHint')}</p>
           </div>
         )}
         <Section title={t('participants')}>
