@@ -16,6 +16,7 @@ import (
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/storage/seal"
 )
 
@@ -60,6 +61,9 @@ func eventually(tb testing.TB, d time.Duration, what string, cond func() error) 
 // daisd's own embedded server does.
 func natsMaxPayload(_ int, o *server.Options) { o.MaxPayload = 8 << 20 }
 
+// clusterBusKey is the bus key every node of a test cluster shares.
+var clusterBusKey = []byte("test cluster bus key, 32+ bytes long")
+
 // startClusterNode starts a clustered node (Redis store, external NATS) on a
 // random loopback port; the test's cleanup drains it.
 func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []string) *node {
@@ -68,7 +72,7 @@ func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []s
 	key := seal.Key(sha256.Sum256([]byte("test ballot key " + prefix)))
 	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key,
+		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key, NATS: natsbus.Config{Key: clusterBusKey},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
 	})
 	if err != nil {

@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	natsCA := fs.String("nats-ca", env("DAIS_NATS_CA", ""), "CA file for NATS TLS (env DAIS_NATS_CA)")
 	natsCert := fs.String("nats-cert", env("DAIS_NATS_CERT", ""), "client certificate for NATS TLS (env DAIS_NATS_CERT)")
 	natsKey := fs.String("nats-key", env("DAIS_NATS_KEY", ""), "client key for NATS TLS (env DAIS_NATS_KEY)")
+	busKeyFile := fs.String("bus-key-file", env("DAIS_BUS_KEY_FILE", ""), "file holding the key (at least 32 bytes, e.g. openssl rand -base64 48) that authenticates messages between nodes; every node of a cluster needs the same; empty: an embedded bus makes one, an external bus is a doorbell only (env DAIS_BUS_KEY_FILE)")
 	natsPort := fs.Int("nats-port", 0, "client port of the embedded NATS server: 0 none (in-process only), -1 random")
 	origins := fs.String("allowed-origins", env("DAIS_ALLOWED_ORIGINS", ""), "extra browser origins allowed to connect, comma-separated (env DAIS_ALLOWED_ORIGINS)")
 	logLevel := fs.String("log-level", env("DAIS_LOG_LEVEL", "info"), "debug, info, warn or error (env DAIS_LOG_LEVEL)")
@@ -111,13 +112,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		caPEM = authorityPEM(tlsDir)
 	}
 
+	var busKey []byte
+	if *busKeyFile != "" {
+		b, err := os.ReadFile(*busKeyFile)
+		if err != nil {
+			return fmt.Errorf("reading the bus key: %w", err)
+		}
+		if busKey = []byte(strings.TrimSpace(string(b))); len(busKey) < natsbus.MinKeyBytes {
+			return fmt.Errorf("the bus key in %s has %d bytes, want at least %d", *busKeyFile, len(busKey), natsbus.MinKeyBytes)
+		}
+	}
+
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	cfg := config{
 		Listen: *listen, Data: *data, NATSURLs: splitList(*natsURL), NATSPort: *natsPort,
 		RedisURL: *redisURL, RedisPrefix: *redisPrefix, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages, AdminToken: *adminToken, MaxCacheBytes: *maxCache,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
-			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey},
+			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey, Key: busKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
 		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,

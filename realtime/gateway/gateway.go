@@ -57,6 +57,8 @@ type Sessions interface {
 type Bus interface {
 	// Subscribe delivers a meeting's published events and signals until
 	// the returned function is called. The callbacks must not block.
+	// onEvents receives only events another node vouched for; called with
+	// none, it is a doorbell: read the log.
 	Subscribe(meetingID string, onEvents func([]meeting.Event), onSignal func([]byte)) (func(), error)
 	// PublishSignal sends an ephemeral signal to every node of the meeting.
 	PublishSignal(meetingID string, data []byte) error

@@ -123,6 +123,12 @@ func (r *room) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case events := <-r.inbox:
+			if len(events) == 0 {
+				// A doorbell: a message the bus could not vouch for.
+				// Only what the log holds is shown.
+				r.catchUp(ctx)
+				continue
+			}
 			r.deliver(ctx, events)
 		case j := <-r.joins:
 			r.welcome(ctx, j)
@@ -169,7 +175,9 @@ func (r *room) wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// fromBus runs on the bus's goroutine: it must not block.
+// fromBus runs on the bus's goroutine: it must not block. No events is a
+// doorbell (a message the bus could not authenticate): the room reads the
+// log.
 func (r *room) fromBus(events []meeting.Event) {
 	select {
 	case r.inbox <- events:

@@ -10,6 +10,17 @@
 // Subjects: dais.m.<meeting>.ev carries a JSON array of events,
 // dais.m.<meeting>.sig one signal. Meeting ids are checked to be subject-safe.
 //
+// Trust: whoever may publish on NATS could otherwise put a forged event at
+// the next seq on every tablet. With a key (Config.Key; an embedded bus
+// makes its own) every message carries a header Dais-Mac: the time it was
+// sent and an HMAC-SHA256 of subject, time and body under the key, which
+// only the nodes hold. A subscriber hands events on only when their MAC is
+// right; a message without one (or with a wrong one) is a doorbell only:
+// onEvents gets no events, and the receiver reads the log (the truth). A
+// signal without a right MAC, or older than a minute, is dropped. Without
+// a key (an external bus not configured with one) every event message is a
+// doorbell and signals are passed on unchecked.
+//
 // Concurrency: a Bus is safe for concurrent use. Handlers run on the NATS
 // client's delivery goroutine of their subscription, one message at a time,
 // and must not block.
@@ -17,10 +28,18 @@ package natsbus
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -48,15 +67,27 @@ type Config struct {
 	// RootCAs, CertFile and KeyFile configure TLS when set.
 	RootCAs           []string
 	CertFile, KeyFile string
+	// Key authenticates the messages between nodes (HMAC-SHA256, at least
+	// 32 bytes); every node of a cluster needs the same key. Empty: an
+	// embedded bus makes a random one (only this process publishes on it);
+	// with URLs, messages go unauthenticated and receivers take event
+	// messages as doorbells only (they read the log).
+	Key []byte
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 }
+
+// MinKeyBytes is the shortest Config.Key accepted.
+const MinKeyBytes = 32
 
 // Bus is a connection to NATS, and the embedded server when it owns one.
 type Bus struct {
 	nc  *nats.Conn
 	srv *server.Server // nil when connected to an external NATS
 	log *slog.Logger
+	key []byte // nil: messages are not authenticated
+	// forged counts event messages refused for their MAC (logged 1 in 1000).
+	forged atomic.Int64
 }
 
 // Open connects to NATS, starting the embedded server first when no URL is
@@ -67,6 +98,19 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 		log = slog.Default()
 	}
 	b := &Bus{log: log}
+	switch {
+	case len(cfg.Key) > 0 && len(cfg.Key) < MinKeyBytes:
+		return nil, fmt.Errorf("natsbus: the bus key has %d bytes, want at least %d", len(cfg.Key), MinKeyBytes)
+	case len(cfg.Key) > 0:
+		b.key = slices.Clone(cfg.Key)
+	case len(cfg.URLs) == 0:
+		b.key = make([]byte, MinKeyBytes)
+		if _, err := rand.Read(b.key); err != nil {
+			return nil, fmt.Errorf("natsbus: making a bus key: %w", err)
+		}
+	default:
+		log.Warn("the bus has no key: events from NATS are read from the log (a doorbell only) and signals are not authenticated; set the same -bus-key-file on every node")
+	}
 	opts := []nats.Option{
 		nats.Name(cfg.Name),
 		nats.MaxReconnects(-1),
@@ -204,6 +248,65 @@ func subject(meetingID, kind string) (string, error) {
 	return "dais.m." + meetingID + "." + kind, nil
 }
 
+// Authenticated reports whether the bus signs and checks its messages.
+func (b *Bus) Authenticated() bool { return b.key != nil }
+
+// macHeader carries "<unix ms>.<base64url HMAC>" on every message of a bus
+// with a key.
+const macHeader = "Dais-Mac"
+
+// signalMaxAge is how old a signal may be and still be shown: a replayed
+// one (a laser pointer from an hour ago) is dropped.
+const signalMaxAge = time.Minute
+
+// mac is the MAC of a message.
+func (b *Bus) mac(subj, ts string, data []byte) []byte {
+	h := hmac.New(sha256.New, b.key)
+	h.Write([]byte(subj))
+	h.Write([]byte{0})
+	h.Write([]byte(ts))
+	h.Write([]byte{0})
+	h.Write(data)
+	return h.Sum(nil)
+}
+
+// publish sends data on subj, signed when the bus has a key.
+func (b *Bus) publish(subj string, data []byte) error {
+	m := nats.NewMsg(subj)
+	m.Data = data
+	if b.key != nil {
+		ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
+		m.Header.Set(macHeader, ts+"."+base64.RawURLEncoding.EncodeToString(b.mac(subj, ts, data)))
+	}
+	return b.nc.PublishMsg(m)
+}
+
+// authentic reports whether m carries a right MAC under the bus's key, no
+// older than maxAge when maxAge > 0.
+func (b *Bus) authentic(m *nats.Msg, maxAge time.Duration) bool {
+	if b.key == nil || m.Header == nil {
+		return false
+	}
+	ts, sum, ok := strings.Cut(m.Header.Get(macHeader), ".")
+	if !ok {
+		return false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sum)
+	if err != nil || !hmac.Equal(got, b.mac(m.Subject, ts, m.Data)) {
+		return false
+	}
+	if maxAge > 0 {
+		ms, err := strconv.ParseInt(ts, 10, 64)
+		if err != nil {
+			return false
+		}
+		if age := time.Since(time.UnixMilli(ms)); age > maxAge || age < -maxAge {
+			return false
+		}
+	}
+	return true
+}
+
 // PublishEvents publishes events of a meeting, in one message, in the order
 // given. It does not wait for the server: the log is the truth.
 func (b *Bus) PublishEvents(_ context.Context, meetingID string, events []meeting.Event) error {
@@ -215,7 +318,7 @@ func (b *Bus) PublishEvents(_ context.Context, meetingID string, events []meetin
 	if err != nil {
 		return fmt.Errorf("natsbus: encoding events: %w", err)
 	}
-	return b.nc.Publish(subj, data)
+	return b.publish(subj, data)
 }
 
 // PublishSignal publishes an ephemeral signal of a meeting.
@@ -224,14 +327,18 @@ func (b *Bus) PublishSignal(meetingID string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return b.nc.Publish(subj, data)
+	return b.publish(subj, data)
 }
 
 // Subscribe delivers a meeting's events and signals until the returned
 // function is called. onEvents receives the events of one published message,
-// in order; a message that cannot be decoded is logged and dropped (its
-// events will be read from the log as a gap). onSignal receives one signal's
-// bytes. Both run on the subscription's delivery goroutine and must not block.
+// in order, when the message is authentic (see the package doc); for any
+// other message on the subject it is called with no events: a doorbell,
+// telling the receiver to read the log. A message that cannot be decoded is
+// logged and dropped (its events will be read from the log as a gap).
+// onSignal receives one authentic signal's bytes (any signal's, on a bus
+// without a key). Both run on the subscription's delivery goroutine and
+// must not block.
 func (b *Bus) Subscribe(meetingID string, onEvents func([]meeting.Event), onSignal func([]byte)) (unsubscribe func(), err error) {
 	evSubj, err := subject(meetingID, "ev")
 	if err != nil {
@@ -239,6 +346,13 @@ func (b *Bus) Subscribe(meetingID string, onEvents func([]meeting.Event), onSign
 	}
 	sigSubj, _ := subject(meetingID, "sig")
 	evSub, err := b.nc.Subscribe(evSubj, func(m *nats.Msg) {
+		if !b.authentic(m, 0) {
+			if b.key != nil && b.forged.Add(1)%1000 == 1 {
+				b.log.Warn("event messages without a valid MAC: reading the log instead", "meeting", meetingID, "so_far", b.forged.Load())
+			}
+			onEvents(nil)
+			return
+		}
 		var events []meeting.Event
 		if err := json.Unmarshal(m.Data, &events); err != nil {
 			b.log.Warn("dropping undecodable events", "meeting", meetingID, "err", err)
@@ -251,6 +365,10 @@ func (b *Bus) Subscribe(meetingID string, onEvents func([]meeting.Event), onSign
 	}
 	evSub.SetPendingLimits(1<<16, 256<<20)
 	sigSub, err := b.nc.Subscribe(sigSubj, func(m *nats.Msg) {
+		if b.key != nil && !b.authentic(m, signalMaxAge) {
+			b.log.Debug("dropping a signal without a valid MAC", "meeting", meetingID)
+			return
+		}
 		if onSignal != nil {
 			onSignal(m.Data)
 		}
