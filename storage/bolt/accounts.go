@@ -235,3 +235,35 @@ func (s *Store) AccountLinks(ctx context.Context, account string) ([]storage.Acc
 	}
 	return out, nil
 }
+
+// PurgeExpiredAccountSessions deletes the account sessions that have
+// expired (and any that cannot be read) and returns how many it deleted.
+func (s *Store) PurgeExpiredAccountSessions(ctx context.Context) (int, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge account sessions: %w", err)
+	}
+	now := s.opt.Now()
+	n := 0
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketAcctSess)
+		var dead [][]byte
+		_ = b.ForEach(func(k, v []byte) error {
+			var sess storage.AccountSession
+			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
+				dead = append(dead, clone(k))
+			}
+			return nil
+		})
+		for _, k := range dead {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(dead)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge account sessions: %w", err)
+	}
+	return n, nil
+}

@@ -208,6 +208,7 @@ func (s *Store) janitor(every time.Duration) {
 	defer t.Stop()
 	for {
 		_, _ = s.PurgeExpiredSessions(context.Background())
+		_, _ = s.PurgeExpiredAccountSessions(context.Background())
 		select {
 		case <-s.quit:
 			return

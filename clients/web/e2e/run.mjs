@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { firstRunScenario } from './firstrun.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -311,7 +312,11 @@ async function main() {
   for (const [name, f] of [
     ['demo meeting', demoScenario],
     ['prepare, present and vote', voteScenario],
+    ['first run: administrator and first meeting in the browser', (bin, browser) =>
+      firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
   ]) {
+    // E2E_ONLY=text runs only the scenarios whose name contains it.
+    if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) continue;
     log(`scenario: ${name}`);
     try {
       await f(bin, browser);
