@@ -16,7 +16,8 @@ func TestAccountsConformance(t *testing.T) {
 }
 
 func TestPurgeExpiredAccountSessions(t *testing.T) {
-	s := mustOpen(t, t.TempDir(), bolt.Options{})
+	// No janitor: it would purge concurrently with the test.
+	s := mustOpen(t, t.TempDir(), bolt.Options{PurgeEvery: -1})
 	ctx := t.Context()
 	for k, d := range map[string]time.Duration{"live": time.Hour, "dead1": -time.Second, "dead2": -time.Hour} {
 		if err := s.PutAccountSession(ctx, k, storage.AccountSession{Account: "a", Expires: time.Now().Add(d)}); err != nil {
