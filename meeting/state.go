@@ -185,6 +185,11 @@ type Speech struct {
 // number of the last event applied (0 before the first).
 type State struct {
 	Version uint64 `json:"version"`
+	// ChainHash is the audit chain link (hex) of event Version, as the log
+	// stored it; set by the service that reads the log (empty when unknown,
+	// or for events stored before the chain). The minutes print it. It is
+	// neither folded from events nor sent to clients.
+	ChainHash string `json:"-"`
 
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`

@@ -10,6 +10,8 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"io"
 	"time"
@@ -30,11 +32,49 @@ var (
 	ErrNoBallotKey = errors.New("storage: no ballot key (secret polls need one)")
 )
 
-// Record is one event of a meeting's log as stored: its sequence number and
-// the bytes the caller appended.
+// Record is one event of a meeting's log as stored: its sequence number,
+// the bytes the caller appended, and its place in the audit chain.
 type Record struct {
 	Seq  uint64
 	Data []byte
+	// Hash is the record's link of the audit chain, ChainHash(Prev, Seq,
+	// Data), computed by the backend inside the atomic append that stored
+	// the record (an Append, or the Cast of a ballot). Nil for a record
+	// stored before the chain existed.
+	Hash []byte
+	// Prev is the chain hash of the record before (ZeroHash for the first
+	// chained record, or when the record before was stored unchained). Nil
+	// when Hash is.
+	Prev []byte
+}
+
+// HashSize is the size of a chain hash.
+const HashSize = sha256.Size
+
+// ZeroHash is the Prev of the first record of a chain.
+var ZeroHash = make([]byte, HashSize)
+
+// ChainHash is the audit chain's link of the record seq holding data, after
+// the record whose link is prev:
+//
+//	SHA-256(prev ‖ seq as 8 bytes big-endian ‖ SHA-256(data))
+//
+// Each link commits to every record before it, so changing, removing or
+// inserting one record changes the link of every record after it, up to the
+// last, which the minutes print.
+func ChainHash(prev []byte, seq uint64, data []byte) []byte {
+	d := sha256.Sum256(data)
+	return ChainLink(prev, seq, d[:])
+}
+
+// ChainLink is ChainHash given SHA-256(data) instead of data.
+func ChainLink(prev []byte, seq uint64, digest []byte) []byte {
+	var buf [HashSize + 8 + HashSize]byte
+	copy(buf[:], prev)
+	binary.BigEndian.PutUint64(buf[HashSize:], seq)
+	copy(buf[HashSize+8:], digest)
+	h := sha256.Sum256(buf[:])
+	return h[:]
 }
 
 // Log is the per-meeting append-only event log, the truth of the system.

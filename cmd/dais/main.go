@@ -11,10 +11,13 @@
 //	prepare [-interval 500ms] DOC                    waits for the copies
 //	login [-code 123456] ID                          an office account (password on stdin)
 //	account list|add|disable|enable|reset-password|reset-totp|link …
+//	verify [-data DIR | -redis-url URL] MEETING      checks the stored record
 //
 // The token may also come from $DAIS_TOKEN and the server from
 // $DAIS_SERVER. It is a thin client of the HTTP API: flags in, HTTP calls,
-// nothing else.
+// nothing else — but verify, which reads the store itself (a stopped
+// node's bbolt file, read-only, or the cluster's Redis), so that it checks
+// the stored record and not what a server says of it.
 package main
 
 import (

@@ -21,6 +21,8 @@ const (
 	exitOK    = 0
 	exitError = 1 // the server refused, or the network failed
 	exitUsage = 2
+	// exitNotVerified: dais verify read the record and it does not verify.
+	exitNotVerified = 3
 )
 
 const usage = `usage: dais [-server URL] [-token T] <command> [flags] [args]
@@ -47,6 +49,12 @@ commands:
   account disable|enable|reset-totp ID                       recover): manage the office's accounts
   account reset-password ID                         prints a new password (shown once)
   account link MEETING PARTICIPANT ACCOUNT          the account opens the meeting as the participant
+  verify [-data DIR | -redis-url URL [-redis-prefix P]] MEETING
+                                                    check a meeting's stored record: the audit
+                                                    chain, every event, ballots = boxes = results;
+                                                    names the first event that does not fit (exit 3).
+                                                    Reads a stopped node's data folder read-only,
+                                                    or the cluster's Redis
 
 environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
@@ -104,6 +112,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.login(ctx, rest, c.stdin)
 	case "account":
 		err = c.account(ctx, rest, accountToken(getenv))
+	case "verify":
+		err = c.verify(ctx, rest, getenv)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -114,6 +124,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "dais: %s\n\n%s", ue.msg, usage)
 		return exitUsage
+	case errors.Is(err, errNotVerified):
+		fmt.Fprintf(stderr, "dais: %v\n", err)
+		return exitNotVerified
 	default:
 		fmt.Fprintf(stderr, "dais: %v\n", err)
 		return exitError

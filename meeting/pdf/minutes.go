@@ -31,6 +31,7 @@ type labels struct {
 	proposal                                                     string
 	dateLayout                                                   string
 	staff, observers, speeches, speechLine, speaking             string
+	chain, noChain                                               string // chain: last seq
 }
 
 var vi = labels{
@@ -56,6 +57,8 @@ var vi = labels{
 	dateLayout: "15:04, ngày 02/01/2006",
 	staff:      "Thành phần phục vụ", observers: "Khách mời",
 	speeches: "Các ý kiến phát biểu", speechLine: "%d. %s: %s – %s", speaking: "đang phát biểu",
+	chain:   "Chuỗi kiểm chứng: sự kiện cuối số %d, mã băm SHA-256 (đối chiếu bằng lệnh dais verify):",
+	noChain: "Chuỗi kiểm chứng: các sự kiện được lưu trước khi có chuỗi kiểm chứng.",
 }
 
 var en = labels{
@@ -81,6 +84,8 @@ var en = labels{
 	dateLayout: "2 January 2006, 15:04",
 	staff:      "Staff", observers: "Observers",
 	speeches: "Speakers", speechLine: "%d. %s: %s – %s", speaking: "still speaking",
+	chain:   "Audit chain: last event %d, SHA-256 hash (check it with dais verify):",
+	noChain: "Audit chain: the events were stored before the audit chain.",
 }
 
 // Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
@@ -217,6 +222,7 @@ func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
 	}
 	m.speeches()
 	m.signatures()
+	m.chain()
 	if m.err != nil {
 		return m.err
 	}
@@ -224,6 +230,22 @@ func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
 		return err
 	}
 	return c.write(w)
+}
+
+// chain prints the audit chain's last link: whoever holds these minutes can
+// check that the stored record they were made from is still the same
+// (dais verify prints the same seq and hash).
+func (m *minutesWriter) chain() {
+	if m.err != nil || m.s.Version == 0 {
+		return
+	}
+	m.f.space(12)
+	if m.s.ChainHash == "" {
+		m.para(regular, 8, 0, m.l.noChain)
+		return
+	}
+	m.para(regular, 8, 0, fmt.Sprintf(m.l.chain, m.s.Version))
+	m.para(regular, 8, 0, m.s.ChainHash)
 }
 
 // attendance lists the members (Role.Member) room by room, present or

@@ -15,6 +15,7 @@ package service
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,6 +152,7 @@ func (s *Service) decideAndAppend(ctx context.Context, meetingID string, actor m
 				return nil, internal(fmt.Errorf("applying own event %d: %w", ev.Seq, err))
 			}
 		}
+		e.state.ChainHash = "" // known once read back (State)
 		s.maybeSnapshot(ctx, meetingID, e.state, uint64(len(events)))
 		s.publish(ctx, meetingID, events)
 		return events, nil
@@ -322,6 +324,16 @@ func (s *Service) State(ctx context.Context, meetingID string) (*meeting.State, 
 	if err := s.catchUp(ctx, meetingID, e); err != nil {
 		return nil, err
 	}
+	if e.state.ChainHash == "" && e.state.Version > 0 {
+		// The node's own last append: read its chain link back.
+		recs, err := s.store.Read(ctx, meetingID, e.state.Version, 1)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if len(recs) == 1 && recs[0].Seq == e.state.Version {
+			e.state.ChainHash = hex.EncodeToString(recs[0].Hash)
+		}
+	}
 	return e.state.Clone(), nil
 }
 
@@ -434,6 +446,7 @@ func (s *Service) catchUpState(ctx context.Context, meetingID string, st *meetin
 			if err := st.Apply(ev); err != nil {
 				return internal(fmt.Errorf("meeting %s: folding event %d: %w", meetingID, r.Seq, err))
 			}
+			st.ChainHash = hex.EncodeToString(r.Hash)
 		}
 		if len(recs) < readPage {
 			return nil

@@ -537,7 +537,9 @@ type boxState struct {
 
 type logState struct {
 	bucket *bbolt.Bucket
+	chain  *bbolt.Bucket
 	last   uint64
+	prev   []byte // the chain hash of record last
 }
 
 func (c *castTx) box(meeting, poll string) (*boxState, error) {
@@ -572,7 +574,12 @@ func (c *castTx) log(meeting string) (*logState, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &logState{bucket: lb, last: lastSeq(lb)}
+	cb, err := c.tx.Bucket(bucketChain).CreateBucketIfNotExists([]byte(meeting))
+	if err != nil {
+		return nil, err
+	}
+	l := &logState{bucket: lb, chain: cb, last: lastSeq(lb)}
+	l.prev = lastHash(cb, l.last)
 	c.logs[meeting] = l
 	return l, nil
 }
@@ -618,6 +625,10 @@ func (c *castTx) cast(r *castRequest) (storage.CastResult, error) {
 	}
 	seq := l.last + 1
 	if err := l.bucket.Put(u64(seq), r.event); err != nil {
+		return storage.CastResult{}, err
+	}
+	l.prev = storage.ChainHash(l.prev, seq, r.event)
+	if err := l.chain.Put(u64(seq), l.prev); err != nil {
 		return storage.CastResult{}, err
 	}
 	l.last = seq

@@ -32,9 +32,18 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 		if v != expected {
 			return fmt.Errorf("append to %s at version %d, log is at %d: %w", meeting, expected, v, storage.ErrConflict)
 		}
+		cb, err := tx.Bucket(bucketChain).CreateBucketIfNotExists([]byte(meeting))
+		if err != nil {
+			return err
+		}
+		prev := lastHash(cb, v)
 		for _, e := range events {
 			v++
 			if err := b.Put(u64(v), e); err != nil {
+				return err
+			}
+			prev = storage.ChainHash(prev, v, e)
+			if err := cb.Put(u64(v), prev); err != nil {
 				return err
 			}
 		}
@@ -60,12 +69,36 @@ func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) 
 		if b == nil {
 			return nil
 		}
+		var cb *bbolt.Bucket // nil in a file stored before the chain
+		if root := tx.Bucket(bucketChain); root != nil {
+			cb = root.Bucket([]byte(meeting))
+		}
+		var prev []byte // the chain hash of the record before, nil: none
 		c := b.Cursor()
 		for k, v := c.Seek(u64(from)); k != nil; k, v = c.Next() {
 			if max > 0 && len(recs) >= max {
 				break
 			}
-			recs = append(recs, storage.Record{Seq: getU64(k), Data: clone(v)})
+			seq := getU64(k)
+			r := storage.Record{Seq: seq, Data: clone(v)}
+			if len(recs) == 0 && seq > 1 && cb != nil {
+				if h := cb.Get(u64(seq - 1)); len(h) == storage.HashSize {
+					prev = clone(h)
+				}
+			}
+			if cb != nil {
+				if h := cb.Get(k); len(h) == storage.HashSize {
+					r.Hash = clone(h)
+				}
+			}
+			if r.Hash != nil {
+				r.Prev = prev
+				if r.Prev == nil {
+					r.Prev = storage.ZeroHash
+				}
+			}
+			prev = r.Hash
+			recs = append(recs, r)
 		}
 		return nil
 	})
@@ -119,6 +152,18 @@ func logBucket(tx *bbolt.Tx, meeting string) *bbolt.Bucket {
 		return nil
 	}
 	return tx.Bucket(bucketLog).Bucket([]byte(meeting))
+}
+
+// lastHash returns the chain hash of record seq in a meeting's chain bucket,
+// or storage.ZeroHash when seq is 0 or was stored before the chain.
+func lastHash(cb *bbolt.Bucket, seq uint64) []byte {
+	if seq == 0 {
+		return storage.ZeroHash
+	}
+	if h := cb.Get(u64(seq)); len(h) == storage.HashSize {
+		return clone(h)
+	}
+	return storage.ZeroHash
 }
 
 // lastSeq returns the seq of the last record in a meeting's log bucket.

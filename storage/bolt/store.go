@@ -6,6 +6,9 @@
 // Layout of the file (all top-level buckets are created by Open):
 //
 //	log/<meeting>/<seq as 8 bytes big-endian>   -> event
+//	chain/<meeting>/<seq as 8 bytes>            -> the record's audit chain hash
+//	                                               (storage.ChainHash; absent for
+//	                                               records stored before the chain)
 //	snap/<meeting>                              -> seq (8 bytes) + snapshot
 //	box/<meeting>/<poll>/spec                   -> the BoxSpec as JSON
 //	box/<meeting>/<poll>/state                  -> "open" | "closed"
@@ -72,11 +75,12 @@ var ErrClosed = errors.New("storage/bolt: store closed")
 
 // Top-level buckets.
 var (
-	bucketLog  = []byte("log")
-	bucketSnap = []byte("snap")
-	bucketBox  = []byte("box")
-	bucketInv  = []byte("inv")
-	bucketSess = []byte("sess")
+	bucketLog   = []byte("log")
+	bucketChain = []byte("chain")
+	bucketSnap  = []byte("snap")
+	bucketBox   = []byte("box")
+	bucketInv   = []byte("inv")
+	bucketSess  = []byte("sess")
 	// accounts.go
 	bucketAcct     = []byte("acct")
 	bucketAcctSess = []byte("acctsess")
@@ -97,6 +101,10 @@ type Options struct {
 	// NoSync turns off fsync on commit: faster, and a crash may lose or
 	// corrupt recent writes. For tests and benchmarks only. Zero: fsync on.
 	NoSync bool
+	// ReadOnly opens the file for reading only, beside other readers (not
+	// beside a running node, which holds it exclusively): for audits and
+	// backups of a stopped node. Every write fails.
+	ReadOnly bool
 	// MaxBlobSize limits a blob, in bytes. Zero: no limit.
 	MaxBlobSize int64
 	// Now tells the time (sessions expire). Zero: time.Now.
@@ -153,6 +161,12 @@ func Open(dir string, opt Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("storage/bolt: empty folder name")
 	}
+	path := filepath.Join(dir, "dais.db")
+	if opt.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("storage/bolt: open %s: %w", path, err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("storage/bolt: create folder: %w", err)
 	}
@@ -160,23 +174,18 @@ func Open(dir string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage/bolt: %w", err)
 	}
-	path := filepath.Join(dir, "dais.db")
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opt.LockTimeout, NoSync: opt.NoSync, ReadOnly: opt.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("storage/bolt: open %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if !opt.ReadOnly {
+		err = createBuckets(db)
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("storage/bolt: create buckets in %s: %w", path, err)
 	}
+
 	s := &Store{
 		opt:   opt,
 		db:    db,
@@ -190,7 +199,7 @@ func Open(dir string, opt Options) (*Store, error) {
 		defer s.wg.Done()
 		s.castLoop()
 	}()
-	if opt.PurgeEvery > 0 {
+	if opt.PurgeEvery > 0 && !opt.ReadOnly {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -198,6 +207,18 @@ func Open(dir string, opt Options) (*Store, error) {
 		}()
 	}
 	return s, nil
+}
+
+// createBuckets creates the top-level buckets a store needs.
+func createBuckets(db *bbolt.DB) error {
+	return db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bucketLog, bucketChain, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // janitor deletes expired sessions at Open and then every interval, until

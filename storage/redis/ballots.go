@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -184,10 +185,11 @@ func (s *Store) Cast(ctx context.Context, meeting string, b storage.Ballot, even
 			return storage.CastResult{}, fmt.Errorf("storage/redis: cast: %w", err)
 		}
 	}
+	digest := sha256.Sum256(event)
 	res, err := castScript.Run(ctx, s.rdb, []string{
 		s.k.box(meeting, b.Poll), s.k.voters(meeting, b.Poll), s.k.counts(meeting, b.Poll), s.k.log(meeting),
-		s.k.sealed(meeting, b.Poll),
-	}, b.Voter, b.BallotID, arg, event, mode).Int64Slice()
+		s.k.sealed(meeting, b.Poll), s.k.chain(meeting),
+	}, b.Voter, b.BallotID, arg, event, mode, digest[:]).Int64Slice()
 	if err != nil {
 		return storage.CastResult{}, s.fail("cast", err)
 	}

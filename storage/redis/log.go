@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 
@@ -26,12 +27,16 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 			return 0, s.fail("append", err)
 		}
 	}
-	args := make([]any, 0, 2+len(events))
+	args := make([]any, 0, 2+2*len(events))
 	args = append(args, expected, token())
 	for _, e := range events {
 		args = append(args, e)
 	}
-	res, err := appendScript.Run(ctx, s.rdb, []string{s.k.log(meeting), s.k.logTokens(meeting)}, args...).Int64Slice()
+	for _, e := range events {
+		d := sha256.Sum256(e)
+		args = append(args, d[:])
+	}
+	res, err := appendScript.Run(ctx, s.rdb, []string{s.k.log(meeting), s.k.logTokens(meeting), s.k.chain(meeting)}, args...).Int64Slice()
 	if err != nil {
 		return 0, s.fail("append", err)
 	}
@@ -56,13 +61,34 @@ func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) 
 	if max > 0 {
 		stop = start + int64(max) - 1
 	}
-	vals, err := s.rdb.LRange(ctx, s.k.log(meeting), start, stop).Result()
-	if err != nil {
+	// The record before the first, for its Prev; both lists at one instant.
+	pipe := s.rdb.TxPipeline()
+	logCmd := pipe.LRange(ctx, s.k.log(meeting), start, stop)
+	chainStart := start
+	if start > 0 {
+		chainStart = start - 1
+	}
+	chainCmd := pipe.LRange(ctx, s.k.chain(meeting), chainStart, stop)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.fail("read", err)
+	}
+	vals, links := logCmd.Val(), chainCmd.Val()
+	var prev []byte
+	if start > 0 && len(links) > 0 {
+		prev, links = []byte(links[0]), links[1:]
 	}
 	recs := make([]storage.Record, len(vals))
 	for i, v := range vals {
-		recs[i] = storage.Record{Seq: from + uint64(i), Data: []byte(v)}
+		r := storage.Record{Seq: from + uint64(i), Data: []byte(v)}
+		if i < len(links) && len(links[i]) == storage.HashSize {
+			r.Hash = []byte(links[i])
+			r.Prev = prev
+			if len(r.Prev) != storage.HashSize {
+				r.Prev = storage.ZeroHash
+			}
+		}
+		prev = r.Hash
+		recs[i] = r
 	}
 	return recs, nil
 }

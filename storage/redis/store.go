@@ -97,13 +97,16 @@ func (opt Options) validate() error {
 
 // The scripts. Each file's header says what it does, its keys and arguments.
 var (
+	//go:embed scripts/chain.lua
+	chainSrc string
+
 	//go:embed scripts/append.lua
 	appendSrc    string
-	appendScript = goredis.NewScript(appendSrc)
+	appendScript = goredis.NewScript(chainSrc + appendSrc)
 
 	//go:embed scripts/cast.lua
 	castSrc    string
-	castScript = goredis.NewScript(castSrc)
+	castScript = goredis.NewScript(chainSrc + castSrc)
 
 	//go:embed scripts/open_box.lua
 	openBoxSrc    string
@@ -266,6 +269,7 @@ func (k keys) meeting(kind, meeting string) string {
 
 func (k keys) log(meeting string) string       { return k.meeting("log", meeting) }
 func (k keys) logTokens(meeting string) string { return k.meeting("logtok", meeting) }
+func (k keys) chain(meeting string) string     { return k.meeting("chain", meeting) }
 func (k keys) snapshot(meeting string) string  { return k.meeting("snap", meeting) }
 func (k keys) box(meeting, poll string) string { return k.meeting("box", meeting) + ":" + esc(poll) }
 func (k keys) voters(meeting, poll string) string {

@@ -3,6 +3,7 @@ package redis
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -136,14 +137,15 @@ func TestLog(t *testing.T) {
 func TestAppendResentIsIdempotent(t *testing.T) {
 	s := mustOpen(t, Options{})
 	ctx := testCtx(t)
-	keys := []string{s.k.log("m"), s.k.logTokens("m")}
+	keys := []string{s.k.log("m"), s.k.logTokens("m"), s.k.chain("m")}
+	da, db := sha256.Sum256([]byte("a")), sha256.Sum256([]byte("b"))
 	for range 2 {
-		res, err := appendScript.Run(ctx, s.rdb, keys, 0, "tok1", "a", "b").Int64Slice()
+		res, err := appendScript.Run(ctx, s.rdb, keys, 0, "tok1", "a", "b", da[:], db[:]).Int64Slice()
 		if err != nil || !slices.Equal(res, []int64{1, 2}) {
 			t.Fatalf("append script = %v, %v; want [1 2]", res, err)
 		}
 	}
-	res, err := appendScript.Run(ctx, s.rdb, keys, 0, "tok2", "a", "b").Int64Slice()
+	res, err := appendScript.Run(ctx, s.rdb, keys, 0, "tok2", "a", "b", da[:], db[:]).Int64Slice()
 	if err != nil || !slices.Equal(res, []int64{0, 2}) {
 		t.Fatalf("other call at a stale version = %v, %v; want conflict [0 2]", res, err)
 	}
@@ -678,5 +680,39 @@ func TestOpen(t *testing.T) {
 				t.Fatalf("Version = %d, %v", v, err)
 			}
 		})
+	}
+}
+
+// TestChainAfterUnchainedLog appends to a log stored before the audit chain
+// existed: the old records stay unchained, and the chain starts after them
+// from the zero hash, for appends and ballots alike.
+func TestChainAfterUnchainedLog(t *testing.T) {
+	s := mustOpen(t, Options{})
+	ctx := testCtx(t)
+	if err := s.rdb.RPush(ctx, s.k.log("m"), "old1", "old2").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if last, err := s.Append(ctx, "m", 2, [][]byte{[]byte("new")}); err != nil || last != 3 {
+		t.Fatalf("Append after an unchained log = %d, %v", last, err)
+	}
+	if err := s.OpenBox(ctx, "m", storage.BoxSpec{Poll: "p", Choices: []string{"y"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Cast(ctx, "m", storage.Ballot{Poll: "p", Voter: "v", BallotID: "b", Choice: "y"}, []byte("ballot")); err != nil || r.Seq != 4 {
+		t.Fatalf("Cast = %+v, %v", r, err)
+	}
+	recs, err := s.Read(ctx, "m", 1, 0)
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("Read = %v, %v", recs, err)
+	}
+	if recs[0].Hash != nil || recs[1].Hash != nil || recs[0].Prev != nil {
+		t.Fatalf("old records = %+v, %+v; want no chain links", recs[0], recs[1])
+	}
+	h3 := storage.ChainHash(storage.ZeroHash, 3, []byte("new"))
+	if !bytes.Equal(recs[2].Hash, h3) || !bytes.Equal(recs[2].Prev, storage.ZeroHash) {
+		t.Fatalf("first chained record = %x after %x, want %x after zero", recs[2].Hash, recs[2].Prev, h3)
+	}
+	if h4 := storage.ChainHash(h3, 4, []byte("ballot")); !bytes.Equal(recs[3].Hash, h4) || !bytes.Equal(recs[3].Prev, h3) {
+		t.Fatalf("ballot record = %x after %x, want %x after %x", recs[3].Hash, recs[3].Prev, h4, h3)
 	}
 }

@@ -137,6 +137,34 @@ func runLog(t *testing.T, open func(t *testing.T) storage.Store) {
 		}
 	})
 
+	t.Run("Chain", func(t *testing.T) {
+		s := open(t)
+		mustAppend(t, s, "m", 0, "a", "b")
+		mustOpenBox(t, s, "m", spec("p", true))
+		castWant(t, s, "m", ballot("p", "v1", "b1", "yes"), storage.Accepted)
+		mustAppend(t, s, "m", 3, "c")
+		castWant(t, s, "m", ballot("p", "v2", "b2", "no"), storage.Accepted)
+		mustAppend(t, s, "other", 0, "a", "b")
+		all := mustRead(t, s, "m", 0, 0)
+		wantChain(t, all)
+		if len(all) != 5 || !bytes.Equal(all[0].Prev, storage.ZeroHash) {
+			t.Fatalf("chain of %d records starts with prev %x, want 5 records from the zero hash", len(all), all[0].Prev)
+		}
+		// A ranged read gives the same links, its first Prev included.
+		part := mustRead(t, s, "m", 3, 2)
+		for i, r := range part {
+			if !bytes.Equal(r.Hash, all[2+i].Hash) || !bytes.Equal(r.Prev, all[2+i].Prev) {
+				t.Fatalf("Read(3, 2)[%d] = %x after %x, want %x after %x", i, r.Hash, r.Prev, all[2+i].Hash, all[2+i].Prev)
+			}
+		}
+		// Another meeting's log has its own chain: same events, same links.
+		other := mustRead(t, s, "other", 0, 0)
+		wantChain(t, other)
+		if !bytes.Equal(other[1].Hash, all[1].Hash) {
+			t.Fatalf("the same two events give other links in another meeting")
+		}
+	})
+
 	t.Run("MeetingsAreSeparate", func(t *testing.T) {
 		s := open(t)
 		mustAppend(t, s, "beta", 0, "b1")
@@ -655,6 +683,7 @@ func runStorm(t *testing.T, open func(t *testing.T) storage.Store, secret bool) 
 	total := voters + appenders*appendsEach
 	recs := mustRead(t, s, "m", 0, 0)
 	wantContiguous(t, recs, total)
+	wantChain(t, recs)
 	if v := mustVersion(t, s, "m"); v != uint64(total) {
 		t.Fatalf("Version = %d, want %d", v, total)
 	}
@@ -1316,6 +1345,23 @@ func wantRecords(tb testing.TB, recs []storage.Record, first uint64, data ...str
 		if r.Seq != first+uint64(i) || string(r.Data) != data[i] {
 			tb.Fatalf("record %d = {%d %q}, want {%d %q}", i, r.Seq, r.Data, first+uint64(i), data[i])
 		}
+	}
+}
+
+// wantChain checks the audit chain of recs, read from seq 1: every record
+// is chained, the first after the zero hash, each after the one before,
+// each link storage.ChainHash of its prev, seq and data.
+func wantChain(tb testing.TB, recs []storage.Record) {
+	tb.Helper()
+	prev := storage.ZeroHash
+	for _, r := range recs {
+		if !bytes.Equal(r.Prev, prev) {
+			tb.Fatalf("record %d: prev %x, want %x (the link of the record before)", r.Seq, r.Prev, prev)
+		}
+		if want := storage.ChainHash(prev, r.Seq, r.Data); !bytes.Equal(r.Hash, want) {
+			tb.Fatalf("record %d: link %x, want %x", r.Seq, r.Hash, want)
+		}
+		prev = r.Hash
 	}
 }
 

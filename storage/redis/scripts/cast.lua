@@ -6,11 +6,13 @@
 -- KEYS[3]  the counts (a hash: choice -> number; never a voter)
 -- KEYS[4]  the meeting's log
 -- KEYS[5]  a secret box's sealed ballots (a set; never a voter)
+-- KEYS[6]  the log's audit chain (chain.lua is prepended)
 -- ARGV[1]  voter, ARGV[2] ballot id, ARGV[3] the choice (named box) or the
 --          ballot sealed to the poll's public key (secret box), ARGV[4] event,
 -- ARGV[5]  how the node that checked the ballot against the box's spec
 --          found it: "count" (a named box: count ARGV[3]), "seal" (a secret
 --          box: add the sealed ballot to the set) or "bad" (it does not fit)
+-- ARGV[6]  SHA-256 of the event
 --
 -- Returns {outcome, seq}: 1 accepted, 2 repeat (same ballot id; the seq of
 -- the first cast), 3 already voted, 4 box closed or never opened, 5 bad
@@ -40,7 +42,10 @@ end
 if mode == 'seal' and redis.call('HEXISTS', KEYS[1], 'pollkey') == 0 then
   return redis.error_reply('ERR sealed ballot for a box without a poll key')
 end
+local n = redis.call('LLEN', KEYS[4])
+local link = chain_link(chain_prev(KEYS[6], n), n + 1, ARGV[6])
 local seq = redis.call('RPUSH', KEYS[4], ARGV[4])
+redis.call('RPUSH', KEYS[6], link)
 redis.call('HSET', KEYS[2], ARGV[1], seq .. ':' .. ARGV[2])
 if mode == 'seal' then
   redis.call('SADD', KEYS[5], ARGV[3])
