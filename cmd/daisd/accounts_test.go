@@ -108,8 +108,8 @@ func firstRun(tb testing.TB, b *browser) []byte {
 func TestFirstRunAndAccounts(t *testing.T) {
 	n := startAccountNode(t, "node-admin-token", account.SSOConfig{})
 	b := newBrowser(t, n)
-	var opts map[string]bool
-	if b.call("GET", "/api/v1/account/options", nil, &opts); !opts["setup"] || opts["sso"] {
+	var opts map[string]any
+	if b.call("GET", "/api/v1/account/options", nil, &opts); opts["setup"] != true || opts["sso"] != false {
 		t.Fatalf("options on a fresh node = %v", opts)
 	}
 	// Without the setup secret: refused, nothing created.
@@ -120,7 +120,7 @@ func TestFirstRunAndAccounts(t *testing.T) {
 		t.Fatalf("setup with a wrong secret: %d %+v", st, e)
 	}
 	key := firstRun(t, b)
-	if b.call("GET", "/api/v1/account/options", nil, &opts); opts["setup"] {
+	if b.call("GET", "/api/v1/account/options", nil, &opts); opts["setup"] != false {
 		t.Fatal("the first-run page is still offered after set-up")
 	}
 	// The attack: a second administrator through the first-run page, with
@@ -140,6 +140,17 @@ func TestFirstRunAndAccounts(t *testing.T) {
 	var me account.Session
 	if st := b.call("GET", "/api/v1/account", nil, &me); st != 200 || me.Account.ID != "huong" || me.Token != "" {
 		t.Fatalf("GET /account: %d %+v", st, me)
+	}
+	var withSession struct {
+		Setup   bool
+		Session *account.Session
+	}
+	if b.call("GET", "/api/v1/account/options", nil, &withSession); withSession.Session == nil || withSession.Session.Account.ID != "huong" {
+		t.Fatalf("options with the cookie = %+v, want the session", withSession)
+	}
+	withSession.Session = nil
+	if eve.call("GET", "/api/v1/account/options", nil, &withSession); withSession.Session != nil {
+		t.Fatalf("options without a session = %+v", withSession)
 	}
 	var ms struct{ Token, Meeting, Participant, Role string }
 	if st := b.call("POST", "/api/v1/account/meetings", map[string]string{"title": "Hội nghị Ban Chấp hành lần thứ 12", "starts_at": "2026-12-15T08:00:00+07:00", "place": "Hội trường A"}, &ms); st != 201 || ms.Role != "secretary" || ms.Participant != "huong" || ms.Token == "" {
@@ -320,8 +331,8 @@ func TestSSOEndToEnd(t *testing.T) {
 	if st := lan.call("GET", "/api/v1/account", nil, &me); st != 200 || me.Account.ID != "lan" || !me.Account.SSO || me.Pending {
 		t.Fatalf("after SSO: %d %+v", st, me)
 	}
-	var opts map[string]bool
-	if lan.call("GET", "/api/v1/account/options", nil, &opts); !opts["sso"] {
+	var opts map[string]any
+	if lan.call("GET", "/api/v1/account/options", nil, &opts); opts["sso"] != true {
 		t.Fatalf("options = %v, want sso", opts)
 	}
 }

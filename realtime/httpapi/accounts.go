@@ -42,7 +42,7 @@ type MeetingReader interface {
 
 // AccountsAPI serves the office accounts (docs/protocol.md, "Accounts"):
 //
-//	GET  /api/v1/account/options                 {setup, sso}: what the sign-in page offers
+//	GET  /api/v1/account/options                 {setup, sso, session?}: what the sign-in page offers
 //	POST /api/v1/setup/enrolment                 a TOTP key for the first administrator (first run only)
 //	POST /api/v1/setup                           creates the first administrator (first run only)
 //	POST /api/v1/account/login                   {id, password, code} → the account session
@@ -278,7 +278,15 @@ func (a *AccountsAPI) options(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]bool{"setup": need, "sso": a.sso != nil})
+	out := map[string]any{"setup": need, "sso": a.sso != nil}
+	// The account session, when the request carries a valid one: the page
+	// asks once, and a tablet's sign-in page gets no 401 for the asking.
+	if tok, _ := accountToken(r); tok != "" {
+		if s, err := a.acc.Lookup(r.Context(), tok); err == nil {
+			out["session"] = s
+		}
+	}
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (a *AccountsAPI) setupGone(w http.ResponseWriter, r *http.Request) bool {

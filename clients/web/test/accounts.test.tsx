@@ -116,7 +116,7 @@ describe('first run', () => {
   });
 
   it('a set-up server shows the sign-in, not the first-run page, even from an old setup link', async () => {
-    server({ 'GET /api/v1/account/options': () => [200, { setup: false, sso: true }], 'GET /api/v1/account': () => [401, { error: { code: 'unauthorized', message: '', message_vi: '' } }] });
+    server({ 'GET /api/v1/account/options': () => [200, { setup: false, sso: true }] });
     await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="#setup=OLD" search="" />, root));
     await flush();
     await flush();
@@ -130,7 +130,6 @@ describe('staff', () => {
   it('signs in, enrols the second factor, creates a meeting that the app then opens', async () => {
     const calls = server({
       'GET /api/v1/account/options': () => [200, { setup: false, sso: false }],
-      'GET /api/v1/account': () => [401, { error: { code: 'unauthorized', message: '', message_vi: '' } }],
       'POST /api/v1/account/login': () => [200, { account: { ...huong, admin: false, totp: false }, expires: '', pending: true }],
       'POST /api/v1/account/enrolment': () => [200, enrol],
       'POST /api/v1/account/totp': () => [200, { account: { ...huong, admin: false }, expires: '' }],
@@ -164,8 +163,7 @@ describe('accounts page', () => {
   it('lists, adds, and resets, showing a new password once', async () => {
     let list = [huong, { id: 'an.le', name: 'Lê Văn An', admin: false, disabled: false, password: true, totp: true, sso: false }];
     const calls = server({
-      'GET /api/v1/account/options': () => [200, { setup: false, sso: false }],
-      'GET /api/v1/account': () => [200, { account: huong, expires: '' }],
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: huong, expires: '' } }],
       'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
       'GET /api/v1/accounts': () => [200, { accounts: list }],
       'POST /api/v1/accounts': (b) => {

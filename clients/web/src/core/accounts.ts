@@ -48,6 +48,8 @@ export interface AccountMeeting {
 export interface Options {
   setup: boolean;
   sso: boolean;
+  /** the account session of this browser's cookie, if it is valid */
+  session?: AccountSession;
 }
 
 export type Fetch = typeof fetch;

@@ -5,7 +5,7 @@
 // ?code= goes straight to the code.
 
 import { useEffect, useState } from 'preact/hooks';
-import { accountOptions, confirmTOTP, enrolment, me, setupSecretFrom, type AccountSession, type Enrolment } from '../../core/accounts';
+import { accountOptions, confirmTOTP, enrolment, setupSecretFrom, type AccountSession, type Enrolment } from '../../core/accounts';
 import type { Session } from '../../core/session';
 import { useApp } from '../context';
 import { SignIn } from '../SignIn';
@@ -49,8 +49,7 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
           setMode('staff');
           setStaffNotice(at(lang, 'setupDone'));
         }
-        const s = await me();
-        if (live) signedIn(s);
+        if (o.session) void signedIn(o.session);
       } catch {
         /* no server answer, or no account session: the sign-in stays */
       }
