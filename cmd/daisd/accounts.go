@@ -9,8 +9,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/storage"
 )
 
 // accountsConfig configures the office accounts of a node.
@@ -100,4 +102,25 @@ func readSecret(file string, getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("reading the OIDC client secret: %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// linkingCreator is the meeting routes' use case with one addition: a
+// meeting created from a meeting session whose participant is linked to
+// accounts is linked to them too (account.Service.Inherit).
+type linkingCreator struct {
+	*access.Service
+	n *node
+}
+
+// CreateMeetingAs creates the meeting, then carries the creator's account
+// links over; a failure to link is logged, the meeting stands.
+func (c linkingCreator) CreateMeetingAs(ctx context.Context, sess access.Session, m access.NewMeeting) (access.Session, error) {
+	out, err := c.Service.CreateMeetingAs(ctx, sess, m)
+	if err != nil || c.n.accounts == nil {
+		return out, err
+	}
+	if lerr := c.n.accounts.Inherit(ctx, storage.AccountLink{Meeting: sess.Meeting, Participant: sess.Participant}, out.Meeting); lerr != nil {
+		c.n.log.Warn("linking the accounts of a meeting's creator", "meeting", out.Meeting, "err", lerr)
+	}
+	return out, nil
 }

@@ -170,6 +170,18 @@ func TestFirstRunAndAccounts(t *testing.T) {
 	if st := b.call("POST", "/api/v1/account/meetings/"+ms.Meeting+"/open", nil, &opened); st != 200 || opened.Token == "" || opened.Token == ms.Token || opened.Role != "secretary" {
 		t.Fatalf("open: %d %+v", st, opened)
 	}
+	// A meeting made in the workspace (the meeting session of the
+	// account's participant) is linked to the account too.
+	var made struct{ Meeting string }
+	if st := b.call("POST", "/api/v1/meetings", map[string]string{"title": "Phiên họp chuyên đề", "starts_at": "2026-12-20T08:00:00+07:00"}, &made, "Authorization", "Bearer "+ms.Token); st != 201 {
+		t.Fatalf("create from the workspace: %d", st)
+	}
+	if b.call("GET", "/api/v1/account/meetings", nil, &list); len(list.Meetings) != 2 {
+		t.Fatalf("account meetings after a workspace creation = %+v, want 2", list)
+	}
+	if st := b.call("POST", "/api/v1/account/meetings/"+made.Meeting+"/open", nil, nil); st != 200 {
+		t.Fatalf("open the workspace-made meeting from the account: %d", st)
+	}
 	// Another site cannot use the cookie to act.
 	if st := b.call("POST", "/api/v1/account/meetings", map[string]string{"title": "x", "starts_at": "2026-12-15T08:00:00Z"}, nil, "Origin", "https://evil.example"); st != 403 {
 		t.Fatalf("cross-site POST with the cookie: %d, want 403", st)

@@ -195,7 +195,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	mux.Handle("GET /ws", n.gw)
 	httpapi.New(n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
-	httpapi.NewMeetings(n.acc, n.acc, cfg.AdminToken, cfg.Logger).Register(mux)
+	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
 	if err = n.startAccounts(mux); err != nil {
 		return nil, err
 	}

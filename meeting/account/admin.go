@@ -221,3 +221,30 @@ func unavailableOrNil(err error) error {
 	}
 	return unavailable(err)
 }
+
+// Inherit links to newMeeting every account linked to the participant from
+// is, under the same participant id: a secretary working from an account
+// who creates a meeting in the workspace (as that participant) opens the
+// new meeting from the account too. An office has tens of accounts: the
+// scan is cheap.
+func (s *Service) Inherit(ctx context.Context, from storage.AccountLink, newMeeting string) error {
+	as, err := s.store.ListAccounts(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	for _, a := range as {
+		ls, err := s.store.AccountLinks(ctx, a.ID)
+		if err != nil {
+			return unavailable(err)
+		}
+		for _, l := range ls {
+			if l == from {
+				if err := s.store.LinkAccount(ctx, a.ID, storage.AccountLink{Meeting: newMeeting, Participant: from.Participant}); err != nil {
+					return unavailable(err)
+				}
+				s.opt.Logger.Info("account linked to the meeting it created", "account", a.ID, "meeting", newMeeting)
+			}
+		}
+	}
+	return nil
+}
