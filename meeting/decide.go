@@ -63,7 +63,9 @@ var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 //     the chair may give the floor to anyone, queued or not (an observer
 //     invited to speak, too).
 //   - CheckIn and CheckOut are accepted while the meeting is published,
-//     in session or adjourned: people arrive before the opening.
+//     in session or adjourned: people arrive before the opening. While a
+//     poll is open nobody checks out another member (a present member's
+//     vote would be taken away); a member may still check themself out.
 //   - A tally that disagrees with the ballots the state knows of is an
 //     Internal error: the ballot box and the log have drifted apart.
 //   - Annotations are accepted in every status but closed. An annotation
@@ -748,6 +750,15 @@ func (d decider) attendance(who string, in bool) ([]Event, error) {
 	}
 	if in {
 		return d.emit(CheckedIn{Participant: who})
+	}
+	// Only a present member votes: checking a voter out while a poll is
+	// open would take their vote away. Nobody may do that to someone
+	// else; a member who leaves the hall checks themself out.
+	if poll := s.OpenPoll(); poll != nil && who != d.me.ID && p.Voter() {
+		return nil, Errorf(Conflict,
+			"Không thể điểm danh vắng đại biểu %s khi đang biểu quyết %q: việc đó lấy mất quyền biểu quyết của họ; hãy làm sau khi kết thúc biểu quyết",
+			"%s cannot be checked out while the poll %q is open: it would take their vote away; do it after the poll closes",
+			p.Name, poll.Question)
 	}
 	return d.emit(CheckedOut{Participant: who})
 }

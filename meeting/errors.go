@@ -28,6 +28,10 @@ const (
 	Unavailable Code = "unavailable"
 	// Internal: a bug. The command had no effect.
 	Internal Code = "internal"
+	// RateLimited: the participant sent too much too fast (commands, or
+	// annotation bytes); the command had no effect and may be sent again
+	// after the wait the message names.
+	RateLimited Code = "rate_limited"
 )
 
 // Error is a refusal fit to show a person, in English and Vietnamese.

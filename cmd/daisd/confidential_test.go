@@ -136,3 +136,34 @@ func TestConfidentialDocumentFromAnotherMeeting(t *testing.T) {
 		t.Fatalf("meeting B holds documents %v", st.Documents)
 	}
 }
+
+// TestSecretaryCannotCheckOutAVoterDuringAPoll is issue 11 finding 8's
+// attack on a real node: the secretary checks d1 out while a poll is open
+// to stop their vote. The check-out is refused (conflict, with the
+// reason); d1 votes.
+func TestSecretaryCannotCheckOutAVoterDuringAPoll(t *testing.T) {
+	n := startEdgeNode(t, config{})
+	codes := seedTestMeeting(t, n)
+	chair := join(t, n, "chair", codes["chair"])
+	d1 := join(t, n, "d1", codes["d1"])
+	sec := connect(t, n, "sec", tokenFor(t, n, testMeeting, "sec"), 0)
+	chair.do(t, meeting.OpenSession{})
+	d1.do(t, meeting.CheckIn{})
+	chair.do(t, meeting.OpenPoll{Poll: "v1"})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := sec.c.Do(ctx, meeting.CheckOut{Participant: "d1"})
+	var me *meeting.Error
+	if !errors.As(err, &me) || me.Code != meeting.Conflict || !strings.Contains(me.Message, "vote") {
+		t.Fatalf("the secretary checks d1 out during the poll: %v, want a conflict that says why", err)
+	}
+	d1.do(t, meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "d1-v1"})
+	st, err := n.svc.State(ctx, testMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, voted := st.Polls["v1"].Voters["d1"]; !voted || !st.Participants["d1"].Present {
+		t.Fatalf("d1 present %v, voted %v", st.Participants["d1"].Present, voted)
+	}
+}

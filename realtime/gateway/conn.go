@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/time/rate"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
@@ -36,7 +35,12 @@ type conn struct {
 	closeText  string
 	writerDone chan struct{}
 
-	signals *rate.Limiter
+	// opened is when the connection said hello (the oldest of a session
+	// is replaced first).
+	opened time.Time
+	// budget is the participant's, shared with their other connections;
+	// set before the read loop starts.
+	budget *budget
 }
 
 func newConn(g *Gateway, ws *websocket.Conn, sess access.Session) *conn {
@@ -46,7 +50,7 @@ func newConn(g *Gateway, ws *websocket.Conn, sess access.Session) *conn {
 		queue:      make(chan *websocket.PreparedMessage, g.cfg.QueueSize),
 		kicked:     make(chan struct{}),
 		writerDone: make(chan struct{}),
-		signals:    rate.NewLimiter(30, 60),
+		opened:     time.Now(),
 	}
 }
 
@@ -198,7 +202,9 @@ func (c *conn) readLoop() {
 				c.kick(protocol.CloseProtocol, "malformed signal")
 				return
 			}
-			if c.signals.Allow() {
+			// Over the size or the participant's rate: dropped, as a
+			// signal lost on the way would be.
+			if len(data) <= MaxSignalSize && c.budget.signals.Allow() {
 				c.relaySignal(sig)
 			}
 		default:
@@ -230,6 +236,10 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 			ack.OK, ack.Seq, ack.Error = false, 0, errorOf(fmt.Errorf("panic: %v", p))
 		}
 	}()
+	if err := c.budget.allow(c.sess.Role, cmd.Name, len(cmd.Args), time.Now()); err != nil {
+		ack.Error = errorOf(err)
+		return ack
+	}
 	mc, err := meeting.DecodeCommand(cmd.Name, cmd.Args)
 	if err != nil {
 		ack.Error = errorOf(err)

@@ -92,6 +92,8 @@ type Config struct {
 	ProgressInterval time.Duration
 	// RoomIdle is how long a room without clients lives on; 0 means 30 s.
 	RoomIdle time.Duration
+	// Limits bound what one participant may make the node do.
+	Limits Limits
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 	// Metrics; nil records none.
@@ -129,6 +131,7 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.Limits.defaults()
 }
 
 // Gateway serves WebSocket clients. New, then mount it as an http.Handler,
@@ -149,6 +152,7 @@ type Gateway struct {
 	draining bool
 	rooms    map[string]*room
 	conns    map[*conn]struct{}
+	budgets  map[string]*budget // by meeting and participant
 }
 
 // New returns a Gateway using meetings and bus.
@@ -158,7 +162,7 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 	g := &Gateway{
 		cfg: cfg, meetings: meetings, sessions: sessions, bus: bus, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
-		rooms: map[string]*room{}, conns: map[*conn]struct{}{},
+		rooms: map[string]*room{}, conns: map[*conn]struct{}{}, budgets: map[string]*budget{},
 	}
 	g.upgrader = websocket.Upgrader{
 		ReadBufferSize:   1024,
@@ -263,6 +267,12 @@ func (g *Gateway) serve(ws *websocket.Conn) {
 		return
 	}
 	defer g.unregister(c)
+	budget, evict := g.acquireBudget(c)
+	c.budget = budget
+	defer g.releaseBudget(c)
+	for _, o := range evict {
+		o.kick(protocol.CloseReplaced, "too many connections of this session; this one is replaced")
+	}
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()

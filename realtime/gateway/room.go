@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -396,15 +397,48 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 	r.progressPoll = "" // send the joiner the progress of an open poll
 }
 
-// broadcastSignal relays a signal from the bus to every client.
+// broadcastSignal relays a signal from the bus to the clients who may see
+// it: a signal about a document (live ink names its "document"; a pointer
+// names none and is about what the room is shown) goes only to those who
+// may read that document, so a confidential document's ink reaches its
+// readers, the chair and the secretaries alone. A signal about a document
+// the meeting does not have goes to nobody.
 func (r *room) broadcastSignal(data []byte) {
+	doc := signalDocument(data)
+	if doc == "" {
+		doc = r.state.Presentation.Document
+	}
+	if doc != "" && r.state.Documents[doc] == nil {
+		return
+	}
 	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
 	if err != nil {
 		return
 	}
+	confidential := doc != "" && r.state.Documents[doc].Confidential
 	for c := range r.conns {
-		c.send(pm)
+		if !confidential || r.state.CanRead(c.sess.Participant, doc) {
+			c.send(pm)
+		}
 	}
+}
+
+// signalDocument returns the document a signal names in its data
+// ({"data":{"document":"d1",…}}), or "".
+func signalDocument(data []byte) string {
+	var sig struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(data, &sig) != nil || len(sig.Data) == 0 || sig.Data[0] != '{' {
+		return ""
+	}
+	var d struct {
+		Document string `json:"document"`
+	}
+	if json.Unmarshal(sig.Data, &d) != nil {
+		return ""
+	}
+	return d.Document
 }
 
 // sendProgress sends the open poll's ballot count when it changed.

@@ -110,6 +110,7 @@ var statusOf = map[meeting.Code]int{
 	meeting.Unauthorized: http.StatusUnauthorized,
 	meeting.Unavailable:  http.StatusServiceUnavailable,
 	meeting.Internal:     http.StatusInternalServerError,
+	meeting.RateLimited:  http.StatusTooManyRequests,
 }
 
 // Status returns the HTTP status for an error's code.

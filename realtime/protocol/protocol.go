@@ -56,6 +56,10 @@ const (
 	CloseDraining = 4009
 	// CloseInternal: a server fault; reconnect and resume.
 	CloseInternal = 4011
+	// CloseReplaced: the session opened more connections than the server
+	// allows (4); this, its oldest, was closed. Do not reconnect it: the
+	// newer connections serve the session.
+	CloseReplaced = 4029
 )
 
 // Envelope is every message: its type and the type's own fields. Decoding

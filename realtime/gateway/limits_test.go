@@ -1,0 +1,158 @@
+package gateway_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dais-meeting/dais/clients/daisclient"
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/gateway"
+	"github.com/dais-meeting/dais/realtime/protocol"
+)
+
+// logBytes is the size of the meeting's log as JSON.
+func logBytes(tb testing.TB, h *harness) (int, uint64) {
+	tb.Helper()
+	ctx := context.Background()
+	events, err := h.svc.ReadEvents(ctx, meetingID, 1, 1<<20)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, _ := json.Marshal(events)
+	return len(b), uint64(len(events))
+}
+
+// stroke is an ink annotation of n points: about 40 bytes a point.
+func stroke(id string, n int) meeting.SaveAnnotation {
+	pts := make([][2]float64, n)
+	for i := range pts {
+		pts[i] = [2]float64{0.123456 + float64(i%100)/1000, 0.654321}
+	}
+	return meeting.SaveAnnotation{Annotation: meeting.Annotation{ID: id, Document: "doc1", Page: 1, Kind: meeting.AnnotationInk, Color: "#c00000", Points: pts}}
+}
+
+// TestOneDelegateCannotGrowTheLog is issue 11 finding 5's attack: one
+// delegate opens four sockets (and a fifth) and saves edits of large ink
+// annotations in a loop on all of them. Before, this wrote 3.3 MB/s to the
+// log. Now the participant's annotation bytes share one bucket (16 KiB/s,
+// 256 KiB burst) whatever the sockets, the refused commands are told
+// rate_limited and append nothing, a fifth socket of the session replaces
+// the oldest, and the heap stays bounded. The other delegates are not
+// slowed: d2's command goes through at once.
+func TestOneDelegateCannotGrowTheLog(t *testing.T) {
+	h := mustServe(t, gateway.Config{}, 0)
+	ctx := context.Background()
+	before, _ := logBytes(t, h)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	heapBefore := ms.HeapInuse
+
+	var socks []*daisclient.Client
+	for range 5 {
+		socks = append(socks, h.dial(t, "d1", daisclient.Options{}))
+	}
+	// The fifth replaced the first.
+	if err := socks[0].WaitFor(ctxTimeout(t, 10*time.Second), func(daisclient.View) bool { return false }); err == nil || !strings.Contains(err.Error(), fmt.Sprint(protocol.CloseReplaced)) {
+		t.Fatalf("a fifth socket of the session: the first ended with %v, want close %d", err, protocol.CloseReplaced)
+	}
+	socks = socks[1:]
+
+	const run = 3 * time.Second
+	var ok, limited, other atomic.Int64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(run)
+	for i, c := range socks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; time.Now().Before(deadline); n++ {
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				_, err := c.Do(cctx, stroke(fmt.Sprintf("s%d", i), 1000+n%10))
+				cancel()
+				var me *meeting.Error
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.As(err, &me) && me.Code == meeting.RateLimited:
+					limited.Add(1)
+					if me.MessageVI == "" || !strings.Contains(me.Message, "wait") {
+						t.Errorf("the refusal does not say what to do: %+v", me)
+					}
+				default:
+					other.Add(1)
+					t.Errorf("socket %d: %v", i, err)
+					return
+				}
+			}
+		}()
+	}
+	// Another delegate works meanwhile.
+	d2 := h.dial(t, "d2", daisclient.Options{})
+	do(t, d2, meeting.CheckIn{})
+	wg.Wait()
+
+	after, _ := logBytes(t, h)
+	grown := after - before
+	// The bucket: 256 KiB at once, 16 KiB a second after; each saved
+	// stroke's event is somewhat larger than its command.
+	budget := int(float64(256<<10+16<<10*int(run/time.Second+1)) * 1.5)
+	t.Logf("%d saved, %d rate_limited in %s; log grew %d bytes (budget %d)", ok.Load(), limited.Load(), run, grown, budget)
+	if limited.Load() == 0 {
+		t.Fatal("nothing was rate limited")
+	}
+	if grown > budget {
+		t.Fatalf("the log grew %d bytes in %s, more than the %d the budget allows", grown, run, budget)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if grew := int64(ms.HeapInuse) - int64(heapBefore); grew > 64<<20 {
+		t.Fatalf("the heap grew %d MB", grew>>20)
+	}
+}
+
+func ctxTimeout(tb testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// TestCommandRateAndToggles: a delegate's commands beyond the bucket are
+// refused rate_limited with nothing appended; checking in and out in a
+// loop is limited sooner; the chair is not limited.
+func TestCommandRateAndToggles(t *testing.T) {
+	h := mustServe(t, gateway.Config{}, 0)
+	d1 := h.dial(t, "d1", daisclient.Options{})
+	_, v0 := logBytes(t, h)
+	var limited int
+	for i := range 20 {
+		var cmd meeting.Command = meeting.CheckIn{}
+		if i%2 == 1 {
+			cmd = meeting.CheckOut{}
+		}
+		_, err := d1.Do(ctxTimeout(t, 10*time.Second), cmd)
+		if meeting.ErrorCode(err) == meeting.RateLimited {
+			limited++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, v1 := logBytes(t, h)
+	if limited < 10 || v1-v0 > 8 {
+		t.Fatalf("20 toggles: %d limited, %d events appended", limited, v1-v0)
+	}
+	chair := h.dial(t, "chair", daisclient.Options{})
+	do(t, chair, meeting.OpenSession{})
+	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
+	for i := range 60 {
+		do(t, chair, meeting.TurnPage{Page: 2 + i%8})
+	}
+}
