@@ -24,7 +24,19 @@ const (
 	// MaxAnnotationsPerDocument bounds how many annotations one owner keeps
 	// on one document, privately and (separately) in the room's set.
 	MaxAnnotationsPerDocument = 2000
+	// Byte quotas on what annotations keep (their Weight): one owner's on
+	// one document (private and, separately, in the room's set), one
+	// owner's on all documents, and the room's set on one document. The
+	// log grows with every save; these bound what the state — and each
+	// annotated copy — holds.
+	MaxAnnotationBytesPerDocument    = 2 << 20
+	MaxAnnotationBytesPerParticipant = 16 << 20
+	MaxSharedBytesPerDocument        = 8 << 20
 )
+
+// Weight is what an annotation counts against the byte quotas: 64 bytes,
+// 16 per ink point and the bytes of its text.
+func (a *Annotation) Weight() int { return 64 + 16*len(a.Points) + len(a.Text) }
 
 // Annotation is a mark a participant makes on a page of a document, kept
 // for their own annotated copy. Coordinates are normalised to 0..1 of the

@@ -832,7 +832,48 @@ func (d decider) saveAnnotation(c SaveAnnotation) ([]Event, error) {
 	if count >= MaxAnnotationsPerDocument {
 		return nil, Errorf(Conflict, "Đã có %d ghi chú trên tài liệu này, không thể thêm", "there are already %d annotations on this document", count)
 	}
+	if err := d.annotationQuota(a, c.Shared); err != nil {
+		return nil, err
+	}
 	return d.emit(AnnotationSaved{Owner: d.me.ID, Shared: c.Shared, Annotation: a})
+}
+
+// annotationQuota refuses a save that would take the actor's annotations
+// (on a's document, or on all documents) or the room's set on a's document
+// over their byte quota; the annotation a replaces (same id) does not
+// count.
+func (d decider) annotationQuota(a Annotation, shared bool) error {
+	s, me := d.s, d.me.ID
+	doc, all, room := a.Weight(), a.Weight(), a.Weight()
+	for id, x := range s.Annotations[me] {
+		if shared || id != a.ID {
+			all += x.Weight()
+			if !shared && x.Document == a.Document {
+				doc += x.Weight()
+			}
+		}
+	}
+	for id, sh := range s.Shared {
+		if sh.Document != a.Document || (shared && id == a.ID) {
+			continue
+		}
+		room += sh.Weight()
+		if shared && sh.Owner == me {
+			doc += sh.Weight()
+		}
+	}
+	switch {
+	case doc > MaxAnnotationBytesPerDocument:
+		return Errorf(Conflict, "Ghi chú của đồng chí trên tài liệu này đã đạt giới hạn dung lượng (%d MB); hãy xóa bớt ghi chú cũ",
+			"your annotations on this document have reached their size limit (%d MB); delete some older ones", MaxAnnotationBytesPerDocument>>20)
+	case !shared && all > MaxAnnotationBytesPerParticipant:
+		return Errorf(Conflict, "Ghi chú của đồng chí đã đạt giới hạn dung lượng (%d MB); hãy xóa bớt ghi chú cũ",
+			"your annotations have reached their size limit (%d MB); delete some older ones", MaxAnnotationBytesPerParticipant>>20)
+	case shared && room > MaxSharedBytesPerDocument:
+		return Errorf(Conflict, "Ghi chú chung trên tài liệu này đã đạt giới hạn dung lượng (%d MB)",
+			"the room's annotations on this document have reached their size limit (%d MB)", MaxSharedBytesPerDocument>>20)
+	}
+	return nil
 }
 
 func (d decider) deleteAnnotation(c DeleteAnnotation) ([]Event, error) {
