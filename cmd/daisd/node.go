@@ -171,8 +171,20 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		if n.store, err = redis.Open(ctx, cfg.RedisURL, redis.Options{Prefix: cfg.RedisPrefix, BallotKey: key}); err != nil {
 			return nil, fmt.Errorf("opening the Redis store: %w", err)
 		}
-	} else if n.store, err = bolt.Open(cfg.Data, bolt.Options{BallotKey: key}); err != nil {
-		return nil, fmt.Errorf("opening the store in %s: %w", cfg.Data, err)
+	} else {
+		// A lone node keeps a secret per open secret poll beside its
+		// ballot key, destroyed at the close (docs/security.md).
+		secretsDir := filepath.Join(cfg.Data, "ballot-polls")
+		if cfg.BallotKeyFile != "" {
+			secretsDir = filepath.Join(filepath.Dir(cfg.BallotKeyFile), "ballot-polls")
+		}
+		secrets, err := seal.NewSecretDir(secretsDir)
+		if err != nil {
+			return nil, err
+		}
+		if n.store, err = bolt.Open(cfg.Data, bolt.Options{BallotKey: key, PollSecrets: secrets}); err != nil {
+			return nil, fmt.Errorf("opening the store in %s: %w", cfg.Data, err)
+		}
 	}
 	busCfg := cfg.NATS
 	busCfg.URLs, busCfg.EmbeddedPort, busCfg.Name, busCfg.Logger = cfg.NATSURLs, cfg.NATSPort, cfg.Name, cfg.Logger

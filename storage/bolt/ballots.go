@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -117,8 +119,20 @@ func (s *Store) OpenBox(ctx context.Context, meeting string, spec storage.BoxSpe
 		if s.opt.BallotKey == nil {
 			return fmt.Errorf("storage/bolt: open box %s: %w", spec.Poll, storage.ErrNoBallotKey)
 		}
-		if pub, sealedPriv, err = seal.NewPollKey(*s.opt.BallotKey, meeting, spec.Poll); err != nil {
+		info, err := s.boxInfo(meeting, spec.Poll)
+		if err != nil {
 			return fmt.Errorf("storage/bolt: open box: %w", err)
+		}
+		if info == nil { // a new box: its key pair (an existing one is checked below)
+			var secret []byte
+			if s.opt.PollSecrets != nil {
+				if secret, err = s.opt.PollSecrets.Make(meeting, spec.Poll); err != nil {
+					return fmt.Errorf("storage/bolt: open box: %w", err)
+				}
+			}
+			if pub, sealedPriv, err = seal.NewPollKeyWith(*s.opt.BallotKey, secret, meeting, spec.Poll); err != nil {
+				return fmt.Errorf("storage/bolt: open box: %w", err)
+			}
 		}
 	}
 	err = s.db.Update(func(tx *bbolt.Tx) error {
@@ -131,6 +145,9 @@ func (s *Store) OpenBox(ctx context.Context, meeting string, spec storage.BoxSpe
 				return nil
 			}
 			return fmt.Errorf("box %s of %s is closed or has another spec: %w", spec.Poll, meeting, storage.ErrExists)
+		}
+		if spec.Secret && pub == nil {
+			return fmt.Errorf("box %s of %s vanished while it was opened", spec.Poll, meeting)
 		}
 		pb, err := mb.CreateBucket([]byte(spec.Poll))
 		if err != nil {
@@ -179,7 +196,10 @@ func (s *Store) CloseBox(ctx context.Context, meeting, poll string) (storage.Tal
 	if err := s.check(ctx); err != nil {
 		return storage.Tally{}, fmt.Errorf("storage/bolt: close box: %w", err)
 	}
-	var t storage.Tally
+	var (
+		t       storage.Tally
+		counted bool
+	)
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		pb := boxBucket(tx, meeting, poll)
 		if pb == nil {
@@ -194,12 +214,18 @@ func (s *Store) CloseBox(ctx context.Context, meeting, poll string) (storage.Tal
 			if err := s.count(meeting, poll, pb); err != nil {
 				return err
 			}
+			counted = true
 		}
 		t = readTally(pb)
 		return ctx.Err()
 	})
 	if err != nil {
 		return storage.Tally{}, fmt.Errorf("storage/bolt: close box: %w", err)
+	}
+	if counted && s.opt.PollSecrets != nil {
+		// The count is committed: destroy the poll's secret. (If this
+		// fails, Open's sweep destroys it.)
+		_ = s.opt.PollSecrets.Delete(meeting, poll)
 	}
 	return t, nil
 }
@@ -262,7 +288,17 @@ func (s *Store) count(meeting, poll string, pb *bbolt.Bucket) error {
 			return err
 		}
 	}
-	counts, ballots, err := seal.Count(*s.opt.BallotKey, meeting, poll, pb.Get(keyPollKey), sealed, spec.Choices)
+	var secret []byte
+	if s.opt.PollSecrets != nil {
+		var err error
+		if secret, err = s.opt.PollSecrets.Get(meeting, poll); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	counts, ballots, err := seal.CountWith(*s.opt.BallotKey, secret, meeting, poll, pb.Get(keyPollKey), sealed, spec.Choices)
+	if err != nil && secret == nil && s.opt.PollSecrets != nil {
+		err = fmt.Errorf("%w; its poll secret is missing from the poll secrets folder", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -290,6 +326,30 @@ func (s *Store) count(meeting, poll string, pb *bbolt.Bucket) error {
 		}
 	}
 	return pb.Delete(keyPollKey)
+}
+
+// sweepPollSecrets destroys the poll secrets whose box is counted or was
+// never stored (a crash between a count and the secret's deletion, or
+// during an OpenBox). It runs at Open, before any OpenBox.
+func (s *Store) sweepPollSecrets() error {
+	polls, err := s.opt.PollSecrets.List()
+	if err != nil {
+		return err
+	}
+	for _, mp := range polls {
+		var live bool
+		_ = s.db.View(func(tx *bbolt.Tx) error {
+			pb := boxBucket(tx, mp[0], mp[1])
+			live = pb != nil && pb.Get(keyPollKey) != nil
+			return nil
+		})
+		if !live {
+			if err := s.opt.PollSecrets.Delete(mp[0], mp[1]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // encodeOpened is an opened ballot as stored after the close: the sealing's

@@ -114,6 +114,11 @@ type Options struct {
 	// outside the store (see package storage/seal). Nil: secret boxes
 	// cannot be opened or counted (storage.ErrNoBallotKey).
 	BallotKey *seal.Key
+	// PollSecrets keeps a secret per open secret poll outside the store,
+	// destroyed at the close (see seal.PollSecrets): with it, a copy of the
+	// file taken during a poll stays closed even to whoever later obtains
+	// the ballot key. Nil: poll keys are sealed under the ballot key alone.
+	PollSecrets seal.PollSecrets
 	// PurgeEvery is how often expired sessions are deleted from the file
 	// (once at Open, then at this interval). Zero: every hour; negative:
 	// never (tests).
@@ -186,6 +191,13 @@ func Open(dir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("storage/bolt: create buckets in %s: %w", path, err)
 	}
 
+	if opt.PollSecrets != nil && !opt.ReadOnly {
+		s0 := &Store{opt: opt, db: db}
+		if err := s0.sweepPollSecrets(); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("storage/bolt: %w", err)
+		}
+	}
 	s := &Store{
 		opt:   opt,
 		db:    db,

@@ -137,11 +137,19 @@ var ErrOpen = errors.New("seal: cannot open (another ballot key, another poll, o
 // NewPollKey makes the key pair of a poll: the public key, stored in clear,
 // and the private key sealed with k for this meeting and poll only.
 func NewPollKey(k Key, meeting, poll string) (public, sealedPrivate []byte, err error) {
+	return NewPollKeyWith(k, nil, meeting, poll)
+}
+
+// NewPollKeyWith is NewPollKey with the private key sealed under both k and
+// secret, a per-poll secret kept outside the store and destroyed at the
+// close (see PollSecrets): once it is gone, k no longer opens the poll's
+// key in any copy of the store.
+func NewPollKeyWith(k Key, secret []byte, meeting, poll string) (public, sealedPrivate []byte, err error) {
 	priv, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal: poll key: %w", err)
 	}
-	aead, err := pollKeyAEAD(k)
+	aead, err := pollKeyAEAD(k, secret)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,7 +161,12 @@ func NewPollKey(k Key, meeting, poll string) (public, sealedPrivate []byte, err 
 
 // OpenPollKey opens a poll's sealed private key with k.
 func OpenPollKey(k Key, meeting, poll string, sealedPrivate []byte) (*ecdh.PrivateKey, error) {
-	aead, err := pollKeyAEAD(k)
+	return OpenPollKeyWith(k, nil, meeting, poll, sealedPrivate)
+}
+
+// OpenPollKeyWith opens a private key sealed by NewPollKeyWith.
+func OpenPollKeyWith(k Key, secret []byte, meeting, poll string, sealedPrivate []byte) (*ecdh.PrivateKey, error) {
+	aead, err := pollKeyAEAD(k, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +185,8 @@ func OpenPollKey(k Key, meeting, poll string, sealedPrivate []byte) (*ecdh.Priva
 	return priv, nil
 }
 
-func pollKeyAEAD(k Key) (cipher.AEAD, error) {
-	kek, err := hkdf.Key(sha256.New, k[:], nil, "dais poll key v1", 32)
+func pollKeyAEAD(k Key, secret []byte) (cipher.AEAD, error) {
+	kek, err := hkdf.Key(sha256.New, k[:], secret, "dais poll key v1", 32)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
@@ -370,7 +383,12 @@ func ballotAEAD(shared, ephPub, pollPub []byte) (cipher.AEAD, error) {
 // they were cast. A ballot that does not open, or names a choice the box does
 // not have, fails the whole count: the store was altered.
 func Count(k Key, meeting, poll string, sealedPrivate []byte, sealed [][]byte, choices []string) (map[string]int, []Ballot, error) {
-	priv, err := OpenPollKey(k, meeting, poll, sealedPrivate)
+	return CountWith(k, nil, meeting, poll, sealedPrivate, sealed, choices)
+}
+
+// CountWith is Count for a poll key sealed by NewPollKeyWith.
+func CountWith(k Key, secret []byte, meeting, poll string, sealedPrivate []byte, sealed [][]byte, choices []string) (map[string]int, []Ballot, error) {
+	priv, err := OpenPollKeyWith(k, secret, meeting, poll, sealedPrivate)
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal: poll %s of meeting %s (ballot key %s): %w", poll, meeting, k.ID(), err)
 	}

@@ -39,6 +39,10 @@ type Exposed struct {
 	Store   storage.Store
 	Capture func(tb testing.TB) Exposure
 	Key     seal.Key
+	// ForwardSecret says the store seals each poll's key under a secret
+	// kept outside it and destroyed at the close (seal.PollSecrets): then
+	// even the copies taken during the poll must not open with Key alone.
+	ForwardSecret bool
 }
 
 // Secrecy parameters: voters cast one at a time; the first of every four is
@@ -121,6 +125,18 @@ func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
 		t.Logf("attack %-22s guessed %2d of %d secret ballots (chance: %.0f; failing at %d)", st.name, right, n, float64(n)/3, limit)
 		if right >= limit {
 			t.Errorf("attack %s linked %d of %d voters to their choice: better than chance (the bound is %d)", st.name, right, n, limit)
+		}
+	}
+
+	// With a per-poll secret destroyed at the close, the ballot key alone
+	// (all a thief has after the close) opens no copy taken during the poll.
+	if e.ForwardSecret {
+		for i, x := range exposures {
+			for _, it := range x.Items {
+				if _, err := seal.OpenPollKey(e.Key, meeting, poll, it.Value); err == nil {
+					t.Errorf("the copy taken after %d ballots opens with the ballot key alone: %s", i, strings.Join(it.Path, "/"))
+				}
+			}
 		}
 	}
 
