@@ -49,10 +49,11 @@ commands:
   account disable|enable|reset-totp ID                       recover): manage the office's accounts
   account reset-password ID                         prints a new password (shown once)
   account link MEETING PARTICIPANT ACCOUNT          the account opens the meeting as the participant
-  verify [-data DIR | -redis-url URL [-redis-prefix P]] MEETING
+  verify [-data DIR | -redis-url URL [-redis-prefix P]] [-expect SEQ:HASH] MEETING
                                                     check a meeting's stored record: the audit
                                                     chain, every event, ballots = boxes = results;
-                                                    names the first event that does not fit (exit 3).
+                                                    names the first event that does not fit (exit 3);
+                                                    -expect: the link the minutes printed.
                                                     Reads a stopped node's data folder read-only,
                                                     or the cluster's Redis
 

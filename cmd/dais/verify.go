@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/dais-meeting/dais/meeting/audit"
 	"github.com/dais-meeting/dais/storage"
@@ -26,6 +29,7 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 	data := fs.String("data", envOr(getenv, "DAIS_DATA", "./data"), "data folder of a stopped node's embedded store")
 	redisURL := fs.String("redis-url", getenv("DAIS_REDIS_URL"), "the cluster's Redis (instead of -data)")
 	prefix := fs.String("redis-prefix", envOr(getenv, "DAIS_REDIS_PREFIX", "dais:"), "prefix of the cluster's Redis keys")
+	expect := fs.String("expect", "", "SEQ:HASH printed by the minutes (or noted earlier): the chain must hold that link at that event")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -33,6 +37,18 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 		return usageError{"verify needs one meeting id"}
 	}
 	meetingID := fs.Arg(0)
+	var (
+		wantSeq  uint64
+		wantHash string
+	)
+	if *expect != "" {
+		seq, hash, ok := strings.Cut(*expect, ":")
+		n, err := strconv.ParseUint(seq, 10, 64)
+		if !ok || err != nil || n == 0 || len(hash) != 64 {
+			return usageError{"-expect wants SEQ:HASH (the event number and its 64-hex-digit chain hash)"}
+		}
+		wantSeq, wantHash = n, strings.ToLower(hash)
+	}
 	var (
 		store storage.Store
 		err   error
@@ -62,6 +78,20 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 	}
 	if rep.LastHash != "" {
 		fmt.Fprintf(c.stdout, "last event %d, chain hash %s (compare with the minutes)\n", rep.LastSeq, rep.LastHash)
+	}
+	if rep.Problem == nil && wantSeq > 0 {
+		recs, err := store.Read(ctx, meetingID, wantSeq, 1)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(recs) == 0:
+			rep.Problem = &audit.Problem{Seq: wantSeq, What: "is not in the log (the log is shorter than the record you hold)"}
+		case hex.EncodeToString(recs[0].Hash) != wantHash:
+			rep.Problem = &audit.Problem{Seq: wantSeq, What: fmt.Sprintf("its chain hash is %x, not %s: the record changed since that hash was taken", recs[0].Hash, wantHash)}
+		default:
+			fmt.Fprintf(c.stdout, "event %d has the expected chain hash\n", wantSeq)
+		}
 	}
 	if rep.Problem != nil {
 		fmt.Fprintf(c.stdout, "FAILED at event %d: %s\n", rep.Problem.Seq, rep.Problem.What)

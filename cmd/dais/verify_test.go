@@ -47,13 +47,32 @@ func TestVerify(t *testing.T) {
 	do(meetingtest.Chair, meeting.ClosePoll{Poll: "v1"})
 	st.Close()
 
-	verify := func() (int, string) {
+	verify := func(flags ...string) (int, string) {
 		var out, errOut bytes.Buffer
-		code := run(context.Background(), []string{"verify", "-data", dir, mid}, func(string) string { return "" }, &out, &errOut)
+		args := append(append([]string{"verify", "-data", dir}, flags...), mid)
+		code := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
 		return code, out.String() + errOut.String()
 	}
-	if code, out := verify(); code != exitOK || !strings.Contains(out, "OK") || !strings.Contains(out, "chain hash") {
+	code, out := verify()
+	if code != exitOK || !strings.Contains(out, "OK") || !strings.Contains(out, "chain hash") {
 		t.Fatalf("verify of an untouched record: exit %d\n%s", code, out)
+	}
+	// The hash the minutes print, checked with -expect.
+	var last, hash string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 6 && f[0] == "last" && f[1] == "event" {
+			last, hash = strings.TrimSuffix(f[2], ","), f[5]
+		}
+	}
+	if code, out := verify("-expect", last+":"+hash); code != exitOK || !strings.Contains(out, "has the expected chain hash") {
+		t.Fatalf("verify -expect %s:%s: exit %d\n%s", last, hash, code, out)
+	}
+	other := strings.Repeat("0", 64)
+	if code, out := verify("-expect", last+":"+other); code != exitNotVerified || !strings.Contains(out, "FAILED at event "+last) {
+		t.Fatalf("verify -expect with another hash: exit %d\n%s", code, out)
+	}
+	if code, _ := verify("-expect", "nonsense"); code != exitUsage {
+		t.Fatalf("verify -expect nonsense: exit %d, want %d", code, exitUsage)
 	}
 	db, err := bbolt.Open(filepath.Join(dir, "dais.db"), 0o600, &bbolt.Options{Timeout: time.Second})
 	if err != nil {
@@ -68,7 +87,7 @@ func TestVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out := verify()
+	code, out = verify()
 	if code != exitNotVerified || !strings.Contains(out, "FAILED at event "+strconv.FormatUint(ballot, 10)+":") {
 		t.Fatalf("verify of an edited ballot: exit %d\n%s", code, out)
 	}
