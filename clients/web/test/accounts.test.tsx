@@ -11,7 +11,7 @@ import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
 import { Entry } from '../src/ui/account/Entry';
 import { FakeSocket } from './fakes';
-import { flush, installScreen } from './screen';
+import { flush, installScreen, signIn } from './screen';
 
 let sockets: FakeSocket[] = [];
 let root: HTMLElement;
@@ -189,5 +189,33 @@ describe('accounts page', () => {
     // No "disable" for oneself.
     const huongRow = [...root.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes('huong'))!;
     expect(huongRow.textContent).not.toContain('Khóa');
+  });
+});
+
+describe('linking a meeting to accounts', () => {
+  it('the secretary links the chair to a login name with the meeting session', async () => {
+    const calls = server({ 'POST /api/v1/meetings/m1/participants/chair/account': () => [204, null] });
+    const snapshot = {
+      version: 3, id: 'm1', title: 'Hội nghị', status: 'draft', rooms: [{ id: 'main', name: 'Hội trường', main: true }],
+      participants: {
+        sec: { id: 'sec', name: 'Phạm Thị Kim Oanh', role: 'secretary', room: 'main' },
+        chair: { id: 'chair', name: 'Lê Trường Lưu', role: 'chair', room: 'main' },
+        d1: { id: 'd1', name: 'Đại biểu Một', role: 'delegate', room: 'main' },
+      },
+      order: ['sec', 'chair', 'd1'], agenda: [], documents: {}, proposals: {}, polls: {}, poll_order: [], presentation: {}, floor: {},
+    };
+    await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 3, snapshot });
+    const select = root.querySelector('#link-who') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(['sec', 'chair']); // no delegates
+    await act(() => {
+      select.value = 'chair';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await type('link-account', ' Luu ');
+    await submit('.link-accounts form');
+    const call = calls.find((c) => c.url.endsWith('/account'))!;
+    expect(call.body).toEqual({ account: 'luu' });
+    expect(text()).toContain('Đã gắn tài khoản luu với Lê Trường Lưu.');
+    expect(text()).toContain('Công bố là chốt bản nháp cho ngày họp');
   });
 });

@@ -146,3 +146,30 @@ export function loginIDOf(name: string): string {
     .filter(Boolean);
   return (words[words.length - 1] ?? '').slice(0, 32);
 }
+
+/**
+ * linkAccount lets an account open a meeting as one of its participants:
+ * POST /api/v1/meetings/{meeting}/participants/{participant}/account, with
+ * a secretary's meeting session (Bearer).
+ */
+export async function linkAccount(meeting: string, participant: string, account: string, token: string, fetchFn: Fetch = fetch): Promise<void> {
+  let resp: Response;
+  try {
+    resp = await fetchFn(`/api/v1/meetings/${encodeURIComponent(meeting)}/participants/${encodeURIComponent(participant)}/account`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ account }),
+    });
+  } catch (err) {
+    throw new ApiError(0, { code: 'network', message: `Cannot reach the server (${String(err)})`, message_vi: `Không kết nối được tới máy chủ (${String(err)})` });
+  }
+  if (!resp.ok) {
+    let e: ErrorBody | undefined;
+    try {
+      e = ((await resp.json()) as { error?: ErrorBody }).error;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(resp.status, e ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
+  }
+}

@@ -80,6 +80,14 @@ const table = {
   newPassword: { vi: 'Mật khẩu mới của {id} (chỉ hiện một lần): {password}', en: 'New password of {id} (shown once): {password}' },
   firstPassword: { vi: 'Đã tạo {id}. Mật khẩu đầu tiên (chỉ hiện một lần): {password}', en: 'Created {id}. First password (shown once): {password}' },
   createdSSO: { vi: 'Đã tạo {id}; đăng nhập bằng SSO với địa chỉ thư điện tử.', en: 'Created {id}; signs in through single sign-on with the e-mail address.' },
+  linkTitle: { vi: 'Tài khoản cán bộ', en: 'Staff accounts' },
+  linkHint: {
+    vi: 'Gắn thư ký hoặc chủ tọa với tài khoản của họ: họ mở hội nghị này từ trang của mình, không cần mã mời.',
+    en: 'Link a secretary or the chair to their account: they open this meeting from their home, without an invitation code.',
+  },
+  linkWho: { vi: 'Người tham dự', en: 'Participant' },
+  link: { vi: 'Gắn tài khoản', en: 'Link the account' },
+  linked: { vi: 'Đã gắn tài khoản {account} với {name}.', en: 'Linked the account {account} to {name}.' },
   doneAction: { vi: 'Đã thực hiện với {id}.', en: 'Done for {id}.' },
 } as const;
 

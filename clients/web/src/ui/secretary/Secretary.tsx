@@ -12,6 +12,7 @@ import { CsvImport } from './CsvImport';
 import { Documents } from './Documents';
 import { Exports } from './Exports';
 import { Invitations } from './Invitations';
+import { LinkAccounts } from '../account/LinkAccounts';
 import { MeetingDetails } from './MeetingDetails';
 import { NewMeeting } from './NewMeeting';
 import { Participants } from './Participants';
@@ -65,6 +66,7 @@ export function Secretary({ store }: { store: MeetingStore }) {
         <Section title={t('meetings')}>
           <NewMeeting store={store} />
         </Section>
+        <LinkAccounts store={store} />
       </div>
       <Section title={t('invitations')} class="span-all">
         <Invitations store={store} />
