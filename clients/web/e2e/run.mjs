@@ -34,6 +34,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { firstRunScenario } from './firstrun.mjs';
+import { tlsScenario } from './tls.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -314,6 +315,7 @@ async function main() {
     ['prepare, present and vote', voteScenario],
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
+    ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],
   ]) {
     // E2E_ONLY=text runs only the scenarios whose name contains it.
     if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) continue;
