@@ -716,3 +716,22 @@ func TestChainAfterUnchainedLog(t *testing.T) {
 		t.Fatalf("ballot record = %x after %x, want %x after %x", recs[3].Hash, recs[3].Prev, h4, h3)
 	}
 }
+
+// TestLuaSHA256 checks scripts/chain.lua's SHA-256 against Go's on the
+// lengths around its padding boundaries.
+func TestLuaSHA256(t *testing.T) {
+	s := mustOpen(t, Options{})
+	ctx := testCtx(t)
+	script := goredis.NewScript(chainSrc + "\nreturn sha256(ARGV[1])")
+	for _, n := range []int{0, 1, 3, 55, 56, 63, 64, 65, 72, 119, 120, 128, 300, 1000} {
+		msg := make([]byte, n)
+		for i := range msg {
+			msg[i] = byte(i*131 + n)
+		}
+		got, err := script.Run(ctx, s.rdb, nil, msg).Text()
+		want := sha256.Sum256(msg)
+		if err != nil || got != string(want[:]) {
+			t.Errorf("Lua sha256 of %d bytes = %x, %v; want %x", n, got, err, want)
+		}
+	}
+}
