@@ -288,6 +288,28 @@ func TestCluster(t *testing.T) {
 		t.Logf("v1 result: %+v", res)
 	})
 
+	t.Run("a secret poll: ballots sealed on three nodes, counted on the chair's with the shared ballot key", func(t *testing.T) {
+		chair.do(t, meeting.CreatePoll{Poll: meeting.Poll{ID: "s1", Question: "Bầu Trưởng ban (bỏ phiếu kín)", Secret: true,
+			Rule: meeting.Rule{Base: meeting.BaseCast, Threshold: meeting.Simple}}})
+		chair.do(t, meeting.OpenPoll{Poll: "s1"})
+		settle(t, nodes[1], clusterMeeting, everyone)
+		var wg sync.WaitGroup
+		for i, d := range delegates {
+			wg.Go(func() {
+				if _, err := d.try(meeting.CastBallot{Poll: "s1", Choice: choiceOf(i), BallotID: d.id + "-s1"}); err != nil {
+					t.Errorf("%s: %v", d.id, err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, ev := range settle(t, nodes[2], clusterMeeting, everyone) {
+			if bc, ok := ev.Data.(meeting.BallotCast); ok && bc.Poll == "s1" && bc.Choice != "" {
+				t.Fatalf("event %d: a secret ballot names its choice: %+v", ev.Seq, bc)
+			}
+		}
+		closePollEverywhere(t, chair, everyone, "s1", wantCounts())
+	})
+
 	t.Run("a node killed mid-poll: its tablets resume elsewhere, miss nothing, lose no ballot", func(t *testing.T) {
 		chair.do(t, meeting.OpenPoll{Poll: "v2"})
 		settle(t, nodes[0], clusterMeeting, everyone)
