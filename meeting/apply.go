@@ -38,6 +38,9 @@ func (s *State) fold(e Event, full bool) error {
 		return fmt.Errorf("meeting: event %d (%s) does not fit: %w", e.Seq, e.Type(), err)
 	}
 	s.change(e)
+	if full {
+		s.recordSignIns(e)
+	}
 	s.Version = e.Seq
 	return nil
 }
@@ -60,6 +63,13 @@ func (s *State) fits(e Event, full bool) error {
 	}
 	if !s.Exists() {
 		return fmt.Errorf("no meeting")
+	}
+	if d, ok := e.Data.(SessionsRevoked); ok {
+		// Also after the close: a tablet can be lost after the meeting.
+		if d.Participant == "" || s.Participants[d.Participant] == nil {
+			return fmt.Errorf("unknown participant %q", d.Participant)
+		}
+		return nil
 	}
 	if s.Status == StatusClosed {
 		return fmt.Errorf("the meeting is closed")
@@ -491,4 +501,40 @@ func (s *State) endSpeech(t time.Time) {
 	if n := len(s.Floor.Speeches); n > 0 && s.Floor.Speaker != "" && s.Floor.Speeches[n-1].To.IsZero() {
 		s.Floor.Speeches[n-1].To = t
 	}
+}
+
+// recordSignIns keeps the server's record of voided sign-ins (SignIns). A
+// client following a filtered stream keeps none: ViewFor never sends it.
+func (s *State) recordSignIns(e Event) {
+	switch d := e.Data.(type) {
+	case ParticipantRemoved:
+		// Their sessions and codes die with them: re-adding the id
+		// revives none.
+		s.voidSignIns(d.Participant, e.Seq)
+	case SessionsRevoked:
+		if d.Session == "" {
+			s.voidSignIns(d.Participant, e.Seq)
+		} else if si := s.signIns(d.Participant); !slices.Contains(si.Revoked, d.Session) {
+			si.Revoked = append(si.Revoked, d.Session)
+		}
+	}
+}
+
+// signIns returns the participant's sign-in record, made on first need.
+func (s *State) signIns(participant string) *SignIns {
+	if s.SignIns == nil {
+		s.SignIns = map[string]*SignIns{}
+	}
+	si := s.SignIns[participant]
+	if si == nil {
+		si = &SignIns{}
+		s.SignIns[participant] = si
+	}
+	return si
+}
+
+// voidSignIns voids every session and code of participant made before seq.
+func (s *State) voidSignIns(participant string, seq uint64) {
+	si := s.signIns(participant)
+	si.Since, si.Revoked = seq, nil
 }

@@ -59,6 +59,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		RoomAdded{Room: Room{ID: "r2", Name: "Điểm cầu"}},
 		ParticipantAdded{Participant: Participant{ID: "d1", Name: "Đại biểu", Role: RoleDelegate, Room: "r2"}},
 		ParticipantRemoved{Participant: "d1"},
+		SessionsRevoked{Participant: "d1", Session: "0123abcd"},
 		AgendaItemAdded{Item: Item{ID: "i1", Parent: "i0", Title: "Mục", Presenter: "d1", Documents: []string{"doc1"}, Proposals: []string{"pr1"}}},
 		AgendaItemMoved{Item: "i1", Index: 3},
 		DocumentAdded{Document: Document{ID: "doc1", Title: "Tài liệu", Pages: 7, SHA256: sha, Size: 12345, Confidential: true, Readers: []string{"d1"}}},

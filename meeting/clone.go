@@ -35,6 +35,12 @@ func (s *State) Clone() *State {
 		it := &c.Agenda[i]
 		it.Documents, it.Proposals = slices.Clone(it.Documents), slices.Clone(it.Proposals)
 	}
+	if s.SignIns != nil {
+		c.SignIns = make(map[string]*SignIns, len(s.SignIns))
+		for id, si := range s.SignIns {
+			c.SignIns[id] = &SignIns{Since: si.Since, Revoked: slices.Clone(si.Revoked)}
+		}
+	}
 	c.Participants = make(map[string]*Participant, len(s.Participants))
 	for id, p := range s.Participants {
 		cp := *p

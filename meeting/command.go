@@ -56,6 +56,15 @@ type (
 	RemoveParticipant struct {
 		Participant string `json:"participant"`
 	}
+	// RevokeSessions signs a participant out of every device: their
+	// sessions and unused invitation codes made so far stop working, and
+	// every node closes their connections (telling the tablets to wipe).
+	// With Session (an access session id) only that session is revoked.
+	// Accepted also once the meeting is closed: a tablet can be lost after.
+	RevokeSessions struct {
+		Participant string `json:"participant"`
+		Session     string `json:"session,omitempty"`
+	}
 	// AddAgendaItem appends an item, or a sub-item when Item.Parent is set.
 	AddAgendaItem struct {
 		Item Item `json:"item"`
@@ -211,6 +220,7 @@ func (UpdateMeeting) CommandName() string     { return "UpdateMeeting" }
 func (AddRoom) CommandName() string           { return "AddRoom" }
 func (AddParticipant) CommandName() string    { return "AddParticipant" }
 func (RemoveParticipant) CommandName() string { return "RemoveParticipant" }
+func (RevokeSessions) CommandName() string    { return "RevokeSessions" }
 func (AddAgendaItem) CommandName() string     { return "AddAgendaItem" }
 func (MoveAgendaItem) CommandName() string    { return "MoveAgendaItem" }
 func (AddDocument) CommandName() string       { return "AddDocument" }
@@ -246,6 +256,7 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"AddRoom":           decodeAs[AddRoom],
 	"AddParticipant":    decodeAs[AddParticipant],
 	"RemoveParticipant": decodeAs[RemoveParticipant],
+	"RevokeSessions":    decodeAs[RevokeSessions],
 	"AddAgendaItem":     decodeAs[AddAgendaItem],
 	"MoveAgendaItem":    decodeAs[MoveAgendaItem],
 	"AddDocument":       decodeAs[AddDocument],

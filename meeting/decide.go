@@ -90,6 +90,10 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	if d.me == nil {
 		return nil, Errorf(Forbidden, "Đồng chí không phải là thành viên của hội nghị này", "you are not a participant of this meeting")
 	}
+	if c, ok := cmd.(RevokeSessions); ok {
+		// Also after the close: a tablet can be lost after the meeting.
+		return d.revokeSessions(c)
+	}
 	if s.Status == StatusClosed {
 		return nil, Errorf(Conflict, "Hội nghị đã bế mạc; không thể thay đổi", "the meeting is closed; nothing can change")
 	}
@@ -955,4 +959,18 @@ func (d decider) linkedRoom(cmd Command) ([]Event, error) {
 		return d.emit(RoomShown{Room: r.ID, Document: doc.ID, Page: page})
 	}
 	return nil, Errorf(Invalid, "Lệnh %T không được hỗ trợ", "unsupported command %T", cmd)
+}
+
+// revokeSessions signs a participant out: a secretary's decision.
+func (d decider) revokeSessions(c RevokeSessions) ([]Event, error) {
+	if d.me.Role != RoleSecretary {
+		return nil, Errorf(Forbidden, "Chỉ thư ký mới được thu hồi phiên đăng nhập", "only a secretary may revoke sessions")
+	}
+	if d.s.Participants[c.Participant] == nil {
+		return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.Participant)
+	}
+	if len(c.Session) > 128 {
+		return nil, Errorf(Invalid, "Mã phiên không hợp lệ", "invalid session id")
+	}
+	return d.emit(SessionsRevoked(c))
 }

@@ -57,6 +57,12 @@ type (
 	ParticipantRemoved struct {
 		Participant string `json:"participant"`
 	}
+	// SessionsRevoked voids a participant's sessions and codes made before
+	// it (or, with Session, that one session): Visible to secretaries only.
+	SessionsRevoked struct {
+		Participant string `json:"participant"`
+		Session     string `json:"session,omitempty"`
+	}
 	AgendaItemAdded struct {
 		Item Item `json:"item"`
 	}
@@ -166,6 +172,7 @@ func (MeetingUpdated) EventType() string     { return "MeetingUpdated" }
 func (RoomAdded) EventType() string          { return "RoomAdded" }
 func (ParticipantAdded) EventType() string   { return "ParticipantAdded" }
 func (ParticipantRemoved) EventType() string { return "ParticipantRemoved" }
+func (SessionsRevoked) EventType() string    { return "SessionsRevoked" }
 func (AgendaItemAdded) EventType() string    { return "AgendaItemAdded" }
 func (AgendaItemMoved) EventType() string    { return "AgendaItemMoved" }
 func (DocumentAdded) EventType() string      { return "DocumentAdded" }
@@ -201,6 +208,7 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"RoomAdded":          decodeData[RoomAdded],
 	"ParticipantAdded":   decodeData[ParticipantAdded],
 	"ParticipantRemoved": decodeData[ParticipantRemoved],
+	"SessionsRevoked":    decodeData[SessionsRevoked],
 	"AgendaItemAdded":    decodeData[AgendaItemAdded],
 	"AgendaItemMoved":    decodeData[AgendaItemMoved],
 	"DocumentAdded":      decodeData[DocumentAdded],

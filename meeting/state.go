@@ -1,6 +1,9 @@
 package meeting
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role is what a participant may do in a meeting.
 type Role string
@@ -227,6 +230,33 @@ type State struct {
 	// by the chair or a presenter, seen by everyone who may read their
 	// document.
 	Shared map[string]*SharedAnnotation `json:"shared,omitempty"`
+
+	// SignIns says, by participant id, which of their sign-ins the log has
+	// voided (a removal, a revocation). Only Apply keeps it (not Follow),
+	// and ViewFor leaves it out: it is the server's record.
+	SignIns map[string]*SignIns `json:"sign_ins,omitempty"`
+}
+
+// SignIns is what the log says of one participant's sessions and codes.
+type SignIns struct {
+	// Since voids every session and code made before this seq: set by the
+	// participant's removal (so that re-adding the id revives nothing) and
+	// by revoking all their sessions.
+	Since uint64 `json:"since,omitempty"`
+	// Revoked lists the sessions revoked one by one (access session ids)
+	// since then.
+	Revoked []string `json:"revoked,omitempty"`
+}
+
+// SignInValid reports whether a session (id, "" for a code) of participant
+// made when the log was at seq is still valid as far as the log knows. It
+// does not check that the participant exists.
+func (s *State) SignInValid(participant, id string, seq uint64) bool {
+	si := s.SignIns[participant]
+	if si == nil {
+		return true
+	}
+	return seq >= si.Since && (id == "" || !slices.Contains(si.Revoked, id))
 }
 
 // NewState returns the empty state of a meeting that does not exist yet.

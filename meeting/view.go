@@ -30,6 +30,8 @@ func Visible(s *State, e Event, viewer string) bool {
 		return mayRead(p, d.Document) || s.listsWithheld()
 	case DocumentAttached:
 		return s.CanRead(viewer, d.Document) || s.listsWithheld()
+	case SessionsRevoked:
+		return p.Role == RoleSecretary
 	}
 	return true
 }
@@ -117,6 +119,7 @@ func (s *State) ViewFor(viewer string) *State {
 			delete(v.Shared, id)
 		}
 	}
+	v.SignIns = nil // the server's record; no client needs it
 	if fullView(s, viewer) {
 		return v
 	}

@@ -264,32 +264,53 @@ type Blobs interface {
 	OpenBlob(ctx context.Context, sha256 string) (io.ReadSeekCloser, BlobInfo, error)
 }
 
-// Invitation admits one participant to one meeting.
+// Invitation admits one participant to one meeting, once.
 type Invitation struct {
 	Meeting     string
 	Participant string
+	// Seq is the meeting's log version when the code was made (the log
+	// can void codes made before a removal or a revocation).
+	Seq uint64 `json:",omitempty"`
+	// Expires is when the code stops working; zero means never.
+	Expires time.Time `json:",omitzero"`
 }
 
 // Session is what a signed-in client holds a token for.
 type Session struct {
 	Meeting     string
 	Participant string
-	Expires     time.Time
+	// Seq is the meeting's log version when the session was opened.
+	Seq uint64 `json:",omitempty"`
+	// Created is when it was opened; Expires when it ends unless refreshed.
+	Created time.Time `json:",omitzero"`
+	Expires time.Time
 }
 
 // Sessions keeps invitation codes and session tokens, so that any node can
-// serve any tablet.
+// serve any tablet. Keys are what the caller chose (access stores hashes of
+// codes and tokens, never the secrets themselves).
 type Sessions interface {
-	// PutInvitation stores (or replaces) an invitation under code.
-	PutInvitation(ctx context.Context, code string, inv Invitation) error
+	// PutInvitation stores an invitation under key and makes it its
+	// participant's only code: every code stored before for the same
+	// meeting and participant stops working.
+	PutInvitation(ctx context.Context, key string, inv Invitation) error
 	// RedeemInvitation returns the invitation and deletes it, atomically:
 	// of two concurrent redemptions of one code exactly one succeeds, the
-	// other gets ErrNotFound.
-	RedeemInvitation(ctx context.Context, code string) (Invitation, error)
-	// PutSession stores a session under token.
-	PutSession(ctx context.Context, token string, s Session) error
+	// other gets ErrNotFound. ErrNotFound too when the key is unknown,
+	// expired or no longer its participant's code. An unknown key costs a
+	// read, never a write (nor a write lock).
+	RedeemInvitation(ctx context.Context, key string) (Invitation, error)
+	// RevokeInvitations voids the participant's code, if any.
+	RevokeInvitations(ctx context.Context, meeting, participant string) error
+	// PutSession stores (or replaces) a session under key.
+	PutSession(ctx context.Context, key string, s Session) error
 	// GetSession returns the session, or ErrNotFound (also once expired).
-	GetSession(ctx context.Context, token string) (Session, error)
+	GetSession(ctx context.Context, key string) (Session, error)
+	// SessionsOf returns the unexpired sessions of a participant by key.
+	SessionsOf(ctx context.Context, meeting, participant string) (map[string]Session, error)
+	// DeleteSession deletes a session; deleting one that is not there is
+	// not an error.
+	DeleteSession(ctx context.Context, key string) error
 }
 
 // Store is everything a node needs, from one backend.

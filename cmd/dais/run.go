@@ -36,6 +36,10 @@ commands:
   prepare [-interval D] DOC                         make every reader's copy of a document and wait
   invite [PARTICIPANT...]                           make one-time sign-in codes (all participants
                                                     when none are named; secretary); prints id, code
+  sessions PARTICIPANT                              list a participant's sessions (secretary)
+  revoke PARTICIPANT [SESSION]                      sign a participant out of every device, or of one
+                                                    session; their tablets wipe (secretary)
+  sign-out                                          end this token's session
   new-meeting -title T -starts TIME [-place P] [-id ID] [-rooms main:Name,id:Name]
               [-secretary-id ID -secretary-name NAME]
                                                     create a meeting: as a secretary (-token), who
@@ -107,6 +111,12 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.prepare(ctx, rest)
 	case "invite":
 		err = c.invite(ctx, rest)
+	case "sessions":
+		err = c.sessions(ctx, rest)
+	case "revoke":
+		err = c.revoke(ctx, rest)
+	case "sign-out":
+		err = c.signOut(ctx, rest)
 	case "new-meeting":
 		err = c.newMeeting(ctx, rest, getenv("DAIS_ADMIN_TOKEN"))
 	case "login":

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/documents/documentstest"
 	"github.com/dais-meeting/dais/meeting/pdf"
@@ -24,6 +25,7 @@ func server(tb testing.TB) (*documentstest.Fixture, string) {
 	httpapi.New(fx.Access, nil).Register(mux)
 	httpapi.NewDocuments(fx.Access, fx.Docs, 0, nil).Register(mux)
 	httpapi.NewMeetings(fx.Access, fx.Access, testAdminToken, nil).Register(mux)
+	httpapi.NewRevoke(fx.Access, fx.Access, nil).Register(mux)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
 	return fx, srv.URL
@@ -197,5 +199,40 @@ func TestMeetingCommands(t *testing.T) {
 				t.Fatalf("exit %d (want %d), stderr %q (want %q in it)", rc, tt.code, errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestRevokeAndSignOut: a secretary lists and revokes a delegate's sessions
+// with the CLI; a signed-out token opens nothing.
+func TestRevokeAndSignOut(t *testing.T) {
+	fx, url := server(t)
+	sec := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": fx.Token(t, documentstest.Secretary)}
+	d1 := fx.Token(t, documentstest.D1)
+	fx.Token(t, documentstest.D1) // a second tablet
+
+	rc, out, errOut := dais(t, sec, "sessions", "d1")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if rc != exitOK || len(lines) != 2 || strings.Contains(out, d1) {
+		t.Fatalf("sessions: exit %d, %q, %s", rc, out, errOut)
+	}
+	first := strings.Split(lines[0], "\t")[0]
+	if rc, _, errOut := dais(t, sec, "revoke", "d1", first); rc != exitOK || !strings.Contains(errOut, "revoked 1") {
+		t.Fatalf("revoke one: exit %d: %s", rc, errOut)
+	}
+	if rc, _, errOut := dais(t, sec, "revoke", "d1"); rc != exitOK || !strings.Contains(errOut, "revoked 1") {
+		t.Fatalf("revoke all: exit %d: %s", rc, errOut)
+	}
+	if _, err := fx.Access.Authenticate(context.Background(), d1); meeting.ErrorCode(err) != meeting.Unauthorized {
+		t.Fatalf("the revoked token still works: %v", err)
+	}
+	delegate := map[string]string{"DAIS_SERVER": url, "DAIS_TOKEN": fx.Token(t, documentstest.D2)}
+	if rc, _, errOut := dais(t, delegate, "revoke", "d1"); rc != exitError || !strings.Contains(errOut, "forbidden") {
+		t.Fatalf("a delegate revoked: exit %d: %s", rc, errOut)
+	}
+	if rc, _, errOut := dais(t, delegate, "sign-out"); rc != exitOK {
+		t.Fatalf("sign-out: exit %d: %s", rc, errOut)
+	}
+	if rc, _, _ := dais(t, delegate, "invite"); rc != exitError {
+		t.Fatalf("the signed-out token still works: exit %d", rc)
 	}
 }

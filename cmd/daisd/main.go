@@ -11,10 +11,12 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,7 +24,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/realtime/httpapi"
 	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/storage/seal"
 )
@@ -78,6 +82,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	tlsSelf := fs.Bool("tls-self-signed", env("DAIS_TLS_SELF_SIGNED", "") == "1", "serve HTTPS with a room authority and certificate made and kept in DATA/tls, for an isolated LAN; prints the authority's fingerprint and a QR code of it (env DAIS_TLS_SELF_SIGNED=1)")
 	tlsHosts := fs.String("tls-hosts", env("DAIS_TLS_HOSTS", ""), "extra names and addresses the self-signed certificate covers, comma-separated (this machine's name and addresses always are; env DAIS_TLS_HOSTS)")
 	internalListen := fs.String("internal-listen", env("DAIS_INTERNAL_LISTEN", ""), "address of a listener for operators only: /metrics, /readyz with error details (empty: none; env DAIS_INTERNAL_LISTEN)")
+	sessionTTL := fs.Duration("session-ttl", 24*time.Hour, "how long a session lives after its last use")
+	sessionMaxAge := fs.Duration("session-max-age", 7*24*time.Hour, "how long a session lives however often it is used")
+	codeTTL := fs.Duration("code-ttl", 7*24*time.Hour, "how long an invitation code works")
+	joinPerMinute := fs.Float64("join-fails-per-minute", 6, "wrong invitation codes one address may try per minute (after a burst of -join-fails-burst)")
+	joinBurst := fs.Int("join-fails-burst", 10, "wrong invitation codes one address may try at once")
+	joinGlobal := fs.Float64("join-fails-per-second", 20, "wrong invitation codes the whole node accepts per second (burst: 10 s worth)")
+	proxies := fs.String("trusted-proxies", env("DAIS_TRUSTED_PROXIES", ""), "addresses (CIDR) of reverse proxies whose X-Real-IP names the client, comma-separated (env DAIS_TRUSTED_PROXIES)")
 	maxConnsPerAddr := fs.Int("max-conns-per-addr", 0, "most connections one IP address may hold open (0: 512; -1: no cap; behind a load balancer raise it or use -1)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -122,6 +133,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("the bus key in %s has %d bytes, want at least %d", *busKeyFile, len(busKey), natsbus.MinKeyBytes)
 		}
 	}
+	var trusted []netip.Prefix
+	for _, p := range splitList(*proxies) {
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, err2 := netip.ParseAddr(p)
+			if err2 != nil {
+				return fmt.Errorf("bad -trusted-proxies entry %q: %w", p, err)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		trusted = append(trusted, pfx)
+	}
+	var linkKey []byte
+	if k := getenv("DAIS_LINK_KEY"); k != "" {
+		if len(k) < 32 {
+			return fmt.Errorf("DAIS_LINK_KEY must be at least 32 characters")
+		}
+		sum := sha256.Sum256([]byte(k))
+		linkKey = sum[:]
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -135,6 +166,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
 		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
 			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},
+		Access: access.Options{SessionTTL: *sessionTTL, SessionMaxAge: *sessionMaxAge, CodeTTL: *codeTTL, LinkKey: linkKey},
+		JoinLimits: httpapi.JoinLimits{PerAddress: *joinPerMinute, AddressBurst: *joinBurst, Global: *joinGlobal,
+			GlobalBurst: int(*joinGlobal * 10), TrustedProxies: trusted},
 	}
 	cfg.BallotKeyFile = *ballotKeyFile
 	if v := getenv("DAIS_BALLOT_KEY"); v != "" {

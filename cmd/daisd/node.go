@@ -80,6 +80,11 @@ type config struct {
 	// on the public listener (0: 512; negative: no cap). Behind a load
 	// balancer every connection comes from it: raise or disable the cap.
 	MaxConnsPerAddr int
+	// Access tunes sign-in: session and code lifetimes, the key that signs
+	// links (empty: shared through Redis in a cluster, random on one node).
+	Access access.Options
+	// JoinLimits bounds wrong invitation codes per address and per node.
+	JoinLimits httpapi.JoinLimits
 	// TLS, when set, serves HTTPS (and sends HSTS) instead of HTTP.
 	TLS *tls.Config
 	// AuthorityPEM, when set, is served at /dais-ca.pem: the room
@@ -192,7 +197,16 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		return nil, err
 	}
 	n.svc = service.New(n.store, n.bus, service.Options{Logger: cfg.Logger})
-	n.acc = access.New(n.store, n.svc, access.Options{Logger: cfg.Logger})
+	accOpt := cfg.Access
+	accOpt.Logger = cfg.Logger
+	if len(accOpt.LinkKey) == 0 {
+		if rs, ok := n.store.(*redis.Store); ok {
+			if accOpt.LinkKey, err = rs.SharedKey(ctx, "links"); err != nil {
+				return nil, fmt.Errorf("agreeing on the link key through Redis: %w", err)
+			}
+		}
+	}
+	n.acc = access.New(n.store, n.svc, accOpt)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.acc, n.bus)
@@ -205,7 +219,8 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", n.gw)
-	httpapi.New(n.acc, cfg.Logger).Register(mux)
+	httpapi.NewWithLimits(n.acc, cfg.JoinLimits, cfg.Logger).Register(mux)
+	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
 	if err = n.startAccounts(mux); err != nil {

@@ -11,7 +11,7 @@ import (
 // office account linked to them (package account keeps the links): no
 // invitation code is used. The participant must hold one of roles now.
 func (s *Service) OpenFor(ctx context.Context, meetingID, participant string, roles ...meeting.Role) (Session, error) {
-	p, ok, err := s.meetings.Participant(ctx, meetingID, participant)
+	p, ok, version, err := s.member(ctx, meetingID, participant)
 	if err != nil {
 		return Session{}, err
 	}
@@ -21,5 +21,5 @@ func (s *Service) OpenFor(ctx context.Context, meetingID, participant string, ro
 			"your account is no longer a secretary or chair of the meeting %q", meetingID)
 	}
 	s.log.Info("session opened for an account", "meeting", meetingID, "participant", participant)
-	return s.openSession(ctx, meetingID, participant)
+	return s.openSession(ctx, meetingID, participant, version)
 }

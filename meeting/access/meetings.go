@@ -26,7 +26,7 @@ func (s *Service) CreateMeetingAs(ctx context.Context, sess Session, m NewMeetin
 	if err := requireSecretary(sess); err != nil {
 		return Session{}, err
 	}
-	me, ok, err := s.meetings.Participant(ctx, sess.Meeting, sess.Participant)
+	me, ok, _, err := s.member(ctx, sess.Meeting, sess.Participant)
 	if err != nil {
 		return Session{}, err
 	}
@@ -37,7 +37,11 @@ func (s *Service) CreateMeetingAs(ctx context.Context, sess Session, m NewMeetin
 	if err != nil {
 		return Session{}, err
 	}
-	return s.openSession(ctx, id, me.ID)
+	_, _, version, err := s.member(ctx, id, me.ID)
+	if err != nil {
+		return Session{}, err
+	}
+	return s.openSession(ctx, id, me.ID, version)
 }
 
 // CreateMeeting creates a meeting with secretary as its first secretary

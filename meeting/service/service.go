@@ -337,20 +337,30 @@ func (s *Service) State(ctx context.Context, meetingID string) (*meeting.State, 
 	return e.state.Clone(), nil
 }
 
-// Participant returns a participant of the meeting as the log now has them
-// (caught up, without copying the whole state); ok is false when the
-// meeting has no such participant (or was removed).
-func (s *Service) Participant(ctx context.Context, meetingID, id string) (p meeting.Participant, ok bool, err error) {
+// Read calls f with the meeting's state caught up with the log, under the
+// meeting's lock and without copying it: f must only read the state, must
+// not keep it, and must be quick.
+func (s *Service) Read(ctx context.Context, meetingID string, f func(*meeting.State)) error {
 	e := s.entry(meetingID)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err := s.catchUp(ctx, meetingID, e); err != nil {
-		return meeting.Participant{}, false, err
+		return err
 	}
-	if pp := e.state.Participant(id); pp != nil {
-		return *pp, true, nil
-	}
-	return meeting.Participant{}, false, nil
+	f(e.state)
+	return nil
+}
+
+// Participant returns a participant of the meeting as the log now has them;
+// ok is false when the meeting has no such participant (or they were
+// removed).
+func (s *Service) Participant(ctx context.Context, meetingID, id string) (p meeting.Participant, ok bool, err error) {
+	err = s.Read(ctx, meetingID, func(st *meeting.State) {
+		if pp := st.Participant(id); pp != nil {
+			p, ok = *pp, true
+		}
+	})
+	return p, ok, err
 }
 
 // ReadEvents returns the meeting's events with seq >= from, at most max.

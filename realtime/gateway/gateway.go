@@ -308,6 +308,9 @@ func (g *Gateway) hello(ws *websocket.Conn) (access.Session, uint64, int, string
 	defer cancel()
 	sess, err := g.sessions.Authenticate(ctx, h.Token)
 	if err != nil {
+		if errors.Is(err, access.ErrRevoked) {
+			return access.Session{}, 0, protocol.CloseRevoked, "session revoked; wipe and sign in with a new code"
+		}
 		if meeting.ErrorCode(err) == meeting.Unauthorized {
 			return access.Session{}, 0, protocol.CloseUnauthorized, "invalid or expired session"
 		}

@@ -279,7 +279,32 @@ func (r *room) apply(ev meeting.Event) bool {
 	}
 	r.recent[ev.Seq%recentSize] = d
 	r.g.cfg.Metrics.deliveredEvents(n)
+	r.closeRevoked(ev)
 	return true
+}
+
+// closeRevoked closes the connections an event signs out: every one of a
+// removed participant (after they were sent their removal), every one of a
+// participant whose sessions were revoked, or the one revoked session's.
+// The tablet wipes on CloseRevoked. Every node does this as it delivers the
+// event, which it reads from the log if the bus lost it: no node keeps
+// serving a revoked session for longer than its tail check.
+func (r *room) closeRevoked(ev meeting.Event) {
+	var who, session string
+	switch d := ev.Data.(type) {
+	case meeting.ParticipantRemoved:
+		who = d.Participant
+	case meeting.SessionsRevoked:
+		who, session = d.Participant, d.Session
+	default:
+		return
+	}
+	for c := range r.conns {
+		if c.sess.Participant == who && (session == "" || c.sess.ID == session) {
+			c.kick(protocol.CloseRevoked, "session revoked; wipe and sign in with a new code")
+			delete(r.conns, c) // no signal or progress reaches it any more
+		}
+	}
 }
 
 // formFor returns the message of d that viewer receives: the event itself,

@@ -99,6 +99,10 @@ func (a *MeetingsAPI) create(w http.ResponseWriter, r *http.Request) {
 		access.NewMeeting
 		Secretary *meeting.Participant `json:"secretary,omitempty"`
 	}
+	if err := refuseTokenInURL(r); err != nil {
+		WriteError(w, err)
+		return
+	}
 	token := Token(r)
 	if len(a.admin) > 0 && subtle.ConstantTimeCompare([]byte(token), a.admin) == 1 {
 		if err := readJSON(r, &req); err != nil {

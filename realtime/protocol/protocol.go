@@ -48,6 +48,12 @@ const (
 	CloseUnauthorized = 4001
 	// CloseProtocol: a message could not be parsed. Do not retry unchanged.
 	CloseProtocol = 4002
+	// CloseRevoked: a secretary revoked this session, or removed its
+	// participant. Delete every document and state kept for offline use
+	// and return to sign-in; the next sign-in needs a new code. Sent to a
+	// connected tablet within a second of the revocation (on every node),
+	// and in answer to a hello with a revoked session.
+	CloseRevoked = 4003
 	// CloseTooSlow: the client fell behind; reconnect and resume from the
 	// last seq it saw.
 	CloseTooSlow = 4008

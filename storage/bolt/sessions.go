@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,49 +11,183 @@ import (
 	"github.com/dais-meeting/dais/storage"
 )
 
-// PutInvitation stores (or replaces) an invitation under code.
-func (s *Store) PutInvitation(ctx context.Context, code string, inv storage.Invitation) error {
-	return s.put(ctx, "invitation", bucketInv, code, inv)
+// Index buckets of sessions.go, made on first write (a store written by an
+// older version has none until then).
+var (
+	// bucketInvOf maps meeting \x00 participant to the key of the
+	// participant's one valid code.
+	bucketInvOf = []byte("inv-of")
+	// bucketSessOf holds meeting \x00 participant \x00 key for each
+	// session, so that a participant's sessions can be listed.
+	bucketSessOf = []byte("sess-of")
+)
+
+func ofKey(meeting, participant string) []byte {
+	return []byte(meeting + "\x00" + participant + "\x00")
 }
 
-// RedeemInvitation returns the invitation stored under code and deletes it,
-// in one transaction, or gives storage.ErrNotFound.
-func (s *Store) RedeemInvitation(ctx context.Context, code string) (storage.Invitation, error) {
+// PutInvitation stores inv under key and makes it the participant's only
+// code, in one transaction.
+func (s *Store) PutInvitation(ctx context.Context, key string, inv storage.Invitation) error {
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("storage/bolt: put invitation: %w", err)
+	}
+	if err := checkID("invitation key", key); err != nil {
+		return err
+	}
+	data, err := json.Marshal(inv)
+	if err != nil {
+		return fmt.Errorf("storage/bolt: put invitation: %w", err)
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		of, err := tx.CreateBucketIfNotExists(bucketInvOf)
+		if err != nil {
+			return err
+		}
+		b := tx.Bucket(bucketInv)
+		pk := ofKey(inv.Meeting, inv.Participant)
+		if old := of.Get(pk); old != nil && !bytes.Equal(old, []byte(key)) {
+			if err := b.Delete(old); err != nil {
+				return err
+			}
+		}
+		if err := b.Put([]byte(key), data); err != nil {
+			return err
+		}
+		if err := of.Put(pk, []byte(key)); err != nil {
+			return err
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("storage/bolt: put invitation: %w", err)
+	}
+	return nil
+}
+
+// RedeemInvitation returns the invitation stored under key and deletes it,
+// in one transaction, or gives storage.ErrNotFound. A key that is not there
+// is answered from a read transaction: a guessing loop never takes the
+// write lock that every command and ballot needs.
+func (s *Store) RedeemInvitation(ctx context.Context, key string) (storage.Invitation, error) {
 	if err := s.check(ctx); err != nil {
 		return storage.Invitation{}, fmt.Errorf("storage/bolt: redeem invitation: %w", err)
 	}
+	if key == "" || len(key) > maxIDLen {
+		return storage.Invitation{}, fmt.Errorf("storage/bolt: invitation: %w", storage.ErrNotFound)
+	}
+	var there bool
+	if err := s.db.View(func(tx *bbolt.Tx) error {
+		there = tx.Bucket(bucketInv).Get([]byte(key)) != nil
+		return nil
+	}); err != nil {
+		return storage.Invitation{}, fmt.Errorf("storage/bolt: redeem invitation: %w", err)
+	}
+	if !there {
+		return storage.Invitation{}, fmt.Errorf("storage/bolt: invitation: %w", storage.ErrNotFound)
+	}
 	var inv storage.Invitation
+	now := s.opt.Now()
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketInv)
-		if code == "" || len(code) > maxIDLen {
-			return storage.ErrNotFound
-		}
-		v := b.Get([]byte(code))
+		v := b.Get([]byte(key))
 		if v == nil {
 			return storage.ErrNotFound
 		}
 		if err := json.Unmarshal(v, &inv); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
-		if err := b.Delete([]byte(code)); err != nil {
+		if err := b.Delete([]byte(key)); err != nil {
+			return err
+		}
+		// Only the participant's current code admits them.
+		valid := inv.Expires.IsZero() || now.Before(inv.Expires)
+		if of := tx.Bucket(bucketInvOf); of != nil {
+			pk := ofKey(inv.Meeting, inv.Participant)
+			cur := of.Get(pk)
+			valid = valid && bytes.Equal(cur, []byte(key))
+			if bytes.Equal(cur, []byte(key)) {
+				if err := of.Delete(pk); err != nil {
+					return err
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !valid {
+			inv = storage.Invitation{}
+		}
+		return nil
+	})
+	if err != nil {
+		return storage.Invitation{}, fmt.Errorf("storage/bolt: redeem invitation: %w", err)
+	}
+	if inv.Meeting == "" {
+		return storage.Invitation{}, fmt.Errorf("storage/bolt: invitation expired or replaced: %w", storage.ErrNotFound)
+	}
+	return inv, nil
+}
+
+// RevokeInvitations deletes the participant's code, if any.
+func (s *Store) RevokeInvitations(ctx context.Context, meeting, participant string) error {
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("storage/bolt: revoke invitations: %w", err)
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		of := tx.Bucket(bucketInvOf)
+		if of == nil {
+			return nil
+		}
+		pk := ofKey(meeting, participant)
+		if old := of.Get(pk); old != nil {
+			if err := tx.Bucket(bucketInv).Delete(old); err != nil {
+				return err
+			}
+		}
+		return of.Delete(pk)
+	})
+	if err != nil {
+		return fmt.Errorf("storage/bolt: revoke invitations: %w", err)
+	}
+	return nil
+}
+
+// PutSession stores (or replaces) a session under key, and indexes it by
+// its participant.
+func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session) error {
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("storage/bolt: put session: %w", err)
+	}
+	if err := checkID("session key", key); err != nil {
+		return err
+	}
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return fmt.Errorf("storage/bolt: put session: %w", err)
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		of, err := tx.CreateBucketIfNotExists(bucketSessOf)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSess).Put([]byte(key), data); err != nil {
+			return err
+		}
+		if err := of.Put(append(ofKey(sess.Meeting, sess.Participant), key...), nil); err != nil {
 			return err
 		}
 		return ctx.Err()
 	})
 	if err != nil {
-		return storage.Invitation{}, fmt.Errorf("storage/bolt: redeem invitation: %w", err)
+		return fmt.Errorf("storage/bolt: put session: %w", err)
 	}
-	return inv, nil
+	return nil
 }
 
-// PutSession stores a session under token.
-func (s *Store) PutSession(ctx context.Context, token string, sess storage.Session) error {
-	return s.put(ctx, "session", bucketSess, token, sess)
-}
-
-// GetSession returns the session stored under token, or storage.ErrNotFound
+// GetSession returns the session stored under key, or storage.ErrNotFound
 // (also once it has expired).
-func (s *Store) GetSession(ctx context.Context, token string) (storage.Session, error) {
+func (s *Store) GetSession(ctx context.Context, key string) (storage.Session, error) {
 	if err := s.check(ctx); err != nil {
 		return storage.Session{}, fmt.Errorf("storage/bolt: get session: %w", err)
 	}
@@ -61,10 +196,10 @@ func (s *Store) GetSession(ctx context.Context, token string) (storage.Session, 
 		found bool
 	)
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		if token == "" || len(token) > maxIDLen {
+		if key == "" || len(key) > maxIDLen {
 			return nil
 		}
-		v := tx.Bucket(bucketSess).Get([]byte(token))
+		v := tx.Bucket(bucketSess).Get([]byte(key))
 		if v == nil {
 			return nil
 		}
@@ -78,6 +213,127 @@ func (s *Store) GetSession(ctx context.Context, token string) (storage.Session, 
 		return storage.Session{}, fmt.Errorf("storage/bolt: session: %w", storage.ErrNotFound)
 	}
 	return sess, nil
+}
+
+// SessionsOf returns the participant's unexpired sessions by key.
+func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (map[string]storage.Session, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, fmt.Errorf("storage/bolt: sessions of: %w", err)
+	}
+	out := map[string]storage.Session{}
+	now := s.opt.Now()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		of := tx.Bucket(bucketSessOf)
+		if of == nil {
+			return nil
+		}
+		prefix := ofKey(meeting, participant)
+		b := tx.Bucket(bucketSess)
+		c := of.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			key := k[len(prefix):]
+			v := b.Get(key)
+			if v == nil {
+				continue
+			}
+			var sess storage.Session
+			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
+				continue
+			}
+			out[string(key)] = sess
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage/bolt: sessions of: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteSession deletes a session and its index entry.
+func (s *Store) DeleteSession(ctx context.Context, key string) error {
+	if err := s.check(ctx); err != nil {
+		return fmt.Errorf("storage/bolt: delete session: %w", err)
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketSess)
+		v := b.Get([]byte(key))
+		if v == nil {
+			return nil
+		}
+		var sess storage.Session
+		if json.Unmarshal(v, &sess) == nil {
+			if of := tx.Bucket(bucketSessOf); of != nil {
+				if err := of.Delete(append(ofKey(sess.Meeting, sess.Participant), key...)); err != nil {
+					return err
+				}
+			}
+		}
+		return b.Delete([]byte(key))
+	})
+	if err != nil {
+		return fmt.Errorf("storage/bolt: delete session: %w", err)
+	}
+	return nil
+}
+
+// PurgeExpiredSessions deletes the sessions and invitations that have
+// expired (and any that cannot be read) and returns how many sessions it
+// deleted.
+func (s *Store) PurgeExpiredSessions(ctx context.Context) (int, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
+	}
+	now := s.opt.Now()
+	n := 0
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketSess)
+		of := tx.Bucket(bucketSessOf)
+		var dead [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var sess storage.Session
+			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
+				dead = append(dead, append([]byte(nil), k...))
+				if of != nil {
+					if err := of.Delete(append(ofKey(sess.Meeting, sess.Participant), k...)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(dead)
+		inv := tx.Bucket(bucketInv)
+		var deadInv [][]byte
+		err = inv.ForEach(func(k, v []byte) error {
+			var i storage.Invitation
+			if json.Unmarshal(v, &i) != nil || !i.Expires.IsZero() && !i.Expires.After(now) {
+				deadInv = append(deadInv, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range deadInv {
+			if err := inv.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
+	}
+	return n, nil
 }
 
 // put stores v as JSON under key in the top-level bucket.
@@ -102,39 +358,4 @@ func (s *Store) put(ctx context.Context, what string, bucket []byte, key string,
 		return fmt.Errorf("storage/bolt: put %s: %w", what, err)
 	}
 	return nil
-}
-
-// PurgeExpiredSessions deletes the sessions that have expired (and any that
-// cannot be read) and returns how many it deleted.
-func (s *Store) PurgeExpiredSessions(ctx context.Context) (int, error) {
-	if err := s.check(ctx); err != nil {
-		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
-	}
-	now := s.opt.Now()
-	n := 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketSess)
-		var dead [][]byte
-		err := b.ForEach(func(k, v []byte) error {
-			var sess storage.Session
-			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
-				dead = append(dead, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(dead)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("storage/bolt: purge sessions: %w", err)
-	}
-	return n, nil
 }

@@ -2,27 +2,76 @@ package redis
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dais-meeting/dais/storage"
 )
 
-// PutInvitation stores (or replaces) an invitation under code, as JSON.
-func (s *Store) PutInvitation(ctx context.Context, code string, inv storage.Invitation) error {
+// invitationOf is the key of a participant's one valid code; sessionsOf the
+// set of their session keys.
+func (k keys) invitationOf(meeting, participant string) string {
+	return k.prefix + "invof:" + esc(meeting) + ":" + esc(participant)
+}
+func (k keys) sessionsOf(meeting, participant string) string {
+	return k.prefix + "sessof:" + esc(meeting) + ":" + esc(participant)
+}
+
+// delIfScript deletes KEYS[1] if it holds ARGV[1].
+var delIfScript = goredis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
+
+// setArgs is SET's expiry for a deadline: PXAT rounded up to the next
+// millisecond (never expire early), none for the zero time.
+func setArgs(key string, value []byte, deadline time.Time) []any {
+	args := []any{"SET", key, value}
+	if !deadline.IsZero() {
+		ms := (deadline.UnixNano() + int64(time.Millisecond) - 1) / int64(time.Millisecond)
+		args = append(args, "PXAT", ms)
+	}
+	return args
+}
+
+// PutInvitation stores an invitation under key, as JSON, and makes it the
+// participant's only code: the old code's key is deleted and the pointer
+// (invof) names the new one. Between the two writes neither code works,
+// which errs on the safe side.
+func (s *Store) PutInvitation(ctx context.Context, key string, inv storage.Invitation) error {
 	b, err := json.Marshal(inv)
 	if err != nil {
 		return fmt.Errorf("storage/redis: put invitation: %w", err)
 	}
-	return s.fail("put invitation", s.rdb.Set(ctx, s.k.invitation(code), b, 0).Err())
+	if !inv.Expires.IsZero() && !time.Now().Before(inv.Expires) {
+		return nil // already expired: nothing to keep
+	}
+	of := s.k.invitationOf(inv.Meeting, inv.Participant)
+	old, err := s.rdb.Get(ctx, of).Result()
+	if err != nil && !isNil(err) {
+		return s.fail("put invitation", err)
+	}
+	if err := s.rdb.Do(ctx, setArgs(s.k.invitation(key), b, inv.Expires)...).Err(); err != nil {
+		return s.fail("put invitation", err)
+	}
+	if err := s.rdb.Do(ctx, setArgs(of, []byte(key), inv.Expires)...).Err(); err != nil {
+		return s.fail("put invitation", err)
+	}
+	if old != "" && old != key {
+		return s.fail("put invitation", s.rdb.Del(ctx, s.k.invitation(old)).Err())
+	}
+	return nil
 }
 
-// RedeemInvitation returns the invitation and deletes it in one script
-// (scripts/redeem.lua): of two redemptions exactly one gets it, and a
-// redemption resent by go-redis after a lost reply still gets it.
-func (s *Store) RedeemInvitation(ctx context.Context, code string) (storage.Invitation, error) {
-	v, err := redeemScript.Run(ctx, s.rdb, []string{s.k.invitation(code), s.k.redeemed(code)},
+// RedeemInvitation takes the invitation in one script (scripts/redeem.lua):
+// of two redemptions exactly one gets it, and a redemption resent by
+// go-redis after a lost reply still gets it. It admits only if the code is
+// unexpired and still its participant's code. An unknown key is a GET in
+// the script and nothing more.
+func (s *Store) RedeemInvitation(ctx context.Context, key string) (storage.Invitation, error) {
+	v, err := redeemScript.Run(ctx, s.rdb, []string{s.k.invitation(key), s.k.redeemed(key)},
 		token(), redeemMarkerTTL.Milliseconds()).Text()
 	if isNil(err) {
 		return storage.Invitation{}, fmt.Errorf("storage/redis: invitation: %w", storage.ErrNotFound)
@@ -34,35 +83,64 @@ func (s *Store) RedeemInvitation(ctx context.Context, code string) (storage.Invi
 	if err := json.Unmarshal([]byte(v), &inv); err != nil {
 		return storage.Invitation{}, fmt.Errorf("storage/redis: redeem invitation: %w", err)
 	}
+	of := s.k.invitationOf(inv.Meeting, inv.Participant)
+	cur, err := s.rdb.Get(ctx, of).Result()
+	if err != nil && !isNil(err) {
+		return storage.Invitation{}, s.fail("redeem invitation", err)
+	}
+	if cur == key {
+		if err := delIfScript.Run(ctx, s.rdb, []string{of}, key).Err(); err != nil {
+			return storage.Invitation{}, s.fail("redeem invitation", err)
+		}
+	}
+	if cur != key || !inv.Expires.IsZero() && !time.Now().Before(inv.Expires) {
+		return storage.Invitation{}, fmt.Errorf("storage/redis: invitation expired or replaced: %w", storage.ErrNotFound)
+	}
 	return inv, nil
 }
 
-// PutSession stores a session under token. A session with an expiry gets
-// it as the key's expiry (PXAT), so Redis drops it; one already expired is
-// deleted instead.
-func (s *Store) PutSession(ctx context.Context, token string, sess storage.Session) error {
+// RevokeInvitations deletes the participant's code and its pointer.
+func (s *Store) RevokeInvitations(ctx context.Context, meeting, participant string) error {
+	of := s.k.invitationOf(meeting, participant)
+	old, err := s.rdb.GetDel(ctx, of).Result()
+	if isNil(err) {
+		return nil
+	}
+	if err != nil {
+		return s.fail("revoke invitations", err)
+	}
+	return s.fail("revoke invitations", s.rdb.Del(ctx, s.k.invitation(old)).Err())
+}
+
+// PutSession stores a session under key with its expiry as the key's
+// (PXAT), so Redis drops it; one already expired is deleted instead. The
+// participant's set of session keys lives as long as their longest session.
+func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session) error {
 	b, err := json.Marshal(sess)
 	if err != nil {
 		return fmt.Errorf("storage/redis: put session: %w", err)
 	}
-	key := s.k.session(token)
-	switch {
-	case sess.Expires.IsZero():
-		err = s.rdb.Set(ctx, key, b, 0).Err()
-	case !time.Now().Before(sess.Expires):
-		err = s.rdb.Del(ctx, key).Err()
-	default:
-		// Round up to the next millisecond: never expire early.
-		ms := (sess.Expires.UnixNano() + int64(time.Millisecond) - 1) / int64(time.Millisecond)
-		err = s.rdb.Do(ctx, "SET", key, b, "PXAT", ms).Err()
+	k := s.k.session(key)
+	if !sess.Expires.IsZero() && !time.Now().Before(sess.Expires) {
+		return s.DeleteSession(ctx, key)
 	}
+	of := s.k.sessionsOf(sess.Meeting, sess.Participant)
+	_, err = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Do(ctx, setArgs(k, b, sess.Expires)...)
+		p.SAdd(ctx, of, key)
+		if !sess.Expires.IsZero() {
+			p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "GT")
+			p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "NX")
+		}
+		return nil
+	})
 	return s.fail("put session", err)
 }
 
 // GetSession returns the session, or ErrNotFound (also once expired: the
 // expiry is checked here too, not left to Redis's clock alone).
-func (s *Store) GetSession(ctx context.Context, token string) (storage.Session, error) {
-	v, err := s.rdb.Get(ctx, s.k.session(token)).Bytes()
+func (s *Store) GetSession(ctx context.Context, key string) (storage.Session, error) {
+	v, err := s.rdb.Get(ctx, s.k.session(key)).Bytes()
 	if isNil(err) {
 		return storage.Session{}, fmt.Errorf("storage/redis: session: %w", storage.ErrNotFound)
 	}
@@ -77,4 +155,70 @@ func (s *Store) GetSession(ctx context.Context, token string) (storage.Session, 
 		return storage.Session{}, fmt.Errorf("storage/redis: session: expired: %w", storage.ErrNotFound)
 	}
 	return sess, nil
+}
+
+// SessionsOf returns the participant's unexpired sessions by key, and
+// forgets the keys of those Redis has dropped.
+func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (map[string]storage.Session, error) {
+	of := s.k.sessionsOf(meeting, participant)
+	keys, err := s.rdb.SMembers(ctx, of).Result()
+	if err != nil {
+		return nil, s.fail("sessions of", err)
+	}
+	out := make(map[string]storage.Session, len(keys))
+	var gone []any
+	for _, key := range keys {
+		sess, err := s.GetSession(ctx, key)
+		switch {
+		case err == nil:
+			out[key] = sess
+		case errors.Is(err, storage.ErrNotFound):
+			gone = append(gone, key)
+		default:
+			return nil, err
+		}
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.SRem(ctx, of, gone...).Err(); err != nil {
+			return nil, s.fail("sessions of", err)
+		}
+	}
+	return out, nil
+}
+
+// DeleteSession deletes a session and forgets its key in its
+// participant's set.
+func (s *Store) DeleteSession(ctx context.Context, key string) error {
+	v, err := s.rdb.GetDel(ctx, s.k.session(key)).Bytes()
+	if isNil(err) {
+		return nil
+	}
+	if err != nil {
+		return s.fail("delete session", err)
+	}
+	var sess storage.Session
+	if json.Unmarshal(v, &sess) == nil {
+		return s.fail("delete session", s.rdb.SRem(ctx, s.k.sessionsOf(sess.Meeting, sess.Participant), key).Err())
+	}
+	return nil
+}
+
+// SharedKey returns the random 32-byte key stored under name, making it
+// the first time (SET NX): how the nodes of a cluster agree on a key (the
+// one that signs links) without configuration. Whoever can read Redis can
+// read it; configure the key instead where that matters.
+func (s *Store) SharedKey(ctx context.Context, name string) ([]byte, error) {
+	k := s.k.prefix + "key:" + esc(name)
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	if err := s.rdb.SetNX(ctx, k, fresh, 0).Err(); err != nil {
+		return nil, s.fail("shared key", err)
+	}
+	v, err := s.rdb.Get(ctx, k).Bytes()
+	if err != nil {
+		return nil, s.fail("shared key", err)
+	}
+	return v, nil
 }

@@ -963,28 +963,40 @@ func runSessions(t *testing.T, open func(t *testing.T) storage.Store) {
 		if _, err := s.RedeemInvitation(ctx, "nope"); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("RedeemInvitation(unknown) err = %v, want ErrNotFound", err)
 		}
-		first := storage.Invitation{Meeting: "m", Participant: "d1"}
-		second := storage.Invitation{Meeting: "m", Participant: "d2"}
-		if err := s.PutInvitation(ctx, "ABC123", first); err != nil {
-			t.Fatalf("PutInvitation: %v", err)
+		d1 := storage.Invitation{Meeting: "m", Participant: "d1", Seq: 7}
+		d2 := storage.Invitation{Meeting: "m", Participant: "d2", Expires: time.Now().Add(time.Hour).Truncate(time.Second)}
+		mustPutInvitation(t, s, "A", d1)
+		mustPutInvitation(t, s, "B", d2)
+		redeemWant(t, s, "A", &d1)
+		redeemWant(t, s, "A", nil)
+		redeemWant(t, s, "B", &d2)
+	})
+
+	t.Run("InvitationReplacedRevokedExpired", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		d1 := storage.Invitation{Meeting: "m", Participant: "d1"}
+		// A new code for d1 voids the older one; a code for the same id
+		// in another meeting voids nothing.
+		mustPutInvitation(t, s, "old", d1)
+		mustPutInvitation(t, s, "new", d1)
+		mustPutInvitation(t, s, "elsewhere", storage.Invitation{Meeting: "m2", Participant: "d1"})
+		redeemWant(t, s, "old", nil)
+		redeemWant(t, s, "new", &d1)
+		// Revoked.
+		d3 := storage.Invitation{Meeting: "m", Participant: "d3"}
+		mustPutInvitation(t, s, "C", d3)
+		if err := s.RevokeInvitations(ctx, "m", "d3"); err != nil {
+			t.Fatalf("RevokeInvitations: %v", err)
 		}
-		if err := s.PutInvitation(ctx, "ABC123", second); err != nil {
-			t.Fatalf("PutInvitation (replace): %v", err)
+		if err := s.RevokeInvitations(ctx, "m", "nobody"); err != nil {
+			t.Fatalf("RevokeInvitations(nobody): %v", err)
 		}
-		if err := s.PutInvitation(ctx, "XYZ789", first); err != nil {
-			t.Fatalf("PutInvitation: %v", err)
-		}
-		inv, err := s.RedeemInvitation(ctx, "ABC123")
-		if err != nil || inv != second {
-			t.Fatalf("RedeemInvitation = %+v, %v; want %+v", inv, err, second)
-		}
-		if _, err := s.RedeemInvitation(ctx, "ABC123"); !errors.Is(err, storage.ErrNotFound) {
-			t.Fatalf("second RedeemInvitation err = %v, want ErrNotFound", err)
-		}
-		inv, err = s.RedeemInvitation(ctx, "XYZ789")
-		if err != nil || inv != first {
-			t.Fatalf("RedeemInvitation(other code) = %+v, %v; want %+v", inv, err, first)
-		}
+		redeemWant(t, s, "C", nil)
+		// Expired.
+		mustPutInvitation(t, s, "D", storage.Invitation{Meeting: "m", Participant: "d4", Expires: time.Now().Add(-time.Minute)})
+		redeemWant(t, s, "D", nil)
+		want := storage.Invitation{Meeting: "m2", Participant: "d1"}
+		redeemWant(t, s, "elsewhere", &want)
 	})
 
 	t.Run("RedeemOnceConcurrently", func(t *testing.T) {
@@ -1045,6 +1057,66 @@ func runSessions(t *testing.T, open func(t *testing.T) storage.Store) {
 			t.Fatalf("GetSession(expired) err = %v, want ErrNotFound", err)
 		}
 	})
+
+	t.Run("SessionsOfAndDelete", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		exp := time.Now().Add(time.Hour).Truncate(time.Second)
+		put := func(key, meeting, participant string) {
+			t.Helper()
+			if err := s.PutSession(ctx, key, storage.Session{Meeting: meeting, Participant: participant, Seq: 3, Created: exp.Add(-time.Hour), Expires: exp}); err != nil {
+				t.Fatalf("PutSession(%s): %v", key, err)
+			}
+		}
+		put("k1", "m", "d1")
+		put("k2", "m", "d1")
+		put("k3", "m", "d2")
+		put("k4", "m2", "d1")
+		if err := s.PutSession(ctx, "k5", storage.Session{Meeting: "m", Participant: "d1", Expires: time.Now().Add(-time.Minute)}); err != nil {
+			t.Fatalf("PutSession(expired): %v", err)
+		}
+		got, err := s.SessionsOf(ctx, "m", "d1")
+		if err != nil || len(got) != 2 || got["k2"].Participant != "d1" || got["k1"].Seq != 3 || !got["k1"].Created.Equal(exp.Add(-time.Hour)) {
+			t.Fatalf("SessionsOf(m, d1) = %+v, %v; want k1 and k2", got, err)
+		}
+		if err := s.DeleteSession(ctx, "k1"); err != nil {
+			t.Fatalf("DeleteSession: %v", err)
+		}
+		if err := s.DeleteSession(ctx, "k1"); err != nil {
+			t.Fatalf("DeleteSession (again): %v", err)
+		}
+		if _, err := s.GetSession(ctx, "k1"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("GetSession(deleted) err = %v, want ErrNotFound", err)
+		}
+		got, err = s.SessionsOf(ctx, "m", "d1")
+		if _, ok := got["k2"]; err != nil || len(got) != 1 || !ok {
+			t.Fatalf("SessionsOf after delete = %+v, %v; want k2 alone", got, err)
+		}
+		if got, err := s.SessionsOf(ctx, "m", "nobody"); err != nil || len(got) != 0 {
+			t.Fatalf("SessionsOf(nobody) = %+v, %v", got, err)
+		}
+	})
+}
+
+func mustPutInvitation(t *testing.T, s storage.Store, key string, inv storage.Invitation) {
+	t.Helper()
+	if err := s.PutInvitation(t.Context(), key, inv); err != nil {
+		t.Fatalf("PutInvitation(%s): %v", key, err)
+	}
+}
+
+// redeemWant redeems key and wants inv, or ErrNotFound when inv is nil.
+func redeemWant(t *testing.T, s storage.Store, key string, want *storage.Invitation) {
+	t.Helper()
+	got, err := s.RedeemInvitation(t.Context(), key)
+	if want == nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("RedeemInvitation(%s) = %+v, %v; want ErrNotFound", key, got, err)
+		}
+		return
+	}
+	if err != nil || got.Meeting != want.Meeting || got.Participant != want.Participant || got.Seq != want.Seq || !got.Expires.Equal(want.Expires) {
+		t.Fatalf("RedeemInvitation(%s) = %+v, %v; want %+v", key, got, err, *want)
+	}
 }
 
 // ---------------------------------------------------------------------------
