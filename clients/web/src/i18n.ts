@@ -13,10 +13,14 @@ const table = {
   // Sign-in.
   signInTitle: { vi: 'Tham dự hội nghị', en: 'Join the meeting' },
   codeLabel: { vi: 'Mã mời (in trên giấy mời hoặc mã QR)', en: 'Invitation code (on the invitation or its QR code)' },
-  codePlaceholder: { vi: 'VD: K7Q2-M4XP', en: 'e.g. K7Q2-M4XP' },
+  codePlaceholder: { vi: 'VD: K7Q2-M4XP-A9RTW', en: 'e.g. K7Q2-M4XP-A9RTW' },
   signIn: { vi: 'Vào hội nghị', en: 'Join' },
   signingIn: { vi: 'Đang vào…', en: 'Joining…' },
   codeRequired: { vi: 'Vui lòng nhập mã mời.', en: 'Please enter the invitation code.' },
+  sessionRevoked: {
+    vi: 'Phiên đăng nhập trên máy này đã bị thư ký thu hồi; tài liệu lưu trên máy đã được xóa. Vui lòng nhận mã mời mới.',
+    en: 'The secretary revoked this device’s session; the documents kept on it were deleted. Please ask for a new invitation code.',
+  },
   sessionExpired: { vi: 'Phiên làm việc đã hết hạn. Vui lòng nhập lại mã mời.', en: 'Your session has expired. Please enter your invitation code again.' },
 
   // Connection.

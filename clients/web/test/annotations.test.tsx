@@ -202,10 +202,28 @@ describe('annotation tools on the tablet', () => {
     expect(root.querySelector('path.ann-ink')).toBeNull();
   });
 
-  it('links my annotated copy of the shown document', async () => {
+  it('opens my annotated copy of the shown document by a signed link, never with the token in a URL', async () => {
     await mount('d1');
     const a = [...root.querySelectorAll('a')].find((x) => x.textContent === 'Bản có ghi chú của tôi') as HTMLAnchorElement;
-    expect(a.getAttribute('href')).toBe('/api/v1/meetings/m1/documents/doc1/annotated?token=tok');
+    expect(a.getAttribute('href')).toBe('/api/v1/meetings/m1/documents/doc1/annotated');
+    const tab = { location: { href: 'about:blank' }, opener: {} as unknown, close: vi.fn() };
+    const open = vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      new Response(JSON.stringify({ url: '/api/v1/meetings/m1/documents/doc1/annotated?exp=1&sid=s&sig=x' }), { status: 200 }),
+    );
+    try {
+      await act(() => a.click());
+      await act(() => new Promise((r) => setTimeout(r, 0)));
+      const [url, init] = fetchSpy.mock.calls[0];
+      expect(url).toBe('/api/v1/links');
+      expect(new Headers(init?.headers).get('Authorization')).toBe('Bearer tok');
+      expect(JSON.parse(String(init?.body))).toEqual({ path: '/api/v1/meetings/m1/documents/doc1/annotated' });
+      expect(tab.location.href).toBe('/api/v1/meetings/m1/documents/doc1/annotated?exp=1&sid=s&sig=x');
+      expect(tab.opener).toBeNull();
+    } finally {
+      open.mockRestore();
+      fetchSpy.mockRestore();
+    }
   });
 
   it('lets the presenter share: live ink signals while drawing, then a shared annotation', async () => {

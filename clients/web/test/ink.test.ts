@@ -7,7 +7,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_NOTE_CHARS,
   MAX_POINTS_PER_ANNOTATION,
-  annotatedCopyURL,
+  annotatedCopyPath,
   applyInk,
   bounds,
   frameBytes,
@@ -225,7 +225,7 @@ describe('paths and links', () => {
     expect(pathData([], 600, 800)).toBe('');
   });
   it('links the annotated copy with the token in the query', () => {
-    expect(annotatedCopyURL('m 1', 'd/1', 'a+b')).toBe('/api/v1/meetings/m%201/documents/d%2F1/annotated?token=a%2Bb');
+    expect(annotatedCopyPath('m 1', 'd/1')).toBe('/api/v1/meetings/m%201/documents/d%2F1/annotated');
   });
 });
 

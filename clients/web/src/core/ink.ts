@@ -287,12 +287,12 @@ export function pathData(points: Pt[], w: number, h: number): string {
 }
 
 /**
- * annotatedCopyURL is where the reader's annotated copy of a document is
- * served: a PDF with their annotations (and the room's) written in. The
- * token goes in the query: a link opened by the browser sends no header.
+ * annotatedCopyPath is where the reader's annotated copy of a document is
+ * served: a PDF with their annotations (and the room's) written in. A tab
+ * opens it by a signed link (core/links.ts): never with the token in it.
  */
-export function annotatedCopyURL(meeting: string, doc: string, token: string, base = ''): string {
-  return `${base}/api/v1/meetings/${encodeURIComponent(meeting)}/documents/${encodeURIComponent(doc)}/annotated?token=${encodeURIComponent(token)}`;
+export function annotatedCopyPath(meeting: string, doc: string): string {
+  return `/api/v1/meetings/${encodeURIComponent(meeting)}/documents/${encodeURIComponent(doc)}/annotated`;
 }
 
 // --- Live ink: the presenter's stroke while it is drawn ---

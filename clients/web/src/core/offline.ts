@@ -104,7 +104,14 @@ export function idbStore(idb: IDBFactory, name: string): DocStore {
     (db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const r = idb.open(name, 1);
       r.onupgradeneeded = () => r.result.createObjectStore('copies');
-      r.onsuccess = () => resolve(r.result);
+      r.onsuccess = () => {
+        // Let a deletion (a wipe, another tab's sign-out) go through: close, reopen on next use.
+        r.result.onversionchange = () => {
+          r.result.close();
+          db = null;
+        };
+        resolve(r.result);
+      };
       r.onerror = () => reject(r.error);
     }));
   const tx = async (mode: IDBTransactionMode) => (await open()).transaction('copies', mode).objectStore('copies');

@@ -49,6 +49,7 @@ export type ConnStatus =
   | 'online' // welcomed
   | 'reconnecting' // lost, waiting or trying again
   | 'unauthorized' // 4001 or no token: sign in again
+  | 'revoked' // 4003: the session was revoked; wipe the device (core/wipe.ts), then sign in
   | 'failed' // repeated protocol errors: given up
   | 'stopped'; // stop() was called
 
@@ -224,7 +225,7 @@ export class ProtocolClient {
    */
   command(name: string, args?: unknown, opts: { timeoutMs?: number } = {}): Promise<AckMsg> {
     return new Promise<AckMsg>((resolve, reject) => {
-      if (this._status === 'stopped' || this._status === 'failed' || this._status === 'unauthorized') {
+      if (this._status === 'stopped' || this._status === 'failed' || this._status === 'unauthorized' || this._status === 'revoked') {
         reject(new CommandError(clientErrors.stopped));
         return;
       }
@@ -390,6 +391,10 @@ export class ProtocolClient {
       this.unauthorized();
       return;
     }
+    if (code === CloseCodes.Revoked) {
+      this.unauthorized('revoked');
+      return;
+    }
     if (code === CloseCodes.BadHello || code === CloseCodes.Protocol) {
       this.protocolErrors++;
       if (this.protocolErrors >= (this.o.maxProtocolErrors ?? 3)) {
@@ -416,10 +421,10 @@ export class ProtocolClient {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private unauthorized(): void {
+  private unauthorized(status: 'unauthorized' | 'revoked' = 'unauthorized'): void {
     this.clearTimers();
     for (const p of this.pending.values()) this.settleError(p, clientErrors.stopped);
-    this.setStatus('unauthorized');
+    this.setStatus(status);
   }
 
   // detach forgets the current socket and closes it quietly.

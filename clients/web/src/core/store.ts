@@ -30,6 +30,8 @@ export interface StoreOptions {
   random?: () => number;
   /** onUnauthorized is called when the server refuses the session (4001). */
   onUnauthorized?: () => void;
+  /** onRevoked is called when the session was revoked (4003): wipe the device; onUnauthorized when missing. */
+  onRevoked?: () => void;
   /**
    * saved is the state kept on the device to start from; ignored unless it
    * is of this session's meeting and participant.
@@ -253,6 +255,7 @@ export class MeetingStore {
   private onStatus(s: ConnStatus): void {
     this.status = s;
     if (s === 'unauthorized') this.o.onUnauthorized?.();
+    if (s === 'revoked') (this.o.onRevoked ?? this.o.onUnauthorized)?.();
     this.changed();
   }
 

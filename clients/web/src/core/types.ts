@@ -185,6 +185,8 @@ export const CloseCodes = {
   BadHello: 4000,
   Unauthorized: 4001,
   Protocol: 4002,
+  /** Revoked: the session was revoked (or its participant removed): wipe, then sign in with a new code. */
+  Revoked: 4003,
   TooSlow: 4008,
   Draining: 4009,
   Internal: 4011,

@@ -9,7 +9,10 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browserBackend, dropOtherStates, loadState, loadStateNow, type SavedState, type StateBackend } from '../core/persist';
+import { signOut as signOutRemote } from '../core/links';
+import { browserBackend as docsBackend } from '../core/offline';
 import { wsURL } from '../core/protocol';
+import { wipeDevice } from '../core/wipe';
 import { SessionStore, type Session } from '../core/session';
 import { MeetingStore } from '../core/store';
 import { errorText, translate, type Key, type Lang } from '../i18n';
@@ -52,7 +55,10 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
   }, []);
 
   const signOut = useCallback(() => {
-    if (session) sessions.forget(session.meeting);
+    if (session) {
+      void signOutRemote(session.token);
+      sessions.forget(session.meeting);
+    }
     setSession(null);
   }, [session]);
 
@@ -91,6 +97,16 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
     setSession(null);
   }, [lang]);
 
+  // Revoked (4003): remote wipe. Everything kept for offline use goes, on
+  // this device, for every meeting; then sign-in. A second pass catches a
+  // document whose download was in flight when the screens closed.
+  const onRevoked = useCallback(() => {
+    const targets = { docs: docsBackend(), states: backend, kv: [globalThis.localStorage, globalThis.sessionStorage] };
+    setNotice(translate(lang, 'sessionRevoked'));
+    setSession(null);
+    void wipeDevice(targets).then(() => new Promise((r) => setTimeout(r, 1000))).then(() => wipeDevice(targets));
+  }, [lang, backend]);
+
   return (
     <Ctx.Provider value={ctx}>
       {session ? (
@@ -100,6 +116,7 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
             session={session}
             display={params.get('display') === '1'}
             onUnauthorized={onUnauthorized}
+            onRevoked={onRevoked}
             backend={backend}
             held={held}
           />
@@ -122,6 +139,7 @@ interface MeetingProps {
   session: Session;
   display: boolean;
   onUnauthorized: (s: Session) => void;
+  onRevoked: () => void;
   backend: StateBackend | null;
   held: (meeting: string, participant: string) => boolean;
 }
@@ -161,11 +179,21 @@ function hhmm(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-function LiveMeeting({ session, display, onUnauthorized, backend, held, saved }: MeetingProps & { saved: SavedState | null }) {
+function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, held, saved }: MeetingProps & { saved: SavedState | null }) {
   const cb = useRef(onUnauthorized);
   cb.current = onUnauthorized;
+  const revoked = useRef(onRevoked);
+  revoked.current = onRevoked;
   const store = useMemo(
-    () => new MeetingStore({ session, url: wsURL(), onUnauthorized: () => cb.current(session), saved, persist: backend }),
+    () =>
+      new MeetingStore({
+        session,
+        url: wsURL(),
+        onUnauthorized: () => cb.current(session),
+        onRevoked: () => revoked.current(),
+        saved,
+        persist: backend,
+      }),
     [session],
   );
   useStore(store);

@@ -12,7 +12,9 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { documentURL } from '../../core/api';
-import { annotatedCopyURL, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
+import { annotatedCopyPath, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
+import { errorText as errorTextOf } from '../../i18n';
+import { openSigned } from '../../core/links';
 import type { OfflineDocs } from '../../core/offline';
 import type { MeetingStore } from '../../core/store';
 import { browse as browseFrom, browseDocument, docView, FOLLOWING, turn as turnTo, type Reading } from '../../core/follow';
@@ -29,7 +31,7 @@ export function useOffline(offline: OfflineDocs | undefined): void {
 }
 
 export function DocumentPane({ store, allowPresent, offline }: { store: MeetingStore; allowPresent: boolean; offline?: OfflineDocs }) {
-  const { t } = useApp();
+  const { t, lang, toast } = useApp();
   const [, run] = useRun();
   useOffline(offline);
   const s = store.state!;
@@ -132,7 +134,16 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
             <button type="button" class={annotating ? 'btn toggle on' : 'btn toggle'} aria-pressed={annotating} onClick={() => setAnnotating(!annotating)}>
               {t('annToggle')}
             </button>
-            <a class="btn small ghost link" href={annotatedCopyURL(s.id, doc, store.session.token)} target="_blank" rel="noopener">
+            <a
+              class="btn small ghost link"
+              href={annotatedCopyPath(s.id, doc)}
+              target="_blank"
+              rel="noopener"
+              onClick={(e) => {
+                e.preventDefault();
+                openSigned(store.session.token, annotatedCopyPath(s.id, doc)).catch((err) => toast(errorTextOf(lang, err)));
+              }}
+            >
               {t('annCopy')}
             </a>
           </div>
