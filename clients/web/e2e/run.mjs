@@ -723,12 +723,21 @@ async function voteScenario(bin, browser) {
     const onT2 = await t2.locator('svg.ann-svg path').count();
     if (onT2 !== 0) throw new Error(`tablet 2 shows ${onT2} paths of tablet 1's private annotation`);
     const href = await t1.getByRole('link', { name: 'Bản có ghi chú của tôi' }).getAttribute('href');
-    if (!href?.includes('/annotated?token=')) throw new Error(`the annotated copy links to ${href}`);
+    if (!href?.endsWith('/annotated') || href.includes('token')) throw new Error(`the annotated copy links to ${href}`);
+    // The link opens a new tab by a signed link (no token in any URL).
+    const [req] = await Promise.all([
+      t1.context().waitForEvent('request', (r) => r.url().includes('/annotated?')),
+      t1.getByRole('link', { name: 'Bản có ghi chú của tôi' }).click(),
+    ]);
+    const signed = req.url();
+    for (const p of t1.context().pages()) if (p !== t1 && p.url() !== t1.url()) await p.close().catch(() => {});
+    if (!/[?&]sig=/.test(signed)) throw new Error(`the tab opened ${signed}, not a signed link`);
+    if (/token=/.test(signed)) throw new Error(`the signed link carries a token: ${signed}`);
     const copy = await t1.evaluate(async (u) => {
       const r = await fetch(u);
       const b = new Uint8Array(await r.arrayBuffer());
       return { status: r.status, type: r.headers.get('Content-Type') ?? '', head: String.fromCharCode(...b.subarray(0, 5)), size: b.length };
-    }, href);
+    }, signed);
     if (copy.status !== 200 || !copy.type.startsWith('application/pdf') || copy.head !== '%PDF-') {
       throw new Error(`the annotated copy: HTTP ${copy.status}, ${copy.type}, starts ${JSON.stringify(copy.head)}`);
     }
@@ -814,6 +823,7 @@ async function voteScenario(bin, browser) {
   });
 
   // Last: it moves the secretary's page to a new meeting.
+  await revokeStep(secretary, tablets, byRole);
   await invitationSteps(browser, secretary, byRole, 5 + (importedOK ? imported.length : 0));
 }
 
@@ -823,6 +833,53 @@ async function voteScenario(bin, browser) {
 // each, printed alone on one A4 page; a new device opens one card's link
 // and arrives signed in as that participant; then the secretary creates a
 // meeting from the form and the workspace switches to it.
+// revokeStep: issue 11, a lost tablet. The secretary revokes it; it is
+// disconnected, deletes every document and state it kept, and shows sign-in.
+async function revokeStep(secretary, tablets, byRole) {
+  await step('vote: the secretary revokes tablet 1; it wipes what it kept offline and shows sign-in', async () => {
+    const [t1] = tablets;
+    const kept = () =>
+      t1.evaluate(async () => {
+        const docs = (await caches.keys()).filter((n) => n.startsWith('dais-docs:')).length;
+        const sessions = Object.keys(localStorage).filter((k) => k.startsWith('dais.session.')).length;
+        const states = await new Promise((resolve) => {
+          const r = indexedDB.open('dais-state');
+          r.onsuccess = () => {
+            const db = r.result;
+            if (!db.objectStoreNames.contains('states')) return resolve(0), db.close();
+            const c = db.transaction('states').objectStore('states').count();
+            c.onsuccess = () => (resolve(c.result), db.close());
+            c.onerror = () => (resolve(-1), db.close());
+          };
+          r.onerror = () => resolve(-1);
+        });
+        return { docs, sessions, states };
+      });
+    const before = await kept();
+    if (before.docs === 0 || before.sessions === 0) throw new Error(`tablet 1 kept nothing to wipe: ${JSON.stringify(before)}`);
+    const name = byRole('Đại biểu', 0).name;
+    const row = secretary.getByRole('row', { name: new RegExp(name) });
+    await row.getByRole('button', { name: 'Thu hồi máy' }).click();
+    const started = Date.now();
+    await row.getByRole('button', { name: `Thu hồi mọi máy của ${name}?` }).click();
+    await t1.getByRole('heading', { name: 'Tham dự hội nghị' }).waitFor();
+    await t1.getByText('đã bị thư ký thu hồi').waitFor();
+    log(`revoked tablet at sign-in after ${Date.now() - started} ms`);
+    let after = await kept();
+    for (let i = 0; i < 20 && (after.docs || after.sessions || after.states > 0); i++) {
+      await t1.waitForTimeout(100);
+      after = await kept();
+    }
+    if (after.docs || after.sessions || after.states > 0) throw new Error(`tablet 1 still keeps ${JSON.stringify(after)} (before: ${JSON.stringify(before)})`);
+    await shot(t1, 'vote-revoked-tablet');
+    await t1.reload();
+    await t1.getByRole('heading', { name: 'Tham dự hội nghị' }).waitFor();
+    // Tablet 2 goes on.
+    await tablets[1].getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
+  });
+
+}
+
 async function invitationSteps(browser, secretary, byRole, expected) {
   const who = byRole('Đại biểu', 1);
   let url = '';

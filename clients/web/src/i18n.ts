@@ -17,6 +17,9 @@ const table = {
   signIn: { vi: 'Vào hội nghị', en: 'Join' },
   signingIn: { vi: 'Đang vào…', en: 'Joining…' },
   codeRequired: { vi: 'Vui lòng nhập mã mời.', en: 'Please enter the invitation code.' },
+  revokeDevices: { vi: 'Thu hồi máy', en: 'Revoke devices' },
+  revokeConfirm: { vi: 'Thu hồi mọi máy của {name}?', en: 'Revoke every device of {name}?' },
+  toastRevoked: { vi: 'Đã thu hồi các máy của {name}; máy sẽ xóa tài liệu đã lưu', en: '{name}’s devices were revoked; they delete what they kept' },
   sessionRevoked: {
     vi: 'Phiên đăng nhập trên máy này đã bị thư ký thu hồi; tài liệu lưu trên máy đã được xóa. Vui lòng nhận mã mời mới.',
     en: 'The secretary revoked this device’s session; the documents kept on it were deleted. Please ask for a new invitation code.',

@@ -9,7 +9,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browserBackend, dropOtherStates, loadState, loadStateNow, type SavedState, type StateBackend } from '../core/persist';
-import { signOut as signOutRemote } from '../core/links';
+import { signOut as signOutRemote } from '../core/access';
 import { browserBackend as docsBackend } from '../core/offline';
 import { wsURL } from '../core/protocol';
 import { wipeDevice } from '../core/wipe';

@@ -14,7 +14,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { documentURL } from '../../core/api';
 import { annotatedCopyPath, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
 import { errorText as errorTextOf } from '../../i18n';
-import { openSigned } from '../../core/links';
+import { openSigned } from '../../core/access';
 import type { OfflineDocs } from '../../core/offline';
 import type { MeetingStore } from '../../core/store';
 import { browse as browseFrom, browseDocument, docView, FOLLOWING, turn as turnTo, type Reading } from '../../core/follow';

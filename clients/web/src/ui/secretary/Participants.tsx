@@ -5,6 +5,7 @@ import type { Role } from '../../core/types';
 import type { Key } from '../../i18n';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from '../shared/FormBox';
+import { RevokeButton } from './Revoke';
 
 export function Participants({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -47,7 +48,8 @@ export function Participants({ store }: { store: MeetingStore }) {
                     onClick={() => run(() => store.command(p.present ? 'CheckOut' : 'CheckIn', { participant: p.id }))}
                   >
                     {p.present ? '✓ ' + t('checkedIn') : t('checkIn')}
-                  </button>
+                  </button>{' '}
+                  <RevokeButton store={store} p={p} />
                 </td>
               </tr>
             );

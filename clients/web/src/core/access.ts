@@ -1,4 +1,4 @@
-// Signed links and sign-out. A session token never goes in a URL (URLs end
+// Signed links, sign-out and revocation. A session token never goes in a URL (URLs end
 // up in logs, histories and Referer headers): where the browser itself must
 // open a resource — the annotated copy in a new tab — the app asks the
 // server for a signed link (POST /api/v1/links): the path with a short-lived
@@ -56,4 +56,28 @@ export async function signOut(token: string, fetchFn: typeof fetch = fetch, base
   } catch {
     /* offline: the session ends by itself within a day */
   }
+}
+
+/**
+ * revokeParticipant signs a participant out of every device (a lost or
+ * handed-back tablet), as a secretary: their tablets are disconnected within
+ * a second and wipe what they kept; their next sign-in needs a new code.
+ * It resolves with how many sessions ended.
+ */
+export async function revokeParticipant(meeting: string, token: string, participant: string, fetchFn: typeof fetch = fetch, base = ''): Promise<number> {
+  let resp: Response;
+  try {
+    resp = await fetchFn(`${base}/api/v1/meetings/${encodeURIComponent(meeting)}/participants/${encodeURIComponent(participant)}/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+  } catch (err) {
+    throw new ApiError(0, { code: 'network', message: String(err), message_vi: 'Không kết nối được máy chủ' });
+  }
+  const body = (await resp.json().catch(() => null)) as { revoked?: number; error?: { code: string; message: string; message_vi: string } } | null;
+  if (!resp.ok) {
+    throw new ApiError(resp.status, body?.error ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
+  }
+  return body?.revoked ?? 0;
 }
