@@ -873,7 +873,12 @@ async function revokeStep(secretary, tablets, byRole) {
     if (after.docs || after.sessions || after.states > 0) throw new Error(`tablet 1 still keeps ${JSON.stringify(after)} (before: ${JSON.stringify(before)})`);
     await shot(t1, 'vote-revoked-tablet');
     await t1.reload();
-    await t1.getByRole('heading', { name: 'Tham dự hội nghị' }).waitFor();
+    try {
+      await t1.getByRole('heading', { name: 'Tham dự hội nghị' }).waitFor({ timeout: 10_000 });
+    } catch (err) {
+      const text = await t1.evaluate(() => document.body.innerText.slice(0, 300)).catch((e) => String(e));
+      throw new Error(`after a reload the revoked tablet shows ${JSON.stringify(text)} at ${t1.url()}: ${err}`);
+    }
     // Tablet 2 goes on.
     await tablets[1].getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
   });
