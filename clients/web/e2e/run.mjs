@@ -18,7 +18,7 @@
 // tablets show page 3 with pixels drawn; tablet 1 draws a private ink
 // stroke (kept after a reload, never on tablet 2) and fetches its annotated
 // copy; the chair opens the poll, both
-// tablets vote, the console shows 2 of 2 present, the display the result;
+// tablets vote, the console shows 2 votes of 3 present (opening the session checked the chair in), the display the result;
 // the secretary imports two observers from e2e/observers.csv, edits the
 // meeting's place and time, makes invitation codes and a new meeting.
 //
@@ -744,7 +744,7 @@ async function voteScenario(bin, browser) {
     log(`annotated copy: ${copy.size} B`);
   });
 
-  await step('vote: the chair opens the poll; both tablets vote; the console shows 2 of 2 present', async () => {
+  await step('vote: the chair opens the poll; both tablets vote; the console shows 2 of 3 present (the chair was checked in by opening the session)', async () => {
     await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
     for (const [i, tab] of tablets.entries()) {
       const dialog = tab.getByRole('dialog');
@@ -754,15 +754,15 @@ async function voteScenario(bin, browser) {
       await dialog.getByRole('button', { name: 'Xác nhận' }).click();
       await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
     }
-    await chair.getByText('Đã biểu quyết: 2 / 2 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
-    await display.getByText('Đã biểu quyết: 2 / 2 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+    await chair.getByText('Đã biểu quyết: 2 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+    await display.getByText('Đã biểu quyết: 2 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
     await shot(chair, 'vote-chair-count');
   });
 
   await step('vote: the chair closes the poll; the display shows the result', async () => {
     await chair.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
     await display.getByText('Kết quả biểu quyết').waitFor();
-    await display.getByText('2 phiếu / 3 đại biểu (2 có mặt)').first().waitFor();
+    await display.getByText('2 phiếu / 3 đại biểu (3 có mặt)').first().waitFor();
     await display.getByText('ĐƯỢC THÔNG QUA').first().waitFor();
     for (const tab of tablets) await tab.getByText('Kết quả biểu quyết').first().waitFor();
     await shot(display, 'vote-display-result');
