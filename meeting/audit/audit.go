@@ -158,7 +158,10 @@ func Verify(ctx context.Context, src Source, meetingID string) (Report, error) {
 		if !pb.secret {
 			continue
 		}
-		if t.Counts != nil && !sameCounts(t.Counts, pb.result.Counts) {
+		if t.Counts == nil {
+			return fail(pb.closed, "poll %s is closed in the log, its ballot box was never counted", id)
+		}
+		if !sameCounts(t.Counts, pb.result.Counts) {
 			return fail(pb.closed, "poll %s: the result counts %v, the ballot box counted %v", id, pb.result.Counts, t.Counts)
 		}
 		if t.Ballots != nil {

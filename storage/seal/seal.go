@@ -272,12 +272,10 @@ func Decode(p []byte) (Ballot, error) {
 // sealer's public key, which says which sealer (node) sealed it, never what
 // was chosen. A Sealer is safe for concurrent use.
 type Sealer struct {
-	ephPub  []byte
-	aead    cipher.AEAD
-	aad     []byte
-	size    int
-	meeting string
-	poll    string
+	ephPub []byte
+	aead   cipher.AEAD
+	aad    []byte
+	size   int
 }
 
 // NewSealer returns a sealer of ballots of plaintext size size for the poll
@@ -300,7 +298,7 @@ func NewSealer(public []byte, meeting, poll string, size int) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{ephPub: ephPub, aead: aead, aad: pollAAD(meeting, poll), size: size, meeting: meeting, poll: poll}, nil
+	return &Sealer{ephPub: ephPub, aead: aead, aad: pollAAD(meeting, poll), size: size}, nil
 }
 
 // Seal encodes b padded to the sealer's size and seals it. The result is
