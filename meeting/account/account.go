@@ -576,7 +576,8 @@ func (s *Service) ConfirmTOTP(ctx context.Context, token, secret, code string) (
 }
 
 // ChangePassword replaces the password of the session's account, given
-// the current one, and ends its other sessions.
+// the current one. (An administrator's reset-password also ends the
+// account's sessions; a change by the owner keeps them.)
 func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next string) error {
 	if err := checkPassword(next); err != nil {
 		return err

@@ -482,3 +482,20 @@ func TestSSOWrongIssuer(t *testing.T) {
 	_, _, err := sso.Begin(t.Context())
 	wantCode(t, err, meeting.Unavailable)
 }
+
+func TestChangePassword(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	admin := f.setup(t)
+	wantCode(t, f.svc.ChangePassword(ctx, admin, "not the password", "a new long password"), meeting.Forbidden)
+	wantCode(t, f.svc.ChangePassword(ctx, admin, adminPW, "short"), meeting.Invalid)
+	if err := f.svc.ChangePassword(ctx, admin, adminPW, "a new long password"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.Login(ctx, "huong", adminPW, f.code(), "")
+	wantCode(t, err, meeting.Unauthorized)
+	f.clock.Add(30 * time.Second)
+	if _, err := f.svc.Login(ctx, "huong", "a new long password", f.code(), ""); err != nil {
+		t.Fatalf("the new password: %v", err)
+	}
+}
