@@ -103,6 +103,7 @@ func seedMeeting(ctx context.Context, n *node, out io.Writer, seed seedFunc, mee
 
 var roleNames = map[meeting.Role]string{
 	meeting.RoleChair: "Chủ tọa", meeting.RoleSecretary: "Thư ký", meeting.RoleDelegate: "Đại biểu", meeting.RoleObserver: "Quan sát viên",
+	meeting.RoleDisplay: "Màn hình",
 }
 
 func printInvitations(out io.Writer, addr, meetingID string, invs []demo.Invitation) {

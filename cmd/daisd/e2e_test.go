@@ -172,7 +172,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	// The session opens; the delegates check in.
+	// The session opens (the chair is checked in with it); the delegates check in.
 	chair.do(t, meeting.OpenSession{})
 	for _, d := range delegates {
 		d.do(t, meeting.CheckIn{})
@@ -246,6 +246,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("%s: state's result %+v differs from the event's %+v", tl.id, st.Polls["v1"].Result, pc.Result)
 			}
 		}
+		// Present: the three delegates and the chair, checked in when the session opened.
 		want := meeting.Result{Counts: map[string]int{"for": 2, "against": 1, "abstain": 0}, Cast: 3, Members: 4, Present: 4, Base: 3, QuorumOK: true, Passed: true}
 		for i, r := range results {
 			if !reflect.DeepEqual(r, want) {

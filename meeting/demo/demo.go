@@ -81,7 +81,9 @@ type sample struct {
 		SubItems     []string `yaml:"sub_items"`
 		Proposal     *struct {
 			Title string `yaml:"title"`
-			Poll  struct {
+			// Text is the proposal's full text, as delegates read it before they vote.
+			Text string `yaml:"text"`
+			Poll struct {
 				Kind string `yaml:"kind"`
 				Rule string `yaml:"rule"`
 			} `yaml:"poll"`
@@ -183,7 +185,7 @@ func NewPlanFrom(data []byte, meetingID string) (*Plan, error) {
 		}
 		if it.Proposal != nil {
 			propN++
-			pr := meeting.Proposal{ID: fmt.Sprintf("pr%d", propN), Title: it.Proposal.Title}
+			pr := meeting.Proposal{ID: fmt.Sprintf("pr%d", propN), Title: it.Proposal.Title, Text: strings.TrimSpace(it.Proposal.Text)}
 			p.Commands = append(p.Commands, meeting.AddProposal{Proposal: pr, Item: item.ID})
 			rule := meeting.Rule{Base: meeting.BaseMembers, Threshold: meeting.Absolute}
 			if strings.Contains(it.Proposal.Poll.Rule, "hai phần ba") {

@@ -120,7 +120,7 @@ function startDaisd(bin, port, data, seedArgs = ['-demo']) {
 function parseCodes(out) {
   const codes = [];
   for (const line of out.split('\n')) {
-    const m = line.match(/^(\S+)\s+(Chủ tọa|Thư ký|Đại biểu|Quan sát viên)\s+(.+?)\s{2,}.*\?code=(\S+)\s*$/);
+    const m = line.match(/^(\S+)\s+(Chủ tọa|Thư ký|Đại biểu|Quan sát viên|Màn hình)\s+(.+?)\s{2,}.*\?code=(\S+)\s*$/);
     if (m) codes.push({ code: m[4], role: m[2], name: m[3].trim() });
   }
   return codes;
@@ -240,8 +240,8 @@ async function cspStep() {
 // opener returns open(code, query, viewport): a page in a new browser
 // context (its own storage: one device) signed in by ?code=.
 function opener(browser, base) {
-  return async (code, query = '', viewport = { width: 1280, height: 800 }) => {
-    const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
+  return async (code, query = '', viewport = { width: 1280, height: 800 }, o = {}) => {
+    const ctx = await browser.newContext({ viewport, locale: o.locale ?? 'vi-VN', deviceScaleFactor: o.dpr ?? 1, hasTouch: !!o.touch });
     const page = await ctx.newPage();
     page.setDefaultTimeout(T);
     page.on('pageerror', (e) => log('page error:', e.message));
@@ -279,10 +279,10 @@ async function audit(page, name) {
 }
 
 // The four screens the step expects audited.
-const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace'];
+const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace', 'sign-in', 'vote dialog', 'CSV preview', 'QR sheet', 'phone layout'];
 
 async function accessibilityStep() {
-  await step('accessibility: no serious or critical axe violations on the four screens', async () => {
+  await step('accessibility: no serious or critical axe violations on the four screens, the sign-in, the vote dialog, the CSV preview, the QR sheet and the phone layout', async () => {
     const problems = [];
     for (const name of auditedScreens) {
       const a = audits.get(name);
@@ -631,15 +631,49 @@ async function voteScenario(bin, browser) {
 
   const signedIn = await step('vote: sign in: secretary, chair, two tablets, display', async () => {
     secretary = await open(byRole('Thư ký').code);
-    chair = await open(byRole('Chủ tọa').code);
-    tablets = [await open(byRole('Đại biểu', 0).code, '', { width: 1024, height: 768 }), await open(byRole('Đại biểu', 1).code, '', { width: 1024, height: 768 })];
-    display = await open(byRole('Quan sát viên').code, 'display=1&', { width: 1920, height: 1080 });
+    // The chair's browser speaks American English: the console still writes dates the Vietnamese way.
+    chair = await open(byRole('Chủ tọa').code, '', undefined, { locale: 'en-US' });
+    // Tablet 1 has a high-density screen (devicePixelRatio 2): its pages must be drawn at 2×.
+    tablets = [await open(byRole('Đại biểu', 0).code, '', { width: 1024, height: 768 }, { dpr: 2 }), await open(byRole('Đại biểu', 1).code, '', { width: 1024, height: 768 })];
+    // Issue 16 (11): the room display has its own code and role; no ?display=1 needed.
+    display = await open(byRole('Màn hình').code, '', { width: 1920, height: 1080 });
     await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
     await chair.getByText('Bàn điều hành của Chủ tọa').waitFor();
     for (const tab of tablets) await tab.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
     await display.locator('.display').waitFor();
+    // The sign-in screen, audited on a device without a session.
+    const fresh = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
+    watchCSP(fresh);
+    await fresh.goto(base + '/');
+    await fresh.getByRole('button', { name: 'Vào hội nghị' }).waitFor();
+    await audit(fresh, 'sign-in');
+    await shot(fresh, 'vote-sign-in');
+    await fresh.context().close();
   });
   if (!signedIn) throw new Error('cannot go on without signing in');
+
+  await step('issue 16 (6): "Cuộc họp mới" is the workspace\'s first panel', async () => {
+    const first = await secretary.locator('.screen.workspace .panel').first().textContent();
+    if (!first?.includes('Cuộc họp mới')) throw new Error(`the first panel is ${JSON.stringify(first?.slice(0, 80))}`);
+  });
+
+  await step('issue 16 (11): /favicon.ico is served', async () => {
+    const r = await secretary.evaluate(async () => {
+      const x = await fetch('/favicon.ico');
+      return { status: x.status, type: x.headers.get('Content-Type') ?? '', size: (await x.arrayBuffer()).byteLength };
+    });
+    if (r.status !== 200 || !/icon/.test(r.type) || r.size < 100) throw new Error(`/favicon.ico: HTTP ${r.status}, ${r.type}, ${r.size} B`);
+  });
+
+  await step('issue 16 (also): dates follow the interface language, not the browser\'s (en-US) locale', async () => {
+    const when = chair.locator('.topbar time.starts');
+    const vi = (await when.textContent()) ?? '';
+    if (!vi.includes('tháng 12') || !vi.includes('2026')) throw new Error(`Vietnamese: ${JSON.stringify(vi)}`);
+    await chair.getByRole('button', { name: 'Ngôn ngữ' }).click();
+    await chair.locator('.topbar time.starts', { hasText: 'December 2026' }).waitFor();
+    await chair.getByRole('button', { name: 'Language' }).click();
+    await chair.locator('.topbar time.starts', { hasText: 'tháng 12' }).waitFor();
+  });
 
   await step('vote: the secretary uploads a PDF with a progress bar and attaches it to the item', async () => {
     // Record whether the progress bar ever appears: a small upload is quick.
@@ -658,23 +692,74 @@ async function voteScenario(bin, browser) {
     await row.locator('select').selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
     await row.getByText('5 trang').waitFor();
     await row.getByRole('button', { name: 'Gắn tài liệu' }).click();
-    // The toast comes only with the server's ack of AttachDocument.
-    await secretary.getByText('Đã thực hiện').first().waitFor();
+    // The toast comes only with the server's ack of AttachDocument, and says what happened (issue 16, 8).
+    await secretary.getByText(`Đã gắn tài liệu “${docTitle}” vào mục 1`).first().waitFor();
+    // The agenda shows what is attached to each item, on every screen.
+    await secretary.locator('.agenda .item-docs', { hasText: docTitle }).first().waitFor();
+    for (const tab of tablets) await tab.locator('.agenda .item-docs', { hasText: docTitle }).first().waitFor();
     await shot(secretary, 'vote-secretary');
   });
   // Issue 4: the workspace with a document uploaded and attached.
   await audit(secretary, 'secretary workspace');
 
-  await step('vote: both delegates check in; the chair does not', async () => {
+  await step('issue 16 (7): the agenda form and the poll form start empty again after a submit', async () => {
+    const itemBox = secretary.locator('details', { has: secretary.locator('summary', { hasText: 'Thêm nội dung' }) });
+    await itemBox.locator('summary').click();
+    await itemBox.getByLabel('Tên nội dung').fill('Công tác cán bộ');
+    await itemBox.getByLabel('Người trình bày').selectOption({ label: 'Trần Quốc Bảo' });
+    await itemBox.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await secretary.getByText('Đã thêm mục: Công tác cán bộ').first().waitFor();
+    await secretary.waitForFunction(() => ![...document.querySelectorAll('details')].find((d) => d.querySelector('summary')?.textContent === 'Thêm nội dung')?.open);
+    await itemBox.locator('summary').click();
+    if ((await itemBox.getByLabel('Tên nội dung').inputValue()) !== '') throw new Error('the item title stayed');
+    if ((await itemBox.getByLabel('Người trình bày').inputValue()) !== '') throw new Error('the presenter stayed: the next item would get one nobody chose');
+    await itemBox.locator('summary').click();
+    const pollBox = secretary.locator('details.poll-form');
+    await pollBox.locator('summary').click();
+    await pollBox.getByLabel('Tờ trình / dự thảo').selectOption({ label: 'Thông qua kế hoạch công tác năm 2027' });
+    await pollBox.getByLabel('Nội dung biểu quyết').fill('Bỏ phiếu kín: kế hoạch công tác 2027');
+    await pollBox.getByLabel('Biểu quyết kín').check();
+    await pollBox.getByRole('button', { name: 'Tạo', exact: true }).click();
+    await secretary.getByText('Đã tạo biểu quyết: Bỏ phiếu kín: kế hoạch công tác 2027').first().waitFor();
+    await secretary.waitForFunction(() => !document.querySelector('details.poll-form')?.open);
+    await pollBox.locator('summary').click();
+    if ((await pollBox.getByLabel('Tờ trình / dự thảo').inputValue()) !== '') throw new Error('the proposal stayed chosen');
+    if (await pollBox.getByLabel('Biểu quyết kín').isChecked()) throw new Error('"Biểu quyết kín" stayed ticked');
+    await pollBox.locator('summary').click();
+  });
+
+  await step('issue 16 (11): a confidential document a delegate may not read is listed as withheld, not openable', async () => {
+    const title = 'Phương án nhân sự (mật)';
+    await secretary.locator('input[type=file][accept^="application/pdf"]').setInputFiles({ name: 'nhan-su.pdf', mimeType: 'application/pdf', buffer: testPDF(2) });
+    await secretary.getByLabel('Tên tài liệu').fill(title);
+    await secretary.getByLabel('Mật', { exact: true }).check();
+    await secretary.locator('fieldset.readers').getByLabel(byRole('Đại biểu', 1).name).uncheck();
+    await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+    await secretary.getByText(`Đã tải lên: ${title}`).waitFor();
+    const row = secretary.locator('.doc-row', { hasText: title });
+    await row.locator('select').selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
+    await row.getByRole('button', { name: 'Gắn tài liệu' }).click();
+    await secretary.getByText(`Đã gắn tài liệu “${title}” vào mục 1`).first().waitFor();
+    const [reader, other] = tablets;
+    await reader.locator('.agenda .item-docs', { hasText: title }).waitFor();
+    await other.locator('.agenda .item-docs .withheld', { hasText: 'Tài liệu mật — không được phân quyền đọc' }).waitFor();
+    if (await other.locator('.agenda', { hasText: title }).count()) throw new Error('the withheld document is named on the tablet that may not read it');
+  });
+
+  await step('vote: both delegates check in; the chair does not; the secretary is not a member', async () => {
     for (const tab of tablets) {
       await tab.getByRole('button', { name: 'Điểm danh' }).click();
       await tab.getByText('Đã điểm danh').waitFor();
     }
+    // Members: the chair and two delegates; the secretary and the display are staff and a screen.
+    await chair.locator('.quorum', { hasText: '(2/3' }).waitFor();
   });
 
   const onPage3 = await step('vote: the chair opens the session, shows the document and goes to page 3; both tablets draw page 3', async () => {
     await chair.getByRole('button', { name: 'Khai mạc / tiếp tục phiên họp' }).click();
     await chair.getByText('Đang họp').first().waitFor();
+    // Issue 16 (1): the chair is present from the moment the session opens.
+    await chair.locator('.quorum', { hasText: '(3/3' }).waitFor();
     await chair.getByRole('button', { name: 'Chuyển sang' }).first().click();
     for (const tab of tablets) await tab.locator('.current-card h2', { hasText: '1.' }).waitFor();
     await chair.locator('option', { hasText: docTitle }).waitFor({ state: 'attached' });
@@ -696,6 +781,75 @@ async function voteScenario(bin, browser) {
     await shot(chair, 'vote-chair-document');
   });
   if (!onPage3) log('going on to the vote without the document');
+
+  await step('issue 16 (9): the console at 1280×800 shows the page, the floor and attendance on one screen; a request for the floor lights a badge', async () => {
+    const inView = async (sel) => {
+      const b = await chair.locator(sel).first().boundingBox();
+      if (!b || b.y < 0 || b.y + Math.min(b.height, 40) > 800 || b.x + b.width > 1280.5) throw new Error(`${sel} is not on the screen: ${JSON.stringify(b)}`);
+      return b;
+    };
+    const page = await inView('.stage canvas.pdf-canvas');
+    if (page.y + page.height > 800.5) throw new Error(`the shown page runs below the screen: ${JSON.stringify(page)}`);
+    if (page.height < 450) throw new Error(`the shown page is ${Math.round(page.height)} px high`);
+    log(`console: the shown page is ${Math.round(page.width)}×${Math.round(page.height)} px at 1280×800`);
+    await inView('.floor-panel');
+    await inView('.live .quorum');
+    await tablets[0].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await chair.locator('.floor-panel .badge.fresh', { hasText: '1' }).waitFor();
+    await chair.locator('.floor-news', { hasText: `${byRole('Đại biểu', 0).name} xin phát biểu` }).waitFor();
+    await shot(chair, 'vote-chair-floor-request');
+    // The chair gives the floor and ends the turn: the minutes list the speaker with the times.
+    await chair.getByRole('button', { name: 'Mời phát biểu' }).first().click();
+    await tablets[0].getByText('Đồng chí đang phát biểu').waitFor();
+    await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
+    await chair.locator('.floor-panel .badge:not(.on)').waitFor();
+  });
+
+  if (onPage3) await step('issue 16 (10): the reading view: one tap to full screen, fit width, zoom crisp at devicePixelRatio × zoom, still following; back in one tap', async () => {
+    const t1 = tablets[0];
+    const sizes = () =>
+      t1.evaluate(() => {
+        const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
+        const r = c.getBoundingClientRect();
+        return { cw: r.width, ch: r.height, bw: c.width, bh: c.height, dpr: devicePixelRatio, vw: innerWidth, vh: innerHeight };
+      });
+    const before = await sizes();
+    await t1.getByRole('button', { name: 'Đọc toàn màn hình' }).click();
+    await t1.locator('.doc-pane.reading').waitFor();
+    const pane = await t1.locator('.doc-pane.reading').boundingBox();
+    if (!pane || pane.width < 1000 || pane.height < 740) throw new Error(`the reading view is ${JSON.stringify(pane)}`);
+    await t1.getByRole('button', { name: 'Vừa chiều ngang' }).click();
+    await t1.waitForFunction((w) => document.querySelector('canvas.pdf-canvas:not(.hidden)').getBoundingClientRect().width > w + 200, before.cw);
+    const wide = await sizes();
+    if (wide.cw < wide.vw * 0.9) throw new Error(`fit to width draws the page ${wide.cw} px wide in ${wide.vw}`);
+    if (Math.abs(wide.bw - wide.cw * wide.dpr) > 2) throw new Error(`backing ${wide.bw} px for ${wide.cw} CSS px at dpr ${wide.dpr}: not crisp`);
+    await t1.getByRole('button', { name: 'Phóng to' }).click();
+    await t1.locator('.zoom-no', { hasText: '125' }).waitFor();
+    await t1.waitForFunction((w) => document.querySelector('canvas.pdf-canvas:not(.hidden)').getBoundingClientRect().width > w * 1.2, wide.cw);
+    const zoomed = await sizes();
+    if (Math.abs(zoomed.bw - zoomed.cw * zoomed.dpr) > 2) throw new Error(`zoomed backing ${zoomed.bw} px for ${zoomed.cw} CSS px: drawn at ${(zoomed.bw / zoomed.cw).toFixed(2)}×, want ${zoomed.dpr}×`);
+    log(`reading view: page ${Math.round(before.cw)}×${Math.round(before.ch)} → fit width ${Math.round(wide.cw)} → zoom 125% ${Math.round(zoomed.cw)} CSS px, backing ${zoomed.bw}×${zoomed.bh} (dpr ${zoomed.dpr})`);
+    await shot(t1, 'vote-tablet-1-reading');
+    // Still following: the chair turns the page, the reading view turns with it.
+    await chair.getByRole('button', { name: 'Trang sau' }).click();
+    await t1.locator('.doc-pane.reading .page-no', { hasText: 'Trang 4 / 5' }).waitFor();
+    await chair.getByRole('button', { name: 'Trang trước' }).click();
+    await t1.locator('.doc-pane.reading .page-no', { hasText: 'Trang 3 / 5' }).waitFor();
+    // A double tap zooms to 200 %, another back to the fitted page.
+    const box = await t1.locator('.pdf-box').boundingBox();
+    await t1.mouse.dblclick(box.x + box.width / 2, box.y + 200);
+    await t1.locator('.zoom-no', { hasText: '100' }).waitFor();
+    await t1.mouse.dblclick(box.x + box.width / 2, box.y + 200);
+    await t1.locator('.zoom-no', { hasText: '200' }).waitFor();
+    await t1.getByRole('button', { name: 'Thoát toàn màn hình' }).click();
+    await t1.locator('.doc-pane.reading').waitFor({ state: 'detached' });
+  });
+
+  await step('issue 16 (2): the proposal\'s full text is readable on the tablet before the vote', async () => {
+    const t2 = tablets[1];
+    await t2.getByText('Đọc toàn văn: Thông qua kế hoạch công tác năm 2027').click();
+    await t2.locator('.current-card .proposal-body', { hasText: 'Điều 3. Kinh phí thực hiện' }).waitFor();
+  });
 
   // Issue 4: private annotations and the annotated copy.
   if (onPage3) await step('vote: tablet 1 draws a private ink stroke; it stays after a reload, tablet 2 does not see it; the annotated copy is a PDF', async () => {
@@ -744,31 +898,96 @@ async function voteScenario(bin, browser) {
     log(`annotated copy: ${copy.size} B`);
   });
 
-  await step('vote: the chair opens the poll; both tablets vote; the console shows 2 of 3 present (the chair was checked in by opening the session)', async () => {
-    await chair.getByRole('button', { name: 'Mở biểu quyết' }).first().click();
-    for (const [i, tab] of tablets.entries()) {
-      const dialog = tab.getByRole('dialog');
-      await dialog.waitFor();
-      if (i === 0) await shot(tab, 'vote-tablet-1-ballot');
-      await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
-      await dialog.getByRole('button', { name: 'Xác nhận' }).click();
-      await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
-    }
-    await chair.getByText('Đã biểu quyết: 2 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
-    await display.getByText('Đã biểu quyết: 2 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+  await step('vote: the chair opens the poll; the dialog shows the proposal\'s text (tablet and display); tablet 1 votes', async () => {
+    await chair.locator('li.poll:not(:has-text("Bỏ phiếu kín"))').getByRole('button', { name: 'Mở biểu quyết' }).click();
+    const [t1] = tablets;
+    const dialog = t1.getByRole('dialog');
+    await dialog.waitFor();
+    // Issue 16 (2): the full text, scrollable, in the dialog; and on the display.
+    const body = dialog.locator('.proposal-body');
+    await body.getByText('Điều 5. Giao Ủy ban Kiểm tra').waitFor({ state: 'attached' });
+    const scroll = await body.evaluate((e) => ({ sh: e.scrollHeight, ch: e.clientHeight, oy: getComputedStyle(e).overflowY }));
+    if (scroll.oy !== 'auto' && scroll.oy !== 'scroll') throw new Error(`the proposal text does not scroll: ${JSON.stringify(scroll)}`);
+    await display.locator('.proposal-text', { hasText: 'Điều 1. Thông qua kế hoạch công tác năm 2027' }).waitFor();
+    await audit(t1, 'vote dialog');
+    await shot(t1, 'vote-tablet-1-ballot');
+    await shot(display, 'vote-display-proposal');
+    await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+    await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
+  });
+
+  await step('issue 16 (4): a ballot tapped offline says "offline" at once, goes by itself on reconnect, then "recorded" — never two messages', async () => {
+    const t2 = tablets[1];
+    const dialog = t2.getByRole('dialog');
+    await dialog.waitFor();
+    await t2.evaluate(() => {
+      // Every message the dialog shows, to check there are never two contradictory ones.
+      window.__both = 0;
+      window.__sending = 0;
+      new MutationObserver(() => {
+        const d = document.querySelector('.dialog.vote');
+        const x = d?.textContent ?? '';
+        if (x.includes('đã được ghi nhận') && (x.includes('Chưa rõ') || x.includes('Mất kết nối'))) window.__both++;
+        if (x.includes('Đang gửi phiếu') && !navigator.onLine) window.__sending++;
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    await t2.context().setOffline(true);
+    await dialog.getByRole('button', { name: 'Tán thành', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+    const t0 = Date.now();
+    await dialog.getByText('Mất kết nối — phiếu chưa được gửi.').waitFor({ timeout: 2000 });
+    log(`offline ballot: "offline" said after ${Date.now() - t0} ms`);
+    await shot(t2, 'vote-tablet-2-offline-ballot');
+    await t2.waitForTimeout(1500);
+    await t2.context().setOffline(false);
+    await dialog.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
+    await dialog.getByText('Đồng chí đã chọn: Tán thành').waitFor();
+    const r = await t2.evaluate(() => ({ both: window.__both, sending: window.__sending }));
+    if (r.both || r.sending) throw new Error(`contradictory messages ${r.both} times; "sending" while offline ${r.sending} times`);
+  });
+
+  await step('issue 16 (1): the chair votes from the console (the same ballot path); the count is 3 of 3 present', async () => {
+    const box = chair.locator('.dialog.inline');
+    await box.getByRole('button', { name: 'Tán thành', exact: true }).click();
+    await box.getByRole('button', { name: 'Xác nhận' }).click();
+    await box.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
+    await chair.getByText('Đã biểu quyết: 3 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
+    await display.getByText('Đã biểu quyết: 3 / 3 có mặt (3 đại biểu)', { exact: true }).first().waitFor();
     await shot(chair, 'vote-chair-count');
   });
 
   await step('vote: the chair closes the poll; the display shows the result', async () => {
     await chair.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
     await display.getByText('Kết quả biểu quyết').waitFor();
-    await display.getByText('2 phiếu / 3 đại biểu (3 có mặt)').first().waitFor();
+    await display.getByText('3 phiếu / 3 đại biểu (3 có mặt)').first().waitFor();
     await display.getByText('ĐƯỢC THÔNG QUA').first().waitFor();
     for (const tab of tablets) await tab.getByText('Kết quả biểu quyết').first().waitFor();
     await shot(display, 'vote-display-result');
     await shot(chair, 'vote-chair-result');
     for (const [i, tab] of tablets.entries()) await shot(tab, `vote-tablet-${i + 1}-result`);
     await shot(secretary, 'vote-secretary-end');
+  });
+
+  await step('issue 16 (3): on a phone (390×844) the shown page comes first, the rest behind tabs; the title is whole; the delegate sees their name', async () => {
+    const t2 = tablets[1];
+    await t2.getByRole('button', { name: 'Đóng' }).click().catch(() => {});
+    await t2.setViewportSize({ width: 390, height: 844 });
+    await t2.locator('.screen.delegate.phone').waitFor();
+    const page = await t2.locator('.doc-pane').boundingBox();
+    const tabs = await t2.locator('.phone-tabs').boundingBox();
+    if (!page || !tabs || page.y > 260 || tabs.y < page.y) throw new Error(`page at ${page?.y}, tabs at ${tabs?.y}: the page must come first`);
+    const title = await t2.locator('.topbar-title strong').evaluate((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1, ellipsis: getComputedStyle(e).textOverflow }));
+    if (title.cut || title.ellipsis === 'ellipsis') throw new Error(`the title is cut: ${JSON.stringify(title)}`);
+    if (!(await t2.locator('.topbar .me').isVisible())) throw new Error('the delegate does not see their own name');
+    await t2.locator('.topbar .me', { hasText: byRole('Đại biểu', 1).name }).waitFor();
+    await t2.getByRole('tab', { name: 'Chương trình hội nghị' }).click();
+    await t2.locator('.phone-panel .agenda').waitFor();
+    await t2.getByRole('tab', { name: 'Phát biểu' }).click();
+    await t2.locator('.phone-panel .floor-card').waitFor();
+    await audit(t2, 'phone layout');
+    await shot(t2, 'vote-phone');
+    await t2.setViewportSize({ width: 1024, height: 768 });
   });
 
   await step('vote: the secretary downloads the ballots (CSV) and the minutes (PDF)', async () => {
@@ -778,7 +997,9 @@ async function voteScenario(bin, browser) {
     };
     const csv = await fetchOne('Phiếu biểu quyết (CSV)');
     const text = csv.body.toString('utf8');
-    for (const who of [byRole('Đại biểu', 0).name, byRole('Đại biểu', 1).name]) if (!text.includes(who)) throw new Error(`${csv.name}: no ballot of ${who}:\n${text}`);
+    for (const who of [byRole('Đại biểu', 0).name, byRole('Đại biểu', 1).name, byRole('Chủ tọa').name]) if (!text.includes(who)) throw new Error(`${csv.name}: no ballot of ${who}:\n${text}`);
+    // Issue 16 (11): the secret poll says in the file why it has no names.
+    if (!text.includes('Biểu quyết kín: phiếu không ghi tên người bỏ phiếu') || !text.includes('Secret ballot')) throw new Error(`${csv.name}: the secret poll's row does not say why there are no names:\n${text}`);
     const minutes = await fetchOne('Biên bản (tiếng Việt, PDF)');
     if (!minutes.body.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new Error(`${minutes.name} is not a PDF`);
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
@@ -793,8 +1014,12 @@ async function voteScenario(bin, browser) {
     await box.locator('summary').click();
     await box.getByLabel('Tệp CSV').setInputFiles(path.join(here, 'observers.csv'));
     await box.getByText('2 dòng hợp lệ, 0 dòng lỗi (sẽ bỏ qua)').waitFor();
-    const rows = box.locator('tbody tr');
-    if ((await rows.count()) !== 2) throw new Error(`the preview has ${await rows.count()} rows, want 2`);
+    // Issue 16 (5): the file also names the secretary, who is seated already: matched, skipped, not added twice.
+    await box.getByText('1 dòng trùng với người đã có trong hội nghị').waitFor();
+    await box.getByText(`Đã có: ${byRole('Thư ký').name} — bỏ qua`).waitFor();
+    if (await box.getByText('Mã:').count()) throw new Error('the preview shows made-up ids');
+    const rows = box.locator('tbody tr:not(:has(.csv-skip))');
+    if ((await rows.count()) !== 2) throw new Error(`the preview has ${await rows.count()} rows to add, want 2`);
     for (const [i, name] of imported.entries()) {
       const row = rows.nth(i);
       const who = (await row.locator('td').nth(1).textContent()) ?? '';
@@ -804,10 +1029,13 @@ async function voteScenario(bin, browser) {
     }
     await rows.nth(1).getByText('Chuyên viên; Sở Nội vụ').waitFor();
     await shot(secretary, 'vote-csv-preview');
+    await audit(secretary, 'CSV preview');
     await box.getByRole('button', { name: 'Nhập 2 người' }).click();
     await box.getByText('Đã nhập 2 / 2 người').waitFor();
     const list = secretary.getByRole('region', { name: 'Thành phần tham dự' }).locator('table').first();
     for (const name of imported) await list.locator('tbody tr', { hasText: name }).getByText('Quan sát viên').waitFor();
+    const secs = await list.locator('tbody tr', { hasText: byRole('Thư ký').name }).count();
+    if (secs !== 1) throw new Error(`the secretary is listed ${secs} times`);
     await shot(secretary, 'vote-csv-imported');
   });
 
@@ -895,6 +1123,9 @@ async function invitationSteps(browser, secretary, byRole, expected) {
     if ((await cards.count()) !== expected) throw new Error(`${await cards.count()} cards, want ${expected}`);
     const qrs = await cards.locator('svg.qr path').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 200).length);
     if (qrs !== expected) throw new Error(`${qrs} drawn QR codes, want ${expected}`);
+    // Issue 16 (11): the room display has its own card, code and QR.
+    await cards.filter({ hasText: 'Màn hình hội trường' }).locator('svg.qr').waitFor();
+    await audit(secretary, 'QR sheet');
     url = (await cards.filter({ hasText: who.name }).getAttribute('data-url')) ?? '';
     if (!url.startsWith(new URL(secretary.url()).origin + '/?code=')) throw new Error(`the card links to ${url}`);
     await secretary.locator('.invite-sheet').scrollIntoViewIfNeeded();
@@ -941,6 +1172,12 @@ async function invitationSteps(browser, secretary, byRole, expected) {
     await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
     await secretary.getByRole('cell', { name: 'Điểm cầu huyện A' }).waitFor();
     await secretary.getByRole('button', { name: 'Chuyển sang cuộc họp Phiên họp thử nghiệm biểu quyết' }).waitFor();
+    // Issue 16 (6): a draft says, next to the button, what publishing does.
+    await secretary.locator('.publish-panel', { hasText: 'sau đó đại biểu điểm danh được' }).getByRole('button', { name: 'Công bố hội nghị' }).waitFor();
+    // Issue 16 (11): an empty meeting does not claim a quorum, and no id shows.
+    await secretary.getByText('Chưa có đại biểu nào').first().waitFor();
+    const body = (await secretary.locator('body').textContent()) ?? '';
+    for (const bad of ['Đủ túc số (0/0', 'diem-cau-huyen-a', 'Mã điểm cầu', ' · main']) if (body.includes(bad)) throw new Error(`the workspace shows ${JSON.stringify(bad)}`);
     await shot(secretary, 'vote-new-meeting');
   });
 }

@@ -41,6 +41,7 @@ const table = {
   role_secretary: { vi: 'Thư ký', en: 'Secretary' },
   role_delegate: { vi: 'Đại biểu', en: 'Delegate' },
   role_observer: { vi: 'Quan sát viên', en: 'Observer' },
+  role_display: { vi: 'Màn hình hội trường', en: 'Room display' },
   status_draft: { vi: 'Bản nháp', en: 'Draft' },
   status_published: { vi: 'Đã công bố', en: 'Published' },
   status_in_session: { vi: 'Đang họp', en: 'In session' },
@@ -352,6 +353,35 @@ const table = {
   toastAddedItem: { vi: 'Đã thêm mục: {title}', en: 'Item added: {title}' },
   toastAddedProposal: { vi: 'Đã thêm tờ trình: {title}', en: 'Proposal added: {title}' },
   toastCreatedPoll: { vi: 'Đã tạo biểu quyết: {question}', en: 'Poll created: {question}' },
+  proposalOf: { vi: 'Tờ trình: {title}', en: 'Proposal: {title}' },
+  proposalNoText: { vi: 'Tờ trình chưa có nội dung.', en: 'The proposal has no text.' },
+  sendingChoice: { vi: 'Đang gửi phiếu: {choice}…', en: 'Sending your vote: {choice}…' },
+  voteOffline: { vi: 'Mất kết nối — phiếu chưa được gửi.', en: 'Offline — your vote has not been sent yet.' },
+  voteWillSend: {
+    vi: 'Phiếu “{choice}” sẽ tự động được gửi khi có kết nối trở lại; chỉ khi máy chủ xác nhận mới được ghi nhận.',
+    en: 'Your vote “{choice}” will be sent by itself when the connection is back; it counts once the server confirms it.',
+  },
+  queueCount: { vi: '{n} người đăng ký phát biểu', en: '{n} asking to speak' },
+  asksFloor: { vi: '{name} xin phát biểu', en: '{name} asks to speak' },
+  readProposal: { vi: 'Đọc toàn văn: {title}', en: 'Read in full: {title}' },
+  tabItem: { vi: 'Nội dung', en: 'Item' },
+  tabFloor: { vi: 'Phát biểu', en: 'Speak' },
+  moreTabs: { vi: 'Thông tin hội nghị', en: 'Meeting information' },
+  readingView: { vi: 'Chế độ đọc', en: 'Reading view' },
+  readingEnter: { vi: 'Đọc toàn màn hình', en: 'Full screen' },
+  readingExit: { vi: 'Thoát toàn màn hình', en: 'Exit full screen' },
+  fitPage: { vi: 'Vừa trang', en: 'Fit page' },
+  fitWidth: { vi: 'Vừa chiều ngang', en: 'Fit width' },
+  zoomIn: { vi: 'Phóng to', en: 'Zoom in' },
+  zoomOut: { vi: 'Thu nhỏ', en: 'Zoom out' },
+  csvMatched: { vi: '{n} dòng trùng với người đã có trong hội nghị: sẽ bỏ qua, không thêm lần nữa.', en: '{n} rows name someone already in the meeting: skipped, not added twice.' },
+  csvSkip: { vi: 'Đã có: {name} — bỏ qua', en: 'Already in: {name} — skipped' },
+  published: { vi: 'Đã công bố hội nghị: đại biểu có thể đăng nhập và điểm danh.', en: 'The meeting is published: delegates can sign in and check in.' },
+  attached: { vi: 'Đã gắn tài liệu “{title}” vào mục {item}', en: 'Attached “{title}” to item {item}' },
+  attachedDocs: { vi: 'Tài liệu', en: 'Documents' },
+  attachedTo: { vi: 'Tài liệu của mục {item}', en: 'Documents of item {item}' },
+  withheldDoc: { vi: 'Tài liệu mật — không được phân quyền đọc', en: 'Confidential — not shared with you' },
+  noMembersYet: { vi: 'Chưa có đại biểu nào: thêm đại biểu để tính túc số.', en: 'No members yet: add members to count a quorum.' },
 } as const;
 
 /** Key names a string of the table. */
@@ -360,7 +390,14 @@ export type Key = keyof typeof table;
 /** translate returns the string key in lang with {params} filled in. */
 export function translate(lang: Lang, key: Key, params: Record<string, string | number> = {}): string {
   const s: string = table[key][lang] ?? table[key].vi;
-  return s.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
+  return s.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? show(lang, params[p]) : m));
+}
+
+const numbers = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-GB') };
+
+/** show writes a parameter: numbers the interface language's way (1.234 in vi, 1,234 in en), not the browser's. */
+function show(lang: Lang, v: string | number): string {
+  return typeof v === 'number' && Number.isFinite(v) ? numbers[lang].format(v) : String(v);
 }
 
 /** T is a translate function bound to a language. */

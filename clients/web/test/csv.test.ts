@@ -151,13 +151,14 @@ describe('planImport', () => {
     expect(plan.error).toBeUndefined();
     expect(plan.rows.map((r) => r.errors)).toEqual([[], []]);
     expect(plan.rows.map((r) => r.participant)).toEqual([
-      // nguyen-thi-huong is taken in the meeting: the made-up id counts on.
-      { id: 'nguyen-thi-huong-2', name: 'Nguyễn Thị Hương', title: 'Phó Giám đốc; Sở Y tế', role: 'delegate', room: 'district-a', seat: 'B09' },
+      // Nguyễn Thị Hương is in the meeting already: the row names her (skipped or merged, never added twice).
+      { id: 'nguyen-thi-huong', name: 'Nguyễn Thị Hương', title: 'Phó Giám đốc; Sở Y tế', role: 'delegate', room: 'district-a', seat: 'B09' },
       { id: 'le-van-tam', name: 'Lê Văn Tám', role: 'chair', room: 'main', seat: 'A20' },
     ]);
     expect(plan.rows.map((r) => r.line)).toEqual([2, 3]);
-    // Someone of that name is already in the meeting: said, not refused.
-    expect(plan.rows.map((r) => r.warnings)).toEqual([[{ code: 'name_exists', value: 'nguyen-thi-huong' }], []]);
+    // Someone of that name is already in the meeting: said, and matched to her.
+    expect(plan.rows.map((r) => r.warnings)).toEqual([[{ code: 'name_exists', value: 'Nguyễn Thị Hương' }], []]);
+    expect(plan.rows.map((r) => r.match)).toEqual(['nguyen-thi-huong', undefined]);
     expect(plan.rows.every((r) => r.generated)).toBe(true);
   });
 
@@ -169,7 +170,7 @@ describe('planImport', () => {
       ',,delegate,main,A52,', // empty name
       'x1,Trần Văn Ba,delegate,main,A53,',
       'x1,Trần Văn Bốn,delegate,main,A54,', // x1 twice in the file
-      'sec,Trần Văn Năm,delegate,main,A55,', // id taken in the meeting
+      'sec,Trần Văn Năm,delegate,main,A55,', // id in the meeting: a match, not an error
       'bad id!,Trần Văn Sáu,delegate,main,A56,', // not an id
       ',Trần Văn Bảy,delegate,main,A03,', // seat taken in the meeting
       ',Trần Văn Tám,delegate,district-a,B01,',
@@ -185,7 +186,7 @@ describe('planImport', () => {
       [4, [{ code: 'empty_name' }]],
       [5, [{ code: 'duplicate_id', value: 'x1' }]],
       [6, [{ code: 'duplicate_id', value: 'x1' }]],
-      [7, [{ code: 'id_taken', value: 'sec' }]],
+      [7, []],
       [8, [{ code: 'bad_id', value: 'bad id!' }]],
       [9, [{ code: 'seat_taken', value: 'A03' }]],
       [10, [{ code: 'duplicate_seat', value: 'B01' }]],
@@ -193,8 +194,17 @@ describe('planImport', () => {
       [12, []],
       [13, []],
     ]);
+    expect(plan.rows[5].match).toBe('sec');
     expect(plan.rows[10].participant).toEqual({ id: 'tran-van-muoi', name: 'Trần Văn Mười', role: 'delegate', room: 'main', seat: 'B01' });
     expect(plan.rows[11].participant).toEqual({ id: 'tran-van-muoi-2', name: 'Trần Văn Mười', role: 'delegate', room: 'main' });
+  });
+
+  it('matches the secretary who created the meeting by name, whatever the case and diacritics, and her own seat is no conflict', () => {
+    const plan = planImport('name,role,seat\nPHẠM THỊ KIM OANH,secretary,T01\nPham Thi Kim Oanh,thư ký,', ctx);
+    expect(plan.rows.map((r) => [r.match, r.participant.id, r.errors])).toEqual([
+      ['sec', 'sec', []],
+      ['sec', 'sec', []],
+    ]);
   });
 
   it('never makes up an id that a later row names', () => {

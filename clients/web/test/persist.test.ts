@@ -476,8 +476,11 @@ describe('App from a kept state', () => {
     await act(() => button('Tán thành').click());
     await act(() => button('Xác nhận').click());
     expect(ws.sent).toEqual([]);
+    // Offline is said at once; the ballot goes by itself after the welcome.
+    expect(text()).toContain('Mất kết nối — phiếu chưa được gửi.');
     await act(() => ws.open());
     await act(() => ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'd1', role: 'delegate', seq: 22 }));
+    await flush();
     const cmd = ws.last('command');
     expect(cmd).toMatchObject({ name: 'CastBallot', args: { poll: 'v1', choice: 'for' } });
     await act(() => {

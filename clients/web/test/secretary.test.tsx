@@ -79,7 +79,7 @@ async function paste(csv: string) {
   });
 }
 const previewRows = () => [...importBox().querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()));
-// preview lists the preview's rows as [line, role, room, seat, id, check].
+// preview lists the preview's rows as [line, role, room, seat, id, check]; an id made from the name is not shown.
 const preview = () =>
   [...importBox().querySelectorAll('tbody tr')].map((tr) => {
     const q = (sel: string) => tr.querySelector(sel)?.textContent?.trim() ?? '';
@@ -103,13 +103,13 @@ describe('secretary: participants from CSV', () => {
     await paste(csv);
     expect(text()).toContain('3 dòng hợp lệ, 4 dòng lỗi (sẽ bỏ qua)');
     expect(preview()).toEqual([
-      ['2', 'Đại biểu', 'Hội trường chính', 'A03', 'nguyen-thi-huong', 'Hợp lệ'],
-      ['3', 'Đại biểu', 'Điểm cầu huyện Phong Điền', 'B01', 'huynh-van-son', 'Hợp lệ'],
-      ['4', '—', 'Hội trường chính', 'A04', 'tran-van-tu', 'Vai trò không rõ: “Giám đốc”'],
-      ['5', 'Quan sát viên', '—', 'K01', 'ngo-thi-lan', 'Không có điểm cầu “Hội trường phụ”'],
+      ['2', 'Đại biểu', 'Hội trường chính', 'A03', '', 'Hợp lệ'],
+      ['3', 'Đại biểu', 'Điểm cầu huyện Phong Điền', 'B01', '', 'Hợp lệ'],
+      ['4', '—', 'Hội trường chính', 'A04', '', 'Vai trò không rõ: “Giám đốc”'],
+      ['5', 'Quan sát viên', '—', 'K01', '', 'Không có điểm cầu “Hội trường phụ”'],
       ['6', 'Đại biểu', 'Hội trường chính', 'A05', '', 'Thiếu họ và tên'],
-      ['7', 'Đại biểu', 'Hội trường chính', 'A01', 'vo-minh-quang', 'Ghế A01 đã có người'],
-      ['8', 'Thư ký', 'Điểm cầu thị xã Hương Thủy', 'T02', 'dang-quoc-khanh', 'Hợp lệ'],
+      ['7', 'Đại biểu', 'Hội trường chính', 'A01', '', 'Ghế A01 đã có người'],
+      ['8', 'Thư ký', 'Điểm cầu thị xã Hương Thủy', 'T02', '', 'Hợp lệ'],
     ]);
     expect(importBox().querySelector('tbody tr td:nth-child(2)')?.textContent).toContain('Trưởng Ban Tổ chức Tỉnh ủy');
     expect(commands(ws)).toHaveLength(0);
@@ -186,7 +186,7 @@ describe('secretary: participants from CSV', () => {
     const rows = preview();
     expect(rows.length).toBe(7);
     expect(rows.every((r) => r[5] === 'Hợp lệ')).toBe(true);
-    expect(rows[0]).toEqual(['2', 'Đại biểu', 'Hội trường chính', 'A21', 'nguyen-thi-huong', 'Hợp lệ']);
+    expect(rows[0]).toEqual(['2', 'Đại biểu', 'Hội trường chính', 'A21', '', 'Hợp lệ']);
     expect(rows[2][1]).toBe('Chủ tọa');
     expect(rows[3][1]).toBe('Thư ký');
     expect(rows[4][1]).toBe('Quan sát viên');

@@ -228,8 +228,16 @@ export interface ImportRow {
   /** generated is true when the id was made from the name. */
   generated: boolean;
   errors: RowError[];
-  /** warnings do not stop the row: name_exists (value: the id) says the meeting has someone of that name, as after an import run twice. */
+  /** warnings do not stop the row. */
   warnings: RowError[];
+  /**
+   * match is the id of the participant already in the meeting this row
+   * names (the same id, else the same name, case and diacritics aside):
+   * the secretary who created the meeting, or a row imported before. The
+   * import skips it or merges it into that participant, as the secretary
+   * chooses; it is never added a second time.
+   */
+  match?: string;
 }
 
 export interface ImportPlan {
@@ -317,18 +325,24 @@ export function planImport(text: string, ctx: ImportContext): ImportPlan {
 
     let id = cell(r, 'id');
     const generated = !id;
+    let match: string | undefined;
     if (id) {
       if (!idPattern.test(id)) errors.push({ code: 'bad_id', value: id });
-      else if (ctx.participants[id]) errors.push({ code: 'id_taken', value: id });
+      else if (ctx.participants[id]) match = id;
       else if ((explicit.get(id) ?? 0) > 1) errors.push({ code: 'duplicate_id', value: id });
     } else if (name) {
-      id = uniqueId(slug(name), (x) => used.has(x) || !!ctx.participants[x]);
-      used.add(id);
+      match = names.get(fold(name));
+      if (match) id = match;
+      else {
+        id = uniqueId(slug(name), (x) => used.has(x) || !!ctx.participants[x]);
+        used.add(id);
+      }
     }
 
     if (seat && room) {
       const k = seatKey(room.id, seat);
-      if (seatsTaken.has(k)) errors.push({ code: 'seat_taken', value: seat });
+      const own = match ? ctx.participants[match] : undefined;
+      if (seatsTaken.has(k) && !(own && own.seat && seatKey(own.room, own.seat) === k)) errors.push({ code: 'seat_taken', value: seat });
       else if ((seats.get(k) ?? 0) > 1) errors.push({ code: 'duplicate_seat', value: seat });
     }
     if (utf8Length(name) > MaxTextLength) errors.push({ code: 'too_long', value: header('name') });
@@ -336,13 +350,12 @@ export function planImport(text: string, ctx: ImportContext): ImportPlan {
     if (utf8Length(seat) > MaxIDLength) errors.push({ code: 'too_long', value: header('seat') });
 
     const warnings: RowError[] = [];
-    const namesake = name ? names.get(fold(name)) : undefined;
-    if (namesake) warnings.push({ code: 'name_exists', value: namesake });
+    if (match) warnings.push({ code: 'name_exists', value: ctx.participants[match]?.name ?? match });
 
     const participant: Participant = { id, name, role: role ?? 'delegate', room: room?.id ?? roomText };
     if (title) participant.title = title;
     if (seat) participant.seat = seat;
-    return { line: r.line, participant, generated, errors, warnings };
+    return { line: r.line, participant, generated, errors, warnings, ...(match ? { match } : {}) };
   });
   return { rows, ignored };
 }

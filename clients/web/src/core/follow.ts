@@ -5,6 +5,7 @@
 // reader who browses turns their own.
 
 import type { State } from './types';
+import { canRead } from './offline';
 import * as v from './views';
 
 /** Reading is the reader's choice: follow, or browse a document at a page. */
@@ -40,7 +41,7 @@ export function docView(s: State, me: string, allowPresent: boolean, r: Reading)
   const here = v.shownIn(s, myRoom?.id);
   const presenting = allowPresent && followsMain && v.isPresenter(s, me);
   const item = v.currentItem(s);
-  const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter((d) => s.documents[d] && !s.documents[d].withheld);
+  const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter((d) => s.documents[d] && canRead(s.documents[d], s.participants[me]));
   const doc = r.following ? here.document : (r.doc ?? here.document ?? docs[0]);
   const page = r.following ? (here.page ?? 1) : r.page;
   return { doc, page, docs, presenting, canTurn: !r.following || presenting };

@@ -186,6 +186,7 @@ export async function dropOthers(b: Backend, keep: (meeting: string) => boolean)
  * secretaries.
  */
 export function canRead(doc: DocumentMeta, p: Participant | undefined): boolean {
+  if (doc.withheld) return false; // the server listed it by title only: not for this viewer
   if (!p) return false;
   if (!doc.confidential) return true;
   if (p.role === 'chair' || p.role === 'secretary') return true;

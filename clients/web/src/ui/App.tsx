@@ -18,6 +18,7 @@ import { MeetingStore } from '../core/store';
 import { errorText, translate, type Key, type Lang } from '../i18n';
 import { Chair } from './chair/Chair';
 import { ConnectionBanner, TopBar } from './shared/TopBar';
+import { formatTime } from './shared/format';
 import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
 import { Delegate } from './delegate/Delegate';
 import { Display } from './display/Display';
@@ -173,12 +174,6 @@ function Meeting(p: MeetingProps) {
   return <LiveMeeting {...p} saved={saved} />;
 }
 
-/** hhmm formats a local time as HH:MM. */
-function hhmm(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
 function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, held, saved }: MeetingProps & { saved: SavedState | null }) {
   const cb = useRef(onUnauthorized);
   cb.current = onUnauthorized;
@@ -241,8 +236,8 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
     );
   }
   const role = store.state.participants[store.me]?.role ?? store.role;
-  const savedNote = store.savedAt !== null ? ctxT('savedAt', { time: hhmm(store.savedAt) }) : '';
-  if (display) {
+  const savedNote = store.savedAt !== null ? ctxT('savedAt', { time: formatTime(lang, store.savedAt) }) : '';
+  if (display || role === 'display') {
     return (
       <>
         <ConnectionBanner store={store} />

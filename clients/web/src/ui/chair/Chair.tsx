@@ -1,17 +1,20 @@
-// Chair is the chair's console: the session, the agenda, what the room is
-// shown and who presents, the polls, the speaker queue, the linked rooms
-// (whether each follows the main hall, or what it shows on its own) and
-// attendance.
+// Chair is the chair's console, one screen at 1280×800: on the left what
+// the chair prepares (session, agenda, what the room is shown, polls,
+// linked rooms); in the middle the page the room sees; on the right the
+// live state — the vote dialog while a poll is open (the chair votes here
+// too), the floor with a badge that lights up when someone asks to speak,
+// and attendance.
 
 import type { MeetingStore } from '../../core/store';
 import { AttendanceTable, quorumPercent } from '../shared/Attendance';
 import { Section } from '../shared/Section';
 import { PollForm, PollList } from '../shared/PollTools';
 import { DocumentPane } from '../document/DocumentPane';
+import { VotePanel } from '../delegate/VotePanel';
 import { useApp } from '../context';
 import { AbsentList } from './AbsentList';
 import { AgendaControl, PresentationControl, SessionControls } from './Controls';
-import { FloorControl } from './FloorControl';
+import { FloorSection } from './FloorControl';
 import { LinkedRooms } from './LinkedRooms';
 
 export function Chair({ store }: { store: MeetingStore }) {
@@ -19,22 +22,14 @@ export function Chair({ store }: { store: MeetingStore }) {
   const s = store.state!;
   return (
     <div class="screen console">
-      <div class="col">
+      <div class="col controls">
         <SessionControls store={store} />
         <Section title={t('agenda')}>
           <AgendaControl store={store} />
         </Section>
-        <Section title={t('floor')}>
-          <FloorControl store={store} />
-        </Section>
-      </div>
-      <div class="col wide">
         <Section title={t('presentation')}>
           <PresentationControl store={store} />
         </Section>
-        <DocumentPane store={store} allowPresent={true} />
-      </div>
-      <div class="col">
         <Section title={t('polls')}>
           <PollList store={store} canRun={true} />
           <PollForm store={store} />
@@ -44,6 +39,13 @@ export function Chair({ store }: { store: MeetingStore }) {
             <LinkedRooms store={store} />
           </Section>
         )}
+      </div>
+      <div class="col wide stage">
+        <DocumentPane store={store} allowPresent={true} />
+      </div>
+      <div class="col live">
+        <VotePanel store={store} inline />
+        <FloorSection store={store} />
         <Section title={t('attendance')}>
           <AttendanceTable s={s} percent={quorumPercent(s)} />
           <AbsentList store={store} />

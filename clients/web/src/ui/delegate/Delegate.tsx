@@ -1,11 +1,15 @@
-// Delegate is the tablet: the agenda with the current item, the document
-// following the presenter, the vote panel, the speaker request and the
-// check-in. Observers get the same screen without the voting and speaking.
+// Delegate is the tablet: the agenda with the current item (and its
+// proposals' full text), the document following the presenter, the vote
+// panel, the speaker request and the check-in. Observers get the same
+// screen without the voting and speaking. On a phone (≤ 700 px wide) the
+// shown page comes first and the rest sits behind tabs under it.
 //
 // The tablet keeps the documents it opens and those of the agenda for
 // reading offline (core/offline.ts): fetched in the background once online,
 // purged when they leave the meeting or change, dropped at sign-out.
 
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { AgendaList } from '../shared/AgendaList';
@@ -17,6 +21,9 @@ import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
 
+/** Tab is a part of the tablet's side column, shown one at a time on a phone. */
+type Tab = 'item' | 'floor' | 'agenda' | 'docs' | 'result';
+
 export function Delegate({ store }: { store: MeetingStore }) {
   const { t } = useApp();
   const s = store.state!;
@@ -24,25 +31,79 @@ export function Delegate({ store }: { store: MeetingStore }) {
   const item = v.currentItem(s);
   const last = v.lastClosedPoll(s);
   const offline = useOfflineDocs(store);
+  const narrow = useNarrow();
+  const [tab, setTab] = useState<Tab>('item');
+  const parts: Record<Tab, ComponentChildren> = {
+    item: <CurrentItemCard store={store} />,
+    floor: <FloorCard store={store} />,
+    agenda: (
+      <Section title={t('agenda')}>
+        <AgendaList s={s} me={store.me} />
+      </Section>
+    ),
+    docs: <OfflineList store={store} offline={offline} />,
+    result: last?.result ? (
+      <Section title={t('result')}>
+        <ResultView poll={last} />
+      </Section>
+    ) : null,
+  };
+  const tabs: [Tab, string][] = [
+    ['item', t('tabItem')],
+    ['floor', t('tabFloor')],
+    ['agenda', t('agenda')],
+    ['docs', t('documents')],
+    ...(last?.result ? ([['result', t('result')]] as [Tab, string][]) : []),
+  ];
+  const doc = (
+    <main class="main" aria-label={item?.title ?? t('documents')}>
+      <DocumentPane store={store} allowPresent={me?.role !== 'observer'} offline={offline} />
+    </main>
+  );
+  if (narrow) {
+    // A phone: the shown page first, the rest one tab at a time under it.
+    const cur = tabs.some(([k]) => k === tab) ? tab : 'item';
+    return (
+      <div class="screen delegate phone">
+        {doc}
+        <div class="phone-tabs" role="tablist" aria-label={t('moreTabs')}>
+          {tabs.map(([k, label]) => (
+            <button key={k} type="button" role="tab" id={'tab-' + k} aria-selected={cur === k} aria-controls="tab-panel" class={cur === k ? 'tab on' : 'tab'} onClick={() => setTab(k)}>
+              {label}
+            </button>
+          ))}
+        </div>
+        <div class="phone-panel" role="tabpanel" id="tab-panel" aria-labelledby={'tab-' + cur}>
+          {parts[cur]}
+        </div>
+        <VotePanel store={store} />
+      </div>
+    );
+  }
   return (
     <div class="screen delegate">
       <aside class="side">
-        <CurrentItemCard store={store} />
-        <FloorCard store={store} />
-        <Section title={t('agenda')}>
-          <AgendaList s={s} />
-        </Section>
-        <OfflineList store={store} offline={offline} />
-        {last?.result && (
-          <Section title={t('result')}>
-            <ResultView poll={last} />
-          </Section>
-        )}
+        {parts.item}
+        {parts.floor}
+        {parts.agenda}
+        {parts.docs}
+        {parts.result}
       </aside>
-      <main class="main" aria-label={item?.title ?? t('documents')}>
-        <DocumentPane store={store} allowPresent={me?.role !== 'observer'} offline={offline} />
-      </main>
+      {doc}
       <VotePanel store={store} />
     </div>
   );
+}
+
+/** useNarrow reports whether the screen is phone-sized (at most 700 CSS px wide), following rotation. */
+function useNarrow(): boolean {
+  const q = typeof matchMedia === 'function' ? matchMedia('(max-width: 700px)') : null;
+  const [narrow, setNarrow] = useState(!!q?.matches);
+  useEffect(() => {
+    if (!q) return;
+    const on = () => setNarrow(q.matches);
+    q.addEventListener?.('change', on);
+    return () => q.removeEventListener?.('change', on);
+  }, []);
+  return narrow;
 }

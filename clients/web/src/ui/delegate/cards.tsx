@@ -4,6 +4,7 @@ import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { SpeakerLine } from '../shared/Floor';
 import { name } from '../shared/format';
+import { ProposalText } from '../shared/ProposalText';
 import { useApp, useRun } from '../context';
 
 export function CurrentItemCard({ store }: { store: MeetingStore }) {
@@ -23,6 +24,14 @@ export function CurrentItemCard({ store }: { store: MeetingStore }) {
               {t('presenter')}: {name(s, item.presenter)}
             </p>
           )}
+          {(item.proposals ?? [])
+            .filter((id) => s.proposals[id])
+            .map((id) => (
+              <details key={id} class="proposal-box">
+                <summary>{t('readProposal', { title: s.proposals[id].title })}</summary>
+                <ProposalText s={s} id={id} />
+              </details>
+            ))}
         </>
       ) : (
         <p class="muted">{t('noCurrentItem')}</p>

@@ -1,5 +1,5 @@
 // Display is the room screen: the current item, the shown page full
-// screen, the poll (live count while open, the result chart when it
+// screen, the poll (its proposal's full text and the live count while open, the result chart when it
 // closes, until the next page is shown) and the speaker with a timer. Over
 // the page: the room's shared annotations and the presenter's live ink.
 
@@ -9,6 +9,7 @@ import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { LiveCount, ResultView } from '../shared/PollResults';
 import { SpeakerLine } from '../shared/Floor';
+import { ProposalText } from '../shared/ProposalText';
 import { useApp } from '../context';
 import { AnnotationLayer } from '../document/Annotations';
 import { PdfView } from '../document/PdfView';
@@ -49,6 +50,7 @@ export function Display({ store }: { store: MeetingStore }) {
           <div class="display-poll">
             <p class="eyebrow">{open.secret ? t('secretVote') : t('vote')}</p>
             <h2>{open.question}</h2>
+            <ProposalText s={s} id={open.proposal} big />
             <LiveCount store={store} poll={open} />
           </div>
         ) : showResult ? (

@@ -10,7 +10,7 @@
 // annotated copy" opens the reader's PDF with their marks written in. With
 // `offline`, documents are read from (and kept in) the device's copies.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { documentURL } from '../../core/api';
 import { annotatedCopyPath, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
 import { errorText as errorTextOf } from '../../i18n';
@@ -22,7 +22,8 @@ import { AnnotationLayer } from './Annotations';
 import { AnnotationToolbar } from './AnnotationToolbar';
 import type { Tool } from '../../core/pen';
 import { useApp, useRun } from '../context';
-import { PdfView, type PdfOffline } from './PdfView';
+import { clampZoom, PdfView, ZOOM_MAX, ZOOM_MIN, type PdfOffline } from './PdfView';
+import { formatPercent } from '../shared/format';
 
 /** useOffline re-renders the caller when the kept copies change. */
 export function useOffline(offline: OfflineDocs | undefined): void {
@@ -35,16 +36,48 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const [, run] = useRun();
   useOffline(offline);
   const s = store.state!;
-  const [reading, setReading] = useState<Reading>(FOLLOWING);
-  const following = reading.following;
+  const [choice, setReading] = useState<Reading>(FOLLOWING);
+  const following = choice.following;
   const [pages, setPages] = useState(0);
   const [goTo, setGoTo] = useState('');
   const [annotating, setAnnotating] = useState(false);
   const [tool, setTool] = useState<Tool>('pen');
   const [colors, setColors] = useState<Record<Tool, string>>({ pen: COLORS[0].hex, highlighter: HIGHLIGHT_COLOR, note: COLORS[1].hex, eraser: COLORS[0].hex });
   const [share, setShare] = useState(false);
+  // The reading view: the page alone on the screen, still following.
+  const [reading, setReadingView] = useState(false);
+  const [fit, setFit] = useState<'page' | 'width'>('page');
+  const [zoom, setZoom] = useState(1);
+  const pane = useRef<HTMLDivElement>(null);
+  const read = (on: boolean) => {
+    setReadingView(on);
+    setZoom(1);
+    // Real full screen where the browser allows it (a tablet hides its bars); the view works without it.
+    try {
+      if (on && !document.fullscreenElement) void pane.current?.requestFullscreen?.().catch(() => {});
+      if (!on && document.fullscreenElement) void document.exitFullscreen?.().catch(() => {});
+    } catch {
+      /* no Fullscreen API */
+    }
+  };
+  useEffect(() => {
+    if (!reading) return;
+    const left = () => !document.fullscreenElement && setReadingView(false);
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && read(false);
+    let was = !!document.fullscreenElement;
+    const change = () => {
+      if (was) left();
+      was = !!document.fullscreenElement;
+    };
+    document.addEventListener('fullscreenchange', change);
+    window.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('fullscreenchange', change);
+      window.removeEventListener('keydown', esc);
+    };
+  }, [reading]);
 
-  const view = docView(s, store.me, allowPresent, reading);
+  const view = docView(s, store.me, allowPresent, choice);
   const { doc, page, docs, presenting, canTurn } = view;
   const meta = doc ? s.documents[doc] : undefined;
   const total = pages || meta?.pages || 0;
@@ -53,7 +86,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   useEffect(() => setPages(0), [doc]);
 
   const turn = (p: number) => {
-    const tr = turnTo(view, reading, p, total);
+    const tr = turnTo(view, choice, p, total);
     if (tr.kind === 'command') void run(() => store.command('TurnPage', { page: tr.page }));
     else if (tr.kind === 'browse') setReading(tr.reading);
   };
@@ -76,7 +109,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
       : undefined;
 
   return (
-    <div class="doc-pane" onKeyDown={onKey}>
+    <div class={reading ? 'doc-pane reading' : 'doc-pane'} onKeyDown={onKey} ref={pane}>
       <div class="doc-toolbar" role="toolbar" aria-label={t('documents')}>
         <div class="mode" role="group">
           <button type="button" class={following ? 'btn toggle on' : 'btn toggle'} aria-pressed={following} onClick={() => setReading(FOLLOWING)}>
@@ -130,6 +163,32 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
           )}
         </div>
         {doc && (
+          <div class="read-tools" role="group" aria-label={t('readingView')}>
+            <button type="button" class={reading ? 'btn toggle on read-toggle' : 'btn toggle read-toggle'} aria-pressed={reading} onClick={() => read(!reading)}>
+              {reading ? '⤡ ' + t('readingExit') : '⤢ ' + t('readingEnter')}
+            </button>
+            {reading && (
+              <>
+                <button type="button" class={fit === 'page' ? 'btn small toggle on' : 'btn small toggle'} aria-pressed={fit === 'page'} onClick={() => (setFit('page'), setZoom(1))}>
+                  {t('fitPage')}
+                </button>
+                <button type="button" class={fit === 'width' ? 'btn small toggle on' : 'btn small toggle'} aria-pressed={fit === 'width'} onClick={() => (setFit('width'), setZoom(1))}>
+                  {t('fitWidth')}
+                </button>
+                <button type="button" class="btn small" aria-label={t('zoomOut')} disabled={zoom <= ZOOM_MIN} onClick={() => setZoom(clampZoom(zoom / 1.25))}>
+                  −
+                </button>
+                <span class="zoom-no" aria-live="polite">
+                  {formatPercent(lang, zoom)}
+                </span>
+                <button type="button" class="btn small" aria-label={t('zoomIn')} disabled={zoom >= ZOOM_MAX} onClick={() => setZoom(clampZoom(zoom * 1.25))}>
+                  +
+                </button>
+              </>
+            )}
+          </div>
+        )}
+        {doc && !reading && (
           <div class="row ann-actions">
             <button type="button" class={annotating ? 'btn toggle on' : 'btn toggle'} aria-pressed={annotating} onClick={() => setAnnotating(!annotating)}>
               {t('annToggle')}
@@ -175,6 +234,16 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
           onPages={setPages}
           label={meta ? `${meta.title} — ${t('pageOf', { page, pages: total })}` : ''}
           offline={pdfOffline}
+          fit={reading ? fit : 'page'}
+          zoom={reading ? zoom : 1}
+          onZoom={
+            annotating
+              ? undefined
+              : (z) => {
+                  if (!reading) read(true);
+                  setZoom(z);
+                }
+          }
           overlay={(view) => (
             <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
           )}

@@ -49,11 +49,22 @@ export interface PdfViewProps {
   label?: string;
   offline?: PdfOffline;
   overlay?: (v: PageView) => ComponentChildren;
+  /** fit: the whole page in the box (default), or the page's width (scrolling down). */
+  fit?: 'page' | 'width';
+  /** zoom multiplies the fitted size (1 = fitted); the page is drawn at devicePixelRatio × zoom, so it stays crisp. */
+  zoom?: number;
+  /** onZoom is asked for a new zoom by a pinch or a double tap (none: no gestures). */
+  onZoom?: (z: number) => void;
 }
+
+/** ZOOM_MIN and ZOOM_MAX bound the reading view's zoom. */
+export const ZOOM_MIN = 1;
+export const ZOOM_MAX = 5;
+export const clampZoom = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Math.round(z * 100) / 100));
 
 type LoadingTask = { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy> };
 
-export function PdfView({ url, token, page, onPages, label, offline, overlay }: PdfViewProps) {
+export function PdfView({ url, token, page, onPages, label, offline, overlay, fit = 'page', zoom = 1, onZoom }: PdfViewProps) {
   const { t } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -142,14 +153,18 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay }: 
       .then((p) => {
         if (cancelled || !canvas.current) return;
         const base = p.getViewport({ scale: 1 });
-        const scale = Math.min(size.w / base.width, size.h / base.height);
+        // Fit to width leaves room for a vertical scroll bar.
+        const fitted = fit === 'width' ? (size.w - 16) / base.width : Math.min(size.w / base.width, size.h / base.height);
+        const css = fitted * zoom;
         const dpr = Math.min(window.devicePixelRatio || 1, 3);
-        const vp = p.getViewport({ scale: scale * dpr });
+        // Backing pixels: CSS size × devicePixelRatio (× zoom through css), capped at 16 Mpx.
+        const px = Math.min(dpr, Math.sqrt(16e6 / (base.width * base.height * css * css)));
+        const vp = p.getViewport({ scale: css * px });
         const c = canvas.current;
         c.width = Math.floor(vp.width);
         c.height = Math.floor(vp.height);
         // The canvas and the overlay take the page's size together.
-        setView({ page: n, w: Math.floor(vp.width / dpr), h: Math.floor(vp.height / dpr) });
+        setView({ page: n, w: Math.floor(base.width * css), h: Math.floor(base.height * css) });
         task = p.render({ canvas: c, viewport: vp });
         return task.promise;
       })
@@ -160,11 +175,53 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay }: 
       cancelled = true;
       task?.cancel();
     };
-  }, [doc, page, size.w, size.h]);
+  }, [doc, page, size.w, size.h, fit, zoom]);
+
+  // Pinch (two touches) and double tap ask for another zoom.
+  const touches = useRef(new Map<number, { x: number; y: number }>());
+  const pinch = useRef<{ d: number; z: number } | null>(null);
+  const lastTap = useRef(0);
+  const dist = () => {
+    const [a, b] = [...touches.current.values()];
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const gestures = onZoom
+    ? {
+        onPointerDown: (e: PointerEvent) => {
+          if (e.pointerType !== 'touch') return;
+          touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+          if (touches.current.size === 2) pinch.current = { d: dist(), z: zoom };
+        },
+        onPointerMove: (e: PointerEvent) => {
+          if (!touches.current.has(e.pointerId)) return;
+          touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+          const p = pinch.current;
+          if (p && touches.current.size === 2 && p.d > 0) {
+            const z = clampZoom((p.z * dist()) / p.d);
+            if (Math.abs(z - zoom) >= 0.1) onZoom(z);
+          }
+        },
+        onPointerUp: (e: PointerEvent) => {
+          const wasPinch = touches.current.size > 1 || pinch.current;
+          touches.current.delete(e.pointerId);
+          if (touches.current.size < 2) pinch.current = null;
+          if (wasPinch) return;
+          const now = e.timeStamp || Date.now();
+          if (now - lastTap.current < 350) {
+            lastTap.current = 0;
+            onZoom(zoom > 1 ? 1 : 2);
+          } else lastTap.current = now;
+        },
+        onPointerCancel: (e: PointerEvent) => {
+          touches.current.delete(e.pointerId);
+          pinch.current = null;
+        },
+      }
+    : {};
 
   const shown = !!doc && !error;
   return (
-    <div class="pdf-box" ref={box}>
+    <div class={fit === 'width' || zoom > 1 ? 'pdf-box scroll' : 'pdf-box'} ref={box} {...gestures}>
       {error ? (
         <p class="pdf-msg error" role="alert">
           {error}

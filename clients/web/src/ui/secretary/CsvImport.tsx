@@ -44,7 +44,9 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     return () => d.removeEventListener('toggle', onToggle);
   }, []);
   const plan = open && !job && text.trim() ? planImport(text, { rooms: s.rooms, participants: s.participants }) : null;
-  const valid = plan ? plan.rows.filter((r) => r.errors.length === 0) : [];
+  // Rows naming someone already in the meeting are never added again (they are skipped).
+  const valid = plan ? plan.rows.filter((r) => r.errors.length === 0 && !r.match) : [];
+  const matched = plan ? plan.rows.filter((r) => r.errors.length === 0 && r.match) : [];
   const roomName = (id: string) => s.rooms.find((r) => r.id === id)?.name ?? id;
   const why = (e: RowError) => t(('csvErr_' + e.code) as Key, { value: e.value ?? '' });
 
@@ -118,8 +120,9 @@ export function CsvImport({ store }: { store: MeetingStore }) {
       )}
       {plan && !plan.error && (
         <div class="stack">
-          <p role="status" class={valid.length < plan.rows.length ? 'error' : 'ok-text'}>
-            {t('csvSummary', { ok: valid.length, bad: plan.rows.length - valid.length })}
+          <p role="status" class={valid.length + matched.length < plan.rows.length ? 'error' : 'ok-text'}>
+            {t('csvSummary', { ok: valid.length, bad: plan.rows.length - valid.length - matched.length })}
+            {matched.length > 0 && <> {t('csvMatched', { n: matched.length })}</>}
           </p>
           {plan.ignored.length > 0 && <p class="muted small">{t('csvIgnored', { cols: plan.ignored.join(', ') })}</p>}
           <div class="csv-preview">
@@ -143,8 +146,8 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                       <td>
                         {p.name}
                         {p.title && <div class="muted small">{p.title}</div>}
-                        {p.id && (
-                          <div class={r.generated ? 'muted small' : 'small'}>
+                        {p.id && !r.generated && (
+                          <div class="small">
                             {t('csvId')}: <span class="csv-id">{p.id}</span>
                           </div>
                         )}
@@ -157,7 +160,9 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                         </div>
                       </td>
                       <td class="csv-check">
-                        {r.errors.length === 0 ? (
+                        {r.errors.length === 0 && r.match ? (
+                          <span class="csv-skip">{t('csvSkip', { name: s.participants[r.match]?.name ?? p.name })}</span>
+                        ) : r.errors.length === 0 ? (
                           <span class="ok-text">{t('csvOk')}</span>
                         ) : (
                           <ul class="row-errors">
@@ -168,7 +173,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                             ))}
                           </ul>
                         )}
-                        {r.warnings.map((w, i) => (
+                        {r.warnings.filter((w) => !(r.match && w.code === 'name_exists')).map((w, i) => (
                           <div key={i} class="csv-warn small">
                             {why(w)}
                           </div>
@@ -208,7 +213,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                 <tr>
                   <th scope="col">{t('csvLine')}</th>
                   <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('csvId')}</th>
+                  <th scope="col">{t('titleField')}</th>
                   <th scope="col">{t('csvCheck')}</th>
                 </tr>
               </thead>
@@ -217,7 +222,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                   <tr key={r.line} class={'import-' + job.status[i].state}>
                     <td class="num-col">{r.line}</td>
                     <td>{r.participant.name}</td>
-                    <td class="small">{r.participant.id}</td>
+                    <td class="small">{r.participant.title ?? ''}</td>
                     <td>{statusCell(job.status[i])}</td>
                   </tr>
                 ))}

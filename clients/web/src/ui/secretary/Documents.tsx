@@ -140,7 +140,9 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
             ))}
           </select>
         </label>
-        <button type="button" class="btn small" disabled={busy || !item} onClick={() => run(() => store.command('AttachDocument', { item, document: id }), t('done'))}>
+        <button type="button" class="btn small" disabled={busy || !item} onClick={() =>
+            run(() => store.command('AttachDocument', { item, document: id }), t('attached', { title: d.title, item: v.itemNumber(s, item) })).then((ok) => ok && setItem(''))
+          }>
           {t('attach')}
         </button>
       </span>

@@ -77,7 +77,7 @@ export function chosen(s: State, c: Choice): string[] {
   });
 }
 
-const roles: Role[] = ['delegate', 'chair', 'secretary', 'observer'];
+const roles: Role[] = ['delegate', 'chair', 'secretary', 'observer', 'display'];
 
 /** perPage is how many cards an A4 page holds (2 columns, 4 rows). */
 const perPage = 8;

@@ -201,7 +201,6 @@ function RoomsEdit({ store, closed }: { store: MeetingStore; closed: boolean }) 
           <li key={r.id}>
             {r.name}
             {r.main && <span class="tag">{t('mainHall')}</span>}
-            <span class="muted small"> · {r.id}</span>
           </li>
         ))}
       </ul>
@@ -215,11 +214,6 @@ function RoomsEdit({ store, closed }: { store: MeetingStore; closed: boolean }) 
             + {t('addRoom')}
           </button>
         </div>
-        {id && (
-          <p class="muted small">
-            {t('roomIdWillBe', { id })}
-          </p>
-        )}
         {error && (
           <p class="error" role="alert">
             {error}

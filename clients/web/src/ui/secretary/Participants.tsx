@@ -78,7 +78,7 @@ export function Participants({ store }: { store: MeetingStore }) {
             <label>
               {t('roleField')}
               <select {...f.pick('role')}>
-                {(['delegate', 'chair', 'secretary', 'observer'] as Role[]).map((r) => (
+                {(['delegate', 'chair', 'secretary', 'observer', 'display'] as Role[]).map((r) => (
                   <option key={r} value={r}>
                     {t(('role_' + r) as Key)}
                   </option>

@@ -25,9 +25,12 @@ export function Secretary({ store }: { store: MeetingStore }) {
   return (
     <div class="screen workspace">
       <div class="col">
+        <Section title={t('meetings')} class="meetings-panel">
+          <NewMeeting store={store} />
+        </Section>
         {s.status === 'draft' && (
-          <div class="panel">
-            <button type="button" class="btn primary" disabled={busy} onClick={() => run(() => store.command('Publish'), t('done'))}>
+          <div class="panel publish-panel">
+            <button type="button" class="btn primary" disabled={busy} onClick={() => run(() => store.command('Publish'), t('published'))}>
               {t('publish')}
             </button>
             <p class="publish-hint">{t('publishHint')}</p>
@@ -62,9 +65,6 @@ export function Secretary({ store }: { store: MeetingStore }) {
         </Section>
         <Section title={t('meetingDetails')}>
           <MeetingDetails store={store} />
-        </Section>
-        <Section title={t('meetings')}>
-          <NewMeeting store={store} />
         </Section>
         <LinkAccounts store={store} />
       </div>

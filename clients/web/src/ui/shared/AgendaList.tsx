@@ -2,12 +2,15 @@
 
 import type { ComponentChildren } from 'preact';
 import type { State } from '../../core/types';
+import { canRead } from '../../core/offline';
 import * as v from '../../core/views';
 import { useApp } from '../context';
 import { name } from './format';
 
-/** AgendaList shows the agenda with the current item marked; action renders per-item controls. */
-export function AgendaList({ s, action }: { s: State; action?: (id: string) => ComponentChildren }) {
+/** AgendaList shows the agenda with the current item marked and the documents attached to each item; action renders per-item controls. */
+export function AgendaList({ s, me, action }: { s: State; me?: string; action?: (id: string) => ComponentChildren }) {
+  // A confidential document the viewer may not read is named as such, never by its title.
+  const withheld = (d: string) => !!me && !canRead(s.documents[d], s.participants[me]);
   const { t } = useApp();
   if (s.agenda.length === 0) return <p class="muted">—</p>;
   return (
@@ -25,6 +28,17 @@ export function AgendaList({ s, action }: { s: State; action?: (id: string) => C
               </span>
               {action?.(it.id)}
             </div>
+            {(it.documents ?? []).some((d) => s.documents[d]) && (
+              <ul class="item-docs" aria-label={t('attachedTo', { item: v.itemNumber(s, it.id) })}>
+                {(it.documents ?? [])
+                  .filter((d) => s.documents[d])
+                  .map((d) => (
+                    <li key={d} class={withheld(d) ? 'withheld' : ''}>
+                      📎 {withheld(d) ? t('withheldDoc') : s.documents[d].title}
+                    </li>
+                  ))}
+              </ul>
+            )}
           </li>
         );
       })}

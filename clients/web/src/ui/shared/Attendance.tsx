@@ -33,9 +33,15 @@ export function AttendanceTable({ s, percent }: { s: State; percent: number }) {
           </tr>
         </tbody>
       </table>
-      <p class={q.ok ? 'quorum ok' : 'quorum missing'} role="status">
-        {t(q.ok ? 'quorumOk' : 'quorumMissing', { present: q.present, members: q.members, needed: q.needed })}
-      </p>
+      {q.members === 0 ? (
+        <p class="quorum missing" role="status">
+          {t('noMembersYet')}
+        </p>
+      ) : (
+        <p class={q.ok ? 'quorum ok' : 'quorum missing'} role="status">
+          {t(q.ok ? 'quorumOk' : 'quorumMissing', { present: q.present, members: q.members, needed: q.needed })}
+        </p>
+      )}
     </div>
   );
 }

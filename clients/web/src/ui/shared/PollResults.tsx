@@ -4,10 +4,11 @@ import type { MeetingStore } from '../../core/store';
 import type { Poll } from '../../core/types';
 import * as v from '../../core/views';
 import { useApp } from '../context';
+import { formatNumber, formatPercent } from './format';
 
 /** ResultView shows a closed poll's counts as bars, with the outcome. */
 export function ResultView({ poll, big, noQuestion }: { poll: Poll; big?: boolean; noQuestion?: boolean }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const r = poll.result;
   if (!r) return null;
   const max = Math.max(1, ...poll.choices.map((c) => r.counts[c.id] ?? 0));
@@ -25,7 +26,7 @@ export function ResultView({ poll, big, noQuestion }: { poll: Poll; big?: boolea
                 <span class={'bar-fill choice-' + c.id} style={{ width: `${(n / max) * 100}%` }} />
               </span>
               <span class="bar-value">
-                {n} ({pct}%)
+                {formatNumber(lang, n)} ({formatPercent(lang, pct / 100, 1)})
               </span>
             </li>
           );

@@ -4,6 +4,7 @@
 import type { MeetingStore } from '../../core/store';
 import type { Key } from '../../i18n';
 import { useApp } from '../context';
+import { formatDateTime } from './format';
 
 export function TopBar({ store, subtitle }: { store: MeetingStore; subtitle: string }) {
   const { t, lang, setLang, signOut } = useApp();
@@ -16,6 +17,14 @@ export function TopBar({ store, subtitle }: { store: MeetingStore; subtitle: str
         <span class="muted">
           {subtitle}
           {s?.status ? ` · ${t(('status_' + s.status) as Key)}` : ''}
+          {s?.starts_at && !Number.isNaN(Date.parse(s.starts_at)) ? (
+            <>
+              {' · '}
+              <time class="starts" dateTime={s.starts_at}>
+                {formatDateTime(lang, Date.parse(s.starts_at))}
+              </time>
+            </>
+          ) : null}
         </span>
       </div>
       <div class="topbar-actions">

@@ -1,6 +1,7 @@
 // Formatting shared by the screens: participant names and durations.
 
 import type { State } from '../../core/types';
+import type { Lang } from '../../i18n';
 
 export function name(s: State, id: string | undefined): string {
   if (!id) return '';
@@ -14,4 +15,27 @@ export function elapsed(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** locale is the Intl locale of the interface language (not the browser's). */
+export const locale = (lang: Lang): string => (lang === 'vi' ? 'vi-VN' : 'en-GB');
+
+/** formatNumber writes n the interface language's way (1.234,5 in vi; 1,234.5 in en). */
+export function formatNumber(lang: Lang, n: number, o?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(locale(lang), o).format(n);
+}
+
+/** formatPercent writes a ratio (1.5 → 150 %) the interface language's way. */
+export function formatPercent(lang: Lang, r: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: digits }).format(r);
+}
+
+/** formatTime writes a time of day (HH:MM) the interface language's way. */
+export function formatTime(lang: Lang, ms: number): string {
+  return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit' }).format(ms);
+}
+
+/** formatDateTime writes a date and time the interface language's way. */
+export function formatDateTime(lang: Lang, ms: number): string {
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short' }).format(ms);
 }
