@@ -641,10 +641,11 @@ async function voteScenario(bin, browser) {
     await chair.getByText('Bàn điều hành của Chủ tọa').waitFor();
     for (const tab of tablets) await tab.getByRole('heading', { name: 'Chương trình hội nghị' }).waitFor();
     await display.locator('.display').waitFor();
-    // The sign-in screen, audited on a device without a session.
+    // The sign-in screen, audited on a device without a session (a wrong code: the
+    // server has no account yet, so "/" alone would open the first-run page).
     const fresh = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
     watchCSP(fresh);
-    await fresh.goto(base + '/');
+    await fresh.goto(base + '/?code=ZZZZ-ZZZZ');
     await fresh.getByRole('button', { name: 'Vào hội nghị' }).waitFor();
     await audit(fresh, 'sign-in');
     await shot(fresh, 'vote-sign-in');
