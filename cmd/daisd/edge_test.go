@@ -62,7 +62,9 @@ func TestSlowBodiesDoNotStarveHealth(t *testing.T) {
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, path := range []string{"/healthz", "/readyz"} {
+		start := time.Now()
 		resp, err := client.Get(baseURL(n) + path)
+		t.Logf("%s under %d slow bodies: %s", path, attackers, time.Since(start))
 		if err != nil {
 			t.Fatalf("%s under %d slow bodies: %v", path, attackers, err)
 		}
