@@ -267,6 +267,15 @@ describe('ProtocolClient reconnection', () => {
     expect(r.sockets.all).toHaveLength(2);
   });
 
+  it('stops when the server replaced this connection by a newer one of the session (4029)', () => {
+    const r = rig();
+    online(r);
+    r.sockets.current.serverClose(4029);
+    vi.advanceTimersByTime(60_000);
+    expect(r.sockets.all).toHaveLength(1);
+    expect(r.client.status).toBe('failed');
+  });
+
   it('ignores callbacks of a socket it already left', () => {
     const r = rig({ welcomeTimeoutMs: 1000 });
     r.client.start();

@@ -12,7 +12,8 @@
 //     ballot_id). Commands issued while offline wait in an outbox and are
 //     sent after the next welcome;
 //   - on a close it reconnects with exponential backoff and jitter and
-//     resumes with the last seq, except on 4001 (sign in again: the client
+//     resumes with the last seq, except on 4029 (a newer connection of the
+//     session replaced it: it stops), on 4001 (sign in again: the client
 //     stops) and on repeated protocol errors 4000/4002 (it retries with a
 //     fresh snapshot, then gives up). A "move" sets the next delay.
 //
@@ -393,6 +394,14 @@ export class ProtocolClient {
     }
     if (code === CloseCodes.Revoked) {
       this.unauthorized('revoked');
+      return;
+    }
+    if (code === CloseCodes.Replaced) {
+      // Newer connections of this session serve it (another tab, say):
+      // reconnecting would only close one of them in turn.
+      this.clearTimers();
+      for (const p of this.pending.values()) this.settleError(p, clientErrors.stopped);
+      this.setStatus('failed');
       return;
     }
     if (code === CloseCodes.BadHello || code === CloseCodes.Protocol) {

@@ -190,6 +190,8 @@ export const CloseCodes = {
   TooSlow: 4008,
   Draining: 4009,
   Internal: 4011,
+  /** Replaced: the session opened a fifth connection and this, its oldest, was closed: do not reconnect. */
+  Replaced: 4029,
 } as const;
 
 export interface HelloMsg {
