@@ -61,7 +61,14 @@ func TestConfidentialInkOnlyToReaders(t *testing.T) {
 	send("ink", map[string]any{"document": "doc1", "pad": strings.Repeat("x", gateway.MaxSignalSize)})
 	// The presentation shows the confidential document: a pointer without
 	// a document is about it.
-	do(t, chair, meeting.ShowDocument{Document: "secret", Page: 1})
+	shown := do(t, chair, meeting.ShowDocument{Document: "secret", Page: 1})
+	// A signal naming no document is judged by what the room shows when
+	// the signal reaches it: wait until the rooms have the new page.
+	for _, c := range []*daisclient.Client{d1, d2, sec} {
+		if err := c.WaitFor(ctxTimeout(t, 10*time.Second), func(v daisclient.View) bool { return v.LastSeq >= shown }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	send("pointer", map[string]any{"x": 0.5, "y": 0.5, "mark": "confidential-pointer"})
 	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
 	send("ink", ink("doc1", "public-ink"))
