@@ -219,3 +219,17 @@ describe('linking a meeting to accounts', () => {
     expect(text()).toContain('Công bố là chốt bản nháp cho ngày họp');
   });
 });
+
+describe('a server without accounts', () => {
+  it('keeps the code sign-in for tablets and offers the first run beside it', async () => {
+    server({ 'GET /api/v1/account/options': () => [200, { setup: true, sso: false }] });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(root.querySelector('#code')).not.toBeNull();
+    expect(text()).not.toContain('Thiết lập lần đầu\n');
+    await act(() => button('Máy chủ chưa có quản trị viên — thiết lập lần đầu').click());
+    expect(root.querySelector('#fr-secret')).not.toBeNull();
+    expect(byID('fr-secret').value).toBe('');
+  });
+});

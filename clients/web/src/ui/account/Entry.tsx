@@ -1,6 +1,6 @@
 // Entry is what a device without a meeting session shows: the first-run
-// page on a server with no account (or when opened from daisd's first-run
-// link, #setup=…), the staff sign-in and a signed-in account's home
+// page when opened from daisd's first-run link (#setup=…; on a server with
+// no account the code sign-in also offers it), the staff sign-in and a signed-in account's home
 // (Office), or the tablets' invitation-code sign-in (SignIn). A link with
 // ?code= goes straight to the code.
 
@@ -35,6 +35,7 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
   const [account, setAccount] = useState<AccountSession | null>(null);
   const [pending, setPending] = useState<Enrolment | null>(null);
   const [staffNotice, setStaffNotice] = useState(ssoError ? at(lang, 'ssoFailed') : '');
+  const [setupNeeded, setSetupNeeded] = useState(false);
 
   useEffect(() => {
     if (initialCode) return; // a one-time code: nothing else to ask the server
@@ -44,7 +45,10 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
         const o = await accountOptions();
         if (!live) return;
         setSSO(!!o.sso);
-        if (o.setup) return setMode('setup');
+        // No account yet: the first-run page opens from daisd's link
+        // (#setup=…); any other device (a tablet with a code, on a server
+        // seeded with a meeting) keeps the code sign-in, with a way in.
+        if (o.setup) return setSetupNeeded(true);
         if (mode === 'setup') {
           setMode('staff');
           setStaffNotice(at(lang, 'setupDone'));
@@ -85,9 +89,15 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
     <>
       <SignIn initialCode={initialCode} notice={notice} onSignedIn={onSignedIn} />
       <p class="staff-link">
-        <button type="button" class="btn small ghost" onClick={() => setMode('staff')}>
-          {at(lang, 'staffSignInShort')}
-        </button>
+        {setupNeeded ? (
+          <button type="button" class="btn small" onClick={() => setMode('setup')}>
+            {at(lang, 'firstRunLink')}
+          </button>
+        ) : (
+          <button type="button" class="btn small ghost" onClick={() => setMode('staff')}>
+            {at(lang, 'staffSignInShort')}
+          </button>
+        )}
       </p>
     </>
   );

@@ -20,6 +20,7 @@ const table = {
   ssoFailed: { vi: 'Đăng nhập một lần không thành công. Xin thử lại hoặc liên hệ quản trị viên.', en: 'Single sign-on failed. Try again or ask the administrator.' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
 
+  firstRunLink: { vi: 'Máy chủ chưa có quản trị viên — thiết lập lần đầu', en: 'No administrator yet — first run' },
   firstRunTitle: { vi: 'Thiết lập lần đầu', en: 'First run' },
   firstRunIntro: {
     vi: 'Máy chủ chưa có tài khoản nào. Tạo tài khoản quản trị viên đầu tiên; sau đó trang này không còn nữa.',
