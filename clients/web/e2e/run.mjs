@@ -745,6 +745,14 @@ async function voteScenario(bin, browser) {
     await reader.locator('.agenda .item-docs', { hasText: title }).waitFor();
     await other.locator('.agenda .item-docs .withheld', { hasText: 'Tài liệu mật — không được phân quyền đọc' }).waitFor();
     if (await other.locator('.agenda', { hasText: title }).count()) throw new Error('the withheld document is named on the tablet that may not read it');
+    // The secretary's choice: not listed at all; then back to the default.
+    const listing = secretary.getByLabel('Tài liệu mật với người không được phân quyền đọc');
+    await listing.selectOption('hidden');
+    await secretary.getByText('Tài liệu mật không còn được liệt kê cho người không được đọc').first().waitFor();
+    await other.locator('.agenda .item-docs .withheld').waitFor({ state: 'detached' });
+    await reader.locator('.agenda .item-docs', { hasText: title }).waitFor();
+    await listing.selectOption('withheld');
+    await other.locator('.agenda .item-docs .withheld').waitFor();
   });
 
   await step('vote: both delegates check in; the chair does not; the secretary is not a member', async () => {

@@ -382,6 +382,11 @@ const table = {
   attachedTo: { vi: 'Tài liệu của mục {item}', en: 'Documents of item {item}' },
   withheldDoc: { vi: 'Tài liệu mật — không được phân quyền đọc', en: 'Confidential — not shared with you' },
   noMembersYet: { vi: 'Chưa có đại biểu nào: thêm đại biểu để tính túc số.', en: 'No members yet: add members to count a quorum.' },
+  confListing: { vi: 'Tài liệu mật với người không được phân quyền đọc', en: 'Confidential documents, for those who may not read them' },
+  confListingWithheld: { vi: 'Liệt kê là “Tài liệu mật — không được phân quyền đọc”', en: 'Listed as “Confidential — not shared with you”' },
+  confListingHidden: { vi: 'Không liệt kê', en: 'Not listed at all' },
+  confListingHiddenDone: { vi: 'Tài liệu mật không còn được liệt kê cho người không được đọc', en: 'Confidential documents are no longer listed to those who may not read them' },
+  confListingWithheldDone: { vi: 'Tài liệu mật được liệt kê (không mở được) cho người không được đọc', en: 'Confidential documents are listed (not openable) to those who may not read them' },
 } as const;
 
 /** Key names a string of the table. */

@@ -159,6 +159,11 @@ describe('apply', () => {
       },
     },
     {
+      name: 'MeetingUpdated sets how confidential documents are listed to non-readers',
+      events: [ev(13, 'MeetingUpdated', { confidential_listing: 'hidden' })],
+      check: (s) => expect(s.confidential_listing).toBe('hidden'),
+    },
+    {
       name: 'check in and out',
       events: [ev(13, 'CheckedIn', { participant: 'p-d1' }), ev(14, 'CheckedIn', { participant: 'p-d2' }), ev(15, 'CheckedOut', { participant: 'p-d1' })],
       check: (s) => {

@@ -139,6 +139,8 @@ export interface Speech {
 
 /** State is a meeting as the fold of its events (meeting.State). */
 export interface State {
+  /** confidential_listing: what non-readers get of a confidential document — its withheld form (default) or nothing ("hidden"). */
+  confidential_listing?: 'withheld' | 'hidden';
   version: number;
   id: string;
   title: string;

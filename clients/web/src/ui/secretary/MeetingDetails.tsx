@@ -13,7 +13,7 @@ import { uniqueId } from '../../core/csv';
 import type { MeetingStore } from '../../core/store';
 import type { Room } from '../../core/types';
 import { errorText, type Key } from '../../i18n';
-import { useApp } from '../context';
+import { useApp, useRun } from '../context';
 import { localToRFC3339, slug } from './NewMeeting';
 
 /** rfc3339ToLocal turns an RFC 3339 time into a datetime-local value (local time), or '' when it is not one. */
@@ -162,6 +162,7 @@ export function MeetingDetails({ store }: { store: MeetingStore }) {
           )}
         </div>
       </form>
+      <ConfidentialListing store={store} closed={closed} />
       <RoomsEdit store={store} closed={closed} />
     </div>
   );
@@ -221,5 +222,35 @@ function RoomsEdit({ store, closed }: { store: MeetingStore; closed: boolean }) 
         )}
       </form>
     </div>
+  );
+}
+
+/**
+ * ConfidentialListing chooses what delegates who may not read a
+ * confidential document get of it: a line "Tài liệu mật — không được phân
+ * quyền đọc" (withheld, the default) or nothing at all (hidden). The choice
+ * takes effect with the server's MeetingUpdated.
+ */
+function ConfidentialListing({ store, closed }: { store: MeetingStore; closed: boolean }) {
+  const { t } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  const cur = s.confidential_listing ?? 'withheld';
+  return (
+    <label class="confidential-listing">
+      {t('confListing')}
+      <select
+        value={cur}
+        disabled={busy || closed}
+        onChange={(e) => {
+          const v = (e.target as HTMLSelectElement).value as 'withheld' | 'hidden';
+          (e.target as HTMLSelectElement).value = cur; // the event says when it changed
+          void run(() => store.command('UpdateMeeting', { confidential_listing: v }), t(v === 'hidden' ? 'confListingHiddenDone' : 'confListingWithheldDone'));
+        }}
+      >
+        <option value="withheld">{t('confListingWithheld')}</option>
+        <option value="hidden">{t('confListingHidden')}</option>
+      </select>
+    </label>
   );
 }

@@ -11,6 +11,8 @@ import { name } from './format';
 export function AgendaList({ s, me, action }: { s: State; me?: string; action?: (id: string) => ComponentChildren }) {
   // A confidential document the viewer may not read is named as such, never by its title.
   const withheld = (d: string) => !!me && !canRead(s.documents[d], s.participants[me]);
+  // "hidden": the secretary chose not to list them at all.
+  const listed = (d: string) => !!s.documents[d] && !(withheld(d) && s.confidential_listing === 'hidden');
   const { t } = useApp();
   if (s.agenda.length === 0) return <p class="muted">—</p>;
   return (
@@ -28,10 +30,10 @@ export function AgendaList({ s, me, action }: { s: State; me?: string; action?: 
               </span>
               {action?.(it.id)}
             </div>
-            {(it.documents ?? []).some((d) => s.documents[d]) && (
+            {(it.documents ?? []).some(listed) && (
               <ul class="item-docs" aria-label={t('attachedTo', { item: v.itemNumber(s, it.id) })}>
                 {(it.documents ?? [])
-                  .filter((d) => s.documents[d])
+                  .filter(listed)
                   .map((d) => (
                     <li key={d} class={withheld(d) ? 'withheld' : ''}>
                       📎 {withheld(d) ? t('withheldDoc') : s.documents[d].title}
