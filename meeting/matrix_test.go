@@ -1,0 +1,444 @@
+package meeting
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The role × action matrix of the meeting core (issue 11): every command,
+// for every kind of actor, allowed or refused — with the code of the
+// refusal — written out by hand below, not computed from the code it
+// checks. The HTTP routes and the WebSocket have theirs in cmd/daisd
+// (TestRouteMatrix).
+//
+// The matrix is complete by construction: TestCommandMatrixIsComplete fails
+// for a command that has no row, whether it is in the decode table
+// (commandTypes) or only declares a CommandName method, and for a row that
+// does not say what each actor gets.
+//
+// To add an actor (a column): give it an id and a role in matrixActors and,
+// when it is a participant, add it in matrixSetup; then every row must say
+// what it gets — the test names the rows that do not.
+//
+// TODO(issue 10): the counting committee's member is a column once the
+// elections work adds the role.
+//
+// "A revoked session" is not a column here: the core knows participants,
+// not sessions. Revocation is enforced at the edge, before a command
+// reaches Decide (cmd/daisd TestRouteMatrix, over HTTP and the WebSocket).
+
+// The actors (columns).
+const (
+	aSecretary = "secretary"
+	aChair     = "chair"
+	aPresenter = "presenter" // a delegate the chair handed the presentation to
+	aDelegate  = "delegate"
+	aObserver  = "observer"
+	aDisplay   = "display"
+	aOther     = "other meeting's participant"
+	aRemoved   = "removed participant"
+	aNobody    = "nobody"
+)
+
+// matrixActors are the columns, with the participant id each acts as.
+var matrixActors = []struct{ name, id string }{
+	{aSecretary, "sec"},
+	{aChair, "chair"},
+	{aPresenter, "d2"},
+	{aDelegate, "d1"},
+	{aObserver, "obs"},
+	{aDisplay, "disp"},
+	{aOther, "m2-sec"}, // a secretary of another meeting: unknown here
+	{aRemoved, "d5"},
+	{aNobody, ""},
+}
+
+// Groups of columns that come up in most rows.
+var (
+	// insiders send commands in this meeting.
+	insiders = []string{aSecretary, aChair, aPresenter, aDelegate, aObserver}
+	// outsiders are not (or no longer) participants: every command but
+	// CreateMeeting is refused before anything else is looked at.
+	outsiders = []string{aOther, aRemoved, aNobody}
+)
+
+// want is a row's expectation per actor: "" allowed, else the refusal's code.
+type want map[string]Code
+
+// allow returns the expectation that names are allowed.
+func allow(names ...string) want {
+	w := want{}
+	for _, n := range names {
+		w[n] = ""
+	}
+	return w
+}
+
+// refuse adds that names are refused with code.
+func (w want) refuse(code Code, names ...string) want {
+	for _, n := range names {
+		if _, dup := w[n]; dup {
+			panic("matrix row names " + n + " twice")
+		}
+		w[n] = code
+	}
+	return w
+}
+
+// others adds that every actor not named yet is refused with code.
+func (w want) others(code Code) want {
+	for _, a := range matrixActors {
+		if _, ok := w[a.name]; !ok {
+			w[a.name] = code
+		}
+	}
+	return w
+}
+
+// matrixRow is one command in one situation.
+type matrixRow struct {
+	name    string // the command's name on the wire
+	variant string // what situation, when a command has more than one row
+	at      func(testing.TB) *log
+	cmd     Command
+	want    want
+}
+
+// matrixSetup is the fixture every row starts from: the test meeting of
+// setupSteps with a display "disp" and a participant "d5" added and
+// removed, published and in session, the chair, d1 and d2 present, the
+// presentation handed to d2, doc1 shown at page 1.
+func matrixSetup(tb testing.TB) *log {
+	tb.Helper()
+	l := newLog()
+	l.run(tb, setupSteps()...)
+	l.run(tb,
+		step{"sec", AddParticipant{Participant: Participant{ID: "disp", Name: "Màn hình hội trường", Role: RoleDisplay, Room: "main"}}},
+		step{"sec", AddParticipant{Participant: Participant{ID: "d5", Name: "Đinh Văn Năm", Role: RoleDelegate, Room: "main"}}},
+		step{"sec", RemoveParticipant{Participant: "d5"}},
+	)
+	return l
+}
+
+func mDraft(tb testing.TB) *log { return matrixSetup(tb) }
+
+func mPublished(tb testing.TB) *log {
+	l := matrixSetup(tb)
+	l.run(tb, step{"sec", Publish{}})
+	return l
+}
+
+func mSession(tb testing.TB) *log {
+	l := mPublished(tb)
+	l.run(tb,
+		step{"chair", OpenSession{}}, step{"d1", CheckIn{}}, step{"d2", CheckIn{}},
+		step{"chair", HandPresentation{To: "d2"}},
+		step{"chair", ShowDocument{Document: "doc1", Page: 1}},
+	)
+	return l
+}
+
+// then returns a fixture: base followed by steps.
+func then(base func(testing.TB) *log, steps ...step) func(testing.TB) *log {
+	return func(tb testing.TB) *log {
+		l := base(tb)
+		l.run(tb, steps...)
+		return l
+	}
+}
+
+func matrixNote(id, doc string) Annotation {
+	return Annotation{ID: id, Document: doc, Page: 1, Kind: AnnotationNote, Color: "#FFCC00", Rect: [4]float64{0.1, 0.1, 0.2, 0.2}, Text: "Ghi chú"}
+}
+
+// matrixRows is the matrix. Every row's fixture makes its command valid
+// for whoever may send it, so a refusal says who may not, not what is
+// missing.
+func matrixRows() []matrixRow {
+	secretaryOnly := allow(aSecretary).refuse(Forbidden, aChair, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)
+	chairOnly := allow(aChair).refuse(Forbidden, aSecretary, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)
+	presenting := allow(aChair, aPresenter).refuse(Forbidden, aSecretary, aDelegate, aObserver, aDisplay).others(Forbidden)
+	everyInsider := allow(insiders...).refuse(Forbidden, aDisplay).others(Forbidden)
+	voters := allow(aChair, aPresenter, aDelegate).refuse(Forbidden, aSecretary, aObserver, aDisplay).others(Forbidden)
+	staffAndChair := allow(aSecretary, aChair).refuse(Forbidden, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)
+
+	return []matrixRow{
+		// Setup.
+		{name: "CreateMeeting", variant: "the meeting exists", at: mSession,
+			cmd: CreateMeeting{ID: "m1", Title: "Lại", Rooms: []Room{{ID: "main", Name: "Hội trường"}}, Secretary: Participant{ID: "sec", Name: "Oanh"}},
+			// Creation is checked before membership: nobody re-creates a meeting.
+			want: want{}.refuse(Conflict, aSecretary, aChair, aPresenter, aDelegate, aObserver, aDisplay, aOther, aRemoved, aNobody)},
+		// Who may create a meeting at all is decided at the edge (an
+		// account, a secretary's session, the admin token: TestRouteMatrix);
+		// the core only insists that the creator is its first secretary.
+		{name: "CreateMeeting", variant: "a new meeting, naming oneself secretary", at: func(testing.TB) *log { return newLog() },
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aObserver, aDisplay, aOther, aRemoved).refuse(Invalid, aNobody)},
+		{name: "UpdateMeeting", at: mSession, cmd: UpdateMeeting{Title: "Kỳ họp bất thường"}, want: secretaryOnly},
+		{name: "AddRoom", at: mSession, cmd: AddRoom{Room: Room{ID: "r3", Name: "Điểm cầu huyện Ba Vì"}}, want: secretaryOnly},
+		{name: "AddParticipant", at: mSession, cmd: AddParticipant{Participant: Participant{ID: "d6", Name: "Lý Thị Sáu", Role: RoleDelegate, Room: "main"}}, want: secretaryOnly},
+		{name: "RemoveParticipant", at: mSession, cmd: RemoveParticipant{Participant: "d3"}, want: secretaryOnly},
+		{name: "RevokeSessions", at: mSession, cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},
+		{name: "RevokeSessions", variant: "after the close", at: then(mSession, step{"chair", CloseMeeting{}}), cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},
+		{name: "AddAgendaItem", at: mSession, cmd: AddAgendaItem{Item: Item{ID: "i4", Title: "Kiến nghị"}}, want: secretaryOnly},
+		{name: "MoveAgendaItem", at: mSession, cmd: MoveAgendaItem{Item: "i3", Index: 0}, want: secretaryOnly},
+		// The core lets a secretary register a document: the upload does,
+		// on her behalf. The wire refuses it from everyone (wireRefused).
+		{name: "AddDocument", at: mSession, cmd: AddDocument{Document: Document{ID: "doc9", Title: "Phụ lục", Pages: 2, SHA256: sha}}, want: secretaryOnly},
+		{name: "AttachDocument", at: mSession, cmd: AttachDocument{Item: "i1", Document: "doc1"}, want: secretaryOnly},
+		{name: "AddProposal", at: mSession, cmd: AddProposal{Proposal: Proposal{ID: "pr3", Title: "Nghị quyết giám sát"}}, want: secretaryOnly},
+		{name: "Publish", at: mDraft, cmd: Publish{}, want: secretaryOnly},
+
+		// Running the meeting.
+		{name: "OpenSession", at: mPublished, cmd: OpenSession{}, want: chairOnly},
+		{name: "Adjourn", at: mSession, cmd: Adjourn{}, want: chairOnly},
+		{name: "CloseMeeting", at: mSession, cmd: CloseMeeting{}, want: chairOnly},
+		{name: "SetCurrentItem", at: mSession, cmd: SetCurrentItem{Item: "i2"}, want: chairOnly},
+		{name: "HandPresentation", at: mSession, cmd: HandPresentation{To: "d3"}, want: chairOnly},
+		{name: "ShowDocument", at: mSession, cmd: ShowDocument{Document: "doc1", Page: 3}, want: presenting},
+		{name: "TurnPage", at: mSession, cmd: TurnPage{Page: 2}, want: presenting},
+		{name: "CreatePoll", at: mSession, cmd: CreatePoll{Poll: Poll{ID: "v9", Question: "Thông qua chương trình"}}, want: staffAndChair},
+		{name: "OpenPoll", at: mSession, cmd: OpenPoll{Poll: "v1"}, want: chairOnly},
+		{name: "ClosePoll", at: then(mSession, step{"chair", OpenPoll{Poll: "v1"}}), cmd: ClosePoll{Poll: "v1", Tally: Tally{}}, want: chairOnly},
+		{name: "GiveFloor", at: mSession, cmd: GiveFloor{Participant: "d3"}, want: chairOnly},
+		{name: "EndFloor", variant: "someone else speaks", at: then(mSession, step{"chair", GiveFloor{Participant: "d3"}}), cmd: EndFloor{},
+			want: chairOnly},
+		{name: "EndFloor", variant: "the delegate speaks", at: then(mSession, step{"chair", GiveFloor{Participant: "d1"}}), cmd: EndFloor{},
+			want: allow(aChair, aDelegate).refuse(Forbidden, aSecretary, aPresenter, aObserver, aDisplay).others(Forbidden)},
+
+		// Taking part.
+		{name: "CastBallot", at: then(mSession, step{"chair", OpenPoll{Poll: "v1"}}), cmd: CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"}, want: voters},
+		{name: "CastBallot", variant: "secret poll", at: then(mSession, step{"chair", OpenPoll{Poll: "s1"}}), cmd: CastBallot{Poll: "s1", Choice: "against", BallotID: "b1"}, want: voters},
+		// A secretary may ask for the floor (to report); an observer may not.
+		{name: "RequestFloor", at: mSession, cmd: RequestFloor{},
+			want: allow(aSecretary, aChair, aPresenter, aDelegate).refuse(Forbidden, aObserver, aDisplay).others(Forbidden)},
+		{name: "WithdrawFloor", at: then(mSession, step{"sec", RequestFloor{}}, step{"chair", RequestFloor{}}, step{"d2", RequestFloor{}}, step{"d1", RequestFloor{}}),
+			cmd: WithdrawFloor{},
+			// The observer could not have asked.
+			want: allow(aSecretary, aChair, aPresenter, aDelegate).refuse(Conflict, aObserver).refuse(Forbidden, aDisplay).others(Forbidden)},
+		{name: "CheckIn", variant: "oneself", at: then(mSession, step{"chair", CheckOut{}}, step{"d1", CheckOut{}}, step{"d2", CheckOut{}}),
+			cmd: CheckIn{}, want: everyInsider},
+		{name: "CheckIn", variant: "someone else", at: mSession, cmd: CheckIn{Participant: "d4"}, want: staffAndChair},
+		{name: "CheckOut", variant: "oneself", at: then(mSession, step{"sec", CheckIn{}}, step{"obs", CheckIn{}}),
+			cmd: CheckOut{}, want: everyInsider},
+		{name: "CheckOut", variant: "someone else", at: then(mSession, step{"d3", CheckIn{}}), cmd: CheckOut{Participant: "d3"}, want: staffAndChair},
+		// Finding 8: nobody takes a present member's vote away.
+		{name: "CheckOut", variant: "a voter, during a poll", at: then(mSession, step{"d3", CheckIn{}}, step{"chair", OpenPoll{Poll: "v1"}}),
+			cmd:  CheckOut{Participant: "d3"},
+			want: want{}.refuse(Conflict, aSecretary, aChair).refuse(Forbidden, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)},
+
+		// Annotations.
+		{name: "SaveAnnotation", variant: "private, public document", at: mSession, cmd: SaveAnnotation{Annotation: matrixNote("n1", "doc1")}, want: everyInsider},
+		{name: "SaveAnnotation", variant: "private, confidential document (reader: the delegate)", at: mSession,
+			cmd:  SaveAnnotation{Annotation: matrixNote("n1", "doc2")},
+			want: allow(aSecretary, aChair, aDelegate).refuse(Forbidden, aPresenter, aObserver, aDisplay).others(Forbidden)},
+		{name: "SaveAnnotation", variant: "shared with the room", at: mSession, cmd: SaveAnnotation{Annotation: matrixNote("n1", "doc1"), Shared: true}, want: presenting},
+		{name: "DeleteAnnotation", variant: "one's own", at: then(mSession,
+			step{"sec", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}, step{"chair", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}},
+			step{"d2", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}, step{"d1", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}},
+			step{"obs", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}),
+			cmd: DeleteAnnotation{ID: "mine"}, want: everyInsider},
+		// Another's private annotation does not exist for anyone else, the
+		// secretary and the chair included.
+		{name: "DeleteAnnotation", variant: "another's private one", at: then(mSession, step{"d3", SaveAnnotation{Annotation: matrixNote("theirs", "doc1")}}),
+			cmd: DeleteAnnotation{ID: "theirs"}, want: want{}.refuse(NotFound, insiders...).refuse(Forbidden, aDisplay).others(Forbidden)},
+		{name: "DeleteAnnotation", variant: "the room's", at: then(mSession, step{"chair", SaveAnnotation{Annotation: matrixNote("sh1", "doc1"), Shared: true}}),
+			cmd: DeleteAnnotation{ID: "sh1", Shared: true}, want: presenting},
+
+		// Linked rooms: the chair, or the secretary seated in that room
+		// (ours sits in the main hall; rooms_test.go has the room's own).
+		{name: "SetFollowing", at: mSession, cmd: SetFollowing{Room: "r2", Follow: false}, want: chairOnly},
+		{name: "ShowInRoom", at: then(mSession, step{"chair", SetFollowing{Room: "r2", Follow: false}}), cmd: ShowInRoom{Room: "r2", Document: "doc1", Page: 2}, want: chairOnly},
+	}
+}
+
+// wireRefused are the commands the server makes itself: DecodeCommand
+// refuses them from a client (Forbidden), whoever sends them.
+var wireRefused = []string{"AddDocument"}
+
+// commandFor returns the row's command for actor id (CreateMeeting of a new
+// meeting names the actor its secretary).
+func (r matrixRow) commandFor(id string) Command {
+	if r.cmd == nil && r.name == "CreateMeeting" {
+		return CreateMeeting{ID: "m2", Title: "Hội nghị mới", Rooms: []Room{{ID: "main", Name: "Hội trường"}},
+			Secretary: Participant{ID: id, Name: "Người tạo"}}
+	}
+	return r.cmd
+}
+
+func (r matrixRow) label() string {
+	if r.variant == "" {
+		return r.name
+	}
+	return r.name + " (" + r.variant + ")"
+}
+
+// TestCommandMatrix runs every row for every actor through Decide on the
+// row's fixture, and through DecodeCommand as a client would send it.
+func TestCommandMatrix(t *testing.T) {
+	for _, row := range matrixRows() {
+		t.Run(row.label(), func(t *testing.T) {
+			for _, a := range matrixActors {
+				code, ok := row.want[a.name]
+				if !ok {
+					t.Fatalf("no expectation for %s", a.name)
+				}
+				l := row.at(t)
+				before := mustJSON(t, l.s)
+				cmd := row.commandFor(a.id)
+				if cmd.CommandName() != row.name {
+					t.Fatalf("row %s holds a %s", row.name, cmd.CommandName())
+				}
+				evs, err := Decide(l.s, Actor{Participant: a.id}, cmd, l.now.Add(1))
+				if string(mustJSON(t, l.s)) != string(before) {
+					t.Fatalf("%s: Decide changed the state", a.name)
+				}
+				if code == "" {
+					if err != nil {
+						t.Errorf("%s (%q) should be allowed, was refused: %v", a.name, a.id, err)
+						continue
+					}
+					if len(evs) == 0 {
+						t.Errorf("%s: allowed but changed nothing: the fixture makes the row a no-op", a.name)
+					}
+					for _, e := range evs {
+						if err := l.s.Apply(e); err != nil {
+							t.Errorf("%s: applying %s: %v", a.name, e.Type(), err)
+						}
+					}
+					continue
+				}
+				if err == nil {
+					t.Errorf("%s (%q) should be refused %s, was allowed (%d events)", a.name, a.id, code, len(evs))
+					continue
+				}
+				if got := asError(t, err).Code; got != code {
+					t.Errorf("%s (%q) refused %s, want %s: %v", a.name, a.id, got, code, err)
+				}
+			}
+			// The same command as a client sends it.
+			raw := mustJSON(t, row.commandFor("sec"))
+			_, err := DecodeCommand(row.name, raw)
+			switch {
+			case slices.Contains(wireRefused, row.name):
+				if ErrorCode(err) != Forbidden {
+					t.Errorf("DecodeCommand(%s) = %v, want forbidden: only the server makes it", row.name, err)
+				}
+			case err != nil:
+				t.Errorf("DecodeCommand(%s, %s): %v", row.name, raw, err)
+			}
+		})
+	}
+}
+
+// TestCommandMatrixOnAClosedMeeting: once closed, nothing changes but a
+// secretary's revocation (a tablet lost after the meeting); outsiders are
+// still told they are not participants first.
+func TestCommandMatrixOnAClosedMeeting(t *testing.T) {
+	closed := then(mSession, step{"chair", CloseMeeting{}})
+	for _, row := range matrixRows() {
+		if row.name == "CreateMeeting" && row.cmd == nil {
+			continue // a new meeting: nothing to do with this one
+		}
+		t.Run(row.label(), func(t *testing.T) {
+			for _, a := range matrixActors {
+				var want Code
+				switch {
+				case row.name == "CreateMeeting":
+					want = Conflict
+				case slices.Contains(outsiders, a.name):
+					want = Forbidden
+				case row.name == "RevokeSessions" && a.name == aSecretary:
+					want = ""
+				case row.name == "RevokeSessions":
+					want = Forbidden
+				default:
+					want = Conflict
+				}
+				l := closed(t)
+				_, err := Decide(l.s, Actor{Participant: a.id}, row.commandFor(a.id), l.now.Add(1))
+				if got := ErrorCode(err); (err == nil) != (want == "") || (err != nil && got != want) {
+					t.Errorf("%s: got %v, want %q", a.name, err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestCommandMatrixIsComplete fails when a command has no row: every name
+// in the decode table, and every type of package meeting with a
+// CommandName method (a command the server makes itself may be in no
+// table), and when a row does not cover every actor exactly.
+func TestCommandMatrixIsComplete(t *testing.T) {
+	rows := map[string]bool{}
+	for _, r := range matrixRows() {
+		rows[r.name] = true
+		var missing, extra []string
+		for _, a := range matrixActors {
+			if _, ok := r.want[a.name]; !ok {
+				missing = append(missing, a.name)
+			}
+		}
+		for name := range r.want {
+			if !slices.ContainsFunc(matrixActors, func(a struct{ name, id string }) bool { return a.name == name }) {
+				extra = append(extra, name)
+			}
+		}
+		if len(missing) > 0 || len(extra) > 0 {
+			t.Errorf("matrix row %s: no expectation for %v; unknown actors %v", r.label(), missing, extra)
+		}
+	}
+	var names []string
+	for name := range commandTypes {
+		names = append(names, name)
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	methods := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Name.Name != "CommandName" || fn.Body == nil || len(fn.Body.List) != 1 {
+				continue
+			}
+			// The name on the wire: the method's one "return \"Name\"".
+			ret, ok := fn.Body.List[0].(*ast.ReturnStmt)
+			if !ok || len(ret.Results) != 1 {
+				t.Errorf("%s: a CommandName method that does not return a literal", fset.Position(fn.Pos()))
+				continue
+			}
+			lit, ok := ret.Results[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: a CommandName method that does not return a literal", fset.Position(fn.Pos()))
+				continue
+			}
+			methods++
+			names = append(names, strings.Trim(lit.Value, "`\""))
+		}
+	}
+	if methods < len(commandTypes) {
+		t.Fatalf("found %d CommandName methods in the package's files, fewer than the %d decodable commands", methods, len(commandTypes))
+	}
+	sort.Strings(names)
+	names = slices.Compact(names)
+	for _, name := range names {
+		if !rows[name] {
+			t.Errorf("command %s has no row in the role × action matrix (meeting/matrix_test.go, matrixRows): say who may send it", name)
+		}
+	}
+}
