@@ -246,7 +246,11 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		})
 	}
 	if cfg.Web != nil {
-		mux.Handle("GET /", http.FileServerFS(cfg.Web))
+		static, err := httpapi.Static(cfg.Web)
+		if err != nil {
+			return nil, fmt.Errorf("reading the web client's files: %w", err)
+		}
+		mux.Handle("GET /", static)
 	} else {
 		mux.Handle("GET /", httpapi.StatusPage(n.svc, n.gw.Connections, n.isAdmin))
 	}
