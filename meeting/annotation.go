@@ -135,3 +135,218 @@ func validColor(s string) bool {
 	}
 	return true
 }
+
+func (c SaveAnnotation) decide(d decider) ([]Event, error) {
+	s, a := d.s, c.Annotation
+	doc := s.Documents[a.Document]
+	if doc == nil {
+		return nil, Errorf(NotFound, "Không có tài liệu %q", "no document %q", a.Document)
+	}
+	if !s.CanRead(d.me.ID, doc.ID) {
+		return nil, Errorf(Forbidden, "Đồng chí không được đọc tài liệu này nên không thể ghi chú trên đó",
+			"you may not read this document, so you may not annotate it")
+	}
+	if c.Shared && !d.canPresent() {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người đang trình bày mới được chia sẻ ghi chú với hội trường",
+			"only the chair or the presenter may share annotations with the room")
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if !idPattern.MatchString(a.ID) {
+		return nil, badID("annotation", "ghi chú", a.ID)
+	}
+	if a.Page > doc.Pages {
+		return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", a.Page, doc.Pages)
+	}
+	// Keep only what the kind draws.
+	if a.Kind == AnnotationInk {
+		a.Points = slices.Clone(a.Points)
+	} else {
+		a.Points = nil
+	}
+	if a.Kind != AnnotationNote {
+		a.Text = ""
+	}
+	// An existing id is an edit of the same annotation: same owner, same
+	// document. The limit counts the others.
+	var old *Annotation
+	count := 0
+	if c.Shared {
+		if sh := s.Shared[a.ID]; sh != nil {
+			if sh.Owner != d.me.ID {
+				return nil, Errorf(Conflict, "Mã ghi chú %q đã được người khác dùng", "annotation id %q is taken by someone else", a.ID)
+			}
+			old = &sh.Annotation
+		}
+		for _, sh := range s.Shared {
+			if sh.Owner == d.me.ID && sh.Document == a.Document && sh.ID != a.ID {
+				count++
+			}
+		}
+	} else {
+		mine := s.Annotations[d.me.ID]
+		old = mine[a.ID]
+		for _, x := range mine {
+			if x.Document == a.Document && x.ID != a.ID {
+				count++
+			}
+		}
+	}
+	if old != nil && old.Document != a.Document {
+		return nil, Errorf(Conflict, "Mã ghi chú %q đã được dùng trên tài liệu khác", "annotation id %q is used on another document", a.ID)
+	}
+	if count >= MaxAnnotationsPerDocument {
+		return nil, Errorf(Conflict, "Đã có %d ghi chú trên tài liệu này, không thể thêm", "there are already %d annotations on this document", count)
+	}
+	if err := d.annotationQuota(a, c.Shared); err != nil {
+		return nil, err
+	}
+	return d.emit(AnnotationSaved{Owner: d.me.ID, Shared: c.Shared, Annotation: a})
+}
+
+// annotationQuota refuses a save that would take the actor's annotations
+// (on a's document, or on all documents) or the room's set on a's document
+// over their byte quota; the annotation a replaces (same id) does not
+// count.
+func (d decider) annotationQuota(a Annotation, shared bool) error {
+	s, me := d.s, d.me.ID
+	doc, all, room := a.Weight(), a.Weight(), a.Weight()
+	for id, x := range s.Annotations[me] {
+		if shared || id != a.ID {
+			all += x.Weight()
+			if !shared && x.Document == a.Document {
+				doc += x.Weight()
+			}
+		}
+	}
+	for id, sh := range s.Shared {
+		if sh.Document != a.Document || (shared && id == a.ID) {
+			continue
+		}
+		room += sh.Weight()
+		if shared && sh.Owner == me {
+			doc += sh.Weight()
+		}
+	}
+	switch {
+	case doc > MaxAnnotationBytesPerDocument:
+		return Errorf(Conflict, "Ghi chú của đồng chí trên tài liệu này đã đạt giới hạn dung lượng (%d MB); hãy xóa bớt ghi chú cũ",
+			"your annotations on this document have reached their size limit (%d MB); delete some older ones", MaxAnnotationBytesPerDocument>>20)
+	case !shared && all > MaxAnnotationBytesPerParticipant:
+		return Errorf(Conflict, "Ghi chú của đồng chí đã đạt giới hạn dung lượng (%d MB); hãy xóa bớt ghi chú cũ",
+			"your annotations have reached their size limit (%d MB); delete some older ones", MaxAnnotationBytesPerParticipant>>20)
+	case shared && room > MaxSharedBytesPerDocument:
+		return Errorf(Conflict, "Ghi chú chung trên tài liệu này đã đạt giới hạn dung lượng (%d MB)",
+			"the room's annotations on this document have reached their size limit (%d MB)", MaxSharedBytesPerDocument>>20)
+	}
+	return nil
+}
+
+func (c DeleteAnnotation) decide(d decider) ([]Event, error) {
+	s := d.s
+	if c.Shared {
+		if !d.canPresent() {
+			return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc người đang trình bày mới được xóa ghi chú chung",
+				"only the chair or the presenter may delete the room's annotations")
+		}
+		sh := s.Shared[c.ID]
+		if sh == nil {
+			return nil, Errorf(NotFound, "Không có ghi chú chung %q", "no shared annotation %q", c.ID)
+		}
+		return d.emit(AnnotationDeleted{Owner: sh.Owner, Shared: true, Document: sh.Document, ID: sh.ID})
+	}
+	a := s.Annotations[d.me.ID][c.ID]
+	if a == nil {
+		// Another's private annotation is not named: it does not exist for the actor.
+		return nil, Errorf(NotFound, "Không có ghi chú %q", "no annotation %q", c.ID)
+	}
+	return d.emit(AnnotationDeleted{Owner: d.me.ID, Document: a.Document, ID: a.ID})
+}
+
+func (d AnnotationSaved) fits(s *State, full bool) error {
+	a := d.Annotation
+	if err := s.person(d.Owner); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := s.fitsPage(a.Document, a.Page, full); err != nil {
+		return err
+	}
+	if d.Shared {
+		sh := s.Shared[a.ID]
+		return need(sh == nil || (sh.Owner == d.Owner && sh.Document == a.Document),
+			"shared annotation %q belongs to another owner or document", a.ID)
+	}
+	old := s.Annotations[d.Owner][a.ID]
+	return need(old == nil || old.Document == a.Document, "annotation %q of %s is on another document", a.ID, d.Owner)
+}
+
+func (d AnnotationSaved) change(s *State, e Event) {
+	a := d.Annotation.clone()
+	if d.Shared {
+		s.Shared[a.ID] = &SharedAnnotation{Owner: d.Owner, Annotation: *a}
+		return
+	}
+	mine := s.Annotations[d.Owner]
+	if mine == nil {
+		mine = map[string]*Annotation{}
+		s.Annotations[d.Owner] = mine
+	}
+	mine[a.ID] = a
+}
+
+// visibleTo: a private annotation reaches only its owner (not even the
+// chair: it is the owner's own notebook, kept in step across their
+// devices this way); a shared one everyone who may read its document.
+func (d AnnotationSaved) visibleTo(s *State, p *Participant, viewer string) bool {
+	if !d.Shared {
+		return d.Owner == viewer
+	}
+	return s.CanRead(viewer, d.Annotation.Document)
+}
+
+func (d AnnotationDeleted) fits(s *State, full bool) error {
+	if d.Shared {
+		sh := s.Shared[d.ID]
+		return need(sh != nil && sh.Owner == d.Owner && sh.Document == d.Document,
+			"no shared annotation %q of %s on %q", d.ID, d.Owner, d.Document)
+	}
+	a := s.Annotations[d.Owner][d.ID]
+	return need(a != nil && a.Document == d.Document, "no annotation %q of %s on %q", d.ID, d.Owner, d.Document)
+}
+
+func (d AnnotationDeleted) change(s *State, e Event) {
+	if d.Shared {
+		delete(s.Shared, d.ID)
+		return
+	}
+	delete(s.Annotations[d.Owner], d.ID)
+	if len(s.Annotations[d.Owner]) == 0 {
+		delete(s.Annotations, d.Owner)
+	}
+}
+
+func (d AnnotationDeleted) visibleTo(s *State, p *Participant, viewer string) bool {
+	if !d.Shared {
+		return d.Owner == viewer
+	}
+	return s.CanRead(viewer, d.Document)
+}
+
+// viewAnnotations takes from v every private annotation but the viewer's
+// own and the shared annotations of documents the viewer may not read.
+func (s *State) viewAnnotations(v *State, viewer string) {
+	for owner := range v.Annotations {
+		if owner != viewer {
+			delete(v.Annotations, owner)
+		}
+	}
+	for id, sh := range v.Shared {
+		if !s.CanRead(viewer, sh.Document) {
+			delete(v.Shared, id)
+		}
+	}
+}

@@ -19,9 +19,15 @@
 // private annotations; ViewFor is the snapshot such a participant starts
 // from.
 //
-// Files: decide.go holds the rules, result.go how a poll is counted,
-// apply.go the fold, view.go what each participant may see, clone.go copies,
-// access.go who may read a document, annotation.go what an annotation is.
+// Files are organised by concept, each with its commands' decide methods,
+// its events' fits and change methods and its visibility rules:
+// lifecycle.go (the meeting's life), membership.go (participants, sign-ins,
+// attendance), agenda.go (items, proposals, the current item),
+// documents.go, rooms.go (the presentation and the linked rooms), floor.go,
+// poll.go (polls and ballots; result.go how a poll is counted),
+// annotation.go. Decide (decide.go), Apply (apply.go) and Visible, Redact
+// and ViewFor (view.go) are thin dispatchers over them; clone.go copies,
+// access.go who may read a document.
 //
 // The package is pure Go and deterministic: no network, no disk, no clock
 // (time is passed in), no goroutines, no global mutable state. Decide only

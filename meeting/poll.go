@@ -1,5 +1,11 @@
 package meeting
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
 // PollStatus is where a poll stands.
 type PollStatus string
 
@@ -109,3 +115,262 @@ type Result struct {
 // Tally is what a ballot box counted, handed to ClosePoll by the service
 // that closed the box. Counts maps choice ids to ballots.
 type Tally map[string]int
+
+func (c CreatePoll) decide(d decider) ([]Event, error) {
+	if d.me.Role != RoleChair && d.me.Role != RoleSecretary {
+		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc thư ký mới được chuẩn bị biểu quyết", "only the chair or a secretary may prepare a poll")
+	}
+	p := c.Poll
+	if !idPattern.MatchString(p.ID) {
+		return nil, badID("poll", "cuộc biểu quyết", p.ID)
+	}
+	if d.s.Polls[p.ID] != nil {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết %q đã có", "poll %q already exists", p.ID)
+	}
+	if err := checkText("the question", "nội dung biểu quyết", p.Question, true, MaxTextLength); err != nil {
+		return nil, err
+	}
+	if len(p.Choices) == 0 {
+		p.Choices = DefaultChoices()
+	}
+	if len(p.Choices) < 2 || len(p.Choices) > 20 {
+		return nil, Errorf(Invalid, "Biểu quyết cần từ 2 đến 20 phương án", "a poll needs 2 to 20 choices")
+	}
+	seen := map[string]bool{}
+	for _, ch := range p.Choices {
+		if !idPattern.MatchString(ch.ID) {
+			return nil, badID("choice", "phương án", ch.ID)
+		}
+		if seen[ch.ID] {
+			return nil, Errorf(Invalid, "Phương án %q bị trùng", "choice %q appears twice", ch.ID)
+		}
+		seen[ch.ID] = true
+		if err := checkText("the choice label", "tên phương án", ch.Label, true, MaxTextLength); err != nil {
+			return nil, err
+		}
+	}
+	if p.Proposal != "" && d.s.Proposals[p.Proposal] == nil {
+		return nil, Errorf(NotFound, "Không có tờ trình %q", "no proposal %q", p.Proposal)
+	}
+	if p.Rule.Base == "" {
+		p.Rule.Base = BaseCast
+	}
+	if p.Rule.Threshold == "" {
+		p.Rule.Threshold = Simple
+	}
+	switch p.Rule.Base {
+	case BaseCast, BasePresent, BaseMembers:
+	default:
+		return nil, Errorf(Invalid, "Cách tính đa số không hợp lệ: %q", "invalid majority base %q", p.Rule.Base)
+	}
+	switch p.Rule.Threshold {
+	case Simple, Absolute, TwoThirds:
+	default:
+		return nil, Errorf(Invalid, "Ngưỡng thông qua không hợp lệ: %q", "invalid threshold %q", p.Rule.Threshold)
+	}
+	if p.Rule.QuorumPercent < 0 || p.Rule.QuorumPercent > 100 {
+		return nil, Errorf(Invalid, "Tỷ lệ túc số phải từ 0 đến 100", "the quorum must be 0 to 100 percent")
+	}
+	p.Status, p.Voters, p.Result = PollReady, nil, nil
+	return d.emit(PollCreated{Poll: p})
+}
+
+func (c CastBallot) decide(d decider) ([]Event, error) {
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	if !d.me.Voter() {
+		return nil, Errorf(Forbidden, "Đồng chí không có quyền biểu quyết", "you have no vote in this meeting")
+	}
+	if !d.me.Present {
+		return nil, Errorf(Conflict, "Đồng chí cần điểm danh trước khi biểu quyết", "check in before voting")
+	}
+	p := d.s.Polls[c.Poll]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+	}
+	if p.Status != PollOpen {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
+	}
+	if p.Choice(c.Choice) == nil {
+		return nil, Errorf(Invalid, "Lựa chọn không hợp lệ: %q", "invalid choice %q", c.Choice)
+	}
+	if c.BallotID == "" || len(c.BallotID) > 128 {
+		return nil, Errorf(Invalid, "Thiếu mã phiếu", "the ballot needs an id")
+	}
+	if _, voted := p.Voters[d.me.ID]; voted {
+		return nil, Errorf(Conflict, "Đồng chí đã biểu quyết trong cuộc biểu quyết này", "you have already voted in this poll")
+	}
+	choice := c.Choice
+	if p.Secret {
+		choice = ""
+	}
+	return d.emit(BallotCast{Poll: p.ID, Voter: d.me.ID, Choice: choice})
+}
+
+func (c OpenPoll) decide(d decider) ([]Event, error) {
+	if err := d.needChair(); err != nil {
+		return nil, err
+	}
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	s := d.s
+	p := s.Polls[c.Poll]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+	}
+	if p.Status != PollReady {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết này đã được mở", "this poll was already opened")
+	}
+	if s.OpenPoll() != nil {
+		return nil, Errorf(Conflict, "Đang có một cuộc biểu quyết khác", "another poll is open")
+	}
+	return d.emit(PollOpened(c))
+}
+
+func (c ClosePoll) decide(d decider) ([]Event, error) {
+	if err := d.needChair(); err != nil {
+		return nil, err
+	}
+	if err := d.inSession(); err != nil {
+		return nil, err
+	}
+	s := d.s
+	p := s.Polls[c.Poll]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+	}
+	if p.Status != PollOpen {
+		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
+	}
+	if err := checkTally(p, c.Tally); err != nil {
+		return nil, err
+	}
+	members, present := s.Members()
+	return d.emit(PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present), Voters: cloneMap(p.Voters)})
+}
+
+func (d PollCreated) fits(s *State, full bool) error {
+	return need(d.Poll.ID != "" && s.Polls[d.Poll.ID] == nil && len(d.Poll.Choices) >= 2,
+		"poll %q is empty, taken or has fewer than two choices", d.Poll.ID)
+}
+
+func (d PollCreated) change(s *State, e Event) {
+	p := d.Poll
+	p.Choices = slices.Clone(p.Choices)
+	p.Status, p.Voters, p.Result = PollReady, nil, nil
+	s.Polls[p.ID] = &p
+	s.PollOrder = append(s.PollOrder, p.ID)
+}
+
+func (d PollOpened) fits(s *State, full bool) error {
+	p := s.Polls[d.Poll]
+	return need(p != nil && p.Status == PollReady && s.OpenPoll() == nil, "poll %q is not ready or another poll is open", d.Poll)
+}
+
+func (d PollOpened) change(s *State, e Event) {
+	p := s.Polls[d.Poll]
+	p.Status = PollOpen
+	if pr := s.Proposals[p.Proposal]; pr != nil {
+		pr.Status = ProposalVoting
+	}
+}
+
+func (d BallotCast) fits(s *State, full bool) error {
+	p := s.Polls[d.Poll]
+	if p == nil || p.Status != PollOpen {
+		return fmt.Errorf("poll %q is not open", d.Poll)
+	}
+	if v := s.Participants[d.Voter]; v == nil || !v.Voter() {
+		return fmt.Errorf("%q has no vote", d.Voter)
+	}
+	if _, voted := p.Voters[d.Voter]; voted {
+		return fmt.Errorf("%s voted twice in %s", d.Voter, d.Poll)
+	}
+	if p.Secret {
+		return need(d.Choice == "", "a ballot of secret poll %q names its choice", d.Poll)
+	}
+	return need(p.Choice(d.Choice) != nil, "invalid choice %q", d.Choice)
+}
+
+func (d BallotCast) change(s *State, e Event) {
+	p := s.Polls[d.Poll]
+	if p.Voters == nil {
+		p.Voters = map[string]string{}
+	}
+	p.Voters[d.Voter] = d.Choice
+}
+
+// visibleTo: a ballot reaches its voter, the chair and the secretaries.
+func (d BallotCast) visibleTo(s *State, p *Participant, viewer string) bool {
+	return d.Voter == viewer || p.Role == RoleChair || p.Role == RoleSecretary
+}
+
+func (d PollClosed) fits(s *State, full bool) error {
+	p := s.Polls[d.Poll]
+	if p == nil || p.Status != PollOpen {
+		return fmt.Errorf("poll %q is not open", d.Poll)
+	}
+	for id := range d.Result.Counts {
+		if p.Choice(id) == nil {
+			return fmt.Errorf("the result counts unknown choice %q", id)
+		}
+	}
+	if full && d.Voters != nil && !maps.Equal(d.Voters, p.Voters) {
+		return fmt.Errorf("the voters of poll %q differ from the ballots folded", d.Poll)
+	}
+	return nil
+}
+
+func (d PollClosed) change(s *State, e Event) {
+	p := s.Polls[d.Poll]
+	r := d.Result
+	r.Counts = cloneMap(r.Counts)
+	p.Status, p.Result = PollDone, &r
+	if d.Voters != nil {
+		p.Voters = cloneMap(d.Voters)
+	}
+	if pr := s.Proposals[p.Proposal]; pr != nil {
+		pr.Status = ProposalRejected
+		if r.Passed {
+			pr.Status = ProposalAdopted
+		}
+	}
+}
+
+// redact: a closed named poll's voters reach the chair and the
+// secretaries only (see Redact).
+func (d PollClosed) redact(s *State, e Event, viewer string) (Event, bool) {
+	if d.Voters == nil || fullView(s, viewer) {
+		return e, false
+	}
+	d.Voters = nil
+	e.Data = d
+	return e, true
+}
+
+// fullView reports whether viewer sees every ballot: the chair and the
+// secretaries do.
+func fullView(s *State, viewer string) bool {
+	p := s.Participants[viewer]
+	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary)
+}
+
+// viewPolls takes from v, for a viewer who is neither chair nor secretary,
+// every ballot but their own (in open and closed polls alike).
+func (s *State) viewPolls(v *State, viewer string) {
+	if fullView(s, viewer) {
+		return
+	}
+	for _, poll := range v.Polls {
+		if poll.Voters == nil {
+			continue
+		}
+		mine, voted := poll.Voters[viewer]
+		poll.Voters = nil
+		if voted {
+			poll.Voters = map[string]string{viewer: mine}
+		}
+	}
+}

@@ -1,49 +1,32 @@
 package meeting
 
-import "slices"
-
 // Visible reports whether the participant viewer may receive event e: a
 // ballot only its voter, the chair and the secretaries; a private
 // annotation only its owner (not even the chair: it is the owner's own
 // notebook, kept in step across their devices this way); a shared
 // annotation everyone who may read its document; everything else every
-// participant; an unknown viewer nothing.
+// participant; an unknown viewer nothing. Each concept's file holds the
+// visibleTo rule of its events.
 func Visible(s *State, e Event, viewer string) bool {
 	p := s.Participants[viewer]
 	if p == nil {
 		return false
 	}
-	switch d := e.Data.(type) {
-	case BallotCast:
-		return d.Voter == viewer || p.Role == RoleChair || p.Role == RoleSecretary
-	case AnnotationSaved:
-		if !d.Shared {
-			return d.Owner == viewer
-		}
-		return s.CanRead(viewer, d.Annotation.Document)
-	case AnnotationDeleted:
-		if !d.Shared {
-			return d.Owner == viewer
-		}
-		return s.CanRead(viewer, d.Document)
-	case DocumentAdded:
-		return mayRead(p, d.Document) || s.listsWithheld()
-	case DocumentAttached:
-		return s.CanRead(viewer, d.Document) || s.listsWithheld()
-	case SessionsRevoked:
-		return p.Role == RoleSecretary
+	if v, ok := e.Data.(visibility); ok {
+		return v.visibleTo(s, p, viewer)
 	}
 	return true
 }
 
-// mayRead is CanRead for a document that need not be in the state yet.
-func mayRead(p *Participant, d Document) bool {
-	return !d.Confidential || p.Role == RoleChair || p.Role == RoleSecretary || slices.Contains(d.Readers, p.ID)
+// visibility is an event that not every participant receives.
+type visibility interface {
+	visibleTo(s *State, p *Participant, viewer string) bool
 }
 
-// listsWithheld reports whether confidential documents are listed, in
-// their withheld form, to participants who may not read them.
-func (s *State) listsWithheld() bool { return s.ConfidentialListing != ListHidden }
+// redaction is an event that some viewers receive in a shorter form.
+type redaction interface {
+	redact(s *State, e Event, viewer string) (Event, bool)
+}
 
 // Redact returns the form of a visible event e that viewer receives, and
 // whether it differs from e. A closed named poll's PollClosed lists every
@@ -60,30 +43,10 @@ func (s *State) listsWithheld() bool { return s.ConfidentialListing != ListHidde
 // read it (when the meeting lists such documents) as its withheld form
 // (Withhold): no content hash, page count or readers.
 func Redact(s *State, e Event, viewer string) (Event, bool) {
-	switch d := e.Data.(type) {
-	case PollClosed:
-		if d.Voters == nil || fullView(s, viewer) {
-			return e, false
-		}
-		d.Voters = nil
-		e.Data = d
-		return e, true
-	case DocumentAdded:
-		p := s.Participants[viewer]
-		if p == nil || mayRead(p, d.Document) {
-			return e, false
-		}
-		e.Data = DocumentAdded{Document: Withhold(d.Document)}
-		return e, true
+	if r, ok := e.Data.(redaction); ok {
+		return r.redact(s, e, viewer)
 	}
 	return e, false
-}
-
-// fullView reports whether viewer sees every ballot: the chair and the
-// secretaries do.
-func fullView(s *State, viewer string) bool {
-	p := s.Participants[viewer]
-	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary)
 }
 
 // ViewFor returns a copy of s with what viewer may not see removed: every
@@ -95,43 +58,9 @@ func fullView(s *State, viewer string) bool {
 // polls alike: see Redact).
 func (s *State) ViewFor(viewer string) *State {
 	v := s.Clone()
-	for id, doc := range s.Documents {
-		if s.CanRead(viewer, id) {
-			continue
-		}
-		if s.listsWithheld() {
-			w := Withhold(*doc)
-			v.Documents[id] = &w
-			continue
-		}
-		delete(v.Documents, id)
-		for i := range v.Agenda {
-			v.Agenda[i].Documents = slices.DeleteFunc(slices.Clone(v.Agenda[i].Documents), func(d string) bool { return d == id })
-		}
-	}
-	for owner := range v.Annotations {
-		if owner != viewer {
-			delete(v.Annotations, owner)
-		}
-	}
-	for id, sh := range v.Shared {
-		if !s.CanRead(viewer, sh.Document) {
-			delete(v.Shared, id)
-		}
-	}
+	s.viewDocuments(v, viewer)
+	s.viewAnnotations(v, viewer)
 	v.SignIns = nil // the server's record; no client needs it
-	if fullView(s, viewer) {
-		return v
-	}
-	for _, poll := range v.Polls {
-		if poll.Voters == nil {
-			continue
-		}
-		mine, voted := poll.Voters[viewer]
-		poll.Voters = nil
-		if voted {
-			poll.Voters = map[string]string{viewer: mine}
-		}
-	}
+	s.viewPolls(v, viewer)
 	return v
 }

@@ -1,0 +1,220 @@
+package meeting
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Membership: the participants, their sign-ins and their attendance.
+
+func (c AddParticipant) decide(d decider) ([]Event, error) {
+	if err := d.needSecretary(); err != nil {
+		return nil, err
+	}
+	s := d.s
+	p := c.Participant
+	p.Present = false
+	if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
+		return nil, err
+	}
+	if s.Participants[p.ID] != nil {
+		return nil, Errorf(Conflict, "Mã đại biểu %q đã được dùng", "participant id %q is taken", p.ID)
+	}
+	return d.emit(ParticipantAdded{Participant: p})
+}
+
+func (c RemoveParticipant) decide(d decider) ([]Event, error) {
+	if err := d.needSecretary(); err != nil {
+		return nil, err
+	}
+	s := d.s
+	p := s.Participants[c.Participant]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.Participant)
+	}
+	if c.Participant == d.a.Participant {
+		return nil, Errorf(Conflict, "Không thể tự xóa mình khỏi hội nghị", "you cannot remove yourself")
+	}
+	if s.OpenPoll() != nil {
+		// Membership is the base of the open vote; and a ballot decided
+		// on another node's older state must never land after the
+		// removal.
+		return nil, Errorf(Conflict, "Không thể xóa đại biểu khi đang biểu quyết", "a participant cannot be removed while a poll is open")
+	}
+	for _, poll := range s.Polls {
+		if _, voted := poll.Voters[p.ID]; voted {
+			return nil, Errorf(Conflict, "Không thể xóa đại biểu đã biểu quyết", "a participant who has voted cannot be removed")
+		}
+	}
+	if s.Floor.Speaker == p.ID || s.Presentation.Presenter == p.ID {
+		return nil, Errorf(Conflict, "Không thể xóa đại biểu đang phát biểu hoặc đang trình bày", "a participant who is speaking or presenting cannot be removed")
+	}
+	return d.emit(ParticipantRemoved{Participant: p.ID})
+}
+
+// revokeSessions signs a participant out: a secretary's decision.
+func (d decider) revokeSessions(c RevokeSessions) ([]Event, error) {
+	if d.me.Role != RoleSecretary {
+		return nil, Errorf(Forbidden, "Chỉ thư ký mới được thu hồi phiên đăng nhập", "only a secretary may revoke sessions")
+	}
+	if d.s.Participants[c.Participant] == nil {
+		return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.Participant)
+	}
+	if len(c.Session) > 128 {
+		return nil, Errorf(Invalid, "Mã phiên không hợp lệ", "invalid session id")
+	}
+	return d.emit(SessionsRevoked(c))
+}
+
+func checkParticipant(p Participant, roomExists func(string) bool) error {
+	if !idPattern.MatchString(p.ID) {
+		return badID("participant", "đại biểu", p.ID)
+	}
+	if err := checkText("the name", "họ tên", p.Name, true, MaxTextLength); err != nil {
+		return err
+	}
+	if err := checkText("the title", "chức vụ", p.Title, false, MaxTextLength); err != nil {
+		return err
+	}
+	if err := checkText("the seat", "số ghế", p.Seat, false, MaxIDLength); err != nil {
+		return err
+	}
+	if !p.Role.Valid() {
+		return Errorf(Invalid, "Vai trò không hợp lệ: %q", "invalid role %q", p.Role)
+	}
+	if !roomExists(p.Room) {
+		return Errorf(NotFound, "Không có phòng họp %q", "no room %q", p.Room)
+	}
+	return nil
+}
+
+func (c CheckIn) decide(d decider) ([]Event, error)  { return d.attendance(c.Participant, true) }
+func (c CheckOut) decide(d decider) ([]Event, error) { return d.attendance(c.Participant, false) }
+
+func (d decider) attendance(who string, in bool) ([]Event, error) {
+	s := d.s
+	if who == "" {
+		who = d.me.ID
+	}
+	if who != d.me.ID && d.me.Role != RoleSecretary && d.me.Role != RoleChair {
+		return nil, Errorf(Forbidden, "Chỉ thư ký hoặc chủ tọa mới điểm danh hộ người khác", "only a secretary or the chair may check someone else in or out")
+	}
+	p := s.Participants[who]
+	if p == nil {
+		return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", who)
+	}
+	if s.Status == StatusDraft {
+		return nil, Errorf(Conflict, "Hội nghị chưa được công bố", "the meeting has not been published")
+	}
+	if p.Present == in {
+		return nil, nil
+	}
+	if in {
+		return d.emit(CheckedIn{Participant: who})
+	}
+	// Only a present member votes: checking a voter out while a poll is
+	// open would take their vote away. Nobody may do that to someone
+	// else; a member who leaves the hall checks themself out.
+	if poll := s.OpenPoll(); poll != nil && who != d.me.ID && p.Voter() {
+		return nil, Errorf(Conflict,
+			"Không thể điểm danh vắng đại biểu %s khi đang biểu quyết %q: việc đó lấy mất quyền biểu quyết của họ; hãy làm sau khi kết thúc biểu quyết",
+			"%s cannot be checked out while the poll %q is open: it would take their vote away; do it after the poll closes",
+			p.Name, poll.Question)
+	}
+	return d.emit(CheckedOut{Participant: who})
+}
+
+func (d ParticipantAdded) fits(s *State, full bool) error {
+	p := d.Participant
+	return need(p.ID != "" && s.Participants[p.ID] == nil && p.Role.Valid() && s.Room(p.Room) != nil,
+		"participant %q is taken, or has an invalid role or room", p.ID)
+}
+
+func (d ParticipantAdded) change(s *State, e Event) {
+	p := d.Participant
+	p.Present = false
+	s.Participants[p.ID] = &p
+	s.Order = append(s.Order, p.ID)
+}
+
+func (d ParticipantRemoved) fits(s *State, full bool) error { return s.person(d.Participant) }
+
+func (d ParticipantRemoved) change(s *State, e Event) {
+	// Whatever names the participant forgets them: the speaker queue,
+	// the agenda items they were to present, the confidential documents
+	// they were to read (a later participant with the same id does not
+	// inherit the right).
+	gone := func(id string) bool { return id == d.Participant }
+	delete(s.Participants, d.Participant)
+	s.Order = slices.DeleteFunc(s.Order, gone)
+	s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, gone)
+	for i := range s.Agenda {
+		if s.Agenda[i].Presenter == d.Participant {
+			s.Agenda[i].Presenter = ""
+		}
+	}
+	for _, doc := range s.Documents {
+		doc.Readers = slices.DeleteFunc(doc.Readers, gone)
+	}
+	// Their private annotations go with them; what they shared stays
+	// in the room's set.
+	delete(s.Annotations, d.Participant)
+}
+
+// fits is checked by State.fits also once the meeting is closed: a tablet
+// can be lost after the meeting.
+func (d SessionsRevoked) fits(s *State, full bool) error {
+	if d.Participant == "" || s.Participants[d.Participant] == nil {
+		return fmt.Errorf("unknown participant %q", d.Participant)
+	}
+	return nil
+}
+
+// change does nothing: only Apply keeps the record (recordSignIns).
+func (d SessionsRevoked) change(s *State, e Event) {}
+
+// visibleTo: the revocations are the secretaries' business.
+func (d SessionsRevoked) visibleTo(s *State, p *Participant, viewer string) bool {
+	return p.Role == RoleSecretary
+}
+
+func (d CheckedIn) fits(s *State, full bool) error  { return s.person(d.Participant) }
+func (d CheckedIn) change(s *State, e Event)        { s.Participants[d.Participant].Present = true }
+func (d CheckedOut) fits(s *State, full bool) error { return s.person(d.Participant) }
+func (d CheckedOut) change(s *State, e Event)       { s.Participants[d.Participant].Present = false }
+
+// recordSignIns keeps the server's record of voided sign-ins (SignIns). A
+// client following a filtered stream keeps none: ViewFor never sends it.
+func (s *State) recordSignIns(e Event) {
+	switch d := e.Data.(type) {
+	case ParticipantRemoved:
+		// Their sessions and codes die with them: re-adding the id
+		// revives none.
+		s.voidSignIns(d.Participant, e.Seq)
+	case SessionsRevoked:
+		if d.Session == "" {
+			s.voidSignIns(d.Participant, e.Seq)
+		} else if si := s.signIns(d.Participant); !slices.Contains(si.Revoked, d.Session) {
+			si.Revoked = append(si.Revoked, d.Session)
+		}
+	}
+}
+
+// signIns returns the participant's sign-in record, made on first need.
+func (s *State) signIns(participant string) *SignIns {
+	if s.SignIns == nil {
+		s.SignIns = map[string]*SignIns{}
+	}
+	si := s.SignIns[participant]
+	if si == nil {
+		si = &SignIns{}
+		s.SignIns[participant] = si
+	}
+	return si
+}
+
+// voidSignIns voids every session and code of participant made before seq.
+func (s *State) voidSignIns(participant string, seq uint64) {
+	si := s.signIns(participant)
+	si.Since, si.Revoked = seq, nil
+}
