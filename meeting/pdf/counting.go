@@ -49,6 +49,9 @@ type CountingInput struct {
 	ChainHash string
 	// Made is when the minutes were made (zero: the last round's close).
 	Made time.Time
+	// Date is the day of the election, used when no round has a time
+	// (zero: the first round's opening).
+	Date time.Time
 }
 
 // Kinds of CountingBase.
@@ -155,12 +158,12 @@ type countingLabels struct {
 	elected, noneElected, short, tied, sign, signHead, signMember, signPlain, plainMember string
 	chain, noChain, footer, electedNote, percentSep                                       string
 	basesByKind                                                                           map[string]string
-	dateLayout, clock                                                                     string
+	dateLayout, dayLayout, clock                                                          string
 }
 
 var viCounting = countingLabels{
 	party: "ĐẢNG CỘNG SẢN VIỆT NAM", heading: "BIÊN BẢN KIỂM PHIẾU", headingConf: "BIÊN BẢN KIỂM PHIẾU LẤY PHIẾU TÍN NHIỆM",
-	dateLine: "%s, ngày %02d tháng %02d năm %d", madeAt: "Biên bản được lập lúc %s.", today: "Hôm nay, lúc %s, ", at: "tại %s, ",
+	dateLine: "%s, ngày %02d tháng %02d năm %d", madeAt: "Biên bản được lập %s.", today: "Hôm nay, %s, ", at: "tại %s, ",
 	intro:     "%s tiến hành bầu cử %s theo Quy chế bầu cử trong Đảng ban hành kèm theo Quyết định số 190-QĐ/TW ngày 10/10/2024 của Ban Chấp hành Trung ương Đảng, bằng hình thức bỏ phiếu kín.",
 	introConf: "%s tiến hành lấy phiếu tín nhiệm %s theo Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị, bằng hình thức bỏ phiếu kín.",
 	committee: "I. BAN KIỂM PHIẾU", head: "Trưởng ban", member: "Ủy viên",
@@ -190,12 +193,12 @@ var viCounting = countingLabels{
 	footer:  "Biên bản kiểm phiếu — %s — Trang %d/%d", electedNote: "trúng cử", percentSep: ",",
 	basesByKind: map[string]string{BaseConvened: "tổng số đại biểu được triệu tập", BaseMembers: "số ủy viên chính thức, trừ số vắng mặt có lý do được chấp thuận",
 		BaseValid: "tổng số phiếu hợp lệ"},
-	dateLayout: "15:04 ngày 02/01/2006", clock: "15:04",
+	dateLayout: "lúc 15:04 ngày 02/01/2006", dayLayout: "ngày 02/01/2006", clock: "15:04",
 }
 
 var enCounting = countingLabels{
 	party: "COMMUNIST PARTY OF VIETNAM", heading: "MINUTES OF THE COUNT", headingConf: "MINUTES OF THE COUNT OF A CONFIDENCE VOTE",
-	dateLine: "%s, %d/%d/%d", madeAt: "These minutes were made at %s.", today: "On %s, ", at: "at %s, ",
+	dateLine: "%s, %d/%d/%d", madeAt: "These minutes were made on %s.", today: "On %s, ", at: "at %s, ",
 	intro:     "%s held the election of %s under the Party's election regulations (Decision 190-QĐ/TW of 10 October 2024 of the Central Committee), by secret ballot.",
 	introConf: "%s held a confidence vote on %s under Regulation 96-QĐ/TW of 2 February 2023 of the Politburo, by secret ballot.",
 	committee: "I. COUNTING COMMITTEE", head: "Head", member: "Member",
@@ -225,7 +228,7 @@ var enCounting = countingLabels{
 	footer:  "Minutes of the count — %s — Page %d of %d", electedNote: "elected", percentSep: ".",
 	basesByKind: map[string]string{BaseConvened: "the delegates convened", BaseMembers: "the official members less those absent with an approved reason",
 		BaseValid: "the valid ballots"},
-	dateLayout: "15:04, 2 January 2006", clock: "15:04",
+	dateLayout: "2 January 2006 at 15:04", dayLayout: "2 January 2006", clock: "15:04",
 }
 
 // CountingMinutes writes the counting minutes of one election or confidence
@@ -296,6 +299,9 @@ func writeCounting(w io.Writer, in *CountingInput, l *countingLabels) error {
 	var lead string
 	if t := m.opened(); !t.IsZero() {
 		lead = fmt.Sprintf(l.today, t.Format(l.dateLayout))
+		if t.Equal(in.Date) { // the day, not the moment
+			lead = fmt.Sprintf(l.today, t.Format(l.dayLayout))
+		}
 		if in.Place != "" {
 			lead += fmt.Sprintf(l.at, in.Place)
 		}
@@ -326,14 +332,15 @@ func writeCounting(w io.Writer, in *CountingInput, l *countingLabels) error {
 	return c.write(w)
 }
 
-// opened is when the first round opened (zero when unknown).
+// opened is when the first round opened, or the election's Date (zero
+// when neither is known).
 func (m *countingWriter) opened() time.Time {
 	for _, r := range m.in.Rounds {
 		if !r.Opened.IsZero() {
 			return r.Opened
 		}
 	}
-	return time.Time{}
+	return m.in.Date
 }
 
 // header writes the two-column head of the minutes: the meeting on the

@@ -137,6 +137,7 @@ func TestCountingMinutes(t *testing.T) {
 		// The standing committee elected by the plenum: 11 members, one
 		// excused, so 6 votes are needed; 5 are not enough.
 		in := CountingInput{Meeting: "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ tỉnh", Title: "Ban Thường vụ Tỉnh ủy", Seats: 3,
+			Date:      time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC),
 			Base:      CountingBase{Kind: BaseMembers, Convened: 11, Excused: 1, Value: 10},
 			Committee: []CommitteeMember{{Name: "Vũ Thị Hạnh"}, {Name: "Kiều Văn Sơn"}, {Name: "Mạc Đăng Khoa"}},
 			Rounds: []CountingRound{{Number: 1, Closed: time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC), Issued: 10, Returned: 10, Valid: 10,
@@ -147,7 +148,7 @@ func TestCountingMinutes(t *testing.T) {
 			t.Fatalf("CountingMinutes: %v", err)
 		}
 		text := flat(t, out.Bytes())
-		wantText(t, text, "Số ủy viên chính thức: 11; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: 1.",
+		wantText(t, text, "Hôm nay, ngày 03/12/2026, Hội nghị lần thứ nhất", "Số ủy viên chính thức: 11; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: 1.",
 			"Cơ sở tính kết quả: số ủy viên chính thức, trừ số vắng mặt có lý do được chấp thuận: 10 đồng chí.",
 			"Số dư: 1 đồng chí (33,33% so với số lượng cần bầu)",
 			"3 Lê Quốc Cường 5 50,00%", "1. Nguyễn Văn Ánh — 9 (90,00%) 2. Trần Thị Bảo — 6 (60,00%)",
