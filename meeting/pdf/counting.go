@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dais-meeting/dais/meeting"
 )
@@ -90,8 +91,10 @@ type CommitteeMember struct {
 type CountingRound struct {
 	// Number is the round's number, from 1.
 	Number int
-	// Opened and Closed are when voting opened and closed (zero: not
-	// printed; a zero Closed means the round is still open).
+	// Open marks a round still being voted on: it has no counts yet.
+	Open bool
+	// Opened and Closed are when voting opened and closed (zero: unknown,
+	// not printed).
 	Opened, Closed time.Time
 	// Seats is what this round fills (0: the election's Seats).
 	Seats int
@@ -148,7 +151,7 @@ type CountedCandidate struct {
 
 // countingLabels are the words of the counting minutes in one language.
 type countingLabels struct {
-	party, heading, headingConf, dateLine, madeAt, today, at                              string
+	party, heading, headingConf, dateLine, madeAt, today, at, elect, confide              string
 	intro, introConf, committee, head, member, list, seats, listed                        string
 	surplus, noSurplus, base, bases, present                                              string
 	result, round, roundTimes, open, issued, returned, paper                              string
@@ -163,9 +166,9 @@ type countingLabels struct {
 
 var viCounting = countingLabels{
 	party: "ĐẢNG CỘNG SẢN VIỆT NAM", heading: "BIÊN BẢN KIỂM PHIẾU", headingConf: "BIÊN BẢN KIỂM PHIẾU LẤY PHIẾU TÍN NHIỆM",
-	dateLine: "%s, ngày %02d tháng %02d năm %d", madeAt: "Biên bản được lập %s.", today: "Hôm nay, %s, ", at: "tại %s, ",
-	intro:     "%s tiến hành bầu cử %s theo Quy chế bầu cử trong Đảng ban hành kèm theo Quyết định số 190-QĐ/TW ngày 10/10/2024 của Ban Chấp hành Trung ương Đảng, bằng hình thức bỏ phiếu kín.",
-	introConf: "%s tiến hành lấy phiếu tín nhiệm %s theo Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị, bằng hình thức bỏ phiếu kín.",
+	dateLine: "%s, ngày %02d tháng %02d năm %d", madeAt: "Biên bản được lập %s.", today: "Hôm nay, %s, ", at: "tại %s, ", elect: "bầu", confide: "lấy phiếu tín nhiệm",
+	intro:     "%s tiến hành %s theo Quy chế bầu cử trong Đảng ban hành kèm theo Quyết định số 190-QĐ/TW ngày 10/10/2024 của Ban Chấp hành Trung ương Đảng, bằng hình thức bỏ phiếu kín.",
+	introConf: "%s tiến hành %s theo Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị, bằng hình thức bỏ phiếu kín.",
 	committee: "I. BAN KIỂM PHIẾU", head: "Trưởng ban", member: "Ủy viên",
 	list: "II. SỐ LƯỢNG, DANH SÁCH VÀ CƠ SỞ TÍNH KẾT QUẢ", seats: "Số lượng cần bầu: %d đồng chí.",
 	listed: "Danh sách bầu cử: %d đồng chí.", surplus: " Số dư: %d đồng chí (%s so với số lượng cần bầu).",
@@ -198,9 +201,9 @@ var viCounting = countingLabels{
 
 var enCounting = countingLabels{
 	party: "COMMUNIST PARTY OF VIETNAM", heading: "MINUTES OF THE COUNT", headingConf: "MINUTES OF THE COUNT OF A CONFIDENCE VOTE",
-	dateLine: "%s, %d/%d/%d", madeAt: "These minutes were made on %s.", today: "On %s, ", at: "at %s, ",
-	intro:     "%s held the election of %s under the Party's election regulations (Decision 190-QĐ/TW of 10 October 2024 of the Central Committee), by secret ballot.",
-	introConf: "%s held a confidence vote on %s under Regulation 96-QĐ/TW of 2 February 2023 of the Politburo, by secret ballot.",
+	dateLine: "%s, %d/%d/%d", madeAt: "These minutes were made on %s.", today: "On %s, ", at: "at %s, ", elect: "election of", confide: "confidence vote on",
+	intro:     "%s held the %s under the Party's election regulations (Decision 190-QĐ/TW of 10 October 2024 of the Central Committee), by secret ballot.",
+	introConf: "%s held a %s under Regulation 96-QĐ/TW of 2 February 2023 of the Politburo, by secret ballot.",
 	committee: "I. COUNTING COMMITTEE", head: "Head", member: "Member",
 	list: "II. SEATS, LIST AND BASE", seats: "Seats to fill: %d.",
 	listed: "Names on the list: %d.", surplus: " Surplus: %d (%s of the seats).",
@@ -306,7 +309,11 @@ func writeCounting(w io.Writer, in *CountingInput, l *countingLabels) error {
 			lead += fmt.Sprintf(l.at, in.Place)
 		}
 	}
-	m.para(regular, 10.5, 0, lead+fmt.Sprintf(intro, in.Meeting, in.Title))
+	verb := l.elect
+	if in.Confidence {
+		verb = l.confide
+	}
+	m.para(regular, 10.5, 0, lead+fmt.Sprintf(intro, in.Meeting, subject(in.Title, verb)))
 	m.committee()
 	m.list()
 	m.heading(l.result)
@@ -330,6 +337,21 @@ func writeCounting(w io.Writer, in *CountingInput, l *countingLabels) error {
 		return err
 	}
 	return c.write(w)
+}
+
+// subject is what the introduction says is done: a title that starts
+// with the verb ("Bầu Ban Chấp hành …", "Lấy phiếu tín nhiệm …") keeps it,
+// in lower case; another ("Ban Chấp hành …") gets the verb before it.
+func subject(title, verb string) string {
+	if verb == "" {
+		return title
+	}
+	runes := []rune(title)
+	n := utf8.RuneCountInString(verb)
+	if len(runes) > n && runes[n] == ' ' && strings.EqualFold(string(runes[:n]), verb) {
+		return verb + string(runes[n:])
+	}
+	return verb + " " + title
 }
 
 // opened is when the first round opened, or the election's Date (zero
@@ -494,7 +516,7 @@ func (m *countingWriter) round(r *CountingRound, numbered bool) {
 		}
 		m.para(bold, 11, 0, title)
 	}
-	if r.Closed.IsZero() {
+	if r.Open {
 		m.para(regular, 10.5, 14, l.open)
 		return
 	}

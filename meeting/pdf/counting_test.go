@@ -90,7 +90,7 @@ func TestCountingMinutes(t *testing.T) {
 		wantText(t, text, "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẠI HỘI ĐẠI BIỂU ĐẢNG BỘ TỈNH LẦN THỨ XVI",
 			"Hội trường Trung tâm Hội nghị tỉnh, ngày 03 tháng 12 năm 2026",
 			"BIÊN BẢN KIỂM PHIẾU", in.Title,
-			"Hôm nay, lúc 09:30 ngày 03/12/2026, tại Hội trường Trung tâm Hội nghị tỉnh, Đại hội đại biểu Đảng bộ tỉnh lần thứ XVI tiến hành bầu cử",
+			"Hôm nay, lúc 09:30 ngày 03/12/2026, tại Hội trường Trung tâm Hội nghị tỉnh, Đại hội đại biểu Đảng bộ tỉnh lần thứ XVI tiến hành bầu Ban Chấp hành Đảng bộ tỉnh khóa XVI, nhiệm kỳ 2025–2030 theo Quy chế",
 			"Quyết định số 190-QĐ/TW ngày 10/10/2024",
 			"I. BAN KIỂM PHIẾU", "1. Đinh Thị Lan — Trưởng ban", "2. Ngô Văn Bình — Ủy viên",
 			"Số lượng cần bầu: 55 đồng chí.", "Danh sách bầu cử: 70 đồng chí. Số dư: 15 đồng chí (27,27% so với số lượng cần bầu).",
@@ -136,7 +136,7 @@ func TestCountingMinutes(t *testing.T) {
 	t.Run("a committee's base and a shortfall", func(t *testing.T) {
 		// The standing committee elected by the plenum: 11 members, one
 		// excused, so 6 votes are needed; 5 are not enough.
-		in := CountingInput{Meeting: "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ tỉnh", Title: "Ban Thường vụ Tỉnh ủy", Seats: 3,
+		in := CountingInput{Meeting: "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ tỉnh", Title: "Bầu Ban Thường vụ Tỉnh ủy", Seats: 3,
 			Date:      time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC),
 			Base:      CountingBase{Kind: BaseMembers, Convened: 11, Excused: 1, Value: 10},
 			Committee: []CommitteeMember{{Name: "Vũ Thị Hạnh"}, {Name: "Kiều Văn Sơn"}, {Name: "Mạc Đăng Khoa"}},
@@ -148,7 +148,7 @@ func TestCountingMinutes(t *testing.T) {
 			t.Fatalf("CountingMinutes: %v", err)
 		}
 		text := flat(t, out.Bytes())
-		wantText(t, text, "Hôm nay, ngày 03/12/2026, Hội nghị lần thứ nhất", "Số ủy viên chính thức: 11; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: 1.",
+		wantText(t, text, "Hôm nay, ngày 03/12/2026, Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ tỉnh tiến hành bầu Ban Thường vụ Tỉnh ủy theo", "Số ủy viên chính thức: 11; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: 1.",
 			"Cơ sở tính kết quả: số ủy viên chính thức, trừ số vắng mặt có lý do được chấp thuận: 10 đồng chí.",
 			"Số dư: 1 đồng chí (33,33% so với số lượng cần bầu)",
 			"3 Lê Quốc Cường 5 50,00%", "1. Nguyễn Văn Ánh — 9 (90,00%) 2. Trần Thị Bảo — 6 (60,00%)",
@@ -187,7 +187,7 @@ func TestCountingMinutes(t *testing.T) {
 			t.Fatalf("CountingMinutes: %v", err)
 		}
 		text := flat(t, out.Bytes())
-		wantText(t, text, "BIÊN BẢN KIỂM PHIẾU LẤY PHIẾU TÍN NHIỆM", "Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị",
+		wantText(t, text, "BIÊN BẢN KIỂM PHIẾU LẤY PHIẾU TÍN NHIỆM", "Kỳ họp thứ 12 Hội đồng nhân dân tỉnh tiến hành lấy phiếu tín nhiệm các chức danh do Hội đồng nhân dân tỉnh bầu theo Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị",
 			"Danh sách bầu cử: 2 đồng chí.", "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu thu về):",
 			"TT Họ và tên, chức vụ Tín nhiệm cao Tín nhiệm Tín nhiệm thấp Không hợp lệ",
 			"Nguyễn Thị Hương — Chủ tịch Hội đồng nhân dân tỉnh", "40 (68,97%) 15 (25,86%) 3 (5,17%) 0 (0,00%)",
@@ -201,7 +201,7 @@ func TestCountingMinutes(t *testing.T) {
 	t.Run("a round still open", func(t *testing.T) {
 		in := congress()
 		in.Rounds = in.Rounds[:1]
-		in.Rounds[0].Closed = time.Time{}
+		in.Rounds[0].Open, in.Rounds[0].Closed = true, time.Time{}
 		var out bytes.Buffer
 		if err := e.CountingMinutes(context.Background(), &out, in, "vi"); err != nil {
 			t.Fatalf("CountingMinutes: %v", err)
@@ -220,4 +220,21 @@ func TestCountingMinutes(t *testing.T) {
 			t.Errorf("a refusal wrote %d bytes", buf.Len())
 		}
 	})
+}
+
+func TestSubject(t *testing.T) {
+	tests := []struct{ title, verb, want string }{
+		{"Bầu Ban Chấp hành Đảng bộ tỉnh", "bầu", "bầu Ban Chấp hành Đảng bộ tỉnh"},
+		{"BẦU Bí thư Tỉnh ủy", "bầu", "bầu Bí thư Tỉnh ủy"},
+		{"Ban Thường vụ Tỉnh ủy", "bầu", "bầu Ban Thường vụ Tỉnh ủy"},
+		{"Bầu", "bầu", "bầu Bầu"},
+		{"Lấy phiếu tín nhiệm các chức danh", "lấy phiếu tín nhiệm", "lấy phiếu tín nhiệm các chức danh"},
+		{"Election of the committee", "election of", "election of the committee"},
+		{"the committee", "election of", "election of the committee"},
+	}
+	for _, tt := range tests {
+		if got := subject(tt.title, tt.verb); got != tt.want {
+			t.Errorf("subject(%q, %q) = %q, want %q", tt.title, tt.verb, got, tt.want)
+		}
+	}
 }
