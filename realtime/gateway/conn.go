@@ -35,6 +35,8 @@ type conn struct {
 	closeText  string
 	writerDone chan struct{}
 
+	// phase is the connection's ping slot (guarded by g.mu).
+	phase int
 	// opened is when the connection said hello (the oldest of a session
 	// is replaced first).
 	opened time.Time

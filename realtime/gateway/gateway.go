@@ -153,6 +153,9 @@ type Gateway struct {
 	rooms    map[string]*room
 	conns    map[*conn]struct{}
 	budgets  map[string]*budget // by meeting and participant
+	// phases holds the connections by ping slot (see pinger).
+	phases    [pingSlots]map[*conn]struct{}
+	nextPhase int
 }
 
 // New returns a Gateway using meetings and bus.
@@ -176,30 +179,73 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 	return g
 }
 
-// pinger asks every connection's writer to send a ping each PingInterval,
-// through its queue: one ticker for the gateway instead of one per
-// connection, and a writer that waits on two channels, not three. A
-// connection whose queue is full gets no ping this time (a full queue is
-// soon a slow-client disconnect anyway).
+// pingSlots is how many phases the ping interval is cut into: every
+// connection is pinged once per PingInterval, in its own slot of
+// PingInterval/pingSlots, so that the pings of thousands of connections
+// are spread over the interval instead of one burst (a burst that lands
+// in a presentation delays that page turn for everyone).
+const pingSlots = 50
+
+// pinger asks the connections of one ping slot to send a ping every
+// PingInterval/pingSlots, through their queues: one ticker for the gateway
+// instead of one per connection, and a writer that waits on two channels,
+// not three. A connection whose queue is full gets no ping this time (a
+// full queue is soon a slow-client disconnect anyway).
+//
+// The slots due are counted from the clock, not from the ticks: a tick
+// that comes late (a busy machine) pings every slot that fell due since the
+// last one, so each connection is still pinged once per PingInterval.
 func (g *Gateway) pinger() {
 	defer g.wg.Done()
-	t := time.NewTicker(g.cfg.PingInterval)
+	slot := max(g.cfg.PingInterval/pingSlots, time.Millisecond)
+	t := time.NewTicker(slot)
 	defer t.Stop()
+	start, done := time.Now(), int64(0) // slots pinged since start
 	for {
 		select {
 		case <-g.ctx.Done():
 			return
-		case <-t.C:
-		}
-		g.mu.Lock()
-		for c := range g.conns {
-			select {
-			case c.queue <- pingMark:
-			default:
+		case now := <-t.C:
+			for due := int64(now.Sub(start) / slot); done < due; done++ {
+				g.pingSlot(int(done % pingSlots))
 			}
 		}
-		g.mu.Unlock()
 	}
+}
+
+// pingSlot queues a ping to every connection whose phase is slot and
+// returns how many it asked.
+func (g *Gateway) pingSlot(slot int) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := 0
+	for c := range g.phases[slot] {
+		select {
+		case c.queue <- pingMark:
+			n++
+		default:
+		}
+	}
+	return n
+}
+
+// assignPhase gives c the ping slot with the fewest connections (ties: the
+// next one after the last given), keeping the slots even as connections
+// come and go. g.mu is held.
+func (g *Gateway) assignPhase(c *conn) {
+	best := -1
+	for i := range pingSlots {
+		s := (g.nextPhase + i) % pingSlots
+		if best < 0 || len(g.phases[s]) < len(g.phases[best]) {
+			best = s
+		}
+	}
+	g.nextPhase = (best + 1) % pingSlots
+	if g.phases[best] == nil {
+		g.phases[best] = map[*conn]struct{}{}
+	}
+	g.phases[best][c] = struct{}{}
+	c.phase = best
 }
 
 // checkOrigin allows clients that send no Origin (not browsers), pages of
@@ -326,12 +372,16 @@ func (g *Gateway) register(c *conn) bool {
 		return false
 	}
 	g.conns[c] = struct{}{}
+	g.assignPhase(c)
 	g.cfg.Metrics.connected(1)
 	return true
 }
 
 func (g *Gateway) unregister(c *conn) {
 	g.mu.Lock()
+	if _, ok := g.conns[c]; ok {
+		delete(g.phases[c.phase], c)
+	}
 	delete(g.conns, c)
 	g.mu.Unlock()
 	g.cfg.Metrics.connected(-1)

@@ -1,0 +1,94 @@
+package gateway
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// pingRound runs every slot of one ping interval once, as the pinger does
+// one slot per tick, and returns the slot each connection was pinged in
+// (draining the pings from the queues). A connection pinged twice in the
+// round fails the test.
+func pingRound(t *testing.T, g *Gateway, conns []*conn) map[*conn]int {
+	t.Helper()
+	at := map[*conn]int{}
+	for slot := range pingSlots {
+		g.pingSlot(slot)
+		for _, c := range conns {
+			select {
+			case pm := <-c.queue:
+				if pm != pingMark {
+					t.Fatalf("slot %d queued %v, want a ping", slot, pm)
+				}
+				if prev, ok := at[c]; ok {
+					t.Fatalf("a connection was pinged in slots %d and %d of one interval", prev, slot)
+				}
+				at[c] = slot
+			default:
+			}
+		}
+	}
+	return at
+}
+
+// TestPingsSpreadOverInterval: the N connections' pings fall in the
+// interval's slots evenly (each slot holds ⌊N/slots⌋ or ⌈N/slots⌉
+// connections), every connection once per interval, never all at once;
+// the slots stay even as connections leave and others come.
+func TestPingsSpreadOverInterval(t *testing.T) {
+	for _, n := range []int{1, 7, pingSlots, 3*pingSlots + 11, 1000} {
+		g := New(Config{PingInterval: time.Hour}, nil, nil, nil) // the real ticker never fires here
+		newConns := func(k int) []*conn {
+			cs := make([]*conn, k)
+			for i := range cs {
+				cs[i] = &conn{g: g, queue: make(chan *websocket.PreparedMessage, 2)}
+				if !g.register(cs[i]) {
+					t.Fatal("register refused")
+				}
+			}
+			return cs
+		}
+		check := func(conns []*conn, what string) {
+			t.Helper()
+			at := pingRound(t, g, conns)
+			if len(at) != len(conns) {
+				t.Fatalf("%s, %d connections: %d pinged in one interval", what, len(conns), len(at))
+			}
+			per := make([]int, pingSlots)
+			for _, s := range at {
+				per[s]++
+			}
+			lo, hi := len(conns)/pingSlots, (len(conns)+pingSlots-1)/pingSlots
+			for s, k := range per {
+				if k < lo || k > hi {
+					t.Fatalf("%s, %d connections: slot %d pings %d, want %d–%d (slots %v)", what, len(conns), s, k, lo, hi, per)
+				}
+			}
+		}
+		conns := newConns(n)
+		check(conns, "connected")
+		// Every other one leaves (those of the low slots first), as many
+		// new ones come: they fill the emptied slots.
+		var kept []*conn
+		for i, c := range conns {
+			if i%2 == 0 {
+				g.unregister(c)
+			} else {
+				kept = append(kept, c)
+			}
+		}
+		kept = append(kept, newConns(n-len(kept))...)
+		check(kept, "after churn")
+		for _, c := range kept {
+			g.unregister(c)
+		}
+		for s := range g.phases {
+			if len(g.phases[s]) != 0 {
+				t.Fatalf("slot %d keeps %d connections that left", s, len(g.phases[s]))
+			}
+		}
+		_ = g.Shutdown(t.Context())
+	}
+}
