@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 
@@ -33,7 +32,7 @@ type accountsConfig struct {
 
 // startAccounts makes the account service (and single sign-on) and mounts
 // the account routes on mux.
-func (n *node) startAccounts(mux *http.ServeMux) error {
+func (n *node) startAccounts(mux httpapi.Mux) error {
 	cfg := &n.cfg.Accounts
 	if cfg.SetupSecret == "" {
 		cfg.SetupSecret = newSetupSecret()

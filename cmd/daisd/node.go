@@ -141,6 +141,9 @@ type node struct {
 	docs     *documents.Documents
 	srv      *http.Server
 	ln       net.Listener
+	// routes and internalRoutes are the public and the internal
+	// listeners' routes (the role × action matrix test lists them).
+	routes, internalRoutes *httpapi.Router
 	// internal is the operators' server (InternalListen); nil without one.
 	internal   *http.Server
 	internalLn net.Listener
@@ -217,7 +220,8 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		return nil, err
 	}
 
-	mux := http.NewServeMux()
+	mux := httpapi.NewRouter()
+	n.routes = mux
 	mux.Handle("GET /ws", n.gw)
 	httpapi.NewWithLimits(n.acc, cfg.JoinLimits, cfg.Logger).Register(mux)
 	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
@@ -260,7 +264,8 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		return nil, err
 	}
 	if cfg.InternalListen != "" {
-		imux := http.NewServeMux()
+		imux := httpapi.NewRouter()
+		n.internalRoutes = imux
 		imux.HandleFunc("GET /healthz", healthz)
 		imux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { n.readyz(w, r, true) })
 		imux.Handle("GET /metrics", metrics)

@@ -96,7 +96,7 @@ func NewAccounts(acc *account.Service, sso *account.SSO, meets MeetingAccess, re
 }
 
 // Register mounts the routes on mux.
-func (a *AccountsAPI) Register(mux *http.ServeMux) {
+func (a *AccountsAPI) Register(mux Mux) {
 	mux.HandleFunc("GET /api/v1/account/options", a.options)
 	mux.HandleFunc("POST /api/v1/setup/enrolment", a.setupEnrolment)
 	mux.HandleFunc("POST /api/v1/setup", a.setup)

@@ -70,7 +70,7 @@ func NewDocuments(sessions Sessions, docs Documents, maxBytes int64, log *slog.L
 }
 
 // Register mounts the document routes on mux.
-func (a *DocumentsAPI) Register(mux *http.ServeMux) {
+func (a *DocumentsAPI) Register(mux Mux) {
 	const m = "/api/v1/meetings/{meeting}"
 	mux.HandleFunc("POST "+m+"/documents", a.upload)
 	mux.HandleFunc("GET "+m+"/documents/{doc}/file", a.file)

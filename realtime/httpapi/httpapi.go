@@ -67,7 +67,7 @@ func NewWithLimits(sessions Sessions, limits JoinLimits, log *slog.Logger) *API 
 }
 
 // Register mounts the API's routes on mux.
-func (a *API) Register(mux *http.ServeMux) {
+func (a *API) Register(mux Mux) {
 	mux.HandleFunc("POST /api/v1/join", a.join)
 	mux.HandleFunc("GET /api/v1/session", a.session)
 	mux.HandleFunc("POST /api/v1/sign-out", a.signOut)

@@ -50,7 +50,7 @@ func NewMeetings(sessions Sessions, meetings Creator, adminToken string, log *sl
 }
 
 // Register mounts the meeting routes on mux.
-func (a *MeetingsAPI) Register(mux *http.ServeMux) {
+func (a *MeetingsAPI) Register(mux Mux) {
 	mux.HandleFunc("POST /api/v1/meetings", a.create)
 	mux.HandleFunc("POST /api/v1/meetings/{meeting}/invitations", a.invitations)
 }

@@ -41,7 +41,7 @@ func NewRevoke(sessions Sessions, revoker Revoker, log *slog.Logger) *RevokeAPI 
 }
 
 // Register mounts the routes on mux.
-func (a *RevokeAPI) Register(mux *http.ServeMux) {
+func (a *RevokeAPI) Register(mux Mux) {
 	const p = "/api/v1/meetings/{meeting}/participants/{participant}"
 	mux.HandleFunc("GET "+p+"/sessions", a.list)
 	mux.HandleFunc("POST "+p+"/revoke", a.revoke)
