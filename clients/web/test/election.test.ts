@@ -2,7 +2,7 @@
 // boxes per name, validity with its reason, the list's size; and the
 // candidate list read from CSV with Vietnamese names.
 import { describe, expect, it } from 'vitest';
-import { blank, checkList, formFor, judge, maxNames, tick, toggle, type Form, type Mark } from '../src/core/election';
+import { blank, checkList, decode, decodeLevels, encode, encodeLevels, formFor, judge, maxNames, tick, toggle, type Form, type Mark } from '../src/core/election';
 import { candidateHeader, parseYear, planCandidates } from '../src/core/candidates';
 
 const K = 'keep' as const;
@@ -16,11 +16,11 @@ describe('judge', () => {
     { name: 'one too many kept: invalid', form: 'strike', seats: 3, marks: [K, K, K, K, S], valid: false, reason: 'too_many_kept', votes: [] },
     { name: 'every name struck: invalid', form: 'strike', seats: 3, marks: [S, S, S, S, S], valid: false, reason: 'all_struck', votes: [] },
     { name: 'one seat, one kept of two', form: 'strike', seats: 1, marks: [S, K], valid: true, votes: [1] },
-    { name: 'approve: all agree', form: 'approve', seats: 3, marks: ['yes', 'yes', 'yes'], valid: true, votes: [0, 1, 2] },
-    { name: 'approve: neither box gives no vote, still valid', form: 'approve', seats: 3, marks: ['yes', 'none', 'yes'], valid: true, votes: [0, 2] },
-    { name: 'approve: both boxes give no vote, still valid', form: 'approve', seats: 3, marks: ['both', 'yes', 'no'], valid: true, votes: [1] },
-    { name: 'approve: untouched ballot is valid with no votes', form: 'approve', seats: 2, marks: ['none', 'none'], valid: true, votes: [] },
-    { name: 'approve: all disagree is valid with no votes', form: 'approve', seats: 2, marks: ['no', 'no'], valid: true, votes: [] },
+    { name: 'agree: all agree', form: 'agree', seats: 3, marks: ['yes', 'yes', 'yes'], valid: true, votes: [0, 1, 2] },
+    { name: 'agree: neither box gives no vote, still valid', form: 'agree', seats: 3, marks: ['yes', 'none', 'yes'], valid: true, votes: [0, 2] },
+    { name: 'agree: both boxes give no vote, still valid', form: 'agree', seats: 3, marks: ['both', 'yes', 'no'], valid: true, votes: [1] },
+    { name: 'agree: untouched ballot is valid with no votes', form: 'agree', seats: 2, marks: ['none', 'none'], valid: true, votes: [] },
+    { name: 'agree: all disagree is valid with no votes', form: 'agree', seats: 2, marks: ['no', 'no'], valid: true, votes: [] },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -32,18 +32,18 @@ describe('judge', () => {
   }
   it('refuses marks of the other form', () => {
     expect(() => judge('strike', 2, ['yes', K])).toThrow();
-    expect(() => judge('approve', 2, [K, 'yes'])).toThrow();
+    expect(() => judge('agree', 2, [K, 'yes'])).toThrow();
   });
 });
 
 describe('marking', () => {
-  it('the form follows the list: approve only when names == seats', () => {
+  it('the form follows the list: agree only when names == seats', () => {
     expect(formFor(5, 3)).toBe('strike');
-    expect(formFor(3, 3)).toBe('approve');
+    expect(formFor(3, 3)).toBe('agree');
   });
-  it('a fresh ballot keeps every name (strike) or marks nothing (approve)', () => {
+  it('a fresh ballot keeps every name (strike) or marks nothing (agree)', () => {
     expect(blank('strike', 3)).toEqual([K, K, K]);
-    expect(blank('approve', 2)).toEqual(['none', 'none']);
+    expect(blank('agree', 2)).toEqual(['none', 'none']);
   });
   it('tap strikes, tap again restores; the ballot given is not changed', () => {
     const b = blank('strike', 3);
@@ -65,6 +65,19 @@ describe('marking', () => {
   for (const [from, box, to] of ticks) {
     it(`ticking ${box} on ${from} gives ${to}`, () => expect(tick([from], 0, box)).toEqual([to]));
   }
+});
+
+describe('the wire form', () => {
+  it('one character per name, in list order, and back', () => {
+    expect(encode([K, S, K])).toBe('101');
+    expect(encode(['yes', 'no', 'none', 'both'])).toBe('10-*');
+    expect(decode('strike', '101')).toEqual([K, S, K]);
+    expect(decode('agree', '10-*')).toEqual(['yes', 'no', 'none', 'both']);
+    expect(decode('strike', '1-1')).toBeUndefined();
+    expect(encodeLevels(['high', 'medium', 'low', 'none', 'many'])).toBe('hml-*');
+    expect(decodeLevels('hml-*')).toEqual(['high', 'medium', 'low', 'none', 'many']);
+    expect(decodeLevels('hx')).toBeUndefined();
+  });
 });
 
 describe('the list', () => {
@@ -165,5 +178,50 @@ describe('candidate CSV', () => {
   it('an empty file or one without a name column', () => {
     expect(planCandidates('', 2026).error).toBe('empty');
     expect(planCandidates('STT;Năm sinh\n1;1970\n', 2026).error).toBe('no_name_column');
+  });
+});
+
+import { apply, newState, sheetStatus } from '../src/core/fold';
+
+describe('folding the election events', () => {
+  it('elections, rounds, paper sheets, the elected, the committee, excused absences', () => {
+    const s = newState();
+    let seq = 0;
+    const ev = (type: string, data: unknown) => apply(s, { seq: ++seq, type, at: '2026-12-03T01:00:00Z', data });
+    ev('ParticipantAdded', { participant: { id: 'p1', name: 'An', role: 'delegate', room: 'main' } });
+    ev('ElectionCreated', { election: { id: 'bch', title: 'Bầu BCH', kind: 'election', seats: 2, candidates: [{ id: 'c01', name: 'A' }, { id: 'c02', name: 'B' }, { id: 'c03', name: 'C' }], base: 'convened', approval: 'bch-approval' } });
+    expect(s.election_order).toEqual(['bch']);
+    ev('ElectionApproved', { election: 'bch', poll: 'bch-approval' });
+    expect(s.elections.bch.approved).toBe(true);
+    ev('PollCreated', { poll: { id: 'bch-r1', question: 'Bầu BCH', kind: 'election', election: 'bch', round: 1, candidates: ['c01', 'c02', 'c03'], seats: 2, style: 'strike', secret: true, rule: { base: 'members', threshold: 'absolute' } } });
+    expect(s.elections.bch.rounds).toEqual(['bch-r1']);
+    ev('PollOpened', { poll: 'bch-r1' });
+    const sheet = () => s.polls['bch-r1'].paper!.r2['7'];
+    ev('PaperBallotEntered', { poll: 'bch-r1', room: 'r2', sheet: 7, member: 'k1', marks: '110' });
+    expect(sheet().status).toBe('incomplete');
+    ev('PaperBallotEntered', { poll: 'bch-r1', room: 'r2', sheet: 7, member: 'k2', marks: '110' });
+    ev('PaperBallotEntered', { poll: 'bch-r1', room: 'r2', sheet: 7, member: 'k3', marks: '110' });
+    expect(sheet().status).toBe('agreed');
+    ev('PaperBallotEntered', { poll: 'bch-r1', room: 'r2', sheet: 7, member: 'k3', marks: '011' });
+    expect(sheet().status).toBe('mismatch');
+    ev('PaperBallotResolved', { poll: 'bch-r1', room: 'r2', sheet: 7, marks: '110' });
+    expect(sheet()).toEqual({ entries: { k1: '110', k2: '110', k3: '011' }, resolved: '110', status: 'resolved' });
+    ev('PollClosed', { poll: 'bch-r1', result: { counts: {}, cast: 1, members: 1, present: 1, base: 1, quorum_ok: true, passed: false, election: { elected: ['c02'] } } });
+    expect(s.elections.bch.elected).toEqual(['c02']);
+    ev('CommitteeElected', { poll: 'bkp', members: ['k1', 'k2', 'k3'] });
+    expect(s.committee).toEqual(['k1', 'k2', 'k3']);
+    ev('AbsenceExcused', { participant: 'p1', reason: 'Đi công tác' });
+    expect(s.participants.p1.excused).toBe('Đi công tác');
+    ev('CheckedIn', { participant: 'p1' });
+    expect(s.participants.p1.excused).toBeUndefined();
+    ev('ElectionUpdated', { election: { id: 'bch', title: 'Bầu Ban Chấp hành', kind: 'election', seats: 2, candidates: [], base: 'members' } });
+    expect(s.elections.bch.title).toBe('Bầu Ban Chấp hành');
+    expect(s.elections.bch.rounds).toEqual(['bch-r1']);
+  });
+  it('sheet status', () => {
+    expect(sheetStatus({ entries: {} })).toBe('incomplete');
+    expect(sheetStatus({ entries: { a: '1', b: '0' } })).toBe('mismatch');
+    expect(sheetStatus({ entries: { a: '1', b: '1', c: '1' } })).toBe('agreed');
+    expect(sheetStatus({ entries: { a: '1', b: '0' }, resolved: '1' })).toBe('resolved');
   });
 });

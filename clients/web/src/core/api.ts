@@ -219,6 +219,17 @@ export async function downloadExport(a: Auth & { kind: ExportKind }): Promise<{ 
   return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), fallback) };
 }
 
+/** countingMinutesPath is the path, under the meeting, of an election's counting minutes (biên bản kiểm phiếu), every round. */
+export function countingMinutesPath(election: string, lang: 'vi' | 'en'): string {
+  return `/elections/${encodeURIComponent(election)}/minutes.pdf?lang=${lang}`;
+}
+
+/** downloadCountingMinutes fetches an election's counting minutes PDF with the session's token. */
+export async function downloadCountingMinutes(a: Auth & { election: string; lang: 'vi' | 'en' }): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed(a, countingMinutesPath(a.election, a.lang));
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `bien-ban-kiem-phieu-${a.election}-${a.lang}.pdf`) };
+}
+
 /** Invitation is a one-time sign-in code made for a participant. */
 export interface Invitation {
   participant: string;

@@ -28,6 +28,9 @@ export function newState(): State {
     floor: {},
     annotations: {},
     shared: {},
+    elections: {},
+    election_order: [],
+    committee: [],
   };
 }
 
@@ -51,6 +54,12 @@ export function normalize(raw: unknown): State {
   s.floor ??= {};
   s.annotations ??= {};
   s.shared ??= {};
+  s.elections ??= {};
+  s.election_order ??= [];
+  s.committee ??= [];
+  for (const id of Object.keys(s.elections)) {
+    if (!s.election_order.includes(id)) s.election_order.push(id);
+  }
   // A snapshot from before rooms could stop following says nothing of it:
   // a linked room then follows, as Go's Apply has it.
   for (const r of s.rooms) r.following ??= !r.main;
@@ -190,6 +199,8 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'PollCreated': {
       const p = clone(d.poll);
       if (p?.id) {
+        const el = p.election ? s.elections[p.election] : undefined;
+        if (el && p.round) el.rounds = addOnce(el.rounds, p.id);
         if (!p.choices || p.choices.length === 0) p.choices = defaultChoices();
         p.status = 'ready';
         p.voters = p.voters ?? {};
@@ -225,6 +236,10 @@ function applyData(s: State, e: MeetingEvent): boolean {
         if (d.voters) p.voters = clone(d.voters);
         const pr = p.proposal ? s.proposals[p.proposal] : undefined;
         if (pr && d.result) pr.status = d.result.passed ? 'adopted' : 'rejected';
+        // A round's close names whom it elected: the election keeps them, all rounds.
+        const el = p.election ? s.elections[p.election] : undefined;
+        const won: string[] = d.result?.election?.elected ?? [];
+        if (el) for (const c of won) el.elected = addOnce(el.elected, c);
       }
       return true;
     }
@@ -248,9 +263,53 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'CheckedOut': {
       const p = s.participants[d.participant];
       if (p) {
-        if (e.type === 'CheckedIn') p.present = true;
-        else delete p.present;
+        if (e.type === 'CheckedIn') {
+          p.present = true;
+          // Present after all: no longer excused for the whole meeting.
+          delete p.excused;
+        } else delete p.present;
       }
+      return true;
+    }
+    case 'ElectionCreated':
+    case 'ElectionUpdated': {
+      const el = clone(d.election);
+      if (el?.id) {
+        const before = s.elections[el.id];
+        // An update replaces what the secretary edits; the rounds and the elected stay.
+        s.elections[el.id] = before ? { ...before, ...el, rounds: el.rounds ?? before.rounds, elected: el.elected ?? before.elected } : el;
+        s.election_order = addOnce(s.election_order, el.id);
+      }
+      return true;
+    }
+    case 'ElectionApproved': {
+      const el = s.elections[d.election];
+      if (el) el.approved = true;
+      return true;
+    }
+    case 'CommitteeElected':
+      s.committee = [...(d.members ?? [])];
+      return true;
+    case 'AbsenceExcused': {
+      const p = s.participants[d.participant];
+      if (p) {
+        if (d.reason) p.excused = d.reason;
+        else delete p.excused;
+      }
+      return true;
+    }
+    case 'PaperBallotEntered':
+    case 'PaperBallotResolved': {
+      const p = s.polls[d.poll];
+      if (!p || !d.room || d.sheet === undefined) return true;
+      const key = String(d.sheet);
+      const rooms = (p.paper ??= {});
+      const sheets = (rooms[d.room] ??= {});
+      const sheet = (sheets[key] ??= { entries: {}, status: 'incomplete' });
+      if (e.type === 'PaperBallotEntered') {
+        if (d.member) sheet.entries[d.member] = d.marks ?? '';
+      } else sheet.resolved = d.marks ?? '';
+      sheet.status = sheetStatus(sheet);
       return true;
     }
     case 'AnnotationSaved': {
@@ -291,6 +350,19 @@ function applyData(s: State, e: MeetingEvent): boolean {
     }
   }
   return false;
+}
+
+/**
+ * sheetStatus says where a paper ballot's entries stand (as the server
+ * decides it): resolved once a member settled it; a mismatch as soon as
+ * two entries differ; agreed when three members or more typed the same
+ * marks; incomplete before that.
+ */
+export function sheetStatus(sheet: { entries: Record<string, string>; resolved?: string }): 'incomplete' | 'agreed' | 'mismatch' | 'resolved' {
+  if (sheet.resolved) return 'resolved';
+  const marks = Object.values(sheet.entries);
+  if (new Set(marks).size > 1) return 'mismatch';
+  return marks.length >= 3 ? 'agreed' : 'incomplete';
 }
 
 // freshRoom is a room as it starts out: a linked room follows the main

@@ -172,7 +172,8 @@ export class MeetingStore {
    * so pressing again after a lost connection resends the same ballot
    * (harmless) while another choice is a different ballot (refused if the
    * first one counted). The choice is remembered for the secret polls,
-   * whose state never says what the viewer chose.
+   * whose state never says what the viewer chose. For a round of an
+   * election the choice is the ballot's marks (core/election.ts encode).
    */
   async castBallot(poll: string, choice: string): Promise<AckMsg> {
     const key = `${poll}\u0000${choice}`;
@@ -183,7 +184,9 @@ export class MeetingStore {
     }
     let ack: AckMsg;
     try {
-      ack = await this.client.command('CastBallot', { poll, choice, ballot_id: ballotId });
+      // An election or confidence round takes the ballot's marks ("1101…"), not a choice.
+      const args = this.state?.polls[poll]?.kind ? { poll, marks: choice, ballot_id: ballotId } : { poll, choice, ballot_id: ballotId };
+      ack = await this.client.command('CastBallot', args);
     } catch (err) {
       const refused = err instanceof CommandError && !['timeout', 'disconnected', 'stopped'].includes(err.code);
       if (refused && this.state?.polls[poll]?.status !== 'open') {

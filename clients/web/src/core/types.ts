@@ -27,6 +27,8 @@ export interface Participant {
   room: string;
   seat?: string;
   present?: boolean;
+  /** excused: absent for the whole meeting with an approved reason (the reason); off the base "members" of an election. */
+  excused?: string;
 }
 
 export interface Item {
@@ -77,6 +79,8 @@ export interface Result {
   base: number;
   quorum_ok: boolean;
   passed: boolean;
+  /** election: the count of an election or confidence round. */
+  election?: ElectionResult;
 }
 
 export interface Poll {
@@ -89,6 +93,101 @@ export interface Poll {
   status: PollStatus;
   voters?: Record<string, string>;
   result?: Result;
+  /** kind: a round of an election or a confidence vote; absent for an ordinary poll. */
+  kind?: ElectionKind;
+  /** election and round: the election this poll is a round of. */
+  election?: string;
+  round?: number;
+  /** candidates: this round's list, in ballot order (ids of the election's candidates). */
+  candidates?: string[];
+  /** seats to fill in this round. */
+  seats?: number;
+  /** style: how the ballot is marked. */
+  style?: BallotStyle;
+  /** approves: an ordinary show-of-hands poll approving an election's seats and list. */
+  approves?: string;
+  /** committee: an ordinary poll electing these participants to the counting committee. */
+  committee?: string[];
+  /** paper: entries of paper ballots, room → sheet number → sheet (chair, secretaries and the committee see it). */
+  paper?: Record<string, Record<string, PaperSheet>>;
+}
+
+export type ElectionKind = 'election' | 'confidence';
+export type BallotStyle = 'strike' | 'agree' | 'confidence';
+export type ElectionBase = 'convened' | 'members';
+export type SheetStatus = 'incomplete' | 'agreed' | 'mismatch' | 'resolved';
+
+/** Candidate is one name on an election's list (meeting.Candidate). */
+export interface Candidate {
+  id: string;
+  name: string;
+  /** birth_year: 0 or absent when not given. */
+  birth_year?: number;
+  position?: string;
+  /** cv: a document (short CV). */
+  cv?: string;
+  /** participant: the candidate is this participant. */
+  participant?: string;
+}
+
+/** Election is an election or a confidence vote with its rounds (meeting.Election). */
+export interface Election {
+  id: string;
+  title: string;
+  kind: ElectionKind;
+  seats: number;
+  candidates: Candidate[];
+  base: ElectionBase;
+  paper_rooms?: string[];
+  /** approval: the show-of-hands poll approving the seats and the list ("" for a confidence vote). */
+  approval?: string;
+  approved?: boolean;
+  rounds?: string[];
+  /** elected: everyone elected so far, all rounds, in order of election. */
+  elected?: string[];
+}
+
+/** PaperSheet is one paper ballot as the committee members typed it. */
+export interface PaperSheet {
+  /** entries: member → marks as typed. */
+  entries: Record<string, string>;
+  resolved?: string;
+  status: SheetStatus;
+}
+
+export interface RoomCount {
+  room: string;
+  paper?: boolean;
+  issued: number;
+  returned: number;
+}
+
+export interface CandidateResult {
+  id: string;
+  votes?: number;
+  share?: number;
+  elected?: boolean;
+  levels?: Record<string, number>;
+  shares?: Record<string, number>;
+}
+
+/** ElectionResult is a round's count (PollClosed.result.election). */
+export interface ElectionResult {
+  election: string;
+  round: number;
+  kind: ElectionKind;
+  style: BallotStyle;
+  seats: number;
+  base_kind: ElectionBase;
+  base: number;
+  issued: number;
+  returned: number;
+  valid: number;
+  invalid: number;
+  rooms?: RoomCount[];
+  candidates: CandidateResult[];
+  elected?: string[];
+  next_round?: { reason: 'tie' | 'short'; candidates: string[]; seats: number };
 }
 
 export interface Presentation {
@@ -162,6 +261,11 @@ export interface State {
   annotations: Record<string, Record<string, Annotation>>;
   /** shared: the room's annotations by id. */
   shared: Record<string, SharedAnnotation>;
+  /** elections by id, and their creation order. */
+  elections: Record<string, Election>;
+  election_order: string[];
+  /** committee: the counting committee's members (participant ids). */
+  committee: string[];
 }
 
 /** MeetingEvent is the wire form of meeting.Event. */

@@ -1,7 +1,7 @@
 // Derived views of a meeting State: what the screens ask of it. All are
 // pure functions of their arguments.
 
-import type { Annotation, Item, Participant, Poll, Presentation, Role, State } from './types';
+import type { Annotation, Candidate, Election, Item, PaperSheet, Participant, Poll, Presentation, Role, State } from './types';
 
 /** currentItem returns the agenda item under discussion, if any. */
 export function currentItem(s: State): Item | undefined {
@@ -190,4 +190,105 @@ export function myAnnotations(s: State, me: string, document: string, page: numb
   return Object.values(s.annotations?.[me] ?? {})
     .filter((a) => a.document === document && a.page === page)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+// Elections (issue 10).
+
+/** isCommittee reports whether a participant sits on the counting committee. */
+export function isCommittee(s: State, id: string): boolean {
+  return (s.committee ?? []).includes(id);
+}
+
+/** roundCandidates returns a round's candidates in ballot order. */
+export function roundCandidates(s: State, p: Poll): Candidate[] {
+  const el = p.election ? s.elections[p.election] : undefined;
+  if (!el) return [];
+  const ids = p.candidates?.length ? p.candidates : el.candidates.map((c) => c.id);
+  return ids.map((id) => el.candidates.find((c) => c.id === id)).filter((c): c is Candidate => !!c);
+}
+
+/** electionOf returns the election a poll is a round of, if any. */
+export function electionOf(s: State, p: Poll | undefined): Election | undefined {
+  return p?.election ? s.elections[p.election] : undefined;
+}
+
+/** isRound reports whether a poll is a round of an election or a confidence vote. */
+export function isRound(p: Poll | undefined): boolean {
+  return !!p?.kind && !!p.election;
+}
+
+/** votesOnPaper reports whether a participant's room votes on paper in an election. */
+export function votesOnPaper(s: State, el: Election | undefined, who: string): boolean {
+  const room = s.participants[who]?.room;
+  return !!el && !!room && (el.paper_rooms ?? []).includes(room);
+}
+
+/** RoomProgress is a room's ballots in an open round: issued (voters present), returned (tablet ballots, or paper sheets entered). */
+export interface RoomProgress {
+  room: string;
+  name: string;
+  paper: boolean;
+  issued: number;
+  returned: number;
+}
+
+/**
+ * roundProgress counts, per room, the ballots issued (voters present) and
+ * returned (ballots cast from tablets, which the state shows as who voted
+ * and never what; or, for a paper room, the sheets entered).
+ */
+export function roundProgress(s: State, p: Poll): RoomProgress[] {
+  const el = electionOf(s, p);
+  const paperRooms = el?.paper_rooms ?? [];
+  const rows = s.rooms.map((r) => ({ room: r.id, name: r.name, paper: paperRooms.includes(r.id), issued: 0, returned: 0 }));
+  const row = (id: string) => rows.find((x) => x.room === id);
+  for (const id of s.order) {
+    const x = s.participants[id];
+    if (!isVoter(x) || !x.present) continue;
+    const r = row(x.room);
+    if (r) r.issued++;
+  }
+  for (const voter of Object.keys(p.voters ?? {})) {
+    const r = row(s.participants[voter]?.room ?? '');
+    if (r && !r.paper) r.returned++;
+  }
+  for (const [room, sheets] of Object.entries(p.paper ?? {})) {
+    const r = row(room);
+    if (r) r.returned += Object.keys(sheets).length;
+  }
+  return rows;
+}
+
+/** SheetRow is one paper sheet of a round, with its room. */
+export interface SheetRow {
+  room: string;
+  sheet: number;
+  sheetData: PaperSheet;
+}
+
+/** paperSheets lists a round's paper sheets, by room (in meeting order) then sheet number. */
+export function paperSheets(s: State, p: Poll): SheetRow[] {
+  const order = s.rooms.map((r) => r.id);
+  const out: SheetRow[] = [];
+  for (const [room, sheets] of Object.entries(p.paper ?? {})) {
+    for (const [k, sheetData] of Object.entries(sheets)) out.push({ room, sheet: Number(k), sheetData });
+  }
+  return out.sort((a, b) => order.indexOf(a.room) - order.indexOf(b.room) || a.sheet - b.sheet);
+}
+
+/**
+ * nextRound returns what the last closed round of an election says of a
+ * next one (the tie or the seats left), when no later round exists.
+ */
+export function nextRound(s: State, el: Election): { poll: Poll; reason: 'tie' | 'short'; candidates: string[]; seats: number } | undefined {
+  const rounds = (el.rounds ?? []).map((id) => s.polls[id]).filter(Boolean);
+  const last = rounds[rounds.length - 1];
+  const nr = last?.status === 'closed' ? last.result?.election?.next_round : undefined;
+  return nr ? { poll: last, ...nr } : undefined;
+}
+
+/** electionRounds returns an election's round polls in order. */
+export function electionRounds(s: State, el: Election): Poll[] {
+  const ids = el.rounds?.length ? el.rounds : s.poll_order.filter((id) => s.polls[id]?.election === el.id && s.polls[id]?.kind);
+  return ids.map((id) => s.polls[id]).filter(Boolean);
 }

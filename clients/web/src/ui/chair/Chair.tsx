@@ -16,6 +16,7 @@ import { AbsentList } from './AbsentList';
 import { AgendaControl, PresentationControl, SessionControls } from './Controls';
 import { FloorSection } from './FloorControl';
 import { LinkedRooms } from './LinkedRooms';
+import { ElectionsControl } from './Elections';
 
 export function Chair({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -34,6 +35,11 @@ export function Chair({ store }: { store: MeetingStore }) {
           <PollList store={store} canRun={true} />
           <PollForm store={store} />
         </Section>
+        {s.election_order.length > 0 && (
+          <Section title={t('elections')} class="elections-panel">
+            <ElectionsControl store={store} canRun={true} />
+          </Section>
+        )}
         {s.rooms.some((r) => !r.main) && (
           <Section title={t('lrTitle')}>
             <LinkedRooms store={store} />

@@ -20,6 +20,7 @@ import { useApp } from '../context';
 import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
+import { CommitteeConsole } from '../committee/Committee';
 
 /** Tab is a part of the tablet's side column, shown one at a time on a phone. */
 type Tab = 'item' | 'floor' | 'agenda' | 'docs' | 'result';
@@ -33,6 +34,10 @@ export function Delegate({ store }: { store: MeetingStore }) {
   const offline = useOfflineDocs(store);
   const narrow = useNarrow();
   const [tab, setTab] = useState<Tab>('item');
+  // A member of the counting committee switches between the tablet and the committee's console.
+  const member = v.isCommittee(s, store.me);
+  const [console_, setConsole] = useState(false);
+  const showConsole = member && console_;
   const parts: Record<Tab, ComponentChildren> = {
     item: <CurrentItemCard store={store} />,
     floor: <FloorCard store={store} />,
@@ -44,7 +49,7 @@ export function Delegate({ store }: { store: MeetingStore }) {
     docs: <OfflineList store={store} offline={offline} />,
     result: last?.result ? (
       <Section title={t('result')}>
-        <ResultView poll={last} />
+        <ResultView poll={last} s={s} />
       </Section>
     ) : null,
   };
@@ -55,16 +60,26 @@ export function Delegate({ store }: { store: MeetingStore }) {
     ['docs', t('documents')],
     ...(last?.result ? ([['result', t('result')]] as [Tab, string][]) : []),
   ];
-  const doc = (
+  const doc = showConsole ? (
+    <main class="main committee-main" aria-labelledby="cc-h">
+      <CommitteeConsole store={store} onBack={() => setConsole(false)} />
+    </main>
+  ) : (
     <main class="main" aria-label={item?.title ?? t('documents')}>
       <DocumentPane store={store} allowPresent={me?.role !== 'observer'} offline={offline} />
     </main>
+  );
+  const ccButton = member && !showConsole && (
+    <button type="button" class="btn primary cc-open" onClick={() => setConsole(true)}>
+      {t('ccOpenConsole')}
+    </button>
   );
   if (narrow) {
     // A phone: the shown page first, the rest one tab at a time under it.
     const cur = tabs.some(([k]) => k === tab) ? tab : 'item';
     return (
       <div class="screen delegate phone">
+        {ccButton}
         {doc}
         <div class="phone-tabs" role="tablist" aria-label={t('moreTabs')}>
           {tabs.map(([k, label]) => (
@@ -83,6 +98,7 @@ export function Delegate({ store }: { store: MeetingStore }) {
   return (
     <div class="screen delegate">
       <aside class="side">
+        {ccButton}
         {parts.item}
         {parts.floor}
         {parts.agenda}

@@ -19,6 +19,7 @@ import { errorText } from '../../i18n';
 import { LiveCount, ResultView } from '../shared/PollResults';
 import { ProposalText } from '../shared/ProposalText';
 import { useApp } from '../context';
+import { ElectionBallot } from './ElectionBallot';
 
 export function VotePanel({ store, inline }: { store: MeetingStore; inline?: boolean }) {
   const { t } = useApp();
@@ -51,14 +52,15 @@ export function VotePanel({ store, inline }: { store: MeetingStore; inline?: boo
     );
 
   if (poll && !dismissed.has(poll.id)) {
+    if (v.isRound(poll)) return wrap(<RoundBallot key={poll.id} store={store} poll={poll} onClose={() => dismiss(poll.id)} />, 'vote-q', 'vote election-ballot');
     return wrap(<Ballot key={poll.id} store={store} poll={poll} onClose={() => dismiss(poll.id)} />, 'vote-q', 'vote');
   }
   // The result of a poll this screen saw open, until dismissed.
   if (last && last.result && seenOpen.has(last.id) && !dismissed.has('r:' + last.id)) {
     return wrap(
       <>
-        <h2 id="res-h">{t('result')}</h2>
-        <ResultView poll={last} />
+        <h2 id="res-h">{last.result?.election ? t('elResult') : t('result')}</h2>
+        <ResultView poll={last} s={s} />
         <button type="button" class="btn" onClick={() => dismiss('r:' + last.id)}>
           {t('close')}
         </button>
@@ -163,6 +165,13 @@ function Ballot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onC
       )}
     </>
   );
+}
+
+/** RoundBallot is the dialog's ballot for a round of an election (the paper ballot on the tablet). */
+function RoundBallot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onClose: () => void }) {
+  const net = useNetwork();
+  const isOnline = () => store.status === 'online' && (typeof navigator === 'undefined' || navigator.onLine !== false);
+  return <ElectionBallot store={store} poll={poll} onClose={onClose} online={store.status === 'online' && net} isOnline={isOnline} />;
 }
 
 /** useNetwork follows the browser's online/offline events. */

@@ -48,15 +48,16 @@ export function Display({ store }: { store: MeetingStore }) {
       <main class="display-main">
         {open ? (
           <div class="display-poll">
-            <p class="eyebrow">{open.secret ? t('secretVote') : t('vote')}</p>
-            <h2>{open.question}</h2>
+            <p class="eyebrow">{v.isRound(open) ? t('ballotEyebrow') : open.secret ? t('secretVote') : t('vote')}</p>
+            <h2>{v.electionOf(s, open)?.title ?? open.question}</h2>
+            {v.isRound(open) && <p class="ballot-seats">{t('ballotSeats', { seats: open.seats ?? 0, n: open.candidates?.length ?? 0 })}</p>}
             <ProposalText s={s} id={open.proposal} big />
             <LiveCount store={store} poll={open} />
           </div>
         ) : showResult ? (
           <div class="display-poll">
-            <h2>{t('result')}</h2>
-            <ResultView poll={last} big />
+            <h2>{last.result?.election ? t('elResult') : t('result')}</h2>
+            <ResultView poll={last} big s={s} />
           </div>
         ) : doc ? (
           <PdfView

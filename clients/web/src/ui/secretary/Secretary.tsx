@@ -17,6 +17,7 @@ import { MeetingDetails } from './MeetingDetails';
 import { NewMeeting } from './NewMeeting';
 import { Participants } from './Participants';
 import { Proposals } from './Proposals';
+import { ElectionEditor } from './Elections';
 
 export function Secretary({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -50,6 +51,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
         </Section>
         <Section title={t('proposals')}>
           <Proposals store={store} />
+        </Section>
+        <Section title={t('elections')} class="elections-panel">
+          <ElectionEditor store={store} />
         </Section>
       </div>
       <div class="col">

@@ -1,16 +1,18 @@
 // A poll's live count while open and its result when closed.
 
 import type { MeetingStore } from '../../core/store';
-import type { Poll } from '../../core/types';
+import type { Poll, State } from '../../core/types';
 import * as v from '../../core/views';
 import { useApp } from '../context';
+import { ElectionResultView } from './ElectionResult';
 import { formatNumber, formatPercent } from './format';
 
-/** ResultView shows a closed poll's counts as bars, with the outcome. */
-export function ResultView({ poll, big, noQuestion }: { poll: Poll; big?: boolean; noQuestion?: boolean }) {
+/** ResultView shows a closed poll's counts as bars, with the outcome; a round of an election its own count (with s). */
+export function ResultView({ poll, big, noQuestion, s }: { poll: Poll; big?: boolean; noQuestion?: boolean; s?: State }) {
   const { t, lang } = useApp();
   const r = poll.result;
   if (!r) return null;
+  if (r.election && s) return <ElectionResultView s={s} poll={poll} big={big} />;
   const max = Math.max(1, ...poll.choices.map((c) => r.counts[c.id] ?? 0));
   return (
     <div class={big ? 'result big' : 'result'}>

@@ -3,6 +3,7 @@
 
 import type { MeetingStore } from '../../core/store';
 import type { Base, Choice, Poll, Threshold } from '../../core/types';
+import * as v from '../../core/views';
 import type { Key } from '../../i18n';
 import { LiveCount, ResultView } from './PollResults';
 import { newId, useApp, useRun } from '../context';
@@ -92,8 +93,9 @@ export function PollList({ store, canRun }: { store: MeetingStore; canRun: boole
   const { t } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
-  const polls = s.poll_order.map((id) => s.polls[id]).filter(Boolean);
-  const anyOpen = polls.some((p) => p.status === 'open');
+  // The rounds of an election are run from the elections' panel.
+  const polls = s.poll_order.map((id) => s.polls[id]).filter((p) => p && !v.isRound(p));
+  const anyOpen = s.poll_order.some((id) => s.polls[id]?.status === 'open');
   if (polls.length === 0) return <p class="muted">{t('noPolls')}</p>;
   return (
     <ul class="polls">
@@ -105,7 +107,7 @@ export function PollList({ store, canRun }: { store: MeetingStore; canRun: boole
           </div>
           {p.secret && <span class="muted small">{t('secretVote')}</span>}
           {p.status === 'open' && <LiveCount store={store} poll={p} />}
-          {p.status === 'closed' && <ResultView poll={p} noQuestion />}
+          {p.status === 'closed' && <ResultView poll={p} noQuestion s={s} />}
           {canRun && p.status === 'ready' && (
             <button type="button" class="btn primary" disabled={busy || anyOpen} onClick={() => run(() => store.command('OpenPoll', { poll: p.id }))}>
               {t('openPollBtn')}
