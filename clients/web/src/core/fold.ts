@@ -200,7 +200,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       const p = clone(d.poll);
       if (p?.id) {
         const el = p.election ? s.elections[p.election] : undefined;
-        if (el && p.round) el.rounds = addOnce(el.rounds, p.id);
+        if (el && p.kind) el.rounds = addOnce(el.rounds, p.id);
         if (!p.choices || p.choices.length === 0) p.choices = defaultChoices();
         p.status = 'ready';
         p.voters = p.voters ?? {};
@@ -239,7 +239,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
         // A round's close names whom it elected: the election keeps them, all rounds.
         const el = p.election ? s.elections[p.election] : undefined;
         const won: string[] = d.result?.election?.elected ?? [];
-        if (el) for (const c of won) el.elected = addOnce(el.elected, c);
+        if (el && won.length) el.elected = [...(el.elected ?? []), ...won];
       }
       return true;
     }
@@ -275,9 +275,16 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'ElectionUpdated': {
       const el = clone(d.election);
       if (el?.id) {
+        // As Go's Apply: a new election has no rounds yet; an update
+        // replaces the election but keeps its rounds and whom they elected.
         const before = s.elections[el.id];
-        // An update replaces what the secretary edits; the rounds and the elected stay.
-        s.elections[el.id] = before ? { ...before, ...el, rounds: el.rounds ?? before.rounds, elected: el.elected ?? before.elected } : el;
+        delete el.rounds;
+        delete el.elected;
+        if (e.type === 'ElectionUpdated' && before) {
+          if (before.rounds) el.rounds = before.rounds;
+          if (before.elected) el.elected = before.elected;
+        }
+        s.elections[el.id] = el;
         s.election_order = addOnce(s.election_order, el.id);
       }
       return true;

@@ -100,7 +100,7 @@ export function PollList({ store, canRun }: { store: MeetingStore; canRun: boole
   return (
     <ul class="polls">
       {[...polls].reverse().map((p) => (
-        <li key={p.id} class={'poll ' + p.status}>
+        <li key={p.id} class={'poll ' + p.status} data-poll={p.id}>
           <div class="row between">
             <strong>{p.question}</strong>
             <span class={'tag ' + p.status}>{t(('poll_' + p.status) as Key)}</span>
