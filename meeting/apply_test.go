@@ -90,6 +90,21 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		AnnotationDeleted{Owner: "d1", Shared: true, Document: "doc1", ID: "a1"},
 		RoomFollowing{Room: "r2", Follow: true},
 		RoomShown{Room: "r2", Document: "doc1", Page: 4},
+		ElectionCreated{Election: Election{ID: "bch", Title: "Bầu Ban Chấp hành", Kind: KindElection, Seats: 2, Base: BaseConvened,
+			Candidates: []Candidate{{ID: "c1", Name: "Nguyễn Văn Ánh", BirthYear: 1970, Position: "Phó Chủ tịch", CV: "doc1", Participant: "d1"}, {ID: "c2", Name: "Lê Thị Bình"}},
+			PaperRooms: []string{"r2"}, Approval: "bch-approval"}},
+		ElectionUpdated{Election: Election{ID: "bch", Title: "Bầu Ban Chấp hành khóa XVI", Kind: KindElection, Seats: 1, Base: BaseOfficial,
+			Candidates: []Candidate{{ID: "c1", Name: "Nguyễn Văn Ánh"}}, Approval: "bch-approval", Approved: true}},
+		AbsenceExcused{Participant: "d1", Reason: "Đi công tác"},
+		PaperBallotEntered{Poll: "bch-r1", Room: "r2", Sheet: 17, Member: "d3", Marks: "10"},
+		PaperBallotResolved{Poll: "bch-r1", Room: "r2", Sheet: 17, Marks: "01"},
+		ElectionApproved{Election: "bch", Poll: "bch-approval"},
+		CommitteeElected{Poll: "bkp", Members: []string{"d3", "d4"}},
+		PollClosed{Poll: "bch-r1", Result: Result{Counts: map[string]int{"ballot": 2}, Cast: 2, Base: 5, Passed: false,
+			Election: &ElectionResult{Election: "bch", Round: 1, Kind: KindElection, Style: StyleStrike, Seats: 1, BaseKind: BaseConvened, Base: 5,
+				Issued: 3, Returned: 3, Valid: 2, Invalid: 1, Rooms: []RoomCount{{Room: "main", Issued: 2, Returned: 2}, {Room: "r2", Paper: true, Issued: 1, Returned: 1}},
+				Candidates: []CandidateResult{{ID: "c1", Votes: 2, Share: 40}, {ID: "c2", Levels: map[string]int{LevelHigh: 1}, Shares: map[string]float64{LevelHigh: 33.33}}},
+				NextRound:  &NextRound{Reason: NextShort, Candidates: []string{"c1", "c2"}, Seats: 1}}}},
 	}
 	seen := map[string]bool{}
 	for i, d := range samples {

@@ -58,6 +58,12 @@ func (s *State) Clone() *State {
 		cp.Documents = slices.Clone(p.Documents)
 		c.Proposals[id] = &cp
 	}
+	c.ElectionOrder = slices.Clone(s.ElectionOrder)
+	c.Committee = slices.Clone(s.Committee)
+	c.Elections = make(map[string]*Election, len(s.Elections))
+	for id, e := range s.Elections {
+		c.Elections[id] = e.clone()
+	}
 	c.Polls = make(map[string]*Poll, len(s.Polls))
 	for id, p := range s.Polls {
 		c.Polls[id] = p.clone()
@@ -82,10 +88,12 @@ func (p *Poll) clone() *Poll {
 	cp.Choices = slices.Clone(p.Choices)
 	cp.Voters = cloneMap(p.Voters)
 	if p.Result != nil {
-		r := *p.Result
-		r.Counts = cloneMap(r.Counts)
+		r := p.Result.clone()
 		cp.Result = &r
 	}
+	cp.Candidates = slices.Clone(p.Candidates)
+	cp.Committee = slices.Clone(p.Committee)
+	cp.Paper = clonePaper(p.Paper)
 	return &cp
 }
 
@@ -115,6 +123,9 @@ func (s *State) ensureMaps() {
 	}
 	if s.Polls == nil {
 		s.Polls = map[string]*Poll{}
+	}
+	if s.Elections == nil {
+		s.Elections = map[string]*Election{}
 	}
 	if s.Annotations == nil {
 		s.Annotations = map[string]map[string]*Annotation{}

@@ -140,6 +140,9 @@ type (
 	ClosePoll struct {
 		Poll  string `json:"poll"`
 		Tally Tally  `json:"-"`
+		// Ballots are an election round's opened ballots (their marks, in
+		// no particular order), filled by the service like Tally.
+		Ballots []string `json:"-"`
 	}
 	// GiveFloor gives the floor to a participant (first of the queue when
 	// Participant is empty).
@@ -155,8 +158,11 @@ type (
 	// CastBallot votes in the open poll. BallotID is chosen by the client
 	// and makes a resend of the same ballot harmless.
 	CastBallot struct {
-		Poll     string `json:"poll"`
-		Choice   string `json:"choice"`
+		Poll   string `json:"poll"`
+		Choice string `json:"choice"`
+		// Marks is an election round's ballot (see Marks), in place of
+		// Choice: sealed into the box, never in an event.
+		Marks    string `json:"marks,omitempty"`
 		BallotID string `json:"ballot_id"`
 	}
 	// RequestFloor asks to speak.
@@ -215,75 +221,89 @@ type (
 	}
 )
 
-func (CreateMeeting) CommandName() string     { return "CreateMeeting" }
-func (UpdateMeeting) CommandName() string     { return "UpdateMeeting" }
-func (AddRoom) CommandName() string           { return "AddRoom" }
-func (AddParticipant) CommandName() string    { return "AddParticipant" }
-func (RemoveParticipant) CommandName() string { return "RemoveParticipant" }
-func (RevokeSessions) CommandName() string    { return "RevokeSessions" }
-func (AddAgendaItem) CommandName() string     { return "AddAgendaItem" }
-func (MoveAgendaItem) CommandName() string    { return "MoveAgendaItem" }
-func (AddDocument) CommandName() string       { return "AddDocument" }
-func (AttachDocument) CommandName() string    { return "AttachDocument" }
-func (AddProposal) CommandName() string       { return "AddProposal" }
-func (Publish) CommandName() string           { return "Publish" }
-func (OpenSession) CommandName() string       { return "OpenSession" }
-func (Adjourn) CommandName() string           { return "Adjourn" }
-func (CloseMeeting) CommandName() string      { return "CloseMeeting" }
-func (SetCurrentItem) CommandName() string    { return "SetCurrentItem" }
-func (ShowDocument) CommandName() string      { return "ShowDocument" }
-func (TurnPage) CommandName() string          { return "TurnPage" }
-func (HandPresentation) CommandName() string  { return "HandPresentation" }
-func (CreatePoll) CommandName() string        { return "CreatePoll" }
-func (OpenPoll) CommandName() string          { return "OpenPoll" }
-func (ClosePoll) CommandName() string         { return "ClosePoll" }
-func (GiveFloor) CommandName() string         { return "GiveFloor" }
-func (EndFloor) CommandName() string          { return "EndFloor" }
-func (CastBallot) CommandName() string        { return "CastBallot" }
-func (RequestFloor) CommandName() string      { return "RequestFloor" }
-func (WithdrawFloor) CommandName() string     { return "WithdrawFloor" }
-func (CheckIn) CommandName() string           { return "CheckIn" }
-func (CheckOut) CommandName() string          { return "CheckOut" }
-func (SaveAnnotation) CommandName() string    { return "SaveAnnotation" }
-func (DeleteAnnotation) CommandName() string  { return "DeleteAnnotation" }
-func (SetFollowing) CommandName() string      { return "SetFollowing" }
-func (ShowInRoom) CommandName() string        { return "ShowInRoom" }
+func (CreateMeeting) CommandName() string      { return "CreateMeeting" }
+func (UpdateMeeting) CommandName() string      { return "UpdateMeeting" }
+func (AddRoom) CommandName() string            { return "AddRoom" }
+func (AddParticipant) CommandName() string     { return "AddParticipant" }
+func (RemoveParticipant) CommandName() string  { return "RemoveParticipant" }
+func (RevokeSessions) CommandName() string     { return "RevokeSessions" }
+func (AddAgendaItem) CommandName() string      { return "AddAgendaItem" }
+func (MoveAgendaItem) CommandName() string     { return "MoveAgendaItem" }
+func (AddDocument) CommandName() string        { return "AddDocument" }
+func (AttachDocument) CommandName() string     { return "AttachDocument" }
+func (AddProposal) CommandName() string        { return "AddProposal" }
+func (Publish) CommandName() string            { return "Publish" }
+func (OpenSession) CommandName() string        { return "OpenSession" }
+func (Adjourn) CommandName() string            { return "Adjourn" }
+func (CloseMeeting) CommandName() string       { return "CloseMeeting" }
+func (SetCurrentItem) CommandName() string     { return "SetCurrentItem" }
+func (ShowDocument) CommandName() string       { return "ShowDocument" }
+func (TurnPage) CommandName() string           { return "TurnPage" }
+func (HandPresentation) CommandName() string   { return "HandPresentation" }
+func (CreatePoll) CommandName() string         { return "CreatePoll" }
+func (OpenPoll) CommandName() string           { return "OpenPoll" }
+func (ClosePoll) CommandName() string          { return "ClosePoll" }
+func (GiveFloor) CommandName() string          { return "GiveFloor" }
+func (EndFloor) CommandName() string           { return "EndFloor" }
+func (CastBallot) CommandName() string         { return "CastBallot" }
+func (RequestFloor) CommandName() string       { return "RequestFloor" }
+func (WithdrawFloor) CommandName() string      { return "WithdrawFloor" }
+func (CheckIn) CommandName() string            { return "CheckIn" }
+func (CheckOut) CommandName() string           { return "CheckOut" }
+func (SaveAnnotation) CommandName() string     { return "SaveAnnotation" }
+func (DeleteAnnotation) CommandName() string   { return "DeleteAnnotation" }
+func (SetFollowing) CommandName() string       { return "SetFollowing" }
+func (ShowInRoom) CommandName() string         { return "ShowInRoom" }
+func (CreateElection) CommandName() string     { return "CreateElection" }
+func (UpdateElection) CommandName() string     { return "UpdateElection" }
+func (ExcuseAbsence) CommandName() string      { return "ExcuseAbsence" }
+func (ProposeCommittee) CommandName() string   { return "ProposeCommittee" }
+func (OpenElectionRound) CommandName() string  { return "OpenElectionRound" }
+func (EnterPaperBallot) CommandName() string   { return "EnterPaperBallot" }
+func (ResolvePaperBallot) CommandName() string { return "ResolvePaperBallot" }
 
 // commandTypes decodes the arguments of each command by name.
 var commandTypes = map[string]func([]byte) (Command, error){
-	"CreateMeeting":     decodeAs[CreateMeeting],
-	"UpdateMeeting":     decodeAs[UpdateMeeting],
-	"AddRoom":           decodeAs[AddRoom],
-	"AddParticipant":    decodeAs[AddParticipant],
-	"RemoveParticipant": decodeAs[RemoveParticipant],
-	"RevokeSessions":    decodeAs[RevokeSessions],
-	"AddAgendaItem":     decodeAs[AddAgendaItem],
-	"MoveAgendaItem":    decodeAs[MoveAgendaItem],
-	"AddDocument":       decodeAs[AddDocument],
-	"AttachDocument":    decodeAs[AttachDocument],
-	"AddProposal":       decodeAs[AddProposal],
-	"Publish":           decodeAs[Publish],
-	"OpenSession":       decodeAs[OpenSession],
-	"Adjourn":           decodeAs[Adjourn],
-	"CloseMeeting":      decodeAs[CloseMeeting],
-	"SetCurrentItem":    decodeAs[SetCurrentItem],
-	"ShowDocument":      decodeAs[ShowDocument],
-	"TurnPage":          decodeAs[TurnPage],
-	"HandPresentation":  decodeAs[HandPresentation],
-	"CreatePoll":        decodeAs[CreatePoll],
-	"OpenPoll":          decodeAs[OpenPoll],
-	"ClosePoll":         decodeAs[ClosePoll],
-	"GiveFloor":         decodeAs[GiveFloor],
-	"EndFloor":          decodeAs[EndFloor],
-	"CastBallot":        decodeAs[CastBallot],
-	"RequestFloor":      decodeAs[RequestFloor],
-	"WithdrawFloor":     decodeAs[WithdrawFloor],
-	"CheckIn":           decodeAs[CheckIn],
-	"CheckOut":          decodeAs[CheckOut],
-	"SaveAnnotation":    decodeAs[SaveAnnotation],
-	"DeleteAnnotation":  decodeAs[DeleteAnnotation],
-	"SetFollowing":      decodeAs[SetFollowing],
-	"ShowInRoom":        decodeAs[ShowInRoom],
+	"CreateMeeting":      decodeAs[CreateMeeting],
+	"UpdateMeeting":      decodeAs[UpdateMeeting],
+	"AddRoom":            decodeAs[AddRoom],
+	"AddParticipant":     decodeAs[AddParticipant],
+	"RemoveParticipant":  decodeAs[RemoveParticipant],
+	"RevokeSessions":     decodeAs[RevokeSessions],
+	"AddAgendaItem":      decodeAs[AddAgendaItem],
+	"MoveAgendaItem":     decodeAs[MoveAgendaItem],
+	"AddDocument":        decodeAs[AddDocument],
+	"AttachDocument":     decodeAs[AttachDocument],
+	"AddProposal":        decodeAs[AddProposal],
+	"Publish":            decodeAs[Publish],
+	"OpenSession":        decodeAs[OpenSession],
+	"Adjourn":            decodeAs[Adjourn],
+	"CloseMeeting":       decodeAs[CloseMeeting],
+	"SetCurrentItem":     decodeAs[SetCurrentItem],
+	"ShowDocument":       decodeAs[ShowDocument],
+	"TurnPage":           decodeAs[TurnPage],
+	"HandPresentation":   decodeAs[HandPresentation],
+	"CreatePoll":         decodeAs[CreatePoll],
+	"OpenPoll":           decodeAs[OpenPoll],
+	"ClosePoll":          decodeAs[ClosePoll],
+	"GiveFloor":          decodeAs[GiveFloor],
+	"EndFloor":           decodeAs[EndFloor],
+	"CastBallot":         decodeAs[CastBallot],
+	"RequestFloor":       decodeAs[RequestFloor],
+	"WithdrawFloor":      decodeAs[WithdrawFloor],
+	"CheckIn":            decodeAs[CheckIn],
+	"CheckOut":           decodeAs[CheckOut],
+	"SaveAnnotation":     decodeAs[SaveAnnotation],
+	"DeleteAnnotation":   decodeAs[DeleteAnnotation],
+	"SetFollowing":       decodeAs[SetFollowing],
+	"ShowInRoom":         decodeAs[ShowInRoom],
+	"CreateElection":     decodeAs[CreateElection],
+	"UpdateElection":     decodeAs[UpdateElection],
+	"ExcuseAbsence":      decodeAs[ExcuseAbsence],
+	"ProposeCommittee":   decodeAs[ProposeCommittee],
+	"OpenElectionRound":  decodeAs[OpenElectionRound],
+	"EnterPaperBallot":   decodeAs[EnterPaperBallot],
+	"ResolvePaperBallot": decodeAs[ResolvePaperBallot],
 }
 
 // decodeAs decodes strict JSON arguments (no unknown fields, one value)

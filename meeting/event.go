@@ -167,75 +167,89 @@ type (
 	}
 )
 
-func (MeetingCreated) EventType() string     { return "MeetingCreated" }
-func (MeetingUpdated) EventType() string     { return "MeetingUpdated" }
-func (RoomAdded) EventType() string          { return "RoomAdded" }
-func (ParticipantAdded) EventType() string   { return "ParticipantAdded" }
-func (ParticipantRemoved) EventType() string { return "ParticipantRemoved" }
-func (SessionsRevoked) EventType() string    { return "SessionsRevoked" }
-func (AgendaItemAdded) EventType() string    { return "AgendaItemAdded" }
-func (AgendaItemMoved) EventType() string    { return "AgendaItemMoved" }
-func (DocumentAdded) EventType() string      { return "DocumentAdded" }
-func (DocumentAttached) EventType() string   { return "DocumentAttached" }
-func (ProposalAdded) EventType() string      { return "ProposalAdded" }
-func (MeetingPublished) EventType() string   { return "MeetingPublished" }
-func (SessionOpened) EventType() string      { return "SessionOpened" }
-func (SessionAdjourned) EventType() string   { return "SessionAdjourned" }
-func (MeetingClosed) EventType() string      { return "MeetingClosed" }
-func (CurrentItemSet) EventType() string     { return "CurrentItemSet" }
-func (DocumentShown) EventType() string      { return "DocumentShown" }
-func (PageTurned) EventType() string         { return "PageTurned" }
-func (PresentationHanded) EventType() string { return "PresentationHanded" }
-func (PollCreated) EventType() string        { return "PollCreated" }
-func (PollOpened) EventType() string         { return "PollOpened" }
-func (BallotCast) EventType() string         { return "BallotCast" }
-func (PollClosed) EventType() string         { return "PollClosed" }
-func (FloorRequested) EventType() string     { return "FloorRequested" }
-func (FloorWithdrawn) EventType() string     { return "FloorWithdrawn" }
-func (FloorGiven) EventType() string         { return "FloorGiven" }
-func (FloorEnded) EventType() string         { return "FloorEnded" }
-func (CheckedIn) EventType() string          { return "CheckedIn" }
-func (CheckedOut) EventType() string         { return "CheckedOut" }
-func (AnnotationSaved) EventType() string    { return "AnnotationSaved" }
-func (AnnotationDeleted) EventType() string  { return "AnnotationDeleted" }
-func (RoomFollowing) EventType() string      { return "RoomFollowing" }
-func (RoomShown) EventType() string          { return "RoomShown" }
+func (MeetingCreated) EventType() string      { return "MeetingCreated" }
+func (MeetingUpdated) EventType() string      { return "MeetingUpdated" }
+func (RoomAdded) EventType() string           { return "RoomAdded" }
+func (ParticipantAdded) EventType() string    { return "ParticipantAdded" }
+func (ParticipantRemoved) EventType() string  { return "ParticipantRemoved" }
+func (SessionsRevoked) EventType() string     { return "SessionsRevoked" }
+func (AgendaItemAdded) EventType() string     { return "AgendaItemAdded" }
+func (AgendaItemMoved) EventType() string     { return "AgendaItemMoved" }
+func (DocumentAdded) EventType() string       { return "DocumentAdded" }
+func (DocumentAttached) EventType() string    { return "DocumentAttached" }
+func (ProposalAdded) EventType() string       { return "ProposalAdded" }
+func (MeetingPublished) EventType() string    { return "MeetingPublished" }
+func (SessionOpened) EventType() string       { return "SessionOpened" }
+func (SessionAdjourned) EventType() string    { return "SessionAdjourned" }
+func (MeetingClosed) EventType() string       { return "MeetingClosed" }
+func (CurrentItemSet) EventType() string      { return "CurrentItemSet" }
+func (DocumentShown) EventType() string       { return "DocumentShown" }
+func (PageTurned) EventType() string          { return "PageTurned" }
+func (PresentationHanded) EventType() string  { return "PresentationHanded" }
+func (PollCreated) EventType() string         { return "PollCreated" }
+func (PollOpened) EventType() string          { return "PollOpened" }
+func (BallotCast) EventType() string          { return "BallotCast" }
+func (PollClosed) EventType() string          { return "PollClosed" }
+func (FloorRequested) EventType() string      { return "FloorRequested" }
+func (FloorWithdrawn) EventType() string      { return "FloorWithdrawn" }
+func (FloorGiven) EventType() string          { return "FloorGiven" }
+func (FloorEnded) EventType() string          { return "FloorEnded" }
+func (CheckedIn) EventType() string           { return "CheckedIn" }
+func (CheckedOut) EventType() string          { return "CheckedOut" }
+func (AnnotationSaved) EventType() string     { return "AnnotationSaved" }
+func (AnnotationDeleted) EventType() string   { return "AnnotationDeleted" }
+func (RoomFollowing) EventType() string       { return "RoomFollowing" }
+func (RoomShown) EventType() string           { return "RoomShown" }
+func (ElectionCreated) EventType() string     { return "ElectionCreated" }
+func (ElectionUpdated) EventType() string     { return "ElectionUpdated" }
+func (AbsenceExcused) EventType() string      { return "AbsenceExcused" }
+func (PaperBallotEntered) EventType() string  { return "PaperBallotEntered" }
+func (PaperBallotResolved) EventType() string { return "PaperBallotResolved" }
+func (ElectionApproved) EventType() string    { return "ElectionApproved" }
+func (CommitteeElected) EventType() string    { return "CommitteeElected" }
 
 // eventTypes decodes the data of each event by name.
 var eventTypes = map[string]func([]byte) (EventData, error){
-	"MeetingCreated":     decodeData[MeetingCreated],
-	"MeetingUpdated":     decodeData[MeetingUpdated],
-	"RoomAdded":          decodeData[RoomAdded],
-	"ParticipantAdded":   decodeData[ParticipantAdded],
-	"ParticipantRemoved": decodeData[ParticipantRemoved],
-	"SessionsRevoked":    decodeData[SessionsRevoked],
-	"AgendaItemAdded":    decodeData[AgendaItemAdded],
-	"AgendaItemMoved":    decodeData[AgendaItemMoved],
-	"DocumentAdded":      decodeData[DocumentAdded],
-	"DocumentAttached":   decodeData[DocumentAttached],
-	"ProposalAdded":      decodeData[ProposalAdded],
-	"MeetingPublished":   decodeData[MeetingPublished],
-	"SessionOpened":      decodeData[SessionOpened],
-	"SessionAdjourned":   decodeData[SessionAdjourned],
-	"MeetingClosed":      decodeData[MeetingClosed],
-	"CurrentItemSet":     decodeData[CurrentItemSet],
-	"DocumentShown":      decodeData[DocumentShown],
-	"PageTurned":         decodeData[PageTurned],
-	"PresentationHanded": decodeData[PresentationHanded],
-	"PollCreated":        decodeData[PollCreated],
-	"PollOpened":         decodeData[PollOpened],
-	"BallotCast":         decodeData[BallotCast],
-	"PollClosed":         decodeData[PollClosed],
-	"FloorRequested":     decodeData[FloorRequested],
-	"FloorWithdrawn":     decodeData[FloorWithdrawn],
-	"FloorGiven":         decodeData[FloorGiven],
-	"FloorEnded":         decodeData[FloorEnded],
-	"CheckedIn":          decodeData[CheckedIn],
-	"CheckedOut":         decodeData[CheckedOut],
-	"AnnotationSaved":    decodeData[AnnotationSaved],
-	"AnnotationDeleted":  decodeData[AnnotationDeleted],
-	"RoomFollowing":      decodeData[RoomFollowing],
-	"RoomShown":          decodeData[RoomShown],
+	"MeetingCreated":      decodeData[MeetingCreated],
+	"MeetingUpdated":      decodeData[MeetingUpdated],
+	"RoomAdded":           decodeData[RoomAdded],
+	"ParticipantAdded":    decodeData[ParticipantAdded],
+	"ParticipantRemoved":  decodeData[ParticipantRemoved],
+	"SessionsRevoked":     decodeData[SessionsRevoked],
+	"AgendaItemAdded":     decodeData[AgendaItemAdded],
+	"AgendaItemMoved":     decodeData[AgendaItemMoved],
+	"DocumentAdded":       decodeData[DocumentAdded],
+	"DocumentAttached":    decodeData[DocumentAttached],
+	"ProposalAdded":       decodeData[ProposalAdded],
+	"MeetingPublished":    decodeData[MeetingPublished],
+	"SessionOpened":       decodeData[SessionOpened],
+	"SessionAdjourned":    decodeData[SessionAdjourned],
+	"MeetingClosed":       decodeData[MeetingClosed],
+	"CurrentItemSet":      decodeData[CurrentItemSet],
+	"DocumentShown":       decodeData[DocumentShown],
+	"PageTurned":          decodeData[PageTurned],
+	"PresentationHanded":  decodeData[PresentationHanded],
+	"PollCreated":         decodeData[PollCreated],
+	"PollOpened":          decodeData[PollOpened],
+	"BallotCast":          decodeData[BallotCast],
+	"PollClosed":          decodeData[PollClosed],
+	"FloorRequested":      decodeData[FloorRequested],
+	"FloorWithdrawn":      decodeData[FloorWithdrawn],
+	"FloorGiven":          decodeData[FloorGiven],
+	"FloorEnded":          decodeData[FloorEnded],
+	"CheckedIn":           decodeData[CheckedIn],
+	"CheckedOut":          decodeData[CheckedOut],
+	"AnnotationSaved":     decodeData[AnnotationSaved],
+	"AnnotationDeleted":   decodeData[AnnotationDeleted],
+	"RoomFollowing":       decodeData[RoomFollowing],
+	"RoomShown":           decodeData[RoomShown],
+	"ElectionCreated":     decodeData[ElectionCreated],
+	"ElectionUpdated":     decodeData[ElectionUpdated],
+	"AbsenceExcused":      decodeData[AbsenceExcused],
+	"PaperBallotEntered":  decodeData[PaperBallotEntered],
+	"PaperBallotResolved": decodeData[PaperBallotResolved],
+	"ElectionApproved":    decodeData[ElectionApproved],
+	"CommitteeElected":    decodeData[CommitteeElected],
 }
 
 func decodeData[T EventData](b []byte) (EventData, error) {

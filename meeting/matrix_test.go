@@ -26,8 +26,8 @@ import (
 // when it is a participant, add it in matrixSetup; then every row must say
 // what it gets — the test names the rows that do not.
 //
-// TODO(issue 10): the counting committee's member is a column once the
-// elections work adds the role.
+// The counting committee's member (issue 10) is a delegate on the
+// committee (State.Committee), elected by show of hands in mSession.
 //
 // "A revoked session" is not a column here: the core knows participants,
 // not sessions. Revocation is enforced at the edge, before a command
@@ -39,6 +39,7 @@ const (
 	aChair     = "chair"
 	aPresenter = "presenter" // a delegate the chair handed the presentation to
 	aDelegate  = "delegate"
+	aCommittee = "committee member" // a delegate on the counting committee
 	aObserver  = "observer"
 	aDisplay   = "display"
 	aOther     = "other meeting's participant"
@@ -52,6 +53,7 @@ var matrixActors = []struct{ name, id string }{
 	{aChair, "chair"},
 	{aPresenter, "d2"},
 	{aDelegate, "d1"},
+	{aCommittee, "k1"},
 	{aObserver, "obs"},
 	{aDisplay, "disp"},
 	{aOther, "m2-sec"}, // a secretary of another meeting: unknown here
@@ -62,7 +64,7 @@ var matrixActors = []struct{ name, id string }{
 // Groups of columns that come up in most rows.
 var (
 	// insiders send commands in this meeting.
-	insiders = []string{aSecretary, aChair, aPresenter, aDelegate, aObserver}
+	insiders = []string{aSecretary, aChair, aPresenter, aDelegate, aCommittee, aObserver}
 	// outsiders are not (or no longer) participants: every command but
 	// CreateMeeting is refused before anything else is looked at.
 	outsiders = []string{aOther, aRemoved, aNobody}
@@ -120,6 +122,7 @@ func matrixSetup(tb testing.TB) *log {
 	l.run(tb, setupSteps()...)
 	l.run(tb,
 		step{"sec", AddParticipant{Participant: Participant{ID: "disp", Name: "Màn hình hội trường", Role: RoleDisplay, Room: "main"}}},
+		step{"sec", AddParticipant{Participant: Participant{ID: "k1", Name: "Mai Thị Kiểm", Role: RoleDelegate, Room: "main"}}},
 		step{"sec", AddParticipant{Participant: Participant{ID: "d5", Name: "Đinh Văn Năm", Role: RoleDelegate, Room: "main"}}},
 		step{"sec", RemoveParticipant{Participant: "d5"}},
 	)
@@ -137,7 +140,11 @@ func mPublished(tb testing.TB) *log {
 func mSession(tb testing.TB) *log {
 	l := mPublished(tb)
 	l.run(tb,
-		step{"chair", OpenSession{}}, step{"d1", CheckIn{}}, step{"d2", CheckIn{}},
+		step{"chair", OpenSession{}}, step{"d1", CheckIn{}}, step{"d2", CheckIn{}}, step{"k1", CheckIn{}},
+		// k1 is elected to the counting committee.
+		step{"sec", ProposeCommittee{Poll: "bkp", Members: []string{"k1"}}}, step{"chair", OpenPoll{Poll: "bkp"}},
+		step{"k1", CastBallot{Poll: "bkp", Choice: "for", BallotID: "b"}},
+		step{"chair", ClosePoll{Poll: "bkp", Tally: Tally{"for": 1, "against": 0, "abstain": 0}}},
 		step{"chair", HandPresentation{To: "d2"}},
 		step{"chair", ShowDocument{Document: "doc1", Page: 1}},
 	)
@@ -165,7 +172,7 @@ func matrixRows() []matrixRow {
 	chairOnly := allow(aChair).refuse(Forbidden, aSecretary, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)
 	presenting := allow(aChair, aPresenter).refuse(Forbidden, aSecretary, aDelegate, aObserver, aDisplay).others(Forbidden)
 	everyInsider := allow(insiders...).refuse(Forbidden, aDisplay).others(Forbidden)
-	voters := allow(aChair, aPresenter, aDelegate).refuse(Forbidden, aSecretary, aObserver, aDisplay).others(Forbidden)
+	voters := allow(aChair, aPresenter, aDelegate, aCommittee).refuse(Forbidden, aSecretary, aObserver, aDisplay).others(Forbidden)
 	staffAndChair := allow(aSecretary, aChair).refuse(Forbidden, aPresenter, aDelegate, aObserver, aDisplay).others(Forbidden)
 
 	return []matrixRow{
@@ -173,12 +180,12 @@ func matrixRows() []matrixRow {
 		{name: "CreateMeeting", variant: "the meeting exists", at: mSession,
 			cmd: CreateMeeting{ID: "m1", Title: "Lại", Rooms: []Room{{ID: "main", Name: "Hội trường"}}, Secretary: Participant{ID: "sec", Name: "Oanh"}},
 			// Creation is checked before membership: nobody re-creates a meeting.
-			want: want{}.refuse(Conflict, aSecretary, aChair, aPresenter, aDelegate, aObserver, aDisplay, aOther, aRemoved, aNobody)},
+			want: want{}.refuse(Conflict, aSecretary, aChair, aPresenter, aDelegate, aCommittee, aObserver, aDisplay, aOther, aRemoved, aNobody)},
 		// Who may create a meeting at all is decided at the edge (an
 		// account, a secretary's session, the admin token: TestRouteMatrix);
 		// the core only insists that the creator is its first secretary.
 		{name: "CreateMeeting", variant: "a new meeting, naming oneself secretary", at: func(testing.TB) *log { return newLog() },
-			want: allow(aSecretary, aChair, aPresenter, aDelegate, aObserver, aDisplay, aOther, aRemoved).refuse(Invalid, aNobody)},
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee, aObserver, aDisplay, aOther, aRemoved).refuse(Invalid, aNobody)},
 		{name: "UpdateMeeting", at: mSession, cmd: UpdateMeeting{Title: "Kỳ họp bất thường"}, want: secretaryOnly},
 		{name: "AddRoom", at: mSession, cmd: AddRoom{Room: Room{ID: "r3", Name: "Điểm cầu huyện Ba Vì"}}, want: secretaryOnly},
 		{name: "AddParticipant", at: mSession, cmd: AddParticipant{Participant: Participant{ID: "d6", Name: "Lý Thị Sáu", Role: RoleDelegate, Room: "main"}}, want: secretaryOnly},
@@ -216,12 +223,12 @@ func matrixRows() []matrixRow {
 		{name: "CastBallot", variant: "secret poll", at: then(mSession, step{"chair", OpenPoll{Poll: "s1"}}), cmd: CastBallot{Poll: "s1", Choice: "against", BallotID: "b1"}, want: voters},
 		// A secretary may ask for the floor (to report); an observer may not.
 		{name: "RequestFloor", at: mSession, cmd: RequestFloor{},
-			want: allow(aSecretary, aChair, aPresenter, aDelegate).refuse(Forbidden, aObserver, aDisplay).others(Forbidden)},
-		{name: "WithdrawFloor", at: then(mSession, step{"sec", RequestFloor{}}, step{"chair", RequestFloor{}}, step{"d2", RequestFloor{}}, step{"d1", RequestFloor{}}),
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee).refuse(Forbidden, aObserver, aDisplay).others(Forbidden)},
+		{name: "WithdrawFloor", at: then(mSession, step{"sec", RequestFloor{}}, step{"chair", RequestFloor{}}, step{"d2", RequestFloor{}}, step{"d1", RequestFloor{}}, step{"k1", RequestFloor{}}),
 			cmd: WithdrawFloor{},
 			// The observer could not have asked.
-			want: allow(aSecretary, aChair, aPresenter, aDelegate).refuse(Conflict, aObserver).refuse(Forbidden, aDisplay).others(Forbidden)},
-		{name: "CheckIn", variant: "oneself", at: then(mSession, step{"chair", CheckOut{}}, step{"d1", CheckOut{}}, step{"d2", CheckOut{}}),
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee).refuse(Conflict, aObserver).refuse(Forbidden, aDisplay).others(Forbidden)},
+		{name: "CheckIn", variant: "oneself", at: then(mSession, step{"chair", CheckOut{}}, step{"d1", CheckOut{}}, step{"d2", CheckOut{}}, step{"k1", CheckOut{}}),
 			cmd: CheckIn{}, want: everyInsider},
 		{name: "CheckIn", variant: "someone else", at: mSession, cmd: CheckIn{Participant: "d4"}, want: staffAndChair},
 		{name: "CheckOut", variant: "oneself", at: then(mSession, step{"sec", CheckIn{}}, step{"obs", CheckIn{}}),
@@ -241,7 +248,7 @@ func matrixRows() []matrixRow {
 		{name: "DeleteAnnotation", variant: "one's own", at: then(mSession,
 			step{"sec", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}, step{"chair", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}},
 			step{"d2", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}, step{"d1", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}},
-			step{"obs", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}),
+			step{"k1", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}, step{"obs", SaveAnnotation{Annotation: matrixNote("mine", "doc1")}}),
 			cmd: DeleteAnnotation{ID: "mine"}, want: everyInsider},
 		// Another's private annotation does not exist for anyone else, the
 		// secretary and the chair included.
@@ -254,7 +261,40 @@ func matrixRows() []matrixRow {
 		// (ours sits in the main hall; rooms_test.go has the room's own).
 		{name: "SetFollowing", at: mSession, cmd: SetFollowing{Room: "r2", Follow: false}, want: chairOnly},
 		{name: "ShowInRoom", at: then(mSession, step{"chair", SetFollowing{Room: "r2", Follow: false}}), cmd: ShowInRoom{Room: "r2", Document: "doc1", Page: 2}, want: chairOnly},
+
+		// Elections (issue 10): the secretary prepares, the meeting
+		// approves by show of hands, the chair opens and closes, the
+		// members vote, the committee types the paper ballots.
+		{name: "CreateElection", at: mSession, cmd: CreateElection{Election: mElection(nil)}, want: secretaryOnly},
+		{name: "UpdateElection", at: then(mSession, step{"sec", CreateElection{Election: mElection(nil)}}),
+			cmd: UpdateElection{Election: Election{ID: "bch", Title: "Bầu Bí thư Đảng ủy", Seats: 1, Candidates: candidates(1)}}, want: secretaryOnly},
+		{name: "ExcuseAbsence", at: mSession, cmd: ExcuseAbsence{Participant: "d3", Reason: "Đi công tác"}, want: secretaryOnly},
+		// A candidate may not sit on the committee: tested in elections_test.go.
+		{name: "ProposeCommittee", at: mSession, cmd: ProposeCommittee{Poll: "bkp2", Members: []string{"d3"}}, want: staffAndChair},
+		{name: "OpenElectionRound", at: mApproved(nil), cmd: OpenElectionRound{Election: "bch"}, want: chairOnly},
+		{name: "CastBallot", variant: "election round", at: then(mApproved(nil), step{"chair", OpenElectionRound{Election: "bch"}}),
+			cmd: CastBallot{Poll: "bch-r1", Marks: "1", BallotID: "b1"}, want: voters},
+		{name: "ClosePoll", variant: "election round", at: then(mApproved(nil), step{"chair", OpenElectionRound{Election: "bch"}}),
+			cmd: ClosePoll{Poll: "bch-r1", Tally: Tally{BallotChoice: 0}}, want: chairOnly},
+		{name: "EnterPaperBallot", at: then(mApproved([]string{"r2"}), step{"chair", OpenElectionRound{Election: "bch"}}),
+			cmd: EnterPaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "1"}, want: allow(aCommittee).others(Forbidden)},
+		{name: "ResolvePaperBallot", at: then(mApproved([]string{"r2"}), step{"chair", OpenElectionRound{Election: "bch"}},
+			step{"k1", EnterPaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "0"}}),
+			cmd: ResolvePaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "1"}, want: allow(aCommittee).others(Forbidden)},
 	}
+}
+
+// mElection is a one-seat election with one name, on paper in paperRooms.
+func mElection(paperRooms []string) Election {
+	return Election{ID: "bch", Title: "Bầu Bí thư", Seats: 1, Candidates: candidates(1), PaperRooms: paperRooms}
+}
+
+// mApproved is mSession with mElection(paperRooms) created and its list
+// approved by show of hands.
+func mApproved(paperRooms []string) func(testing.TB) *log {
+	return then(mSession, step{"sec", CreateElection{Election: mElection(paperRooms)}},
+		step{"chair", OpenPoll{Poll: "bch-approval"}}, step{"d1", CastBallot{Poll: "bch-approval", Choice: "for", BallotID: "b"}},
+		step{"chair", ClosePoll{Poll: "bch-approval", Tally: Tally{"for": 1, "against": 0, "abstain": 0}}})
 }
 
 // wireRefused are the commands the server makes itself: DecodeCommand

@@ -85,6 +85,25 @@ type Poll struct {
 	// poll the choice is "".
 	Voters map[string]string `json:"voters,omitempty"`
 	Result *Result           `json:"result,omitempty"`
+
+	// An election's round (Kind KindElection or KindConfidence): the
+	// election, the round's number, its list (ids of the election's
+	// candidates, in ballot order), the seats it fills and how its ballot
+	// is marked. Its one choice is BallotChoice; it is always secret.
+	Kind       string   `json:"kind,omitempty"`
+	Election   string   `json:"election,omitempty"`
+	Round      int      `json:"round,omitempty"`
+	Candidates []string `json:"candidates,omitempty"`
+	Seats      int      `json:"seats,omitempty"`
+	Style      string   `json:"style,omitempty"`
+	// Paper holds a round's paper ballots as the committee typed them:
+	// room → sheet number → sheet. Seen by the chair, the secretaries and
+	// the committee only.
+	Paper map[string]map[int]*PaperSheet `json:"paper,omitempty"`
+	// Approves is the election whose seats and list this ordinary poll
+	// approves; Committee the members of the counting committee it elects.
+	Approves  string   `json:"approves,omitempty"`
+	Committee []string `json:"committee,omitempty"`
 }
 
 // Choice returns the choice with that id, or nil.
@@ -110,6 +129,8 @@ type Result struct {
 	Base     int  `json:"base"`
 	QuorumOK bool `json:"quorum_ok"`
 	Passed   bool `json:"passed"`
+	// Election is an election round's count (nil for other polls).
+	Election *ElectionResult `json:"election,omitempty"`
 }
 
 // Tally is what a ballot box counted, handed to ClosePoll by the service
@@ -192,8 +213,23 @@ func (c CastBallot) decide(d decider) ([]Event, error) {
 	if p.Status != PollOpen {
 		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
 	}
-	if p.Choice(c.Choice) == nil {
-		return nil, Errorf(Invalid, "Lựa chọn không hợp lệ: %q", "invalid choice %q", c.Choice)
+	if p.Kind != "" {
+		if c.Choice != "" && c.Choice != BallotChoice {
+			return nil, Errorf(Invalid, "Lựa chọn không hợp lệ: %q", "invalid choice %q", c.Choice)
+		}
+		if err := checkMarks(p, c.Marks, false); err != nil {
+			return nil, err
+		}
+		if e := d.s.Elections[p.Election]; e != nil && slices.Contains(e.PaperRooms, d.me.Room) {
+			return nil, Errorf(Conflict, "Phòng họp của đồng chí bỏ phiếu giấy", "your room votes on paper")
+		}
+	} else {
+		if p.Choice(c.Choice) == nil {
+			return nil, Errorf(Invalid, "Lựa chọn không hợp lệ: %q", "invalid choice %q", c.Choice)
+		}
+		if c.Marks != "" {
+			return nil, Errorf(Invalid, "Cuộc biểu quyết này không dùng phiếu bầu", "this poll takes a choice, not marks")
+		}
 	}
 	if c.BallotID == "" || len(c.BallotID) > 128 {
 		return nil, Errorf(Invalid, "Thiếu mã phiếu", "the ballot needs an id")
@@ -244,14 +280,30 @@ func (c ClosePoll) decide(d decider) ([]Event, error) {
 	if p.Status != PollOpen {
 		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
 	}
+	if p.Kind != "" {
+		return d.closeRound(p, c)
+	}
 	if err := checkTally(p, c.Tally); err != nil {
 		return nil, err
 	}
 	members, present := s.Members()
-	return d.emit(PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present), Voters: cloneMap(p.Voters)})
+	closed := PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present), Voters: cloneMap(p.Voters)}
+	switch {
+	case !closed.Result.Passed:
+	case p.Approves != "" && s.Elections[p.Approves] != nil && s.Elections[p.Approves].Approval == p.ID:
+		return d.emit(closed, ElectionApproved{Election: p.Approves, Poll: p.ID})
+	case len(p.Committee) > 0:
+		return d.emit(closed, CommitteeElected{Poll: p.ID, Members: slices.Clone(p.Committee)})
+	}
+	return d.emit(closed)
 }
 
 func (d PollCreated) fits(s *State, full bool) error {
+	if d.Poll.Kind != "" {
+		e := s.Elections[d.Poll.Election]
+		return need(d.Poll.ID != "" && s.Polls[d.Poll.ID] == nil && len(d.Poll.Choices) == 1 && d.Poll.Secret && e != nil && e.Kind == d.Poll.Kind,
+			"round %q is empty or taken, or its election %q is unknown", d.Poll.ID, d.Poll.Election)
+	}
 	return need(d.Poll.ID != "" && s.Polls[d.Poll.ID] == nil && len(d.Poll.Choices) >= 2,
 		"poll %q is empty, taken or has fewer than two choices", d.Poll.ID)
 }
@@ -259,9 +311,13 @@ func (d PollCreated) fits(s *State, full bool) error {
 func (d PollCreated) change(s *State, e Event) {
 	p := d.Poll
 	p.Choices = slices.Clone(p.Choices)
-	p.Status, p.Voters, p.Result = PollReady, nil, nil
+	p.Status, p.Voters, p.Result, p.Paper = PollReady, nil, nil, nil
+	p.Candidates, p.Committee = slices.Clone(p.Candidates), slices.Clone(p.Committee)
 	s.Polls[p.ID] = &p
 	s.PollOrder = append(s.PollOrder, p.ID)
+	if e := s.Elections[p.Election]; e != nil && p.Kind != "" {
+		e.Rounds = append(e.Rounds, p.ID)
+	}
 }
 
 func (d PollOpened) fits(s *State, full bool) error {
@@ -302,9 +358,11 @@ func (d BallotCast) change(s *State, e Event) {
 	p.Voters[d.Voter] = d.Choice
 }
 
-// visibleTo: a ballot reaches its voter, the chair and the secretaries.
+// visibleTo: a ballot reaches its voter, the chair, the secretaries and
+// the counting committee (who voted, never what: a secret ballot's event
+// names no choice).
 func (d BallotCast) visibleTo(s *State, p *Participant, viewer string) bool {
-	return d.Voter == viewer || p.Role == RoleChair || p.Role == RoleSecretary
+	return d.Voter == viewer || fullView(s, viewer)
 }
 
 func (d PollClosed) fits(s *State, full bool) error {
@@ -325,9 +383,11 @@ func (d PollClosed) fits(s *State, full bool) error {
 
 func (d PollClosed) change(s *State, e Event) {
 	p := s.Polls[d.Poll]
-	r := d.Result
-	r.Counts = cloneMap(r.Counts)
+	r := d.Result.clone()
 	p.Status, p.Result = PollDone, &r
+	if e := s.Elections[p.Election]; e != nil && r.Election != nil {
+		e.Elected = append(e.Elected, r.Election.Elected...)
+	}
 	if d.Voters != nil {
 		p.Voters = cloneMap(d.Voters)
 	}
@@ -350,11 +410,12 @@ func (d PollClosed) redact(s *State, e Event, viewer string) (Event, bool) {
 	return e, true
 }
 
-// fullView reports whether viewer sees every ballot: the chair and the
-// secretaries do.
+// fullView reports whether viewer sees every ballot (who voted, and in a
+// named poll what) and the paper entries: the chair, the secretaries and
+// the counting committee do.
 func fullView(s *State, viewer string) bool {
 	p := s.Participants[viewer]
-	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary)
+	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary || s.OnCommittee(viewer))
 }
 
 // viewPolls takes from v, for a viewer who is neither chair nor secretary,
@@ -364,6 +425,7 @@ func (s *State) viewPolls(v *State, viewer string) {
 		return
 	}
 	for _, poll := range v.Polls {
+		poll.Paper = nil
 		if poll.Voters == nil {
 			continue
 		}

@@ -85,6 +85,10 @@ type Participant struct {
 	Seat  string `json:"seat,omitempty"`
 	// Present is true between a check-in and a check-out.
 	Present bool `json:"present,omitempty"`
+	// Excused is the approved reason of a member absent for the whole
+	// meeting (ExcuseAbsence); a check-in clears it. An election counted
+	// against the members leaves them off its base.
+	Excused string `json:"excused,omitempty"`
 }
 
 // Voter reports whether the participant has a vote: members do (Role.Member).
@@ -218,6 +222,13 @@ type State struct {
 	Polls               map[string]*Poll     `json:"polls"`
 	// PollOrder lists poll ids in the order they were created.
 	PollOrder []string `json:"poll_order"`
+	// Elections are the elections and confidence votes by id, in
+	// ElectionOrder (their rounds are polls).
+	Elections     map[string]*Election `json:"elections,omitempty"`
+	ElectionOrder []string             `json:"election_order,omitempty"`
+	// Committee lists the counting committee's members (ban kiểm phiếu),
+	// elected by a show of hands (ProposeCommittee).
+	Committee []string `json:"committee,omitempty"`
 
 	Presentation Presentation `json:"presentation"`
 	Floor        Floor        `json:"floor"`
@@ -266,6 +277,7 @@ func NewState() *State {
 		Documents:    map[string]*Document{},
 		Proposals:    map[string]*Proposal{},
 		Polls:        map[string]*Poll{},
+		Elections:    map[string]*Election{},
 		Annotations:  map[string]map[string]*Annotation{},
 		Shared:       map[string]*SharedAnnotation{},
 	}

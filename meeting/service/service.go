@@ -128,7 +128,7 @@ func (s *Service) decideAndAppend(ctx context.Context, meetingID string, actor m
 		if len(events) == 0 {
 			return nil, nil
 		}
-		if err := s.sideEffects(ctx, meetingID, e.state, cmd); err != nil {
+		if err := s.sideEffects(ctx, meetingID, e.state, events); err != nil {
 			return nil, err
 		}
 		data := make([][]byte, len(events))
@@ -175,6 +175,14 @@ func (s *Service) prepare(ctx context.Context, meetingID string, st *meeting.Sta
 		return c, nil // let Decide refuse it with the right words
 	}
 	c.Tally = impliedTally(poll)
+	if poll.Kind != "" {
+		// An election round: well-formed stand-ins for its sealed ballots,
+		// enough to check the close (the actor, the paper entries).
+		c.Ballots = make([]string, len(poll.Voters))
+		for i := range c.Ballots {
+			c.Ballots[i] = meeting.BlankMarks(poll)
+		}
+	}
 	if _, err := meeting.Decide(st, actor, c, s.opt.Now()); err != nil {
 		return nil, err
 	}
@@ -188,6 +196,13 @@ func (s *Service) prepare(ctx context.Context, meetingID string, st *meeting.Sta
 	c.Tally = meeting.Tally(tally.Counts)
 	if c.Tally == nil {
 		c.Tally = meeting.Tally{}
+	}
+	if poll.Kind != "" {
+		// The opened ballots, in the box's random order: their marks only.
+		c.Ballots = make([]string, len(tally.Ballots))
+		for i, b := range tally.Ballots {
+			c.Ballots[i] = string(b.Content)
+		}
 	}
 	return c, nil
 }
@@ -209,18 +224,39 @@ func impliedTally(p *meeting.Poll) meeting.Tally {
 	return t
 }
 
-// sideEffects runs the storage work a decided command needs before its events
-// are appended: opening a poll opens its ballot box (idempotently, so a retry
-// after a lost race or a crash is harmless).
-func (s *Service) sideEffects(ctx context.Context, meetingID string, st *meeting.State, cmd meeting.Command) error {
-	c, ok := cmd.(meeting.OpenPoll)
-	if !ok {
-		return nil
+// sideEffects runs the storage work decided events need before they are
+// appended: opening a poll (OpenPoll, or an election's OpenElectionRound,
+// which creates the round's poll in the same batch) opens its ballot box
+// (idempotently, so a retry after a lost race or a crash is harmless). An
+// election round's box is secret and keeps each ballot's marks sealed with
+// it (BoxSpec.MaxContent: one byte per name).
+func (s *Service) sideEffects(ctx context.Context, meetingID string, st *meeting.State, events []meeting.Event) error {
+	created := map[string]*meeting.Poll{}
+	for _, ev := range events {
+		switch d := ev.Data.(type) {
+		case meeting.PollCreated:
+			p := d.Poll
+			created[p.ID] = &p
+		case meeting.PollOpened:
+			p := created[d.Poll]
+			if p == nil {
+				p = st.Polls[d.Poll]
+			}
+			if err := s.openBox(ctx, meetingID, p); err != nil {
+				return err
+			}
+		}
 	}
-	p := st.Polls[c.Poll]
+	return nil
+}
+
+func (s *Service) openBox(ctx context.Context, meetingID string, p *meeting.Poll) error {
 	spec := storage.BoxSpec{Poll: p.ID, Secret: p.Secret}
 	for _, ch := range p.Choices {
 		spec.Choices = append(spec.Choices, ch.ID)
+	}
+	if p.Kind != "" {
+		spec.MaxContent = len(p.Candidates)
 	}
 	if err := s.store.OpenBox(ctx, meetingID, spec); err != nil {
 		if errors.Is(err, storage.ErrExists) {
@@ -244,7 +280,13 @@ func (s *Service) cast(ctx context.Context, meetingID string, actor meeting.Acto
 	if err != nil {
 		return nil, internal(err)
 	}
-	res, err := s.store.Cast(ctx, meetingID, storage.Ballot{Poll: c.Poll, Voter: actor.Participant, BallotID: c.BallotID, Choice: c.Choice}, data)
+	b := storage.Ballot{Poll: c.Poll, Voter: actor.Participant, BallotID: c.BallotID, Choice: c.Choice}
+	if c.Marks != "" {
+		// An election ballot: the box counts one choice and seals the
+		// marks with it, apart from the voter; the event names no marks.
+		b.Choice, b.Content = meeting.BallotChoice, []byte(c.Marks)
+	}
+	res, err := s.store.Cast(ctx, meetingID, b, data)
 	if err != nil {
 		return nil, meeting.Errorf(meeting.Unavailable,
 			"Chưa rõ phiếu đã được ghi nhận hay chưa; xin gửi lại (phiếu sẽ không bị tính hai lần)",

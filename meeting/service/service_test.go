@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -350,5 +351,79 @@ func TestRestartFromSnapshot(t *testing.T) {
 	}
 	if got.Version != want.Version || got.Presentation != want.Presentation || got.Status != want.Status {
 		t.Fatalf("restarted state %d %+v, want %d %+v", got.Version, got.Presentation, want.Version, want.Presentation)
+	}
+}
+
+// TestElectionThroughTheService runs an election on a real box: the list
+// approved by show of hands, a round whose marks go sealed into the box
+// (never into an event or onto the bus), counted at the close from the
+// box's opened ballots.
+func TestElectionThroughTheService(t *testing.T) {
+	store := openStore(t)
+	bus := &recorder{}
+	svc := seeded(t, store, bus)
+	cands := []meeting.Candidate{{ID: "c1", Name: "Nguyễn Văn Ánh"}, {ID: "c2", Name: "Trần Thị Bích"}, {ID: "c3", Name: "Lê Văn Cường"},
+		{ID: "c4", Name: "Phạm Thị Dung"}, {ID: "c5", Name: "Hoàng Văn Em"}}
+	mustDo(t, svc, meetingtest.Secretary.Participant, meeting.CreateElection{Election: meeting.Election{ID: "bch", Title: "Bầu Ban Chấp hành", Seats: 4, Candidates: cands}})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "bch-approval"})
+	voters := append([]string{meetingtest.Chair}, meetingtest.Delegates...)
+	for _, v := range voters {
+		mustDo(t, svc, v, meeting.CastBallot{Poll: "bch-approval", Choice: "for", BallotID: v + "-a"})
+	}
+	mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bch-approval"})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenElectionRound{Election: "bch"})
+	marks := map[string]string{}
+	for i, v := range voters {
+		m := []byte("11110")
+		m[i%5] = '0'
+		if i%5 != 4 {
+			m[4] = '1'
+		}
+		marks[v] = string(m)
+		evs := mustDo(t, svc, v, meeting.CastBallot{Poll: "bch-r1", Marks: marks[v], BallotID: v})
+		if b, _ := json.Marshal(evs[0]); strings.Contains(string(b), marks[v]) {
+			t.Fatalf("a ballot's event carries its marks: %s", b)
+		}
+		// A resend is harmless.
+		mustDo(t, svc, v, meeting.CastBallot{Poll: "bch-r1", Marks: marks[v], BallotID: v})
+	}
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bch-r1"})
+	r := evs[0].Data.(meeting.PollClosed).Result.Election
+	if r == nil || r.Returned != len(voters) || r.Valid != len(voters) {
+		t.Fatalf("result %+v", r)
+	}
+	want := map[string]int{}
+	for _, m := range marks {
+		for i, c := range m {
+			if c == '1' {
+				want[cands[i].ID]++
+			}
+		}
+	}
+	for _, c := range r.Candidates {
+		if c.Votes != want[c.ID] {
+			t.Fatalf("%s has %d votes, the ballots give %d", c.ID, c.Votes, want[c.ID])
+		}
+	}
+	bus.mu.Lock()
+	defer bus.mu.Unlock()
+	recs, err := store.Read(context.Background(), mid, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, ev := range bus.events {
+		b, _ := json.Marshal(ev)
+		all = append(all, string(b))
+	}
+	for _, rec := range recs {
+		all = append(all, string(rec.Data))
+	}
+	for _, s := range all {
+		for _, m := range marks {
+			if strings.Contains(s, `"`+m+`"`) {
+				t.Fatalf("the log or the bus carries a ballot's marks: %s", s)
+			}
+		}
 	}
 }
