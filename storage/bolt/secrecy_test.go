@@ -51,6 +51,18 @@ func TestSecrecy(t *testing.T) {
 	}
 }
 
+// TestElectionSecrecy runs the attack on an election round's box (issue
+// 10): whole ballots (marks of 70 names) sealed as content, copies of the
+// bbolt file after every ballot.
+func TestElectionSecrecy(t *testing.T) {
+	storagetest.RunElectionSecrecy(t, func(t *testing.T) storagetest.Exposed {
+		s := mustOpen(t, t.TempDir(), bolt.Options{BallotKey: &testKey})
+		return storagetest.Exposed{Store: s, Key: testKey, Capture: func(tb testing.TB) storagetest.Exposure {
+			return captureFile(tb, s.Path())
+		}}
+	})
+}
+
 // TestPollSecrets: a secret poll opened before a restart is counted after
 // it; a secret whose box was counted (a crash before its deletion) is swept
 // at Open; a box whose secret is lost cannot be counted, and says why.

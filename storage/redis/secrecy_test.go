@@ -37,6 +37,26 @@ func TestSecrecy(t *testing.T) {
 	})
 }
 
+// TestElectionSecrecy runs the attack on an election round's box (issue
+// 10): whole ballots sealed as content, the AOF (appendfsync always) and
+// every key copied after every ballot.
+func TestElectionSecrecy(t *testing.T) {
+	storagetest.RunElectionSecrecy(t, func(t *testing.T) storagetest.Exposed {
+		srv := redistest.StartServerWith(t, "--appendfsync", "always")
+		client := goredis.NewClient(&goredis.Options{Addr: srv.Addr()})
+		s, err := New(client, Options{BallotKey: &testKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		reader := goredis.NewClient(&goredis.Options{Addr: srv.Addr(), Protocol: 2})
+		t.Cleanup(func() { reader.Close() })
+		return storagetest.Exposed{Store: s, Key: testKey, Capture: func(tb testing.TB) storagetest.Exposure {
+			return captureRedis(tb, reader, srv.Dir())
+		}}
+	})
+}
+
 // captureRedis copies the server's append-only files and lists every key's
 // content, keys sorted, each key's elements in Redis's own order.
 func captureRedis(tb testing.TB, c *goredis.Client, dir string) storagetest.Exposure {

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,15 +67,49 @@ var secrecyChoices = []string{"for", "against", "abstain"}
 // and the store after the close must hold nothing that opens with the
 // ballot key.
 func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
+	runSecrecy(t, open, false)
+}
+
+// RunElectionSecrecy is RunSecrecy for an election round (issue 10): 70
+// names for 55 seats, each ballot a box's one choice with its marks as
+// sealed content (storage.Ballot.Content, one byte per name, as the
+// meeting service casts them). What is secret is the whole ballot: each
+// voter casts one of three ballots (the colluders' known), and the attack
+// tries to link voters to ballots from every copy, as it does to choices.
+// The box must also give back every ballot once, the marks intact.
+func RunElectionSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
+	runSecrecy(t, open, true)
+}
+
+// electionBallots returns three different ballots of 70 names keeping 55.
+func electionBallots(rng *mrand.Rand) []string {
+	var out []string
+	for len(out) < 3 {
+		m := []byte(strings.Repeat("1", 55) + strings.Repeat("0", 15))
+		rng.Shuffle(len(m), func(i, j int) { m[i], m[j] = m[j], m[i] })
+		if !slices.Contains(out, string(m)) {
+			out = append(out, string(m))
+		}
+	}
+	return out
+}
+
+func runSecrecy(t *testing.T, open func(t *testing.T) Exposed, election bool) {
 	e := open(t)
 	s, ctx := e.Store, t.Context()
 	const meeting, poll = "m", "p"
-	mustAppend(t, s, meeting, 0, `{"type":"PollOpened","poll":"p"}`)
-	mustOpenBox(t, s, meeting, storage.BoxSpec{Poll: poll, Secret: true, Choices: secrecyChoices})
-
 	var seed [32]byte
 	rand.Read(seed[:])
 	rng := mrand.New(mrand.NewChaCha8(seed))
+	choices := secrecyChoices
+	spec := storage.BoxSpec{Poll: poll, Secret: true, Choices: secrecyChoices}
+	if election {
+		choices = electionBallots(rng)
+		spec = storage.BoxSpec{Poll: poll, Secret: true, Choices: []string{"ballot"}, MaxContent: 70}
+	}
+	mustAppend(t, s, meeting, 0, `{"type":"PollOpened","poll":"p"}`)
+	mustOpenBox(t, s, meeting, spec)
+
 	voters := make([]string, secrecyVoters)
 	truth := make([]string, secrecyVoters)
 	colluder := make([]bool, secrecyVoters)
@@ -82,11 +118,14 @@ func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
 		voters[i] = fmt.Sprintf("delegate-%02d", i)
 		colluder[i] = i%colludeEvery == 0
 		if colluder[i] {
-			truth[i] = secrecyChoices[(i/colludeEvery)%len(secrecyChoices)]
+			truth[i] = choices[(i/colludeEvery)%len(choices)]
 		} else {
-			truth[i] = secrecyChoices[rng.IntN(len(secrecyChoices))]
+			truth[i] = choices[rng.IntN(len(choices))]
 		}
 		b := storage.Ballot{Poll: poll, Voter: voters[i], BallotID: "ballot-" + voters[i], Choice: truth[i]}
+		if election {
+			b.Choice, b.Content = "ballot", []byte(truth[i])
+		}
 		// The event a secret poll's ballot appends: the voter, no choice.
 		ev := []byte(fmt.Sprintf(`{"type":"BallotCast","poll":"p","voter":%q}`, voters[i]))
 		if r, err := s.Cast(ctx, meeting, b, ev); err != nil || r.Outcome != storage.Accepted {
@@ -102,10 +141,23 @@ func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
 	if err != nil {
 		t.Fatalf("CloseBox: %v", err)
 	}
-	wantBoxTally(t, true, final, want, secrecyVoters, true)
+	if election {
+		// One choice counted for every voter, and every ballot given back
+		// once with its marks intact (what the count reads).
+		wantBoxTally(t, true, final, map[string]int{"ballot": secrecyVoters}, secrecyVoters, true)
+		got := map[string]int{}
+		for _, b := range final.Ballots {
+			got[string(b.Content)]++
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("the box gave back ballots %v, want %v", got, want)
+		}
+	} else {
+		wantBoxTally(t, true, final, want, secrecyVoters, true)
+	}
 	after := e.Capture(t)
 
-	a := attack{voters: voters, colluder: colluder, truth: truth, exposures: exposures, after: after}
+	a := attack{voters: voters, colluder: colluder, truth: truth, exposures: exposures, after: after, choices: choices}
 	n := 0
 	for i := range voters {
 		if !colluder[i] {
@@ -113,7 +165,7 @@ func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
 		}
 	}
 	strategies := a.strategies()
-	limit := secrecyThreshold(n, 1/float64(len(secrecyChoices)), len(strategies))
+	limit := secrecyThreshold(n, 1/float64(len(choices)), len(strategies))
 	for _, st := range strategies {
 		guesses := st.guess(&a)
 		right := 0
@@ -122,7 +174,7 @@ func RunSecrecy(t *testing.T, open func(t *testing.T) Exposed) {
 				right++
 			}
 		}
-		t.Logf("attack %-22s guessed %2d of %d secret ballots (chance: %.0f; failing at %d)", st.name, right, n, float64(n)/3, limit)
+		t.Logf("attack %-22s guessed %2d of %d secret ballots (chance: %.0f; failing at %d)", st.name, right, n, float64(n)/float64(len(choices)), limit)
 		if right >= limit {
 			t.Errorf("attack %s linked %d of %d voters to their choice: better than chance (the bound is %d)", st.name, right, n, limit)
 		}
@@ -205,6 +257,9 @@ type attack struct {
 	truth     []string
 	exposures []Exposure
 	after     Exposure
+	// choices are what each voter may have cast: a poll's choices, or an
+	// election's whole ballots (their marks).
+	choices []string
 }
 
 // strategy guesses a choice for every voter ("" = no idea).
@@ -270,7 +325,7 @@ func (a *attack) features(i int) map[string]bool {
 	}
 	for name, data := range now.Files {
 		prev := before.Files[name]
-		for _, c := range secrecyChoices {
+		for _, c := range a.choices {
 			if bytes.Count(data, []byte(c)) > bytes.Count(prev, []byte(c)) {
 				f["occ:"+name+":"+c] = true
 			}
@@ -337,7 +392,7 @@ func (a *attack) learn() []string {
 	out := make([]string, len(a.voters))
 	for i := range a.voters {
 		best, bestScore := "", math.Inf(-1)
-		for _, c := range secrecyChoices {
+		for _, c := range a.choices {
 			score := math.Log(float64(nc[c] + 1))
 			for f := range vocab {
 				p := float64(nfc[f][c]+1) / float64(nc[c]+2)
@@ -364,7 +419,7 @@ func (a *attack) nearChoice() []string {
 	for i := range a.voters {
 		hit := map[string]bool{}
 		for f := range a.features(i) {
-			for _, c := range secrecyChoices {
+			for _, c := range a.choices {
 				if (strings.HasPrefix(f, "chg:") || strings.HasPrefix(f, "add:") || strings.HasPrefix(f, "occ:") ||
 					strings.HasPrefix(f, "win:")) && strings.HasSuffix(f, c) {
 					hit[c] = true
@@ -395,7 +450,7 @@ func (a *attack) closeOrder(reverse bool) []string {
 			continue
 		}
 		var named []string
-		for _, c := range secrecyChoices {
+		for _, c := range a.choices {
 			if bytes.Contains(it.Value, []byte(c)) {
 				named = append(named, c)
 			}
