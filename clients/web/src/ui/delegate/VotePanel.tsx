@@ -25,9 +25,11 @@ export function VotePanel({ store, inline }: { store: MeetingStore; inline?: boo
   const { t } = useApp();
   const s = store.state!;
   const poll = v.openPoll(s);
-  const last = v.lastClosedPoll(s);
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const [seenOpen, setSeenOpen] = useState<Set<string>>(new Set());
+  // The poll to show the result of: the one this screen saw open last,
+  // once closed (polls may close in another order than they were created).
+  const last = [...seenOpen].reverse().map((id) => s.polls[id]).find((p) => p?.status === 'closed') ?? v.lastClosedPoll(s);
   const dialog = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

@@ -249,7 +249,7 @@ function CandidateImport({ existing, onAdd }: { existing: CandidateDraft[]; onAd
             {t('elImportSummary', { ok: valid.length, bad: plan.rows.length - valid.length })}
           </p>
           {plan.ignored.length > 0 && <p class="muted small">{t('csvIgnored', { cols: plan.ignored.join(', ') })}</p>}
-          <div class="csv-preview">
+          <div class="csv-preview" tabIndex={0} role="region" aria-label={t('elImport')}>
             <table class="table cand-preview">
               <thead>
                 <tr>

@@ -29,8 +29,10 @@ export function ElectionResultView({ s, poll, big, chart = true }: { s: State; p
           {baseText}: {formatNumber(lang, r.base)} — {t('elNeeded', { base: formatNumber(lang, r.base), need: Math.floor(r.base / 2) + 1 })}
         </p>
       )}
-      {r.kind === 'election' ? <VotesTable r={r} cand={cand} pct={pct} /> : <LevelsTable r={r} cand={cand} pct={pct} />}
-      {r.kind === 'election' && chart && <VotesChart r={r} cand={cand} />}
+      <div class={chart && r.kind === 'election' ? 'el-body with-chart' : 'el-body'}>
+        {r.kind === 'election' ? <VotesTable r={r} cand={cand} pct={pct} /> : <LevelsTable r={r} cand={cand} pct={pct} />}
+        {r.kind === 'election' && chart && <VotesChart r={r} cand={cand} />}
+      </div>
       {r.next_round && (
         <p class="outcome failed el-next">
           {t('elNeedsRound', { reason: t(('elReason_' + r.next_round.reason) as Key) })}:{' '}
