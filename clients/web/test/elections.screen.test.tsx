@@ -281,3 +281,70 @@ describe('the result and the next round', () => {
     expect(svg.querySelector('.half-line')).not.toBeNull();
   });
 });
+
+describe('the secretary’s election editor', () => {
+  const input = (el: Element | null, value: string) => {
+    const i = el as HTMLInputElement;
+    i.value = value;
+    i.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const byLabel = (label: string) => {
+    const l = [...root.querySelectorAll('label')].find((x) => x.textContent?.trim().startsWith(label));
+    return l?.querySelector('input, textarea, select') ?? root.querySelector(`[aria-label="${label}"]`);
+  };
+
+  it('imports the list from pasted CSV, checks the 30 % rule, sends CreateElection with the ordered list', async () => {
+    const { ws } = await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 20, snapshot: snapshot({ elections: {}, election_order: [], polls: {}, poll_order: [] }) });
+    const box = root.querySelector('details.new-election') as HTMLDetailsElement;
+    box.open = true;
+    await act(() => input(byLabel('Tên cuộc bầu cử'), 'Bầu Ban Thường vụ'));
+    await act(() => input(byLabel('Số lượng cần bầu'), '2'));
+    const imp = box.querySelector('details.cand-import') as HTMLDetailsElement;
+    await act(() => {
+      imp.open = true;
+      imp.dispatchEvent(new Event('toggle'));
+    });
+    await act(() => input(imp.querySelector('textarea'), 'STT;Họ và tên;Năm sinh;Chức vụ\n2;Trần Thị Bích Ngọc;1975;Trưởng Ban\n1;Nguyễn Văn Ánh;1970;Phó Bí thư\n3;Lê Hoàng Cường;19x8;\n'));
+    expect(imp.textContent).toContain('2 dòng hợp lệ, 1 dòng lỗi');
+    expect(imp.textContent).toContain('Năm sinh không hợp lệ: “19x8”');
+    await act(() => button('Đưa 2 người vào danh sách').click());
+    expect((root.querySelector('[aria-label="Họ và tên 1"]') as HTMLInputElement).value).toBe('Nguyễn Văn Ánh');
+    expect(text()).toContain('2 người cho 2 chỗ (tối đa 2)');
+    await act(() => button('+ Thêm vào danh sách').click());
+    await act(() => input(root.querySelector('[aria-label="Họ và tên 3"]'), 'Lê Hoàng Cường'));
+    expect(text()).toContain('Danh sách có 3 người, dư quá 30 % so với số lượng cần bầu (2; tối đa 2 người).');
+    expect(button('Tạo cuộc bầu cử').disabled).toBe(true);
+    await act(() => button('Bỏ Lê Hoàng Cường khỏi danh sách').click());
+    await act(() => button('Đưa Trần Thị Bích Ngọc lên').click());
+    await act(() => button('Tạo cuộc bầu cử').click());
+    const cmd = ws.last('command');
+    expect(cmd.name).toBe('CreateElection');
+    expect(cmd.args.election).toMatchObject({
+      title: 'Bầu Ban Thường vụ',
+      kind: 'election',
+      seats: 2,
+      base: 'convened',
+      paper_rooms: [],
+      candidates: [
+        { id: 'c01', name: 'Trần Thị Bích Ngọc', birth_year: 1975, position: 'Trưởng Ban' },
+        { id: 'c02', name: 'Nguyễn Văn Ánh', birth_year: 1970, position: 'Phó Bí thư' },
+      ],
+    });
+  });
+
+  it('edits an election whose list is not being approved yet (UpdateElection, ids kept)', async () => {
+    const snap = snapshot();
+    (snap.elections as any).bch.rounds = [];
+    (snap.polls as any) = { 'bch-approval': { id: 'bch-approval', question: 'Thông qua', choices: [], rule: { base: 'members', threshold: 'absolute' }, status: 'ready', approves: 'bch' } };
+    (snap as any).poll_order = ['bch-approval'];
+    const { ws } = await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 20, snapshot: snap });
+    await act(() => button('Sửa “Bầu Ban Chấp hành khóa XVI”').click());
+    await act(() => button('Bỏ Võ Thị Ê khỏi danh sách').click());
+    expect(text()).toContain('4 người cho 4 chỗ (tối đa 5)');
+    await act(() => button('Lưu thay đổi').click());
+    const cmd = ws.last('command');
+    expect(cmd.name).toBe('UpdateElection');
+    expect(cmd.args.election.id).toBe('bch');
+    expect(cmd.args.election.candidates.map((c: any) => c.id)).toEqual(['c01', 'c02', 'c03', 'c04']);
+  });
+});

@@ -13,7 +13,7 @@ import { planCandidates, type CandidateDraft, type CandidateError } from '../../
 import { decodeText } from '../../core/csv';
 import { checkList, maxNames } from '../../core/election';
 import type { MeetingStore } from '../../core/store';
-import type { Candidate, ElectionBase, ElectionKind } from '../../core/types';
+import type { Candidate, Election, ElectionBase, ElectionKind } from '../../core/types';
 import * as v from '../../core/views';
 import { errorText, type Key } from '../../i18n';
 import { ElectionsControl } from '../chair/Elections';
@@ -22,13 +22,35 @@ import { newId, useApp, useRun } from '../context';
 interface Row extends CandidateDraft {
   key: number;
   cv: string;
+  /** id: the candidate's id when editing an election (kept), else empty. */
+  id?: string;
 }
 
 export function ElectionEditor({ store }: { store: MeetingStore }) {
+  const { t } = useApp();
+  const s = store.state!;
+  const [editing, setEditing] = useState<string | null>(null);
+  // The list can change until the meeting starts approving it (confidence: until its first round).
+  const editable = s.election_order
+    .map((id) => s.elections[id])
+    .filter((el) => el && (el.kind === 'confidence' ? (el.rounds?.length ?? 0) === 0 : s.polls[el.approval ?? '']?.status === 'ready'));
+  const el = editing ? s.elections[editing] : undefined;
   return (
     <div class="stack">
       <ElectionsControl store={store} canRun={false} />
-      <NewElection store={store} />
+      {editable.length > 0 && !el && (
+        <ul class="docs">
+          {editable.map((x) => (
+            <li key={x.id}>
+              <button type="button" class="btn small" onClick={() => setEditing(x.id)}>
+                {t('elEdit', { title: x.title })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {el && <NewElection key={'edit:' + el.id} store={store} edit={el} onDone={() => setEditing(null)} />}
+      {!el && <NewElection key="new" store={store} />}
       <CommitteeForm store={store} />
       <ExcuseForm store={store} />
     </div>
@@ -37,17 +59,20 @@ export function ElectionEditor({ store }: { store: MeetingStore }) {
 
 let rowKey = 0;
 
-function NewElection({ store }: { store: MeetingStore }) {
+/** NewElection prepares a new election, or (edit) changes one whose list is not being approved yet. */
+function NewElection({ store, edit, onDone }: { store: MeetingStore; edit?: Election; onDone?: () => void }) {
   const { t } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
   const box = useRef<HTMLDetailsElement>(null);
-  const [kind, setKind] = useState<ElectionKind>('election');
-  const [title, setTitle] = useState('');
-  const [seats, setSeats] = useState('');
-  const [base, setBase] = useState<ElectionBase>('convened');
-  const [paper, setPaper] = useState<string[]>([]);
-  const [rows, setRows] = useState<Row[]>([]);
+  const [kind, setKind] = useState<ElectionKind>(edit?.kind ?? 'election');
+  const [title, setTitle] = useState(edit?.title ?? '');
+  const [seats, setSeats] = useState(edit?.seats ? String(edit.seats) : '');
+  const [base, setBase] = useState<ElectionBase>(edit?.base ?? 'convened');
+  const [paper, setPaper] = useState<string[]>(edit?.paper_rooms ?? []);
+  const [rows, setRows] = useState<Row[]>(
+    () => edit?.candidates.map((c) => ({ key: ++rowKey, id: c.id, name: c.name, year: c.birth_year ?? 0, position: c.position ?? '', cv: c.cv ?? '' })) ?? [],
+  );
   const nSeats = parseInt(seats, 10) || 0;
   const named = rows.filter((r) => r.name.trim());
   const problem = kind === 'election' ? checkList(nSeats, named.length) : named.length === 0 ? 'too_few' : undefined;
@@ -73,28 +98,41 @@ function NewElection({ store }: { store: MeetingStore }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     if (problem) return;
-    const candidates: Candidate[] = named.map((r, i) => {
-      const c: Candidate = { id: 'c' + String(i + 1).padStart(2, '0'), name: r.name.trim().normalize('NFC') };
+    // Ids: kept for the names an edit started with, c01, c02, … for new ones.
+    const taken = new Set(named.map((r) => r.id).filter(Boolean));
+    let n = 0;
+    const fresh = () => {
+      let id;
+      do id = 'c' + String(++n).padStart(2, '0');
+      while (taken.has(id));
+      taken.add(id);
+      return id;
+    };
+    const candidates: Candidate[] = named.map((r) => {
+      const c: Candidate = { id: r.id || fresh(), name: r.name.trim().normalize('NFC') };
       if (r.year) c.birth_year = r.year;
       if (r.position.trim()) c.position = r.position.trim();
       if (r.cv) c.cv = r.cv;
       return c;
     });
-    const election = { id: newId('el'), title: title.trim(), kind, seats: kind === 'election' ? nSeats : 0, candidates, base, paper_rooms: paper };
-    const ok = await run(() => store.command('CreateElection', { election }), t('elCreated', { title: election.title }));
+    const election = { id: edit?.id ?? newId('el'), title: title.trim(), kind, seats: kind === 'election' ? nSeats : 0, candidates, base, paper_rooms: paper };
+    const ok = edit
+      ? await run(() => store.command('UpdateElection', { election }), t('elUpdated', { title: election.title }))
+      : await run(() => store.command('CreateElection', { election }), t('elCreated', { title: election.title }));
     if (ok) {
       reset();
       if (box.current) box.current.open = false;
+      onDone?.();
     }
   };
 
   return (
-    <details ref={box} class="new-election">
-      <summary>{t('newElection')}</summary>
+    <details ref={box} class={edit ? 'new-election edit' : 'new-election'} open={!!edit}>
+      <summary>{edit ? t('elEdit', { title: edit.title }) : t('newElection')}</summary>
       <form class="form" onSubmit={submit}>
         <label>
           {t('elKind')}
-          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as ElectionKind)}>
+          <select value={kind} disabled={!!edit} onChange={(e) => setKind((e.target as HTMLSelectElement).value as ElectionKind)}>
             <option value="election">{t('elKind_election')}</option>
             <option value="confidence">{t('elKind_confidence')}</option>
           </select>
@@ -187,9 +225,16 @@ function NewElection({ store }: { store: MeetingStore }) {
               ? t('elListCount', { n: named.length, seats: nSeats, max: maxNames(nSeats) })
               : t('elPersonsCount', { n: named.length })}
         </p>
-        <button type="submit" class="btn primary" disabled={busy || !!problem}>
-          {kind === 'election' ? t('elCreate') : t('elCreateConfidence')}
-        </button>
+        <div class="row wrap">
+          <button type="submit" class="btn primary" disabled={busy || !!problem}>
+            {edit ? t('elSave') : kind === 'election' ? t('elCreate') : t('elCreateConfidence')}
+          </button>
+          {edit && (
+            <button type="button" class="btn" onClick={onDone}>
+              {t('ccCancel')}
+            </button>
+          )}
+        </div>
       </form>
     </details>
   );
