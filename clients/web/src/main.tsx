@@ -3,12 +3,15 @@
 // screen), then renders the app. A production build also registers the
 // service worker (src/sw.ts → /sw.js) that keeps the app shell, so that a
 // tablet reloading without network still starts; browsers offer service
-// workers only in secure contexts (https, localhost, 127.0.0.1).
+// workers only in secure contexts (https, localhost, 127.0.0.1). With a
+// session (or a code), pdf.js starts loading at once (ui/document/pdfjs.ts).
 
 import { render } from 'preact';
+import { afterFirstPage, markOnce } from './core/firstpage';
 import { memoryKV, SessionStore, type KV } from './core/session';
 import type { Lang } from './i18n';
 import { App } from './ui/App';
+import { preloadPdfJs } from './ui/document/pdfjs';
 import './styles.css';
 
 function storage(): KV {
@@ -22,20 +25,29 @@ function storage(): KV {
   }
 }
 
+markOnce('main');
 const kv = storage();
 const params = new URLSearchParams(location.search);
+const sessions = new SessionStore(kv);
+// pdf.js and its worker are the largest files and the first page needs them:
+// fetched now, in parallel with the sign-in and the welcome (a session kept,
+// or a one-time code in the address), not when the document pane mounts.
+if (sessions.last() || params.get('code')) preloadPdfJs();
 const lang: Lang = params.get('lang') === 'en' || (params.get('lang') !== 'vi' && kv.getItem('dais.lang') === 'en') ? 'en' : 'vi';
 
 render(
-  <App sessions={new SessionStore(kv)} params={params} initialLang={lang} saveLang={(l) => kv.setItem('dais.lang', l)} />,
+  <App sessions={sessions} params={params} initialLang={lang} saveLang={(l) => kv.setItem('dais.lang', l)} />,
   document.getElementById('app')!,
 );
 
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  // After the page has loaded, so that the first start does not wait for the worker's downloads.
+  // After the page has loaded and, with a session, drawn its first page:
+  // the first start does not wait for the worker, and the worker finds in
+  // the HTTP cache what the page fetched instead of downloading it again.
   const register = () => navigator.serviceWorker.register('/sw.js').catch(() => {
     /* not allowed here (e.g. a private window): the app works without it, online */
   });
-  if (document.readyState === 'complete') void register();
-  else window.addEventListener('load', () => void register(), { once: true });
+  const loaded = new Promise<void>((r) => (document.readyState === 'complete' ? r() : window.addEventListener('load', () => r(), { once: true })));
+  const settled = sessions.last() || params.get('code') ? Promise.race([afterFirstPage(), new Promise<void>((r) => setTimeout(r, 15_000))]) : null;
+  void loaded.then(() => settled).then(register);
 }

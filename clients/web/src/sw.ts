@@ -10,6 +10,18 @@
 // (skipWaiting, clients.claim) and deletes the older shell caches, so that
 // a tablet never starts an old app from its cache after an upgrade.
 //
+// No file is downloaded twice (issue 17: the precache used to race the page
+// and fetch pdf.js and its worker a second time). The app registers this
+// worker after its first page is drawn (main.tsx), when the page has
+// fetched what it needs; at install the built files are taken from the
+// browser's HTTP cache (cache mode "only-if-cached": never the network).
+// A file the page has not fetched yet is not downloaded at a first install:
+// it is kept when the page asks for it (cache first, below). Only "/"
+// (index.html, ≈0.5 kB) is fetched, revalidated, as the page loaded it
+// under another address (?code=…). At an upgrade (an older shell is kept)
+// the page runs the old build, so the new build's files missing from the
+// HTTP cache are fetched from the network.
+//
 //   - Navigations to the app ("/", "/index.html", with any query): the
 //     network first; when it cannot be reached (or answers 5xx), the kept
 //     index.html.
@@ -63,7 +75,6 @@ export function staleShells(names: readonly string[], version: string): string[]
 export interface CacheLike {
   match(req: Request | string): Promise<Response | undefined>;
   put(req: Request | string, res: Response): Promise<void>;
-  addAll(reqs: (Request | string)[]): Promise<void>;
 }
 export interface CachesLike {
   open(name: string): Promise<CacheLike>;
@@ -85,10 +96,27 @@ export interface Deps {
 export function shellWorker(d: Deps) {
   const name = shellCache(d.version);
   return {
-    /** install fetches every file of the build (past the HTTP cache) into its cache; one failure fails the install. */
+    /**
+     * install keeps "/" (from the network, revalidated) and the build's
+     * files the HTTP cache holds; at an upgrade, the others from the
+     * network too. A file that cannot be fetched fails the install.
+     */
     async install(): Promise<void> {
       const cache = await d.caches.open(name);
-      await cache.addAll(d.precache.map((p) => new Request(new URL(p, d.origin).href, { cache: 'reload' })));
+      const upgrade = staleShells(await d.caches.keys(), d.version).length > 0;
+      await Promise.all(
+        d.precache.map(async (p) => {
+          const url = new URL(p, d.origin).href;
+          if (p !== '/') {
+            const hit = await d.fetch(new Request(url, { cache: 'only-if-cached', mode: 'same-origin' })).catch(() => null);
+            if (hit?.status === 200) return cache.put(url, hit);
+            if (!upgrade) return; // not fetched by the page yet: kept when it is
+          }
+          const res = await d.fetch(new Request(url, { cache: 'no-cache' }));
+          if (res.status !== 200) throw new TypeError(`dais-sw: ${p}: HTTP ${res.status}`);
+          return cache.put(url, res);
+        }),
+      );
     },
     /** activate deletes the shell caches of other builds (the documents' caches stay). */
     async activate(): Promise<void> {

@@ -25,6 +25,8 @@ import { Display } from './display/Display';
 import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
 import { Secretary } from './secretary/Secretary';
 import { Entry } from './account/Entry';
+import { preloadPdfJs } from './document/pdfjs';
+import { markOnce } from '../core/firstpage';
 
 export interface AppProps {
   sessions: SessionStore;
@@ -78,6 +80,8 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
   );
 
   const onSignedIn = (s: Session) => {
+    markOnce('signed-in');
+    preloadPdfJs();
     sessions.save(s);
     setNotice('');
     // Drop the one-time code from the address bar: a reload must not reuse it.
@@ -235,6 +239,7 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
       </div>
     );
   }
+  markOnce('state');
   const role = store.state.participants[store.me]?.role ?? store.role;
   const savedNote = store.savedAt !== null ? ctxT('savedAt', { time: formatTime(lang, store.savedAt) }) : '';
   if (display || role === 'display') {

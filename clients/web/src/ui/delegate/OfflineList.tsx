@@ -1,7 +1,9 @@
-// The documents kept on the tablet for reading offline, and the list that shows them.
+// The documents kept on the tablet for reading offline, and the list that
+// shows them. The copies are made after the first page is drawn.
 
 import { useEffect, useMemo } from 'preact/hooks';
 import { agendaDocuments, browserBackend, dropOthers, OfflineDocs, openStore } from '../../core/offline';
+import { afterFirstPage } from '../../core/firstpage';
 import { SessionStore } from '../../core/session';
 import type { MeetingStore } from '../../core/store';
 import { Section } from '../shared/Section';
@@ -15,6 +17,13 @@ function hasSession(meeting: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** FIRST_PAGE_WAIT_MS bounds how long the copies wait for the first page drawn. */
+const FIRST_PAGE_WAIT_MS = 20_000;
+
+function firstPageOr(ms: number): Promise<void> {
+  return Promise.race([afterFirstPage(), new Promise<void>((r) => setTimeout(r, ms))]);
 }
 
 /** useOfflineDocs keeps the meeting's documents on the device while the tablet is signed in. */
@@ -43,7 +52,15 @@ export function useOfflineDocs(store: MeetingStore): OfflineDocs {
     .map((d) => d.id)
     .join(',');
   useEffect(() => {
-    if (online && store.state) void offline.sync(store.state, store.me);
+    if (!online || !store.state) return;
+    // Not before the first page is drawn: the copies would take the network and the CPU from it.
+    let live = true;
+    void firstPageOr(FIRST_PAGE_WAIT_MS).then(() => {
+      if (live && store.state) void offline.sync(store.state, store.me);
+    });
+    return () => {
+      live = false;
+    };
   }, [offline, online, versions, wanted]);
   return offline;
 }

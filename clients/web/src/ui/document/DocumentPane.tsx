@@ -15,6 +15,7 @@ import { documentURL } from '../../core/api';
 import { annotatedCopyPath, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
 import { errorText as errorTextOf } from '../../i18n';
 import { openSigned } from '../../core/access';
+import { noFirstPage } from '../../core/firstpage';
 import type { OfflineDocs } from '../../core/offline';
 import type { MeetingStore } from '../../core/store';
 import { browse as browseFrom, browseDocument, docView, FOLLOWING, turn as turnTo, type Reading } from '../../core/follow';
@@ -84,6 +85,10 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
 
   useEffect(() => setPages(0), [doc]);
+  // Nothing shown: work waiting for the first page drawn (offline copies) need not wait.
+  useEffect(() => {
+    if (!doc) noFirstPage();
+  }, [doc]);
 
   const turn = (p: number) => {
     const tr = turnTo(view, choice, p, total);

@@ -1,29 +1,29 @@
 // PdfView shows one page of a PDF with pdf.js, scaled to fit its box. The
 // document is fetched with the session token as a Bearer header, in ranges
 // (pdf.js asks only for the bytes of the pages it draws), and kept open
-// while only the page changes. pdf.js is loaded on first use so that the
-// sign-in screen stays light.
+// while only the page changes. pdf.js is loaded early (./pdfjs.ts).
+//
+// Pages are drawn off-screen and put on the visible canvas in one step
+// when complete (core/render.ts schedules them): a page turn never shows a
+// blank or half-drawn page, a fast flip draws only the page it ends on, the
+// next page is drawn ahead when idle, and pages no longer kept are released.
 //
 // With `offline`, a copy kept on the device is opened first (no network
-// needed); a document opened from the server is handed over to be kept once
-// open. `overlay` draws over the page (the annotations), sized as the page
-// is drawn and told which page that is.
+// needed); a document opened from the server is handed over to be kept
+// once open and its first page drawn. `overlay` draws over the page (the
+// annotations), sized as the page is drawn and told which page that is.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist';
+import { markFirstPage, markOnce, noFirstPage } from '../../core/firstpage';
+import { newCounters, RenderScheduler, type DrawTask } from '../../core/render';
 import { useApp } from '../context';
+import { loadPdfJs, pdfWorker } from './pdfjs';
 
-type PdfJs = typeof import('pdfjs-dist');
-let pdfjsPromise: Promise<PdfJs> | null = null;
-
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjsPromise ??= Promise.all([import('pdfjs-dist'), import('pdfjs-dist/build/pdf.worker.min.mjs?url')]).then(([lib, worker]) => {
-    lib.GlobalWorkerOptions.workerSrc = worker.default;
-    return lib;
-  });
-  return pdfjsPromise;
-}
+/** renderCounters count the renders of every viewer of the page; the browser benchmark reads them as window.daisRender. */
+export const renderCounters = newCounters();
+(globalThis as { daisRender?: unknown }).daisRender = renderCounters;
 
 /** PageView is the page drawn on the canvas and its size in CSS pixels. */
 export interface PageView {
@@ -72,6 +72,8 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
   const [error, setError] = useState('');
   const [view, setView] = useState<PageView | null>(null);
   const offlineRef = useRef(offline);
+  // Resolves when the open document's first page is on the canvas.
+  const firstShown = useRef<(() => void) | null>(null);
   offlineRef.current = offline;
   const failure = (err: unknown): string => {
     const status = (err as { status?: number })?.status;
@@ -91,14 +93,16 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     setError('');
     setView(null);
     const off = offlineRef.current;
+    const drawn = new Promise<void>((r) => (firstShown.current = r));
     (async () => {
       const lib = await loadPdfJs();
       if (cancelled) return;
+      const worker = pdfWorker(lib);
       let d: PDFDocumentProxy | null = null;
       const data = off ? await off.load().catch(() => null) : null;
       if (cancelled) return;
       if (data) {
-        task = lib.getDocument({ data, isEvalSupported: false });
+        task = lib.getDocument({ data, isEvalSupported: false, worker });
         try {
           d = await task.promise;
         } catch (err) {
@@ -116,16 +120,22 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
           rangeChunkSize: 128 * 1024,
           disableAutoFetch: true,
           isEvalSupported: false,
+          worker,
         });
         d = await task.promise;
         if (cancelled) return;
       }
       const opened = d;
+      markOnce('doc-open');
       setDoc(opened);
       onPages?.(opened.numPages);
-      if (fromServer) off?.keep(() => opened.getData());
+      // The whole file for the offline copy: after the first page, which must not wait for it.
+      if (fromServer && off) void drawn.then(() => !cancelled && off.keep(() => opened.getData()));
     })().catch((err: unknown) => {
-      if (!cancelled) setError(failure(err));
+      if (!cancelled) {
+        setError(failure(err));
+        noFirstPage();
+      }
     });
     return () => {
       cancelled = true;
@@ -142,40 +152,82 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     return () => ro.disconnect();
   }, []);
 
-  // Draw the page.
-  useEffect(() => {
-    if (!doc || !canvas.current || size.w === 0 || size.h === 0) return;
-    let task: RenderTask | null = null;
-    let cancelled = false;
-    const n = Math.min(Math.max(1, page), doc.numPages);
-    doc
-      .getPage(n)
-      .then((p) => {
-        if (cancelled || !canvas.current) return;
-        const base = p.getViewport({ scale: 1 });
-        // Fit to width leaves room for a vertical scroll bar.
-        const fitted = fit === 'width' ? (size.w - 16) / base.width : Math.min(size.w / base.width, size.h / base.height);
-        const css = fitted * zoom;
-        const dpr = Math.min(window.devicePixelRatio || 1, 3);
-        // Backing pixels: CSS size × devicePixelRatio (× zoom through css), capped at 16 Mpx.
-        const px = Math.min(dpr, Math.sqrt(16e6 / (base.width * base.height * css * css)));
-        const vp = p.getViewport({ scale: css * px });
+  // Draw the pages: off-screen, then onto the visible canvas in one step (see core/render.ts).
+  const pageBox = useRef<HTMLDivElement>(null);
+  const geometry = useRef({ w: 0, h: 0, fit, zoom });
+  const sched = useMemo(() => {
+    if (!doc) return null;
+    const held = new Map<number, PDFPageProxy>();
+    const s = new RenderScheduler<Surface>({
+      counters: renderCounters,
+      keep: 3,
+      renderer: {
+        draw: (n) => drawPage(doc, n, geometry.current, held),
+        release: (n, surface) => {
+          if (surface) {
+            // Let the browser free the pixels at once.
+            surface.canvas.width = 0;
+            surface.canvas.height = 0;
+          }
+          held.get(n)?.cleanup();
+          held.delete(n);
+        },
+      },
+      show: (_, surface) => {
         const c = canvas.current;
-        c.width = Math.floor(vp.width);
-        c.height = Math.floor(vp.height);
-        // The canvas and the overlay take the page's size together.
-        setView({ page: n, w: Math.floor(base.width * css), h: Math.floor(base.height * css) });
-        task = p.render({ canvas: c, viewport: vp });
-        return task.promise;
-      })
-      .catch((err: unknown) => {
-        if ((err as Error)?.name !== 'RenderingCancelledException' && !cancelled) setError(failure(err));
-      });
-    return () => {
-      cancelled = true;
-      task?.cancel();
-    };
-  }, [doc, page, size.w, size.h, fit, zoom]);
+        if (!c) return;
+        const src = surface.canvas;
+        // Resizing clears the canvas: the new page is drawn into it in the same task, before any paint.
+        if (c.width !== src.width || c.height !== src.height) {
+          c.width = src.width;
+          c.height = src.height;
+        }
+        c.getContext('2d')?.drawImage(src, 0, 0);
+        const v = surface.view;
+        const box = pageBox.current;
+        if (box) {
+          box.style.width = `${v.w}px`;
+          box.style.height = `${v.h}px`;
+        }
+        setView(v);
+        markFirstPage();
+        firstShown.current?.();
+      },
+      idle: (f) => {
+        const w = globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (h: number) => void };
+        if (w.requestIdleCallback && w.cancelIdleCallback) {
+          const h = w.requestIdleCallback(f, { timeout: 2000 });
+          return () => w.cancelIdleCallback!(h);
+        }
+        const h = setTimeout(f, 300);
+        return () => clearTimeout(h);
+      },
+      timer: (f, ms) => {
+        const h = setTimeout(f, ms);
+        return () => clearTimeout(h);
+      },
+      onError: (_, err) => {
+        if ((err as Error)?.name !== 'RenderingCancelledException') {
+          setError(failure(err));
+          noFirstPage();
+        }
+      },
+    });
+    s.setPages(doc.numPages);
+    return s;
+  }, [doc]);
+  useEffect(() => () => sched?.dispose(), [sched]);
+
+  useEffect(() => {
+    if (!sched || !doc || size.w === 0 || size.h === 0) return;
+    const g = geometry.current;
+    if (g.w !== size.w || g.h !== size.h || g.fit !== fit || g.zoom !== zoom) {
+      const first = g.w === 0;
+      geometry.current = { w: size.w, h: size.h, fit, zoom };
+      if (!first) sched.invalidate();
+    }
+    sched.want(Math.min(Math.max(1, page), doc.numPages));
+  }, [sched, page, size.w, size.h, fit, zoom]);
 
   // Pinch (two touches) and double tap ask for another zoom.
   const touches = useRef(new Map<number, { x: number; y: number }>());
@@ -229,10 +281,51 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       ) : !doc ? (
         <p class="pdf-msg">{t('pdfLoading')}</p>
       ) : null}
-      <div class={shown && view ? 'pdf-page' : 'pdf-page hidden'} style={view ? { width: `${view.w}px`, height: `${view.h}px` } : undefined}>
+      <div ref={pageBox} class={shown && view ? 'pdf-page' : 'pdf-page hidden'} style={view ? { width: `${view.w}px`, height: `${view.h}px` } : undefined}>
         <canvas ref={canvas} class={shown ? 'pdf-canvas' : 'pdf-canvas hidden'} role="img" aria-label={label ?? ''} />
         {shown && view && overlay ? overlay(view) : null}
       </div>
     </div>
   );
+}
+
+/** Surface is a page drawn off-screen, with the size it is shown at. */
+interface Surface {
+  canvas: HTMLCanvasElement;
+  view: PageView;
+}
+
+type Geometry = { w: number; h: number; fit: 'page' | 'width'; zoom: number };
+
+/** drawPage renders page n of doc into a new canvas sized for the box g. */
+function drawPage(doc: PDFDocumentProxy, n: number, g: Geometry, held: Map<number, PDFPageProxy>): DrawTask<Surface> {
+  let task: RenderTask | null = null;
+  let cancelled = false;
+  const cancelledErr = () => Object.assign(new Error('cancelled'), { name: 'RenderingCancelledException' });
+  const promise = (async () => {
+    const p = await doc.getPage(n);
+    held.set(n, p);
+    if (cancelled) throw cancelledErr();
+    const base = p.getViewport({ scale: 1 });
+    // Fit to width leaves room for a vertical scroll bar.
+    const fitted = g.fit === 'width' ? (g.w - 16) / base.width : Math.min(g.w / base.width, g.h / base.height);
+    const css = fitted * g.zoom;
+    const dpr = Math.min(window.devicePixelRatio || 1, 3);
+    // Backing pixels: CSS size × devicePixelRatio (× zoom through css), capped at 16 Mpx.
+    const px = Math.min(dpr, Math.sqrt(16e6 / (base.width * base.height * css * css)));
+    const vp = p.getViewport({ scale: css * px });
+    const c = document.createElement('canvas');
+    c.width = Math.floor(vp.width);
+    c.height = Math.floor(vp.height);
+    task = p.render({ canvas: c, viewport: vp });
+    await task.promise;
+    return { canvas: c, view: { page: n, w: Math.floor(base.width * css), h: Math.floor(base.height * css) } };
+  })();
+  return {
+    promise,
+    cancel: () => {
+      cancelled = true;
+      task?.cancel();
+    },
+  };
 }
