@@ -567,6 +567,10 @@ func (c ProposeCommittee) decide(d decider) ([]Event, error) {
 		return nil, Errorf(Forbidden, "Chỉ chủ tọa hoặc thư ký mới được chuẩn bị biểu quyết", "only the chair or a secretary may prepare a poll")
 	}
 	s := d.s
+	if len(s.Committee) > 0 {
+		// Elected once: its members' view must not change under them.
+		return nil, Errorf(Conflict, "Ban kiểm phiếu đã được bầu", "the counting committee has been elected")
+	}
 	if !idPattern.MatchString(c.Poll) {
 		return nil, badID("poll", "cuộc biểu quyết", c.Poll)
 	}
@@ -1040,7 +1044,7 @@ func (d PaperBallotEntered) change(s *State, e Event) {
 }
 
 func (d PaperBallotEntered) visibleTo(s *State, p *Participant, viewer string) bool {
-	return fullView(s, viewer)
+	return paperView(s, viewer)
 }
 
 func (d PaperBallotResolved) fits(s *State, full bool) error {
@@ -1068,7 +1072,7 @@ func (d PaperBallotResolved) change(s *State, e Event) {
 }
 
 func (d PaperBallotResolved) visibleTo(s *State, p *Participant, viewer string) bool {
-	return fullView(s, viewer)
+	return paperView(s, viewer)
 }
 
 func (d ElectionApproved) fits(s *State, full bool) error {
@@ -1081,8 +1085,8 @@ func (d ElectionApproved) change(s *State, e Event) { s.Elections[d.Election].Ap
 
 func (d CommitteeElected) fits(s *State, full bool) error {
 	p := s.Polls[d.Poll]
-	return need(p != nil && p.Status == PollDone && p.Result != nil && p.Result.Passed && len(d.Members) > 0,
-		"poll %q has not elected a committee", d.Poll)
+	return need(p != nil && p.Status == PollDone && p.Result != nil && p.Result.Passed && len(d.Members) > 0 && len(s.Committee) == 0,
+		"poll %q has not elected a committee, or one was elected", d.Poll)
 }
 
 func (d CommitteeElected) change(s *State, e Event) { s.Committee = slices.Clone(d.Members) }

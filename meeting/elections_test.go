@@ -335,8 +335,8 @@ func TestPaperBallots(t *testing.T) {
 	if v := l.s.ViewFor("d1"); v.Polls["bch-r1"].Paper != nil {
 		t.Fatal("a delegate sees the paper entries")
 	}
-	if v := l.s.ViewFor("e1"); v.Polls["bch-r1"].Paper == nil || len(v.Polls["bch-r1"].Voters) < 2 {
-		t.Fatal("a committee member does not see the entries and who voted")
+	if v := l.s.ViewFor("e1"); v.Polls["bch-r1"].Paper == nil || len(v.Polls["bch-r1"].Voters) > 1 {
+		t.Fatal("a committee member does not see the entries, or sees who voted")
 	}
 }
 

@@ -3,7 +3,11 @@ package meeting
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,12 +22,14 @@ var (
 	fuzzItems     = []string{"i1", "i2", "i2a", "i2b", "i3", "n1", "n2", ""}
 	fuzzDocs      = []string{"doc1", "doc2", "doc3", "n1", ""}
 	fuzzProposals = []string{"pr1", "pr2", "n1", ""}
-	fuzzPolls     = []string{"v1", "s1", "v2", "n1", "n2", ""}
+	fuzzPolls     = []string{"v1", "s1", "v2", "n1", "n2", "", "e1-approval", "e1-r1", "e1-r2", "bkp"}
 	fuzzChoices   = []string{"for", "against", "abstain", "yes", "no", ""}
 	fuzzTexts     = []string{"Nội dung", "", " ", "x"}
 	fuzzAnnIDs    = []string{"a1", "a2", "s1", "", "a b"}
 	fuzzKinds     = []AnnotationKind{AnnotationHighlight, AnnotationInk, AnnotationNote, "stamp"}
 	fuzzColors    = []string{"#FFCC00", "#c00000", "red", ""}
+	fuzzElections = []string{"e1", "e2", ""}
+	fuzzMarks     = "01-*hml"
 )
 
 // fuzzSeed prepares the meeting every fuzz run starts from: three rooms,
@@ -61,7 +67,7 @@ func pick[T any](in *fuzzInput, from []T) T { return from[int(in.byte())%len(fro
 // command builds one command from the input. corrupt is set when a ClosePoll
 // is to carry a tally that disagrees with the ballots.
 func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
-	switch in.byte() % 34 {
+	switch in.byte() % 42 {
 	case 0:
 		return UpdateMeeting{Title: pick(in, fuzzTexts), Place: pick(in, fuzzTexts)}, false
 	case 1:
@@ -131,8 +137,58 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		return CreatePoll{Poll: p}, false
 	case 18:
 		return OpenPoll{Poll: pick(in, fuzzPolls)}, false
+	case 34:
+		e := Election{ID: pick(in, fuzzElections), Title: pick(in, fuzzTexts), Seats: int(in.byte() % 8),
+			Kind: pick(in, []string{"", KindElection, KindConfidence, "vote"}), Base: pick(in, []string{"", BaseConvened, BaseOfficial, "x"})}
+		for i := range int(in.byte() % 10) {
+			c := Candidate{ID: fmt.Sprintf("c%d", i), Name: "Ứng viên " + pick(in, fuzzTexts)}
+			if in.byte()%3 == 0 {
+				c.Participant = pick(in, fuzzPeople)
+			}
+			e.Candidates = append(e.Candidates, c)
+		}
+		if in.byte()%3 == 0 {
+			e.PaperRooms = []string{pick(in, fuzzRooms)}
+		}
+		if in.byte()%4 == 0 {
+			return UpdateElection{Election: e}, false
+		}
+		return CreateElection{Election: e}, false
+	case 35:
+		members := []string{pick(in, fuzzPeople)}
+		if in.byte()%2 == 0 {
+			members = append(members, pick(in, fuzzPeople))
+		}
+		return ProposeCommittee{Poll: pick(in, fuzzPolls), Members: members}, false
+	case 36:
+		return OpenElectionRound{Election: pick(in, fuzzElections)}, false
+	case 37, 38:
+		poll, marks := h.openRound(in)
+		return CastBallot{Poll: poll, Marks: marks, BallotID: "b"}, false
+	case 39, 40:
+		poll, marks := h.openRound(in)
+		room, sheet := pick(in, fuzzRooms), int(in.byte()%3)
+		if in.byte()%2 == 0 {
+			return ResolvePaperBallot{Poll: poll, Room: room, Sheet: sheet, Marks: marks}, false
+		}
+		return EnterPaperBallot{Poll: poll, Room: room, Sheet: sheet, Marks: marks}, false
+	case 41:
+		return ExcuseAbsence{Participant: pick(in, fuzzPeople), Reason: pick(in, fuzzTexts)}, false
 	case 19:
 		poll := pick(in, fuzzPolls)
+		if p := h.l.s.OpenPoll(); p != nil && p.Kind != "" && in.byte()%2 == 0 {
+			poll = p.ID // an election round's close
+		}
+		if p := h.l.s.Polls[poll]; p != nil && p.Kind != "" {
+			ballots := slices.Collect(maps.Values(h.marks[poll]))
+			corrupt := in.byte()%8 == 0
+			if corrupt && len(ballots) > 0 {
+				ballots = ballots[1:]
+			} else if corrupt {
+				ballots = append(ballots, BlankMarks(p))
+			}
+			return ClosePoll{Poll: poll, Tally: h.tally(poll), Ballots: ballots}, corrupt
+		}
 		t := h.tally(poll)
 		corrupt := in.byte()%8 == 0
 		if corrupt {
@@ -177,6 +233,32 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 	return CastBallot{Poll: pick(in, fuzzPolls), Choice: pick(in, fuzzChoices), BallotID: id}, false
 }
 
+// openRound picks the open election round, if any (else a poll id), and
+// marks for it: well-formed more often than not.
+func (h *fuzzHarness) openRound(in *fuzzInput) (string, string) {
+	p := h.l.s.OpenPoll()
+	if p == nil || in.byte()%8 == 0 {
+		return pick(in, fuzzPolls), pick(in, []string{"1", "0", "", PaperVoid})
+	}
+	n := len(p.Candidates)
+	if in.byte()%8 == 0 {
+		n++
+	}
+	m := make([]byte, n)
+	for i := range m {
+		m[i] = fuzzMarks[int(in.byte())%len(fuzzMarks)]
+		switch p.Style {
+		case StyleStrike:
+			m[i] = "01"[m[i]%2]
+		case StyleAgree:
+			m[i] = "01-*"[m[i]%4]
+		case StyleConfidence:
+			m[i] = "hml-*"[m[i]%5]
+		}
+	}
+	return p.ID, string(m)
+}
+
 // annotation builds an annotation from the input, valid more often than not.
 func (in *fuzzInput) annotation() Annotation {
 	a := Annotation{ID: pick(in, fuzzAnnIDs), Document: pick(in, fuzzDocs), Page: int(in.byte()%12) - 1,
@@ -202,6 +284,9 @@ type fuzzHarness struct {
 	// ballots are the accepted ballots with their true choices, secret or
 	// not: poll → voter → choice. They play the ballot box.
 	ballots map[string]map[string]string
+	// marks are the election rounds' ballots: poll → voter → marks, as the
+	// sealed box keeps them (the harness knows the link; nothing else may).
+	marks map[string]map[string]string
 }
 
 // tally counts the accepted ballots of a poll by choice, as a ballot box would.
@@ -277,6 +362,17 @@ func (h *fuzzHarness) observe(cmd Command, e Event) {
 			h.ballots[d.Poll] = map[string]string{}
 		}
 		h.ballots[d.Poll][d.Voter] = c.Choice
+		if p := h.l.s.Polls[d.Poll]; p.Kind != "" {
+			// No event of a secret ballot says what it holds.
+			if d != (BallotCast{Poll: d.Poll, Voter: d.Voter}) || c.Marks == "" {
+				tb.Fatalf("an election ballot's event %+v (marks %q)", d, c.Marks)
+			}
+			h.ballots[d.Poll][d.Voter] = BallotChoice
+			if h.marks[d.Poll] == nil {
+				h.marks[d.Poll] = map[string]string{}
+			}
+			h.marks[d.Poll][d.Voter] = c.Marks
+		}
 	case PollClosed:
 		p := h.l.s.Polls[d.Poll]
 		t := h.tally(d.Poll)
@@ -291,6 +387,57 @@ func (h *fuzzHarness) observe(cmd Command, e Event) {
 		if d.Result.Passed && !d.Result.QuorumOK {
 			tb.Fatalf("passed without quorum: %+v", d.Result)
 		}
+		if p.Kind != "" {
+			h.recount(p, d.Result.Election)
+		}
+	}
+}
+
+// recount counts an election round again from the harness's box and the
+// paper sheets: every valid ballot counted once, every invalid one
+// counted invalid.
+func (h *fuzzHarness) recount(p *Poll, r *ElectionResult) {
+	tb := h.tb
+	if r == nil {
+		tb.Fatalf("election round %s closed without its count", p.ID)
+	}
+	all := slices.Collect(maps.Values(h.marks[p.ID]))
+	for _, sheets := range p.Paper {
+		for n, sh := range sheets {
+			if sh.Status != SheetAgreed && sh.Status != SheetResolved {
+				tb.Fatalf("round %s closed with sheet %d %s", p.ID, n, sh.Status)
+			}
+			all = append(all, sh.marks())
+		}
+	}
+	votes := make([]int, len(p.Candidates))
+	valid := 0
+	for _, m := range all {
+		kept := strings.Count(m, "1")
+		if m == PaperVoid || (p.Style == StyleStrike && (kept == 0 || kept > p.Seats)) {
+			continue
+		}
+		valid++
+		for i := range votes {
+			if m[i] == '1' {
+				votes[i]++
+			}
+		}
+	}
+	if r.Returned != len(all) || r.Valid != valid || r.Invalid != len(all)-valid || len(r.Candidates) != len(p.Candidates) {
+		tb.Fatalf("round %s: returned %d valid %d invalid %d; the recount %d, %d", p.ID, r.Returned, r.Valid, r.Invalid, len(all), valid)
+	}
+	for i, c := range r.Candidates {
+		levels := 0
+		for _, n := range c.Levels {
+			levels += n
+		}
+		if c.ID != p.Candidates[i] || c.Votes != votes[i] || (p.Kind == KindConfidence && levels != valid) {
+			tb.Fatalf("round %s: %+v, the recount %d votes, %d valid", p.ID, c, votes[i], valid)
+		}
+	}
+	if len(r.Elected) > p.Seats {
+		tb.Fatalf("round %s elected %v for %d seats", p.ID, r.Elected, p.Seats)
 	}
 }
 
@@ -390,6 +537,23 @@ func (h *fuzzHarness) check() {
 				tb.Fatalf("%s sees shared annotation %s on %s", viewer, id, sh.Document)
 			}
 		}
+		// No view links a voter of an election round to their marks: the
+		// voters of a round have no choice, and only the chair, the
+		// secretaries and the committee see the paper entries (which
+		// name no voter).
+		for id, p := range v.Polls {
+			if p.Kind == "" {
+				continue
+			}
+			for voter, choice := range p.Voters {
+				if choice != "" {
+					tb.Fatalf("%s sees %s's ballot in round %s: %q", viewer, voter, id, choice)
+				}
+			}
+			if p.Paper != nil && !paperView(s, viewer) {
+				tb.Fatalf("%s sees the paper entries of %s", viewer, id)
+			}
+		}
 	}
 	sameJSON(tb, "replayed state", replay(tb, h.l.events), s)
 	sameJSON(tb, "clone", s.Clone(), s)
@@ -418,6 +582,29 @@ var fuzzVotingRun = []byte{
 	2, 19, 1, 1, 1, // chair: ClosePoll s1
 }
 
+// fuzzElectionRun is an input that elects d4 (who sits in r2) to the
+// counting committee by show of hands, creates election e1 (7 seats, 9
+// names, r2 on paper), approves its list, opens round 1, casts four
+// tablet ballots (two invalid), has d4 enter and resolve paper sheet 1
+// and closes the round: six elected, one seat short.
+var fuzzElectionRun = []byte{
+	0, 9, // sec: Publish
+	2, 10, // chair: OpenSession
+	2, 25, 0, 3, 25, 0, 4, 25, 0, 5, 25, 0, 6, 25, 0, // chair, d1–d4 check in
+	2, 35, 7, 1, 9, // chair: ProposeCommittee bkp [d4]
+	2, 18, 9, 3, 22, 0, 9, 0, 2, 19, 9, 1, 1, // open bkp, d1 for, close
+	0, 34, 0, 0, 7, 1, 0, 9, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, // sec: CreateElection e1, r2 on paper
+	2, 18, 6, 3, 22, 0, 6, 0, 2, 19, 6, 1, 1, // open e1-approval, d1 for, close
+	2, 36, 0, // chair: OpenElectionRound e1
+	2, 37, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, // ballots: keep 7 of 9
+	3, 37, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0,
+	4, 38, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // keeps 9: invalid
+	5, 37, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, // strikes all: invalid
+	6, 39, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, // d4: EnterPaperBallot r2 #1
+	6, 39, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, // d4: ResolvePaperBallot r2 #1
+	2, 19, 7, 0, 1, // chair: ClosePoll e1-r1 with the box's ballots
+}
+
 // fuzzAnnotationRun is an input that publishes, opens the session, saves a
 // private note (d1) and a shared highlight (chair), deletes the note, takes
 // r2 off the main hall, shows a page there and makes it follow again.
@@ -434,7 +621,7 @@ var fuzzAnnotationRun = []byte{
 
 // runFuzz runs one fuzz input against a copy of base and returns the harness.
 func runFuzz(tb testing.TB, base *log, data []byte) *fuzzHarness {
-	h := &fuzzHarness{tb: tb, ballots: map[string]map[string]string{},
+	h := &fuzzHarness{tb: tb, ballots: map[string]map[string]string{}, marks: map[string]map[string]string{},
 		l: &log{s: base.s.Clone(), events: append([]Event(nil), base.events...), now: base.now}}
 	in := &fuzzInput{b: data}
 	for range 64 {
@@ -515,9 +702,27 @@ func TestFuzzVotingRun(t *testing.T) {
 	}
 }
 
+// TestFuzzElectionRun checks that the election seed reaches what it is
+// meant to: the committee elected, round 1 closed and counted with the
+// paper sheet.
+func TestFuzzElectionRun(t *testing.T) {
+	h := runFuzz(t, fuzzSeed(t), fuzzElectionRun)
+	s := h.l.s
+	p := s.Polls["e1-r1"]
+	if !slices.Equal(s.Committee, []string{"d4"}) || p == nil || p.Status != PollDone {
+		t.Fatalf("committee %v, round %+v", s.Committee, p)
+	}
+	r := p.Result.Election
+	// c1–c6 kept by the three valid ballots (3 of 5 convened); c0 by two.
+	if r.Returned != 5 || r.Valid != 3 || r.Invalid != 2 || len(r.Elected) != 6 || r.NextRound == nil || r.NextRound.Seats != 1 {
+		t.Fatalf("result %+v", r)
+	}
+}
+
 func FuzzCommands(f *testing.F) {
 	base := fuzzSeed(f)
 	f.Add(fuzzVotingRun)
+	f.Add(fuzzElectionRun)
 	f.Add(fuzzAnnotationRun)
 	f.Add([]byte("\x00\x09\x02\x0a\x03\x17\x04\x17\x02\x14\x00\x03\x15\x02\x0e\x00\x05"))
 	f.Add([]byte{})

@@ -292,7 +292,7 @@ func (c ClosePoll) decide(d decider) ([]Event, error) {
 	case !closed.Result.Passed:
 	case p.Approves != "" && s.Elections[p.Approves] != nil && s.Elections[p.Approves].Approval == p.ID:
 		return d.emit(closed, ElectionApproved{Election: p.Approves, Poll: p.ID})
-	case len(p.Committee) > 0:
+	case len(p.Committee) > 0 && len(s.Committee) == 0:
 		return d.emit(closed, CommitteeElected{Poll: p.ID, Members: slices.Clone(p.Committee)})
 	}
 	return d.emit(closed)
@@ -358,9 +358,7 @@ func (d BallotCast) change(s *State, e Event) {
 	p.Voters[d.Voter] = d.Choice
 }
 
-// visibleTo: a ballot reaches its voter, the chair, the secretaries and
-// the counting committee (who voted, never what: a secret ballot's event
-// names no choice).
+// visibleTo: a ballot reaches its voter, the chair and the secretaries.
 func (d BallotCast) visibleTo(s *State, p *Participant, viewer string) bool {
 	return d.Voter == viewer || fullView(s, viewer)
 }
@@ -410,12 +408,19 @@ func (d PollClosed) redact(s *State, e Event, viewer string) (Event, bool) {
 	return e, true
 }
 
-// fullView reports whether viewer sees every ballot (who voted, and in a
-// named poll what) and the paper entries: the chair, the secretaries and
-// the counting committee do.
+// fullView reports whether viewer sees every ballot: the chair and the
+// secretaries do.
 func fullView(s *State, viewer string) bool {
 	p := s.Participants[viewer]
-	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary || s.OnCommittee(viewer))
+	return p != nil && (p.Role == RoleChair || p.Role == RoleSecretary)
+}
+
+// paperView reports whether viewer sees the paper ballots as the committee
+// types them: the chair, the secretaries and the counting committee do.
+// The committee is elected once, before any paper entry, so what its
+// members see does not change under them.
+func paperView(s *State, viewer string) bool {
+	return fullView(s, viewer) || s.OnCommittee(viewer)
 }
 
 // viewPolls takes from v, for a viewer who is neither chair nor secretary,
@@ -425,7 +430,9 @@ func (s *State) viewPolls(v *State, viewer string) {
 		return
 	}
 	for _, poll := range v.Polls {
-		poll.Paper = nil
+		if !paperView(s, viewer) {
+			poll.Paper = nil
+		}
 		if poll.Voters == nil {
 			continue
 		}
