@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -360,6 +363,42 @@ func TestRecords(t *testing.T) {
 			documentstest.WantText(t, documentstest.PDFText(t, minutes.Bytes()), "Phiên họp thường kỳ Ủy ban nhân dân tỉnh")
 			if !bytes.HasPrefix(csv.Bytes(), []byte("\xef\xbb\xbf")) {
 				t.Errorf("the CSV does not start with a byte order mark")
+			}
+		})
+	}
+}
+
+// TestUploadPasswordProtected checks that an encrypted PDF (made with qpdf,
+// meeting/pdf/testdata/make-encrypted.sh) is refused by the upload with the
+// password-protected reason, and that nothing is stored: no blob, no
+// temporary file, no change to the meeting.
+func TestUploadPasswordProtected(t *testing.T) {
+	fx := documentstest.New(t, pdf.Config{}, documents.Config{})
+	for _, name := range []string{
+		"encrypted-rc4-40-user.pdf", "encrypted-rc4-40-owner.pdf",
+		"encrypted-rc4-128-user.pdf", "encrypted-rc4-128-owner.pdf",
+		"encrypted-aes-128-user.pdf", "encrypted-aes-128-owner.pdf",
+		"encrypted-aes-256-user.pdf", "encrypted-aes-256-owner.pdf",
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("..", "pdf", "testdata", "bad", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := fx.State(t).Version
+			_, err = fx.Docs.Upload(context.Background(), fx.Session(sec), bytes.NewReader(b), "Tài liệu mật", false, nil)
+			me := wantCode(t, err, meeting.Invalid)
+			if !errors.Is(err, pdf.ErrPasswordProtected) || !strings.HasPrefix(me.MessageVI, "Tài liệu PDF được bảo vệ bằng mật khẩu") {
+				t.Errorf("refusal = %v (%q), want the password-protected one", err, me.MessageVI)
+			}
+			if n := fx.Blobs(t); n != 0 {
+				t.Errorf("%d blobs stored after the refusal", n)
+			}
+			if n := fx.Leftovers(t); n != 0 {
+				t.Errorf("%d temporary files left behind", n)
+			}
+			if v := fx.State(t).Version; v != before {
+				t.Errorf("the meeting changed: version %d → %d", before, v)
 			}
 		})
 	}

@@ -99,11 +99,39 @@ func truncated() error {
 		"the PDF is truncated or was not uploaded completely; upload it again")
 }
 
-func encrypted() error {
+// ErrPasswordProtected is the cause (errors.Is) of Validate's refusal of an
+// encrypted PDF: one that needs a password to open, one that opens without
+// a password but carries an owner password restricting changes, and one
+// protected by a security handler pdfcpu does not know. See
+// docs/security.md ("Password-protected PDFs") for why all three are
+// refused.
+var ErrPasswordProtected = errors.New("pdf: password-protected")
+
+// passwordProtected is the refusal of an encrypted PDF; opens says whether
+// it opens without a password (only an owner password is set).
+func passwordProtected(opens bool) error {
+	if opens {
+		return meeting.Errorf(meeting.Invalid,
+			"Tài liệu PDF được bảo vệ bằng mật khẩu chủ sở hữu (mở xem được nhưng bị hạn chế quyền chỉnh sửa); "+
+				"hệ thống cần đóng dấu bản sao cho từng người đọc nên không nhận tệp này. Hãy gỡ bảo vệ rồi tải lên lại.",
+			"the PDF is password-protected with an owner password (it opens without one, but changes are restricted); "+
+				"Dais stamps a copy for each reader, so it cannot take this file. Remove the protection and upload it again").
+			WithCause(ErrPasswordProtected)
+	}
 	return meeting.Errorf(meeting.Invalid,
-		"Tệp PDF được mã hóa hoặc đặt mật khẩu; hãy gỡ bảo vệ rồi tải lên lại.",
-		"the PDF is encrypted or password-protected; remove the protection and upload it again")
+		"Tài liệu PDF được bảo vệ bằng mật khẩu (cần mật khẩu để mở); hãy gỡ mật khẩu rồi tải lên lại.",
+		"the PDF is password-protected (it needs a password to open); remove the password and upload it again").
+		WithCause(ErrPasswordProtected)
 }
+
+// mentionsEncrypt says whether b names an /Encrypt dictionary in a trailer
+// or cross-reference stream: an encrypted file pdfcpu could not read (an
+// unknown security handler) is refused as protected rather than damaged.
+func mentionsEncrypt(b []byte) bool {
+	return encryptRE.Match(b)
+}
+
+var encryptRE = regexp.MustCompile(`/Encrypt\s*\d+\s+\d+\s+R`)
 
 func corrupt(cause error) error {
 	return refuse(cause,
@@ -119,10 +147,13 @@ func (e *Engine) validate(b []byte) (Info, error) {
 	pctx, err := api.ReadContext(bytes.NewReader(b), conf)
 	if err != nil {
 		if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) {
-			return Info{}, encrypted()
+			return Info{}, passwordProtected(false)
 		}
 		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
 			return Info{}, e.bomb()
+		}
+		if mentionsEncrypt(b) {
+			return Info{}, passwordProtected(false)
 		}
 		return Info{}, corrupt(err)
 	}
@@ -131,7 +162,9 @@ func (e *Engine) validate(b []byte) (Info, error) {
 	}
 	xt := pctx.XRefTable
 	if xt.Encrypt != nil || pctx.E != nil {
-		return Info{}, encrypted()
+		// pdfcpu opened it with the empty user password: only an owner
+		// password is set.
+		return Info{}, passwordProtected(true)
 	}
 	// Bound every stream before validation inflates page contents with
 	// pdfcpu's own, larger, fixed limit.

@@ -197,8 +197,8 @@ func TestValidateReasons(t *testing.T) {
 		{"not a PDF", []byte("hello"), "không phải là tài liệu PDF"},
 		{"truncated", good[:len(good)/2], "bị cắt cụt"},
 		{"no %%EOF", good[:len(good)-7], "bị cắt cụt"},
-		{"user password", encrypted("mật-khẩu"), "mã hóa"},
-		{"owner password only", encrypted(""), "mã hóa"},
+		{"user password", encrypted("mật-khẩu"), "Tài liệu PDF được bảo vệ bằng mật khẩu (cần mật khẩu để mở)"},
+		{"owner password only", encrypted(""), "Tài liệu PDF được bảo vệ bằng mật khẩu chủ sở hữu"},
 		{"stream bomb", bombPDF(t, 16<<20), "giải nén vượt quá 8 MB"},
 		{"too many pages", manyPagesPDF(6), "vượt quá giới hạn 5 trang"},
 		{"no pages", manyPagesPDF(0), "không có trang nào"},
@@ -233,6 +233,73 @@ func TestValidateReasons(t *testing.T) {
 		info, err := e.Validate(context.Background(), bytes.NewReader(manyPagesPDF(1)))
 		if err != nil || info.Pages != 1 {
 			t.Fatalf("Validate = %+v, %v; want 1 page", info, err)
+		}
+	})
+}
+
+// TestPasswordProtected checks that every encrypted file of testdata/bad,
+// made with qpdf by testdata/make-encrypted.sh (RC4 40 and 128 bits, AES
+// 128 and 256 bits, each with a user password and with only an owner
+// password; an unknown security handler), is refused as password-protected
+// (ErrPasswordProtected, a message that says so), never as "not a PDF" or
+// "damaged".
+func TestPasswordProtected(t *testing.T) {
+	e := mustEngine(t, Config{})
+	tests := []struct {
+		file  string
+		opens bool // only an owner password: every viewer opens it
+	}{
+		{"encrypted-rc4-40-user.pdf", false},
+		{"encrypted-rc4-40-owner.pdf", true},
+		{"encrypted-rc4-128-user.pdf", false},
+		{"encrypted-rc4-128-owner.pdf", true},
+		{"encrypted-aes-128-user.pdf", false},
+		{"encrypted-aes-128-owner.pdf", true},
+		{"encrypted-aes-256-user.pdf", false},
+		{"encrypted-aes-256-owner.pdf", true},
+		{"encrypted-aes-256-objstm-user.pdf", false},
+		{"encrypted-unknown-handler.pdf", false},
+		// Made by pdfcpu itself (badFiles).
+		{"encrypted-user.pdf", false},
+		{"encrypted-owner.pdf", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(badDir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(b, []byte("%PDF-")) {
+				t.Fatalf("%s does not start with %%PDF-", tt.file)
+			}
+			info, err := e.Validate(context.Background(), bytes.NewReader(b))
+			if err == nil {
+				t.Fatalf("Validate accepted an encrypted file: %+v", info)
+			}
+			me := wantCode(t, err, meeting.Invalid)
+			if !errors.Is(err, ErrPasswordProtected) {
+				t.Errorf("error %v is not ErrPasswordProtected", err)
+			}
+			wantVI, wantEN := "Tài liệu PDF được bảo vệ bằng mật khẩu (cần mật khẩu để mở)", "the PDF is password-protected (it needs a password to open)"
+			if tt.opens {
+				wantVI, wantEN = "Tài liệu PDF được bảo vệ bằng mật khẩu chủ sở hữu", "the PDF is password-protected with an owner password"
+			}
+			if !strings.HasPrefix(me.MessageVI, wantVI) || !strings.HasPrefix(me.Message, wantEN) {
+				t.Errorf("messages = %q / %q, want them to start with %q / %q", me.MessageVI, me.Message, wantVI, wantEN)
+			}
+		})
+	}
+	t.Run("damaged files are not called protected", func(t *testing.T) {
+		for _, name := range []string{"bitflip-1.pdf", "bitflip-3.pdf", "truncated-50.pdf"} {
+			b, err := os.ReadFile(filepath.Join(badDir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.Validate(context.Background(), bytes.NewReader(b))
+			me := wantCode(t, err, meeting.Invalid)
+			if errors.Is(err, ErrPasswordProtected) || strings.Contains(me.MessageVI, "mật khẩu") {
+				t.Errorf("%s was refused as password-protected: %v", name, err)
+			}
 		}
 	})
 }

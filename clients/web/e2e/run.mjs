@@ -703,6 +703,27 @@ async function voteScenario(bin, browser) {
   // Issue 4: the workspace with a document uploaded and attached.
   await audit(secretary, 'secretary workspace');
 
+  await step('issue 16 (11): an encrypted PDF is refused as password-protected (user password, owner password only); nothing is listed', async () => {
+    // Made with qpdf by meeting/pdf/testdata/make-encrypted.sh.
+    const bad = path.join(repo, 'meeting/pdf/testdata/bad');
+    const rows = await secretary.locator('.doc-row').count();
+    for (const [file, want] of [
+      ['encrypted-aes-256-user.pdf', 'Tài liệu PDF được bảo vệ bằng mật khẩu (cần mật khẩu để mở)'],
+      ['encrypted-rc4-128-owner.pdf', 'Tài liệu PDF được bảo vệ bằng mật khẩu chủ sở hữu'],
+    ]) {
+      await secretary.locator('input[type=file][accept^="application/pdf"]').setInputFiles({ name: file, mimeType: 'application/pdf', buffer: readFileSync(path.join(bad, file)) });
+      await secretary.getByLabel('Tên tài liệu').fill('Tài liệu có mật khẩu');
+      await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+      const toast = secretary.locator('.toast.error', { hasText: want }).first();
+      await toast.waitFor();
+      const text = (await toast.textContent()) ?? '';
+      if (text.includes('không phải là tài liệu PDF') || text.includes('bị hỏng')) throw new Error(`the refusal says ${JSON.stringify(text)}`);
+    }
+    if ((await secretary.locator('.doc-row').count()) !== rows) throw new Error('a refused upload was listed');
+    if (await secretary.locator('.doc-row', { hasText: 'Tài liệu có mật khẩu' }).count()) throw new Error('the refused document is listed');
+    await secretary.getByLabel('Tên tài liệu').fill('');
+  });
+
   await step('issue 16 (7): the agenda form and the poll form start empty again after a submit', async () => {
     const itemBox = secretary.locator('details', { has: secretary.locator('summary', { hasText: 'Thêm nội dung' }) });
     await itemBox.locator('summary').click();
