@@ -51,6 +51,16 @@ type (
 	AddParticipant struct {
 		Participant Participant `json:"participant"`
 	}
+	// UpdateParticipant changes a participant's name, title, role, room and
+	// seat: Participant carries the whole new record, as AddParticipant
+	// does, under the id of a participant who is in the meeting (Present is
+	// ignored: attendance stays as it is). A change of role that gives or
+	// takes a vote is refused while a poll is open, and a role change that
+	// changes what the person may see (between the chair and secretaries,
+	// who see everything, and the others) is refused: see Decide.
+	UpdateParticipant struct {
+		Participant Participant `json:"participant"`
+	}
 	// RemoveParticipant removes a participant who has not voted, is not
 	// speaking and does not present.
 	RemoveParticipant struct {
@@ -225,6 +235,7 @@ func (CreateMeeting) CommandName() string      { return "CreateMeeting" }
 func (UpdateMeeting) CommandName() string      { return "UpdateMeeting" }
 func (AddRoom) CommandName() string            { return "AddRoom" }
 func (AddParticipant) CommandName() string     { return "AddParticipant" }
+func (UpdateParticipant) CommandName() string  { return "UpdateParticipant" }
 func (RemoveParticipant) CommandName() string  { return "RemoveParticipant" }
 func (RevokeSessions) CommandName() string     { return "RevokeSessions" }
 func (AddAgendaItem) CommandName() string      { return "AddAgendaItem" }
@@ -268,6 +279,7 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"UpdateMeeting":      decodeAs[UpdateMeeting],
 	"AddRoom":            decodeAs[AddRoom],
 	"AddParticipant":     decodeAs[AddParticipant],
+	"UpdateParticipant":  decodeAs[UpdateParticipant],
 	"RemoveParticipant":  decodeAs[RemoveParticipant],
 	"RevokeSessions":     decodeAs[RevokeSessions],
 	"AddAgendaItem":      decodeAs[AddAgendaItem],

@@ -57,6 +57,16 @@ var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 //     Removing a participant also takes them off the speaker queue, off the
 //     agenda items they were to present and off the reader lists of
 //     confidential documents.
+//   - UpdateParticipant replaces name, title, role, room and seat; the same
+//     record is a no-op. A secretary does not change their own role (a
+//     meeting keeps a secretary). While a poll is open nobody gains or
+//     loses a vote (the voters are the base of the open vote, as with
+//     RemoveParticipant and CheckOut); between polls a role may change, and
+//     the ballots a participant cast in closed polls stay as they were. A
+//     role never moves between the chair and secretaries, who see the
+//     whole meeting, and the others, who see a filtered one: their devices
+//     hold a view made for the old role and follow a stream filtered for
+//     it (remove the participant and add them again instead).
 //   - A poll has 2 to 20 choices; the first one is what passes.
 //   - GiveFloor to the participant who already speaks is a Conflict, and
 //     the chair may give the floor to anyone, queued or not (an observer

@@ -54,6 +54,12 @@ type (
 	ParticipantAdded struct {
 		Participant Participant `json:"participant"`
 	}
+	// ParticipantUpdated replaces a participant's name, title, role, room
+	// and seat with Participant's (Present is not part of it: attendance
+	// stays as it is).
+	ParticipantUpdated struct {
+		Participant Participant `json:"participant"`
+	}
 	ParticipantRemoved struct {
 		Participant string `json:"participant"`
 	}
@@ -171,6 +177,7 @@ func (MeetingCreated) EventType() string      { return "MeetingCreated" }
 func (MeetingUpdated) EventType() string      { return "MeetingUpdated" }
 func (RoomAdded) EventType() string           { return "RoomAdded" }
 func (ParticipantAdded) EventType() string    { return "ParticipantAdded" }
+func (ParticipantUpdated) EventType() string  { return "ParticipantUpdated" }
 func (ParticipantRemoved) EventType() string  { return "ParticipantRemoved" }
 func (SessionsRevoked) EventType() string     { return "SessionsRevoked" }
 func (AgendaItemAdded) EventType() string     { return "AgendaItemAdded" }
@@ -214,6 +221,7 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"MeetingUpdated":      decodeData[MeetingUpdated],
 	"RoomAdded":           decodeData[RoomAdded],
 	"ParticipantAdded":    decodeData[ParticipantAdded],
+	"ParticipantUpdated":  decodeData[ParticipantUpdated],
 	"ParticipantRemoved":  decodeData[ParticipantRemoved],
 	"SessionsRevoked":     decodeData[SessionsRevoked],
 	"AgendaItemAdded":     decodeData[AgendaItemAdded],

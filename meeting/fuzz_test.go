@@ -73,8 +73,12 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 	case 1:
 		return AddRoom{Room: Room{ID: pick(in, fuzzRooms), Name: pick(in, fuzzTexts), Main: in.byte()%2 == 0}}, false
 	case 2:
-		return AddParticipant{Participant: Participant{ID: pick(in, fuzzPeople), Name: pick(in, fuzzTexts),
-			Role: pick(in, fuzzRoles), Room: pick(in, fuzzRooms), Present: in.byte()%2 == 0}}, false
+		p := Participant{ID: pick(in, fuzzPeople), Name: pick(in, fuzzTexts),
+			Role: pick(in, fuzzRoles), Room: pick(in, fuzzRooms), Present: in.byte()%2 == 0}
+		if in.byte()%3 == 0 {
+			return UpdateParticipant{Participant: p}, false
+		}
+		return AddParticipant{Participant: p}, false
 	case 3:
 		return RemoveParticipant{Participant: pick(in, fuzzPeople)}, false
 	case 4:

@@ -189,6 +189,7 @@ func matrixRows() []matrixRow {
 		{name: "UpdateMeeting", at: mSession, cmd: UpdateMeeting{Title: "Kỳ họp bất thường"}, want: secretaryOnly},
 		{name: "AddRoom", at: mSession, cmd: AddRoom{Room: Room{ID: "r3", Name: "Điểm cầu huyện Ba Vì"}}, want: secretaryOnly},
 		{name: "AddParticipant", at: mSession, cmd: AddParticipant{Participant: Participant{ID: "d6", Name: "Lý Thị Sáu", Role: RoleDelegate, Room: "main"}}, want: secretaryOnly},
+		{name: "UpdateParticipant", at: mSession, cmd: UpdateParticipant{Participant: Participant{ID: "d3", Name: "Hoàng Thị Thu Hà", Title: "Giám đốc Sở Y tế", Role: RoleDelegate, Room: "main"}}, want: secretaryOnly},
 		{name: "RemoveParticipant", at: mSession, cmd: RemoveParticipant{Participant: "d3"}, want: secretaryOnly},
 		{name: "RevokeSessions", at: mSession, cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},
 		{name: "RevokeSessions", variant: "after the close", at: then(mSession, step{"chair", CloseMeeting{}}), cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},

@@ -23,6 +23,50 @@ func (c AddParticipant) decide(d decider) ([]Event, error) {
 	return d.emit(ParticipantAdded{Participant: p})
 }
 
+func (c UpdateParticipant) decide(d decider) ([]Event, error) {
+	if err := d.needSecretary(); err != nil {
+		return nil, err
+	}
+	s := d.s
+	p := c.Participant
+	old := s.Participants[p.ID]
+	if old == nil {
+		if !idPattern.MatchString(p.ID) {
+			return nil, badID("participant", "đại biểu", p.ID)
+		}
+		return nil, Errorf(NotFound, "Không có đại biểu %q trong hội nghị (chưa được thêm hoặc đã bị xóa); không thể cập nhật",
+			"no participant %q in this meeting (never added, or removed); nothing to update", p.ID)
+	}
+	p.Present = old.Present
+	if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
+		return nil, err
+	}
+	if p == *old {
+		return nil, nil
+	}
+	if p.Role != old.Role {
+		if p.ID == d.me.ID {
+			return nil, Errorf(Conflict, "Không thể tự đổi vai trò của mình", "you cannot change your own role")
+		}
+		if fullRole(p.Role) != fullRole(old.Role) {
+			return nil, Errorf(Conflict,
+				"Không thể đổi vai trò của %s từ %s sang %s: chủ tọa và thư ký xem toàn bộ hội nghị, người khác chỉ xem phần của mình; hãy xóa rồi thêm lại đại biểu",
+				"%s cannot go from %s to %s: the chair and secretaries see the whole meeting, the others only their part; remove the participant and add them again",
+				old.Name, old.Role, p.Role)
+		}
+		if poll := s.OpenPoll(); poll != nil && p.Voter() != old.Voter() {
+			return nil, Errorf(Conflict,
+				"Không thể đổi vai trò của %s khi đang biểu quyết %q: việc đó thêm hoặc bớt một người có quyền biểu quyết; hãy làm sau khi kết thúc biểu quyết",
+				"the role of %s cannot change while the poll %q is open: it would add or take away a vote; do it after the poll closes",
+				old.Name, poll.Question)
+		}
+	}
+	return d.emit(ParticipantUpdated{Participant: p})
+}
+
+// fullRole reports whether a role sees the whole meeting (fullView).
+func fullRole(r Role) bool { return r == RoleChair || r == RoleSecretary }
+
 func (c RemoveParticipant) decide(d decider) ([]Event, error) {
 	if err := d.needSecretary(); err != nil {
 		return nil, err
@@ -135,6 +179,30 @@ func (d ParticipantAdded) change(s *State, e Event) {
 	p.Present = false
 	s.Participants[p.ID] = &p
 	s.Order = append(s.Order, p.ID)
+}
+
+// fits: with the whole log (full), a role change keeps the view and, during
+// a poll, the vote (what Decide checks); a filtered stream trusts it.
+func (d ParticipantUpdated) fits(s *State, full bool) error {
+	p := d.Participant
+	if err := s.person(p.ID); err != nil {
+		return err
+	}
+	if old := s.Participants[p.ID]; full && p.Role != old.Role {
+		if fullRole(p.Role) != fullRole(old.Role) {
+			return fmt.Errorf("participant %q goes from %s to %s across views", p.ID, old.Role, p.Role)
+		}
+		if s.OpenPoll() != nil && p.Role.Member() != old.Role.Member() {
+			return fmt.Errorf("participant %q gains or loses a vote during an open poll", p.ID)
+		}
+	}
+	return need(p.Role.Valid() && s.Room(p.Room) != nil, "participant %q has an invalid role or room", p.ID)
+}
+
+func (d ParticipantUpdated) change(s *State, e Event) {
+	p := d.Participant
+	p.Present = s.Participants[p.ID].Present
+	s.Participants[p.ID] = &p
 }
 
 func (d ParticipantRemoved) fits(s *State, full bool) error { return s.person(d.Participant) }

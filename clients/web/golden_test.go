@@ -43,6 +43,7 @@ func session() []step {
 		step{sec, meeting.UpdateMeeting{Place: "Hội trường Tỉnh ủy"}},
 		step{sec, meeting.AddRoom{Room: meeting.Room{ID: "district-a", Name: "Điểm cầu huyện Phong Điền"}}},
 		step{sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "d4", Name: "Huỳnh Văn Sơn", Role: meeting.RoleDelegate, Room: "district-a", Seat: "B01"}}},
+		step{sec, meeting.UpdateParticipant{Participant: meeting.Participant{ID: "d4", Name: "Huỳnh Văn Sơn", Title: "Bí thư Huyện ủy Phong Điền", Role: meeting.RoleDelegate, Room: "main", Seat: "A07"}}},
 		step{sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "obs", Name: "Nguyễn Hữu Phước", Role: meeting.RoleObserver, Room: "main"}}},
 		step{sec, meeting.RemoveParticipant{Participant: "obs"}},
 		step{sec, meeting.AddAgendaItem{Item: meeting.Item{ID: "i2a", Parent: "i2", Title: "Tờ trình của Ban Tổ chức Tỉnh ủy"}}},

@@ -1046,9 +1046,10 @@ async function voteScenario(bin, browser) {
     await box.getByText('2 dòng hợp lệ, 0 dòng lỗi (sẽ bỏ qua)').waitFor();
     // Issue 16 (5): the file also names the secretary, who is seated already: matched, skipped, not added twice.
     await box.getByText('1 dòng trùng với người đã có trong hội nghị').waitFor();
-    await box.getByText(`Đã có: ${byRole('Thư ký').name} — bỏ qua`).waitFor();
+    // Her row says nothing new (the same title, room and seat): nothing to merge, skipped.
+    await box.locator('.csv-match', { hasText: `Đã có: ${byRole('Thư ký').name}` }).getByText('Không có gì khác — bỏ qua').waitFor();
     if (await box.getByText('Mã:').count()) throw new Error('the preview shows made-up ids');
-    const rows = box.locator('tbody tr:not(:has(.csv-skip))');
+    const rows = box.locator('tbody tr:not(:has(.csv-match))');
     if ((await rows.count()) !== 2) throw new Error(`the preview has ${await rows.count()} rows to add, want 2`);
     for (const [i, name] of imported.entries()) {
       const row = rows.nth(i);
@@ -1067,6 +1068,37 @@ async function voteScenario(bin, browser) {
     const secs = await list.locator('tbody tr', { hasText: byRole('Thư ký').name }).count();
     if (secs !== 1) throw new Error(`the secretary is listed ${secs} times`);
     await shot(secretary, 'vote-csv-imported');
+  });
+
+  await step('issue 16 (5): a CSV row naming a member merges (new title shown) or is skipped (title kept), as the secretary chooses in the preview', async () => {
+    const [merged, skipped] = [byRole('Đại biểu', 0).name, byRole('Đại biểu', 1).name];
+    const list = secretary.getByRole('region', { name: 'Thành phần tham dự' }).locator('table').first();
+    const titleOf = async (name) => ((await list.locator('tbody tr', { hasText: name }).first().textContent()) ?? '');
+    const oldSkipped = await titleOf(skipped);
+    if (!oldSkipped.includes('Ủy viên')) throw new Error(`${skipped} is listed as ${JSON.stringify(oldSkipped)}`);
+    const box = secretary.locator('details.csv-import');
+    if (!(await box.evaluate((d) => d.open))) await box.locator('summary').click();
+    // The box may still show the last import's result.
+    if (await box.getByRole('button', { name: 'Xong' }).count()) await box.getByRole('button', { name: 'Xong' }).click();
+    const csv = ['Họ và tên;Chức vụ', `${merged};Phó Chủ tịch Hội đồng nhân dân`, `${skipped};Trưởng ban Tuyên giáo`].join('\r\n');
+    await box.getByLabel('Tệp CSV').setInputFiles({ name: 'cap-nhat.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + csv, 'utf8') });
+    await box.getByText('2 dòng trùng với người đã có trong hội nghị').waitFor();
+    await box.getByText('Chức vụ: Ủy viên → Phó Chủ tịch Hội đồng nhân dân').waitFor();
+    await box.getByText('Chức vụ: Ủy viên → Trưởng ban Tuyên giáo').waitFor();
+    await box.getByLabel(`Dòng 2 (${merged}): bỏ qua hay gộp`).selectOption('merge');
+    await box.getByLabel(`Dòng 3 (${skipped}): bỏ qua hay gộp`).selectOption('skip');
+    await audit(secretary, 'CSV preview with a merge');
+    await box.getByRole('button', { name: 'Cập nhật 1 người' }).click();
+    await box.getByText('Đã nhập 1 / 1 người').waitFor();
+    await box.getByText('✓ Đã cập nhật').waitFor();
+    await list.locator('tbody tr', { hasText: merged }).getByText('Phó Chủ tịch Hội đồng nhân dân').waitFor();
+    const nowSkipped = await titleOf(skipped);
+    if (!nowSkipped.includes('Ủy viên') || nowSkipped.includes('Trưởng ban Tuyên giáo')) throw new Error(`the skipped row changed ${skipped}: ${JSON.stringify(nowSkipped)}`);
+    for (const name of [merged, skipped]) {
+      const n = await list.locator('tbody tr', { hasText: name }).count();
+      if (n !== 1) throw new Error(`${name} is listed ${n} times`);
+    }
+    await box.getByRole('button', { name: 'Xong' }).click();
   });
 
   await step('vote: the secretary changes the place and the start time in "Thông tin cuộc họp"', async () => {

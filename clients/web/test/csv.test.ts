@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeText, detectDelimiter, findRoom, parseCSV, parseRole, planImport, slug, uniqueId, type ImportContext } from '../src/core/csv';
-import type { Role } from '../src/core/types';
+import type { Participant, Role } from '../src/core/types';
 
 const fields = (text: string, d?: string) => parseCSV(text, d).map((r) => r.fields);
 
@@ -205,6 +205,28 @@ describe('planImport', () => {
       ['sec', 'sec', []],
       ['sec', 'sec', []],
     ]);
+  });
+
+  it('makes, for each matched row, the participant a merge would leave: filled cells replace, empty ones keep', () => {
+    type Case = [string, string, Partial<Participant> | undefined, string[]];
+    const base: Participant = { id: 'nguyen-thi-huong', name: 'Nguyễn Thị Hương', role: 'delegate', room: 'main', seat: 'A03' };
+    const cases: Case[] = [
+      ['a new title', 'name,title\nNguyễn Thị Hương,Giám đốc Sở Y tế', { ...base, title: 'Giám đốc Sở Y tế' }, ['title']],
+      ['nothing but the name', 'name\nNguyễn Thị Hương', base, []],
+      // Matched by name: the meeting's spelling stays.
+      ['the name without diacritics', 'name\nnguyen thi huong', base, []],
+      // Matched by id: the row's name replaces it.
+      ['by id, a corrected name', 'id,name\nnguyen-thi-huong,Nguyễn Thị Thu Hương', { ...base, name: 'Nguyễn Thị Thu Hương' }, ['name']],
+      ['role, room and seat', 'name,role,room,seat\nNguyễn Thị Hương,quan sát viên,Điểm cầu huyện Phong Điền,B02', { ...base, role: 'observer', room: 'district-a', seat: 'B02' }, ['role', 'room', 'seat']],
+      ['empty role and room cells keep hers (no default to delegate or the main hall)', 'name,role,room\nPhạm Thị Kim Oanh,,', { id: 'sec', name: 'Phạm Thị Kim Oanh', role: 'secretary', room: 'main', seat: 'T01' }, []],
+      ['a new row has no merge', 'name\nTrần Văn Mới', undefined, []],
+    ];
+    for (const [name, text, merge, changes] of cases) {
+      const [row] = planImport(text, ctx).rows;
+      expect(row.errors, name).toEqual([]);
+      expect(row.merge, name).toEqual(merge);
+      expect(row.changes ?? [], name).toEqual(changes);
+    }
   });
 
   it('never makes up an id that a later row names', () => {

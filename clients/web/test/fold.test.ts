@@ -64,6 +64,21 @@ describe('apply', () => {
     expect(s.status).toBe('published');
   });
 
+  it('ParticipantUpdated replaces name, title, role, room and seat, keeps attendance, ignores an unknown id', () => {
+    const s = seed();
+    expect(apply(s, ev(13, 'CheckedIn', { participant: 'p-d1' }))).toBe('applied');
+    expect(
+      apply(s, ev(14, 'ParticipantUpdated', { participant: { id: 'p-d1', name: 'Phan Ngọc Thọ', title: 'Giám đốc Sở Tài chính', role: 'observer', room: 'district-a', seat: 'B02' } })),
+    ).toBe('applied');
+    expect(s.participants['p-d1']).toEqual({ id: 'p-d1', name: 'Phan Ngọc Thọ', title: 'Giám đốc Sở Tài chính', role: 'observer', room: 'district-a', seat: 'B02', present: true });
+    // A record without title or seat clears them; an absent participant stays absent whatever the event says.
+    expect(apply(s, ev(15, 'ParticipantUpdated', { participant: { id: 'p-chair', name: 'Lê Trường Lưu', role: 'chair', room: 'main', present: true } }))).toBe('applied');
+    expect(s.participants['p-chair']).toEqual({ id: 'p-chair', name: 'Lê Trường Lưu', role: 'chair', room: 'main' });
+    expect(s.order).toEqual(['p-sec', 'p-chair', 'p-d1', 'p-d2']);
+    expect(apply(s, ev(16, 'ParticipantUpdated', { participant: { id: 'ghost', name: 'Ma', role: 'delegate', room: 'main' } }))).toBe('applied');
+    expect(s.participants.ghost).toBeUndefined();
+  });
+
   it('advances past unknown event types', () => {
     const s = seed();
     expect(apply(s, ev(13, 'SomethingNew', { x: 1 }))).toBe('unknown');

@@ -194,6 +194,53 @@ describe('secretary: participants from CSV', () => {
     expect(ws.last('command').args.participant).toEqual({ id: 'nguyen-thi-huong', name: 'Nguyễn Thị Hương', title: 'Giám đốc Sở Y tế', role: 'delegate', room: 'main', seat: 'A21' });
   });
 
+  it('lets the secretary merge or skip, row by row, a row naming someone already in the meeting', async () => {
+    const ws = await mountSecretary();
+    await paste(
+      [
+        'Họ và tên;Chức vụ;Ghế',
+        'Lê Trường Lưu;Bí thư Tỉnh ủy;', // the chair, a new title: merged
+        'Phạm Thị Kim Oanh;Chánh Văn phòng Tỉnh ủy;', // the secretary, a new title: skipped
+        'le truong luu;;A01', // the chair again, nothing differs
+        'Trần Thị Bích;Ủy viên;A09', // new
+      ].join('\n'),
+    );
+    expect(text()).toContain('3 dòng trùng với người đã có trong hội nghị');
+    const checks = preview().map((r) => r[5]);
+    expect(checks[0]).toContain('Đã có: Lê Trường Lưu');
+    expect(checks[0]).toContain('Chức vụ: — → Bí thư Tỉnh ủy');
+    expect(checks[1]).toContain('Chức vụ: — → Chánh Văn phòng Tỉnh ủy');
+    expect(checks[2]).toContain('Không có gì khác — bỏ qua');
+    const choice = (line: number) => importBox().querySelector(`select[aria-label^="Dòng ${line} "]`) as HTMLSelectElement;
+    expect(choice(4)).toBeNull(); // nothing to merge
+    // Skipped unless chosen.
+    expect(choice(2).value).toBe('skip');
+    expect(choice(3).value).toBe('skip');
+    button('Nhập 1 người');
+    await act(() => {
+      choice(2).value = 'merge';
+      choice(2).dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await act(() => button('Nhập 1 người, cập nhật 1 người').click());
+    expect(ws.last('command').name).toBe('AddParticipant');
+    expect(ws.last('command').args.participant).toMatchObject({ name: 'Trần Thị Bích', title: 'Ủy viên', seat: 'A09' });
+    await act(() => ws.deliver({ type: 'ack', id: ws.last('command').id, ok: true, seq: 11 }));
+    await flush();
+    expect(commands(ws)).toHaveLength(2);
+    // The merge keeps what the row leaves empty (role, room, seat; the meeting's spelling of the name).
+    expect(ws.last('command')).toEqual({
+      type: 'command',
+      id: expect.any(String),
+      name: 'UpdateParticipant',
+      args: { participant: { id: 'chair', name: 'Lê Trường Lưu', title: 'Bí thư Tỉnh ủy', role: 'chair', room: 'main', seat: 'A01' } },
+    });
+    await act(() => ws.deliver({ type: 'ack', id: ws.last('command').id, ok: true, seq: 12 }));
+    await flush();
+    expect(commands(ws)).toHaveLength(2); // the skipped secretary is not sent
+    expect(text()).toContain('Đã nhập 2 / 2 người');
+    expect(previewRows().map((r) => r[3])).toEqual(['✓ Đã thêm', '✓ Đã cập nhật']);
+  });
+
   it('says when the header has no name column', async () => {
     await mountSecretary();
     await paste('role,room\ndelegate,main');

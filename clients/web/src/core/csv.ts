@@ -238,6 +238,16 @@ export interface ImportRow {
    * chooses; it is never added a second time.
    */
   match?: string;
+  /**
+   * merge is, for a matched row, that participant as the row would leave
+   * them (sent as UpdateParticipant when the secretary chooses "merge"):
+   * the cells the row fills replace theirs, empty cells keep theirs; the
+   * name is replaced only when the row matched by id (a row matched by its
+   * name keeps the meeting's spelling).
+   */
+  merge?: Participant;
+  /** changes lists the fields merge changes (empty: merging would change nothing). */
+  changes?: Field[];
 }
 
 export interface ImportPlan {
@@ -355,7 +365,39 @@ export function planImport(text: string, ctx: ImportContext): ImportPlan {
     const participant: Participant = { id, name, role: role ?? 'delegate', room: room?.id ?? roomText };
     if (title) participant.title = title;
     if (seat) participant.seat = seat;
-    return { line: r.line, participant, generated, errors, warnings, ...(match ? { match } : {}) };
+    if (!match) return { line: r.line, participant, generated, errors, warnings };
+    const { merge, changes } = mergeInto(ctx.participants[match], {
+      name: !generated ? name : '',
+      title,
+      role: roleText && role ? role : undefined,
+      room: roomText && room ? room.id : undefined,
+      seat,
+    });
+    return { line: r.line, participant, generated, errors, warnings, match, merge, changes };
   });
   return { rows, ignored };
+}
+
+/** The fields a matched row may change, in the order the preview lists them. */
+export const mergeFields: Field[] = ['name', 'title', 'role', 'room', 'seat'];
+
+/**
+ * mergeInto returns old with the given (non-empty) values in place of its
+ * own, as UpdateParticipant carries it (attendance left out: the server
+ * keeps it), and the fields that differ.
+ */
+export function mergeInto(
+  old: Participant,
+  given: { name?: string; title?: string; role?: Role; room?: string; seat?: string },
+): { merge: Participant; changes: Field[] } {
+  const merge: Participant = { id: old.id, name: old.name, role: old.role, room: old.room };
+  if (old.title) merge.title = old.title;
+  if (old.seat) merge.seat = old.seat;
+  if (given.name) merge.name = given.name;
+  if (given.title) merge.title = given.title;
+  if (given.role) merge.role = given.role;
+  if (given.room) merge.room = given.room;
+  if (given.seat) merge.seat = given.seat;
+  const changes = mergeFields.filter((f) => (merge[f as keyof Participant] ?? '') !== (old[f as keyof Participant] ?? ''));
+  return { merge, changes };
 }

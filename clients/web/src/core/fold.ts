@@ -142,6 +142,17 @@ function applyData(s: State, e: MeetingEvent): boolean {
       }
       return true;
     }
+    case 'ParticipantUpdated': {
+      // Name, title, role, room and seat change; attendance stays (as in Go's Apply).
+      const p = clone(d.participant);
+      const old = p?.id ? s.participants[p.id] : undefined;
+      if (old) {
+        delete p.present;
+        if (old.present) p.present = true;
+        s.participants[p.id] = p;
+      }
+      return true;
+    }
     case 'ParticipantRemoved':
       delete s.participants[d.participant];
       s.order = without(s.order, d.participant);

@@ -1,16 +1,22 @@
 // CsvImport: participants from a CSV file, previewed row by row, then sent one at a time.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { decodeText, planImport, type ImportRow, type RowError } from '../../core/csv';
+import { decodeText, planImport, type Field, type ImportRow, type RowError } from '../../core/csv';
 import type { MeetingStore } from '../../core/store';
 import { errorText, type Key } from '../../i18n';
 import { useApp } from '../context';
 
-/** RowStatus is how one imported row fared: waiting to be sent, added, or refused (with the error). */
+/** RowStatus is how one imported row fared: waiting to be sent, added or merged, or refused (with the error). */
 type RowStatus = { state: 'waiting' } | { state: 'ok' } | { state: 'failed'; err: unknown };
 
+/** Choice is what the secretary chose for a row that names someone already in the meeting. */
+type Choice = 'skip' | 'merge';
+
+/** RunRow is a row to send: AddParticipant (add) or UpdateParticipant (merge). */
+type RunRow = ImportRow & { kind: 'add' | 'merge' };
+
 interface ImportRun {
-  rows: ImportRow[];
+  rows: RunRow[];
   status: RowStatus[];
   done: number;
   running: boolean;
@@ -21,8 +27,11 @@ interface ImportRun {
  * CsvImport reads participants from a CSV file (or pasted text), previews
  * every row with what is wrong with it, and on the secretary's word sends
  * one AddParticipant per valid row, one after the other, with progress and
- * each refusal. Cancel (or never pressing import) sends nothing; Stop
- * sends nothing after the row in flight.
+ * each refusal. A row that names someone already in the meeting is never
+ * added again: the secretary chooses, row by row, to skip it (the default)
+ * or to merge it (UpdateParticipant with the cells the row fills; the
+ * preview lists what would change). Cancel (or never pressing import)
+ * sends nothing; Stop sends nothing after the row in flight.
  */
 export function CsvImport({ store }: { store: MeetingStore }) {
   const { t, lang } = useApp();
@@ -30,6 +39,8 @@ export function CsvImport({ store }: { store: MeetingStore }) {
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState('');
   const [job, setJob] = useState<ImportRun | null>(null);
+  // The secretary's choice per matched row, by line; a row not chosen is skipped.
+  const [choices, setChoices] = useState<Record<number, Choice>>({});
   const stop = useRef(false);
   const form = useRef<HTMLFormElement>(null);
   // The form is in the page only while the box is open: the workspace has
@@ -44,9 +55,12 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     return () => d.removeEventListener('toggle', onToggle);
   }, []);
   const plan = open && !job && text.trim() ? planImport(text, { rooms: s.rooms, participants: s.participants }) : null;
-  // Rows naming someone already in the meeting are never added again (they are skipped).
+  // Rows naming someone already in the meeting are never added again: skipped, or merged when chosen.
   const valid = plan ? plan.rows.filter((r) => r.errors.length === 0 && !r.match) : [];
   const matched = plan ? plan.rows.filter((r) => r.errors.length === 0 && r.match) : [];
+  const merging = matched.filter((r) => r.merge && r.changes?.length && choices[r.line] === 'merge');
+  const fieldName = (f: Field) => t(({ name: 'name', title: 'titleField', role: 'roleField', room: 'room', seat: 'seat', id: 'csvId' } as const)[f]);
+  const fieldValue = (f: Field, v: string | undefined) => (!v ? '—' : f === 'role' ? t(('role_' + v) as Key) : f === 'room' ? roomName(v) : v);
   const roomName = (id: string) => s.rooms.find((r) => r.id === id)?.name ?? id;
   const why = (e: RowError) => t(('csvErr_' + e.code) as Key, { value: e.value ?? '' });
 
@@ -54,6 +68,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     setText('');
     setFileError('');
     setJob(null);
+    setChoices({});
     form.current?.reset();
   };
   const readFile = async (f: File | undefined) => {
@@ -66,7 +81,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     }
   };
   const start = async () => {
-    const rows = valid;
+    const rows: RunRow[] = [...valid.map((r) => ({ ...r, kind: 'add' as const })), ...merging.map((r) => ({ ...r, kind: 'merge' as const }))];
     if (rows.length === 0) return;
     stop.current = false;
     const status: RowStatus[] = rows.map(() => ({ state: 'waiting' }));
@@ -74,7 +89,8 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     setJob(cur);
     for (let i = 0; i < rows.length && !stop.current; i++) {
       try {
-        await store.command('AddParticipant', { participant: rows[i].participant });
+        if (rows[i].kind === 'merge') await store.command('UpdateParticipant', { participant: rows[i].merge });
+        else await store.command('AddParticipant', { participant: rows[i].participant });
         status[i] = { state: 'ok' };
       } catch (err) {
         status[i] = { state: 'failed', err };
@@ -85,9 +101,9 @@ export function CsvImport({ store }: { store: MeetingStore }) {
     setJob({ ...cur, running: false, stopped: cur.done < rows.length });
   };
 
-  const statusCell = (st: RowStatus) =>
+  const statusCell = (st: RowStatus, r: RunRow) =>
     st.state === 'ok' ? (
-      <span class="ok-text">✓ {t('csvAdded')}</span>
+      <span class="ok-text">✓ {t(r.kind === 'merge' ? 'csvMerged' : 'csvAdded')}</span>
     ) : st.state === 'failed' ? (
       <span class="error">{errorText(lang, st.err)}</span>
     ) : (
@@ -125,7 +141,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
             {matched.length > 0 && <> {t('csvMatched', { n: matched.length })}</>}
           </p>
           {plan.ignored.length > 0 && <p class="muted small">{t('csvIgnored', { cols: plan.ignored.join(', ') })}</p>}
-          <div class="csv-preview">
+          <div class="csv-preview" tabIndex={0} role="region" aria-label={t('csvImport')}>
             <table class="table">
               <thead>
                 <tr>
@@ -161,7 +177,32 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                       </td>
                       <td class="csv-check">
                         {r.errors.length === 0 && r.match ? (
-                          <span class="csv-skip">{t('csvSkip', { name: s.participants[r.match]?.name ?? p.name })}</span>
+                          <div class="csv-match">
+                            <span>{t('csvSkip', { name: s.participants[r.match]?.name ?? p.name })}</span>
+                            {r.changes?.length ? (
+                              <>
+                                <ul class="csv-changes small">
+                                  {r.changes.map((f) => (
+                                    <li key={f}>
+                                      {fieldName(f)}: {fieldValue(f, s.participants[r.match!]?.[f as 'name'])} → {fieldValue(f, r.merge?.[f as 'name'])}
+                                    </li>
+                                  ))}
+                                </ul>
+                                <label class="small">
+                                  <select
+                                    aria-label={t('csvChoice', { line: r.line, name: s.participants[r.match]?.name ?? p.name })}
+                                    value={choices[r.line] ?? 'skip'}
+                                    onChange={(e) => setChoices({ ...choices, [r.line]: (e.target as HTMLSelectElement).value as Choice })}
+                                  >
+                                    <option value="skip">{t('csvChoiceSkip')}</option>
+                                    <option value="merge">{t('csvChoiceMerge')}</option>
+                                  </select>
+                                </label>
+                              </>
+                            ) : (
+                              <div class="muted small">{t('csvSame')}</div>
+                            )}
+                          </div>
                         ) : r.errors.length === 0 ? (
                           <span class="ok-text">{t('csvOk')}</span>
                         ) : (
@@ -186,8 +227,8 @@ export function CsvImport({ store }: { store: MeetingStore }) {
             </table>
           </div>
           <div class="row wrap">
-            <button type="button" class="btn primary" disabled={valid.length === 0} onClick={() => void start()}>
-              {t('csvRun', { n: valid.length })}
+            <button type="button" class="btn primary" disabled={valid.length + merging.length === 0} onClick={() => void start()}>
+              {!merging.length ? t('csvRun', { n: valid.length }) : valid.length ? t('csvRunMerge', { n: valid.length, m: merging.length }) : t('csvRunUpdate', { m: merging.length })}
             </button>
             <button type="button" class="btn" onClick={reset}>
               {t('csvCancel')}
@@ -207,7 +248,7 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                   (job.stopped ? ' — ' + t('csvStopped', { n: job.rows.length - job.done }) : '')}
             </span>
           </div>
-          <div class="csv-preview">
+          <div class="csv-preview" tabIndex={0} role="region" aria-label={t('csvImport')}>
             <table class="table">
               <thead>
                 <tr>
@@ -222,8 +263,8 @@ export function CsvImport({ store }: { store: MeetingStore }) {
                   <tr key={r.line} class={'import-' + job.status[i].state}>
                     <td class="num-col">{r.line}</td>
                     <td>{r.participant.name}</td>
-                    <td class="small">{r.participant.title ?? ''}</td>
-                    <td>{statusCell(job.status[i])}</td>
+                    <td class="small">{(r.kind === 'merge' ? r.merge?.title : r.participant.title) ?? ''}</td>
+                    <td>{statusCell(job.status[i], r)}</td>
                   </tr>
                 ))}
               </tbody>
