@@ -818,7 +818,7 @@ async function voteScenario(bin, browser) {
       if (!b || b.y < 0 || b.y + Math.min(b.height, 40) > 800 || b.x + b.width > 1280.5) throw new Error(`${sel} is not on the screen: ${JSON.stringify(b)}`);
       return b;
     };
-    const page = await inView('.stage canvas.pdf-canvas');
+    const page = await inView('.stage canvas.pdf-canvas:not(.hidden)');
     if (page.y + page.height > 800.5) throw new Error(`the shown page runs below the screen: ${JSON.stringify(page)}`);
     if (page.height < 450) throw new Error(`the shown page is ${Math.round(page.height)} px high`);
     log(`console: the shown page is ${Math.round(page.width)}×${Math.round(page.height)} px at 1280×800`);
@@ -833,6 +833,21 @@ async function voteScenario(bin, browser) {
     await tablets[0].getByText('Đồng chí đang phát biểu').waitFor();
     await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
     await chair.locator('.floor-panel .badge:not(.on)').waitFor();
+  });
+
+  // Issue 16 (11): the minutes list every speaker with the times (checked in the minutes' text below).
+  const speakers = [byRole('Đại biểu', 1).name, byRole('Đại biểu', 0).name];
+  const spokeOK = await step('issue 16 (11): the chair gives the floor to two delegates in turn', async () => {
+    await tablets[1].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await chair.locator('.floor-panel', { hasText: speakers[0] }).getByRole('button', { name: 'Mời phát biểu' }).first().click();
+    await tablets[1].getByText('Đồng chí đang phát biểu').waitFor();
+    await tablets[0].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await chair.locator('.floor-panel', { hasText: `${speakers[1]}` }).getByRole('button', { name: 'Mời phát biểu' }).first().click();
+    // Giving the floor to the next ends the turn before it.
+    await tablets[0].getByText('Đồng chí đang phát biểu').waitFor();
+    await tablets[1].getByText('Đồng chí đang phát biểu').waitFor({ state: 'detached' });
+    await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
+    await tablets[0].getByText('Đồng chí đang phát biểu').waitFor({ state: 'detached' });
   });
 
   if (onPage3) await step('issue 16 (10): the reading view: one tap to full screen, fit width, zoom crisp at devicePixelRatio × zoom, still following; back in one tap', async () => {
@@ -873,6 +888,63 @@ async function voteScenario(bin, browser) {
     await t1.locator('.zoom-no', { hasText: '200' }).waitFor();
     await t1.getByRole('button', { name: 'Thoát toàn màn hình' }).click();
     await t1.locator('.doc-pane.reading').waitFor({ state: 'detached' });
+  });
+
+  // Issue 16 (10): a real two-finger pinch. Touch is switched on for tablet 1
+  // (Emulation.setTouchEmulationEnabled) and two touch points are driven
+  // apart with Input.dispatchTouchEvent: Chromium turns them into the
+  // pointer events (pointerType "touch") the reading view's pinch follows.
+  if (onPage3) await step('issue 16 (10): a two-finger pinch (CDP touch events) zooms the reading view; the page is re-rendered larger and crisp (backing = CSS size × devicePixelRatio)', async () => {
+    const t1 = tablets[0];
+    const cdp = await t1.context().newCDPSession(t1);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    try {
+      const sizes = () =>
+        t1.evaluate(() => {
+          const c = document.querySelector('.doc-pane.reading canvas.pdf-canvas:not(.hidden)');
+          const r = c.getBoundingClientRect();
+          return { cw: r.width, ch: r.height, bw: c.width, bh: c.height, dpr: devicePixelRatio };
+        });
+      await t1.getByRole('button', { name: 'Đọc toàn màn hình' }).click();
+      await t1.locator('.doc-pane.reading').waitFor();
+      // From the whole page at 100 %.
+      await t1.getByRole('button', { name: 'Vừa trang' }).click();
+      await t1.locator('.zoom-no', { hasText: '100' }).waitFor();
+      await t1.waitForFunction(() => {
+        const c = document.querySelector('.doc-pane.reading canvas.pdf-canvas:not(.hidden)');
+        return c && Math.abs(c.width - c.getBoundingClientRect().width * devicePixelRatio) <= 2;
+      });
+      const before = await sizes();
+      const box = await t1.locator('.doc-pane.reading .pdf-box').boundingBox();
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      const at = (d) => [
+        { x: cx - d, y: cy, id: 1, radiusX: 5, radiusY: 5, force: 1 },
+        { x: cx + d, y: cy, id: 2, radiusX: 5, radiusY: 5, force: 1 },
+      ];
+      // Fingers 80 px apart spread to 120 px: 150 %.
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(40) });
+      for (const d of [46, 53, 60]) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(d) });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await t1.locator('.zoom-no', { hasText: '150' }).waitFor();
+      await t1.waitForFunction(
+        (w) => {
+          const c = document.querySelector('.doc-pane.reading canvas.pdf-canvas:not(.hidden)');
+          const cw = c.getBoundingClientRect().width;
+          return cw > w * 1.4 && Math.abs(c.width - cw * devicePixelRatio) <= 2;
+        },
+        before.cw,
+      );
+      const after = await sizes();
+      if (Math.abs(after.bw - after.cw * after.dpr) > 2 || Math.abs(after.bh - after.ch * after.dpr) > 2)
+        throw new Error(`after the pinch the backing is ${after.bw}×${after.bh} for ${after.cw}×${after.ch} CSS px at dpr ${after.dpr}: not crisp`);
+      log(`pinch: ${Math.round(before.cw)}×${Math.round(before.ch)} CSS px (backing ${before.bw}×${before.bh}) → 150 %: ${Math.round(after.cw)}×${Math.round(after.ch)} (backing ${after.bw}×${after.bh}, dpr ${after.dpr})`);
+      await t1.getByRole('button', { name: 'Thoát toàn màn hình' }).click();
+      await t1.locator('.doc-pane.reading').waitFor({ state: 'detached' });
+    } finally {
+      await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false }).catch(() => {});
+      await cdp.detach().catch(() => {});
+    }
   });
 
   await step('issue 16 (2): the proposal\'s full text is readable on the tablet before the vote', async () => {
@@ -1032,6 +1104,23 @@ async function voteScenario(bin, browser) {
     if (!text.includes('Biểu quyết kín: phiếu không ghi tên người bỏ phiếu') || !text.includes('Secret ballot')) throw new Error(`${csv.name}: the secret poll's row does not say why there are no names:\n${text}`);
     const minutes = await fetchOne('Biên bản (tiếng Việt, PDF)');
     if (!minutes.body.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new Error(`${minutes.name} is not a PDF`);
+    if (spokeOK) {
+      // Issue 16 (11): every speaker with the times, in the order they spoke.
+      const file = path.join(tmp, 'minutes.pdf');
+      writeFileSync(file, minutes.body);
+      const mtext = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      const section = mtext.slice(mtext.indexOf('Các ý kiến phát biểu'));
+      if (!mtext.includes('Các ý kiến phát biểu')) throw new Error(`the minutes have no speakers' section:\n${mtext.slice(0, 2000)}`);
+      const t = String.raw`\d{2}:\d{2}:\d{2}`;
+      // Each one's last turn (the chair may have given the floor before, step (9)).
+      const lines = speakers.map((name) => [...section.matchAll(new RegExp(String.raw`(\d+)\. ${name}: (${t}) – (${t})`, 'g'))].at(-1));
+      lines.forEach((m, i) => {
+        if (!m) throw new Error(`the minutes do not list ${speakers[i]} with the times:\n${section.slice(0, 1500)}`);
+      });
+      if (!(Number(lines[0][1]) < Number(lines[1][1]))) throw new Error(`the speakers are out of order: ${lines.map((m) => m[0]).join(' / ')}`);
+      if (lines[0][3] > lines[1][2]) throw new Error(`the first turn ends (${lines[0][3]}) after the second begins (${lines[1][2]})`);
+      log(`minutes: ${lines.map((m) => m[0]).join(' / ')}`);
+    }
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
   });
 
