@@ -107,8 +107,9 @@ type CountingRound struct {
 	// names than seats, ballots that struck every name.
 	TooMany, AllStruck int
 	// Agreement is set when the list had exactly as many names as seats:
-	// the ballot had "Đồng ý" / "Không đồng ý" per name.
-	Agreement bool
+	// the ballot had "Đồng ý" / "Không đồng ý" per name. AgainstKnown says
+	// the candidates' Against counts are known (and printed).
+	Agreement, AgainstKnown bool
 	// Candidates are the names on this round's ballot, in ballot order.
 	Candidates []CountedCandidate
 	// Tied names the candidates tied for the last seat, when a tie left it
@@ -142,7 +143,7 @@ type CountedCandidate struct {
 	// High, Mid and Low are the confidence levels' counts ("Tín nhiệm
 	// cao", "Tín nhiệm", "Tín nhiệm thấp") of a confidence vote, None the
 	// ballots with no valid mark for this person; the shares are of the
-	// ballots returned.
+	// valid ballots.
 	High, Mid, Low, None                     int
 	HighShare, MidShare, LowShare, NoneShare float64
 	// Elected marks who the round elected.
@@ -180,7 +181,7 @@ var viCounting = countingLabels{
 	valid: "Số phiếu hợp lệ: %d", invalid: "Số phiếu không hợp lệ: %d",
 	tooMany: "để lại nhiều hơn số lượng cần bầu: %d", allStruck: "gạch tên tất cả: %d",
 	table:      "Kết quả cụ thể (xếp theo thứ tự trong phiếu bầu; tỷ lệ so với %s):",
-	tableConf:  "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu thu về):",
+	tableConf:  "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu hợp lệ):",
 	electronic: "máy tính bảng", onPaper: "phiếu giấy (nhập ba lần)", colNone: "Không hợp lệ",
 	colsRooms:   []string{"Phòng họp", "Hình thức bỏ phiếu", "Phát ra", "Thu về"},
 	cols:        []string{"TT", "Họ và tên", "Năm sinh", "Số phiếu bầu", "Tỷ lệ", "Ghi chú"},
@@ -215,7 +216,7 @@ var enCounting = countingLabels{
 	valid: "Valid ballots: %d", invalid: "Invalid ballots: %d",
 	tooMany: "kept more names than seats: %d", allStruck: "struck every name: %d",
 	table:      "Votes per name (in ballot order; shares of %s):",
-	tableConf:  "Votes per person (counts and shares of the ballots returned):",
+	tableConf:  "Votes per person (counts and shares of the valid ballots):",
 	electronic: "tablets", onPaper: "paper (entered three times)", colNone: "No valid mark",
 	colsRooms:   []string{"Room", "Voting on", "Issued", "Returned"},
 	cols:        []string{"No.", "Full name", "Born", "Votes", "Share", "Note"},
@@ -600,7 +601,7 @@ func (m *countingWriter) round(r *CountingRound, numbered bool) {
 			m.table([]column{{0.06, centre}, {0.37, left}, {0.19, right}, {0.19, right}, {0.19, right}}, l.colsConf, rows)
 		}
 		return
-	case r.Agreement:
+	case r.Agreement && r.AgainstKnown:
 		for i, c := range r.Candidates {
 			rows = append(rows, tableRow{cells: []string{strconv.Itoa(i + 1), c.Name, born(c), strconv.Itoa(c.Votes), m.share(c.Share), strconv.Itoa(c.Against), note(c)}, bold: c.Elected})
 		}
@@ -609,7 +610,12 @@ func (m *countingWriter) round(r *CountingRound, numbered bool) {
 		for i, c := range r.Candidates {
 			rows = append(rows, tableRow{cells: []string{strconv.Itoa(i + 1), c.Name, born(c), strconv.Itoa(c.Votes), m.share(c.Share), note(c)}, bold: c.Elected})
 		}
-		m.table([]column{{0.07, centre}, {0.4, left}, {0.11, centre}, {0.14, right}, {0.13, right}, {0.15, centre}}, l.cols, rows)
+		cols := l.cols
+		if r.Agreement {
+			cols = l.colsAgree[:5:5]
+			cols = append(cols, l.colsAgree[6])
+		}
+		m.table([]column{{0.07, centre}, {0.4, left}, {0.11, centre}, {0.14, right}, {0.13, right}, {0.15, centre}}, cols, rows)
 	}
 	m.elected(r)
 }

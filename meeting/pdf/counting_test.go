@@ -163,7 +163,7 @@ func TestCountingMinutes(t *testing.T) {
 	t.Run("no surplus: agree and disagree", func(t *testing.T) {
 		in := CountingInput{Meeting: "Hội nghị Ban Chấp hành", Title: "Bí thư Tỉnh ủy", Seats: 1,
 			Base: CountingBase{Kind: BaseMembers, Convened: 55, Value: 55},
-			Rounds: []CountingRound{{Number: 1, Closed: time.Date(2026, 12, 3, 16, 0, 0, 0, time.UTC), Issued: 55, Returned: 55, Valid: 55, Agreement: true,
+			Rounds: []CountingRound{{Number: 1, Closed: time.Date(2026, 12, 3, 16, 0, 0, 0, time.UTC), Issued: 55, Returned: 55, Valid: 55, Agreement: true, AgainstKnown: true,
 				Candidates: []CountedCandidate{{Name: "Hoàng Thị Nguyệt", Born: 1971, Votes: 53, Share: 96.36, Against: 1, Elected: true}}}}}
 		var out bytes.Buffer
 		if err := e.CountingMinutes(context.Background(), &out, in, "vi"); err != nil {
@@ -188,7 +188,7 @@ func TestCountingMinutes(t *testing.T) {
 		}
 		text := flat(t, out.Bytes())
 		wantText(t, text, "BIÊN BẢN KIỂM PHIẾU LẤY PHIẾU TÍN NHIỆM", "Kỳ họp thứ 12 Hội đồng nhân dân tỉnh tiến hành lấy phiếu tín nhiệm các chức danh do Hội đồng nhân dân tỉnh bầu theo Quy định số 96-QĐ/TW ngày 02/02/2023 của Bộ Chính trị",
-			"Danh sách bầu cử: 2 đồng chí.", "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu thu về):",
+			"Danh sách bầu cử: 2 đồng chí.", "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu hợp lệ):",
 			"TT Họ và tên, chức vụ Tín nhiệm cao Tín nhiệm Tín nhiệm thấp Không hợp lệ",
 			"Nguyễn Thị Hương — Chủ tịch Hội đồng nhân dân tỉnh", "40 (68,97%) 15 (25,86%) 3 (5,17%) 0 (0,00%)",
 			"30 (51,72%) 20 (34,48%) 7 (12,07%) 1 (1,72%)")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type labels struct {
 	dateLayout                                                   string
 	staff, observers, speeches, speechLine, speaking             string
 	chain, noChain                                               string // chain: last seq
+	elections, electionRound, electionCounts, electionElected    string
+	electionNone, electionShort, electionTied, electionOpen      string
+	electionSeats, confidenceLine, electionSee                   string
 }
 
 var vi = labels{
@@ -57,8 +61,15 @@ var vi = labels{
 	dateLayout: "15:04, ngày 02/01/2006",
 	staff:      "Thành phần phục vụ", observers: "Khách mời",
 	speeches: "Các ý kiến phát biểu", speechLine: "%d. %s: %s – %s", speaking: "đang phát biểu",
-	chain:   "Chuỗi kiểm chứng: sự kiện cuối số %d, mã băm SHA-256 (đối chiếu bằng lệnh dais verify):",
-	noChain: "Chuỗi kiểm chứng: các sự kiện được lưu trước khi có chuỗi kiểm chứng.",
+	chain:     "Chuỗi kiểm chứng: sự kiện cuối số %d, mã băm SHA-256 (đối chiếu bằng lệnh dais verify):",
+	noChain:   "Chuỗi kiểm chứng: các sự kiện được lưu trước khi có chuỗi kiểm chứng.",
+	elections: "BẦU CỬ VÀ LẤY PHIẾU TÍN NHIỆM", electionRound: "Lần bỏ phiếu thứ %d: ",
+	electionCounts:  "phát ra %d, thu về %d, hợp lệ %d, không hợp lệ %d phiếu.",
+	electionElected: "Trúng cử (%d/%d): ", electionNone: "Không có đồng chí nào trúng cử.",
+	electionShort: " Chưa đủ số lượng cần bầu.", electionTied: " Bằng phiếu nhau ở vị trí cuối cùng: %s.",
+	electionOpen: "Đang bỏ phiếu.", electionSeats: "Số lượng cần bầu %d; danh sách %d người; cơ sở tính kết quả: %s (%d).",
+	confidenceLine: "%s: tín nhiệm cao %d (%s), tín nhiệm %d (%s), tín nhiệm thấp %d (%s)",
+	electionSee:    "Chi tiết trong biên bản kiểm phiếu.",
 }
 
 var en = labels{
@@ -84,8 +95,15 @@ var en = labels{
 	dateLayout: "2 January 2006, 15:04",
 	staff:      "Staff", observers: "Observers",
 	speeches: "Speakers", speechLine: "%d. %s: %s – %s", speaking: "still speaking",
-	chain:   "Audit chain: last event %d, SHA-256 hash (check it with dais verify):",
-	noChain: "Audit chain: the events were stored before the audit chain.",
+	chain:     "Audit chain: last event %d, SHA-256 hash (check it with dais verify):",
+	noChain:   "Audit chain: the events were stored before the audit chain.",
+	elections: "ELECTIONS AND CONFIDENCE VOTES", electionRound: "Round %d: ",
+	electionCounts:  "%d issued, %d returned, %d valid, %d invalid.",
+	electionElected: "Elected (%d of %d): ", electionNone: "Nobody was elected.",
+	electionShort: " Seats remain to fill.", electionTied: " Tied for the last seat: %s.",
+	electionOpen: "Voting in progress.", electionSeats: "Seats %d; %d names on the list; base: %s (%d).",
+	confidenceLine: "%s: high confidence %d (%s), confidence %d (%s), low confidence %d (%s)",
+	electionSee:    "The counting minutes give the details.",
 }
 
 // Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
@@ -210,16 +228,20 @@ func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
 	}
 	var rest []*meeting.Poll
 	for _, id := range s.PollOrder {
-		if p := s.Polls[id]; p != nil && !placed[id] {
+		// An election's rounds are in the elections' section.
+		if p := s.Polls[id]; p != nil && !placed[id] && p.Kind == "" {
 			rest = append(rest, p)
 		}
 	}
+	section := "III"
 	if len(rest) > 0 {
 		m.heading(l.otherPolls)
 		for _, p := range rest {
 			m.poll(p, 0)
 		}
+		section = "IV"
 	}
+	m.elections(section, countingInputs(s))
 	m.speeches()
 	m.signatures()
 	m.chain()
@@ -606,4 +628,80 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// elections writes a section with every election and confidence vote of
+// the meeting: per election its seats, list and base, and per round the
+// ballots and who was elected (per person the confidence levels); the
+// counting minutes of each give the details. number is the section's
+// numeral ("III", "IV").
+func (m *minutesWriter) elections(number string, ins []CountingInput) {
+	if len(ins) == 0 {
+		return
+	}
+	l := m.l
+	sep, cl := ",", &viCounting
+	if l == &en {
+		sep, cl = ".", &enCounting
+	}
+	pct := func(p float64) string {
+		return strings.Replace(strconv.FormatFloat(p, 'f', 2, 64), ".", sep, 1) + "%"
+	}
+	m.heading(number + ". " + l.elections)
+	for i, in := range ins {
+		m.f.space(6)
+		m.f.need(40)
+		m.para(bold, 11, 0, fmt.Sprintf("%d. %s", i+1, in.Title))
+		if !in.Confidence {
+			base := cl.basesByKind[in.Base.Kind]
+			if base == "" {
+				base = in.Base.Kind
+			}
+			listed := 0
+			if len(in.Rounds) > 0 {
+				listed = len(in.Rounds[0].Candidates)
+			}
+			m.para(regular, 10, 14, fmt.Sprintf(l.electionSeats, in.Seats, listed, base, in.Base.Value))
+		}
+		for _, r := range in.Rounds {
+			prefix := fmt.Sprintf(l.electionRound, r.Number)
+			if r.Open {
+				m.para(regular, 10, 14, prefix+l.electionOpen)
+				continue
+			}
+			m.para(regular, 10, 14, prefix+fmt.Sprintf(l.electionCounts, r.Issued, r.Returned, r.Valid, r.Invalid))
+			if in.Confidence {
+				for _, c := range r.Candidates {
+					m.para(regular, 10, 28, fmt.Sprintf(l.confidenceLine, c.Name, c.High, pct(c.HighShare), c.Mid, pct(c.MidShare), c.Low, pct(c.LowShare)))
+				}
+				continue
+			}
+			var won []CountedCandidate
+			for _, c := range r.Candidates {
+				if c.Elected {
+					won = append(won, c)
+				}
+			}
+			slices.SortStableFunc(won, func(a, b CountedCandidate) int { return b.Votes - a.Votes })
+			seats := r.Seats
+			if seats == 0 {
+				seats = in.Seats
+			}
+			line := l.electionNone
+			if len(won) > 0 {
+				names := make([]string, len(won))
+				for j, c := range won {
+					names[j] = fmt.Sprintf("%s (%d; %s)", c.Name, c.Votes, pct(c.Share))
+				}
+				line = fmt.Sprintf(l.electionElected, len(won), seats) + strings.Join(names, ", ") + "."
+			}
+			if len(r.Tied) > 0 {
+				line += fmt.Sprintf(l.electionTied, strings.Join(r.Tied, ", "))
+			} else if len(won) < seats {
+				line += l.electionShort
+			}
+			m.para(regular, 10, 28, line)
+		}
+		m.para(regular, 9, 14, l.electionSee)
+	}
 }
