@@ -61,6 +61,7 @@ type Engine interface {
 	Watermark(ctx context.Context, src io.ReadSeeker, dst io.Writer, text string) error
 	Packet(ctx context.Context, dst io.Writer, items []pdf.PacketItem) error
 	Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error
+	CountingMinutes(ctx context.Context, dst io.Writer, in pdf.CountingInput, lang string) error
 	Annotate(ctx context.Context, src io.ReadSeeker, dst io.Writer, anns []meeting.Annotation) error
 }
 

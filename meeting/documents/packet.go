@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -164,6 +165,27 @@ func (d *Documents) Minutes(ctx context.Context, sess access.Session, w io.Write
 		return err
 	}
 	return d.engine.Minutes(ctx, w, st, lang)
+}
+
+// ElectionMinutes writes the counting minutes (biên bản kiểm phiếu) of
+// the election or confidence vote election of the session's meeting as PDF
+// to w, in lang ("vi" or "en"): every round so far. The chair, the
+// secretaries and the members of the counting committee may.
+func (d *Documents) ElectionMinutes(ctx context.Context, sess access.Session, election string, w io.Writer, lang string) error {
+	st, p, err := d.state(ctx, sess)
+	if err != nil {
+		return err
+	}
+	if p.Role != meeting.RoleChair && p.Role != meeting.RoleSecretary && !slices.Contains(st.Committee, p.ID) {
+		return meeting.Errorf(meeting.Forbidden,
+			"Chỉ chủ tọa, thư ký và thành viên ban kiểm phiếu mới được tải biên bản kiểm phiếu.",
+			"only the chair, the secretaries and the counting committee may download the counting minutes")
+	}
+	in, err := pdf.CountingInputFrom(st, election)
+	if err != nil {
+		return err
+	}
+	return d.engine.CountingMinutes(ctx, w, in, lang)
 }
 
 // BallotsCSV writes the ballots by name of the session's meeting as CSV to

@@ -30,6 +30,7 @@ type Documents interface {
 	Packet(ctx context.Context, sess access.Session) (*documents.File, error)
 	Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error
 	BallotsCSV(ctx context.Context, sess access.Session, w io.Writer) error
+	ElectionMinutes(ctx context.Context, sess access.Session, election string, w io.Writer, lang string) error
 }
 
 var _ Documents = (*documents.Documents)(nil)
@@ -45,6 +46,8 @@ var _ Documents = (*documents.Documents)(nil)
 //	GET  /api/v1/meetings/{meeting}/packet.pdf               the reader's packet
 //	GET  /api/v1/meetings/{meeting}/minutes.pdf?lang=vi|en   the minutes
 //	GET  /api/v1/meetings/{meeting}/ballots.csv              the ballots by name
+//	GET  /api/v1/meetings/{meeting}/elections/{election}/minutes.pdf?lang=vi|en
+//	     the counting minutes of an election (chair, secretaries, committee)
 //
 // Every route needs a session (Token) of that meeting. A public document is
 // served Cache-Control private with an ETag; a file made for one reader (a
@@ -79,6 +82,7 @@ func (a *DocumentsAPI) Register(mux Mux) {
 	mux.HandleFunc("GET "+m+"/documents/{doc}/prepare", a.progress)
 	mux.HandleFunc("GET "+m+"/packet.pdf", a.packet)
 	mux.HandleFunc("GET "+m+"/minutes.pdf", a.minutes)
+	mux.HandleFunc("GET "+m+"/elections/{election}/minutes.pdf", a.electionMinutes)
 	mux.HandleFunc("GET "+m+"/ballots.csv", a.ballots)
 }
 
@@ -283,6 +287,35 @@ func (a *DocumentsAPI) minutes(w http.ResponseWriter, r *http.Request) {
 		lang = "vi"
 	}
 	writeDownload(w, "application/pdf", "bien-ban-"+sess.Meeting+"-"+lang+".pdf", buf.Bytes())
+}
+
+func (a *DocumentsAPI) electionMinutes(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	lang, election := r.URL.Query().Get("lang"), r.PathValue("election")
+	var buf bytes.Buffer
+	if err := a.docs.ElectionMinutes(r.Context(), sess, election, &buf, lang); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if lang == "" {
+		lang = "vi"
+	}
+	writeDownload(w, "application/pdf", "bien-ban-kiem-phieu-"+sess.Meeting+"-"+fileSafe(election)+"-"+lang+".pdf", buf.Bytes())
+}
+
+// fileSafe keeps the letters, digits, dashes and underscores of an id for a
+// file name.
+func fileSafe(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, id)
 }
 
 func (a *DocumentsAPI) ballots(w http.ResponseWriter, r *http.Request) {

@@ -299,3 +299,69 @@ func TestRecordsHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestElectionMinutesHTTP runs an election through the service (its round
+// counted from the sealed box) and downloads its counting minutes: the
+// chair, the secretary and a member of the counting committee may, another
+// delegate may not.
+func TestElectionMinutesHTTP(t *testing.T) {
+	s := newDocServer(t)
+	voters := []string{documentstest.Chair, documentstest.D1, documentstest.D2, "d3"}
+	s.Execute(t, documentstest.Chair, meeting.OpenSession{})
+	for _, v := range voters[1:] {
+		s.Execute(t, v, meeting.CheckIn{})
+	}
+	show := func(poll string) {
+		s.Execute(t, documentstest.Chair, meeting.OpenPoll{Poll: poll})
+		for _, v := range voters {
+			s.Execute(t, v, meeting.CastBallot{Poll: poll, Choice: "for", BallotID: poll + v})
+		}
+		s.Execute(t, documentstest.Chair, meeting.ClosePoll{Poll: poll})
+	}
+	s.Execute(t, documentstest.Secretary, meeting.ProposeCommittee{Poll: "bkp", Members: []string{documentstest.D2}})
+	show("bkp")
+	s.Execute(t, documentstest.Secretary, meeting.CreateElection{Election: meeting.Election{ID: "bch", Title: "Bầu Bí thư và Phó Bí thư Đảng ủy",
+		Kind: meeting.KindElection, Seats: 2, Candidates: []meeting.Candidate{{ID: "c1", Name: "Đặng Thị Ngọc Ánh"}, {ID: "c2", Name: "Bùi Quốc Hưng"}}}})
+	show("bch-approval")
+	s.Execute(t, documentstest.Chair, meeting.OpenElectionRound{Election: "bch"})
+	for i, v := range voters {
+		marks := "11"
+		if i == 0 {
+			marks = "10"
+		}
+		s.Execute(t, v, meeting.CastBallot{Poll: "bch-r1", Marks: marks, BallotID: "r1" + v})
+	}
+	s.Execute(t, documentstest.Chair, meeting.ClosePoll{Poll: "bch-r1"})
+
+	for _, tt := range []struct {
+		who, path string
+		status    int
+	}{
+		{documentstest.Chair, "/elections/bch/minutes.pdf", 200},
+		{documentstest.Secretary, "/elections/bch/minutes.pdf?lang=en", 200},
+		{documentstest.D2, "/elections/bch/minutes.pdf", 200}, // on the committee
+		{documentstest.D1, "/elections/bch/minutes.pdf", 403},
+		{"", "/elections/bch/minutes.pdf", 401},
+		{documentstest.Chair, "/elections/nope/minutes.pdf", 404},
+		{documentstest.Chair, "/elections/bch/minutes.pdf?lang=fr", 400},
+	} {
+		t.Run(tt.who+tt.path, func(t *testing.T) {
+			resp, body := s.do(t, tt.who, "GET", tt.path, nil)
+			wantStatus(t, resp, body, tt.status)
+			if tt.status != 200 {
+				return
+			}
+			if resp.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(resp.Header.Get("Content-Disposition"), "bien-ban-kiem-phieu-"+documentstest.MeetingID+"-bch-") ||
+				!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+				t.Fatalf("headers = %v", resp.Header)
+			}
+			text := strings.Join(strings.Fields(documentstest.PDFText(t, body)), " ")
+			documentstest.WantText(t, text, "Bầu Bí thư và Phó Bí thư Đảng ủy", "Đặng Thị Ngọc Ánh", "Bùi Quốc Hưng", "Trần Văn Đức")
+			if strings.HasSuffix(tt.path, "en") {
+				documentstest.WantText(t, text, "MINUTES OF THE COUNT", "Ballots issued: 4; Ballots returned: 4.")
+			} else {
+				documentstest.WantText(t, text, "BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra: 4; Số phiếu thu về: 4.", "Số phiếu hợp lệ: 4; Số phiếu không hợp lệ: 0.")
+			}
+		})
+	}
+}
