@@ -43,16 +43,18 @@ build:
 BENCH_TABLETS ?= 200
 bench: web build
 	$(GO) test -run '^$$' -bench . ./meeting/ ./realtime/gateway/ ./storage/bolt/ ./storage/redis/ ./meeting/pdf/
-	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
+	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,election,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
 
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build
 	./bin/dais-bench -scenario hub,pageturn -tablets 2000 -duration 20s -profile 15s -out bench-out/pageturn
 	./bin/dais-bench -scenario vote -tablets 1600 -out bench-out/vote
+	./bin/dais-bench -scenario election -tablets 1600 -out bench-out/election
 	./bin/dais-bench -scenario reconnect -tablets 2000 -conc 128 -out bench-out/reconnect
 	./bin/dais-bench -scenario download -tablets 500 -doc-mib 20 -out bench-out/download
 	./bin/dais-bench -scenario idle -tablets 10000 -meetings 20 -conc 128 -settle 10s -out bench-out/idle
 	./bin/dais-bench -redis-url redis://127.0.0.1:6379/0 -scenario pageturn,vote,reconnect -tablets 1000 -out bench-out/cluster
+	./bin/dais-bench -redis-url redis://127.0.0.1:6379/0 -scenario election -tablets 1600 -out bench-out/cluster-election
 
 ## fuzz: run every fuzz target for a while (FUZZTIME=30s by default)
 FUZZTIME ?= 30s

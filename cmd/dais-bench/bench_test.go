@@ -121,6 +121,33 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("a dropped ballot must fail the run; failures: %q", r.Failures)
 			}
 		}},
+		{"election", "election", nil, func(t *testing.T, r *Result) {
+			// Tablets 7 (one name too many) and 13 (every name struck) cast
+			// invalid ballots; the count must find exactly those.
+			for k, want := range map[string]float64{"accepted": n, "ballots_sent": n, "returned": n, "valid": n - 2, "invalid": 2,
+				"lost": 0, "duplicates": 0, "names_miscounted": 0} {
+				if r.Metrics[k] != want {
+					t.Errorf("%s = %v, want %v", k, r.Metrics[k], want)
+				}
+			}
+			if got := r.Latency["result_after_close"].Count; got != n {
+				t.Errorf("%d tablets saw the result, want %d", got, n)
+			}
+			if f := r.Metrics["ballot_frame_bytes"]; f < benchCandidates || f > 1000 {
+				t.Errorf("ballot frame %v bytes, want the 70 marks and a few hundred bytes in all", f)
+			}
+		}},
+		{"election with a dropped ballot", "election", func(c Config) Config {
+			c.SkipBallot = func(i int) bool { return i == 3 }
+			return c
+		}, func(t *testing.T, r *Result) {
+			if r.Metrics["lost"] != 1 || r.Metrics["returned"] != n-1 {
+				t.Errorf("lost %v returned %v; want 1, %d", r.Metrics["lost"], r.Metrics["returned"], n-1)
+			}
+			if !hasFailure(r, "lost") {
+				t.Errorf("a dropped ballot must fail the run; failures: %q", r.Failures)
+			}
+		}},
 		{"reconnect", "reconnect", nil, func(t *testing.T, r *Result) {
 			if r.Metrics["events_missed_offline"] < 1 {
 				t.Errorf("the tablets missed nothing while offline: %v", r.Metrics)

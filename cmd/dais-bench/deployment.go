@@ -35,6 +35,9 @@ type deployment struct {
 	busPids  []int
 	seeded   []Seeded
 	cleanup  []func()
+	// storedBallot reads the size of one sealed ballot of an open box
+	// (clustered mode; nil otherwise).
+	storedBallot func(ctx context.Context, meeting, poll string) (int, error)
 }
 
 func (d *deployment) stop() {
@@ -88,6 +91,9 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 	_, _ = rand.Read(b[:])
 	prefix := "daisbench-" + hex.EncodeToString(b[:]) + ":"
 	d.cleanup = append(d.cleanup, func() { deleteKeys(o.redisURL, prefix, d.logf) })
+	d.storedBallot = func(ctx context.Context, meeting, poll string) (int, error) {
+		return sealedBallotSize(ctx, o.redisURL, prefix, meeting, poll)
+	}
 	keyFile := filepath.Join(d.work, "ballot.key")
 	key, err := seal.LoadOrCreateKeyFile(keyFile)
 	if err != nil {
@@ -187,6 +193,25 @@ func waitTCP(ctx context.Context, addr string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// sealedBallotSize reads one member of the set of sealed ballots of an
+// open secret box, as storage/redis names it (sealed:{meeting}:poll, ids
+// escaped), and returns its length in bytes.
+func sealedBallotSize(ctx context.Context, url, prefix, meeting, poll string) (int, error) {
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		return 0, err
+	}
+	c := goredis.NewClient(opt)
+	defer c.Close()
+	esc := strings.NewReplacer("%", "%25", "{", "%7B", "}", "%7D", ":", "%3A").Replace
+	key := prefix + "sealed:{" + esc(meeting) + "}:" + esc(poll)
+	m, err := c.SRandMember(ctx, key).Result()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return len(m), nil
 }
 
 // deleteKeys removes every key under prefix.

@@ -7,7 +7,7 @@
 //	go run ./cmd/dais-bench -scenario pageturn -tablets 2000 -out bench-out
 //
 // Scenarios (-scenario, comma-separated, run in order on one server):
-// pageturn, vote, reconnect, download, idle, and hub (the pageturn
+// pageturn, vote, election, reconnect, download, idle, and hub (the pageturn
 // measurement against a bare broadcast hub, the yardstick; run it before
 // pageturn to get the CPU ratio of the two in one run). The figures go to stdout, to
 // OUT/report.json and to OUT/report.html (histograms as inline SVG).
@@ -76,13 +76,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("dais-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.daisd, "daisd", "bin/daisd", "the daisd binary to measure (go build -o bin/daisd ./cmd/daisd)")
-	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: pageturn, vote, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn)")
+	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn)")
 	fs.IntVar(&o.cfg.Tablets, "tablets", 200, "simulated tablets (delegates) taking part")
 	fs.IntVar(&o.meetings, "meetings", 1, "meetings to seed (idle spreads tablets over them; the others use the first)")
 	fs.IntVar(&o.delegates, "delegates", 0, "delegates per meeting (0: -tablets divided by -meetings, rounded up)")
 	fs.DurationVar(&o.cfg.Interval, "interval", 100*time.Millisecond, "time between page turns")
 	fs.DurationVar(&o.cfg.Duration, "duration", 10*time.Second, "how long the chair turns pages (pageturn)")
-	fs.DurationVar(&o.cfg.Spread, "spread", time.Second, "the ballots are cast uniformly over this time (vote)")
+	fs.DurationVar(&o.cfg.Spread, "spread", time.Second, "the ballots are cast uniformly over this time (vote, election)")
 	fs.IntVar(&o.cfg.Conc, "conc", 64, "connections or sign-ins started at once")
 	fs.DurationVar(&o.cfg.Settle, "settle", 3*time.Second, "idle: wait this long before reading the server's memory")
 	fs.DurationVar(&o.cfg.Offline, "offline", time.Second, "reconnect: how long the tablets stay away before they resume")
@@ -233,7 +233,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) (*Report, e
 			cfg.NginxURL = url
 		}
 	}
-	target := &Target{URLs: d.urls, Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc}
+	target := &Target{URLs: d.urls, Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot}
 	rep := &Report{Started: time.Now(), Machine: describeMachine(), Command: "dais-bench " + strings.Join(os.Args[1:], " "), Mode: mode}
 	for _, s := range o.scenarios {
 		logf("scenario %s", s)

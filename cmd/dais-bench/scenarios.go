@@ -86,6 +86,7 @@ var scenarios = map[string]func(context.Context, *Target, Config) (*Result, erro
 	"download":  download,
 	"idle":      idle,
 	"hub":       hubScenario,
+	"election":  election,
 }
 
 // measure reads the server processes' CPU and memory (zero without pids).

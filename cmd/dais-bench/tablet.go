@@ -44,6 +44,11 @@ type Target struct {
 
 	sessions map[string]daisclient.Session // code → session
 	nextPoll map[string]int                // meeting → polls used
+	// elections is how many elections the election scenario created.
+	elections int
+	// StoredBallot, when set, returns the size in bytes of one ballot as
+	// stored in the open secret box of poll (clustered mode reads Redis).
+	StoredBallot func(ctx context.Context, meeting, poll string) (int, error)
 }
 
 func (t *Target) logf(format string, args ...any) {
