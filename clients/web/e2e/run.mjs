@@ -22,6 +22,11 @@
 // the secretary imports two observers from e2e/observers.csv, edits the
 // meeting's place and time, makes invitation codes and a new meeting.
 //
+// A third scenario (e2e/elections.mjs, issue 10) runs an election on a daisd
+// seeded with e2e/election-meeting.yaml: the list imported from CSV, the
+// committee and the list approved by show of hands, tablets and a paper room
+// (three entries per sheet, one mismatch settled), a tie and a second round.
+//
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
 
@@ -35,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { firstRunScenario } from './firstrun.mjs';
 import { tlsScenario } from './tls.mjs';
+import { electionScenario, electionScreens } from './elections.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -279,10 +285,10 @@ async function audit(page, name) {
 }
 
 // The four screens the step expects audited.
-const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace', 'sign-in', 'vote dialog', 'CSV preview', 'QR sheet', 'phone layout'];
+const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace', 'sign-in', 'vote dialog', 'CSV preview', 'QR sheet', 'phone layout', ...electionScreens];
 
 async function accessibilityStep() {
-  await step('accessibility: no serious or critical axe violations on the four screens, the sign-in, the vote dialog, the CSV preview, the QR sheet and the phone layout', async () => {
+  await step('accessibility: no serious or critical axe violations on the four screens, the sign-in, the vote dialog, the CSV preview, the QR sheet, the phone layout, and (issue 10) the election editor, the ballot, the committee console and the election result', async () => {
     const problems = [];
     for (const name of auditedScreens) {
       const a = audits.get(name);
@@ -313,6 +319,8 @@ async function main() {
   for (const [name, f] of [
     ['demo meeting', demoScenario],
     ['prepare, present and vote', voteScenario],
+    ['election: 5 names for 4 seats, tablets and a paper room, a tie and a second round', (bin, browser) =>
+      electionScenario(bin, browser, { step, log, shot, audit, startServer, opener, here, tmp, T })],
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
     ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],

@@ -39,7 +39,7 @@ function ElectionItem({ store, el, canRun }: { store: MeetingStore; el: Election
   const nameOf = (id: string) => el.candidates.find((c) => c.id === id)?.name ?? id;
   const last = rounds[rounds.length - 1];
   return (
-    <li class="election">
+    <li class="election" data-election={el.id}>
       <div class="row between">
         <strong>{el.title}</strong>
         <span class="tag">{el.kind === 'confidence' ? t('elKind_confidence') : t('elSeatsOf', { seats: el.seats, n: el.candidates.length })}</span>

@@ -55,8 +55,9 @@ export function Display({ store }: { store: MeetingStore }) {
             <LiveCount store={store} poll={open} />
           </div>
         ) : showResult ? (
-          <div class="display-poll">
-            <h2>{last.result?.election ? t('elResult') : t('result')}</h2>
+          // A long list (an election's) may scroll: reachable by keyboard too.
+          <div class="display-poll" tabIndex={0} role="region" aria-labelledby="display-result-h">
+            <h2 id="display-result-h">{last.result?.election ? t('elResult') : t('result')}</h2>
             <ResultView poll={last} big s={s} />
           </div>
         ) : doc ? (
