@@ -3,6 +3,8 @@ package meeting
 import (
 	"math"
 	"slices"
+	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -196,6 +198,19 @@ func (c SaveAnnotation) decide(d decider) ([]Event, error) {
 	if old != nil && old.Document != a.Document {
 		return nil, Errorf(Conflict, "Mã ghi chú %q đã được dùng trên tài liệu khác", "annotation id %q is used on another document", a.ID)
 	}
+	if old != nil {
+		// An edit: at most one per AnnotationEditInterval. The client
+		// sends its latest content again after the wait; nothing of this
+		// one is written, so nothing acknowledged is lost.
+		if at, ok := s.AnnotationSaves[annotationKey(c.Shared, d.me.ID, a.ID)]; ok {
+			if next := at.Add(AnnotationEditInterval); d.now.Before(next) {
+				ms := max(1, next.Sub(d.now).Milliseconds())
+				return nil, Errorf(RateLimited,
+					"Ghi chú %[1]s vừa được lưu; xin chờ %[2]d ms rồi gửi lại nội dung mới nhất (lần sửa này chưa được lưu)",
+					"annotation %[1]s was saved a moment ago; wait %[2]d ms and send its latest content again (this edit was not saved)", a.ID, ms)
+			}
+		}
+	}
 	if count >= MaxAnnotationsPerDocument {
 		return nil, Errorf(Conflict, "Đã có %d ghi chú trên tài liệu này, không thể thêm", "there are already %d annotations on this document", count)
 	}
@@ -262,6 +277,42 @@ func (c DeleteAnnotation) decide(d decider) ([]Event, error) {
 		return nil, Errorf(NotFound, "Không có ghi chú %q", "no annotation %q", c.ID)
 	}
 	return d.emit(AnnotationDeleted{Owner: d.me.ID, Document: a.Document, ID: a.ID})
+}
+
+// AnnotationEditInterval is how often one annotation may be saved again
+// (an edit: the same owner and id): a client that edits faster sends its
+// latest content once the interval has passed (issue 11, finding 5: the
+// edits of one annotation are coalesced, and the log grows by at most one
+// event per annotation per interval).
+const AnnotationEditInterval = time.Second
+
+// annotationKey names an annotation in State.AnnotationSaves: a shared
+// one by its id, a private one by its owner and id.
+func annotationKey(shared bool, owner, id string) string {
+	if shared {
+		return "s\x00" + id
+	}
+	return "p\x00" + owner + "\x00" + id
+}
+
+// recordAnnotationSave keeps when each annotation was last saved
+// (AnnotationSaves), forgetting a deleted one.
+func (s *State) recordAnnotationSave(e Event) {
+	switch d := e.Data.(type) {
+	case AnnotationSaved:
+		if s.AnnotationSaves == nil {
+			s.AnnotationSaves = map[string]time.Time{}
+		}
+		s.AnnotationSaves[annotationKey(d.Shared, d.Owner, d.Annotation.ID)] = e.At
+	case AnnotationDeleted:
+		delete(s.AnnotationSaves, annotationKey(d.Shared, d.Owner, d.ID))
+	case ParticipantRemoved:
+		for k := range s.AnnotationSaves {
+			if strings.HasPrefix(k, "p\x00"+d.Participant+"\x00") {
+				delete(s.AnnotationSaves, k)
+			}
+		}
+	}
 }
 
 func (d AnnotationSaved) fits(s *State, full bool) error {

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // note is a note annotation of doc at page.
@@ -370,5 +373,83 @@ func TestDecodeNewCommands(t *testing.T) {
 				t.Fatalf("an unknown field: %v", err)
 			}
 		})
+	}
+}
+
+// TestAnnotationEditsCoalesced is issue 11 finding 5's attack on one
+// annotation, in the core: a delegate saves edits of one note every 10 ms
+// for 3 s. At most one edit per AnnotationEditInterval is accepted
+// (≤ ceil(3 s / 1 s) + 1 events with the first save); every other is
+// refused rate_limited, changes nothing, and says to wait and send again.
+// The client that then sends its latest content after the wait has it
+// saved: the final content is the last edit, and no accepted edit was
+// lost. A new annotation, or an edit of another, is not held back.
+func TestAnnotationEditsCoalesced(t *testing.T) {
+	l := inSession(t)
+	const (
+		step     = 10 * time.Millisecond
+		duration = 3 * time.Second
+	)
+	start := l.now.Add(time.Second)
+	events, refused := 0, 0
+	last := ""
+	for i := 0; time.Duration(i)*step < duration; i++ {
+		now := start.Add(time.Duration(i) * step)
+		last = fmt.Sprintf("Nội dung lần %d", i)
+		n := note("n1", "doc1", 1, last)
+		evs, err := Decide(l.s, Actor{Participant: "d1"}, SaveAnnotation{Annotation: n}, now)
+		if err != nil {
+			e := asError(t, err)
+			if e.Code != RateLimited || !strings.Contains(e.Message, "wait") {
+				t.Fatalf("edit %d: %v, want rate_limited saying to wait", i, err)
+			}
+			refused++
+			continue
+		}
+		for _, ev := range evs {
+			if err := l.s.Apply(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events += len(evs)
+		// A new annotation is not held back by n1's edits.
+		if _, err := Decide(l.s, Actor{Participant: "d1"}, SaveAnnotation{Annotation: note(fmt.Sprintf("other%d", i), "doc1", 1, "x")}, now); err != nil {
+			t.Fatalf("a new annotation beside the edits: %v", err)
+		}
+	}
+	if limit := int(math.Ceil(float64(duration)/float64(AnnotationEditInterval))) + 1; events > limit || events < 2 {
+		t.Fatalf("%d events for %s of edits, want 2 to %d", events, duration, limit)
+	}
+	if refused == 0 {
+		t.Fatal("no edit was refused")
+	}
+	// The client sends its latest content again once the interval is over.
+	end := start.Add(duration)
+	evs, err := Decide(l.s, Actor{Participant: "d1"}, SaveAnnotation{Annotation: note("n1", "doc1", 1, last)}, end.Add(AnnotationEditInterval))
+	if err != nil {
+		t.Fatalf("the latest content after the wait: %v", err)
+	}
+	for _, ev := range evs {
+		if err := l.s.Apply(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := l.s.Annotations["d1"]["n1"].Text; got != last {
+		t.Fatalf("final content %q, want the last edit %q", got, last)
+	}
+	// The server's record of save times never reaches a client, and a
+	// deleted annotation is forgotten.
+	if v := l.s.ViewFor("d1"); v.AnnotationSaves != nil {
+		t.Fatal("ViewFor shows the save times")
+	}
+	evs, err = Decide(l.s, Actor{Participant: "d1"}, DeleteAnnotation{ID: "n1"}, end.Add(AnnotationEditInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.s.Apply(evs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := l.s.AnnotationSaves[annotationKey(false, "d1", "n1")]; ok {
+		t.Fatal("a deleted annotation's save time is kept")
 	}
 }

@@ -35,6 +35,7 @@ func (s *State) fold(e Event, full bool) error {
 	s.change(e)
 	if full {
 		s.recordSignIns(e)
+		s.recordAnnotationSave(e)
 	}
 	s.Version = e.Seq
 	return nil

@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 )
 
@@ -40,6 +41,9 @@ func (s *State) Clone() *State {
 		for id, si := range s.SignIns {
 			c.SignIns[id] = &SignIns{Since: si.Since, Revoked: slices.Clone(si.Revoked)}
 		}
+	}
+	if s.AnnotationSaves != nil {
+		c.AnnotationSaves = maps.Clone(s.AnnotationSaves)
 	}
 	c.Participants = make(map[string]*Participant, len(s.Participants))
 	for id, p := range s.Participants {

@@ -246,6 +246,11 @@ type State struct {
 	// voided (a removal, a revocation). Only Apply keeps it (not Follow),
 	// and ViewFor leaves it out: it is the server's record.
 	SignIns map[string]*SignIns `json:"sign_ins,omitempty"`
+	// AnnotationSaves says when each annotation was last saved (key
+	// annotationKey), so that Decide lets an annotation be edited at most
+	// once per AnnotationEditInterval. Only Apply keeps it, and ViewFor
+	// leaves it out: it is the server's record.
+	AnnotationSaves map[string]time.Time `json:"annotation_saves,omitempty"`
 }
 
 // SignIns is what the log says of one participant's sessions and codes.

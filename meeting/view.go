@@ -61,6 +61,7 @@ func (s *State) ViewFor(viewer string) *State {
 	s.viewDocuments(v, viewer)
 	s.viewAnnotations(v, viewer)
 	v.SignIns = nil // the server's record; no client needs it
+	v.AnnotationSaves = nil
 	s.viewPolls(v, viewer)
 	return v
 }

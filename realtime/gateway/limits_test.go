@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -158,5 +159,81 @@ func TestCommandRateAndToggles(t *testing.T) {
 	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
 	for i := range 60 {
 		do(t, chair, meeting.TurnPage{Page: 2 + i%8})
+	}
+}
+
+// TestAnnotationEditsCoalesced is finding 5's attack on one annotation
+// through the real WebSocket: a delegate saves edits of one note as fast as
+// the socket takes them for 2 s (the rate and byte limits set out of the
+// way, so that only the core's edit interval holds them). The log gets at
+// most ceil(elapsed / AnnotationEditInterval) + 1 events for the note;
+// every other edit is acked rate_limited (never ok); the client then sends
+// its latest content after the wait, as the web client does, and that is
+// what the log holds.
+func TestAnnotationEditsCoalesced(t *testing.T) {
+	h := mustServe(t, gateway.Config{Limits: gateway.Limits{Commands: 1e6, CommandBurst: 1e6, AnnotationBytes: 1e9, AnnotationBurst: 1 << 30}}, 0)
+	ctx := context.Background()
+	d1 := h.dial(t, "d1", daisclient.Options{})
+	edit := func(i int) meeting.SaveAnnotation {
+		return meeting.SaveAnnotation{Annotation: meeting.Annotation{ID: "n1", Document: "doc1", Page: 1, Kind: meeting.AnnotationNote,
+			Color: "#FFCC00", Rect: [4]float64{0.1, 0.1, 0, 0}, Text: fmt.Sprintf("Ý kiến, bản sửa %d", i)}}
+	}
+	const run = 2 * time.Second
+	start := time.Now()
+	acked, limited, last := 0, 0, 0
+	for i := 0; time.Since(start) < run || i < 20; i++ {
+		last = i
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := d1.Do(cctx, edit(i))
+		cancel()
+		var me *meeting.Error
+		switch {
+		case err == nil:
+			acked++
+		case errors.As(err, &me) && me.Code == meeting.RateLimited:
+			limited++
+		default:
+			t.Fatalf("edit %d: %v", i, err)
+		}
+	}
+	elapsed := time.Since(start)
+	// The latest content, sent again until it is taken (the web client's
+	// AnnotationSaver does this).
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := d1.Do(cctx, edit(last))
+		cancel()
+		if err == nil {
+			break
+		}
+		if meeting.ErrorCode(err) != meeting.RateLimited {
+			t.Fatalf("the latest content: %v", err)
+		}
+		time.Sleep(meeting.AnnotationEditInterval / 4)
+	}
+	events, err := h.svc.ReadEvents(ctx, meetingID, 1, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := 0
+	for _, e := range events {
+		if d, ok := e.Data.(meeting.AnnotationSaved); ok && d.Annotation.ID == "n1" {
+			saved++
+		}
+	}
+	limit := int(math.Ceil(float64(elapsed)/float64(meeting.AnnotationEditInterval))) + 1
+	t.Logf("%d edits in %s: %d acked ok, %d rate_limited; %d events with the final send (at most %d during the run)", last+1, elapsed.Round(time.Millisecond), acked, limited, saved, limit)
+	if saved-1 > limit || acked != saved-1 {
+		t.Fatalf("%d events for the note (%d acked during the run), want at most %d during the run and one per ack", saved, acked, limit)
+	}
+	if limited == 0 {
+		t.Fatal("no edit was refused")
+	}
+	st, err := h.svc.State(ctx, meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Annotations["d1"]["n1"].Text; got != edit(last).Annotation.Text {
+		t.Fatalf("the log holds %q, want the last edit %q", got, edit(last).Annotation.Text)
 	}
 }

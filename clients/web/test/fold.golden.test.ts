@@ -33,6 +33,9 @@ describe.skipIf(!present)('fold against the Go domain (test/golden/fold.json)', 
   // sign_ins is the server's record of voided sign-ins (meeting.State.SignIns):
   // Apply keeps it, a client's fold does not, and no view carries it.
   delete (g.state as { sign_ins?: unknown }).sign_ins;
+  // annotation_saves (meeting.State.AnnotationSaves) likewise: when each
+  // annotation was last saved, for the server's edit interval.
+  delete (g.state as { annotation_saves?: unknown }).annotation_saves;
 
   it('folds the whole log into the state Go folds it into', () => {
     const s = newState();

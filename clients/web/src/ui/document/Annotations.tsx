@@ -6,7 +6,8 @@
 // all work through pointer events; once a pen has been seen, touches do not
 // draw (a palm on the glass).
 //
-// Marks go to the server as SaveAnnotation / DeleteAnnotation and are shown
+// Marks go to the server as SaveAnnotation (through an AnnotationSaver,
+// which coalesces the edits of one annotation) / DeleteAnnotation and are shown
 // at once (optimistically) until the event comes back. A presenter who
 // shares streams the stroke being drawn as "ink" signals (InkStreamer);
 // other screens show it (useLiveInk) until the shared annotation arrives.
@@ -24,6 +25,7 @@ import {
   pathData,
   type Pt,
 } from '../../core/ink';
+import { AnnotationSaver } from '../../core/annotationSaver';
 import { noteOf, pageMarks, PenInput, type NoteEdit, type PenOutput, type PointerLike, type Tool, type Mark } from '../../core/pen';
 import type { MeetingStore } from '../../core/store';
 import { useLiveInk } from './liveInk';
@@ -65,6 +67,13 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
   const [note, setNote] = useState<NoteEdit | null>(null);
   const [openNote, setOpenNote] = useState<string | null>(null);
   const streamer = useMemo(() => new InkStreamer((d) => store.client.signal(INK_SIGNAL, d)), [store]);
+  // Edits of one annotation are coalesced: the server takes one a second
+  // and refuses faster ones "rate_limited"; the saver sends the latest
+  // content again after the wait.
+  const saver = useMemo(
+    () => new AnnotationSaver((a, shared) => store.command('SaveAnnotation', shared ? { shared: true, annotation: a } : { annotation: a })),
+    [store],
+  );
   useEffect(() => () => streamer.end(), [streamer]);
   // Another tool (or none) ends a stroke in progress.
   useEffect(() => () => pen.cancel(), [tool]);
@@ -84,8 +93,8 @@ export function AnnotationLayer({ store, document: doc, view, mine, tool, color,
 
   const save = (a: Annotation, shared: boolean) => {
     setPending((p) => ({ ...p, [a.id]: { ...a, shared, pending: true } }));
-    store
-      .command('SaveAnnotation', shared ? { shared: true, annotation: a } : { annotation: a })
+    saver
+      .save(a, shared)
       .then((ack) => (ack.seq ? store.untilSeq(ack.seq) : undefined))
       .catch(fail)
       .finally(() =>
