@@ -245,10 +245,11 @@ type inbound struct {
 	Seq   uint64         `json:"seq"`
 	Error *meeting.Error `json:"error"`
 	// progress
-	Poll    string `json:"poll"`
-	Cast    int    `json:"cast"`
-	Members int    `json:"members"`
-	Present int    `json:"present"`
+	Poll    string                  `json:"poll"`
+	Cast    int                     `json:"cast"`
+	Members int                     `json:"members"`
+	Present int                     `json:"present"`
+	Rooms   []protocol.RoomProgress `json:"rooms"`
 	// signal
 	Name string          `json:"name"`
 	From string          `json:"from"`
@@ -333,7 +334,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 			delete(c.acks, m.ID)
 		}
 	case protocol.TypeProgress:
-		c.progress = &protocol.Progress{Type: m.Type, Poll: m.Poll, Cast: m.Cast, Members: m.Members, Present: m.Present}
+		c.progress = &protocol.Progress{Type: m.Type, Poll: m.Poll, Cast: m.Cast, Members: m.Members, Present: m.Present, Rooms: m.Rooms}
 		c.cond.Broadcast()
 	case protocol.TypeSignal:
 		c.signals = append(c.signals, protocol.Signal{Type: m.Type, Name: m.Name, From: m.From, Data: m.Data})

@@ -478,11 +478,39 @@ func (r *room) sendProgress() {
 	}
 	r.progressPoll, r.progressCast = p.ID, len(p.Voters)
 	members, present := r.state.Members()
-	pm, err := prepare(protocol.Progress{Type: protocol.TypeProgress, Poll: p.ID, Cast: len(p.Voters), Members: members, Present: present})
+	msg := protocol.Progress{Type: protocol.TypeProgress, Poll: p.ID, Cast: len(p.Voters), Members: members, Present: present}
+	if p.Kind != "" {
+		msg.Rooms = roomProgress(r.state, p)
+	}
+	pm, err := prepare(msg)
 	if err != nil {
 		return
 	}
 	for c := range r.conns {
 		c.send(pm)
 	}
+}
+
+// roomProgress counts an election round's ballots and the members present
+// per room, in the order of the meeting's rooms.
+func roomProgress(s *meeting.State, p *meeting.Poll) []protocol.RoomProgress {
+	out := make([]protocol.RoomProgress, len(s.Rooms))
+	at := make(map[string]int, len(s.Rooms))
+	for i, rm := range s.Rooms {
+		out[i].Room = rm.ID
+		at[rm.ID] = i
+	}
+	for _, pt := range s.Participants {
+		if i, ok := at[pt.Room]; ok && pt.Voter() && pt.Present {
+			out[i].Present++
+		}
+	}
+	for voter := range p.Voters {
+		if pt := s.Participants[voter]; pt != nil {
+			if i, ok := at[pt.Room]; ok {
+				out[i].Cast++
+			}
+		}
+	}
+	return out
 }

@@ -134,6 +134,18 @@ type Progress struct {
 	Cast    int    `json:"cast"`
 	Members int    `json:"members"`
 	Present int    `json:"present"`
+	// Rooms is each room's count while an election round is open: what
+	// the counting committee's console shows (ballots returned against
+	// the members present, per room; a room on paper has no tablet
+	// ballots).
+	Rooms []RoomProgress `json:"rooms,omitempty"`
+}
+
+// RoomProgress is one room's ballots in the open election round.
+type RoomProgress struct {
+	Room    string `json:"room"`
+	Cast    int    `json:"cast"`
+	Present int    `json:"present"`
 }
 
 // Signal is ephemeral traffic (a laser pointer, ink being drawn): relayed
