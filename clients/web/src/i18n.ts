@@ -283,6 +283,10 @@ const table = {
   csvErr_duplicate_seat: { vi: 'Ghế {value} trùng trong tệp', en: 'Seat {value} appears twice in the file' },
   csvErr_seat_taken: { vi: 'Ghế {value} đã có người', en: 'Seat {value} is taken' },
   csvErr_too_long: { vi: 'Cột “{value}” quá dài', en: 'Column “{value}” is too long' },
+  csvErr_role_view: {
+    vi: 'Không gộp được vai trò: chủ tọa và thư ký xem toàn bộ hội nghị, người khác chỉ xem phần của mình; hãy xóa rồi thêm lại người này',
+    en: 'The role cannot be merged: the chair and secretaries see the whole meeting, the others only their part; remove this person and add them again',
+  },
   csvErr_name_exists: { vi: 'Lưu ý: hội nghị đã có người cùng tên (mã {value})', en: 'Note: someone of that name is already in the meeting (id {value})' },
   dragItem: { vi: 'Kéo để chuyển vị trí: {title}', en: 'Drag to move: {title}' },
   moveUpItem: { vi: 'Chuyển lên: {title}', en: 'Move up: {title}' },

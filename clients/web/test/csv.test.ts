@@ -221,6 +221,12 @@ describe('planImport', () => {
       ['empty role and room cells keep hers (no default to delegate or the main hall)', 'name,role,room\nPhạm Thị Kim Oanh,,', { id: 'sec', name: 'Phạm Thị Kim Oanh', role: 'secretary', room: 'main', seat: 'T01' }, []],
       ['a new row has no merge', 'name\nTrần Văn Mới', undefined, []],
     ];
+    // A role change across the views is said in the preview (the server refuses it).
+    const [toChair] = planImport('name,role\nNguyễn Thị Hương,chủ tọa', ctx).rows;
+    expect(toChair.changes).toEqual(['role']);
+    expect(toChair.warnings).toContainEqual({ code: 'role_view', value: 'delegate' });
+    const [toObserver] = planImport('name,role\nNguyễn Thị Hương,quan sát viên', ctx).rows;
+    expect(toObserver.warnings.map((w) => w.code)).not.toContain('role_view');
     for (const [name, text, merge, changes] of cases) {
       const [row] = planImport(text, ctx).rows;
       expect(row.errors, name).toEqual([]);

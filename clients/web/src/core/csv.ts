@@ -214,7 +214,8 @@ export type RowErrorCode =
   | 'duplicate_seat'
   | 'seat_taken'
   | 'too_long'
-  | 'name_exists';
+  | 'name_exists'
+  | 'role_view';
 
 export interface RowError {
   code: RowErrorCode;
@@ -373,6 +374,10 @@ export function planImport(text: string, ctx: ImportContext): ImportPlan {
       room: roomText && room ? room.id : undefined,
       seat,
     });
+    // The server refuses a role change between the chair/secretaries (who
+    // see the whole meeting) and the others: said before anything is sent.
+    const old = ctx.participants[match];
+    if (changes.includes('role') && isFullView(merge.role) !== isFullView(old.role)) warnings.push({ code: 'role_view', value: old.role });
     return { line: r.line, participant, generated, errors, warnings, match, merge, changes };
   });
   return { rows, ignored };
@@ -401,3 +406,6 @@ export function mergeInto(
   const changes = mergeFields.filter((f) => (merge[f as keyof Participant] ?? '') !== (old[f as keyof Participant] ?? ''));
   return { merge, changes };
 }
+
+/** isFullView: the chair and secretaries see the whole meeting (Go's fullRole). */
+const isFullView = (r: Role) => r === 'chair' || r === 'secretary';
