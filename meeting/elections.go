@@ -3,7 +3,6 @@ package meeting
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 )
@@ -202,11 +201,14 @@ type ElectionResult struct {
 	Base int `json:"base"`
 	// Issued: the voters present at the close, one ballot each; Returned:
 	// the electronic ballots and the paper sheets counted.
-	Issued   int         `json:"issued"`
-	Returned int         `json:"returned"`
-	Valid    int         `json:"valid"`
-	Invalid  int         `json:"invalid"`
-	Rooms    []RoomCount `json:"rooms"`
+	Issued   int `json:"issued"`
+	Returned int `json:"returned"`
+	Valid    int `json:"valid"`
+	Invalid  int `json:"invalid"`
+	// InvalidReasons counts the invalid ballots by why: InvalidTooMany,
+	// InvalidAllStruck, InvalidVoid.
+	InvalidReasons map[string]int `json:"invalid_reasons,omitempty"`
+	Rooms          []RoomCount    `json:"rooms"`
 	// Candidates are in the round's list order.
 	Candidates []CandidateResult `json:"candidates"`
 	// Elected in this round, highest first.
@@ -215,13 +217,23 @@ type ElectionResult struct {
 	NextRound *NextRound `json:"next_round,omitempty"`
 }
 
+// Why a ballot is invalid (ElectionResult.InvalidReasons).
+const (
+	InvalidTooMany   = "too_many"   // keeps more names than the seats
+	InvalidAllStruck = "all_struck" // strikes every name
+	InvalidVoid      = "void"       // a paper ballot typed PaperVoid
+)
+
 // CandidateResult is one name's count: votes and their share of the base
-// (percent, two decimals); for a confidence vote the count and share (of
-// the ballots returned) of each level.
+// (percent, truncated to two decimals: a share shown as 50.00 is never
+// more than half); on an agree ballot Against counts "Không đồng ý"; for a
+// confidence vote the count and share (of the valid ballots) of each
+// level.
 type CandidateResult struct {
 	ID      string             `json:"id"`
 	Votes   int                `json:"votes"`
 	Share   float64            `json:"share"`
+	Against int                `json:"against,omitempty"`
 	Elected bool               `json:"elected,omitempty"`
 	Levels  map[string]int     `json:"levels,omitempty"`
 	Shares  map[string]float64 `json:"shares,omitempty"`
@@ -257,6 +269,7 @@ func (r Result) clone() Result {
 		c := *e
 		c.Rooms = slices.Clone(e.Rooms)
 		c.Elected = slices.Clone(e.Elected)
+		c.InvalidReasons = cloneMap(e.InvalidReasons)
 		c.Candidates = slices.Clone(e.Candidates)
 		for i := range c.Candidates {
 			c.Candidates[i].Levels = cloneMap(c.Candidates[i].Levels)
@@ -292,7 +305,9 @@ type (
 		Reason      string `json:"reason"`
 	}
 	// ProposeCommittee prepares the show of hands electing the counting
-	// committee (a secretary or the chair).
+	// committee (a secretary or the chair). The first member is its head
+	// (trưởng ban kiểm phiếu, 190-QĐ/TW art. 8.1: the meeting approves the
+	// members and the head together).
 	ProposeCommittee struct {
 		Poll     string   `json:"poll"`
 		Members  []string `json:"members"`
@@ -636,7 +651,16 @@ func (c OpenElectionRound) decide(d decider) ([]Event, error) {
 		}
 	case e.Kind == KindConfidence:
 		return nil, Errorf(Conflict, "Lấy phiếu tín nhiệm chỉ có một lần", "a confidence vote has one round")
-	default:
+	}
+	if e.Kind == KindConfidence {
+		// Regulation 96-QĐ/TW: the conference needs at least two thirds
+		// of those convened present.
+		if members, present := s.Members(); 3*present < 2*members {
+			return nil, Errorf(Conflict, "Hội nghị lấy phiếu tín nhiệm cần ít nhất hai phần ba số người được triệu tập có mặt (%d/%d)",
+				"a confidence vote needs at least two thirds of those convened present (%d of %d)", present, members)
+		}
+	}
+	if n > 1 {
 		prev := s.Polls[e.Rounds[n-2]]
 		if prev.Result == nil || prev.Result.Election == nil || prev.Result.Election.NextRound == nil {
 			return nil, Errorf(Conflict, "Kết quả lần bầu trước không cần bầu thêm", "the last round's result calls for no other round")
@@ -826,12 +850,12 @@ func (d decider) closeRound(p *Poll, c ClosePoll) ([]Event, error) {
 	return d.emit(PollClosed{Poll: p.ID, Result: r, Voters: cloneMap(p.Voters)})
 }
 
-// percent is 100·n/base rounded to two decimals (0 when base is 0).
+// percent is 100·n/base truncated to two decimals (0 when base is 0).
 func percent(n, base int) float64 {
 	if base <= 0 {
 		return 0
 	}
-	return math.Round(float64(n)*10000/float64(base)) / 100
+	return float64(n*10000/base) / 100
 }
 
 // countRound counts a round from its electronic ballots and its settled
@@ -882,6 +906,7 @@ func countRound(s *State, p *Poll, electronic []string) *ElectionResult {
 	r.Returned = len(ballots)
 	// The marks.
 	votes := make([]int, len(p.Candidates))
+	against := make([]int, len(p.Candidates))
 	levels := make([]map[string]int, len(p.Candidates))
 	for i := range levels {
 		levels[i] = map[string]int{LevelHigh: 0, LevelMedium: 0, LevelLow: 0, LevelNone: 0}
@@ -889,6 +914,17 @@ func countRound(s *State, p *Poll, electronic []string) *ElectionResult {
 	for _, m := range ballots {
 		if ok, _, _ := ValidBallot(p, m); !ok {
 			r.Invalid++
+			if r.InvalidReasons == nil {
+				r.InvalidReasons = map[string]int{}
+			}
+			switch {
+			case m == PaperVoid:
+				r.InvalidReasons[InvalidVoid]++
+			case strings.Count(m, "1") == 0:
+				r.InvalidReasons[InvalidAllStruck]++
+			default:
+				r.InvalidReasons[InvalidTooMany]++
+			}
 			continue
 		}
 		r.Valid++
@@ -896,6 +932,10 @@ func countRound(s *State, p *Poll, electronic []string) *ElectionResult {
 			switch m[i] {
 			case '1':
 				votes[i]++
+			case '0':
+				if p.Style == StyleAgree {
+					against[i]++
+				}
 			case 'h':
 				levels[i][LevelHigh]++
 			case 'm':
@@ -916,7 +956,7 @@ func countRound(s *State, p *Poll, electronic []string) *ElectionResult {
 				cr.Shares[l] = percent(n, r.Valid)
 			}
 		} else {
-			cr.Votes, cr.Share = votes[i], percent(votes[i], r.Base)
+			cr.Votes, cr.Share, cr.Against = votes[i], percent(votes[i], r.Base), against[i]
 		}
 		r.Candidates = append(r.Candidates, cr)
 	}

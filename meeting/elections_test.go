@@ -141,6 +141,17 @@ func TestValidBallot(t *testing.T) {
 	}
 }
 
+func TestPercent(t *testing.T) {
+	for _, tc := range []struct {
+		n, base int
+		want    float64
+	}{{1, 3, 33.33}, {2, 3, 66.66}, {100001, 200000, 50}, {1001, 2001, 50.02}, {3, 5, 60}, {1, 0, 0}} {
+		if got := percent(tc.n, tc.base); got != tc.want {
+			t.Errorf("percent(%d, %d) = %v, want %v", tc.n, tc.base, got, tc.want)
+		}
+	}
+}
+
 func TestElect(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -196,8 +207,12 @@ func TestElectionRun(t *testing.T) {
 	// c1 and three of the other four, each of them struck twice.
 	marks := []string{"11111", "00000", "10111", "10111", "11011", "11011", "11101", "11101", "11110", "11110"}
 	r := castRound(t, l, "bch-r1", marks)
-	if r.Valid != 8 || r.Invalid != 2 || r.Returned != 10 || r.Issued != 10 || r.Base != 10 {
+	if r.Valid != 8 || r.Invalid != 2 || r.Returned != 10 || r.Issued != 10 || r.Base != 10 ||
+		!reflect.DeepEqual(r.InvalidReasons, map[string]int{InvalidTooMany: 1, InvalidAllStruck: 1}) {
 		t.Fatalf("counts %+v", r)
+	}
+	if p := l.s.Polls["bch-r1"]; p.OpenedAt.IsZero() || !p.ClosedAt.After(p.OpenedAt) {
+		t.Fatalf("round 1 opened %v, closed %v", p.OpenedAt, p.ClosedAt)
 	}
 	var got []int
 	for _, c := range r.Candidates {
@@ -344,6 +359,12 @@ func TestPaperBallots(t *testing.T) {
 func TestConfidenceVote(t *testing.T) {
 	l := electionLog(t, 0) // 5 voters
 	l.run(t, step{"sec", CreateElection{Election: Election{ID: "tn", Title: "Lấy phiếu tín nhiệm", Kind: KindConfidence, Candidates: candidates(2)}}})
+	// Regulation 96: two thirds of those convened present; 3 of 5 is not.
+	l.run(t, step{"d1", CheckOut{}}, step{"d2", CheckOut{}})
+	if _, err := Decide(l.s, Actor{Participant: "chair"}, OpenElectionRound{Election: "tn"}, l.now); ErrorCode(err) != Conflict {
+		t.Fatalf("a confidence vote opened with 3 of 5 present: %v", err)
+	}
+	l.run(t, step{"d1", CheckIn{}}, step{"d2", CheckIn{}})
 	l.run(t, step{"chair", OpenElectionRound{Election: "tn"}})
 	r := castRound(t, l, "tn-r1", []string{"hm", "hl", "m-", "h*", "lh"})
 	want := []map[string]int{
@@ -387,7 +408,7 @@ func TestExcusedBase(t *testing.T) {
 	}
 	// 5 agree of 10: not elected.
 	r := castRound(t, l, "bt-r1", []string{"1", "1", "1", "1", "1", "0", "0", "-", "*", "0"})
-	if r.Base != 10 || r.Candidates[0].Votes != 5 || len(r.Elected) != 0 || r.Valid != 10 {
+	if r.Base != 10 || r.Candidates[0].Votes != 5 || r.Candidates[0].Against != 3 || len(r.Elected) != 0 || r.Valid != 10 {
 		t.Fatalf("result %+v", r)
 	}
 }

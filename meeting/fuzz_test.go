@@ -440,6 +440,13 @@ func (h *fuzzHarness) recount(p *Poll, r *ElectionResult) {
 			tb.Fatalf("round %s: %+v, the recount %d votes, %d valid", p.ID, c, votes[i], valid)
 		}
 	}
+	reasons := 0
+	for _, n := range r.InvalidReasons {
+		reasons += n
+	}
+	if reasons != r.Invalid {
+		tb.Fatalf("round %s: %d invalid, reasons %v", p.ID, r.Invalid, r.InvalidReasons)
+	}
 	if len(r.Elected) > p.Seats {
 		tb.Fatalf("round %s elected %v for %d seats", p.ID, r.Elected, p.Seats)
 	}

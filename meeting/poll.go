@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // PollStatus is where a poll stands.
@@ -96,6 +97,10 @@ type Poll struct {
 	Candidates []string `json:"candidates,omitempty"`
 	Seats      int      `json:"seats,omitempty"`
 	Style      string   `json:"style,omitempty"`
+	// OpenedAt and ClosedAt are when a round was opened and closed (the
+	// counting minutes print them); zero for other polls.
+	OpenedAt time.Time `json:"opened_at,omitzero"`
+	ClosedAt time.Time `json:"closed_at,omitzero"`
 	// Paper holds a round's paper ballots as the committee typed them:
 	// room → sheet number → sheet. Seen by the chair, the secretaries and
 	// the committee only.
@@ -328,6 +333,9 @@ func (d PollOpened) fits(s *State, full bool) error {
 func (d PollOpened) change(s *State, e Event) {
 	p := s.Polls[d.Poll]
 	p.Status = PollOpen
+	if p.Kind != "" {
+		p.OpenedAt = e.At
+	}
 	if pr := s.Proposals[p.Proposal]; pr != nil {
 		pr.Status = ProposalVoting
 	}
@@ -383,6 +391,9 @@ func (d PollClosed) change(s *State, e Event) {
 	p := s.Polls[d.Poll]
 	r := d.Result.clone()
 	p.Status, p.Result = PollDone, &r
+	if p.Kind != "" {
+		p.ClosedAt = e.At
+	}
 	if e := s.Elections[p.Election]; e != nil && r.Election != nil {
 		e.Elected = append(e.Elected, r.Election.Elected...)
 	}
