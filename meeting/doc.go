@@ -25,7 +25,8 @@
 // attendance), agenda.go (items, proposals, the current item),
 // documents.go, rooms.go (the presentation and the linked rooms), floor.go,
 // poll.go (polls and ballots; result.go how a poll is counted),
-// annotation.go. Decide (decide.go), Apply (apply.go) and Visible, Redact
+// annotation.go, elections.go (elections, confidence votes, the counting
+// committee and paper ballots). Decide (decide.go), Apply (apply.go) and Visible, Redact
 // and ViewFor (view.go) are thin dispatchers over them; clone.go copies,
 // access.go who may read a document.
 //

@@ -227,6 +227,8 @@ func (d ParticipantRemoved) change(s *State, e Event) {
 	// Their private annotations go with them; what they shared stays
 	// in the room's set.
 	delete(s.Annotations, d.Participant)
+	// A member of the counting committee stays on its list (it is elected
+	// once; a removed participant sends nothing more).
 }
 
 // fits is checked by State.fits also once the meeting is closed: a tablet
