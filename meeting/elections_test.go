@@ -311,6 +311,18 @@ func TestPaperBallots(t *testing.T) {
 	if _, err := Decide(l.s, Actor{Participant: "d4"}, CastBallot{Poll: "bch-r1", Marks: "1", BallotID: "x"}, l.now); ErrorCode(err) != Conflict {
 		t.Fatalf("a delegate of a paper room voted on the tablet: %v", err)
 	}
+	// Nobody moves a voter out of the paper room during the round (they
+	// would vote twice), nor excuses them by an update.
+	moved := *l.s.Participants["d4"]
+	moved.Room = "main"
+	if _, err := Decide(l.s, Actor{Participant: "sec"}, UpdateParticipant{Participant: moved}, l.now); ErrorCode(err) != Conflict {
+		t.Fatalf("a paper-room voter was moved during the round: %v", err)
+	}
+	excused := *l.s.Participants["d3"]
+	excused.Excused = "x"
+	if evs, err := Decide(l.s, Actor{Participant: "sec"}, UpdateParticipant{Participant: excused}, l.now); err != nil || len(evs) != 0 {
+		t.Fatalf("UpdateParticipant set an excuse: %v, %v", evs, err)
+	}
 	if _, err := Decide(l.s, Actor{Participant: "d1"}, EnterPaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "1"}, l.now); ErrorCode(err) != Forbidden {
 		t.Fatalf("a delegate not on the committee entered a paper ballot: %v", err)
 	}

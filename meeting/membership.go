@@ -38,6 +38,7 @@ func (c UpdateParticipant) decide(d decider) ([]Event, error) {
 			"no participant %q in this meeting (never added, or removed); nothing to update", p.ID)
 	}
 	p.Present = old.Present
+	p.Excused = old.Excused // ExcuseAbsence's, with its checks
 	if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
 		return nil, err
 	}
@@ -58,6 +59,16 @@ func (c UpdateParticipant) decide(d decider) ([]Event, error) {
 			return nil, Errorf(Conflict,
 				"Không thể đổi vai trò của %s khi đang biểu quyết %q: việc đó thêm hoặc bớt một người có quyền biểu quyết; hãy làm sau khi kết thúc biểu quyết",
 				"the role of %s cannot change while the poll %q is open: it would add or take away a vote; do it after the poll closes",
+				old.Name, poll.Question)
+		}
+	}
+	if poll := s.OpenPoll(); poll != nil && p.Room != old.Room && p.Voter() {
+		// A move in or out of a room that votes on paper during the round
+		// would give a voter a paper ballot and a tablet ballot.
+		if e := s.Elections[poll.Election]; e != nil && (slices.Contains(e.PaperRooms, p.Room) || slices.Contains(e.PaperRooms, old.Room)) {
+			return nil, Errorf(Conflict,
+				"Không thể chuyển %s vào hoặc ra khỏi phòng bỏ phiếu giấy khi đang bầu %q; hãy làm sau khi kết thúc lần bầu",
+				"%s cannot move into or out of a room that votes on paper while %q is open; do it after the round closes",
 				old.Name, poll.Question)
 		}
 	}
