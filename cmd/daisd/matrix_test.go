@@ -42,8 +42,8 @@ import (
 // To add a caller (a column): give it a name below, its credentials in
 // newMatrix, and an entry in every row (the test names the rows without).
 //
-// TODO(issue 10): the counting committee's member is a column once the
-// elections work adds the role.
+// The counting committee's member (issue 10) is a delegate of A elected
+// to the committee (meeting.State.Committee) by a show of hands.
 
 // The callers (columns).
 const (
@@ -51,6 +51,7 @@ const (
 	cChair     = "chair"         // A's chair
 	cPresenter = "presenter"     // a delegate of A the chair handed the presentation to
 	cDelegate  = "delegate"      // a delegate of A, the reader of A's confidential document
+	cCommittee = "committee"     // a delegate of A on the counting committee
 	cObserver  = "observer"      // an observer of A
 	cDisplay   = "display"       // A's room display
 	cOther     = "other meeting" // a session of meeting B's secretary, whose participant id is "sec" too
@@ -62,7 +63,7 @@ const (
 	cNodeAdmin = "admin token"   // the node's -admin-token as a bearer
 )
 
-var routeCallers = []string{cSecretary, cChair, cPresenter, cDelegate, cObserver, cDisplay, cOther, cRemoved, cRevoked, cNobody, cAdmin, cAccount, cNodeAdmin}
+var routeCallers = []string{cSecretary, cChair, cPresenter, cDelegate, cCommittee, cObserver, cDisplay, cOther, cRemoved, cRevoked, cNobody, cAdmin, cAccount, cNodeAdmin}
 
 // ok is what a row expects of an allowed caller: any 2xx or 3xx (a
 // WebSocket: a hello answered).
@@ -207,12 +208,14 @@ func newMatrix(t *testing.T) *matrix {
 		}
 	}
 	for _, p := range []meeting.Participant{
+		{ID: "k1", Name: "Mai Thị Kiểm", Role: meeting.RoleDelegate, Room: "main"},
 		{ID: "obs", Name: "Đỗ Minh Tâm", Role: meeting.RoleObserver, Room: "main"},
 		{ID: "disp", Name: "Màn hình hội trường", Role: meeting.RoleDisplay, Room: "main"},
 		{ID: "d5", Name: "Đinh Văn Năm", Role: meeting.RoleDelegate, Room: "main"},
 	} {
 		exec(meetingA, "sec", meeting.AddParticipant{Participant: p})
 	}
+	exec(meetingA, "sec", meeting.AddRoom{Room: meeting.Room{ID: "r2", Name: "Điểm cầu bỏ phiếu giấy"}})
 	exec(meetingA, "sec", meeting.Publish{})
 
 	// Meeting B, whose secretary is "sec" too.
@@ -221,7 +224,7 @@ func newMatrix(t *testing.T) *matrix {
 		Secretary: meeting.Participant{ID: "sec", Name: "Thư ký hội nghị khác", Role: meeting.RoleSecretary, Room: "main"}})
 
 	// Sessions of A (and B), then the removal and the revocation.
-	ids := map[string]string{cSecretary: "sec", cChair: "chair", cPresenter: "d2", cDelegate: "d1", cObserver: "obs", cDisplay: "disp"}
+	ids := map[string]string{cSecretary: "sec", cChair: "chair", cPresenter: "d2", cDelegate: "d1", cCommittee: "k1", cObserver: "obs", cDisplay: "disp"}
 	for name, id := range ids {
 		c := m.callers[name]
 		c.bearer = tokenFor(t, n, meetingA, id)
@@ -285,6 +288,20 @@ func newMatrix(t *testing.T) *matrix {
 	exec(meetingA, "sec", meeting.AttachDocument{Item: "i2", Document: m.doc})
 	exec(meetingA, "chair", meeting.OpenSession{})
 	exec(meetingA, "chair", meeting.HandPresentation{To: "d2"})
+	// k1 is elected to the counting committee by a show of hands; an
+	// election's list is approved and its first round opened (its
+	// counting minutes are a route).
+	exec(meetingA, "k1", meeting.CheckIn{})
+	exec(meetingA, "sec", meeting.ProposeCommittee{Poll: "bkp", Members: []string{"k1"}})
+	exec(meetingA, "chair", meeting.OpenPoll{Poll: "bkp"})
+	exec(meetingA, "k1", meeting.CastBallot{Poll: "bkp", Choice: "for", BallotID: "k1-bkp"})
+	exec(meetingA, "chair", meeting.ClosePoll{Poll: "bkp"})
+	exec(meetingA, "sec", meeting.CreateElection{Election: meeting.Election{ID: "bch", Title: "Bầu Bí thư", Seats: 1, PaperRooms: []string{"r2"},
+		Candidates: []meeting.Candidate{{ID: "c1", Name: "Nguyễn Văn Ứng", BirthYear: 1970, Position: "Ủy viên"}}}})
+	exec(meetingA, "chair", meeting.OpenPoll{Poll: "bch-approval"})
+	exec(meetingA, "k1", meeting.CastBallot{Poll: "bch-approval", Choice: "for", BallotID: "k1-approval"})
+	exec(meetingA, "chair", meeting.ClosePoll{Poll: "bch-approval"})
+	exec(meetingA, "chair", meeting.OpenElectionRound{Election: "bch"})
 
 	// Accounts: the first administrator (linked to A's secretary), a plain
 	// account, and the account the administration rows act on.
@@ -405,15 +422,15 @@ func jsonBody(v any) func(testing.TB, *caller) any { return func(testing.TB, *ca
 func (m *matrix) routeRows() []routeRow {
 	A := "/api/v1/meetings/" + meetingA
 	// Meeting-session groups.
-	inA := []string{cSecretary, cChair, cPresenter, cDelegate, cObserver, cDisplay}
+	inA := []string{cSecretary, cChair, cPresenter, cDelegate, cCommittee, cObserver, cDisplay}
 	// A meeting route refuses a session of another meeting (403), a dead
 	// or missing one (401); an account cookie or the node's admin token is
 	// no meeting session (401).
 	meetingRoute := func(e expect) expect {
 		return e.status(http.StatusForbidden, cOther).rest(http.StatusUnauthorized)
 	}
-	secretaryOnly := meetingRoute(allowed(cSecretary).status(http.StatusForbidden, cChair, cPresenter, cDelegate, cObserver, cDisplay))
-	staff := meetingRoute(allowed(cSecretary, cChair).status(http.StatusForbidden, cPresenter, cDelegate, cObserver, cDisplay))
+	secretaryOnly := meetingRoute(allowed(cSecretary).status(http.StatusForbidden, cChair, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))
+	staff := meetingRoute(allowed(cSecretary, cChair).status(http.StatusForbidden, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))
 	everyoneOfA := meetingRoute(allowed(inA...))
 	// Account routes: the account cookie; a bearer is read as an account
 	// token, so a meeting session or the admin token is no account (401).
@@ -459,11 +476,11 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/file", variant: "public", method: "GET", path: A + "/documents/" + m.doc + "/file",
 			want: everyoneOfA},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/file", variant: "confidential, read by the delegate", method: "GET", path: A + "/documents/" + m.conf + "/file",
-			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cObserver, cDisplay))},
+			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cCommittee, cObserver, cDisplay))},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/annotated", method: "GET", path: A + "/documents/" + m.doc + "/annotated",
 			want: everyoneOfA},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/annotated", variant: "confidential", method: "GET", path: A + "/documents/" + m.conf + "/annotated",
-			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cObserver, cDisplay))},
+			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cCommittee, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings/{meeting}/documents/{doc}/prepare", method: "POST", path: A + "/documents/" + m.conf + "/prepare",
 			want: secretaryOnly},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/prepare", method: "GET", path: A + "/documents/" + m.conf + "/prepare",
@@ -474,10 +491,12 @@ func (m *matrix) routeRows() []routeRow {
 			want: staff},
 		{pattern: "GET /api/v1/meetings/{meeting}/ballots.csv", method: "GET", path: A + "/ballots.csv",
 			want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/elections/{election}/minutes.pdf", method: "GET", path: A + "/elections/bch/minutes.pdf",
+			want: meetingRoute(allowed(cSecretary, cChair, cCommittee).status(http.StatusForbidden, cPresenter, cDelegate, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings", method: "POST", path: "/api/v1/meetings", body: newMeeting,
 			// A secretary of any meeting makes a new one (she is its
 			// secretary); the admin token names the secretary.
-			want: allowed(cSecretary, cOther, cNodeAdmin).status(http.StatusForbidden, cChair, cPresenter, cDelegate, cObserver, cDisplay).rest(http.StatusUnauthorized)},
+			want: allowed(cSecretary, cOther, cNodeAdmin).status(http.StatusForbidden, cChair, cPresenter, cDelegate, cCommittee, cObserver, cDisplay).rest(http.StatusUnauthorized)},
 		{pattern: "POST /api/v1/meetings/{meeting}/invitations", method: "POST", path: A + "/invitations",
 			body: jsonBody(map[string][]string{"participants": {"d2"}}), want: secretaryOnly},
 		{pattern: "GET /api/v1/account/options", method: "GET", path: "/api/v1/account/options", want: public},
@@ -569,16 +588,19 @@ var wsSample = []struct {
 	cmd  meeting.Command
 	want map[string]meeting.Code // "" allowed
 }{
+	{meeting.EnterPaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "1"},
+		// Only the counting committee types the paper ballots of a round.
+		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: meeting.Forbidden, cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: "", cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.AddAgendaItem{Item: meeting.Item{ID: "ws-item", Title: "Mục thêm qua WebSocket"}},
-		map[string]meeting.Code{cSecretary: "", cChair: meeting.Forbidden, cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+		map[string]meeting.Code{cSecretary: "", cChair: meeting.Forbidden, cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.TurnPage{Page: 2},
-		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: meeting.Conflict /* nothing shown yet */, cPresenter: meeting.Conflict, cDelegate: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: meeting.Conflict /* nothing shown yet */, cPresenter: meeting.Conflict, cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.RequestFloor{},
-		map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: "", cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+		map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: "", cCommittee: "", cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.CheckIn{Participant: "d2"},
-		map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+		map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.GiveFloor{Participant: "d1"},
-		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: "", cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: "", cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 }
 
 // TestRouteMatrix sends every row as every caller and checks the status
@@ -670,7 +692,7 @@ func TestRouteMatrix(t *testing.T) {
 
 	// The WebSocket enforces the core's matrix: a sample of commands from
 	// each caller of A. Fresh sessions (the rows above signed out).
-	ids := map[string]string{cSecretary: "sec", cChair: "chair", cPresenter: "d2", cDelegate: "d1", cObserver: "obs", cDisplay: "disp"}
+	ids := map[string]string{cSecretary: "sec", cChair: "chair", cPresenter: "d2", cDelegate: "d1", cCommittee: "k1", cObserver: "obs", cDisplay: "disp"}
 	conns := map[string]*daisclient.Client{}
 	for name, id := range ids {
 		c := *m.callers[name]
@@ -682,6 +704,11 @@ func TestRouteMatrix(t *testing.T) {
 		conns[name] = cl
 	}
 	for _, s := range wsSample {
+		for name := range ids {
+			if _, ok := s.want[name]; !ok {
+				t.Errorf("WebSocket sample %s: no expectation for %s", s.cmd.CommandName(), name)
+			}
+		}
 		names := make([]string, 0, len(s.want))
 		for n := range s.want {
 			names = append(names, n)
