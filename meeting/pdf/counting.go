@@ -41,7 +41,11 @@ type CountingInput struct {
 	Present int
 	// Committee is the counting committee (ban kiểm phiếu), its head first.
 	Committee []CommitteeMember
-	// Rounds are every round in order, the first one first.
+	// Listed is the number of names on the approved list (0: those of
+	// the first round).
+	Listed int
+	// Rounds are every round in order, the first one first; none before
+	// the first round opens.
 	Rounds []CountingRound
 	// ChainSeq and ChainHash are the audit chain's last event and hash when
 	// the minutes were made (0 and "": not printed; ChainSeq alone: the
@@ -155,7 +159,7 @@ type countingLabels struct {
 	party, heading, headingConf, dateLine, madeAt, today, at, elect, confide              string
 	intro, introConf, committee, head, member, list, seats, listed                        string
 	surplus, noSurplus, base, bases, present                                              string
-	result, round, roundTimes, open, issued, returned, paper                              string
+	result, round, roundTimes, open, notYet, issued, returned, paper                      string
 	valid, invalid, tooMany, allStruck, table, tableConf                                  string
 	electronic, onPaper, colNone                                                          string
 	cols, colsAgree, colsConf, colsRooms                                                  []string
@@ -176,7 +180,7 @@ var viCounting = countingLabels{
 	noSurplus: " Danh sách không có số dư: đại biểu đánh dấu “Đồng ý” hoặc “Không đồng ý” cho từng người.",
 	base:      "Cơ sở tính kết quả: %s: %d đồng chí.", bases: "Số ủy viên chính thức: %d; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: %d.",
 	present: "Số đại biểu có mặt khi bỏ phiếu: %d đồng chí.",
-	result:  "III. KẾT QUẢ KIỂM PHIẾU", round: "Lần bỏ phiếu thứ %d", roundTimes: " (từ %s đến %s)", open: "Đang bỏ phiếu: chưa có kết quả.",
+	result:  "III. KẾT QUẢ KIỂM PHIẾU", round: "Lần bỏ phiếu thứ %d", roundTimes: " (từ %s đến %s)", open: "Đang bỏ phiếu: chưa có kết quả.", notYet: "Chưa bỏ phiếu.",
 	issued: "Số phiếu phát ra: %d", returned: "Số phiếu thu về: %d", paper: " (trong đó phiếu giấy: %d)",
 	valid: "Số phiếu hợp lệ: %d", invalid: "Số phiếu không hợp lệ: %d",
 	tooMany: "để lại nhiều hơn số lượng cần bầu: %d", allStruck: "gạch tên tất cả: %d",
@@ -211,7 +215,7 @@ var enCounting = countingLabels{
 	noSurplus: " The list has no surplus: each name is marked “Agree” or “Disagree”.",
 	base:      "Base of the result: %s: %d.", bases: "Official members: %d; absent for the whole meeting with an approved reason: %d.",
 	present: "Voters present at the vote: %d.",
-	result:  "III. RESULT OF THE COUNT", round: "Round %d", roundTimes: " (%s to %s)", open: "Voting in progress: no result yet.",
+	result:  "III. RESULT OF THE COUNT", round: "Round %d", roundTimes: " (%s to %s)", open: "Voting in progress: no result yet.", notYet: "Not yet voted on.",
 	issued: "Ballots issued: %d", returned: "Ballots returned: %d", paper: " (of which on paper: %d)",
 	valid: "Valid ballots: %d", invalid: "Invalid ballots: %d",
 	tooMany: "kept more names than seats: %d", allStruck: "struck every name: %d",
@@ -250,7 +254,7 @@ func (e *Engine) CountingMinutes(ctx context.Context, dst io.Writer, in Counting
 	default:
 		return meeting.Errorf(meeting.Invalid, "Ngôn ngữ không được hỗ trợ: %q (vi hoặc en).", "unsupported language %q (vi or en)", lang)
 	}
-	if in.Title == "" || len(in.Rounds) == 0 {
+	if in.Title == "" {
 		return meeting.Errorf(meeting.Invalid, "Không có cuộc bầu cử để lập biên bản kiểm phiếu.", "no election to write counting minutes for")
 	}
 	var out bytes.Buffer
@@ -318,11 +322,14 @@ func writeCounting(w io.Writer, in *CountingInput, l *countingLabels) error {
 	m.committee()
 	m.list()
 	m.heading(l.result)
+	if len(in.Rounds) == 0 {
+		m.para(regular, 10.5, 14, l.notYet)
+	}
 	for i := range in.Rounds {
 		m.round(&in.Rounds[i], len(in.Rounds) > 1)
 	}
 	made := in.Made
-	if made.IsZero() {
+	if made.IsZero() && len(in.Rounds) > 0 {
 		made = in.Rounds[len(in.Rounds)-1].Closed
 	}
 	if !made.IsZero() {
@@ -471,12 +478,16 @@ func (m *countingWriter) list() {
 	if !in.Confidence && in.Seats > 0 {
 		m.para(regular, 10.5, 14, fmt.Sprintf(l.seats, in.Seats))
 	}
-	if first := in.Rounds[0]; len(first.Candidates) > 0 {
-		line := fmt.Sprintf(l.listed, len(first.Candidates))
+	listed := in.Listed
+	if listed == 0 && len(in.Rounds) > 0 {
+		listed = len(in.Rounds[0].Candidates)
+	}
+	if listed > 0 {
+		line := fmt.Sprintf(l.listed, listed)
 		if !in.Confidence && in.Seats > 0 {
-			if extra := len(first.Candidates) - in.Seats; extra > 0 {
+			if extra := listed - in.Seats; extra > 0 {
 				line += fmt.Sprintf(l.surplus, extra, m.percent(extra, in.Seats))
-			} else if first.Agreement {
+			} else {
 				line += l.noSurplus
 			}
 		}

@@ -7,7 +7,7 @@ import (
 // CountingInputFrom gathers what the counting minutes of election id print
 // from a meeting's state: the election, its base, the counting committee
 // (the first member listed is its head), and every round so far with the
-// count at its close. s is only read.
+// count at its close (none before the first opens). s is only read.
 func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 	var in CountingInput
 	if s == nil || !s.Exists() {
@@ -21,6 +21,7 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 		Meeting: s.Title, Place: s.Place, Title: e.Title,
 		Confidence: e.Kind == meeting.KindConfidence,
 		Seats:      e.Seats,
+		Listed:     len(e.Candidates),
 		Date:       s.StartsAt,
 		ChainSeq:   s.Version, ChainHash: s.ChainHash,
 	}
@@ -111,9 +112,6 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 		}
 		in.Rounds = append(in.Rounds, r)
 	}
-	if len(in.Rounds) == 0 {
-		return in, meeting.Errorf(meeting.Invalid, "Cuộc bầu cử %q chưa có lần bỏ phiếu nào.", "the election %q has no round yet", id)
-	}
 	return in, nil
 }
 
@@ -122,7 +120,7 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 func countingInputs(s *meeting.State) []CountingInput {
 	var out []CountingInput
 	for _, id := range s.ElectionOrder {
-		if in, err := CountingInputFrom(s, id); err == nil {
+		if in, err := CountingInputFrom(s, id); err == nil && len(in.Rounds) > 0 {
 			out = append(out, in)
 		}
 	}

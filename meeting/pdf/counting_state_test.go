@@ -144,6 +144,33 @@ func TestCountingInputFrom(t *testing.T) {
 	wantCode(t, err, meeting.Invalid)
 }
 
+// TestCountingMinutesBeforeTheVote: an election prepared but not yet voted
+// on has minutes that say so, and no section in the meeting's minutes.
+func TestCountingMinutesBeforeTheVote(t *testing.T) {
+	e := mustEngine(t, Config{})
+	s := standingCommittee(t)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	run(t, s, &now, "sec", meeting.CreateElection{Election: meeting.Election{ID: "ubkt", Title: "Bầu Ủy ban Kiểm tra Tỉnh ủy",
+		Kind: meeting.KindElection, Seats: 2, Candidates: []meeting.Candidate{{ID: "k1", Name: "Tạ Văn Khải"}, {ID: "k2", Name: "Lò Thị Mai"}}}})
+	in, err := CountingInputFrom(s, "ubkt")
+	if err != nil || len(in.Rounds) != 0 || in.Listed != 2 {
+		t.Fatalf("input %+v, %v; want no round, 2 names listed", in, err)
+	}
+	var out bytes.Buffer
+	if err := e.CountingMinutes(context.Background(), &out, in, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, flat(t, out.Bytes()), "Bầu Ủy ban Kiểm tra Tỉnh ủy", "Số lượng cần bầu: 2 đồng chí.", "Danh sách bầu cử: 2 đồng chí. Danh sách không có số dư",
+		"III. KẾT QUẢ KIỂM PHIẾU Chưa bỏ phiếu.")
+	out.Reset()
+	if err := e.Minutes(context.Background(), &out, s, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, out.Bytes(), "-raw"); strings.Contains(text, "3. Bầu Ủy ban Kiểm tra") {
+		t.Errorf("an election not voted on has a section in the minutes")
+	}
+}
+
 func TestElectionMinutesFromState(t *testing.T) {
 	e := mustEngine(t, Config{})
 	s := standingCommittee(t)
