@@ -358,6 +358,11 @@ func TestPaperBallots(t *testing.T) {
 	if i := slices.IndexFunc(r.Rooms, func(rc RoomCount) bool { return rc.Room == "r2" }); !r.Rooms[i].Paper || r.Rooms[i].Returned != 2 || r.Rooms[i].Issued != 1 {
 		t.Fatalf("room r2 %+v", r.Rooms[i])
 	}
+	// A snapshot of it decodes to the same state.
+	var back State
+	if err := json.Unmarshal(mustJSON(t, l.s), &back); err != nil || string(mustJSON(t, &back)) != string(mustJSON(t, l.s)) {
+		t.Fatalf("the snapshot does not round-trip: %v", err)
+	}
 	// Who sees the paper entries: not a delegate, the committee yes.
 	if v := l.s.ViewFor("d1"); v.Polls["bch-r1"].Paper != nil {
 		t.Fatal("a delegate sees the paper entries")
