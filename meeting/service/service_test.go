@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -425,5 +426,51 @@ func TestElectionThroughTheService(t *testing.T) {
 				t.Fatalf("the log or the bus carries a ballot's marks: %s", s)
 			}
 		}
+	}
+}
+
+// TestPaperRoomHoldsTheClose: while a paper sheet is not settled the close
+// is refused before the box is touched (a tablet ballot still counts);
+// once settled, the paper ballot is added to the electronic ones.
+func TestPaperRoomHoldsTheClose(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, &recorder{})
+	sec := meetingtest.Secretary.Participant
+	mustDo(t, svc, sec, meeting.AddRoom{Room: meeting.Room{ID: "r2", Name: "Điểm cầu huyện Mê Linh"}})
+	mustDo(t, svc, sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "p1", Name: "Đặng Văn Phúc", Role: meeting.RoleDelegate, Room: "r2"}})
+	mustDo(t, svc, "p1", meeting.CheckIn{})
+	// The committee: d1, d2, d3 (the first is its head).
+	mustDo(t, svc, sec, meeting.ProposeCommittee{Poll: "bkp", Members: meetingtest.Delegates})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "bkp"})
+	mustDo(t, svc, meetingtest.Chair, meeting.CastBallot{Poll: "bkp", Choice: "for", BallotID: "k"})
+	mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bkp"})
+	mustDo(t, svc, sec, meeting.CreateElection{Election: meeting.Election{ID: "bt", Title: "Bầu Bí thư", Seats: 1,
+		Candidates: []meeting.Candidate{{ID: "c1", Name: "Nguyễn Văn Ánh"}}, PaperRooms: []string{"r2"}}})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "bt-approval"})
+	mustDo(t, svc, meetingtest.Chair, meeting.CastBallot{Poll: "bt-approval", Choice: "for", BallotID: "a"})
+	mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bt-approval"})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenElectionRound{Election: "bt"})
+	mustDo(t, svc, meetingtest.Chair, meeting.CastBallot{Poll: "bt-r1", Marks: "1", BallotID: "c"})
+	mustDo(t, svc, "d1", meeting.EnterPaperBallot{Poll: "bt-r1", Room: "r2", Sheet: 1, Marks: "1"})
+	mustDo(t, svc, "d2", meeting.EnterPaperBallot{Poll: "bt-r1", Room: "r2", Sheet: 1, Marks: "0"})
+	_, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: meetingtest.Chair}, meeting.ClosePoll{Poll: "bt-r1"})
+	if meeting.ErrorCode(err) != meeting.Conflict {
+		t.Fatalf("closed with a paper sheet unsettled: %v", err)
+	}
+	// The box is still open.
+	for _, d := range meetingtest.Delegates {
+		mustDo(t, svc, d, meeting.CastBallot{Poll: "bt-r1", Marks: "0", BallotID: d})
+	}
+	mustDo(t, svc, "d3", meeting.ResolvePaperBallot{Poll: "bt-r1", Room: "r2", Sheet: 1, Marks: "1"})
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bt-r1"})
+	r := evs[0].Data.(meeting.PollClosed).Result.Election
+	// 4 tablets (1 agree, 3 disagree) and 1 paper (agree): 2 of 5, not
+	// elected; the result offers another round.
+	if r.Returned != 5 || r.Candidates[0].Votes != 2 || r.Candidates[0].Against != 3 || len(r.Elected) != 0 ||
+		r.NextRound == nil || r.NextRound.Reason != meeting.NextShort {
+		t.Fatalf("result %+v", r)
+	}
+	if i := slices.IndexFunc(r.Rooms, func(rc meeting.RoomCount) bool { return rc.Room == "r2" }); i < 0 || r.Rooms[i].Returned != 1 || !r.Rooms[i].Paper {
+		t.Fatalf("rooms %+v", r.Rooms)
 	}
 }
