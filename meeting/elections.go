@@ -379,6 +379,17 @@ type (
 // OnCommittee reports whether the participant sits on the counting committee.
 func (s *State) OnCommittee(id string) bool { return id != "" && slices.Contains(s.Committee, id) }
 
+// proposedForCommittee reports whether id is a member of a committee poll
+// not yet closed: they may become a member, so not a candidate.
+func (s *State) proposedForCommittee(id string) bool {
+	for _, p := range s.Polls {
+		if len(p.Committee) > 0 && p.Status != PollDone && slices.Contains(p.Committee, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // candidateIn returns the election in which participant id is a candidate, if any.
 func (s *State) candidateIn(id string) *Election {
 	for _, eid := range s.ElectionOrder {
@@ -442,7 +453,7 @@ func (d decider) checkElection(e *Election) error {
 			if s.Participants[c.Participant] == nil {
 				return Errorf(NotFound, "Không có đại biểu %q", "no participant %q", c.Participant)
 			}
-			if s.OnCommittee(c.Participant) {
+			if s.OnCommittee(c.Participant) || s.proposedForCommittee(c.Participant) {
 				return Errorf(Conflict, "Đồng chí %s là thành viên Ban kiểm phiếu nên không thể là người ứng cử",
 					"%s sits on the counting committee and so cannot be a candidate", c.Name)
 			}

@@ -294,6 +294,11 @@ func TestPaperBallots(t *testing.T) {
 	l := electionLog(t, 3) // e1–e3 in the main hall; d4 in r2
 	// The committee: e1, e2, e3 by show of hands.
 	l.run(t, step{"sec", ProposeCommittee{Poll: "bkp", Members: []string{"e1", "e2", "e3"}}})
+	// Proposed for the committee: not a candidate either.
+	if _, err := Decide(l.s, Actor{Participant: "sec"}, CreateElection{Election: Election{ID: "x", Title: "X", Seats: 1,
+		Candidates: []Candidate{{ID: "k", Name: "Ứng viên", Participant: "e3"}}}}, l.now); ErrorCode(err) != Conflict {
+		t.Fatalf("a member proposed for the committee was listed: %v", err)
+	}
 	l.run(t, step{"chair", OpenPoll{Poll: "bkp"}})
 	l.run(t, step{"d1", CastBallot{Poll: "bkp", Choice: "for", BallotID: "x"}})
 	evs := l.run(t, step{"chair", ClosePoll{Poll: "bkp", Tally: Tally{"for": 1, "against": 0, "abstain": 0}}})
