@@ -1141,3 +1141,43 @@ func (d CommitteeElected) fits(s *State, full bool) error {
 }
 
 func (d CommitteeElected) change(s *State, e Event) { s.Committee = slices.Clone(d.Members) }
+
+// Recount counts a closed round again from its stored ballots (the box's
+// opened ballots, in any order) and its paper sheets, and reports the
+// first way it differs from the recorded result: the ballots returned,
+// valid and invalid (by reason), and every name's votes, Không đồng ý
+// and levels. The base, the ballots issued and who is elected depend on
+// the attendance at the close, which the recount does not redo.
+func Recount(s *State, poll string, ballots []string) error {
+	p := s.Polls[poll]
+	if p == nil || p.Kind == "" || p.Status != PollDone || p.Result == nil || p.Result.Election == nil {
+		return Errorf(NotFound, "Không có lần bầu đã kết thúc %q", "no closed election round %q", poll)
+	}
+	for _, m := range ballots {
+		if checkMarks(p, m, false) != nil {
+			return Errorf(Internal, "Hòm phiếu có phiếu không đúng mẫu", "the box holds a malformed ballot")
+		}
+	}
+	was, now := p.Result.Election, countRound(s, p, ballots)
+	diff := func(what string, a, b any) error {
+		return Errorf(Conflict, "Kiểm phiếu lại khác kết quả đã ghi: %s (đã ghi %v, kiểm lại %v)",
+			"the recount differs from the recorded result: %s (recorded %v, recounted %v)", what, a, b)
+	}
+	switch {
+	case was.Returned != now.Returned:
+		return diff("returned", was.Returned, now.Returned)
+	case was.Valid != now.Valid:
+		return diff("valid", was.Valid, now.Valid)
+	case was.Invalid != now.Invalid || !maps.Equal(was.InvalidReasons, now.InvalidReasons):
+		return diff("invalid", was.InvalidReasons, now.InvalidReasons)
+	case len(was.Candidates) != len(now.Candidates):
+		return diff("names", len(was.Candidates), len(now.Candidates))
+	}
+	for i, c := range was.Candidates {
+		n := now.Candidates[i]
+		if c.ID != n.ID || c.Votes != n.Votes || c.Against != n.Against || !maps.Equal(c.Levels, n.Levels) {
+			return diff(c.ID, c, n)
+		}
+	}
+	return nil
+}

@@ -238,6 +238,15 @@ func TestElectionRun(t *testing.T) {
 	if !slices.Equal(r2.Elected, []string{"c2", "c3", "c4"}) || r2.NextRound != nil || !l.s.Polls["bch-r2"].Result.Passed {
 		t.Fatalf("round 2: %+v", r2)
 	}
+	// A recount from the box's ballots agrees; one ballot changed does not.
+	if err := Recount(l.s, "bch-r1", marks); err != nil {
+		t.Fatalf("recount: %v", err)
+	}
+	changed := slices.Clone(marks)
+	changed[2] = "11110"
+	if err := Recount(l.s, "bch-r1", changed); ErrorCode(err) != Conflict {
+		t.Fatalf("a changed ballot recounted the same: %v", err)
+	}
 	e := l.s.Elections["bch"]
 	if !slices.Equal(e.Elected, []string{"c1", "c2", "c3", "c4"}) || !slices.Equal(e.Rounds, []string{"bch-r1", "bch-r2"}) {
 		t.Fatalf("election %+v", e)

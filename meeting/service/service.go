@@ -358,6 +358,31 @@ func (s *Service) decideBallot(ctx context.Context, meetingID string, e *entry, 
 	}
 }
 
+// Recount counts a closed election round again from the ballots its box
+// keeps (storage keeps them, without voters, for this) and compares the
+// count with the one in the log (meeting.Recount): nil when they agree.
+func (s *Service) Recount(ctx context.Context, meetingID, poll string) error {
+	st, err := s.State(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	tally, err := s.store.Tally(ctx, meetingID, poll)
+	if errors.Is(err, storage.ErrNotFound) {
+		return meeting.Errorf(meeting.NotFound, "Không có hòm phiếu của %q", "no ballot box for %q", poll)
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+	if !tally.Closed {
+		return meeting.Errorf(meeting.Conflict, "Lần bầu chưa kết thúc", "the round is not closed")
+	}
+	ballots := make([]string, len(tally.Ballots))
+	for i, b := range tally.Ballots {
+		ballots[i] = string(b.Content)
+	}
+	return meeting.Recount(st, poll, ballots)
+}
+
 // State returns a copy of the meeting's current state, caught up with the log.
 func (s *Service) State(ctx context.Context, meetingID string) (*meeting.State, error) {
 	e := s.entry(meetingID)

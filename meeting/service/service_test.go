@@ -406,6 +406,10 @@ func TestElectionThroughTheService(t *testing.T) {
 			t.Fatalf("%s has %d votes, the ballots give %d", c.ID, c.Votes, want[c.ID])
 		}
 	}
+	// A recount from the ballots the box keeps agrees with the log.
+	if err := svc.Recount(context.Background(), mid, "bch-r1"); err != nil {
+		t.Fatalf("recount: %v", err)
+	}
 	bus.mu.Lock()
 	defer bus.mu.Unlock()
 	recs, err := store.Read(context.Background(), mid, 1, 0)
