@@ -39,9 +39,11 @@ func benchCandidateName(i int) string {
 }
 
 // electionBallot is what tablet i marks: one character per name in list
-// order, '1' kept and '0' struck. Name j is kept with a probability that
-// falls from 95 % to 35 % down the list, and a valid ballot keeps at most
-// the seats (the lowest kept names are struck first). One ballot in 97
+// order, '1' kept and '0' struck. As at a congress, the first names are
+// kept by most (92 % falling to 62 % at the last seat) and the surplus by
+// few (45 % falling to 25 %), so a large run elects all the seats in one
+// round; a valid ballot keeps at most the seats (the lowest kept names are
+// struck first). One ballot in 97
 // keeps one name too many and one in 131 strikes every name (the 8th and
 // the 14th among the first, so a small run has both): the count must find
 // exactly those invalid. The pattern depends on i alone, so the bench
@@ -52,7 +54,11 @@ func electionBallot(i, names, seats int) (marks string, valid bool) {
 	kept := 0
 	for j := range b {
 		b[j] = '0'
-		if rng.Float64() < 0.95-0.6*float64(j)/float64(names-1) {
+		p := 0.45 - 0.2*float64(j-seats)/float64(max(1, names-seats-1))
+		if j < seats {
+			p = 0.92 - 0.3*float64(j)/float64(max(1, seats-1))
+		}
+		if rng.Float64() < p {
 			b[j] = '1'
 			kept++
 		}

@@ -107,9 +107,10 @@ type CountingRound struct {
 	Issued, Returned, Valid, Invalid int
 	// Rooms are the rooms' own counts (none, or one room: not printed).
 	Rooms []RoomCount
-	// TooMany and AllStruck break Invalid down: ballots that kept more
-	// names than seats, ballots that struck every name.
-	TooMany, AllStruck int
+	// TooMany, AllStruck and Void break Invalid down: ballots that kept
+	// more names than seats, ballots that struck every name, paper ballots
+	// not issued by the committee (or void).
+	TooMany, AllStruck, Void int
 	// Agreement is set when the list had exactly as many names as seats:
 	// the ballot had "Đồng ý" / "Không đồng ý" per name. AgainstKnown says
 	// the candidates' Against counts are known (and printed).
@@ -160,7 +161,7 @@ type countingLabels struct {
 	intro, introConf, committee, head, member, list, seats, listed                        string
 	surplus, noSurplus, base, bases, present                                              string
 	result, round, roundTimes, open, notYet, issued, returned, paper                      string
-	valid, invalid, tooMany, allStruck, table, tableConf                                  string
+	valid, invalid, tooMany, allStruck, void, table, tableConf                            string
 	electronic, onPaper, colNone                                                          string
 	cols, colsAgree, colsConf, colsRooms                                                  []string
 	elected, noneElected, short, tied, sign, signHead, signMember, signPlain, plainMember string
@@ -183,7 +184,7 @@ var viCounting = countingLabels{
 	result:  "III. KẾT QUẢ KIỂM PHIẾU", round: "Lần bỏ phiếu thứ %d", roundTimes: " (từ %s đến %s)", open: "Đang bỏ phiếu: chưa có kết quả.", notYet: "Chưa bỏ phiếu.",
 	issued: "Số phiếu phát ra: %d", returned: "Số phiếu thu về: %d", paper: " (trong đó phiếu giấy: %d)",
 	valid: "Số phiếu hợp lệ: %d", invalid: "Số phiếu không hợp lệ: %d",
-	tooMany: "để lại nhiều hơn số lượng cần bầu: %d", allStruck: "gạch tên tất cả: %d",
+	tooMany: "để lại nhiều hơn số lượng cần bầu: %d", allStruck: "gạch tên tất cả: %d", void: "không do Ban kiểm phiếu phát ra: %d",
 	table:      "Kết quả cụ thể (xếp theo thứ tự trong phiếu bầu; tỷ lệ so với %s):",
 	tableConf:  "Kết quả cụ thể (số phiếu và tỷ lệ so với tổng số phiếu hợp lệ):",
 	electronic: "máy tính bảng", onPaper: "phiếu giấy (nhập ba lần)", colNone: "Không hợp lệ",
@@ -218,7 +219,7 @@ var enCounting = countingLabels{
 	result:  "III. RESULT OF THE COUNT", round: "Round %d", roundTimes: " (%s to %s)", open: "Voting in progress: no result yet.", notYet: "Not yet voted on.",
 	issued: "Ballots issued: %d", returned: "Ballots returned: %d", paper: " (of which on paper: %d)",
 	valid: "Valid ballots: %d", invalid: "Invalid ballots: %d",
-	tooMany: "kept more names than seats: %d", allStruck: "struck every name: %d",
+	tooMany: "kept more names than seats: %d", allStruck: "struck every name: %d", void: "not issued by the committee: %d",
 	table:      "Votes per name (in ballot order; shares of %s):",
 	tableConf:  "Votes per person (counts and shares of the valid ballots):",
 	electronic: "tablets", onPaper: "paper (entered three times)", colNone: "No valid mark",
@@ -550,6 +551,9 @@ func (m *countingWriter) round(r *CountingRound, numbered bool) {
 	}
 	if r.AllStruck > 0 {
 		why = append(why, fmt.Sprintf(l.allStruck, r.AllStruck))
+	}
+	if r.Void > 0 {
+		why = append(why, fmt.Sprintf(l.void, r.Void))
 	}
 	if len(why) > 0 {
 		invalid += " (" + strings.Join(why, "; ") + ")"

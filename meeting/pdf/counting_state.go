@@ -68,7 +68,8 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 		if p == nil {
 			continue
 		}
-		r := CountingRound{Number: n + 1, Seats: p.Seats, Agreement: p.Style == meeting.StyleAgree}
+		agree := p.Style == meeting.StyleAgree
+		r := CountingRound{Number: n + 1, Seats: p.Seats, Agreement: agree, AgainstKnown: agree, Opened: p.OpenedAt, Closed: p.ClosedAt}
 		if p.Round > 0 {
 			r.Number = p.Round
 		}
@@ -90,6 +91,7 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 			in.Present = p.Result.Present
 		}
 		r.Issued, r.Returned, r.Valid, r.Invalid = er.Issued, er.Returned, er.Valid, er.Invalid
+		r.TooMany, r.AllStruck, r.Void = er.InvalidReasons[meeting.InvalidTooMany], er.InvalidReasons[meeting.InvalidAllStruck], er.InvalidReasons[meeting.InvalidVoid]
 		for _, rc := range er.Rooms {
 			name := rc.Room
 			if room := s.Room(rc.Room); room != nil && room.Name != "" {
@@ -100,7 +102,7 @@ func CountingInputFrom(s *meeting.State, id string) (CountingInput, error) {
 		for _, cr := range er.Candidates {
 			c := cands[cr.ID]
 			cc := CountedCandidate{Name: nameOf(cr.ID), Born: c.BirthYear, Position: c.Position,
-				Votes: cr.Votes, Share: cr.Share, Elected: cr.Elected}
+				Votes: cr.Votes, Share: cr.Share, Against: cr.Against, Elected: cr.Elected}
 			cc.High, cc.Mid, cc.Low, cc.None = cr.Levels[meeting.LevelHigh], cr.Levels[meeting.LevelMedium], cr.Levels[meeting.LevelLow], cr.Levels[meeting.LevelNone]
 			cc.HighShare, cc.MidShare, cc.LowShare, cc.NoneShare = cr.Shares[meeting.LevelHigh], cr.Shares[meeting.LevelMedium], cr.Shares[meeting.LevelLow], cr.Shares[meeting.LevelNone]
 			r.Candidates = append(r.Candidates, cc)

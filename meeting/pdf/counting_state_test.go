@@ -189,7 +189,7 @@ func TestElectionMinutesFromState(t *testing.T) {
 			"1. Trần Văn Đức — Trưởng ban", "2. Nguyễn Thị Hương — Ủy viên",
 			"Số ủy viên chính thức: 11; vắng mặt suốt thời gian hội nghị có lý do được chấp thuận: 1.",
 			"Cơ sở tính kết quả: số ủy viên chính thức, trừ số vắng mặt có lý do được chấp thuận: 10 đồng chí.",
-			"Lần bỏ phiếu thứ 1", "Số phiếu phát ra: 10; Số phiếu thu về: 10.", "Số phiếu hợp lệ: 9; Số phiếu không hợp lệ: 1.",
+			"Lần bỏ phiếu thứ 1", "Số phiếu phát ra: 10; Số phiếu thu về: 10.", "Số phiếu hợp lệ: 9; Số phiếu không hợp lệ: 1 (gạch tên tất cả: 1).", "Lần bỏ phiếu thứ 1 (từ 08:0",
 			"1 Nguyễn Văn Ánh 1970 9 90,00% trúng cử", "3 Lê Quốc Cường 1972 6 60,00% trúng cử", "4 Phạm Hữu Dũng 1973 5 50,00% 5 Vũ Thị Hạnh",
 			"Số người trúng cử (3) chưa đủ số lượng cần bầu (4).",
 			"Lần bỏ phiếu thứ 2", "1. Phạm Hữu Dũng — 7 (70,00%)",

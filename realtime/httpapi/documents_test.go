@@ -360,7 +360,8 @@ func TestElectionMinutesHTTP(t *testing.T) {
 			if strings.HasSuffix(tt.path, "en") {
 				documentstest.WantText(t, text, "MINUTES OF THE COUNT", "Ballots issued: 4; Ballots returned: 4.")
 			} else {
-				documentstest.WantText(t, text, "BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra: 4; Số phiếu thu về: 4.", "Số phiếu hợp lệ: 4; Số phiếu không hợp lệ: 0.")
+				documentstest.WantText(t, text, "BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra: 4; Số phiếu thu về: 4.", "Số phiếu hợp lệ: 4; Số phiếu không hợp lệ: 0.",
+					"Đồng ý Tỷ lệ Không đồng ý Ghi chú", "Đặng Thị Ngọc Ánh 4 100,00% 0 trúng cử", "1. Đặng Thị Ngọc Ánh — 4 (100,00%)", "2. Bùi Quốc Hưng — 3 (75,00%)")
 			}
 		})
 	}
