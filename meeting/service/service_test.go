@@ -478,3 +478,88 @@ func TestPaperRoomHoldsTheClose(t *testing.T) {
 		t.Fatalf("rooms %+v", r.Rooms)
 	}
 }
+
+// TestElectionStorm: 200 delegates cast a ballot of 70 names for 55 seats
+// at once, each from two tablets (the same ballot id, and a second id):
+// every ballot is counted once, the count matches the marks cast, and a
+// recount from the box agrees.
+func TestElectionStorm(t *testing.T) {
+	store := openStore(t)
+	svc := seeded(t, store, &recorder{})
+	sec := meetingtest.Secretary.Participant
+	const n, names, seats = 200, 70, 55
+	var voters []string
+	for i := range n {
+		id := fmt.Sprintf("v%03d", i)
+		mustDo(t, svc, sec, meeting.AddParticipant{Participant: meeting.Participant{ID: id, Name: "Đại biểu " + id, Role: meeting.RoleDelegate, Room: "main"}})
+		mustDo(t, svc, id, meeting.CheckIn{})
+		voters = append(voters, id)
+	}
+	var cands []meeting.Candidate
+	for i := range names {
+		cands = append(cands, meeting.Candidate{ID: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("Ứng cử viên số %d", i+1)})
+	}
+	mustDo(t, svc, sec, meeting.CreateElection{Election: meeting.Election{ID: "bch", Title: "Bầu Ban Chấp hành", Seats: seats, Candidates: cands}})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenPoll{Poll: "bch-approval"})
+	mustDo(t, svc, meetingtest.Chair, meeting.CastBallot{Poll: "bch-approval", Choice: "for", BallotID: "a"})
+	mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bch-approval"})
+	mustDo(t, svc, meetingtest.Chair, meeting.OpenElectionRound{Election: "bch"})
+	// Voter i strikes the 15 names from i mod 70 on (every tenth keeps
+	// one too many: invalid).
+	marks := map[string]string{}
+	want := make([]int, names)
+	invalid := 0
+	for i, v := range voters {
+		m := []byte(strings.Repeat("1", names))
+		struck := 15
+		if i%10 == 0 {
+			struck = 14
+			invalid++
+		}
+		for k := range struck {
+			m[(i+k)%names] = '0'
+		}
+		marks[v] = string(m)
+		if i%10 != 0 {
+			for k, c := range m {
+				if c == '1' {
+					want[k]++
+				}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	var accepted atomic.Int64
+	for _, v := range voters {
+		for _, id := range []string{v, v, v + "-other"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				evs, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: v}, meeting.CastBallot{Poll: "bch-r1", Marks: marks[v], BallotID: id})
+				switch meeting.ErrorCode(err) {
+				case "":
+					if id == v && len(evs) == 1 {
+						accepted.Add(1)
+					}
+				case meeting.Conflict: // the second ballot id
+				default:
+					t.Errorf("ballot: %v", err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	evs := mustDo(t, svc, meetingtest.Chair, meeting.ClosePoll{Poll: "bch-r1"})
+	r := evs[0].Data.(meeting.PollClosed).Result.Election
+	if r.Returned != n || r.Invalid != invalid || r.Valid != n-invalid {
+		t.Fatalf("returned %d valid %d invalid %d; want %d, %d, %d (accepted %d)", r.Returned, r.Valid, r.Invalid, n, n-invalid, invalid, accepted.Load())
+	}
+	for k, c := range r.Candidates {
+		if c.Votes != want[k] {
+			t.Fatalf("%s: %d votes, cast %d", c.ID, c.Votes, want[k])
+		}
+	}
+	if err := svc.Recount(context.Background(), mid, "bch-r1"); err != nil {
+		t.Fatal(err)
+	}
+}
