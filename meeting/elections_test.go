@@ -443,3 +443,16 @@ func TestExcusedBase(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 }
+
+// TestCreatePollMakesOrdinaryPolls: CreatePoll cannot make a round, an
+// approval or a committee poll (they have their own commands and checks).
+func TestCreatePollMakesOrdinaryPolls(t *testing.T) {
+	l := electionLog(t, 0)
+	l.run(t, step{"sec", CreateElection{Election: Election{ID: "bch", Title: "Bầu", Seats: 1, Candidates: candidates(1)}}})
+	l.run(t, step{"sec", CreatePoll{Poll: Poll{ID: "x", Question: "Giả", Kind: KindElection, Election: "bch", Candidates: []string{"c1"},
+		Seats: 1, Style: StyleAgree, Approves: "bch", Committee: []string{"d1"}}}})
+	p := l.s.Polls["x"]
+	if p.Kind != "" || p.Election != "" || p.Approves != "" || p.Committee != nil || p.Candidates != nil || len(l.s.Elections["bch"].Rounds) != 0 {
+		t.Fatalf("CreatePoll made %+v", p)
+	}
+}

@@ -138,6 +138,9 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		p.Rule = Rule{Base: pick(in, []Base{"", BaseCast, BasePresent, BaseMembers, "all"}),
 			Threshold:     pick(in, []Threshold{"", Simple, Absolute, TwoThirds, "most"}),
 			QuorumPercent: int(in.byte()%120) - 5}
+		if in.byte()%5 == 0 { // what only the election commands may set
+			p.Kind, p.Election, p.Approves, p.Committee, p.Candidates = KindElection, "e1", "e1", []string{"d1"}, []string{"c0"}
+		}
 		return CreatePoll{Poll: p}, false
 	case 18:
 		return OpenPoll{Poll: pick(in, fuzzPolls)}, false

@@ -198,6 +198,10 @@ func (c CreatePoll) decide(d decider) ([]Event, error) {
 		return nil, Errorf(Invalid, "Tỷ lệ túc số phải từ 0 đến 100", "the quorum must be 0 to 100 percent")
 	}
 	p.Status, p.Voters, p.Result = PollReady, nil, nil
+	// An ordinary poll: rounds, approvals and committee polls are made by
+	// their own commands, with their own checks.
+	p.Kind, p.Election, p.Round, p.Candidates, p.Seats, p.Style, p.Paper = "", "", 0, nil, 0, "", nil
+	p.Approves, p.Committee, p.OpenedAt, p.ClosedAt = "", nil, time.Time{}, time.Time{}
 	return d.emit(PollCreated{Poll: p})
 }
 
