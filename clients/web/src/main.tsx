@@ -7,6 +7,7 @@
 // session (or a code), pdf.js starts loading at once (ui/document/pdfjs.ts).
 
 import { render } from 'preact';
+import { joinAhead } from './core/api';
 import { afterFirstPage, markOnce } from './core/firstpage';
 import { memoryKV, SessionStore, type KV } from './core/session';
 import type { Lang } from './i18n';
@@ -30,9 +31,15 @@ const kv = storage();
 const params = new URLSearchParams(location.search);
 const sessions = new SessionStore(kv);
 // pdf.js and its worker are the largest files and the first page needs them:
-// fetched now, in parallel with the sign-in and the welcome (a session kept,
-// or a one-time code in the address), not when the document pane mounts.
-if (sessions.last() || params.get('code')) preloadPdfJs();
+// fetched now, in parallel with the sign-in and the welcome, not when the
+// document pane mounts. With a one-time code, the library follows the
+// sign-in (App's onSignedIn): see ui/document/pdfjs.ts.
+// A code is redeemed at once, not after the sign-in screen is drawn (SignIn takes the answer).
+const code = params.get('code');
+if (code) {
+  joinAhead(code);
+  preloadPdfJs(true);
+} else if (sessions.last()) preloadPdfJs();
 const lang: Lang = params.get('lang') === 'en' || (params.get('lang') !== 'vi' && kv.getItem('dais.lang') === 'en') ? 'en' : 'vi';
 
 render(

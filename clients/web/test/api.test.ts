@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, createMeeting, documentURL, downloadExport, exportPath, filenameOf, invite, join, normalizeCode, prepareCopies, uploadDocument, type PrepareProgress } from '../src/core/api';
+import { ApiError, createMeeting, documentURL, downloadExport, exportPath, filenameOf, invite, join, joinAhead, normalizeCode, prepareCopies, takeJoinAhead, uploadDocument, type PrepareProgress } from '../src/core/api';
 import { memoryKV, SessionStore } from '../src/core/session';
 
 describe('join', () => {
@@ -30,6 +30,32 @@ describe('join', () => {
     expect((await join('X', down).catch((e) => e)).code).toBe('network');
     const html = (async () => new Response('<html>', { status: 502 })) as unknown as typeof fetch;
     expect((await join('X', html).catch((e) => e)).code).toBe('http_502');
+  });
+
+  it.each<[string, number, string, boolean]>([
+    // name, answer status, code taken, taken?
+    ['the same code: the answer joinAhead got, asked once', 200, 'K7Q2-M4XP', true],
+    ['another code: nothing (SignIn asks the server itself)', 200, 'AAAA-BBBB', false],
+    ['a refused code: the refusal, for SignIn to show', 404, 'K7Q2-M4XP', true],
+  ])('joinAhead: %s', async (_, status, taken, expected) => {
+    let calls = 0;
+    const fetchFn = (async () => {
+      calls++;
+      return status === 200
+        ? new Response(JSON.stringify({ token: 't1', meeting: 'm1', participant: 'p1', role: 'delegate' }), { status })
+        : new Response(JSON.stringify({ error: { code: 'not_found', message: 'unknown code', message_vi: 'Mã không đúng' } }), { status });
+    }) as unknown as typeof fetch;
+    joinAhead('K7Q2-M4XP', fetchFn);
+    const p = takeJoinAhead(taken);
+    expect(p !== null).toBe(expected);
+    if (p) {
+      const got = await p.catch((e) => e);
+      if (status === 200) expect(got).toMatchObject({ token: 't1' });
+      else expect(got).toBeInstanceOf(ApiError);
+      expect(takeJoinAhead(taken)).toBeNull(); // once: a code works once
+    }
+    expect(calls).toBe(1);
+    takeJoinAhead('K7Q2-M4XP'); // leave nothing for the next case
   });
 
   it('normalizes codes and builds document URLs', () => {

@@ -263,6 +263,7 @@ describe('RenderScheduler: stale renders', () => {
     t.renderer.last().fail(new Error('bad page'));
     await settle();
     expect(t.errors).toHaveLength(1);
+    expect(t.s.counters.failed).toBe(1);
     t.turn(3);
     await t.finish();
     expect(t.shows.map((x) => x.page)).toEqual([3]);

@@ -63,6 +63,26 @@ export async function join(code: string, fetchFn: typeof fetch = fetch, base = '
   return s;
 }
 
+// A code in the address is redeemed at once by main.tsx (joinAhead), while
+// the first screen is drawn; SignIn then takes the answer (takeJoinAhead)
+// instead of asking again (a code works once).
+let early: { code: string; p: Promise<Session> } | null = null;
+
+/** joinAhead starts redeeming code now; takeJoinAhead(code) returns the answer. */
+export function joinAhead(code: string, fetchFn: typeof fetch = fetch, base = ''): void {
+  const p = join(code, fetchFn, base);
+  p.catch(() => {}); // the taker reports it
+  early = { code, p };
+}
+
+/** takeJoinAhead returns the redemption joinAhead started for code (once), or null. */
+export function takeJoinAhead(code: string): Promise<Session> | null {
+  if (early?.code !== code) return null;
+  const p = early.p;
+  early = null;
+  return p;
+}
+
 /** documentURL is where a document's PDF is served (Bearer token, range requests). */
 export function documentURL(meeting: string, doc: string, base = ''): string {
   return `${base}/api/v1/meetings/${encodeURIComponent(meeting)}/documents/${encodeURIComponent(doc)}/file`;

@@ -51,8 +51,10 @@ const marked = new Set<string>();
 
 /**
  * markOnce records a step of the start (performance.mark "dais:<name>",
- * the first time only): "pdfjs" loaded, "signed-in", "state" (the meeting
- * shown), "doc-open"; the browser benchmark prints them as a timeline.
+ * the first time only): "main" (the bundle runs), "signed-in", "pdfjs"
+ * (the library evaluated), "state" (the meeting shown), "viewer" (the
+ * document viewer mounted), "doc-request", "doc-open", "page-request",
+ * "page-render"; the browser benchmark prints them as a timeline.
  */
 export function markOnce(name: string): void {
   if (marked.has(name)) return;

@@ -53,6 +53,8 @@ export interface RenderCounters {
   cancelled: number;
   /** stale: renders that completed after a newer turn made them stale, dropped. */
   stale: number;
+  /** failed: renders that failed (not cancelled). */
+  failed: number;
   /** released: pages released (pushed out of the kept ones, or cancelled). */
   released: number;
   /** shows: times a page was put on the visible canvas. */
@@ -72,6 +74,7 @@ export const newCounters = (): RenderCounters => ({
   hits: 0,
   cancelled: 0,
   stale: 0,
+  failed: 0,
   released: 0,
   shows: 0,
   page: 0,
@@ -262,6 +265,7 @@ export class RenderScheduler<S> {
       (err: unknown) => {
         if (this.flight !== f) return; // cancelled: counted when cancelled
         this.flight = null;
+        this.counters.failed++;
         this.o.onError?.(n, err);
         if (this.wanted !== n) this.pump();
       },

@@ -25,7 +25,9 @@ import { Display } from './display/Display';
 import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
 import { Secretary } from './secretary/Secretary';
 import { Entry } from './account/Entry';
-import { preloadPdfJs } from './document/pdfjs';
+import { openAhead, preloadPdfJs } from './document/pdfjs';
+import { documentURL } from '../core/api';
+import { docView, FOLLOWING } from '../core/follow';
 import { markOnce } from '../core/firstpage';
 
 export interface AppProps {
@@ -197,6 +199,7 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
   );
   useStore(store);
   const { t: ctxT, lang, toast } = useApp();
+  const ahead = useRef(false);
 
   // A ballot refused after its poll closed (pressed on a kept state, say): the vote panel is gone.
   useEffect(() => store.onBallotRefused((err) => toast(`${ctxT('voteRefused')} ${errorText(lang, err)}`)), [store, lang]);
@@ -241,6 +244,12 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
   }
   markOnce('state');
   const role = store.state.participants[store.me]?.role ?? store.role;
+  if (!ahead.current) {
+    // A new tablet (nothing kept): the shown document opens while the screen is built.
+    ahead.current = true;
+    const doc = saved ? undefined : docView(store.state, store.me, false, FOLLOWING).doc;
+    if (doc && (role === 'delegate' || role === 'observer' || role === 'display' || display)) openAhead(documentURL(store.state.id, doc), session.token);
+  }
   const savedNote = store.savedAt !== null ? ctxT('savedAt', { time: formatTime(lang, store.savedAt) }) : '';
   if (display || role === 'display') {
     return (

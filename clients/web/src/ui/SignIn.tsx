@@ -1,8 +1,8 @@
 // SignIn redeems an invitation code, typed or read from ?code= (the QR code
 // on the invitation links to the app with it).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { join } from '../core/api';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { join, takeJoinAhead } from '../core/api';
 import type { Session } from '../core/session';
 import { errorText } from '../i18n';
 import { useApp } from './context';
@@ -24,7 +24,7 @@ export function SignIn({ initialCode, notice, onSignedIn }: { initialCode: strin
     setBusy(true);
     setError('');
     try {
-      onSignedIn(await join(c));
+      onSignedIn(await (takeJoinAhead(c) ?? join(c)));
     } catch (err) {
       setError(errorText(lang, err));
       input.current?.focus();
@@ -33,8 +33,9 @@ export function SignIn({ initialCode, notice, onSignedIn }: { initialCode: strin
     }
   };
 
-  // A code from the URL signs in at once (once: codes are one-time).
-  useEffect(() => {
+  // A code from the URL signs in at once (once: codes are one-time), before
+  // the screen is painted: main.tsx has asked the server already.
+  useLayoutEffect(() => {
     if (initialCode && !tried.current) {
       tried.current = true;
       void submit(initialCode);

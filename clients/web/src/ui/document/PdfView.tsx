@@ -19,7 +19,7 @@ import type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist';
 import { markFirstPage, markOnce, noFirstPage } from '../../core/firstpage';
 import { newCounters, RenderScheduler, type DrawTask } from '../../core/render';
 import { useApp } from '../context';
-import { loadPdfJs, pdfWorker } from './pdfjs';
+import { loadPdfJs, openFromServer, pdfWorker, takeAhead } from './pdfjs';
 
 /** renderCounters count the renders of every viewer of the page; the browser benchmark reads them as window.daisRender. */
 export const renderCounters = newCounters();
@@ -94,6 +94,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     setView(null);
     const off = offlineRef.current;
     const drawn = new Promise<void>((r) => (firstShown.current = r));
+    markOnce('viewer');
     (async () => {
       const lib = await loadPdfJs();
       if (cancelled) return;
@@ -113,16 +114,17 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
         if (cancelled) return;
       }
       const fromServer = !d;
+      const early = takeAhead(url, token);
+      if (d) void early?.then((t) => t?.destroy()); // read from the kept copy: not needed
       if (!d) {
-        task = lib.getDocument({
-          url,
-          httpHeaders: { Authorization: `Bearer ${token}` },
-          rangeChunkSize: 128 * 1024,
-          disableAutoFetch: true,
-          isEvalSupported: false,
-          worker,
-        });
-        d = await task.promise;
+        markOnce('doc-request');
+        const t = (early && (await early)) || openFromServer(lib, url, token);
+        if (cancelled) {
+          void t.destroy();
+          return;
+        }
+        task = t;
+        d = await t.promise;
         if (cancelled) return;
       }
       const opened = d;
@@ -303,9 +305,11 @@ function drawPage(doc: PDFDocumentProxy, n: number, g: Geometry, held: Map<numbe
   let cancelled = false;
   const cancelledErr = () => Object.assign(new Error('cancelled'), { name: 'RenderingCancelledException' });
   const promise = (async () => {
+    markOnce('page-request');
     const p = await doc.getPage(n);
     held.set(n, p);
     if (cancelled) throw cancelledErr();
+    markOnce('page-render');
     const base = p.getViewport({ scale: 1 });
     // Fit to width leaves room for a vertical scroll bar.
     const fitted = g.fit === 'width' ? (g.w - 16) / base.width : Math.min(g.w / base.width, g.h / base.height);

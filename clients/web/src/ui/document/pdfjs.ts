@@ -1,8 +1,12 @@
 // Loading pdf.js. The library (≈400 kB) and its worker (≈1.2 MB) are the
 // largest files of the app, and a tablet needs them for its first page: so
 // they are fetched as soon as there is a session or a sign-in under way
-// (preloadPdfJs, from main.tsx and the sign-in), in parallel with the
-// sign-in and the meeting's welcome, not when the document pane mounts.
+// (main.tsx, the sign-in), in parallel with the sign-in and the meeting's
+// welcome, not when the document pane mounts. With a one-time code only the
+// worker starts at once (its own thread); the library, whose evaluation
+// takes the main thread (≈0.3 s on a slow tablet), follows the sign-in, so
+// that it runs while the welcome is on its way instead of delaying the
+// sign-in's answer.
 //
 // The worker is started by us at once (new Worker: its script downloads and
 // compiles on its own thread while the library loads) and handed to pdf.js
@@ -20,24 +24,32 @@ let libP: Promise<PdfJs> | null = null;
 let port: Worker | null = null;
 let shared: PDFWorkerT | null = null;
 
-/** preloadPdfJs starts fetching pdf.js and its worker (once; not where there are no workers: tests); it never throws. */
-export function preloadPdfJs(): void {
+/**
+ * preloadPdfJs starts pdf.js's worker and, unless workerOnly, loads the
+ * library (once; not where there are no workers: tests); it never throws.
+ */
+export function preloadPdfJs(workerOnly = false): void {
   if (typeof Worker === 'undefined') return;
+  startWorker();
+  if (workerOnly) return;
   void loadPdfJs().catch(() => {
     /* reported when a document is opened */
   });
 }
 
+function startWorker(): void {
+  if (port || typeof Worker === 'undefined') return;
+  try {
+    port = new Worker(workerUrl, { type: 'module', name: 'pdf.js' });
+  } catch {
+    port = null; // pdf.js starts it itself from workerSrc
+  }
+}
+
 /** loadPdfJs resolves with the library, its worker started. */
 export function loadPdfJs(): Promise<PdfJs> {
   if (libP) return libP;
-  if (typeof Worker !== 'undefined' && !port) {
-    try {
-      port = new Worker(workerUrl, { type: 'module', name: 'pdf.js' });
-    } catch {
-      port = null; // pdf.js starts it itself from workerSrc
-    }
-  }
+  startWorker();
   libP = import('pdfjs-dist').then((lib) => {
     markOnce('pdfjs');
     lib.GlobalWorkerOptions.workerSrc = workerUrl;
@@ -55,4 +67,50 @@ export function pdfWorker(lib: PdfJs): PDFWorkerT | undefined {
   // (pdf.js types the port as null; it takes a Worker.)
   shared ??= new lib.PDFWorker({ port: port as never });
   return shared;
+}
+
+type LoadingTask = ReturnType<PdfJs['getDocument']>;
+
+/** openFromServer opens a document from the server in ranges, with the session token. */
+export function openFromServer(lib: PdfJs, url: string, token: string): LoadingTask {
+  return lib.getDocument({
+    url,
+    httpHeaders: { Authorization: `Bearer ${token}` },
+    rangeChunkSize: 128 * 1024,
+    disableAutoFetch: true,
+    isEvalSupported: false,
+    worker: pdfWorker(lib),
+  });
+}
+
+// A document opened ahead of its viewer: a new tablet knows which document
+// is shown as soon as the welcome arrives, and opens it (network, the
+// worker's parsing) while the screen is being built; the viewer then takes
+// the loading task (takeAhead). Not taken within AHEAD_MS: closed.
+const AHEAD_MS = 30_000;
+let ahead: { key: string; task: Promise<LoadingTask | null> } | null = null;
+
+/** openAhead starts opening url before a viewer mounts (once per url and token). */
+export function openAhead(url: string, token: string): void {
+  if (typeof Worker === 'undefined') return;
+  const key = url + '\n' + token;
+  if (ahead?.key === key) return;
+  dropAhead();
+  const entry = { key, task: loadPdfJs().then((lib) => openFromServer(lib, url, token), () => null) };
+  ahead = entry;
+  setTimeout(() => ahead === entry && dropAhead(), AHEAD_MS);
+}
+
+/** takeAhead returns the loading task opened ahead for url, or null; the caller owns it. */
+export function takeAhead(url: string, token: string): Promise<LoadingTask | null> | null {
+  if (ahead?.key !== url + '\n' + token) return null;
+  const t = ahead.task;
+  ahead = null;
+  return t;
+}
+
+function dropAhead(): void {
+  const a = ahead;
+  ahead = null;
+  void a?.task.then((t) => t?.destroy());
 }
