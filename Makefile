@@ -39,11 +39,12 @@ vet:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
-## bench: micro-benchmarks, then a short load run of every scenario (daisd as a child process, loopback only)
+## bench: micro-benchmarks, a short load run of every scenario (daisd as a child process, loopback only), then the browser bench of a cheap tablet (clients/web/bench)
 BENCH_TABLETS ?= 200
 bench: web build
 	$(GO) test -run '^$$' -bench . ./meeting/ ./realtime/gateway/ ./storage/bolt/ ./storage/redis/ ./meeting/pdf/
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,election,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
+	mkdir -p bench-out && cd $(WEB) && DAISD=$(CURDIR)/bin/daisd OUT=$(CURDIR)/bench-out/browser.json npm run bench:browser
 
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build

@@ -1,0 +1,510 @@
+// The browser benchmark of a cheap tablet (issue 17): Debian's Chromium
+// driven by playwright-core, the tablet's CPU throttled through the
+// DevTools protocol (Emulation.setCPUThrottlingRate, 4× by default) and its
+// network limited to a hall's Wi-Fi (Network.emulateNetworkConditions,
+// 20 Mbit/s down and up, 10 ms latency).
+//
+//   npm run build && npm run bench:browser           (DAISD=… a built daisd; else built here)
+//
+// It starts daisd -demo on a fresh data folder behind a small counting
+// proxy (every byte the server sends, per path: what crosses the air, the
+// service worker's own fetches included, which the page's DevTools session
+// does not see), signs in the chair (not throttled), opens the session and
+// shows a document at page 1, then measures on a new tablet (a fresh
+// browser context: empty HTTP cache, no service worker, no storage):
+//
+//   cold start   navigation to the first page drawn: the app's
+//                performance.mark('dais:first-page'), and (for builds
+//                without it) the first animation frame whose visible canvas
+//                has ink, sampled by a script the bench adds to the page;
+//   new tablet   bytes of the web app sent to it (everything but /api and
+//                /ws: the document PDF and the API are counted apart),
+//                after the service worker has installed and the offline
+//                copies are done; the DevTools figure (the page's own
+//                requests, Network.loadingFinished encodedDataLength) is
+//                printed beside it;
+//   reload       the same bytes on a reload (only index.html may cross the
+//                air; a 304 counts its headers);
+//   page turn    single turns by the chair (then idle, so the next page is
+//                pre-rendered), then a fast flip of FLIP pages in a row
+//                (one every FLIP_GAP ms, 100 by default: a held key):
+//                every animation frame of the tablet samples its visible
+//                canvas (blank: no ink at all; partial: less than half the
+//                ink of the pages before and after), and the app's render
+//                counters (window.daisRender: renders started, drawn,
+//                cancelled, stale, pre-rendered, answered from a kept page).
+//
+// Environment: DAISD, CHROMIUM (default /usr/bin/chromium), CPU_RATE (4),
+// MBIT (20), LATENCY_MS (10), FLIP (6), FLIP_GAP (100), TURNS (3), OUT (a JSON report
+// path), BENCH_QUICK=1 (no throttling: the functional check `make test`
+// may run; no figure is judged).
+// Exit status: 0 measured, 1 a step failed. Targets missed are printed as
+// MISSED, not failures (they depend on the machine).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '..');
+const repo = path.resolve(webDir, '../..');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'dais-bench-browser-'));
+const quick = process.env.BENCH_QUICK === '1';
+const CPU_RATE = quick ? 1 : Number(process.env.CPU_RATE ?? 4);
+const MBIT = Number(process.env.MBIT ?? 20);
+const LATENCY_MS = Number(process.env.LATENCY_MS ?? 10);
+const FLIP = Number(process.env.FLIP ?? 6);
+const TURNS = Number(process.env.TURNS ?? 3);
+const FLIP_GAP = Number(process.env.FLIP_GAP ?? 100);
+const T = 60_000;
+
+const cleanups = [];
+const log = (...a) => console.log('[bench]', ...a);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function daisdBinary() {
+  if (process.env.DAISD) return process.env.DAISD;
+  const bin = path.join(tmp, 'daisd');
+  log('building daisd…');
+  execFileSync('go', ['build', '-o', bin, './cmd/daisd'], { cwd: repo, stdio: 'inherit', env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' } });
+  return bin;
+}
+
+function startDaisd(bin, port, data) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`daisd printed no codes in 60 s:\n${out}\n${err}`)), 60_000);
+    let settle = null;
+    p.stdout.on('data', (b) => {
+      out += b;
+      clearTimeout(settle);
+      const done = () => {
+        const codes = [];
+        for (const line of out.split('\n')) {
+          const m = line.match(/^(\S+)\s+(Chủ tọa|Thư ký|Đại biểu|Quan sát viên|Màn hình)\s+(.+?)\s{2,}.*\?code=(\S+)\s*$/);
+          if (m) codes.push({ code: m[4], role: m[2] });
+        }
+        if (codes.length === 0) return;
+        clearTimeout(timer);
+        resolve({ proc: p, codes });
+      };
+      if (/each code works once|Ctrl-C/.test(out)) done();
+      else settle = setTimeout(done, 500);
+    });
+    p.stderr.on('data', (b) => (err += b));
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daisd exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+function stop(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+// Meter counts what the server sends, per request path (query dropped).
+class Meter {
+  constructor() {
+    this.reset();
+  }
+  reset() {
+    this.rows = []; // { path, status, header, body, encoding }
+    this.ws = 0;
+  }
+  add(row) {
+    this.rows.push(row);
+  }
+  static kind(p) {
+    if (p === '/api' || p.startsWith('/api/')) return 'api';
+    return 'app';
+  }
+  sum(filter = () => true) {
+    let n = 0;
+    for (const r of this.rows) if (filter(r)) n += r.header + r.body;
+    return n;
+  }
+  app() {
+    return this.sum((r) => Meter.kind(r.path) === 'app');
+  }
+  api() {
+    return this.sum((r) => Meter.kind(r.path) === 'api');
+  }
+  table(filter = (r) => Meter.kind(r.path) === 'app') {
+    return this.rows.filter(filter).map((r) => `${r.status} ${r.path} ${r.encoding ? `[${r.encoding}] ` : ''}${r.header + r.body} B`);
+  }
+}
+
+// startProxy forwards everything to daisd and counts the bytes it sends back.
+function startProxy(port, targetPort, meter) {
+  const server = http.createServer((req, res) => {
+    const up = http.request({ host: '127.0.0.1', port: targetPort, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      const p = new URL(req.url, 'http://x').pathname;
+      let header = `HTTP/1.1 ${r.statusCode} ${r.statusMessage}\r\n`.length + 2;
+      for (let i = 0; i < r.rawHeaders.length; i += 2) header += r.rawHeaders[i].length + r.rawHeaders[i + 1].length + 4;
+      const row = { path: p, status: r.statusCode, header, body: 0, encoding: r.headers['content-encoding'] ?? '' };
+      meter.add(row);
+      r.on('data', (b) => (row.body += b.length));
+      res.writeHead(r.statusCode, r.rawHeaders);
+      r.pipe(res);
+    });
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  const tunnels = new Set();
+  server.on('upgrade', (req, sock, head) => {
+    tunnels.add(sock);
+    sock.on('close', () => tunnels.delete(sock));
+    const up = net.connect(targetPort, '127.0.0.1', () => {
+      const headers = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      up.write(head);
+      up.on('data', (b) => (meter.ws += b.length));
+      up.pipe(sock);
+      sock.pipe(up);
+    });
+    tunnels.add(up);
+    up.on('close', () => tunnels.delete(up));
+    up.on('error', () => sock.destroy());
+    sock.on('error', () => up.destroy());
+  });
+  server.stopAll = () => {
+    server.closeAllConnections();
+    for (const t of tunnels) t.destroy();
+    return new Promise((r) => server.close(() => r()));
+  };
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+// The script added to every tablet page before its own: it samples the
+// visible canvas of the viewer at every animation frame (a 48×30
+// thumbnail: ink = pixels not white and not transparent) and records when
+// it first had ink, and every frame while window.__benchSample is on.
+const samplerScript = () => {
+  const w = window;
+  w.__bench = { firstInk: 0, frames: [] };
+  const thumb = document.createElement('canvas');
+  thumb.width = 48;
+  thumb.height = 30;
+  let tctx = null;
+  const ink = (c) => {
+    tctx ??= thumb.getContext('2d', { willReadFrequently: true });
+    tctx.clearRect(0, 0, 48, 30);
+    tctx.drawImage(c, 0, 0, 48, 30);
+    const d = tctx.getImageData(0, 0, 48, 30).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235)) n++;
+    return n;
+  };
+  const frame = (t) => {
+    const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
+    const visible = !!c && c.width > 0 && c.getBoundingClientRect().width > 0 && !c.closest('.hidden');
+    if (!w.__bench.firstInk && visible && ink(c) > 0) w.__bench.firstInk = t;
+    if (w.__benchSample) w.__bench.frames.push({ t, ink: visible ? ink(c) : 0, page: w.daisRender?.page ?? 0 });
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+};
+
+async function throttle(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const net = { requests: new Map(), bytes: 0, rows: [] };
+  cdp.on('Network.requestWillBeSent', (e) => net.requests.set(e.requestId, { url: e.request.url }));
+  cdp.on('Network.responseReceived', (e) => {
+    const r = net.requests.get(e.requestId);
+    if (r) Object.assign(r, { status: e.response.status, sw: e.response.fromServiceWorker, cache: e.response.fromDiskCache });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = net.requests.get(e.requestId);
+    if (!r) return;
+    r.bytes = e.encodedDataLength;
+    const p = new URL(r.url).pathname;
+    if (Meter.kind(p) === 'app' && !r.url.startsWith('data:') && !r.url.startsWith('blob:')) {
+      net.bytes += e.encodedDataLength;
+      net.rows.push(`${r.status} ${p}${r.sw ? ' (service worker)' : ''}${r.cache ? ' (disk cache)' : ''} ${e.encodedDataLength} B`);
+    }
+  });
+  await cdp.send('Network.enable');
+  if (!quick) {
+    const bps = (MBIT * 1e6) / 8;
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: bps, uploadThroughput: bps });
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+  net.reset = () => {
+    net.requests.clear();
+    net.bytes = 0;
+    net.rows = [];
+  };
+  return net;
+}
+
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+const ms = (n) => `${Math.round(n)} ms`;
+
+async function main() {
+  const bin = daisdBinary();
+  const port = await freePort();
+  const data = path.join(tmp, 'data');
+  mkdirSync(data);
+  const server = await startDaisd(bin, port, data);
+  cleanups.push(() => stop(server.proc));
+  const meter = new Meter();
+  const proxyPort = await freePort();
+  const proxy = await startProxy(proxyPort, port, meter);
+  cleanups.push(() => proxy.stopAll());
+  const base = `http://127.0.0.1:${proxyPort}`;
+  const code = (role, n = 0) => server.codes.filter((c) => c.role === role)[n].code;
+  log(`daisd -demo on 127.0.0.1:${port}, through the counting proxy ${base}`);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  cleanups.push(() => browser.close());
+
+  // The chair (not throttled) opens the session, moves to item 2 and shows its document.
+  const chairCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+  const chair = await chairCtx.newPage();
+  chair.setDefaultTimeout(T);
+  await chair.goto(`${base}/?code=${encodeURIComponent(code('Chủ tọa'))}`);
+  await chair.getByText('Bàn điều hành của Chủ tọa').waitFor();
+  const openBtn = chair.getByRole('button', { name: 'Khai mạc / tiếp tục phiên họp' });
+  if (await openBtn.count()) await openBtn.click();
+  await chair.getByText('Đang họp').first().waitFor();
+  await chair.getByRole('button', { name: 'Chuyển sang' }).nth(1).click();
+  await chair.getByRole('button', { name: 'Trình chiếu', exact: true }).click();
+  await chair.locator('.page-no', { hasText: 'Trang 1 /' }).waitFor();
+  const pages = Number((await chair.locator('.page-no').first().textContent()).match(/\/\s*(\d+)/)?.[1] ?? 0);
+  log(`the chair shows a document of ${pages} pages at page 1`);
+  await chair.waitForTimeout(1000);
+  meter.reset();
+
+  // A new tablet: a fresh context, throttled before it navigates.
+  const tabCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', deviceScaleFactor: 1 });
+  await tabCtx.addInitScript(samplerScript);
+  const tab = await tabCtx.newPage();
+  tab.setDefaultTimeout(T);
+  tab.on('pageerror', (e) => log('tablet page error:', e.message));
+  const cdpNet = await throttle(tab);
+  const report = { when: new Date().toISOString(), cpuRate: CPU_RATE, mbit: quick ? null : MBIT, latencyMs: quick ? null : LATENCY_MS, pages };
+
+  await tab.goto(`${base}/?code=${encodeURIComponent(code('Đại biểu'))}`);
+  await tab.waitForFunction(() => window.__bench?.firstInk > 0, undefined, { timeout: T, polling: 100 });
+  const cold = await tab.evaluate(() => ({
+    mark: performance.getEntriesByName('dais:first-page')[0]?.startTime ?? null,
+    firstInk: window.__bench.firstInk,
+    pdfjs: performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/assets\/pdf/.test(e.name))
+      .map((e) => ({ name: new URL(e.name).pathname, start: Math.round(e.startTime), end: Math.round(e.responseEnd) })),
+    join: performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/api\/v1\/join/.test(e.name))
+      .map((e) => ({ start: Math.round(e.startTime), end: Math.round(e.responseEnd) }))[0] ?? null,
+    document: performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/documents\/[^/]+\/file/.test(e.name))
+      .map((e) => ({ start: Math.round(e.startTime), end: Math.round(e.responseEnd) })),
+  }));
+  cold.marks = await tab.evaluate(() =>
+    performance.getEntriesByType('mark').filter((m) => m.name.startsWith('dais:')).map((m) => `${m.name.slice(5)} ${Math.round(m.startTime)}`),
+  );
+  cold.resources = await tab.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => `${new URL(e.name).pathname.replace(/^\/api\/v1\/meetings\/[^/]+/, '…')} ${Math.round(e.startTime)}–${Math.round(e.responseEnd)}`),
+  );
+  report.coldStart = cold;
+  log(`cold start: first page drawn at ${cold.mark !== null ? ms(cold.mark) : 'n/a (no mark)'} (mark), first frame with ink ${ms(cold.firstInk)}`);
+  log(`  timeline (ms since navigation): ${cold.marks.join(', ')}`);
+  log(`  requests: ${cold.resources.join(', ')}`);
+  log(`  sign-in (POST /join) ${cold.join ? `${cold.join.start}–${cold.join.end} ms` : 'n/a'}; pdf.js files: ${cold.pdfjs.map((e) => `${e.name} ${e.start}–${e.end} ms`).join(', ')}`);
+
+  // Let the service worker install and the offline copies finish, then count.
+  const sw = await tab
+    .waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', undefined, { timeout: 40_000, polling: 250 })
+    .then(() => true, () => false);
+  await tab.waitForFunction(() => document.querySelectorAll('.offline-docs li').length > 0 && document.querySelectorAll('.offline-docs li').length === document.querySelectorAll('.offline-docs .offline-tag').length, undefined, { timeout: 60_000, polling: 500 }).catch(() => log('the offline copies did not all finish in 60 s'));
+  await tab.waitForTimeout(1000);
+  report.newTablet = { appBytes: meter.app(), apiBytes: meter.api(), wsBytes: meter.ws, devtoolsAppBytes: cdpNet.bytes, serviceWorker: sw, files: meter.table(), devtools: cdpNet.rows };
+  log(`new tablet: web app ${kb(meter.app())} sent by the server (DevTools, the page's own requests: ${kb(cdpNet.bytes)}); API incl. documents ${kb(meter.api())}; WebSocket ${kb(meter.ws)}; service worker ${sw ? 'active' : 'NOT active'}`);
+  for (const r of meter.table()) log('   ', r);
+
+  // A reload.
+  meter.reset();
+  cdpNet.reset();
+  await tab.evaluate(() => (window.__bench.firstInk = 0));
+  await tab.reload();
+  await tab.waitForFunction(() => window.__bench?.firstInk > 0, undefined, { timeout: T, polling: 100 });
+  const warm = await tab.evaluate(() => ({ mark: performance.getEntriesByName('dais:first-page')[0]?.startTime ?? null, firstInk: window.__bench.firstInk }));
+  await tab.waitForTimeout(2000);
+  const notIndex = (r) => Meter.kind(r.path) === 'app' && r.path !== '/' && r.path !== '/index.html';
+  report.reload = {
+    appBytes: meter.app(),
+    otherThanIndex: meter.sum(notIndex),
+    otherBodies: meter.rows.filter(notIndex).reduce((n, r) => n + r.body, 0),
+    files: meter.table(),
+    firstPage: warm,
+  };
+  log(`reload: web app ${kb(meter.app())} sent, ${meter.sum(notIndex)} B of it other than index.html (bodies ${report.reload.otherBodies} B); first page at ${warm.mark !== null ? ms(warm.mark) : ms(warm.firstInk)}`);
+  for (const r of meter.table()) log('   ', r);
+
+  // Page turns. The tablet's page is in front (a page behind gets no animation frames).
+  await tab.bringToFront();
+  await tab.waitForTimeout(1500);
+  const hasCounters = await tab.evaluate(() => typeof window.daisRender === 'object');
+  const counters = () => tab.evaluate(() => ({ ...(window.daisRender ?? {}) }));
+  const next = async () => {
+    const before = Number((await chair.locator('.page-no').first().textContent()).match(/Trang (\d+)/)[1]);
+    await chair.getByRole('button', { name: 'Trang sau' }).click();
+    await chair.locator('.page-no', { hasText: `Trang ${before + 1} /` }).first().waitFor();
+    return before + 1;
+  };
+  // waitShown waits for page n on the tablet's canvas and keeps the counters of that moment (shownCounters).
+  let shownCounters = null;
+  const waitShown = (n) => tab.locator('.page-no', { hasText: `Trang ${n} /` }).waitFor().then(() =>
+    tab.waitForFunction((n) => (window.daisRender ? window.daisRender.page === n : true), n, { polling: 20, timeout: 20_000 }).catch(async (err) => {
+      log('the tablet did not show page', n, JSON.stringify(await counters()), 'frames', await tab.evaluate(() => window.__bench.frames.length));
+      throw err;
+    }).then(() => (shownCounters = counters())));
+  const sample = async (f) => {
+    await tab.evaluate(() => {
+      window.__bench.frames = [];
+      window.__benchSample = true;
+    });
+    const r = await f();
+    await tab.waitForTimeout(400);
+    const frames = await tab.evaluate(() => {
+      window.__benchSample = false;
+      return window.__bench.frames;
+    });
+    return { r, frames };
+  };
+  const judge = (frames) => {
+    const inked = frames.filter((f) => f.ink > 0);
+    const ref = inked.length ? Math.min(inked[0].ink, inked[inked.length - 1].ink) : 0;
+    return { frames: frames.length, blank: frames.filter((f) => f.ink === 0).length, partial: frames.filter((f) => f.ink > 0 && f.ink < ref / 2).length };
+  };
+
+  // Idle: no render in flight (the pre-render of the next page done).
+  const idle = () =>
+    tab.waitForFunction(() => {
+      const c = window.daisRender;
+      return !c || c.drawn + c.prerendered + c.stale + c.cancelled + c.failed >= c.started; // (a render cancelled too late counts twice)
+    }, undefined, { polling: 50, timeout: 30_000 }).then(() => tab.waitForTimeout(300));
+  const turns = [];
+  for (let i = 0; i < TURNS; i++) {
+    await idle();
+    const c0 = await counters();
+    const { r: n, frames } = await sample(async () => {
+      const n = await next();
+      await waitShown(n);
+      return n;
+    });
+    const c1 = await counters();
+    const j = judge(frames);
+    const t = { page: n, ...j, latency: hasCounters ? c1.lastShowAt - c1.lastWantAt : null, fromKept: hasCounters ? c1.hits - c0.hits : null, drawn: hasCounters ? c1.drawn - c0.drawn : null };
+    turns.push(t);
+    log(`turn to page ${n}: ${j.frames} frames sampled, ${j.blank} blank, ${j.partial} partial; ${hasCounters ? `shown ${ms(t.latency)} after the event, ${t.fromKept ? 'pre-rendered' : 'rendered'}` : 'no render counters in this build'}`);
+    await tab.waitForTimeout(2500); // idle: the next page is pre-rendered
+  }
+
+  // The fast flip: the chair sends a page every FLIP_GAP ms (a held key),
+  // through its go-to-page box, from a loop in its own page (no round trip
+  // to this script between two turns).
+  const from = Number((await chair.locator('.page-no').first().textContent()).match(/Trang (\d+)/)[1]);
+  await idle();
+  const c0 = await counters();
+  const { r: last, frames } = await sample(async () => {
+    const sent = await chair.evaluate(
+      async ({ from, flips, gap }) => {
+        const box = document.querySelector('form.goto input');
+        const tick = () => new Promise((r) => setTimeout(r, 0));
+        const t0 = performance.now();
+        for (let n = from + 1; n <= from + flips; n++) {
+          box.value = String(n);
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+          await tick(); // the form reads the value from its state, set by the input
+          box.form.requestSubmit();
+          if (n < from + flips) await new Promise((r) => setTimeout(r, gap));
+        }
+        return performance.now() - t0;
+      },
+      { from, flips: FLIP, gap: FLIP_GAP },
+    );
+    log(`the chair sent ${FLIP} turns in ${Math.round(sent)} ms`);
+    await waitShown(from + FLIP);
+    return from + FLIP;
+  });
+  const c1 = await shownCounters;
+  const j = judge(frames);
+  const d = (k) => (hasCounters ? c1[k] - c0[k] : null);
+  const flip = { pages: FLIP, last, ...j, started: d('started'), drawn: d('drawn'), cancelled: d('cancelled'), stale: d('stale'), prerendered: d('prerendered'), fromKept: d('hits') };
+  flip.renders = hasCounters ? flip.drawn + flip.stale + flip.prerendered : null;
+  log(`fast flip of ${FLIP} pages to page ${last}: ${j.frames} frames, ${j.blank} blank, ${j.partial} partial; renders completed ${flip.renders} (drawn ${flip.drawn}, stale ${flip.stale}, pre-rendered ${flip.prerendered}), started ${flip.started}, cancelled ${flip.cancelled}, shown from a kept page ${flip.fromKept}`);
+  report.turns = turns;
+  report.flip = flip;
+
+  // The figures against issue 17's targets.
+  const first = cold.mark ?? cold.firstInk;
+  const blank = turns.reduce((n, t) => n + t.blank, 0) + flip.blank;
+  const rows = [
+    ['cold start to the first page drawn', `${ms(first)}`, first <= 1200, '≤ 1.2 s'],
+    ['bytes of the web app to a new tablet', kb(report.newTablet.appBytes), report.newTablet.appBytes <= 600_000, '≤ 0.6 MB'],
+    ['reload: bytes other than index.html', `${report.reload.otherThanIndex} B (bodies ${report.reload.otherBodies} B)`, report.reload.otherBodies === 0, '0'],
+    ['blank frames on a page turn', `${blank} (partial ${turns.reduce((n, t) => n + t.partial, 0) + flip.partial})`, blank === 0, '0'],
+    ['renders per fast flip', hasCounters ? String(flip.renders) : 'n/a', hasCounters && flip.renders <= 1, '≤ 1'],
+  ];
+  report.summary = rows.map(([what, got, ok, target]) => ({ what, got, target, met: ok }));
+  console.log(`\nCPU ${CPU_RATE}× throttled${quick ? '' : `, ${MBIT} Mbit/s, ${LATENCY_MS} ms`}:`);
+  for (const [what, got, ok, target] of rows) console.log(`  ${what.padEnd(40)} ${got.padEnd(28)} target ${target.padEnd(9)} ${quick ? '' : ok ? 'met' : 'MISSED'}`);
+  if (process.env.OUT) {
+    writeFileSync(process.env.OUT, JSON.stringify(report, null, 2));
+    log(`report written to ${process.env.OUT}`);
+  }
+  if (quick) {
+    // The functional check: the app drew its first page, the service worker
+    // took over, and a fast flip showed its last page.
+    if (!(first > 0) || !sw || !hasCounters || flip.drawn < 1) throw new Error('the quick check failed');
+  }
+}
+
+let code = 0;
+try {
+  await main();
+} catch (err) {
+  console.error('[bench] FAIL', err?.stack ?? err);
+  code = 1;
+} finally {
+  for (const f of cleanups.reverse()) await Promise.resolve(f()).catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(code);
