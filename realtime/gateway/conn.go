@@ -238,12 +238,14 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 			ack.OK, ack.Seq, ack.Error = false, 0, errorOf(fmt.Errorf("panic: %v", p))
 		}
 	}()
-	if err := c.budget.allow(c.sess.Role, cmd.Name, len(cmd.Args), time.Now()); err != nil {
+	settle, err := c.budget.allow(c.sess.Role, cmd.Name, len(cmd.Args), time.Now())
+	if err != nil {
 		ack.Error = errorOf(err)
 		return ack
 	}
 	mc, err := meeting.DecodeCommand(cmd.Name, cmd.Args)
 	if err != nil {
+		settle(false)
 		ack.Error = errorOf(err)
 		return ack
 	}
@@ -253,13 +255,18 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 	if err != nil {
 		ack.Error = errorOf(err)
 		switch ack.Error.Code {
+		case meeting.Invalid, meeting.NotFound, meeting.Forbidden, meeting.Conflict, meeting.RateLimited, meeting.Unauthorized:
+			settle(false) // the meeting refused it: nothing was written
 		case meeting.Internal:
+			settle(true) // it may have been
 			c.g.log.Error("command failed", "meeting", c.sess.Meeting, "command", cmd.Name, "err", err)
 		case meeting.Unavailable:
+			settle(true)
 			c.g.log.Warn("command refused: a dependency is unavailable", "meeting", c.sess.Meeting, "command", cmd.Name, "err", err)
 		}
 		return ack
 	}
+	settle(true)
 	ack.OK = true
 	if n := len(events); n > 0 {
 		ack.Seq = events[n-1].Seq

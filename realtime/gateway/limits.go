@@ -88,23 +88,36 @@ func newBudget(l Limits) *budget {
 // RateLimited error that says how long to wait. The chair and the
 // secretaries run the meeting (a page turned per keystroke, 200 people
 // checked in one after the other): only their annotation bytes are bounded.
-func (b *budget) allow(role meeting.Role, name string, args int, now time.Time) error {
+//
+// A SaveAnnotation's bytes are checked here but charged by settle, once the
+// command has run: settle(false) when the meeting refused it and nothing
+// was written (an edit of one annotation within
+// meeting.AnnotationEditInterval, a quota), settle(true) otherwise. The
+// bucket bounds what reaches the log; a charge that several sockets of the
+// participant make at once may put it in debt, which the next commands
+// wait out. The command and toggle tokens are taken here, whatever follows.
+func (b *budget) allow(role meeting.Role, name string, args int, now time.Time) (settle func(written bool), err error) {
 	runs := role == meeting.RoleChair || role == meeting.RoleSecretary
 	if !runs && !b.commands.AllowN(now, 1) {
-		return rateLimited(b.commands, 1, now)
+		return nil, rateLimited(b.commands, 1, now)
 	}
 	switch name {
 	case "CheckIn", "CheckOut":
 		if !runs && !b.attendance.AllowN(now, 1) {
-			return rateLimited(b.attendance, 1, now)
+			return nil, rateLimited(b.attendance, 1, now)
 		}
 	case "SaveAnnotation":
 		n := max(args, 1)
-		if n > b.annotations.Burst() || !b.annotations.AllowN(now, n) {
-			return rateLimited(b.annotations, min(n, b.annotations.Burst()), now)
+		if n > b.annotations.Burst() || b.annotations.TokensAt(now) < float64(n) {
+			return nil, rateLimited(b.annotations, min(n, b.annotations.Burst()), now)
 		}
+		return func(written bool) {
+			if written {
+				b.annotations.ReserveN(time.Now(), n)
+			}
+		}, nil
 	}
-	return nil
+	return func(bool) {}, nil
 }
 
 // rateLimited is the refusal of a command over its bucket, with the wait

@@ -237,3 +237,49 @@ func TestAnnotationEditsCoalesced(t *testing.T) {
 		t.Fatalf("the log holds %q, want the last edit %q", got, edit(last).Annotation.Text)
 	}
 }
+
+// TestRefusedSavesCostNoBytes: a SaveAnnotation the meeting refuses (here
+// edits within meeting.AnnotationEditInterval, retried as a client would)
+// writes nothing and takes nothing from the participant's annotation
+// bytes: after 40 refused 2.9 KB edits against a 32 KB bucket, the latest
+// content is still taken once the interval is over. A written save is
+// charged: the bucket refuses what the log would not hold.
+func TestRefusedSavesCostNoBytes(t *testing.T) {
+	h := mustServe(t, gateway.Config{Limits: gateway.Limits{Commands: 1e6, CommandBurst: 1e6, AnnotationBytes: 1, AnnotationBurst: 32 << 10}}, 0)
+	d1 := h.dial(t, "d1", daisclient.Options{})
+	note := func(id string, i int) meeting.SaveAnnotation {
+		return meeting.SaveAnnotation{Annotation: meeting.Annotation{ID: id, Document: "doc1", Page: 1, Kind: meeting.AnnotationNote,
+			Color: "#FFCC00", Rect: [4]float64{0.1, 0.1, 0, 0}, Text: fmt.Sprintf("%d %s", i, strings.Repeat("chữ ", 480))}}
+	}
+	ctx := ctxTimeout(t, 30*time.Second)
+	if _, err := d1.Do(ctx, note("n1", 0)); err != nil {
+		t.Fatal(err)
+	}
+	saved := time.Now()
+	refused := 0
+	for i := 1; i <= 40; i++ {
+		_, err := d1.Do(ctx, note("n1", i))
+		if err == nil {
+			break // the interval passed on a slow machine
+		}
+		if meeting.ErrorCode(err) != meeting.RateLimited || !strings.Contains(err.Error(), "annotation n1") {
+			t.Fatalf("edit %d: %v, want the meeting's rate_limited for n1", i, err)
+		}
+		refused++
+	}
+	if refused < 12 { // 12 × 2.9 KB would have emptied the bucket
+		t.Skipf("only %d edits were refused within the interval: too slow a machine to tell", refused)
+	}
+	time.Sleep(time.Until(saved.Add(meeting.AnnotationEditInterval)))
+	if _, err := d1.Do(ctx, note("n1", 99)); err != nil {
+		t.Fatalf("the latest content after %d refused edits: %v (the refused ones were charged)", refused, err)
+	}
+	// Written saves are charged: new annotations soon empty the bucket.
+	var err error
+	for i := 0; i < 20 && err == nil; i++ {
+		_, err = d1.Do(ctx, note(fmt.Sprintf("x%d", i), i))
+	}
+	if meeting.ErrorCode(err) != meeting.RateLimited || strings.Contains(err.Error(), "annotation x") {
+		t.Fatalf("new annotations past the bucket: %v, want the bucket's rate_limited", err)
+	}
+}
