@@ -225,9 +225,10 @@ const samplerScript = () => {
     for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235)) n++;
     return n;
   };
+  // Cheap until a canvas is shown: no layout is forced (no getBoundingClientRect).
   const frame = (t) => {
     const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
-    const visible = !!c && c.width > 0 && c.getBoundingClientRect().width > 0 && !c.closest('.hidden');
+    const visible = !!c && c.width > 0 && !c.closest('.hidden');
     if (!w.__bench.firstInk && visible && ink(c) > 0) w.__bench.firstInk = t;
     if (w.__benchSample) w.__bench.frames.push({ t, ink: visible ? ink(c) : 0, page: w.daisRender?.page ?? 0 });
     requestAnimationFrame(frame);
@@ -259,12 +260,39 @@ async function throttle(page) {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: bps, uploadThroughput: bps });
   }
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+  net.cdp = cdp;
   net.reset = () => {
     net.requests.clear();
     net.bytes = 0;
     net.rows = [];
   };
   return net;
+}
+
+// byScript sums a CPU profile's samples by script (file name), with the
+// browser's own (program), (garbage collector) and (idle), largest first.
+function byScript(profile) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = new Map();
+  for (let i = 0; i < profile.samples.length; i++) dt.set(i, profile.timeDeltas[i] ?? 0);
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const f = n.callFrame;
+    const k = f.url ? f.url.replace(/^.*\//, '').replace(/\?.*$/, '') : f.functionName || '(anonymous)';
+    self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  }
+  if (process.env.PROFILE_FUNCS) {
+    // The heaviest functions (self time) with their line: where the app's own time goes.
+    const fn = new Map();
+    for (let i = 0; i < profile.samples.length; i++) {
+      const f = byId.get(profile.samples[i]).callFrame;
+      const k = `${f.functionName || '(anon)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber}:${f.columnNumber}`;
+      fn.set(k, (fn.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+    }
+    for (const [k, v] of [...fn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log('   ', Math.round(v), k);
+  }
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => [k, Math.round(v)]);
 }
 
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -318,8 +346,15 @@ async function main() {
   const cdpNet = await throttle(tab);
   const report = { when: new Date().toISOString(), cpuRate: CPU_RATE, mbit: quick ? null : MBIT, latencyMs: quick ? null : LATENCY_MS, pages };
 
+  // The main thread's time by script until the first page (a CPU profile, sampled every 1 ms).
+  await cdpNet.cdp.send('Profiler.enable');
+  await cdpNet.cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdpNet.cdp.send('Profiler.start');
   await tab.goto(`${base}/?code=${encodeURIComponent(code('Đại biểu'))}`);
   await tab.waitForFunction(() => window.__bench?.firstInk > 0, undefined, { timeout: T, polling: 100 });
+  const { profile } = await cdpNet.cdp.send('Profiler.stop');
+  report.mainThread = byScript(profile);
+  log(`main thread until the first page, by script (ms, throttled time): ${report.mainThread.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const cold = await tab.evaluate(() => ({
     mark: performance.getEntriesByName('dais:first-page')[0]?.startTime ?? null,
     firstInk: window.__bench.firstInk,
