@@ -264,3 +264,45 @@ func TestBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestElectionBallot: the bench's ballots are what it counts on — every
+// one 70 marks of '0'/'1', the valid ones keeping 1 to 55 names, exactly
+// the 8th of every 97 and the 14th of every 131 invalid, and the first
+// names kept by most.
+func TestElectionBallot(t *testing.T) {
+	const n = 1600
+	kept := make([]int, benchCandidates)
+	invalid := 0
+	for i := range n {
+		m, valid := electionBallot(i, benchCandidates, benchSeats)
+		if len(m) != benchCandidates || strings.Trim(m, "01") != "" {
+			t.Fatalf("ballot %d = %q", i, m)
+		}
+		k := strings.Count(m, "1")
+		wantInvalid := i%131 == 13 || i%97 == 7
+		if valid == wantInvalid || valid != (k >= 1 && k <= benchSeats) {
+			t.Fatalf("ballot %d keeps %d names, valid %v", i, k, valid)
+		}
+		if again, _ := electionBallot(i, benchCandidates, benchSeats); again != m {
+			t.Fatalf("ballot %d is not the same twice", i)
+		}
+		if !valid {
+			invalid++
+			continue
+		}
+		for j := range m {
+			if m[j] == '1' {
+				kept[j]++
+			}
+		}
+	}
+	if invalid < 25 || invalid > 35 {
+		t.Errorf("%d invalid ballots of %d", invalid, n)
+	}
+	// Every one of the 55 first names above half, every surplus name below.
+	for j, k := range kept {
+		if above := 2*k > n; above != (j < benchSeats) {
+			t.Errorf("name %d kept on %d of %d ballots", j+1, k, n)
+		}
+	}
+}
