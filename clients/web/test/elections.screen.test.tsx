@@ -177,9 +177,12 @@ describe('the counting committee', () => {
     expect(text()).toContain('Phiếu phát ra');
     // Issued: the four voters present; returned: the electronic ballot.
     expect(text()).toContain('Đã bỏ phiếu: 0 / 4');
-    await act(() => ev(ws, 'BallotCast', { poll: 'bch-r1', voter: 'k1' }));
+    // The committee is not shown who voted: the live progress gives each room's ballots.
+    await act(() => ws.deliver({ type: 'progress', poll: 'bch-r1', cast: 2, members: 4, present: 4, rooms: [{ room: 'main', cast: 2, present: 3 }, { room: 'r2', cast: 0, present: 1 }] }));
     await flush();
-    expect(text()).toContain('Đã bỏ phiếu: 1 / 4');
+    expect(text()).toContain('Đã bỏ phiếu: 2 / 4');
+    const main = [...root.querySelectorAll('.rooms-count tbody tr')].find((r) => r.textContent?.includes('Hội trường chính'))!;
+    expect([...main.querySelectorAll('td')].map((c) => c.textContent)).toEqual(['3', '2']);
     // Sheet 1 of the paper room: strike names 1 and 5.
     const strike = (name: string) => {
       const box = [...root.querySelectorAll('.marks-strike')].find((l) => l.textContent?.includes(name))!.querySelector('input')!;

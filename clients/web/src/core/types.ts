@@ -343,6 +343,8 @@ export interface ProgressMsg {
   cast: number;
   members: number;
   present: number;
+  /** rooms: each room's tablet ballots and voters present, while an election round is open. */
+  rooms?: { room: string; cast: number; present: number }[];
 }
 
 export interface SignalMsg {

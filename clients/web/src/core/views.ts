@@ -234,10 +234,12 @@ export interface RoomProgress {
 
 /**
  * roundProgress counts, per room, the ballots issued (voters present) and
- * returned (ballots cast from tablets, which the state shows as who voted
- * and never what; or, for a paper room, the sheets entered).
+ * returned: ballots cast from tablets — from the live progress's rooms
+ * when given (the committee is not shown who voted), else from who voted
+ * as the state shows it (the chair and the secretaries) — or, for a paper
+ * room, the sheets entered.
  */
-export function roundProgress(s: State, p: Poll): RoomProgress[] {
+export function roundProgress(s: State, p: Poll, live?: { poll: string; rooms?: { room: string; cast: number; present: number }[] } | null): RoomProgress[] {
   const el = electionOf(s, p);
   const paperRooms = el?.paper_rooms ?? [];
   const rows = s.rooms.map((r) => ({ room: r.id, name: r.name, paper: paperRooms.includes(r.id), issued: 0, returned: 0 }));
@@ -251,6 +253,14 @@ export function roundProgress(s: State, p: Poll): RoomProgress[] {
   for (const voter of Object.keys(p.voters ?? {})) {
     const r = row(s.participants[voter]?.room ?? '');
     if (r && !r.paper) r.returned++;
+  }
+  if (live?.poll === p.id && live.rooms) {
+    for (const x of live.rooms) {
+      const r = row(x.room);
+      if (!r) continue;
+      r.issued = x.present;
+      if (!r.paper) r.returned = Math.max(r.returned, x.cast);
+    }
   }
   for (const [room, sheets] of Object.entries(p.paper ?? {})) {
     const r = row(room);

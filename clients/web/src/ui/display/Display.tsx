@@ -56,7 +56,7 @@ export function Display({ store }: { store: MeetingStore }) {
           </div>
         ) : showResult ? (
           // A long list (an election's) may scroll: reachable by keyboard too.
-          <div class="display-poll" tabIndex={0} role="region" aria-labelledby="display-result-h">
+          <div class={last.result?.election ? 'display-poll election' : 'display-poll'} tabIndex={0} role="region" aria-labelledby="display-result-h">
             <h2 id="display-result-h">{last.result?.election ? t('elResult') : t('result')}</h2>
             <ResultView poll={last} big s={s} />
           </div>

@@ -33,7 +33,13 @@ export function ElectionEditor({ store }: { store: MeetingStore }) {
   // The list can change until the meeting starts approving it (confidence: until its first round).
   const editable = s.election_order
     .map((id) => s.elections[id])
-    .filter((el) => el && (el.kind === 'confidence' ? (el.rounds?.length ?? 0) === 0 : s.polls[el.approval ?? '']?.status === 'ready'));
+    .filter((el) => {
+      if (!el) return false;
+      if (el.kind === 'confidence') return (el.rounds?.length ?? 0) === 0;
+      // Before its approval vote, or after the meeting rejected the list (a new approval vote follows).
+      const ap = s.polls[el.approval ?? ''];
+      return ap?.status === 'ready' || (ap?.status === 'closed' && !el.approved);
+    });
   const el = editing ? s.elections[editing] : undefined;
   return (
     <div class="stack">
@@ -378,36 +384,38 @@ function CommitteeForm({ store }: { store: MeetingStore }) {
           {t('committeeMembers')}: {committee.map((id) => s.participants[id]?.name ?? id).join(', ')}
         </p>
       )}
-      <form
-        class="form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (picked.length === 0) return;
-          const names = picked.map((id) => s.participants[id]?.name ?? id).join(', ');
-          const ok = await run(
-            () => store.command('ProposeCommittee', { poll: newId('bkp'), members: picked, question: t('ccQuestion', { names }) }),
-            t('ccProposed'),
-          );
-          if (ok) setPicked([]);
-        }}
-      >
-        <fieldset>
-          <legend>{t('ccPropose')}</legend>
-          {people.map((p) => (
-            <label key={p.id} class="check">
-              <input
-                type="checkbox"
-                checked={picked.includes(p.id)}
-                onChange={(e) => setPicked((x) => ((e.target as HTMLInputElement).checked ? [...x, p.id] : x.filter((y) => y !== p.id)))}
-              />{' '}
-              {p.name}
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" class="btn primary" disabled={busy || picked.length === 0}>
-          {t('ccProposeBtn', { n: picked.length })}
-        </button>
-      </form>
+      {committee.length === 0 && (
+        <form
+          class="form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (picked.length === 0) return;
+            const names = picked.map((id) => s.participants[id]?.name ?? id).join(', ');
+            const ok = await run(
+              () => store.command('ProposeCommittee', { poll: newId('bkp'), members: picked, question: t('ccQuestion', { names }) }),
+              t('ccProposed'),
+            );
+            if (ok) setPicked([]);
+          }}
+        >
+          <fieldset>
+            <legend>{t('ccPropose')}</legend>
+            {people.map((p) => (
+              <label key={p.id} class="check">
+                <input
+                  type="checkbox"
+                  checked={picked.includes(p.id)}
+                  onChange={(e) => setPicked((x) => ((e.target as HTMLInputElement).checked ? [...x, p.id] : x.filter((y) => y !== p.id)))}
+                />{' '}
+                {p.name}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" class="btn primary" disabled={busy || picked.length === 0}>
+            {t('ccProposeBtn', { n: picked.length })}
+          </button>
+        </form>
+      )}
     </details>
   );
 }

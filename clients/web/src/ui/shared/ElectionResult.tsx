@@ -31,7 +31,7 @@ export function ElectionResultView({ s, poll, big, chart = true }: { s: State; p
       )}
       <div class={chart && r.kind === 'election' ? 'el-body with-chart' : 'el-body'}>
         {r.kind === 'election' ? <VotesTable r={r} cand={cand} pct={pct} /> : <LevelsTable r={r} cand={cand} pct={pct} />}
-        {r.kind === 'election' && chart && <VotesChart r={r} cand={cand} />}
+        {r.kind === 'election' && chart && <VotesChart r={r} cand={cand} big={big} />}
       </div>
       {r.next_round && (
         <p class="outcome failed el-next">
@@ -119,16 +119,18 @@ function LevelsTable({ r, cand, pct }: { r: ElectionResult; cand: (id: string) =
 }
 
 /** VotesChart draws each name's votes as a bar on the scale of the base, with a line at one half. */
-export function VotesChart({ r, cand }: { r: ElectionResult; cand: (id: string) => Candidate }) {
+export function VotesChart({ r, cand, big }: { r: ElectionResult; cand: (id: string) => Candidate; big?: boolean }) {
   const { t, lang } = useApp();
-  const row = 44;
-  const left = 380;
-  const width = 560;
+  // On the room display the chart shares the screen with the table: a narrower drawing, larger type.
+  const row = big ? 60 : 44;
+  const left = big ? 330 : 380;
+  const width = big ? 400 : 560;
+  const total = big ? 800 : 1000;
   const h = r.candidates.length * row + 30;
   const scale = Math.max(1, r.base);
   const half = left + width / 2;
   return (
-    <svg class="el-chart" viewBox={`0 0 1000 ${h}`} role="img" aria-labelledby={`el-chart-${r.election}-${r.round}`}>
+    <svg class={big ? 'el-chart big' : 'el-chart'} viewBox={`0 0 ${total} ${h}`} role="img" aria-labelledby={`el-chart-${r.election}-${r.round}`}>
       <title id={`el-chart-${r.election}-${r.round}`}>{t('elChart')}</title>
       {r.candidates.map((c, i) => {
         const y = i * row + 8;
@@ -136,12 +138,12 @@ export function VotesChart({ r, cand }: { r: ElectionResult; cand: (id: string) 
         const name = cand(c.id).name;
         return (
           <g key={c.id} class={c.elected ? 'bar elected' : 'bar'}>
-            <text x={left - 12} y={y + 22} text-anchor="end" class="bar-name">
-              {name.length > 30 ? name.slice(0, 29) + '…' : name}
+            <text x={left - 12} y={y + (row - 14) / 2} text-anchor="end" dominant-baseline="middle" class="bar-name">
+              {name.length > 24 ? name.slice(0, 23) + '…' : name}
             </text>
             <rect x={left} y={y} width={width} height={row - 14} class="bar-bg" />
             <rect x={left} y={y} width={w} height={row - 14} class="bar-val" />
-            <text x={left + w + 8} y={y + 22} class="bar-num">
+            <text x={left + w + 8} y={y + (row - 14) / 2} dominant-baseline="middle" class="bar-num">
               {formatNumber(lang, c.votes ?? 0)}
             </text>
           </g>

@@ -15,9 +15,10 @@ import { formatNumber } from './format';
 export function RoundStatus({ store, poll }: { store: MeetingStore; poll: Poll }) {
   const { t, lang } = useApp();
   const s = store.state!;
-  const rows = v.roundProgress(s, poll);
   const live = store.progress?.poll === poll.id ? store.progress : null;
+  const rows = v.roundProgress(s, poll, live);
   const issued = rows.reduce((n, r) => n + r.issued, 0);
+  // Tablet ballots: per room when the progress says, at least its total; paper: the sheets entered.
   const returned = Math.max(
     rows.reduce((n, r) => n + r.returned, 0),
     (live?.cast ?? 0) + rows.filter((r) => r.paper).reduce((n, r) => n + r.returned, 0),
