@@ -85,7 +85,7 @@ func need(ok bool, format string, args ...any) error {
 
 // person checks that id names a participant.
 func (s *State) person(id string) error {
-	return need(id != "" && s.Participants[id] != nil, "unknown participant %q", id)
+	return need(s.known(id), "unknown participant %q", id)
 }
 
 // change applies e, which fits.

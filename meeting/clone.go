@@ -84,6 +84,11 @@ func (s *State) Clone() *State {
 	for id, sh := range s.Shared {
 		c.Shared[id] = &SharedAnnotation{Owner: sh.Owner, Annotation: *sh.Annotation.clone()}
 	}
+	if s.Lean != nil {
+		l := *s.Lean
+		l.Rooms = slices.Clone(l.Rooms)
+		c.Lean = &l
+	}
 	return &c
 }
 

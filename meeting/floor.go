@@ -73,7 +73,7 @@ func (c GiveFloor) decide(d decider) ([]Event, error) {
 }
 
 func (d FloorRequested) fits(s *State, full bool) error {
-	return need(s.Participants[d.Participant] != nil && !slices.Contains(s.Floor.Queue, d.Participant),
+	return need(s.known(d.Participant) && !slices.Contains(s.Floor.Queue, d.Participant),
 		"participant %q is unknown or already queued", d.Participant)
 }
 

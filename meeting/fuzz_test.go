@@ -661,7 +661,11 @@ func (h *fuzzHarness) checkFollow(base *log) {
 viewers:
 	for _, viewer := range []string{"chair", "d1", "d4", "obs"} {
 		full := base.s.Clone()
-		mine := full.ViewFor(viewer)
+		view := full.ViewFor
+		if full.IsLeanViewer(viewer) {
+			view = full.LeanViewFor
+		}
+		mine := view(viewer)
 		for _, e := range h.l.events[from:] {
 			if err := full.Apply(e); err != nil {
 				tb.Fatal(err)
@@ -677,7 +681,14 @@ viewers:
 				tb.Fatalf("%s following %d (%s): %v", viewer, e.Seq, e.Type(), err)
 			}
 		}
-		want := full.ViewFor(viewer)
+		want := followView(full, viewer)
+		syncLean(mine, want)
+		if full.IsLeanViewer(viewer) {
+			want = full.LeanViewFor(viewer)
+			// The counts come with the server's attendance
+			// messages, not with events.
+			mine.Lean = want.Lean
+		}
 		want.Version = mine.Version
 		sameJSON(tb, viewer+"'s followed state", mine, want)
 	}

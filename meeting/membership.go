@@ -55,6 +55,12 @@ func (c UpdateParticipant) decide(d decider) ([]Event, error) {
 				"%s cannot go from %s to %s: the chair and secretaries see the whole meeting, the others only their part; remove the participant and add them again",
 				old.Name, old.Role, p.Role)
 		}
+		if LeanRole(p.Role) != LeanRole(old.Role) {
+			return nil, Errorf(Conflict,
+				"Không thể đổi vai trò của %s từ %s sang %s: đại biểu và khách mời nhận số người có mặt, chủ tọa, thư ký và màn hình nhận từng lượt điểm danh; hãy xóa rồi thêm lại",
+				"%s cannot go from %s to %s: delegates and observers get attendance as counts, the chair, secretaries and displays every check-in; remove the participant and add them again",
+				old.Name, old.Role, p.Role)
+		}
 		if poll := s.OpenPoll(); poll != nil && p.Voter() != old.Voter() {
 			return nil, Errorf(Conflict,
 				"Không thể đổi vai trò của %s khi đang biểu quyết %q: việc đó thêm hoặc bớt một người có quyền biểu quyết; hãy làm sau khi kết thúc biểu quyết",
@@ -186,6 +192,13 @@ func (d ParticipantAdded) fits(s *State, full bool) error {
 }
 
 func (d ParticipantAdded) change(s *State, e Event) {
+	s.RosterSeq = e.Seq
+	if s.Lean != nil {
+		// A lean view holds no roster: it counts (the roster is
+		// fetched apart).
+		s.Lean.Participants++
+		return
+	}
 	p := d.Participant
 	p.Present = false
 	s.Participants[p.ID] = &p
@@ -203,6 +216,9 @@ func (d ParticipantUpdated) fits(s *State, full bool) error {
 		if fullRole(p.Role) != fullRole(old.Role) {
 			return fmt.Errorf("participant %q goes from %s to %s across views", p.ID, old.Role, p.Role)
 		}
+		if LeanRole(p.Role) != LeanRole(old.Role) {
+			return fmt.Errorf("participant %q goes from %s to %s across lean and whole views", p.ID, old.Role, p.Role)
+		}
 		if s.OpenPoll() != nil && p.Role.Member() != old.Role.Member() {
 			return fmt.Errorf("participant %q gains or loses a vote during an open poll", p.ID)
 		}
@@ -211,8 +227,13 @@ func (d ParticipantUpdated) fits(s *State, full bool) error {
 }
 
 func (d ParticipantUpdated) change(s *State, e Event) {
+	s.RosterSeq = e.Seq
 	p := d.Participant
-	p.Present = s.Participants[p.ID].Present
+	old := s.Participants[p.ID]
+	if old == nil {
+		return // a lean view holds only its viewer
+	}
+	p.Present = old.Present
 	s.Participants[p.ID] = &p
 }
 
@@ -224,6 +245,10 @@ func (d ParticipantRemoved) change(s *State, e Event) {
 	// they were to read (a later participant with the same id does not
 	// inherit the right).
 	gone := func(id string) bool { return id == d.Participant }
+	s.RosterSeq = e.Seq
+	if s.Lean != nil && s.Lean.Participants > 0 {
+		s.Lean.Participants--
+	}
 	delete(s.Participants, d.Participant)
 	s.Order = slices.DeleteFunc(s.Order, gone)
 	s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, gone)
@@ -260,9 +285,33 @@ func (d SessionsRevoked) visibleTo(s *State, p *Participant, viewer string) bool
 }
 
 func (d CheckedIn) fits(s *State, full bool) error  { return s.person(d.Participant) }
-func (d CheckedIn) change(s *State, e Event)        { s.Participants[d.Participant].Present = true }
+func (d CheckedIn) change(s *State, e Event)        { s.setPresent(d.Participant, true) }
 func (d CheckedOut) fits(s *State, full bool) error { return s.person(d.Participant) }
-func (d CheckedOut) change(s *State, e Event)       { s.Participants[d.Participant].Present = false }
+func (d CheckedOut) change(s *State, e Event)       { s.setPresent(d.Participant, false) }
+
+// setPresent records a check-in or out. A lean view may not hold the
+// participant: it keeps counts instead (set by the server's attendance
+// messages), and nothing changes.
+func (s *State) setPresent(id string, present bool) {
+	if p := s.Participants[id]; p != nil {
+		p.Present = present
+	}
+}
+
+// visibleTo: a check-in or out reaches the participant concerned and every
+// viewer who is not lean (the chair, the secretaries, the displays); the
+// delegates and observers get attendance as counts instead (a server's
+// ephemeral "attendance" message), which keeps a congress morning's
+// check-ins from being sent to every tablet. The log and the minutes keep
+// every one.
+func (d CheckedIn) visibleTo(s *State, p *Participant, viewer string) bool {
+	return viewer == d.Participant || !LeanRole(p.Role)
+}
+
+// visibleTo: as CheckedIn's.
+func (d CheckedOut) visibleTo(s *State, p *Participant, viewer string) bool {
+	return viewer == d.Participant || !LeanRole(p.Role)
+}
 
 // recordSignIns keeps the server's record of voided sign-ins (SignIns). A
 // client following a filtered stream keeps none: ViewFor never sends it.

@@ -87,9 +87,14 @@ func TestUpdateParticipant(t *testing.T) {
 					t.Fatalf("d1's ballot or attendance went: voters %v, %+v", s.Polls["v1"].Voters, s.Participant("d1"))
 				}
 			}},
-		{name: "during a poll: a display becomes an observer (no vote either way)", base: then(voting,
+		// A display gets every check-in, an observer the counts (issue
+		// 17: lean views): the move is refused like chair ↔ delegate.
+		{name: "a display may not become an observer (whole view to lean view)", base: then(voting,
 			step{"sec", AddParticipant{Participant: Participant{ID: "disp", Name: "Màn hình", Role: RoleDisplay, Room: "main"}}}),
-			actor: "sec", cmd: UpdateParticipant{Participant: Participant{ID: "disp", Name: "Màn hình", Role: RoleObserver, Room: "main"}}, want: []string{"ParticipantUpdated"}},
+			actor: "sec", cmd: UpdateParticipant{Participant: Participant{ID: "disp", Name: "Màn hình", Role: RoleObserver, Room: "main"}}, code: Conflict},
+		{name: "during a poll: an observer becomes a display? no: lean to whole view", base: then(voting,
+			step{"sec", AddParticipant{Participant: Participant{ID: "obs2", Name: "Khách", Role: RoleObserver, Room: "main"}}}),
+			actor: "sec", cmd: UpdateParticipant{Participant: Participant{ID: "obs2", Name: "Khách", Role: RoleDisplay, Room: "main"}}, code: Conflict},
 	})
 }
 

@@ -251,6 +251,17 @@ type State struct {
 	// once per AnnotationEditInterval. Only Apply keeps it, and ViewFor
 	// leaves it out: it is the server's record.
 	AnnotationSaves map[string]time.Time `json:"annotation_saves,omitempty"`
+
+	// Lean is set only in a lean view (LeanViewFor: a delegate's or an
+	// observer's snapshot), which holds no roster: the counts instead.
+	// Never in the server's state.
+	Lean *Lean `json:"lean,omitempty"`
+
+	// RosterSeq is the seq of the last event that added or removed a
+	// participant, as this value has folded it (0 when none since it was
+	// loaded): a server's cache of the encoded roster is current while it
+	// has not moved. Not sent, not stored.
+	RosterSeq uint64 `json:"-"`
 }
 
 // SignIns is what the log says of one participant's sessions and codes.

@@ -18,6 +18,14 @@ func Visible(s *State, e Event, viewer string) bool {
 	return true
 }
 
+// Restricted reports whether some participants may not receive e (its
+// Visible depends on the viewer): false means every participant does, and
+// a server may skip asking Visible for each of its connections.
+func Restricted(e Event) bool {
+	_, ok := e.Data.(visibility)
+	return ok
+}
+
 // visibility is an event that not every participant receives.
 type visibility interface {
 	visibleTo(s *State, p *Participant, viewer string) bool

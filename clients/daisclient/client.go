@@ -118,10 +118,14 @@ type Client struct {
 	state    *meeting.State
 	acks     map[string]chan protocol.Ack
 	progress *protocol.Progress
-	signals  []protocol.Signal
-	moved    *protocol.Move
-	err      error // why the connection ended
-	code     int   // the close code the server sent, if any
+	// attendance is the last attendance counts received (a lean
+	// welcome's, then the attendance messages'); nil for a viewer who
+	// gets every check-in.
+	attendance *meeting.Lean
+	signals    []protocol.Signal
+	moved      *protocol.Move
+	err        error // why the connection ended
+	code       int   // the close code the server sent, if any
 
 	done chan struct{}
 }
@@ -180,6 +184,10 @@ func Dial(ctx context.Context, baseURL, token string, opt Options) (*Client, err
 	}
 	if c.welcome.Snapshot != nil {
 		c.lastSeq = c.welcome.Snapshot.Version
+		if l := c.welcome.Snapshot.Lean; l != nil {
+			cp := *l
+			c.attendance = &cp
+		}
 		if opt.KeepState {
 			c.state = c.welcome.Snapshot
 		}
@@ -336,6 +344,20 @@ func (c *Client) handle(data []byte, now time.Time) error {
 	case protocol.TypeProgress:
 		c.progress = &protocol.Progress{Type: m.Type, Poll: m.Poll, Cast: m.Cast, Members: m.Members, Present: m.Present, Rooms: m.Rooms}
 		c.cond.Broadcast()
+	case protocol.TypeAttendance:
+		// Its "rooms" are not progress's: decoded apart (rare: a few a
+		// second at most).
+		var a protocol.Attendance
+		if err := json.Unmarshal(data, &a); err != nil {
+			return fmt.Errorf("daisclient: malformed attendance: %w", err)
+		}
+		l := a.Lean
+		c.attendance = &l
+		if c.state != nil && c.state.Lean != nil {
+			cp := l
+			c.state.Lean = &cp
+		}
+		c.cond.Broadcast()
 	case protocol.TypeSignal:
 		c.signals = append(c.signals, protocol.Signal{Type: m.Type, Name: m.Name, From: m.From, Data: m.Data})
 		c.cond.Broadcast()
@@ -449,7 +471,7 @@ func (c *Client) Next(ctx context.Context) (Received, error) {
 // received state) is true.
 func (c *Client) WaitFor(ctx context.Context, cond func(v View) bool) error {
 	return c.wait(ctx, func() bool {
-		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals})
+		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals, Attendance: c.attendance})
 	})
 }
 
@@ -460,6 +482,10 @@ type View struct {
 	State    *meeting.State // nil unless Options.KeepState
 	Progress *protocol.Progress
 	Signals  []protocol.Signal
+	// Attendance is the last attendance counts received, for a delegate or
+	// an observer (nil for the chair, secretaries and displays, who get
+	// every check-in).
+	Attendance *meeting.Lean
 }
 
 // wait calls ok under the lock whenever something arrives, until it returns

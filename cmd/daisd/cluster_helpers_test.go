@@ -232,6 +232,15 @@ func mayReceive(d *device, ev meeting.Event) bool {
 	if bc, ok := ev.Data.(meeting.BallotCast); ok {
 		return bc.Voter == d.id || d.role == meeting.RoleChair || d.role == meeting.RoleSecretary
 	}
+	// Delegates and observers get attendance as counts: only their own
+	// check-ins and outs as events.
+	lean := d.role == meeting.RoleDelegate || d.role == meeting.RoleObserver
+	switch e := ev.Data.(type) {
+	case meeting.CheckedIn:
+		return !lean || e.Participant == d.id
+	case meeting.CheckedOut:
+		return !lean || e.Participant == d.id
+	}
 	return true
 }
 

@@ -479,6 +479,8 @@ func (m *matrix) routeRows() []routeRow {
 			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cCommittee, cObserver, cDisplay))},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/annotated", method: "GET", path: A + "/documents/" + m.doc + "/annotated",
 			want: everyoneOfA},
+		{pattern: "GET /api/v1/meetings/{meeting}/roster", method: "GET", path: A + "/roster",
+			want: everyoneOfA},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/annotated", variant: "confidential", method: "GET", path: A + "/documents/" + m.conf + "/annotated",
 			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cCommittee, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings/{meeting}/documents/{doc}/prepare", method: "POST", path: A + "/documents/" + m.conf + "/prepare",

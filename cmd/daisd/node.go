@@ -226,6 +226,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	httpapi.NewWithLimits(n.acc, cfg.JoinLimits, cfg.Logger).Register(mux)
 	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
+	httpapi.NewRoster(n.acc, n.svc, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
 	if err = n.startAccounts(mux); err != nil {
 		return nil, err

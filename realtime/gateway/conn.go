@@ -35,6 +35,9 @@ type conn struct {
 	closeText  string
 	writerDone chan struct{}
 
+	// lean is set (by the room, at the welcome) for a delegate or an
+	// observer: lean snapshots, attendance as counts.
+	lean bool
 	// phase is the connection's ping slot (guarded by g.mu).
 	phase int
 	// opened is when the connection said hello (the oldest of a session

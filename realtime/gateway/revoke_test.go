@@ -96,7 +96,8 @@ func TestRevokeOneSessionClosesOnlyIt(t *testing.T) {
 	}
 	// The first tablet is still served: it sees the next page turn.
 	chair := h.dial(t, meetingtest.Chair, daisclient.Options{})
-	seq := do(t, chair, meeting.OpenSession{})
+	do(t, chair, meeting.OpenSession{})
+	seq := do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
 	wctx, cancel2 := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel2()
 	if err := first.WaitFor(wctx, func(v daisclient.View) bool { return v.LastSeq >= seq }); err != nil {

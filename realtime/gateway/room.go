@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -36,6 +37,19 @@ type room struct {
 
 	progressPoll string
 	progressCast int
+
+	// lean is the meeting's attendance counts as lean viewers (delegates,
+	// observers) were last sent them; leanDirty says they changed since.
+	lean       meeting.Lean
+	leanJSON   []byte
+	leanDirty  bool
+	attendance *websocket.PreparedMessage // lean's attendance message
+	// leanBase is the part of a lean snapshot that every lean viewer who
+	// may read no confidential document shares, encoded once (nil: to be
+	// made); leanPolls the polls without anyone's ballot. Events that
+	// change only check-ins or ballots keep them.
+	leanBase  []byte
+	leanPolls []byte
 }
 
 // delivered is an event with its encoded message.
@@ -114,6 +128,7 @@ func (r *room) run(ctx context.Context) {
 		}
 		r.state = st
 	}
+	r.countAttendance()
 	tail := time.NewTicker(r.g.cfg.TailCheck)
 	defer tail.Stop()
 	progress := time.NewTicker(r.g.cfg.ProgressInterval)
@@ -153,6 +168,7 @@ func (r *room) run(ctx context.Context) {
 			}
 		case <-progress.C:
 			r.sendProgress()
+			r.sendAttendance()
 		}
 	}
 }
@@ -252,6 +268,17 @@ func (r *room) apply(ev meeting.Event) bool {
 	// participant is told of the removal) or after it (a new participant
 	// sees their own arrival).
 	before := r.recipients(ev)
+	var checked *meeting.Participant // a check-in or out: who, and were they present
+	wasPresent := false
+	switch d := ev.Data.(type) {
+	case meeting.CheckedIn:
+		checked = r.state.Participants[d.Participant]
+	case meeting.CheckedOut:
+		checked = r.state.Participants[d.Participant]
+	}
+	if checked != nil {
+		wasPresent = checked.Present
+	}
 	if err := r.state.Apply(ev); err != nil {
 		r.g.log.Error("the log holds an event the state refuses; disconnecting the room's clients",
 			"meeting", r.id, "seq", ev.Seq, "err", err)
@@ -260,6 +287,20 @@ func (r *room) apply(ev meeting.Event) bool {
 		}
 		return false
 	}
+	switch ev.Data.(type) {
+	case meeting.CheckedIn, meeting.CheckedOut:
+		// The shared part of lean snapshots stays; the counts move by
+		// one, without reading the roster.
+		if checked != nil && checked.Voter() && checked.Present != wasPresent {
+			r.countOne(checked.Room, checked.Present)
+		}
+	case meeting.BallotCast:
+	case meeting.ParticipantAdded, meeting.ParticipantUpdated, meeting.ParticipantRemoved, meeting.RoomAdded:
+		r.countAttendance()
+		r.leanBase, r.leanPolls = nil, nil
+	default:
+		r.leanBase, r.leanPolls = nil, nil
+	}
 	pm, err := prepare(protocol.Event{Type: protocol.TypeEvent, Event: ev})
 	if err != nil {
 		r.g.log.Error("encoding an event", "meeting", r.id, "seq", ev.Seq, "err", err)
@@ -267,8 +308,12 @@ func (r *room) apply(ev meeting.Event) bool {
 	}
 	d := delivered{ev: ev, pm: pm}
 	n := 0
+	// Most events (a page turn) reach every participant: only the
+	// restricted ones are checked per connection. Every connection of
+	// the room is a participant's (the welcome checks, a removal closes).
+	restricted := meeting.Restricted(ev)
 	for c := range r.conns {
-		if before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
+		if !restricted || before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
 			if pm := r.formFor(&d, c.sess.Participant); pm != nil {
 				c.send(pm)
 				n++
@@ -407,11 +452,25 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 			}
 		}
 	}
-	if !resume {
+	c.lean = r.state.IsLeanViewer(c.sess.Participant)
+	var pm *websocket.PreparedMessage
+	var err error
+	switch {
+	case !resume && c.lean:
+		missed = nil
+		pm, err = r.leanWelcome(w, c.sess.Participant)
+	case !resume:
 		missed = nil
 		w.Snapshot = r.state.ViewFor(c.sess.Participant)
+		pm, err = prepare(w)
+	default:
+		pm, err = prepare(w)
+		if c.lean && r.encodeLean() == nil {
+			// Counts may have changed while it was away: the events
+			// it missed do not carry others' check-ins.
+			missed = append(missed, r.attendance)
+		}
 	}
-	pm, err := prepare(w)
 	if err != nil {
 		r.g.log.Error("encoding a welcome", "meeting", r.id, "err", err)
 		c.kick(protocol.CloseInternal, "server fault; reconnect")
@@ -420,6 +479,188 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 	c.start <- append([]*websocket.PreparedMessage{pm}, missed...)
 	r.conns[c] = struct{}{}
 	r.progressPoll = "" // send the joiner the progress of an open poll
+}
+
+// countAttendance recounts the lean viewers' attendance from the roster:
+// when the room loads and when participants or rooms come or go.
+func (r *room) countAttendance() {
+	r.lean = r.state.LeanCounts()
+	r.leanChanged()
+}
+
+// countOne moves the counts by one check-in (present) or out of a member
+// sitting in room.
+func (r *room) countOne(room string, present bool) {
+	d := -1
+	if present {
+		d = 1
+	}
+	r.lean.Total.Present += d
+	for i := range r.lean.Rooms {
+		if r.lean.Rooms[i].Room == room {
+			r.lean.Rooms[i].Present += d
+		}
+	}
+	r.leanChanged()
+}
+
+// leanChanged marks the counts changed: their encodings are made again
+// when next needed, and lean viewers are sent them at the next tick.
+func (r *room) leanChanged() {
+	r.leanDirty = true
+	r.leanJSON, r.attendance = nil, nil
+}
+
+// encodeLean encodes the counts, if they changed since last encoded.
+func (r *room) encodeLean() error {
+	if r.leanJSON != nil && r.attendance != nil {
+		return nil
+	}
+	b, err := json.Marshal(r.lean)
+	if err != nil {
+		return err
+	}
+	pm, err := prepare(protocol.Attendance{Type: protocol.TypeAttendance, Lean: r.lean})
+	if err != nil {
+		return err
+	}
+	r.leanJSON, r.attendance = b, pm
+	return nil
+}
+
+// sendAttendance sends the lean viewers the attendance when it changed:
+// at most one small message per ProgressInterval, however many check in
+// (they do not get each other's CheckedIn).
+func (r *room) sendAttendance() {
+	if !r.leanDirty {
+		return
+	}
+	r.leanDirty = false
+	if r.encodeLean() != nil {
+		return
+	}
+	for c := range r.conns {
+		if c.lean {
+			c.send(r.attendance)
+		}
+	}
+}
+
+// leanShared is the encoding of the part of a lean snapshot that lean
+// viewers share: the state with the viewer's own fields left out
+// (shadowed by empty fields of the same JSON names), to which leanWelcome
+// prepends them.
+type leanShared struct {
+	*meeting.State
+	Version      uint64                                    `json:"version,omitzero"`
+	Participants map[string]*meeting.Participant           `json:"participants,omitzero"`
+	Order        []string                                  `json:"order,omitzero"`
+	Polls        map[string]*meeting.Poll                  `json:"polls,omitzero"`
+	Annotations  map[string]map[string]*meeting.Annotation `json:"annotations,omitzero"`
+	Lean         *meeting.Lean                             `json:"lean,omitzero"`
+}
+
+// leanWelcome encodes w with the lean snapshot of viewer
+// (meeting.State.LeanViewWith) as of now. For a viewer who may read no
+// confidential document beyond what every lean viewer may, the snapshot is
+// the viewer's own entries — their participant record, their ballots, their
+// private annotations, the counts — put in front of the shared part, which
+// is encoded once and kept until an event changes it: a morning's sign-ins
+// cost a copy each, not an encoding of the meeting each.
+func (r *room) leanWelcome(w protocol.Welcome, viewer string) (*websocket.PreparedMessage, error) {
+	s := r.state
+	if err := r.encodeLean(); err != nil {
+		return nil, err
+	}
+	if !s.LeanShared(viewer) {
+		w.Snapshot = s.LeanViewWith(viewer, r.lean)
+		return prepare(w)
+	}
+	if r.leanBase == nil {
+		v := s.LeanViewWith(viewer, r.lean)
+		for _, p := range v.Polls {
+			p.Voters = nil
+		}
+		base, err := json.Marshal(leanShared{State: v})
+		if err != nil {
+			return nil, err
+		}
+		polls, err := json.Marshal(v.Polls)
+		if err != nil {
+			return nil, err
+		}
+		r.leanBase, r.leanPolls = base, polls
+	}
+	polls := r.leanPolls
+	for _, p := range s.Polls {
+		if _, voted := p.Voters[viewer]; voted {
+			mine := make(map[string]*meeting.Poll, len(s.Polls))
+			for id, p := range s.Polls {
+				cp := *p
+				cp.Voters, cp.Paper = nil, nil // not on the committee (LeanShared)
+				if choice, ok := p.Voters[viewer]; ok {
+					cp.Voters = map[string]string{viewer: choice}
+				}
+				mine[id] = &cp
+			}
+			b, err := json.Marshal(mine)
+			if err != nil {
+				return nil, err
+			}
+			polls = b
+			break
+		}
+	}
+	id, err := json.Marshal(viewer)
+	if err != nil {
+		return nil, err
+	}
+	me, err := json.Marshal(s.Participants[viewer])
+	if err != nil {
+		return nil, err
+	}
+	snap := make([]byte, 0, len(r.leanBase)+len(polls)+len(me)+256)
+	snap = append(snap, `{"version":`...)
+	snap = strconv.AppendUint(snap, s.Version, 10)
+	snap = append(snap, `,"lean":`...)
+	snap = append(snap, r.leanJSON...)
+	snap = append(snap, `,"participants":{`...)
+	snap = append(snap, id...)
+	snap = append(snap, ':')
+	snap = append(snap, me...)
+	snap = append(snap, `},"order":[`...)
+	snap = append(snap, id...)
+	snap = append(snap, `],"polls":`...)
+	snap = append(snap, polls...)
+	if own := s.Annotations[viewer]; len(own) > 0 {
+		b, err := json.Marshal(map[string]map[string]*meeting.Annotation{viewer: own})
+		if err != nil {
+			return nil, err
+		}
+		snap = append(snap, `,"annotations":`...)
+		snap = append(snap, b...)
+	}
+	if len(r.leanBase) > 2 {
+		snap = append(snap, ',')
+		snap = append(snap, r.leanBase[1:]...)
+	} else {
+		snap = append(snap, '}')
+	}
+	return prepare(leanWelcomeMsg{
+		Type: w.Type, Protocol: w.Protocol, Meeting: w.Meeting, Participant: w.Participant, Role: w.Role,
+		Seq: w.Seq, Snapshot: snap,
+	})
+}
+
+// leanWelcomeMsg is protocol.Welcome with its snapshot already encoded.
+type leanWelcomeMsg struct {
+	Type        string          `json:"type"`
+	Protocol    int             `json:"protocol"`
+	Meeting     string          `json:"meeting"`
+	Participant string          `json:"participant"`
+	Role        string          `json:"role"`
+	Seq         uint64          `json:"seq"`
+	Snapshot    json.RawMessage `json:"snapshot"`
 }
 
 // broadcastSignal relays a signal from the bus to the clients who may see

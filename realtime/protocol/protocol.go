@@ -36,6 +36,8 @@ const (
 	// TypeSignal (above) also flows server to client.
 	TypeMove = "move"
 	TypePong = "pong"
+	// TypeAttendance carries attendance counts to delegates and observers.
+	TypeAttendance = "attendance"
 )
 
 // Close codes the server uses (RFC 6455 private range 4000–4999), and what a
@@ -146,6 +148,16 @@ type RoomProgress struct {
 	Room    string `json:"room"`
 	Cast    int    `json:"cast"`
 	Present int    `json:"present"`
+}
+
+// Attendance is the ephemeral attendance of the meeting, sent to the
+// delegates and observers (who get lean snapshots and no one else's
+// CheckedIn/CheckedOut) right after their welcome and then at most a few
+// times a second while it changes. It carries no seq and is not replayed:
+// a client sets its state's lean counts (meeting.Lean) from it.
+type Attendance struct {
+	Type string `json:"type"` // "attendance"
+	meeting.Lean
 }
 
 // Signal is ephemeral traffic (a laser pointer, ink being drawn): relayed

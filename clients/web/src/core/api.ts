@@ -1,7 +1,7 @@
 // The HTTP API (v1), same origin: sign in with an invitation code, fetch
 // and upload documents.
 
-import type { DocumentMeta, ErrorBody } from './types';
+import type { DocumentMeta, ErrorBody, RosterEntry } from './types';
 import type { Session } from './session';
 
 /** ApiError is a 4xx/5xx answer of the HTTP API, or a network failure (code "network"). */
@@ -175,6 +175,18 @@ async function authed(a: Auth, path: string, method = 'GET'): Promise<Response> 
   }
   if (!resp.ok) throw await errorOf(resp);
   return resp;
+}
+
+/**
+ * roster fetches the meeting's participants (names, roles, rooms, seats; no
+ * attendance) for a lean state, GET …/roster. The answer carries an ETag
+ * and no-cache: the browser's HTTP cache revalidates it (304 while the
+ * roster is unchanged), so asking again costs a few bytes.
+ */
+export async function roster(a: Auth): Promise<RosterEntry[]> {
+  const resp = await authed(a, '/roster');
+  const body = (await resp.json()) as { participants?: RosterEntry[] };
+  return Array.isArray(body?.participants) ? body.participants : [];
 }
 
 const preparePath = (doc: string) => `/documents/${encodeURIComponent(doc)}/prepare`;

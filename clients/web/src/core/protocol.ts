@@ -26,6 +26,7 @@ import {
   CloseCodes,
   PROTOCOL_VERSION,
   type AckMsg,
+  type AttendanceMsg,
   type ErrorBody,
   type MeetingEvent,
   type ProgressMsg,
@@ -59,6 +60,8 @@ export interface Handlers {
   welcome?(w: WelcomeMsg): void;
   event?(e: MeetingEvent): void;
   progress?(p: ProgressMsg): void;
+  /** attendance: the counts a delegate or observer gets instead of others' check-ins. */
+  attendance?(a: AttendanceMsg): void;
   signal?(s: SignalMsg): void;
   status?(s: ConnStatus): void;
 }
@@ -326,6 +329,9 @@ export class ProtocolClient {
       }
       case 'progress':
         this.call(() => this.o.handlers?.progress?.(msg as ProgressMsg));
+        return;
+      case 'attendance':
+        this.call(() => this.o.handlers?.attendance?.(msg as AttendanceMsg));
         return;
       case 'signal':
         this.call(() => this.o.handlers?.signal?.(msg as SignalMsg));

@@ -16,7 +16,8 @@ import { apply, normalize } from './fold';
 import { StateSaver, type SavedState, type StateBackend } from './persist';
 import { CommandError, ProtocolClient, type ClientOptions, type ConnStatus, type SocketLike } from './protocol';
 import type { Session } from './session';
-import type { AckMsg, MeetingEvent, ProgressMsg, Role, SignalMsg, State, WelcomeMsg } from './types';
+import { roster as fetchRoster } from './api';
+import type { AckMsg, AttendanceMsg, MeetingEvent, ProgressMsg, Role, RosterEntry, SignalMsg, State, WelcomeMsg } from './types';
 
 /** StoreOptions configure a MeetingStore. */
 export interface StoreOptions {
@@ -41,6 +42,8 @@ export interface StoreOptions {
   persist?: StateBackend | null;
   /** saveDelayMs: at most one save per this long while events come (default 3000). */
   saveDelayMs?: number;
+  /** roster fetches the names for a lean state (default: GET …/roster with the session). */
+  roster?: () => Promise<RosterEntry[]>;
 }
 
 /** MeetingStore follows one meeting for one signed-in participant. */
@@ -75,6 +78,8 @@ export class MeetingStore {
   private readonly seqWaiters: { seq: number; resolve: () => void }[] = [];
   private notifyQueued = false;
   private readonly saver: StateSaver | null;
+  /** rosterState: the state the roster was merged into (or is being fetched for). */
+  private rosterFor: State | null = null;
 
   constructor(o: StoreOptions) {
     this.o = o;
@@ -109,6 +114,7 @@ export class MeetingStore {
         welcome: (w) => this.onWelcome(w),
         event: (e) => this.onEvent(e),
         progress: (p) => this.onProgress(p),
+        attendance: (a) => this.onAttendance(a),
         signal: (s) => this.signalListeners.forEach((f) => f(s)),
         status: (s) => this.onStatus(s),
       },
@@ -233,6 +239,45 @@ export class MeetingStore {
       this.savedAt = null;
       this.saver?.schedule(() => this.state);
     }
+    this.loadRoster();
+    this.changed();
+  }
+
+  /**
+   * loadRoster fetches the names of a lean state's participants once per
+   * state (a snapshot replaces the state, and with it the roster) and
+   * merges them in, the viewer's own entry untouched. Attendance stays in
+   * state.lean; the roster carries none.
+   */
+  private loadRoster(): void {
+    const st = this.state;
+    if (!st?.lean || this.rosterFor === st) return;
+    this.rosterFor = st;
+    const get = this.o.roster ?? (() => fetchRoster({ meeting: this.o.session.meeting, token: this.o.session.token }));
+    get().then(
+      (list) => {
+        if (this.state !== st) return; // replaced meanwhile: its own fetch follows
+        const order: string[] = [];
+        for (const p of list) {
+          if (!p?.id) continue;
+          order.push(p.id);
+          if (p.id === this.me && st.participants[p.id]) continue;
+          st.participants[p.id] = { id: p.id, name: p.name, title: p.title, role: p.role, room: p.room, seat: p.seat };
+        }
+        for (const id of st.order) if (!order.includes(id)) order.push(id);
+        st.order = order;
+        this.saver?.schedule(() => this.state);
+        this.changed();
+      },
+      () => {
+        if (this.rosterFor === st) this.rosterFor = null; // the next welcome tries again
+      },
+    );
+  }
+
+  private onAttendance(a: AttendanceMsg): void {
+    if (!this.state?.lean) return; // a whole view counts check-ins itself
+    this.state.lean = { participants: a.participants, rooms: a.rooms ?? [], total: a.total };
     this.changed();
   }
 

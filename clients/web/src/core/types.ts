@@ -266,6 +266,35 @@ export interface State {
   election_order: string[];
   /** committee: the counting committee's members (participant ids). */
   committee: string[];
+  /**
+   * lean is set in a delegate's or an observer's state: their snapshot
+   * holds only themselves of the roster (the rest comes from GET …/roster,
+   * names only) and attendance arrives as these counts (the welcome's, then
+   * "attendance" messages), not as others' check-ins.
+   */
+  lean?: LeanCounts;
+}
+
+/** LeanCounts is meeting.Lean: the meeting's size and attendance counts. */
+export interface LeanCounts {
+  participants: number;
+  rooms: { room: string; members: number; present: number }[];
+  total: { members: number; present: number };
+}
+
+/** AttendanceMsg carries the counts to delegates and observers (no seq, not replayed). */
+export interface AttendanceMsg extends LeanCounts {
+  type: 'attendance';
+}
+
+/** RosterEntry is one participant of GET /api/v1/meetings/{m}/roster (no attendance). */
+export interface RosterEntry {
+  id: string;
+  name: string;
+  title?: string;
+  role: Role;
+  room: string;
+  seat?: string;
 }
 
 /** MeetingEvent is the wire form of meeting.Event. */
@@ -359,7 +388,7 @@ export interface MoveMsg {
   retry_ms: number;
 }
 
-export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | SignalMsg | MoveMsg;
+export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | AttendanceMsg | SignalMsg | MoveMsg;
 
 /** DEFAULT_CHOICES mirrors meeting.DefaultChoices. */
 export function defaultChoices(): Choice[] {

@@ -87,6 +87,7 @@ export interface Attendance {
 
 /** members mirrors meeting.(*State).Members: voters, and voters checked in. */
 export function members(s: State): { members: number; present: number } {
+  if (s.lean) return { members: s.lean.total.members, present: s.lean.total.present };
   let m = 0;
   let p = 0;
   for (const x of Object.values(s.participants)) {
@@ -102,6 +103,16 @@ export function members(s: State): { members: number; present: number } {
 export function attendanceByRoom(s: State): Attendance[] {
   const rows = new Map<string, Attendance>();
   for (const r of s.rooms) rows.set(r.id, { room: r.id, name: r.name, members: 0, present: 0 });
+  if (s.lean) {
+    // A delegate's lean state: the server's counts, not the roster's.
+    for (const c of s.lean.rooms ?? []) {
+      const row = rows.get(c.room) ?? { room: c.room, name: c.room, members: 0, present: 0 };
+      row.members = c.members;
+      row.present = c.present;
+      rows.set(c.room, row);
+    }
+    return [...rows.values()];
+  }
   for (const id of s.order) {
     const x = s.participants[id];
     if (!isVoter(x)) continue;
