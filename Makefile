@@ -45,10 +45,14 @@ bench: web build
 	$(GO) test -run '^$$' -bench . ./meeting/ ./realtime/gateway/ ./storage/bolt/ ./storage/redis/ ./meeting/pdf/
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,election,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
 	mkdir -p bench-out && cd $(WEB) && DAISD=$(CURDIR)/bin/daisd OUT=$(CURDIR)/bench-out/browser.json npm run bench:browser
+	./bin/dais-bench -daisd ./bin/daisd -scenario hub,morning -tablets $(BENCH_TABLETS) -duration 5s -out bench-out/morning
 
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build
+	./bin/dais-bench -scenario hub,morning -tablets 2000 -duration 10s -out bench-out/morning-2000
+	./bin/dais-bench -scenario hub,morning -tablets 10000 -conc 128 -duration 10s -timeout 20m -out bench-out/morning-10000
 	./bin/dais-bench -scenario hub,pageturn -tablets 2000 -duration 20s -profile 15s -out bench-out/pageturn
+	./bin/dais-bench -scenario hub,pageturn -tablets 5000 -conc 128 -duration 20s -out bench-out/pageturn-5000
 	./bin/dais-bench -scenario vote -tablets 1600 -out bench-out/vote
 	./bin/dais-bench -scenario election -tablets 1600 -out bench-out/election
 	./bin/dais-bench -scenario reconnect -tablets 2000 -conc 128 -out bench-out/reconnect

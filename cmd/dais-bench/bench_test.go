@@ -79,6 +79,28 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("failures: %v", r.Failures)
 			}
 		}},
+		{"morning", "morning", nil, func(t *testing.T, r *Result) {
+			// Fresh tablets: every code redeemed here, every welcome a
+			// lean snapshot, every check-in counted on every tablet.
+			if r.Metrics["checkins"] != n || r.Latency["welcome_since_start"].Count != n || r.Latency["checkin_ack"].Count != n {
+				t.Fatalf("checkins %v, welcomes %d, acks %d; want %d each", r.Metrics["checkins"], r.Latency["welcome_since_start"].Count, r.Latency["checkin_ack"].Count, n)
+			}
+			if p := r.Metrics["present_shown"]; p < n {
+				t.Errorf("tablets showed %v present, want at least %d", p, n)
+			}
+			if b := r.Metrics["welcome_bytes_per_tablet"]; b <= 0 || b > 16<<10 {
+				t.Errorf("welcome bytes per tablet %v: want a lean welcome of a few KB", b)
+			}
+			if r.Metrics["roster_bytes"] <= 0 || r.Metrics["hub_page_turn_p99_ms"] <= 0 {
+				t.Errorf("roster %v bytes, hub p99 %v: want both measured", r.Metrics["roster_bytes"], r.Metrics["hub_page_turn_p99_ms"])
+			}
+			if turns := r.Metrics["turns"]; turns < 1 || r.Latency["page_turn"].Count != int(turns)*n {
+				t.Errorf("turns %v, page-turn deliveries %d", turns, r.Latency["page_turn"].Count)
+			}
+			if len(r.Failures) > 0 {
+				t.Errorf("failures: %v", r.Failures)
+			}
+		}},
 		{"pageturn", "pageturn", nil, func(t *testing.T, r *Result) {
 			turns := r.Metrics["turns"]
 			if turns < 1 {

@@ -168,12 +168,17 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		sess[i] = daisclient.Session{Token: "t", Participant: "t" + strconv.Itoa(i)}
 	}
 	t.logf("hub: connecting %d tablets to the bare hub (pid %d)", len(sess), c.Pid())
+	idle, _ := readProc(c.Pid())
+	connStart := time.Now()
 	tabs, err := connectLight(ctx, hubT, sess, cfg.Conc)
 	if err != nil {
 		return nil, err
 	}
 	defer closeAll(tabs)
+	connectS := time.Since(connStart).Seconds()
 	before, _ := readProc(c.Pid())
+	res.Metrics["all_connected_s"] = connectS
+	res.Metrics["rss_per_connection_KiB"] = float64(before.RSS-idle.RSS) / float64(len(tabs)) / 1024
 	sent := map[uint64]time.Time{}
 	tick := time.NewTicker(cfg.Interval)
 	defer tick.Stop()
@@ -201,6 +206,7 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	after, _ := readProc(c.Pid())
 	lat, deliveries := turnLatencies(res, tabs, sent, "broadcasts")
 	res.Latency["page_turn"] = lat.summarize()
+	t.hub = &hubFigures{connectS: connectS, rssPerConnKiB: res.Metrics["rss_per_connection_KiB"], p99: res.Latency["page_turn"].P99}
 	res.Metrics["turns"] = float64(len(sent))
 	res.Metrics["deliveries"] = float64(deliveries)
 	cpu := after.CPU - before.CPU

@@ -7,7 +7,8 @@
 //	go run ./cmd/dais-bench -scenario pageturn -tablets 2000 -out bench-out
 //
 // Scenarios (-scenario, comma-separated, run in order on one server):
-// pageturn, vote, election, reconnect, download, idle, and hub (the pageturn
+// morning (a congress morning: fresh tablets sign in and check in; run it
+// first), pageturn, vote, election, reconnect, download, idle, and hub (the pageturn
 // measurement against a bare broadcast hub, the yardstick; run it before
 // pageturn to get the CPU ratio of the two in one run). The figures go to stdout, to
 // OUT/report.json and to OUT/report.html (histograms as inline SVG).
@@ -76,7 +77,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("dais-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.daisd, "daisd", "bin/daisd", "the daisd binary to measure (go build -o bin/daisd ./cmd/daisd)")
-	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn)")
+	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: morning (fresh tablets sign in, check in, page turns; first), pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn or morning)")
 	fs.IntVar(&o.cfg.Tablets, "tablets", 200, "simulated tablets (delegates) taking part")
 	fs.IntVar(&o.meetings, "meetings", 1, "meetings to seed (idle spreads tablets over them; the others use the first)")
 	fs.IntVar(&o.delegates, "delegates", 0, "delegates per meeting (0: -tablets divided by -meetings, rounded up)")

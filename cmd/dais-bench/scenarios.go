@@ -87,6 +87,7 @@ var scenarios = map[string]func(context.Context, *Target, Config) (*Result, erro
 	"idle":      idle,
 	"hub":       hubScenario,
 	"election":  election,
+	"morning":   morning,
 }
 
 // measure reads the server processes' CPU and memory (zero without pids).

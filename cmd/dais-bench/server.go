@@ -145,7 +145,8 @@ func startDaisd(ctx context.Context, o daisdOptions) (*daisdNode, error) {
 		return nil, err
 	}
 	n := &daisdNode{URL: "http://" + addr}
-	args := []string{"-listen", addr, "-data", o.Data, "-log-level", "warn", "-name", o.Name}
+	// Every simulated tablet comes from loopback: no cap per address.
+	args := []string{"-listen", addr, "-data", o.Data, "-log-level", "warn", "-name", o.Name, "-max-conns-per-addr", "-1"}
 	if o.RedisURL != "" {
 		args = append(args, "-redis-url", o.RedisURL, "-redis-prefix", o.RedisPrefix)
 	}

@@ -41,6 +41,8 @@ type Target struct {
 	// hubPerDelivery is the bare hub's CPU per delivery (µs) when the hub
 	// scenario ran before, for the pageturn ratio.
 	hubPerDelivery float64
+	// hub is what the hub scenario measured, when it ran before.
+	hub *hubFigures
 
 	sessions map[string]daisclient.Session // code → session
 	nextPoll map[string]int                // meeting → polls used
@@ -72,6 +74,13 @@ func (t *Target) collect(ctx context.Context) {
 	if err := t.GC(ctx); err != nil {
 		t.logf("forcing a GC on the server: %v", err)
 	}
+}
+
+// hubFigures are the bare hub's figures of this run, for comparison.
+type hubFigures struct {
+	connectS      float64 // seconds to connect every tablet
+	rssPerConnKiB float64
+	p99           float64 // page turn p99, ms
 }
 
 func (t *Target) url(i int) string { return t.URLs[i%len(t.URLs)] }
@@ -188,6 +197,8 @@ type tablet struct {
 	// light tablets only time events (daisclient.Options.Light): their
 	// records have no data.
 	light bool
+	// dialer, when set, replaces benchDialer (morning counts bytes).
+	dialer *websocket.Dialer
 
 	mu     sync.Mutex
 	c      *daisclient.Client
@@ -229,7 +240,11 @@ func (tb *tablet) dial(ctx context.Context) error {
 	if old := tb.client(); old != nil {
 		last = old.LastSeq()
 	}
-	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: benchDialer, Light: tb.light})
+	dialer := benchDialer
+	if tb.dialer != nil {
+		dialer = tb.dialer
+	}
+	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: dialer, Light: tb.light})
 	if err != nil {
 		return fmt.Errorf("tablet %d (%s): %w", tb.i, tb.sess.Participant, err)
 	}
