@@ -19,6 +19,8 @@
 //   4. Round 2 among the tied two, opened by the chair from the result;
 //      the display shows the result as a table and a bar chart.
 //   5. The counting minutes PDF, its text checked with pdftotext.
+//   6. A confidence vote of two people: three levels per person, the counts
+//      and shares per level.
 //
 // The axe audit covers the ballot, the committee console and the result.
 
@@ -29,6 +31,7 @@ import path from 'node:path';
 export const electionScreens = ['election ballot', 'committee console', 'election editor', 'election result'];
 
 const TITLE = 'Bầu Ban Chấp hành Đảng bộ tỉnh khóa XVI';
+const CONF = 'Lấy phiếu tín nhiệm các đồng chí Thường trực';
 const C = ['Nguyễn Văn Ánh', 'Trần Thị Bích Ngọc', 'Lê Hoàng Cường', 'Phạm Đức Dũng', 'Võ Thị Hồng Nhung'];
 
 export async function electionScenario(bin, browser, h) {
@@ -291,6 +294,48 @@ export async function electionScenario(bin, browser, h) {
       const missing = wants.filter((w) => !text.includes(w));
       if (missing.length) throw new Error(`the minutes do not say ${JSON.stringify(missing)}:\n${text.slice(0, 3000)}`);
       log(`downloaded ${dl.suggestedFilename()} (${readFileSync(file).length} B)`);
+    });
+  if (closed2)
+    await step('election: a confidence vote (lấy phiếu tín nhiệm) of two people: typed in the editor, opened by the chair, three levels per person on the tablets, the counts and shares per level', async () => {
+      const P = ['Nguyễn Văn Ánh', 'Phạm Đức Dũng'];
+      const box = secretary.locator('details.new-election');
+      await box.locator(':scope > summary').click();
+      await box.getByLabel('Hình thức').selectOption('confidence');
+      await box.getByLabel('Tên cuộc bầu cử').fill(CONF);
+      for (const [i, n] of P.entries()) {
+        await box.getByRole('button', { name: '+ Thêm vào danh sách' }).click();
+        await box.getByLabel(`Họ và tên ${i + 1}`, { exact: true }).fill(n);
+      }
+      await box.getByRole('button', { name: 'Tạo đợt lấy phiếu tín nhiệm' }).click();
+      await secretary.getByText(`Đã tạo cuộc bầu cử “${CONF}”`).waitFor();
+      const el = chair.locator('.elections .election', { hasText: CONF });
+      await el.getByRole('button', { name: 'Bắt đầu bỏ phiếu' }).click();
+      // Levels: the first person high ×3 and medium; the second low, medium ×2, and no mark.
+      const marks = [
+        [K[0], ['Tín nhiệm cao', 'Tín nhiệm thấp']],
+        [K[1], ['Tín nhiệm cao', 'Tín nhiệm']],
+        [K[2], ['Tín nhiệm cao', 'Tín nhiệm']],
+        [chair, ['Tín nhiệm', null]],
+      ];
+      for (const [page, levels] of marks) {
+        const d = page === chair ? chair.locator('.dialog.inline') : page.getByRole('dialog');
+        await d.getByText('Phiếu tín nhiệm — bỏ phiếu kín').waitFor();
+        for (const [i, lv] of levels.entries()) if (lv) await d.getByRole('group', { name: P[i] }).getByRole('button', { name: lv, exact: true }).click();
+        await d.getByRole('button', { name: 'Xem lại phiếu trước khi bỏ' }).click();
+        await d.getByRole('button', { name: 'Bỏ phiếu', exact: true }).click();
+        await d.getByText('Phiếu bầu của đồng chí đã được ghi nhận').waitFor();
+      }
+      await el.locator('.round.open').getByRole('button', { name: 'Kết thúc bỏ phiếu' }).click();
+      const rows = el.locator('.round.closed .el-table.levels tbody tr');
+      await rows.nth(1).waitFor();
+      const got = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+      const want = [
+        ['1', P[0], '3 (75 %)', '1 (25 %)', '0 (0 %)'],
+        ['2', P[1], '0 (0 %)', '2 (50 %)', '1 (25 %)'],
+      ];
+      if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`the levels are ${JSON.stringify(got)}`);
+      await display.locator('.el-table.levels tbody tr', { hasText: P[1] }).waitFor();
+      await shot(display, 'election-display-confidence');
     });
   void T;
 }

@@ -351,3 +351,46 @@ describe('the secretary’s election editor', () => {
     expect(cmd.args.election.candidates.map((c: any) => c.id)).toEqual(['c01', 'c02', 'c03', 'c04']);
   });
 });
+
+describe('a confidence vote', () => {
+  it('one level per person, tap again to clear; the marks h/m/l/-; the levels table at the close', async () => {
+    const snap = snapshot();
+    (snap.elections as any).tn = { id: 'tn', title: 'Lấy phiếu tín nhiệm', kind: 'confidence', seats: 0, candidates: cands.slice(0, 3), base: 'convened', approved: true, rounds: ['tn-r1'] };
+    (snap as any).election_order = ['bch', 'tn'];
+    (snap.polls as any)['tn-r1'] = { id: 'tn-r1', question: 'Lấy phiếu tín nhiệm', choices: [{ id: 'ballot', label: 'Phiếu' }], secret: true, rule: { base: 'members', threshold: 'absolute' }, status: 'ready', kind: 'confidence', election: 'tn', round: 1, candidates: ['c01', 'c02', 'c03'], seats: 0, style: 'confidence' };
+    (snap as any).poll_order = ['bch-r1', 'tn-r1'];
+    const { ws } = await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snap });
+    await act(() => ev(ws, 'PollOpened', { poll: 'tn-r1' }));
+    await flush();
+    expect(text()).toContain('Phiếu tín nhiệm — bỏ phiếu kín');
+    const level = (who: string, lv: string) =>
+      [...root.querySelectorAll(`[role=group][aria-label="${who}"] button`)].find((b) => b.textContent?.replace('✕ ', '') === lv) as HTMLButtonElement;
+    await act(() => level('Nguyễn Văn Ánh', 'Tín nhiệm cao').click());
+    await act(() => level('Trần Thị Bích Ngọc', 'Tín nhiệm thấp').click());
+    await act(() => level('Trần Thị Bích Ngọc', 'Tín nhiệm').click());
+    await act(() => level('Lê Hoàng Cường', 'Tín nhiệm').click());
+    await act(() => level('Lê Hoàng Cường', 'Tín nhiệm').click());
+    expect(level('Trần Thị Bích Ngọc', 'Tín nhiệm').getAttribute('aria-pressed')).toBe('true');
+    await act(() => button('Xem lại phiếu trước khi bỏ').click());
+    expect(text()).toContain('Nguyễn Văn ÁnhTín nhiệm cao');
+    await act(() => button('Bỏ phiếu').click());
+    expect(ws.last('command')).toMatchObject({ name: 'CastBallot', args: { poll: 'tn-r1', marks: 'hm-' } });
+    await act(() => ws.deliver({ type: 'ack', id: ws.last('command').id, ok: true, seq: seq++ }));
+    const result = {
+      counts: {}, cast: 4, members: 4, present: 4, base: 4, quorum_ok: true, passed: true,
+      election: {
+        election: 'tn', round: 1, kind: 'confidence', style: 'confidence', seats: 0, base_kind: 'convened', base: 4, issued: 4, returned: 4, valid: 4, invalid: 0,
+        candidates: [
+          { id: 'c01', votes: 0, share: 0, levels: { high: 3, medium: 1, low: 0, none: 0 }, shares: { high: 75, medium: 25, low: 0, none: 0 } },
+          { id: 'c02', votes: 0, share: 0, levels: { high: 0, medium: 2, low: 2, none: 0 }, shares: { high: 0, medium: 50, low: 50, none: 0 } },
+          { id: 'c03', votes: 0, share: 0, levels: { high: 1, medium: 1, low: 1, none: 1 }, shares: { high: 25, medium: 25, low: 25, none: 25 } },
+        ],
+      },
+    };
+    await act(() => ev(ws, 'PollClosed', { poll: 'tn-r1', result }));
+    await flush();
+    const rows = [...root.querySelectorAll('.el-table.levels tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    expect(rows[0]).toEqual(['1', 'Nguyễn Văn Ánh', '3 (75 %)', '1 (25 %)', '0 (0 %)']);
+    expect(root.querySelector('svg.el-chart')).toBeNull();
+  });
+});
