@@ -153,6 +153,10 @@ type Gateway struct {
 	rooms    map[string]*room
 	conns    map[*conn]struct{}
 	budgets  map[string]*budget // by meeting and participant
+	// byToken holds the connections by session token (the sockets of one
+	// session: SocketsPerSession), so that a connect does not scan every
+	// connection.
+	byToken map[string]map[*conn]struct{}
 	// phases holds the connections by ping slot (see pinger).
 	phases    [pingSlots]map[*conn]struct{}
 	nextPhase int
@@ -166,6 +170,7 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 		cfg: cfg, meetings: meetings, sessions: sessions, bus: bus, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
 		rooms: map[string]*room{}, conns: map[*conn]struct{}{}, budgets: map[string]*budget{},
+		byToken: map[string]map[*conn]struct{}{},
 	}
 	g.upgrader = websocket.Upgrader{
 		ReadBufferSize:   1024,
@@ -372,6 +377,10 @@ func (g *Gateway) register(c *conn) bool {
 		return false
 	}
 	g.conns[c] = struct{}{}
+	if g.byToken[c.sess.Token] == nil {
+		g.byToken[c.sess.Token] = map[*conn]struct{}{}
+	}
+	g.byToken[c.sess.Token][c] = struct{}{}
 	g.assignPhase(c)
 	g.cfg.Metrics.connected(1)
 	return true
@@ -381,6 +390,12 @@ func (g *Gateway) unregister(c *conn) {
 	g.mu.Lock()
 	if _, ok := g.conns[c]; ok {
 		delete(g.phases[c.phase], c)
+		if same := g.byToken[c.sess.Token]; same != nil {
+			delete(same, c)
+			if len(same) == 0 {
+				delete(g.byToken, c.sess.Token)
+			}
+		}
 	}
 	delete(g.conns, c)
 	g.mu.Unlock()

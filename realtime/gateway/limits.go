@@ -149,8 +149,8 @@ func (g *Gateway) acquireBudget(c *conn) (*budget, []*conn) {
 	}
 	b.refs++
 	var same []*conn
-	for o := range g.conns {
-		if o != c && o.sess.Token == c.sess.Token {
+	for o := range g.byToken[c.sess.Token] {
+		if o != c {
 			same = append(same, o)
 		}
 	}

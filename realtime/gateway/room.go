@@ -30,8 +30,14 @@ type room struct {
 	leaves  chan *conn
 	done    chan struct{} // closed when run returns
 
-	state  *meeting.State // delivered state: Version is the last seq delivered
-	conns  map[*conn]struct{}
+	state *meeting.State // delivered state: Version is the last seq delivered
+	conns map[*conn]struct{}
+	// whole are the connections that are not lean (chair, secretaries,
+	// displays), who are the connections of each participant: a check-in
+	// goes to the one checked in and the whole views only, found without
+	// asking every connection.
+	whole  map[*conn]struct{}
+	who    map[string]map[*conn]struct{}
 	recent []delivered // ring of the last recentSize delivered events, at seq % recentSize
 	idle   time.Time   // when the last client left
 
@@ -75,6 +81,8 @@ func newRoom(g *Gateway, id string) *room {
 		leaves:  make(chan *conn),
 		done:    make(chan struct{}),
 		conns:   map[*conn]struct{}{},
+		whole:   map[*conn]struct{}{},
+		who:     map[string]map[*conn]struct{}{},
 		recent:  make([]delivered, recentSize),
 	}
 }
@@ -149,7 +157,7 @@ func (r *room) run(ctx context.Context) {
 		case j := <-r.joins:
 			r.welcome(ctx, j)
 		case c := <-r.leaves:
-			delete(r.conns, c)
+			r.dropConn(c)
 			if len(r.conns) == 0 {
 				r.idle = time.Now()
 			}
@@ -187,7 +195,7 @@ func (r *room) wait(ctx context.Context, d time.Duration) bool {
 		case j := <-r.joins:
 			j.c.kick(protocol.CloseInternal, "meeting unavailable; retry")
 		case c := <-r.leaves:
-			delete(r.conns, c)
+			r.dropConn(c)
 		}
 	}
 }
@@ -312,13 +320,30 @@ func (r *room) apply(ev meeting.Event) bool {
 	// restricted ones are checked per connection. Every connection of
 	// the room is a participant's (the welcome checks, a removal closes).
 	restricted := meeting.Restricted(ev)
-	for c := range r.conns {
-		if !restricted || before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
-			if pm := r.formFor(&d, c.sess.Participant); pm != nil {
-				c.send(pm)
-				n++
-			} else {
-				c.kick(protocol.CloseInternal, "server fault; reconnect")
+	send := func(c *conn) {
+		if pm := r.formFor(&d, c.sess.Participant); pm != nil {
+			c.send(pm)
+			n++
+		} else {
+			c.kick(protocol.CloseInternal, "server fault; reconnect")
+		}
+	}
+	if who := checkedWho(ev); who != "" {
+		// A check-in or out (meeting.Visible's rule for them): the one
+		// concerned and the whole views; a morning's thousands of them
+		// cost nothing per lean connection.
+		for c := range r.whole {
+			send(c)
+		}
+		for c := range r.who[who] {
+			if c.lean {
+				send(c)
+			}
+		}
+	} else {
+		for c := range r.conns {
+			if !restricted || before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
+				send(c)
 			}
 		}
 	}
@@ -326,6 +351,18 @@ func (r *room) apply(ev meeting.Event) bool {
 	r.g.cfg.Metrics.deliveredEvents(n)
 	r.closeRevoked(ev)
 	return true
+}
+
+// checkedWho returns the participant a CheckedIn or CheckedOut is about,
+// or "" for any other event.
+func checkedWho(ev meeting.Event) string {
+	switch d := ev.Data.(type) {
+	case meeting.CheckedIn:
+		return d.Participant
+	case meeting.CheckedOut:
+		return d.Participant
+	}
+	return ""
 }
 
 // closeRevoked closes the connections an event signs out: every one of a
@@ -347,7 +384,7 @@ func (r *room) closeRevoked(ev meeting.Event) {
 	for c := range r.conns {
 		if c.sess.Participant == who && (session == "" || c.sess.ID == session) {
 			c.kick(protocol.CloseRevoked, "session revoked; wipe and sign in with a new code")
-			delete(r.conns, c) // no signal or progress reaches it any more
+			r.dropConn(c) // no signal or progress reaches it any more
 		}
 	}
 }
@@ -477,8 +514,33 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		return
 	}
 	c.start <- append([]*websocket.PreparedMessage{pm}, missed...)
-	r.conns[c] = struct{}{}
+	r.addConn(c)
 	r.progressPoll = "" // send the joiner the progress of an open poll
+}
+
+// addConn adds a welcomed connection to the room's sets.
+func (r *room) addConn(c *conn) {
+	r.conns[c] = struct{}{}
+	if !c.lean {
+		r.whole[c] = struct{}{}
+	}
+	p := c.sess.Participant
+	if r.who[p] == nil {
+		r.who[p] = map[*conn]struct{}{}
+	}
+	r.who[p][c] = struct{}{}
+}
+
+// dropConn removes a connection from the room's sets.
+func (r *room) dropConn(c *conn) {
+	delete(r.conns, c)
+	delete(r.whole, c)
+	if m := r.who[c.sess.Participant]; m != nil {
+		delete(m, c)
+		if len(m) == 0 {
+			delete(r.who, c.sess.Participant)
+		}
+	}
 }
 
 // countAttendance recounts the lean viewers' attendance from the roster:
