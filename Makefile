@@ -50,7 +50,7 @@ bench: web build
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build
 	./bin/dais-bench -scenario hub,morning -tablets 2000 -duration 10s -out bench-out/morning-2000
-	./bin/dais-bench -scenario hub,morning -tablets 10000 -conc 128 -duration 10s -timeout 20m -out bench-out/morning-10000
+	./bin/dais-bench -scenario hub,morning -tablets 10000 -conc 128 -spread 30s -duration 10s -timeout 20m -out bench-out/morning-10000
 	./bin/dais-bench -scenario hub,pageturn -tablets 2000 -duration 20s -profile 15s -out bench-out/pageturn
 	./bin/dais-bench -scenario hub,pageturn -tablets 5000 -conc 128 -duration 20s -out bench-out/pageturn-5000
 	./bin/dais-bench -scenario vote -tablets 1600 -out bench-out/vote

@@ -159,3 +159,23 @@ func TestRestricted(t *testing.T) {
 		}
 	}
 }
+
+// TestLeanViewersGetOnlyTheirOwnOfSubjectEvents is the property the
+// gateway relies on to deliver check-ins and ballots without asking every
+// connection: a lean viewer receives a CheckedIn, a CheckedOut or a
+// BallotCast only when it is about them.
+func TestLeanViewersGetOnlyTheirOwnOfSubjectEvents(t *testing.T) {
+	s := bigMeeting(t, 4)
+	for _, subject := range []string{"d00001", "chair", "obs"} {
+		for _, d := range []EventData{CheckedIn{Participant: subject}, CheckedOut{Participant: subject}, BallotCast{Poll: "v1", Voter: subject, Choice: "for"}} {
+			for viewer := range s.Participants {
+				if !s.IsLeanViewer(viewer) {
+					continue
+				}
+				if got := Visible(s, Event{Data: d}, viewer); got != (viewer == subject) {
+					t.Errorf("%s about %s to lean %s: visible %v", d.EventType(), subject, viewer, got)
+				}
+			}
+		}
+	}
+}

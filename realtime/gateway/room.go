@@ -328,15 +328,19 @@ func (r *room) apply(ev meeting.Event) bool {
 			c.kick(protocol.CloseInternal, "server fault; reconnect")
 		}
 	}
-	if who := checkedWho(ev); who != "" {
-		// A check-in or out (meeting.Visible's rule for them): the one
-		// concerned and the whole views; a morning's thousands of them
-		// cost nothing per lean connection.
+	if who := leanSubject(ev); who != "" {
+		// A check-in or out, or a ballot: a lean viewer gets it only if it
+		// is about them, so only the whole views and the lean connections
+		// of the one concerned are asked (meeting.Visible still decides);
+		// a morning's thousands of check-ins and a vote's thousands of
+		// ballots cost nothing per other lean connection.
 		for c := range r.whole {
-			send(c)
+			if meeting.Visible(r.state, ev, c.sess.Participant) {
+				send(c)
+			}
 		}
 		for c := range r.who[who] {
-			if c.lean {
+			if c.lean && meeting.Visible(r.state, ev, c.sess.Participant) {
 				send(c)
 			}
 		}
@@ -353,14 +357,17 @@ func (r *room) apply(ev meeting.Event) bool {
 	return true
 }
 
-// checkedWho returns the participant a CheckedIn or CheckedOut is about,
-// or "" for any other event.
-func checkedWho(ev meeting.Event) string {
+// leanSubject returns the participant that an event a lean viewer gets
+// only when it is about them is about — a CheckedIn, a CheckedOut, a
+// BallotCast (see their visibleTo) — or "" for any other event.
+func leanSubject(ev meeting.Event) string {
 	switch d := ev.Data.(type) {
 	case meeting.CheckedIn:
 		return d.Participant
 	case meeting.CheckedOut:
 		return d.Participant
+	case meeting.BallotCast:
+		return d.Voter
 	}
 	return ""
 }
