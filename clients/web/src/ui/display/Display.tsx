@@ -19,17 +19,30 @@ export function Display({ store }: { store: MeetingStore }) {
   const s = store.state!;
   const item = v.currentItem(s);
   const open = v.openPoll(s);
-  const last = v.lastClosedPoll(s);
   const [resultFor, setResultFor] = useState<string | null>(null);
   const first = useRef(true);
+  // The result shown is that of the poll this screen saw open last, once it
+  // closes (polls may close in another order than they were created: an
+  // election's approval after the committee's), else of the poll closed
+  // last in creation order.
+  const prevOpen = useRef<string | null>(open?.id ?? null);
+  const seen = resultFor ? s.polls[resultFor] : undefined;
+  const last = seen?.status === 'closed' ? seen : v.lastClosedPoll(s);
   // A linked room that does not follow the main hall shows its own page.
   const here = v.shownIn(s, s.participants[store.me]?.room);
   const shownKey = `${here.document ?? ''}:${here.page ?? 0}`;
 
   useEffect(() => {
-    if (first.current) return;
-    if (last) setResultFor(last.id);
-  }, [last?.id]);
+    const was = prevOpen.current;
+    prevOpen.current = open?.id ?? null;
+    if (was && was !== open?.id && s.polls[was]?.status === 'closed') setResultFor(was);
+  }, [open?.id]);
+  const lastId = v.lastClosedPoll(s)?.id;
+  useEffect(() => {
+    if (first.current || !lastId || lastId === prevOpen.current) return;
+    // A poll closed that this screen did not see open (it opened while the screen was away).
+    if (!resultFor || s.polls[resultFor]?.status !== 'closed') setResultFor(lastId);
+  }, [lastId]);
   useEffect(() => {
     if (!first.current) setResultFor(null);
   }, [shownKey]);
