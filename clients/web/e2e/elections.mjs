@@ -107,9 +107,11 @@ export async function electionScenario(bin, browser, h) {
       await d.getByText('Phiếu của đồng chí đã được ghi nhận').waitFor();
     }
     await li.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+    // The result dialog itself (not the ballot's "recorded" one, which also has "Đóng", before the close arrives).
     for (const k of K) {
-      await k.getByText('Kết quả biểu quyết').first().waitFor();
-      await k.getByRole('dialog').getByRole('button', { name: 'Đóng' }).click();
+      const res = k.getByRole('dialog').filter({ has: k.getByRole('heading', { name: 'Kết quả biểu quyết' }) });
+      await res.getByRole('button', { name: 'Đóng' }).click();
+      await res.waitFor({ state: 'detached' });
     }
   };
 
@@ -176,6 +178,7 @@ export async function electionScenario(bin, browser, h) {
     (await step('election: paper ballots typed three times on three consoles; a mismatch is listed everywhere, blocks the close, and is settled from the paper', async () => {
       for (const k of K) {
         await k.getByRole('dialog').getByRole('button', { name: 'Đóng' }).click();
+        await k.locator('.overlay').waitFor({ state: 'detached' });
         await k.getByRole('button', { name: 'Bàn làm việc của Ban kiểm phiếu' }).click();
         await k.getByRole('heading', { name: 'Bàn làm việc của Ban kiểm phiếu' }).waitFor();
       }
