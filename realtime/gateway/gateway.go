@@ -153,6 +153,9 @@ type Gateway struct {
 	rooms    map[string]*room
 	conns    map[*conn]struct{}
 	budgets  map[string]*budget // by meeting and participant
+	// budgetsSwept is the size of budgets at which the next sweep runs
+	// (twice what the last sweep kept).
+	budgetsSwept int
 	// byToken holds the connections by session token (the sockets of one
 	// session: SocketsPerSession), so that a connect does not scan every
 	// connection.

@@ -141,8 +141,12 @@ func (g *Gateway) acquireBudget(c *conn) (*budget, []*conn) {
 	key := c.sess.Meeting + "\x00" + c.sess.Participant
 	b := g.budgets[key]
 	if b == nil {
-		if len(g.budgets) >= budgetSweep {
+		if len(g.budgets) >= max(budgetSweep, g.budgetsSwept) {
 			g.sweepBudgets(time.Now())
+			// Sweep again only once the map has doubled: with more
+			// participants connected than budgetSweep, sweeping at
+			// every new one made each connect scan every budget.
+			g.budgetsSwept = 2 * len(g.budgets)
 		}
 		b = newBudget(g.cfg.Limits)
 		g.budgets[key] = b

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -90,5 +91,33 @@ func TestPingsSpreadOverInterval(t *testing.T) {
 			}
 		}
 		_ = g.Shutdown(t.Context())
+	}
+}
+
+// TestBudgetSweepAmortized: with more participants connected than
+// budgetSweep, a connect does not sweep every budget again — the next
+// sweep waits until the map has doubled.
+func TestBudgetSweepAmortized(t *testing.T) {
+	g := New(Config{PingInterval: time.Hour}, nil, nil, nil)
+	defer func() { _ = g.Shutdown(t.Context()) }()
+	var conns []*conn
+	for i := range budgetSweep + 1000 {
+		c := &conn{g: g, queue: make(chan *websocket.PreparedMessage, 1)}
+		c.sess.Meeting, c.sess.Participant, c.sess.Token = "m", "p"+strconv.Itoa(i), "t"+strconv.Itoa(i)
+		if !g.register(c) {
+			t.Fatal("register refused")
+		}
+		g.acquireBudget(c)
+		conns = append(conns, c)
+	}
+	if len(g.budgets) != budgetSweep+1000 {
+		t.Fatalf("%d budgets, want every held one kept", len(g.budgets))
+	}
+	if g.budgetsSwept != 2*budgetSweep {
+		t.Fatalf("next sweep at %d budgets, want %d (one sweep, at %d)", g.budgetsSwept, 2*budgetSweep, budgetSweep)
+	}
+	for _, c := range conns {
+		g.releaseBudget(c)
+		g.unregister(c)
 	}
 }
