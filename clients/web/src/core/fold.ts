@@ -225,6 +225,8 @@ function applyData(s: State, e: MeetingEvent): boolean {
       const p = s.polls[d.poll];
       if (p) {
         p.status = 'open';
+        // A round keeps when it was opened and closed (the counting minutes say it).
+        if (p.kind) p.opened_at = e.at;
         const pr = p.proposal ? s.proposals[p.proposal] : undefined;
         if (pr) pr.status = 'voting';
       }
@@ -242,6 +244,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (p) {
         p.status = 'closed';
         p.result = clone(d.result);
+        if (p.kind) p.closed_at = e.at;
         // A named poll's close carries every voter's choice: the viewer may
         // have seen only their own BallotCast.
         if (d.voters) p.voters = clone(d.voters);

@@ -108,6 +108,9 @@ export interface Poll {
   approves?: string;
   /** committee: an ordinary poll electing these participants to the counting committee. */
   committee?: string[];
+  /** opened_at, closed_at: when a round was opened and closed. */
+  opened_at?: string;
+  closed_at?: string;
   /** paper: entries of paper ballots, room → sheet number → sheet (chair, secretaries and the committee see it). */
   paper?: Record<string, Record<string, PaperSheet>>;
 }

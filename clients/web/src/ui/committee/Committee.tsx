@@ -33,7 +33,7 @@ export function CommitteeConsole({ store, onBack }: { store: MeetingStore; onBac
   const poll = currentRound(s);
   const member = v.isCommittee(s, store.me);
   const el = v.electionOf(s, poll);
-  const members = (s.committee ?? []).map((id) => s.participants[id]?.name ?? id);
+  const members = (s.committee ?? []).map((id, i) => (s.participants[id]?.name ?? id) + (i === 0 ? ` (${t('ccHead')})` : ''));
   return (
     <div class="committee-console">
       <div class="row between">

@@ -381,7 +381,7 @@ function CommitteeForm({ store }: { store: MeetingStore }) {
       <summary>{t('committee')}</summary>
       {committee.length > 0 && (
         <p class="ok-text">
-          {t('committeeMembers')}: {committee.map((id) => s.participants[id]?.name ?? id).join(', ')}
+          {t('committeeMembers')}: {committee.map((id, i) => (s.participants[id]?.name ?? id) + (i === 0 ? ` (${t('ccHead')})` : '')).join(', ')}
         </p>
       )}
       {committee.length === 0 && (
@@ -408,6 +408,7 @@ function CommitteeForm({ store }: { store: MeetingStore }) {
                   onChange={(e) => setPicked((x) => ((e.target as HTMLInputElement).checked ? [...x, p.id] : x.filter((y) => y !== p.id)))}
                 />{' '}
                 {p.name}
+                {picked[0] === p.id && <span class="tag"> {t('ccHead')}</span>}
               </label>
             ))}
           </fieldset>
