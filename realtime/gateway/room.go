@@ -50,6 +50,8 @@ type room struct {
 	leanJSON   []byte
 	leanDirty  bool
 	attendance *websocket.PreparedMessage // lean's attendance message
+	attendedAt time.Time                  // when it was last sent
+	leanConns  int                        // connections with c.lean
 	// leanBase is the part of a lean snapshot that every lean viewer who
 	// may read no confidential document shares, encoded once (nil: to be
 	// made); leanPolls the polls without anyone's ballot. Events that
@@ -527,6 +529,9 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 
 // addConn adds a welcomed connection to the room's sets.
 func (r *room) addConn(c *conn) {
+	if _, ok := r.conns[c]; !ok && c.lean {
+		r.leanConns++
+	}
 	r.conns[c] = struct{}{}
 	if !c.lean {
 		r.whole[c] = struct{}{}
@@ -540,6 +545,9 @@ func (r *room) addConn(c *conn) {
 
 // dropConn removes a connection from the room's sets.
 func (r *room) dropConn(c *conn) {
+	if _, ok := r.conns[c]; ok && c.lean {
+		r.leanConns--
+	}
 	delete(r.conns, c)
 	delete(r.whole, c)
 	if m := r.who[c.sess.Participant]; m != nil {
@@ -597,14 +605,24 @@ func (r *room) encodeLean() error {
 	return nil
 }
 
+// attendancePerConn is the time between attendance messages per lean
+// connection of the room: a room of 10,000 tablets sends its counts once a
+// second (10,000 writes), one of 2,000 every ProgressInterval.
+const attendancePerConn = 100 * time.Microsecond
+
 // sendAttendance sends the lean viewers the attendance when it changed:
 // at most one small message per ProgressInterval, however many check in
-// (they do not get each other's CheckedIn).
+// (they do not get each other's CheckedIn), and less often in a room so
+// large that the writes would take more than a tenth of a core.
 func (r *room) sendAttendance() {
 	if !r.leanDirty {
 		return
 	}
+	if time.Since(r.attendedAt) < time.Duration(r.leanConns)*attendancePerConn {
+		return // still dirty: a later tick sends it
+	}
 	r.leanDirty = false
+	r.attendedAt = time.Now()
 	if r.encodeLean() != nil {
 		return
 	}
