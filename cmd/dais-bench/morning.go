@@ -224,7 +224,7 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		ciBytes += bytesIn[i].Load()
 	}
 	res.Metrics["checkin_bytes_per_tablet"] = float64(ciBytes) / float64(len(tabs))
-	res.check("every tablet shows the final count", "≤ 1 s after the last check-in", fmt.Sprintf("%.0f ms", float64(shown.Microseconds())/1000), shown <= time.Second)
+	res.check("every tablet shows the final count", "≤ 1 s after the last check-in (the issue: 1,600 tablets)", fmt.Sprintf("%.0f ms", float64(shown.Microseconds())/1000), shown <= time.Second)
 
 	// Then the chair turns pages.
 	tu := newTurner(chair, t.Meetings[0].Pages)
