@@ -72,6 +72,10 @@ type Config struct {
 	AllowedOrigins []string
 	// QueueSize is each connection's outgoing queue, in messages; 0 means 256.
 	QueueSize int
+	// LeanQueueSize is the queue of a delegate's or an observer's
+	// connection (the many, who get no one else's check-ins or ballots);
+	// 0 means 64, as the bare hub's. At most QueueSize.
+	LeanQueueSize int
 	// ResumeWindow is how many events a client may be behind and still be
 	// sent the events it missed instead of a snapshot; 0 means 5000.
 	ResumeWindow int
@@ -103,6 +107,9 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.QueueSize == 0 {
 		c.QueueSize = 256
+	}
+	if c.LeanQueueSize == 0 {
+		c.LeanQueueSize = 64
 	}
 	if c.ResumeWindow == 0 {
 		c.ResumeWindow = 5000

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 )
 
 // pingRound runs every slot of one ping interval once, as the pinger does
@@ -119,5 +122,18 @@ func TestBudgetSweepAmortized(t *testing.T) {
 	for _, c := range conns {
 		g.releaseBudget(c)
 		g.unregister(c)
+	}
+}
+
+// TestQueueSizes: a delegate's or an observer's connection has the lean
+// queue, the chair's and a secretary's the full one.
+func TestQueueSizes(t *testing.T) {
+	g := New(Config{PingInterval: time.Hour}, nil, nil, nil)
+	defer func() { _ = g.Shutdown(t.Context()) }()
+	for role, want := range map[meeting.Role]int{meeting.RoleDelegate: 64, meeting.RoleObserver: 64, meeting.RoleChair: 256, meeting.RoleSecretary: 256, meeting.RoleDisplay: 256} {
+		c := newConn(g, nil, access.Session{Role: role})
+		if got := cap(c.queue); got != want {
+			t.Errorf("%s: queue of %d, want %d", role, got, want)
+		}
 	}
 }
