@@ -918,9 +918,16 @@ async function voteScenario(bin, browser) {
       // From the whole page at 100 %.
       await t1.getByRole('button', { name: 'Vừa trang' }).click();
       await t1.locator('.zoom-no', { hasText: '100' }).waitFor();
+      // The page drawn for this view: the whole page in the box (one side fills it) and crisp. The
+      // viewer keeps the previous drawing until the new one is complete, so crisp alone may still be
+      // the fit-width page of the step before.
       await t1.waitForFunction(() => {
         const c = document.querySelector('.doc-pane.reading canvas.pdf-canvas:not(.hidden)');
-        return c && Math.abs(c.width - c.getBoundingClientRect().width * devicePixelRatio) <= 2;
+        const b = document.querySelector('.doc-pane.reading .pdf-box');
+        if (!c || !b) return false;
+        const r = c.getBoundingClientRect();
+        const fits = Math.abs(r.width - b.clientWidth) <= 2 || Math.abs(r.height - b.clientHeight) <= 2;
+        return fits && r.width <= b.clientWidth + 2 && r.height <= b.clientHeight + 2 && Math.abs(c.width - r.width * devicePixelRatio) <= 2;
       });
       const before = await sizes();
       const box = await t1.locator('.doc-pane.reading .pdf-box').boundingBox();
