@@ -826,6 +826,8 @@ async function voteScenario(bin, browser) {
       if (!b || b.y < 0 || b.y + Math.min(b.height, 40) > 800 || b.x + b.width > 1280.5) throw new Error(`${sel} is not on the screen: ${JSON.stringify(b)}`);
       return b;
     };
+    // Drawn: the console's viewer shows its page when the first render is complete.
+    await chair.locator('.stage canvas.pdf-canvas:not(.hidden)').first().waitFor();
     const page = await inView('.stage canvas.pdf-canvas:not(.hidden)');
     if (page.y + page.height > 800.5) throw new Error(`the shown page runs below the screen: ${JSON.stringify(page)}`);
     if (page.height < 450) throw new Error(`the shown page is ${Math.round(page.height)} px high`);
