@@ -100,8 +100,13 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       if (cancelled) return;
       const worker = pdfWorker(lib);
       let d: PDFDocumentProxy | null = null;
-      const data = off ? await off.load().catch(() => null) : null;
-      if (cancelled) return;
+      // Opened ahead (a new tablet: nothing kept on it): no copy to look for.
+      const early = takeAhead(url, token);
+      const data = off && !early ? await off.load().catch(() => null) : null;
+      if (cancelled) {
+        void early?.then((t) => t?.destroy());
+        return;
+      }
       if (data) {
         task = lib.getDocument({ data, isEvalSupported: false, worker });
         try {
@@ -114,8 +119,6 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
         if (cancelled) return;
       }
       const fromServer = !d;
-      const early = takeAhead(url, token);
-      if (d) void early?.then((t) => t?.destroy()); // read from the kept copy: not needed
       if (!d) {
         markOnce('doc-request');
         const t = (early && (await early)) || openFromServer(lib, url, token);
