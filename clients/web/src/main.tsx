@@ -7,7 +7,6 @@
 // session (or a code), pdf.js starts loading at once (ui/document/pdfjs.ts).
 
 import { render } from 'preact';
-import { joinAhead } from './core/api';
 import { afterFirstPage, markOnce } from './core/firstpage';
 import { memoryKV, SessionStore, type KV } from './core/session';
 import type { Lang } from './i18n';
@@ -34,12 +33,12 @@ const sessions = new SessionStore(kv);
 // fetched now, in parallel with the sign-in and the welcome, not when the
 // document pane mounts. With a one-time code, the library follows the
 // sign-in (App's onSignedIn): see ui/document/pdfjs.ts.
-// A code is redeemed at once, not after the sign-in screen is drawn (SignIn takes the answer).
-const code = params.get('code');
-if (code) {
-  joinAhead(code);
-  preloadPdfJs(true);
-} else if (sessions.last()) preloadPdfJs();
+// With a code, only the worker now; the sign-in form redeems the code. (Redeeming it here at once
+// with core/api joinAhead, the app waiting on its loading screen, asked the server ≈0.3–0.5 s sooner
+// at 4× throttling but broke the e2e's election scenario — the committee's console never counted the tablet
+// ballots — for a reason not found on 2026-12-03: off until understood.)
+if (params.get('code')) preloadPdfJs(true);
+else if (sessions.last()) preloadPdfJs();
 const lang: Lang = params.get('lang') === 'en' || (params.get('lang') !== 'vi' && kv.getItem('dais.lang') === 'en') ? 'en' : 'vi';
 
 render(

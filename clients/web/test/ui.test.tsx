@@ -4,7 +4,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { joinAhead } from '../src/core/api';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
 import { FakeSocket } from './fakes';
@@ -226,36 +225,6 @@ describe('sign-in', () => {
     expect(JSON.parse((fetchMock.mock.calls[0] as any)[1].body)).toEqual({ code: 'K7Q2-M4XP' });
     expect(sessions.last()?.token).toBe('tok2');
     expect(sockets).toHaveLength(1);
-    vi.unstubAllGlobals();
-  });
-
-  it.each<[string, number, boolean]>([
-    ['accepted: the meeting opens, the form never drawn, the code asked once', 200, true],
-    ['refused: the form, which asks again and shows the reason', 404, false],
-  ])('a code main.tsx redeemed ahead (joinAhead), %s', async (_, status, ok) => {
-    const answer = () =>
-      status === 200
-        ? new Response(JSON.stringify({ token: 'tok3', meeting: 'm1', participant: 'd1', role: 'delegate' }), { status })
-        : new Response(JSON.stringify({ error: { code: 'not_found', message: 'unknown code', message_vi: 'Mã mời không đúng hoặc đã được dùng' } }), { status });
-    const fetchMock = vi.fn(async () => answer());
-    vi.stubGlobal('fetch', fetchMock);
-    joinAhead('k7q2-m4xp', fetchMock as unknown as typeof fetch);
-    const sessions = new SessionStore(memoryKV());
-    await act(() => {
-      render(<App sessions={sessions} params={new URLSearchParams('code=k7q2-m4xp')} initialLang="vi" saveLang={() => {}} />, root);
-    });
-    if (ok) expect(root.querySelector('#code')).toBeNull();
-    await flush();
-    await flush();
-    if (ok) {
-      expect(fetchMock).toHaveBeenCalledOnce();
-      expect(sessions.last()?.token).toBe('tok3');
-      expect(sockets).toHaveLength(1);
-    } else {
-      expect(fetchMock).toHaveBeenCalledTimes(2);
-      expect(root.querySelector('#code')).not.toBeNull();
-      expect(text()).toContain('Mã mời không đúng hoặc đã được dùng');
-    }
     vi.unstubAllGlobals();
   });
 

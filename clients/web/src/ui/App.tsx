@@ -7,7 +7,7 @@
 // once (the top bar says when it was saved) while the client resumes after
 // its version. The kept state goes with the session (sign-out, 4001).
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browserBackend, dropOtherStates, loadState, loadStateNow, type SavedState, type StateBackend } from '../core/persist';
 import { signOut as signOutRemote } from '../core/access';
 import { browserBackend as docsBackend } from '../core/offline';
@@ -26,7 +26,7 @@ import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
 import { Secretary } from './secretary/Secretary';
 import { Entry } from './account/Entry';
 import { openAhead, preloadPdfJs } from './document/pdfjs';
-import { documentURL, takeJoinAhead } from '../core/api';
+import { documentURL } from '../core/api';
 import { docView, FOLLOWING } from '../core/follow';
 import { markOnce } from '../core/firstpage';
 
@@ -45,11 +45,7 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
   const held = useCallback((meeting: string, participant: string) => sessions.get(meeting)?.participant === participant, [sessions]);
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [session, setSession] = useState<Session | null>(() => (params.get('code') ? null : sessions.last()));
-  // A code main.tsx is redeeming already (joinAhead): its answer is awaited
-  // on the plain loading screen, the sign-in form is not drawn for nothing.
-  // Refused or unreachable: the sign-in form, which asks again and says why.
-  const [early] = useState(() => (params.get('code') && !session ? takeJoinAhead(params.get('code')!) : null));
-  const [joining, setJoining] = useState(!!early);
+
   const [notice, setNotice] = useState('');
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextToast = useRef(1);
@@ -100,18 +96,6 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
     setSession(s);
   };
 
-  useLayoutEffect(() => {
-    if (!early) return;
-    let live = true;
-    early.then(
-      (s) => live && onSignedIn(s),
-      () => live && setJoining(false),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-
   // A secretary's new meeting, or another meeting this device has a session for.
   const switcher: Switcher = useMemo(() => ({ open: onSignedIn, get: (m: string) => sessions.get(m) }), [sessions]);
 
@@ -145,10 +129,6 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
             held={held}
           />
         </MeetingSwitch.Provider>
-      ) : joining ? (
-        <div class="loading">
-          <p>{translate(lang, 'loading')}</p>
-        </div>
       ) : (
         <Entry initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
       )}
