@@ -20,41 +20,32 @@ import (
 // always): after every ballot it copies the append-only files and dumps
 // every key.
 func TestSecrecy(t *testing.T) {
-	storagetest.RunSecrecy(t, func(t *testing.T) storagetest.Exposed {
-		srv := redistest.StartServerWith(t, "--appendfsync", "always")
-		client := goredis.NewClient(&goredis.Options{Addr: srv.Addr()})
-		s, err := New(client, Options{BallotKey: &testKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		// RESP2: HGETALL answers a flat list in Redis's own order.
-		reader := goredis.NewClient(&goredis.Options{Addr: srv.Addr(), Protocol: 2})
-		t.Cleanup(func() { reader.Close() })
-		return storagetest.Exposed{Store: s, Key: testKey, Capture: func(tb testing.TB) storagetest.Exposure {
-			return captureRedis(tb, reader, srv.Dir())
-		}}
-	})
+	storagetest.RunSecrecy(t, exposedRedis)
 }
 
 // TestElectionSecrecy runs the attack on an election round's box (issue
 // 10): whole ballots sealed as content, the AOF (appendfsync always) and
 // every key copied after every ballot.
 func TestElectionSecrecy(t *testing.T) {
-	storagetest.RunElectionSecrecy(t, func(t *testing.T) storagetest.Exposed {
-		srv := redistest.StartServerWith(t, "--appendfsync", "always")
-		client := goredis.NewClient(&goredis.Options{Addr: srv.Addr()})
-		s, err := New(client, Options{BallotKey: &testKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		reader := goredis.NewClient(&goredis.Options{Addr: srv.Addr(), Protocol: 2})
-		t.Cleanup(func() { reader.Close() })
-		return storagetest.Exposed{Store: s, Key: testKey, Capture: func(tb testing.TB) storagetest.Exposure {
-			return captureRedis(tb, reader, srv.Dir())
-		}}
-	})
+	storagetest.RunElectionSecrecy(t, exposedRedis)
+}
+
+// exposedRedis starts a Redis of the test's own with appendfsync always and
+// a store on it, and captures its AOF and every key.
+func exposedRedis(t *testing.T) storagetest.Exposed {
+	srv := redistest.StartServerWith(t, "--appendfsync", "always")
+	client := goredis.NewClient(&goredis.Options{Addr: srv.Addr()})
+	s, err := New(client, Options{BallotKey: &testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	// RESP2: HGETALL answers a flat list in Redis's own order.
+	reader := goredis.NewClient(&goredis.Options{Addr: srv.Addr(), Protocol: 2})
+	t.Cleanup(func() { reader.Close() })
+	return storagetest.Exposed{Store: s, Key: testKey, Capture: func(tb testing.TB) storagetest.Exposure {
+		return captureRedis(tb, reader, srv.Dir())
+	}}
 }
 
 // captureRedis copies the server's append-only files and lists every key's
