@@ -100,13 +100,21 @@ func (h *hub) serve(ws *websocket.Conn) {
 	if _, _, err := ws.ReadMessage(); err != nil { // hello
 		return
 	}
-	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"welcome","protocol":1,"meeting":"hub","participant":"t","role":"delegate","seq":0}`)); err != nil {
-		return
-	}
+	// Registered before the welcome goes out: a tablet that has its
+	// welcome must get every broadcast after it (the first one could
+	// otherwise come between the two and be missed).
 	q := make(chan *websocket.PreparedMessage, 64)
 	h.mu.Lock()
 	h.conns[q] = struct{}{}
 	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		delete(h.conns, q)
+		h.mu.Unlock()
+	}()
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"welcome","protocol":1,"meeting":"hub","participant":"t","role":"delegate","seq":0}`)); err != nil {
+		return
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -115,11 +123,6 @@ func (h *hub) serve(ws *websocket.Conn) {
 				return
 			}
 		}
-	}()
-	defer func() {
-		h.mu.Lock()
-		delete(h.conns, q)
-		h.mu.Unlock()
 	}()
 	for {
 		select {
