@@ -54,6 +54,7 @@ func (s *State) Clone() *State {
 	for id, d := range s.Documents {
 		cd := *d
 		cd.Readers = slices.Clone(d.Readers)
+		cd.Removed = slices.Clone(d.Removed)
 		c.Documents[id] = &cd
 	}
 	c.Proposals = make(map[string]*Proposal, len(s.Proposals))

@@ -42,6 +42,9 @@ type (
 		// ConfidentialListing sets State.ConfidentialListing ("withheld"
 		// or "hidden"); empty leaves it.
 		ConfidentialListing string `json:"confidential_listing,omitempty"`
+		// ActiveContent sets State.ActiveContent ("remove" or "refuse");
+		// empty leaves it.
+		ActiveContent string `json:"active_content,omitempty"`
 	}
 	// AddRoom adds a linked room.
 	AddRoom struct {

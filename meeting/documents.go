@@ -43,6 +43,11 @@ func (c AddDocument) decide(d decider) ([]Event, error) {
 			return nil, Errorf(NotFound, "Không có đại biểu %q", "no participant %q", r)
 		}
 	}
+	for i, k := range doc.Removed {
+		if !ValidRemoved(k) || slices.Contains(doc.Removed[:i], k) {
+			return nil, Errorf(Invalid, "Loại nội dung đã gỡ bỏ %q không hợp lệ hoặc bị lặp", "invalid or repeated removed kind %q", k)
+		}
+	}
 	return d.emit(DocumentAdded{Document: doc})
 }
 
@@ -74,6 +79,7 @@ func (d DocumentAdded) fits(s *State, full bool) error {
 func (d DocumentAdded) change(s *State, e Event) {
 	doc := d.Document
 	doc.Readers = slices.Clone(doc.Readers)
+	doc.Removed = slices.Clone(doc.Removed)
 	s.Documents[doc.ID] = &doc
 }
 

@@ -47,6 +47,7 @@ type (
 		StartsAt            time.Time `json:"starts_at,omitzero"`
 		Place               string    `json:"place,omitempty"`
 		ConfidentialListing string    `json:"confidential_listing,omitempty"`
+		ActiveContent       string    `json:"active_content,omitempty"`
 	}
 	RoomAdded struct {
 		Room Room `json:"room"`

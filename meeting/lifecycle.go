@@ -90,7 +90,16 @@ func (c UpdateMeeting) decide(d decider) ([]Event, error) {
 	if c.ConfidentialListing == s.ConfidentialListing || (c.ConfidentialListing == ListWithheld && s.ConfidentialListing == "") {
 		c.ConfidentialListing = "" // already so
 	}
-	if c.Title == "" && c.Place == "" && c.StartsAt.IsZero() && c.ConfidentialListing == "" {
+	switch c.ActiveContent {
+	case "", ActiveContentRemove, ActiveContentRefuse:
+	default:
+		return nil, Errorf(Invalid, "Cách xử lý nội dung chủ động %q không hợp lệ (cần %q hoặc %q)",
+			"invalid active_content %q (want %q or %q)", c.ActiveContent, ActiveContentRemove, ActiveContentRefuse)
+	}
+	if c.ActiveContent == s.ActiveContent || (c.ActiveContent == ActiveContentRemove && s.ActiveContent == "") {
+		c.ActiveContent = "" // already so
+	}
+	if c.Title == "" && c.Place == "" && c.StartsAt.IsZero() && c.ConfidentialListing == "" && c.ActiveContent == "" {
 		return nil, nil
 	}
 	return d.emit(MeetingUpdated(c))
@@ -189,6 +198,9 @@ func (d MeetingUpdated) change(s *State, e Event) {
 	}
 	if d.ConfidentialListing != "" {
 		s.ConfidentialListing = d.ConfidentialListing
+	}
+	if d.ActiveContent != "" {
+		s.ActiveContent = d.ActiveContent
 	}
 }
 

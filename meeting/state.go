@@ -123,7 +123,42 @@ type Document struct {
 	// who may not read it is shown: its id and title only, no content hash,
 	// page count or readers (see Withhold). Never set in the log.
 	Withheld bool `json:"withheld,omitempty"`
+	// Removed lists the active content taken out of the uploaded PDF before
+	// it was stored (RemovedJavaScript, RemovedEmbeddedFiles, RemovedXFA),
+	// so that readers are told the document is not exactly what was
+	// uploaded. Empty when nothing was removed.
+	Removed []string `json:"removed,omitempty"`
 }
+
+// What an upload may have had removed (Document.Removed).
+const (
+	// RemovedJavaScript: JavaScript actions (document, page, annotation and
+	// form-field actions, /OpenAction, /AA, the /JavaScript name tree) and
+	// the other actions that run or fetch something (Launch, ImportData,
+	// SubmitForm, RichMediaExecute, GoToE).
+	RemovedJavaScript = "javascript"
+	// RemovedEmbeddedFiles: the /EmbeddedFiles name tree, file attachment
+	// and rich-media annotations, associated files (/AF) and the embedded
+	// file streams themselves.
+	RemovedEmbeddedFiles = "embedded_files"
+	// RemovedXFA: an XFA form (/AcroForm /XFA).
+	RemovedXFA = "xfa"
+)
+
+// ValidRemoved reports whether k is one of the Removed kinds.
+func ValidRemoved(k string) bool {
+	return k == RemovedJavaScript || k == RemovedEmbeddedFiles || k == RemovedXFA
+}
+
+// What an upload holding active content (JavaScript, embedded files, XFA)
+// gets (State.ActiveContent).
+const (
+	// ActiveContentRemove stores the document without it and says so
+	// (Document.Removed): the default.
+	ActiveContentRemove = "remove"
+	// ActiveContentRefuse refuses the upload.
+	ActiveContentRefuse = "refuse"
+)
 
 // Withhold returns the form of a confidential document shown to a
 // participant who may not read it: {id, title, confidential, withheld}.
@@ -217,9 +252,13 @@ type State struct {
 	// ConfidentialListing is how confidential documents are listed to
 	// participants who may not read them: ListWithheld (also when empty)
 	// or ListHidden. The secretary chooses it (UpdateMeeting).
-	ConfidentialListing string               `json:"confidential_listing,omitempty"`
-	Proposals           map[string]*Proposal `json:"proposals"`
-	Polls               map[string]*Poll     `json:"polls"`
+	ConfidentialListing string `json:"confidential_listing,omitempty"`
+	// ActiveContent is what an upload holding JavaScript, embedded files
+	// or an XFA form gets: ActiveContentRemove (also when empty) or
+	// ActiveContentRefuse. The secretary chooses it (UpdateMeeting).
+	ActiveContent string               `json:"active_content,omitempty"`
+	Proposals     map[string]*Proposal `json:"proposals"`
+	Polls         map[string]*Poll     `json:"polls"`
 	// PollOrder lists poll ids in the order they were created.
 	PollOrder []string `json:"poll_order"`
 	// Elections are the elections and confidence votes by id, in

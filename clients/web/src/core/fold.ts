@@ -129,6 +129,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (d.starts_at) s.starts_at = d.starts_at;
       if (d.place) s.place = d.place;
       if (d.confidential_listing) s.confidential_listing = d.confidential_listing;
+      if (d.active_content) s.active_content = d.active_content;
       return true;
     case 'RoomAdded':
       if (d.room?.id && !s.rooms.some((r) => r.id === d.room.id)) s.rooms.push(freshRoom({ ...clone(d.room), main: false }));

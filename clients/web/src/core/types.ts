@@ -50,6 +50,8 @@ export interface DocumentMeta {
   readers?: string[];
   /** withheld: a confidential document the viewer may not read, listed by title only (no pages, sha256, readers). */
   withheld?: boolean;
+  /** removed: active content taken out of the uploaded PDF before it was stored. */
+  removed?: ('javascript' | 'embedded_files' | 'xfa')[];
 }
 
 export interface Proposal {
@@ -243,6 +245,8 @@ export interface Speech {
 export interface State {
   /** confidential_listing: what non-readers get of a confidential document — its withheld form (default) or nothing ("hidden"). */
   confidential_listing?: 'withheld' | 'hidden';
+  /** active_content: what an upload holding JavaScript, embedded files or XFA gets — removed (default) or refused. */
+  active_content?: 'remove' | 'refuse';
   version: number;
   id: string;
   title: string;

@@ -25,6 +25,7 @@ import type { Tool } from '../../core/pen';
 import { useApp, useRun } from '../context';
 import { clampZoom, PdfView, ZOOM_MAX, ZOOM_MIN, type PdfOffline } from './PdfView';
 import { formatPercent } from '../shared/format';
+import { RemovedNotice } from '../shared/RemovedNotice';
 
 /** useOffline re-renders the caller when the kept copies change. */
 export function useOffline(offline: OfflineDocs | undefined): void {
@@ -231,6 +232,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
         {annotating && doc ? ` · ${share && presenting ? t('annSharedHint') : t('annPrivateHint')}` : ''}
         {kept === 'saved' ? ` · ${t('offlineSaved')}` : ''}
       </p>
+      <RemovedNotice doc={meta} />
       {doc ? (
         <PdfView
           url={documentURL(s.id, doc)}

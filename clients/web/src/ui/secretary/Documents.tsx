@@ -6,6 +6,7 @@ import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { errorText } from '../../i18n';
 import { useApp, useRun } from '../context';
+import { RemovedNotice } from '../shared/RemovedNotice';
 
 export function Documents({ store }: { store: MeetingStore }) {
   const { t, lang, toast } = useApp();
@@ -128,6 +129,7 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
         {d.title} <span class="muted small">· {t('pages', { n: d.pages })}</span>
         {d.confidential && <span class="tag danger">{t('confidential')}</span>}
       </span>
+      <RemovedNotice doc={d} />
       <span class="row">
         <label class="grow">
           <span class="sr-only">{t('attachTo')}</span>
