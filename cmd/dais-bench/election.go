@@ -159,7 +159,8 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("closing the list's approval: %w", err)
 	}
 	t.measuring()
-	if _, err := chair.Do(ctx, meeting.OpenElectionRound{Election: id}); err != nil {
+	openSeq, err :=  chair.Do(ctx, meeting.OpenElectionRound{Election: id})
+	if err != nil {
 		return nil, fmt.Errorf("opening the first round: %w", err)
 	}
 	round := id + "-r1"
@@ -201,6 +202,11 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 			select {
 			case <-time.After(time.Until(at)):
 			case <-ctx.Done():
+				return
+			}
+			// No one casts a ballot before their tablet shows the poll:
+			// a slot that falls before it arrived is used as soon as it does.
+			if err := tb.client().WaitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= openSeq }); err != nil {
 				return
 			}
 			if cfg.SkipBallot != nil && cfg.SkipBallot(tb.i) {

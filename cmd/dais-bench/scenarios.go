@@ -277,7 +277,8 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	t.measuring()
 	t.logf("vote: opening %s; %d ballots over %v", poll, len(tabs), cfg.Spread)
-	if _, err := chair.Do(ctx, meeting.OpenPoll{Poll: poll}); err != nil {
+	openSeq, err :=  chair.Do(ctx, meeting.OpenPoll{Poll: poll})
+	if err != nil {
 		return nil, fmt.Errorf("opening the poll: %w", err)
 	}
 	open := time.Now()
@@ -301,6 +302,11 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 			select {
 			case <-time.After(time.Until(at)):
 			case <-ctx.Done():
+				return
+			}
+			// No one casts a ballot before their tablet shows the poll:
+			// a slot that falls before it arrived is used as soon as it does.
+			if err := tb.client().WaitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= openSeq }); err != nil {
 				return
 			}
 			voter := tb.sess.Participant

@@ -398,6 +398,7 @@ type castRequest struct {
 	fits     bool
 	sealed   []byte
 	answer   chan castAnswer // buffered 1: the loop never blocks on it
+	info     *boxInfo        // the box's cached info, nil if it did not exist at Cast
 }
 
 // boxInfo is what Cast needs to know of a box before the transaction; it
@@ -496,6 +497,7 @@ func (s *Store) Cast(ctx context.Context, meeting string, b storage.Ballot, even
 		return storage.CastResult{}, fmt.Errorf("storage/bolt: cast: %w", err)
 	}
 	if info != nil {
+		req.info = info
 		if err := req.prepare(info); err != nil {
 			return storage.CastResult{}, fmt.Errorf("storage/bolt: cast: %w", err)
 		}
@@ -602,7 +604,7 @@ type logState struct {
 	prev   []byte // the chain hash of record last
 }
 
-func (c *castTx) box(meeting, poll string) (*boxState, error) {
+func (c *castTx) box(meeting, poll string, cached *boxInfo) (*boxState, error) {
 	key := [2]string{meeting, poll}
 	if b, ok := c.boxes[key]; ok {
 		return b, nil
@@ -614,9 +616,15 @@ func (c *castTx) box(meeting, poll string) (*boxState, error) {
 		b.missing = true
 		return b, nil
 	}
-	info, err := readBoxInfo(pb, meeting, poll)
-	if err != nil {
-		return nil, fmt.Errorf("box %s of %s: %w", poll, meeting, err)
+	// A box's info never changes once it exists: the one Cast read (and
+	// the Store caches) serves, instead of decoding the spec and making a
+	// sealer again in every batch's transaction.
+	info := cached
+	if info == nil {
+		var err error
+		if info, err = readBoxInfo(pb, meeting, poll); err != nil {
+			return nil, fmt.Errorf("box %s of %s: %w", poll, meeting, err)
+		}
 	}
 	b.info = info
 	b.open = bytes.Equal(pb.Get(keyState), stateOpen)
@@ -649,7 +657,7 @@ func (c *castTx) log(meeting string) (*logState, error) {
 // whole transaction.
 func (c *castTx) cast(r *castRequest) (storage.CastResult, error) {
 	b := r.ballot
-	box, err := c.box(r.meeting, b.Poll)
+	box, err := c.box(r.meeting, b.Poll, r.info)
 	if err != nil {
 		return storage.CastResult{}, err
 	}
