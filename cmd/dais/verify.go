@@ -73,6 +73,9 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 		return fmt.Errorf("meeting %q has no events in this store", meetingID)
 	}
 	fmt.Fprintf(c.stdout, "meeting %s: %d events, %d polls checked\n", meetingID, rep.Records, rep.Polls)
+	if rep.Recounted > 0 {
+		fmt.Fprintf(c.stdout, "%d election round(s) counted again, name by name, from their stored ballots\n", rep.Recounted)
+	}
 	if rep.Unchained > 0 {
 		fmt.Fprintf(c.stdout, "events 1–%d were stored before the audit chain: checked as events, not chained\n", rep.Unchained)
 	}

@@ -49,8 +49,11 @@ type Report struct {
 	// as the minutes print them.
 	LastSeq  uint64
 	LastHash string
-	// Polls is the number of polls whose ballots were checked.
-	Polls int
+	// Polls is the number of polls whose ballots were checked;
+	// Recounted the election rounds among them counted again, name by
+	// name, from their stored ballots.
+	Polls     int
+	Recounted int
 	// Problem is the first event that does not fit; nil when the record
 	// verifies.
 	Problem *Problem
@@ -171,6 +174,19 @@ func Verify(ctx context.Context, src Source, meetingID string) (Report, error) {
 			}
 			if len(t.Ballots) != pb.cast || !sameCounts(opened, pb.result.Counts) {
 				return fail(pb.closed, "poll %s: the box's %d opened ballots %v do not match the result %v", id, len(t.Ballots), opened, pb.result.Counts)
+			}
+			// An election round: its ballots are counted again, name by
+			// name, from the marks the box kept (without their voters),
+			// and must give the result in the log.
+			if p := st.Polls[id]; p != nil && p.Kind != "" {
+				marks := make([]string, len(t.Ballots))
+				for i, b := range t.Ballots {
+					marks[i] = string(b.Content)
+				}
+				if err := meeting.Recount(st, id, marks); err != nil {
+					return fail(pb.closed, "poll %s: the recount from the stored ballots differs: %v", id, err)
+				}
+				rep.Recounted++
 			}
 		}
 	}

@@ -323,3 +323,65 @@ func TestMinutesPrintTheChain(t *testing.T) {
 		}
 	}
 }
+
+// altered is a Source whose boxes give back other ballots than they keep.
+type altered struct {
+	audit.Source
+	change func(t *storage.Tally)
+}
+
+func (a altered) Tally(ctx context.Context, m, poll string) (storage.Tally, error) {
+	t, err := a.Source.Tally(ctx, m, poll)
+	if err == nil && t.Ballots != nil {
+		t.Ballots = append([]storage.OpenedBallot(nil), t.Ballots...)
+		a.change(&t)
+	}
+	return t, err
+}
+
+// TestVerifyRecountsElections: Verify counts every closed election round
+// again, name by name, from the ballots its box kept; a box whose ballots
+// give another count (a mark moved from one name to another, keeping the
+// number of ballots and their choice) is named at the round's close.
+func TestVerifyRecountsElections(t *testing.T) {
+	key := seal.NewKey()
+	st, err := bolt.Open(t.TempDir(), bolt.Options{BallotKey: &key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, _, _, _ := record(t, st)
+	do := func(who string, cmd meeting.Command) []meeting.Event {
+		t.Helper()
+		evs, err := svc.Execute(context.Background(), mid, meeting.Actor{Participant: who}, cmd)
+		if err != nil {
+			t.Fatalf("%T: %v", cmd, err)
+		}
+		return evs
+	}
+	cands := []meeting.Candidate{{ID: "c1", Name: "Nguyễn Văn Ánh"}, {ID: "c2", Name: "Trần Thị Bích"}, {ID: "c3", Name: "Lê Văn Cường"}}
+	do(meetingtest.Secretary.Participant, meeting.CreateElection{Election: meeting.Election{ID: "bch", Title: "Bầu Ban Chấp hành", Seats: 3, Candidates: cands}})
+	do(meetingtest.Chair, meeting.OpenPoll{Poll: "bch-approval"})
+	for _, d := range meetingtest.Delegates {
+		do(d, meeting.CastBallot{Poll: "bch-approval", Choice: "for", BallotID: d + "-a"})
+	}
+	do(meetingtest.Chair, meeting.ClosePoll{Poll: "bch-approval"})
+	do(meetingtest.Chair, meeting.OpenElectionRound{Election: "bch"})
+	for i, d := range meetingtest.Delegates {
+		do(d, meeting.CastBallot{Poll: "bch-r1", Marks: []string{"110", "110", "011"}[i], BallotID: d + "-r1"})
+	}
+	closed := do(meetingtest.Chair, meeting.ClosePoll{Poll: "bch-r1"})[0].Seq
+
+	rep := mustVerify(t, st)
+	if !rep.OK() || rep.Recounted != 1 {
+		t.Fatalf("Verify of an untouched election = %+v (problem %v)", rep, rep.Problem)
+	}
+	moved := altered{Source: st, change: func(tl *storage.Tally) {
+		for i, b := range tl.Ballots {
+			if string(b.Content) == "011" {
+				tl.Ballots[i].Content = []byte("101")
+			}
+		}
+	}}
+	wantProblemAt(t, mustVerify(t, moved), closed, "recount")
+}
