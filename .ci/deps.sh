@@ -4,7 +4,11 @@
 set -euo pipefail
 
 need_apt=()
-command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+{ command -v pdftotext && command -v pdfsig; } >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# PAdES signatures: pdfsig checks them against an NSS database made with
+# certutil; the PKCS#11 tests sign on a SoftHSM2 token.
+command -v certutil >/dev/null 2>&1 || need_apt+=(libnss3-tools)
+command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
