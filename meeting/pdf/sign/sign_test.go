@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,29 +42,7 @@ func generated(tb testing.TB) []byte {
 }
 
 // classic returns a one-page PDF with a classic cross-reference table.
-func classic() []byte {
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		"<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Bien ban) Tj ET\n\nendstream",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+func classic() []byte { return signtest.ClassicPDF() }
 
 func mustSign(tb testing.TB, doc []byte, s sign.Signer, o sign.Options) []byte {
 	tb.Helper()
@@ -306,5 +285,32 @@ func TestTimestampRefused(t *testing.T) {
 		sign.Options{TSA: &sign.TSAClient{URL: srv.URL}})
 	if err == nil || !strings.Contains(err.Error(), "time-stamp") {
 		t.Fatalf("Sign with a failing authority: %v", err)
+	}
+}
+
+// TestLoadFiles reads a PEM key and chain written by signtest, and signs.
+func TestLoadFiles(t *testing.T) {
+	ca := signtest.NewCA(t)
+	dir := t.TempDir()
+	for _, ec := range []bool{false, true} {
+		keyFile, certFile := signtest.WritePEM(t, dir, fmt.Sprint("signer-", ec), ca.NewSigner(t, secretaryName, orgName, ec))
+		s, err := sign.LoadFiles(certFile, keyFile, "")
+		if err != nil {
+			t.Fatalf("LoadFiles: %v", err)
+		}
+		if len(s.Chain) != 2 || s.Chain[0].Subject.CommonName != secretaryName {
+			t.Fatalf("chain = %v", s.Chain)
+		}
+		sigs := mustVerify(t, mustSign(t, classic(), s, sign.Options{Time: signedAt}), ca)
+		if len(sigs) != 1 || !sigs[0].Valid || !sigs[0].Trusted {
+			t.Fatalf("signed with the loaded key: %+v", sigs)
+		}
+	}
+	if _, err := sign.LoadFiles(filepath.Join(dir, "missing.pem"), "", ""); err == nil {
+		t.Fatal("LoadFiles(missing) succeeded")
+	}
+	_, certOnly := signtest.WritePEM(t, dir, "other", ca.NewSigner(t, chairName, orgName, true))
+	if _, err := sign.LoadFiles(certOnly, "", ""); err == nil {
+		t.Fatal("LoadFiles without a key succeeded")
 	}
 }
