@@ -253,14 +253,14 @@ type attr struct {
 // parsedCMS is one SignedData with one signer, checked: its signature over
 // the signed attributes is valid for the signer's certificate.
 type parsedCMS struct {
-	contentType   asn1.ObjectIdentifier
-	content       []byte // encapsulated content (a time-stamp token's TSTInfo)
-	certs         []*x509.Certificate
-	signer        *x509.Certificate
-	digestAlg     crypto.Hash
-	messageDigest []byte
-	signature     []byte
-	signingTime   time.Time // signing-time attribute, if any
+	contentType      asn1.ObjectIdentifier
+	content          []byte // encapsulated content (a time-stamp token's TSTInfo)
+	certs            []*x509.Certificate
+	signer           *x509.Certificate
+	digestAlg        crypto.Hash
+	messageDigest    []byte
+	signature        []byte
+	signingTime      time.Time // signing-time attribute, if any
 	hasSigningCertV2 bool
 	timeStampToken   []byte // unsigned signature-time-stamp-token, if any
 }

@@ -20,7 +20,9 @@ func Open(cfg Config) (*Token, error) {
 }
 
 // Signer returns ErrNoCgo.
-func (t *Token) Signer(chain ...*x509.Certificate) (sign.Signer, error) { return sign.Signer{}, ErrNoCgo }
+func (t *Token) Signer(chain ...*x509.Certificate) (sign.Signer, error) {
+	return sign.Signer{}, ErrNoCgo
+}
 
 // Close does nothing.
 func (t *Token) Close() error { return nil }
