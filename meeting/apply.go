@@ -66,6 +66,9 @@ func (s *State) fits(e Event, full bool) error {
 		return d.fits(s, full)
 	}
 	if s.Status == StatusClosed {
+		if f, ok := e.Data.(folding); ok && foldedAfterClose(e.Data) {
+			return f.fits(s, full)
+		}
 		return fmt.Errorf("the meeting is closed")
 	}
 	f, ok := e.Data.(folding)

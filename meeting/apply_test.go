@@ -101,6 +101,8 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		PaperBallotResolved{Poll: "bch-r1", Room: "r2", Sheet: 17, Marks: "01"},
 		ElectionApproved{Election: "bch", Poll: "bch-approval"},
 		CommitteeElected{Poll: "bkp", Members: []string{"d3", "d4"}},
+		RecordIssued{Record: "minutes/vi", SHA256: sha, Size: 1000},
+		RecordSigned{Record: "minutes/vi", Prev: sha, SHA256: sha2, Size: 9000, Signer: "Trần Văn Quang", Level: "B-T", Where: "token"},
 		PollClosed{Poll: "bch-r1", Result: Result{Counts: map[string]int{"ballot": 2}, Cast: 2, Base: 5, Passed: false,
 			Election: &ElectionResult{Election: "bch", Round: 1, Kind: KindElection, Style: StyleStrike, Seats: 1, BaseKind: BaseConvened, Base: 5,
 				Issued: 3, Returned: 3, Valid: 2, Invalid: 1, Rooms: []RoomCount{{Room: "main", Issued: 2, Returned: 2}, {Room: "r2", Paper: true, Issued: 1, Returned: 1}},

@@ -69,6 +69,14 @@ func (s *State) Clone() *State {
 	for id, e := range s.Elections {
 		c.Elections[id] = e.clone()
 	}
+	if s.Records != nil {
+		c.Records = make(map[string]*SignedRecord, len(s.Records))
+		for k, r := range s.Records {
+			cr := *r
+			cr.Signatures = slices.Clone(r.Signatures)
+			c.Records[k] = &cr
+		}
+	}
 	c.Polls = make(map[string]*Poll, len(s.Polls))
 	for id, p := range s.Polls {
 		c.Polls[id] = p.clone()

@@ -285,6 +285,8 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"UpdateParticipant":  decodeAs[UpdateParticipant],
 	"RemoveParticipant":  decodeAs[RemoveParticipant],
 	"RevokeSessions":     decodeAs[RevokeSessions],
+	"IssueRecord":        decodeAs[IssueRecord],
+	"SignRecord":         decodeAs[SignRecord],
 	"AddAgendaItem":      decodeAs[AddAgendaItem],
 	"MoveAgendaItem":     decodeAs[MoveAgendaItem],
 	"AddDocument":        decodeAs[AddDocument],
@@ -360,6 +362,10 @@ func DecodeCommand(name string, args []byte) (Command, error) {
 	if name == "AddDocument" {
 		return nil, Errorf(Forbidden, "Tài liệu chỉ được thêm bằng cách tải tệp lên (POST /api/v1/meetings/{meeting}/documents)",
 			"a document is added only by uploading its file (POST /api/v1/meetings/{meeting}/documents)")
+	}
+	if name == "IssueRecord" || name == "SignRecord" {
+		return nil, Errorf(Forbidden, "Biên bản chỉ được ký qua máy chủ (POST /api/v1/meetings/{meeting}/records/sign) hoặc bằng lệnh dais sign",
+			"a record is signed only through the server (POST /api/v1/meetings/{meeting}/records/sign) or with dais sign")
 	}
 	c, err := decode(args)
 	if err != nil {

@@ -104,6 +104,9 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 		return d.revokeSessions(c)
 	}
 	if s.Status == StatusClosed {
+		if c, ok := cmd.(deciding); ok && acceptedAfterClose(cmd) {
+			return c.decide(d)
+		}
 		return nil, Errorf(Conflict, "Hội nghị đã bế mạc; không thể thay đổi", "the meeting is closed; nothing can change")
 	}
 	if !d.me.Role.Commands() {

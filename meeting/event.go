@@ -225,6 +225,8 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"ParticipantUpdated":  decodeData[ParticipantUpdated],
 	"ParticipantRemoved":  decodeData[ParticipantRemoved],
 	"SessionsRevoked":     decodeData[SessionsRevoked],
+	"RecordIssued":        decodeData[RecordIssued],
+	"RecordSigned":        decodeData[RecordSigned],
 	"AgendaItemAdded":     decodeData[AgendaItemAdded],
 	"AgendaItemMoved":     decodeData[AgendaItemMoved],
 	"DocumentAdded":       decodeData[DocumentAdded],

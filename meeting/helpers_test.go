@@ -52,6 +52,9 @@ func (l *log) run(tb testing.TB, steps ...step) []Event {
 // sha is a valid document hash.
 var sha = strings.Repeat("ab", 32)
 
+// sha2 is another.
+var sha2 = strings.Repeat("cd", 32)
+
 // setupSteps prepare a meeting "m1" in two rooms: a secretary "sec", a chair,
 // delegates d1–d4 (d4 in the linked room), an observer; an agenda i1, i2
 // (with sub-items i2a, i2b), i3; a public 10-page document doc1 and a

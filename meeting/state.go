@@ -268,6 +268,9 @@ type State struct {
 	// Committee lists the counting committee's members (ban kiểm phiếu),
 	// elected by a show of hands (ProposeCommittee).
 	Committee []string `json:"committee,omitempty"`
+	// Records are the records issued for signing, by key (see
+	// SignedRecord and ParseRecord): their current version and who signed it.
+	Records map[string]*SignedRecord `json:"records,omitempty"`
 
 	Presentation Presentation `json:"presentation"`
 	Floor        Floor        `json:"floor"`
