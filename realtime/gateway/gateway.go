@@ -313,8 +313,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// serve reads the hello, joins the client to its meeting's room and reads
-// its messages until it leaves. This goroutine is the connection's reader.
+// serve reads and checks the hello, then hands the connection to attach on
+// a new goroutine and returns. The hello's work (decoding, the session's
+// lookup in the store) grows this goroutine's stack to several KiB; the
+// reader that then waits for hours on a tablet's next message starts
+// small on a goroutine of its own (2 KiB, about 6 KiB less per connection
+// at 10,000 tablets).
 func (g *Gateway) serve(ws *websocket.Conn) {
 	ws.SetReadLimit(protocol.MaxMessageSize)
 	sess, lastSeq, code, reason := g.hello(ws)
@@ -322,6 +326,16 @@ func (g *Gateway) serve(ws *websocket.Conn) {
 		closeNow(ws, code, reason, g.cfg.WriteTimeout)
 		return
 	}
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		g.attach(ws, sess, lastSeq)
+	}()
+}
+
+// attach joins a client that said hello to its meeting's room and reads its
+// messages until it leaves. This goroutine is the connection's reader.
+func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64) {
 	c := newConn(g, ws, sess)
 	if !g.register(c) {
 		closeNow(ws, protocol.CloseDraining, "server is shutting down", g.cfg.WriteTimeout)
