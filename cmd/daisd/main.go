@@ -90,9 +90,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	joinGlobal := fs.Float64("join-fails-per-second", 20, "wrong invitation codes the whole node accepts per second (burst: 10 s worth)")
 	proxies := fs.String("trusted-proxies", env("DAIS_TRUSTED_PROXIES", ""), "addresses (CIDR) of reverse proxies whose X-Real-IP names the client, comma-separated (env DAIS_TRUSTED_PROXIES)")
 	maxConnsPerAddr := fs.Int("max-conns-per-addr", 0, "most connections one IP address may hold open (0: 512; -1: no cap; behind a load balancer raise it or use -1)")
+	var sf signingFlags
+	fs.StringVar(&sf.CertFile, "sign-cert", env("DAIS_SIGN_CERT", ""), "the server's signing certificate: a PEM chain (the signer's first) or a PKCS#12 file (.p12/.pfx, password in env DAIS_SIGN_P12_PASSWORD); the server then signs the minutes, packet and counting minutes on request (env DAIS_SIGN_CERT)")
+	fs.StringVar(&sf.KeyFile, "sign-key", env("DAIS_SIGN_KEY", ""), "the PEM private key of -sign-cert, unencrypted, mode 0600 (empty: in the -sign-cert file; env DAIS_SIGN_KEY)")
+	fs.StringVar(&sf.Module, "sign-pkcs11-module", env("DAIS_SIGN_PKCS11_MODULE", ""), "sign with a PKCS#11 token instead: the module's path, e.g. /usr/lib/softhsm/libsofthsm2.so (PIN in env DAIS_SIGN_PIN; env DAIS_SIGN_PKCS11_MODULE)")
+	fs.StringVar(&sf.TokenLabel, "sign-token-label", env("DAIS_SIGN_TOKEN_LABEL", ""), "the token's label (env DAIS_SIGN_TOKEN_LABEL)")
+	fs.StringVar(&sf.KeyLabel, "sign-key-label", env("DAIS_SIGN_KEY_LABEL", ""), "the key pair's label on the token (empty: its only key with a certificate; env DAIS_SIGN_KEY_LABEL)")
+	fs.StringVar(&sf.ChainFile, "sign-chain", env("DAIS_SIGN_CHAIN", ""), "PEM intermediates to put in each signature after the signer's certificate (env DAIS_SIGN_CHAIN)")
+	fs.StringVar(&sf.TSAURL, "sign-tsa-url", env("DAIS_SIGN_TSA_URL", ""), "RFC 3161 time-stamp authority: signatures become PAdES B-T (empty: B-B; env DAIS_SIGN_TSA_URL)")
+	fs.StringVar(&sf.RootsFile, "sign-roots", env("DAIS_SIGN_ROOTS", ""), "PEM trust anchors signatures are checked against (e.g. the government CA's root); uploaded signatures must chain to one (empty: shown as unchecked; env DAIS_SIGN_ROOTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	sf.P12Password, sf.PIN = getenv("DAIS_SIGN_P12_PASSWORD"), getenv("DAIS_SIGN_PIN")
+	recCfg, closeSigner, err := recordsConfig(sf)
+	if err != nil {
+		return fmt.Errorf("the signer: %w", err)
+	}
+	defer closeSigner()
 	if *demo && *seed != "" {
 		return fmt.Errorf("-demo and -seed exclude each other")
 	}
@@ -162,7 +177,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey, Key: busKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
-		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM,
+		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM, Records: recCfg,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
 		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
 			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},

@@ -22,6 +22,8 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
+	"github.com/dais-meeting/dais/meeting/pdf/sign/signtest"
+	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
@@ -166,8 +168,11 @@ const (
 // presentation handed to d2) and meeting B, and signs every caller in.
 func newMatrix(t *testing.T) *matrix {
 	ctx := context.Background()
+	ca := signtest.NewCA(t)
+	office := ca.NewSigner(t, "Văn phòng Tỉnh ủy Thử nghiệm", "Tỉnh ủy Hòa Bình", true)
 	n, err := startNode(ctx, config{
 		Listen: "127.0.0.1:0", Data: t.TempDir(), Name: "matrix", AdminToken: nodeAdmin, InternalListen: "127.0.0.1:0",
+		Records:      records.Config{Signer: &office, Roots: ca.Roots()},
 		AuthorityPEM: []byte("-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n"),
 		Logger:       testLogger("matrix"),
 		Accounts:     accountsConfig{SetupSecret: "TEST-SETUP-SECRET", Params: fastHashes},
@@ -495,6 +500,21 @@ func (m *matrix) routeRows() []routeRow {
 			want: staff},
 		{pattern: "GET /api/v1/meetings/{meeting}/elections/{election}/minutes.pdf", method: "GET", path: A + "/elections/bch/minutes.pdf",
 			want: meetingRoute(allowed(cSecretary, cChair, cCommittee).status(http.StatusForbidden, cPresenter, cDelegate, cObserver, cDisplay))},
+		// Signed records (issue 12): the chair and the secretaries, and the
+		// counting committee for the counting minutes. The node signs with
+		// a test certificate; the upload row sends a PDF that is not the
+		// current version: the route is reached (409).
+		{pattern: "GET /api/v1/meetings/{meeting}/records", method: "GET", path: A + "/records?record=minutes/vi", want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/records", variant: "counting minutes", method: "GET", path: A + "/records?record=counting/bch/vi",
+			want: meetingRoute(allowed(cSecretary, cChair, cCommittee).status(http.StatusForbidden, cPresenter, cDelegate, cObserver, cDisplay))},
+		{pattern: "POST /api/v1/meetings/{meeting}/records/issue", method: "POST", path: A + "/records/issue?record=minutes/vi", want: staff},
+		{pattern: "POST /api/v1/meetings/{meeting}/records/sign", method: "POST", path: A + "/records/sign?record=minutes/vi", want: staff},
+		{pattern: "POST /api/v1/meetings/{meeting}/records/sign", variant: "counting minutes", method: "POST", path: A + "/records/sign?record=counting/bch/vi",
+			want: meetingRoute(allowed(cSecretary, cChair, cCommittee).status(http.StatusForbidden, cPresenter, cDelegate, cObserver, cDisplay))},
+		{pattern: "GET /api/v1/meetings/{meeting}/records/file", method: "GET", path: A + "/records/file?record=minutes/vi", want: staff},
+		{pattern: "PUT /api/v1/meetings/{meeting}/records/file", method: "PUT", path: A + "/records/file?record=minutes/vi",
+			body: func(testing.TB, *caller) any { return m.pdf },
+			want: meetingRoute(expect{}.status(http.StatusConflict, cSecretary, cChair).status(http.StatusForbidden, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings", method: "POST", path: "/api/v1/meetings", body: newMeeting,
 			// A secretary of any meeting makes a new one (she is its
 			// secretary); the admin token names the secretary.

@@ -23,6 +23,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/gateway"
 	"github.com/dais-meeting/dais/realtime/httpapi"
@@ -90,6 +91,9 @@ type config struct {
 	// AuthorityPEM, when set, is served at /dais-ca.pem: the room
 	// authority of -tls-self-signed, for tablets to install.
 	AuthorityPEM []byte
+	// Records configures the signed records: the node's signer, the
+	// time-stamp authority, the trust anchors (signing.go).
+	Records records.Config
 	// Accounts configures the office accounts (accounts.go).
 	Accounts accountsConfig
 	// Web, when set, is served at / (the web client).
@@ -227,6 +231,11 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
 	httpapi.NewRoster(n.acc, n.svc, cfg.Logger).Register(mux)
+	recs, err := records.New(cfg.Records, n.svc, n.store, n.docs, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	httpapi.NewRecords(n.acc, recs, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
 	if err = n.startAccounts(mux); err != nil {
 		return nil, err
