@@ -36,6 +36,7 @@ func (s *State) fold(e Event, full bool) error {
 	if full {
 		s.recordSignIns(e)
 		s.recordAnnotationSave(e)
+		s.recordCopies(e)
 	}
 	s.Version = e.Seq
 	return nil
@@ -64,6 +65,11 @@ func (s *State) fits(e Event, full bool) error {
 	if d, ok := e.Data.(SessionsRevoked); ok {
 		// Also after the close: a tablet can be lost after the meeting.
 		return d.fits(s, full)
+	}
+	switch d := e.Data.(type) {
+	case CopyServed, CopiesDeleted:
+		// Also after the close: the chair's copies, the tablets' reports.
+		return d.(folding).fits(s, full)
 	}
 	if s.Status == StatusClosed {
 		if f, ok := e.Data.(folding); ok && foldedAfterClose(e.Data) {

@@ -45,6 +45,15 @@ func (s *State) Clone() *State {
 	if s.AnnotationSaves != nil {
 		c.AnnotationSaves = maps.Clone(s.AnnotationSaves)
 	}
+	c.SecrecyRules = maps.Clone(s.SecrecyRules)
+	if s.Copies != nil {
+		c.Copies = make([]*CopyRecord, len(s.Copies))
+		for i, r := range s.Copies {
+			cr := *r
+			c.Copies[i] = &cr
+		}
+	}
+	c.Confirmations = slices.Clone(s.Confirmations) // never changed once made
 	c.Participants = make(map[string]*Participant, len(s.Participants))
 	for id, p := range s.Participants {
 		cp := *p
@@ -55,6 +64,10 @@ func (s *State) Clone() *State {
 		cd := *d
 		cd.Readers = slices.Clone(d.Readers)
 		cd.Removed = slices.Clone(d.Removed)
+		if d.TakenBack != nil {
+			tb := *d.TakenBack
+			cd.TakenBack = &tb
+		}
 		c.Documents[id] = &cd
 	}
 	c.Proposals = make(map[string]*Proposal, len(s.Proposals))

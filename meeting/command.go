@@ -321,6 +321,12 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"OpenElectionRound":  decodeAs[OpenElectionRound],
 	"EnterPaperBallot":   decodeAs[EnterPaperBallot],
 	"ResolvePaperBallot": decodeAs[ResolvePaperBallot],
+	"SetSecrecyRules":    decodeAs[SetSecrecyRules],
+	"SetDocumentLevel":   decodeAs[SetDocumentLevel],
+	"TakeBackDocument":   decodeAs[TakeBackDocument],
+	"AllowRoomDisplay":   decodeAs[AllowRoomDisplay],
+	"ConfirmDeletion":    decodeAs[ConfirmDeletion],
+	"RecordCopy":         decodeAs[RecordCopy],
 }
 
 // decodeAs decodes strict JSON arguments (no unknown fields, one value)
@@ -366,6 +372,10 @@ func DecodeCommand(name string, args []byte) (Command, error) {
 	if name == "IssueRecord" || name == "SignRecord" {
 		return nil, Errorf(Forbidden, "Biên bản chỉ được ký qua máy chủ (POST /api/v1/meetings/{meeting}/records/sign) hoặc bằng lệnh dais sign",
 			"a record is signed only through the server (POST /api/v1/meetings/{meeting}/records/sign) or with dais sign")
+	}
+	if name == "RecordCopy" {
+		return nil, Errorf(Forbidden, "Bản sao tài liệu mật chỉ được máy chủ ghi sổ khi phát bản sao",
+			"a copy is registered only by the server as it serves it")
 	}
 	c, err := decode(args)
 	if err != nil {

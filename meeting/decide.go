@@ -103,6 +103,16 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 		// Also after the close: a tablet can be lost after the meeting.
 		return d.revokeSessions(c)
 	}
+	switch c := cmd.(type) {
+	case ConfirmDeletion:
+		// Also after the close, and from a display: tablets delete
+		// their copies then.
+		return c.decide(d)
+	case RecordCopy:
+		// Also after the close (the chair's copies; a delegate is told
+		// the document was taken back), and for a display's copy.
+		return c.decide(d)
+	}
 	if s.Status == StatusClosed {
 		if c, ok := cmd.(deciding); ok && acceptedAfterClose(cmd) {
 			return c.decide(d)

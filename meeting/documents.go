@@ -35,6 +35,12 @@ func (c AddDocument) decide(d decider) ([]Event, error) {
 	if !sha256Pattern.MatchString(doc.SHA256) {
 		return nil, Errorf(Invalid, "Mã băm SHA-256 của tài liệu không hợp lệ: %q (cần 64 chữ số thập lục phân viết thường)", "invalid sha256 %q (want 64 lower-case hex digits)", doc.SHA256)
 	}
+	if !doc.Level.Valid() {
+		return nil, Errorf(Invalid, "Độ mật không hợp lệ: %q (mat, toi_mat, tuyet_mat hoặc rỗng)", "invalid secrecy level %q (mat, toi_mat, tuyet_mat or empty)", doc.Level)
+	}
+	if doc.TakenBack != nil || doc.DisplayAllowed {
+		return nil, Errorf(Invalid, "Tài liệu mới chưa thể bị thu hồi hay được phép chiếu", "a new document is neither taken back nor allowed on displays")
+	}
 	if !doc.Confidential && len(doc.Readers) > 0 {
 		return nil, Errorf(Invalid, "Chỉ tài liệu mật mới có danh sách người đọc", "only a confidential document has readers")
 	}

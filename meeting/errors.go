@@ -40,6 +40,9 @@ type Error struct {
 	// Message is English; MessageVI is Vietnamese.
 	Message   string `json:"message"`
 	MessageVI string `json:"message_vi"`
+	// Reason names the rule behind some refusals, for clients to act on
+	// (e.g. "taken_back": delete the copy): see the Reason constants.
+	Reason string `json:"reason,omitempty"`
 	// cause is the fault behind an Unavailable or Internal error: for
 	// logs and errors.Is, never shown to the person.
 	cause error

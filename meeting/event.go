@@ -261,6 +261,12 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"PaperBallotResolved": decodeData[PaperBallotResolved],
 	"ElectionApproved":    decodeData[ElectionApproved],
 	"CommitteeElected":    decodeData[CommitteeElected],
+	"SecrecyRulesSet":     decodeData[SecrecyRulesSet],
+	"DocumentLevelSet":    decodeData[DocumentLevelSet],
+	"DocumentTakenBack":   decodeData[DocumentTakenBack],
+	"RoomDisplayAllowed":  decodeData[RoomDisplayAllowed],
+	"CopyServed":          decodeData[CopyServed],
+	"CopiesDeleted":       decodeData[CopiesDeleted],
 }
 
 func decodeData[T EventData](b []byte) (EventData, error) {

@@ -776,8 +776,8 @@ func FuzzDecodeCommand(f *testing.F) {
 		cmd, err := DecodeCommand(name, args)
 		if err != nil {
 			want := Invalid
-			if name == "AddDocument" || name == "IssueRecord" || name == "SignRecord" {
-				want = Forbidden // only an upload registers a document; only the server signs
+			if name == "AddDocument" || name == "IssueRecord" || name == "SignRecord" || name == "RecordCopy" {
+				want = Forbidden // only an upload registers a document; only the server signs and registers copies
 			}
 			if e := asError(t, err); e.Code != want {
 				t.Fatalf("code %s, want %s", e.Code, want)

@@ -48,6 +48,7 @@ func (s *State) LeanViewWith(viewer string, counts Lean) *State {
 	shell.Order = nil
 	shell.SignIns = nil
 	shell.AnnotationSaves = nil // the server's record, as in ViewFor
+	shell.Copies, shell.Confirmations = nil, nil
 	shell.Annotations = nil
 	if own := s.Annotations[viewer]; own != nil {
 		shell.Annotations = map[string]map[string]*Annotation{viewer: own}

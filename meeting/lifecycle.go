@@ -228,6 +228,7 @@ func (d MeetingClosed) fits(s *State, full bool) error {
 
 func (d MeetingClosed) change(s *State, e Event) {
 	s.Status = StatusClosed
+	s.takeBackAll(e) // every secret document is taken back
 	s.endSpeech(e.At)
 	s.Floor = Floor{Speeches: s.Floor.Speeches}
 }

@@ -73,6 +73,14 @@ var (
 // want is a row's expectation per actor: "" allowed, else the refusal's code.
 type want map[string]Code
 
+// allow adds that names are allowed.
+func (w want) allow(names ...string) want {
+	for _, n := range names {
+		w[n] = ""
+	}
+	return w
+}
+
 // allow returns the expectation that names are allowed.
 func allow(names ...string) want {
 	w := want{}
@@ -295,7 +303,44 @@ func matrixRows() []matrixRow {
 			cmd: SignRecord{Record: "packet", Prev: sha, SHA256: sha2, Size: 120, Signer: "Trần Văn Quang", Level: "B-B", Where: "server"}, want: staffAndChair},
 		{name: "SignRecord", variant: "after the close", at: then(mSession, step{"sec", IssueRecord{Record: "minutes/vi", SHA256: sha, Size: 100}}, step{"chair", CloseMeeting{}}),
 			cmd: SignRecord{Record: "minutes/vi", Prev: sha, SHA256: sha2, Size: 120, Signer: "Trần Văn Quang", Level: "B-T", Where: "token"}, want: staffAndChair},
+		// Secrecy (issue 12). doc2 is reserved to d1 (Mật, an old
+		// "confidential" document); mCopies makes doc1 Mật too and gives
+		// every insider and the display a copy of it on device "tab".
+		{name: "SetSecrecyRules", at: mSession, cmd: SetSecrecyRules{Level: ToiMat, Rules: LevelRules{Watermark: true, Offline: true}}, want: secretaryOnly},
+		{name: "SetDocumentLevel", at: mSession, cmd: SetDocumentLevel{Document: "doc1", Level: ToiMat}, want: secretaryOnly},
+		{name: "TakeBackDocument", at: mSession, cmd: TakeBackDocument{Document: "doc2"}, want: staffAndChair},
+		{name: "AllowRoomDisplay", at: mSession, cmd: AllowRoomDisplay{Document: "doc2", Allow: true}, want: chairOnly},
+		// A tablet's report: a display's too (it sends no other command).
+		{name: "ConfirmDeletion", at: mCopies, cmd: ConfirmDeletion{Device: "tab", Documents: []string{"doc1"}},
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		// Made by the document routes for the reader; the wire refuses it.
+		{name: "RecordCopy", variant: "reserved to d1", at: mSession, cmd: matrixCopy("doc2", CopyView),
+			want: allow(aSecretary, aChair, aDelegate).refuse(Forbidden, aPresenter, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		{name: "RecordCopy", variant: "taken back", at: then(mSession, step{"sec", TakeBackDocument{Document: "doc2"}}), cmd: matrixCopy("doc2", CopyView),
+			want: allow(aSecretary, aChair).refuse(Conflict, aPresenter, aDelegate, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		{name: "RecordCopy", variant: "a Tối mật download", at: then(mSession, step{"sec", SetDocumentLevel{Document: "doc1", Level: ToiMat}}), cmd: matrixCopy("doc1", CopyDownload),
+			want: allow(aSecretary, aChair).refuse(Forbidden, aPresenter, aDelegate, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		{name: "RecordCopy", variant: "Tuyệt mật, not presented", at: then(mSession, step{"sec", SetDocumentLevel{Document: "doc2", Level: TuyetMat}}), cmd: matrixCopy("doc2", CopyView),
+			want: allow(aSecretary, aChair, aDelegate).refuse(Forbidden, aPresenter, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		{name: "RecordCopy", variant: "Tuyệt mật, presented", at: then(mSession, step{"sec", SetDocumentLevel{Document: "doc2", Level: TuyetMat}}, step{"chair", ShowDocument{Document: "doc2", Page: 1}}),
+			cmd: matrixCopy("doc2", CopyView), want: allow(insiders...).allow(aDisplay).others(Forbidden)},
 	}
+}
+
+// matrixCopy is a RecordCopy of doc on device "tab".
+func matrixCopy(doc, kind string) RecordCopy {
+	return RecordCopy{Device: "tab", Document: doc, Kind: kind, Watermark: "w1", WatermarkText: "TÀI LIỆU MẬT — thử"}
+}
+
+// mCopies is mSession with doc1 made Mật and a copy of it recorded for
+// every insider and the display on device "tab".
+func mCopies(tb testing.TB) *log {
+	l := mSession(tb)
+	l.run(tb, step{"sec", SetDocumentLevel{Document: "doc1", Level: Mat}})
+	for _, id := range []string{"sec", "chair", "d2", "d1", "k1", "obs", "disp"} {
+		l.run(tb, step{id, matrixCopy("doc1", CopyView)})
+	}
+	return l
 }
 
 // mElection is a one-seat election with one name, on paper in paperRooms.
@@ -313,7 +358,7 @@ func mApproved(paperRooms []string) func(testing.TB) *log {
 
 // wireRefused are the commands the server makes itself: DecodeCommand
 // refuses them from a client (Forbidden), whoever sends them.
-var wireRefused = []string{"AddDocument", "IssueRecord", "SignRecord"}
+var wireRefused = []string{"AddDocument", "IssueRecord", "SignRecord", "RecordCopy"}
 
 // commandFor returns the row's command for actor id (CreateMeeting of a new
 // meeting names the actor its secretary).
@@ -422,6 +467,14 @@ func TestCommandMatrixOnAClosedMeeting(t *testing.T) {
 					want = NotFound
 				case row.name == "IssueRecord":
 					want = ""
+				case row.name == "ConfirmDeletion":
+					want = "" // a tablet reports after the close (here: nothing was out, a no-op)
+				case row.name == "RecordCopy" && row.variant == "a Tối mật download":
+					want = Invalid // doc1 of the closed fixture is not secret
+				case row.name == "RecordCopy" && (a.name == aSecretary || a.name == aChair):
+					want = "" // their copies are still served
+				case row.name == "RecordCopy":
+					want = Conflict // the close took every secret document back
 				default:
 					want = Conflict
 				}

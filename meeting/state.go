@@ -128,6 +128,15 @@ type Document struct {
 	// so that readers are told the document is not exactly what was
 	// uploaded. Empty when nothing was removed.
 	Removed []string `json:"removed,omitempty"`
+	// Level is the document's secrecy level (see Secrecy: a Confidential
+	// document without one is Mật).
+	Level SecrecyLevel `json:"level,omitempty"`
+	// TakenBack is set once the document was taken back (thu hồi): by a
+	// secretary or the chair, or by the close.
+	TakenBack *TakeBack `json:"taken_back,omitempty"`
+	// DisplayAllowed: the chair let linked rooms' displays show it
+	// (AllowRoomDisplay).
+	DisplayAllowed bool `json:"display_allowed,omitempty"`
 }
 
 // What an upload may have had removed (Document.Removed).
@@ -161,9 +170,15 @@ const (
 )
 
 // Withhold returns the form of a confidential document shown to a
-// participant who may not read it: {id, title, confidential, withheld}.
+// participant who may not read it: {id, title, confidential, withheld},
+// with its level and take-back when set.
 func Withhold(d Document) Document {
-	return Document{ID: d.ID, Title: d.Title, Confidential: true, Withheld: true}
+	w := Document{ID: d.ID, Title: d.Title, Confidential: true, Withheld: true, Level: d.Level}
+	if d.TakenBack != nil {
+		tb := *d.TakenBack
+		w.TakenBack = &tb
+	}
+	return w
 }
 
 // How a meeting lists confidential documents to participants who may not
@@ -259,6 +274,9 @@ type State struct {
 	ActiveContent string               `json:"active_content,omitempty"`
 	Proposals     map[string]*Proposal `json:"proposals"`
 	Polls         map[string]*Poll     `json:"polls"`
+	// SecrecyRules are the rules of the secret levels the secretary
+	// changed (SetSecrecyRules); a level not here has DefaultRules.
+	SecrecyRules map[SecrecyLevel]LevelRules `json:"secrecy_rules,omitempty"`
 	// PollOrder lists poll ids in the order they were created.
 	PollOrder []string `json:"poll_order"`
 	// Elections are the elections and confidence votes by id, in
@@ -293,6 +311,13 @@ type State struct {
 	// once per AnnotationEditInterval. Only Apply keeps it, and ViewFor
 	// leaves it out: it is the server's record.
 	AnnotationSaves map[string]time.Time `json:"annotation_saves,omitempty"`
+	// Copies is the copy register (sổ theo dõi tài liệu mật): every copy
+	// of a secret document served, in order, with its deletion once
+	// confirmed; Confirmations the tablets' reports. Only Apply keeps
+	// them, and ViewFor leaves them out: the chair and the secretaries
+	// read them from the register route.
+	Copies        []*CopyRecord   `json:"copies,omitempty"`
+	Confirmations []*Confirmation `json:"confirmations,omitempty"`
 
 	// Lean is set only in a lean view (LeanViewFor: a delegate's or an
 	// observer's snapshot), which holds no roster: the counts instead.

@@ -70,6 +70,7 @@ func (s *State) ViewFor(viewer string) *State {
 	s.viewAnnotations(v, viewer)
 	v.SignIns = nil // the server's record; no client needs it
 	v.AnnotationSaves = nil
+	v.Copies, v.Confirmations = nil, nil // the register: its own route
 	s.viewPolls(v, viewer)
 	return v
 }
