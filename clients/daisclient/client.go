@@ -76,6 +76,8 @@ func decodeHTTPError(resp *http.Response) error {
 type Options struct {
 	// LastSeq resumes after this seq; 0 asks for a snapshot.
 	LastSeq uint64
+	// Device is the tablet's device id sent in the hello ("": none).
+	Device string
 	// Origin is sent as the Origin header when set (browsers always send one).
 	Origin string
 	// Dialer; nil means websocket.DefaultDialer.
@@ -123,9 +125,12 @@ type Client struct {
 	// gets every check-in.
 	attendance *meeting.Lean
 	signals    []protocol.Signal
-	moved      *protocol.Move
-	err        error // why the connection ended
-	code       int   // the close code the server sent, if any
+	// takeBacks are the take-back messages received, in order (the
+	// welcome's take_back is in Welcome).
+	takeBacks [][]string
+	moved     *protocol.Move
+	err       error // why the connection ended
+	code      int   // the close code the server sent, if any
 
 	done chan struct{}
 }
@@ -161,7 +166,7 @@ func Dial(ctx context.Context, baseURL, token string, opt Options) (*Client, err
 	ws.SetReadLimit(64 << 20)
 	c := &Client{ws: ws, opt: opt, lastSeq: opt.LastSeq, acks: map[string]chan protocol.Ack{}, done: make(chan struct{})}
 	c.cond = sync.NewCond(&c.mu)
-	if err := c.writeJSON(protocol.Hello{Type: protocol.TypeHello, Protocol: protocol.Version, Token: token, LastSeq: opt.LastSeq}); err != nil {
+	if err := c.writeJSON(protocol.Hello{Type: protocol.TypeHello, Protocol: protocol.Version, Token: token, LastSeq: opt.LastSeq, Device: opt.Device}); err != nil {
 		ws.Close()
 		return nil, err
 	}
@@ -264,6 +269,8 @@ type inbound struct {
 	Data json.RawMessage `json:"data"`
 	// move
 	RetryMS int `json:"retry_ms"`
+	// takeback
+	Documents []string `json:"documents"`
 }
 
 // lightPrefix is how the server's event frames begin (protocol.Event,
@@ -363,6 +370,9 @@ func (c *Client) handle(data []byte, now time.Time) error {
 		c.cond.Broadcast()
 	case protocol.TypeMove:
 		c.moved = &protocol.Move{Type: m.Type, RetryMS: m.RetryMS}
+	case protocol.TypeTakeBack:
+		c.takeBacks = append(c.takeBacks, m.Documents)
+		c.cond.Broadcast()
 	}
 	return nil
 }
@@ -471,7 +481,7 @@ func (c *Client) Next(ctx context.Context) (Received, error) {
 // received state) is true.
 func (c *Client) WaitFor(ctx context.Context, cond func(v View) bool) error {
 	return c.wait(ctx, func() bool {
-		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals, Attendance: c.attendance})
+		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals, Attendance: c.attendance, TakeBacks: c.takeBacks})
 	})
 }
 
@@ -486,6 +496,9 @@ type View struct {
 	// an observer (nil for the chair, secretaries and displays, who get
 	// every check-in).
 	Attendance *meeting.Lean
+	// TakeBacks are the documents of each take-back message received
+	// (protocol.TakeBack), in order.
+	TakeBacks [][]string
 }
 
 // wait calls ok under the lock whenever something arrives, until it returns

@@ -515,6 +515,11 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "PUT /api/v1/meetings/{meeting}/records/file", method: "PUT", path: A + "/records/file?record=minutes/vi",
 			body: func(testing.TB, *caller) any { return m.pdf },
 			want: meetingRoute(expect{}.status(http.StatusConflict, cSecretary, cChair).status(http.StatusForbidden, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
+		// The copy register (issue 12): the chair's and the secretaries'.
+		{pattern: "GET /api/v1/meetings/{meeting}/secrecy/register", method: "GET", path: A + "/secrecy/register",
+			want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/secrecy/register.pdf", method: "GET", path: A + "/secrecy/register.pdf",
+			want: staff},
 		{pattern: "POST /api/v1/meetings", method: "POST", path: "/api/v1/meetings", body: newMeeting,
 			// A secretary of any meeting makes a new one (she is its
 			// secretary); the admin token names the secretary.

@@ -24,15 +24,24 @@ import (
 // annotations (annotated/<doc sha>/<reader>.<key>.pdf), so a new or
 // changed annotation makes a new copy with a new ETag; the reader's older
 // copies of that document are removed then. Without any annotation it is
-// the document as Open gives it. The same refusals as Open apply.
-func (d *Documents) Annotated(ctx context.Context, sess access.Session, docID string) (*File, error) {
+// the document as Open gives it. The same refusals as Open apply, and an
+// annotated copy is a download (meeting.CopyAnnotated: refused for a level
+// without downloads, recorded in the copy register).
+func (d *Documents) Annotated(ctx context.Context, sess access.Session, docID string, req ...Request) (*File, error) {
 	st, p, doc, err := d.readable(ctx, sess, docID)
 	if err != nil {
 		return nil, err
 	}
+	r := request(req)
+	r.Kind = meeting.CopyAnnotated
 	anns := annotationsFor(st, p.ID, doc.ID)
 	if len(anns) == 0 {
-		return d.Open(ctx, sess, docID)
+		return d.Open(ctx, sess, docID, r)
+	}
+	if doc.Secrecy().Secret() {
+		if err := d.register(ctx, st, doc, p, r); err != nil {
+			return nil, err
+		}
 	}
 	b, err := json.Marshal(anns)
 	if err != nil {
@@ -88,7 +97,7 @@ func annotationsFor(st *meeting.State, reader, document string) []meeting.Annota
 func (d *Documents) makeAnnotated(ctx context.Context, st *meeting.State, doc *meeting.Document, p *meeting.Participant, anns []meeting.Annotation, path string) error {
 	var src *File
 	var err error
-	if doc.Confidential {
+	if doc.Secrecy().Secret() {
 		src, err = d.openCopy(ctx, st, doc, p, "")
 	} else {
 		src, err = d.openBlob(ctx, doc.SHA256, "")

@@ -63,6 +63,7 @@ type Engine interface {
 	Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error
 	CountingMinutes(ctx context.Context, dst io.Writer, in pdf.CountingInput, lang string) error
 	Annotate(ctx context.Context, src io.ReadSeeker, dst io.Writer, anns []meeting.Annotation) error
+	CopyRegister(ctx context.Context, dst io.Writer, r meeting.Register, lang string, loc *time.Location, made time.Time) error
 }
 
 var _ Engine = (*pdf.Engine)(nil)

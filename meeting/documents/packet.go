@@ -16,12 +16,16 @@ import (
 
 // Packet returns the agenda packet of the session's participant: one PDF of
 // the documents attached to the agenda items that they may read, in agenda
-// order (each item followed by its sub-items), confidential ones
-// watermarked for them, with a bookmark per item and per document. The
+// order (each item followed by its sub-items), secret ones watermarked for
+// them (the level on every page, and before the document's title in its
+// bookmark), with a bookmark per item and per document. A secret document
+// the level's rules keep out of downloads (Tối mật, Tuyệt mật by default),
+// or taken back, is left out for a delegate; each secret copy in the
+// packet is recorded in the copy register (req: the device). The
 // packet is kept in the cache per reader and per version of the agenda and
 // its documents: a changed agenda makes a new one. A reader with nothing to
 // read gets a NotFound error.
-func (d *Documents) Packet(ctx context.Context, sess access.Session) (*File, error) {
+func (d *Documents) Packet(ctx context.Context, sess access.Session, req ...Request) (*File, error) {
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return nil, err
@@ -31,12 +35,18 @@ func (d *Documents) Packet(ctx context.Context, sess access.Session) (*File, err
 		return nil, meeting.Errorf(meeting.NotFound,
 			"Chương trình họp chưa có tài liệu nào dành cho bạn.", "the agenda has no documents for you yet")
 	}
-	text := d.watermarkText(st, p)
-	keyParts := []string{st.ID, p.ID, text}
+	r := request(req)
+	r.Kind = meeting.CopyPacket
+	keyParts := []string{st.ID, p.ID}
 	for _, it := range items {
 		keyParts = append(keyParts, "item", it.title)
 		for _, doc := range it.docs {
-			keyParts = append(keyParts, doc.ID, doc.Title, doc.SHA256, fmt.Sprint(doc.Confidential))
+			keyParts = append(keyParts, doc.ID, doc.Title, doc.SHA256, string(doc.Secrecy()), d.watermarkText(st, doc, p))
+			if doc.Secrecy().Secret() {
+				if err := d.register(ctx, st, doc, p, r); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	key := shortHash(keyParts...)
@@ -80,7 +90,14 @@ func packetItems(st *meeting.State, reader string) []packetItem {
 	add := func(it meeting.Item, number string) {
 		var docs []*meeting.Document
 		for _, id := range it.Documents {
-			if doc := st.Documents[id]; doc != nil && st.CanRead(reader, id) {
+			doc := st.Documents[id]
+			if doc == nil || !st.CanRead(reader, id) {
+				continue
+			}
+			if doc.Secrecy().Secret() && st.MayCopy(reader, id, meeting.CopyPacket) != nil {
+				continue
+			}
+			{
 				docs = append(docs, doc)
 			}
 		}
@@ -120,8 +137,10 @@ func (d *Documents) makePacket(ctx context.Context, st *meeting.State, p *meetin
 		for _, doc := range it.docs {
 			var f *File
 			var err error
-			if doc.Confidential {
+			title := doc.Title
+			if lv := doc.Secrecy(); lv.Secret() {
 				f, err = d.openCopy(ctx, st, doc, p, "")
+				title = "[" + lv.Stamp() + "] " + title
 			} else {
 				f, err = d.openBlob(ctx, doc.SHA256, "")
 			}
@@ -129,7 +148,7 @@ func (d *Documents) makePacket(ctx context.Context, st *meeting.State, p *meetin
 				return err
 			}
 			files = append(files, f)
-			pit.Documents = append(pit.Documents, pdf.PacketDocument{Title: doc.Title, PDF: f})
+			pit.Documents = append(pit.Documents, pdf.PacketDocument{Title: title, PDF: f})
 		}
 		pitems = append(pitems, pit)
 	}

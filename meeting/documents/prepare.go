@@ -75,7 +75,7 @@ func (d *Documents) Prepare(ctx context.Context, sess access.Session, docID stri
 		return Progress{}, err
 	}
 	var readers []*meeting.Participant
-	if doc.Confidential {
+	if doc.Secrecy().Secret() {
 		for _, id := range st.Order {
 			if r := st.Participant(id); r != nil && st.CanRead(id, doc.ID) {
 				readers = append(readers, r)

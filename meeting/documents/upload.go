@@ -30,6 +30,18 @@ const maxIDTries = 20
 // An empty title takes the PDF's own title. Nothing is stored when any step
 // refuses the upload.
 func (d *Documents) Upload(ctx context.Context, sess access.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error) {
+	return d.UploadSecret(ctx, sess, r, title, meeting.NotSecret, confidential, readers)
+}
+
+// UploadSecret is Upload with a secrecy level (meeting.Mat, ToiMat,
+// TuyetMat; NotSecret for none): the document is registered with it, so
+// that its first copy already follows the level's rules. A confidential
+// document (reserved to its readers) is at least Mật.
+func (d *Documents) UploadSecret(ctx context.Context, sess access.Session, r io.Reader, title string, level meeting.SecrecyLevel, confidential bool, readers []string) (meeting.Document, error) {
+	if !level.Valid() {
+		return meeting.Document{}, meeting.Errorf(meeting.Invalid,
+			"Độ mật không hợp lệ: %q (mat, toi_mat, tuyet_mat hoặc để trống).", "invalid secrecy level %q (mat, toi_mat, tuyet_mat or empty)", level)
+	}
 	st, p, err := d.state(ctx, sess)
 	if err != nil {
 		return meeting.Document{}, err
@@ -86,7 +98,7 @@ func (d *Documents) Upload(ctx context.Context, sess access.Session, r io.Reader
 		return meeting.Document{}, meeting.Errorf(meeting.Invalid,
 			"Tài liệu cần có tiêu đề.", "the document needs a title")
 	}
-	want := meeting.Document{Title: title, Pages: info.Pages, SHA256: sum, Size: n, Confidential: confidential, Readers: readers}
+	want := meeting.Document{Title: title, Pages: info.Pages, SHA256: sum, Size: n, Confidential: confidential, Readers: readers, Level: level}
 
 	// Already registered under the same title and readers: nothing to do.
 	id, existing := chooseID(st, want)
@@ -146,7 +158,7 @@ func chooseID(st *meeting.State, want meeting.Document) (id string, existing *me
 		if doc == nil {
 			return id, nil
 		}
-		if doc.SHA256 == want.SHA256 && doc.Title == want.Title && doc.Confidential == want.Confidential &&
+		if doc.SHA256 == want.SHA256 && doc.Title == want.Title && doc.Confidential == want.Confidential && doc.Level == want.Level &&
 			slices.Equal(doc.Readers, want.Readers) {
 			c := *doc
 			c.Readers = slices.Clone(doc.Readers)

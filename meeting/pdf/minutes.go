@@ -36,6 +36,7 @@ type labels struct {
 	elections, electionRound, electionCounts, electionElected    string
 	electionNone, electionShort, electionTied, electionOpen      string
 	electionSeats, confidenceLine, electionSee                   string
+	takenBack                                                    string // when
 }
 
 var vi = labels{
@@ -411,8 +412,15 @@ func (m *minutesWriter) item(it meeting.Item, number string, indent float64, pla
 			line := "– " + id
 			if d := s.Documents[id]; d != nil {
 				line = "– " + d.Title
+				if lv := d.Secrecy(); lv.Secret() {
+					// The level, in the minutes as on every page of the copies.
+					line = "– [" + lv.Stamp() + "] " + d.Title
+				}
 				if d.Pages > 0 {
 					line += " (" + fmt.Sprintf(l.pages, d.Pages) + ")"
+				}
+				if d.TakenBack != nil {
+					line += " — " + fmt.Sprintf(l.takenBack, d.TakenBack.At.Format(l.dateLayout))
 				}
 			}
 			m.para(regular, 10, indent+28, line)

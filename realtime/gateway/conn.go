@@ -22,6 +22,8 @@ type conn struct {
 	g    *Gateway
 	ws   *websocket.Conn
 	sess access.Session
+	// device is the tablet's device id from its hello ("" when none).
+	device string
 
 	// start receives, once, the welcome and the events the client missed;
 	// the writer sends them before anything from queue.

@@ -321,7 +321,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // at 10,000 tablets).
 func (g *Gateway) serve(ws *websocket.Conn) {
 	ws.SetReadLimit(protocol.MaxMessageSize)
-	sess, lastSeq, code, reason := g.hello(ws)
+	sess, lastSeq, device, code, reason := g.hello(ws)
 	if code != 0 {
 		closeNow(ws, code, reason, g.cfg.WriteTimeout)
 		return
@@ -337,6 +337,7 @@ func (g *Gateway) serve(ws *websocket.Conn) {
 // messages until it leaves. This goroutine is the connection's reader.
 func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64) {
 	c := newConn(g, ws, sess)
+	c.device = device
 	if !g.register(c) {
 		closeNow(ws, protocol.CloseDraining, "server is shutting down", g.cfg.WriteTimeout)
 		return
@@ -365,33 +366,51 @@ func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64
 	<-c.writerDone
 }
 
-// hello reads and checks the first message. A non-zero code refuses it.
-func (g *Gateway) hello(ws *websocket.Conn) (access.Session, uint64, int, string) {
+// hello reads and checks the first message: the session, the last seq
+// and the device id it gives. A non-zero code refuses it.
+func (g *Gateway) hello(ws *websocket.Conn) (access.Session, uint64, string, int, string) {
 	_ = ws.SetReadDeadline(time.Now().Add(g.cfg.HelloTimeout))
 	_, data, err := ws.ReadMessage()
 	if err != nil {
-		return access.Session{}, 0, protocol.CloseBadHello, "no hello"
+		return access.Session{}, 0, "", protocol.CloseBadHello, "no hello"
 	}
 	var h protocol.Hello
 	if err := json.Unmarshal(data, &h); err != nil || h.Type != protocol.TypeHello {
-		return access.Session{}, 0, protocol.CloseBadHello, "the first message must be a hello"
+		return access.Session{}, 0, "", protocol.CloseBadHello, "the first message must be a hello"
 	}
 	if h.Protocol != protocol.Version {
-		return access.Session{}, 0, protocol.CloseBadHello, "unsupported protocol version"
+		return access.Session{}, 0, "", protocol.CloseBadHello, "unsupported protocol version"
+	}
+	if h.Device != "" && !validDevice(h.Device) {
+		return access.Session{}, 0, "", protocol.CloseBadHello, "invalid device id"
 	}
 	ctx, cancel := context.WithTimeout(g.ctx, g.cfg.CommandTimeout)
 	defer cancel()
 	sess, err := g.sessions.Authenticate(ctx, h.Token)
 	if err != nil {
 		if errors.Is(err, access.ErrRevoked) {
-			return access.Session{}, 0, protocol.CloseRevoked, "session revoked; wipe and sign in with a new code"
+			return access.Session{}, 0, "", protocol.CloseRevoked, "session revoked; wipe and sign in with a new code"
 		}
 		if meeting.ErrorCode(err) == meeting.Unauthorized {
-			return access.Session{}, 0, protocol.CloseUnauthorized, "invalid or expired session"
+			return access.Session{}, 0, "", protocol.CloseUnauthorized, "invalid or expired session"
 		}
-		return access.Session{}, 0, protocol.CloseInternal, "cannot check the session now"
+		return access.Session{}, 0, "", protocol.CloseInternal, "cannot check the session now"
 	}
-	return sess, h.LastSeq, 0, ""
+	return sess, h.LastSeq, h.Device, 0, ""
+}
+
+// validDevice reports whether a device id is letters, digits, '-', '_'
+// and '.', 1 to 64 of them.
+func validDevice(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *Gateway) register(c *conn) bool {

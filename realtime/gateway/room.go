@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -330,7 +331,15 @@ func (r *room) apply(ev meeting.Event) bool {
 			c.kick(protocol.CloseInternal, "server fault; reconnect")
 		}
 	}
-	if who := leanSubject(ev); who != "" {
+	if meeting.ForStaff(ev) {
+		// The copy register and revocations: the chair's and the
+		// secretaries' only, never asked of the lean thousands.
+		for c := range r.whole {
+			if meeting.Visible(r.state, ev, c.sess.Participant) {
+				send(c)
+			}
+		}
+	} else if who := leanSubject(ev); who != "" {
 		// A check-in or out, or a ballot: a lean viewer gets it only if it
 		// is about them, so only the whole views and the lean connections
 		// of the one concerned are asked (meeting.Visible still decides);
@@ -356,7 +365,66 @@ func (r *room) apply(ev meeting.Event) bool {
 	r.recent[ev.Seq%recentSize] = d
 	r.g.cfg.Metrics.deliveredEvents(n)
 	r.closeRevoked(ev)
+	r.tellTakeBack(ev)
 	return true
+}
+
+// tellTakeBack sends, after an event that took documents back (a
+// DocumentTakenBack, the close), a TakeBack message to each connection
+// whose device holds copies of them as the copy register says (copies
+// registered with no device: every connection of their participant). A
+// tablet not connected gets them in its next welcome.
+func (r *room) tellTakeBack(ev meeting.Event) {
+	var docs []string
+	switch d := ev.Data.(type) {
+	case meeting.DocumentTakenBack:
+		docs = []string{d.Document}
+	case meeting.MeetingClosed:
+		for id, doc := range r.state.Documents {
+			if doc.TakenBack != nil && doc.TakenBack.Seq == ev.Seq {
+				docs = append(docs, id)
+			}
+		}
+	default:
+		return
+	}
+	if len(docs) == 0 {
+		return
+	}
+	out := r.state.OutByDevice(docs)
+	for p, byDevice := range out {
+		for c := range r.who[p] {
+			held := byDevice[""]
+			if c.device != "" {
+				for _, id := range byDevice[c.device] {
+					if !slices.Contains(held, id) {
+						held = append(slices.Clone(held), id)
+					}
+				}
+			}
+			if len(held) == 0 {
+				continue
+			}
+			slices.Sort(held)
+			pm, err := prepare(protocol.TakeBack{Type: protocol.TypeTakeBack, Documents: held})
+			if err != nil {
+				r.g.log.Error("encoding a take-back", "meeting", r.id, "err", err)
+				continue
+			}
+			c.send(pm)
+		}
+	}
+}
+
+// takeBackFor is what a tablet connecting as participant from device
+// must delete: the taken-back documents the copy register says it holds.
+func (r *room) takeBackFor(participant, device string) []string {
+	for _, doc := range r.state.Documents {
+		if doc.TakenBack != nil {
+			return r.state.PendingTakeBack(participant, device)
+		}
+	}
+	return nil // nothing taken back: no need to read the register
 }
 
 // leanSubject returns the participant that an event a lean viewer gets
@@ -462,7 +530,8 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 	w := protocol.Welcome{
 		Type: protocol.TypeWelcome, Protocol: protocol.Version,
 		Meeting: r.id, Participant: c.sess.Participant, Role: string(r.state.Participant(c.sess.Participant).Role),
-		Seq: r.state.Version,
+		Seq:      r.state.Version,
+		TakeBack: r.takeBackFor(c.sess.Participant, c.device),
 	}
 	var missed []*websocket.PreparedMessage
 	resume := j.lastSeq > 0 && j.lastSeq <= r.state.Version && r.state.Version-j.lastSeq <= uint64(r.g.cfg.ResumeWindow)
@@ -735,7 +804,7 @@ func (r *room) leanWelcome(w protocol.Welcome, viewer string) (*websocket.Prepar
 	}
 	return prepare(leanWelcomeMsg{
 		Type: w.Type, Protocol: w.Protocol, Meeting: w.Meeting, Participant: w.Participant, Role: w.Role,
-		Seq: w.Seq, Snapshot: snap,
+		Seq: w.Seq, Snapshot: snap, TakeBack: w.TakeBack,
 	})
 }
 
@@ -748,6 +817,7 @@ type leanWelcomeMsg struct {
 	Role        string          `json:"role"`
 	Seq         uint64          `json:"seq"`
 	Snapshot    json.RawMessage `json:"snapshot"`
+	TakeBack    []string        `json:"take_back,omitempty"`
 }
 
 // broadcastSignal relays a signal from the bus to the clients who may see

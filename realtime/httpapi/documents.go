@@ -22,12 +22,14 @@ import (
 // Documents is the use case behind the document routes;
 // *documents.Documents is one.
 type Documents interface {
-	Upload(ctx context.Context, sess access.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error)
-	Open(ctx context.Context, sess access.Session, docID string) (*documents.File, error)
-	Annotated(ctx context.Context, sess access.Session, docID string) (*documents.File, error)
+	UploadSecret(ctx context.Context, sess access.Session, r io.Reader, title string, level meeting.SecrecyLevel, confidential bool, readers []string) (meeting.Document, error)
+	Open(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error)
+	Annotated(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error)
 	Prepare(ctx context.Context, sess access.Session, docID string) (documents.Progress, error)
 	Progress(ctx context.Context, sess access.Session, docID string) (documents.Progress, error)
-	Packet(ctx context.Context, sess access.Session) (*documents.File, error)
+	Packet(ctx context.Context, sess access.Session, req ...documents.Request) (*documents.File, error)
+	Register(ctx context.Context, sess access.Session) (meeting.Register, error)
+	RegisterPDF(ctx context.Context, sess access.Session, w io.Writer, lang string) error
 	Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error
 	BallotsCSV(ctx context.Context, sess access.Session, w io.Writer) error
 	ElectionMinutes(ctx context.Context, sess access.Session, election string, w io.Writer, lang string) error
@@ -37,8 +39,8 @@ var _ Documents = (*documents.Documents)(nil)
 
 // DocumentsAPI serves a meeting's documents over HTTP:
 //
-//	POST /api/v1/meetings/{meeting}/documents?title=…&confidential=1&readers=p01,p02
-//	     raw PDF body → 201 and the Document
+//	POST /api/v1/meetings/{meeting}/documents?title=…&level=mat|toi_mat|tuyet_mat&confidential=1&readers=p01,p02
+//	     raw PDF body → 201 and the Document (readers with a level: confidential)
 //	GET  /api/v1/meetings/{meeting}/documents/{doc}/file     the PDF (ranges, ETag)
 //	GET  /api/v1/meetings/{meeting}/documents/{doc}/annotated the reader's annotated copy
 //	POST /api/v1/meetings/{meeting}/documents/{doc}/prepare  202 and the progress
@@ -48,6 +50,15 @@ var _ Documents = (*documents.Documents)(nil)
 //	GET  /api/v1/meetings/{meeting}/ballots.csv              the ballots by name
 //	GET  /api/v1/meetings/{meeting}/elections/{election}/minutes.pdf?lang=vi|en
 //	     the counting minutes of an election (chair, secretaries, committee)
+//	GET  /api/v1/meetings/{meeting}/secrecy/register      the copy register, JSON (chair, secretaries)
+//	GET  /api/v1/meetings/{meeting}/secrecy/register.pdf?lang=vi|en  the same as PDF
+//
+// The document requests of a tablet name it with the header X-Dais-Device
+// (its device id; the copy register records it). A secret document's file
+// is a copy made for the reader, served only as its level's rules allow
+// (meeting.State.MayCopy): the web viewer says X-Dais-Viewer: 1, the
+// offline keeper X-Dais-Offline: 1, and a request with neither is a
+// download (refused for a level without downloads, reason "no_download").
 //
 // Every route needs a session (Token) of that meeting. A public document is
 // served Cache-Control private with an ETag; a file made for one reader (a
@@ -84,6 +95,83 @@ func (a *DocumentsAPI) Register(mux Mux) {
 	mux.HandleFunc("GET "+m+"/minutes.pdf", a.minutes)
 	mux.HandleFunc("GET "+m+"/elections/{election}/minutes.pdf", a.electionMinutes)
 	mux.HandleFunc("GET "+m+"/ballots.csv", a.ballots)
+	mux.HandleFunc("GET "+m+"/secrecy/register", a.register)
+	mux.HandleFunc("GET "+m+"/secrecy/register.pdf", a.registerPDF)
+}
+
+// Headers of a tablet's document requests.
+const (
+	// HeaderDevice carries the tablet's device id.
+	HeaderDevice = "X-Dais-Device"
+	// HeaderViewer marks the web viewer's request for what it shows.
+	HeaderViewer = "X-Dais-Viewer"
+	// HeaderOffline marks the request of a copy to keep for offline reading.
+	HeaderOffline = "X-Dais-Offline"
+)
+
+// copyRequest reads what a document request asks for: the device, and the
+// kind of copy (an offline copy, the viewer's, or a download). A browser's
+// navigation (Sec-Fetch-Dest: document) is a download whatever it says.
+func copyRequest(r *http.Request) (documents.Request, error) {
+	req := documents.Request{Device: strings.TrimSpace(r.Header.Get(HeaderDevice)), Kind: meeting.CopyDownload}
+	if req.Device != "" && !validDevice(req.Device) {
+		return req, meeting.Errorf(meeting.Invalid,
+			"Mã thiết bị không hợp lệ (tiêu đề X-Dais-Device): chữ, số, '-', '_', '.'; tối đa 64 ký tự.",
+			"invalid device id in X-Dais-Device (letters, digits, '-', '_', '.'; at most 64)")
+	}
+	switch {
+	case r.Header.Get("Sec-Fetch-Dest") == "document":
+	case r.Header.Get(HeaderOffline) == "1":
+		req.Kind = meeting.CopyOffline
+	case r.Header.Get(HeaderViewer) == "1":
+		req.Kind = meeting.CopyView
+	}
+	return req, nil
+}
+
+// validDevice reports whether a device id looks like one.
+func validDevice(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *DocumentsAPI) register(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	reg, err := a.docs.Register(r.Context(), sess)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, reg)
+}
+
+func (a *DocumentsAPI) registerPDF(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	lang := r.URL.Query().Get("lang")
+	var buf bytes.Buffer
+	if err := a.docs.RegisterPDF(r.Context(), sess, &buf, lang); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if lang == "" {
+		lang = "vi"
+	}
+	writeDownload(w, "application/pdf", "so-theo-doi-tai-lieu-mat-"+sess.Meeting+"-"+lang+".pdf", buf.Bytes())
 }
 
 // documentMaxAge is how long a browser may reuse a document without asking
@@ -135,7 +223,11 @@ func (a *DocumentsAPI) upload(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("readers"); s != "" {
 		readers = strings.Split(s, ",")
 	}
-	doc, err := a.docs.Upload(r.Context(), sess, r.Body, q.Get("title"), confidential, readers)
+	level := meeting.SecrecyLevel(q.Get("level"))
+	if level.Secret() && len(readers) > 0 {
+		confidential = true // named readers: reserved to them
+	}
+	doc, err := a.docs.UploadSecret(r.Context(), sess, r.Body, q.Get("title"), level, confidential, readers)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -158,7 +250,12 @@ func (a *DocumentsAPI) file(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	f, err := a.docs.Open(r.Context(), sess, r.PathValue("doc"))
+	req, err := copyRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Open(r.Context(), sess, r.PathValue("doc"), req)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -175,7 +272,12 @@ func (a *DocumentsAPI) annotated(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	f, err := a.docs.Annotated(r.Context(), sess, r.PathValue("doc"))
+	req, err := copyRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Annotated(r.Context(), sess, r.PathValue("doc"), req)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -190,7 +292,12 @@ func (a *DocumentsAPI) packet(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	f, err := a.docs.Packet(r.Context(), sess)
+	req, err := copyRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	f, err := a.docs.Packet(r.Context(), sess, req)
 	if err != nil {
 		WriteError(w, err)
 		return

@@ -38,6 +38,9 @@ const (
 	TypePong = "pong"
 	// TypeAttendance carries attendance counts to delegates and observers.
 	TypeAttendance = "attendance"
+	// TypeTakeBack tells a tablet to delete its copies of documents that
+	// were taken back (issue 12).
+	TypeTakeBack = "takeback"
 )
 
 // Close codes the server uses (RFC 6455 private range 4000–4999), and what a
@@ -84,6 +87,11 @@ type Hello struct {
 	// LastSeq is the seq of the last event the client applied; 0 asks for
 	// a snapshot.
 	LastSeq uint64 `json:"last_seq"`
+	// Device is the tablet's stable device id (made once, kept on the
+	// device; letters, digits, '-', '_', '.', at most 64): the copy
+	// register and the take-backs are per device. Optional; a malformed
+	// one closes the connection (CloseBadHello).
+	Device string `json:"device,omitempty"`
 }
 
 // Welcome answers a hello. Exactly one of two things follows it: when
@@ -99,6 +107,21 @@ type Welcome struct {
 	// Seq is the meeting's position when the welcome was sent.
 	Seq      uint64         `json:"seq"`
 	Snapshot *meeting.State `json:"snapshot,omitempty"`
+	// TakeBack lists the documents taken back of which this device (or
+	// the participant, from no named device) still holds copies, as the
+	// copy register says: delete them, then send ConfirmDeletion.
+	TakeBack []string `json:"take_back,omitempty"`
+}
+
+// TakeBack tells a connected tablet to delete every copy it keeps of
+// Documents (taken back: by a secretary's TakeBackDocument or by the
+// close), then to send ConfirmDeletion with its device id and the
+// documents it no longer holds. Sent right after the event that took them
+// back, to each connection whose device the copy register says holds
+// copies of them; a tablet offline then gets them in its welcome.
+type TakeBack struct {
+	Type      string   `json:"type"` // "takeback"
+	Documents []string `json:"documents"`
 }
 
 // Command asks the server to run a meeting command. ID is the client's and

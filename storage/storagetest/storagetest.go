@@ -94,6 +94,41 @@ func runLog(t *testing.T, open func(t *testing.T) storage.Store) {
 		}
 	})
 
+	t.Run("SecrecyEvents", func(t *testing.T) {
+		// Issue 12's events as the log holds them (meeting's wire form),
+		// with Vietnamese text: they come back byte for byte, in order,
+		// and a snapshot holding the copy register does too.
+		s, ctx := open(t), t.Context()
+		data := []string{
+			`{"seq":1,"type":"SecrecyRulesSet","at":"2026-12-03T01:00:00Z","actor":"sec","data":{"level":"toi_mat","rules":{"watermark":true,"offline":false,"download":false,"presented_only":false,"linked_displays":true}}}`,
+			`{"seq":2,"type":"DocumentLevelSet","at":"2026-12-03T01:00:01Z","actor":"sec","data":{"document":"d1","level":"tuyet_mat"}}`,
+			`{"seq":3,"type":"CopyServed","at":"2026-12-03T01:00:02Z","actor":"p1","data":{"participant":"p1","device":"tab-7f3a","document":"d1","version":"` + strings.Repeat("ab", 32) + `","level":"tuyet_mat","kind":"view","watermark":"0123456789abcdef","watermark_text":"TÀI LIỆU TUYỆT MẬT — Đại biểu Nguyễn Thị Hương — Ghế A03 — 03/12/2026"}}`,
+			`{"seq":4,"type":"RoomDisplayAllowed","at":"2026-12-03T01:00:03Z","actor":"chair","data":{"document":"d1","allow":true}}`,
+			`{"seq":5,"type":"DocumentTakenBack","at":"2026-12-03T01:00:04Z","actor":"sec","data":{"document":"d1","reason":"secretary"}}`,
+			`{"seq":6,"type":"CopiesDeleted","at":"2026-12-03T01:00:05Z","actor":"p1","data":{"participant":"p1","device":"tab-7f3a","documents":["d1"],"copies":1}}`,
+		}
+		mustAppend(t, s, "m", 0, data[:3]...)
+		mustAppend(t, s, "m", 3, data[3:]...)
+		wantRecords(t, mustRead(t, s, "m", 1, 0), 1, data...)
+		wantRecords(t, mustRead(t, s, "m", 3, 2), 3, data[2:4]...)
+		var snap strings.Builder
+		snap.WriteString(`{"version":6,"copies":[`)
+		for i := range 2000 { // a congress's register: 2,000 copies
+			if i > 0 {
+				snap.WriteByte(',')
+			}
+			fmt.Fprintf(&snap, `{"seq":%d,"participant":"p%04d","device":"tab-%04d","document":"d1","watermark_text":"TÀI LIỆU MẬT — Đại biểu số %d"}`, i+3, i, i, i)
+		}
+		snap.WriteString(`]}`)
+		if err := s.SaveSnapshot(ctx, "m", 6, []byte(snap.String())); err != nil {
+			t.Fatal(err)
+		}
+		seq, got, err := s.LoadSnapshot(ctx, "m")
+		if err != nil || seq != 6 || string(got) != snap.String() {
+			t.Fatalf("snapshot with the register: seq %d, %d bytes (want %d), %v", seq, len(got), snap.Len(), err)
+		}
+	})
+
 	t.Run("StaleAppend", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
 		mustAppend(t, s, "m", 0, "a", "b", "c")
