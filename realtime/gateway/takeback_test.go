@@ -24,6 +24,39 @@ func recordCopy(tb testing.TB, h *harness, who, device, document string) {
 	}
 }
 
+// toDelete is what a tablet that just connected is told to delete: its
+// welcome's take_back or, when the room had not folded the take-back yet
+// as it answered the hello, the takeback message that follows it.
+func toDelete(tb testing.TB, c *daisclient.Client) []string {
+	tb.Helper()
+	if w := c.Welcome().TakeBack; len(w) > 0 {
+		return w
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var got []string
+	if err := c.WaitFor(ctx, func(v daisclient.View) bool {
+		if len(v.TakeBacks) > 0 {
+			got = v.TakeBacks[0]
+			return true
+		}
+		return false
+	}); err != nil {
+		tb.Fatalf("no take-back: %v", err)
+	}
+	return got
+}
+
+// seen waits until c has received the event seq.
+func seen(tb testing.TB, c *daisclient.Client, seq uint64) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.WaitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= seq }); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestTakeBackReachesOfflineTabletOnReconnect (issue 12): d1's and d2's
 // tablets hold copies of a Mật document; d2's is offline when the
 // secretary takes it back. d1's tablet is told at once (a takeback
@@ -86,8 +119,8 @@ func TestTakeBackReachesOfflineTabletOnReconnect(t *testing.T) {
 			break
 		}
 	}
-	// d1 reports at once; its next welcome is clean.
-	do(t, d1, meeting.ConfirmDeletion{Device: "tab-d1", Documents: []string{"mat1"}})
+	// d1 reports at once.
+	seen(t, sec, do(t, d1, meeting.ConfirmDeletion{Device: "tab-d1", Documents: []string{"mat1"}}))
 
 	// A delegate gets no further copy.
 	_, err := h.svc.Execute(ctx, meetingID, meeting.Actor{Participant: "d3"}, meeting.RecordCopy{
@@ -105,10 +138,10 @@ func TestTakeBackReachesOfflineTabletOnReconnect(t *testing.T) {
 	}
 	_ = other.Close()
 	d2 := h.dial(t, "d2", daisclient.Options{KeepState: true, Device: "tab-d2"})
-	if tb := d2.Welcome().TakeBack; !slices.Equal(tb, []string{"mat1"}) {
+	if tb := toDelete(t, d2); !slices.Equal(tb, []string{"mat1"}) {
 		t.Fatalf("d2's welcome take_back %v, want [mat1]", tb)
 	}
-	do(t, d2, meeting.ConfirmDeletion{Device: "tab-d2", Documents: []string{"mat1"}})
+	seen(t, sec, do(t, d2, meeting.ConfirmDeletion{Device: "tab-d2", Documents: []string{"mat1"}}))
 	_ = d2.Close()
 	again := h.dial(t, "d2", daisclient.Options{Device: "tab-d2"})
 	if tb := again.Welcome().TakeBack; len(tb) != 0 {
@@ -140,7 +173,7 @@ func TestTakeBackAtTheCloseOnResume(t *testing.T) {
 	_ = d1.Close()
 	chair := h.dial(t, "chair", daisclient.Options{})
 	do(t, chair, meeting.OpenSession{})
-	do(t, chair, meeting.CloseMeeting{})
+	seen(t, chair, do(t, chair, meeting.CloseMeeting{}))
 	back := h.dial(t, "d1", daisclient.Options{Device: "tab-d1", LastSeq: last})
 	w := back.Welcome()
 	if w.Snapshot != nil {
