@@ -329,13 +329,13 @@ func (g *Gateway) serve(ws *websocket.Conn) {
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
-		g.attach(ws, sess, lastSeq)
+		g.attach(ws, sess, lastSeq, device)
 	}()
 }
 
 // attach joins a client that said hello to its meeting's room and reads its
 // messages until it leaves. This goroutine is the connection's reader.
-func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64) {
+func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64, device string) {
 	c := newConn(g, ws, sess)
 	c.device = device
 	if !g.register(c) {
