@@ -47,7 +47,7 @@ import (
 // Producer makes the records' PDFs; *documents.Documents is one.
 type Producer interface {
 	Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error
-	Packet(ctx context.Context, sess access.Session) (*documents.File, error)
+	Packet(ctx context.Context, sess access.Session, req ...documents.Request) (*documents.File, error)
 	ElectionMinutes(ctx context.Context, sess access.Session, election string, w io.Writer, lang string) error
 }
 
