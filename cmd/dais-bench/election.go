@@ -159,7 +159,7 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("closing the list's approval: %w", err)
 	}
 	t.measuring()
-	openSeq, err :=  chair.Do(ctx, meeting.OpenElectionRound{Election: id})
+	openSeq, err := chair.Do(ctx, meeting.OpenElectionRound{Election: id})
 	if err != nil {
 		return nil, fmt.Errorf("opening the first round: %w", err)
 	}

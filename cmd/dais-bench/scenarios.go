@@ -277,7 +277,7 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	t.measuring()
 	t.logf("vote: opening %s; %d ballots over %v", poll, len(tabs), cfg.Spread)
-	openSeq, err :=  chair.Do(ctx, meeting.OpenPoll{Poll: poll})
+	openSeq, err := chair.Do(ctx, meeting.OpenPoll{Poll: poll})
 	if err != nil {
 		return nil, fmt.Errorf("opening the poll: %w", err)
 	}

@@ -60,6 +60,15 @@ commands:
                                                     -expect: the link the minutes printed.
                                                     Reads a stopped node's data folder read-only,
                                                     or the cluster's Redis
+  backup -o FILE [-from URL | -data DIR | -redis-url URL [-redis-prefix P]]
+                                                    a consistent copy of a store: from a running
+                                                    daisd's internal listener (GET /backup), a
+                                                    stopped node's data folder, or a Redis
+                                                    deployment; checked before it is kept. The
+                                                    ballot key is not in it: keep it apart
+  restore [-data DIR | -redis-url URL [-redis-prefix P]] FILE
+                                                    load a backup into an empty store (checked
+                                                    against its manifest first)
 
 environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
@@ -125,6 +134,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.account(ctx, rest, accountToken(getenv))
 	case "verify":
 		err = c.verify(ctx, rest, getenv)
+	case "backup":
+		err = c.backup(ctx, rest, getenv)
+	case "restore":
+		err = c.restore(ctx, rest, getenv)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,7 +17,10 @@ import (
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
+	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/protocol"
+	"github.com/dais-meeting/dais/storage/backup"
+	"github.com/dais-meeting/dais/storage/bolt"
 )
 
 // testMeeting is the id of the meeting the end-to-end tests run
@@ -379,5 +384,66 @@ func assertRefused(tb testing.TB, err error, code meeting.Code) {
 	}
 	if me.Code != code || me.Message == "" || me.MessageVI == "" {
 		tb.Fatalf("got %+v, want a %s refusal with messages in both languages", me, code)
+	}
+}
+
+// TestBackupRoute takes a backup of a running node from its internal
+// listener while the meeting runs, restores it into an empty folder and
+// finds the same meeting there; the public listener does not serve it.
+func TestBackupRoute(t *testing.T) {
+	n := mustStartNode(t, t.TempDir())
+	seedTestMeeting(t, n)
+	ctx := context.Background()
+	if _, err := n.svc.Execute(ctx, testMeeting, meeting.Actor{Participant: "chair"}, meeting.OpenSession{}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(baseURL(n) + "/backup"); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET /backup on the public listener: %s, want 404", resp.Status)
+	}
+	resp, err := http.Get("http://" + n.internalLn.Addr().String() + "/backup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /backup on the internal listener: %s", resp.Status)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "node.backup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "restored")
+	m, err := bolt.Restore(dir, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Kind != backup.KindEmbedded || len(m.Meetings) != 1 || m.Meetings[0] != testMeeting {
+		t.Fatalf("manifest %+v", m)
+	}
+	want, err := n.svc.State(ctx, testMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(dir, bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := service.New(st, nil, service.Options{}).State(ctx, testMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != want.Version || got.Status != want.Status || len(got.Participants) != len(want.Participants) {
+		t.Fatalf("restored state: version %d, status %s, %d participants; want %d, %s, %d",
+			got.Version, got.Status, len(got.Participants), want.Version, want.Status, len(want.Participants))
 	}
 }

@@ -597,6 +597,10 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /healthz", internal: true, method: "GET", path: "/healthz", want: public},
 		{pattern: "GET /readyz", internal: true, method: "GET", path: "/readyz", want: public},
 		{pattern: "GET /metrics", internal: true, method: "GET", path: "/metrics", want: public},
+		// A backup holds every meeting, session and account: only the
+		// internal listener serves it (on the public one it is "GET /",
+		// the web client or the status page, never the store).
+		{pattern: "GET /backup", internal: true, method: "GET", path: "/backup", want: public},
 
 		// Last: these end the callers' sessions. Signing out of a session
 		// that has ended (or never was) is no error.
