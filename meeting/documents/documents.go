@@ -49,6 +49,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/pdf/prescan"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage"
 )
@@ -58,6 +59,8 @@ type Engine interface {
 	// Config returns the engine's limits (MaxBytes bounds an upload).
 	Config() pdf.Config
 	Validate(ctx context.Context, r io.ReadSeeker) (pdf.Info, error)
+	// Sanitize rewrites a validated PDF without its active content.
+	Sanitize(ctx context.Context, r io.ReadSeeker, w io.Writer) (prescan.Active, error)
 	Watermark(ctx context.Context, src io.ReadSeeker, dst io.Writer, text string) error
 	Packet(ctx context.Context, dst io.Writer, items []pdf.PacketItem) error
 	Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error

@@ -13,6 +13,8 @@ import (
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
+	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/pdf/prescan"
 )
 
 // maxIDTries bounds the search for a free document id when the same bytes
@@ -29,6 +31,13 @@ const maxIDTries = 20
 // same title and readers again returns the document already registered.
 // An empty title takes the PDF's own title. Nothing is stored when any step
 // refuses the upload.
+//
+// A PDF holding active content (JavaScript, embedded files, XFA) is
+// refused when the meeting's ActiveContent is "refuse"; otherwise it is
+// rewritten without it (Engine.Sanitize), the cleaned file validated
+// again, and that file — its hash, size and pages — is what is stored and
+// registered, with Document.Removed saying what was taken out. Nobody can
+// download the original.
 func (d *Documents) Upload(ctx context.Context, sess access.Session, r io.Reader, title string, confidential bool, readers []string) (meeting.Document, error) {
 	return d.UploadSecret(ctx, sess, r, title, meeting.NotSecret, confidential, readers)
 }
@@ -67,10 +76,10 @@ func (d *Documents) UploadSecret(ctx context.Context, sess access.Session, r io.
 	if err != nil {
 		return meeting.Document{}, unavailable(err, "Không thể nhận tệp", "cannot receive the file")
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
+	defer func(f *os.File) {
+		f.Close()
+		os.Remove(f.Name())
+	}(tmp)
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, d.cfg.MaxBytes+1))
 	if err != nil {
@@ -91,6 +100,24 @@ func (d *Documents) UploadSecret(ctx context.Context, sess access.Session, r io.
 	if err != nil {
 		return meeting.Document{}, err
 	}
+	var removed []string
+	if info.Active != 0 {
+		if st.ActiveContent == meeting.ActiveContentRefuse {
+			return meeting.Document{}, pdf.ActiveRefused(info.Active)
+		}
+		clean, cleanSum, cleanInfo, found, err := d.sanitize(ctx, tmp)
+		if err != nil {
+			return meeting.Document{}, err
+		}
+		defer func(f *os.File) {
+			f.Close()
+			os.Remove(f.Name())
+		}(clean)
+		tmp, sum, info, removed = clean, cleanSum, cleanInfo, pdf.Kinds(found)
+		if n, err = tmp.Seek(0, io.SeekEnd); err != nil {
+			return meeting.Document{}, unavailable(err, "Không thể đọc lại tệp tải lên", "cannot reread the upload")
+		}
+	}
 	if title == "" {
 		title = strings.Join(strings.Fields(info.Title), " ")
 	}
@@ -98,7 +125,7 @@ func (d *Documents) UploadSecret(ctx context.Context, sess access.Session, r io.
 		return meeting.Document{}, meeting.Errorf(meeting.Invalid,
 			"Tài liệu cần có tiêu đề.", "the document needs a title")
 	}
-	want := meeting.Document{Title: title, Pages: info.Pages, SHA256: sum, Size: n, Confidential: confidential, Readers: readers, Level: level}
+	want := meeting.Document{Title: title, Pages: info.Pages, SHA256: sum, Size: n, Confidential: confidential, Readers: readers, Level: level, Removed: removed}
 
 	// Already registered under the same title and readers: nothing to do.
 	id, existing := chooseID(st, want)
@@ -143,6 +170,35 @@ func (d *Documents) UploadSecret(ctx context.Context, sess access.Session, r io.
 	}
 	return meeting.Document{}, meeting.Errorf(meeting.Conflict,
 		"Tài liệu này đã được tải lên quá nhiều lần.", "this document was uploaded too many times")
+}
+
+// sanitize writes the upload in tmp without its active content to a new
+// temporary file and validates that: it returns the file, its sha256, its
+// Info and what was removed. The caller removes the file.
+func (d *Documents) sanitize(ctx context.Context, tmp *os.File) (*os.File, string, pdf.Info, prescan.Active, error) {
+	clean, err := os.CreateTemp(filepath.Join(d.dir, "tmp"), "clean-*.pdf")
+	if err != nil {
+		return nil, "", pdf.Info{}, 0, unavailable(err, "Không thể nhận tệp", "cannot receive the file")
+	}
+	fail := func(err error) (*os.File, string, pdf.Info, prescan.Active, error) {
+		clean.Close()
+		os.Remove(clean.Name())
+		return nil, "", pdf.Info{}, 0, err
+	}
+	h := sha256.New()
+	found, err := d.engine.Sanitize(ctx, tmp, io.MultiWriter(clean, h))
+	if err != nil {
+		return fail(err)
+	}
+	info, err := d.engine.Validate(ctx, clean)
+	if err != nil {
+		return fail(err)
+	}
+	if info.Active != 0 {
+		return fail(meeting.Errorf(meeting.Internal,
+			"Tệp đã làm sạch vẫn còn nội dung chủ động.", "the cleaned file still holds active content (%v)", pdf.Kinds(info.Active)))
+	}
+	return clean, hex.EncodeToString(h.Sum(nil)), info, found, nil
 }
 
 // chooseID returns the id for want in st: the document already registered

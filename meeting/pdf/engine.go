@@ -19,6 +19,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/pdf/prescan"
 )
 
 // The private names under which DejaVu Sans is installed. A private name
@@ -52,6 +53,11 @@ type Config struct {
 	// MaxStreamBytes is the most bytes one stream of an uploaded PDF may
 	// inflate to (0: 256 MiB).
 	MaxStreamBytes int64
+	// Limits bounds the pre-scan of an uploaded PDF (nesting, decoded
+	// bytes, objects, filters, images; zero fields: prescan.DefaultLimits,
+	// and MaxStreamBytes above for one stream). See docs/security.md
+	// ("Hostile PDFs").
+	Limits prescan.Limits
 	// FontDir is the folder where pdfcpu's font files are kept ("": a
 	// private temporary folder, removed when the last Engine closes). Only
 	// the first Engine of the process sets it.
@@ -261,6 +267,12 @@ func (e *Engine) newConf() *model.Configuration {
 	conf.Offline = true
 	conf.Limits.MaxDecodeBytes = e.cfg.MaxStreamBytes
 	conf.Limits.MaxStreamBytes = e.cfg.MaxStreamBytes
+	// What the pre-scan let through stays within these; they are
+	// pdfcpu's own guard should a file reach it another way.
+	l := e.scanLimits()
+	conf.Limits.MaxObjectCount = max(l.MaxObjects, prescan.DefaultLimits().MaxObjects)
+	conf.Limits.MaxXRefEntries = conf.Limits.MaxObjectCount
+	conf.Limits.MaxObjectStreamCount = conf.Limits.MaxObjectCount
 	return conf
 }
 

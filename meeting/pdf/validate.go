@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -13,9 +12,9 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/pdf/prescan"
 )
 
 const opValidate = "validate"
@@ -30,6 +29,9 @@ type Info struct {
 	Version string
 	// Title is the document's own title from its metadata, if any.
 	Title string
+	// Active is the active content the file holds (JavaScript, embedded
+	// files, XFA), to remove (Sanitize) or refuse.
+	Active prescan.Active
 }
 
 // tailWindow is how far from the end of the file %%EOF and startxref are
@@ -42,11 +44,14 @@ var (
 )
 
 // Validate reads the PDF in r and refuses, with an Invalid *meeting.Error
-// whose messages say why in Vietnamese and English, a file that is larger
-// than MaxBytes, not a PDF, truncated, corrupt, encrypted, without pages or
-// with more than MaxPages, that holds a stream inflating beyond
-// MaxStreamBytes, or that takes longer than Timeout to check. It reads r
-// from its start and never keeps it.
+// whose messages say why in Vietnamese and English (and a *Refusal cause
+// naming the check), a file that is larger than MaxBytes, not a PDF,
+// truncated, corrupt, encrypted, without pages or with more than MaxPages,
+// hostile (nested too deep, a stream or all of them inflating beyond the
+// limits, too many objects, abnormal filters, images or page sizes: see
+// prescan and checkPageBoxes), or that takes longer than Timeout to check.
+// It reads r from its start and never keeps it. Info.Active says what
+// active content the file holds; Validate does not refuse it.
 func (e *Engine) Validate(ctx context.Context, r io.ReadSeeker) (Info, error) {
 	b, err := e.readAll(r)
 	if err != nil {
@@ -56,9 +61,11 @@ func (e *Engine) Validate(ctx context.Context, r io.ReadSeeker) (Info, error) {
 		return Info{}, err
 	}
 	var info Info
+	sctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
 	err = e.do(ctx, opValidate, opInput, func() error {
 		var err error
-		info, err = e.validate(b)
+		info, err = e.validate(sctx, b)
 		return err
 	})
 	if err != nil {
@@ -116,12 +123,12 @@ func passwordProtected(opens bool) error {
 				"hệ thống cần đóng dấu bản sao cho từng người đọc nên không nhận tệp này. Hãy gỡ bảo vệ rồi tải lên lại.",
 			"the PDF is password-protected with an owner password (it opens without one, but changes are restricted); "+
 				"Dais stamps a copy for each reader, so it cannot take this file. Remove the protection and upload it again").
-			WithCause(ErrPasswordProtected)
+			WithCause(&Refusal{Reason: ReasonEncrypted, Err: ErrPasswordProtected})
 	}
 	return meeting.Errorf(meeting.Invalid,
 		"Tài liệu PDF được bảo vệ bằng mật khẩu (cần mật khẩu để mở); hãy gỡ mật khẩu rồi tải lên lại.",
 		"the PDF is password-protected (it needs a password to open); remove the password and upload it again").
-		WithCause(ErrPasswordProtected)
+		WithCause(&Refusal{Reason: ReasonEncrypted, Err: ErrPasswordProtected})
 }
 
 // mentionsEncrypt says whether b names an /Encrypt dictionary in a trailer
@@ -134,13 +141,17 @@ func mentionsEncrypt(b []byte) bool {
 var encryptRE = regexp.MustCompile(`/Encrypt\s*\d+\s+\d+\s+R`)
 
 func corrupt(cause error) error {
-	return refuse(cause,
+	return withReason(refuse(cause,
 		"Tệp PDF bị hỏng, không đọc được.",
-		"the PDF is damaged and cannot be read")
+		"the PDF is damaged and cannot be read"), ReasonDamaged, cause)
 }
 
-// validate does the pdfcpu part of Validate; it runs inside e.do.
-func (e *Engine) validate(b []byte) (Info, error) {
+// validate does Validate's work inside e.do: the pre-scan, then pdfcpu.
+func (e *Engine) validate(ctx context.Context, b []byte) (Info, error) {
+	rep, err := prescan.Scan(ctx, b, e.scanLimits())
+	if err != nil {
+		return Info{}, e.hostile(err)
+	}
 	conf := e.newConf()
 	conf.Optimize = false
 	conf.Cmd = model.VALIDATE
@@ -166,10 +177,10 @@ func (e *Engine) validate(b []byte) (Info, error) {
 		// password is set.
 		return Info{}, passwordProtected(true)
 	}
-	// Bound every stream before validation inflates page contents with
-	// pdfcpu's own, larger, fixed limit.
-	if err := e.checkStreams(xt); err != nil {
-		return Info{}, err
+	// The pre-scan decoded every stream within its budget; Flate data
+	// that does not decode is damage.
+	if rep.Damaged != nil {
+		return Info{}, corrupt(rep.Damaged)
 	}
 	if err := api.ValidateContext(pctx); err != nil {
 		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
@@ -179,47 +190,25 @@ func (e *Engine) validate(b []byte) (Info, error) {
 	}
 	n := xt.PageCount
 	if n < 1 {
-		return Info{}, meeting.Errorf(meeting.Invalid, "Tệp PDF không có trang nào.", "the PDF has no pages")
+		return Info{}, withReason(meeting.Errorf(meeting.Invalid, "Tệp PDF không có trang nào.", "the PDF has no pages"), ReasonPages, nil)
 	}
 	if n > e.cfg.MaxPages {
-		return Info{}, meeting.Errorf(meeting.Invalid,
+		return Info{}, withReason(meeting.Errorf(meeting.Invalid,
 			"Tệp PDF có %d trang, vượt quá giới hạn %d trang.",
-			"the PDF has %d pages, more than the limit of %d", n, e.cfg.MaxPages)
+			"the PDF has %d pages, more than the limit of %d", n, e.cfg.MaxPages), ReasonPages, nil)
 	}
-	info := Info{Pages: n, Size: int64(len(b)), Title: nfc(xt.Title)}
+	if err := checkPageBoxes(xt, n); err != nil {
+		return Info{}, err
+	}
+	info := Info{Pages: n, Size: int64(len(b)), Title: nfc(xt.Title), Active: rep.Active}
 	if xt.HeaderVersion != nil {
 		info.Version = xt.HeaderVersion.String()
 	}
 	return info, nil
 }
 
-// checkStreams decodes each stream with the MaxStreamBytes limit and
-// refuses the file when one inflates beyond it, or cannot be decoded (a
-// damaged upload: bit flips in compressed data show here). Streams whose
-// filter pdfcpu does not decode (JBIG2, JPX, DCT images) are not checked.
-func (e *Engine) checkStreams(xt *model.XRefTable) error {
-	for objNr, entry := range xt.Table {
-		if entry == nil || entry.Free {
-			continue
-		}
-		sd, ok := entry.Object.(types.StreamDict)
-		if !ok || sd.Content != nil {
-			continue
-		}
-		_, err := sd.DecodeLengthWithLimit(-1, e.cfg.MaxStreamBytes)
-		switch {
-		case err == nil, errors.Is(err, filter.ErrUnsupportedFilter):
-		case errors.Is(err, filter.ErrDecodeLimitExceeded):
-			return e.bomb()
-		default:
-			return corrupt(fmt.Errorf("object %d: %w", objNr, err))
-		}
-	}
-	return nil
-}
-
 func (e *Engine) bomb() error {
-	return meeting.Errorf(meeting.Invalid,
+	return withReason(meeting.Errorf(meeting.Invalid,
 		"Tệp PDF chứa luồng dữ liệu giải nén vượt quá %d MB; tệp có thể độc hại và bị từ chối.",
-		"the PDF holds a stream that inflates beyond %d MB; the file may be hostile and is refused", e.cfg.MaxStreamBytes>>20)
+		"the PDF holds a stream that inflates beyond %d MB; the file may be hostile and is refused", e.cfg.MaxStreamBytes>>20), ReasonBomb, nil)
 }
