@@ -284,11 +284,66 @@ func decodeData[T EventData](b []byte) (EventData, error) {
 //
 //	{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"p-chair","data":{"document":"d1","page":5}}
 type wireEvent struct {
-	Seq   uint64          `json:"seq,omitempty"`
-	Type  string          `json:"type"`
+	Seq  uint64 `json:"seq,omitempty"`
+	Type string `json:"type"`
+	// V is the format of Data: absent for format 1, the format every
+	// event type starts with (see eventFormats).
+	V     int             `json:"v,omitempty"`
 	At    time.Time       `json:"at"`
 	Actor string          `json:"actor,omitempty"`
 	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+// Event formats. A log is never rewritten: when an event type's data must
+// change in a way old readers or old logs cannot take (a field renamed, a
+// meaning changed — adding an optional field is not such a change), its
+// format goes up by one in eventFormats, the events written from then on
+// carry "v", and eventUpgrades gets the function that turns the data of
+// the format before into the new one. Reading runs the chain from the
+// event's format to the current one; an event of a format newer than this
+// build knows is refused (a node of an older build in a rolling upgrade
+// stops at it, with the reason, instead of misreading it). The golden logs
+// of meeting/service/testdata/golden keep old builds' logs readable.
+var (
+	// eventFormats is the current format of each event type whose
+	// format is not 1.
+	eventFormats = map[string]int{}
+	// eventUpgrades[typ][i] turns data of format i+1 into format i+2.
+	eventUpgrades = map[string][]func(json.RawMessage) (json.RawMessage, error){}
+)
+
+// eventFormat is the current format of typ.
+func eventFormat(typ string) int {
+	if v := eventFormats[typ]; v > 1 {
+		return v
+	}
+	return 1
+}
+
+// upgradeEventData brings the data of an event of typ in format v to the
+// current format.
+func upgradeEventData(typ string, v int, data json.RawMessage) (json.RawMessage, error) {
+	cur := eventFormat(typ)
+	if v == 0 {
+		v = 1
+	}
+	switch {
+	case v < 1:
+		return nil, fmt.Errorf("meeting: event %s of format %d", typ, v)
+	case v > cur:
+		return nil, fmt.Errorf("meeting: event %s of format %d, written by a newer Dais (this build reads up to %d): upgrade this node", typ, v, cur)
+	}
+	steps := eventUpgrades[typ]
+	for ; v < cur; v++ {
+		if v-1 >= len(steps) {
+			return nil, fmt.Errorf("meeting: event %s: no upgrade from format %d", typ, v)
+		}
+		var err error
+		if data, err = steps[v-1](data); err != nil {
+			return nil, fmt.Errorf("meeting: event %s: upgrading format %d: %w", typ, v, err)
+		}
+	}
+	return data, nil
 }
 
 // MarshalJSON encodes the event in its wire form.
@@ -300,7 +355,11 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(wireEvent{Seq: e.Seq, Type: e.Data.EventType(), At: e.At, Actor: e.Actor, Data: data})
+	w := wireEvent{Seq: e.Seq, Type: e.Data.EventType(), At: e.At, Actor: e.Actor, Data: data}
+	if v := eventFormat(w.Type); v > 1 {
+		w.V = v
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON decodes the wire form; an unknown type is an error.
@@ -309,7 +368,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	d, err := DecodeEventData(w.Type, w.Data)
+	d, err := DecodeEventDataFormat(w.Type, w.V, w.Data)
 	if err != nil {
 		return err
 	}
@@ -318,12 +377,26 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 }
 
 // DecodeEventData decodes the data of an event of type typ (its "data"
-// field on the wire), for decoders that read the rest of the event
-// themselves; an unknown type is an error.
+// field on the wire) in the current format, for decoders that read the
+// rest of the event themselves; an unknown type is an error.
 func DecodeEventData(typ string, data []byte) (EventData, error) {
+	return DecodeEventDataFormat(typ, 0, data)
+}
+
+// DecodeEventDataFormat decodes the data of an event of type typ written
+// in format v (its "v" field; 0 for none), upgrading it to the current
+// format first.
+func DecodeEventDataFormat(typ string, v int, data []byte) (EventData, error) {
 	decode, ok := eventTypes[typ]
 	if !ok {
 		return nil, fmt.Errorf("meeting: unknown event type %q", typ)
+	}
+	if v > 1 || eventFormat(typ) > 1 {
+		up, err := upgradeEventData(typ, v, data)
+		if err != nil {
+			return nil, err
+		}
+		data = up
 	}
 	if bytes.Equal(data, []byte("null")) {
 		data = nil

@@ -248,6 +248,7 @@ type inbound struct {
 	Event *struct {
 		Seq   uint64          `json:"seq"`
 		Type  string          `json:"type"`
+		V     int             `json:"v"`
 		At    time.Time       `json:"at"`
 		Actor string          `json:"actor"`
 		Data  json.RawMessage `json:"data"`
@@ -318,7 +319,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 		if m.Event == nil {
 			return errors.New("daisclient: malformed event: no event")
 		}
-		d, err := meeting.DecodeEventData(m.Event.Type, m.Event.Data)
+		d, err := meeting.DecodeEventDataFormat(m.Event.Type, m.Event.V, m.Event.Data)
 		if err != nil {
 			return fmt.Errorf("daisclient: malformed event: %w", err)
 		}
