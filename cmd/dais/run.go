@@ -29,10 +29,11 @@ const usage = `usage: dais [-server URL] [-token T] <command> [flags] [args]
 
 commands:
   join CODE                                         sign in with an invitation code; prints the token
-  upload [-title T] [-confidential] [-readers a,b] FILE
-                                                    upload a PDF (secretary)
-  download minutes|packet|ballots [-lang en] [-o FILE]
-                                                    download a record (-o - writes to stdout)
+  upload [-title T] [-level mat|toi_mat|tuyet_mat] [-confidential] [-readers a,b] FILE
+                                                    upload a PDF (secretary), with its secrecy level
+  download minutes|packet|ballots|register [-lang en] [-o FILE]
+                                                    download a record (-o - writes to stdout);
+                                                    register: the copy register of secret documents
   prepare [-interval D] DOC                         make every reader's copy of a document and wait
   invite [PARTICIPANT...]                           make one-time sign-in codes (all participants
                                                     when none are named; secretary); prints id, code
@@ -272,6 +273,7 @@ func (c *client) upload(ctx context.Context, args []string) error {
 	title := fs.String("title", "", "the document's title (default: the PDF's own title)")
 	confidential := fs.Bool("confidential", false, "only the readers, the chair and the secretaries may read it")
 	readers := fs.String("readers", "", "comma-separated participant ids who may read a confidential document")
+	level := fs.String("level", "", "the secrecy level: mat (Mật), toi_mat (Tối mật), tuyet_mat (Tuyệt mật)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -301,6 +303,9 @@ func (c *client) upload(ctx context.Context, args []string) error {
 	if *readers != "" {
 		q.Set("readers", *readers)
 	}
+	if *level != "" {
+		q.Set("level", *level)
+	}
 	bar := &progressBar{w: c.stderr, total: fi.Size(), label: filepath.Base(fs.Arg(0))}
 	var doc struct {
 		ID     string `json:"id"`
@@ -326,15 +331,17 @@ var downloads = map[string]struct{ path, file string }{
 	"minutes": {"/minutes.pdf", "minutes.pdf"},
 	"packet":  {"/packet.pdf", "packet.pdf"},
 	"ballots": {"/ballots.csv", "ballots.csv"},
+	// The copy register of secret documents (sổ theo dõi tài liệu mật).
+	"register": {"/secrecy/register.pdf", "so-theo-doi-tai-lieu-mat.pdf"},
 }
 
 func (c *client) download(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"download what: minutes, packet or ballots"}
+		return usageError{"download what: minutes, packet, ballots or register"}
 	}
 	what, ok := downloads[args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("cannot download %q: minutes, packet or ballots", args[0])}
+		return usageError{fmt.Sprintf("cannot download %q: minutes, packet, ballots or register", args[0])}
 	}
 	fs := flag.NewFlagSet("download", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
@@ -351,7 +358,7 @@ func (c *client) download(ctx context.Context, args []string) error {
 		return err
 	}
 	path := base + what.path
-	if args[0] == "minutes" {
+	if args[0] == "minutes" || args[0] == "register" {
 		path += "?lang=" + url.QueryEscape(*lang)
 	}
 	resp, err := c.do(ctx, "GET", path, nil, 0, "", http.StatusOK)

@@ -95,6 +95,25 @@ func TestCLI(t *testing.T) {
 	}
 	documentstest.WantText(t, documentstest.PDFText(t, b), "Phiên họp thường kỳ Ủy ban nhân dân tỉnh")
 
+	// A Tối mật document and the copy register (issue 12).
+	rc, out, errOut = dais(t, env, "upload", "-title", "Đề án tối mật", "-level", "toi_mat", pdfPath)
+	if rc != exitOK {
+		t.Fatalf("upload -level: exit %d: %s", rc, errOut)
+	}
+	secretID := strings.Split(strings.TrimSpace(out), "\t")[0]
+	if d := fx.State(t).Documents[secretID]; d == nil || d.Level != meeting.ToiMat {
+		t.Fatalf("uploaded %+v", d)
+	}
+	register := filepath.Join(dir, "so.pdf")
+	rc, _, errOut = dais(t, env, "download", "register", "-o", register)
+	if rc != exitOK {
+		t.Fatalf("download register: exit %d: %s", rc, errOut)
+	}
+	if b, err = os.ReadFile(register); err != nil {
+		t.Fatal(err)
+	}
+	documentstest.WantText(t, documentstest.PDFText(t, b), "SỔ THEO DÕI TÀI LIỆU MẬT", "Đề án tối mật", "Báo cáo mật")
+
 	rc, out, errOut = dais(t, env, "download", "ballots", "-o", "-")
 	if rc != exitOK || !strings.HasPrefix(out, "\xef\xbb\xbf") {
 		t.Fatalf("download ballots: exit %d, %q, %q", rc, out, errOut)
