@@ -12,6 +12,8 @@
 //	login [-code 123456] ID                          an office account (password on stdin)
 //	account list|add|disable|enable|reset-password|reset-totp|link …
 //	verify [-data DIR | -redis-url URL] MEETING      checks the stored record
+//	sign -record KEY KEY-FLAGS | sign KEY-FLAGS FILE  signs a record (or a file) where the key is
+//	verify-pdf [-roots PEM] FILE                     prints and checks a PDF's signatures
 //
 // The token may also come from $DAIS_TOKEN and the server from
 // $DAIS_SERVER. It is a thin client of the HTTP API: flags in, HTTP calls,

@@ -21,7 +21,8 @@ const (
 	exitOK    = 0
 	exitError = 1 // the server refused, or the network failed
 	exitUsage = 2
-	// exitNotVerified: dais verify read the record and it does not verify.
+	// exitNotVerified: dais verify read the record and it does not verify, or
+	// dais verify-pdf found a signature that fails.
 	exitNotVerified = 3
 )
 
@@ -34,6 +35,7 @@ commands:
   download minutes|packet|ballots|register [-lang en] [-o FILE]
                                                     download a record (-o - writes to stdout);
                                                     register: the copy register of secret documents
+  download signed [-record KEY] [-o FILE]           the current signed version of a record
   prepare [-interval D] DOC                         make every reader's copy of a document and wait
   invite [PARTICIPANT...]                           make one-time sign-in codes (all participants
                                                     when none are named; secretary); prints id, code
@@ -70,6 +72,17 @@ commands:
   restore [-data DIR | -redis-url URL [-redis-prefix P]] FILE
                                                     load a backup into an empty store (checked
                                                     against its manifest first)
+
+  sign -record KEY [-fresh] KEY-FLAGS [-tsa-url U]   sign a record of the server where your key is:
+                                                    KEY is minutes/vi, minutes/en, packet or
+                                                    counting/ELECTION/vi; downloads the current
+                                                    version, signs it, sends it back
+  sign KEY-FLAGS [-o OUT] FILE                      sign a local PDF (an incremental update)
+       KEY-FLAGS: -pkcs11-module LIB (-token-label L | -slot N) [-key-label K] [-chain PEM]
+                  (PIN from $DAIS_PIN or asked) | -cert-file PEM|P12 [-key-file PEM]
+  verify-pdf [-roots PEM] [-json] FILE              each signature: signer, chain to the roots,
+                                                    time, time stamp, whether the document changed
+                                                    since (exit 3 when one fails)
 
 environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
@@ -139,6 +152,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.backup(ctx, rest, getenv)
 	case "restore":
 		err = c.restore(ctx, rest, getenv)
+	case "sign":
+		err = c.signCmd(ctx, rest, getenv)
+	case "verify-pdf":
+		err = c.verifyPDF(rest)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -149,7 +166,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "dais: %s\n\n%s", ue.msg, usage)
 		return exitUsage
-	case errors.Is(err, errNotVerified):
+	case errors.Is(err, errNotVerified), errors.Is(err, errSignatureBad):
 		fmt.Fprintf(stderr, "dais: %v\n", err)
 		return exitNotVerified
 	default:
@@ -333,19 +350,21 @@ var downloads = map[string]struct{ path, file string }{
 	"ballots": {"/ballots.csv", "ballots.csv"},
 	// The copy register of secret documents (sổ theo dõi tài liệu mật).
 	"register": {"/secrecy/register.pdf", "so-theo-doi-tai-lieu-mat.pdf"},
+	"signed":  {"/records/file", "signed.pdf"},
 }
 
 func (c *client) download(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"download what: minutes, packet, ballots or register"}
+		return usageError{"download what: minutes, packet, ballots, register or signed"}
 	}
 	what, ok := downloads[args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("cannot download %q: minutes, packet, ballots or register", args[0])}
+		return usageError{fmt.Sprintf("cannot download %q: minutes, packet, ballots, register or signed", args[0])}
 	}
 	fs := flag.NewFlagSet("download", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	lang := fs.String("lang", "vi", "the language of the minutes: vi or en")
+	record := fs.String("record", "minutes/vi", "signed: which record (minutes/vi, minutes/en, packet, counting/ELECTION/vi)")
 	out := fs.String("o", what.file, "the file to write (- for stdout)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError{err.Error()}
@@ -358,8 +377,11 @@ func (c *client) download(ctx context.Context, args []string) error {
 		return err
 	}
 	path := base + what.path
-	if args[0] == "minutes" || args[0] == "register" {
+	switch args[0] {
+	case "minutes", "register":
 		path += "?lang=" + url.QueryEscape(*lang)
+	case "signed":
+		path += "?record=" + url.QueryEscape(*record)
 	}
 	resp, err := c.do(ctx, "GET", path, nil, 0, "", http.StatusOK)
 	if err != nil {

@@ -152,6 +152,11 @@ func (ca *CA) RootPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Root.Raw})
 }
 
+// IntermediatePEM returns the intermediate certificate in PEM.
+func (ca *CA) IntermediatePEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Intermediate.Raw})
+}
+
 // WritePEM writes key (PKCS#8) and chain in PEM to dir/name.key and
 // dir/name.pem and returns their paths.
 func WritePEM(tb testing.TB, dir, name string, s sign.Signer) (keyFile, certFile string) {
