@@ -350,7 +350,7 @@ var downloads = map[string]struct{ path, file string }{
 	"ballots": {"/ballots.csv", "ballots.csv"},
 	// The copy register of secret documents (sổ theo dõi tài liệu mật).
 	"register": {"/secrecy/register.pdf", "so-theo-doi-tai-lieu-mat.pdf"},
-	"signed":  {"/records/file", "signed.pdf"},
+	"signed":   {"/records/file", "signed.pdf"},
 }
 
 func (c *client) download(ctx context.Context, args []string) error {
