@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/seal"
 )
@@ -186,7 +188,7 @@ func (s *Store) Cast(ctx context.Context, meeting string, b storage.Ballot, even
 		}
 	}
 	digest := sha256.Sum256(event)
-	res, err := castScript.Run(ctx, s.rdb, []string{
+	res, err := s.runWrite(ctx, castScript, []string{
 		s.k.box(meeting, b.Poll), s.k.voters(meeting, b.Poll), s.k.counts(meeting, b.Poll), s.k.log(meeting),
 		s.k.sealed(meeting, b.Poll), s.k.chain(meeting),
 	}, b.Voter, b.BallotID, arg, event, mode, digest[:]).Int64Slice()
@@ -274,7 +276,7 @@ func (s *Store) count(ctx context.Context, meeting, poll string) error {
 		}
 		args = append(args, enc)
 	}
-	err = countScript.Run(ctx, s.rdb, []string{
+	err = s.runWrite(ctx, countScript, []string{
 		s.k.box(meeting, poll), s.k.counts(meeting, poll), s.k.sealed(meeting, poll), s.k.ballots(meeting, poll),
 	}, args...).Err()
 	return s.fail("count", err)
@@ -293,9 +295,14 @@ func (s *Store) tally(ctx context.Context, op, meeting, poll string, closeBox bo
 	if closeBox {
 		flag = "1"
 	}
-	res, err := tallyScript.Run(ctx, s.rdb, []string{
-		s.k.box(meeting, poll), s.k.voters(meeting, poll), s.k.counts(meeting, poll), s.k.ballots(meeting, poll),
-	}, flag).Slice()
+	keys := []string{s.k.box(meeting, poll), s.k.voters(meeting, poll), s.k.counts(meeting, poll), s.k.ballots(meeting, poll)}
+	run := tallyScript.Run
+	if closeBox {
+		run = func(ctx context.Context, _ goredis.Scripter, keys []string, args ...any) *goredis.Cmd {
+			return s.runWrite(ctx, tallyScript, keys, args...) // the close must reach the replicas
+		}
+	}
+	res, err := run(ctx, s.rdb, keys, flag).Slice()
 	if isNil(err) {
 		return t, false, fmt.Errorf("storage/redis: %s %q of meeting %q: %w", op, poll, meeting, storage.ErrNotFound)
 	}

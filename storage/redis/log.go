@@ -36,7 +36,7 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 		d := sha256.Sum256(e)
 		args = append(args, d[:])
 	}
-	res, err := appendScript.Run(ctx, s.rdb, []string{s.k.log(meeting), s.k.logTokens(meeting), s.k.chain(meeting)}, args...).Int64Slice()
+	res, err := s.runWrite(ctx, appendScript, []string{s.k.log(meeting), s.k.logTokens(meeting), s.k.chain(meeting)}, args...).Int64Slice()
 	if err != nil {
 		return 0, s.fail("append", err)
 	}

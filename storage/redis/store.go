@@ -57,6 +57,18 @@ type Options struct {
 	// storage/seal). Nil: secret boxes cannot be opened or counted
 	// (storage.ErrNoBallotKey).
 	BallotKey *seal.Key
+	// WaitReplicas, when positive, makes every write that is
+	// acknowledged to a user — an append (a command), a ballot, a box's
+	// count — wait until that many replicas have it (Redis WAIT, on the
+	// write's own connection, at most WaitTimeout): a write that reaches
+	// fewer is answered as unavailable, its outcome unknown, and the user
+	// sends it again (appends and ballots are idempotent by their ids).
+	// With Sentinel this is what keeps an acknowledged ballot through a
+	// failover: an asynchronous replica may be promoted without the last
+	// writes the old primary acknowledged (docs/storage-redis.md).
+	WaitReplicas int
+	// WaitTimeout bounds the wait for the replicas; zero: 1 s.
+	WaitTimeout time.Duration
 }
 
 const (
@@ -79,6 +91,9 @@ func (opt Options) withDefaults() Options {
 	if opt.UploadTTL == 0 {
 		opt.UploadTTL = defaultUploadTTL
 	}
+	if opt.WaitTimeout == 0 {
+		opt.WaitTimeout = time.Second
+	}
 	return opt
 }
 
@@ -91,6 +106,9 @@ func (opt Options) validate() error {
 	}
 	if opt.UploadTTL < 0 {
 		return fmt.Errorf("storage/redis: negative upload TTL %v", opt.UploadTTL)
+	}
+	if opt.WaitReplicas < 0 || opt.WaitTimeout < 0 {
+		return fmt.Errorf("storage/redis: negative replica wait (%d, %v)", opt.WaitReplicas, opt.WaitTimeout)
 	}
 	return nil
 }
@@ -161,6 +179,40 @@ func New(client goredis.UniversalClient, opt Options) (*Store, error) {
 	}
 	opt = opt.withDefaults()
 	return &Store{rdb: client, opt: opt, k: keys{prefix: opt.Prefix}}, nil
+}
+
+// Failover names a Redis deployment watched by Sentinel: the master's name
+// in the sentinels' configuration and the sentinels' addresses.
+type Failover struct {
+	Master    string
+	Sentinels []string
+	// Password and DB are the data nodes'; SentinelPassword the
+	// sentinels' own, if they have one.
+	Password, SentinelPassword string
+	DB                         int
+}
+
+// OpenFailover opens the store on the primary that the sentinels name, and
+// follows them when they promote another (go-redis's failover client).
+// While a failover runs, writes fail as unavailable (refused, never half
+// done); pair it with Options.WaitReplicas so that no acknowledged write is
+// lost with the old primary.
+func OpenFailover(ctx context.Context, f Failover, opt Options) (*Store, error) {
+	if f.Master == "" || len(f.Sentinels) == 0 {
+		return nil, errors.New("storage/redis: a failover deployment needs the master's name and at least one sentinel")
+	}
+	s, err := New(goredis.NewFailoverClient(&goredis.FailoverOptions{
+		MasterName: f.Master, SentinelAddrs: f.Sentinels, Password: f.Password, SentinelPassword: f.SentinelPassword,
+		DB: f.DB, MinIdleConns: 10,
+	}), opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Open parses a Redis URL (redis://[user:password@]host:port/db?options, or

@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -221,4 +222,68 @@ func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
 	s.Kill()
 	s.Start(tb)
+}
+
+// Sentinel is a redis-server running as a sentinel (redis-server CONF
+// --sentinel) of a test's own, on a loopback port.
+type Sentinel struct {
+	port int
+	dir  string
+	cmd  *exec.Cmd
+}
+
+// Addr returns the sentinel's host:port.
+func (s *Sentinel) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
+
+// StartSentinel starts a sentinel that watches the primary at primaryAddr
+// under the name master: it declares it down after downAfter without an
+// answer, and quorum sentinels must agree. The test's cleanup kills it.
+func StartSentinel(tb testing.TB, master, primaryAddr string, quorum int, downAfter time.Duration) *Sentinel {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	host, pport, _ := net.SplitHostPort(primaryAddr)
+	s := &Sentinel{port: port, dir: tb.TempDir()}
+	conf := filepath.Join(s.dir, "sentinel.conf")
+	body := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nlogfile %s\n"+
+		"sentinel monitor %s %s %s %d\nsentinel down-after-milliseconds %s %d\n"+
+		"sentinel failover-timeout %s 10000\nsentinel parallel-syncs %s 1\n",
+		port, s.dir, filepath.Join(s.dir, "sentinel.log"), master, host, pport, quorum, master, downAfter.Milliseconds(), master, master)
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	s.cmd = exec.Command(ServerBin, conf, "--sentinel")
+	if err := s.cmd.Start(); err != nil {
+		tb.Fatalf("starting a sentinel: %v", err)
+	}
+	tb.Cleanup(func() {
+		_ = s.cmd.Process.Kill()
+		_ = s.cmd.Wait()
+	})
+	client := goredis.NewSentinelClient(&goredis.Options{Addr: s.Addr(), MaxRetries: -1})
+	defer client.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := client.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return s
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(s.dir, "sentinel.log"))
+			tb.Fatalf("the sentinel on %s did not answer within 20s: %v\n%s", s.Addr(), err, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Log returns what the sentinel wrote to its log.
+func (s *Sentinel) Log() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "sentinel.log"))
+	return string(b)
 }
