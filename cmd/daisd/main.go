@@ -54,6 +54,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	natsURL := fs.String("nats-url", env("DAIS_NATS_URL", ""), "NATS server URLs, comma-separated; empty runs an embedded server (env DAIS_NATS_URL)")
 	redisURL := fs.String("redis-url", env("DAIS_REDIS_URL", ""), "Redis URL (redis://host:6379/0); empty keeps everything in the embedded store (env DAIS_REDIS_URL)")
 	redisPrefix := fs.String("redis-prefix", env("DAIS_REDIS_PREFIX", "dais:"), "prefix of every Redis key (env DAIS_REDIS_PREFIX)")
+	redisSentinels := fs.String("redis-sentinel", env("DAIS_REDIS_SENTINEL", ""), "Sentinel addresses host:port, comma-separated: find the Redis primary through them and follow a failover (with -redis-master; -redis-url then only gives the password and database; env DAIS_REDIS_SENTINEL)")
+	redisMaster := fs.String("redis-master", env("DAIS_REDIS_MASTER", ""), "the master's name in the sentinels' configuration (env DAIS_REDIS_MASTER)")
+	redisWait := fs.Int("redis-wait-replicas", 0, "acknowledge a command, a ballot or a poll's close only once this many Redis replicas have it (Redis WAIT): what keeps an acknowledged ballot through a failover; 0: asynchronous replication")
 	natsCreds := fs.String("nats-creds", env("DAIS_NATS_CREDS", ""), "NATS credentials file (env DAIS_NATS_CREDS)")
 	natsUser := fs.String("nats-user", env("DAIS_NATS_USER", ""), "NATS user (env DAIS_NATS_USER; password in DAIS_NATS_PASSWORD)")
 	natsCA := fs.String("nats-ca", env("DAIS_NATS_CA", ""), "CA file for NATS TLS (env DAIS_NATS_CA)")
@@ -173,7 +176,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 	cfg := config{
 		Listen: *listen, Data: *data, NATSURLs: splitList(*natsURL), NATSPort: *natsPort,
-		RedisURL: *redisURL, RedisPrefix: *redisPrefix, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages, AdminToken: *adminToken, MaxCacheBytes: *maxCache,
+		RedisURL: *redisURL, RedisPrefix: *redisPrefix, RedisSentinels: splitList(*redisSentinels), RedisMaster: *redisMaster, RedisWaitReplicas: *redisWait, MaxUploadBytes: *maxUpload, MaxUploadPages: *maxPages, AdminToken: *adminToken, MaxCacheBytes: *maxCache,
 		NATS: natsbus.Config{CredsFile: *natsCreds, User: *natsUser, Password: getenv("DAIS_NATS_PASSWORD"),
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey, Key: busKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,

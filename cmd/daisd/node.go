@@ -32,6 +32,7 @@ import (
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
 	"github.com/dais-meeting/dais/storage/seal"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // config is everything a node is started with; main fills it from flags and
@@ -46,6 +47,14 @@ type config struct {
 	RedisURL string
 	// RedisPrefix prefixes every Redis key (several deployments, one Redis).
 	RedisPrefix string
+	// RedisSentinels and RedisMaster, when set, find the primary through
+	// Sentinel instead of RedisURL (which then only gives the password
+	// and database, if any): the node follows a failover.
+	RedisSentinels []string
+	RedisMaster    string
+	// RedisWaitReplicas: an acknowledged command, ballot or close waits
+	// until that many replicas have it (storage/redis Options.WaitReplicas).
+	RedisWaitReplicas int
 	// BallotKey seals the secret ballots (package storage/seal); it lives
 	// outside the store. Nil: read from BallotKeyFile; with that empty too,
 	// from Data/ballot.key, made at first start (a lone node only: a
@@ -119,7 +128,7 @@ func ballotKey(cfg config) (*seal.Key, error) {
 	switch {
 	case cfg.BallotKeyFile != "":
 		k, err = seal.LoadKeyFile(cfg.BallotKeyFile)
-	case cfg.RedisURL != "":
+	case cfg.clustered():
 		return nil, errors.New("a clustered node needs the ballot key its cluster shares: set DAIS_BALLOT_KEY (64 hex digits, e.g. from `openssl rand -hex 32`) or -ballot-key-file on every node")
 	default:
 		k, err = seal.LoadOrCreateKeyFile(filepath.Join(cfg.Data, "ballot.key"))
@@ -179,8 +188,8 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		return nil, err
 	}
 	n.log.Info("ballot key loaded", "key_id", key.ID())
-	if cfg.RedisURL != "" {
-		if n.store, err = redis.Open(ctx, cfg.RedisURL, redis.Options{Prefix: cfg.RedisPrefix, BallotKey: key}); err != nil {
+	if cfg.clustered() {
+		if n.store, err = openRedis(ctx, cfg, key); err != nil {
 			return nil, fmt.Errorf("opening the Redis store: %w", err)
 		}
 	} else {
@@ -314,7 +323,7 @@ func (n *node) isAdmin(r *http.Request) bool {
 }
 
 func storeDescription(cfg config) string {
-	if cfg.RedisURL != "" {
+	if cfg.clustered() {
 		return "redis"
 	}
 	return "bolt:" + cfg.Data
@@ -420,4 +429,25 @@ func (n *node) close() error {
 		errs = append(errs, n.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// clustered reports whether the node keeps its data in Redis.
+func (c config) clustered() bool { return c.RedisURL != "" || len(c.RedisSentinels) > 0 }
+
+// openRedis opens the cluster's store: through Sentinel when sentinels are
+// given, else at RedisURL.
+func openRedis(ctx context.Context, cfg config, key *seal.Key) (*redis.Store, error) {
+	opt := redis.Options{Prefix: cfg.RedisPrefix, BallotKey: key, WaitReplicas: cfg.RedisWaitReplicas}
+	if len(cfg.RedisSentinels) == 0 {
+		return redis.Open(ctx, cfg.RedisURL, opt)
+	}
+	f := redis.Failover{Master: cfg.RedisMaster, Sentinels: cfg.RedisSentinels}
+	if cfg.RedisURL != "" {
+		o, err := goredis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		f.Password, f.DB = o.Password, o.DB
+	}
+	return redis.OpenFailover(ctx, f, opt)
 }
