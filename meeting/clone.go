@@ -46,14 +46,13 @@ func (s *State) Clone() *State {
 		c.AnnotationSaves = maps.Clone(s.AnnotationSaves)
 	}
 	c.SecrecyRules = maps.Clone(s.SecrecyRules)
-	if s.Copies != nil {
-		c.Copies = make([]*CopyRecord, len(s.Copies))
-		for i, r := range s.Copies {
-			cr := *r
-			c.Copies[i] = &cr
-		}
-	}
-	c.Confirmations = slices.Clone(s.Confirmations) // never changed once made
+	// The copy register is shared, not copied (a congress's is tens of
+	// thousands of records, and the service clones the state for every
+	// document request): its records are never changed in place, and a
+	// fold that changes one replaces the slice (recordCopies). The clipped
+	// capacity makes an append on either side allocate its own array.
+	c.Copies = s.Copies[:len(s.Copies):len(s.Copies)]
+	c.Confirmations = s.Confirmations[:len(s.Confirmations):len(s.Confirmations)]
 	c.Participants = make(map[string]*Participant, len(s.Participants))
 	for id, p := range s.Participants {
 		cp := *p

@@ -663,18 +663,25 @@ func (d CopiesDeleted) visibleTo(s *State, p *Participant, viewer string) bool {
 }
 
 // recordCopies keeps the copy register (Copies, Confirmations) in the
-// server's state: called by Apply only.
+// server's state: called by Apply only. A record, once in Copies, is never
+// changed in place (clones share them): a deletion replaces it.
 func (s *State) recordCopies(e Event) {
 	switch d := e.Data.(type) {
 	case CopyServed:
 		s.Copies = append(s.Copies, &CopyRecord{Seq: e.Seq, At: e.At, Participant: d.Participant, Device: d.Device,
 			Document: d.Document, Version: d.Version, Level: d.Level, Kind: d.Kind, Watermark: d.Watermark, WatermarkText: d.WatermarkText})
 	case CopiesDeleted:
-		for _, r := range s.Copies {
+		// Copy on write: clones of this state share the slice and its
+		// records (Clone).
+		copies := slices.Clone(s.Copies)
+		for i, r := range copies {
 			if r.Out() && r.Participant == d.Participant && (r.Device == d.Device || r.Device == "") && slices.Contains(d.Documents, r.Document) {
-				r.DeletedSeq, r.DeletedAt = e.Seq, e.At
+				deleted := *r
+				deleted.DeletedSeq, deleted.DeletedAt = e.Seq, e.At
+				copies[i] = &deleted
 			}
 		}
+		s.Copies = copies
 		s.Confirmations = append(s.Confirmations, &Confirmation{Seq: e.Seq, At: e.At, Participant: d.Participant,
 			Device: d.Device, Documents: slices.Clone(d.Documents), Copies: d.Copies})
 	}

@@ -286,3 +286,32 @@ func TestTakeBackFollowed(t *testing.T) {
 		t.Fatalf("doc2 followed: %+v", mine.Documents["doc2"])
 	}
 }
+
+// TestRegisterSharedByClones: a clone shares the register, yet folding a
+// deletion or a copy into one leaves the other as it was.
+func TestRegisterSharedByClones(t *testing.T) {
+	l := secretSession(t)
+	before := string(mustJSON(t, l.s.Copies))
+	c := l.s.Clone()
+	l.run(t, step{"sec", TakeBackDocument{Document: "doc3"}}, step{"d1", ConfirmDeletion{Device: "tab-d1", Documents: []string{"doc3", "doc2"}}},
+		step{"d3", RecordCopy{Device: "tab-d3", Document: "doc1", Kind: CopyView, Watermark: "w-d3", WatermarkText: "TÀI LIỆU TỐI MẬT — d3"}})
+	if got := string(mustJSON(t, c.Copies)); got != before || len(c.Confirmations) != 0 {
+		t.Fatalf("the clone's register changed:\n%s\nwas\n%s", got, before)
+	}
+	if len(l.s.Copies) != 4 || l.s.Copies[0].Out() || l.s.Copies[2].Out() || !l.s.Copies[1].Out() {
+		t.Fatalf("the state's register %s", mustJSON(t, l.s.Copies))
+	}
+	// And the other way: folding into the clone leaves the state alone.
+	now := string(mustJSON(t, l.s.Copies))
+	c2 := l.s.Clone()
+	evs, err := Decide(c2, Actor{Participant: "d2"}, ConfirmDeletion{Device: "tab-d2", Documents: []string{"doc3"}}, l.now)
+	if err != nil || len(evs) != 1 {
+		t.Fatal(evs, err)
+	}
+	if err := c2.Apply(evs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if string(mustJSON(t, l.s.Copies)) != now || c2.Copies[1].Out() {
+		t.Fatal("a fold into the clone reached the state, or did not fold")
+	}
+}
