@@ -306,6 +306,9 @@ func (r *room) apply(ev meeting.Event) bool {
 			r.countOne(checked.Room, checked.Present)
 		}
 	case meeting.BallotCast:
+	case meeting.CopyServed, meeting.CopiesDeleted:
+		// The copy register is in no lean view: a morning's thousands of
+		// copies served leave the shared lean snapshot as it is.
 	case meeting.ParticipantAdded, meeting.ParticipantUpdated, meeting.ParticipantRemoved, meeting.RoomAdded:
 		r.countAttendance()
 		r.leanBase, r.leanPolls = nil, nil

@@ -185,3 +185,33 @@ func TestTakeBackAtTheCloseOnResume(t *testing.T) {
 	// After the close, the report is still taken.
 	do(t, back, meeting.ConfirmDeletion{Device: "tab-d1", Documents: []string{"conf"}})
 }
+
+// TestLeanWelcomeAfterCopies: copies served do not change what delegates
+// see, so the room keeps the shared part of their snapshots across them;
+// a delegate who connects after a burst of copies still gets exactly the
+// lean view, at the current seq.
+func TestLeanWelcomeAfterCopies(t *testing.T) {
+	h := mustServe(t, gateway.Config{}, 0)
+	ctx := context.Background()
+	chair := h.dial(t, "chair", daisclient.Options{KeepState: true})
+	if _, err := h.svc.Execute(ctx, meetingID, meeting.Actor{Participant: "sec"}, meeting.AddDocument{
+		Document: meeting.Document{ID: "mat1", Title: "Báo cáo mật", Pages: 3, SHA256: strings.Repeat("cd", 32), Level: meeting.Mat}}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := h.svc.Version(ctx, meetingID)
+	seen(t, chair, v)
+	first := h.dial(t, "d2", daisclient.Options{KeepState: true}) // the room builds the shared part
+	_ = first.Close()
+	for _, who := range []string{"d1", "d2"} {
+		recordCopy(t, h, who, "tab-"+who, "mat1")
+	}
+	v, _ = h.svc.Version(ctx, meetingID)
+	seen(t, chair, v)
+	for _, who := range []string{"d3", "d1"} {
+		c := h.dial(t, who, daisclient.Options{KeepState: true, Device: "tab-" + who})
+		got, want := c.State(), serverView(t, h).LeanViewFor(who)
+		if jsonOf(t, got) != jsonOf(t, want) || got.Version != v {
+			t.Fatalf("%s's snapshot after the copies\n got  %s\n want %s", who, jsonOf(t, got), jsonOf(t, want))
+		}
+	}
+}
