@@ -540,6 +540,10 @@ const table = {
   ccMinutes: { vi: 'Biên bản kiểm phiếu (PDF)', en: 'Counting minutes (PDF)' },
   ccMinutesEn: { vi: 'Biên bản kiểm phiếu (tiếng Anh, PDF)', en: 'Counting minutes (English, PDF)' },
 
+  // Signed records (issue 12).
+  signOnServer: { vi: 'Ký số bằng chứng thư của máy chủ', en: "Sign with the server's certificate" },
+  recordSigned: { vi: 'Đã ký số.', en: 'Signed.' },
+
   // Results.
   elResult: { vi: 'Kết quả bầu cử', en: 'Election result' },
   elVotes: { vi: 'Số phiếu', en: 'Votes' },

@@ -3,6 +3,7 @@
 
 import type { DocumentMeta, ErrorBody, RosterEntry } from './types';
 import type { Session } from './session';
+import type { RecordReport } from './records';
 
 /** ApiError is a 4xx/5xx answer of the HTTP API, or a network failure (code "network"). */
 export class ApiError extends Error {
@@ -249,6 +250,16 @@ export async function downloadExport(a: Auth & { kind: ExportKind }): Promise<{ 
   const resp = await authed(a, exportPath(a.kind));
   const fallback = { 'minutes-vi': 'minutes-vi.pdf', 'minutes-en': 'minutes-en.pdf', packet: 'packet.pdf', ballots: 'ballots.csv' }[a.kind];
   return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), fallback) };
+}
+
+/** recordReport fetches the signatures of a record (key: "minutes/vi", "packet", "counting/ELECTION/vi"). */
+export async function recordReport(a: Auth & { record: string }): Promise<RecordReport> {
+  return (await (await authed(a, `/records?record=${encodeURIComponent(a.record)}`)).json()) as RecordReport;
+}
+
+/** signRecord asks the server to sign the record with its certificate; the report after. */
+export async function signRecord(a: Auth & { record: string }): Promise<RecordReport> {
+  return (await (await authed(a, `/records/sign?record=${encodeURIComponent(a.record)}`, 'POST')).json()) as RecordReport;
 }
 
 /** countingMinutesPath is the path, under the meeting, of an election's counting minutes (biên bản kiểm phiếu), every round. */

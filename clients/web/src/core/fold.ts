@@ -312,6 +312,18 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'CommitteeElected':
       s.committee = [...(d.members ?? [])];
       return true;
+    case 'RecordIssued':
+      s.records = { ...(s.records ?? {}), [d.record]: { record: d.record, sha256: d.sha256, size: d.size, issued_by: e.actor ?? '', issued_at: e.at } };
+      return true;
+    case 'RecordSigned': {
+      const r = s.records?.[d.record];
+      if (r) {
+        r.sha256 = d.sha256;
+        r.size = d.size;
+        r.signatures = [...(r.signatures ?? []), { participant: e.actor ?? '', signer: d.signer, level: d.level, where: d.where, at: e.at }];
+      }
+      return true;
+    }
     case 'AbsenceExcused': {
       const p = s.participants[d.participant];
       if (p) {

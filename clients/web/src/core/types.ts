@@ -1,3 +1,4 @@
+import type { SignedRecord } from './records';
 // Domain types of Dais as they travel on the wire: a TypeScript mirror of
 // meeting/*.go and realtime/protocol/protocol.go. Field names are the JSON
 // (wire) names; optional fields are the Go fields tagged omitempty/omitzero.
@@ -273,6 +274,8 @@ export interface State {
   election_order: string[];
   /** committee: the counting committee's members (participant ids). */
   committee: string[];
+  /** records: the records issued for signing, by key ("minutes/vi", "packet", "counting/bch/vi"). */
+  records?: Record<string, SignedRecord>;
   /**
    * lean is set in a delegate's or an observer's state: their snapshot
    * holds only themselves of the roster (the rest comes from GET …/roster,

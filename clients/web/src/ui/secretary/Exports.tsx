@@ -4,6 +4,7 @@ import { downloadExport, type ExportKind } from '../../core/api';
 import type { MeetingStore } from '../../core/store';
 import type { Key } from '../../i18n';
 import { useApp, useRun } from '../context';
+import { RecordSignatures } from '../shared/RecordSignatures';
 
 const exportKeys: [ExportKind, Key][] = [
   ['minutes-vi', 'minutesVi'],
@@ -11,6 +12,9 @@ const exportKeys: [ExportKind, Key][] = [
   ['packet', 'packetPdf'],
   ['ballots', 'ballotsCsv'],
 ];
+
+/** signedRecord is the record key (meeting.ParseRecord) of the exports that are signed. */
+const signedRecord: Partial<Record<ExportKind, string>> = { 'minutes-vi': 'minutes/vi', 'minutes-en': 'minutes/en', packet: 'packet' };
 
 /** Exports downloads the files the server generates, with the session's token, and saves them. */
 export function Exports({ store }: { store: MeetingStore }) {
@@ -35,6 +39,7 @@ export function Exports({ store }: { store: MeetingStore }) {
           <button type="button" class="btn small" disabled={busy} onClick={() => void save(kind)}>
             ⬇ {t(key)}
           </button>
+          {signedRecord[kind] && <RecordSignatures store={store} record={signedRecord[kind]!} />}
         </li>
       ))}
     </ul>

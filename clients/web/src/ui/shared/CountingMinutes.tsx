@@ -5,6 +5,7 @@ import { countingMinutesPath, downloadCountingMinutes } from '../../core/api';
 import type { MeetingStore } from '../../core/store';
 import type { Poll } from '../../core/types';
 import { useApp, useRun } from '../context';
+import { RecordSignatures } from './RecordSignatures';
 
 export const countingMinutesURL = countingMinutesPath;
 
@@ -32,6 +33,7 @@ export function CountingMinutes({ store, poll }: { store: MeetingStore; poll: Po
       <button type="button" class="btn small" disabled={busy} onClick={() => void save('en')}>
         ⬇ {t('ccMinutesEn')}
       </button>
+      <RecordSignatures store={store} record={`counting/${poll.election}/vi`} />
     </div>
   );
 }
