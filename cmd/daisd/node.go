@@ -249,6 +249,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if err = n.startAccounts(mux); err != nil {
 		return nil, err
 	}
+	n.registerHealth(reg)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	mux.HandleFunc("GET /healthz", healthz)
 	// A load balancer reads /readyz's status; only the admin token's

@@ -44,6 +44,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -117,6 +118,8 @@ type Documents struct {
 	cancel context.CancelFunc
 
 	flights flights
+
+	cacheBytes atomic.Int64 // the cache's size as the last Prune found it
 
 	mu     sync.Mutex // guards jobs, closed and wg.Add against Close
 	jobs   map[string]*job

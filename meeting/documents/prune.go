@@ -73,6 +73,7 @@ func (d *Documents) Prune(now time.Time) (files int, bytes int64, err error) {
 			return files, bytes, err
 		}
 	}
+	defer func() { d.cacheBytes.Store(total) }()
 	if total <= d.cfg.MaxCacheBytes {
 		return 0, 0, nil
 	}
@@ -92,17 +93,13 @@ func (d *Documents) Prune(now time.Time) (files int, bytes int64, err error) {
 	return files, bytes, nil
 }
 
-// janitor prunes the cache every Config.PruneEvery until Close.
+// janitor prunes the cache at start and every Config.PruneEvery until Close.
 func (d *Documents) janitor() {
 	defer d.wg.Done()
 	t := time.NewTicker(d.cfg.PruneEvery)
 	defer t.Stop()
 	for {
-		select {
-		case <-d.ctx.Done():
-			return
-		case <-t.C:
-		}
+		// First at start: the cache's size is known (and bounded) at once.
 		n, b, err := d.Prune(time.Now())
 		switch {
 		case err != nil:
@@ -110,5 +107,14 @@ func (d *Documents) janitor() {
 		case n > 0:
 			d.log.Info("pruned the document cache", "files", n, "bytes", b)
 		}
+		select {
+		case <-d.ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
+
+// CacheBytes is the size of the cache of made files (watermarked copies,
+// packets, annotated copies) when Prune last looked.
+func (d *Documents) CacheBytes() int64 { return d.cacheBytes.Load() }

@@ -16,6 +16,7 @@ type Metrics struct {
 	slowDisconnects prometheus.Counter
 	commands        *prometheus.CounterVec
 	commandSeconds  *prometheus.HistogramVec
+	fanoutSeconds   prometheus.Histogram
 }
 
 // NewMetrics creates the gateway's instruments and registers them with reg.
@@ -37,7 +38,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "dais_command_seconds", Help: "Time from a command's arrival to its ack.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10}}, []string{"command"}),
 	}
-	reg.MustRegister(m.connections, m.rooms, m.delivered, m.gapEvents, m.slowDisconnects, m.commands, m.commandSeconds)
+	m.fanoutSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "dais_event_fanout_seconds",
+		Help:    "Time from an event's decision (its time, on the node that decided it) until it is queued to every client of its room on this node: a page turn's delivery latency, less the last write to each socket.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}})
+	reg.MustRegister(m.connections, m.rooms, m.delivered, m.gapEvents, m.slowDisconnects, m.commands, m.commandSeconds, m.fanoutSeconds)
 	return m
 }
 
@@ -50,6 +55,12 @@ func (m *Metrics) connected(delta float64) {
 func (m *Metrics) room(delta float64) {
 	if m != nil {
 		m.rooms.Add(delta)
+	}
+}
+
+func (m *Metrics) fannedOut(at time.Time) {
+	if m != nil && !at.IsZero() {
+		m.fanoutSeconds.Observe(max(time.Since(at), 0).Seconds())
 	}
 }
 

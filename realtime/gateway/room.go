@@ -367,6 +367,7 @@ func (r *room) apply(ev meeting.Event) bool {
 	}
 	r.recent[ev.Seq%recentSize] = d
 	r.g.cfg.Metrics.deliveredEvents(n)
+	r.g.cfg.Metrics.fannedOut(ev.At)
 	r.closeRevoked(ev)
 	r.tellTakeBack(ev)
 	return true
