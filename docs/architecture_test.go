@@ -101,7 +101,9 @@ func TestImportDirection(t *testing.T) {
 			func(imp string) bool { return under(imp, "storage/bolt", "storage/redis", "storage/fsblob", "clients") }},
 		{"the Go client imports the domain and the wire protocol only",
 			func(p string) bool { return p == "clients/daisclient" },
-			func(imp string) bool { return !strings.HasPrefix(imp, "ext:") && imp != "meeting" && imp != "realtime/protocol" }},
+			func(imp string) bool {
+				return !strings.HasPrefix(imp, "ext:") && imp != "meeting" && imp != "realtime/protocol"
+			}},
 	}
 	for _, p := range packages(t) {
 		for _, r := range rules {

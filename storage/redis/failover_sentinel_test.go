@@ -221,4 +221,3 @@ func waitLinkUp(t *testing.T, addr string) {
 	}
 	t.Fatalf("the replica at %s never synchronised", addr)
 }
-
