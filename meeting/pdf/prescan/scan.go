@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // Reason says which bound a refused file broke.
@@ -163,7 +164,7 @@ type Report struct {
 // streams, which it parses). ctx bounds its time.
 func Scan(ctx context.Context, b []byte, lim Limits) (rep Report, err error) {
 	lim.setDefaults()
-	s := &scanner{ctx: ctx, b: b, lim: lim, starts: map[int]bool{}}
+	s := &scanner{ctx: ctx, b: b, lim: lim}
 	s.total = max(lim.MaxDecodedBytes, lim.DecodedPerByte*int64(len(b)))
 	defer func() {
 		if r := recover(); r != nil {
@@ -205,7 +206,7 @@ type scanner struct {
 	b       []byte
 	lim     Limits
 	rep     Report
-	starts  map[int]bool // offsets of "n g obj" seen in the body
+	starts  []int        // offsets of "n g obj" seen in the body, increasing
 	xrefOff []int        // in-use offsets named by cross-reference sections
 	streams [][2]int     // the data ranges of the body's streams
 	total   int64        // the budget of decoded bytes of the file
@@ -247,7 +248,7 @@ func (s *scanner) body() error {
 			}
 			pos = t.end
 		case tArrOpen, tDictOpen:
-			v, end, err := s.parse(b, t, 1, nil)
+			v, end, err := s.parse(b, t, 1, true)
 			if err != nil {
 				return err
 			}
@@ -288,7 +289,7 @@ func objHeader(b []byte, t token) (token, token, bool) {
 // on.
 func (s *scanner) object(start, pos int) (int, error) {
 	b := s.b
-	s.starts[start] = true
+	s.starts = append(s.starts, start)
 	s.rep.Objects++
 	if s.rep.Objects > s.lim.MaxObjects {
 		return 0, refuse(ReasonObjects, "more than %d objects", s.lim.MaxObjects)
@@ -300,7 +301,7 @@ func (s *scanner) object(start, pos int) (int, error) {
 	if t.kind == tKeyword && string(b[t.start:t.end]) == "endobj" {
 		return t.end, nil
 	}
-	v, end, err := s.parse(b, t, 1, nil)
+	v, end, err := s.parse(b, t, 1, true)
 	if err != nil {
 		return 0, err
 	}
@@ -311,23 +312,50 @@ func (s *scanner) object(start, pos int) (int, error) {
 	return s.stream(v, t.end)
 }
 
-// parse parses the value that starts with token t at nesting depth depth
-// (the outermost array or dictionary is depth 1). Values deeper than
-// keepDepth are checked, not kept. It returns the value and the position
-// after it.
-func (s *scanner) parse(b []byte, t token, depth int, names func([]byte)) (value, int, error) {
-	if names == nil {
-		names = s.note
+// keptKeys are the dictionary keys whose values are kept: those a
+// stream, trailer or decode-parameters dictionary is judged by.
+var keptKeys = map[string]bool{
+	"Type": true, "Subtype": true, "Length": true, "Filter": true, "F": true, "DecodeParms": true,
+	"N": true, "First": true, "Size": true, "Index": true, "W": true, "Width": true, "Height": true,
+	"BitsPerComponent": true, "ColorSpace": true, "Length1": true, "Length2": true, "Length3": true,
+	"FunctionType": true, "HalftoneType": true, "PatternType": true, "Columns": true, "Colors": true,
+	"Rows": true, "EarlyChange": true, "Predictor": true,
+}
+
+// kept returns the text of a name token and whether its value is kept,
+// sparing the allocation when
+// it has no #-escape and is not kept.
+func kept(raw []byte) (string, bool) {
+	if bytes.IndexByte(raw, '#') >= 0 {
+		k := nameText(raw)
+		return k, keptKeys[k]
 	}
+	if !keptKeys[string(raw[1:])] {
+		return "", false
+	}
+	return string(raw[1:]), true
+}
+
+// parse parses the value that starts with token t at nesting depth depth
+// (the outermost array or dictionary is depth 1). Values are kept only
+// when keep is set, near the top (keepDepth) and under keptKeys; the
+// others are checked, not kept. It returns the value and the position
+// after it.
+func (s *scanner) parse(b []byte, t token, depth int, keep bool) (value, int, error) {
 	switch t.kind {
 	case tNum:
-		v := value{kind: tNum, num: parseNum(b[t.start:t.end]), int: isInt(b[t.start:t.end])}
+		v := value{kind: tNum}
+		raw := b[t.start:t.end]
+		v.int = isInt(raw)
+		if keep {
+			v.num = parseNum(raw)
+		}
 		// "n g R"?
 		if v.int {
 			t2 := next(b, t.end)
 			if t2.kind == tNum && isInt(b[t2.start:t2.end]) {
 				t3 := next(b, t2.end)
-				if t3.kind == tKeyword && string(b[t3.start:t3.end]) == "R" {
+				if t3.kind == tKeyword && t3.end-t3.start == 1 && b[t3.start] == 'R' {
 					v.ref = true
 					return v, t3.end, nil
 				}
@@ -335,8 +363,12 @@ func (s *scanner) parse(b []byte, t token, depth int, names func([]byte)) (value
 		}
 		return v, t.end, nil
 	case tName:
-		names(b[t.start:t.end])
-		return value{kind: tName, name: nameText(b[t.start:t.end])}, t.end, nil
+		s.note(b[t.start:t.end])
+		v := value{kind: tName}
+		if keep {
+			v.name = nameText(b[t.start:t.end])
+		}
+		return v, t.end, nil
 	case tArrOpen, tDictOpen:
 	default:
 		return value{kind: t.kind}, t.end, nil
@@ -347,18 +379,17 @@ func (s *scanner) parse(b []byte, t token, depth int, names func([]byte)) (value
 	if depth > s.lim.MaxDepth {
 		return value{}, 0, refuse(ReasonDepth, "arrays or dictionaries nested more than %d deep (offset %d)", s.lim.MaxDepth, t.start)
 	}
-	keep := depth <= keepDepth
+	// Kept: dictionaries near the top, and arrays under a kept key (an
+	// object that is an array is judged by nothing).
+	keep = keep && depth <= keepDepth && (t.kind == tDictOpen || depth > 1)
 	v := value{kind: t.kind}
-	if keep && t.kind == tDictOpen {
-		v.dict = map[string]value{}
-	}
 	closer := tArrClose
 	if t.kind == tDictOpen {
 		closer = tDictClose
 	}
 	pos := t.end
 	var key string
-	haveKey := false
+	haveKey, keepItem := false, keep
 	for {
 		if err := s.tick(); err != nil {
 			return value{}, 0, err
@@ -373,33 +404,39 @@ func (s *scanner) parse(b []byte, t token, depth int, names func([]byte)) (value
 			// A stray closer: readers skip it; so do we.
 			pos = it.end
 			continue
-		case it.kind == tKeyword && (string(b[it.start:it.end]) == "endobj" || string(b[it.start:it.end]) == "stream" || string(b[it.start:it.end]) == "obj"):
-			// An unclosed value ends at the end of its object.
-			return v, it.start, nil
+		case it.kind == tKeyword:
+			switch string(b[it.start:it.end]) {
+			case "endobj", "stream", "obj":
+				// An unclosed value ends at the end of its object.
+				return v, it.start, nil
+			}
 		}
 		if t.kind == tDictOpen && !haveKey {
 			if it.kind == tName {
-				names(b[it.start:it.end])
-				key, haveKey = nameText(b[it.start:it.end]), true
+				s.note(b[it.start:it.end])
+				haveKey = true
+				keepItem = false
+				if keep {
+					key, keepItem = kept(b[it.start:it.end])
+				}
 				pos = it.end
 				continue
 			}
 		}
-		item, end, err := s.parse(b, it, depth+1, names)
+		item, end, err := s.parse(b, it, depth+1, keepItem)
 		if err != nil {
 			return value{}, 0, err
 		}
 		pos = end
-		if !keep {
-			haveKey = false
-			continue
-		}
 		if t.kind == tDictOpen {
-			if haveKey {
+			if haveKey && keepItem {
+				if v.dict == nil {
+					v.dict = map[string]value{}
+				}
 				v.dict[key] = item
 			}
 			haveKey = false
-		} else if len(v.arr) < keepItems {
+		} else if keep && len(v.arr) < keepItems {
 			v.arr = append(v.arr, item)
 		}
 	}
@@ -410,7 +447,11 @@ func (s *scanner) note(name []byte) {
 	if len(name) < 3 || len(name) > 40 {
 		return
 	}
-	s.rep.Active |= activeNames[nameText(name)]
+	if bytes.IndexByte(name, '#') >= 0 {
+		s.rep.Active |= activeNames[nameText(name)]
+		return
+	}
+	s.rep.Active |= activeNames[string(name[1:])]
 }
 
 // declared checks the object counts a dictionary declares (/Size of a
@@ -730,7 +771,7 @@ func (s *scanner) objStm(d value, b []byte) error {
 		if t.kind == tEOF {
 			return nil
 		}
-		v, end, err := s.parse(b, t, 1, nil)
+		v, end, err := s.parse(b, t, 1, true)
 		if err != nil {
 			return err
 		}
@@ -786,8 +827,12 @@ func (s *scanner) xrefStream(d value, b []byte) error {
 // section places where the walk of the body found none (inside a stream's
 // data): a lying table must not smuggle a deep object past the scan.
 func (s *scanner) lyingOffsets() error {
+	seen := map[int]bool{}
 	for _, off := range s.xrefOff {
-		if off <= 0 || off >= len(s.b) || s.starts[off] {
+		if off <= 0 || off >= len(s.b) || seen[off] {
+			continue
+		}
+		if _, found := slices.BinarySearch(s.starts, off); found {
 			continue
 		}
 		t := next(s.b, off)
@@ -798,9 +843,9 @@ func (s *scanner) lyingOffsets() error {
 		if !ok {
 			continue
 		}
-		s.starts[off] = true
+		seen[off] = true
 		v := next(s.b, t3.end)
-		if _, _, err := s.parse(s.b, v, 1, nil); err != nil {
+		if _, _, err := s.parse(s.b, v, 1, true); err != nil {
 			return err
 		}
 	}
