@@ -294,6 +294,10 @@ func (r *Records) Upload(ctx context.Context, sess access.Session, key string, b
 	if int64(len(signed)) > r.cfg.MaxBytes {
 		return nil, meeting.Errorf(meeting.Invalid, "Tệp tải lên quá lớn.", "the upload is too large")
 	}
+	if len(signed)-len(pdf) > maxAppended {
+		return nil, meeting.Errorf(meeting.Invalid, "Phần được thêm vào tệp quá lớn cho một chữ ký (tối đa %d KB).",
+			"what the upload appends is too large for a signature (at most %d KB)", maxAppended>>10)
+	}
 	if len(signed) <= len(pdf) || !bytes.Equal(signed[:len(pdf)], pdf) {
 		return nil, meeting.Errorf(meeting.Conflict,
 			"Tệp đã ký không phải là bản hiện tại của biên bản (có thể người khác vừa ký): hãy tải bản mới nhất và ký lại.",
@@ -330,6 +334,13 @@ func (r *Records) Upload(ctx context.Context, sess access.Session, key string, b
 	}
 	return r.Report(ctx, sess, key)
 }
+
+// maxAppended bounds what an upload may add to the current version: a
+// signature's update (its CMS with the chain and a time stamp, the field,
+// the form, the catalog and a page) is tens of kilobytes. It keeps the
+// verifier's PDF reading away from whatever else a hostile upload could
+// append (the current version itself is the server's own PDF).
+const maxAppended = 2 << 20
 
 // record stores the signed PDF and appends SignRecord.
 func (r *Records) record(ctx context.Context, sess access.Session, key, prev string, signed []byte, signer, level, where string) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,15 +120,19 @@ func TestRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Issue packet: %v", err)
 	}
-	for name, body := range map[string][]byte{
-		"unsigned, appended":  append(bytes.Clone(cur), []byte("\n% nothing\n")...),
-		"another CA's signer": mustSign(t, cur, signtest.NewCA(t).NewSigner(t, "Kẻ giả mạo", "Không rõ", true)),
-		"not the current one": mustSign(t, signtest.ClassicPDF(), ca.NewSigner(t, "Trần Văn Quang", "Tỉnh ủy", false)),
-		"tampered after sign": tamper(mustSign(t, cur, ca.NewSigner(t, "Trần Văn Quang", "Tỉnh ủy", false))),
+	for _, tc := range []struct {
+		name, want string
+		body       []byte
+	}{
+		{"unsigned, appended", "exactly one signature", append(bytes.Clone(cur), cur[bytes.LastIndex(cur, []byte("startxref")):]...)},
+		{"too much appended", "too large for a signature", append(bytes.Clone(cur), bytes.Repeat([]byte(" "), 3<<20)...)},
+		{"another CA's signer", "does not chain", mustSign(t, cur, signtest.NewCA(t).NewSigner(t, "Kẻ giả mạo", "Không rõ", true))},
+		{"not the current one", "not the record's current version", mustSign(t, signtest.ClassicPDF(), ca.NewSigner(t, "Trần Văn Quang", "Tỉnh ủy", false))},
+		{"tampered after sign", "not valid", tamper(mustSign(t, cur, ca.NewSigner(t, "Trần Văn Quang", "Tỉnh ủy", false)), len(cur))},
 	} {
-		t.Run(name, func(t *testing.T) {
-			if _, err := noServer.Upload(ctx, chair, "packet", bytes.NewReader(body)); err == nil {
-				t.Fatal("accepted")
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := noServer.Upload(ctx, chair, "packet", bytes.NewReader(tc.body)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Upload: %v, want %q", err, tc.want)
 			}
 			if st := fx.State(t); len(st.Records["packet"].Signatures) != 0 {
 				t.Fatal("a refused upload changed the record")
@@ -145,10 +150,11 @@ func mustSign(tb testing.TB, pdf []byte, s sign.Signer) []byte {
 	return out
 }
 
-// tamper flips a byte of the signed part's first stream.
-func tamper(b []byte) []byte {
+// tamper flips a byte of the signature's own update (after from), in
+// the bytes it covers: the widget's subtype.
+func tamper(b []byte, from int) []byte {
 	b = bytes.Clone(b)
-	i := bytes.Index(b, []byte("stream\n"))
-	b[i+12] ^= 1
+	i := from + bytes.Index(b[from:], []byte("/Subtype/Widget"))
+	b[i+10] ^= 1
 	return b
 }
