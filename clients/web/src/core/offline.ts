@@ -226,6 +226,13 @@ export interface OfflineOptions {
   token: string;
   base?: string;
   fetchFn?: typeof fetch;
+  /**
+   * mayKeep says whether a document may be kept on the device at all (a
+   * secrecy level whose rules allow no offline copy: no; default: yes). A
+   * document it refuses is never written, and its copies go at the next
+   * purge.
+   */
+  mayKeep?: (d: DocumentMeta) => boolean;
 }
 
 /** CopyStatus is what the tablet holds of a document: a copy, one being made, or nothing. */
@@ -275,7 +282,7 @@ export class OfflineDocs {
 
   /** open returns the kept copy of a document, or null. */
   async open(d: DocumentMeta): Promise<Uint8Array | null> {
-    if (!this.enabled || !d.sha256) return null;
+    if (!this.enabled || !d.sha256 || !this.allowed(d)) return null;
     await this.load();
     const k = copyKey(d.id, d.sha256);
     if (!this.saved.has(k)) return null;
@@ -296,7 +303,7 @@ export class OfflineDocs {
    * whether a copy is now kept.
    */
   keep(d: DocumentMeta, produce: () => Promise<Uint8Array>): Promise<boolean> {
-    if (!this.enabled || !d.sha256) return Promise.resolve(false);
+    if (!this.enabled || !d.sha256 || !this.allowed(d)) return Promise.resolve(false);
     const k = copyKey(d.id, d.sha256);
     const running = this.inflight.get(k);
     if (running) return running;
@@ -305,7 +312,8 @@ export class OfflineDocs {
       if (this.saved.has(k)) return true;
       try {
         const bytes = await produce();
-        if (!bytes || bytes.length === 0 || this.stopped) return false;
+        // Checked again: the document may have been taken back while it downloaded.
+        if (!bytes || bytes.length === 0 || this.stopped || !this.allowed(d)) return false;
         await this.o.store!.put(k, bytes);
         this.saved.add(k);
         return true;
@@ -334,21 +342,64 @@ export class OfflineDocs {
     });
   }
 
-  /** purge drops the copies staleKeys names. */
+  /** purge drops the copies staleKeys names, and those of documents mayKeep refuses. */
   async purge(docs: Record<string, DocumentMeta>, viewer: Participant | undefined): Promise<string[]> {
     if (!this.enabled) return [];
     await this.load();
     const stale = staleKeys([...this.saved], docs, viewer);
-    for (const k of stale) {
+    for (const k of this.saved) {
+      const p = parseKey(k);
+      const d = p ? docs[p.doc] : undefined;
+      if (d && !stale.includes(k) && !this.allowed(d)) stale.push(k);
+    }
+    await this.remove(stale);
+    return stale;
+  }
+
+  /**
+   * drop deletes every copy of the documents named (any version), after a
+   * copy of them being written lands (it would otherwise survive), and
+   * forgets them. It resolves with the keys deleted; a key the store could
+   * not delete is kept in the list of copies (a later drop tries again) and
+   * reported in failed.
+   */
+  async drop(docs: ReadonlySet<string>): Promise<{ deleted: string[]; failed: string[] }> {
+    const ofThese = (k: string) => {
+      const p = parseKey(k);
+      return !!p && docs.has(p.doc);
+    };
+    await Promise.allSettled([...this.inflight].filter(([k]) => ofThese(k)).map(([, p]) => p));
+    if (!this.o.store) return { deleted: [], failed: [] };
+    await this.load();
+    let keys = [...this.saved];
+    // The store itself too: a copy written by another tab of this device.
+    try {
+      keys = [...new Set([...keys, ...(await this.o.store.keys())])];
+    } catch (err) {
+      console.warn('dais: listing the offline copies failed', err);
+    }
+    return this.remove(keys.filter(ofThese));
+  }
+
+  private async remove(keys: string[]): Promise<{ deleted: string[]; failed: string[] }> {
+    const deleted: string[] = [];
+    const failed: string[] = [];
+    for (const k of keys) {
       try {
         await this.o.store!.delete(k);
+        this.saved.delete(k);
+        deleted.push(k);
       } catch (err) {
         console.warn('dais: removing an offline copy failed', err);
+        failed.push(k);
       }
-      this.saved.delete(k);
     }
-    if (stale.length) this.changed();
-    return stale;
+    if (keys.length) this.changed();
+    return { deleted, failed };
+  }
+
+  private allowed(d: DocumentMeta): boolean {
+    return !this.o.mayKeep || this.o.mayKeep(d);
   }
 
   /**
@@ -363,7 +414,7 @@ export class OfflineDocs {
     const kept: string[] = [];
     for (const d of wanted) {
       if (run !== this.syncRun || this.stopped) break;
-      if (this.status(d) === 'saved') continue;
+      if (this.status(d) === 'saved' || !this.allowed(d)) continue;
       if (await this.download(d)) kept.push(d.id);
     }
     return kept;
