@@ -1,21 +1,25 @@
 // The HTTP API (v1), same origin: sign in with an invitation code, fetch
 // and upload documents.
 
-import type { DocumentMeta, ErrorBody, RosterEntry } from './types';
+import type { DocumentMeta, ErrorBody, Level, LevelRules, RosterEntry, TakenBack } from './types';
 import type { Session } from './session';
 import type { RecordReport } from './records';
+import { deviceId } from './device';
 
 /** ApiError is a 4xx/5xx answer of the HTTP API, or a network failure (code "network"). */
 export class ApiError extends Error {
   readonly code: string;
   readonly messageVi: string;
   readonly status: number;
-  constructor(status: number, body: ErrorBody) {
+  /** reason says which rule refused a document (taken_back, no_download, no_offline, not_presented, …). */
+  readonly reason: string;
+  constructor(status: number, body: ErrorBody & { reason?: string }) {
     super(body.message);
     this.name = 'ApiError';
     this.status = status;
     this.code = body.code;
     this.messageVi = body.message_vi;
+    this.reason = body.reason ?? '';
   }
 }
 
@@ -89,12 +93,41 @@ export function documentURL(meeting: string, doc: string, base = ''): string {
   return `${base}/api/v1/meetings/${encodeURIComponent(meeting)}/documents/${encodeURIComponent(doc)}/file`;
 }
 
+/**
+ * DocumentUse is why a document is fetched, which the copy register
+ * records: the viewer's copy, the offline keeper's, or a download (the
+ * plain file route, refused for a level without "download").
+ */
+export type DocumentUse = 'viewer' | 'offline' | 'download';
+
+/** documentHeaders are the headers of a document request: the session, the device, and the use. */
+export function documentHeaders(token: string, use: DocumentUse, device: string = deviceId()): Record<string, string> {
+  const h: Record<string, string> = { Authorization: `Bearer ${token}`, 'X-Dais-Device': device };
+  if (use === 'viewer') h['X-Dais-Viewer'] = '1';
+  if (use === 'offline') h['X-Dais-Offline'] = '1';
+  return h;
+}
+
+/** downloadDocument fetches a document to download or print (a copy registered as such). */
+export async function downloadDocument(a: Auth & { doc: string }): Promise<{ blob: Blob; name: string }> {
+  let resp: Response;
+  try {
+    resp = await (a.fetchFn ?? fetch)(documentURL(a.meeting, a.doc, a.base), { headers: documentHeaders(a.token, 'download') });
+  } catch (err) {
+    throw networkError(err);
+  }
+  if (!resp.ok) throw await errorOf(resp);
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `${a.doc}.pdf`) };
+}
+
 /** UploadOptions describe one document upload. */
 export interface UploadOptions {
   meeting: string;
   token: string;
   title: string;
   confidential: boolean;
+  /** level: the secrecy level (none: not secret, or Mật when confidential). */
+  level?: Level;
   /** readers of a confidential document (participant ids); empty: the server's default. */
   readers?: string[];
   file: Blob;
@@ -116,6 +149,7 @@ export function uploadDocument(o: UploadOptions): Promise<DocumentMeta> {
     const x = (o.xhr ?? (() => new XMLHttpRequest()))();
     const q = new URLSearchParams({ title: o.title, confidential: String(o.confidential) });
     if (o.confidential && o.readers?.length) q.set('readers', o.readers.join(','));
+    if (o.level) q.set('level', o.level);
     x.open('POST', `${o.base ?? ''}/api/v1/meetings/${encodeURIComponent(o.meeting)}/documents?${q}`);
     x.setRequestHeader('Authorization', `Bearer ${o.token}`);
     x.setRequestHeader('Content-Type', 'application/pdf');
@@ -353,4 +387,74 @@ export async function createMeeting(token: string, body: NewMeetingBody, fetchFn
   }
   if (!s?.token || !s.meeting || !s.participant) throw incomplete(resp.status, 'session', 'phiên đăng nhập');
   return { token: s.token, meeting: s.meeting, participant: s.participant, role: s.role };
+}
+
+/** RegisterCopy is one copy of a secret document served (GET …/secrecy/register). */
+export interface RegisterCopy {
+  seq: number;
+  at: string;
+  participant: string;
+  name: string;
+  device: string;
+  document: string;
+  version: string;
+  level: Level;
+  kind: string;
+  watermark: string;
+  watermark_text: string;
+  deleted: { seq: number; at: string } | null;
+}
+
+/** RegisterConfirmation is a tablet's report that it deleted its copies. */
+export interface RegisterConfirmation {
+  seq: number;
+  at: string;
+  participant: string;
+  name: string;
+  device: string;
+  documents: string[];
+  copies: number;
+}
+
+/** RegisterOutstanding is a (participant, device) with copies not confirmed deleted. */
+export interface RegisterOutstanding {
+  participant: string;
+  name: string;
+  device: string;
+  documents: string[];
+  copies: number;
+  taken_back: boolean;
+}
+
+/** Register is the copy register (sổ theo dõi tài liệu mật) of a meeting. */
+export interface Register {
+  meeting: string;
+  levels?: Partial<Record<Level, LevelRules>>;
+  documents: { id: string; title: string; level: Level; taken_back: TakenBack | null; copies: number; outstanding: number }[];
+  copies: RegisterCopy[];
+  confirmations: RegisterConfirmation[];
+  outstanding: RegisterOutstanding[];
+}
+
+/** registerPDFPath is the path, under the meeting, of the register's PDF export. */
+export const registerPDFPath = (lang: 'vi' | 'en') => `/secrecy/register.pdf?lang=${lang}`;
+
+/** fetchRegister reads the copy register (chair and secretaries). */
+export async function fetchRegister(a: Auth): Promise<Register> {
+  const resp = await authed(a, '/secrecy/register');
+  const r = (await resp.json()) as Partial<Register>;
+  return {
+    meeting: r.meeting ?? a.meeting,
+    levels: r.levels,
+    documents: r.documents ?? [],
+    copies: r.copies ?? [],
+    confirmations: r.confirmations ?? [],
+    outstanding: r.outstanding ?? [],
+  };
+}
+
+/** downloadRegister fetches the register's PDF export. */
+export async function downloadRegister(a: Auth & { lang: 'vi' | 'en' }): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed(a, registerPDFPath(a.lang));
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `so-theo-doi-tai-lieu-mat-${a.meeting}-${a.lang}.pdf`) };
 }

@@ -196,6 +196,10 @@ function applyData(s: State, e: MeetingEvent): boolean {
       return true;
     case 'MeetingClosed':
       s.status = 'closed';
+      // The close takes back every secret document not taken back yet (meeting.takeBackAll).
+      for (const doc of Object.values(s.documents)) {
+        if (!doc.taken_back && (doc.level || doc.confidential)) doc.taken_back = { at: e.at, seq: e.seq, reason: 'closed' };
+      }
       s.floor = { speeches: endSpeech(s.floor, e.at) };
       return true;
     case 'CurrentItemSet':
@@ -377,6 +381,34 @@ function applyData(s: State, e: MeetingEvent): boolean {
       }
       return true;
     }
+    case 'SecrecyRulesSet':
+      if (d.level && d.rules) s.secrecy_rules = { ...(s.secrecy_rules ?? {}), [d.level]: clone(d.rules) };
+      return true;
+    case 'DocumentLevelSet': {
+      const doc = s.documents[d.document];
+      if (doc) {
+        if (d.level) doc.level = d.level;
+        else delete doc.level;
+      }
+      return true;
+    }
+    case 'DocumentTakenBack': {
+      const doc = s.documents[d.document];
+      if (doc && !doc.taken_back) doc.taken_back = { at: e.at, seq: e.seq, reason: d.reason ?? 'secretary' };
+      return true;
+    }
+    case 'RoomDisplayAllowed': {
+      const doc = s.documents[d.document];
+      if (doc) {
+        if (d.allow) doc.display_allowed = true;
+        else delete doc.display_allowed;
+      }
+      return true;
+    }
+    // The copy register: read from its route, not kept in the state.
+    case 'CopyServed':
+    case 'CopiesDeleted':
+      return true;
     case 'RoomShown': {
       const r = s.rooms.find((x) => x.id === d.room);
       if (r && !r.main) r.presentation = { document: d.document, page: d.page };

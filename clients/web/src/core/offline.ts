@@ -12,7 +12,7 @@
 // The viewer opens a kept copy from memory; documents not kept are still
 // read in ranges from the server (pdf.js), and kept once open.
 
-import { documentURL } from './api';
+import { documentHeaders, documentURL } from './api';
 import type { DocumentMeta, Participant, State } from './types';
 
 /** DocStore keeps byte strings under string keys. */
@@ -335,7 +335,7 @@ export class OfflineDocs {
   download(d: DocumentMeta): Promise<boolean> {
     return this.keep(d, async () => {
       const r = await (this.o.fetchFn ?? fetch)(documentURL(this.o.meeting, d.id, this.o.base), {
-        headers: { Authorization: `Bearer ${this.o.token}` },
+        headers: documentHeaders(this.o.token, 'offline'),
       });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return new Uint8Array(await r.arrayBuffer());

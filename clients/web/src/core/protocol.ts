@@ -30,7 +30,9 @@ import {
   type ErrorBody,
   type MeetingEvent,
   type ProgressMsg,
+  type HelloMsg,
   type SignalMsg,
+  type TakeBackMsg,
   type WelcomeMsg,
 } from './types';
 
@@ -63,6 +65,8 @@ export interface Handlers {
   /** attendance: the counts a delegate or observer gets instead of others' check-ins. */
   attendance?(a: AttendanceMsg): void;
   signal?(s: SignalMsg): void;
+  /** takeback: the server asks the tablet to delete its copies of documents taken back. */
+  takeback?(t: TakeBackMsg): void;
   status?(s: ConnStatus): void;
 }
 
@@ -72,6 +76,8 @@ export interface ClientOptions {
   url: string;
   /** token returns the session token at each connection attempt; "" means signed out. */
   token: () => string;
+  /** device is this device's id, sent in the hello (core/device.ts); none: not sent. */
+  device?: () => string;
   /** lastSeq to resume after (default 0: ask for a snapshot). */
   lastSeq?: number;
   /** socket opens a WebSocket (default: the browser's). */
@@ -281,7 +287,10 @@ export class ProtocolClient {
     this.welcomed = false;
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, token, last_seq: this._lastSeq });
+      const hello: HelloMsg = { type: 'hello', protocol: PROTOCOL_VERSION, token, last_seq: this._lastSeq };
+      const device = this.o.device?.();
+      if (device) hello.device = device;
+      this.send(hello);
       this.welcomeTimer = setTimeout(() => {
         this.welcomeTimer = null;
         if (this.ws === ws && !this.welcomed) this.lost(ws, 1006, 'no welcome');
@@ -335,6 +344,9 @@ export class ProtocolClient {
         return;
       case 'signal':
         this.call(() => this.o.handlers?.signal?.(msg as SignalMsg));
+        return;
+      case 'takeback':
+        this.call(() => this.o.handlers?.takeback?.(msg as TakeBackMsg));
         return;
       case 'move':
         this.moveDelay = Math.max(0, Number(msg.retry_ms) || 0);

@@ -44,6 +44,8 @@ export interface StoreOptions {
   saveDelayMs?: number;
   /** roster fetches the names for a lean state (default: GET …/roster with the session). */
   roster?: () => Promise<RosterEntry[]>;
+  /** device returns this device's id for the hello (default: none sent). */
+  device?: () => string;
 }
 
 /** MeetingStore follows one meeting for one signed-in participant. */
@@ -65,6 +67,14 @@ export class MeetingStore {
    * while the store shows a kept state no welcome has confirmed; else null.
    */
   savedAt: number | null = null;
+  /**
+   * takeBackAsk is the documents the server last asked this device to
+   * delete (a "takeback" message, or the welcome's take_back), and
+   * takeBackAsks counts the asks: each is carried out and confirmed anew.
+   */
+  takeBackAsk: string[] = [];
+  /** takeBackAskId names the last ask ("" before any), unique across page loads. */
+  takeBackAskId = '';
 
   readonly client: ProtocolClient;
   private readonly o: StoreOptions;
@@ -72,6 +82,8 @@ export class MeetingStore {
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: SignalMsg) => void>();
+  private asks = 0;
+  private readonly eventListeners = new Set<(e: MeetingEvent) => void>();
   private readonly refusalListeners = new Set<(e: CommandError, poll: string) => void>();
   private readonly myChoices = new Map<string, string>();
   private readonly ballotIds = new Map<string, string>();
@@ -108,6 +120,7 @@ export class MeetingStore {
       ...(ok ? { lastSeq: saved.version } : {}),
       url: o.url,
       socket: o.socket,
+      device: o.device,
       random: this.random,
       token: () => o.session.token,
       handlers: {
@@ -116,6 +129,7 @@ export class MeetingStore {
         progress: (p) => this.onProgress(p),
         attendance: (a) => this.onAttendance(a),
         signal: (s) => this.signalListeners.forEach((f) => f(s)),
+        takeback: (t) => this.asked(t.documents),
         status: (s) => this.onStatus(s),
       },
     });
@@ -155,6 +169,12 @@ export class MeetingStore {
   onSignal(f: (s: SignalMsg) => void): () => void {
     this.signalListeners.add(f);
     return () => this.signalListeners.delete(f);
+  }
+
+  /** onFolded calls f with each event folded (live or replayed); it returns the unsubscribe function. */
+  onFolded(f: (e: MeetingEvent) => void): () => void {
+    this.eventListeners.add(f);
+    return () => this.eventListeners.delete(f);
   }
 
   /**
@@ -221,8 +241,16 @@ export class MeetingStore {
     return new Promise((resolve) => this.seqWaiters.push({ seq, resolve }));
   }
 
+  private asked(docs: string[] | undefined): void {
+    if (!Array.isArray(docs) || docs.length === 0) return;
+    this.takeBackAsk = docs.filter((d) => typeof d === 'string' && d !== '');
+    this.takeBackAskId = `${this.now().toString(36)}.${++this.asks}`;
+    this.changed();
+  }
+
   private onWelcome(w: WelcomeMsg): void {
     if (w.role) this.role = w.role as Role;
+    this.asked(w.take_back);
     if (w.snapshot) {
       this.state = normalize(w.snapshot);
       this.state.version = Math.max(this.state.version, w.seq);
@@ -288,6 +316,13 @@ export class MeetingStore {
       if (!Number.isNaN(at)) this.skewMs = this.now() - at;
     }
     apply(this.state, e);
+    for (const f of [...this.eventListeners]) {
+      try {
+        f(e);
+      } catch (err) {
+        console.error('dais: event listener failed', err);
+      }
+    }
     if (e.type === 'PollClosed' || e.type === 'PollOpened') this.progress = null;
     this.saver?.schedule(() => this.state);
     this.changed();

@@ -72,6 +72,9 @@ export interface RunResult {
 /** takeBackKey is the Web Storage key of a participant's acknowledged take-backs in a meeting. */
 export const takeBackKey = (meeting: string, participant: string) => `dais.takeback.${encodeURIComponent(meeting)}.${encodeURIComponent(participant)}`;
 
+/** MAX_KEPT bounds the acknowledged take-backs kept in Web Storage. */
+const MAX_KEPT = 500;
+
 const id = (d: Due) => `${d.doc}\u0000${d.mark}`;
 
 /** TakeBack carries out the take-backs due on this tablet; see the file comment. */
@@ -154,7 +157,9 @@ export class TakeBack {
 
   private save(): void {
     try {
-      this.o.kv?.setItem(this.o.key, JSON.stringify([...this.done]));
+      // The last MAX_KEPT are enough: older take-backs are long carried out.
+      const list = [...this.done].slice(-MAX_KEPT);
+      this.o.kv?.setItem(this.o.key, JSON.stringify(list));
     } catch (err) {
       console.warn('dais: keeping the acknowledged take-backs failed', err);
     }

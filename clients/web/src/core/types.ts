@@ -53,6 +53,36 @@ export interface DocumentMeta {
   withheld?: boolean;
   /** removed: active content taken out of the uploaded PDF before it was stored. */
   removed?: ('javascript' | 'embedded_files' | 'xfa')[];
+  /** level: the secrecy level (absent: none, or Mật for a confidential document: core/secrecy.ts levelOf). */
+  level?: Level;
+  /** taken_back: when the document was taken back (thu hồi), by the secretary or the chair, or by the meeting's close. */
+  taken_back?: TakenBack;
+  /** display_allowed: the chair let linked rooms' displays show it although its level's rules do not. */
+  display_allowed?: boolean;
+}
+
+/** Level is a secrecy level under the Law on Protection of State Secrets: Mật, Tối mật, Tuyệt mật. */
+export type Level = 'mat' | 'toi_mat' | 'tuyet_mat';
+
+/** TakenBack is meeting.TakenBack. */
+export interface TakenBack {
+  at: string;
+  seq: number;
+  reason: 'secretary' | 'closed' | string;
+}
+
+/** LevelRules are a level's rules in a meeting (meeting.LevelRules). */
+export interface LevelRules {
+  /** watermark: each copy stamped with the reader's name, seat and date. */
+  watermark: boolean;
+  /** offline: a tablet may keep a copy for reading offline (until the take-back). */
+  offline: boolean;
+  /** download: "download" and "print" in the web client; the packet and the annotated copy include it. */
+  download: boolean;
+  /** presented_only: a participant not among the readers opens it only while it is presented in the main hall. */
+  presented_only: boolean;
+  /** linked_displays: a linked room's display may show it (else only with the chair's display_allowed). */
+  linked_displays: boolean;
 }
 
 export interface Proposal {
@@ -244,6 +274,8 @@ export interface Speech {
 
 /** State is a meeting as the fold of its events (meeting.State). */
 export interface State {
+  /** secrecy_rules: the levels whose rules the secretary changed in this meeting (the others have their defaults). */
+  secrecy_rules?: Partial<Record<Level, LevelRules>>;
   /** confidential_listing: what non-readers get of a confidential document — its withheld form (default) or nothing ("hidden"). */
   confidential_listing?: 'withheld' | 'hidden';
   /** active_content: what an upload holding JavaScript, embedded files or XFA gets — removed (default) or refused. */
@@ -344,6 +376,8 @@ export interface HelloMsg {
   protocol: number;
   token: string;
   last_seq: number;
+  /** device: this device's id (core/device.ts), for the copy register. */
+  device?: string;
 }
 
 export interface WelcomeMsg {
@@ -354,6 +388,14 @@ export interface WelcomeMsg {
   role: string;
   seq: number;
   snapshot?: State | null;
+  /** take_back: documents taken back of which the register still has copies out on this device. */
+  take_back?: string[];
+}
+
+/** TakeBackMsg asks the tablet to delete its copies of documents taken back, right after the event. */
+export interface TakeBackMsg {
+  type: 'takeback';
+  documents: string[];
 }
 
 export interface CommandMsg {
@@ -398,7 +440,7 @@ export interface MoveMsg {
   retry_ms: number;
 }
 
-export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | AttendanceMsg | SignalMsg | MoveMsg;
+export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | AttendanceMsg | SignalMsg | MoveMsg | TakeBackMsg;
 
 /** DEFAULT_CHOICES mirrors meeting.DefaultChoices. */
 export function defaultChoices(): Choice[] {

@@ -7,7 +7,8 @@
 // caches, or their IndexedDB databases), every kept meeting state
 // (core/persist.ts: IndexedDB "dais-state", or localStorage "dais.state.*"),
 // and every other "dais." key of localStorage and sessionStorage (the
-// sessions of every meeting on this device), except the language. The app
+// sessions of every meeting on this device), except the language and
+// the device id (core/device.ts: no meeting data). The app
 // shell cached by the service worker ("dais-shell-*") holds no meeting data
 // and stays, so the sign-in screen still opens offline.
 
@@ -15,7 +16,7 @@ import { dropOthers, type Backend } from './offline';
 import { dropOtherStates, type KVLike, type StateBackend } from './persist';
 
 /** KEEP lists the localStorage keys a wipe leaves: no meeting data. */
-const KEEP = new Set(['dais.lang']);
+const KEEP = new Set(['dais.lang', 'dais.device']);
 
 /** WipeTargets are where this device keeps Dais's data. */
 export interface WipeTargets {

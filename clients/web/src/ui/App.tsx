@@ -29,6 +29,9 @@ import { openAhead, preloadPdfJs } from './document/pdfjs';
 import { documentURL } from '../core/api';
 import { docView, FOLLOWING } from '../core/follow';
 import { markOnce } from '../core/firstpage';
+import { deviceId } from '../core/device';
+import { useTakeBack } from './takeback';
+import { offlineFor } from './delegate/OfflineList';
 
 export interface AppProps {
   sessions: SessionStore;
@@ -195,10 +198,14 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
         onRevoked: () => revoked.current(),
         saved,
         persist: backend,
+        device: () => deviceId(),
       }),
     [session],
   );
   useStore(store);
+  // Delegates and observers keep copies for offline reading; every screen deletes what it holds of a document taken back.
+  const keeps = session.role === 'delegate' || session.role === 'observer';
+  useTakeBack(store, useMemo(() => (keeps && !display ? offlineFor(store) : null), [store]));
   const { t: ctxT, lang, toast } = useApp();
   const ahead = useRef(false);
 

@@ -3,6 +3,7 @@
 
 import { useEffect, useMemo } from 'preact/hooks';
 import { agendaDocuments, browserBackend, dropOthers, OfflineDocs, openStore } from '../../core/offline';
+import { mayKeepOffline } from '../../core/secrecy';
 import { afterFirstPage } from '../../core/firstpage';
 import { SessionStore } from '../../core/session';
 import type { MeetingStore } from '../../core/store';
@@ -26,13 +27,32 @@ function firstPageOr(ms: number): Promise<void> {
   return Promise.race([afterFirstPage(), new Promise<void>((r) => setTimeout(r, ms))]);
 }
 
+const perStore = new WeakMap<MeetingStore, OfflineDocs>();
+
+/**
+ * offlineFor returns the meeting's offline copies for a store (one per
+ * store: the tablet's screens and its take-back share it). A document
+ * whose level allows no offline copy, or taken back, is never kept.
+ */
+export function offlineFor(store: MeetingStore): OfflineDocs {
+  let o = perStore.get(store);
+  if (!o) {
+    const meeting = store.session.meeting;
+    o = new OfflineDocs({
+      store: openStore(browserBackend(), meeting),
+      meeting,
+      token: store.session.token,
+      mayKeep: (d) => !!store.state && mayKeepOffline(store.state, d),
+    });
+    perStore.set(store, o);
+  }
+  return o;
+}
+
 /** useOfflineDocs keeps the meeting's documents on the device while the tablet is signed in. */
 export function useOfflineDocs(store: MeetingStore): OfflineDocs {
   const meeting = store.session.meeting;
-  const offline = useMemo(
-    () => new OfflineDocs({ store: openStore(browserBackend(), meeting), meeting, token: store.session.token }),
-    [store],
-  );
+  const offline = useMemo(() => offlineFor(store), [store]);
   useEffect(() => {
     void offline.load();
     // Copies of meetings signed out of while this page was closed.
@@ -46,7 +66,7 @@ export function useOfflineDocs(store: MeetingStore): OfflineDocs {
   const s = store.state!;
   const online = store.status === 'online';
   const versions = Object.values(s.documents)
-    .map((d) => `${d.id}:${d.sha256}:${d.readers?.length ?? 0}`)
+    .map((d) => `${d.id}:${d.sha256}:${d.readers?.length ?? 0}:${d.level ?? ''}:${d.taken_back ? 1 : 0}`)
     .join(',');
   const wanted = agendaDocuments(s, store.me)
     .map((d) => d.id)

@@ -16,6 +16,7 @@
 
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { markOnce } from '../../core/firstpage';
+import { documentHeaders } from '../../core/api';
 
 export type PdfJs = typeof import('pdfjs-dist');
 type PDFWorkerT = InstanceType<PdfJs['PDFWorker']>;
@@ -75,7 +76,7 @@ type LoadingTask = ReturnType<PdfJs['getDocument']>;
 export function openFromServer(lib: PdfJs, url: string, token: string): LoadingTask {
   return lib.getDocument({
     url,
-    httpHeaders: { Authorization: `Bearer ${token}` },
+    httpHeaders: documentHeaders(token, 'viewer'),
     rangeChunkSize: 128 * 1024,
     disableAutoFetch: true,
     isEvalSupported: false,
@@ -107,6 +108,12 @@ export function takeAhead(url: string, token: string): Promise<LoadingTask | nul
   const t = ahead.task;
   ahead = null;
   return t;
+}
+
+/** dropAheadOf closes a document opened ahead whose address contains one of the parts (a document taken back). */
+export function dropAheadOf(parts: Iterable<string>): void {
+  if (!ahead) return;
+  for (const p of parts) if (ahead.key.includes(p)) return dropAhead();
 }
 
 function dropAhead(): void {
