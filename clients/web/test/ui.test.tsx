@@ -64,7 +64,9 @@ function button(label: string): HTMLButtonElement {
 describe('screens', () => {
   it('shows the delegate tablet with the current item, floor and check-in', async () => {
     const { ws } = await mount('d1', 'delegate');
-    expect(ws.sent[0]).toEqual({ type: 'hello', protocol: 1, token: 'tok', last_seq: 0 });
+    // The hello names this device (issue 12: the copy register), the id kept in localStorage.
+    expect(ws.sent[0]).toEqual({ type: 'hello', protocol: 1, token: 'tok', last_seq: 0, device: localStorage.getItem('dais.device') });
+    expect(ws.sent[0].device).toMatch(/^tab-[a-z2-7]{20}$/);
     expect(text()).toContain('Nội dung đang thảo luận');
     expect(text()).toContain('2. Dự toán ngân sách địa phương năm 2027');
     expect(text()).toContain('Đồng chí chưa điểm danh');

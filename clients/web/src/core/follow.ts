@@ -5,7 +5,7 @@
 // reader who browses turns their own.
 
 import type { State } from './types';
-import { canRead } from './offline';
+import { blocked, mayOpen, type Blocked } from './secrecy';
 import * as v from './views';
 
 /** Reading is the reader's choice: follow, or browse a document at a page. */
@@ -28,6 +28,10 @@ export interface DocView {
   presenting: boolean;
   /** canTurn: the pager works (browsing, or presenting). */
   canTurn: boolean;
+  /** blocked: the document the viewer would show, not shown by its secrecy level (doc is then undefined). */
+  blocked?: Blocked;
+  /** blockedDoc: that document. */
+  blockedDoc?: string;
 }
 
 /**
@@ -41,10 +45,15 @@ export function docView(s: State, me: string, allowPresent: boolean, r: Reading)
   const here = v.shownIn(s, myRoom?.id);
   const presenting = allowPresent && followsMain && v.isPresenter(s, me);
   const item = v.currentItem(s);
-  const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter((d) => s.documents[d] && canRead(s.documents[d], s.participants[me]));
-  const doc = r.following ? here.document : (r.doc ?? here.document ?? docs[0]);
+  // A document of a level that keeps it from the viewer now (taken back, not presented) is not offered to browse.
+  const docs = [...new Set([...(item?.documents ?? []), ...v.documentsInOrder(s)])].filter(
+    (d) => s.documents[d] && mayOpen(s, d, me),
+  );
+  const want = r.following ? here.document : (r.doc ?? here.document ?? docs[0]);
   const page = r.following ? (here.page ?? 1) : r.page;
-  return { doc, page, docs, presenting, canTurn: !r.following || presenting };
+  const why = blocked(s, want, me);
+  if (why) return { page, docs, presenting, canTurn: false, blocked: why, blockedDoc: want };
+  return { doc: want, page, docs, presenting, canTurn: !r.following || presenting };
 }
 
 /** Turn is what turning to a page does: the room's page (a command), the reader's own, or nothing. */

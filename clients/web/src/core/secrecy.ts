@@ -84,6 +84,28 @@ export function mayOpen(s: State, doc: string | undefined, me: string): boolean 
   return true;
 }
 
+/** Blocked is why a document is not shown to the viewer: taken back, not presented now (presented only), or kept off a linked room's display. */
+export type Blocked = 'taken_back' | 'not_presented' | 'kept_off';
+
+/**
+ * blocked says why the viewer me may not be shown a document by its level
+ * (undefined: nothing in its level stops it; a document reserved to other
+ * readers is refused by the server as before). The chair and the
+ * secretaries are never blocked.
+ */
+export function blocked(s: State, doc: string | undefined, me: string): Blocked | undefined {
+  const d = doc ? s.documents[doc] : undefined;
+  const p = s.participants[me];
+  if (!d || !p || isStaff(p)) return undefined;
+  const level = levelOf(d);
+  if (!level) return undefined;
+  if (takenBack(s, d)) return 'taken_back';
+  const rules = rulesOf(s, level);
+  if (rules.presented_only && !(d.readers ?? []).includes(me) && s.presentation.document !== d.id) return 'not_presented';
+  if (p.role === 'display' && !rules.linked_displays && !d.display_allowed && !s.rooms.find((r) => r.id === p.room)?.main) return 'kept_off';
+  return undefined;
+}
+
 /** keptOffDisplay reports whether a linked room's display may not show a document (its level, and the chair did not allow it). */
 export function keptOffDisplay(s: State, d: DocumentMeta | undefined): boolean {
   const level = levelOf(d);

@@ -6,6 +6,8 @@ import type { Room } from '../../core/types';
 import * as v from '../../core/views';
 import { DocumentOptions } from '../shared/DocumentOptions';
 import { useApp, useRun } from '../context';
+import { levelOf, rulesOf, takenBack } from '../../core/secrecy';
+import type { Key } from '../../i18n';
 
 /**
  * LinkedRooms lists the rooms with their attendance and what each shows. A
@@ -17,11 +19,54 @@ export function LinkedRooms({ store }: { store: MeetingStore }) {
   const s = store.state!;
   const att = new Map(v.attendanceByRoom(s).map((a) => [a.room, a]));
   return (
-    <ul class="rooms">
-      {s.rooms.map((r) => (
-        <RoomRow key={r.id} store={store} room={r} present={att.get(r.id)?.present ?? 0} members={att.get(r.id)?.members ?? 0} />
-      ))}
-    </ul>
+    <>
+      <ul class="rooms">
+        {s.rooms.map((r) => (
+          <RoomRow key={r.id} store={store} room={r} present={att.get(r.id)?.present ?? 0} members={att.get(r.id)?.members ?? 0} />
+        ))}
+      </ul>
+      <SecretDisplays store={store} />
+    </>
+  );
+}
+
+/**
+ * SecretDisplays lists the secret documents whose level keeps them off the
+ * linked rooms' displays (Tuyệt mật by default), each with a box: ticked,
+ * the chair lets those displays show it (AllowRoomDisplay).
+ */
+function SecretDisplays({ store }: { store: MeetingStore }) {
+  const { t } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  const docs = v.documentsInOrder(s).filter((id) => {
+    const d = s.documents[id];
+    const l = levelOf(d);
+    return !!l && !rulesOf(s, l).linked_displays && !takenBack(s, d);
+  });
+  if (docs.length === 0) return null;
+  return (
+    <fieldset class="secret-displays">
+      <legend>{t('secretDocs')}</legend>
+      {docs.map((id) => {
+        const d = s.documents[id];
+        const level = t(`level_${levelOf(d)}` as Key);
+        return (
+          <label key={id} class="check">
+            <input
+              type="checkbox"
+              checked={!!d.display_allowed}
+              disabled={busy}
+              onChange={(e) => {
+                const allow = (e.target as HTMLInputElement).checked;
+                void run(() => store.command('AllowRoomDisplay', { document: id, allow }), t(allow ? 'displayAllowed' : 'displayDisallowed', { title: d.title }));
+              }}
+            />{' '}
+            {t('allowDisplayOf', { title: d.title, level })}
+          </label>
+        );
+      })}
+    </fieldset>
   );
 }
 

@@ -10,6 +10,7 @@ import type { MeetingStore } from '../../core/store';
 import { Section } from '../shared/Section';
 import { useOffline } from '../document/DocumentPane';
 import { useApp } from '../context';
+import { LevelBadge } from '../shared/Secrecy';
 
 /** hasSession reports whether the device still holds a session for the meeting (not after a sign-out). */
 function hasSession(meeting: string): boolean {
@@ -98,7 +99,10 @@ export function OfflineList({ store, offline }: { store: MeetingStore; offline: 
           const st = offline.enabled ? offline.status(d) : 'none';
           return (
             <li key={d.id} data-doc={d.id}>
-              <span>{d.title}</span>
+              <span>
+                {d.title}
+                <LevelBadge s={store.state!} d={d} />
+              </span>
               {st === 'saved' ? (
                 <span class="tag offline-tag">✓ {t('offlineSaved')}</span>
               ) : st === 'saving' ? (

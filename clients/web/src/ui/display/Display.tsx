@@ -13,6 +13,8 @@ import { ProposalText } from '../shared/ProposalText';
 import { useApp } from '../context';
 import { AnnotationLayer } from '../document/Annotations';
 import { PdfView } from '../document/PdfView';
+import { blocked } from '../../core/secrecy';
+import { LevelBadge, levelKey } from '../shared/Secrecy';
 
 export function Display({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -50,13 +52,21 @@ export function Display({ store }: { store: MeetingStore }) {
     first.current = false;
   }, []);
 
-  const doc = here.document;
+  // Secrecy: a document taken back, or kept off this linked room's display, is not shown.
+  const why = blocked(s, here.document, store.me);
+  const doc = why ? undefined : here.document;
+  const shownMeta = here.document ? s.documents[here.document] : undefined;
   const showResult = !open && last && last.id === resultFor;
   return (
     <div class="display">
       <header class="display-head">
         <p class="eyebrow">{s.title}</p>
         <h1>{item ? `${v.itemNumber(s, item.id)}. ${item.title}` : t('noCurrentItem')}</h1>
+        {doc && !open && !showResult && (
+          <p class="display-secret">
+            <LevelBadge s={s} d={s.documents[doc]} big />
+          </p>
+        )}
       </header>
       <main class="display-main">
         {open ? (
@@ -73,6 +83,10 @@ export function Display({ store }: { store: MeetingStore }) {
             <h2 id="display-result-h">{last.result?.election ? t('elResult') : t('result')}</h2>
             <ResultView poll={last} big s={s} />
           </div>
+        ) : why === 'kept_off' || why === 'taken_back' ? (
+          <p class="display-kept-off" role="status">
+            {why === 'kept_off' ? t('displayKeptOff', { level: t(levelKey(shownMeta)!) }) : t('takenBackView')}
+          </p>
         ) : doc ? (
           <PdfView
             url={documentURL(s.id, doc)}

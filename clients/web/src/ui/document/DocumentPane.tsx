@@ -11,7 +11,9 @@
 // `offline`, documents are read from (and kept in) the device's copies.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { documentURL } from '../../core/api';
+import { documentURL, downloadDocument } from '../../core/api';
+import { levelOf, mayDownload } from '../../core/secrecy';
+import { LevelBadge, levelKey } from '../shared/Secrecy';
 import { annotatedCopyPath, COLORS, HIGHLIGHT_COLOR } from '../../core/ink';
 import { errorText as errorTextOf } from '../../i18n';
 import { openSigned } from '../../core/access';
@@ -82,6 +84,31 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const view = docView(s, store.me, allowPresent, choice);
   const { doc, page, docs, presenting, canTurn } = view;
   const meta = doc ? s.documents[doc] : undefined;
+  // Secrecy (issue 12): "download", "print" and the annotated copy only where the level allows them.
+  const level = levelOf(meta);
+  const canDownload = !!meta && mayDownload(s, meta, store.me);
+  const getFile = async (print: boolean) => {
+    if (!doc || !meta) return;
+    // The print tab is opened inside the click, or a pop-up blocker refuses it.
+    const tab = print ? window.open('about:blank', '_blank') : null;
+    try {
+      const { blob, name } = await downloadDocument({ meeting: s.id, token: store.session.token, doc });
+      const url = URL.createObjectURL(blob);
+      if (tab) tab.location.href = url;
+      else {
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = name.endsWith('.pdf') ? name : `${meta.title}.pdf`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      tab?.close();
+      toast(errorTextOf(lang, err));
+    }
+  };
   const total = pages || meta?.pages || 0;
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
 
@@ -115,7 +142,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
       : undefined;
 
   return (
-    <div class={reading ? 'doc-pane reading' : 'doc-pane'} onKeyDown={onKey} ref={pane}>
+    <div class={(reading ? 'doc-pane reading' : 'doc-pane') + (meta && !canDownload ? ' no-print-doc' : '')} onKeyDown={onKey} ref={pane} data-level={level ?? ''}>
       <div class="doc-toolbar" role="toolbar" aria-label={t('documents')}>
         <div class="mode" role="group">
           <button type="button" class={following ? 'btn toggle on' : 'btn toggle'} aria-pressed={following} onClick={() => setReading(FOLLOWING)}>
@@ -135,7 +162,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
               {docs.map((d) => (
                 <option key={d} value={d}>
                   {s.documents[d].title}
-                  {s.documents[d].confidential ? ` (${t('confidential')})` : ''}
+                  {levelKey(s.documents[d]) ? ` (${t(levelKey(s.documents[d])!)})` : ''}
                 </option>
               ))}
             </select>
@@ -199,18 +226,30 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
             <button type="button" class={annotating ? 'btn toggle on' : 'btn toggle'} aria-pressed={annotating} onClick={() => setAnnotating(!annotating)}>
               {t('annToggle')}
             </button>
-            <a
-              class="btn small ghost link"
-              href={annotatedCopyPath(s.id, doc)}
-              target="_blank"
-              rel="noopener"
-              onClick={(e) => {
-                e.preventDefault();
-                openSigned(store.session.token, annotatedCopyPath(s.id, doc)).catch((err) => toast(errorTextOf(lang, err)));
-              }}
-            >
-              {t('annCopy')}
-            </a>
+            {canDownload && (
+              <a
+                class="btn small ghost link"
+                href={annotatedCopyPath(s.id, doc)}
+                target="_blank"
+                rel="noopener"
+                onClick={(e) => {
+                  e.preventDefault();
+                  openSigned(store.session.token, annotatedCopyPath(s.id, doc)).catch((err) => toast(errorTextOf(lang, err)));
+                }}
+              >
+                {t('annCopy')}
+              </a>
+            )}
+            {canDownload && meta && (
+              <span class="doc-actions">
+                <button type="button" class="btn small ghost doc-download" aria-label={t('docDownloadOf', { title: meta.title })} onClick={() => void getFile(false)}>
+                  ⬇ {t('docDownload')}
+                </button>
+                <button type="button" class="btn small ghost doc-print" aria-label={t('docPrintOf', { title: meta.title })} onClick={() => void getFile(true)}>
+                  🖨 {t('docPrint')}
+                </button>
+              </span>
+            )}
           </div>
         )}
       </div>
@@ -228,11 +267,17 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
       <p class="doc-mode muted small" role="status">
         {following ? t('following') : t('browsing')}
         {meta ? ` · ${meta.title}` : ''}
+        {meta && <LevelBadge s={s} d={meta} />}
         {following && presenting ? ` · ${t('youPresent')}` : ''}
         {annotating && doc ? ` · ${share && presenting ? t('annSharedHint') : t('annPrivateHint')}` : ''}
         {kept === 'saved' ? ` · ${t('offlineSaved')}` : ''}
       </p>
       <RemovedNotice doc={meta} />
+      {meta && level && !canDownload && (
+        <p class="secrecy-note small" role="note">
+          {t('noDownloadHint', { level: t(levelKey(meta)!) })}
+        </p>
+      )}
       {doc ? (
         <PdfView
           url={documentURL(s.id, doc)}
@@ -257,7 +302,13 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
         />
       ) : (
         <div class="pdf-box empty">
-          <p class="pdf-msg">{t('nothingShown')}</p>
+          <p class="pdf-msg">
+            {view.blocked === 'taken_back'
+              ? t('takenBackView')
+              : view.blocked === 'not_presented'
+                ? t('notPresentedView', { level: t(levelKey(s.documents[view.blockedDoc!]) ?? 'level_tuyet_mat') })
+                : t('nothingShown')}
+          </p>
         </div>
       )}
     </div>

@@ -77,6 +77,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
   offlineRef.current = offline;
   const failure = (err: unknown): string => {
     const status = (err as { status?: number })?.status;
+    if (status === 409) return t('takenBackView');
     if (status === 403) return t('pdfForbidden');
     if (status === 404) return t('pdfMissing');
     if (status === 401) return t('pdfSession');

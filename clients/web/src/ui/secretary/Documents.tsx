@@ -7,12 +7,17 @@ import * as v from '../../core/views';
 import { errorText } from '../../i18n';
 import { useApp, useRun } from '../context';
 import { RemovedNotice } from '../shared/RemovedNotice';
+import { LEVELS, isSecret, levelOf, takenBack } from '../../core/secrecy';
+import type { Level } from '../../core/types';
+import type { Key } from '../../i18n';
+import { LevelBadge } from '../shared/Secrecy';
 
 export function Documents({ store }: { store: MeetingStore }) {
   const { t, lang, toast } = useApp();
   const s = store.state!;
   const [title, setTitle] = useState('');
   const [confidential, setConfidential] = useState(false);
+  const [level, setLevel] = useState<Level | ''>('');
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   // Readers of a confidential upload: every voter unless unticked.
@@ -30,6 +35,7 @@ export function Documents({ store }: { store: MeetingStore }) {
         token: store.session.token,
         title: title.trim() || file.name.replace(/\.pdf$/i, ''),
         confidential,
+        level: level || undefined,
         readers: confidential ? readers : undefined,
         file,
         onProgress: setProgress,
@@ -38,6 +44,7 @@ export function Documents({ store }: { store: MeetingStore }) {
       // refuses AddDocument from a client); its event arrives on the socket.
       toast(t('uploaded', { title: doc.title }), 'ok');
       setTitle('');
+      setLevel('');
       setFile(null);
       (e.target as HTMLFormElement).reset();
     } catch (err) {
@@ -69,8 +76,19 @@ export function Documents({ store }: { store: MeetingStore }) {
           {t('docTitle')}
           <input value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
         </label>
+        <label>
+          {t('secrecyLevel')}
+          <select class="upload-level" value={level} onChange={(e) => setLevel((e.target as HTMLSelectElement).value as Level | '')}>
+            <option value="">{confidential ? t('level_mat') : t('levelNone')}</option>
+            {LEVELS.filter((l) => !confidential || l !== 'mat').map((l) => (
+              <option key={l} value={l}>
+                {t(`level_${l}` as Key)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label class="check">
-          <input type="checkbox" checked={confidential} onChange={(e) => setConfidential((e.target as HTMLInputElement).checked)} /> {t('confidential')}
+          <input type="checkbox" checked={confidential} onChange={(e) => setConfidential((e.target as HTMLInputElement).checked)} /> {t('restrictReaders')}
         </label>
         {confidential && (
           <fieldset class="readers">
@@ -111,8 +129,16 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
   const [busy, run] = useRun();
   const [item, setItem] = useState('');
   const [prep, setPrep] = useState<PrepareProgress | null>(null);
+  const [asking, setAsking] = useState(false);
   const s = store.state!;
   const d = s.documents[id];
+  const lvl = levelOf(d);
+  const back = takenBack(s, d);
+  const setDocLevel = (l: Level | '') =>
+    void run(
+      () => store.command('SetDocumentLevel', { document: id, level: l }),
+      l ? t('levelSet', { title: d.title, level: t(`level_${l}` as Key) }) : t('levelCleared', { title: d.title }),
+    );
   const prepare = async () => {
     setPrep({ document: id, done: 0, total: 0, failed: 0, running: true });
     try {
@@ -127,9 +153,52 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
     <li class="doc-row">
       <span>
         {d.title} <span class="muted small">· {t('pages', { n: d.pages })}</span>
-        {d.confidential && <span class="tag danger">{t('confidential')}</span>}
+        <LevelBadge s={s} d={d} />
+        {d.confidential && <span class="tag">{t('readers')}: {(d.readers ?? []).length}</span>}
       </span>
       <RemovedNotice doc={d} />
+      <span class="row">
+        <label class="grow">
+          <span class="sr-only">{t('secrecyLevelOf', { title: d.title })}</span>
+          <select
+            class="doc-level"
+            aria-label={t('secrecyLevelOf', { title: d.title })}
+            value={lvl ?? ''}
+            disabled={busy || back}
+            onChange={(e) => setDocLevel((e.target as HTMLSelectElement).value as Level | '')}
+          >
+            {!d.confidential && <option value="">{t('levelNone')}</option>}
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {t(`level_${l}` as Key)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isSecret(d) && !back && (
+          <button type="button" class="btn small danger take-back" disabled={busy || asking} onClick={() => setAsking(true)} aria-label={t('takeBackOf', { title: d.title })}>
+            {t('takeBackDoc')}
+          </button>
+        )}
+      </span>
+      {asking && (
+        <div class="take-back-ask" role="alertdialog" aria-label={t('takeBackOf', { title: d.title })}>
+          <p>{t('takeBackAsk', { title: d.title })}</p>
+          <span class="row">
+            <button
+              type="button"
+              class="btn small danger"
+              disabled={busy}
+              onClick={() => void run(() => store.command('TakeBackDocument', { document: id }), t('takenBackDone', { title: d.title })).then(() => setAsking(false))}
+            >
+              {t('takeBackYes')}
+            </button>
+            <button type="button" class="btn small" onClick={() => setAsking(false)}>
+              {t('takeBackNo')}
+            </button>
+          </span>
+        </div>
+      )}
       <span class="row">
         <label class="grow">
           <span class="sr-only">{t('attachTo')}</span>

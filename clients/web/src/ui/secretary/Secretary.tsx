@@ -18,6 +18,7 @@ import { NewMeeting } from './NewMeeting';
 import { Participants } from './Participants';
 import { Proposals } from './Proposals';
 import { ElectionEditor } from './Elections';
+import { CopyRegister, SecrecyRules } from './Secrecy';
 
 export function Secretary({ store }: { store: MeetingStore }) {
   const { t } = useApp();
@@ -60,6 +61,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
         <Section title={t('documents')}>
           <Documents store={store} />
         </Section>
+        <Section title={t('secrecyRules')} class="secrecy-panel">
+          <SecrecyRules store={store} />
+        </Section>
         <Section title={t('polls')}>
           <PollList store={store} canRun={false} />
           <PollForm store={store} />
@@ -72,6 +76,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
         </Section>
         <LinkAccounts store={store} />
       </div>
+      <Section title={t('register')} class="span-all register-panel">
+        <CopyRegister store={store} />
+      </Section>
       <Section title={t('invitations')} class="span-all">
         <Invitations store={store} />
       </Section>

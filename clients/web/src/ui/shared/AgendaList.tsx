@@ -6,6 +6,7 @@ import { canRead } from '../../core/offline';
 import * as v from '../../core/views';
 import { useApp } from '../context';
 import { name } from './format';
+import { LevelBadge } from './Secrecy';
 
 /** AgendaList shows the agenda with the current item marked and the documents attached to each item; action renders per-item controls. */
 export function AgendaList({ s, me, action }: { s: State; me?: string; action?: (id: string) => ComponentChildren }) {
@@ -37,6 +38,7 @@ export function AgendaList({ s, me, action }: { s: State; me?: string; action?: 
                   .map((d) => (
                     <li key={d} class={withheld(d) ? 'withheld' : ''}>
                       📎 {withheld(d) ? t('withheldDoc') : s.documents[d].title}
+                      <LevelBadge s={s} d={s.documents[d]} />
                     </li>
                   ))}
               </ul>

@@ -2,6 +2,7 @@
 
 import type { State } from '../../core/types';
 import { useApp } from '../context';
+import { levelKey } from './Secrecy';
 
 export function DocumentOptions({ state, docs }: { state: State; docs: string[] }) {
   const { t } = useApp();
@@ -11,6 +12,7 @@ export function DocumentOptions({ state, docs }: { state: State; docs: string[] 
       {docs.map((d) => (
         <option key={d} value={d}>
           {state.documents[d].title} · {t('pages', { n: state.documents[d].pages })}
+          {levelKey(state.documents[d]) ? ` · ${t(levelKey(state.documents[d])!)}` : ''}
         </option>
       ))}
     </>
