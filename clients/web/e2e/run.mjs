@@ -22,6 +22,12 @@
 // the secretary imports two observers from e2e/observers.csv, edits the
 // meeting's place and time, makes invitation codes and a new meeting.
 //
+// A fourth (e2e/secrecy.mjs, issue 12) plays secret documents on a daisd
+// seeded with e2e/secrecy-meeting.yaml: levels, no download/print and no
+// offline copy of a Tối mật document, Tuyệt mật on a linked display only
+// when the chair allows it, a take-back with one tablet offline, and the
+// copy register.
+//
 // A third scenario (e2e/elections.mjs, issue 10) runs an election on a daisd
 // seeded with e2e/election-meeting.yaml: the list imported from CSV, the
 // committee and the list approved by show of hands, tablets and a paper room
@@ -41,6 +47,7 @@ import { chromium } from 'playwright-core';
 import { firstRunScenario } from './firstrun.mjs';
 import { tlsScenario } from './tls.mjs';
 import { electionScenario, electionScreens } from './elections.mjs';
+import { secrecyScenario } from './secrecy.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -285,10 +292,10 @@ async function audit(page, name) {
 }
 
 // The four screens the step expects audited.
-const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace', 'sign-in', 'vote dialog', 'CSV preview', 'QR sheet', 'phone layout', ...electionScreens];
+const auditedScreens = ['chair console', 'delegate tablet', 'room display', 'secretary workspace', 'sign-in', 'vote dialog', 'CSV preview', 'QR sheet', 'phone layout', ...electionScreens, 'copy register'];
 
 async function accessibilityStep() {
-  await step('accessibility: no serious or critical axe violations on the four screens, the sign-in, the vote dialog, the CSV preview, the QR sheet, the phone layout, and (issue 10) the election editor, the ballot, the committee console and the election result', async () => {
+  await step('accessibility: no serious or critical axe violations on the four screens, the sign-in, the vote dialog, the CSV preview, the QR sheet, the phone layout, and (issue 10) the election editor, the ballot, the committee console and the election result, and (issue 12) the copy register', async () => {
     const problems = [];
     for (const name of auditedScreens) {
       const a = audits.get(name);
@@ -321,6 +328,8 @@ async function main() {
     ['prepare, present and vote', voteScenario],
     ['election: 5 names for 4 seats, tablets and a paper room, a tie and a second round', (bin, browser) =>
       electionScenario(bin, browser, { step, log, shot, audit, startServer, opener, here, tmp, T })],
+    ['secrecy: levels, take-back with a tablet offline, the copy register', (bin, browser) =>
+      secrecyScenario(bin, browser, { step, log, shot, audit, startServer, opener, here, T, testPDF })],
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
     ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],
@@ -762,7 +771,7 @@ async function voteScenario(bin, browser) {
     const title = 'Phương án nhân sự (mật)';
     await secretary.locator('input[type=file][accept^="application/pdf"]').setInputFiles({ name: 'nhan-su.pdf', mimeType: 'application/pdf', buffer: testPDF(2) });
     await secretary.getByLabel('Tên tài liệu').fill(title);
-    await secretary.getByLabel('Mật', { exact: true }).check();
+    await secretary.getByLabel('Chỉ người được chỉ định được đọc', { exact: true }).check();
     await secretary.locator('fieldset.readers').getByLabel(byRole('Đại biểu', 1).name).uncheck();
     await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
     await secretary.getByText(`Đã tải lên: ${title}`).waitFor();
