@@ -408,7 +408,8 @@ describe('App from a kept state', () => {
     expect(text()).toContain('2. Dự toán ngân sách địa phương năm 2027');
     expect(text()).toContain('Báo cáo dự toán ngân sách 2027');
     expect(root.querySelector('.topbar')?.textContent).toContain('Đang xem bản lưu trên máy lúc 07:05');
-    expect(text()).toContain('Đang kết nối…');
+    // The banner comes with the client's start (an effect after the first render).
+    await vi.waitFor(() => expect(text()).toContain('Đang kết nối…'));
     // No server yet: the socket never opened. Then it does: a resume.
     const ws = sockets.at(-1)!;
     expect(ws.sent).toEqual([]);
