@@ -615,10 +615,12 @@ func (m *matrix) routeRows() []routeRow {
 
 // wsSample is a sample of commands sent through the real WebSocket, with
 // what each caller connected to A gets (as meeting/matrix_test.go says).
-var wsSample = []struct {
+type wsCase struct {
 	cmd  meeting.Command
 	want map[string]meeting.Code // "" allowed
-}{
+}
+
+var wsSample = []wsCase{
 	{meeting.EnterPaperBallot{Poll: "bch-r1", Room: "r2", Sheet: 1, Marks: "1"},
 		// Only the counting committee types the paper ballots of a round.
 		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: meeting.Forbidden, cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: "", cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
@@ -632,6 +634,24 @@ var wsSample = []struct {
 		map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
 	{meeting.GiveFloor{Participant: "d1"},
 		map[string]meeting.Code{cSecretary: meeting.Forbidden, cChair: "", cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}},
+}
+
+// secrecySample is the WebSocket sample of issue 12's commands on the
+// matrix's documents: a take-back is the secretary's or the chair's (of
+// the public document they are told it is not secret; the confidential
+// one, Mật, the secretary takes back, then the chair's is a no-op); a
+// tablet's report of deleted copies is anyone's, a display's too (no copy
+// was out on device tab-1: a no-op).
+func (m *matrix) secrecySample() []wsCase {
+	staff := func(code meeting.Code) map[string]meeting.Code {
+		return map[string]meeting.Code{cSecretary: code, cChair: code, cPresenter: meeting.Forbidden, cDelegate: meeting.Forbidden, cCommittee: meeting.Forbidden, cObserver: meeting.Forbidden, cDisplay: meeting.Forbidden}
+	}
+	return []wsCase{
+		{meeting.TakeBackDocument{Document: m.doc}, staff(meeting.Invalid)},
+		{meeting.TakeBackDocument{Document: m.conf}, staff("")},
+		{meeting.ConfirmDeletion{Device: "tab-1", Documents: []string{m.conf}},
+			map[string]meeting.Code{cSecretary: "", cChair: "", cPresenter: "", cDelegate: "", cCommittee: "", cObserver: "", cDisplay: ""}},
+	}
 }
 
 // TestRouteMatrix sends every row as every caller and checks the status
@@ -734,7 +754,7 @@ func TestRouteMatrix(t *testing.T) {
 		}
 		conns[name] = cl
 	}
-	for _, s := range wsSample {
+	for _, s := range append(slices.Clone(wsSample), m.secrecySample()...) {
 		for name := range ids {
 			if _, ok := s.want[name]; !ok {
 				t.Errorf("WebSocket sample %s: no expectation for %s", s.cmd.CommandName(), name)
