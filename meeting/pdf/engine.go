@@ -270,7 +270,7 @@ func (e *Engine) newConf() *model.Configuration {
 	// What the pre-scan let through stays within these; they are
 	// pdfcpu's own guard should a file reach it another way.
 	l := e.scanLimits()
-	conf.Limits.MaxObjectCount = max(l.MaxObjects, prescan.DefaultLimits().MaxObjects)
+	conf.Limits.MaxObjectCount = max(l.MaxObjects, prescan.DefaultLimits().MaxObjects) + 1
 	conf.Limits.MaxXRefEntries = conf.Limits.MaxObjectCount
 	conf.Limits.MaxObjectStreamCount = conf.Limits.MaxObjectCount
 	return conf

@@ -40,7 +40,10 @@ type Case struct {
 	Want  Want
 	// Large files are not committed: Make is called when they are needed.
 	Large bool
-	Make  func() []byte
+	// MeasureOnly files are for the measurements, not the table test:
+	// accepted, but slow to check under the race detector.
+	MeasureOnly bool
+	Make        func() []byte
 }
 
 // Depth is the nesting of the deep arrays, DictDepth of the deep
@@ -161,6 +164,18 @@ func Cases() []Case {
 			}},
 		{Name: "objects-many-objstm", Class: "objects", About: "600,000 objects in an object stream (a 14 MB file, made by the tests)", Want: refused("objects"), Large: true,
 			Make: func() []byte { return manyObjects(600_000) }},
+		{Name: "objects-many-body", Class: "objects", About: "100,001 objects in the body, one more than the limit", Want: refused("objects"), Large: true,
+			Make: func() []byte { return bodyObjects(100_001) }},
+		{Name: "objects-near-limit", Class: "objects", About: "99,000 objects in the body: accepted, the most an upload may cost", Want: Want{}, Large: true, MeasureOnly: true,
+			Make: func() []byte { return bodyObjects(99_000) }},
+		{Name: "values-many", Class: "objects", About: "an array of 3,000,000 numbers (pdfcpu would hold about 170 MiB)", Want: refused("objects"), Large: true,
+			Make: func() []byte {
+				return page("", "/Dais ["+strings.Repeat("1 ", 3_000_000)+"]", helloContent).pdf("")
+			}},
+		{Name: "objects-rich", Class: "objects", About: "80,000 objects, each a dictionary with an array and a string", Want: refused("objects"), Large: true,
+			Make: func() []byte { return richObjects(80_000) }},
+		{Name: "objects-rich-accepted", Class: "objects", About: "50,000 objects, each a dictionary with an array and a string: accepted", Want: Want{}, Large: true, MeasureOnly: true,
+			Make: func() []byte { return richObjects(50_000) }},
 
 		// Decompression bombs.
 		{Name: "bomb-flate2-content", Class: "bomb", About: "a page content stream, Flate twice, inflating to 4 GiB", Want: refused("bomb"),
@@ -408,6 +423,31 @@ func manyObjects(n int) []byte {
 		streamBody(fmt.Sprintf("/Type /XRef /Size %d /W [1 3 3] /Root 1 0 R", xrefNr+1), x))
 	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", xrefOff)
 	return out.Bytes()
+}
+
+// bodyObjects is one page and n null objects in the body, each named by
+// the xref table.
+func bodyObjects(n int) []byte {
+	b := page("", "", helloContent)
+	for range n {
+		b.objs = append(b.objs, "null")
+	}
+	return b.pdf("")
+}
+
+// richObjects is one page and n objects, each a dictionary with an array
+// and a string, all named by one array.
+func richObjects(n int) []byte {
+	b := page("", "/Dais 6 0 R", helloContent)
+	var refs strings.Builder
+	for i := range n {
+		fmt.Fprintf(&refs, "%d 0 R ", i+7)
+	}
+	b.add("[" + refs.String() + "]")
+	for range n {
+		b.objs = append(b.objs, "<< /A [1 2 3] /B (x) >>")
+	}
+	return b.pdf("")
 }
 
 // hiddenInStream hides "6 0 obj [[[…]]] endobj" inside the data of an
