@@ -132,7 +132,19 @@ func session() []step {
 		step{chair, meeting.ClosePoll{Poll: "bch-r1", Tally: meeting.Tally{meeting.BallotChoice: 2}, Ballots: []string{"11110", "01111"}}},
 		step{d2, meeting.CheckOut{}},
 		step{chair, meeting.SetCurrentItem{Item: "i2a"}},
+		// Issue 12: secrecy levels, their rules, the chair's leave for the
+		// linked displays, a take-back, and the close that takes back the rest.
+		step{sec, meeting.SetSecrecyRules{Level: meeting.ToiMat, Rules: meeting.LevelRules{Watermark: true, Offline: true, LinkedDisplays: true}}},
+		step{sec, meeting.SetDocumentLevel{Document: "doc2", Level: meeting.TuyetMat}},
+		step{chair, meeting.AllowRoomDisplay{Document: "doc2", Allow: true}},
+		step{sec, meeting.AddDocument{Document: meeting.Document{ID: "doc3", Title: "Báo cáo nội bộ", Pages: 2, SHA256: strings.Repeat("ef", 32), Level: meeting.Mat}}},
+		step{sec, meeting.AddDocument{Document: meeting.Document{ID: "doc4", Title: "Phương án nhân sự", Pages: 1, SHA256: strings.Repeat("12", 32)}}},
+		step{sec, meeting.SetDocumentLevel{Document: "doc4", Level: meeting.ToiMat}},
+		step{sec, meeting.SetDocumentLevel{Document: "doc4", Level: meeting.NotSecret}},
+		step{sec, meeting.SetDocumentLevel{Document: "doc4", Level: meeting.ToiMat}},
+		step{chair, meeting.TakeBackDocument{Document: "doc3"}},
 		step{chair, meeting.Adjourn{}},
+		step{chair, meeting.CloseMeeting{}},
 	)
 }
 
