@@ -43,6 +43,9 @@ commands:
   revoke PARTICIPANT [SESSION]                      sign a participant out of every device, or of one
                                                     session; their tablets wipe (secretary)
   sign-out                                          end this token's session
+  command NAME ['{JSON}']                           send one meeting command (docs/protocol.md) as the
+                                                    token's participant, e.g. SetSecrecyRules,
+                                                    SetDocumentLevel, TakeBackDocument; prints its seq
   new-meeting -title T -starts TIME [-place P] [-id ID] [-rooms main:Name,id:Name]
               [-secretary-id ID -secretary-name NAME]
                                                     create a meeting: as a secretary (-token), who
@@ -156,6 +159,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.signCmd(ctx, rest, getenv)
 	case "verify-pdf":
 		err = c.verifyPDF(rest)
+	case "command":
+		err = c.command(ctx, rest)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
