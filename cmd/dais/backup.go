@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dais-meeting/dais/meeting/archive"
 	"github.com/dais-meeting/dais/storage/backup"
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
@@ -155,5 +156,69 @@ func (c *client) restore(ctx context.Context, args []string, getenv func(string)
 		return err
 	}
 	fmt.Fprintf(c.stdout, "restored a %s store of %s: %s\n", m.Kind, m.Created.Format("2006-01-02 15:04:05 MST"), strings.Join(m.Meetings, ", "))
+	return nil
+}
+
+// archive writes a meeting's archive from a running node's internal
+// listener (dais archive -from URL -o FILE MEETING), or checks one without
+// a server (dais archive verify FILE).
+func (c *client) archive(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "verify" {
+		if len(args) != 2 {
+			return usageError{"archive verify takes one archive file"}
+		}
+		f, err := os.Open(args[1])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rep, err := archive.Verify(ctx, f)
+		if err != nil {
+			fmt.Fprintf(c.stdout, "%s: FAILED: %v\n", args[1], err)
+			return errNotVerified
+		}
+		s := rep.Summary
+		fmt.Fprintf(c.stdout, "%s: meeting %s (%s), %s, archived %s\n", args[1], s.Meeting, s.Title, s.Status, s.Archived.Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(c.stdout, "%d events, chain hash %s; %d polls checked, %d election round(s) recounted; %d PDFs the log names, all present\n",
+			rep.Audit.Records, rep.Audit.LastHash, rep.Audit.Polls, rep.Audit.Recounted, rep.PDFs)
+		fmt.Fprintf(c.stdout, "records: %s\nOK\n", strings.Join(rep.Records, ", "))
+		return nil
+	}
+	fs := flag.NewFlagSet("archive", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	out := fs.String("o", "", "the archive file to write")
+	from := fs.String("from", "", "a running daisd's internal listener (its -internal-listen), e.g. http://127.0.0.1:9090")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *out == "" || *from == "" || fs.NArg() != 1 {
+		return usageError{"archive needs -from URL, -o FILE and the meeting id (or: archive verify FILE)"}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".dais-archive-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := c.fetchBackup(ctx, strings.TrimRight(*from, "/")+"/archive/"+fs.Arg(0), tmp); err != nil {
+		return err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	rep, err := archive.Verify(ctx, tmp)
+	if err != nil {
+		return fmt.Errorf("the archive does not verify, nothing kept: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, rep.PDFs, len(rep.Records))
 	return nil
 }

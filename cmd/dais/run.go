@@ -75,6 +75,10 @@ commands:
   restore [-data DIR | -redis-url URL [-redis-prefix P]] FILE
                                                     load a backup into an empty store (checked
                                                     against its manifest first)
+  archive -from URL -o FILE MEETING                 a meeting's archive for the records: its log and
+                                                    chain, ballot boxes, every PDF, minutes, counting
+                                                    minutes, ballots; from the internal listener
+  archive verify FILE                               check an archive without a server (exit 3 if not)
 
   sign -record KEY [-fresh] KEY-FLAGS [-tsa-url U]   sign a record of the server where your key is:
                                                     KEY is minutes/vi, minutes/en, packet or
@@ -155,6 +159,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.backup(ctx, rest, getenv)
 	case "restore":
 		err = c.restore(ctx, rest, getenv)
+	case "archive":
+		err = c.archive(ctx, rest)
 	case "sign":
 		err = c.signCmd(ctx, rest, getenv)
 	case "verify-pdf":

@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/archive"
+	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/storage/backup"
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
@@ -46,3 +51,51 @@ func (n *node) backup(w http.ResponseWriter, r *http.Request) {
 	}
 	n.log.Info("backup written", "kind", kind)
 }
+
+// archive streams a meeting's archive (GET /archive/{meeting}, on the
+// internal listener only: it holds every document as uploaded). The file
+// ends with its manifest: a copy cut short is refused by dais archive verify.
+func (n *node) archive(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("meeting")
+	if !meeting.ValidMeetingID(id) {
+		http.Error(w, "invalid meeting id", http.StatusBadRequest)
+		return
+	}
+	src, ok := n.store.(archive.Source)
+	if !ok {
+		http.Error(w, "this store cannot be archived", http.StatusNotImplemented)
+		return
+	}
+	if ids, err := n.store.Meetings(r.Context()); err != nil {
+		http.Error(w, "the store is unavailable", http.StatusServiceUnavailable)
+		return
+	} else if !slices.Contains(ids, id) {
+		http.Error(w, "no such meeting", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.dais-archive"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := archive.Write(r.Context(), w, src, pdfRecords{n.pdfs}, id); err != nil {
+		n.log.Error("archive failed", "meeting", id, "err", err)
+		return
+	}
+	n.log.Info("archive written", "meeting", id)
+}
+
+// pdfRecords makes the archive's records with the node's PDF engine.
+type pdfRecords struct{ e *pdf.Engine }
+
+func (p pdfRecords) Minutes(ctx context.Context, w io.Writer, s *meeting.State, lang string) error {
+	return p.e.Minutes(ctx, w, s, lang)
+}
+
+func (p pdfRecords) CountingMinutes(ctx context.Context, w io.Writer, s *meeting.State, id, lang string) error {
+	in, err := pdf.CountingInputFrom(s, id)
+	if err != nil {
+		return err
+	}
+	return p.e.CountingMinutes(ctx, w, in, lang)
+}
+
+func (p pdfRecords) BallotsCSV(w io.Writer, s *meeting.State) error { return pdf.BallotsCSV(w, s) }

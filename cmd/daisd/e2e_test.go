@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/archive"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/protocol"
@@ -445,5 +447,57 @@ func TestBackupRoute(t *testing.T) {
 	if got.Version != want.Version || got.Status != want.Status || len(got.Participants) != len(want.Participants) {
 		t.Fatalf("restored state: version %d, status %s, %d participants; want %d, %s, %d",
 			got.Version, got.Status, len(got.Participants), want.Version, want.Status, len(want.Participants))
+	}
+}
+
+// TestArchiveRoute: a closed meeting's archive from the internal listener
+// verifies without the server; an unknown meeting is 404.
+func TestArchiveRoute(t *testing.T) {
+	n := mustStartNode(t, t.TempDir())
+	ctx := context.Background()
+	const id = "archive-route"
+	raw, err := os.ReadFile("../../meeting/pdf/testdata/encrypt-source.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := n.store.PutBlob(ctx, bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range meetingtest.SmallMeeting(id) {
+		if d, ok := c.(meeting.AddDocument); ok {
+			d.Document.SHA256, d.Document.Size = info.SHA256, info.Size
+			c = d
+		}
+		if _, err := n.svc.Execute(ctx, id, meetingtest.Secretary, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []meeting.Command{meeting.OpenSession{}, meeting.CloseMeeting{}} {
+		if _, err := n.svc.Execute(ctx, id, meeting.Actor{Participant: "chair"}, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	internal := "http://" + n.internalLn.Addr().String()
+	if resp, err := http.Get(internal + "/archive/no-such-meeting"); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("archive of an unknown meeting: %s", resp.Status)
+	}
+	resp, err := http.Get(internal + "/archive/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("archive: %s, %v", resp.Status, err)
+	}
+	rep, err := archive.Verify(ctx, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Meeting != id || rep.PDFs != 1 || len(rep.Records) < 3 {
+		t.Fatalf("report %+v", rep)
 	}
 }

@@ -601,6 +601,8 @@ func (m *matrix) routeRows() []routeRow {
 		// internal listener serves it (on the public one it is "GET /",
 		// the web client or the status page, never the store).
 		{pattern: "GET /backup", internal: true, method: "GET", path: "/backup", want: public},
+		// A meeting's archive, likewise (every document as uploaded).
+		{pattern: "GET /archive/{meeting}", internal: true, method: "GET", path: "/archive/" + meetingA, want: public},
 
 		// Last: these end the callers' sessions. Signing out of a session
 		// that has ended (or never was) is no error.

@@ -290,6 +290,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		imux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { n.readyz(w, r, true) })
 		imux.Handle("GET /metrics", metrics)
 		imux.HandleFunc("GET /backup", n.backup)
+		imux.HandleFunc("GET /archive/{meeting}", n.archive)
 		n.internal = newHTTPServer(imux, cfg.Logger)
 		if n.internalLn, err = net.Listen("tcp", cfg.InternalListen); err != nil {
 			_ = n.ln.Close()

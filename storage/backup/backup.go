@@ -1,4 +1,5 @@
-// Package backup is the file a backup of a Dais store is written to: a tar
+// Package backup is the file a backup of a Dais store (or a meeting's
+// archive, package meeting/archive) is written to: a tar
 // stream of named entries (the embedded store's bbolt copy, a Redis
 // deployment's keys, the documents' blobs) closed by a manifest that gives
 // every entry's size and sha256. A reader checks every entry against the
@@ -34,6 +35,7 @@ const ManifestName = "dais-backup.json"
 const (
 	KindEmbedded = "embedded" // bbolt and a blob folder
 	KindRedis    = "redis"    // a Redis deployment's keys
+	KindArchive  = "archive"  // one meeting's archive (package meeting/archive)
 )
 
 // Manifest describes a backup file.
@@ -188,7 +190,7 @@ func Verify(r io.Reader) (Manifest, error) {
 		return m, fmt.Errorf("%w: no manifest (the file is cut short?)", ErrInvalid)
 	case m.Format != Format:
 		return m, fmt.Errorf("%w: format %d, this program reads %d", ErrInvalid, m.Format, Format)
-	case m.Kind != KindEmbedded && m.Kind != KindRedis:
+	case m.Kind != KindEmbedded && m.Kind != KindRedis && m.Kind != KindArchive:
 		return m, fmt.Errorf("%w: unknown kind %q", ErrInvalid, m.Kind)
 	case len(seen) != len(m.Entries):
 		return m, fmt.Errorf("%w: %d entries, the manifest lists %d", ErrInvalid, len(seen), len(m.Entries))
