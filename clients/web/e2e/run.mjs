@@ -707,7 +707,7 @@ async function voteScenario(bin, browser) {
     await secretary.getByText(`Đã tải lên: ${docTitle}`).waitFor();
     if (!(await secretary.evaluate(() => window.__sawProgress))) throw new Error('no progress bar during the upload');
     const row = secretary.locator('.doc-row', { hasText: docTitle });
-    await row.locator('select').selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
+    await row.locator('select').last().selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
     await row.getByText('5 trang').waitFor();
     await row.getByRole('button', { name: 'Gắn tài liệu' }).click();
     // The toast comes only with the server's ack of AttachDocument, and says what happened (issue 16, 8).
@@ -776,7 +776,7 @@ async function voteScenario(bin, browser) {
     await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
     await secretary.getByText(`Đã tải lên: ${title}`).waitFor();
     const row = secretary.locator('.doc-row', { hasText: title });
-    await row.locator('select').selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
+    await row.locator('select').last().selectOption({ label: '1. Thông qua kế hoạch công tác năm 2027' });
     await row.getByRole('button', { name: 'Gắn tài liệu' }).click();
     await secretary.getByText(`Đã gắn tài liệu “${title}” vào mục 1`).first().waitFor();
     const [reader, other] = tablets;

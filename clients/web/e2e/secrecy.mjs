@@ -25,19 +25,21 @@ import path from 'node:path';
 
 const DOC = { mat: 'Báo cáo tình hình nội bộ', toiMat: 'Phương án nhân sự', tuyetMat: 'Đề án sắp xếp bộ máy' };
 
-// keptCopies lists the documents a page's device keeps for offline
-// reading: every "dais-docs:*" Cache Storage cache and IndexedDB database,
-// read as the app writes them (core/offline.ts).
+// keptCopies lists the documents a page's device keeps: every
+// "dais-docs:*" Cache Storage cache and IndexedDB database, read as the app
+// writes them (core/offline.ts), and any other cache (the service worker's
+// shell) holding a document's file.
 function keptCopies(page) {
   return page.evaluate(async () => {
     const out = [];
     if (globalThis.caches) {
       for (const name of await caches.keys()) {
-        if (!name.startsWith('dais-docs:')) continue;
         const c = await caches.open(name);
         for (const r of await c.keys()) {
-          const p = new URL(r.url).pathname.replace(/^\/dais-offline\//, '');
-          out.push(decodeURIComponent(p.split('/')[0]));
+          const path = new URL(r.url).pathname;
+          if (name.startsWith('dais-docs:')) out.push(decodeURIComponent(path.replace(/^\/dais-offline\//, '').split('/')[0]));
+          const m = /\/documents\/([^/]+)\/file/.exec(path);
+          if (m) out.push(decodeURIComponent(m[1]));
         }
       }
     }
@@ -223,6 +225,8 @@ export async function secrecyScenario(bin, browser, h) {
     if (kept.includes(ids.mat)) throw new Error(`tablet 1 still keeps the Mật document 5 s after the take-back: ${JSON.stringify(kept)}`);
     log(`secrecy: tablet 1 deleted its copy ${Date.now() - t0} ms after the take-back`);
     await t1.getByText('Tài liệu mật này đã được thu hồi.').waitFor();
+    // Nothing of it drawn any more: the viewer let go of the document and its pages.
+    if (await t1.locator('.doc-pane canvas.pdf-canvas').count()) throw new Error('tablet 1 still has the taken-back document’s page drawn');
     // Its report reached the register: the Mật document is no longer out on tablet 1.
     await secretary.waitForFunction(
       ([n, title]) => ![...document.querySelectorAll('.reg-outstanding tbody tr')].some((r) => r.textContent.includes(n) && r.textContent.includes(title)),
