@@ -89,10 +89,12 @@ func TestTakeBackReachesOfflineTabletOnReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	start := time.Now()
 	seq := do(t, sec, meeting.TakeBackDocument{Document: "mat1"})
 	if err := d1.WaitFor(wctx, func(v daisclient.View) bool { return len(v.TakeBacks) > 0 }); err != nil {
 		t.Fatalf("d1 was not told to delete: %v", err)
 	}
+	t.Logf("the connected tablet was told to delete %v after the secretary sent the take-back", time.Since(start).Round(time.Millisecond))
 	var got [][]string
 	_ = d1.WaitFor(wctx, func(v daisclient.View) bool { got = slices.Clone(v.TakeBacks); return true })
 	if len(got) != 1 || !slices.Equal(got[0], []string{"mat1"}) {
