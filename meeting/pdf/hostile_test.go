@@ -24,7 +24,7 @@ const hostileDir = "testdata/hostile"
 // detector's slower inflation does not drag; every bomb of the corpus is
 // beyond the defaults too.
 func TestHostileCorpus(t *testing.T) {
-	e := mustEngine(t, Config{MaxStreamBytes: 32 << 20, Limits: prescan.Limits{MaxDecodedBytes: 64 << 20, MaxHeldBytes: 16 << 20}})
+	e := mustEngine(t, Config{MaxStreamBytes: 8 << 20, Limits: prescan.Limits{MaxDecodedBytes: 16 << 20, DecodedPerByte: 1, MaxHeldBytes: 4 << 20}})
 	cases := hostile.Cases()
 	names := map[string]bool{}
 	for _, c := range cases {
