@@ -246,3 +246,40 @@ describe('sign-in', () => {
     vi.unstubAllGlobals();
   });
 });
+
+// Issue 12: what a delegate's viewer offers for a document by its level.
+describe('secret documents on the tablet', () => {
+  const sha = 'cd'.repeat(32);
+  const docs = {
+    mat: { id: 'mat', title: 'Báo cáo nội bộ', pages: 3, sha256: sha, level: 'mat' },
+    toi: { id: 'toi', title: 'Phương án nhân sự', pages: 2, sha256: sha, level: 'toi_mat' },
+    back: { id: 'back', title: 'Tài liệu đã thu hồi', pages: 2, sha256: sha, level: 'mat', taken_back: { at: '2026-12-03T02:00:00Z', seq: 19, reason: 'secretary' } },
+  };
+  const agenda = [
+    { id: 'i1', title: 'Khai mạc hội nghị' },
+    { id: 'i2', title: 'Dự toán ngân sách địa phương năm 2027', presenter: 'd1', documents: ['mat', 'toi', 'back'] },
+  ];
+  const buttons = () => [...root.querySelectorAll('.doc-toolbar button, .doc-toolbar a')].map((b) => b.textContent?.trim() ?? '');
+
+  it('Tối mật: the badge and the note, no download, print or annotated copy', async () => {
+    await mount('d1', 'delegate', '', { documents: docs, agenda, presentation: { document: 'toi', page: 1 } });
+    expect(root.querySelector('.doc-mode .tag.level')?.textContent).toBe('Tối mật');
+    expect(text()).toContain('không tải về, không in');
+    expect(buttons().some((b) => b.includes('Tải về') || b === '🖨 In' || b.includes('Bản có ghi chú'))).toBe(false);
+    expect(root.querySelector('.doc-pane')?.classList.contains('no-print-doc')).toBe(true);
+  });
+
+  it('Mật: download, print and the annotated copy are there', async () => {
+    await mount('d1', 'delegate', '', { documents: docs, agenda, presentation: { document: 'mat', page: 1 } });
+    expect(root.querySelector('.doc-mode .tag.level')?.textContent).toBe('Mật');
+    expect(buttons()).toEqual(expect.arrayContaining(['⬇ Tải về', '🖨 In', 'Bản có ghi chú của tôi']));
+  });
+
+  it('a document taken back is not shown: the viewer says so', async () => {
+    await mount('d1', 'delegate', '', { documents: docs, agenda, presentation: { document: 'back', page: 1 } });
+    expect(text()).toContain('Tài liệu mật này đã được thu hồi.');
+    expect(root.querySelector('.doc-pane canvas')).toBeNull();
+    // The agenda still names it, with its level and "taken back".
+    expect(root.querySelector('.agenda .item-docs')?.textContent).toContain('Đã thu hồi');
+  });
+});
