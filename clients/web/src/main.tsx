@@ -8,10 +8,12 @@
 
 import { render } from 'preact';
 import { afterFirstPage, markOnce } from './core/firstpage';
+import { browserBackend } from './core/persist';
 import { memoryKV, SessionStore, type KV } from './core/session';
 import type { Lang } from './i18n';
 import { App } from './ui/App';
 import { preloadPdfJs } from './ui/document/pdfjs';
+import { preloadRole } from './ui/screens';
 import './styles.css';
 
 function storage(): KV {
@@ -37,8 +39,14 @@ const sessions = new SessionStore(kv);
 // with core/api joinAhead, the app waiting on its loading screen, asked the server ≈0.3–0.5 s sooner
 // at 4× throttling but broke the e2e's election scenario — the committee's console never counted the tablet
 // ballots — for a reason not found on 2026-12-03: off until understood.)
+// The device's kept meetings (IndexedDB) are opened now too, in parallel with the sign-in: a new
+// tablet creates the database while the server answers, not after (core/persist.ts).
+if (params.get('code') || sessions.last()) void browserBackend()?.keys().catch(() => {});
 if (params.get('code')) preloadPdfJs(true);
-else if (sessions.last()) preloadPdfJs();
+else if (sessions.last()) {
+  preloadPdfJs();
+  preloadRole(sessions.last()?.role, params.get('display') === '1'); // the chair's, secretary's or display's screen
+}
 const lang: Lang = params.get('lang') === 'en' || (params.get('lang') !== 'vi' && kv.getItem('dais.lang') === 'en') ? 'en' : 'vi';
 
 render(

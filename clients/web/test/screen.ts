@@ -1,12 +1,13 @@
 // The jsdom setup every screen test shares: a fake WebSocket that records
 // the sockets the app opens, a ResizeObserver stub (pdf.js layout), a fresh
 // root element per test, and flush.
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { memoryKV, SessionStore } from '../src/core/session';
 import type { Lang } from '../src/i18n';
 import { App } from '../src/ui/App';
+import { preloadAll } from '../src/ui/screens';
 import { FakeSocket } from './fakes';
 
 /**
@@ -18,6 +19,8 @@ import { FakeSocket } from './fakes';
  */
 export function installScreen(set: (sockets: FakeSocket[], root: HTMLElement) => void, o: { clearStorage?: boolean } = {}): void {
   let root: HTMLElement;
+  // The screens loaded on demand (src/ui/lazy.tsx) render at once once loaded (test/lazy.test.tsx covers the loading).
+  beforeAll(() => preloadAll());
   beforeEach(() => {
     const sockets: FakeSocket[] = [];
     if (o.clearStorage) localStorage.clear();

@@ -230,6 +230,23 @@ describe('sign-in', () => {
     vi.unstubAllGlobals();
   });
 
+  it('shows a loading line, not the form, while ?code= is redeemed; the form with the reason if refused', async () => {
+    let answer!: (r: Response) => void;
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((r) => (answer = r))));
+    await act(() => {
+      render(<App sessions={new SessionStore(memoryKV())} params={new URLSearchParams('code=k7q2-m4xp')} initialLang="vi" saveLang={() => {}} />, root);
+    });
+    expect(text()).toContain('Đang vào…');
+    expect(root.querySelector('#code')).toBeNull();
+    expect(root.querySelector('.staff-link')).toBeNull();
+    await act(() => answer(new Response(JSON.stringify({ error: { code: 'not_found', message: 'unknown code', message_vi: 'Mã mời không đúng hoặc đã được dùng' } }), { status: 404 })));
+    await flush();
+    expect(text()).toContain('Mã mời không đúng hoặc đã được dùng');
+    expect((root.querySelector('#code') as HTMLInputElement).value).toBe('k7q2-m4xp');
+    expect(root.querySelector('.staff-link')).not.toBeNull();
+    vi.unstubAllGlobals();
+  });
+
   it('shows the server message in Vietnamese', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'unknown code', message_vi: 'Mã mời không đúng hoặc đã được dùng' } }), { status: 404 }));
     await act(() => {

@@ -52,7 +52,8 @@ const marked = new Set<string>();
 /**
  * markOnce records a step of the start (performance.mark "dais:<name>",
  * the first time only): "main" (the bundle runs), "signed-in", "pdfjs"
- * (the library evaluated), "state" (the meeting shown), "viewer" (the
+ * (the library evaluated), "kept" (the device's kept state read),
+ * "connect" (the socket opened), "state" (the meeting shown), "viewer" (the
  * document viewer mounted), "doc-request", "doc-open", "page-request",
  * "page-render"; the browser benchmark prints them as a timeline.
  */

@@ -7,7 +7,7 @@
 // once (the top bar says when it was saved) while the client resumes after
 // its version. The kept state goes with the session (sign-out, 4001).
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browserBackend, dropOtherStates, loadState, loadStateNow, type SavedState, type StateBackend } from '../core/persist';
 import { signOut as signOutRemote } from '../core/access';
 import { browserBackend as docsBackend } from '../core/offline';
@@ -16,14 +16,12 @@ import { wipeDevice } from '../core/wipe';
 import { SessionStore, type Session } from '../core/session';
 import { MeetingStore } from '../core/store';
 import { errorText, translate, type Key, type Lang } from '../i18n';
-import { Chair } from './chair/Chair';
 import { ConnectionBanner, TopBar } from './shared/TopBar';
 import { formatTime } from './shared/format';
 import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
 import { Delegate } from './delegate/Delegate';
-import { Display } from './display/Display';
-import { MeetingSwitch, type Switcher } from './secretary/NewMeeting';
-import { Secretary } from './secretary/Secretary';
+import { MeetingSwitch, type Switcher } from './meetingSwitch';
+import { Chair, Display, preloadRole, Secretary } from './screens';
 import { Entry } from './account/Entry';
 import { openAhead, preloadPdfJs } from './document/pdfjs';
 import { documentURL } from '../core/api';
@@ -87,6 +85,7 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
 
   const onSignedIn = (s: Session) => {
     markOnce('signed-in');
+    preloadRole(s.role, params.get('display') === '1');
     preloadPdfJs();
     sessions.save(s);
     setNotice('');
@@ -164,12 +163,21 @@ function Meeting(p: MeetingProps) {
     backend ? loadStateNow(backend, session.meeting, session.participant) : null,
   );
   const { t } = useApp();
-  useEffect(() => {
+  // Layout effects: the kept state is read, and then the socket opened, before the loading screen is
+  // painted rather than after (a frame each on a slow tablet, on the way to the first page).
+  useLayoutEffect(() => {
     if (!backend) return;
     let live = true;
     // Kept states of sessions this device no longer holds (another person's included).
     const tidy = dropOtherStates(backend, held);
-    if (saved === undefined) void tidy.then(() => loadState(backend, session.meeting, session.participant)).then((s) => live && setSaved(s));
+    if (saved === undefined) {
+      void tidy
+        .then(() => loadState(backend, session.meeting, session.participant))
+        .then((s) => {
+          markOnce('kept');
+          if (live) setSaved(s);
+        });
+    }
     return () => {
       live = false;
     };
@@ -212,7 +220,8 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
   // A ballot refused after its poll closed (pressed on a kept state, say): the vote panel is gone.
   useEffect(() => store.onBallotRefused((err) => toast(`${ctxT('voteRefused')} ${errorText(lang, err)}`)), [store, lang]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
+    markOnce('connect');
     store.start();
     // Keep the state when the page goes away or to the background (the tablet may not come back).
     const keep = () => void store.saveNow();

@@ -9,10 +9,7 @@ import { accountOptions, confirmTOTP, enrolment, setupSecretFrom, type AccountSe
 import type { Session } from '../../core/session';
 import { useApp } from '../context';
 import { SignIn } from '../SignIn';
-import { Enrol } from './Enrol';
-import { FirstRun } from './FirstRun';
-import { Office } from './Office';
-import { StaffSignIn } from './StaffSignIn';
+import { Enrol, FirstRun, Office, StaffSignIn } from '../screens'; // chunks of their own: a tablet with a code needs none
 import { at } from './strings';
 
 type Mode = 'code' | 'staff' | 'setup';
@@ -86,8 +83,7 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
   }
   if (mode === 'staff') return <StaffSignIn sso={sso} notice={staffNotice} onSignedIn={(s) => void signedIn(s)} onCode={() => setMode('code')} />;
   return (
-    <>
-      <SignIn initialCode={initialCode} notice={notice} onSignedIn={onSignedIn} />
+    <SignIn initialCode={initialCode} notice={notice} onSignedIn={onSignedIn}>
       <p class="staff-link">
         {setupNeeded ? (
           <button type="button" class="btn small" onClick={() => setMode('setup')}>
@@ -99,6 +95,6 @@ export function Entry({ initialCode, notice, onSignedIn, hash = location.hash, s
           </button>
         )}
       </p>
-    </>
+    </SignIn>
   );
 }

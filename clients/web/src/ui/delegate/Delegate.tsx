@@ -20,7 +20,8 @@ import { useApp } from '../context';
 import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
-import { CommitteeConsole } from '../committee/Committee';
+import { CommitteeConsole } from '../screens';
+import { afterFirstPage, firstPageDone } from '../../core/firstpage';
 
 /** Tab is a part of the tablet's side column, shown one at a time on a phone. */
 type Tab = 'item' | 'floor' | 'agenda' | 'docs' | 'result';
@@ -37,7 +38,14 @@ export function Delegate({ store }: { store: MeetingStore }) {
   // A member of the counting committee switches between the tablet and the committee's console.
   const member = v.isCommittee(s, store.me);
   const [console_, setConsole] = useState(false);
+  // Its console is a chunk of its own: fetched once the first page is drawn (kept for offline use).
+  useEffect(() => {
+    if (member) void afterFirstPage().then(() => CommitteeConsole.preload()).catch(() => {});
+  }, [member]);
   const showConsole = member && console_;
+  // The side column (the item, the floor, the agenda, the documents, the last result) is built once
+  // the first page is drawn: on a slow tablet it would delay the document's opening and its page.
+  const full = useAfterFirstPage();
   const parts: Record<Tab, ComponentChildren> = {
     item: <CurrentItemCard store={store} />,
     floor: <FloorCard store={store} />,
@@ -81,16 +89,20 @@ export function Delegate({ store }: { store: MeetingStore }) {
       <div class="screen delegate phone">
         {ccButton}
         {doc}
-        <div class="phone-tabs" role="tablist" aria-label={t('moreTabs')}>
-          {tabs.map(([k, label]) => (
-            <button key={k} type="button" role="tab" id={'tab-' + k} aria-selected={cur === k} aria-controls="tab-panel" class={cur === k ? 'tab on' : 'tab'} onClick={() => setTab(k)}>
-              {label}
-            </button>
-          ))}
-        </div>
-        <div class="phone-panel" role="tabpanel" id="tab-panel" aria-labelledby={'tab-' + cur}>
-          {parts[cur]}
-        </div>
+        {full && (
+          <>
+            <div class="phone-tabs" role="tablist" aria-label={t('moreTabs')}>
+              {tabs.map(([k, label]) => (
+                <button key={k} type="button" role="tab" id={'tab-' + k} aria-selected={cur === k} aria-controls="tab-panel" class={cur === k ? 'tab on' : 'tab'} onClick={() => setTab(k)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+            <div class="phone-panel" role="tabpanel" id="tab-panel" aria-labelledby={'tab-' + cur}>
+              {parts[cur]}
+            </div>
+          </>
+        )}
         <VotePanel store={store} />
       </div>
     );
@@ -98,17 +110,41 @@ export function Delegate({ store }: { store: MeetingStore }) {
   return (
     <div class="screen delegate">
       <aside class="side">
-        {ccButton}
-        {parts.item}
-        {parts.floor}
-        {parts.agenda}
-        {parts.docs}
-        {parts.result}
+        {full && (
+          <>
+            {ccButton}
+            {parts.item}
+            {parts.floor}
+            {parts.agenda}
+            {parts.docs}
+            {parts.result}
+          </>
+        )}
       </aside>
       {doc}
       <VotePanel store={store} />
     </div>
   );
+}
+
+/** SIDE_WAIT_MS bounds how long the side column waits for the first page (a slow network, a stuck document). */
+const SIDE_WAIT_MS = 3000;
+
+/** useAfterFirstPage is false until the first page is drawn (or none will be, or SIDE_WAIT_MS passed). */
+function useAfterFirstPage(): boolean {
+  const [done, setDone] = useState(firstPageDone);
+  useEffect(() => {
+    if (done) return;
+    let live = true;
+    const go = () => live && setDone(true);
+    void afterFirstPage().then(go);
+    const h = setTimeout(go, SIDE_WAIT_MS);
+    return () => {
+      live = false;
+      clearTimeout(h);
+    };
+  }, []);
+  return done;
 }
 
 /** useNarrow reports whether the screen is phone-sized (at most 700 CSS px wide), following rotation. */

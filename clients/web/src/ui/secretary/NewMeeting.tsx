@@ -3,7 +3,7 @@
 // and the app switches to it. MeetingSwitcher lists the other meetings this
 // device holds a session for, to go back and forth.
 
-import { createContext } from 'preact';
+import { MeetingSwitch } from '../meetingSwitch';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { createMeeting, type NewRoom } from '../../core/api';
 import { slug as idSlug } from '../../core/csv';
@@ -12,16 +12,8 @@ import type { MeetingStore } from '../../core/store';
 import { errorText } from '../../i18n';
 import { useApp } from '../context';
 
-/** Switcher is what App gives the workspace to change meetings. */
-export interface Switcher {
-  /** open saves s and shows its meeting. */
-  open(s: Session): void;
-  /** get returns the session this device keeps for a meeting, or null. */
-  get(meeting: string): Session | null;
-}
-
-/** MeetingSwitch carries the Switcher; null outside App (nothing to switch to). */
-export const MeetingSwitch = createContext<Switcher | null>(null);
+// MeetingSwitch and Switcher live in ../meetingSwitch (App needs them without this screen).
+export { MeetingSwitch, type Switcher } from '../meetingSwitch';
 
 /** localToRFC3339 turns a datetime-local value (local time) into RFC 3339 with the local offset, or null. */
 export function localToRFC3339(v: string): string | null {
