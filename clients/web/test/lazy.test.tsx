@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { lazy, lazyIdle } from '../src/ui/lazy';
+import { lazy, lazyIdle, useLazyReady, type LazyComponent } from '../src/ui/lazy';
 
 let root: HTMLElement;
 beforeEach(() => {
@@ -71,5 +71,31 @@ describe('lazy', () => {
     await act(() => render(<Screen />, root));
     await settle();
     expect(root.querySelector('.s')).not.toBeNull();
+  });
+
+  it('useLazyReady holds a screen back until its chunk is loaded (true at once for none, and after a failure)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const Screen = lazy(async () => {
+      await gate;
+      return () => <p class="s">ok</p>;
+    });
+    const Failing = lazy(async () => {
+      throw new TypeError('offline');
+    });
+    function Host({ c }: { c: LazyComponent<object> | null }) {
+      const ready = useLazyReady(c);
+      return <p class="ready">{String(ready)}</p>;
+    }
+    await act(() => render(<Host c={null} />, root));
+    expect(root.querySelector('.ready')?.textContent).toBe('true');
+    await act(() => render(<Host c={Screen} />, root));
+    expect(root.querySelector('.ready')?.textContent).toBe('false');
+    release();
+    await settle();
+    expect(root.querySelector('.ready')?.textContent).toBe('true');
+    await act(() => render(<Host c={Failing} />, root));
+    await settle();
+    expect(root.querySelector('.ready')?.textContent).toBe('true');
   });
 });

@@ -408,9 +408,8 @@ describe('App from a kept state', () => {
     await vi.waitFor(() => expect(root.querySelector('.topbar')).not.toBeNull());
     // The side column follows the first page drawn (the PDF does not open in jsdom: drawn here).
     await act(() => markFirstPage());
-    await flush();
     // The agenda, the current item and its document, from the device.
-    expect(text()).toContain('2. Dự toán ngân sách địa phương năm 2027');
+    await vi.waitFor(() => expect(text()).toContain('2. Dự toán ngân sách địa phương năm 2027'));
     expect(text()).toContain('Báo cáo dự toán ngân sách 2027');
     expect(root.querySelector('.topbar')?.textContent).toContain('Đang xem bản lưu trên máy lúc 07:05');
     // The banner comes with the client's start (an effect after the first render).

@@ -22,6 +22,7 @@ import { Ctx, useApp, useStore, type AppContext, type Toast } from './context';
 import { Delegate } from './delegate/Delegate';
 import { MeetingSwitch, type Switcher } from './meetingSwitch';
 import { Chair, Display, preloadRole, Secretary } from './screens';
+import { useLazyReady } from './lazy';
 import { Entry } from './account/Entry';
 import { openAhead, preloadPdfJs } from './document/pdfjs';
 import { documentURL } from '../core/api';
@@ -251,7 +252,10 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
     };
   }, [store]);
 
-  if (!store.state) {
+  const role = (store.state && store.state.participants[store.me]?.role) ?? store.role;
+  // The chair's, secretary's or display's screen is a chunk of its own (screens.ts): drawn with the rest.
+  const ready = useLazyReady(display || role === 'display' ? Display : role === 'chair' ? Chair : role === 'secretary' ? Secretary : null);
+  if (!store.state || !ready) {
     return (
       <div class="loading">
         <ConnectionBanner store={store} />
@@ -260,7 +264,6 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
     );
   }
   markOnce('state');
-  const role = store.state.participants[store.me]?.role ?? store.role;
   if (!ahead.current) {
     // A new tablet (nothing kept): the shown document opens while the screen is built.
     ahead.current = true;

@@ -30,10 +30,19 @@ export const Ctx = createContext<AppContext>({
 
 export const useApp = () => useContext(Ctx);
 
-/** useStore re-renders the caller whenever the store changes. */
+/**
+ * useStore re-renders the caller whenever the store changes — also for a
+ * change between its render and its subscription (the socket is opened in a
+ * layout effect, before this effect runs).
+ */
 export function useStore(store: MeetingStore): MeetingStore {
   const [, setRev] = useState(0);
-  useEffect(() => store.subscribe(() => setRev(store.rev)), [store]);
+  const rendered = store.rev;
+  useEffect(() => {
+    const off = store.subscribe(() => setRev(store.rev));
+    if (store.rev !== rendered) setRev(store.rev);
+    return off;
+  }, [store]);
   return store;
 }
 

@@ -20,6 +20,31 @@ import { useApp } from './context';
 export interface LazyComponent<P> {
   (props: P): JSX.Element | null;
   preload(): Promise<ComponentType<P>>;
+  /** loaded reports whether it renders at once. */
+  loaded(): boolean;
+}
+
+/**
+ * useLazyReady loads c and reports whether it is loaded (or failed to load:
+ * it then shows why itself); true for null. A screen waits on its loading
+ * line until its whole screen can be drawn at once, not a frame without it.
+ */
+export function useLazyReady(c: LazyComponent<any> | null): boolean {
+  // (boxed: a function given to a state setter would be called as an updater)
+  const [failed, setFailed] = useState<{ c: LazyComponent<any> } | null>(null);
+  const [, setLoaded] = useState(0);
+  useEffect(() => {
+    if (!c || c.loaded()) return;
+    let live = true;
+    c.preload().then(
+      () => live && setLoaded((n) => n + 1),
+      () => live && setFailed({ c }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [c]);
+  return !c || c.loaded() || failed?.c === c;
 }
 
 let pending = 0;
@@ -92,5 +117,6 @@ export function lazy<P>(load: () => Promise<ComponentType<P>>): LazyComponent<P>
     );
   }
   Lazy.preload = preload;
+  Lazy.loaded = () => loaded !== null;
   return Lazy;
 }
