@@ -42,7 +42,7 @@ const sessions = new SessionStore(kv);
 // The device's kept meetings (IndexedDB) are opened now too, in parallel with the sign-in: a new
 // tablet creates the database while the server answers, not after (core/persist.ts).
 if (params.get('code') || sessions.last()) void browserBackend()?.keys().catch(() => {});
-if (params.get('code')) preloadPdfJs(true);
+if (params.get('code')) preloadPdfJs();
 else if (sessions.last()) {
   preloadPdfJs();
   preloadRole(sessions.last()?.role, params.get('display') === '1'); // the chair's, secretary's or display's screen
