@@ -32,21 +32,22 @@ const kv = storage();
 const params = new URLSearchParams(location.search);
 const sessions = new SessionStore(kv);
 // pdf.js and its worker are the largest files and the first page needs them:
-// fetched now, in parallel with the sign-in and the welcome, not when the
-// document pane mounts. With a one-time code, the library follows the
-// sign-in (App's onSignedIn): see ui/document/pdfjs.ts.
-// With a code, only the worker now; the sign-in form redeems the code. (Redeeming it here at once
-// with core/api joinAhead, the app waiting on its loading screen, asked the server ≈0.3–0.5 s sooner
-// at 4× throttling but broke the e2e's election scenario — the committee's console never counted the tablet
-// ballots — for a reason not found on 2026-12-03: off until understood.)
-// The device's kept meetings (IndexedDB) are opened now too, in parallel with the sign-in: a new
-// tablet creates the database while the server answers, not after (core/persist.ts).
-if (params.get('code') || sessions.last()) void browserBackend()?.keys().catch(() => {});
-if (params.get('code')) preloadPdfJs();
-else if (sessions.last()) {
+// fetched now, with a session or a code, in parallel with the sign-in and the
+// welcome, not when the document pane mounts (see ui/document/pdfjs.ts).
+// A code is redeemed by SignIn as it mounts, behind a loading line (not the
+// form). (Redeeming it here with core/api joinAhead, the app waiting on its
+// loading screen, broke the e2e's election scenario on 2026-12-03 — the
+// committee's console never counted the tablet ballots — for a reason not
+// found; the loading line gets most of its gain.)
+// The device's kept meetings (IndexedDB) are opened now too: a new tablet
+// creates the database while the server answers, not after (core/persist.ts).
+const last = sessions.last();
+if (params.get('code') || last) {
+  void browserBackend()?.keys().catch(() => {});
   preloadPdfJs();
-  preloadRole(sessions.last()?.role, params.get('display') === '1'); // the chair's, secretary's or display's screen
 }
+// The chair's, secretary's or display's screen (a chunk of its own) with a session kept.
+if (!params.get('code') && last) preloadRole(last.role, params.get('display') === '1');
 const lang: Lang = params.get('lang') === 'en' || (params.get('lang') !== 'vi' && kv.getItem('dais.lang') === 'en') ? 'en' : 'vi';
 
 render(

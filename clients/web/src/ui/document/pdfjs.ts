@@ -2,11 +2,11 @@
 // largest files of the app, and a tablet needs them for its first page: so
 // they are fetched as soon as there is a session or a sign-in under way
 // (main.tsx, the sign-in), in parallel with the sign-in and the meeting's
-// welcome, not when the document pane mounts. With a one-time code only the
-// worker starts at once (its own thread); the library, whose evaluation
-// takes the main thread (≈0.3 s on a slow tablet), follows the sign-in, so
-// that it runs while the welcome is on its way instead of delaying the
-// sign-in's answer.
+// welcome, not when the document pane mounts. (With a one-time code the
+// library used to follow the sign-in, its evaluation keeping the main
+// thread from the sign-in's answer; since the code is redeemed behind a
+// loading line instead of the form, the answer comes sooner and the library
+// was then the last thing the document waited for.)
 //
 // The worker is started by us at once (new Worker: its script downloads and
 // compiles on its own thread while the library loads) and handed to pdf.js
