@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -166,6 +167,7 @@ const (
 	ReasonNotPresented      = "not_presented"
 	ReasonDisplayNotAllowed = "display_not_allowed"
 	ReasonNotReader         = "not_reader"
+	ReasonTooManyDevices    = "too_many_devices"
 )
 
 // MaxConfirmed bounds the documents of one ConfirmDeletion.
@@ -469,8 +471,31 @@ func (c RecordCopy) decide(d decider) ([]Event, error) {
 	if d.s.HasCopy(d.me.ID, c.Device, c.Document, c.Watermark) {
 		return nil, nil
 	}
+	if d.me.Role != RoleChair && d.me.Role != RoleSecretary && d.s.devicesHolding(d.me.ID, c.Document, c.Device) >= MaxCopyDevices {
+		// A script that names a new device per request would grow the
+		// log without bound (issue 11, finding 5).
+		return nil, refuse(Conflict, ReasonTooManyDevices,
+			fmt.Sprintf("Bạn đã có bản sao tài liệu này trên %d thiết bị; hãy xóa bớt (thu hồi) trước khi nhận thêm.", MaxCopyDevices),
+			fmt.Sprintf("you already hold copies of this document on %d devices; delete some before getting another", MaxCopyDevices))
+	}
 	return d.emit(CopyServed{Participant: d.me.ID, Device: c.Device, Document: c.Document, Version: doc.SHA256,
 		Level: doc.Secrecy(), Kind: c.Kind, Watermark: c.Watermark, WatermarkText: c.WatermarkText})
+}
+
+// MaxCopyDevices bounds the devices on which a participant who is neither
+// chair nor secretary may hold copies of one document at a time.
+const MaxCopyDevices = 8
+
+// devicesHolding counts the other devices (not device) on which
+// participant holds out copies of document.
+func (s *State) devicesHolding(participant, document, device string) int {
+	var seen []string
+	for _, r := range s.Copies {
+		if r.Out() && r.Participant == participant && r.Document == document && r.Device != device && !slices.Contains(seen, r.Device) {
+			seen = append(seen, r.Device)
+		}
+	}
+	return len(seen)
 }
 
 // HasCopy reports whether the register holds an out copy of the

@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -313,5 +314,46 @@ func TestRegisterSharedByClones(t *testing.T) {
 	}
 	if string(mustJSON(t, l.s.Copies)) != now || c2.Copies[1].Out() {
 		t.Fatal("a fold into the clone reached the state, or did not fold")
+	}
+}
+
+// TestCopiesBoundedPerDevice: a delegate may hold copies of a document on
+// MaxCopyDevices devices; a script naming a new device per request is
+// refused then, and a deletion makes room again. The chair is not bound.
+func TestCopiesBoundedPerDevice(t *testing.T) {
+	l := secretSession(t) // d1 holds doc3 on tab-d1
+	copyOn := func(who, device string) (int, error) {
+		evs, err := Decide(l.s, Actor{Participant: who}, RecordCopy{Device: device, Document: "doc3", Kind: CopyView, Watermark: "w-" + who, WatermarkText: "TÀI LIỆU MẬT — " + who}, l.now)
+		for _, e := range evs {
+			if err := l.s.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return len(evs), err
+	}
+	for i := 2; i <= MaxCopyDevices; i++ {
+		if n, err := copyOn("d1", fmt.Sprintf("tab-%d", i)); err != nil || n != 1 {
+			t.Fatalf("device %d: %d events, %v", i, n, err)
+		}
+	}
+	before := string(mustJSON(t, l.s))
+	_, err := copyOn("d1", "one-too-many")
+	if e := asError(t, err); e.Code != Conflict || e.Reason != ReasonTooManyDevices {
+		t.Fatalf("device %d: %v", MaxCopyDevices+1, err)
+	}
+	if string(mustJSON(t, l.s)) != before {
+		t.Fatal("the refusal changed the state")
+	}
+	if n, err := copyOn("d1", "tab-3"); err != nil || n != 0 {
+		t.Fatalf("a device that holds it already: %d events, %v", n, err)
+	}
+	l.run(t, step{"d1", ConfirmDeletion{Device: "tab-3", Documents: []string{"doc3"}}})
+	if n, err := copyOn("d1", "one-too-many"); err != nil || n != 1 {
+		t.Fatalf("after a deletion: %d events, %v", n, err)
+	}
+	for i := 0; i <= MaxCopyDevices; i++ {
+		if _, err := copyOn("chair", fmt.Sprintf("console-%d", i)); err != nil {
+			t.Fatalf("the chair's device %d: %v", i, err)
+		}
 	}
 }
