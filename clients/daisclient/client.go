@@ -38,38 +38,10 @@ type Session struct {
 	Role        string `json:"role"`
 }
 
-// Join redeems an invitation code at baseURL (http://host:port).
+// Join redeems an invitation code at baseURL (http://host:port); see
+// API.Join.
 func Join(ctx context.Context, baseURL, code string) (Session, error) {
-	body, _ := json.Marshal(map[string]string{"code": code})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(baseURL, "/")+"/api/v1/join", bytes.NewReader(body))
-	if err != nil {
-		return Session{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return Session{}, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return Session{}, decodeHTTPError(resp)
-	}
-	var s Session
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		return Session{}, fmt.Errorf("daisclient: decoding the session: %w", err)
-	}
-	return s, nil
-}
-
-// decodeHTTPError returns the *meeting.Error of an error answer.
-func decodeHTTPError(resp *http.Response) error {
-	var body struct {
-		Error *meeting.Error `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error == nil {
-		return fmt.Errorf("daisclient: %s", resp.Status)
-	}
-	return body.Error
+	return (&API{Base: baseURL}).Join(ctx, code)
 }
 
 // Options tune Dial. The zero value connects fresh (a snapshot).

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dais-meeting/dais/clients/daisclient"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,7 +49,7 @@ func (c *client) backup(ctx context.Context, args []string, getenv func(string) 
 	defer tmp.Close()
 	switch {
 	case *from != "":
-		err = c.fetchBackup(ctx, strings.TrimRight(*from, "/")+"/backup", tmp)
+		err = (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Backup(ctx, tmp)
 	case *data != "":
 		var st *bolt.Store
 		if st, err = bolt.Open(*data, bolt.Options{ReadOnly: true}); err != nil {
@@ -100,24 +100,6 @@ func (c *client) backup(ctx context.Context, args []string, getenv func(string) 
 	}
 	fmt.Fprintln(c.stdout, "the ballot key is not in it: keep DATA/ballot.key (or the cluster's key) apart")
 	return nil
-}
-
-func (c *client) fetchBackup(ctx context.Context, url string, w io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return fmt.Errorf("%s: %s %s", url, resp.Status, strings.TrimSpace(string(b)))
-	}
-	_, err = io.Copy(w, resp.Body)
-	return err
 }
 
 // restore loads a backup file into an empty store.
@@ -200,7 +182,7 @@ func (c *client) archive(ctx context.Context, args []string) error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := c.fetchBackup(ctx, strings.TrimRight(*from, "/")+"/archive/"+fs.Arg(0), tmp); err != nil {
+	if err := (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Archive(ctx, fs.Arg(0), tmp); err != nil {
 		return err
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {

@@ -13,21 +13,14 @@ import (
 
 // invite makes one-time sign-in codes and prints "participant<TAB>code" lines.
 func (c *client) invite(ctx context.Context, args []string) error {
-	base, err := c.meetingPath(ctx)
+	if _, err := c.meetingPath(ctx); err != nil {
+		return err
+	}
+	invs, err := c.api().Invite(ctx, args)
 	if err != nil {
 		return err
 	}
-	body, _ := json.Marshal(map[string][]string{"participants": args})
-	var out struct {
-		Invitations []struct {
-			Participant string `json:"participant"`
-			Code        string `json:"code"`
-		} `json:"invitations"`
-	}
-	if err := c.json(ctx, "POST", base+"/invitations", body, http.StatusOK, &out); err != nil {
-		return err
-	}
-	for _, inv := range out.Invitations {
+	for _, inv := range invs {
 		fmt.Fprintf(c.stdout, "%s\t%s\n", inv.Participant, inv.Code)
 	}
 	return nil

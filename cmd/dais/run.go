@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dais-meeting/dais/clients/daisclient"
 	"io"
 	"net/http"
 	"net/url"
@@ -193,73 +192,24 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-// apiError is an error answer of the server.
-type apiError struct {
-	Status    int
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	MessageVI string `json:"message_vi"`
+// api is the HTTP half of clients/daisclient on the server, with the token
+// the command acts with (an account's or the admin's for some commands).
+func (c *client) api() *daisclient.API {
+	return &daisclient.API{Base: c.server, Token: c.token, HTTP: c.http}
 }
 
-func (e *apiError) Error() string {
-	if e.MessageVI != "" {
-		return fmt.Sprintf("%s (%s)\n  %s", e.Message, e.Code, e.MessageVI)
-	}
-	return fmt.Sprintf("%s (%s)", e.Message, e.Code)
-}
-
-// do sends a request and returns the response if its status is want; any
-// other status becomes an *apiError (and the body is closed).
+// do and json are the API's: a status other than want is a
+// *daisclient.APIError.
 func (c *client) do(ctx context.Context, method, path string, body io.Reader, size int64, contentType string, want int) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.server+path, body)
-	if err != nil {
-		return nil, err
-	}
-	if body != nil {
-		req.ContentLength = size
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode == want {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var e struct {
-		Error *apiError `json:"error"`
-	}
-	if json.Unmarshal(b, &e) == nil && e.Error != nil {
-		e.Error.Status = resp.StatusCode
-		return nil, e.Error
-	}
-	return nil, &apiError{Status: resp.StatusCode, Code: "http", Message: fmt.Sprintf("%s %s: %s: %.200s", method, path, resp.Status, b)}
+	return c.api().Do(ctx, method, path, body, size, contentType, want)
 }
 
-// json sends a request with a JSON body (nil for none) and decodes the
-// answer into v.
 func (c *client) json(ctx context.Context, method, path string, body []byte, want int, v any) error {
-	var r io.Reader
-	ctype := ""
+	var in any
 	if body != nil {
-		r, ctype = bytes.NewReader(body), "application/json"
+		in = body
 	}
-	resp, err := c.do(ctx, method, path, r, int64(len(body)), ctype, want)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return fmt.Errorf("%s %s: decoding the answer: %w", method, path, err)
-	}
-	return nil
+	return c.api().JSON(ctx, method, path, in, want, v)
 }
 
 // meetingPath returns /api/v1/meetings/<the token's meeting>.
@@ -267,27 +217,15 @@ func (c *client) meetingPath(ctx context.Context) (string, error) {
 	if c.token == "" {
 		return "", usageError{"no token: pass -token or set DAIS_TOKEN (dais join CODE prints one)"}
 	}
-	var sess struct {
-		Meeting string `json:"meeting"`
-	}
-	if err := c.json(ctx, "GET", "/api/v1/session", nil, http.StatusOK, &sess); err != nil {
-		return "", err
-	}
-	return "/api/v1/meetings/" + url.PathEscape(sess.Meeting), nil
+	return c.api().MeetingPath(ctx)
 }
 
 func (c *client) join(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return usageError{"join takes one invitation code"}
 	}
-	body, _ := json.Marshal(map[string]string{"code": args[0]})
-	var sess struct {
-		Token       string `json:"token"`
-		Meeting     string `json:"meeting"`
-		Participant string `json:"participant"`
-		Role        string `json:"role"`
-	}
-	if err := c.json(ctx, "POST", "/api/v1/join", body, http.StatusOK, &sess); err != nil {
+	sess, err := c.api().Join(ctx, args[0])
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(c.stdout, sess.Token)
@@ -308,8 +246,7 @@ func (c *client) upload(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"upload takes one PDF file"}
 	}
-	base, err := c.meetingPath(ctx)
-	if err != nil {
+	if _, err := c.meetingPath(ctx); err != nil {
 		return err
 	}
 	f, err := os.Open(fs.Arg(0))
@@ -341,14 +278,10 @@ func (c *client) upload(ctx context.Context, args []string) error {
 		Pages  int    `json:"pages"`
 		SHA256 string `json:"sha256"`
 	}
-	resp, err := c.do(ctx, "POST", base+"/documents?"+q.Encode(), &countingReader{r: f, bar: bar}, fi.Size(), "application/pdf", http.StatusCreated)
+	err = c.api().Upload(ctx, q, &countingReader{r: f, bar: bar}, fi.Size(), &doc)
 	bar.finish()
 	if err != nil {
 		return err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
-		return fmt.Errorf("decoding the answer: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "%s\t%d pages\t%s\n", doc.ID, doc.Pages, doc.Title)
 	return nil
@@ -383,27 +316,20 @@ func (c *client) download(ctx context.Context, args []string) error {
 	if fs.NArg() != 0 {
 		return usageError{"download takes no more arguments"}
 	}
-	base, err := c.meetingPath(ctx)
-	if err != nil {
+	if _, err := c.meetingPath(ctx); err != nil {
 		return err
 	}
-	path := base + what.path
+	path := strings.TrimPrefix(what.path, "/")
 	switch args[0] {
 	case "minutes", "register":
 		path += "?lang=" + url.QueryEscape(*lang)
 	case "signed":
 		path += "?record=" + url.QueryEscape(*record)
 	}
-	resp, err := c.do(ctx, "GET", path, nil, 0, "", http.StatusOK)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
 	if *out == "-" {
-		_, err := io.Copy(c.stdout, resp.Body)
-		return err
+		return c.api().Download(ctx, path, c.stdout)
 	}
-	n, err := writeFile(*out, resp.Body)
+	n, err := writeFileFunc(*out, func(w io.Writer) error { return c.api().Download(ctx, path, w) })
 	if err != nil {
 		return err
 	}
@@ -414,11 +340,21 @@ func (c *client) download(ctx context.Context, args []string) error {
 // writeFile writes r to path through a temporary file, so that a failed
 // download leaves no half file.
 func writeFile(path string, r io.Reader) (int64, error) {
+	return writeFileFunc(path, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
+		return err
+	})
+}
+
+// writeFileFunc is writeFile of what write writes.
+func writeFileFunc(path string, write func(io.Writer) error) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return 0, err
 	}
-	n, err := io.Copy(tmp, r)
+	cw := &countWriter{w: tmp}
+	err = write(cw)
+	n := cw.n
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -481,4 +417,15 @@ func (c *client) prepare(ctx context.Context, args []string) error {
 		return fmt.Errorf("%d of %d copies failed: %s", p.Failed, p.Total, strings.Join(p.Errors, "; "))
 	}
 	return nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
