@@ -1148,6 +1148,9 @@ async function voteScenario(bin, browser) {
       log(`minutes: ${lines.map((m) => m[0]).join(' / ')}`);
     }
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
+    // Issue 12 (4): under the minutes (vi, en) and the packet, the line of
+    // their digital signatures, from the server (this node signs nothing).
+    await secretary.locator('.record-signatures', { hasText: 'Chưa ký số.' }).nth(2).waitFor();
   });
 
   // Issue 4: participants from a CSV file (Excel's "CSV UTF-8", ';'). Two
