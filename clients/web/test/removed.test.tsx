@@ -2,6 +2,7 @@
 // A document whose upload had active content removed (JavaScript, embedded
 // files, XFA) says so in the secretary's document list, in both languages.
 import { describe, expect, it } from 'vitest';
+import { act } from 'preact/test-utils';
 import { FakeSocket } from './fakes';
 import { installScreen, signIn } from './screen';
 
@@ -41,5 +42,20 @@ describe('removed active content', () => {
     const notes = [...root.querySelectorAll('.removed-notice')];
     expect(notes.map((n) => n.textContent)).toEqual(['Đã gỡ khỏi tệp tải lên: mã JavaScript, tệp đính kèm, biểu mẫu XFA']);
     expect(notes[0].closest('li')?.textContent).toContain('Báo cáo có mã độc');
+  });
+
+  it('is a meeting setting the secretary chooses: remove (default) or refuse', async () => {
+    const { ws } = await signIn(root, sockets, { participant: 'sec', role: 'secretary' }, { seq: 3, snapshot: snapshot() });
+    const label = root.querySelector('label.active-content') as HTMLLabelElement;
+    expect(label.textContent).toContain('Tệp PDF có mã JavaScript, tệp đính kèm hoặc biểu mẫu XFA');
+    const select = label.querySelector('select') as HTMLSelectElement;
+    expect(select.value).toBe('remove');
+    await act(() => {
+      select.value = 'refuse';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const cmd = ws.sent.filter((m) => m.type === 'command').at(-1);
+    expect(cmd?.name).toBe('UpdateMeeting');
+    expect(cmd?.args).toEqual({ active_content: 'refuse' });
   });
 });

@@ -15,6 +15,7 @@ import type { Room } from '../../core/types';
 import { errorText, type Key } from '../../i18n';
 import { useApp, useRun } from '../context';
 import { localToRFC3339, slug } from './NewMeeting';
+import { ActiveContentSetting } from './ActiveContent';
 
 /** rfc3339ToLocal turns an RFC 3339 time into a datetime-local value (local time), or '' when it is not one. */
 export function rfc3339ToLocal(v: string | undefined): string {
@@ -163,6 +164,7 @@ export function MeetingDetails({ store }: { store: MeetingStore }) {
         </div>
       </form>
       <ConfidentialListing store={store} closed={closed} />
+      <ActiveContentSetting store={store} closed={closed} />
       <RoomsEdit store={store} closed={closed} />
     </div>
   );
