@@ -152,6 +152,10 @@ type matrix struct {
 	pdf       []byte
 	adminKey  []byte // the administrator's TOTP key
 	accounts  int
+	// contract is docs/openapi.yaml and docs/openapi-internal.yaml: every
+	// request send makes, and its answer, is validated against them
+	// (openapi_test.go).
+	contract *contract
 }
 
 const (
@@ -181,7 +185,7 @@ func newMatrix(t *testing.T) *matrix {
 		t.Fatalf("starting the node: %v", err)
 	}
 	t.Cleanup(func() { _ = n.shutdown(context.Background()) })
-	m := &matrix{n: n, callers: map[string]*caller{}}
+	m := &matrix{n: n, callers: map[string]*caller{}, contract: loadContract(t)}
 	for i, name := range routeCallers {
 		local := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(20+i))}
 		d := &net.Dialer{LocalAddr: local, Timeout: 5 * time.Second}
@@ -367,17 +371,20 @@ func (m *matrix) do(tb testing.TB, c *caller, method, path string, body any) (in
 func (m *matrix) send(tb testing.TB, c *caller, method, url string, body any) (int, []byte) {
 	tb.Helper()
 	var r io.Reader
+	var sent []byte
 	ct := ""
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		r, ct = bytes.NewReader(b), "application/pdf"
+		sent, ct = b, "application/pdf"
+		r = bytes.NewReader(sent)
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		r, ct = bytes.NewReader(data), "application/json"
+		sent, ct = data, "application/json"
+		r = bytes.NewReader(sent)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -401,6 +408,15 @@ func (m *matrix) send(tb testing.TB, c *caller, method, url string, body any) (i
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	if m.contract != nil {
+		api := m.contract.public
+		if m.n.internalLn != nil && req.URL.Host == m.n.internalLn.Addr().String() {
+			api = m.contract.internal
+		}
+		if err := api.check(req, sent, resp.StatusCode, resp.Header, data); err != nil {
+			tb.Errorf("contract: as %s: %.1500v", c.name, err)
+		}
+	}
 	return resp.StatusCode, data
 }
 
@@ -702,6 +718,8 @@ func TestRouteMatrix(t *testing.T) {
 	for _, p := range uncovered {
 		t.Errorf("route %q has no row in the role × action matrix (cmd/daisd/matrix_test.go, routeRows): say who may call it", p)
 	}
+	// The contract (docs/openapi*.yaml) describes the same routes.
+	m.checkMounted(t)
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -742,6 +760,14 @@ func TestRouteMatrix(t *testing.T) {
 			}
 		}
 	}
+
+	// GET /ws without a WebSocket handshake is a plain request the
+	// contract describes (the rows above dial it); then every operation of
+	// the contract has been validated at least once.
+	if st, body := m.do(t, m.callers[cNobody], "GET", "/ws", nil); st != http.StatusBadRequest {
+		t.Errorf("GET /ws without a handshake: %d %.200s, want 400", st, body)
+	}
+	m.checkValidated(t)
 
 	// The WebSocket enforces the core's matrix: a sample of commands from
 	// each caller of A. Fresh sessions (the rows above signed out).
