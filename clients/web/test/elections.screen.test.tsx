@@ -268,6 +268,24 @@ describe('the result and the next round', () => {
     expect(ws.last('command')).toMatchObject({ name: 'OpenElectionRound', args: { election: 'bch' } });
   });
 
+  it('an agree round (names == seats) shows each name’s Đồng ý and Không đồng ý', async () => {
+    const snap = snapshot();
+    (snap.polls as any)['bch-r1'].status = 'open';
+    (snap.polls as any)['bch-r1'].style = 'agree';
+    const { ws } = await signIn(root, sockets, { participant: 'chair', role: 'chair' }, { seq: 20, snapshot: snap });
+    const agree = structuredClone(result);
+    agree.election.style = 'agree';
+    (agree.election.candidates as any[]).forEach((c) => (c.against = 5 - c.votes));
+    await act(() => ev(ws, 'PollClosed', { poll: 'bch-r1', result: agree }));
+    await flush();
+    const table = root.querySelector('.elections .el-table')!;
+    const head = [...table.querySelectorAll('thead th')].map((c) => c.textContent);
+    expect(head).toEqual(['STT', 'Họ và tên', 'Đồng ý', 'Không đồng ý', 'Tỷ lệ', 'Kết quả bầu cử']);
+    const rows = [...table.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    expect(rows[0]).toEqual(['1', 'Nguyễn Văn Ánh', '5', '0', '125 %', '✓ Trúng cử']);
+    expect(rows[3]).toEqual(['4', 'Phạm Đức Dũng', '3', '2', '75 %', 'Bằng phiếu ở chỗ cuối cùng']);
+  });
+
   it('the display shows the result as a table and a chart with the half line', async () => {
     const snap = snapshot();
     (snap.polls as any)['bch-r1'].status = 'open';

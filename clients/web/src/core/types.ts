@@ -202,6 +202,8 @@ export interface CandidateResult {
   id: string;
   votes?: number;
   share?: number;
+  /** against: "Không đồng ý" on an agree ballot (as many names as seats). */
+  against?: number;
   elected?: boolean;
   levels?: Record<string, number>;
   shares?: Record<string, number>;

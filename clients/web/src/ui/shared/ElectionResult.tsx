@@ -30,7 +30,11 @@ export function ElectionResultView({ s, poll, big, chart = true }: { s: State; p
         </p>
       )}
       <div class={chart && r.kind === 'election' ? 'el-body with-chart' : 'el-body'}>
-        {r.kind === 'election' ? <VotesTable r={r} cand={cand} pct={pct} /> : <LevelsTable r={r} cand={cand} pct={pct} />}
+        {r.kind === 'election' ? (
+          <VotesTable r={r} cand={cand} pct={pct} agree={r.style === 'agree'} />
+        ) : (
+          <LevelsTable r={r} cand={cand} pct={pct} />
+        )}
         {r.kind === 'election' && chart && <VotesChart r={r} cand={cand} big={big} />}
       </div>
       {r.next_round && (
@@ -50,7 +54,9 @@ export function ElectionResultView({ s, poll, big, chart = true }: { s: State; p
 
 type Pct = (x: number | undefined) => string;
 
-function VotesTable({ r, cand, pct }: { r: ElectionResult; cand: (id: string) => Candidate; pct: Pct }) {
+// VotesTable: on an agree ballot (as many names as seats) a name's
+// "Không đồng ý" count is shown beside its "Đồng ý" votes.
+function VotesTable({ r, cand, pct, agree }: { r: ElectionResult; cand: (id: string) => Candidate; pct: Pct; agree: boolean }) {
   const { t, lang } = useApp();
   const tied = r.next_round?.reason === 'tie' ? r.next_round.candidates : [];
   return (
@@ -61,8 +67,13 @@ function VotesTable({ r, cand, pct }: { r: ElectionResult; cand: (id: string) =>
           <th scope="col">{t('elNo')}</th>
           <th scope="col">{t('elName')}</th>
           <th scope="col" class="num-col">
-            {t('elVotes')}
+            {agree ? t('agree') : t('elVotes')}
           </th>
+          {agree && (
+            <th scope="col" class="num-col">
+              {t('disagree')}
+            </th>
+          )}
           <th scope="col" class="num-col">
             {t('elShare')}
           </th>
@@ -75,6 +86,7 @@ function VotesTable({ r, cand, pct }: { r: ElectionResult; cand: (id: string) =>
             <td class="num-col">{i + 1}</td>
             <th scope="row">{cand(c.id).name}</th>
             <td class="num-col">{formatNumber(lang, c.votes ?? 0)}</td>
+            {agree && <td class="num-col">{formatNumber(lang, c.against ?? 0)}</td>}
             <td class="num-col">{pct(c.share)}</td>
             <td>{c.elected ? <strong>✓ {t('elElected')}</strong> : tied.includes(c.id) ? t('elTie') : ''}</td>
           </tr>
