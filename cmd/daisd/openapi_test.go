@@ -222,8 +222,10 @@ func TestOpenAPIDocuments(t *testing.T) {
 	}
 
 	// The validation refuses what breaks the contract: an undocumented
-	// status, a session without its meeting, an error in another shape, a
-	// PDF where JSON is due, an unknown account action answered 200.
+	// status, a session without its meeting or with a field the document
+	// does not name (a field added to an answer must be described), an
+	// error in another shape, a PDF where JSON is due, an unknown account
+	// action answered 200, a route nobody mounts.
 	get := func(path string) *http.Request {
 		r, err := http.NewRequest("GET", "http://127.0.0.1"+path, nil)
 		if err != nil {
@@ -247,6 +249,7 @@ func TestOpenAPIDocuments(t *testing.T) {
 	}{
 		{"an undocumented status", get("/api/v1/session"), "", http.StatusTeapot, jsonCT, `{"error":{"code":"invalid","message":"x","message_vi":"x"}}`},
 		{"a session without its meeting", get("/api/v1/session"), "", 200, jsonCT, `{"id":"s","participant":"p","role":"delegate"}`},
+		{"a field the contract does not name", get("/api/v1/session"), "", 200, jsonCT, `{"id":"s","meeting":"m","participant":"p","role":"delegate","password":"x"}`},
 		{"a role that is none", get("/api/v1/session"), "", 200, jsonCT, `{"id":"s","meeting":"m","participant":"p","role":"king"}`},
 		{"an error in another shape", get("/api/v1/session"), "", 401, jsonCT, `{"error":"unauthorized"}`},
 		{"a PDF where JSON is due", get("/api/v1/session"), "", 200, http.Header{"Content-Type": {"application/pdf"}}, "%PDF-1.7"},
