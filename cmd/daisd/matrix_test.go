@@ -767,6 +767,7 @@ func TestRouteMatrix(t *testing.T) {
 	if st, body := m.do(t, m.callers[cNobody], "GET", "/ws", nil); st != http.StatusBadRequest {
 		t.Errorf("GET /ws without a handshake: %d %.200s, want 400", st, body)
 	}
+	m.checkHandshake(t)
 	m.checkValidated(t)
 
 	// The WebSocket enforces the core's matrix: a sample of commands from

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -49,6 +50,7 @@ type apiContract struct {
 
 	mu        sync.Mutex
 	validated map[string]int // operation ("GET /path") → requests validated
+	spent     time.Duration  // validating
 }
 
 // contract is both listeners' descriptions.
@@ -111,6 +113,12 @@ func (c *apiContract) compare(mounted []string) (undocumented, unmounted []strin
 
 // check validates one request (its body reqBody) and its answer.
 func (c *apiContract) check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	start := time.Now()
+	defer func() {
+		c.mu.Lock()
+		c.spent += time.Since(start)
+		c.mu.Unlock()
+	}()
 	route, params, err := c.router.FindRoute(req)
 	if err != nil {
 		return fmt.Errorf("%s %s is no operation of %s: %v", req.Method, req.URL.Path, c.file, err)
@@ -167,6 +175,28 @@ func (m *matrix) checkMounted(t *testing.T) {
 	}
 }
 
+// checkHandshake validates a WebSocket handshake's answer (101, no body)
+// against the contract: the rows dial through daisclient, which does not
+// show it.
+func (m *matrix) checkHandshake(t *testing.T) {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(baseURL(m.n), "http") + "/ws"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, resp, err := m.callers[cNobody].dialer.DialContext(ctx, u, nil)
+	if err != nil {
+		t.Fatalf("dialling %s: %v", u, err)
+	}
+	_ = conn.Close()
+	req, err := http.NewRequestWithContext(ctx, "GET", baseURL(m.n)+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.contract.public.check(req, nil, resp.StatusCode, resp.Header, nil); err != nil {
+		t.Errorf("contract: the WebSocket handshake: %v", err)
+	}
+}
+
 // checkValidated fails for an operation of a document that no request of
 // the test was validated against.
 func (m *matrix) checkValidated(t *testing.T) {
@@ -177,8 +207,9 @@ func (m *matrix) checkValidated(t *testing.T) {
 		for _, k := range c.validated {
 			n += k
 		}
+		spent := c.spent
 		c.mu.Unlock()
-		t.Logf("%s: %d requests and answers validated, %d operations", strings.TrimPrefix(c.file, "../../"), n, len(c.operations()))
+		t.Logf("%s: %d requests and answers validated (%v), %d operations", strings.TrimPrefix(c.file, "../../"), n, spent.Round(time.Millisecond), len(c.operations()))
 		for _, op := range c.unvalidated() {
 			t.Errorf("%s: no request of the test was validated against %q", strings.TrimPrefix(c.file, "../../"), op)
 		}
