@@ -54,9 +54,10 @@ func newBrowser(tb testing.TB, n *node) *browser {
 func (b *browser) call(method, path string, body any, out any, header ...string) int {
 	b.tb.Helper()
 	var r io.Reader
+	var sent []byte
 	if body != nil {
-		data, _ := json.Marshal(body)
-		r = bytes.NewReader(data)
+		sent, _ = json.Marshal(body)
+		r = bytes.NewReader(sent)
 	}
 	req, _ := http.NewRequest(method, b.base+path, r)
 	req.Header.Set("Content-Type", "application/json")
@@ -70,6 +71,10 @@ func (b *browser) call(method, path string, body any, out any, header ...string)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	// Every exchange is checked against docs/openapi.yaml (openapi_test.go).
+	if err := sharedContract(b.tb).check(req, sent, resp.StatusCode, resp.Header, data); err != nil {
+		b.tb.Errorf("contract: %.1500v", err)
+	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
 			b.tb.Fatalf("%s %s: %s: %v", method, path, data, err)

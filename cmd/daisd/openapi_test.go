@@ -63,21 +63,47 @@ func loadContract(tb testing.TB) *contract {
 
 func loadAPIContract(tb testing.TB, file string) *apiContract {
 	tb.Helper()
+	c, err := readAPIContract(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func readAPIContract(file string) (*apiContract, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(file)
 	if err != nil {
-		tb.Fatalf("%s: %v", file, err)
+		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		tb.Fatalf("%s is not a valid OpenAPI document: %v", file, err)
+		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %v", file, err)
 	}
 	// The servers name no host: match any (the test's listeners are on
 	// ephemeral ports).
 	doc.Servers = nil
 	r, err := legacy.NewRouter(doc)
 	if err != nil {
-		tb.Fatalf("%s: %v", file, err)
+		return nil, fmt.Errorf("%s: %v", file, err)
 	}
-	return &apiContract{file: file, doc: doc, router: r, validated: map[string]int{}}
+	return &apiContract{file: file, doc: doc, router: r, validated: map[string]int{}}, nil
+}
+
+// browserContract is the public contract the account tests' browser
+// (accounts_test.go) validates its exchanges against: the first run, the
+// sign-in, single sign-on's redirects, which the matrix does not all make.
+var browserContract struct {
+	once sync.Once
+	c    *apiContract
+	err  error
+}
+
+func sharedContract(tb testing.TB) *apiContract {
+	tb.Helper()
+	browserContract.once.Do(func() { browserContract.c, browserContract.err = readAPIContract(contractFile) })
+	if browserContract.err != nil {
+		tb.Fatal(browserContract.err)
+	}
+	return browserContract.c
 }
 
 // operations returns the document's operations as ServeMux patterns
