@@ -45,7 +45,10 @@ type browser struct {
 
 func newBrowser(tb testing.TB, n *node) *browser {
 	jar, _ := cookiejar.New(nil)
+	// Every exchange with the node is checked against docs/openapi.yaml
+	// (openapi_test.go).
 	return &browser{tb: tb, base: baseURL(n), c: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		Transport:     &contractTransport{tb: tb, host: n.Addr(), api: sharedContract(tb)},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -54,10 +57,9 @@ func newBrowser(tb testing.TB, n *node) *browser {
 func (b *browser) call(method, path string, body any, out any, header ...string) int {
 	b.tb.Helper()
 	var r io.Reader
-	var sent []byte
 	if body != nil {
-		sent, _ = json.Marshal(body)
-		r = bytes.NewReader(sent)
+		data, _ := json.Marshal(body)
+		r = bytes.NewReader(data)
 	}
 	req, _ := http.NewRequest(method, b.base+path, r)
 	req.Header.Set("Content-Type", "application/json")
@@ -71,10 +73,6 @@ func (b *browser) call(method, path string, body any, out any, header ...string)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	// Every exchange is checked against docs/openapi.yaml (openapi_test.go).
-	if err := sharedContract(b.tb).check(req, sent, resp.StatusCode, resp.Header, data); err != nil {
-		b.tb.Errorf("contract: %.1500v", err)
-	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
 			b.tb.Fatalf("%s %s: %s: %v", method, path, data, err)

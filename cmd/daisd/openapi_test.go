@@ -88,6 +88,43 @@ func readAPIContract(file string) (*apiContract, error) {
 	return &apiContract{file: file, doc: doc, router: r, validated: map[string]int{}}, nil
 }
 
+// contractTransport validates every exchange with host against api (the
+// others, with an identity provider, pass untouched).
+type contractTransport struct {
+	tb   testing.TB
+	host string
+	api  *apiContract
+}
+
+func (c *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != c.host {
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	var sent []byte
+	if req.Body != nil {
+		var err error
+		if sent, err = io.ReadAll(req.Body); err != nil {
+			return nil, err
+		}
+		_ = req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	if err := c.api.check(req, sent, resp.StatusCode, resp.Header, data); err != nil {
+		c.tb.Errorf("contract: %.1500v", err)
+	}
+	return resp, nil
+}
+
 // browserContract is the public contract the account tests' browser
 // (accounts_test.go) validates its exchanges against: the first run, the
 // sign-in, single sign-on's redirects, which the matrix does not all make.
