@@ -39,7 +39,7 @@ func request(tb testing.TB, method, url, token string, body []byte) (int, []byte
 	if body != nil {
 		req.Header.Set("Content-Type", "application/pdf")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := contractClient(tb).Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

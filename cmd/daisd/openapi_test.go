@@ -88,16 +88,22 @@ func readAPIContract(file string) (*apiContract, error) {
 	return &apiContract{file: file, doc: doc, router: r, validated: map[string]int{}}, nil
 }
 
-// contractTransport validates every exchange with host against api (the
-// others, with an identity provider, pass untouched).
+// contractTransport validates every exchange with host (any host when
+// empty) against api; the others (an identity provider's) pass untouched.
 type contractTransport struct {
 	tb   testing.TB
 	host string
 	api  *apiContract
 }
 
+// contractClient is an HTTP client whose every exchange (with a node's
+// public listener) is checked against docs/openapi.yaml.
+func contractClient(tb testing.TB) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &contractTransport{tb: tb, api: sharedContract(tb)}}
+}
+
 func (c *contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Host != c.host {
+	if c.host != "" && req.URL.Host != c.host {
 		return http.DefaultTransport.RoundTrip(req)
 	}
 	var sent []byte

@@ -21,7 +21,7 @@ func fetch(tb testing.TB, url, token string, headers map[string]string) (int, []
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := contractClient(tb).Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}
