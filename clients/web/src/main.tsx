@@ -8,7 +8,7 @@
 
 import { render } from 'preact';
 import { afterFirstPage, markOnce } from './core/firstpage';
-import { browserBackend } from './core/persist';
+import { browserBackend, checkEmpty } from './core/persist';
 import { memoryKV, SessionStore, type KV } from './core/session';
 import type { Lang } from './i18n';
 import { App } from './ui/App';
@@ -40,10 +40,13 @@ const sessions = new SessionStore(kv);
 // committee's console never counted the tablet ballots — for a reason not
 // found; the loading line gets most of its gain.)
 // The device's kept meetings (IndexedDB) are opened now too: a new tablet
-// creates the database while the server answers, not after (core/persist.ts).
+// creates the database while the server answers, not after, and a device
+// found keeping none starts its meeting without reading it (core/persist.ts
+// checkEmpty).
 const last = sessions.last();
 if (params.get('code') || last) {
-  void browserBackend()?.keys().catch(() => {});
+  const kept = browserBackend();
+  if (kept) void checkEmpty(kept);
   preloadPdfJs();
 }
 // The chair's, secretary's or display's screen (a chunk of its own) with a session kept.

@@ -7,6 +7,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apply, clone, normalize } from '../src/core/fold';
 import {
+  checkEmpty,
   clearState,
   decodeRecord,
   dropOtherStates,
@@ -114,6 +115,19 @@ describe('persist: save, load, clear', () => {
     await clearState(b, 'm1', 'd1');
     expect(await loadState(b, 'm1', 'd1')).toBeNull();
     expect(await b.keys()).toEqual([]);
+  });
+
+  it.each(backends)('%s: a device found keeping nothing (checkEmpty) answers at once until this page saves', async (_, make) => {
+    const idb = make();
+    expect(await checkEmpty(idb)).toBe(true);
+    expect(loadStateNow(idb, 'm1', 'd1')).toBeNull();
+    await saveState(idb, 'm1', 'd1', baseState(), 1_000);
+    const after = loadStateNow(idb, 'm1', 'd1');
+    if (after !== undefined) expect(after?.version).toBe(20); // localStorage reads at once; IndexedDB cannot
+    expect((await loadState(idb, 'm1', 'd1'))?.version).toBe(20);
+    // A device that keeps something is not taken for empty.
+    expect(await checkEmpty(idb)).toBe(false);
+    expect(loadStateNow(idb, 'm1', 'd2')).toBe(idb.getNow ? null : undefined);
   });
 
   it.each(backends)('%s: keeps one record per meeting and participant', async (_, make) => {
