@@ -271,7 +271,6 @@ describe('the result and the next round', () => {
   it('an agree round (names == seats) shows each name’s Đồng ý and Không đồng ý', async () => {
     const snap = snapshot();
     (snap.polls as any)['bch-r1'].status = 'open';
-    (snap.polls as any)['bch-r1'].style = 'agree';
     const { ws } = await signIn(root, sockets, { participant: 'chair', role: 'chair' }, { seq: 20, snapshot: snap });
     const agree = structuredClone(result);
     agree.election.style = 'agree';
