@@ -41,53 +41,44 @@ func (c *client) backup(ctx context.Context, args []string, getenv func(string) 
 	if *out == "" || fs.NArg() != 0 || sources != 1 {
 		return usageError{"backup needs -o FILE and one of -from URL, -data DIR, -redis-url URL"}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".dais-backup-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	switch {
-	case *from != "":
-		err = (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Backup(ctx, tmp)
-	case *data != "":
-		var st *bolt.Store
-		if st, err = bolt.Open(*data, bolt.Options{ReadOnly: true}); err != nil {
-			return fmt.Errorf("%w (a running node holds its file: use -from with its internal listener)", err)
-		}
-		defer st.Close()
-		bw := backup.NewWriter(tmp, backup.KindEmbedded)
-		if err = st.Backup(ctx, bw); err == nil {
-			err = bw.Close()
-		}
-	default:
-		var st *redis.Store
-		if st, err = redis.Open(ctx, *redisURL, redis.Options{Prefix: *prefix}); err != nil {
+	// A store read here is copied by the same writer a node's GET /backup uses.
+	local := func(f *os.File, st interface {
+		Backup(context.Context, *backup.Writer) error
+	}, kind string) error {
+		bw := backup.NewWriter(f, kind)
+		if err := st.Backup(ctx, bw); err != nil {
 			return err
 		}
-		defer st.Close()
-		bw := backup.NewWriter(tmp, backup.KindRedis)
-		if err = st.Backup(ctx, bw); err == nil {
-			err = bw.Close()
+		return bw.Close()
+	}
+	var m backup.Manifest
+	err := keepVerified(*out, func(f *os.File) error {
+		switch {
+		case *from != "":
+			return (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Backup(ctx, f)
+		case *data != "":
+			st, err := bolt.Open(*data, bolt.Options{ReadOnly: true})
+			if err != nil {
+				return fmt.Errorf("%w (a running node holds its file: use -from with its internal listener)", err)
+			}
+			defer st.Close()
+			return local(f, st, backup.KindEmbedded)
+		default:
+			st, err := redis.Open(ctx, *redisURL, redis.Options{Prefix: *prefix})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return local(f, st, backup.KindRedis)
 		}
-	}
+	}, func(f *os.File) error {
+		var err error
+		if m, err = backup.Verify(f); err != nil {
+			return fmt.Errorf("the backup does not verify, nothing kept: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	m, err := backup.Verify(tmp)
-	if err != nil {
-		return fmt.Errorf("the backup does not verify, nothing kept: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return err
 	}
 	var size int64
@@ -176,31 +167,47 @@ func (c *client) archive(ctx context.Context, args []string) error {
 	if *out == "" || *from == "" || fs.NArg() != 1 {
 		return usageError{"archive needs -from URL, -o FILE and the meeting id (or: archive verify FILE)"}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".dais-archive-*")
+	var rep archive.Report
+	err := keepVerified(*out, func(f *os.File) error {
+		return (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Archive(ctx, fs.Arg(0), f)
+	}, func(f *os.File) error {
+		var err error
+		if rep, err = archive.Verify(ctx, f); err != nil {
+			return fmt.Errorf("the archive does not verify, nothing kept: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, rep.PDFs, len(rep.Records))
+	return nil
+}
+
+// keepVerified writes a file beside out with write, checks it from its
+// start with verify, and renames it to out only then: a download cut short
+// or a copy that does not verify leaves nothing under out.
+func keepVerified(out string, write, verify func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Archive(ctx, fs.Arg(0), tmp); err != nil {
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		return err
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	rep, err := archive.Verify(ctx, tmp)
-	if err != nil {
-		return fmt.Errorf("the archive does not verify, nothing kept: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
+	if err := verify(tmp); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, rep.PDFs, len(rep.Records))
-	return nil
+	return os.Rename(tmp.Name(), out)
 }

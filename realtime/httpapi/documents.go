@@ -157,6 +157,12 @@ func (a *DocumentsAPI) register(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *DocumentsAPI) registerPDF(w http.ResponseWriter, r *http.Request) {
+	a.record(w, r, func(m, lang string) string { return "so-theo-doi-tai-lieu-mat-" + m + "-" + lang + ".pdf" }, a.docs.RegisterPDF)
+}
+
+// record serves a PDF record made for the session in ?lang= as a download
+// named by name(meeting, lang) (lang vi when absent).
+func (a *DocumentsAPI) record(w http.ResponseWriter, r *http.Request, name func(meeting, lang string) string, write func(context.Context, access.Session, io.Writer, string) error) {
 	sess, err := a.session(r)
 	if err != nil {
 		WriteError(w, err)
@@ -164,14 +170,14 @@ func (a *DocumentsAPI) registerPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := r.URL.Query().Get("lang")
 	var buf bytes.Buffer
-	if err := a.docs.RegisterPDF(r.Context(), sess, &buf, lang); err != nil {
+	if err := write(r.Context(), sess, &buf, lang); err != nil {
 		WriteError(w, err)
 		return
 	}
 	if lang == "" {
 		lang = "vi"
 	}
-	writeDownload(w, "application/pdf", "so-theo-doi-tai-lieu-mat-"+sess.Meeting+"-"+lang+".pdf", buf.Bytes())
+	writeDownload(w, "application/pdf", name(sess.Meeting, lang), buf.Bytes())
 }
 
 // documentMaxAge is how long a browser may reuse a document without asking
@@ -379,39 +385,17 @@ func (a *DocumentsAPI) progress(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *DocumentsAPI) minutes(w http.ResponseWriter, r *http.Request) {
-	sess, err := a.session(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	lang := r.URL.Query().Get("lang")
-	var buf bytes.Buffer
-	if err := a.docs.Minutes(r.Context(), sess, &buf, lang); err != nil {
-		WriteError(w, err)
-		return
-	}
-	if lang == "" {
-		lang = "vi"
-	}
-	writeDownload(w, "application/pdf", "bien-ban-"+sess.Meeting+"-"+lang+".pdf", buf.Bytes())
+	a.record(w, r, func(m, lang string) string { return "bien-ban-" + m + "-" + lang + ".pdf" }, a.docs.Minutes)
 }
 
 func (a *DocumentsAPI) electionMinutes(w http.ResponseWriter, r *http.Request) {
-	sess, err := a.session(r)
-	if err != nil {
-		WriteError(w, err)
-		return
+	election := r.PathValue("election")
+	name := func(m, lang string) string {
+		return "bien-ban-kiem-phieu-" + m + "-" + fileSafe(election) + "-" + lang + ".pdf"
 	}
-	lang, election := r.URL.Query().Get("lang"), r.PathValue("election")
-	var buf bytes.Buffer
-	if err := a.docs.ElectionMinutes(r.Context(), sess, election, &buf, lang); err != nil {
-		WriteError(w, err)
-		return
-	}
-	if lang == "" {
-		lang = "vi"
-	}
-	writeDownload(w, "application/pdf", "bien-ban-kiem-phieu-"+sess.Meeting+"-"+fileSafe(election)+"-"+lang+".pdf", buf.Bytes())
+	a.record(w, r, name, func(ctx context.Context, sess access.Session, w io.Writer, lang string) error {
+		return a.docs.ElectionMinutes(ctx, sess, election, w, lang)
+	})
 }
 
 // fileSafe keeps the letters, digits, dashes and underscores of an id for a
