@@ -1130,11 +1130,23 @@ async function voteScenario(bin, browser) {
     if (!text.includes('Biểu quyết kín: phiếu không ghi tên người bỏ phiếu') || !text.includes('Secret ballot')) throw new Error(`${csv.name}: the secret poll's row does not say why there are no names:\n${text}`);
     const minutes = await fetchOne('Biên bản (tiếng Việt, PDF)');
     if (!minutes.body.subarray(0, 5).toString('latin1').startsWith('%PDF')) throw new Error(`${minutes.name} is not a PDF`);
+    const file = path.join(tmp, 'minutes.pdf');
+    writeFileSync(file, minutes.body);
+    const mtext = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    // Issue 16 (1): the chair is present (checked in when the session opened),
+    // the secretary is staff — never "vắng mặt" in the members' attendance.
+    const flat = mtext.replace(/\s+/g, ' ');
+    const chairName = byRole('Chủ tọa').name;
+    const secName = byRole('Thư ký').name;
+    // A member's line: "Name — title — seat — có mặt" (fields never hold "mặt").
+    const memberLine = (name, state) => new RegExp(`${name}(?: — (?:(?!mặt)[^—])+)* — ${state}`).test(flat);
+    if (!memberLine(chairName, 'có mặt')) throw new Error(`the minutes do not list the chair ${chairName} as present:\n${flat.slice(0, 3000)}`);
+    if (memberLine(chairName, 'vắng mặt')) throw new Error(`the minutes list the chair as absent`);
+    const staff = flat.slice(flat.indexOf('Thành phần phục vụ'));
+    if (!flat.includes('Thành phần phục vụ') || !staff.slice(0, 400).includes(secName)) throw new Error(`the minutes do not list the secretary ${secName} as staff:\n${flat.slice(0, 3000)}`);
+    if (memberLine(secName, 'vắng mặt')) throw new Error(`the minutes count the secretary ${secName} absent`);
     if (spokeOK) {
       // Issue 16 (11): every speaker with the times, in the order they spoke.
-      const file = path.join(tmp, 'minutes.pdf');
-      writeFileSync(file, minutes.body);
-      const mtext = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
       const section = mtext.slice(mtext.indexOf('Các ý kiến phát biểu'));
       if (!mtext.includes('Các ý kiến phát biểu')) throw new Error(`the minutes have no speakers' section:\n${mtext.slice(0, 2000)}`);
       const t = String.raw`\d{2}:\d{2}:\d{2}`;
