@@ -51,7 +51,7 @@ func mustDeploy(tb testing.TB, meetings, delegates int) *Target {
 	if err := d.startEmbedded(ctx, o, seedSpec{Meetings: meetings, Delegates: delegates, Doc: docFile(256 << 10)}); err != nil {
 		tb.Fatal(err)
 	}
-	return &Target{URLs: d.urls, Pids: d.pids, Meetings: d.seeded, Log: tb.Logf, GC: d.gc}
+	return &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, Meetings: d.seeded, Log: tb.Logf, GC: d.gc}
 }
 
 // TestScenarios runs every scenario at 20 tablets against a real daisd
@@ -122,6 +122,14 @@ func TestScenarios(t *testing.T) {
 			}
 			if a := r.Latency["chair_ack"]; a.Count != int(turns) {
 				t.Errorf("chair acks %d, want one per turn (%v)", a.Count, turns)
+			}
+			// The diagnosis read the node's metrics: every turn was fanned
+			// out once by the one node's room, none read from the log.
+			if f := r.Metrics["fanout_events"]; f < turns {
+				t.Errorf("the node's metrics count %v events fanned out, want at least the %v turns", f, turns)
+			}
+			if _, ok := r.Metrics["worst_turn_median_ms"]; !ok {
+				t.Error("no per-turn report")
 			}
 		}},
 		{"vote", "vote", nil, func(t *testing.T, r *Result) {

@@ -56,6 +56,17 @@ func (d *deployment) addNode(n *daisdNode) {
 	d.pids = append(d.pids, n.Pid())
 }
 
+// metricsURLs are the nodes' internal listeners that serve /metrics.
+func (d *deployment) metricsURLs() []string {
+	var out []string
+	for _, n := range d.nodes {
+		if n.InternalURL != "" {
+			out = append(out, n.InternalURL)
+		}
+	}
+	return out
+}
+
 // startEmbedded seeds a fresh bbolt data folder and starts one daisd on it.
 func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec) error {
 	data := filepath.Join(d.work, "data")

@@ -208,6 +208,7 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	after, _ := readProc(c.Pid())
 	lat, deliveries := turnLatencies(res, tabs, sent, "broadcasts")
+	stalledTurns(res, t, "hub", perTurn(tabs, sent, nil))
 	res.Latency["page_turn"] = lat.summarize()
 	t.hub = &hubFigures{connectS: connectS, rssPerConnKiB: res.Metrics["rss_per_connection_KiB"], p99: res.Latency["page_turn"].P99}
 	res.Metrics["turns"] = float64(len(sent))

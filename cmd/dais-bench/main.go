@@ -234,7 +234,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) (*Report, e
 			cfg.NginxURL = url
 		}
 	}
-	target := &Target{URLs: d.urls, Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot}
+	target := &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot}
 	rep := &Report{Started: time.Now(), Machine: describeMachine(), Command: "dais-bench " + strings.Join(os.Args[1:], " "), Mode: mode}
 	for _, s := range o.scenarios {
 		logf("scenario %s", s)

@@ -112,15 +112,16 @@ type turner struct {
 	chair *daisclient.Client
 	pages int
 
-	mu   sync.Mutex
-	sent map[uint64]time.Time
-	acks samples // from just before each command to its ack
-	last atomic.Uint64
-	n    int
+	mu    sync.Mutex
+	sent  map[uint64]time.Time
+	acks  samples // from just before each command to its ack
+	ackOf map[uint64]time.Duration
+	last  atomic.Uint64
+	n     int
 }
 
 func newTurner(c *daisclient.Client, pages int) *turner {
-	return &turner{chair: c, pages: pages, sent: map[uint64]time.Time{}}
+	return &turner{chair: c, pages: pages, sent: map[uint64]time.Time{}, ackOf: map[uint64]time.Duration{}}
 }
 
 // turn sends one page turn and waits for its ack.
@@ -139,6 +140,7 @@ func (tu *turner) turn(ctx context.Context) error {
 	tu.mu.Lock()
 	tu.sent[seq] = start
 	tu.acks.add(acked)
+	tu.ackOf[seq] = acked
 	tu.mu.Unlock()
 	tu.last.Store(seq)
 	return nil
@@ -197,6 +199,8 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	before := measure(t)
 	busBefore, _ := readProcs(t.BusPids)
 	selfBefore, _ := readProc(os.Getpid())
+	metricsBefore := t.scrape(ctx)
+	gcBefore := startBenchGC()
 	t.logf("pageturn: turning a page every %v for %v", cfg.Interval, cfg.Duration)
 	if err := tu.run(ctx, cfg.Interval, cfg.Duration, nil); err != nil {
 		return nil, err
@@ -211,7 +215,10 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if len(t.BusPids) > 0 {
 		res.Metrics["nats_cpu_s"] = (busAfter.CPU - busBefore.CPU).Seconds()
 	}
+	serverDiagnosis(res, metricsBefore, t.scrape(ctx))
+	gcBefore.report(res)
 	lat, deliveries := turnLatencies(res, tabs, tu.sent, "page turns")
+	stalledTurns(res, t, "pageturn", perTurn(tabs, tu.sent, tu.ackOf))
 	s := lat.summarize()
 	res.Latency["page_turn"] = s
 	// The chair's ack comes once the event is durable (bbolt, fsync'd);

@@ -135,6 +135,8 @@ type daisdNode struct {
 	*child
 	URL      string // http://127.0.0.1:port
 	DebugURL string // http://127.0.0.1:port of /debug/pprof, or ""
+	// InternalURL is the node's internal listener (/metrics), or "".
+	InternalURL string
 }
 
 // startDaisd starts a daisd node on a free loopback port and waits until
@@ -163,6 +165,12 @@ func startDaisd(ctx context.Context, o daisdOptions) (*daisdNode, error) {
 		}
 		args = append(args, "-debug-listen", dbg)
 		n.DebugURL = "http://" + dbg
+		internal, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "-internal-listen", internal)
+		n.InternalURL = "http://" + internal
 	}
 	if n.child, err = startChild(o.Name, o.Bin, args, filepath.Join(o.LogDir, o.Name+".log")); err != nil {
 		return nil, err

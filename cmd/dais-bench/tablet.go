@@ -34,6 +34,9 @@ type Target struct {
 	// GC, when set, makes the servers collect garbage (before memory is
 	// read).
 	GC func(ctx context.Context) error
+	// MetricsURLs are the nodes' internal listeners, whose /metrics the
+	// page-turn scenario reads before and after its measured phase.
+	MetricsURLs []string
 	// Measuring, when set, is called when a scenario starts its measured
 	// phase (after connecting), e.g. to start a CPU profile.
 	Measuring func()

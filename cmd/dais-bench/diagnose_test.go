@@ -1,0 +1,67 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseMetrics(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       map[string]float64
+		bad        bool
+	}{
+		{"samples and comments", "# HELP x y\n# TYPE x counter\ndais_gap_events_total 3\n\ndais_event_fanout_seconds_bucket{le=\"0.1\"} 7\n",
+			map[string]float64{"dais_gap_events_total": 3, `dais_event_fanout_seconds_bucket{le="0.1"}`: 7}, false},
+		{"summed across nodes", "a 1\na 2.5\n", map[string]float64{"a": 3.5}, false},
+		{"labels with spaces", `b{x="a b"} 4` + "\n", map[string]float64{`b{x="a b"}`: 4}, false},
+		{"no value", "lonely\n", nil, true},
+		{"not a number", "c abc\n", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := map[string]float64{}
+			err := parseMetrics(strings.NewReader(tt.text), out)
+			if (err != nil) != tt.bad {
+				t.Fatalf("err = %v, want an error: %v", err, tt.bad)
+			}
+			if tt.bad {
+				return
+			}
+			if len(out) != len(tt.want) {
+				t.Fatalf("got %v, want %v", out, tt.want)
+			}
+			for k, v := range tt.want {
+				if out[k] != v {
+					t.Errorf("%s = %v, want %v", k, out[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestPerTurnFindsTheStall(t *testing.T) {
+	start := time.Unix(1000, 0)
+	sent := map[uint64]time.Time{1: start, 2: start.Add(time.Second), 3: start.Add(2 * time.Second)}
+	// Three tablets; turn 2 reaches all of them 600–700 ms late.
+	late := map[uint64][]time.Duration{1: {10, 20, 30}, 2: {600, 650, 700}, 3: {15, 25, 35}}
+	var tabs []*tablet
+	for i := range 3 {
+		tb := &tablet{i: i}
+		for seq := uint64(1); seq <= 3; seq++ {
+			tb.recs = append(tb.recs, rec{seq: seq, at: sent[seq].Add(late[seq][i] * time.Millisecond)})
+		}
+		tabs = append(tabs, tb)
+	}
+	turns := perTurn(tabs, sent, map[uint64]time.Duration{2: 5 * time.Millisecond})
+	if len(turns) != 3 || turns[1].Seq != 2 || turns[1].First != 600*time.Millisecond || turns[1].Median != 650*time.Millisecond || turns[1].Max != 700*time.Millisecond {
+		t.Fatalf("turns = %+v", turns)
+	}
+	res := newResult("pageturn")
+	var logged []string
+	stalledTurns(res, &Target{Log: func(f string, a ...any) { logged = append(logged, f) }}, "pageturn", turns)
+	if res.Metrics["stalled_turns"] != 1 || res.Metrics["worst_turn_median_ms"] != 650 || res.Metrics["worst_turn_ack_ms"] != 5 || len(logged) != 1 {
+		t.Errorf("metrics %v, logged %d lines", res.Metrics, len(logged))
+	}
+}
