@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	joinBurst := fs.Int("join-fails-burst", 10, "wrong invitation codes one address may try at once")
 	joinGlobal := fs.Float64("join-fails-per-second", 20, "wrong invitation codes the whole node accepts per second (burst: 10 s worth)")
 	proxies := fs.String("trusted-proxies", env("DAIS_TRUSTED_PROXIES", ""), "addresses (CIDR) of reverse proxies whose X-Real-IP names the client, comma-separated (env DAIS_TRUSTED_PROXIES)")
+	pingInterval := fs.Duration("ping-interval", 25*time.Second, "how often each WebSocket client is pinged (spread over the interval); a client silent for 2.5 intervals is dropped (1s–10m)")
 	maxConnsPerAddr := fs.Int("max-conns-per-addr", 0, "most connections one IP address may hold open (0: 512; -1: no cap; behind a load balancer raise it or use -1)")
 	var sf signingFlags
 	fs.StringVar(&sf.CertFile, "sign-cert", env("DAIS_SIGN_CERT", ""), "the server's signing certificate: a PEM chain (the signer's first) or a PKCS#12 file (.p12/.pfx, password in env DAIS_SIGN_P12_PASSWORD); the server then signs the minutes, packet and counting minutes on request (env DAIS_SIGN_CERT)")
@@ -113,6 +114,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer closeSigner()
 	if *demo && *seed != "" {
 		return fmt.Errorf("-demo and -seed exclude each other")
+	}
+	if *pingInterval < time.Second || *pingInterval > 10*time.Minute {
+		return fmt.Errorf("-ping-interval %v: want 1s to 10m", *pingInterval)
 	}
 	oidcSecret, err := readSecret(*oidcSecretFile, getenv)
 	if err != nil {
@@ -181,7 +185,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			RootCAs: splitList(*natsCA), CertFile: *natsCert, KeyFile: *natsKey, Key: busKey},
 		AllowedOrigins: splitList(*origins), Name: *name, DrainTimeout: *drain, Logger: log,
 		Web: webAssets(), TLS: tlsCfg, AuthorityPEM: caPEM, Records: recCfg,
-		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr,
+		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr, PingInterval: *pingInterval,
 		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
 			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},
 		Access: access.Options{SessionTTL: *sessionTTL, SessionMaxAge: *sessionMaxAge, CodeTTL: *codeTTL, LinkKey: linkKey},

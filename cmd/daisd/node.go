@@ -70,6 +70,8 @@ type config struct {
 	NATSPort int
 	// AllowedOrigins are extra browser origins allowed on the WebSocket.
 	AllowedOrigins []string
+	// PingInterval is how often the gateway pings each client; 0: 25 s.
+	PingInterval time.Duration
 	// MaxUploadBytes and MaxUploadPages bound an uploaded PDF; 0 means
 	// the PDF engine's defaults (100 MiB, 2,000 pages).
 	MaxUploadBytes int64
@@ -225,7 +227,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	n.acc = access.New(n.store, n.svc, accOpt)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.acc, n.bus)
+	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, PingInterval: cfg.PingInterval, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.acc, n.bus)
 	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
 		return nil, err
 	}

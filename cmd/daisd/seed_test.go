@@ -135,3 +135,15 @@ func TestSeedFlags(t *testing.T) {
 		t.Fatalf("err %v, want -demo and -seed refused together", err)
 	}
 }
+
+// TestPingIntervalFlag checks that a ping interval out of range is refused
+// before anything starts.
+func TestPingIntervalFlag(t *testing.T) {
+	for _, v := range []string{"500ms", "11m", "0s", "-1s"} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"-ping-interval", v, "-data", t.TempDir()}, func(string) string { return "" }, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), "-ping-interval") {
+			t.Errorf("-ping-interval %s: err %v, want it refused", v, err)
+		}
+	}
+}
