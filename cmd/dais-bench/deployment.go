@@ -85,7 +85,7 @@ func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec
 	if err := writeSeeded(filepath.Join(d.work, "codes.json"), d.seeded); err != nil {
 		return err
 	}
-	n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-1", Debug: true, LogDir: d.work})
+	n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-1", Debug: true, LogDir: d.work, Extra: o.daisdArgs})
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 	}
 	for i := range o.nodes {
 		data := filepath.Join(d.work, "node-"+strconv.Itoa(i+1))
-		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1), BallotKeyFile: keyFile,
+		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1), BallotKeyFile: keyFile, Extra: o.daisdArgs,
 			RedisURL: o.redisURL, RedisPrefix: prefix, NATSURL: "nats://" + clientAddrs[i], Debug: true, LogDir: d.work})
 		if err != nil {
 			return err

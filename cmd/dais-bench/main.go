@@ -59,6 +59,7 @@ func main() {
 // options are the command line.
 type options struct {
 	daisd, nginx, natsServer string
+	daisdArgs                []string // more flags for every daisd node
 	scenarios                []string
 	meetings, delegates      int
 	cfg                      Config
@@ -77,6 +78,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("dais-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.daisd, "daisd", "bin/daisd", "the daisd binary to measure (go build -o bin/daisd ./cmd/daisd)")
+	extra := fs.String("daisd-args", "", "more flags for every daisd node, space-separated (e.g. \"-ping-interval 10m\" to see what the pings cost)")
 	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: morning (fresh tablets sign in, check in, page turns; first), pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn or morning)")
 	fs.IntVar(&o.cfg.Tablets, "tablets", 200, "simulated tablets (delegates) taking part")
 	fs.IntVar(&o.meetings, "meetings", 1, "meetings to seed (idle spreads tablets over them; the others use the first)")
@@ -101,6 +103,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	o.daisdArgs = strings.Fields(*extra)
 	for _, s := range strings.Split(*scen, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {

@@ -128,6 +128,8 @@ type daisdOptions struct {
 	// Debug serves pprof on a free loopback port.
 	Debug  bool
 	LogDir string
+	// Extra are more flags, after the bench's own.
+	Extra []string
 }
 
 // daisdNode is a running daisd child.
@@ -172,6 +174,7 @@ func startDaisd(ctx context.Context, o daisdOptions) (*daisdNode, error) {
 		args = append(args, "-internal-listen", internal)
 		n.InternalURL = "http://" + internal
 	}
+	args = append(args, o.Extra...)
 	if n.child, err = startChild(o.Name, o.Bin, args, filepath.Join(o.LogDir, o.Name+".log")); err != nil {
 		return nil, err
 	}
