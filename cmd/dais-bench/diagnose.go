@@ -75,6 +75,7 @@ func serverDiagnosis(res *Result, before, after map[string]float64) {
 	res.Metrics["fanout_over_250ms"] = all - d(`dais_event_fanout_seconds_bucket{le="0.25"}`)
 	res.Metrics["server_gc_pause_max_ms"] = after[`go_gc_duration_seconds{quantile="1"}`] * 1000
 	res.Metrics["server_gc_cycles"] = d("go_gc_duration_seconds_count")
+	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)
 }
 
 // benchGC notes the generator's own GC: a long pause of the bench delays
@@ -103,6 +104,7 @@ func (b benchGC) report(res *Result) {
 // turnReport is one page turn as the tablets saw it.
 type turnReport struct {
 	Seq                uint64
+	Sent               time.Time
 	Ack                time.Duration
 	First, Median, Max time.Duration
 }
@@ -125,7 +127,7 @@ func perTurn(tabs []*tablet, sent map[uint64]time.Time, acks map[uint64]time.Dur
 	out := make([]turnReport, 0, len(by))
 	for seq, d := range by {
 		slices.Sort(d)
-		out = append(out, turnReport{Seq: seq, Ack: acks[seq], First: d[0], Median: d[len(d)/2], Max: d[len(d)-1]})
+		out = append(out, turnReport{Seq: seq, Sent: sent[seq], Ack: acks[seq], First: d[0], Median: d[len(d)/2], Max: d[len(d)-1]})
 	}
 	slices.SortFunc(out, func(a, b turnReport) int { return int(a.Seq) - int(b.Seq) })
 	return out
@@ -151,8 +153,8 @@ func stalledTurns(res *Result, t *Target, what string, turns []turnReport) {
 		}
 		if tr.Median > 3*typical && tr.Median > 100*time.Millisecond {
 			n++
-			t.logf("%s: a stalled turn: seq %d ack %.1f ms, first tablet %.1f ms, median %.1f ms, last %.1f ms (typical median %.1f ms)",
-				what, tr.Seq, ms(tr.Ack), ms(tr.First), ms(tr.Median), ms(tr.Max), ms(typical))
+			t.logf("%s: a stalled turn: seq %d sent %s, ack %.1f ms, first tablet %.1f ms, median %.1f ms, last %.1f ms (typical median %.1f ms)",
+				what, tr.Seq, tr.Sent.Format("15:04:05.000"), ms(tr.Ack), ms(tr.First), ms(tr.Median), ms(tr.Max), ms(typical))
 		}
 	}
 	res.Metrics["stalled_turns"] = float64(n)
