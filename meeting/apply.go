@@ -67,7 +67,9 @@ func (s *State) fits(e Event, full bool) error {
 		return d.fits(s, full)
 	}
 	switch d := e.Data.(type) {
-	case CopyServed, CopiesDeleted:
+	case CopyServed, CopiesDeleted, MeetingArchived:
+		// MeetingArchived: also after the close (an archive is of a
+		// closed meeting, mostly).
 		// Also after the close: the chair's copies, the tablets' reports.
 		return d.(folding).fits(s, full)
 	}

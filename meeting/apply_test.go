@@ -70,6 +70,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		SessionOpened{},
 		SessionAdjourned{},
 		MeetingClosed{},
+		MeetingArchived{Archive: sha, Events: 41, LastHash: sha},
 		CurrentItemSet{Item: "i1"},
 		DocumentShown{Document: "doc1", Page: 2},
 		PageTurned{Document: "doc1", Page: 3},

@@ -95,6 +95,9 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	if !s.Exists() {
 		return nil, Errorf(NotFound, "Không tìm thấy hội nghị", "no such meeting")
 	}
+	if s.Archived != nil {
+		return nil, ArchivedError()
+	}
 	d.me = s.Participant(a.Participant)
 	if d.me == nil {
 		return nil, Errorf(Forbidden, "Đồng chí không phải là thành viên của hội nghị này", "you are not a participant of this meeting")

@@ -643,3 +643,38 @@ func TestDecideIsPure(t *testing.T) {
 		t.Fatalf("at %v", a[0].At)
 	}
 }
+
+// TestArchivedRefusesEveryCommand: a meeting imported from its archive
+// (MeetingArchived) refuses every command, by every participant, with
+// Archived in both languages; nothing is decided.
+func TestArchivedRefusesEveryCommand(t *testing.T) {
+	s := inSession(t).s
+	if err := s.Apply(Event{Seq: s.Version + 1, At: time.Now(), Data: MeetingArchived{Archive: sha, Events: s.Version}}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Archived == nil || s.Archived.Events != s.Version-1 {
+		t.Fatalf("archived mark %+v", s.Archived)
+	}
+	for _, tc := range []struct {
+		actor string
+		cmd   Command
+	}{
+		{"chair", CloseMeeting{}},
+		{"chair", OpenPoll{Poll: "v1"}},
+		{"d1", CastBallot{Poll: "v1", Choice: "for", BallotID: "b"}},
+		{"d1", RequestFloor{}},
+		{"d1", CheckOut{}},
+		{"d1", RecordCopy{Device: "tab", Document: "doc1", Kind: "view"}},
+		{"sec", AddAgendaItem{Item: Item{ID: "i9", Title: "Thêm"}}},
+		{"sec", RevokeSessions{Participant: "d1"}},
+	} {
+		evs, err := Decide(s, Actor{Participant: tc.actor}, tc.cmd, time.Now())
+		me, _ := err.(*Error)
+		if me == nil || me.Code != Archived || me.MessageVI == "" || len(evs) != 0 {
+			t.Errorf("%s %s: %v, %v; want an archived refusal", tc.actor, tc.cmd.CommandName(), evs, err)
+		}
+	}
+	if err := s.Apply(Event{Seq: s.Version + 1, Data: MeetingArchived{Events: s.Version}}); err == nil {
+		t.Error("a meeting was archived twice")
+	}
+}

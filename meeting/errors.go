@@ -32,6 +32,10 @@ const (
 	// annotation bytes); the command had no effect and may be sent again
 	// after the wait the message names.
 	RateLimited Code = "rate_limited"
+	// Archived: the meeting was brought back from its archive (dais archive
+	// import) and is kept read only: every command is refused; signing in
+	// and reading (state, documents, minutes, ballots) still work.
+	Archived Code = "archived"
 )
 
 // Error is a refusal fit to show a person, in English and Vietnamese.

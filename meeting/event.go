@@ -92,7 +92,16 @@ type (
 	SessionOpened    struct{}
 	SessionAdjourned struct{}
 	MeetingClosed    struct{}
-	CurrentItemSet   struct {
+	// MeetingArchived is the last event of a meeting imported from its
+	// archive (dais archive import), written after the archive's log: the
+	// archive file's SHA-256 and the archived log's last event and chain
+	// link. From it on the meeting is read only (State.Archived).
+	MeetingArchived struct {
+		Archive  string `json:"archive"`
+		Events   uint64 `json:"events"`
+		LastHash string `json:"last_hash,omitempty"`
+	}
+	CurrentItemSet struct {
 		Item string `json:"item"`
 	}
 	DocumentShown struct {
@@ -190,6 +199,7 @@ func (MeetingPublished) EventType() string    { return "MeetingPublished" }
 func (SessionOpened) EventType() string       { return "SessionOpened" }
 func (SessionAdjourned) EventType() string    { return "SessionAdjourned" }
 func (MeetingClosed) EventType() string       { return "MeetingClosed" }
+func (MeetingArchived) EventType() string     { return "MeetingArchived" }
 func (CurrentItemSet) EventType() string      { return "CurrentItemSet" }
 func (DocumentShown) EventType() string       { return "DocumentShown" }
 func (PageTurned) EventType() string          { return "PageTurned" }
@@ -236,6 +246,7 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"SessionOpened":       decodeData[SessionOpened],
 	"SessionAdjourned":    decodeData[SessionAdjourned],
 	"MeetingClosed":       decodeData[MeetingClosed],
+	"MeetingArchived":     decodeData[MeetingArchived],
 	"CurrentItemSet":      decodeData[CurrentItemSet],
 	"DocumentShown":       decodeData[DocumentShown],
 	"PageTurned":          decodeData[PageTurned],

@@ -253,6 +253,9 @@ type State struct {
 	StartsAt time.Time `json:"starts_at,omitzero"`
 	Place    string    `json:"place,omitempty"`
 	Status   Status    `json:"status"`
+	// Archived is set on a meeting imported from its archive (dais archive
+	// import): it is read only, every command is refused with Archived.
+	Archived *ArchiveMark `json:"archived,omitempty"`
 
 	Rooms        []Room                  `json:"rooms"`
 	Participants map[string]*Participant `json:"participants"`

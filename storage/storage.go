@@ -9,10 +9,12 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 )
@@ -325,4 +327,67 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the backend; it may be called more than once.
 	Close() error
+}
+
+// ArchivedBox is a ballot box as a meeting's archive keeps it, to be
+// stored again closed (Importer).
+type ArchivedBox struct {
+	Spec BoxSpec
+	// Tally is the box's last tally: Counts (nil for a secret box the
+	// archive holds uncounted), a secret box's opened Ballots.
+	Tally Tally
+	// Voters maps each voter to the seq of their ballot's event (from the
+	// log, which names voters but never a secret choice).
+	Voters map[string]uint64
+}
+
+// Importer brings a meeting's archived record into a store (dais archive
+// import). The store is a stopped node's, or a cluster's no node writes to
+// for that meeting.
+type Importer interface {
+	// ImportMeeting stores the meeting's log exactly as given (seqs 1…n
+	// without a gap, each record's data and chain link as stored where it
+	// was archived: a record with a Hash keeps it, one without stays
+	// unchained) and its ballot boxes, closed, all or nothing. A store
+	// that holds a log or a box of that meeting gives ErrExists and
+	// changes nothing; a record whose link does not follow from the ones
+	// before is refused.
+	ImportMeeting(ctx context.Context, meeting string, log []Record, boxes []ArchivedBox) error
+}
+
+// CheckImport checks a log and boxes given to ImportMeeting: seqs from 1
+// without a gap, every chain link computed from the one before, every box
+// with a poll id, its choices, and as many voters as its tally says.
+func CheckImport(meeting string, log []Record, boxes []ArchivedBox) error {
+	if len(log) == 0 {
+		return fmt.Errorf("storage: importing meeting %q: no events", meeting)
+	}
+	prev, chained := ZeroHash, false
+	for i, r := range log {
+		if r.Seq != uint64(i+1) {
+			return fmt.Errorf("storage: importing meeting %q: record %d has seq %d", meeting, i+1, r.Seq)
+		}
+		if r.Hash == nil {
+			if chained {
+				return fmt.Errorf("storage: importing meeting %q: record %d has no chain link, the ones before have", meeting, r.Seq)
+			}
+			continue
+		}
+		chained = true
+		if !bytes.Equal(r.Prev, prev) || !bytes.Equal(r.Hash, ChainHash(prev, r.Seq, r.Data)) {
+			return fmt.Errorf("storage: importing meeting %q: record %d does not follow its chain", meeting, r.Seq)
+		}
+		prev = r.Hash
+	}
+	seen := map[string]bool{}
+	for _, b := range boxes {
+		if b.Spec.Poll == "" || len(b.Spec.Choices) == 0 || seen[b.Spec.Poll] {
+			return fmt.Errorf("storage: importing meeting %q: box %q without choices or given twice", meeting, b.Spec.Poll)
+		}
+		seen[b.Spec.Poll] = true
+		if len(b.Voters) != b.Tally.Voters {
+			return fmt.Errorf("storage: importing meeting %q: box %s has %d voters, its tally %d", meeting, b.Spec.Poll, len(b.Voters), b.Tally.Voters)
+		}
+	}
+	return nil
 }

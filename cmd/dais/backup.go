@@ -10,8 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/archive"
+	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/backup"
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
@@ -135,7 +139,10 @@ func (c *client) restore(ctx context.Context, args []string, getenv func(string)
 // archive writes a meeting's archive from a running node's internal
 // listener (dais archive -from URL -o FILE MEETING), or checks one without
 // a server (dais archive verify FILE).
-func (c *client) archive(ctx context.Context, args []string) error {
+func (c *client) archive(ctx context.Context, args []string, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "import" {
+		return c.archiveImport(ctx, args[1:], getenv)
+	}
 	if len(args) > 0 && args[0] == "verify" {
 		if len(args) != 2 {
 			return usageError{"archive verify takes one archive file"}
@@ -181,6 +188,72 @@ func (c *client) archive(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, rep.PDFs, len(rep.Records))
+	return nil
+}
+
+// archiveImport brings an archive back, read only, into a stopped node's
+// data folder or a Redis deployment (dais archive import FILE): verified
+// first, refused when the store holds the meeting; with -invite, a
+// one-time sign-in code for each participant named, to read it.
+func (c *client) archiveImport(ctx context.Context, args []string, getenv func(string) string) error {
+	fs := flag.NewFlagSet("archive import", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	data := fs.String("data", "", "data folder of a stopped node's embedded store (made when missing)")
+	redisURL := fs.String("redis-url", getenv("DAIS_REDIS_URL"), "a Redis deployment")
+	prefix := fs.String("redis-prefix", envOr(getenv, "DAIS_REDIS_PREFIX", "dais:"), "prefix of the deployment's Redis keys")
+	invite := fs.String("invite", "", "participants (id,id,…) to make one-time sign-in codes for, e.g. the secretary")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 || (*data == "") == (*redisURL == "") {
+		return usageError{"archive import needs one of -data DIR, -redis-url URL, and the archive file"}
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Checked before any store is opened: a broken archive changes nothing.
+	if _, err := archive.Verify(ctx, f); err != nil {
+		fmt.Fprintf(c.stdout, "%s: FAILED: %v\nnothing imported\n", fs.Arg(0), err)
+		return errNotVerified
+	}
+	var store interface {
+		archive.Target
+		storage.Store
+	}
+	if *data != "" {
+		st, err := bolt.Open(*data, bolt.Options{})
+		if err != nil {
+			return fmt.Errorf("%w (a running node holds its file: stop it first)", err)
+		}
+		store = st
+	} else {
+		st, err := redis.Open(ctx, *redisURL, redis.Options{Prefix: *prefix})
+		if err != nil {
+			return err
+		}
+		store = st
+	}
+	defer store.Close()
+	imp, err := archive.Import(ctx, f, store, time.Now())
+	if err != nil {
+		return err
+	}
+	s := imp.Summary
+	fmt.Fprintf(c.stdout, "imported meeting %s (%s), %s: %d archived events (chain hash %s), %d ballot box(es), %d PDFs\n",
+		s.Meeting, s.Title, s.Status, s.Events, s.LastHash, imp.Boxes, imp.PDFs)
+	fmt.Fprintf(c.stdout, "event %d marks it archived (archive sha256 %s): read only, every command is refused\n", imp.Version, imp.Archive)
+	if *invite != "" {
+		acc := access.New(store, service.New(store, nil, service.Options{}), access.Options{})
+		for _, p := range strings.Split(*invite, ",") {
+			code, err := acc.Invite(ctx, s.Meeting, strings.TrimSpace(p))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "%s\t%s\n", strings.TrimSpace(p), code)
+		}
+	}
 	return nil
 }
 

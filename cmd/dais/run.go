@@ -78,6 +78,11 @@ commands:
                                                     chain, ballot boxes, every PDF, minutes, counting
                                                     minutes, ballots; from the internal listener
   archive verify FILE                               check an archive without a server (exit 3 if not)
+  archive import [-data DIR | -redis-url URL [-redis-prefix P]] [-invite ID,…] FILE
+                                                    bring an archive back, read only, into a stopped
+                                                    node's folder or a Redis: verified first (exit 3,
+                                                    nothing imported), refused when the store holds
+                                                    the meeting; -invite prints sign-in codes
 
   sign -record KEY [-fresh] KEY-FLAGS [-tsa-url U]   sign a record of the server where your key is:
                                                     KEY is minutes/vi, minutes/en, packet or
@@ -159,7 +164,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case "restore":
 		err = c.restore(ctx, rest, getenv)
 	case "archive":
-		err = c.archive(ctx, rest)
+		err = c.archive(ctx, rest, getenv)
 	case "sign":
 		err = c.signCmd(ctx, rest, getenv)
 	case "verify-pdf":

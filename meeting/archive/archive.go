@@ -249,16 +249,22 @@ type Report struct {
 // Verify checks an archive file without a server. An error says why it
 // does not verify.
 func Verify(ctx context.Context, r io.ReadSeeker) (Report, error) {
+	rep, _, err := verify(ctx, r)
+	return rep, err
+}
+
+// verify is Verify, also giving the archive's log and boxes.
+func verify(ctx context.Context, r io.ReadSeeker) (Report, *archived, error) {
 	var rep Report
 	m, err := backup.Verify(r)
 	if err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	if m.Kind != backup.KindArchive {
-		return rep, fmt.Errorf("archive: a %s backup, not a meeting's archive", m.Kind)
+		return rep, nil, fmt.Errorf("archive: a %s backup, not a meeting's archive", m.Kind)
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	a := &archived{boxes: map[string]storage.Tally{}, pdfs: map[string]bool{}}
 	err = backup.Each(r, func(name string, _ int64, src io.Reader) error {
@@ -310,17 +316,17 @@ func Verify(ctx context.Context, r io.ReadSeeker) (Report, error) {
 		return nil
 	})
 	if err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	rep.Audit, err = audit.Verify(ctx, a, rep.Summary.Meeting)
 	if err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	if !rep.Audit.OK() {
-		return rep, fmt.Errorf("archive: the record does not verify: %v", rep.Audit.Problem)
+		return rep, nil, fmt.Errorf("archive: the record does not verify: %v", rep.Audit.Problem)
 	}
 	if rep.Audit.Records != rep.Summary.Events || rep.Audit.LastHash != rep.Summary.LastHash {
-		return rep, fmt.Errorf("archive: the log ends at event %d (%s), meeting.json says %d (%s)",
+		return rep, nil, fmt.Errorf("archive: the log ends at event %d (%s), meeting.json says %d (%s)",
 			rep.Audit.Records, rep.Audit.LastHash, rep.Summary.Events, rep.Summary.LastHash)
 	}
 	shas := map[string]bool{}
@@ -329,11 +335,11 @@ func Verify(ctx context.Context, r io.ReadSeeker) (Report, error) {
 	}
 	for sha := range shas {
 		if !a.pdfs[sha] {
-			return rep, fmt.Errorf("archive: the log names the PDF %s, which the archive does not hold", sha)
+			return rep, nil, fmt.Errorf("archive: the log names the PDF %s, which the archive does not hold", sha)
 		}
 	}
 	rep.PDFs = len(a.pdfs)
-	return rep, nil
+	return rep, a, nil
 }
 
 // archived is an archive's log and boxes as audit.Verify reads them.

@@ -326,7 +326,7 @@ func (s *Service) decideBallot(ctx context.Context, meetingID string, e *entry, 
 			secret bool
 		)
 		if st != nil {
-			if p := st.Polls[c.Poll]; p != nil {
+			if p := st.Polls[c.Poll]; p != nil && st.Archived == nil { // archived: Decide refuses
 				_, voted = p.Voters[actor.Participant]
 				secret = p.Secret
 			}

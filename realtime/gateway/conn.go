@@ -266,7 +266,7 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 	if err != nil {
 		ack.Error = errorOf(err)
 		switch ack.Error.Code {
-		case meeting.Invalid, meeting.NotFound, meeting.Forbidden, meeting.Conflict, meeting.RateLimited, meeting.Unauthorized:
+		case meeting.Invalid, meeting.NotFound, meeting.Forbidden, meeting.Conflict, meeting.RateLimited, meeting.Unauthorized, meeting.Archived:
 			settle(false) // the meeting refused it: nothing was written
 		case meeting.Internal:
 			settle(true) // it may have been

@@ -227,6 +227,7 @@ var statusOf = map[meeting.Code]int{
 	meeting.Unavailable:  http.StatusServiceUnavailable,
 	meeting.Internal:     http.StatusInternalServerError,
 	meeting.RateLimited:  http.StatusTooManyRequests,
+	meeting.Archived:     http.StatusConflict,
 }
 
 // Status returns the HTTP status for an error's code.

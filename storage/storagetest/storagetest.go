@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("Sessions", func(t *testing.T) { runSessions(t, open) })
 	t.Run("Context", func(t *testing.T) { runContext(t, open) })
 	t.Run("Lifecycle", func(t *testing.T) { runLifecycle(t, open) })
+	t.Run("Import", func(t *testing.T) { runImport(t, open) })
 }
 
 // ---------------------------------------------------------------------------
