@@ -31,6 +31,8 @@ func (s *State) Clone() *State {
 	c.PollOrder = slices.Clone(s.PollOrder)
 	c.Floor.Queue = slices.Clone(s.Floor.Queue)
 	c.Floor.Speeches = slices.Clone(s.Floor.Speeches)
+	c.Floor.Requests = maps.Clone(s.Floor.Requests)
+	c.Floor.Contributions = slices.Clone(s.Floor.Contributions)
 	c.Agenda = slices.Clone(s.Agenda)
 	for i := range c.Agenda {
 		it := &c.Agenda[i]

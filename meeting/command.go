@@ -158,9 +158,13 @@ type (
 		Ballots []string `json:"-"`
 	}
 	// GiveFloor gives the floor to a participant (first of the queue when
-	// Participant is empty).
+	// Participant is empty), or, with Contribution, to the speaker of that
+	// registered contribution (Participant, when set too, must be theirs).
+	// The speech takes the topic and kind of the participant's request,
+	// or the contribution's topic and the kind "contribution".
 	GiveFloor struct {
-		Participant string `json:"participant,omitempty"`
+		Participant  string `json:"participant,omitempty"`
+		Contribution string `json:"contribution,omitempty"`
 	}
 	// EndFloor ends the current speaker's turn.
 	EndFloor struct{}
@@ -178,8 +182,13 @@ type (
 		Marks    string `json:"marks,omitempty"`
 		BallotID string `json:"ballot_id"`
 	}
-	// RequestFloor asks to speak.
-	RequestFloor struct{}
+	// RequestFloor asks to speak, optionally on a Topic (trimmed; at most
+	// MaxTopicRunes runes, no control characters) and of a Kind: "speech"
+	// (also when empty), "question" or "order" (a point of order).
+	RequestFloor struct {
+		Topic string     `json:"topic,omitempty"`
+		Kind  SpeechKind `json:"kind,omitempty"`
+	}
 	// WithdrawFloor withdraws a request to speak.
 	WithdrawFloor struct{}
 	// CheckIn marks a participant present: the actor, or anyone when the
@@ -211,6 +220,27 @@ type (
 	DeleteAnnotation struct {
 		ID     string `json:"id"`
 		Shared bool   `json:"shared,omitempty"`
+	}
+)
+
+// Registered contributions (tham luận): a secretary or the chair prepares
+// them, before or during the session, in the order they are to be heard.
+type (
+	// AddContribution appends a contribution (Done is ignored): its id is
+	// new, its participant one who may speak (not an observer or a
+	// display), its topic required, its item (optional) on the agenda.
+	AddContribution struct {
+		Contribution Contribution `json:"contribution"`
+	}
+	// RemoveContribution removes a contribution not given yet.
+	RemoveContribution struct {
+		Contribution string `json:"contribution"`
+	}
+	// MoveContribution moves a contribution to position Index (0-based;
+	// beyond the end means last).
+	MoveContribution struct {
+		Contribution string `json:"contribution"`
+		Index        int    `json:"index"`
 	}
 )
 
@@ -268,6 +298,9 @@ func (SaveAnnotation) CommandName() string     { return "SaveAnnotation" }
 func (DeleteAnnotation) CommandName() string   { return "DeleteAnnotation" }
 func (SetFollowing) CommandName() string       { return "SetFollowing" }
 func (ShowInRoom) CommandName() string         { return "ShowInRoom" }
+func (AddContribution) CommandName() string    { return "AddContribution" }
+func (RemoveContribution) CommandName() string { return "RemoveContribution" }
+func (MoveContribution) CommandName() string   { return "MoveContribution" }
 func (CreateElection) CommandName() string     { return "CreateElection" }
 func (UpdateElection) CommandName() string     { return "UpdateElection" }
 func (ExcuseAbsence) CommandName() string      { return "ExcuseAbsence" }
@@ -314,6 +347,9 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"DeleteAnnotation":   decodeAs[DeleteAnnotation],
 	"SetFollowing":       decodeAs[SetFollowing],
 	"ShowInRoom":         decodeAs[ShowInRoom],
+	"AddContribution":    decodeAs[AddContribution],
+	"RemoveContribution": decodeAs[RemoveContribution],
+	"MoveContribution":   decodeAs[MoveContribution],
 	"CreateElection":     decodeAs[CreateElection],
 	"UpdateElection":     decodeAs[UpdateElection],
 	"ExcuseAbsence":      decodeAs[ExcuseAbsence],

@@ -71,6 +71,14 @@ var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 //   - GiveFloor to the participant who already speaks is a Conflict, and
 //     the chair may give the floor to anyone, queued or not (an observer
 //     invited to speak, too).
+//   - A request to speak carries an optional topic (trimmed, at most
+//     MaxTopicRunes runes, no control or bidi characters) and a kind
+//     ("speech", written empty; "question"; "order"). Registered
+//     contributions (tham luận) are prepared by a secretary or the chair in
+//     any status but closed; GiveFloor with one gives it (kind
+//     "contribution") and marks it done; a done one is neither given nor
+//     removed again. Removing a participant drops the contributions they
+//     had not given.
 //   - CheckIn and CheckOut are accepted while the meeting is published,
 //     in session or adjourned: people arrive before the opening. While a
 //     poll is open nobody checks out another member (a present member's

@@ -1059,7 +1059,11 @@ func (d ElectionUpdated) change(s *State, e Event) {
 
 func (d AbsenceExcused) fits(s *State, full bool) error { return s.person(d.Participant) }
 
-func (d AbsenceExcused) change(s *State, e Event) { s.Participants[d.Participant].Excused = d.Reason }
+func (d AbsenceExcused) change(s *State, e Event) {
+	if p := s.Participants[d.Participant]; p != nil { // a lean view holds only its viewer
+		p.Excused = d.Reason
+	}
+}
 
 // paperFits checks that a paper event names an open round.
 func (s *State) paperFits(poll string) error {

@@ -135,14 +135,34 @@ type (
 		Result Result            `json:"result"`
 		Voters map[string]string `json:"voters,omitempty"`
 	}
+	// FloorRequested queues a request to speak, with its topic and kind
+	// (none in logs older than topics: a speech without a topic).
 	FloorRequested struct {
-		Participant string `json:"participant"`
+		Participant string     `json:"participant"`
+		Topic       string     `json:"topic,omitempty"`
+		Kind        SpeechKind `json:"kind,omitempty"`
 	}
 	FloorWithdrawn struct {
 		Participant string `json:"participant"`
 	}
+	// FloorGiven gives the floor to Participant: for the registered
+	// Contribution when set (which it marks done), else for their request
+	// if they are queued.
 	FloorGiven struct {
-		Participant string `json:"participant"`
+		Participant  string `json:"participant"`
+		Contribution string `json:"contribution,omitempty"`
+	}
+	// ContributionAdded appends a registered contribution.
+	ContributionAdded struct {
+		Contribution Contribution `json:"contribution"`
+	}
+	ContributionRemoved struct {
+		Contribution string `json:"contribution"`
+	}
+	// ContributionMoved moves a contribution to Index (within the list).
+	ContributionMoved struct {
+		Contribution string `json:"contribution"`
+		Index        int    `json:"index"`
 	}
 	FloorEnded struct {
 		Participant string `json:"participant"`
@@ -213,6 +233,9 @@ func (FloorWithdrawn) EventType() string      { return "FloorWithdrawn" }
 func (FloorGiven) EventType() string          { return "FloorGiven" }
 func (FloorEnded) EventType() string          { return "FloorEnded" }
 func (CheckedIn) EventType() string           { return "CheckedIn" }
+func (ContributionAdded) EventType() string   { return "ContributionAdded" }
+func (ContributionRemoved) EventType() string { return "ContributionRemoved" }
+func (ContributionMoved) EventType() string   { return "ContributionMoved" }
 func (CheckedOut) EventType() string          { return "CheckedOut" }
 func (AnnotationSaved) EventType() string     { return "AnnotationSaved" }
 func (AnnotationDeleted) EventType() string   { return "AnnotationDeleted" }
@@ -260,6 +283,9 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"FloorGiven":          decodeData[FloorGiven],
 	"FloorEnded":          decodeData[FloorEnded],
 	"CheckedIn":           decodeData[CheckedIn],
+	"ContributionAdded":   decodeData[ContributionAdded],
+	"ContributionRemoved": decodeData[ContributionRemoved],
+	"ContributionMoved":   decodeData[ContributionMoved],
 	"CheckedOut":          decodeData[CheckedOut],
 	"AnnotationSaved":     decodeData[AnnotationSaved],
 	"AnnotationDeleted":   decodeData[AnnotationDeleted],

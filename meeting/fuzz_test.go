@@ -30,6 +30,9 @@ var (
 	fuzzColors    = []string{"#FFCC00", "#c00000", "red", ""}
 	fuzzElections = []string{"e1", "e2", ""}
 	fuzzMarks     = "01-*hml"
+	fuzzContribs  = []string{"c1", "c2", "c3", ""}
+	fuzzTopics    = []string{"Ý kiến về dự toán ngân sách", "", "  Giáo dục  ", "Ngân sách\nđầu tư", strings.Repeat("ệ", MaxTopicRunes+1)}
+	fuzzSpeech    = []SpeechKind{SpeechDefault, "speech", SpeechQuestion, SpeechOrder, SpeechContribution, "song"}
 )
 
 // fuzzSeed prepares the meeting every fuzz run starts from: three rooms,
@@ -67,7 +70,7 @@ func pick[T any](in *fuzzInput, from []T) T { return from[int(in.byte())%len(fro
 // command builds one command from the input. corrupt is set when a ClosePoll
 // is to carry a tally that disagrees with the ballots.
 func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
-	switch in.byte() % 42 {
+	switch in.byte() % 46 {
 	case 0:
 		return UpdateMeeting{Title: pick(in, fuzzTexts), Place: pick(in, fuzzTexts)}, false
 	case 1:
@@ -181,6 +184,18 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		return EnterPaperBallot{Poll: poll, Room: room, Sheet: sheet, Marks: marks}, false
 	case 41:
 		return ExcuseAbsence{Participant: pick(in, fuzzPeople), Reason: pick(in, fuzzTexts)}, false
+	case 42:
+		return RequestFloor{Topic: pick(in, fuzzTopics), Kind: pick(in, fuzzSpeech)}, false
+	case 43:
+		return AddContribution{Contribution: Contribution{ID: pick(in, fuzzContribs), Participant: pick(in, fuzzPeople),
+			Topic: pick(in, fuzzTopics), Item: pick(in, fuzzItems), Done: in.byte()%4 == 0}}, false
+	case 44:
+		if in.byte()%2 == 0 {
+			return RemoveContribution{Contribution: pick(in, fuzzContribs)}, false
+		}
+		return MoveContribution{Contribution: pick(in, fuzzContribs), Index: int(in.byte()%5) - 1}, false
+	case 45:
+		return GiveFloor{Contribution: pick(in, fuzzContribs), Participant: pick(in, []string{"", "", "d1", "d2"})}, false
 	case 19:
 		poll := pick(in, fuzzPolls)
 		if p := h.l.s.OpenPoll(); p != nil && p.Kind != "" && in.byte()%2 == 0 {
@@ -479,6 +494,45 @@ func (h *fuzzHarness) checkVisible(e Event) {
 	}
 }
 
+// checkFloorTopics: every topic is trimmed, short and without control
+// characters; a request's kind is one a tablet may ask for; contributions
+// are unique, and those not given name a participant; a given one is a
+// speech of its speaker; the speaker's speech is the last, running one.
+func (h *fuzzHarness) checkFloorTopics() {
+	tb, f := h.tb, h.l.s.Floor
+	tb.Helper()
+	topicOK := func(t string) bool {
+		c, err := checkTopic(t, false)
+		return err == nil && c == t
+	}
+	for id, r := range f.Requests {
+		if !topicOK(r.Topic) || (r.Kind != SpeechDefault && r.Kind != SpeechQuestion && r.Kind != SpeechOrder) {
+			tb.Fatalf("request of %s: %+v", id, r)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range f.Contributions {
+		if seen[c.ID] || c.Topic == "" || !topicOK(c.Topic) || (!c.Done && h.l.s.Participants[c.Participant] == nil) {
+			tb.Fatalf("contribution %+v (seen %v)", c, seen[c.ID])
+		}
+		seen[c.ID] = true
+		given := slices.ContainsFunc(f.Speeches, func(sp Speech) bool {
+			return sp.Contribution == c.ID && sp.Participant == c.Participant && sp.Topic == c.Topic && sp.Kind == SpeechContribution
+		})
+		if given != c.Done {
+			tb.Fatalf("contribution %+v done %v, given in a speech %v", c, c.Done, given)
+		}
+	}
+	for _, sp := range f.Speeches {
+		if !topicOK(sp.Topic) || (sp.Kind == SpeechContribution) != (sp.Contribution != "") {
+			tb.Fatalf("speech %+v", sp)
+		}
+	}
+	if cur := f.CurrentSpeech(); (f.Speaker != "") != (cur != nil) {
+		tb.Fatalf("speaker %q, current speech %+v", f.Speaker, cur)
+	}
+}
+
 // check verifies the invariants of the state against the log and the box.
 func (h *fuzzHarness) check() {
 	tb, s := h.tb, h.l.s
@@ -508,7 +562,14 @@ func (h *fuzzHarness) check() {
 		if s.Participants[id] == nil || id == s.Floor.Speaker {
 			tb.Fatalf("queue %v holds %q, unknown or speaking (%q)", s.Floor.Queue, id, s.Floor.Speaker)
 		}
+		if _, ok := s.Floor.Requests[id]; !ok {
+			tb.Fatalf("queued %q has no request", id)
+		}
 	}
+	if len(s.Floor.Requests) != len(s.Floor.Queue) {
+		tb.Fatalf("requests %v for queue %v", s.Floor.Requests, s.Floor.Queue)
+	}
+	h.checkFloorTopics()
 	for owner, mine := range s.Annotations {
 		if s.Participants[owner] == nil {
 			tb.Fatalf("removed %s keeps private annotations", owner)
@@ -633,6 +694,22 @@ var fuzzAnnotationRun = []byte{
 	2, 31, 1, 0, // chair: SetFollowing r2 on
 }
 
+// fuzzFloorRun is an input that prepares two contributions, moves the
+// second first, has d2 ask a question on a topic (and d3 fail to, with a
+// line break in it), gives the floor for d1's contribution, then to d2.
+var fuzzFloorRun = []byte{
+	0, 43, 0, 4, 0, 0, 1, // sec: AddContribution c1, d1, "Ý kiến về dự toán ngân sách", i1
+	0, 43, 1, 5, 2, 7, 1, // sec: AddContribution c2, d2, "  Giáo dục  " (trimmed)
+	0, 44, 1, 1, 1, // sec: MoveContribution c2 to 0
+	0, 9, // sec: Publish
+	2, 10, // chair: OpenSession
+	4, 42, 0, 2, // d2: RequestFloor, a question on the budget
+	5, 42, 3, 0, // d3: RequestFloor with a line break: refused
+	2, 45, 0, 0, // chair: GiveFloor c1
+	2, 20, 0, // chair: GiveFloor to the first of the queue (d2)
+	2, 21, // chair: EndFloor
+}
+
 // runFuzz runs one fuzz input against a copy of base and returns the harness.
 func runFuzz(tb testing.TB, base *log, data []byte) *fuzzHarness {
 	h := &fuzzHarness{tb: tb, ballots: map[string]map[string]string{}, marks: map[string]map[string]string{},
@@ -714,6 +791,26 @@ func TestFuzzAnnotationRun(t *testing.T) {
 	}
 }
 
+// TestFuzzFloorRun checks that the floor seed reaches what it is meant to.
+func TestFuzzFloorRun(t *testing.T) {
+	f := runFuzz(t, fuzzSeed(t), fuzzFloorRun).l.s.Floor
+	budget := "Ý kiến về dự toán ngân sách"
+	want := []Speech{{Participant: "d1", Item: "i1", Topic: budget, Kind: SpeechContribution, Contribution: "c1"},
+		{Participant: "d2", Topic: budget, Kind: SpeechQuestion}}
+	if len(f.Speeches) != 2 || len(f.Queue) != 0 || f.Speaker != "" {
+		t.Fatalf("floor %+v", f)
+	}
+	for i, sp := range f.Speeches {
+		sp.From, sp.To = want[i].From, want[i].To
+		if sp != want[i] {
+			t.Fatalf("speech %d %+v, want %+v", i, sp, want[i])
+		}
+	}
+	if len(f.Contributions) != 2 || f.Contributions[0].ID != "c2" || f.Contributions[0].Topic != "Giáo dục" || f.Contributions[0].Done || !f.Contributions[1].Done {
+		t.Fatalf("contributions %+v", f.Contributions)
+	}
+}
+
 // TestFuzzVotingRun checks that the harness's main seed reaches what it is
 // meant to: both polls closed with the ballots it cast.
 func TestFuzzVotingRun(t *testing.T) {
@@ -751,6 +848,7 @@ func FuzzCommands(f *testing.F) {
 	f.Add(fuzzAnnotationRun)
 	f.Add([]byte("\x00\x09\x02\x0a\x03\x17\x04\x17\x02\x14\x00\x03\x15\x02\x0e\x00\x05"))
 	f.Add([]byte{})
+	f.Add(fuzzFloorRun)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		runFuzz(t, base, data)
 	})

@@ -230,5 +230,5 @@ func (d MeetingClosed) change(s *State, e Event) {
 	s.Status = StatusClosed
 	s.takeBackAll(e) // every secret document is taken back
 	s.endSpeech(e.At)
-	s.Floor = Floor{Speeches: s.Floor.Speeches}
+	s.Floor = Floor{Speeches: s.Floor.Speeches, Contributions: s.Floor.Contributions}
 }

@@ -159,6 +159,17 @@ func mSession(tb testing.TB) *log {
 	return l
 }
 
+// mContributions is mSession with two registered contributions, c1 (d1's)
+// and c2 (d2's).
+func mContributions(tb testing.TB) *log {
+	l := mSession(tb)
+	l.run(tb,
+		step{"sec", AddContribution{Contribution: Contribution{ID: "c1", Participant: "d1", Topic: "Phát triển kinh tế số"}}},
+		step{"sec", AddContribution{Contribution: Contribution{ID: "c2", Participant: "d2", Topic: "Chuyển đổi số trong y tế"}}},
+	)
+	return l
+}
+
 // then returns a fixture: base followed by steps.
 func then(base func(testing.TB) *log, steps ...step) func(testing.TB) *log {
 	return func(tb testing.TB) *log {
@@ -222,6 +233,12 @@ func matrixRows() []matrixRow {
 		{name: "OpenPoll", at: mSession, cmd: OpenPoll{Poll: "v1"}, want: chairOnly},
 		{name: "ClosePoll", at: then(mSession, step{"chair", OpenPoll{Poll: "v1"}}), cmd: ClosePoll{Poll: "v1", Tally: Tally{}}, want: chairOnly},
 		{name: "GiveFloor", at: mSession, cmd: GiveFloor{Participant: "d3"}, want: chairOnly},
+		{name: "GiveFloor", variant: "a registered contribution", at: mContributions, cmd: GiveFloor{Contribution: "c1"}, want: chairOnly},
+		// Registered contributions (tham luận): the secretaries and the chair.
+		{name: "AddContribution", at: mContributions, cmd: AddContribution{Contribution: Contribution{ID: "c9", Participant: "d3", Topic: "Cải cách hành chính", Item: "i2"}},
+			want: staffAndChair},
+		{name: "RemoveContribution", at: mContributions, cmd: RemoveContribution{Contribution: "c2"}, want: staffAndChair},
+		{name: "MoveContribution", at: mContributions, cmd: MoveContribution{Contribution: "c2", Index: 0}, want: staffAndChair},
 		{name: "EndFloor", variant: "someone else speaks", at: then(mSession, step{"chair", GiveFloor{Participant: "d3"}}), cmd: EndFloor{},
 			want: chairOnly},
 		{name: "EndFloor", variant: "the delegate speaks", at: then(mSession, step{"chair", GiveFloor{Participant: "d1"}}), cmd: EndFloor{},
@@ -232,6 +249,8 @@ func matrixRows() []matrixRow {
 		{name: "CastBallot", variant: "secret poll", at: then(mSession, step{"chair", OpenPoll{Poll: "s1"}}), cmd: CastBallot{Poll: "s1", Choice: "against", BallotID: "b1"}, want: voters},
 		// A secretary may ask for the floor (to report); an observer may not.
 		{name: "RequestFloor", at: mSession, cmd: RequestFloor{},
+			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee).refuse(Forbidden, aObserver, aDisplay).others(Forbidden)},
+		{name: "RequestFloor", variant: "a question on a topic", at: mSession, cmd: RequestFloor{Topic: "Ý kiến về dự toán ngân sách", Kind: SpeechQuestion},
 			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee).refuse(Forbidden, aObserver, aDisplay).others(Forbidden)},
 		{name: "WithdrawFloor", at: then(mSession, step{"sec", RequestFloor{}}, step{"chair", RequestFloor{}}, step{"d2", RequestFloor{}}, step{"d1", RequestFloor{}}, step{"k1", RequestFloor{}}),
 			cmd: WithdrawFloor{},

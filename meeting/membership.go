@@ -240,7 +240,8 @@ func (d ParticipantUpdated) change(s *State, e Event) {
 func (d ParticipantRemoved) fits(s *State, full bool) error { return s.person(d.Participant) }
 
 func (d ParticipantRemoved) change(s *State, e Event) {
-	// Whatever names the participant forgets them: the speaker queue,
+	// Whatever names the participant forgets them: the speaker queue
+	// (and the contributions they had not given),
 	// the agenda items they were to present, the confidential documents
 	// they were to read (a later participant with the same id does not
 	// inherit the right).
@@ -251,7 +252,7 @@ func (d ParticipantRemoved) change(s *State, e Event) {
 	}
 	delete(s.Participants, d.Participant)
 	s.Order = slices.DeleteFunc(s.Order, gone)
-	s.Floor.Queue = slices.DeleteFunc(s.Floor.Queue, gone)
+	s.Floor.forgetSpeaker(d.Participant)
 	for i := range s.Agenda {
 		if s.Agenda[i].Presenter == d.Participant {
 			s.Agenda[i].Presenter = ""

@@ -228,14 +228,87 @@ type Floor struct {
 	// from when to when (To zero while they still speak) and under which
 	// agenda item. The minutes list them.
 	Speeches []Speech `json:"speeches,omitempty"`
+	// Requests holds, by participant id, what each request in Queue asked
+	// for: its topic, kind and time. Every id in Queue has one and nothing
+	// else does (a request folded from a log older than topics has only
+	// its time).
+	Requests map[string]FloorRequest `json:"requests,omitempty"`
+	// Contributions are the registered contributions (tham luận) the
+	// secretary prepared, in the order they are to be heard; a given one
+	// stays, marked Done.
+	Contributions []Contribution `json:"contributions,omitempty"`
 }
 
-// Speech is one turn at the floor.
+// SpeechKind is what a turn at the floor is for. The empty kind is a
+// speech (SpeechDefault): a plain request, and every request of a log
+// older than kinds.
+type SpeechKind string
+
+// The kinds of a request to speak and of a speech.
+const (
+	// SpeechDefault is a speech (phát biểu): written as the empty kind.
+	SpeechDefault SpeechKind = ""
+	// SpeechQuestion is a question (chất vấn, câu hỏi).
+	SpeechQuestion SpeechKind = "question"
+	// SpeechOrder is a point of order (kiến nghị về thủ tục).
+	SpeechOrder SpeechKind = "order"
+	// SpeechContribution is a registered contribution (tham luận): only
+	// GiveFloor with a Contribution gives it.
+	SpeechContribution SpeechKind = "contribution"
+)
+
+// MaxTopicRunes bounds a topic of a request or a contribution, in runes.
+const MaxTopicRunes = 200
+
+// FloorRequest is what a queued participant asked for.
+type FloorRequest struct {
+	Topic string     `json:"topic,omitempty"`
+	Kind  SpeechKind `json:"kind,omitempty"`
+	At    time.Time  `json:"at,omitzero"`
+}
+
+// Contribution is a registered contribution (tham luận): who speaks, on
+// what, under which agenda item (optional). Done is set once the chair
+// gave the floor for it.
+type Contribution struct {
+	ID          string `json:"id"`
+	Participant string `json:"participant"`
+	Topic       string `json:"topic"`
+	Item        string `json:"item,omitempty"`
+	Done        bool   `json:"done,omitempty"`
+}
+
+// Speech is one turn at the floor, with what it was for: the topic and
+// kind of the request or the contribution it answered (none when the
+// chair gave the floor to someone who had not asked).
 type Speech struct {
-	Participant string    `json:"participant"`
-	Item        string    `json:"item,omitempty"`
-	From        time.Time `json:"from"`
-	To          time.Time `json:"to,omitzero"`
+	Participant string     `json:"participant"`
+	Item        string     `json:"item,omitempty"`
+	From        time.Time  `json:"from"`
+	To          time.Time  `json:"to,omitzero"`
+	Topic       string     `json:"topic,omitempty"`
+	Kind        SpeechKind `json:"kind,omitempty"`
+	// Contribution is the id of the registered contribution it was.
+	Contribution string `json:"contribution,omitempty"`
+}
+
+// CurrentSpeech returns the speech in progress, or nil when nobody has
+// the floor.
+func (f Floor) CurrentSpeech() *Speech {
+	if n := len(f.Speeches); n > 0 && f.Speaker != "" && f.Speeches[n-1].Participant == f.Speaker && f.Speeches[n-1].To.IsZero() {
+		return &f.Speeches[n-1]
+	}
+	return nil
+}
+
+// Contribution returns the registered contribution id, or nil.
+func (f Floor) Contribution(id string) *Contribution {
+	for i := range f.Contributions {
+		if f.Contributions[i].ID == id {
+			return &f.Contributions[i]
+		}
+	}
+	return nil
 }
 
 // State is a meeting as the fold of its events. Version is the sequence

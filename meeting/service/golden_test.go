@@ -211,8 +211,9 @@ func short(v any) string {
 // goldenRun runs a meeting through every kind of event a meeting of
 // today records: setup with rooms, a confidential document and a
 // proposal; the session with check-ins, presentation, a linked room's own
-// page, the floor, annotations, a named and a secret poll, an election with
-// its approval and a round, a revoked and a removed participant; the close.
+// page, the floor (with topics and registered contributions), annotations,
+// a named and a secret poll, an election with its approval and a round, a
+// revoked and a removed participant; the close.
 func goldenRun(t *testing.T, store service.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -243,6 +244,13 @@ func goldenRun(t *testing.T, store service.Store) {
 	do(sec, meeting.MoveAgendaItem{Item: "i3", Index: 2})
 	do(sec, meeting.UpdateParticipant{Participant: meeting.Participant{ID: "d5", Name: "Vũ Thị Ngọc Ánh", Role: meeting.RoleDelegate, Room: "main", Seat: "A07"}})
 
+	// Registered contributions (tham luận), prepared before the session.
+	do(sec, meeting.AddContribution{Contribution: meeting.Contribution{ID: "c1", Participant: "d1", Topic: "Phát triển kinh tế số", Item: "i2"}})
+	do(sec, meeting.AddContribution{Contribution: meeting.Contribution{ID: "c2", Participant: "d5", Topic: "Chuyển đổi số trong y tế"}})
+	do(sec, meeting.AddContribution{Contribution: meeting.Contribution{ID: "c3", Participant: "d4", Topic: "Hạ tầng số cấp huyện"}})
+	do(sec, meeting.MoveContribution{Contribution: "c3", Index: 0})
+	do(sec, meeting.RemoveContribution{Contribution: "c2"})
+
 	do(chair, meeting.OpenSession{})
 	for _, d := range []string{"d1", "d2", "d3", "d4", "d5"} {
 		do(d, meeting.CheckIn{})
@@ -258,6 +266,10 @@ func goldenRun(t *testing.T, store service.Store) {
 	do("d2", meeting.RequestFloor{})
 	do("d3", meeting.RequestFloor{})
 	do("d3", meeting.WithdrawFloor{})
+	do(chair, meeting.GiveFloor{})
+	do(chair, meeting.EndFloor{})
+	do("d5", meeting.RequestFloor{Topic: "Ý kiến về dự toán ngân sách", Kind: meeting.SpeechQuestion})
+	do(chair, meeting.GiveFloor{Contribution: "c3"})
 	do(chair, meeting.GiveFloor{})
 	do(chair, meeting.EndFloor{})
 	do("d1", meeting.SaveAnnotation{Annotation: meeting.Annotation{ID: "a1", Document: "doc1", Page: 3, Kind: "ink", Color: "#C00000",
