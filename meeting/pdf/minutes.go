@@ -37,6 +37,8 @@ type labels struct {
 	electionNone, electionShort, electionTied, electionOpen      string
 	electionSeats, confidenceLine, electionSee                   string
 	takenBack                                                    string // when
+	// kinds names each kind of turn at the floor (the empty kind: a speech).
+	kinds map[meeting.SpeechKind]string
 }
 
 var vi = labels{
@@ -71,6 +73,8 @@ var vi = labels{
 	electionOpen: "Đang bỏ phiếu.", electionSeats: "Số lượng cần bầu %d; danh sách %d người; cơ sở tính kết quả: %s (%d).",
 	confidenceLine: "%s: tín nhiệm cao %d (%s), tín nhiệm %d (%s), tín nhiệm thấp %d (%s)",
 	electionSee:    "Chi tiết trong biên bản kiểm phiếu.",
+	kinds: map[meeting.SpeechKind]string{meeting.SpeechDefault: "Phát biểu", meeting.SpeechQuestion: "Chất vấn",
+		meeting.SpeechOrder: "Kiến nghị về thủ tục", meeting.SpeechContribution: "Tham luận"},
 }
 
 var en = labels{
@@ -105,6 +109,8 @@ var en = labels{
 	electionOpen: "Voting in progress.", electionSeats: "Seats %d; %d names on the list; base: %s (%d).",
 	confidenceLine: "%s: high confidence %d (%s), confidence %d (%s), low confidence %d (%s)",
 	electionSee:    "The counting minutes give the details.",
+	kinds: map[meeting.SpeechKind]string{meeting.SpeechDefault: "Speech", meeting.SpeechQuestion: "Question",
+		meeting.SpeechOrder: "Point of order", meeting.SpeechContribution: "Contribution"},
 }
 
 // Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
@@ -384,6 +390,7 @@ func (m *minutesWriter) speeches() {
 			to = clock(sp.To)
 		}
 		line := fmt.Sprintf(l.speechLine, i+1, m.name(sp.Participant), clock(sp.From), to)
+		line += m.what(sp.Kind, sp.Topic)
 		if it := s.Item(sp.Item); it != nil {
 			line += " (" + it.Title + ")"
 		}
@@ -393,9 +400,30 @@ func (m *minutesWriter) speeches() {
 		names := make([]string, len(s.Floor.Queue))
 		for i, id := range s.Floor.Queue {
 			names[i] = m.name(id)
+			if r, ok := s.Floor.Requests[id]; ok && (r.Topic != "" || r.Kind != meeting.SpeechDefault) {
+				names[i] += " (" + strings.TrimPrefix(m.what(r.Kind, r.Topic), " — ") + ")"
+			}
 		}
 		m.para(regular, 10, 0, l.queue+": "+strings.Join(names, ", "))
 	}
+}
+
+// what says what a turn was for: " — Chất vấn: topic" (kind and topic),
+// " — Chất vấn" (a kind without a topic), " — Phát biểu: topic"; nothing
+// for a speech without a topic (a turn of a log older than topics, or
+// given to someone who had not asked).
+func (m *minutesWriter) what(kind meeting.SpeechKind, topic string) string {
+	if kind == meeting.SpeechDefault && topic == "" {
+		return ""
+	}
+	k := m.l.kinds[kind]
+	if k == "" {
+		k = string(kind)
+	}
+	if topic == "" {
+		return " — " + k
+	}
+	return " — " + k + ": " + topic
 }
 
 func (m *minutesWriter) item(it meeting.Item, number string, indent float64, placed map[string]bool) {

@@ -241,9 +241,13 @@ func testState(extra int) *meeting.State {
 	at := func(h, m int) time.Time { return time.Date(2026, 12, 3, h, m, 0, 0, time.UTC) }
 	s.Floor.Speeches = []meeting.Speech{
 		{Participant: "huong", Item: "i2", From: at(8, 30), To: at(8, 37)},
-		{Participant: "dung", Item: "i2", From: at(8, 37), To: at(8, 41)},
-		{Participant: "khoa", From: at(9, 5)},
+		{Participant: "dung", Item: "i2", From: at(8, 37), To: at(8, 41), Topic: "Ý kiến về dự toán ngân sách", Kind: meeting.SpeechQuestion},
+		{Participant: "huong", From: at(8, 45), To: at(8, 46), Kind: meeting.SpeechOrder},
+		{Participant: "dung", Item: "i2a", From: at(8, 50), To: at(9, 0), Topic: "Phát triển kinh tế số", Kind: meeting.SpeechContribution, Contribution: "c1"},
+		{Participant: "khoa", From: at(9, 5), Topic: "Giáo dục"},
 	}
+	s.Floor.Queue = []string{"huong"}
+	s.Floor.Requests = map[string]meeting.FloorRequest{"huong": {Topic: "Thủ tục biểu quyết", Kind: meeting.SpeechOrder, At: at(9, 6)}}
 	for i := range extra {
 		add(meeting.Participant{ID: fmt.Sprintf("x%03d", i), Name: fmt.Sprintf("Đại biểu Số %03d", i), Role: meeting.RoleDelegate,
 			Room: []string{"main", "hb"}[i%2], Seat: fmt.Sprintf("C%03d", i), Present: i%3 != 0})
@@ -296,7 +300,11 @@ func TestMinutes(t *testing.T) {
 			"Thành phần phục vụ 1. Lê Thu Trang (thư ký) 2. Ngô Văn Bình (thư ký) — Điểm cầu huyện Hòa Bình",
 			"Khách mời 1. Đinh Thị Lan (khách mời)",
 			"Các ý kiến phát biểu 1. "+nameHuong+": 08:30:00 – 08:37:00 (Báo cáo tình hình kinh tế – xã hội)",
-			"2. Phạm Minh Dũng: 08:37:00 – 08:41:00", "3. Đỗ Đăng Khoa: 09:05:00 – đang phát biểu",
+			"2. Phạm Minh Dũng: 08:37:00 – 08:41:00 — Chất vấn: Ý kiến về dự toán ngân sách (Báo cáo tình hình kinh tế – xã hội)",
+			"3. "+nameHuong+": 08:45:00 – 08:46:00 — Kiến nghị về thủ tục 4.",
+			"4. Phạm Minh Dũng: 08:50:00 – 09:00:00 — Tham luận: Phát triển kinh tế số (Thảo luận ở tổ)",
+			"5. Đỗ Đăng Khoa: 09:05:00 – đang phát biểu — Phát biểu: Giáo dục",
+			"Đăng ký phát biểu: "+nameHuong+" (Kiến nghị về thủ tục: Thủ tục biểu quyết)",
 			nameHuong+" — Giám đốc Sở Tài chính — Ghế A03 — có mặt", "Đỗ Đăng Khoa — Ghế B08 — vắng mặt",
 			"Người trình bày: "+nameHuong, "Báo cáo kinh tế – xã hội năm 2026 (48 trang)",
 			"Thông qua Nghị quyết về dự toán ngân sách năm 2027?", "quá một nửa số đại biểu có mặt",
@@ -321,7 +329,9 @@ func TestMinutes(t *testing.T) {
 			t.Fatalf("Minutes: %v", err)
 		}
 		text := strings.Join(strings.Fields(pdfText(t, out.Bytes(), "-raw")), " ")
-		wantText(t, text, "MINUTES OF THE MEETING", "Staff 1. Lê Thu Trang (secretary)", "Speakers 1.", "3. Đỗ Đăng Khoa: 09:05:00 – still speaking", "Result: PASSED", "more than half of the members present", nameHuong, tanThanh)
+		wantText(t, text, "MINUTES OF THE MEETING", "Staff 1. Lê Thu Trang (secretary)", "Speakers 1.", "2. Phạm Minh Dũng: 08:37:00 – 08:41:00 — Question: Ý kiến về dự toán ngân sách",
+			"3. "+nameHuong+": 08:45:00 – 08:46:00 — Point of order 4.", "4. Phạm Minh Dũng: 08:50:00 – 09:00:00 — Contribution: Phát triển kinh tế số",
+			"5. Đỗ Đăng Khoa: 09:05:00 – still speaking — Speech: Giáo dục", "Asked to speak: "+nameHuong+" (Point of order: Thủ tục biểu quyết)", "Result: PASSED", "more than half of the members present", nameHuong, tanThanh)
 	})
 	t.Run("many participants paginate", func(t *testing.T) {
 		big := testState(300)
