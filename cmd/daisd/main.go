@@ -94,6 +94,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	proxies := fs.String("trusted-proxies", env("DAIS_TRUSTED_PROXIES", ""), "addresses (CIDR) of reverse proxies whose X-Real-IP names the client, comma-separated (env DAIS_TRUSTED_PROXIES)")
 	pingInterval := fs.Duration("ping-interval", 25*time.Second, "how often each WebSocket client is pinged (spread over the interval); a client silent for 2.5 intervals is dropped (1s–10m)")
 	maxConnsPerAddr := fs.Int("max-conns-per-addr", 0, "most connections one IP address may hold open (0: 512; -1: no cap; behind a load balancer raise it or use -1)")
+	var ef edgeFlags
+	fs.BoolVar(&ef.edge, "edge", env("DAIS_EDGE", "") == "1", "run as a bridge site's edge node: serve the site's tablets from a replica of the centre's log, joined to the centre's NATS as a leaf node (docs/bridge.md; env DAIS_EDGE=1)")
+	fs.StringVar(&ef.remotes, "edge-remote", env("DAIS_EDGE_REMOTE", ""), "the centre's NATS leafnode URLs, comma-separated: nats-leaf://centre:7422, or tls://centre:7422 (env DAIS_EDGE_REMOTE)")
+	fs.StringVar(&ef.user, "edge-user", env("DAIS_EDGE_USER", ""), "user of the leaf connection (password in env DAIS_EDGE_PASSWORD; env DAIS_EDGE_USER)")
+	fs.StringVar(&ef.creds, "edge-creds", env("DAIS_EDGE_CREDS", ""), "NATS credentials file of the leaf connection (env DAIS_EDGE_CREDS)")
+	fs.StringVar(&ef.ca, "edge-ca", env("DAIS_EDGE_CA", ""), "CA file that signed the centre's leafnode certificate (env DAIS_EDGE_CA)")
+	fs.StringVar(&ef.cert, "edge-cert", env("DAIS_EDGE_CERT", ""), "client certificate of the leaf connection (env DAIS_EDGE_CERT)")
+	fs.StringVar(&ef.key, "edge-key", env("DAIS_EDGE_KEY", ""), "key of -edge-cert (env DAIS_EDGE_KEY)")
+	fs.StringVar(&ef.meetings, "edge-meetings", env("DAIS_EDGE_MEETINGS", ""), "meetings the edge replicates from the start, comma-separated (others from their first tablet's sign-in; env DAIS_EDGE_MEETINGS)")
+	fs.StringVar(&ef.leafListen, "nats-leaf-listen", env("DAIS_NATS_LEAF_LISTEN", ""), "a central node's embedded NATS accepts bridge sites' leaf connections on host:port (e.g. :7422; env DAIS_NATS_LEAF_LISTEN)")
+	fs.StringVar(&ef.leafUser, "nats-leaf-user", env("DAIS_NATS_LEAF_USER", ""), "user leaf connections authenticate as (password in env DAIS_NATS_LEAF_PASSWORD; env DAIS_NATS_LEAF_USER)")
+	fs.StringVar(&ef.leafCert, "nats-leaf-cert", env("DAIS_NATS_LEAF_CERT", ""), "certificate of the leafnode listener: TLS (env DAIS_NATS_LEAF_CERT)")
+	fs.StringVar(&ef.leafKy, "nats-leaf-key", env("DAIS_NATS_LEAF_KEY", ""), "key of -nats-leaf-cert (env DAIS_NATS_LEAF_KEY)")
+	fs.StringVar(&ef.leafCA, "nats-leaf-ca", env("DAIS_NATS_LEAF_CA", ""), "require leaf connections to show a client certificate signed by this CA (env DAIS_NATS_LEAF_CA)")
 	var sf signingFlags
 	fs.StringVar(&sf.CertFile, "sign-cert", env("DAIS_SIGN_CERT", ""), "the server's signing certificate: a PEM chain (the signer's first) or a PKCS#12 file (.p12/.pfx, password in env DAIS_SIGN_P12_PASSWORD); the server then signs the minutes, packet and counting minutes on request (env DAIS_SIGN_CERT)")
 	fs.StringVar(&sf.KeyFile, "sign-key", env("DAIS_SIGN_KEY", ""), "the PEM private key of -sign-cert, unencrypted, mode 0600 (empty: in the -sign-cert file; env DAIS_SIGN_KEY)")
@@ -193,6 +207,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			GlobalBurst: int(*joinGlobal * 10), TrustedProxies: trusted},
 	}
 	cfg.BallotKeyFile = *ballotKeyFile
+	if err := ef.apply(&cfg, getenv); err != nil {
+		return err
+	}
 	if v := getenv("DAIS_BALLOT_KEY"); v != "" {
 		k, err := seal.ParseKey(v)
 		if err != nil {

@@ -30,7 +30,12 @@ func (n *node) registerHealth(reg prometheus.Registerer) {
 			Help: "1 when the bus (NATS) answers, 0 when not."}, up(n.bus.Ping)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dais_document_cache_bytes",
 			Help: "Bytes of watermarked copies, packets and annotated copies in the cache (as its last check found; -max-cache-bytes bounds it)."},
-			func() float64 { return float64(n.docs.CacheBytes()) }),
+			func() float64 {
+				if n.docs == nil { // an edge keeps no copies yet
+					return 0
+				}
+				return float64(n.docs.CacheBytes())
+			}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dais_data_free_bytes",
 			Help: "Bytes free for this node's files on the file system of its data folder."},
 			func() float64 { free, _ := diskSpace(n.cfg.Data); return float64(free) }),

@@ -25,6 +25,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/meeting/service"
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/gateway"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 	"github.com/dais-meeting/dais/realtime/natsbus"
@@ -68,6 +69,8 @@ type config struct {
 	NATS natsbus.Config
 	// NATSPort is the embedded NATS server's client port: 0 none, -1 random.
 	NATSPort int
+	// Edge, when set, makes the node a bridge site's edge (bridge.go).
+	Edge *edgeConfig
 	// AllowedOrigins are extra browser origins allowed on the WebSocket.
 	AllowedOrigins []string
 	// PingInterval is how often the gateway pings each client; 0: 25 s.
@@ -152,10 +155,14 @@ type node struct {
 	// accounts are the office's accounts (accounts.go).
 	accounts *account.Service
 	gw       *gateway.Gateway
-	pdfs     *pdf.Engine
-	docs     *documents.Documents
-	srv      *http.Server
-	ln       net.Listener
+	// hub answers bridge sites (a central node); edge is a bridge site's
+	// link to the centre (an edge node, -edge). One of them is nil.
+	hub  *bridge.Hub
+	edge *bridge.Edge
+	pdfs *pdf.Engine
+	docs *documents.Documents
+	srv  *http.Server
+	ln   net.Listener
 	// routes and internalRoutes are the public and the internal
 	// listeners' routes (the role × action matrix test lists them).
 	routes, internalRoutes *httpapi.Router
@@ -211,10 +218,19 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	}
 	busCfg := cfg.NATS
 	busCfg.URLs, busCfg.EmbeddedPort, busCfg.Name, busCfg.Logger = cfg.NATSURLs, cfg.NATSPort, cfg.Name, cfg.Logger
+	if cfg.Edge != nil {
+		busCfg.LeafRemotes, busCfg.LeafCreds, busCfg.LeafRemoteTLS = cfg.Edge.Remotes, cfg.Edge.Creds, cfg.Edge.TLS
+	}
 	if n.bus, err = natsbus.Open(ctx, busCfg); err != nil {
 		return nil, err
 	}
-	n.svc = service.New(n.store, n.bus, service.Options{Logger: cfg.Logger})
+	// An edge's service only reads its replica: commands go to the centre,
+	// and it publishes nothing.
+	var pub service.Publisher = n.bus
+	if cfg.Edge != nil {
+		pub = nil
+	}
+	n.svc = service.New(n.store, pub, service.Options{Logger: cfg.Logger})
 	accOpt := cfg.Access
 	accOpt.Logger = cfg.Logger
 	if len(accOpt.LinkKey) == 0 {
@@ -227,28 +243,12 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	n.acc = access.New(n.store, n.svc, accOpt)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	n.gw = gateway.New(gateway.Config{AllowedOrigins: cfg.AllowedOrigins, PingInterval: cfg.PingInterval, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}, n.svc, n.acc, n.bus)
-	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
-		return nil, err
-	}
-	if n.docs, err = documents.New(documents.Config{MaxCacheBytes: cfg.MaxCacheBytes}, n.store, n.pdfs, n.svc, filepath.Join(cfg.Data, "cache"), cfg.Logger); err != nil {
-		return nil, err
-	}
-
 	mux := httpapi.NewRouter()
 	n.routes = mux
-	mux.Handle("GET /ws", n.gw)
-	httpapi.NewWithLimits(n.acc, cfg.JoinLimits, cfg.Logger).Register(mux)
-	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
-	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
-	httpapi.NewRoster(n.acc, n.svc, cfg.Logger).Register(mux)
-	recs, err := records.New(cfg.Records, n.svc, n.store, n.docs, cfg.Logger)
-	if err != nil {
-		return nil, err
-	}
-	httpapi.NewRecords(n.acc, recs, cfg.Logger).Register(mux)
-	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
-	if err = n.startAccounts(mux); err != nil {
+	gwCfg := gateway.Config{AllowedOrigins: cfg.AllowedOrigins, PingInterval: cfg.PingInterval, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}
+	if cfg.Edge != nil {
+		n.startEdge(mux, gwCfg)
+	} else if err := n.startCentre(mux, gwCfg); err != nil {
 		return nil, err
 	}
 	n.registerHealth(reg)
@@ -309,7 +309,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		n.served <- n.srv.Serve(n.ln)
 	}()
 	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "tls", cfg.TLS != nil, "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
-	if err := n.announceSetup(ctx); err != nil {
+	if cfg.Edge != nil {
+		n.log.Info("bridge site edge", "centre", redactURLs(cfg.Edge.Remotes))
+	} else if err := n.announceSetup(ctx); err != nil {
 		n.log.Warn("cannot tell whether this is a first run", "err", err)
 	}
 	return n, nil
@@ -338,6 +340,38 @@ func natsDescription(urls []string) string {
 		return "embedded"
 	}
 	return strings.Join(urls, ",")
+}
+
+// startCentre starts what a central node serves: the gateway over the
+// service, documents, records, meetings, accounts, and the bridge hub that
+// answers the edges of bridge sites.
+func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error) {
+	cfg := n.cfg
+	n.gw = gateway.New(gwCfg, n.svc, n.acc, n.bus)
+	if n.pdfs, err = pdf.New(pdf.Config{MaxBytes: cfg.MaxUploadBytes, MaxPages: cfg.MaxUploadPages, FontDir: filepath.Join(cfg.Data, "fonts")}); err != nil {
+		return err
+	}
+	if n.docs, err = documents.New(documents.Config{MaxCacheBytes: cfg.MaxCacheBytes}, n.store, n.pdfs, n.svc, filepath.Join(cfg.Data, "cache"), cfg.Logger); err != nil {
+		return err
+	}
+	mux.Handle("GET /ws", n.gw)
+	httpapi.NewWithLimits(n.acc, cfg.JoinLimits, cfg.Logger).Register(mux)
+	httpapi.NewRevoke(n.acc, n.acc, cfg.Logger).Register(mux)
+	httpapi.NewDocuments(n.acc, n.docs, n.pdfs.Config().MaxBytes, cfg.Logger).Register(mux)
+	httpapi.NewRoster(n.acc, n.svc, cfg.Logger).Register(mux)
+	recs, err := records.New(cfg.Records, n.svc, n.store, n.docs, cfg.Logger)
+	if err != nil {
+		return err
+	}
+	httpapi.NewRecords(n.acc, recs, cfg.Logger).Register(mux)
+	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
+	if err = n.startAccounts(mux); err != nil {
+		return err
+	}
+	if n.hub, err = bridge.NewHub(bridge.HubConfig{Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc); err != nil {
+		return fmt.Errorf("answering bridge sites: %w", err)
+	}
+	return nil
 }
 
 // Addr is the HTTP address the node listens on.
@@ -425,6 +459,12 @@ func (n *node) close() error {
 	}
 	if n.pdfs != nil {
 		errs = append(errs, n.pdfs.Close())
+	}
+	if n.hub != nil {
+		n.hub.Close()
+	}
+	if n.edge != nil {
+		n.edge.Close()
 	}
 	if n.bus != nil {
 		errs = append(errs, n.bus.Close())

@@ -260,7 +260,7 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 		ack.Error = errorOf(err)
 		return ack
 	}
-	ctx, cancel := context.WithTimeout(c.g.ctx, c.g.cfg.CommandTimeout)
+	ctx, cancel := context.WithTimeout(access.WithSession(c.g.ctx, c.sess), c.g.cfg.CommandTimeout)
 	defer cancel()
 	events, err := c.g.meetings.Execute(ctx, c.sess.Meeting, meeting.Actor{Participant: c.sess.Participant}, mc)
 	if err != nil {

@@ -31,11 +31,14 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,6 +78,23 @@ type Config struct {
 	Key []byte
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
+
+	// Leaf nodes (docs/bridge.md). A centre's embedded server accepts the
+	// leaf connections of bridge sites on LeafListen ("host:port"; port 0
+	// picks a free one, see LeafURL); empty: none. Each leaf connection
+	// authenticates with LeafUser and LeafPassword, and with a client
+	// certificate when LeafTLS asks for one.
+	LeafListen             string
+	LeafUser, LeafPassword string
+	LeafTLS                *tls.Config
+	// LeafRemotes make the embedded server a leaf node of a centre's NATS:
+	// the URLs of its leafnode listeners (nats-leaf://user:pass@host:7422,
+	// tls:// for TLS). The server keeps reconnecting on its own after a
+	// cut. LeafCreds is a NATS credentials file for the remote; LeafRemoteTLS
+	// the TLS settings (root CAs, client certificate).
+	LeafRemotes   []string
+	LeafCreds     string
+	LeafRemoteTLS *tls.Config
 }
 
 // MinKeyBytes is the shortest Config.Key accepted.
@@ -88,6 +108,8 @@ type Bus struct {
 	key []byte // nil: messages are not authenticated
 	// forged counts event messages refused for their MAC (logged 1 in 1000).
 	forged atomic.Int64
+	// leafURL is the address leaf nodes connect to ("" without LeafListen).
+	leafURL string
 }
 
 // Open connects to NATS, starting the embedded server first when no URL is
@@ -132,13 +154,16 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 	}
 	url := ""
 	if len(cfg.URLs) == 0 {
-		srv, err := startEmbedded(cfg.EmbeddedPort)
+		srv, leafURL, err := startEmbedded(cfg)
 		if err != nil {
 			return nil, err
 		}
-		b.srv = srv
+		b.srv, b.leafURL = srv, leafURL
 		opts = append(opts, nats.InProcessServer(srv))
 	} else {
+		if cfg.LeafListen != "" || len(cfg.LeafRemotes) > 0 {
+			return nil, errors.New("natsbus: leaf node settings need the embedded server (with an external NATS, configure leafnodes {} there)")
+		}
 		for i, u := range cfg.URLs {
 			if i > 0 {
 				url += ","
@@ -173,29 +198,121 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 	return b, nil
 }
 
-// startEmbedded starts an in-process NATS server.
-func startEmbedded(port int) (*server.Server, error) {
+// startEmbedded starts an in-process NATS server, with a leafnode listener
+// or leaf remotes when cfg asks for them. It returns the URL leaf nodes
+// connect to ("" without a listener).
+func startEmbedded(cfg Config) (*server.Server, string, error) {
+	name := "dais-embedded"
+	if cfg.Name != "" {
+		// Leaf nodes and their hub must not share a server name.
+		name = "dais-" + cfg.Name
+	}
 	opts := &server.Options{
-		ServerName: "dais-embedded",
+		ServerName: name,
 		Host:       "127.0.0.1",
-		Port:       port,
+		Port:       cfg.EmbeddedPort,
 		NoSigs:     true,
 		NoLog:      true,
 		MaxPayload: 8 << 20,
 	}
-	if port == 0 {
+	if cfg.EmbeddedPort == 0 {
 		opts.DontListen = true
+	}
+	leafURL := ""
+	if cfg.LeafListen != "" {
+		host, port, err := leafAddr(cfg.LeafListen)
+		if err != nil {
+			return nil, "", err
+		}
+		opts.LeafNode = server.LeafNodeOpts{
+			Host: host, Port: port,
+			Username: cfg.LeafUser, Password: cfg.LeafPassword,
+			TLSConfig: cfg.LeafTLS,
+		}
+		if cfg.LeafTLS != nil {
+			opts.LeafNode.TLSTimeout = 5
+			opts.LeafNode.TLSMap = false
+		}
+		scheme := "nats-leaf"
+		if cfg.LeafTLS != nil {
+			scheme = "tls"
+		}
+		leafURL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	for _, raw := range cfg.LeafRemotes {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return nil, "", fmt.Errorf("natsbus: bad leaf remote URL %q", redact(raw))
+		}
+		r := &server.RemoteLeafOpts{
+			URLs:        []*url.URL{u},
+			Credentials: cfg.LeafCreds,
+			// The site publishes nothing on the meetings' subjects: its
+			// tablets' commands go by request (docs/bridge.md).
+			DenyExports: []string{"dais.m.>"},
+		}
+		if cfg.LeafRemoteTLS != nil || u.Scheme == "tls" {
+			r.TLS = true
+			r.TLSConfig = cfg.LeafRemoteTLS
+			r.TLSTimeout = 5
+		}
+		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, r)
+	}
+	if len(opts.LeafNode.Remotes) > 0 {
+		opts.LeafNode.ReconnectInterval = 500 * time.Millisecond
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
-		return nil, fmt.Errorf("natsbus: embedded server: %w", err)
+		return nil, "", fmt.Errorf("natsbus: embedded server: %w", err)
 	}
 	srv.Start()
 	if !srv.ReadyForConnections(10 * time.Second) {
 		srv.Shutdown()
-		return nil, errors.New("natsbus: embedded server did not start")
+		return nil, "", errors.New("natsbus: embedded server did not start")
 	}
-	return srv, nil
+	return srv, leafURL, nil
+}
+
+// leafAddr splits a leafnode listen address; port 0 picks a free port now.
+func leafAddr(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsbus: bad leaf listen address %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("natsbus: bad leaf listen port %q", p)
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	if port == 0 {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return "", 0, fmt.Errorf("natsbus: picking a leaf port: %w", err)
+		}
+		port = ln.Addr().(*net.TCPAddr).Port
+		_ = ln.Close()
+	}
+	return host, port, nil
+}
+
+// redact hides a URL's password.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable)"
+}
+
+// LeafURL is where leaf nodes connect to this node's embedded server
+// (nats-leaf://host:port, tls://… with TLS), or "" without a listener.
+func (b *Bus) LeafURL() string { return b.leafURL }
+
+// LeafConnected reports whether the embedded server has a leaf connection
+// up: for an edge, whether its link to the centre is up.
+func (b *Bus) LeafConnected() bool {
+	return b.srv != nil && b.srv.NumLeafNodes() > 0
 }
 
 // ClientURL is the embedded server's address when it listens on a port, or "".

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/dais-meeting/dais/realtime/bridge"
+	"github.com/dais-meeting/dais/realtime/gateway"
+	"github.com/dais-meeting/dais/realtime/httpapi"
+)
+
+// edgeConfig makes a node a bridge site's edge (docs/bridge.md): its
+// embedded NATS server is a leaf node of the centre's, its bbolt store a
+// replica of the meetings' logs.
+type edgeConfig struct {
+	// Remotes are the centre's leafnode URLs (nats-leaf://…, tls://…).
+	Remotes []string
+	// Creds is a NATS credentials file for the leaf connection.
+	Creds string
+	// TLS configures the leaf connection's TLS (nil: plain, unless a
+	// remote's scheme is tls).
+	TLS *tls.Config
+	// Meetings are followed from the start.
+	Meetings []string
+}
+
+// startEdge starts what an edge serves: the gateway over the replica, with
+// commands and sign-in forwarded to the centre.
+func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) {
+	cfg := n.cfg
+	n.edge = bridge.NewEdge(bridge.EdgeConfig{Meetings: cfg.Edge.Meetings, Logger: cfg.Logger}, n.bus, n.store)
+	sessions := n.edge.Sessions(n.acc)
+	n.gw = gateway.New(gwCfg, n.edge.Meetings(n.svc), sessions, n.edge)
+	mux.Handle("GET /ws", n.gw)
+	httpapi.NewWithLimits(sessions, cfg.JoinLimits, cfg.Logger).Register(mux)
+}
+
+// edgeFlags are the command line's bridge settings, both sides.
+type edgeFlags struct {
+	edge                     bool
+	remotes, creds           string
+	user                     string
+	ca, cert, key            string
+	meetings                 string
+	leafListen, leafUser     string
+	leafCA, leafCert, leafKy string
+}
+
+// apply checks the flags and puts them into cfg; passwords come from the
+// environment.
+func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
+	if f.leafListen != "" {
+		if f.edge || len(cfg.NATSURLs) > 0 {
+			return errors.New("-nats-leaf-listen is for a central node's embedded NATS (with -nats-url configure leafnodes {} on your NATS; an edge connects, it does not listen)")
+		}
+		pw := getenv("DAIS_NATS_LEAF_PASSWORD")
+		if (f.leafUser == "" || pw == "") && f.leafCA == "" {
+			return errors.New("-nats-leaf-listen needs -nats-leaf-user with DAIS_NATS_LEAF_PASSWORD, or -nats-leaf-ca (client certificates): a leaf connection reads every meeting's doorbells")
+		}
+		cfg.NATS.LeafListen, cfg.NATS.LeafUser, cfg.NATS.LeafPassword = f.leafListen, f.leafUser, pw
+		if f.leafCert != "" || f.leafCA != "" {
+			t, err := leafServerTLS(f.leafCert, f.leafKy, f.leafCA)
+			if err != nil {
+				return fmt.Errorf("leafnode TLS: %w", err)
+			}
+			cfg.NATS.LeafTLS = t
+		}
+	}
+	if !f.edge {
+		if f.remotes != "" {
+			return errors.New("-edge-remote needs -edge")
+		}
+		return nil
+	}
+	if len(cfg.NATSURLs) > 0 || cfg.clustered() {
+		return errors.New("-edge runs its own embedded NATS and bbolt replica: drop -nats-url and -redis-url")
+	}
+	remotes := splitList(f.remotes)
+	if len(remotes) == 0 {
+		return errors.New("-edge needs -edge-remote nats-leaf://CENTRE:7422")
+	}
+	pw := getenv("DAIS_EDGE_PASSWORD")
+	for i, r := range remotes {
+		u, err := url.Parse(r)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("bad -edge-remote %q", r)
+		}
+		if f.user != "" && u.User == nil {
+			u.User = url.UserPassword(f.user, pw)
+			remotes[i] = u.String()
+		}
+	}
+	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings)}
+	if f.ca != "" || f.cert != "" {
+		t, err := clientTLS(f.ca, f.cert, f.key)
+		if err != nil {
+			return fmt.Errorf("edge TLS: %w", err)
+		}
+		e.TLS = t
+	}
+	cfg.Edge = e
+	return nil
+}
+
+// leafServerTLS is a leafnode listener's TLS: its certificate, and client
+// certificates signed by ca required when ca is set.
+func leafServerTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
+	if certFile == "" {
+		return nil, errors.New("-nats-leaf-ca needs -nats-leaf-cert and -nats-leaf-key")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	t := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pool, err := certPool(caFile)
+		if err != nil {
+			return nil, err
+		}
+		t.ClientCAs, t.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return t, nil
+}
+
+// clientTLS is an edge's TLS towards the centre.
+func clientTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
+	t := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pool, err := certPool(caFile)
+		if err != nil {
+			return nil, err
+		}
+		t.RootCAs = pool
+	}
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		t.Certificates = []tls.Certificate{cert}
+	}
+	return t, nil
+}
+
+func certPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("no certificate in %s", file)
+	}
+	return pool, nil
+}
+
+// redactURLs hides the passwords of URLs for logs.
+func redactURLs(urls []string) string {
+	out := make([]string, len(urls))
+	for i, s := range urls {
+		if u, err := url.Parse(s); err == nil {
+			out[i] = u.Redacted()
+		} else {
+			out[i] = "(unparsable)"
+		}
+	}
+	return strings.Join(out, ",")
+}

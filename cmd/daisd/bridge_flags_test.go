@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestBridgeFlags: the bridge's flags refuse what cannot work, with the
+// reason, and fill the config otherwise.
+func TestBridgeFlags(t *testing.T) {
+	env := map[string]string{"DAIS_EDGE_PASSWORD": "pw", "DAIS_NATS_LEAF_PASSWORD": "lpw"}
+	getenv := func(k string) string { return env[k] }
+	for _, tc := range []struct {
+		name    string
+		flags   edgeFlags
+		cfg     config
+		wantErr string
+		check   func(config) error
+	}{
+		{name: "edge without a remote", flags: edgeFlags{edge: true}, wantErr: "-edge needs -edge-remote"},
+		{name: "edge with an external NATS", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, cfg: config{NATSURLs: []string{"nats://x:4222"}}, wantErr: "drop -nats-url"},
+		{name: "edge with Redis", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, cfg: config{RedisURL: "redis://x"}, wantErr: "drop -nats-url and -redis-url"},
+		{name: "remote without -edge", flags: edgeFlags{remotes: "nats-leaf://c:7422"}, wantErr: "-edge-remote needs -edge"},
+		{name: "bad remote", flags: edgeFlags{edge: true, remotes: "::"}, wantErr: "bad -edge-remote"},
+		{name: "leaf listener without auth", flags: edgeFlags{leafListen: ":7422"}, wantErr: "needs -nats-leaf-user"},
+		{name: "leaf listener on an edge", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", leafListen: ":7422", leafUser: "u"}, wantErr: "central node's embedded NATS"},
+		{name: "leaf CA without a certificate", flags: edgeFlags{leafListen: ":7422", leafCA: "ca.pem"}, wantErr: "needs -nats-leaf-cert"},
+		{name: "edge user and password go into the URL", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", user: "site", meetings: "m1, m2"},
+			check: func(c config) error {
+				if c.Edge == nil || c.Edge.Remotes[0] != "nats-leaf://site:pw@c:7422" || fmt.Sprint(c.Edge.Meetings) != "[m1 m2]" {
+					return fmt.Errorf("edge config %+v", c.Edge)
+				}
+				return nil
+			}},
+		{name: "leaf listener", flags: edgeFlags{leafListen: "127.0.0.1:7422", leafUser: "site"},
+			check: func(c config) error {
+				if c.NATS.LeafListen != "127.0.0.1:7422" || c.NATS.LeafUser != "site" || c.NATS.LeafPassword != "lpw" || c.Edge != nil {
+					return fmt.Errorf("nats config %+v", c.NATS)
+				}
+				return nil
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			err := tc.flags.apply(&cfg, getenv)
+			switch {
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got %v, want an error saying %q", err, tc.wantErr)
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tc.check != nil:
+				if err := tc.check(cfg); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/bridge/wantest"
+	"github.com/dais-meeting/dais/realtime/natsbus"
+)
+
+// The bridge tests run a centre and bridge sites' edges (docs/bridge.md)
+// with real nats-servers: the centre's embedded server accepts leaf
+// connections, each edge's embedded server is a leaf node of it, through a
+// WAN link of its own (wantest: toxiproxy) that a test slows down and cuts.
+
+const (
+	bridgeMeeting  = "bridge-1"
+	leafUser       = "site"
+	leafPassword   = "leaf password of the test sites"
+	siteDelegates  = 12 // d01–d04 main hall, d05–d08 Ba Vì, d09–d12 Sóc Sơn
+	bridgeWaitTime = 20 * time.Second
+)
+
+// startCentre starts a lone central node that accepts leaf connections.
+func startCentre(tb testing.TB) *node {
+	tb.Helper()
+	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
+		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: "centre",
+		NATS:         natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: leafUser, LeafPassword: leafPassword},
+		DrainTimeout: 5 * time.Second, Logger: testLogger("centre"),
+	})
+	if err != nil {
+		tb.Fatalf("starting the centre: %v", err)
+	}
+	tb.Cleanup(func() { _ = n.shutdown(context.Background()) })
+	seed(tb, n, bridgeMeeting, largeMeeting(bridgeMeeting, siteDelegates))
+	return n
+}
+
+// startSite starts a site's WAN link to the centre and the site's edge
+// behind it, and waits for the leaf connection.
+func startSite(tb testing.TB, centre *node, name string) (*node, *wantest.Link) {
+	tb.Helper()
+	u, err := url.Parse(centre.bus.LeafURL())
+	if err != nil || u.Host == "" {
+		tb.Fatalf("the centre's leaf URL %q: %v", centre.bus.LeafURL(), err)
+	}
+	link := wantest.Start(tb, name, u.Host)
+	remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
+	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
+		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
+		Edge:         &edgeConfig{Remotes: []string{remote.String()}},
+		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
+	})
+	if err != nil {
+		tb.Fatalf("starting the edge %s: %v", name, err)
+	}
+	tb.Cleanup(func() { _ = n.shutdown(context.Background()) })
+	waitLink(tb, n, true)
+	return n, link
+}
+
+// waitLink waits until the edge sees its link up (or down).
+func waitLink(tb testing.TB, edge *node, up bool) {
+	tb.Helper()
+	eventually(tb, bridgeWaitTime, fmt.Sprintf("the edge's link up=%v", up), func() error {
+		if edge.edge.LinkUp() != up {
+			return fmt.Errorf("link up=%v", edge.edge.LinkUp())
+		}
+		return nil
+	})
+}
+
+// sameLog checks that the edge's replica holds the centre's records: the
+// same seqs, bytes and audit-chain links.
+func sameLog(tb testing.TB, centre, edge *node, meetingID string) {
+	tb.Helper()
+	ctx := timeoutCtx(tb, 10*time.Second)
+	want, err := centre.store.Read(ctx, meetingID, 1, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eventually(tb, bridgeWaitTime, "the replica holds the centre's log", func() error {
+		got, err := edge.store.Read(ctx, meetingID, 1, 0)
+		if err != nil {
+			return err
+		}
+		if len(got) != len(want) {
+			return fmt.Errorf("%d records, the centre has %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Seq != want[i].Seq || !bytes.Equal(got[i].Data, want[i].Data) || !bytes.Equal(got[i].Hash, want[i].Hash) || got[i].Hash == nil {
+				tb.Fatalf("record %d differs: replica seq %d link %x, centre seq %d link %x", i+1, got[i].Seq, got[i].Hash, want[i].Seq, want[i].Hash)
+			}
+		}
+		return nil
+	})
+}
+
+// siteDevices signs in the Ba Vì delegates at the edge (their join goes to
+// the centre) and d08 at the centre (its token then opens a session at the
+// edge), and connects them all to the edge.
+func siteDevices(tb testing.TB, centre, edge *node) []*device {
+	tb.Helper()
+	nodes := []*node{centre, edge}
+	var out []*device
+	for i := 4; i < 8; i++ {
+		joiner := edge
+		if i == 7 {
+			joiner = centre
+		}
+		d := signIn(tb, centre, joiner, bridgeMeeting, delegateID(i), meeting.RoleDelegate)
+		d.dial(tb, nodes, 1)
+		out = append(out, d)
+	}
+	return out
+}
+
+// TestBridgeSite is stage 1 of issue 14: an edge joined to the centre as a
+// leaf node replicates the meeting's log (same records, same links), signs
+// its tablets in through the centre, and its tablets get the chair's page
+// turns in order, once, over a WAN with latency and jitter.
+func TestBridgeSite(t *testing.T) {
+	centre := startCentre(t)
+	edge, link := startSite(t, centre, "bavi")
+	link.Latency(t, 15, 5)
+	nodes := []*node{centre, edge}
+
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, nodes, 0)
+	site := siteDevices(t, centre, edge)
+
+	chair.do(t, meeting.OpenSession{})
+	chair.do(t, meeting.SetCurrentItem{Item: "i2"})
+	chair.do(t, meeting.ShowDocument{Document: "doc1", Page: 1})
+	for page := 2; page <= 10; page++ {
+		chair.do(t, meeting.TurnPage{Page: page})
+	}
+	// A site delegate's command goes to the centre and comes back.
+	site[0].do(t, meeting.CheckIn{})
+	settle(t, centre, bridgeMeeting, append([]*device{chair}, site...))
+	sameLog(t, centre, edge, bridgeMeeting)
+
+	// The edge's state is the centre's.
+	st, err := edge.svc.State(timeoutCtx(t, 5*time.Second), bridgeMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Presentation.Page != 10 || !st.Participants[delegateID(4)].Present {
+		t.Fatalf("the edge's state: page %d, %s present %v", st.Presentation.Page, delegateID(4), st.Participants[delegateID(4)].Present)
+	}
+}
+
+// TestBridgeSiteCut is stage 2 of issue 14: the site's link is cut in the
+// middle of a presentation. The site's tablets stay connected to the edge
+// (a tablet that reconnects meanwhile is served from the replica), a
+// command that needs the centre is refused Unavailable in both languages
+// and changes nothing, the centre goes on; when the link returns the edge
+// catches up by seq and every tablet gets what it missed, in order, once.
+func TestBridgeSiteCut(t *testing.T) {
+	centre := startCentre(t)
+	edge, link := startSite(t, centre, "bavi")
+	link.Latency(t, 10, 5)
+	nodes := []*node{centre, edge}
+
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, nodes, 0)
+	site := siteDevices(t, centre, edge)
+	all := append([]*device{chair}, site...)
+
+	chair.do(t, meeting.OpenSession{})
+	chair.do(t, meeting.SetCurrentItem{Item: "i2"})
+	chair.do(t, meeting.ShowDocument{Document: "doc1", Page: 1})
+	for page := 2; page <= 4; page++ {
+		chair.do(t, meeting.TurnPage{Page: page})
+	}
+	site[0].do(t, meeting.CheckIn{})
+	settle(t, centre, bridgeMeeting, all)
+
+	link.Cut()
+	waitLink(t, edge, false)
+	before, err := centre.svc.Version(timeoutCtx(t, 5*time.Second), bridgeMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page := 5; page <= 10; page++ {
+		chair.do(t, meeting.TurnPage{Page: page})
+	}
+	chair.do(t, meeting.SetCurrentItem{Item: "i3"})
+	// What needs the centre is refused, and nothing is written.
+	_, err = site[1].try(meeting.CheckIn{})
+	assertRefused(t, err, meeting.Unavailable)
+	_, err = site[2].try(meeting.RequestFloor{})
+	assertRefused(t, err, meeting.Unavailable)
+	if v, err := centre.svc.Version(timeoutCtx(t, 5*time.Second), bridgeMeeting); err != nil || v != before+7 {
+		t.Fatalf("the centre's log is at %d (%v), want %d: the refused commands wrote something", v, err, before+7)
+	}
+	// The site's tablets are still connected, and one that reconnects
+	// during the cut is served (resumed) from the replica.
+	for _, d := range site {
+		if err := d.client().Err(); err != nil {
+			t.Fatalf("%s lost its connection to the edge during the cut: %v", d.id, err)
+		}
+	}
+	_ = site[3].client().Close()
+	site[3].dial(t, nodes, 1)
+
+	link.Restore(t)
+	waitLink(t, edge, true)
+	settle(t, centre, bridgeMeeting, all)
+	sameLog(t, centre, edge, bridgeMeeting)
+	// The link works for commands again.
+	site[1].do(t, meeting.CheckIn{})
+	settle(t, centre, bridgeMeeting, all)
+}
+
+// TestBridgePollAcrossCut is stage 3 of issue 14: a poll counted right
+// across a cut of one site's link. Site ballots go to the centre through
+// the edge; a ballot during the cut is refused Unavailable (docs/bridge.md:
+// ballots are not held at the edge) and sent again with the same ballot id
+// once the link is back it counts once; a resend of a ballot already
+// counted is answered with its first seq. Every tablet, at the centre and
+// at the site, gets the same result.
+func TestBridgePollAcrossCut(t *testing.T) {
+	centre := startCentre(t)
+	edge, link := startSite(t, centre, "bavi")
+	link.Latency(t, 10, 5)
+	nodes := []*node{centre, edge}
+
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, nodes, 0)
+	var hall []*device // d01–d04, in the main hall
+	for i := range 4 {
+		d := signIn(t, centre, centre, bridgeMeeting, delegateID(i), meeting.RoleDelegate)
+		d.dial(t, nodes, 0)
+		hall = append(hall, d)
+	}
+	site := siteDevices(t, centre, edge) // d05–d08, at Ba Vì
+	voters := append(append([]*device(nil), hall...), site...)
+	all := append([]*device{chair}, voters...)
+
+	chair.do(t, meeting.OpenSession{})
+	for _, d := range voters {
+		d.do(t, meeting.CheckIn{})
+	}
+	chair.do(t, meeting.OpenPoll{Poll: "v1"})
+	choice := map[string]string{"d01": "for", "d02": "for", "d03": "against", "d04": "abstain",
+		"d05": "for", "d06": "against", "d07": "for", "d08": "for"}
+	ballot := func(d *device) meeting.CastBallot {
+		return meeting.CastBallot{Poll: "v1", Choice: choice[d.id], BallotID: d.id + "-v1"}
+	}
+	first := site[0].do(t, ballot(site[0]))
+	site[1].do(t, ballot(site[1]))
+
+	link.Cut()
+	waitLink(t, edge, false)
+	for _, d := range site[2:] {
+		_, err := d.try(ballot(d))
+		assertRefused(t, err, meeting.Unavailable)
+	}
+	for _, d := range hall {
+		d.do(t, ballot(d))
+	}
+	link.Restore(t)
+	waitLink(t, edge, true)
+	// The refused ballots, sent again with their ids, count once; a
+	// resend of a counted one is answered with its first seq.
+	for _, d := range site[2:] {
+		eventually(t, bridgeWaitTime, d.id+"'s ballot after the cut", func() error {
+			_, err := d.try(ballot(d))
+			return err
+		})
+	}
+	if again := site[0].do(t, ballot(site[0])); again != first {
+		t.Fatalf("the resent ballot was answered seq %d, its first was %d", again, first)
+	}
+	closePollEverywhere(t, chair, all, "v1", map[string]int{"for": 5, "against": 2, "abstain": 1})
+	log := settle(t, centre, bridgeMeeting, all)
+	if got := ballotsIn(t, log, "v1"); len(got) != len(voters) {
+		t.Fatalf("the log has %d ballots, want %d: %v", len(got), len(voters), got)
+	}
+	sameLog(t, centre, edge, bridgeMeeting)
+}

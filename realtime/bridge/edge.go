@@ -1,0 +1,550 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
+	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/storage"
+)
+
+// Client is the edge's side of the bus (*natsbus.Bus is one): requests to
+// the centre over the leaf connection, the centre's doorbells, and the
+// state of the leaf connection.
+type Client interface {
+	Request(ctx context.Context, subject string, data []byte) ([]byte, error)
+	Doorbell(meetingID string, ring func()) (stop func(), err error)
+	LeafConnected() bool
+}
+
+// Replica is the edge's copy of the meetings' logs (storage.Log): filled
+// only from the centre, in seq order, with the same audit-chain links.
+type Replica interface {
+	Append(ctx context.Context, meetingID string, expected uint64, events [][]byte) (uint64, error)
+	Read(ctx context.Context, meetingID string, from uint64, max int) ([]storage.Record, error)
+	Version(ctx context.Context, meetingID string) (uint64, error)
+}
+
+// LocalMeetings reads the replica (*service.Service over the edge's store).
+type LocalMeetings interface {
+	State(ctx context.Context, meetingID string) (*meeting.State, error)
+	ReadEvents(ctx context.Context, meetingID string, from uint64, max int) ([]meeting.Event, error)
+	Version(ctx context.Context, meetingID string) (uint64, error)
+}
+
+// LocalSessions are the sessions the edge keeps (*access.Service over the
+// edge's store and replica).
+type LocalSessions interface {
+	Authenticate(ctx context.Context, token string) (access.Session, error)
+	AuthenticateLink(ctx context.Context, method, path string, q url.Values) (access.Session, error)
+	SignOut(ctx context.Context, token string) error
+	Link(sess access.Session, method, path string) (string, time.Time, error)
+	Adopt(ctx context.Context, token string, rec storage.Session) error
+}
+
+// EdgeConfig tunes an Edge.
+type EdgeConfig struct {
+	// TailCheck is how often a followed meeting asks the centre for what
+	// it may have missed (a lost doorbell); 0 means 1 s.
+	TailCheck time.Duration
+	// LinkCheck is how often the leaf connection's state is looked at (a
+	// return of the link starts a catch-up at once); 0 means 100 ms.
+	LinkCheck time.Duration
+	// Meetings are followed from the start (others from their first
+	// tablet's sign-in).
+	Meetings []string
+	Logger   *slog.Logger
+}
+
+// Edge is a bridge site's node: it keeps the replica in step with the
+// centre and gives the site's gateway and HTTP API what they need
+// (Meetings, Sessions, and the Edge itself as their bus).
+type Edge struct {
+	cfg     EdgeConfig
+	client  Client
+	replica Replica
+	log     *slog.Logger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	follows map[string]*follower
+	subs    map[string]map[*siteSub]struct{}
+
+	linkUp    atomic.Bool
+	lastHeard atomic.Int64 // unix nanoseconds of the centre's last answer
+}
+
+// follower keeps one meeting's replica in step.
+type follower struct {
+	id   string
+	kick chan struct{} // capacity 1: a pull is due
+	mu   sync.Mutex    // serialises pulls
+	last []byte        // the replica's last link; nil: not read yet
+}
+
+func (f *follower) ring() {
+	select {
+	case f.kick <- struct{}{}:
+	default:
+	}
+}
+
+type siteSub struct {
+	onEvents func([]meeting.Event)
+	onSignal func([]byte)
+}
+
+// NewEdge starts an edge over client and replica. Close stops it.
+func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
+	if cfg.TailCheck <= 0 {
+		cfg.TailCheck = time.Second
+	}
+	if cfg.LinkCheck <= 0 {
+		cfg.LinkCheck = 100 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
+		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}
+	e.linkUp.Store(client.LeafConnected())
+	e.wg.Add(1)
+	go e.watchLink()
+	for _, id := range cfg.Meetings {
+		e.follow(id)
+	}
+	return e
+}
+
+// Close stops following and waits for the edge's goroutines.
+func (e *Edge) Close() {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	e.cancel()
+	e.wg.Wait()
+}
+
+// LinkUp reports whether the leaf connection to the centre is up.
+func (e *Edge) LinkUp() bool { return e.linkUp.Load() }
+
+// LastHeard is when the centre last answered (zero: never).
+func (e *Edge) LastHeard() time.Time {
+	if ns := e.lastHeard.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
+}
+
+func (e *Edge) heard() { e.lastHeard.Store(time.Now().UnixNano()) }
+
+// watchLink follows the leaf connection; when it comes back every followed
+// meeting catches up at once.
+func (e *Edge) watchLink() {
+	defer e.wg.Done()
+	t := time.NewTicker(e.cfg.LinkCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-t.C:
+		}
+		up := e.client.LeafConnected()
+		if up == e.linkUp.Swap(up) {
+			continue
+		}
+		if !up {
+			e.log.Warn("the link to the centre is cut; serving the site from the replica")
+			continue
+		}
+		e.log.Info("the link to the centre is back; catching up")
+		e.mu.Lock()
+		for _, f := range e.follows {
+			f.ring()
+		}
+		e.mu.Unlock()
+	}
+}
+
+// follow starts keeping a meeting's replica in step (once); nil once the
+// edge is closed or for an id that is not a meeting's.
+func (e *Edge) follow(id string) *follower {
+	if !meeting.ValidMeetingID(id) {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f := e.follows[id]; f != nil || e.closed {
+		return f
+	}
+	f := &follower{id: id, kick: make(chan struct{}, 1)}
+	e.follows[id] = f
+	e.wg.Add(1)
+	go e.run(f)
+	return f
+}
+
+// run pulls a meeting's records from the centre on each doorbell, each
+// tail check and each return of the link.
+func (e *Edge) run(f *follower) {
+	defer e.wg.Done()
+	var stop func()
+	defer func() {
+		if stop != nil {
+			stop()
+		}
+	}()
+	subscribe := func() {
+		if stop != nil {
+			return
+		}
+		s, err := e.client.Doorbell(f.id, f.ring)
+		if err != nil {
+			e.log.Warn("subscribing to a meeting's doorbell failed; retrying", "meeting", f.id, "err", err)
+			return
+		}
+		stop = s
+	}
+	subscribe()
+	tick := time.NewTicker(e.cfg.TailCheck)
+	defer tick.Stop()
+	f.ring()
+	failing := false
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-f.kick:
+		case <-tick.C:
+			subscribe()
+			if !e.linkUp.Load() {
+				continue // the link's return rings
+			}
+		}
+		err := e.pull(e.ctx, f)
+		switch {
+		case err != nil && !failing && e.ctx.Err() == nil:
+			e.log.Warn("catching up with the centre failed; retrying", "meeting", f.id, "err", err)
+			failing = true
+		case err == nil && failing:
+			e.log.Info("caught up with the centre again", "meeting", f.id)
+			failing = false
+		}
+	}
+}
+
+// pull reads what the centre has beyond the replica, page by page, checks
+// each record's link, appends it and hands the events to the site's
+// subscribers.
+func (e *Edge) pull(ctx context.Context, f *follower) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, err := e.replica.Version(ctx, f.id)
+	if err != nil {
+		return err
+	}
+	if f.last == nil && v > 0 {
+		recs, err := e.replica.Read(ctx, f.id, v, 1)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 1 {
+			f.last = recs[0].Hash
+		}
+	}
+	for {
+		req, _ := json.Marshal(readRequest{After: v})
+		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		data, err := e.client.Request(rctx, readSubject(f.id), req)
+		cancel()
+		if err != nil {
+			return err
+		}
+		var reply readReply
+		if err := json.Unmarshal(data, &reply); err != nil {
+			return fmt.Errorf("bridge: the centre's answer: %w", err)
+		}
+		if reply.Error != nil {
+			return reply.Error
+		}
+		e.heard()
+		if len(reply.Records) == 0 {
+			return nil
+		}
+		batch := make([][]byte, len(reply.Records))
+		events := make([]meeting.Event, len(reply.Records))
+		prev := f.last
+		for i, r := range reply.Records {
+			if r.Seq != v+1+uint64(i) {
+				return fmt.Errorf("bridge: the centre sent record %d where %d was due", r.Seq, v+1+uint64(i))
+			}
+			if r.Hash != nil {
+				if prev != nil && !bytes.Equal(r.Prev, prev) {
+					return fmt.Errorf("bridge: record %d does not follow the replica's last link", r.Seq)
+				}
+				if !bytes.Equal(storage.ChainHash(r.Prev, r.Seq, r.Data), r.Hash) {
+					return fmt.Errorf("bridge: record %d does not match its link", r.Seq)
+				}
+			}
+			prev = r.Hash
+			if err := json.Unmarshal(r.Data, &events[i]); err != nil {
+				return fmt.Errorf("bridge: decoding record %d: %w", r.Seq, err)
+			}
+			events[i].Seq = r.Seq
+			batch[i] = r.Data
+		}
+		last, err := e.replica.Append(ctx, f.id, v, batch)
+		if err != nil {
+			f.last = nil
+			return err
+		}
+		f.last, v = prev, last
+		e.deliver(f.id, events)
+		if v >= reply.Version {
+			return nil
+		}
+	}
+}
+
+// deliver hands events that are in the replica to the site's subscribers.
+func (e *Edge) deliver(id string, events []meeting.Event) {
+	for _, s := range e.subscribers(id) {
+		s.onEvents(events)
+	}
+}
+
+func (e *Edge) subscribers(id string) []*siteSub {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]*siteSub, 0, len(e.subs[id]))
+	for s := range e.subs[id] {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Subscribe is the site gateway's bus: it delivers a meeting's events once
+// they are in the replica (and starts following the meeting), and the
+// site's own signals. The callbacks must not block.
+func (e *Edge) Subscribe(id string, onEvents func([]meeting.Event), onSignal func([]byte)) (func(), error) {
+	if e.follow(id) == nil {
+		return nil, fmt.Errorf("bridge: cannot follow meeting %q", id)
+	}
+	s := &siteSub{onEvents: onEvents, onSignal: onSignal}
+	e.mu.Lock()
+	if e.subs[id] == nil {
+		e.subs[id] = map[*siteSub]struct{}{}
+	}
+	e.subs[id][s] = struct{}{}
+	e.mu.Unlock()
+	return func() {
+		e.mu.Lock()
+		delete(e.subs[id], s)
+		if len(e.subs[id]) == 0 {
+			delete(e.subs, id)
+		}
+		e.mu.Unlock()
+	}, nil
+}
+
+// PublishSignal passes a signal of the site (a pointer, ink) to the site's
+// subscribers. Signals stay in the site: they are ephemeral, and the centre
+// does not take a site's word for them.
+func (e *Edge) PublishSignal(id string, data []byte) error {
+	for _, s := range e.subscribers(id) {
+		if s.onSignal != nil {
+			s.onSignal(data)
+		}
+	}
+	return nil
+}
+
+// request sends v to the centre and decodes the answer into out. A cut
+// link gives errCut.
+func (e *Edge) request(ctx context.Context, subject string, v, out any) error {
+	if !e.linkUp.Load() {
+		return errCut()
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, requestTimeout)
+		defer cancel()
+	}
+	req, err := json.Marshal(v)
+	if err != nil {
+		return errorOf(err)
+	}
+	data, err := e.client.Request(ctx, subject, req)
+	switch {
+	case errors.Is(err, natsbus.ErrNoCentre):
+		return errCut()
+	case err != nil:
+		return errUnknown().WithCause(err)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return errorOf(fmt.Errorf("bridge: the centre's answer: %w", err))
+	}
+	e.heard()
+	return nil
+}
+
+// syncMeeting reads what the centre has of a meeting into the replica now.
+func (e *Edge) syncMeeting(ctx context.Context, id string) error {
+	f := e.follow(id)
+	if f == nil {
+		return meeting.Errorf(meeting.Invalid, "Mã hội nghị không hợp lệ: %q", "invalid meeting id %q", id)
+	}
+	if err := e.pull(ctx, f); err != nil {
+		var me *meeting.Error
+		if errors.As(err, &me) {
+			return err
+		}
+		if errors.Is(err, natsbus.ErrNoCentre) {
+			return errCut()
+		}
+		return errUnknown().WithCause(err)
+	}
+	return nil
+}
+
+// Meetings is what the site's gateway runs commands on and reads meetings
+// through: reads from the replica, commands forwarded to the centre.
+type Meetings struct {
+	e     *Edge
+	local LocalMeetings
+}
+
+// Meetings returns the site gateway's meetings over local, the service
+// that reads the replica.
+func (e *Edge) Meetings(local LocalMeetings) *Meetings { return &Meetings{e: e, local: local} }
+
+// Execute forwards a command to the centre with the tablet's session
+// (access.WithSession in ctx) and returns once the centre appended it and
+// the replica holds its events. While the link is cut it is refused
+// Unavailable.
+func (m *Meetings) Execute(ctx context.Context, id string, actor meeting.Actor, cmd meeting.Command) ([]meeting.Event, error) {
+	sess, ok := access.SessionFrom(ctx)
+	if !ok || sess.Token == "" || sess.Meeting != id || sess.Participant != actor.Participant {
+		return nil, meeting.Errorf(meeting.Unauthorized,
+			"Lệnh tại điểm cầu cần phiên đăng nhập của máy tính bảng", "a command at a bridge site needs its tablet's session")
+	}
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		return nil, errorOf(err)
+	}
+	var reply cmdReply
+	if err := m.e.request(ctx, cmdSubject(id), cmdRequest{Token: sess.Token, Name: cmd.CommandName(), Args: args}, &reply); err != nil {
+		return nil, err
+	}
+	if reply.Error != nil {
+		return nil, reply.Error
+	}
+	if len(reply.Events) > 0 {
+		// Read-your-writes: the replica holds the events before the ack.
+		if err := m.e.syncMeeting(ctx, id); err != nil {
+			m.e.log.Warn("reading a forwarded command's events failed; the tail check will", "meeting", id, "err", err)
+		}
+	}
+	return reply.Events, nil
+}
+
+// State returns the replica's state of a meeting (and follows it).
+func (m *Meetings) State(ctx context.Context, id string) (*meeting.State, error) {
+	m.e.follow(id)
+	return m.local.State(ctx, id)
+}
+
+// ReadEvents reads the replica.
+func (m *Meetings) ReadEvents(ctx context.Context, id string, from uint64, max int) ([]meeting.Event, error) {
+	return m.local.ReadEvents(ctx, id, from, max)
+}
+
+// Version is the replica's version of a meeting.
+func (m *Meetings) Version(ctx context.Context, id string) (uint64, error) {
+	return m.local.Version(ctx, id)
+}
+
+// Sessions signs the site's tablets in: through the centre, kept at the
+// edge, so that a signed-in tablet keeps working through a cut.
+type Sessions struct {
+	LocalSessions
+	e *Edge
+}
+
+// Sessions returns the site's sign-in over local, the edge's own sessions.
+func (e *Edge) Sessions(local LocalSessions) *Sessions { return &Sessions{LocalSessions: local, e: e} }
+
+// Join redeems an invitation code at the centre and keeps the session.
+func (s *Sessions) Join(ctx context.Context, code string) (access.Session, error) {
+	var reply sessionReply
+	if err := s.e.request(ctx, subjectJoin, joinRequest{Code: code}, &reply); err != nil {
+		return access.Session{}, err
+	}
+	if reply.Error != nil {
+		return access.Session{}, reply.Error
+	}
+	return s.adopt(ctx, reply.Token, reply.Session)
+}
+
+// Authenticate finds a token's session at the edge, or asks the centre for
+// it (a tablet signed in elsewhere) and keeps it.
+func (s *Sessions) Authenticate(ctx context.Context, token string) (access.Session, error) {
+	sess, err := s.LocalSessions.Authenticate(ctx, token)
+	if err == nil {
+		s.e.follow(sess.Meeting)
+		return sess, nil
+	}
+	var me *meeting.Error
+	if !errors.As(err, &me) || me.Code != meeting.Unauthorized || errors.Is(err, access.ErrRevoked) {
+		return access.Session{}, err
+	}
+	var reply sessionReply
+	if err := s.e.request(ctx, subjectSession, sessionRequest{Token: token}, &reply); err != nil {
+		return access.Session{}, err
+	}
+	if reply.Error != nil {
+		return access.Session{}, reply.Error
+	}
+	return s.adopt(ctx, token, reply.Session)
+}
+
+// adopt brings the session's meeting into the replica, keeps the session
+// and authenticates it here.
+func (s *Sessions) adopt(ctx context.Context, token string, rec storage.Session) (access.Session, error) {
+	if err := s.e.syncMeeting(ctx, rec.Meeting); err != nil {
+		return access.Session{}, err
+	}
+	if err := s.LocalSessions.Adopt(ctx, token, rec); err != nil {
+		return access.Session{}, err
+	}
+	return s.LocalSessions.Authenticate(ctx, token)
+}
+
+// SignOut ends the session at the edge and, when the link is up, at the
+// centre.
+func (s *Sessions) SignOut(ctx context.Context, token string) error {
+	if err := s.LocalSessions.SignOut(ctx, token); err != nil {
+		return err
+	}
+	var reply sessionReply
+	if err := s.e.request(ctx, subjectSignOut, sessionRequest{Token: token}, &reply); err != nil {
+		s.e.log.Warn("signing out at the centre failed; the session ends there when it expires", "err", err)
+	}
+	return nil
+}

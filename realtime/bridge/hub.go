@@ -1,0 +1,257 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
+	"github.com/dais-meeting/dais/storage"
+)
+
+// Server is the request side of the bus (*natsbus.Bus is one).
+type Server interface {
+	Serve(subject, queue string, handle func(subject string, data []byte, respond func([]byte))) (stop func(), err error)
+}
+
+// Log is what the hub reads of the centre's store: the records themselves,
+// with their links (storage.Log).
+type Log interface {
+	Read(ctx context.Context, meetingID string, from uint64, max int) ([]storage.Record, error)
+	Version(ctx context.Context, meetingID string) (uint64, error)
+}
+
+// HubSessions is what the hub needs from access (*access.Service).
+type HubSessions interface {
+	Authenticate(ctx context.Context, token string) (access.Session, error)
+	Join(ctx context.Context, code string) (access.Session, error)
+	Export(ctx context.Context, token string) (storage.Session, error)
+	SignOut(ctx context.Context, token string) error
+}
+
+// Executor runs commands (*service.Service).
+type Executor interface {
+	Execute(ctx context.Context, meetingID string, a meeting.Actor, cmd meeting.Command) ([]meeting.Event, error)
+}
+
+// HubConfig tunes a Hub.
+type HubConfig struct {
+	// Workers bounds the requests answered at once; 0 means 64.
+	Workers int
+	// Timeout bounds one request's work; 0 means 15 s.
+	Timeout time.Duration
+	Logger  *slog.Logger
+}
+
+// Hub answers the requests of bridge sites' edges on a central node. Every
+// central node runs one; one of them (a queue group) answers each request.
+type Hub struct {
+	cfg      HubConfig
+	log      Log
+	sessions HubSessions
+	exec     Executor
+	logger   *slog.Logger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	sem    chan struct{}
+	stops  []func()
+
+	mu     sync.Mutex
+	closed bool // guards wg.Add against Close's Wait
+}
+
+// NewHub starts answering on srv.
+func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Executor) (*Hub, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 64
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, logger: cfg.Logger,
+		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers)}
+	for subj, handle := range map[string]func(context.Context, string, []byte) any{
+		subjectPrefix + "*.read": h.read,
+		subjectPrefix + "*.cmd":  h.command,
+		subjectJoin:              h.join,
+		subjectSession:           h.session,
+		subjectSignOut:           h.signOut,
+	} {
+		stop, err := srv.Serve(subj, queueGroup, h.dispatch(handle))
+		if err != nil {
+			h.Close()
+			return nil, err
+		}
+		h.stops = append(h.stops, stop)
+	}
+	return h, nil
+}
+
+// dispatch runs handle on a worker goroutine and answers with its result.
+// With every worker busy the request waits on the delivery goroutine:
+// NATS then holds the next ones (the edge's timeout bounds its wait).
+func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(string, []byte, func([]byte)) {
+	return func(subject string, data []byte, respond func([]byte)) {
+		select {
+		case h.sem <- struct{}{}:
+		case <-h.ctx.Done():
+			return
+		}
+		h.mu.Lock()
+		if h.closed {
+			h.mu.Unlock()
+			<-h.sem
+			return
+		}
+		h.wg.Add(1)
+		h.mu.Unlock()
+		go func() {
+			defer h.wg.Done()
+			defer func() { <-h.sem }()
+			ctx, cancel := context.WithTimeout(h.ctx, h.cfg.Timeout)
+			defer cancel()
+			out, err := json.Marshal(handle(ctx, subject, data))
+			if err != nil {
+				h.logger.Error("encoding a bridge answer", "subject", subject, "err", err)
+				return
+			}
+			respond(out)
+		}()
+	}
+}
+
+// meetingOf is the <meeting> of dais.bridge.<meeting>.<kind>.
+func meetingOf(subject string) string {
+	rest := strings.TrimPrefix(subject, subjectPrefix)
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 {
+		return ""
+	}
+	return rest[:i]
+}
+
+func badRequest() *meeting.Error {
+	return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ", "invalid request")
+}
+
+func (h *Hub) read(ctx context.Context, subject string, data []byte) any {
+	id := meetingOf(subject)
+	var req readRequest
+	if !meeting.ValidMeetingID(id) || json.Unmarshal(data, &req) != nil {
+		return readReply{Error: badRequest()}
+	}
+	max := req.Max
+	if max <= 0 || max > maxPage {
+		max = maxPage
+	}
+	v, err := h.log.Version(ctx, id)
+	if err != nil {
+		return readReply{Error: unavailable(err)}
+	}
+	reply := readReply{Version: v}
+	if req.After >= v {
+		return reply
+	}
+	recs, err := h.log.Read(ctx, id, req.After+1, max)
+	if err != nil {
+		return readReply{Error: unavailable(err)}
+	}
+	size := 0
+	for _, r := range recs {
+		if size += len(r.Data); size > maxPageBytes && len(reply.Records) > 0 {
+			break
+		}
+		reply.Records = append(reply.Records, record{Seq: r.Seq, Data: r.Data, Hash: r.Hash, Prev: r.Prev})
+	}
+	return reply
+}
+
+func (h *Hub) command(ctx context.Context, subject string, data []byte) any {
+	id := meetingOf(subject)
+	var req cmdRequest
+	if !meeting.ValidMeetingID(id) || json.Unmarshal(data, &req) != nil {
+		return cmdReply{Error: badRequest()}
+	}
+	sess, err := h.sessions.Authenticate(ctx, req.Token)
+	if err != nil {
+		return cmdReply{Error: errorOf(err)}
+	}
+	if sess.Meeting != id {
+		return cmdReply{Error: meeting.Errorf(meeting.Forbidden, "Phiên đăng nhập thuộc hội nghị khác", "the session belongs to another meeting")}
+	}
+	cmd, err := meeting.DecodeCommand(req.Name, req.Args)
+	if err != nil {
+		return cmdReply{Error: errorOf(err)}
+	}
+	events, err := h.exec.Execute(access.WithSession(ctx, sess), id, meeting.Actor{Participant: sess.Participant}, cmd)
+	if err != nil {
+		return cmdReply{Error: errorOf(err)}
+	}
+	return cmdReply{Events: events}
+}
+
+func (h *Hub) join(ctx context.Context, _ string, data []byte) any {
+	var req joinRequest
+	if json.Unmarshal(data, &req) != nil {
+		return sessionReply{Error: badRequest()}
+	}
+	sess, err := h.sessions.Join(ctx, req.Code)
+	if err != nil {
+		return sessionReply{Error: errorOf(err)}
+	}
+	rec, err := h.sessions.Export(ctx, sess.Token)
+	if err != nil {
+		return sessionReply{Error: errorOf(err)}
+	}
+	return sessionReply{Token: sess.Token, Session: rec}
+}
+
+func (h *Hub) session(ctx context.Context, _ string, data []byte) any {
+	var req sessionRequest
+	if json.Unmarshal(data, &req) != nil {
+		return sessionReply{Error: badRequest()}
+	}
+	rec, err := h.sessions.Export(ctx, req.Token)
+	if err != nil {
+		return sessionReply{Error: errorOf(err)}
+	}
+	return sessionReply{Session: rec}
+}
+
+// Close stops answering and waits for the requests under way.
+func (h *Hub) Close() {
+	for _, stop := range h.stops {
+		stop()
+	}
+	h.stops = nil
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cancel()
+	h.wg.Wait()
+}
+
+func unavailable(err error) *meeting.Error {
+	return meeting.Errorf(meeting.Unavailable, "Kho dữ liệu tạm thời không truy cập được", "storage unavailable").WithCause(err)
+}
+
+func (h *Hub) signOut(ctx context.Context, _ string, data []byte) any {
+	var req sessionRequest
+	if json.Unmarshal(data, &req) != nil {
+		return sessionReply{Error: badRequest()}
+	}
+	if err := h.sessions.SignOut(ctx, req.Token); err != nil {
+		return sessionReply{Error: errorOf(err)}
+	}
+	return sessionReply{}
+}

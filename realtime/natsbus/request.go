@@ -1,0 +1,82 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+// ErrNoCentre: a request found nobody to answer it (for an edge: its link
+// to the centre is cut, or no central node serves the subject).
+var ErrNoCentre = errors.New("natsbus: no responder")
+
+// Request sends data on subject and returns the answer. It waits until ctx
+// ends (at most 30 s without a deadline). No responder gives ErrNoCentre at
+// once.
+func (b *Bus) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+	}
+	m, err := b.nc.RequestWithContext(ctx, subject, data)
+	if errors.Is(err, nats.ErrNoResponders) {
+		return nil, ErrNoCentre
+	}
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: request on %s: %w", subject, err)
+	}
+	return m.Data, nil
+}
+
+// Serve answers requests on subject (wildcards allowed) as one of the queue
+// group queue: of the subscribers in a group, one gets each request. handle
+// runs on the subscription's delivery goroutine and must not block: it gets
+// the subject, the request and a respond function that may be called later,
+// once, from any goroutine. Serve returns once the server knows of the
+// subscription; stop ends it.
+func (b *Bus) Serve(subject, queue string, handle func(subject string, data []byte, respond func([]byte))) (stop func(), err error) {
+	sub, err := b.nc.QueueSubscribe(subject, queue, func(m *nats.Msg) {
+		reply := m.Reply
+		handle(m.Subject, m.Data, func(data []byte) {
+			if reply == "" {
+				return
+			}
+			if err := b.nc.Publish(reply, data); err != nil {
+				b.log.Warn("answering a request failed", "subject", m.Subject, "err", err)
+			}
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: serving %s: %w", subject, err)
+	}
+	sub.SetPendingLimits(1<<16, 64<<20)
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("natsbus: serving %s: %w", subject, err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+// Doorbell calls ring for every event message of a meeting, without reading
+// it: for a node that reads the events themselves from the log (an edge
+// reads them from the centre). ring runs on the delivery goroutine and must
+// not block.
+func (b *Bus) Doorbell(meetingID string, ring func()) (stop func(), err error) {
+	subj, err := subject(meetingID, "ev")
+	if err != nil {
+		return nil, err
+	}
+	sub, err := b.nc.Subscribe(subj, func(*nats.Msg) { ring() })
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: subscribing: %w", err)
+	}
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("natsbus: subscribing: %w", err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
