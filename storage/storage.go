@@ -323,6 +323,8 @@ type Store interface {
 	Blobs
 	Sessions
 	Accounts
+	Registry
+	ConsultationLogs
 	// Ping reports whether the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the backend; it may be called more than once.

@@ -151,7 +151,9 @@ type matrix struct {
 	doc, conf string
 	pdf       []byte
 	adminKey  []byte // the administrator's TOTP key
-	accounts  int
+	// feed is p-ba's calendar feed token (office).
+	feed     string
+	accounts int
 	// contract is docs/openapi.yaml and docs/openapi-internal.yaml: every
 	// request send makes, and its answer, is validated against them
 	// (openapi_test.go).
@@ -352,7 +354,34 @@ func newMatrix(t *testing.T) *matrix {
 	if pendingToken == "" || m.callers[cAdmin].cookie == "" {
 		t.Fatal("no account token")
 	}
+	m.office(t)
 	return m
+}
+
+// office prepares issue 13's registry: the administrator is the person
+// p-huong; the plain account binh is p-binh, who chairs the committee btv
+// (p-binh, p-ba); p-ba has a calendar feed (m.feed).
+func (m *matrix) office(t *testing.T) {
+	t.Helper()
+	admin := m.callers[cAdmin]
+	for id, body := range map[string]map[string]any{
+		"p-huong": {"name": "Nguyễn Thị Hương", "account": "huong"},
+		"p-binh":  {"name": "Trần Văn Bình", "title": "Bí thư", "account": "binh", "email": "binh@tinhuy.example"},
+		"p-ba":    {"name": "Hoàng Văn Ba", "email": "ba@tinhuy.example"},
+	} {
+		if st, b := m.do(t, admin, "PUT", "/api/v1/people/"+id, body); st != 200 {
+			t.Fatalf("PUT person %s: %d %s", id, st, b)
+		}
+	}
+	if st, b := m.do(t, admin, "PUT", "/api/v1/committees/btv", map[string]any{"name": "Ban Thường vụ",
+		"members": []map[string]any{{"person": "p-binh", "chair": true}, {"person": "p-ba"}}}); st != 200 {
+		t.Fatalf("PUT committee: %d %s", st, b)
+	}
+	tok, err := m.n.registry.NewFeed(t.Context(), "p-ba")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.feed = tok
 }
 
 // url returns the URL of path on the public or the internal listener.
@@ -459,6 +488,9 @@ func (m *matrix) routeRows() []routeRow {
 	// Administration: an administrator's account or the node's admin token.
 	adminRoute := allowed(cAdmin, cNodeAdmin).status(http.StatusForbidden, cAccount).rest(http.StatusUnauthorized)
 	public := allowed(routeCallers...)
+	// The office's staff: an administrator (or a person marked staff); the
+	// plain account is a committee member, not staff.
+	officeStaff := allowed(cAdmin).status(http.StatusForbidden, cAccount).rest(http.StatusUnauthorized)
 	newAccount := func(_ testing.TB, c *caller) any {
 		m.accounts++
 		return map[string]string{"id": fmt.Sprintf("acct%02d", m.accounts), "name": "Tài khoản mới"}
@@ -603,6 +635,29 @@ func (m *matrix) routeRows() []routeRow {
 			// A's secretary (meeting session) or an administrator (account);
 			// everyone else is told who may (403), credentials or not.
 			want: allowed(cSecretary, cAdmin).rest(http.StatusForbidden)},
+		// Between meetings (issue 13): the office's staff (an
+		// administrator, or a person marked staff) keep the registry; an
+		// account that is a person sees its own calendar.
+		{pattern: "GET /api/v1/people", method: "GET", path: "/api/v1/people", want: officeStaff},
+		{pattern: "PUT /api/v1/people/{person}", method: "PUT", path: "/api/v1/people/p-matrix",
+			body: jsonBody(map[string]string{"name": "Người thêm từ ma trận"}), want: officeStaff},
+		{pattern: "GET /api/v1/people/{person}/calendar", method: "GET", path: "/api/v1/people/p-binh/calendar", want: officeStaff},
+		{pattern: "POST /api/v1/people/{person}/feed", method: "POST", path: "/api/v1/people/p-binh/feed", want: officeStaff},
+		{pattern: "DELETE /api/v1/people/{person}/feed", method: "DELETE", path: "/api/v1/people/p-binh/feed", want: officeStaff},
+		{pattern: "GET /api/v1/committees", method: "GET", path: "/api/v1/committees", want: officeStaff},
+		{pattern: "GET /api/v1/committees/{committee}", method: "GET", path: "/api/v1/committees/btv", want: officeStaff},
+		{pattern: "PUT /api/v1/committees/{committee}", method: "PUT", path: "/api/v1/committees/matrix-c",
+			body: jsonBody(map[string]any{"name": "Ban của ma trận", "members": []map[string]any{{"person": "p-ba"}}}), want: officeStaff},
+		{pattern: "POST /api/v1/committees/{committee}/meetings", method: "POST", path: "/api/v1/committees/btv/meetings",
+			body: jsonBody(map[string]string{"title": "Hội nghị Ban Thường vụ", "starts_at": "2026-12-22T08:00:00+07:00"}), want: officeStaff},
+		{pattern: "GET /api/v1/account/calendar", method: "GET", path: "/api/v1/account/calendar", want: accountRoute},
+		{pattern: "POST /api/v1/account/calendar/feed", method: "POST", path: "/api/v1/account/calendar/feed", want: accountRoute},
+		{pattern: "DELETE /api/v1/account/calendar/feed", method: "DELETE", path: "/api/v1/account/calendar/feed", want: accountRoute},
+		// The feed's secret is its credential: anyone with the URL reads it;
+		// a guessed one is not found.
+		{pattern: "GET /api/v1/calendar/{feed}", method: "GET", path: "/api/v1/calendar/" + m.feed + ".ics", want: public},
+		{pattern: "GET /api/v1/calendar/{feed}", variant: "guessed", method: "GET", path: "/api/v1/calendar/" + strings.Repeat("x", 43) + ".ics",
+			want: expect{}.rest(http.StatusNotFound)},
 		{pattern: "GET /healthz", method: "GET", path: "/healthz", want: public},
 		{pattern: "GET /readyz", method: "GET", path: "/readyz", want: public},
 		{pattern: "GET /metrics", method: "GET", path: "/metrics", want: allowed(cNodeAdmin).rest(http.StatusNotFound)},

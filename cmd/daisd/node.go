@@ -21,6 +21,7 @@ import (
 
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/records"
@@ -154,6 +155,8 @@ type node struct {
 	acc   *access.Service
 	// accounts are the office's accounts (accounts.go).
 	accounts *account.Service
+	// registry is the office's people, committees and calendars (office.go).
+	registry *committees.Service
 	gw       *gateway.Gateway
 	// hub answers bridge sites (a central node); edge is a bridge site's
 	// link to the centre (an edge node, -edge). One of them is nil.
@@ -249,6 +252,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if cfg.Edge != nil {
 		n.startEdge(mux, gwCfg)
 	} else if err := n.startCentre(mux, gwCfg); err != nil {
+		return nil, err
+	}
+	if err = n.startOffice(mux); err != nil {
 		return nil, err
 	}
 	n.registerHealth(reg)

@@ -37,7 +37,7 @@ const (
 
 func init() {
 	// The binary bodies: read as strings, checked against {type: string}.
-	for _, ct := range []string{"application/pdf", "application/x-tar", "application/x-pem-file", "text/html"} {
+	for _, ct := range []string{"application/pdf", "application/x-tar", "application/x-pem-file", "text/html", "text/calendar"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }

@@ -147,6 +147,13 @@ func sameOrigin(r *http.Request) error {
 // session authenticates the account of a request (full sessions only,
 // unless pending is allowed).
 func (a *AccountsAPI) session(r *http.Request, pendingOK bool) (account.Session, string, error) {
+	return accountSession(a.acc, r, pendingOK)
+}
+
+// accountSession authenticates the account of a request: the bearer token
+// or the cookie (a change by cookie only from this origin); a pending
+// session (no second factor yet) only when pendingOK.
+func accountSession(acc *account.Service, r *http.Request, pendingOK bool) (account.Session, string, error) {
 	tok, fromCookie := accountToken(r)
 	if fromCookie {
 		if err := sameOrigin(r); err != nil {
@@ -158,9 +165,9 @@ func (a *AccountsAPI) session(r *http.Request, pendingOK bool) (account.Session,
 		err error
 	)
 	if pendingOK {
-		s, err = a.acc.Lookup(r.Context(), tok)
+		s, err = acc.Lookup(r.Context(), tok)
 	} else {
-		s, err = a.acc.Authenticate(r.Context(), tok)
+		s, err = acc.Authenticate(r.Context(), tok)
 	}
 	return s, tok, err
 }

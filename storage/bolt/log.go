@@ -13,10 +13,16 @@ import (
 // Append appends events to the meeting's log if its version is still
 // expected, in one transaction.
 func (s *Store) Append(ctx context.Context, meeting string, expected uint64, events [][]byte) (uint64, error) {
+	return s.appendTo(ctx, bucketLog, bucketChain, "meeting id", meeting, expected, events)
+}
+
+// appendTo appends to the log id under the top-level buckets logRoot and
+// chainRoot (a meeting's, or a consultation's).
+func (s *Store) appendTo(ctx context.Context, logRoot, chainRoot []byte, what, meeting string, expected uint64, events [][]byte) (uint64, error) {
 	if err := s.check(ctx); err != nil {
 		return 0, fmt.Errorf("storage/bolt: append: %w", err)
 	}
-	if err := checkID("meeting id", meeting); err != nil {
+	if err := checkID(what, meeting); err != nil {
 		return 0, err
 	}
 	if len(events) == 0 {
@@ -24,7 +30,7 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 	}
 	var last uint64
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b, err := tx.Bucket(bucketLog).CreateBucketIfNotExists([]byte(meeting))
+		b, err := tx.Bucket(logRoot).CreateBucketIfNotExists([]byte(meeting))
 		if err != nil {
 			return err
 		}
@@ -32,7 +38,7 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 		if v != expected {
 			return fmt.Errorf("append to %s at version %d, log is at %d: %w", meeting, expected, v, storage.ErrConflict)
 		}
-		cb, err := tx.Bucket(bucketChain).CreateBucketIfNotExists([]byte(meeting))
+		cb, err := tx.Bucket(chainRoot).CreateBucketIfNotExists([]byte(meeting))
 		if err != nil {
 			return err
 		}
@@ -60,17 +66,26 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 // Read returns the records with seq >= from, at most max of them (max <= 0:
 // all).
 func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) ([]storage.Record, error) {
+	return s.readFrom(ctx, bucketLog, bucketChain, meeting, from, max)
+}
+
+// readFrom reads the log id under logRoot and chainRoot.
+func (s *Store) readFrom(ctx context.Context, logRoot, chainRoot []byte, meeting string, from uint64, max int) ([]storage.Record, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, fmt.Errorf("storage/bolt: read: %w", err)
 	}
 	var recs []storage.Record
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		b := logBucket(tx, meeting)
+		root := tx.Bucket(logRoot)
+		if root == nil || meeting == "" {
+			return nil // a read-only file written before this root existed
+		}
+		b := root.Bucket([]byte(meeting))
 		if b == nil {
 			return nil
 		}
 		var cb *bbolt.Bucket // nil in a file stored before the chain
-		if root := tx.Bucket(bucketChain); root != nil {
+		if root := tx.Bucket(chainRoot); root != nil {
 			cb = root.Bucket([]byte(meeting))
 		}
 		var prev []byte // the chain hash of the record before, nil: none

@@ -30,6 +30,10 @@
 //	acct/<account>                              -> storage.Account as JSON
 //	acctsess/<sha256 of token>                  -> storage.AccountSession as JSON
 //	acctlink/<account>/<meeting>                -> participant id
+//	reg/<kind>/<id>                             -> a registry entry (storage.Registry):
+//	                                               people, committees, calendar feeds
+//	clog/<consultation>/<seq as 8 bytes>        -> a consultation's event
+//	cchain/<consultation>/<seq as 8 bytes>      -> its audit chain hash
 //
 // Ballots go through a group-commit loop: one goroutine, owned by the
 // Store, takes a request, drains whatever else is queued (up to
@@ -85,6 +89,10 @@ var (
 	bucketAcct     = []byte("acct")
 	bucketAcctSess = []byte("acctsess")
 	bucketAcctLink = []byte("acctlink")
+	// office.go
+	bucketReg    = []byte("reg")
+	bucketCLog   = []byte("clog")
+	bucketCChain = []byte("cchain")
 )
 
 // maxIDLen bounds meeting, poll, voter and ballot ids, codes and tokens, so
@@ -224,7 +232,7 @@ func Open(dir string, opt Options) (*Store, error) {
 // createBuckets creates the top-level buckets a store needs.
 func createBuckets(db *bbolt.DB) error {
 	return db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketChain, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink} {
+		for _, name := range [][]byte{bucketLog, bucketChain, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink, bucketReg, bucketCLog, bucketCChain} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

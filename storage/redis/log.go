@@ -19,11 +19,17 @@ import (
 // lists only ids whose log is not empty, so a failed append leaves nothing
 // visible.
 func (s *Store) Append(ctx context.Context, meeting string, expected uint64, events [][]byte) (uint64, error) {
+	return s.appendLog(ctx, s.k.meetings(), s.k.log(meeting), s.k.logTokens(meeting), s.k.chain(meeting), meeting, expected, events)
+}
+
+// appendLog appends to the log at logKey (its tokens and chain at tokKey
+// and chainKey), adding id to the set at setKey first on a first append.
+func (s *Store) appendLog(ctx context.Context, setKey, logKey, tokKey, chainKey, meeting string, expected uint64, events [][]byte) (uint64, error) {
 	if len(events) == 0 {
 		return 0, fmt.Errorf("storage/redis: append to %q: no events", meeting)
 	}
 	if expected == 0 {
-		if err := s.rdb.SAdd(ctx, s.k.meetings(), meeting).Err(); err != nil {
+		if err := s.rdb.SAdd(ctx, setKey, meeting).Err(); err != nil {
 			return 0, s.fail("append", err)
 		}
 	}
@@ -36,7 +42,7 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 		d := sha256.Sum256(e)
 		args = append(args, d[:])
 	}
-	res, err := s.runWrite(ctx, appendScript, []string{s.k.log(meeting), s.k.logTokens(meeting), s.k.chain(meeting)}, args...).Int64Slice()
+	res, err := s.runWrite(ctx, appendScript, []string{logKey, tokKey, chainKey}, args...).Int64Slice()
 	if err != nil {
 		return 0, s.fail("append", err)
 	}
@@ -53,6 +59,11 @@ func (s *Store) Append(ctx context.Context, meeting string, expected uint64, eve
 // Read returns the records with seq >= from, at most max of them (max <= 0:
 // all), with one LRANGE.
 func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) ([]storage.Record, error) {
+	return s.readLog(ctx, s.k.log(meeting), s.k.chain(meeting), from, max)
+}
+
+// readLog reads the log at logKey with its chain at chainKey.
+func (s *Store) readLog(ctx context.Context, logKey, chainKey string, from uint64, max int) ([]storage.Record, error) {
 	if from == 0 {
 		from = 1
 	}
@@ -63,12 +74,12 @@ func (s *Store) Read(ctx context.Context, meeting string, from uint64, max int) 
 	}
 	// The record before the first, for its Prev; both lists at one instant.
 	pipe := s.rdb.TxPipeline()
-	logCmd := pipe.LRange(ctx, s.k.log(meeting), start, stop)
+	logCmd := pipe.LRange(ctx, logKey, start, stop)
 	chainStart := start
 	if start > 0 {
 		chainStart = start - 1
 	}
-	chainCmd := pipe.LRange(ctx, s.k.chain(meeting), chainStart, stop)
+	chainCmd := pipe.LRange(ctx, chainKey, chainStart, stop)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.fail("read", err)
 	}
@@ -104,7 +115,13 @@ func (s *Store) Version(ctx context.Context, meeting string) (uint64, error) {
 
 // Meetings lists the ids of meetings whose log is not empty, sorted.
 func (s *Store) Meetings(ctx context.Context) ([]string, error) {
-	ids, err := s.rdb.SMembers(ctx, s.k.meetings()).Result()
+	return s.listLogs(ctx, s.k.meetings(), s.k.log)
+}
+
+// listLogs lists the ids of the set at setKey whose log (logKey) is not
+// empty, sorted.
+func (s *Store) listLogs(ctx context.Context, setKey string, logKey func(string) string) ([]string, error) {
+	ids, err := s.rdb.SMembers(ctx, setKey).Result()
 	if err != nil {
 		return nil, s.fail("meetings", err)
 	}
@@ -114,7 +131,7 @@ func (s *Store) Meetings(ctx context.Context) ([]string, error) {
 	pipe := s.rdb.Pipeline()
 	lens := make([]interface{ Result() (int64, error) }, len(ids))
 	for i, id := range ids {
-		lens[i] = pipe.LLen(ctx, s.k.log(id))
+		lens[i] = pipe.LLen(ctx, logKey(id))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, s.fail("meetings", err)

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 	t.Run("Context", func(t *testing.T) { runContext(t, open) })
 	t.Run("Lifecycle", func(t *testing.T) { runLifecycle(t, open) })
 	t.Run("Import", func(t *testing.T) { runImport(t, open) })
+	t.Run("Office", func(t *testing.T) { runOffice(t, open) })
 }
 
 // ---------------------------------------------------------------------------
