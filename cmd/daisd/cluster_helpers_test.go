@@ -139,6 +139,13 @@ func (d *device) record(r daisclient.Received) {
 // time, resuming from the last seq it received afterwards.
 func (d *device) dial(tb testing.TB, nodes []*node, i int) {
 	tb.Helper()
+	d.dialURL(tb, baseURL(nodes[i]), i)
+}
+
+// dialURL is dial to the node at url (any build's daisd), which the
+// device's record calls node i.
+func (d *device) dialURL(tb testing.TB, url string, i int) {
+	tb.Helper()
 	d.mu.Lock()
 	last := d.start
 	if n := len(d.events); n > 0 {
@@ -151,7 +158,7 @@ func (d *device) dial(tb testing.TB, nodes []*node, i int) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c, err := daisclient.Dial(ctx, baseURL(nodes[i]), d.token, daisclient.Options{LastSeq: last, OnEvent: d.record})
+	c, err := daisclient.Dial(ctx, url, d.token, daisclient.Options{LastSeq: last, OnEvent: d.record})
 	if err != nil {
 		tb.Fatalf("%s: dialling node %d: %v", d.id, i, err)
 	}
