@@ -13,10 +13,11 @@
 // shows a document at page 1, then measures on a new tablet (a fresh
 // browser context: empty HTTP cache, no service worker, no storage):
 //
-//   cold start   navigation to the first page drawn: the app's
-//                performance.mark('dais:first-page'), and (for builds
-//                without it) the first animation frame whose visible canvas
-//                has ink, sampled by a script the bench adds to the page;
+//   cold start   navigation to the first page on screen: the later of the
+//                app's performance.mark('dais:first-page') and the first
+//                animation frame whose visible canvas has ink, sampled by a
+//                script the bench adds to the page (for builds without the
+//                mark: that frame);
 //   new tablet   bytes of the web app sent to it (everything but /api and
 //                /ws: the document PDF and the API are counted apart),
 //                after the service worker has installed and the offline
@@ -156,7 +157,7 @@ class Meter {
     return this.sum((r) => Meter.kind(r.path) === 'api');
   }
   table(filter = (r) => Meter.kind(r.path) === 'app') {
-    return this.rows.filter(filter).map((r) => `${r.status} ${r.path} ${r.encoding ? `[${r.encoding}] ` : ''}${r.header + r.body} B`);
+    return this.rows.filter(filter).map((r) => `${r.status} ${r.path} ${r.encoding ? `[${r.encoding}] ` : ''}${r.range ? `(${r.range}) ` : ''}${r.header + r.body} B`);
   }
 }
 
@@ -167,7 +168,7 @@ function startProxy(port, targetPort, meter) {
       const p = new URL(req.url, 'http://x').pathname;
       let header = `HTTP/1.1 ${r.statusCode} ${r.statusMessage}\r\n`.length + 2;
       for (let i = 0; i < r.rawHeaders.length; i += 2) header += r.rawHeaders[i].length + r.rawHeaders[i + 1].length + 4;
-      const row = { path: p, status: r.statusCode, header, body: 0, encoding: r.headers['content-encoding'] ?? '' };
+      const row = { path: p, status: r.statusCode, header, body: 0, encoding: r.headers['content-encoding'] ?? '', range: req.headers.range ?? '' };
       meter.add(row);
       r.on('data', (b) => (row.body += b.length));
       res.writeHead(r.statusCode, r.rawHeaders);
@@ -400,7 +401,11 @@ async function main() {
     performance.getEntriesByType('resource').map((e) => `${new URL(e.name).pathname.replace(/^\/api\/v1\/meetings\/[^/]+/, '…')} ${Math.round(e.startTime)}–${Math.round(e.responseEnd)}`),
   );
   report.coldStart = cold;
-  log(`cold start: first page drawn at ${cold.mark !== null ? ms(cold.mark) : 'n/a (no mark)'} (mark), first frame with ink ${ms(cold.firstInk)}`);
+  // On screen: the later of the app's mark and the first frame with ink (work done in the task
+  // that set the mark delays the frame that shows the page; the frame's time can be a little
+  // before the mark).
+  cold.onScreen = Math.max(cold.mark ?? 0, cold.firstInk);
+  log(`cold start: first page on screen at ${ms(cold.onScreen)}: drawn at ${cold.mark !== null ? ms(cold.mark) : 'n/a (no mark)'} (mark), first frame with ink ${ms(cold.firstInk)}`);
   log(`  timeline (ms since navigation): ${cold.marks.join(', ')}`);
   log(`  requests: ${cold.resources.join(', ')}`);
   log(`  sign-in (POST /join) ${cold.join ? `${cold.join.start}–${cold.join.end} ms` : 'n/a'}; pdf.js files: ${cold.pdfjs.map((e) => `${e.name} ${e.start}–${e.end} ms`).join(', ')}`);
@@ -414,6 +419,8 @@ async function main() {
   report.newTablet = { appBytes: meter.app(), apiBytes: meter.api(), wsBytes: meter.ws, devtoolsAppBytes: cdpNet.bytes, serviceWorker: sw, files: meter.table(), devtools: cdpNet.rows };
   log(`new tablet: web app ${kb(meter.app())} sent by the server (DevTools, the page's own requests: ${kb(cdpNet.bytes)}); API incl. documents ${kb(meter.api())}; WebSocket ${kb(meter.ws)}; service worker ${sw ? 'active' : 'NOT active'}`);
   for (const r of meter.table()) log('   ', r);
+  report.newTablet.documents = meter.table((r) => /\/documents\//.test(r.path));
+  log('  documents:', report.newTablet.documents.join(', '));
 
   // A reload.
   meter.reset();
@@ -531,7 +538,7 @@ async function main() {
   report.flip = flip;
 
   // The figures against issue 17's targets.
-  const first = cold.mark ?? cold.firstInk;
+  const first = cold.onScreen;
   const blank = turns.reduce((n, t) => n + t.blank, 0) + flip.blank;
   const rows = [
     ['cold start to the first page drawn', `${ms(first)}`, first <= 1200, '≤ 1.2 s'],

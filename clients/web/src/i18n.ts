@@ -674,11 +674,14 @@ export function translate(lang: Lang, key: Key, params: Record<string, string | 
   return s.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? show(lang, params[p]) : m));
 }
 
-const numbers = { vi: new Intl.NumberFormat('vi-VN'), en: new Intl.NumberFormat('en-GB') };
+// Made on first use, not as the bundle starts (a formatter loads its locale's data).
+const numbers: Partial<Record<Lang, Intl.NumberFormat>> = {};
 
 /** show writes a parameter: numbers the interface language's way (1.234 in vi, 1,234 in en), not the browser's. */
 function show(lang: Lang, v: string | number): string {
-  return typeof v === 'number' && Number.isFinite(v) ? numbers[lang].format(v) : String(v);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && v >= 0 && v < 1000) return String(v); // the same in both, without a formatter
+  return (numbers[lang] ??= new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB')).format(v);
 }
 
 /** T is a translate function bound to a language. */

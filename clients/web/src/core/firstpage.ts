@@ -5,6 +5,12 @@
 // and the CPU — the offline copies of documents — waits for it
 // (afterFirstPage). A screen that shows no document calls noFirstPage() so
 // that such work is not held back for ever.
+//
+// The waiting work starts after the frame that shows the page, not in the
+// task that put it on the canvas: a promise resolved there runs its
+// continuations (and Preact its re-renders: the delegate's side column,
+// ≈0.1–0.2 s of layout at 4×) before the browser paints, so the page would
+// reach the screen only after them.
 
 let done = false;
 let waiters: (() => void)[] = [];
@@ -20,15 +26,35 @@ function release(): void {
   for (const f of w) f();
 }
 
-/** markFirstPage records the first page drawn (only the first call counts). */
+let marked1 = false;
+
+/** markFirstPage records the first page drawn (only the first call counts); the waiting work goes after it is painted. */
 export function markFirstPage(): void {
-  if (done) return;
+  if (done || marked1) return;
+  marked1 = true;
   try {
     performance.mark(FIRST_PAGE_MARK);
   } catch {
     /* no User Timing */
   }
-  release();
+  afterPaint(release);
+}
+
+/**
+ * afterPaint calls f after the next frame is painted: a task queued from
+ * that frame's animation callback runs after its paint. Where there are no
+ * frames (tests, a page in the background) a timer bounds the wait.
+ */
+function afterPaint(f: () => void): void {
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    f();
+  };
+  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+  if (typeof raf === 'function') raf(() => setTimeout(once, 0));
+  setTimeout(once, raf ? 500 : 0);
 }
 
 /** noFirstPage lets waiting work go when no document is shown. */
@@ -70,6 +96,7 @@ export function markOnce(name: string): void {
 /** resetFirstPage is for the tests. */
 export function resetFirstPage(): void {
   marked.clear();
+  marked1 = false;
   done = false;
   waiters = [];
 }

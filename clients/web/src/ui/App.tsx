@@ -27,7 +27,7 @@ import { Entry } from './account/Entry';
 import { openAhead, preloadPdfJs } from './document/pdfjs';
 import { documentURL } from '../core/api';
 import { docView, FOLLOWING } from '../core/follow';
-import { markOnce } from '../core/firstpage';
+import { markOnce, noFirstPage } from '../core/firstpage';
 import { deviceId } from '../core/device';
 import { useTakeBack } from './takeback';
 import { offlineFor } from './delegate/OfflineList';
@@ -264,6 +264,8 @@ function LiveMeeting({ session, display, onUnauthorized, onRevoked, backend, hel
     );
   }
   markOnce('state');
+  // The secretary's workspace shows no document: what waits for a first page need not.
+  if (role === 'secretary' && !display) noFirstPage();
   if (!ahead.current) {
     // A new tablet (nothing kept): the shown document opens while the screen is built.
     ahead.current = true;

@@ -21,7 +21,8 @@ import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
 import { CommitteeConsole } from '../screens';
-import { afterFirstPage, firstPageDone } from '../../core/firstpage';
+import { afterFirstPage } from '../../core/firstpage';
+import { useAfterFirstPage } from '../shared/afterFirstPage';
 
 /** Tab is a part of the tablet's side column, shown one at a time on a phone. */
 type Tab = 'item' | 'floor' | 'agenda' | 'docs' | 'result';
@@ -125,26 +126,6 @@ export function Delegate({ store }: { store: MeetingStore }) {
       <VotePanel store={store} />
     </div>
   );
-}
-
-/** SIDE_WAIT_MS bounds how long the side column waits for the first page (a slow network, a stuck document). */
-const SIDE_WAIT_MS = 3000;
-
-/** useAfterFirstPage is false until the first page is drawn (or none will be, or SIDE_WAIT_MS passed). */
-function useAfterFirstPage(): boolean {
-  const [done, setDone] = useState(firstPageDone);
-  useEffect(() => {
-    if (done) return;
-    let live = true;
-    const go = () => live && setDone(true);
-    void afterFirstPage().then(go);
-    const h = setTimeout(go, SIDE_WAIT_MS);
-    return () => {
-      live = false;
-      clearTimeout(h);
-    };
-  }, []);
-  return done;
 }
 
 /** useNarrow reports whether the screen is phone-sized (at most 700 CSS px wide), following rotation. */

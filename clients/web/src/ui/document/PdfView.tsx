@@ -19,7 +19,7 @@ import type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist';
 import { markFirstPage, markOnce, noFirstPage } from '../../core/firstpage';
 import { newCounters, RenderScheduler, type DrawTask } from '../../core/render';
 import { useApp } from '../context';
-import { loadPdfJs, openFromServer, pdfWorker, takeAhead } from './pdfjs';
+import { fetchFirst, loadPdfJs, openFromServer, pdfWorker, takeAhead } from './pdfjs';
 
 /** renderCounters count the renders of every viewer of the page; the browser benchmark reads them as window.daisRender. */
 export const renderCounters = newCounters();
@@ -95,6 +95,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     setView(null);
     const off = offlineRef.current;
     const drawn = new Promise<void>((r) => (firstShown.current = r));
+    const abort = new AbortController();
     markOnce('viewer');
     (async () => {
       const lib = await loadPdfJs();
@@ -122,7 +123,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       const fromServer = !d;
       if (!d) {
         markOnce('doc-request');
-        const t = (early && (await early)) || openFromServer(lib, url, token);
+        const t = (early && (await early)) || openFromServer(lib, url, token, await fetchFirst(url, token, abort.signal));
         if (cancelled) {
           void t.destroy();
           return;
@@ -145,6 +146,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     });
     return () => {
       cancelled = true;
+      abort.abort();
       void (task as LoadingTask | null)?.destroy();
     };
   }, [url, token]);

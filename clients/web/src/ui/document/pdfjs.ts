@@ -17,6 +17,7 @@
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { markOnce } from '../../core/firstpage';
 import { documentHeaders } from '../../core/api';
+import { fetchFirstBytes, fetchRange, type FirstBytes } from '../../core/ranges';
 
 export type PdfJs = typeof import('pdfjs-dist');
 type PDFWorkerT = InstanceType<PdfJs['PDFWorker']>;
@@ -72,15 +73,58 @@ export function pdfWorker(lib: PdfJs): PDFWorkerT | undefined {
 
 type LoadingTask = ReturnType<PdfJs['getDocument']>;
 
-/** openFromServer opens a document from the server in ranges, with the session token. */
-export function openFromServer(lib: PdfJs, url: string, token: string): LoadingTask {
+/** CHUNK is the size of the ranges pdf.js asks for. */
+const CHUNK = 128 * 1024;
+/** FIRST_BYTES are fetched by the app itself before pdf.js opens a document (a file this small comes whole, as pdf.js would fetch it). */
+export const FIRST_BYTES = 2 * CHUNK;
+
+/**
+ * openFromServer opens a document from the server in ranges, with the
+ * session token. With first (its first bytes, fetched by fetchFirst), pdf.js
+ * starts from them: the whole file as data, or a range transport whose
+ * other ranges are fetched here (core/ranges.ts); without, pdf.js fetches
+ * it itself.
+ */
+export function openFromServer(lib: PdfJs, url: string, token: string, first?: FirstBytes | null): LoadingTask {
+  const worker = pdfWorker(lib);
+  const headers = documentHeaders(token, 'viewer');
+  if (first && first.data.length === first.total) return lib.getDocument({ data: first.data, isEvalSupported: false, worker });
+  if (first) {
+    const ctl = new AbortController();
+    const range = new lib.PDFDataRangeTransport(first.total, first.data);
+    let task: LoadingTask | null = null;
+    range.requestDataRange = (begin: number, end: number) => {
+      fetchRange(url, headers, begin, end, { signal: ctl.signal }).then(
+        (b) => !ctl.signal.aborted && range.onDataRange(begin, b),
+        (err: unknown) => {
+          if (ctl.signal.aborted) return;
+          // pdf.js has no way to be told a range failed: the document is closed (its pages then fail, the viewer says so).
+          console.warn('dais: a range of the document could not be fetched', url, err);
+          void task?.destroy();
+        },
+      );
+    };
+    range.abort = () => ctl.abort();
+    task = lib.getDocument({ range, rangeChunkSize: CHUNK, disableAutoFetch: true, isEvalSupported: false, worker });
+    return task;
+  }
   return lib.getDocument({
     url,
-    httpHeaders: documentHeaders(token, 'viewer'),
-    rangeChunkSize: 128 * 1024,
+    httpHeaders: headers,
+    rangeChunkSize: CHUNK,
     disableAutoFetch: true,
     isEvalSupported: false,
-    worker: pdfWorker(lib),
+    worker,
+  });
+}
+
+/** fetchFirst fetches a document's first bytes (null: pdf.js is left to fetch it, and to say what went wrong). */
+export function fetchFirst(url: string, token: string, signal?: AbortSignal): Promise<FirstBytes | null> {
+  if (typeof fetch !== 'function') return Promise.resolve(null);
+  markOnce('doc-fetch');
+  return fetchFirstBytes(url, documentHeaders(token, 'viewer'), FIRST_BYTES, fetch, signal).then((f) => {
+    markOnce('doc-bytes');
+    return f;
   });
 }
 
@@ -97,7 +141,10 @@ export function openAhead(url: string, token: string): void {
   const key = url + '\n' + token;
   if (ahead?.key === key) return;
   dropAhead();
-  const entry = { key, task: loadPdfJs().then((lib) => openFromServer(lib, url, token), () => null) };
+  // The first bytes are asked for at once, in parallel with the library (not through pdf.js: its
+  // requests wait for the main thread, busy building the screen).
+  const first = fetchFirst(url, token);
+  const entry = { key, task: Promise.all([loadPdfJs(), first]).then(([lib, f]) => openFromServer(lib, url, token, f), () => null) };
   ahead = entry;
   setTimeout(() => ahead === entry && dropAhead(), AHEAD_MS);
 }
