@@ -156,8 +156,49 @@ describe('apply', () => {
           speaker: 'p-d1',
           since: '2026-12-03T01:05:00Z',
           queue: ['p-d2'],
+          requests: { 'p-d2': { at: '2026-12-03T01:00:00Z' } },
           speeches: [{ participant: 'p-d1', item: s.current, from: '2026-12-03T01:05:00Z' }],
         }),
+    },
+    {
+      name: 'floor: a question on a topic, registered contributions, the speeches record them',
+      events: [
+        ev(13, 'ContributionAdded', { contribution: { id: 'c1', participant: 'p-d1', topic: 'Phát triển kinh tế số', item: 'i2', done: true } }),
+        ev(14, 'ContributionAdded', { contribution: { id: 'c2', participant: 'p-d2', topic: 'Chuyển đổi số' } }),
+        ev(15, 'ContributionAdded', { contribution: { id: 'c3', participant: 'p-d2', topic: 'Y tế' } }),
+        ev(16, 'ContributionMoved', { contribution: 'c3', index: 0 }),
+        ev(17, 'ContributionRemoved', { contribution: 'c2' }),
+        ev(18, 'FloorRequested', { participant: 'p-d2', topic: 'Ý kiến về dự toán ngân sách', kind: 'question' }, '2026-12-03T01:02:00Z'),
+        ev(19, 'FloorGiven', { participant: 'p-d1', contribution: 'c1' }, '2026-12-03T01:03:00Z'),
+        ev(20, 'FloorGiven', { participant: 'p-d2' }, '2026-12-03T01:08:00Z'),
+      ],
+      check: (s) => {
+        expect(s.floor.contributions).toEqual([
+          { id: 'c3', participant: 'p-d2', topic: 'Y tế' },
+          { id: 'c1', participant: 'p-d1', topic: 'Phát triển kinh tế số', item: 'i2', done: true },
+        ]);
+        expect(s.floor.speeches).toEqual([
+          { participant: 'p-d1', item: s.current ?? 'i2', from: '2026-12-03T01:03:00Z', to: '2026-12-03T01:08:00Z', topic: 'Phát triển kinh tế số', kind: 'contribution', contribution: 'c1' },
+          { participant: 'p-d2', item: s.current, from: '2026-12-03T01:08:00Z', topic: 'Ý kiến về dự toán ngân sách', kind: 'question' },
+        ]);
+        expect(s.floor.requests).toBeUndefined();
+        expect(s.floor.queue).toEqual([]);
+      },
+    },
+    {
+      name: 'removing a participant drops their request and what they had not given',
+      events: [
+        ev(13, 'ContributionAdded', { contribution: { id: 'c1', participant: 'p-d1', topic: 'Một' } }),
+        ev(14, 'ContributionAdded', { contribution: { id: 'c2', participant: 'p-d1', topic: 'Hai' } }),
+        ev(15, 'FloorGiven', { participant: 'p-d1', contribution: 'c1' }),
+        ev(16, 'FloorEnded', { participant: 'p-d1' }),
+        ev(17, 'FloorRequested', { participant: 'p-d1', kind: 'order' }),
+        ev(18, 'ParticipantRemoved', { participant: 'p-d1' }),
+      ],
+      check: (s) => {
+        expect(s.floor.contributions).toEqual([{ id: 'c1', participant: 'p-d1', topic: 'Một', done: true }]);
+        expect(s.floor.requests).toBeUndefined();
+      },
     },
     {
       name: 'FloorEnded keeps the queue',

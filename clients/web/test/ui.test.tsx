@@ -71,7 +71,8 @@ describe('screens', () => {
     expect(text()).toContain('2. Dự toán ngân sách địa phương năm 2027');
     expect(text()).toContain('Đồng chí chưa điểm danh');
     await act(() => button('Đăng ký phát biểu').click());
-    expect(ws.last('command')).toMatchObject({ name: 'RequestFloor' });
+    await act(() => button('Gửi đăng ký').click());
+    expect(ws.last('command')).toMatchObject({ name: 'RequestFloor', args: {} });
     await act(() => button('Điểm danh').click());
     expect(ws.last('command')).toMatchObject({ name: 'CheckIn' });
     await act(() => {

@@ -7,7 +7,7 @@
 // does not fit the state (it names a poll the client never saw, say) is
 // skipped for its part, never thrown: a tablet must keep following.
 
-import { defaultChoices, type Annotation, type Floor, type Item, type MeetingEvent, type Room, type Speech, type State } from './types';
+import { defaultChoices, type Annotation, type Contribution, type Floor, type FloorRequest, type Item, type MeetingEvent, type Room, type Speech, type State } from './types';
 
 /** newState returns the empty state of a meeting that does not exist yet. */
 export function newState(): State {
@@ -157,7 +157,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'ParticipantRemoved':
       delete s.participants[d.participant];
       s.order = without(s.order, d.participant);
-      s.floor.queue = without(s.floor.queue, d.participant);
+      s.floor = forgetSpeaker(s.floor, d.participant);
       // Their private annotations go with them; what they shared stays.
       delete s.annotations[d.participant];
       return true;
@@ -200,7 +200,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       for (const doc of Object.values(s.documents)) {
         if (!doc.taken_back && (doc.level || doc.confidential)) doc.taken_back = { at: e.at, seq: e.seq, reason: 'closed' };
       }
-      s.floor = { speeches: endSpeech(s.floor, e.at) };
+      s.floor = { speeches: endSpeech(s.floor, e.at), contributions: s.floor.contributions };
       return true;
     case 'CurrentItemSet':
       s.current = d.item || undefined;
@@ -264,20 +264,65 @@ function applyData(s: State, e: MeetingEvent): boolean {
     }
     case 'FloorRequested':
       if (d.participant && s.floor.speaker !== d.participant) {
-        s.floor = { ...s.floor, queue: addOnce(s.floor.queue, d.participant) };
+        const req: FloorRequest = { at: e.at };
+        if (d.topic) req.topic = d.topic;
+        if (d.kind) req.kind = d.kind;
+        s.floor = { ...s.floor, queue: addOnce(s.floor.queue, d.participant), requests: { ...s.floor.requests, [d.participant]: req } };
       }
       return true;
     case 'FloorWithdrawn':
-      s.floor = { ...s.floor, queue: without(s.floor.queue, d.participant) };
+      s.floor = { ...s.floor, queue: without(s.floor.queue, d.participant), requests: dropKey(s.floor.requests, d.participant) };
       return true;
     case 'FloorGiven': {
-      const speeches = [...(endSpeech(s.floor, e.at) ?? []), { participant: d.participant, item: s.current, from: e.at }];
-      s.floor = { speaker: d.participant, since: e.at, queue: without(s.floor.queue, d.participant), speeches };
+      const sp: Speech = { participant: d.participant, item: s.current, from: e.at };
+      let contributions = s.floor.contributions;
+      const ct = d.contribution ? contributions?.find((c) => c.id === d.contribution) : undefined;
+      if (ct) {
+        contributions = contributions!.map((c) => (c.id === ct.id ? { ...c, done: true } : c));
+        sp.topic = ct.topic;
+        sp.kind = 'contribution';
+        sp.contribution = ct.id;
+        if (!sp.item && ct.item) sp.item = ct.item;
+      } else {
+        const r = s.floor.requests?.[d.participant];
+        if (r?.topic) sp.topic = r.topic;
+        if (r?.kind) sp.kind = r.kind;
+      }
+      const speeches = [...(endSpeech(s.floor, e.at) ?? []), sp];
+      s.floor = {
+        speaker: d.participant,
+        since: e.at,
+        queue: without(s.floor.queue, d.participant),
+        speeches,
+        requests: dropKey(s.floor.requests, d.participant),
+        contributions,
+      };
       return true;
     }
     case 'FloorEnded':
-      s.floor = { queue: s.floor.queue, speeches: endSpeech(s.floor, e.at) };
+      s.floor = { queue: s.floor.queue, speeches: endSpeech(s.floor, e.at), requests: s.floor.requests, contributions: s.floor.contributions };
       return true;
+    case 'ContributionAdded': {
+      const c = clone(d.contribution) as Contribution | undefined;
+      if (c?.id && !s.floor.contributions?.some((x) => x.id === c.id)) {
+        delete c.done;
+        s.floor = { ...s.floor, contributions: [...(s.floor.contributions ?? []), c] };
+      }
+      return true;
+    }
+    case 'ContributionRemoved':
+      s.floor = { ...s.floor, contributions: s.floor.contributions?.filter((c) => c.id !== d.contribution) };
+      return true;
+    case 'ContributionMoved': {
+      const list = [...(s.floor.contributions ?? [])];
+      const at = list.findIndex((c) => c.id === d.contribution);
+      if (at >= 0) {
+        const [c] = list.splice(at, 1);
+        list.splice(Math.min(Math.max(Number(d.index) || 0, 0), list.length), 0, c);
+        s.floor = { ...s.floor, contributions: list };
+      }
+      return true;
+    }
     case 'CheckedIn':
     case 'CheckedOut': {
       const p = s.participants[d.participant];
@@ -480,6 +525,23 @@ function moveItem(s: State, id: string, index: number) {
   }
   rest.splice(at, 0, ...block);
   s.agenda = rest;
+}
+
+/** dropKey returns m without key (undefined when nothing is left). */
+function dropKey<V>(m: Record<string, V> | undefined, key: string): Record<string, V> | undefined {
+  if (!m || !(key in m)) return m;
+  const { [key]: _gone, ...rest } = m;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/** forgetSpeaker takes a removed participant off the floor: their request and the contributions they had not given (meeting.Floor.forgetSpeaker). */
+function forgetSpeaker(f: Floor, id: string): Floor {
+  return {
+    ...f,
+    queue: without(f.queue, id),
+    requests: dropKey(f.requests, id),
+    contributions: f.contributions?.filter((c) => c.participant !== id || c.done),
+  };
 }
 
 /** endSpeech returns the speeches with the one in progress, if any, ended at `at` (meeting.State.endSpeech). */

@@ -265,6 +265,27 @@ export interface Floor {
   queue?: string[];
   /** speeches: every turn at the floor, in order (meeting.Speech). */
   speeches?: Speech[];
+  /** requests: what each queued participant asked for, by id (meeting.FloorRequest). */
+  requests?: Record<string, FloorRequest>;
+  /** contributions: the registered contributions (tham luận), in order (meeting.Contribution). */
+  contributions?: Contribution[];
+}
+
+/** SpeechKind is what a turn at the floor is for; absent or '' is a speech (meeting.SpeechKind). */
+export type SpeechKind = '' | 'question' | 'order' | 'contribution';
+
+export interface FloorRequest {
+  topic?: string;
+  kind?: SpeechKind;
+  at?: string;
+}
+
+export interface Contribution {
+  id: string;
+  participant: string;
+  topic: string;
+  item?: string;
+  done?: boolean;
 }
 
 export interface Speech {
@@ -272,6 +293,10 @@ export interface Speech {
   item?: string;
   from: string;
   to?: string;
+  topic?: string;
+  kind?: SpeechKind;
+  /** contribution: the id of the registered contribution this turn was. */
+  contribution?: string;
 }
 
 /** State is a meeting as the fold of its events (meeting.State). */

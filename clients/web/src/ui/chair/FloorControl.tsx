@@ -5,7 +5,9 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingStore } from '../../core/store';
+import { ContributionList } from '../shared/Contributions';
 import { QueueList, SpeakerLine } from '../shared/Floor';
+import { fw } from '../shared/floorWords';
 import { name } from '../shared/format';
 import { useApp, useRun } from '../context';
 
@@ -45,7 +47,7 @@ export function FloorSection({ store }: { store: MeetingStore }) {
 }
 
 export function FloorControl({ store }: { store: MeetingStore }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
   return (
@@ -72,6 +74,12 @@ export function FloorControl({ store }: { store: MeetingStore }) {
           </button>
         )}
       />
+      {(s.floor.contributions?.length ?? 0) > 0 && (
+        <>
+          <h3>{fw(lang, 'contributions')}</h3>
+          <ContributionList store={store} mode="chair" />
+        </>
+      )}
     </div>
   );
 }

@@ -4,6 +4,8 @@
 
 import type { MeetingStore } from '../../core/store';
 import { AttendanceTable, quorumPercent } from '../shared/Attendance';
+import { ContributionList } from '../shared/Contributions';
+import { fw } from '../shared/floorWords';
 import { Section } from '../shared/Section';
 import { PollForm, PollList } from '../shared/PollTools';
 import { useApp, useRun } from '../context';
@@ -21,7 +23,7 @@ import { ElectionEditor } from './Elections';
 import { CopyRegister, SecrecyRules } from './Secrecy';
 
 export function Secretary({ store }: { store: MeetingStore }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
   return (
@@ -49,6 +51,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
       <div class="col">
         <Section title={t('agenda')}>
           <AgendaEditor store={store} />
+        </Section>
+        <Section title={fw(lang, 'contributions')} class="contributions-panel">
+          <ContributionList store={store} mode="secretary" />
         </Section>
         <Section title={t('proposals')}>
           <Proposals store={store} />
