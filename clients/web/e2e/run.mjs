@@ -553,7 +553,7 @@ async function demoScenario(bin, browser) {
 
   await step('the floor: request, queue, give, timer on the display', async () => {
     await delegate.getByRole('button', { name: 'Đóng' }).click();
-    await delegate.getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await askFloor(delegate);
     await delegate.getByText('vị trí thứ 1').waitFor();
     await chair.locator('.queue', { hasText: delegateCode.name }).waitFor();
     await chair.getByRole('button', { name: 'Mời người tiếp theo' }).click();
@@ -626,6 +626,19 @@ function testPDF(n) {
 }
 
 // inkedPixels counts the non-white pixels of the page's visible PDF canvas.
+// askFloor asks for the floor from a tablet: "Đăng ký phát biểu" opens the
+// short form (issue 13, part 6); with no kind and topic given it sends a
+// plain speech request, else a request of that kind on that topic.
+async function askFloor(page, kind, topic) {
+  await page.getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+  const form = page.locator('form.request-form');
+  if (kind) await form.getByRole('radio', { name: kind }).check();
+  if (topic) await form.getByLabel('Chủ đề (không bắt buộc)').fill(topic);
+  if (kind || topic) await shot(page, 'tablet-floor-request');
+  await form.getByRole('button', { name: 'Gửi đăng ký' }).click();
+  await form.waitFor({ state: 'detached' });
+}
+
 function inkedPixels(page) {
   return page.evaluate(() => {
     const c = document.querySelector('canvas.pdf-canvas:not(.hidden)');
@@ -843,7 +856,7 @@ async function voteScenario(bin, browser) {
     log(`console: the shown page is ${Math.round(page.width)}×${Math.round(page.height)} px at 1280×800`);
     await inView('.floor-panel');
     await inView('.live .quorum');
-    await tablets[0].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await askFloor(tablets[0]);
     await chair.locator('.floor-panel .badge.fresh', { hasText: '1' }).waitFor();
     await chair.locator('.floor-news', { hasText: `${byRole('Đại biểu', 0).name} xin phát biểu` }).waitFor();
     await shot(chair, 'vote-chair-floor-request');
@@ -857,16 +870,34 @@ async function voteScenario(bin, browser) {
   // Issue 16 (11): the minutes list every speaker with the times (checked in the minutes' text below).
   const speakers = [byRole('Đại biểu', 1).name, byRole('Đại biểu', 0).name];
   const spokeOK = await step('issue 16 (11): the chair gives the floor to two delegates in turn', async () => {
-    await tablets[1].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await askFloor(tablets[1]);
     await chair.locator('.floor-panel', { hasText: speakers[0] }).getByRole('button', { name: 'Mời phát biểu' }).first().click();
     await tablets[1].getByText('Đồng chí đang phát biểu').waitFor();
-    await tablets[0].getByRole('button', { name: 'Đăng ký phát biểu' }).click();
+    await askFloor(tablets[0]);
     await chair.locator('.floor-panel', { hasText: `${speakers[1]}` }).getByRole('button', { name: 'Mời phát biểu' }).first().click();
     // Giving the floor to the next ends the turn before it.
     await tablets[0].getByText('Đồng chí đang phát biểu').waitFor();
     await tablets[1].getByText('Đồng chí đang phát biểu').waitFor({ state: 'detached' });
     await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
     await tablets[0].getByText('Đồng chí đang phát biểu').waitFor({ state: 'detached' });
+  });
+
+  // Issue 13 (6): a request to speak with a topic and a kind, from the tablet to the chair, the display and the minutes.
+  const budget = 'Ý kiến về dự toán ngân sách';
+  const topicOK = await step('issue 13 (6): a delegate asks to put a question on a topic; the chair sees kind and topic and gives the floor; the display shows the topic', async () => {
+    await askFloor(tablets[0], 'Chất vấn, câu hỏi', budget);
+    await tablets[0].getByText(`Đồng chí đã đăng ký: Chất vấn, câu hỏi — ${budget}`).waitFor();
+    const row = chair.locator('.floor-panel .queue li', { hasText: speakers[1] });
+    await row.locator('.kind-badge.kind-question', { hasText: 'Chất vấn, câu hỏi' }).waitFor();
+    await row.locator('.topic', { hasText: budget }).waitFor();
+    await shot(chair, 'vote-chair-floor-topic');
+    await row.getByRole('button', { name: 'Mời phát biểu' }).click();
+    await tablets[0].getByText('Đồng chí đang phát biểu').waitFor();
+    await display.locator('.speaker.big', { hasText: speakers[1] }).locator('.speaker-topic', { hasText: budget }).waitFor();
+    await display.locator('.speaker.big .kind-badge', { hasText: 'Chất vấn, câu hỏi' }).waitFor();
+    await shot(display, 'vote-display-speaker-topic');
+    await chair.getByRole('button', { name: 'Kết thúc phát biểu' }).click();
+    await display.locator('.speaker-topic').waitFor({ state: 'detached' });
   });
 
   if (onPage3) await step('issue 16 (10): the reading view: one tap to full screen, fit width, zoom crisp at devicePixelRatio × zoom, still following; back in one tap', async () => {
@@ -1158,6 +1189,13 @@ async function voteScenario(bin, browser) {
       if (!(Number(lines[0][1]) < Number(lines[1][1]))) throw new Error(`the speakers are out of order: ${lines.map((m) => m[0]).join(' / ')}`);
       if (lines[0][3] > lines[1][2]) throw new Error(`the first turn ends (${lines[0][3]}) after the second begins (${lines[1][2]})`);
       log(`minutes: ${lines.map((m) => m[0]).join(' / ')}`);
+    }
+    if (topicOK) {
+      // Issue 13 (6): the speech's line says its kind and topic.
+      const t = String.raw`\d{2}:\d{2}:\d{2}`;
+      const m = flat.match(new RegExp(String.raw`\d+\. ${speakers[1]}: ${t} – ${t} — Chất vấn: ${budget}`));
+      if (!m) throw new Error(`the minutes do not list the question on "${budget}":\n${flat.slice(flat.indexOf('Các ý kiến phát biểu'), flat.indexOf('Các ý kiến phát biểu') + 1500)}`);
+      log(`minutes: ${m[0]}`);
     }
     log(`downloaded ${csv.name} (${csv.body.length} B), ${minutes.name} (${minutes.body.length} B)`);
     // Issue 12 (4): under the minutes (vi, en) and the packet, the line of
