@@ -16,6 +16,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/storage/bolt"
+	"github.com/dais-meeting/dais/storage/redis/redistest"
 	"github.com/dais-meeting/dais/storage/seal"
 )
 
@@ -34,9 +35,9 @@ func (r pdfRecords) CountingMinutes(ctx context.Context, w io.Writer, s *meeting
 func (r pdfRecords) BallotsCSV(w io.Writer, s *meeting.State) error { return pdf.BallotsCSV(w, s) }
 
 // TestArchiveImportCommand: dais archive import into a new data folder
-// prints what it brought back and a sign-in code, and dais verify passes on
-// the folder; a second import is refused; a tampered archive is refused
-// (exit 3) before any store is made.
+// (and into a Redis prefix) prints what it brought back and a sign-in
+// code, and dais verify passes on the store; a second import is refused; a
+// tampered archive is refused (exit 3) before any store is made.
 func TestArchiveImportCommand(t *testing.T) {
 	const mid = "archive-cli"
 	ctx := context.Background()
@@ -93,6 +94,19 @@ func TestArchiveImportCommand(t *testing.T) {
 	}
 	if code, out := dais("archive", "import", "-data", dir, file); code != exitError || !strings.Contains(out, "already holds") {
 		t.Fatalf("a second import: exit %d\n%s", code, out)
+	}
+
+	// The same into a Redis deployment, under a prefix of the test's own.
+	prefix := redistest.Prefix(t)
+	redisURL := "redis://" + redistest.SharedAddr + "/0"
+	if code, out := dais("archive", "import", "-redis-url", redisURL, "-redis-prefix", prefix, file); code != exitOK || !strings.Contains(out, "imported meeting "+mid) {
+		t.Fatalf("archive import into Redis: exit %d\n%s", code, out)
+	}
+	if code, out := dais("verify", "-redis-url", redisURL, "-redis-prefix", prefix, mid); code != exitOK || !strings.Contains(out, "OK") {
+		t.Fatalf("verify after the import into Redis: exit %d\n%s", code, out)
+	}
+	if code, out := dais("archive", "import", "-redis-url", redisURL, "-redis-prefix", prefix, file); code != exitError || !strings.Contains(out, "already holds") {
+		t.Fatalf("a second import into Redis: exit %d\n%s", code, out)
 	}
 
 	bad := bytes.Clone(buf.Bytes())
