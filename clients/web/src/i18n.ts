@@ -47,6 +47,7 @@ const table = {
   status_in_session: { vi: 'Đang họp', en: 'In session' },
   status_adjourned: { vi: 'Tạm nghỉ', en: 'Adjourned' },
   status_closed: { vi: 'Đã bế mạc', en: 'Closed' },
+  archivedReadOnly: { vi: 'Bản lưu trữ — chỉ xem', en: 'Archive — read only' },
 
   // Agenda and documents.
   agenda: { vi: 'Chương trình hội nghị', en: 'Agenda' },

@@ -95,6 +95,14 @@ describe('apply', () => {
       },
     },
     {
+      name: 'MeetingArchived marks the meeting read only',
+      events: [ev(13, 'MeetingClosed'), ev(14, 'MeetingArchived', { archive: 'ab'.repeat(32), events: 13, last_hash: 'cd'.repeat(32) })],
+      check: (s) => {
+        expect(s.status).toBe('closed');
+        expect(s.archived).toEqual({ archive: 'ab'.repeat(32), events: 13, last_hash: 'cd'.repeat(32), at: expect.any(String) });
+      },
+    },
+    {
       name: 'RoomAdded',
       events: [ev(13, 'RoomAdded', { room: { id: 'district-b', name: 'Điểm cầu thị xã Hương Thủy' } })],
       check: (s) => expect(s.rooms.map((r) => r.id)).toEqual(['main', 'district-a', 'district-b']),

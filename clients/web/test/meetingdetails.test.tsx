@@ -140,6 +140,13 @@ describe('meeting details', () => {
     expect(button(editForm(), 'Lưu thay đổi').disabled).toBe(true);
   });
 
+  it('shows a meeting brought back from its archive as read only in the top bar', async () => {
+    const ws = await mountSecretary();
+    expect(root.querySelector('.topbar .archived')).toBeNull();
+    await event(ws, 11, 'MeetingArchived', { archive: 'ab'.repeat(32), events: 10 });
+    expect(root.querySelector('.topbar .archived')?.textContent).toContain('Bản lưu trữ — chỉ xem');
+  });
+
   it('sends only the changed title, then shows the meeting’s new title', async () => {
     const ws = await mountSecretary();
     await type(editForm(), 'Tên cuộc họp', 'Kỳ họp thứ 12 HĐND tỉnh');

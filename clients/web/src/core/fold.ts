@@ -202,6 +202,11 @@ function applyData(s: State, e: MeetingEvent): boolean {
       }
       s.floor = { speeches: endSpeech(s.floor, e.at), contributions: s.floor.contributions };
       return true;
+    case 'MeetingArchived':
+      // Imported from its archive (dais archive import): read only.
+      s.archived = { archive: d.archive, events: Number(d.events) || 0, last_hash: d.last_hash || undefined, at: e.at };
+      if (!s.archived.last_hash) delete s.archived.last_hash;
+      return true;
     case 'CurrentItemSet':
       s.current = d.item || undefined;
       return true;

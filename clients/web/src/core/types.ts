@@ -313,6 +313,8 @@ export interface State {
   starts_at?: string;
   place?: string;
   status: Status | '';
+  /** archived: the meeting was brought back from its archive (dais archive import) and is read only. */
+  archived?: ArchiveMark;
   rooms: Room[];
   participants: Record<string, Participant>;
   order: string[];
@@ -476,4 +478,14 @@ export function defaultChoices(): Choice[] {
     { id: 'against', label: 'Không tán thành' },
     { id: 'abstain', label: 'Không biểu quyết' },
   ];
+}
+
+/** ArchiveMark: what a meeting imported from its archive keeps of the import (meeting.ArchiveMark). */
+export interface ArchiveMark {
+  /** archive: the SHA-256 of the archive file. */
+  archive: string;
+  /** events: the archived log's last event; last_hash its chain link. */
+  events: number;
+  last_hash?: string;
+  at: string;
 }

@@ -21,6 +21,7 @@ export function TopBar({ store, subtitle }: { store: MeetingStore; subtitle: str
         <span class="muted">
           {subtitle}
           {s?.status ? ` · ${t(('status_' + s.status) as Key)}` : ''}
+          {s?.archived ? <span class="archived">{` · ${t('archivedReadOnly')}`}</span> : null}
           {late && s?.starts_at && !Number.isNaN(Date.parse(s.starts_at)) ? (
             <>
               {' · '}
