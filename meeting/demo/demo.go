@@ -2,7 +2,8 @@
 // plenum of a provincial party committee with a main hall and two district
 // bridge points, fourteen voting members, two secretaries, an observer, six
 // agenda items, two generated PDF documents (one confidential), two proposals
-// and their polls. The data is demo-meeting.yaml, embedded.
+// and their polls, three registered contributions (tham luận). The data is
+// demo-meeting.yaml, embedded.
 //
 // Seeding goes through the same commands a secretary would send, so the demo
 // is a real meeting in the log, not fixtures. NewPlanFrom and SeedFrom do
@@ -79,7 +80,13 @@ type sample struct {
 		Documents    []string `yaml:"documents"`
 		Confidential bool     `yaml:"confidential"`
 		SubItems     []string `yaml:"sub_items"`
-		Proposal     *struct {
+		// Contributions are the registered contributions (tham luận) to
+		// this item, in the order they are to be heard.
+		Contributions []struct {
+			Speaker string `yaml:"speaker"`
+			Topic   string `yaml:"topic"`
+		} `yaml:"contributions"`
+		Proposal *struct {
 			Title string `yaml:"title"`
 			// Text is the proposal's full text, as delegates read it before they vote.
 			Text string `yaml:"text"`
@@ -169,7 +176,8 @@ func NewPlanFrom(data []byte, meetingID string) (*Plan, error) {
 			p.Commands = append(p.Commands, meeting.AddParticipant{Participant: pt})
 		}
 	}
-	docN, propN := 0, 0
+	docN, propN, ctN := 0, 0, 0
+	var contributions []meeting.Command
 	for i, it := range s.Agenda {
 		item := meeting.Item{ID: fmt.Sprintf("i%d", i+1), Title: it.Title, Presenter: byName[it.Presenter]}
 		p.Commands = append(p.Commands, meeting.AddAgendaItem{Item: item})
@@ -182,6 +190,15 @@ func NewPlanFrom(data []byte, meetingID string) (*Plan, error) {
 				ID: fmt.Sprintf("d%d", docN), Title: strings.TrimSuffix(d, ".pdf"),
 				Pages: 12 + 8*docN, Confidential: it.Confidential, Item: item.ID,
 			})
+		}
+		for _, c := range it.Contributions {
+			who := byName[c.Speaker]
+			if who == "" {
+				return nil, fmt.Errorf("demo: contribution %q: no participant named %q", c.Topic, c.Speaker)
+			}
+			ctN++
+			contributions = append(contributions, meeting.AddContribution{Contribution: meeting.Contribution{
+				ID: fmt.Sprintf("c%d", ctN), Participant: who, Topic: c.Topic, Item: item.ID}})
 		}
 		if it.Proposal != nil {
 			propN++
@@ -197,6 +214,8 @@ func NewPlanFrom(data []byte, meetingID string) (*Plan, error) {
 			}})
 		}
 	}
+	// After the agenda, whose items the contributions name.
+	p.Commands = append(p.Commands, contributions...)
 	return p, nil
 }
 
