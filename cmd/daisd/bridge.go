@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dais-meeting/dais/realtime/bridge"
@@ -30,14 +31,21 @@ type edgeConfig struct {
 }
 
 // startEdge starts what an edge serves: the gateway over the replica, with
-// commands and sign-in forwarded to the centre.
-func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) {
+// commands and sign-in forwarded to the centre, and the documents fetched
+// from the centre once and kept in DATA/bridge-files.
+func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	cfg := n.cfg
 	n.edge = bridge.NewEdge(bridge.EdgeConfig{Meetings: cfg.Edge.Meetings, Logger: cfg.Logger}, n.bus, n.store)
+	files, err := n.edge.Files(filepath.Join(cfg.Data, "bridge-files"))
+	if err != nil {
+		return err
+	}
 	sessions := n.edge.Sessions(n.acc)
 	n.gw = gateway.New(gwCfg, n.edge.Meetings(n.svc), sessions, n.edge)
 	mux.Handle("GET /ws", n.gw)
 	httpapi.NewWithLimits(sessions, cfg.JoinLimits, cfg.Logger).Register(mux)
+	httpapi.NewDocuments(sessions, files, 0, cfg.Logger).Register(mux)
+	return nil
 }
 
 // edgeFlags are the command line's bridge settings, both sides.

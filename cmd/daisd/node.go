@@ -250,8 +250,11 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	n.routes = mux
 	gwCfg := gateway.Config{AllowedOrigins: cfg.AllowedOrigins, PingInterval: cfg.PingInterval, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}
 	if cfg.Edge != nil {
-		n.startEdge(mux, gwCfg)
-	} else if err := n.startCentre(mux, gwCfg); err != nil {
+		err = n.startEdge(mux, gwCfg)
+	} else {
+		err = n.startCentre(mux, gwCfg)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err = n.startOffice(mux); err != nil {
@@ -374,7 +377,7 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 	if err = n.startAccounts(mux); err != nil {
 		return err
 	}
-	if n.hub, err = bridge.NewHub(bridge.HubConfig{Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc); err != nil {
+	if n.hub, err = bridge.NewHub(bridge.HubConfig{Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
 		return fmt.Errorf("answering bridge sites: %w", err)
 	}
 	return nil

@@ -46,6 +46,7 @@ const (
 	subjectJoin    = "dais.bridge.join"
 	subjectSession = "dais.bridge.session"
 	subjectSignOut = "dais.bridge.signout"
+	subjectPing    = "dais.bridge.ping"
 	// queueGroup: one central node answers each request.
 	queueGroup = "dais-bridge"
 )

@@ -60,6 +60,9 @@ type EdgeConfig struct {
 	// LinkCheck is how often the leaf connection's state is looked at (a
 	// return of the link starts a catch-up at once); 0 means 100 ms.
 	LinkCheck time.Duration
+	// PingEvery is how often the edge pings the centre while the link is
+	// up (the round trip it reports); 0 means 5 s.
+	PingEvery time.Duration
 	// Meetings are followed from the start (others from their first
 	// tablet's sign-in).
 	Meetings []string
@@ -84,8 +87,18 @@ type Edge struct {
 	follows map[string]*follower
 	subs    map[string]map[*siteSub]struct{}
 
-	linkUp    atomic.Bool
-	lastHeard atomic.Int64 // unix nanoseconds of the centre's last answer
+	// tokens holds the token of each session seen (by session id), for a
+	// request made with a session that a signed link opened.
+	tokens sync.Map
+
+	linkUp atomic.Bool
+	// link ends when the link is cut: requests under way end with it
+	// instead of waiting for answers that cannot come.
+	linkMu     sync.Mutex
+	link       context.Context
+	cancelLink context.CancelFunc
+	rtt        atomic.Int64 // nanoseconds, the last ping's round trip
+	lastHeard  atomic.Int64 // unix nanoseconds of the centre's last answer
 }
 
 // follower keeps one meeting's replica in step.
@@ -116,13 +129,16 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	if cfg.LinkCheck <= 0 {
 		cfg.LinkCheck = 100 * time.Millisecond
 	}
+	if cfg.PingEvery <= 0 {
+		cfg.PingEvery = 5 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
 		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}
-	e.linkUp.Store(client.LeafConnected())
+	e.link, e.cancelLink = context.WithCancel(ctx)
 	e.wg.Add(1)
 	go e.watchLink()
 	for _, id := range cfg.Meetings {
@@ -153,27 +169,49 @@ func (e *Edge) LastHeard() time.Time {
 
 func (e *Edge) heard() { e.lastHeard.Store(time.Now().UnixNano()) }
 
-// watchLink follows the leaf connection; when it comes back every followed
-// meeting catches up at once.
+// watchLink follows the leaf connection. The link counts as up once a
+// ping crossed it both ways (the leaf connection being up is not enough:
+// until the centre knows the edge's interest, answers would be lost);
+// then every followed meeting catches up at once. While up, a ping every
+// PingEvery measures the round trip.
 func (e *Edge) watchLink() {
 	defer e.wg.Done()
 	t := time.NewTicker(e.cfg.LinkCheck)
 	defer t.Stop()
+	var lastPing time.Time
 	for {
 		select {
 		case <-e.ctx.Done():
 			return
 		case <-t.C:
 		}
-		up := e.client.LeafConnected()
-		if up == e.linkUp.Swap(up) {
+		up := e.linkUp.Load()
+		switch {
+		case !e.client.LeafConnected():
+			if up {
+				e.linkUp.Store(false)
+				e.linkMu.Lock()
+				e.cancelLink()
+				e.link, e.cancelLink = context.WithCancel(e.ctx)
+				e.linkMu.Unlock()
+				e.log.Warn("the link to the centre is cut; serving the site from the replica")
+			}
+			continue
+		case up && time.Since(lastPing) < e.cfg.PingEvery:
 			continue
 		}
-		if !up {
-			e.log.Warn("the link to the centre is cut; serving the site from the replica")
+		lastPing = time.Now()
+		if err := e.ping(); err != nil {
+			if up && !errors.Is(err, natsbus.ErrNoCentre) {
+				e.log.Warn("the centre did not answer a ping", "err", err)
+			}
 			continue
 		}
-		e.log.Info("the link to the centre is back; catching up")
+		if up {
+			continue
+		}
+		e.linkUp.Store(true)
+		e.log.Info("the link to the centre is up; catching up", "rtt", time.Duration(e.rtt.Load()))
 		e.mu.Lock()
 		for _, f := range e.follows {
 			f.ring()
@@ -181,6 +219,35 @@ func (e *Edge) watchLink() {
 		e.mu.Unlock()
 	}
 }
+
+// onLink returns ctx that also ends when the link is cut.
+func (e *Edge) onLink(ctx context.Context) (context.Context, context.CancelFunc) {
+	e.linkMu.Lock()
+	link := e.link
+	e.linkMu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(link, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+	}
+}
+
+// ping asks the centre for an empty answer and keeps the round trip.
+func (e *Edge) ping() error {
+	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := e.client.Request(ctx, subjectPing, []byte("{}")); err != nil {
+		return err
+	}
+	e.rtt.Store(int64(time.Since(start)))
+	e.heard()
+	return nil
+}
+
+// RTT is the round trip of the last ping to the centre.
+func (e *Edge) RTT() time.Duration { return time.Duration(e.rtt.Load()) }
 
 // follow starts keeping a meeting's replica in step (once); nil once the
 // edge is closed or for an id that is not a meeting's.
@@ -270,9 +337,11 @@ func (e *Edge) pull(ctx context.Context, f *follower) error {
 	}
 	for {
 		req, _ := json.Marshal(readRequest{After: v})
-		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		lctx, cancelLink := e.onLink(ctx)
+		rctx, cancel := context.WithTimeout(lctx, requestTimeout)
 		data, err := e.client.Request(rctx, readSubject(f.id), req)
 		cancel()
+		cancelLink()
 		if err != nil {
 			return err
 		}
@@ -381,6 +450,8 @@ func (e *Edge) request(ctx context.Context, subject string, v, out any) error {
 	if !e.linkUp.Load() {
 		return errCut()
 	}
+	ctx, cancelLink := e.onLink(ctx)
+	defer cancelLink()
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, requestTimeout)
@@ -397,7 +468,9 @@ func (e *Edge) request(ctx context.Context, subject string, v, out any) error {
 	case err != nil:
 		return errUnknown().WithCause(err)
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if raw, ok := out.(*rawReply); ok {
+		*raw = data
+	} else if err := json.Unmarshal(data, out); err != nil {
 		return errorOf(fmt.Errorf("bridge: the centre's answer: %w", err))
 	}
 	e.heard()
@@ -508,6 +581,7 @@ func (s *Sessions) Authenticate(ctx context.Context, token string) (access.Sessi
 	sess, err := s.LocalSessions.Authenticate(ctx, token)
 	if err == nil {
 		s.e.follow(sess.Meeting)
+		s.e.tokens.Store(sess.ID, token)
 		return sess, nil
 	}
 	var me *meeting.Error
@@ -533,7 +607,22 @@ func (s *Sessions) adopt(ctx context.Context, token string, rec storage.Session)
 	if err := s.LocalSessions.Adopt(ctx, token, rec); err != nil {
 		return access.Session{}, err
 	}
-	return s.LocalSessions.Authenticate(ctx, token)
+	sess, err := s.LocalSessions.Authenticate(ctx, token)
+	if err == nil {
+		s.e.tokens.Store(sess.ID, token)
+	}
+	return sess, err
+}
+
+// token is the session's token, or the one seen for its id.
+func (e *Edge) token(sess access.Session) string {
+	if sess.Token != "" {
+		return sess.Token
+	}
+	if t, ok := e.tokens.Load(sess.ID); ok {
+		return t.(string)
+	}
+	return ""
 }
 
 // SignOut ends the session at the edge and, when the link is up, at the

@@ -54,6 +54,7 @@ type Hub struct {
 	log      Log
 	sessions HubSessions
 	exec     Executor
+	docs     HubDocuments
 	logger   *slog.Logger
 
 	ctx    context.Context
@@ -66,8 +67,8 @@ type Hub struct {
 	closed bool // guards wg.Add against Close's Wait
 }
 
-// NewHub starts answering on srv.
-func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Executor) (*Hub, error) {
+// NewHub starts answering on srv; docs may be nil (no documents served).
+func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Executor, docs HubDocuments) (*Hub, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 64
 	}
@@ -78,14 +79,16 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 		cfg.Logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, logger: cfg.Logger,
+	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
 		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers)}
 	for subj, handle := range map[string]func(context.Context, string, []byte) any{
 		subjectPrefix + "*.read": h.read,
 		subjectPrefix + "*.cmd":  h.command,
+		subjectPrefix + "*.file": h.file,
 		subjectJoin:              h.join,
 		subjectSession:           h.session,
 		subjectSignOut:           h.signOut,
+		subjectPing:              func(context.Context, string, []byte) any { return struct{}{} },
 	} {
 		stop, err := srv.Serve(subj, queueGroup, h.dispatch(handle))
 		if err != nil {
@@ -120,7 +123,12 @@ func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(st
 			defer func() { <-h.sem }()
 			ctx, cancel := context.WithTimeout(h.ctx, h.cfg.Timeout)
 			defer cancel()
-			out, err := json.Marshal(handle(ctx, subject, data))
+			v := handle(ctx, subject, data)
+			if raw, ok := v.(rawReply); ok {
+				respond(raw)
+				return
+			}
+			out, err := json.Marshal(v)
 			if err != nil {
 				h.logger.Error("encoding a bridge answer", "subject", subject, "err", err)
 				return
@@ -147,7 +155,7 @@ func badRequest() *meeting.Error {
 func (h *Hub) read(ctx context.Context, subject string, data []byte) any {
 	id := meetingOf(subject)
 	var req readRequest
-	if !meeting.ValidMeetingID(id) || json.Unmarshal(data, &req) != nil {
+	if !meeting.ValidMeetingID(id) || decodeJSON(data, &req) != nil {
 		return readReply{Error: badRequest()}
 	}
 	max := req.Max
@@ -179,7 +187,7 @@ func (h *Hub) read(ctx context.Context, subject string, data []byte) any {
 func (h *Hub) command(ctx context.Context, subject string, data []byte) any {
 	id := meetingOf(subject)
 	var req cmdRequest
-	if !meeting.ValidMeetingID(id) || json.Unmarshal(data, &req) != nil {
+	if !meeting.ValidMeetingID(id) || decodeJSON(data, &req) != nil {
 		return cmdReply{Error: badRequest()}
 	}
 	sess, err := h.sessions.Authenticate(ctx, req.Token)
@@ -202,7 +210,7 @@ func (h *Hub) command(ctx context.Context, subject string, data []byte) any {
 
 func (h *Hub) join(ctx context.Context, _ string, data []byte) any {
 	var req joinRequest
-	if json.Unmarshal(data, &req) != nil {
+	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
 	}
 	sess, err := h.sessions.Join(ctx, req.Code)
@@ -218,7 +226,7 @@ func (h *Hub) join(ctx context.Context, _ string, data []byte) any {
 
 func (h *Hub) session(ctx context.Context, _ string, data []byte) any {
 	var req sessionRequest
-	if json.Unmarshal(data, &req) != nil {
+	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
 	}
 	rec, err := h.sessions.Export(ctx, req.Token)
@@ -247,7 +255,7 @@ func unavailable(err error) *meeting.Error {
 
 func (h *Hub) signOut(ctx context.Context, _ string, data []byte) any {
 	var req sessionRequest
-	if json.Unmarshal(data, &req) != nil {
+	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
 	}
 	if err := h.sessions.SignOut(ctx, req.Token); err != nil {
@@ -255,3 +263,6 @@ func (h *Hub) signOut(ctx context.Context, _ string, data []byte) any {
 	}
 	return sessionReply{}
 }
+
+// decodeJSON decodes a request.
+func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -9,16 +9,49 @@ package wantest
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/Shopify/toxiproxy/v2"
+	"github.com/Shopify/toxiproxy/v2/toxics"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
 
 // Link is one site's WAN link: connect to Addr instead of the upstream.
 type Link struct {
-	proxy *toxiproxy.Proxy
+	proxy    *toxiproxy.Proxy
+	up, down *atomic.Int64 // bytes towards the upstream, and back
+}
+
+// counters holds the byte counters of the links, by key: toxiproxy makes
+// each toxic from its JSON, so a toxic finds its counter by name.
+var counters sync.Map // string → *atomic.Int64
+
+func init() { toxics.Register("dais_count", new(countToxic)) }
+
+// countToxic counts the bytes that pass, and passes them on.
+type countToxic struct {
+	Key string `json:"key"`
+}
+
+func (t *countToxic) Pipe(stub *toxics.ToxicStub) {
+	v, _ := counters.LoadOrStore(t.Key, new(atomic.Int64))
+	n := v.(*atomic.Int64)
+	for {
+		select {
+		case <-stub.Interrupt:
+			return
+		case c := <-stub.Input:
+			if c == nil {
+				stub.Close()
+				return
+			}
+			n.Add(int64(len(c.Data)))
+			stub.Output <- c
+		}
+	}
 }
 
 // Start opens a link to upstream (host:port) on a random loopback port;
@@ -31,8 +64,30 @@ func Start(tb testing.TB, name, upstream string) *Link {
 		tb.Fatalf("wantest: starting the link %s: %v", name, err)
 	}
 	tb.Cleanup(p.Stop)
-	return &Link{proxy: p}
+	l := &Link{proxy: p}
+	key := fmt.Sprintf("%s-%p", name, l)
+	for _, stream := range []string{"upstream", "downstream"} {
+		v, _ := counters.LoadOrStore(key+"-"+stream, new(atomic.Int64))
+		if stream == "upstream" {
+			l.up = v.(*atomic.Int64)
+		} else {
+			l.down = v.(*atomic.Int64)
+		}
+		js := fmt.Sprintf(`{"name":"count_%s","type":"dais_count","stream":%q,"toxicity":1,"attributes":{"key":%q}}`, stream, stream, key+"-"+stream)
+		if _, err := p.Toxics.AddToxicJson(strings.NewReader(js)); err != nil {
+			tb.Fatalf("wantest: counting bytes: %v", err)
+		}
+	}
+	tb.Cleanup(func() {
+		counters.Delete(key + "-upstream")
+		counters.Delete(key + "-downstream")
+	})
+	return l
 }
+
+// Bytes returns the bytes that crossed the link so far: towards the
+// upstream (the centre) and back.
+func (l *Link) Bytes() (up, down int64) { return l.up.Load(), l.down.Load() }
 
 // Addr is the link's near end (host:port).
 func (l *Link) Addr() string { return l.proxy.Listen }
