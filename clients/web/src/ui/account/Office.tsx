@@ -11,6 +11,7 @@ import { useApp } from '../context';
 import { localToRFC3339, tomorrowAt8 } from '../secretary/NewMeeting';
 import { AccountsAdmin } from './AccountsAdmin';
 import { at } from './strings';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Office({ session, onOpen, onSignedOut }: { session: AccountSession; onOpen: (s: Session) => void; onSignedOut: () => void }) {
   const { lang, setLang, t } = useApp();

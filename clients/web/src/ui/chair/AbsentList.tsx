@@ -3,6 +3,7 @@
 import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function AbsentList({ store }: { store: MeetingStore }) {
   const { t } = useApp();

@@ -17,6 +17,7 @@ import { AgendaControl, PresentationControl, SessionControls } from './Controls'
 import { FloorSection } from './FloorControl';
 import { LinkedRooms } from './LinkedRooms';
 import { ElectionsControl } from './Elections';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Chair({ store }: { store: MeetingStore }) {
   const { t } = useApp();

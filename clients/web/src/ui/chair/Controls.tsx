@@ -7,6 +7,7 @@ import { AgendaList } from '../shared/AgendaList';
 import { DocumentOptions } from '../shared/DocumentOptions';
 import { name } from '../shared/format';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function SessionControls({ store }: { store: MeetingStore }) {
   const { t } = useApp();

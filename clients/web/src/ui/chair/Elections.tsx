@@ -13,6 +13,7 @@ import { ElectionResultView } from '../shared/ElectionResult';
 import { Mismatches, RoundStatus, SheetCounts } from '../shared/RoundStatus';
 import { useApp, useRun } from '../context';
 import { countingMinutesURL, CountingMinutes } from '../shared/CountingMinutes';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function ElectionsControl({ store, canRun }: { store: MeetingStore; canRun: boolean }) {
   const { t } = useApp();

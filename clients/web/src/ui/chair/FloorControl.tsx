@@ -10,6 +10,7 @@ import { QueueList, SpeakerLine } from '../shared/Floor';
 import { fw } from '../shared/floorWords';
 import { name } from '../shared/format';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function FloorSection({ store }: { store: MeetingStore }) {
   const { t } = useApp();

@@ -8,6 +8,7 @@ import { DocumentOptions } from '../shared/DocumentOptions';
 import { useApp, useRun } from '../context';
 import { levelOf, rulesOf, takenBack } from '../../core/secrecy';
 import type { Key } from '../../i18n';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /**
  * LinkedRooms lists the rooms with their attendance and what each shows. A

@@ -15,6 +15,7 @@ import type { Key } from '../../i18n';
 import { ElectionResultView } from '../shared/ElectionResult';
 import { Mismatches, RoundStatus, SheetCounts } from '../shared/RoundStatus';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** currentRound is the open round, else the last round created. */
 export function currentRound(s: NonNullable<MeetingStore['state']>): Poll | undefined {

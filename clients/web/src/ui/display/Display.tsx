@@ -15,6 +15,7 @@ import { AnnotationLayer } from '../document/Annotations';
 import { PdfView } from '../document/PdfView';
 import { blocked } from '../../core/secrecy';
 import { LevelBadge, levelKey } from '../shared/Secrecy';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Display({ store }: { store: MeetingStore }) {
   const { t } = useApp();

@@ -4,6 +4,7 @@
 
 import type { MeetingStore } from '../../core/store';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function ActiveContentSetting({ store, closed }: { store: MeetingStore; closed: boolean }) {
   const { t } = useApp();

@@ -6,6 +6,7 @@ import * as v from '../../core/views';
 import { AgendaList } from '../shared/AgendaList';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from '../shared/FormBox';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function AgendaEditor({ store }: { store: MeetingStore }) {
   const { t } = useApp();

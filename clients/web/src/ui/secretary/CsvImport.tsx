@@ -5,6 +5,7 @@ import { decodeText, planImport, type Field, type ImportRow, type RowError } fro
 import type { MeetingStore } from '../../core/store';
 import { errorText, type Key } from '../../i18n';
 import { useApp } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** RowStatus is how one imported row fared: waiting to be sent, added or merged, or refused (with the error). */
 type RowStatus = { state: 'waiting' } | { state: 'ok' } | { state: 'failed'; err: unknown };

@@ -11,6 +11,7 @@ import { LEVELS, isSecret, levelOf, takenBack } from '../../core/secrecy';
 import type { Level } from '../../core/types';
 import type { Key } from '../../i18n';
 import { LevelBadge } from '../shared/Secrecy';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Documents({ store }: { store: MeetingStore }) {
   const { t, lang, toast } = useApp();

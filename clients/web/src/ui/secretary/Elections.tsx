@@ -18,6 +18,7 @@ import * as v from '../../core/views';
 import { errorText, type Key } from '../../i18n';
 import { ElectionsControl } from '../chair/Elections';
 import { newId, useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 interface Row extends CandidateDraft {
   key: number;

@@ -5,6 +5,7 @@ import type { MeetingStore } from '../../core/store';
 import type { Key } from '../../i18n';
 import { useApp, useRun } from '../context';
 import { RecordSignatures } from '../shared/RecordSignatures';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 const exportKeys: [ExportKind, Key][] = [
   ['minutes-vi', 'minutesVi'],

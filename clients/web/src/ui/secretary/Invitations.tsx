@@ -12,6 +12,7 @@ import type { MeetingStore } from '../../core/store';
 import type { Role, State } from '../../core/types';
 import { errorText, type Key } from '../../i18n';
 import { useApp } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** inviteURL is the link a code's QR code carries: the app, signing in with the code. */
 export function inviteURL(code: string, origin: string = location.origin): string {

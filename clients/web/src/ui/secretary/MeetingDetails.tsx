@@ -16,6 +16,7 @@ import { errorText, type Key } from '../../i18n';
 import { useApp, useRun } from '../context';
 import { localToRFC3339, slug } from './NewMeeting';
 import { ActiveContentSetting } from './ActiveContent';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** rfc3339ToLocal turns an RFC 3339 time into a datetime-local value (local time), or '' when it is not one. */
 export function rfc3339ToLocal(v: string | undefined): string {

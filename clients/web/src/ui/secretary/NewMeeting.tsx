@@ -11,6 +11,7 @@ import { memoryKV, type KV, type Session } from '../../core/session';
 import type { MeetingStore } from '../../core/store';
 import { errorText } from '../../i18n';
 import { useApp } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 // MeetingSwitch and Switcher live in ../meetingSwitch (App needs them without this screen).
 export { MeetingSwitch, type Switcher } from '../meetingSwitch';

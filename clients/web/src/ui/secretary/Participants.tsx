@@ -6,6 +6,7 @@ import type { Key } from '../../i18n';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from '../shared/FormBox';
 import { RevokeButton } from './Revoke';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Participants({ store }: { store: MeetingStore }) {
   const { t } = useApp();

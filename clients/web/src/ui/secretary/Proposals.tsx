@@ -5,6 +5,7 @@ import * as v from '../../core/views';
 import type { Key } from '../../i18n';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from '../shared/FormBox';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Proposals({ store }: { store: MeetingStore }) {
   const { t } = useApp();

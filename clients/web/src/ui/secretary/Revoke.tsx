@@ -7,6 +7,7 @@ import { revokeParticipant } from '../../core/access';
 import type { MeetingStore } from '../../core/store';
 import type { Participant } from '../../core/types';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function RevokeButton({ store, p }: { store: MeetingStore; p: Participant }) {
   const { t } = useApp();

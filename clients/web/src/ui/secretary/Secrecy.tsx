@@ -13,6 +13,7 @@ import type { LevelRules } from '../../core/types';
 import { errorText, type Key } from '../../i18n';
 import { useApp, useRun } from '../context';
 import { formatDateTime } from '../shared/format';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** SecrecyRules is the table of levels × rules, each a box the secretary ticks. */
 export function SecrecyRules({ store }: { store: MeetingStore }) {

@@ -21,6 +21,7 @@ import { Participants } from './Participants';
 import { Proposals } from './Proposals';
 import { ElectionEditor } from './Elections';
 import { CopyRegister, SecrecyRules } from './Secrecy';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Secretary({ store }: { store: MeetingStore }) {
   const { t, lang } = useApp();

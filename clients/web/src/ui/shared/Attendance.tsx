@@ -3,6 +3,7 @@
 import type { State } from '../../core/types';
 import * as v from '../../core/views';
 import { useApp } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function AttendanceTable({ s, percent }: { s: State; percent: number }) {
   const { t } = useApp();

@@ -6,6 +6,7 @@ import type { MeetingStore } from '../../core/store';
 import type { Poll } from '../../core/types';
 import { useApp, useRun } from '../context';
 import { RecordSignatures } from './RecordSignatures';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export const countingMinutesURL = countingMinutesPath;
 

@@ -3,6 +3,7 @@
 import type { State } from '../../core/types';
 import { useApp } from '../context';
 import { levelKey } from './Secrecy';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function DocumentOptions({ state, docs }: { state: State; docs: string[] }) {
   const { t } = useApp();

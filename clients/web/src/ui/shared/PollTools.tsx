@@ -8,6 +8,7 @@ import type { Key } from '../../i18n';
 import { LiveCount, ResultView } from './PollResults';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from './FormBox';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** PollForm prepares a poll; after it is created the form starts empty again (no proposal, not secret). */
 export function PollForm({ store }: { store: MeetingStore }) {

@@ -7,6 +7,7 @@ import { recordReport, signRecord } from '../../core/api';
 import { signatureLine, type RecordReport } from '../../core/records';
 import type { MeetingStore } from '../../core/store';
 import { useApp, useRun } from '../context';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function RecordSignatures({ store, record }: { store: MeetingStore; record: string }) {
   const { t, lang } = useApp();

@@ -11,6 +11,7 @@ import { decode, decodeLevels, type Form } from '../../core/election';
 import type { Key } from '../../i18n';
 import { useApp } from '../context';
 import { formatNumber } from './format';
+import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function RoundStatus({ store, poll }: { store: MeetingStore; poll: Poll }) {
   const { t, lang } = useApp();
