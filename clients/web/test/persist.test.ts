@@ -442,6 +442,31 @@ describe('App from a kept state', () => {
     expect(text()).not.toContain('Đang xem bản lưu trên máy');
   });
 
+  it.each(backends)('%s: a session just redeemed from a code starts without the kept state; the welcome’s snapshot replaces it', async (_, make) => {
+    const b = make();
+    await saveState(b, 'm1', 'd1', baseState(20), new Date(2026, 11, 3, 7, 5).getTime());
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ token: 'tok2', meeting: 'm1', participant: 'd1', role: 'delegate' }), { status: 200 })));
+    try {
+      const sessions = new SessionStore(memoryKV());
+      await act(() => {
+        render(h(App, { sessions, params: new URLSearchParams('code=k7q2-m4xp'), initialLang: 'vi', saveLang: () => {}, persist: b }), root);
+      });
+      await vi.waitFor(() => expect(sockets.length).toBe(1));
+      // Not the kept meeting: the loading line, and a hello asking for a snapshot.
+      expect(text()).toContain('Đang tải dữ liệu hội nghị…');
+      expect(text()).not.toContain('Đang xem bản lưu trên máy');
+      const ws = sockets[0];
+      await act(() => ws.open());
+      expect(ws.sent[0]).toMatchObject({ type: 'hello', token: 'tok2', last_seq: 0 });
+      await act(() => ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'd1', role: 'delegate', seq: 30, snapshot: baseState(30) }));
+      await flush();
+      expect(root.querySelector('.topbar')).not.toBeNull();
+      await vi.waitFor(async () => expect((await loadState(b, 'm1', 'd1'))?.version).toBe(30));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('starts with the loading screen and last_seq 0 when nothing is kept', async () => {
     await mount(kvBackend(memoryStorage().kv));
     expect(text()).toContain('Đang tải dữ liệu hội nghị…');

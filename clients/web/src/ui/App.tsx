@@ -48,6 +48,8 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [session, setSession] = useState<Session | null>(() => (params.get('code') ? null : sessions.last()));
 
+  // Sessions redeemed from a code in this page: their meeting starts without the kept state (below).
+  const fresh = useRef(new Set<string>());
   const [notice, setNotice] = useState('');
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextToast = useRef(1);
@@ -130,10 +132,18 @@ export function App({ sessions, params, initialLang, saveLang, persist }: AppPro
             onRevoked={onRevoked}
             backend={backend}
             held={held}
+            fresh={fresh.current.has(session.token)}
           />
         </MeetingSwitch.Provider>
       ) : (
-        <Entry initialCode={params.get('code') ?? ''} notice={notice} onSignedIn={onSignedIn} />
+        <Entry
+          initialCode={params.get('code') ?? ''}
+          notice={notice}
+          onSignedIn={(s) => {
+            fresh.current.add(s.token);
+            onSignedIn(s);
+          }}
+        />
       )}
       <div class="toasts" aria-live="polite">
         {toasts.map((x) => (
@@ -153,16 +163,25 @@ interface MeetingProps {
   onRevoked: () => void;
   backend: StateBackend | null;
   held: (meeting: string, participant: string) => boolean;
+  /**
+   * fresh: the session was just redeemed from a code, so the server has
+   * answered and its welcome (a snapshot) replaces whatever is kept: the
+   * meeting starts without reading the kept state (a new tablet's IndexedDB,
+   * slow to open, no longer delays the socket; a sign-out or a refusal
+   * dropped any state kept for this participant anyway).
+   */
+  fresh?: boolean;
 }
 
 /** Meeting reads the state kept on the device, if any, then runs the meeting from it. */
 function Meeting(p: MeetingProps) {
-  const { session, backend, held } = p;
-  // undefined while reading; null: nothing kept (or unreadable). Web
-  // Storage is read at once, IndexedDB before the meeting starts.
-  const [saved, setSaved] = useState<SavedState | null | undefined>(() =>
-    backend ? loadStateNow(backend, session.meeting, session.participant) : null,
-  );
+  const { session, backend, held, fresh } = p;
+  // undefined while reading; null: nothing kept (or unreadable), or a fresh
+  // session. Web Storage is read at once, IndexedDB before the meeting starts.
+  const [saved, setSaved] = useState<SavedState | null | undefined>(() => {
+    if (!backend || fresh) return null;
+    return loadStateNow(backend, session.meeting, session.participant);
+  });
   const { t } = useApp();
   // Layout effects: the kept state is read, and then the socket opened, before the loading screen is
   // painted rather than after (a frame each on a slow tablet, on the way to the first page).
