@@ -102,6 +102,12 @@ describe('the tablet asks for the floor with a kind and a topic', () => {
     expect(commands(ws)).toHaveLength(0);
   });
 
+  it('tells a delegate their place among the contributions not given yet', async () => {
+    await signIn(root, sockets, { participant: 'd2', role: 'delegate' }, { seq: 20, snapshot: snapshot({ floor: { contributions } }) });
+    // c2 was given: c3 is the second still to come.
+    expect([...root.querySelectorAll('.my-contribution')].map((p) => p.textContent)).toEqual(['Tham luận của đồng chí: Cải cách hành chính (thứ 2 trong danh sách)']);
+  });
+
   it('speaks English', async () => {
     await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snapshot(), lang: 'en' });
     await act(() => button('Request to speak').click());

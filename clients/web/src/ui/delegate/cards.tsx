@@ -1,7 +1,7 @@
 // The tablet's cards: the current item, and the floor with the check-in.
 
 import { useState } from 'preact/hooks';
-import { checkTopic, MAX_TOPIC, myRequest, REQUEST_KINDS, requestArgs } from '../../core/floor';
+import { checkTopic, MAX_TOPIC, myRequest, pending, REQUEST_KINDS, requestArgs } from '../../core/floor';
 import type { MeetingStore } from '../../core/store';
 import type { SpeechKind } from '../../core/types';
 import * as v from '../../core/views';
@@ -84,6 +84,13 @@ export function FloorCard({ store }: { store: MeetingStore }) {
             </button>
           )}
         </div>
+      )}
+      {pending(s).map((c, i, list) =>
+        c.participant === store.me ? (
+          <p key={c.id} class="my-contribution">
+            {fw(lang, 'yourContribution', { topic: c.topic, n: list.indexOf(c) + 1 })}
+          </p>
+        ) : null,
       )}
       <CheckInLine store={store} />
     </section>

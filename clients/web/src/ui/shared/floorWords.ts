@@ -22,6 +22,7 @@ const table = {
   topicTooLong: { vi: 'Chủ đề quá dài: {n} ký tự (tối đa {max})', en: 'The topic is too long: {n} characters (at most {max})' },
   topicControl: { vi: 'Chủ đề chỉ gồm một dòng chữ (không xuống dòng, không ký tự điều khiển)', en: 'The topic must be one line of text (no line break or control character)' },
   topicLeft: { vi: 'Còn {n} ký tự', en: '{n} characters left' },
+  yourContribution: { vi: 'Tham luận của đồng chí: {topic} (thứ {n} trong danh sách)', en: 'Your contribution: {topic} (number {n} on the list)' },
   yourRequest: { vi: 'Đồng chí đã đăng ký: {what}', en: 'You asked: {what}' },
   contributions: { vi: 'Tham luận đã đăng ký', en: 'Registered contributions' },
   contributionsHint: {
