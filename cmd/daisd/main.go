@@ -117,7 +117,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&sf.ChainFile, "sign-chain", env("DAIS_SIGN_CHAIN", ""), "PEM intermediates to put in each signature after the signer's certificate (env DAIS_SIGN_CHAIN)")
 	fs.StringVar(&sf.TSAURL, "sign-tsa-url", env("DAIS_SIGN_TSA_URL", ""), "RFC 3161 time-stamp authority: signatures become PAdES B-T (empty: B-B; env DAIS_SIGN_TSA_URL)")
 	fs.StringVar(&sf.RootsFile, "sign-roots", env("DAIS_SIGN_ROOTS", ""), "PEM trust anchors signatures are checked against (e.g. the government CA's root); uploaded signatures must chain to one (empty: shown as unchecked; env DAIS_SIGN_ROOTS)")
+	smtpAddr := fs.String("smtp-addr", env("DAIS_SMTP_ADDR", ""), "SMTP server host:port that mails consultation reminders; empty: reminders only in the web client (env DAIS_SMTP_ADDR)")
+	smtpFrom := fs.String("smtp-from", env("DAIS_SMTP_FROM", ""), "the reminders' sender, e.g. \"Văn phòng Tỉnh ủy <vanphong@tinhuy.example>\" (env DAIS_SMTP_FROM)")
+	smtpUser := fs.String("smtp-user", env("DAIS_SMTP_USER", ""), "SMTP user for AUTH PLAIN (password in env DAIS_SMTP_PASSWORD); empty: no authentication (env DAIS_SMTP_USER)")
+	smtpSecurity := fs.String("smtp-security", env("DAIS_SMTP_SECURITY", "starttls"), "starttls (required), tls (from the first byte, port 465) or none (env DAIS_SMTP_SECURITY)")
+	smtpCA := fs.String("smtp-ca", env("DAIS_SMTP_CA", ""), "PEM CA file the SMTP server's certificate must chain to (empty: the system's; env DAIS_SMTP_CA)")
+	remindBefore := fs.Duration("consult-remind-before", 24*time.Hour, "remind the members who have not answered a consultation this long before its deadline (negative: never)")
+	publicURL := fs.String("public-url", env("DAIS_PUBLIC_URL", ""), "where people reach the web client (https://dais.example), for links in e-mails (env DAIS_PUBLIC_URL)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	smtpCfg, err := smtpFlags(*smtpAddr, *smtpFrom, *smtpUser, getenv("DAIS_SMTP_PASSWORD"), *smtpSecurity, *smtpCA)
+	if err != nil {
 		return err
 	}
 	sf.P12Password, sf.PIN = getenv("DAIS_SIGN_P12_PASSWORD"), getenv("DAIS_SIGN_PIN")
@@ -202,6 +213,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr, PingInterval: *pingInterval,
 		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
 			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},
+		Office: officeConfig{SMTP: smtpCfg, RemindBefore: *remindBefore, PublicURL: *publicURL},
 		Access: access.Options{SessionTTL: *sessionTTL, SessionMaxAge: *sessionMaxAge, CodeTTL: *codeTTL, LinkKey: linkKey},
 		JoinLimits: httpapi.JoinLimits{PerAddress: *joinPerMinute, AddressBurst: *joinBurst, Global: *joinGlobal,
 			GlobalBurst: int(*joinGlobal * 10), TrustedProxies: trusted},

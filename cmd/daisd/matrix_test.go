@@ -151,9 +151,10 @@ type matrix struct {
 	doc, conf string
 	pdf       []byte
 	adminKey  []byte // the administrator's TOTP key
-	// feed is p-ba's calendar feed token (office).
-	feed     string
-	accounts int
+	// feed is p-ba's calendar feed token (office); consult a draft
+	// consultation of btv and consultDoc its document.
+	feed, consult, consultDoc string
+	accounts                  int
 	// contract is docs/openapi.yaml and docs/openapi-internal.yaml: every
 	// request send makes, and its answer, is validated against them
 	// (openapi_test.go).
@@ -382,6 +383,22 @@ func (m *matrix) office(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.feed = tok
+	// A draft consultation of btv (its chair p-binh is the plain account)
+	// with a document.
+	var v struct {
+		Consultation struct{ ID string }
+	}
+	st, b := m.do(t, admin, "POST", "/api/v1/consultations", map[string]any{"committee": "btv", "title": "Lấy ý kiến của ma trận",
+		"questions": []map[string]string{{"text": "Đồng ý?"}}, "deadline": time.Now().Add(72 * time.Hour).Format(time.RFC3339)})
+	if st != http.StatusCreated || json.Unmarshal(b, &v) != nil {
+		t.Fatalf("drafting a consultation: %d %s", st, b)
+	}
+	m.consult = v.Consultation.ID
+	var d struct{ Document struct{ ID string } }
+	if st, b := m.do(t, admin, "POST", "/api/v1/consultations/"+m.consult+"/documents?title=matrix", m.pdf); st != http.StatusCreated || json.Unmarshal(b, &d) != nil {
+		t.Fatalf("a consultation's document: %d %s", st, b)
+	}
+	m.consultDoc = d.Document.ID
 }
 
 // url returns the URL of path on the public or the internal listener.
@@ -491,6 +508,10 @@ func (m *matrix) routeRows() []routeRow {
 	// The office's staff: an administrator (or a person marked staff); the
 	// plain account is a committee member, not staff.
 	officeStaff := allowed(cAdmin).status(http.StatusForbidden, cAccount).rest(http.StatusUnauthorized)
+	// The consultation's chair (and member) is the plain account; the
+	// administrator is staff, not its chair nor a member.
+	chairOnly := allowed(cAccount).status(http.StatusForbidden, cAdmin).rest(http.StatusUnauthorized)
+	C := "/api/v1/consultations/" + m.consult
 	newAccount := func(_ testing.TB, c *caller) any {
 		m.accounts++
 		return map[string]string{"id": fmt.Sprintf("acct%02d", m.accounts), "name": "Tài khoản mới"}
@@ -658,6 +679,27 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /api/v1/calendar/{feed}", method: "GET", path: "/api/v1/calendar/" + m.feed + ".ics", want: public},
 		{pattern: "GET /api/v1/calendar/{feed}", variant: "guessed", method: "GET", path: "/api/v1/calendar/" + strings.Repeat("x", 43) + ".ics",
 			want: expect{}.rest(http.StatusNotFound)},
+		// Written consultations (issue 13): staff prepare and remind; the
+		// committee's chair (the plain account) approves and closes; a
+		// member answers. The rows run in this order on one consultation.
+		{pattern: "GET /api/v1/consultations", method: "GET", path: "/api/v1/consultations", want: accountRoute},
+		{pattern: "POST /api/v1/consultations", method: "POST", path: "/api/v1/consultations",
+			body: jsonBody(map[string]any{"committee": "btv", "title": "Phiếu của ma trận", "questions": []map[string]string{{"text": "Đồng ý?"}},
+				"deadline": time.Now().Add(72 * time.Hour).Format(time.RFC3339)}), want: officeStaff},
+		{pattern: "GET /api/v1/consultations/{consultation}", method: "GET", path: C, want: accountRoute},
+		{pattern: "PUT /api/v1/consultations/{consultation}", method: "PUT", path: C,
+			body: jsonBody(map[string]any{"title": "Lấy ý kiến của ma trận (sửa)", "questions": []map[string]string{{"text": "Đồng ý?"}},
+				"deadline": time.Now().Add(72 * time.Hour).Format(time.RFC3339)}), want: officeStaff},
+		{pattern: "POST /api/v1/consultations/{consultation}/documents", method: "POST", path: C + "/documents?title=them",
+			body: func(testing.TB, *caller) any { return m.pdf }, want: officeStaff},
+		{pattern: "GET /api/v1/consultations/{consultation}/documents/{doc}/file", method: "GET", path: C + "/documents/" + m.consultDoc + "/file", want: accountRoute},
+		{pattern: "POST /api/v1/consultations/{consultation}/approve", method: "POST", path: C + "/approve", want: chairOnly},
+		{pattern: "POST /api/v1/consultations/{consultation}/answers", method: "POST", path: C + "/answers",
+			body: jsonBody(map[string]any{"answers": []map[string]string{{"question": "q1", "choice": "Đồng ý"}}}), want: chairOnly},
+		{pattern: "POST /api/v1/consultations/{consultation}/remind", method: "POST", path: C + "/remind", want: officeStaff},
+		{pattern: "GET /api/v1/consultations/{consultation}/events", method: "GET", path: C + "/events?after=0", want: accountRoute},
+		{pattern: "GET /api/v1/consultations/{consultation}/summary.pdf", method: "GET", path: C + "/summary.pdf", want: accountRoute},
+		{pattern: "POST /api/v1/consultations/{consultation}/close", method: "POST", path: C + "/close", want: chairOnly},
 		{pattern: "GET /healthz", method: "GET", path: "/healthz", want: public},
 		{pattern: "GET /readyz", method: "GET", path: "/readyz", want: public},
 		{pattern: "GET /metrics", method: "GET", path: "/metrics", want: allowed(cNodeAdmin).rest(http.StatusNotFound)},

@@ -22,6 +22,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/committees"
+	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/records"
@@ -111,6 +112,8 @@ type config struct {
 	Records records.Config
 	// Accounts configures the office accounts (accounts.go).
 	Accounts accountsConfig
+	// Office configures the consultations' reminders (office.go).
+	Office officeConfig
 	// Web, when set, is served at / (the web client).
 	Web fs.FS
 	// Name names this node in logs and NATS.
@@ -157,6 +160,8 @@ type node struct {
 	accounts *account.Service
 	// registry is the office's people, committees and calendars (office.go).
 	registry *committees.Service
+	// consults are the written consultations and their scheduler (office.go).
+	consults *consultations.Service
 	gw       *gateway.Gateway
 	// hub answers bridge sites (a central node); edge is a bridge site's
 	// link to the centre (an edge node, -edge). One of them is nil.
@@ -463,6 +468,9 @@ func (n *node) close() error {
 	}
 	n.closed = true
 	var errs []error
+	if n.consults != nil {
+		n.consults.Close() // the scheduler stops before the store closes
+	}
 	if n.docs != nil {
 		errs = append(errs, n.docs.Close())
 	}

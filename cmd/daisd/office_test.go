@@ -1,9 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/quotedprintable"
 	"net/http"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +21,8 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/meeting/consultations"
+	"github.com/dais-meeting/dais/meeting/consultations/smtptest"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/office/icaltest"
 )
@@ -54,7 +66,7 @@ func putOfficePeople(tb testing.TB, admin *browser) {
 	people := []map[string]any{
 		{"id": "bithu", "name": "Trần Văn Bình", "title": "Bí thư Tỉnh ủy", "email": "bithu@tinhuy.example", "account": "bithu"},
 		{"id": "pbt", "name": "Lê Thị Phương", "title": "Phó Bí thư Thường trực", "email": "pbt@tinhuy.example"},
-		{"id": "uv1", "name": "Đặng Quốc Việt", "title": "Trưởng Ban Tổ chức", "email": "uv1@tinhuy.example"},
+		{"id": "uv1", "name": "Đặng Quốc Việt", "title": "Trưởng Ban Tổ chức", "email": "uv1@tinhuy.example", "account": "viet"},
 		{"id": "uv2", "name": "Ngô Thị Hằng", "title": "Chủ nhiệm Ủy ban Kiểm tra", "email": "uv2@tinhuy.example", "account": "binh"},
 	}
 	for _, p := range people {
@@ -230,4 +242,265 @@ func getRaw(tb testing.TB, b *browser, url string) ([]byte, string, int) {
 		tb.Fatal(fmt.Errorf("reading %s: %w", url, err))
 	}
 	return data, resp.Header.Get("Content-Type"), resp.StatusCode
+}
+
+// consultView is what the tests read of a consultation's answer.
+type consultView struct {
+	Consultation struct {
+		ID            string                     `json:"id"`
+		Status        string                     `json:"status"`
+		Role          string                     `json:"role"`
+		ClosedBy      string                     `json:"closed_by"`
+		AnsweredCount int                        `json:"answered_count"`
+		Answers       map[string][]office.Answer `json:"answers"`
+		Documents     []office.Document          `json:"documents"`
+		Result        *office.Summary            `json:"result"`
+	} `json:"consultation"`
+}
+
+// TestConsultationEndToEnd walks a written consultation over HTTP with a
+// real SMTP server: a secretary drafts it for the standing committee (bad
+// drafts refused), adds a PDF, the chair approves it (the secretary may
+// not), members answer from their accounts and one changes her answer, a
+// member sees only her own answers and events, the secretary's reminder
+// mails exactly the members who have not answered (Vietnamese, MIME), the
+// chair closes it, the count is against all members, the summary PDF reads
+// "Báo cáo tổng hợp ý kiến" with the opinions, and the log is chained.
+func TestConsultationEndToEnd(t *testing.T) {
+	srv := smtptest.Start(t, "vanphong", "thư-mật-khẩu")
+	n, err := startNode(context.Background(), config{
+		Listen: "127.0.0.1:0", Data: t.TempDir(), Name: "consult", Logger: testLogger("consult"),
+		Accounts: accountsConfig{SetupSecret: "TEST-SETUP-SECRET", Params: fastHashes},
+		Office: officeConfig{RemindBefore: -1, PublicURL: "https://dais.tinhuy.example",
+			SMTP: consultations.SMTPConfig{Addr: srv.Addr, From: "Văn phòng Tỉnh ủy <vanphong@tinhuy.example>", Username: "vanphong",
+				Password: "thư-mật-khẩu", TLS: srv.TLSConfig()}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.shutdown(context.Background()) })
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	binh := officeAccount(t, n, admin, "binh", "Ngô Thị Hằng")
+	viet := officeAccount(t, n, admin, "viet", "Đặng Quốc Việt")
+	chair := officeAccount(t, n, admin, "bithu", "Trần Văn Bình")
+	putOfficePeople(t, admin)
+
+	deadline := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+	draft := map[string]any{"committee": "btv", "title": "Lấy ý kiến về Đề án chuyển đổi số tỉnh năm 2027",
+		"questions": []map[string]any{{"text": "Đồng chí có đồng ý thông qua Đề án?"}, {"id": "gopy", "kind": "free", "text": "Ý kiến góp ý khác"}},
+		"deadline":  deadline.Format(time.RFC3339)}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for kk, vv := range draft {
+			m[kk] = vv
+		}
+		m[k] = v
+		return m
+	}
+	for _, r := range []struct {
+		name   string
+		b      *browser
+		body   any
+		status int
+	}{
+		{"no questions", admin, with("questions", []any{}), 400},
+		{"a past deadline", admin, with("deadline", time.Now().Add(-time.Hour).Format(time.RFC3339)), 400},
+		{"an unknown committee", admin, with("committee", "nope"), 404},
+		{"a bad kind", admin, with("questions", []map[string]any{{"text": "?", "kind": "many"}}), 400},
+		{"a member drafts", binh, draft, 403},
+	} {
+		var e apiError
+		if st := r.b.call("POST", "/api/v1/consultations", r.body, &e); st != r.status || e.Error.MessageVI == "" {
+			t.Errorf("%s: %d %+v, want %d", r.name, st, e, r.status)
+		}
+	}
+	var v consultView
+	if st := admin.call("POST", "/api/v1/consultations", draft, &v); st != http.StatusCreated || v.Consultation.Status != "draft" || v.Consultation.Role != "staff" {
+		t.Fatalf("draft: %d %+v", st, v)
+	}
+	id := v.Consultation.ID
+	base := "/api/v1/consultations/" + id
+
+	// A PDF for the draft; something else is refused.
+	var pdfBuf bytes.Buffer
+	if err := n.pdfs.Generate(t.Context(), &pdfBuf, "Dự thảo Đề án chuyển đổi số", 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	var added struct{ Document office.Document }
+	if st := upload(t, admin, base+"/documents?title=D%E1%BB%B1+th%E1%BA%A3o+%C4%90%E1%BB%81+%C3%A1n", pdfBuf.Bytes(), &added); st != http.StatusCreated || added.Document.Pages != 3 || added.Document.Title != "Dự thảo Đề án" {
+		t.Fatalf("upload: %d %+v", st, added)
+	}
+	if st := upload(t, admin, base+"/documents?title=x", []byte("not a PDF at all"), nil); st != 400 {
+		t.Fatalf("a non-PDF upload: %d", st)
+	}
+	// Before approval a member sees nothing of it; the secretary cannot approve.
+	if st := binh.call("GET", base, nil, nil); st != 403 {
+		t.Fatalf("a member reads a draft: %d", st)
+	}
+	if st := admin.call("POST", base+"/approve", nil, nil); st != 403 {
+		t.Fatalf("the secretary approves: %d", st)
+	}
+	if st := chair.call("POST", base+"/approve", nil, &v); st != 200 || v.Consultation.Status != "open" || v.Consultation.Role != "chair" {
+		t.Fatalf("the chair approves: %d %+v", st, v)
+	}
+	// Answers: binh changes hers; viet writes another opinion; a bad one is refused.
+	answer := func(b *browser, q1, text, free string) int {
+		v = consultView{}
+		return b.call("POST", base+"/answers", map[string]any{"answers": []map[string]string{{"question": "q1", "choice": q1, "text": text}, {"question": "gopy", "text": free}}}, &v)
+	}
+	if st := answer(binh, "Không đồng ý", "", "Chưa rõ kinh phí."); st != 200 {
+		t.Fatalf("binh's first answer: %d", st)
+	}
+	if st := answer(binh, "Đồng ý", "", "Đề nghị ưu tiên vùng sâu, vùng xa."); st != 200 || v.Consultation.Role != "member" || len(v.Consultation.Answers) != 1 {
+		t.Fatalf("binh's second answer: %d %+v", st, v)
+	}
+	if st := answer(viet, "Ý kiến khác", "", "x"); st != 400 {
+		t.Fatalf("Ý kiến khác without a text: %d", st)
+	}
+	if st := answer(viet, "Ý kiến khác", "Cần bổ sung lộ trình; \"đánh giá\" tác động.", "Không."); st != 200 {
+		t.Fatalf("viet's answer: %d", st)
+	}
+	v = consultView{}
+	if st := binh.call("GET", base, nil, &v); st != 200 || v.Consultation.AnsweredCount != 2 || len(v.Consultation.Answers) != 1 || v.Consultation.Answers["uv2"][0].Choice != "Đồng ý" {
+		t.Fatalf("binh's view: %d %+v", st, v)
+	}
+	var evs struct {
+		Events []struct {
+			Seq  uint64         `json:"seq"`
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"events"`
+		Version uint64 `json:"version"`
+	}
+	binh.call("GET", base+"/events?after=0", nil, &evs)
+	answers := 0
+	for _, e := range evs.Events {
+		if e.Type == "AnswerGiven" {
+			answers++
+			if e.Data["person"] != "uv2" {
+				t.Fatalf("binh sees another member's answer: %+v", e)
+			}
+		}
+	}
+	if answers != 2 || evs.Version != 6 {
+		t.Fatalf("binh's events: %+v", evs)
+	}
+	// The secretary's reminder: the two who have not answered (bithu, pbt),
+	// mailed in Vietnamese; nobody who answered gets one.
+	var rem struct {
+		Reminded   []string `json:"reminded"`
+		MailFailed []string `json:"mail_failed"`
+	}
+	if st := admin.call("POST", base+"/remind", nil, &rem); st != 200 || strings.Join(rem.Reminded, ",") != "bithu,pbt" || len(rem.MailFailed) != 0 {
+		t.Fatalf("remind: %d %+v", st, rem)
+	}
+	var rcpts []string
+	for _, m := range srv.Messages() {
+		rcpts = append(rcpts, m.To...)
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
+		if !strings.HasPrefix(subject, "Nhắc trả lời phiếu lấy ý kiến: Lấy ý kiến về Đề án chuyển đổi số tỉnh năm 2027") ||
+			!strings.Contains(string(body), "https://dais.tinhuy.example/#consultation="+id) || !strings.Contains(string(body), "Ban Thường vụ Tỉnh ủy") {
+			t.Fatalf("mail %q:\n%s", subject, body)
+		}
+	}
+	slices.Sort(rcpts)
+	if strings.Join(rcpts, ",") != "bithu@tinhuy.example,pbt@tinhuy.example" {
+		t.Fatalf("reminders mailed to %v", rcpts)
+	}
+	if st := binh.call("POST", base+"/remind", nil, nil); st != 403 {
+		t.Fatalf("a member reminds: %d", st)
+	}
+	if st := binh.call("GET", base+"/summary.pdf", nil, nil); st != 409 {
+		t.Fatalf("a member's summary before the close: %d", st)
+	}
+	// The chair closes it: 1 agrees of 4 members; 3 needed.
+	if st := binh.call("POST", base+"/close", nil, nil); st != 403 {
+		t.Fatalf("a member closes: %d", st)
+	}
+	if st := chair.call("POST", base+"/close", nil, &v); st != 200 || v.Consultation.Status != "closed" || v.Consultation.ClosedBy != "chair" {
+		t.Fatalf("the chair closes: %d %+v", st, v)
+	}
+	r := v.Consultation.Result
+	if r == nil || r.Members != 4 || r.Answered != 2 || r.Questions[0].Counts[0].Count != 1 || r.Questions[0].Counts[2].Count != 1 ||
+		*r.Questions[0].Passed || r.Questions[0].Needed != 3 || len(r.Questions[1].Opinions) != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	if st := answer(binh, "Đồng ý", "", "muộn"); st != 409 {
+		t.Fatalf("an answer after the close: %d", st)
+	}
+	pdfBytes, ctype, code := getRaw(t, binh, baseURL(n)+base+"/summary.pdf")
+	if code != 200 || ctype != "application/pdf" {
+		t.Fatalf("summary: %d %s", code, ctype)
+	}
+	text := pdfToText(t, pdfBytes)
+	for _, want := range []string{"BÁO CÁO TỔNG HỢP Ý KIẾN", "Lấy ý kiến về Đề án chuyển đổi số tỉnh năm 2027", "Ban Thường vụ Tỉnh ủy",
+		"Kết quả: KHÔNG THÔNG QUA (1/4 đồng ý; cần ít nhất 3)", "Không trả lời: Trần Văn Bình, Lê Thị Phương",
+		"Đặng Quốc Việt: Cần bổ sung lộ trình; \"đánh giá\" tác động.", "Ngô Thị Hằng: Đề nghị ưu tiên vùng sâu, vùng xa.", "do người chủ trì kết thúc"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, text)
+		}
+	}
+	// The document is there for members; the calendar shows the consultation.
+	if body, ctype, code := getRaw(t, binh, baseURL(n)+base+"/documents/"+added.Document.ID+"/file"); code != 200 || ctype != "application/pdf" || !bytes.Equal(body, pdfBuf.Bytes()) {
+		t.Fatalf("document: %d %s", code, ctype)
+	}
+	var cal struct{ Entries []office.CalendarEntry }
+	binh.call("GET", "/api/v1/account/calendar", nil, &cal)
+	if len(cal.Entries) != 1 || cal.Entries[0].Kind != office.EntryConsultation || !cal.Entries[0].Answered || !cal.Entries[0].End.Equal(deadline) {
+		t.Fatalf("binh's calendar: %+v", cal.Entries)
+	}
+	// The log is durable and chained.
+	recs, err := n.store.ReadConsultation(t.Context(), id, 1, 0)
+	if err != nil || len(recs) != 8 {
+		t.Fatalf("the log: %d records, %v", len(recs), err)
+	}
+	for _, rec := range recs {
+		if len(rec.Hash) == 0 {
+			t.Fatalf("record %d is not chained", rec.Seq)
+		}
+	}
+}
+
+// upload POSTs a PDF as the browser and decodes the answer into out.
+func upload(tb testing.TB, b *browser, path string, body []byte, out any) int {
+	tb.Helper()
+	req, _ := http.NewRequest("POST", b.base+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/pdf")
+	req.Header.Set("Origin", b.base)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(data, out); err != nil {
+			tb.Fatalf("%s: %v", data, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// pdfToText extracts a PDF's text with poppler's pdftotext.
+func pdfToText(tb testing.TB, b []byte) string {
+	tb.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		tb.Fatalf("pdftotext not found (%v): install poppler-utils", err)
+	}
+	path := filepath.Join(tb.TempDir(), "summary.pdf")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		tb.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
 }
