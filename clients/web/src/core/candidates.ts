@@ -12,7 +12,6 @@
 // the preview shows every problem before anything is sent. Pure functions.
 
 import { fold, MaxTextLength, parseCSV, type CsvRecord } from './csv';
-import '../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** Candidate is one name on the list as the client prepares it. */
 export interface CandidateDraft {

@@ -7,7 +7,6 @@
 // sent. Pure functions; the screen turns the error codes into words.
 
 import type { Participant, Role, Room } from './types';
-import '../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 /** decodeText reads a file's bytes: UTF-16 when it starts with a UTF-16 BOM, else UTF-8 (a BOM dropped). */
 export function decodeText(bytes: ArrayBuffer | Uint8Array): string {

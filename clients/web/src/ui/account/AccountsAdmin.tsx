@@ -7,7 +7,6 @@ import { addAccount, listAccounts, manageAccount, type Account, type AccountActi
 import { errorText } from '../../i18n';
 import { useApp } from '../context';
 import { at } from './strings';
-import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function AccountsAdmin({ me }: { me: string }) {
   const { lang } = useApp();

@@ -9,7 +9,6 @@ import { errorText } from '../../i18n';
 import { useApp } from '../context';
 import { Enrol } from './Enrol';
 import { at } from './strings';
-import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function FirstRun({ secret: initialSecret, onDone }: { secret: string; onDone: (s: AccountSession) => void }) {
   const { lang, setLang, t } = useApp();
