@@ -54,7 +54,7 @@ export interface Options {
 
 export type Fetch = typeof fetch;
 
-async function call<T>(method: string, path: string, body?: unknown, fetchFn: Fetch = fetch): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, fetchFn: Fetch = fetch): Promise<T> {
   let resp: Response;
   try {
     resp = await fetchFn(path, {

@@ -1,7 +1,8 @@
 // Office is a signed-in account's home: the meetings it may open (as
 // secretary or chair, no invitation code), a form that creates a meeting
-// (the account becomes its secretary), and, for administrators, the
-// accounts page.
+// (the account becomes its secretary), the written consultations to
+// answer or approve, the person's calendar with its iCal link, the
+// committees (staff), and, for administrators, the accounts page.
 
 import { useEffect, useState } from 'preact/hooks';
 import { accountMeetings, createMeeting, logout, openMeeting, type AccountMeeting, type AccountSession } from '../../core/accounts';
@@ -9,6 +10,9 @@ import type { Session } from '../../core/session';
 import { errorText, translate, type Key } from '../../i18n';
 import { useApp } from '../context';
 import { localToRFC3339, tomorrowAt8 } from '../secretary/NewMeeting';
+import { MyCalendar } from '../office/Calendar';
+import { Committees } from '../office/Committees';
+import { MyConsultations } from '../office/Consultations';
 import { AccountsAdmin } from './AccountsAdmin';
 import { at } from './strings';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
@@ -109,6 +113,9 @@ export function Office({ session, onOpen, onSignedOut }: { session: AccountSessi
             </button>
           </form>
         </section>
+        <MyConsultations />
+        <MyCalendar />
+        <Committees onOpen={onOpen} />
         {session.account.admin && <AccountsAdmin me={session.account.id} />}
       </div>
     </main>

@@ -1,0 +1,194 @@
+// MyConsultations lists the written consultations the account may see and
+// lets each act as its role allows: a member answers every question (a
+// choice, with a text for "Ý kiến khác"; a free answer) and may answer again
+// until the deadline; the chair approves a draft (which sends it) and
+// closes it early; the summary PDF opens once closed (for the chair and the
+// staff at any time). A member sees when the office reminded them.
+
+import { useEffect, useState } from 'preact/hooks';
+import {
+  answerConsultation,
+  approveConsultation,
+  closeConsultation,
+  consultations,
+  documentURL,
+  firstMissing,
+  hidden,
+  myCalendar,
+  OTHER,
+  summaryURL,
+  type Answer,
+  type Consultation,
+} from '../../core/office';
+import { errorText, type Lang } from '../../i18n';
+import { useApp } from '../context';
+import '../../i18n-staff'; // quoted words the staff test reads as staff words (i18n.test.ts)
+import { ot, when } from './strings';
+
+export function MyConsultations() {
+  const { lang } = useApp();
+  const [list, setList] = useState<Consultation[] | null>(null);
+  const [me, setMe] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    // Who the account is among the office's people (their answers are
+    // keyed by it); an account that is no person answers nothing.
+    myCalendar()
+      .then((c) => setMe(c.person.id))
+      .catch(() => setMe(''));
+    consultations()
+      .then(setList)
+      .catch((err) => {
+        if (!hidden(err)) setError(errorText(lang, err));
+      });
+  }, []);
+  if (!list && !error) return null;
+  const replace = (c: Consultation) => setList((l) => (l ?? []).map((x) => (x.id === c.id ? c : x)));
+  return (
+    <section class="panel consultations" aria-labelledby="consultations">
+      <h2 id="consultations">{ot(lang, 'consultTitle')}</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {list && list.length === 0 && <p>{ot(lang, 'consultEmpty')}</p>}
+      {(list ?? []).map((c) => (
+        <ConsultationCard key={c.id} c={c} lang={lang} me={me} onChange={replace} />
+      ))}
+    </section>
+  );
+}
+
+function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: Lang; me: string; onChange: (c: Consultation) => void }) {
+  const mine = c.answers?.[me] ?? [];
+  const [answers, setAnswers] = useState<Record<string, Answer>>(() => Object.fromEntries(mine.map((a) => [a.question, a])));
+  const [error, setError] = useState('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const open = c.status === 'open' && new Date(c.deadline).getTime() > Date.now();
+  const canAnswer = open && c.members.some((m) => m.person === me) && (c.role === 'member' || c.role === 'chair');
+  const answeredAt = c.answered?.[me];
+  const remindedAt = c.reminded?.[me];
+  const set = (q: string, a: Partial<Answer>) => setAnswers((x) => ({ ...x, [q]: { ...x[q], question: q, ...a } }));
+
+  const run = async (f: () => Promise<Consultation>, ok?: string) => {
+    setBusy(true);
+    setError('');
+    setNote('');
+    try {
+      onChange(await f());
+      if (ok) setNote(ok);
+    } catch (err) {
+      setError(errorText(lang, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const send = (e: Event) => {
+    e.preventDefault();
+    const i = firstMissing(c.questions, answers);
+    if (i >= 0) return setError(ot(lang, 'missing', { n: i + 1 }));
+    const out = c.questions.map((q) => {
+      const a = answers[q.id] ?? { question: q.id };
+      return q.kind === 'free' ? { question: q.id, text: a.text?.trim() ?? '' } : { question: q.id, choice: a.choice, text: a.text?.trim() || undefined };
+    });
+    return run(() => answerConsultation(c.id, out), ot(lang, 'sent'));
+  };
+
+  return (
+    <article class="consultation" aria-labelledby={`ct-${c.id}`}>
+      <h3 id={`ct-${c.id}`}>
+        {c.title} <span class="muted">· {c.committee_name} · {ot(lang, `status_${c.status}`)}</span>
+      </h3>
+      {c.description && <p>{c.description}</p>}
+      <p>
+        {ot(lang, 'deadline', { at: when(lang, c.deadline) })} · {ot(lang, 'answeredCount', { n: c.answered_count, total: c.members.length })}
+      </p>
+      {remindedAt && !answeredAt && (
+        <p class="reminder" role="status">
+          {ot(lang, 'reminded', { at: when(lang, remindedAt) })}
+        </p>
+      )}
+      {answeredAt && <p>{ot(lang, 'youAnswered', { at: when(lang, answeredAt) })}</p>}
+      {c.documents.length > 0 && (
+        <p>
+          {ot(lang, 'documents')}:{' '}
+          {c.documents.map((d) => (
+            <a key={d.id} href={documentURL(c.id, d.id)} target="_blank" rel="noopener">
+              {d.title} ({ot(lang, 'pages', { n: d.pages })}){' '}
+            </a>
+          ))}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {note && <p role="status">{note}</p>}
+      {canAnswer && (
+        <form class="stack consult-answer" onSubmit={send}>
+          {c.questions.map((q, i) => (
+            <fieldset key={q.id}>
+              <legend>{ot(lang, 'question', { n: i + 1, text: q.text })}</legend>
+              {q.kind !== 'free' &&
+                (q.choices ?? []).map((ch) => (
+                  <label key={ch} class="choice">
+                    <input type="radio" name={`${c.id}-${q.id}`} value={ch} checked={answers[q.id]?.choice === ch} onChange={() => set(q.id, { choice: ch })} /> {ch}
+                  </label>
+                ))}
+              {(q.kind === 'free' || answers[q.id]?.choice === OTHER || answers[q.id]?.text) && (
+                <textarea
+                  aria-label={ot(lang, 'opinionFor', { n: i + 1 })}
+                  placeholder={ot(lang, 'yourOpinion')}
+                  value={answers[q.id]?.text ?? ''}
+                  onInput={(e) => set(q.id, { text: (e.target as HTMLTextAreaElement).value })}
+                />
+              )}
+            </fieldset>
+          ))}
+          <button type="submit" class="btn primary" disabled={busy}>
+            {ot(lang, answeredAt ? 'sendAgain' : 'send')}
+          </button>
+        </form>
+      )}
+      {c.result && <Result c={c} lang={lang} />}
+      <p class="row">
+        {c.role === 'chair' && c.status === 'draft' && (
+          <button type="button" class="btn small primary" disabled={busy} onClick={() => run(() => approveConsultation(c.id))}>
+            {ot(lang, 'approve')}
+          </button>
+        )}
+        {c.role === 'chair' && c.status === 'open' && (
+          <button type="button" class="btn small" disabled={busy} onClick={() => run(() => closeConsultation(c.id))}>
+            {ot(lang, 'closeNow')}
+          </button>
+        )}
+        {(c.status === 'closed' || c.role !== 'member') && (
+          <a class="btn small" href={summaryURL(c.id, lang)} target="_blank" rel="noopener">
+            {ot(lang, 'summary')}
+          </a>
+        )}
+      </p>
+    </article>
+  );
+}
+
+function Result({ c, lang }: { c: Consultation; lang: Lang }) {
+  return (
+    <ul class="consult-result">
+      {c.questions.map((q, i) => {
+        const r = c.result!.questions.find((x) => x.question === q.id);
+        if (!r || r.passed === undefined) return null;
+        const agree = r.counts?.[0]?.count ?? 0;
+        return (
+          <li key={q.id}>
+            {ot(lang, 'question', { n: i + 1, text: q.text })} —{' '}
+            <strong>{ot(lang, 'resultLine', { verdict: ot(lang, r.passed ? 'passed' : 'failed'), agree, base: r.base, needed: r.needed })}</strong>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

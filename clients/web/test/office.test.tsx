@@ -1,0 +1,274 @@
+// @vitest-environment jsdom
+// Between meetings (issue 13): on the account's home a member answers a
+// written consultation (a choice, "Ý kiến khác" needing a text, a free
+// answer) and sees the office's reminder; their calendar lists their
+// meetings and consultations and makes, then revokes, the private iCal
+// address; a staff account adds a person and a committee and makes a
+// meeting of the committee, which opens; a member is shown no registry.
+import { describe, expect, it, vi } from 'vitest';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { firstMissing, idOf } from '../src/core/office';
+import { officeKeys, ot } from '../src/ui/office/strings';
+import { Entry } from '../src/ui/account/Entry';
+import { flush, installScreen } from './screen';
+
+let root: HTMLElement;
+installScreen((_, r) => {
+  root = r;
+}, { clearStorage: true });
+
+type Call = { method: string; url: string; body: any };
+
+function server(routes: Record<string, (body: any) => [number, unknown]>): Call[] {
+  const calls: Call[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+    const method = init.method ?? 'GET';
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    calls.push({ method, url, body });
+    const route = routes[`${method} ${url}`];
+    if (!route) return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no route', message_vi: 'không có' } }), { status: 404 });
+    const [status, out] = route(body);
+    return new Response(status === 204 ? null : JSON.stringify(out), { status });
+  });
+  return calls;
+}
+
+const text = () => root.textContent ?? '';
+const byID = (id: string) => root.querySelector('#' + id) as HTMLInputElement;
+async function type(el: HTMLInputElement | HTMLTextAreaElement, v: string) {
+  await act(() => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+async function submit(sel: string) {
+  await act(() => {
+    (root.querySelector(sel) as HTMLFormElement).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  });
+  await flush();
+  await flush();
+}
+async function click(el: Element | undefined | null) {
+  expect(el).toBeTruthy();
+  await act(() => (el as HTMLElement).click());
+  await flush();
+  await flush();
+}
+const button = (label: string) => [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === label);
+const forbidden = (): [number, unknown] => [403, { error: { code: 'forbidden', message: 'only staff', message_vi: 'chỉ cán bộ văn phòng' } }];
+
+const hang = { id: 'binh', name: 'Ngô Thị Hằng', admin: false, disabled: false, password: true, totp: true, sso: false };
+const deadline = new Date(Date.now() + 48 * 3600e3).toISOString();
+const consultation = (over: Record<string, unknown> = {}) => ({
+  id: 'lyk-1',
+  committee: 'btv',
+  committee_name: 'Ban Thường vụ Tỉnh ủy',
+  title: 'Đề án chuyển đổi số năm 2027',
+  questions: [
+    { id: 'q1', text: 'Đồng chí có đồng ý thông qua Đề án?', kind: 'choice', choices: ['Đồng ý', 'Không đồng ý', 'Ý kiến khác'] },
+    { id: 'gopy', text: 'Góp ý thêm', kind: 'free' },
+  ],
+  documents: [{ id: 'd1', title: 'Dự thảo Đề án', sha256: 'x', size: 1, pages: 12 }],
+  deadline,
+  members: [
+    { person: 'bithu', name: 'Trần Văn Bình' },
+    { person: 'uv2', name: 'Ngô Thị Hằng' },
+  ],
+  chair: 'bithu',
+  status: 'open',
+  answers: {},
+  answered: {},
+  reminded: { uv2: '2026-12-04T01:00:00Z' },
+  role: 'member',
+  answered_count: 0,
+  version: 3,
+  ...over,
+});
+
+describe('helpers', () => {
+  it.each([
+    ['Nguyễn Thị Hương', 'nguyen-thi-huong'],
+    ['Ban Thường vụ Tỉnh ủy', 'ban-thuong-vu-tinh-uy'],
+    ['Đặng Văn Đức', 'dang-van-duc'],
+  ])('idOf(%s) = %s', (n, want) => expect(idOf(n)).toBe(want));
+
+  it('firstMissing wants a choice, a text for Ý kiến khác and for a free question', () => {
+    const qs = consultation().questions as any;
+    expect(firstMissing(qs, {})).toBe(0);
+    expect(firstMissing(qs, { q1: { question: 'q1', choice: 'Ý kiến khác' } })).toBe(0);
+    expect(firstMissing(qs, { q1: { question: 'q1', choice: 'Đồng ý' } })).toBe(1);
+    expect(firstMissing(qs, { q1: { question: 'q1', choice: 'Đồng ý' }, gopy: { question: 'gopy', text: ' x ' } })).toBe(-1);
+  });
+
+  it('has every word in both languages', () => {
+    for (const k of officeKeys()) {
+      expect(ot('vi', k), k).not.toBe('');
+      expect(ot('en', k), k).not.toBe('');
+    }
+  });
+});
+
+describe('a member between meetings', () => {
+  it('answers a consultation, sees the reminder, and makes then revokes the iCal address', async () => {
+    let feed = false;
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: hang, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/account/calendar': () => [
+        200,
+        {
+          person: { id: 'uv2', name: 'Ngô Thị Hằng' },
+          feed,
+          entries: [
+            { uid: 'meeting-m1@dais', kind: 'meeting', id: 'm1', title: 'Hội nghị Ban Thường vụ tháng 12', start: '2026-12-10T01:00:00Z', end: '2026-12-10T05:00:00Z', location: 'Phòng họp số 1' },
+            { uid: 'consultation-lyk-1@dais', kind: 'consultation', id: 'lyk-1', title: 'Hạn trả lời phiếu lấy ý kiến: Đề án', start: deadline, end: deadline },
+          ],
+        },
+      ],
+      'GET /api/v1/consultations': () => [200, { consultations: [consultation()] }],
+      'POST /api/v1/consultations/lyk-1/answers': (b) => [
+        200,
+        { consultation: consultation({ answers: { uv2: b.answers }, answered: { uv2: '2026-12-04T02:00:00Z' }, answered_count: 1 }) },
+      ],
+      'POST /api/v1/account/calendar/feed': () => {
+        feed = true;
+        return [201, { url: 'https://dais.example/api/v1/calendar/SECRET.ics', webcal: 'webcal://dais.example/api/v1/calendar/SECRET.ics' }];
+      },
+      'DELETE /api/v1/account/calendar/feed': () => {
+        feed = false;
+        return [204, undefined];
+      },
+      'GET /api/v1/people': forbidden,
+      'GET /api/v1/committees': forbidden,
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(text()).toContain('Lấy ý kiến bằng văn bản');
+    expect(text()).toContain('Đề án chuyển đổi số năm 2027');
+    expect(text()).toContain('Văn phòng đã nhắc đồng chí trả lời');
+    expect(text()).toContain('Dự thảo Đề án (12 trang)');
+    expect(text()).not.toContain('Các ban và thành viên'); // not staff
+    expect(text()).not.toContain('chỉ cán bộ văn phòng'); // the refusal is not shown as an error
+    // "Ý kiến khác" without a text is not sent.
+    const radio = (v: string) => root.querySelector(`input[type=radio][value="${v}"]`) as HTMLInputElement;
+    await click(radio('Ý kiến khác'));
+    await submit('form.consult-answer');
+    expect(text()).toContain('Câu 1 chưa trả lời đủ');
+    expect(calls.some((c) => c.url.endsWith('/answers'))).toBe(false);
+    await type(root.querySelector('textarea[aria-label="Ý kiến cho câu 1"]') as HTMLTextAreaElement, 'Đề nghị bổ sung kinh phí cho vùng sâu.');
+    await type(root.querySelector('textarea[aria-label="Ý kiến cho câu 2"]') as HTMLTextAreaElement, 'Cần lộ trình rõ ràng.');
+    await submit('form.consult-answer');
+    expect(calls.find((c) => c.url.endsWith('/answers'))?.body).toEqual({
+      answers: [
+        { question: 'q1', choice: 'Ý kiến khác', text: 'Đề nghị bổ sung kinh phí cho vùng sâu.' },
+        { question: 'gopy', text: 'Cần lộ trình rõ ràng.' },
+      ],
+    });
+    expect(text()).toContain('Đã gửi ý kiến.');
+    expect(text()).toContain('Đồng chí đã trả lời lúc');
+    expect(button('Gửi lại ý kiến')).toBeTruthy();
+    // The calendar and its private address.
+    expect(text()).toContain('Lịch của đồng chí');
+    expect(text()).toContain('Hội nghị Ban Thường vụ tháng 12');
+    await click(button('Tạo địa chỉ lịch riêng'));
+    expect((root.querySelector('.feed-url input') as HTMLInputElement).value).toBe('https://dais.example/api/v1/calendar/SECRET.ics');
+    expect(root.querySelector('.feed-url a')?.getAttribute('href')).toBe('webcal://dais.example/api/v1/calendar/SECRET.ics');
+    await click(button('Thu hồi địa chỉ lịch'));
+    expect(calls.some((c) => c.method === 'DELETE' && c.url === '/api/v1/account/calendar/feed')).toBe(true);
+    expect(text()).toContain('Đã thu hồi');
+    expect(root.querySelector('.feed-url')).toBeNull();
+  });
+
+  it('the chair approves a draft and closes it; the result shows', async () => {
+    let c: any = consultation({ status: 'draft', role: 'chair', reminded: {} });
+    server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'bithu', name: 'Trần Văn Bình' }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'bithu', name: 'Trần Văn Bình' }, feed: false, entries: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [c] }],
+      'POST /api/v1/consultations/lyk-1/approve': () => [200, { consultation: (c = { ...c, status: 'open' }) }],
+      'POST /api/v1/consultations/lyk-1/close': () => [
+        200,
+        {
+          consultation: (c = {
+            ...c,
+            status: 'closed',
+            closed_by: 'chair',
+            result: { members: 2, answered: 1, not_answered: ['bithu'], questions: [{ question: 'q1', counts: [{ choice: 'Đồng ý', count: 1 }], opinions: [], base: 2, needed: 2, passed: false }] },
+          }),
+        },
+      ],
+      'GET /api/v1/people': forbidden,
+      'GET /api/v1/committees': forbidden,
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(text()).toContain('bản nháp, chờ duyệt');
+    await click(button('Duyệt và gửi phiếu'));
+    expect(text()).toContain('đang lấy ý kiến');
+    await click(button('Kết thúc lấy ý kiến'));
+    expect(text()).toContain('KHÔNG THÔNG QUA: 1/2 đồng ý, cần 2');
+    expect(root.querySelector('a[href="/api/v1/consultations/lyk-1/summary.pdf?lang=vi"]')).not.toBeNull();
+  });
+});
+
+describe('the office staff', () => {
+  it('adds a person and a committee, and makes a meeting of the committee that opens', async () => {
+    let ps = [
+      { id: 'bithu', name: 'Trần Văn Bình', title: 'Bí thư Tỉnh ủy' },
+      { id: 'uv2', name: 'Ngô Thị Hằng' },
+    ];
+    let cs: any[] = [];
+    const opened = vi.fn();
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'huong', name: 'Nguyễn Thị Hương', admin: true }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/accounts': () => [200, { accounts: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [] }],
+      'GET /api/v1/people': () => [200, { people: ps }],
+      'GET /api/v1/committees': () => [200, { committees: cs }],
+      'PUT /api/v1/people/le-thi-phuong': (b) => {
+        ps = [...ps, { id: 'le-thi-phuong', ...b }];
+        return [200, { person: { id: 'le-thi-phuong', ...b } }];
+      },
+      'PUT /api/v1/committees/ban-thuong-vu': (b) => {
+        cs = [{ id: 'ban-thuong-vu', ...b }];
+        return [200, { committee: cs[0] }];
+      },
+      'POST /api/v1/committees/ban-thuong-vu/meetings': () => [201, { session: { token: 'mtok', meeting: 'm9', participant: 'huong', role: 'secretary' }, participants: [] }],
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={opened} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(text()).toContain('Các ban và thành viên');
+    expect(text()).toContain('Trần Văn Bình — Bí thư Tỉnh ủy');
+    expect(text()).not.toContain('Lịch của đồng chí'); // no person for this account (404)
+    await type(byID('np-name'), 'Lê Thị Phương');
+    await type(byID('np-title'), 'Phó Bí thư Thường trực');
+    await type(byID('np-email'), 'phuong@tinhuy.example');
+    await submit('form.new-person');
+    expect(calls.find((c) => c.method === 'PUT' && c.url === '/api/v1/people/le-thi-phuong')?.body).toEqual({
+      name: 'Lê Thị Phương',
+      title: 'Phó Bí thư Thường trực',
+      email: 'phuong@tinhuy.example',
+    });
+    expect(text()).toContain('Đã lưu Lê Thị Phương.');
+    await type(byID('nc-name'), 'Ban Thường vụ');
+    const pick = (name: string) => [...root.querySelectorAll('.member-pick')].find((d) => d.textContent?.includes(name))!;
+    await click(pick('Trần Văn Bình').querySelector('input[type=checkbox]'));
+    await click(pick('Trần Văn Bình').querySelector('input[type=radio]'));
+    await click(pick('Lê Thị Phương').querySelector('input[type=checkbox]'));
+    await submit('form.new-committee');
+    expect(calls.find((c) => c.method === 'PUT' && c.url === '/api/v1/committees/ban-thuong-vu')?.body).toEqual({
+      name: 'Ban Thường vụ',
+      members: [{ person: 'bithu', chair: true }, { person: 'le-thi-phuong' }],
+    });
+    expect(text()).toContain('Ban Thường vụ · 2 thành viên');
+    await submit('form.committee-meeting');
+    expect(calls.find((c) => c.url === '/api/v1/committees/ban-thuong-vu/meetings')?.body).toMatchObject({ title: 'Hội nghị Ban Thường vụ' });
+    expect(opened).toHaveBeenCalledWith(expect.objectContaining({ token: 'mtok', meeting: 'm9' }));
+  });
+});
