@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
@@ -40,7 +41,26 @@ func (s seeder) Invite(ctx context.Context, meetingID, participant string) (stri
 // and prints the address and everyone's sign-in code. Codes are one-time: a
 // store seeded earlier gets fresh codes for everyone.
 func seedDemo(ctx context.Context, n *node, out io.Writer) error {
-	return seedMeeting(ctx, n, out, demo.Seed, demo.MeetingID)
+	if err := seedMeeting(ctx, n, out, demo.Seed, demo.MeetingID); err != nil {
+		return err
+	}
+	// Between meetings: the committee of the meeting's members and an open
+	// written consultation of it (issue 13), once (a centre only).
+	if n.registry == nil || n.consults == nil {
+		return nil
+	}
+	st, err := n.svc.State(ctx, demo.MeetingID)
+	if err != nil {
+		return err
+	}
+	id, err := demo.SeedOffice(ctx, n.registry, n.consults, st, time.Now())
+	if err != nil {
+		return fmt.Errorf("seeding the committee and the consultation: %w", err)
+	}
+	if id != "" {
+		fmt.Fprintf(out, "Ban / Committee: %s; lấy ý kiến / consultation: %s\n", demo.CommitteeID, id)
+	}
+	return nil
 }
 
 // seedFile is seedDemo for a meeting file in the demo's YAML format (daisd

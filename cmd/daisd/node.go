@@ -262,9 +262,6 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err = n.startOffice(mux); err != nil {
-		return nil, err
-	}
 	n.registerHealth(reg)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	mux.HandleFunc("GET /healthz", healthz)
@@ -380,6 +377,10 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 	httpapi.NewRecords(n.acc, recs, cfg.Logger).Register(mux)
 	httpapi.NewMeetings(n.acc, linkingCreator{n.acc, n}, cfg.AdminToken, cfg.Logger).Register(mux)
 	if err = n.startAccounts(mux); err != nil {
+		return err
+	}
+	// Between meetings (issue 13): the registry, calendars, consultations.
+	if err = n.startOffice(mux); err != nil {
 		return err
 	}
 	if n.hub, err = bridge.NewHub(bridge.HubConfig{Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {

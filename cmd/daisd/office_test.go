@@ -23,6 +23,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/consultations/smtptest"
+	"github.com/dais-meeting/dais/meeting/demo"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/office/icaltest"
 )
@@ -503,4 +504,43 @@ func pdfToText(tb testing.TB, b []byte) string {
 		tb.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// TestSeedDemoOffice: the demo (make run) has the committee of the demo
+// meeting's members and an open written consultation of it, once: seeding
+// again (a restart) makes no second one; a member's calendar holds both
+// the meeting and the consultation.
+func TestSeedDemoOffice(t *testing.T) {
+	ctx := t.Context()
+	n := mustStartNode(t, t.TempDir())
+	var out bytes.Buffer
+	if err := seedDemo(ctx, n, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(ctx, n, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	com, err := n.registry.Committee(ctx, demo.CommitteeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chair, _ := com.Chair()
+	if len(com.Members) != 14 || chair.Person != "p01" || com.Name != "Ban Chấp hành Đảng bộ tỉnh" {
+		t.Fatalf("committee %+v", com)
+	}
+	all, err := n.consults.All(ctx)
+	if err != nil || len(all) != 1 || all[0].Status != office.StatusOpen || len(all[0].Members) != 14 || !strings.Contains(out.String(), all[0].ID) {
+		t.Fatalf("consultations %d %v; printed %q", len(all), err, out.String())
+	}
+	es, err := n.registry.Calendar(ctx, "p03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, e := range es {
+		kinds[e.Kind] = true
+	}
+	if !kinds[office.EntryMeeting] || !kinds[office.EntryConsultation] {
+		t.Fatalf("p03's calendar: %+v", es)
+	}
 }
