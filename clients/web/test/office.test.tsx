@@ -272,3 +272,59 @@ describe('the office staff', () => {
     expect(opened).toHaveBeenCalledWith(expect.objectContaining({ token: 'mtok', meeting: 'm9' }));
   });
 });
+
+describe('the office staff drafts a consultation', () => {
+  it('with a choice and a free question, then adds a PDF to the draft', async () => {
+    const staff = { ...hang, id: 'huong', name: 'Nguyễn Thị Hương', admin: true };
+    const com = { id: 'btv', name: 'Ban Thường vụ Tỉnh ủy', members: [{ person: 'bithu', chair: true }, { person: 'uv2' }] };
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: staff, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/accounts': () => [200, { accounts: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [] }],
+      'GET /api/v1/people': () => [200, { people: [] }],
+      'GET /api/v1/committees': () => [200, { committees: [com] }],
+      'POST /api/v1/consultations': (b) => [201, { consultation: consultation({ status: 'draft', role: 'staff', title: b.title, documents: [], reminded: {} }) }],
+    });
+    // The upload's body is a file, not JSON: answer it apart.
+    const jsonFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      if (url.startsWith('/api/v1/consultations/lyk-1/documents')) {
+        calls.push({ method: init.method ?? 'GET', url, body: init.body });
+        return new Response(JSON.stringify({ document: { id: 'd9', title: 'Dự thảo', sha256: 'x', size: 5, pages: 4 } }), { status: 201 });
+      }
+      return jsonFetch(url, init);
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(text()).toContain('Soạn phiếu lấy ý kiến');
+    await type(byID('dc-title'), 'Lấy ý kiến về Đề án chuyển đổi số');
+    await type(byID('dc-q0'), 'Đồng chí có đồng ý thông qua Đề án?');
+    await click(button('Thêm câu hỏi'));
+    await type(byID('dc-q1'), 'Góp ý thêm');
+    await click(root.querySelectorAll('.draft-consultation fieldset')[1].querySelector('input[type=checkbox]'));
+    await submit('form.draft-consultation');
+    const sent = calls.find((c) => c.method === 'POST' && c.url === '/api/v1/consultations')?.body;
+    expect(sent).toMatchObject({
+      committee: 'btv',
+      title: 'Lấy ý kiến về Đề án chuyển đổi số',
+      questions: [
+        { text: 'Đồng chí có đồng ý thông qua Đề án?', kind: 'choice' },
+        { text: 'Góp ý thêm', kind: 'free' },
+      ],
+    });
+    expect(sent.deadline).toMatch(/T17:00:00/);
+    expect(text()).toContain('Đã lưu bản nháp; chờ người chủ trì duyệt.');
+    expect(text()).toContain('bản nháp, chờ duyệt');
+    const file = root.querySelector('.add-document input[type=file]') as HTMLInputElement;
+    Object.defineProperty(file, 'files', { value: [new File(['%PDF-'], 'Dự thảo.pdf', { type: 'application/pdf' })] });
+    await act(() => {
+      file.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await flush();
+    await flush();
+    expect(calls.find((c) => c.url.startsWith('/api/v1/consultations/lyk-1/documents'))?.url).toBe('/api/v1/consultations/lyk-1/documents?title=D%E1%BB%B1%20th%E1%BA%A3o');
+    expect(text()).toContain('Dự thảo (4 trang)');
+  });
+});

@@ -4,6 +4,7 @@
 // goes with the account session's cookie (same origin).
 
 import { call, type Fetch } from './accounts';
+import { ApiError } from './api';
 import type { Session } from './session';
 
 export interface Person {
@@ -162,4 +163,32 @@ export function firstMissing(qs: Question[], answers: Record<string, Answer>): n
     if (!a?.choice) return true;
     return a.choice === OTHER && !a.text?.trim();
   });
+}
+
+/** DraftInput is what the staff send to draft a consultation. */
+export interface DraftInput {
+  committee: string;
+  title: string;
+  description?: string;
+  questions: { text: string; kind: 'choice' | 'free' }[];
+  deadline: string;
+}
+export const draftConsultation = async (d: DraftInput, f?: Fetch) => (await call<{ consultation: Consultation }>('POST', '/api/v1/consultations', d, f)).consultation;
+
+/** addConsultationDocument uploads a PDF to a draft. */
+export async function addConsultationDocument(id: string, title: string, file: Blob, fetchFn: Fetch = fetch): Promise<ConsultationDocument> {
+  let resp: Response;
+  try {
+    resp = await fetchFn(cpath(id, `/documents?title=${encodeURIComponent(title)}`), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/pdf' },
+      body: file,
+    });
+  } catch (err) {
+    throw new ApiError(0, { code: 'network', message: `Cannot reach the server (${String(err)})`, message_vi: `Không kết nối được tới máy chủ (${String(err)})` });
+  }
+  const data: any = await resp.json().catch(() => undefined);
+  if (!resp.ok) throw new ApiError(resp.status, data?.error ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
+  return data.document as ConsultationDocument;
 }

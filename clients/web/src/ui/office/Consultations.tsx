@@ -10,6 +10,7 @@ import {
   answerConsultation,
   approveConsultation,
   closeConsultation,
+  committees,
   consultations,
   documentURL,
   firstMissing,
@@ -18,8 +19,10 @@ import {
   OTHER,
   summaryURL,
   type Answer,
+  type Committee,
   type Consultation,
 } from '../../core/office';
+import { AddDocument, DraftConsultation } from './Draft';
 import { errorText, type Lang } from '../../i18n';
 import { useApp } from '../context';
 import '../../i18n-staff'; // quoted words the staff test reads as staff words (i18n.test.ts)
@@ -28,6 +31,7 @@ import { ot, when } from './strings';
 export function MyConsultations() {
   const { lang } = useApp();
   const [list, setList] = useState<Consultation[] | null>(null);
+  const [coms, setComs] = useState<Committee[] | null>(null);
   const [me, setMe] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
@@ -41,6 +45,10 @@ export function MyConsultations() {
       .catch((err) => {
         if (!hidden(err)) setError(errorText(lang, err));
       });
+    // The committees answer only the staff, who draft consultations.
+    committees()
+      .then(setComs)
+      .catch(() => setComs(null));
   }, []);
   if (!list && !error) return null;
   const replace = (c: Consultation) => setList((l) => (l ?? []).map((x) => (x.id === c.id ? c : x)));
@@ -56,6 +64,7 @@ export function MyConsultations() {
       {(list ?? []).map((c) => (
         <ConsultationCard key={c.id} c={c} lang={lang} me={me} onChange={replace} />
       ))}
+      {coms && coms.length > 0 && <DraftConsultation lang={lang} committees={coms} onDrafted={(c) => setList((l) => [...(l ?? []), c])} />}
     </section>
   );
 }
@@ -154,6 +163,7 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
         </form>
       )}
       {c.result && <Result c={c} lang={lang} />}
+      {c.role === 'staff' && c.status === 'draft' && <AddDocument lang={lang} c={c} onAdded={onChange} />}
       <p class="row">
         {c.role === 'chair' && c.status === 'draft' && (
           <button type="button" class="btn small primary" disabled={busy} onClick={() => run(() => approveConsultation(c.id))}>
