@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/gateway"
@@ -28,6 +29,9 @@ type edgeConfig struct {
 	TLS *tls.Config
 	// Meetings are followed from the start.
 	Meetings []string
+	// PingEvery is how often the edge pings the centre and reports to it;
+	// 0: 5 s.
+	PingEvery time.Duration
 }
 
 // startEdge starts what an edge serves: the gateway over the replica, with
@@ -35,13 +39,14 @@ type edgeConfig struct {
 // from the centre once and kept in DATA/bridge-files.
 func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	cfg := n.cfg
-	n.edge = bridge.NewEdge(bridge.EdgeConfig{Meetings: cfg.Edge.Meetings, Logger: cfg.Logger}, n.bus, n.store)
+	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, Logger: cfg.Logger}, n.bus, n.store)
 	files, err := n.edge.Files(filepath.Join(cfg.Data, "bridge-files"))
 	if err != nil {
 		return err
 	}
 	sessions := n.edge.Sessions(n.acc)
 	n.gw = gateway.New(gwCfg, n.edge.Meetings(n.svc), sessions, n.edge)
+	n.edge.SetTablets(n.gw.MeetingConnections)
 	mux.Handle("GET /ws", n.gw)
 	httpapi.NewWithLimits(sessions, cfg.JoinLimits, cfg.Logger).Register(mux)
 	httpapi.NewDocuments(sessions, files, 0, cfg.Logger).Register(mux)

@@ -58,7 +58,7 @@ func TestBridgeProvince(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	leafPorts := []int{freePort(t), freePort(t)}
 	natsc := natstest.StartCluster(t, 2, natsMaxPayload, func(i int, o *server.Options) {
-		o.LeafNode = server.LeafNodeOpts{Host: "127.0.0.1", Port: leafPorts[i], Username: leafUser, Password: leafPassword}
+		o.LeafNode = server.LeafNodeOpts{Host: "127.0.0.1", Port: leafPorts[i], Username: leafUser, Password: leafPassword, NoAdvertise: true}
 	})
 	redisURL := "redis://" + redistest.SharedAddr + "/0"
 	centre := []*node{
@@ -121,6 +121,9 @@ func TestBridgeProvince(t *testing.T) {
 	for i, d := range cut {
 		_, err := d.try(ballot(8 + i))
 		assertRefused(t, err, meeting.Unavailable)
+	}
+	if socson.edge.LinkUp() {
+		t.Fatal("the edge went around its cut link")
 	}
 	socsonLink.Restore(t)
 	waitLink(t, socson, true)

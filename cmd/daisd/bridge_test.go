@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/bridge/wantest"
 	"github.com/dais-meeting/dais/realtime/natsbus"
 )
@@ -26,14 +31,19 @@ const (
 	bridgeWaitTime = 20 * time.Second
 )
 
-// startCentre starts a lone central node that accepts leaf connections.
-func startCentre(tb testing.TB) *node {
+// startCentre starts a lone central node that accepts leaf connections;
+// configure may change its config first.
+func startCentre(tb testing.TB, configure ...func(*config)) *node {
 	tb.Helper()
-	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
+	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: "centre",
-		NATS:         natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: leafUser, LeafPassword: leafPassword},
-		DrainTimeout: 5 * time.Second, Logger: testLogger("centre"),
-	})
+		NATS:        natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: leafUser, LeafPassword: leafPassword},
+		SiteTimeout: time.Second, DrainTimeout: 5 * time.Second, Logger: testLogger("centre"),
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	n, err := startNode(timeoutCtx(tb, 15*time.Second), cfg)
 	if err != nil {
 		tb.Fatalf("starting the centre: %v", err)
 	}
@@ -43,20 +53,29 @@ func startCentre(tb testing.TB) *node {
 }
 
 // startSite starts a site's WAN link to the centre and the site's edge
-// behind it, and waits for the leaf connection.
-func startSite(tb testing.TB, centre *node, name string) (*node, *wantest.Link) {
+// behind it, and waits for the leaf connection; configure may change the
+// edge's config first.
+func startSite(tb testing.TB, centre *node, name string, configure ...func(*config)) (*node, *wantest.Link) {
 	tb.Helper()
 	u, err := url.Parse(centre.bus.LeafURL())
 	if err != nil || u.Host == "" {
 		tb.Fatalf("the centre's leaf URL %q: %v", centre.bus.LeafURL(), err)
 	}
 	link := wantest.Start(tb, name, u.Host)
-	remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
-	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
+	scheme := "nats-leaf"
+	if centre.cfg.NATS.LeafTLS != nil {
+		scheme = "tls"
+	}
+	remote := url.URL{Scheme: scheme, User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
+	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		Edge:         &edgeConfig{Remotes: []string{remote.String()}},
+		Edge:         &edgeConfig{Remotes: []string{remote.String()}, PingEvery: 200 * time.Millisecond},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	n, err := startNode(timeoutCtx(tb, 15*time.Second), cfg)
 	if err != nil {
 		tb.Fatalf("starting the edge %s: %v", name, err)
 	}
@@ -154,6 +173,35 @@ func TestBridgeSite(t *testing.T) {
 	if st.Presentation.Page != 10 || !st.Participants[delegateID(4)].Present {
 		t.Fatalf("the edge's state: page %d, %s present %v", st.Presentation.Page, delegateID(4), st.Participants[delegateID(4)].Present)
 	}
+
+	// The chair sees the site: online, its round trip over the 2 × 15 ms
+	// link, its four tablets, its replica current; offline once cut.
+	v, err := centre.svc.Version(timeoutCtx(t, 5*time.Second), bridgeMeeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := func() []bridge.SiteStatus {
+		code, body := request(t, http.MethodGet, baseURL(centre)+"/api/v1/meetings/"+bridgeMeeting+"/sites", chair.token, nil)
+		var out struct{ Sites []bridge.SiteStatus }
+		if code != http.StatusOK || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("sites: %d %s", code, body)
+		}
+		return out.Sites
+	}
+	eventually(t, bridgeWaitTime, "the chair sees the site online and current", func() error {
+		s := sites()
+		if len(s) != 1 || s[0].Site != "bavi" || !s[0].Online || s[0].Tablets != len(site) || s[0].Version != v || s[0].RTTMs < 20 {
+			return fmt.Errorf("sites %+v", s)
+		}
+		return nil
+	})
+	link.Cut()
+	eventually(t, bridgeWaitTime, "the chair sees the site offline", func() error {
+		if s := sites(); len(s) != 1 || s[0].Online {
+			return fmt.Errorf("sites %+v", s)
+		}
+		return nil
+	})
 }
 
 // TestBridgeSiteCut is stage 2 of issue 14: the site's link is cut in the
@@ -210,6 +258,9 @@ func TestBridgeSiteCut(t *testing.T) {
 	_ = site[3].client().Close()
 	site[3].dial(t, nodes, 1)
 
+	if edge.edge.LinkUp() {
+		t.Fatal("the edge went around its cut link")
+	}
 	link.Restore(t)
 	waitLink(t, edge, true)
 	settle(t, centre, bridgeMeeting, all)
@@ -266,6 +317,9 @@ func TestBridgePollAcrossCut(t *testing.T) {
 	for _, d := range hall {
 		d.do(t, ballot(d))
 	}
+	if edge.edge.LinkUp() {
+		t.Fatal("the edge went around its cut link")
+	}
 	link.Restore(t)
 	waitLink(t, edge, true)
 	// The refused ballots, sent again with their ids, count once; a
@@ -284,5 +338,37 @@ func TestBridgePollAcrossCut(t *testing.T) {
 	if got := ballotsIn(t, log, "v1"); len(got) != len(voters) {
 		t.Fatalf("the log has %d ballots, want %d: %v", len(got), len(voters), got)
 	}
+	sameLog(t, centre, edge, bridgeMeeting)
+}
+
+// TestBridgeSiteTLS: the leaf connection over TLS, with the certificate
+// files the flags name (-nats-leaf-cert/-key at the centre, -edge-ca at
+// the site): the site replicates and its tablets follow the chair.
+func TestBridgeSiteTLS(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := roomCertificate(dir, []string{"127.0.0.1"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	serverTLS, err := leafServerTLS(filepath.Join(dir, srvCertFile), filepath.Join(dir, srvKeyFile), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	siteTLS, err := clientTLS(filepath.Join(dir, caCertFile), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	centre := startCentre(t, func(c *config) { c.NATS.LeafTLS = serverTLS })
+	edge, _ := startSite(t, centre, "bavi", func(c *config) { c.Edge.TLS = siteTLS })
+	if !strings.HasPrefix(centre.bus.LeafURL(), "tls://") {
+		t.Fatalf("the leaf URL %s", centre.bus.LeafURL())
+	}
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, []*node{centre, edge}, 0)
+	site := siteDevices(t, centre, edge)
+	chair.do(t, meeting.OpenSession{})
+	chair.do(t, meeting.SetCurrentItem{Item: "i2"})
+	chair.do(t, meeting.ShowDocument{Document: "doc1", Page: 1})
+	chair.do(t, meeting.TurnPage{Page: 2})
+	settle(t, centre, bridgeMeeting, append([]*device{chair}, site...))
 	sameLog(t, centre, edge, bridgeMeeting)
 }

@@ -555,6 +555,10 @@ func (m *matrix) routeRows() []routeRow {
 			want: everyoneOfA},
 		{pattern: "GET /api/v1/meetings/{meeting}/roster", method: "GET", path: A + "/roster",
 			want: everyoneOfA},
+		// The bridge sites' status (docs/bridge.md): the chair and the
+		// secretaries.
+		{pattern: "GET /api/v1/meetings/{meeting}/sites", method: "GET", path: A + "/sites",
+			want: staff},
 		{pattern: "GET /api/v1/meetings/{meeting}/documents/{doc}/annotated", variant: "confidential", method: "GET", path: A + "/documents/" + m.conf + "/annotated",
 			want: meetingRoute(allowed(cSecretary, cChair, cDelegate).status(http.StatusForbidden, cPresenter, cCommittee, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings/{meeting}/documents/{doc}/prepare", method: "POST", path: A + "/documents/" + m.conf + "/prepare",

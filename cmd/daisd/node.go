@@ -73,6 +73,9 @@ type config struct {
 	NATSPort int
 	// Edge, when set, makes the node a bridge site's edge (bridge.go).
 	Edge *edgeConfig
+	// SiteTimeout is how long a bridge site may go unheard and still be
+	// shown online; 0: 15 s.
+	SiteTimeout time.Duration
 	// AllowedOrigins are extra browser origins allowed on the WebSocket.
 	AllowedOrigins []string
 	// PingInterval is how often the gateway pings each client; 0: 25 s.
@@ -383,9 +386,10 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 	if err = n.startOffice(mux); err != nil {
 		return err
 	}
-	if n.hub, err = bridge.NewHub(bridge.HubConfig{Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
+	if n.hub, err = bridge.NewHub(bridge.HubConfig{SiteTimeout: cfg.SiteTimeout, Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
 		return fmt.Errorf("answering bridge sites: %w", err)
 	}
+	httpapi.NewSites(n.acc, n.hub, cfg.Logger).Register(mux)
 	return nil
 }
 

@@ -25,6 +25,7 @@ type Client interface {
 	Request(ctx context.Context, subject string, data []byte) ([]byte, error)
 	Doorbell(meetingID string, ring func()) (stop func(), err error)
 	LeafConnected() bool
+	Publish(subject string, data []byte) error
 }
 
 // Replica is the edge's copy of the meetings' logs (storage.Log): filled
@@ -63,6 +64,8 @@ type EdgeConfig struct {
 	// PingEvery is how often the edge pings the centre while the link is
 	// up (the round trip it reports); 0 means 5 s.
 	PingEvery time.Duration
+	// Site names the site in its reports to the centre (daisd -name).
+	Site string
 	// Meetings are followed from the start (others from their first
 	// tablet's sign-in).
 	Meetings []string
@@ -86,6 +89,7 @@ type Edge struct {
 	closed  bool
 	follows map[string]*follower
 	subs    map[string]map[*siteSub]struct{}
+	tablets func(meetingID string) int // nil: none counted
 
 	// tokens holds the token of each session seen (by session id), for a
 	// request made with a session that a signed link opened.
@@ -243,7 +247,48 @@ func (e *Edge) ping() error {
 	}
 	e.rtt.Store(int64(time.Since(start)))
 	e.heard()
+	e.report()
 	return nil
+}
+
+// SetTablets gives the edge the count of a meeting's connected clients
+// for its reports (the gateway's, made after the edge).
+func (e *Edge) SetTablets(f func(meetingID string) int) {
+	e.mu.Lock()
+	e.tablets = f
+	e.mu.Unlock()
+}
+
+// report publishes the site's status to every central node.
+func (e *Edge) report() {
+	if e.cfg.Site == "" {
+		return
+	}
+	r := siteReport{Site: e.cfg.Site, RTTMs: float64(e.rtt.Load()) / float64(time.Millisecond)}
+	e.mu.Lock()
+	ids := make([]string, 0, len(e.follows))
+	for id := range e.follows {
+		ids = append(ids, id)
+	}
+	tablets := e.tablets
+	e.mu.Unlock()
+	for _, id := range ids {
+		m := siteMeeting{ID: id}
+		if tablets != nil {
+			m.Tablets = tablets(id)
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, time.Second)
+		m.Version, _ = e.replica.Version(ctx, id)
+		cancel()
+		r.Meetings = append(r.Meetings, m)
+	}
+	data, err := json.Marshal(r)
+	if err == nil {
+		err = e.client.Publish(subjectStatus, data)
+	}
+	if err != nil {
+		e.log.Warn("reporting the site's status failed", "err", err)
+	}
 }
 
 // RTT is the round trip of the last ping to the centre.

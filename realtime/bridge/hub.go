@@ -16,6 +16,7 @@ import (
 // Server is the request side of the bus (*natsbus.Bus is one).
 type Server interface {
 	Serve(subject, queue string, handle func(subject string, data []byte, respond func([]byte))) (stop func(), err error)
+	Listen(subject string, f func(data []byte)) (stop func(), err error)
 }
 
 // Log is what the hub reads of the centre's store: the records themselves,
@@ -44,7 +45,10 @@ type HubConfig struct {
 	Workers int
 	// Timeout bounds one request's work; 0 means 15 s.
 	Timeout time.Duration
-	Logger  *slog.Logger
+	// SiteTimeout is how long a site may go unheard and still count as
+	// online; 0 means 15 s (three of its pings).
+	SiteTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // Hub answers the requests of bridge sites' edges on a central node. Every
@@ -65,6 +69,9 @@ type Hub struct {
 
 	mu     sync.Mutex
 	closed bool // guards wg.Add against Close's Wait
+
+	sitesMu sync.Mutex
+	sites   map[string]siteEntry // by site name
 }
 
 // NewHub starts answering on srv; docs may be nil (no documents served).
@@ -75,12 +82,15 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second
 	}
+	if cfg.SiteTimeout <= 0 {
+		cfg.SiteTimeout = 15 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
-		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers)}
+		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{}}
 	for subj, handle := range map[string]func(context.Context, string, []byte) any{
 		subjectPrefix + "*.read": h.read,
 		subjectPrefix + "*.cmd":  h.command,
@@ -97,6 +107,12 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 		}
 		h.stops = append(h.stops, stop)
 	}
+	stop, err := srv.Listen(subjectStatus, h.takeReport)
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.stops = append(h.stops, stop)
 	return h, nil
 }
 

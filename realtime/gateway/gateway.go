@@ -490,6 +490,20 @@ func (g *Gateway) Connections() int {
 	return len(g.conns)
 }
 
+// MeetingConnections returns the number of open connections of a
+// meeting's clients (a bridge site reports it to the chair).
+func (g *Gateway) MeetingConnections(meetingID string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := 0
+	for c := range g.conns {
+		if c.sess.Meeting == meetingID {
+			n++
+		}
+	}
+	return n
+}
+
 // Shutdown drains the gateway: new connections are refused, every client is
 // told to move (reconnect and resume, on another node) and closed with
 // CloseDraining, and Shutdown waits for every goroutine, or for ctx. It may be

@@ -228,6 +228,10 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 			Host: host, Port: port,
 			Username: cfg.LeafUser, Password: cfg.LeafPassword,
 			TLSConfig: cfg.LeafTLS,
+			// Sites reach the centre at the address they were given
+			// (through NAT, a proxy): the server's own is of no use to
+			// them, and a site must not go around its link.
+			NoAdvertise: true,
 		}
 		if cfg.LeafTLS != nil {
 			opts.LeafNode.TLSTimeout = 5
@@ -239,24 +243,32 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 		}
 		leafURL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port))
 	}
-	for _, raw := range cfg.LeafRemotes {
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			return nil, "", fmt.Errorf("natsbus: bad leaf remote URL %q", redact(raw))
-		}
+	if len(cfg.LeafRemotes) > 0 {
+		// One remote with every URL: the server connects to one of them
+		// and fails over to the others (several remotes would be several
+		// leaf connections to the same centre).
 		r := &server.RemoteLeafOpts{
-			URLs:        []*url.URL{u},
 			Credentials: cfg.LeafCreds,
 			// The site publishes nothing on the meetings' subjects: its
 			// tablets' commands go by request (docs/bridge.md).
 			DenyExports: []string{"dais.m.>"},
 		}
-		if cfg.LeafRemoteTLS != nil || u.Scheme == "tls" {
+		for _, raw := range cfg.LeafRemotes {
+			u, err := url.Parse(raw)
+			if err != nil || u.Host == "" {
+				return nil, "", fmt.Errorf("natsbus: bad leaf remote URL %q", redact(raw))
+			}
+			r.URLs = append(r.URLs, u)
+			if u.Scheme == "tls" {
+				r.TLS = true
+			}
+		}
+		if cfg.LeafRemoteTLS != nil || r.TLS {
 			r.TLS = true
 			r.TLSConfig = cfg.LeafRemoteTLS
 			r.TLSTimeout = 5
 		}
-		opts.LeafNode.Remotes = append(opts.LeafNode.Remotes, r)
+		opts.LeafNode.Remotes = []*server.RemoteLeafOpts{r}
 	}
 	if len(opts.LeafNode.Remotes) > 0 {
 		opts.LeafNode.ReconnectInterval = 500 * time.Millisecond

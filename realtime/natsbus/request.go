@@ -80,3 +80,26 @@ func (b *Bus) Doorbell(meetingID string, ring func()) (stop func(), err error) {
 	}
 	return func() { _ = sub.Unsubscribe() }, nil
 }
+
+// Publish sends data on subject (a report nobody answers: e.g. a bridge
+// site's status). It does not wait for the server.
+func (b *Bus) Publish(subject string, data []byte) error {
+	if err := b.nc.Publish(subject, data); err != nil {
+		return fmt.Errorf("natsbus: publishing on %s: %w", subject, err)
+	}
+	return nil
+}
+
+// Listen calls f with every message on subject (every subscriber gets
+// each) until stop. f runs on the delivery goroutine and must not block.
+func (b *Bus) Listen(subject string, f func(data []byte)) (stop func(), err error) {
+	sub, err := b.nc.Subscribe(subject, func(m *nats.Msg) { f(m.Data) })
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: subscribing to %s: %w", subject, err)
+	}
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("natsbus: subscribing to %s: %w", subject, err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}

@@ -1,0 +1,84 @@
+package bridge
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// subjectStatus carries each edge's report to every central node.
+const subjectStatus = "dais.bridge.status"
+
+// siteReport is what an edge publishes after each ping: its round trip to
+// the centre and, per meeting it follows, its tablets and its replica's
+// version.
+type siteReport struct {
+	Site     string        `json:"site"`
+	RTTMs    float64       `json:"rtt_ms"`
+	Meetings []siteMeeting `json:"meetings"`
+}
+
+type siteMeeting struct {
+	ID      string `json:"id"`
+	Tablets int    `json:"tablets"`
+	Version uint64 `json:"version"`
+}
+
+// SiteStatus is a bridge site as the chair sees it.
+type SiteStatus struct {
+	// Site is the edge's name (daisd -name).
+	Site string `json:"site"`
+	// Online: the site was heard from within the hub's SiteTimeout.
+	Online bool `json:"online"`
+	// RTTMs is the last round trip between the site and the centre, in
+	// milliseconds.
+	RTTMs float64 `json:"rtt_ms"`
+	// Tablets are the site's connected clients of the meeting.
+	Tablets int `json:"tablets"`
+	// Version is the seq the site's replica holds (behind the centre's
+	// while it catches up).
+	Version uint64 `json:"version"`
+	// LastHeard is when a central node last had the site's report.
+	LastHeard time.Time `json:"last_heard"`
+}
+
+type siteEntry struct {
+	report siteReport
+	heard  time.Time
+}
+
+// takeReport keeps an edge's report (every central node keeps them all).
+func (h *Hub) takeReport(data []byte) {
+	var r siteReport
+	if json.Unmarshal(data, &r) != nil || r.Site == "" || len(r.Site) > 100 || len(r.Meetings) > 1000 {
+		return
+	}
+	h.sitesMu.Lock()
+	defer h.sitesMu.Unlock()
+	if _, ok := h.sites[r.Site]; !ok && len(h.sites) >= maxSites {
+		return
+	}
+	h.sites[r.Site] = siteEntry{report: r, heard: time.Now()}
+}
+
+// maxSites bounds the sites a hub keeps (a province has 141).
+const maxSites = 2000
+
+// Sites returns the bridge sites that follow a meeting, by name.
+func (h *Hub) Sites(meetingID string) []SiteStatus {
+	h.sitesMu.Lock()
+	defer h.sitesMu.Unlock()
+	out := []SiteStatus{}
+	for _, e := range h.sites {
+		for _, m := range e.report.Meetings {
+			if m.ID != meetingID {
+				continue
+			}
+			out = append(out, SiteStatus{Site: e.report.Site, Online: time.Since(e.heard) < h.cfg.SiteTimeout,
+				RTTMs: e.report.RTTMs, Tablets: m.Tablets, Version: m.Version, LastHeard: e.heard})
+		}
+	}
+	slices.SortFunc(out, func(a, b SiteStatus) int { return strings.Compare(a.Site, b.Site) })
+	return out
+}
