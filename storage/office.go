@@ -42,3 +42,19 @@ type ConsultationLogs interface {
 	// empty, sorted.
 	Consultations(ctx context.Context) ([]string, error)
 }
+
+// ConclusionLogs keeps the logs of conclusions and resolutions (kết luận,
+// nghị quyết) and the follow-up of their tasks (issue 13, part 4): each
+// conclusion is an append-only log with the guarantees of Log (version-
+// checked appends, seqs without gaps, durable on return, the audit chain
+// computed inside the append), in a namespace apart from meetings' and
+// consultations'.
+type ConclusionLogs interface {
+	// AppendConclusion is Log.Append for a conclusion's log.
+	AppendConclusion(ctx context.Context, id string, expected uint64, events [][]byte) (last uint64, err error)
+	// ReadConclusion is Log.Read for a conclusion's log.
+	ReadConclusion(ctx context.Context, id string, from uint64, max int) ([]Record, error)
+	// Conclusions lists the ids of conclusions whose log is not empty,
+	// sorted.
+	Conclusions(ctx context.Context) ([]string, error)
+}

@@ -325,6 +325,7 @@ type Store interface {
 	Accounts
 	Registry
 	ConsultationLogs
+	ConclusionLogs
 	// Ping reports whether the backend is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the backend; it may be called more than once.

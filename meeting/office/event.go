@@ -28,6 +28,13 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"AnswerGiven":               decodeAs[AnswerGiven],
 	"RemindersSent":             decodeAs[RemindersSent],
 	"ConsultationClosed":        decodeAs[ConsultationClosed],
+	// conclusions and their tasks (conclusion.go)
+	"ConclusionDrafted":   decodeAs[ConclusionDrafted],
+	"ConclusionEdited":    decodeAs[ConclusionEdited],
+	"ConclusionApproved":  decodeAs[ConclusionApproved],
+	"ConclusionPublished": decodeAs[ConclusionPublished],
+	"TaskReported":        decodeAs[TaskReported],
+	"TasksReminded":       decodeAs[TasksReminded],
 }
 
 // EventTypes lists the consultation event types (for the format tests).

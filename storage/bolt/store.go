@@ -93,6 +93,9 @@ var (
 	bucketReg    = []byte("reg")
 	bucketCLog   = []byte("clog")
 	bucketCChain = []byte("cchain")
+	// conclusions.go
+	bucketKLog   = []byte("klog")
+	bucketKChain = []byte("kchain")
 )
 
 // maxIDLen bounds meeting, poll, voter and ballot ids, codes and tokens, so
@@ -232,7 +235,7 @@ func Open(dir string, opt Options) (*Store, error) {
 // createBuckets creates the top-level buckets a store needs.
 func createBuckets(db *bbolt.DB) error {
 	return db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketLog, bucketChain, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink, bucketReg, bucketCLog, bucketCChain} {
+		for _, name := range [][]byte{bucketLog, bucketChain, bucketSnap, bucketBox, bucketInv, bucketSess, bucketAcct, bucketAcctSess, bucketAcctLink, bucketReg, bucketCLog, bucketCChain, bucketKLog, bucketKChain} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -149,4 +149,56 @@ func runOffice(t *testing.T, open func(t *testing.T) storage.Store) {
 			t.Fatalf("Consultations = %v, %v; want [c0 c1]", cs, err)
 		}
 	})
+
+	t.Run("ConclusionLog", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		if recs, err := s.ReadConclusion(ctx, "k1", 1, 0); err != nil || len(recs) != 0 {
+			t.Fatalf("ReadConclusion(empty) = %v, %v", recs, err)
+		}
+		last, err := s.AppendConclusion(ctx, "k1", 0, events(`{"type":"ConclusionDrafted","data":{"title":"Kết luận về dự toán"}}`, "b"))
+		if err != nil || last != 2 {
+			t.Fatalf("AppendConclusion = %d, %v; want 2", last, err)
+		}
+		if _, err := s.AppendConclusion(ctx, "k1", 1, events("stale")); !errors.Is(err, storage.ErrConflict) {
+			t.Fatalf("AppendConclusion(stale) err = %v, want ErrConflict", err)
+		}
+		if _, err := s.AppendConclusion(ctx, "k1", 2, nil); err == nil {
+			t.Fatal("AppendConclusion(no events) succeeded")
+		}
+		if last, err = s.AppendConclusion(ctx, "k1", 2, events("c")); err != nil || last != 3 {
+			t.Fatalf("AppendConclusion(2) = %d, %v", last, err)
+		}
+		recs, err := s.ReadConclusion(ctx, "k1", 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRecords(t, recs, 1, `{"type":"ConclusionDrafted","data":{"title":"Kết luận về dự toán"}}`, "b", "c")
+		prev := storage.ZeroHash
+		for _, r := range recs {
+			if !bytes.Equal(r.Prev, prev) || !bytes.Equal(r.Hash, storage.ChainHash(prev, r.Seq, r.Data)) {
+				t.Fatalf("record %d: chain link %x (prev %x), want %x", r.Seq, r.Hash, r.Prev, storage.ChainHash(prev, r.Seq, r.Data))
+			}
+			prev = r.Hash
+		}
+		// Apart from the meetings' and the consultations' logs.
+		if v := mustVersion(t, s, "k1"); v != 0 {
+			t.Fatalf("a conclusion's append shows in the meeting log k1: version %d", v)
+		}
+		if recs, err := s.ReadConsultation(ctx, "k1", 1, 0); err != nil || len(recs) != 0 {
+			t.Fatalf("a conclusion's append shows in the consultation log k1: %v, %v", recs, err)
+		}
+		if _, err := s.AppendConsultation(ctx, "c9", 0, events("a")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AppendConclusion(ctx, "k0", 0, events("a")); err != nil {
+			t.Fatal(err)
+		}
+		ks, err := s.Conclusions(ctx)
+		if err != nil || len(ks) != 2 || ks[0] != "k0" || ks[1] != "k1" {
+			t.Fatalf("Conclusions = %v, %v; want [k0 k1]", ks, err)
+		}
+		if cs, err := s.Consultations(ctx); err != nil || len(cs) != 1 || cs[0] != "c9" {
+			t.Fatalf("Consultations = %v, %v; want [c9]", cs, err)
+		}
+	})
 }
