@@ -338,7 +338,12 @@ func (s *Service) wake() {
 // not answered) and e-mails each who has an address. It returns the
 // members reminded and those whose mail failed.
 func (s *Service) Remind(ctx context.Context, id string, actor office.Actor, to []string) (reminded, failed []string, err error) {
-	evs, err := s.Execute(ctx, id, actor, office.Remind{To: to})
+	return s.remind(ctx, id, actor, office.Remind{To: to})
+}
+
+// remind runs cmd and mails whoever its event names.
+func (s *Service) remind(ctx context.Context, id string, actor office.Actor, cmd office.Remind) (reminded, failed []string, err error) {
+	evs, err := s.Execute(ctx, id, actor, cmd)
 	if err != nil || len(evs) == 0 {
 		return nil, nil, err
 	}
@@ -492,7 +497,9 @@ func (s *Service) Check(ctx context.Context) (time.Time, error) {
 			due(at)
 			continue
 		}
-		if _, _, err := s.Remind(ctx, c.ID, system, to); err != nil && meeting.ErrorCode(err) != meeting.Conflict {
+		// Once: a node that loses the race to another node's reminder
+		// decides again and reminds nobody (and mails nobody) twice.
+		if _, _, err := s.remind(ctx, c.ID, system, office.Remind{To: to, Once: true}); err != nil && meeting.ErrorCode(err) != meeting.Conflict {
 			errs = append(errs, err)
 		}
 	}

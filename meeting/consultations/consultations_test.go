@@ -17,6 +17,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/consultations/smtptest"
 	"github.com/dais-meeting/dais/meeting/office"
+	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/bolt"
 )
 
@@ -51,7 +52,7 @@ var people = []office.Person{
 	{ID: "m5", Name: "Vũ Đức Thắng", Email: "thang@tinhuy.example"},
 }
 
-func registry(tb testing.TB, store *bolt.Store) *committees.Service {
+func registry(tb testing.TB, store storage.Registry) *committees.Service {
 	tb.Helper()
 	reg := committees.New(store, nil, nil, committees.Options{})
 	ctx := context.Background()

@@ -192,9 +192,13 @@ type (
 		Answers []Answer `json:"answers"`
 	}
 	// Remind records that the members named were reminded (the server
-	// does it before the deadline, to those who have not answered).
+	// does it before the deadline, to those who have not answered). Those
+	// who have answered are left out; with Once, so are those reminded
+	// before — the server's automatic reminder, decided again after a lost
+	// race with another node, then reminds nobody twice.
 	Remind struct {
-		To []string `json:"to"`
+		To   []string `json:"to"`
+		Once bool     `json:"once,omitempty"`
 	}
 	// Close sums the consultation up: the chair at any time once open, the
 	// server at the deadline.
@@ -387,9 +391,13 @@ func decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]EventDa
 			if !c.IsMember(p) {
 				return nil, meeting.Errorf(meeting.NotFound, "%q không phải thành viên được lấy ý kiến", "%q is not a consulted member", p)
 			}
-			if _, done := c.Answered[p]; !done && !slices.Contains(to, p) {
-				to = append(to, p)
+			if _, done := c.Answered[p]; done || slices.Contains(to, p) {
+				continue
 			}
+			if cmd.Once && !c.Reminded[p].IsZero() {
+				continue
+			}
+			to = append(to, p)
 		}
 		if len(to) == 0 {
 			return nil, nil

@@ -253,6 +253,11 @@ func TestConsultationCount(t *testing.T) {
 			if c.Version != v+1 || len(c.Reminded) != 2 || !c.Reminded["m11"].Equal(at) || !c.Reminded["m01"].IsZero() {
 				t.Fatalf("reminded %v, want m10 and m11 only", c.Reminded)
 			}
+			// The server's reminder, decided again (after another node's):
+			// nobody twice.
+			if evs, err := office.Decide(c, system, office.Remind{To: []string{"m10", "m11"}, Once: true}, at); err != nil || len(evs) != 0 {
+				t.Fatalf("a second automatic reminder: %v, %v", evs, err)
+			}
 			must(system, office.Close{}, t0.Add(24*time.Hour))
 			r := c.Result
 			if c.Status != office.StatusClosed || c.ClosedBy != "deadline" || r == nil {
