@@ -18,5 +18,11 @@ func (s *State) CanRead(participant, document string) bool {
 	if p.Role == RoleChair || p.Role == RoleSecretary {
 		return true
 	}
-	return slices.Contains(d.Readers, participant)
+	return readerOf(d, p)
+}
+
+// readerOf reports whether p is one of d's named readers, or the seated
+// substitute of one (who reads what the member would).
+func readerOf(d *Document, p *Participant) bool {
+	return slices.Contains(d.Readers, p.ID) || (p.For != "" && slices.Contains(d.Readers, p.For))
 }

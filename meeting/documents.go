@@ -137,7 +137,7 @@ func (s *State) fitsPage(document string, page int, full bool) error {
 
 // mayRead is CanRead for a document that need not be in the state yet.
 func mayRead(p *Participant, d Document) bool {
-	return !d.Confidential || p.Role == RoleChair || p.Role == RoleSecretary || slices.Contains(d.Readers, p.ID)
+	return !d.Confidential || p.Role == RoleChair || p.Role == RoleSecretary || readerOf(&d, p)
 }
 
 // listsWithheld reports whether confidential documents are listed, in

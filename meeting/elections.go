@@ -579,6 +579,9 @@ func (c ExcuseAbsence) decide(d decider) ([]Event, error) {
 	if c.Reason != "" && p.Present {
 		return nil, Errorf(Conflict, "Đồng chí %s đang có mặt", "%s is present", p.Name)
 	}
+	if c.Reason != "" && p.Attended {
+		return nil, Errorf(Conflict, "Đồng chí %s đã có mặt trong hội nghị: không vắng mặt suốt hội nghị", "%s attended: not absent for the whole meeting", p.Name)
+	}
 	if d.s.OpenPoll() != nil {
 		return nil, Errorf(Conflict, "Không thể ghi vắng khi đang biểu quyết", "absences cannot change while a poll is open")
 	}
@@ -1062,6 +1065,11 @@ func (d AbsenceExcused) fits(s *State, full bool) error { return s.person(d.Part
 func (d AbsenceExcused) change(s *State, e Event) {
 	if p := s.Participants[d.Participant]; p != nil { // a lean view holds only its viewer
 		p.Excused = d.Reason
+		// The same fact as an approved absence (MarkAbsent's record).
+		p.Absence = nil
+		if d.Reason != "" {
+			p.Absence = &Absence{Reason: d.Reason, Approved: true}
+		}
 	}
 }
 

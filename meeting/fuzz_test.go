@@ -70,7 +70,7 @@ func pick[T any](in *fuzzInput, from []T) T { return from[int(in.byte())%len(fro
 // command builds one command from the input. corrupt is set when a ClosePoll
 // is to carry a tally that disagrees with the ballots.
 func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
-	switch in.byte() % 46 {
+	switch in.byte() % 47 {
 	case 0:
 		return UpdateMeeting{Title: pick(in, fuzzTexts), Place: pick(in, fuzzTexts)}, false
 	case 1:
@@ -194,6 +194,14 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 			return RemoveContribution{Contribution: pick(in, fuzzContribs)}, false
 		}
 		return MoveContribution{Contribution: pick(in, fuzzContribs), Index: int(in.byte()%5) - 1}, false
+	case 46:
+		switch in.byte() % 3 {
+		case 0:
+			return MarkAbsent{Participant: pick(in, fuzzPeople), Reason: pick(in, fuzzTexts), Approved: in.byte()%2 == 0}, false
+		case 1:
+			return SeatSubstitute{Participant: pick(in, fuzzPeople), For: pick(in, fuzzPeople)}, false
+		}
+		return SetAttendanceRules{Rules: AttendanceRules{SubstitutesVote: in.byte()%2 == 0, ExcusedOffBase: in.byte()%2 == 0}}, false
 	case 45:
 		return GiveFloor{Contribution: pick(in, fuzzContribs), Participant: pick(in, []string{"", "", "d1", "d2"})}, false
 	case 19:
@@ -570,6 +578,31 @@ func (h *fuzzHarness) check() {
 		tb.Fatalf("requests %v for queue %v", s.Floor.Requests, s.Floor.Queue)
 	}
 	h.checkFloorTopics()
+	// Attendance with reasons: a substitute is an observer seated for
+	// one absent member, linked both ways; nobody present is absent, and
+	// only a member who never came is excused for the whole meeting.
+	for id, p := range s.Participants {
+		if p.For != "" {
+			m := s.Participants[p.For]
+			if p.Role != RoleObserver || m == nil || m.Substitute != id || m.Present {
+				tb.Fatalf("substitute %s for %s misfits: %+v, member %+v", id, p.For, p, m)
+			}
+		}
+		if p.Substitute != "" {
+			if sub := s.Participants[p.Substitute]; sub == nil || sub.For != id {
+				tb.Fatalf("member %s has substitute %s who does not stand in for them", id, p.Substitute)
+			}
+		}
+		if p.Present && (p.Absence != nil || p.Excused != "") {
+			tb.Fatalf("%s is present and absent: %+v", id, p)
+		}
+		if p.Excused != "" && p.Attended {
+			tb.Fatalf("%s attended and is excused for the whole meeting", id)
+		}
+		if a := p.Absence; a != nil && a.Approved != (p.Excused != "") && !p.Attended {
+			tb.Fatalf("%s: absence %+v, excused %q", id, *a, p.Excused)
+		}
+	}
 	for owner, mine := range s.Annotations {
 		if s.Participants[owner] == nil {
 			tb.Fatalf("removed %s keeps private annotations", owner)

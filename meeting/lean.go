@@ -60,6 +60,15 @@ func (s *State) LeanViewWith(viewer string, counts Lean) *State {
 		if mine, voted := p.Voters[viewer]; voted {
 			cp.Voters = map[string]string{viewer: mine}
 		}
+		// A substitute's own view (LeanShared is false for them).
+		if me := s.Participants[viewer]; me != nil && me.For != "" {
+			if theirs, voted := p.Voters[me.For]; voted {
+				if cp.Voters == nil {
+					cp.Voters = map[string]string{}
+				}
+				cp.Voters[me.For] = theirs // the ballot they cast for the member
+			}
+		}
 		shell.Polls[id] = &cp
 	}
 	v := shell.Clone() // the shell holds none of the big maps: cheap
@@ -88,6 +97,9 @@ func (s *State) LeanViewWith(viewer string, counts Lean) *State {
 func (s *State) LeanShared(viewer string) bool {
 	if paperView(s, viewer) {
 		return false
+	}
+	if p := s.Participants[viewer]; p != nil && p.For != "" {
+		return false // a substitute: the member's reading and ballots
 	}
 	for _, d := range s.Documents {
 		if d.Confidential && slices.Contains(d.Readers, viewer) {

@@ -297,6 +297,20 @@ func matrixRows() []matrixRow {
 		{name: "UpdateElection", at: then(mSession, step{"sec", CreateElection{Election: mElection(nil)}}),
 			cmd: UpdateElection{Election: Election{ID: "bch", Title: "Bầu Bí thư Đảng ủy", Seats: 1, Candidates: candidates(1)}}, want: secretaryOnly},
 		{name: "ExcuseAbsence", at: mSession, cmd: ExcuseAbsence{Participant: "d3", Reason: "Đi công tác"}, want: secretaryOnly},
+
+		// Attendance with reasons (issue 13): the office records absences
+		// (the chair too), the secretary seats substitutes and sets the
+		// rules; a seated substitute votes for the member where allowed.
+		{name: "MarkAbsent", at: mSession, cmd: MarkAbsent{Participant: "d3", Reason: "Đi công tác", Approved: true}, want: staffAndChair},
+		{name: "SeatSubstitute", at: mSession, cmd: SeatSubstitute{Participant: "obs", For: "d3"}, want: secretaryOnly},
+		{name: "SetAttendanceRules", at: mSession, cmd: SetAttendanceRules{Rules: AttendanceRules{SubstitutesVote: true}}, want: secretaryOnly},
+		{name: "CastBallot", variant: "a substitute may vote", at: then(mSession, step{"sec", SetAttendanceRules{Rules: AttendanceRules{SubstitutesVote: true}}},
+			step{"sec", SeatSubstitute{Participant: "obs", For: "d3"}}, step{"obs", CheckIn{}}, step{"chair", OpenPoll{Poll: "v1"}}),
+			cmd:  CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"},
+			want: allow(aChair, aPresenter, aDelegate, aCommittee, aObserver).refuse(Forbidden, aSecretary, aDisplay).others(Forbidden)},
+		{name: "CastBallot", variant: "a substitute may not vote", at: then(mSession,
+			step{"sec", SeatSubstitute{Participant: "obs", For: "d3"}}, step{"obs", CheckIn{}}, step{"chair", OpenPoll{Poll: "v1"}}),
+			cmd: CastBallot{Poll: "v1", Choice: "for", BallotID: "b1"}, want: voters},
 		// A candidate may not sit on the committee: tested in elections_test.go.
 		// Before the session (mSession has elected one; a committee is elected once).
 		{name: "ProposeCommittee", at: mPublished, cmd: ProposeCommittee{Poll: "bkp2", Members: []string{"d3"}}, want: staffAndChair},

@@ -13,7 +13,7 @@ func (c AddParticipant) decide(d decider) ([]Event, error) {
 	}
 	s := d.s
 	p := c.Participant
-	p.Present = false
+	p.Present, p.Attended, p.Absence, p.For, p.Substitute = false, false, nil, "", ""
 	if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
 		return nil, err
 	}
@@ -39,6 +39,8 @@ func (c UpdateParticipant) decide(d decider) ([]Event, error) {
 	}
 	p.Present = old.Present
 	p.Excused = old.Excused // ExcuseAbsence's, with its checks
+	// MarkAbsent's, SeatSubstitute's and the check-ins'.
+	p.Attended, p.Absence, p.For, p.Substitute = old.Attended, old.Absence, old.For, old.Substitute
 	if err := checkParticipant(p, func(id string) bool { return s.Room(id) != nil }); err != nil {
 		return nil, err
 	}
@@ -46,6 +48,10 @@ func (c UpdateParticipant) decide(d decider) ([]Event, error) {
 		return nil, nil
 	}
 	if p.Role != old.Role {
+		if old.For != "" || old.Substitute != "" {
+			return nil, Errorf(Conflict, "Không thể đổi vai trò của %s khi đang có người dự thay hoặc đang dự thay; hãy bỏ người dự thay trước",
+				"the role of %s cannot change while they stand in for a member or have a substitute; unseat the substitute first", old.Name)
+		}
 		if p.ID == d.me.ID {
 			return nil, Errorf(Conflict, "Không thể tự đổi vai trò của mình", "you cannot change your own role")
 		}
@@ -200,7 +206,7 @@ func (d ParticipantAdded) change(s *State, e Event) {
 		return
 	}
 	p := d.Participant
-	p.Present = false
+	p.Present, p.Attended, p.Absence, p.For, p.Substitute = false, false, nil, "", ""
 	s.Participants[p.ID] = &p
 	s.Order = append(s.Order, p.ID)
 }
@@ -234,6 +240,7 @@ func (d ParticipantUpdated) change(s *State, e Event) {
 		return // a lean view holds only its viewer
 	}
 	p.Present = old.Present
+	p.Attended, p.Absence, p.For, p.Substitute = old.Attended, old.Absence, old.For, old.Substitute
 	s.Participants[p.ID] = &p
 }
 
@@ -249,6 +256,21 @@ func (d ParticipantRemoved) change(s *State, e Event) {
 	s.RosterSeq = e.Seq
 	if s.Lean != nil && s.Lean.Participants > 0 {
 		s.Lean.Participants--
+	}
+	if p := s.Participants[d.Participant]; p != nil {
+		// Who stood in for them, or for whom they stood in, is free.
+		if m := s.Participants[p.For]; m != nil && m.Substitute == p.ID {
+			m.Substitute = ""
+		}
+		if p.Substitute != "" {
+			s.unseat(p)
+		}
+	} else {
+		for _, m := range s.Participants { // a lean view: the member's own entry
+			if m.Substitute == d.Participant {
+				m.Substitute = ""
+			}
+		}
 	}
 	delete(s.Participants, d.Participant)
 	s.Order = slices.DeleteFunc(s.Order, gone)
@@ -285,8 +307,18 @@ func (d SessionsRevoked) visibleTo(s *State, p *Participant, viewer string) bool
 	return p.Role == RoleSecretary
 }
 
-func (d CheckedIn) fits(s *State, full bool) error  { return s.person(d.Participant) }
-func (d CheckedIn) change(s *State, e Event)        { s.setPresent(d.Participant, true) }
+func (d CheckedIn) fits(s *State, full bool) error { return s.person(d.Participant) }
+func (d CheckedIn) change(s *State, e Event) {
+	s.setPresent(d.Participant, true)
+	if p := s.Participants[d.Participant]; p != nil {
+		// Present after all: not absent, not excused for the whole
+		// meeting, and whoever stood in for them stands down.
+		p.Attended, p.Absence, p.Excused = true, nil, ""
+		if p.Substitute != "" {
+			s.unseat(p)
+		}
+	}
+}
 func (d CheckedOut) fits(s *State, full bool) error { return s.person(d.Participant) }
 func (d CheckedOut) change(s *State, e Event)       { s.setPresent(d.Participant, false) }
 

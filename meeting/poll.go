@@ -130,6 +130,13 @@ type Result struct {
 	// in, when the poll closed.
 	Members int `json:"members"`
 	Present int `json:"present"`
+	// Excused are the members absent for the whole meeting with an
+	// approved reason that a base counted against the members left off
+	// (0 unless the rules take them off); Substitutes the substitutes who
+	// voted or could vote for absent members, counted as present on a base
+	// of those present.
+	Excused     int `json:"excused,omitempty"`
+	Substitutes int `json:"substitutes,omitempty"`
 	// Base is the number the threshold was measured against.
 	Base     int  `json:"base"`
 	QuorumOK bool `json:"quorum_ok"`
@@ -209,7 +216,20 @@ func (c CastBallot) decide(d decider) ([]Event, error) {
 	if err := d.inSession(); err != nil {
 		return nil, err
 	}
-	if !d.me.Voter() {
+	// A seated substitute votes for the member they stand in for, where
+	// the meeting allows it: the ballot is the member's (one per member,
+	// whoever casts it).
+	voter := d.me
+	if d.me.For != "" {
+		if !d.s.AttendanceRules.SubstitutesVote {
+			return nil, Errorf(Forbidden, "Người dự thay không được biểu quyết trong hội nghị này", "a substitute does not vote in this meeting")
+		}
+		voter = d.s.Participants[d.me.For]
+		if voter == nil || voter.Present {
+			return nil, Errorf(Conflict, "Đồng chí được dự thay đang có mặt và tự biểu quyết", "the member you stand in for is present and votes themself")
+		}
+	}
+	if !voter.Voter() {
 		return nil, Errorf(Forbidden, "Đồng chí không có quyền biểu quyết", "you have no vote in this meeting")
 	}
 	if !d.me.Present {
@@ -218,6 +238,9 @@ func (c CastBallot) decide(d decider) ([]Event, error) {
 	p := d.s.Polls[c.Poll]
 	if p == nil {
 		return nil, Errorf(NotFound, "Không có cuộc biểu quyết %q", "no poll %q", c.Poll)
+	}
+	if voter != d.me && p.Kind != "" {
+		return nil, Errorf(Forbidden, "Người dự thay không được bỏ phiếu bầu cử", "a substitute does not vote in an election")
 	}
 	if p.Status != PollOpen {
 		return nil, Errorf(Conflict, "Cuộc biểu quyết không đang mở", "the poll is not open")
@@ -243,14 +266,17 @@ func (c CastBallot) decide(d decider) ([]Event, error) {
 	if c.BallotID == "" || len(c.BallotID) > 128 {
 		return nil, Errorf(Invalid, "Thiếu mã phiếu", "the ballot needs an id")
 	}
-	if _, voted := p.Voters[d.me.ID]; voted {
+	if _, voted := p.Voters[voter.ID]; voted {
+		if voter != d.me {
+			return nil, Errorf(Conflict, "Đã có phiếu của đồng chí %s trong cuộc biểu quyết này", "%s has already voted in this poll", voter.Name)
+		}
 		return nil, Errorf(Conflict, "Đồng chí đã biểu quyết trong cuộc biểu quyết này", "you have already voted in this poll")
 	}
 	choice := c.Choice
 	if p.Secret {
 		choice = ""
 	}
-	return d.emit(BallotCast{Poll: p.ID, Voter: d.me.ID, Choice: choice})
+	return d.emit(BallotCast{Poll: p.ID, Voter: voter.ID, Choice: choice})
 }
 
 func (c OpenPoll) decide(d decider) ([]Event, error) {
@@ -295,8 +321,7 @@ func (c ClosePoll) decide(d decider) ([]Event, error) {
 	if err := checkTally(p, c.Tally); err != nil {
 		return nil, err
 	}
-	members, present := s.Members()
-	closed := PollClosed{Poll: p.ID, Result: ResultOf(p, c.Tally, members, present), Voters: cloneMap(p.Voters)}
+	closed := PollClosed{Poll: p.ID, Result: ResultFor(p, c.Tally, s.Turnout()), Voters: cloneMap(p.Voters)}
 	switch {
 	case !closed.Result.Passed:
 	case p.Approves != "" && s.Elections[p.Approves] != nil && s.Elections[p.Approves].Approval == p.ID:
@@ -350,7 +375,9 @@ func (d BallotCast) fits(s *State, full bool) error {
 	if p == nil || p.Status != PollOpen {
 		return fmt.Errorf("poll %q is not open", d.Poll)
 	}
-	if v := s.Participants[d.Voter]; v == nil || !v.Voter() {
+	// A lean view holds only its viewer: a substitute's holds not the
+	// member whose ballot they cast.
+	if v := s.Participants[d.Voter]; (v == nil && s.Lean == nil) || (v != nil && !v.Voter()) {
 		return fmt.Errorf("%q has no vote", d.Voter)
 	}
 	if _, voted := p.Voters[d.Voter]; voted {
@@ -372,7 +399,7 @@ func (d BallotCast) change(s *State, e Event) {
 
 // visibleTo: a ballot reaches its voter, the chair and the secretaries.
 func (d BallotCast) visibleTo(s *State, p *Participant, viewer string) bool {
-	return d.Voter == viewer || fullView(s, viewer)
+	return d.Voter == viewer || fullView(s, viewer) || (p.For != "" && p.For == d.Voter)
 }
 
 func (d PollClosed) fits(s *State, full bool) error {
@@ -444,6 +471,10 @@ func (s *State) viewPolls(v *State, viewer string) {
 	if fullView(s, viewer) {
 		return
 	}
+	member := "" // a substitute's member, whose ballot they may have cast
+	if p := s.Participants[viewer]; p != nil {
+		member = p.For
+	}
 	for _, poll := range v.Polls {
 		if !paperView(s, viewer) {
 			poll.Paper = nil
@@ -451,10 +482,15 @@ func (s *State) viewPolls(v *State, viewer string) {
 		if poll.Voters == nil {
 			continue
 		}
-		mine, voted := poll.Voters[viewer]
+		all := poll.Voters
 		poll.Voters = nil
-		if voted {
-			poll.Voters = map[string]string{viewer: mine}
+		for _, id := range []string{viewer, member} {
+			if choice, voted := all[id]; voted && id != "" {
+				if poll.Voters == nil {
+					poll.Voters = map[string]string{}
+				}
+				poll.Voters[id] = choice
+			}
 		}
 	}
 }

@@ -40,16 +40,30 @@ func checkTally(p *Poll, t Tally) error {
 // the close. F is the count of the first choice (for), A of the second
 // (against); the base is set by the rule.
 func ResultOf(p *Poll, t Tally, members, present int) Result {
-	r := Result{Counts: map[string]int{}, Members: members, Present: present}
+	return ResultFor(p, t, Turnout{Members: members, Present: present})
+}
+
+// ResultFor is ResultOf with the attendance's absences and substitutes: a
+// base counted against the members leaves off the members absent for the
+// whole meeting with an approved reason when the rules say so
+// (Turnout.ExcusedOff); a base counted against those present counts the
+// substitutes who may vote for absent members. The quorum counts members
+// present in person against every member.
+func ResultFor(p *Poll, t Tally, tu Turnout) Result {
+	members, present := tu.Members, tu.Present
+	r := Result{Counts: map[string]int{}, Members: members, Present: present, Substitutes: tu.Substitutes}
+	if tu.ExcusedOff {
+		r.Excused = tu.Excused
+	}
 	for _, ch := range p.Choices {
 		r.Counts[ch.ID] = t[ch.ID]
 		r.Cast += t[ch.ID]
 	}
 	switch p.Rule.Base {
 	case BasePresent:
-		r.Base = present
+		r.Base = present + tu.Substitutes
 	case BaseMembers:
-		r.Base = members
+		r.Base = members - r.Excused
 	default:
 		r.Base = r.Cast
 	}

@@ -538,7 +538,7 @@ func (s *State) MayCopy(participant, document, kind string) error {
 			"this secret document has been taken back; no more copies are served")
 	}
 	if rules.PresentedOnly && level.Secret() {
-		if !slices.Contains(doc.Readers, participant) && s.Presentation.Document != document {
+		if !readerOf(doc, p) && s.Presentation.Document != document {
 			return refuse(Forbidden, ReasonNotPresented,
 				"Tài liệu "+level.Label("vi")+" chỉ được xem khi chủ tọa đang trình chiếu, hoặc bởi người đọc được chỉ định.",
 				"a "+level.Label("en")+" document is shown only while the chair presents it, or to its named readers")

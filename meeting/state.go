@@ -89,6 +89,16 @@ type Participant struct {
 	// meeting (ExcuseAbsence); a check-in clears it. An election counted
 	// against the members leaves them off its base.
 	Excused string `json:"excused,omitempty"`
+	// Attended is set by the participant's first check-in: a member who
+	// attended is never absent for the whole meeting.
+	Attended bool `json:"attended,omitempty"`
+	// Absence is a member's recorded absence (MarkAbsent, or ExcuseAbsence
+	// as an approved one); a check-in clears it.
+	Absence *Absence `json:"absence,omitempty"`
+	// For is, on a seated substitute (người dự thay), the member they stand
+	// in for; Substitute, on that member, the substitute (SeatSubstitute).
+	For        string `json:"for,omitempty"`
+	Substitute string `json:"substitute,omitempty"`
 }
 
 // Voter reports whether the participant has a vote: members do (Role.Member).
@@ -353,6 +363,9 @@ type State struct {
 	// SecrecyRules are the rules of the secret levels the secretary
 	// changed (SetSecrecyRules); a level not here has DefaultRules.
 	SecrecyRules map[SecrecyLevel]LevelRules `json:"secrecy_rules,omitempty"`
+	// AttendanceRules say what substitutes may do and what absences take
+	// off a poll's base (SetAttendanceRules).
+	AttendanceRules AttendanceRules `json:"attendance_rules,omitzero"`
 	// PollOrder lists poll ids in the order they were created.
 	PollOrder []string `json:"poll_order"`
 	// Elections are the elections and confidence votes by id, in

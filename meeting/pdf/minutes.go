@@ -39,6 +39,12 @@ type labels struct {
 	takenBack                                                    string // when
 	// kinds names each kind of turn at the floor (the empty kind: a speech).
 	kinds map[meeting.SpeechKind]string
+	// Attendance with reasons: an absence's reason (reason, approval),
+	// approved or not, recorded during the meeting; a member's substitute;
+	// the substitutes' group, a substitute's line, and whether they voted.
+	absence, approved, notApproved, during, substitutedBy        string
+	substitutes, standsInFor, substitutesVote, substitutesNoVote string
+	absences                                                     string // approved, not approved
 }
 
 var vi = labels{
@@ -75,6 +81,10 @@ var vi = labels{
 	electionSee:    "Chi tiết trong biên bản kiểm phiếu.",
 	kinds: map[meeting.SpeechKind]string{meeting.SpeechDefault: "Phát biểu", meeting.SpeechQuestion: "Chất vấn",
 		meeting.SpeechOrder: "Kiến nghị về thủ tục", meeting.SpeechContribution: "Tham luận"},
+	absence: "có lý do: %s (%s)", approved: "được chấp thuận", notApproved: "không được chấp thuận", during: "báo trong khi họp",
+	substitutedBy: "người dự thay: %s", substitutes: "Người dự thay", standsInFor: "dự thay đồng chí %s",
+	substitutesVote: "(được biểu quyết thay)", substitutesNoVote: "(không biểu quyết)",
+	absences: "Vắng mặt có lý do được chấp thuận: %d; lý do không được chấp thuận: %d.",
 }
 
 var en = labels{
@@ -111,6 +121,10 @@ var en = labels{
 	electionSee:    "The counting minutes give the details.",
 	kinds: map[meeting.SpeechKind]string{meeting.SpeechDefault: "Speech", meeting.SpeechQuestion: "Question",
 		meeting.SpeechOrder: "Point of order", meeting.SpeechContribution: "Contribution"},
+	absence: "reason: %s (%s)", approved: "approved", notApproved: "not approved", during: "given during the meeting",
+	substitutedBy: "substitute: %s", substitutes: "Substitutes", standsInFor: "substituting for %s",
+	substitutesVote: "(voting for the member)", substitutesNoVote: "(not voting)",
+	absences: "Absent with an approved reason: %d; with a reason not approved: %d.",
 }
 
 // Minutes writes the minutes of the meeting in s to dst, in lang ("vi", the
@@ -288,13 +302,16 @@ func (m *minutesWriter) attendance() {
 	for _, r := range rooms {
 		known[r.ID] = true
 	}
-	var stray, staff, observers []string
+	var stray, staff, observers, substitutes []string
+	approvedN, notApprovedN := 0, 0
 	for _, id := range s.Order {
 		p := s.Participant(id)
 		switch {
 		case p == nil:
 		case p.Role.Staff():
 			staff = append(staff, id)
+		case p.Role == meeting.RoleObserver && p.For != "":
+			substitutes = append(substitutes, id)
 		case p.Role == meeting.RoleObserver:
 			observers = append(observers, id)
 		case p.Role.Member() && !known[p.Room]:
@@ -331,6 +348,52 @@ func (m *minutesWriter) attendance() {
 				line += " — " + l.present
 			} else {
 				line += " — " + l.absent
+				if reason, ok, during := absenceOf(p); reason != "" {
+					state := l.notApproved
+					if ok {
+						state = l.approved
+						approvedN++
+					} else {
+						notApprovedN++
+					}
+					if during {
+						state += ", " + l.during
+					}
+					line += ", " + fmt.Sprintf(l.absence, reason, state)
+				}
+				if sub := s.Participant(p.Substitute); sub != nil {
+					line += "; " + fmt.Sprintf(l.substitutedBy, sub.Name)
+				}
+			}
+			m.para(regular, 10, 14, line)
+		}
+	}
+	if approvedN+notApprovedN > 0 {
+		m.f.space(2)
+		m.para(regular, 10, 0, fmt.Sprintf(l.absences, approvedN, notApprovedN))
+	}
+	if len(substitutes) > 0 {
+		m.f.space(4)
+		m.f.need(30)
+		rule := l.substitutesNoVote
+		if s.AttendanceRules.SubstitutesVote {
+			rule = l.substitutesVote
+		}
+		m.para(bold, 11, 0, l.substitutes+" "+rule)
+		for i, id := range substitutes {
+			p := s.Participant(id)
+			line := fmt.Sprintf("%d. %s", i+1, p.Name)
+			if member := s.Participant(p.For); member != nil {
+				line += " (" + fmt.Sprintf(l.standsInFor, member.Name) + ")"
+			}
+			if p.Title != "" {
+				line += " — " + p.Title
+			}
+			if r := s.Room(p.Room); r != nil && !r.Main {
+				line += " — " + r.Name
+			}
+			if p.Present {
+				line += " — " + l.present
 			}
 			m.para(regular, 10, 14, line)
 		}
@@ -349,6 +412,16 @@ func (m *minutesWriter) attendance() {
 			m.para(regular, 10, 14, m.person(i, s.Participant(id)))
 		}
 	}
+}
+
+// absenceOf returns a member's recorded absence: its reason, whether it
+// was approved, whether it was given during the meeting (an old log's
+// ExcuseAbsence: Excused alone, approved).
+func absenceOf(p *meeting.Participant) (reason string, approved, during bool) {
+	if a := p.Absence; a != nil {
+		return a.Reason, a.Approved, a.During
+	}
+	return p.Excused, p.Excused != "", false
 }
 
 // person is one line of the attendance: number, name, title, role (but a

@@ -233,7 +233,13 @@ func testState(extra int) *meeting.State {
 	add(meeting.Participant{ID: "sec", Name: "Lê Thu Trang", Role: meeting.RoleSecretary, Room: "main", Present: true})
 	add(meeting.Participant{ID: "huong", Name: nameHuong, Title: "Giám đốc Sở Tài chính", Role: meeting.RoleDelegate, Room: "main", Seat: "A03", Present: true})
 	add(meeting.Participant{ID: "dung", Name: "Phạm Minh Dũng", Role: meeting.RoleDelegate, Room: "hb", Seat: "B07", Present: true})
-	add(meeting.Participant{ID: "khoa", Name: "Đỗ Đăng Khoa", Role: meeting.RoleDelegate, Room: "hb", Seat: "B08"})
+	add(meeting.Participant{ID: "khoa", Name: "Đỗ Đăng Khoa", Role: meeting.RoleDelegate, Room: "hb", Seat: "B08",
+		Absence: &meeting.Absence{Reason: "Ốm", During: true}})
+	// Absent for the whole meeting with an approved reason, and
+	// represented by a substitute.
+	add(meeting.Participant{ID: "hai", Name: "Vũ Thị Hải", Role: meeting.RoleDelegate, Room: "main", Seat: "A05",
+		Absence: &meeting.Absence{Reason: "Đi công tác nước ngoài", Approved: true}, Excused: "Đi công tác nước ngoài", Substitute: "pho"})
+	add(meeting.Participant{ID: "pho", Name: "Đặng Văn Phó", Title: "Phó Giám đốc Sở Ngoại vụ", Role: meeting.RoleObserver, Room: "main", For: "hai", Present: true})
 	// The linked room's operator (never checked in), a guest and the room's screen: none is a member.
 	add(meeting.Participant{ID: "sec2", Name: "Ngô Văn Bình", Role: meeting.RoleSecretary, Room: "hb"})
 	add(meeting.Participant{ID: "obs", Name: "Đinh Thị Lan", Role: meeting.RoleObserver, Room: "main", Present: true})
@@ -296,7 +302,11 @@ func TestMinutes(t *testing.T) {
 		text := strings.Join(strings.Fields(pdfText(t, out.Bytes(), "-raw")), " ")
 		wantText(t, text, "BIÊN BẢN PHIÊN HỌP", s.Title, "08:00, ngày 03/12/2026", s.Place,
 			"Chủ tọa: Trần Văn Quang", "Thư ký: Lê Thu Trang",
-			"Hội trường chính — có mặt 2/2 người", "Điểm cầu huyện Hòa Bình — có mặt 1/2 người",
+			"Hội trường chính — có mặt 2/3 người", "Điểm cầu huyện Hòa Bình — có mặt 1/2 người",
+			"Vũ Thị Hải — Ghế A05 — vắng mặt, có lý do: Đi công tác nước ngoài (được chấp thuận); người dự thay: Đặng Văn Phó",
+			"Đỗ Đăng Khoa — Ghế B08 — vắng mặt, có lý do: Ốm (không được chấp thuận, báo trong khi họp)",
+			"Vắng mặt có lý do được chấp thuận: 1; lý do không được chấp thuận: 1.",
+			"Người dự thay (không biểu quyết) 1. Đặng Văn Phó (dự thay đồng chí Vũ Thị Hải) — Phó Giám đốc Sở Ngoại vụ — có mặt",
 			"Thành phần phục vụ 1. Lê Thu Trang (thư ký) 2. Ngô Văn Bình (thư ký) — Điểm cầu huyện Hòa Bình",
 			"Khách mời 1. Đinh Thị Lan (khách mời)",
 			"Các ý kiến phát biểu 1. "+nameHuong+": 08:30:00 – 08:37:00 (Báo cáo tình hình kinh tế – xã hội)",
@@ -329,7 +339,10 @@ func TestMinutes(t *testing.T) {
 			t.Fatalf("Minutes: %v", err)
 		}
 		text := strings.Join(strings.Fields(pdfText(t, out.Bytes(), "-raw")), " ")
-		wantText(t, text, "MINUTES OF THE MEETING", "Staff 1. Lê Thu Trang (secretary)", "Speakers 1.", "2. Phạm Minh Dũng: 08:37:00 – 08:41:00 — Question: Ý kiến về dự toán ngân sách",
+		wantText(t, text, "MINUTES OF THE MEETING", "Staff 1. Lê Thu Trang (secretary)",
+			"Vũ Thị Hải — Seat A05 — absent, reason: Đi công tác nước ngoài (approved); substitute: Đặng Văn Phó",
+			"Đỗ Đăng Khoa — Seat B08 — absent, reason: Ốm (not approved, given during the meeting)",
+			"Substitutes (not voting) 1. Đặng Văn Phó (substituting for Vũ Thị Hải)", "Speakers 1.", "2. Phạm Minh Dũng: 08:37:00 – 08:41:00 — Question: Ý kiến về dự toán ngân sách",
 			"3. "+nameHuong+": 08:45:00 – 08:46:00 — Point of order 4.", "4. Phạm Minh Dũng: 08:50:00 – 09:00:00 — Contribution: Phát triển kinh tế số",
 			"5. Đỗ Đăng Khoa: 09:05:00 – still speaking — Speech: Giáo dục", "Asked to speak: "+nameHuong+" (Point of order: Thủ tục biểu quyết)", "Result: PASSED", "more than half of the members present", nameHuong, tanThanh)
 	})

@@ -280,7 +280,13 @@ func (s *Service) cast(ctx context.Context, meetingID string, actor meeting.Acto
 	if err != nil {
 		return nil, internal(err)
 	}
-	b := storage.Ballot{Poll: c.Poll, Voter: actor.Participant, BallotID: c.BallotID, Choice: c.Choice}
+	// The box keys on the voter: a substitute's ballot is the member's,
+	// so member and substitute together cast at most one.
+	voter := actor.Participant
+	if bc, ok := ev.Data.(meeting.BallotCast); ok {
+		voter = bc.Voter
+	}
+	b := storage.Ballot{Poll: c.Poll, Voter: voter, BallotID: c.BallotID, Choice: c.Choice}
 	if c.Marks != "" {
 		// An election ballot: the box counts one choice and seals the
 		// marks with it, apart from the voter; the event names no marks.
@@ -324,10 +330,14 @@ func (s *Service) decideBallot(ctx context.Context, meetingID string, e *entry, 
 			err    error
 			voted  bool
 			secret bool
+			voter  = actor.Participant
 		)
 		if st != nil {
 			if p := st.Polls[c.Poll]; p != nil && st.Archived == nil { // archived: Decide refuses
-				_, voted = p.Voters[actor.Participant]
+				if p.Kind == "" {
+					voter = st.BallotVoter(actor.Participant) // a substitute's ballot is the member's
+				}
+				_, voted = p.Voters[voter]
 				secret = p.Secret
 			}
 			if !voted {
@@ -337,9 +347,9 @@ func (s *Service) decideBallot(ctx context.Context, meetingID string, e *entry, 
 		e.mu.RUnlock()
 		switch {
 		case voted:
-			ev := meeting.Event{At: s.opt.Now(), Actor: actor.Participant, Data: meeting.BallotCast{Poll: c.Poll, Voter: actor.Participant, Choice: c.Choice}}
+			ev := meeting.Event{At: s.opt.Now(), Actor: actor.Participant, Data: meeting.BallotCast{Poll: c.Poll, Voter: voter, Choice: c.Choice}}
 			if secret {
-				ev.Data = meeting.BallotCast{Poll: c.Poll, Voter: actor.Participant}
+				ev.Data = meeting.BallotCast{Poll: c.Poll, Voter: voter}
 			}
 			return ev, nil
 		case st != nil && err == nil && len(events) == 1:

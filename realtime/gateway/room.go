@@ -358,6 +358,14 @@ func (r *room) apply(ev meeting.Event) bool {
 				send(c)
 			}
 		}
+		if b, ok := ev.Data.(meeting.BallotCast); ok && ev.Actor != "" && ev.Actor != b.Voter {
+			// A substitute's ballot for the member: theirs too.
+			for c := range r.who[ev.Actor] {
+				if c.lean && meeting.Visible(r.state, ev, c.sess.Participant) {
+					send(c)
+				}
+			}
+		}
 	} else {
 		for c := range r.conns {
 			if !restricted || before[c] || meeting.Visible(r.state, ev, c.sess.Participant) {
