@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -465,6 +466,11 @@ func TestConsultationEndToEnd(t *testing.T) {
 		if len(rec.Hash) == 0 {
 			t.Fatalf("record %d is not chained", rec.Seq)
 		}
+	}
+	// The summary printed the log's last link: whoever holds it can check
+	// the stored consultation against it.
+	if last := hex.EncodeToString(recs[7].Hash); !strings.Contains(text, last) || !strings.Contains(text, "sự kiện cuối số 8") {
+		t.Fatalf("the summary lacks the chain's last link %s", last)
 	}
 }
 

@@ -24,6 +24,7 @@ package consultations
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -243,6 +244,23 @@ func (s *Service) Events(ctx context.Context, id string, after uint64) ([]office
 		v = out[n-1].Seq
 	}
 	return out, v, nil
+}
+
+// Chain returns the seq of the consultation log's last record and its
+// audit chain link (hex; "" for a record stored without one).
+func (s *Service) Chain(ctx context.Context, id string) (uint64, string, error) {
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, "", err
+	}
+	recs, err := s.store.ReadConsultation(ctx, id, c.Version, 1)
+	if err != nil {
+		return 0, "", unavailable(err)
+	}
+	if len(recs) != 1 {
+		return c.Version, "", nil
+	}
+	return recs[0].Seq, hex.EncodeToString(recs[0].Hash), nil
 }
 
 // newID is "yyyy-mm-dd-" and six random letters.

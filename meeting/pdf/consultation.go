@@ -22,7 +22,7 @@ type consultLabels struct {
 	rules                                                               map[string]string
 	question, choice, count, share, free, opinions, noOpinion           string
 	passed, failed, resultLine, documents, pages, footer, made, none    string
-	layout                                                              string
+	layout, chain                                                       string
 }
 
 var consultVI = consultLabels{
@@ -42,6 +42,7 @@ var consultVI = consultLabels{
 	documents: "Tài liệu kèm theo", pages: "%d trang",
 	footer: "Báo cáo tổng hợp ý kiến — %s — Trang %d/%d", made: "Lập lúc %s.", none: "không có",
 	layout: "15:04 ngày 02/01/2006",
+	chain:  "Chuỗi kiểm chứng của đợt lấy ý kiến: sự kiện cuối số %d, mã băm SHA-256:",
 }
 
 var consultEN = consultLabels{
@@ -61,16 +62,32 @@ var consultEN = consultLabels{
 	documents: "Documents", pages: "%d pages",
 	footer: "Summary of written opinions — %s — Page %d/%d", made: "Made at %s.", none: "none",
 	layout: "15:04, 2 January 2006",
+	chain:  "The consultation's audit chain: last event %d, SHA-256 hash:",
+}
+
+// SummaryOptions are what a consultation's summary prints besides the
+// consultation.
+type SummaryOptions struct {
+	// Lang is "vi" (the default) or "en".
+	Lang string
+	// Loc is where times are read (nil: UTC+7, Vietnam).
+	Loc *time.Location
+	// Made is when the summary is made.
+	Made time.Time
+	// ChainSeq and ChainHash are the consultation log's last event and
+	// its audit chain link (hex) when the summary was made; "": not printed.
+	ChainSeq  uint64
+	ChainHash string
 }
 
 // ConsultationSummary writes the summary of a consultation (báo cáo tổng
-// hợp ý kiến) to dst in lang ("vi", the default, or "en"): the committee,
-// the dates, how many members were asked and answered and who did not,
-// the rule, then each question with its count per choice against all
-// members, whether it passed, and the written opinions with their authors.
-// An open consultation's summary is marked as interim. Times are printed
-// in loc (nil: UTC+7).
-func (e *Engine) ConsultationSummary(ctx context.Context, dst io.Writer, c *office.Consultation, lang string, loc *time.Location, made time.Time) error {
+// hợp ý kiến) to dst: the committee, the dates, how many members were
+// asked and answered and who did not, the rule, then each question with its
+// count per choice against all members, whether it passed, and the written
+// opinions with their authors; at the end the log's audit chain link. An
+// open consultation's summary is marked as interim.
+func (e *Engine) ConsultationSummary(ctx context.Context, dst io.Writer, c *office.Consultation, o SummaryOptions) error {
+	lang, loc, made := o.Lang, o.Loc, o.Made
 	if c == nil || !c.Exists() {
 		return meeting.Errorf(meeting.Invalid, "Không có đợt lấy ý kiến để tổng hợp.", "no consultation to sum up")
 	}
@@ -87,7 +104,7 @@ func (e *Engine) ConsultationSummary(ctx context.Context, dst io.Writer, c *offi
 	}
 	var out bytes.Buffer
 	err := e.do(ctx, opConsultation, opOutput, func() error {
-		return writeConsultation(&out, c, l, loc, made)
+		return writeConsultation(&out, c, l, loc, made, o)
 	})
 	if err != nil {
 		return err
@@ -98,7 +115,7 @@ func (e *Engine) ConsultationSummary(ctx context.Context, dst io.Writer, c *offi
 	return nil
 }
 
-func writeConsultation(w io.Writer, c *office.Consultation, l *consultLabels, loc *time.Location, made time.Time) error {
+func writeConsultation(w io.Writer, c *office.Consultation, l *consultLabels, loc *time.Location, made time.Time, o SummaryOptions) error {
 	cv, err := newCanvas()
 	if err != nil {
 		return err
@@ -215,6 +232,11 @@ func writeConsultation(w io.Writer, c *office.Consultation, l *consultLabels, lo
 	}
 	f.space(10)
 	m.para(regular, 9, 0, fmt.Sprintf(l.made, made.In(loc).Format(l.layout)))
+	if o.ChainHash != "" {
+		f.space(6)
+		m.para(regular, 8, 0, fmt.Sprintf(l.chain, o.ChainSeq))
+		m.para(regular, 8, 0, o.ChainHash)
+	}
 	if m.err != nil {
 		return m.err
 	}

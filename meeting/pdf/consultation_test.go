@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,10 +65,11 @@ func TestConsultationSummary(t *testing.T) {
 	made := time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC)
 	c := closedConsultation(t, true)
 	var buf bytes.Buffer
-	if err := e.ConsultationSummary(context.Background(), &buf, c, "vi", nil, made); err != nil {
+	if err := e.ConsultationSummary(context.Background(), &buf, c, SummaryOptions{Made: made, ChainSeq: 8, ChainHash: strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}
 	text := pdfText(t, buf.Bytes())
+	wantText(t, text, "Chuỗi kiểm chứng của đợt lấy ý kiến: sự kiện cuối số 8", strings.Repeat("ab", 32))
 	wantText(t, text, "BÁO CÁO TỔNG HỢP Ý KIẾN", "Đề án chuyển đổi số năm 2027", "Ban Thường vụ Tỉnh ủy",
 		"Lấy ý kiến bằng văn bản", "Hạn trả lời: 08:00 ngày 05/12/2026", "khi hết hạn",
 		"Số thành viên được lấy ý kiến: 5; Số thành viên đã trả lời: 4", "Không trả lời: Vũ Đức Thắng",
@@ -75,15 +77,15 @@ func TestConsultationSummary(t *testing.T) {
 		"Đồng ý", "Không đồng ý", "Ý kiến khác", "60.0 %", "Kết quả: THÔNG QUA (3/5 đồng ý; cần ít nhất 3)",
 		"Ngô Thị Hằng: Đề nghị bổ sung kinh phí cho vùng sâu, vùng xa.", "Câu 2. Góp ý thêm", "Ngô Thị Hằng: Cần lộ trình rõ ràng.")
 	buf.Reset()
-	if err := e.ConsultationSummary(context.Background(), &buf, c, "en", nil, made); err != nil {
+	if err := e.ConsultationSummary(context.Background(), &buf, c, SummaryOptions{Lang: "en", Made: made}); err != nil {
 		t.Fatal(err)
 	}
 	wantText(t, pdfText(t, buf.Bytes()), "SUMMARY OF WRITTEN OPINIONS", "Result: PASSED (3/5 agree; at least 3 needed)", "Did not answer: Vũ Đức Thắng")
 	buf.Reset()
-	if err := e.ConsultationSummary(context.Background(), &buf, closedConsultation(t, false), "vi", nil, made); err != nil {
+	if err := e.ConsultationSummary(context.Background(), &buf, closedConsultation(t, false), SummaryOptions{Made: made}); err != nil {
 		t.Fatal(err)
 	}
 	wantText(t, pdfText(t, buf.Bytes()), "Số liệu tạm tính")
-	wantCode(t, e.ConsultationSummary(context.Background(), &buf, c, "fr", nil, made), meeting.Invalid)
-	wantCode(t, e.ConsultationSummary(context.Background(), &buf, &office.Consultation{}, "vi", nil, made), meeting.Invalid)
+	wantCode(t, e.ConsultationSummary(context.Background(), &buf, c, SummaryOptions{Lang: "fr", Made: made}), meeting.Invalid)
+	wantCode(t, e.ConsultationSummary(context.Background(), &buf, &office.Consultation{}, SummaryOptions{Made: made}), meeting.Invalid)
 }

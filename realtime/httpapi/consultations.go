@@ -18,11 +18,12 @@ import (
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/office"
+	"github.com/dais-meeting/dais/meeting/pdf"
 )
 
 // SummaryPDFs writes a consultation's summary (*pdf.Engine is one).
 type SummaryPDFs interface {
-	ConsultationSummary(ctx context.Context, dst io.Writer, c *office.Consultation, lang string, loc *time.Location, made time.Time) error
+	ConsultationSummary(ctx context.Context, dst io.Writer, c *office.Consultation, o pdf.SummaryOptions) error
 }
 
 // ConsultationsAPI serves written consultations (docs/between-meetings.md):
@@ -357,8 +358,14 @@ func (a *ConsultationsAPI) summary(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, meeting.Errorf(meeting.Conflict, "Báo cáo tổng hợp có khi kết thúc lấy ý kiến", "the summary is there once the consultation is closed"))
 		return
 	}
+	seq, hash, err := a.svc.Chain(r.Context(), c.ID)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
 	var buf bytes.Buffer
-	if err := a.pdfs.ConsultationSummary(r.Context(), &buf, c, r.URL.Query().Get("lang"), nil, time.Now()); err != nil {
+	o := pdf.SummaryOptions{Lang: r.URL.Query().Get("lang"), Made: time.Now(), ChainSeq: seq, ChainHash: hash}
+	if err := a.pdfs.ConsultationSummary(r.Context(), &buf, c, o); err != nil {
 		WriteError(w, err)
 		return
 	}
