@@ -2,7 +2,8 @@
 # make-secrets.sh makes what docker-compose.yml's cluster needs and keeps it
 # in deploy/secrets/ (git-ignored): a CA and a certificate for the NATS
 # servers nats1–3 (TLS for clients; routes prove themselves with it), the
-# daisd nodes' NATS password (nats.env) and the key that authenticates messages between daisd nodes
+# daisd nodes' NATS password and the bridge sites' leaf password (nats.env,
+# leaf.env) and the key that authenticates messages between daisd nodes
 # (bus.key). Run it once before `docker compose up`; it keeps what exists.
 set -eu
 cd "$(dirname "$0")"
@@ -25,9 +26,17 @@ fi
 if [ ! -f nats.env ]; then
   printf 'DAIS_NATS_PASSWORD=%s\n' "$(openssl rand -hex 24)" > nats.env
 fi
+# The bridge sites' leaf password: the NATS servers check it (nats.env),
+# the edges send it (leaf.env).
+if ! grep -q '^DAIS_LEAF_PASSWORD=' nats.env; then
+  printf 'DAIS_LEAF_PASSWORD=%s\n' "$(openssl rand -hex 24)" >> nats.env
+fi
+if [ ! -f leaf.env ]; then
+  printf 'DAIS_EDGE_PASSWORD=%s\n' "$(sed -n 's/^DAIS_LEAF_PASSWORD=//p' nats.env)" > leaf.env
+fi
 if [ ! -f bus.key ]; then
   openssl rand -base64 48 > bus.key
 fi
 # The containers run as other users: the files they read must be readable.
-chmod 644 ca.pem nats.pem nats-key.pem bus.key nats.env
+chmod 644 ca.pem nats.pem nats-key.pem bus.key nats.env leaf.env
 echo "deploy/secrets: ready"

@@ -195,7 +195,14 @@ func TestBridgeSite(t *testing.T) {
 		}
 		return nil
 	})
+	if body := readyzBody(t, edge); body["centre"] != "ok" {
+		t.Fatalf("the edge's /readyz: %v", body)
+	}
 	link.Cut()
+	waitLink(t, edge, false)
+	if body := readyzBody(t, edge); body["centre"] != "cut" || body["store"] != "ok" {
+		t.Fatalf("the edge's /readyz during the cut: %v", body)
+	}
 	eventually(t, bridgeWaitTime, "the chair sees the site offline", func() error {
 		if s := sites(); len(s) != 1 || s[0].Online {
 			return fmt.Errorf("sites %+v", s)
@@ -371,4 +378,15 @@ func TestBridgeSiteTLS(t *testing.T) {
 	chair.do(t, meeting.TurnPage{Page: 2})
 	settle(t, centre, bridgeMeeting, append([]*device{chair}, site...))
 	sameLog(t, centre, edge, bridgeMeeting)
+}
+
+// readyzBody returns the node's /readyz answer (200 expected).
+func readyzBody(tb testing.TB, n *node) map[string]string {
+	tb.Helper()
+	code, body := request(tb, http.MethodGet, baseURL(n)+"/readyz", "", nil)
+	var out map[string]string
+	if code != http.StatusOK || json.Unmarshal(body, &out) != nil {
+		tb.Fatalf("/readyz: %d %s", code, body)
+	}
+	return out
 }

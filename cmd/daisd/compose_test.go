@@ -120,11 +120,13 @@ func TestComposeFile(t *testing.T) {
 	}
 	svcs := compose.Services
 
-	var daisds, sentinels, replicas, natsSvcs []string
+	var daisds, edges, sentinels, replicas, natsSvcs []string
 	primary := ""
 	for _, name := range slices.Sorted(maps.Keys(svcs)) {
 		s := svcs[name]
 		switch {
+		case (s.Image == "dais/daisd:latest" || s.Build != nil) && slices.Contains(s.Command, "-edge"):
+			edges = append(edges, name)
 		case s.Image == "dais/daisd:latest" || s.Build != nil:
 			daisds = append(daisds, name)
 		case s.sentinel():
@@ -242,6 +244,38 @@ func TestComposeFile(t *testing.T) {
 				t.Errorf("%s: NATS URL %q is not a NATS service on 4222", name, u)
 			}
 		}
+	}
+	// Bridge sites' edges (docs/bridge.md): daisd takes their command and
+	// environment, and they reach a NATS server of the compose on its
+	// leafnode port.
+	for _, name := range edges {
+		s := svcs[name]
+		var out bytes.Buffer
+		err := run(context.Background(), append(slices.Clone(s.Command), "-h"), func(k string) string { return s.Environment[k] }, io.Discard, &out)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%s's command %q: daisd says %v\n%s", name, s.Command, err, firstLine(out.String()))
+		}
+		for k := range s.Environment {
+			if strings.HasPrefix(k, "DAIS_") && !envNames[k] {
+				t.Errorf("%s sets %s, which daisd does not read", name, k)
+			}
+		}
+		if s.Environment["DAIS_NODE_NAME"] != name || s.Hostname != name {
+			t.Errorf("%s: node name %q, hostname %q", name, s.Environment["DAIS_NODE_NAME"], s.Hostname)
+		}
+		if s.Environment["DAIS_REDIS_SENTINEL"] != "" || s.Environment["DAIS_NATS_URL"] != "" {
+			t.Errorf("%s: an edge with Redis or a NATS URL (it refuses them)", name)
+		}
+		remotes, _ := arg(s.Command, "-edge-remote")
+		for _, u := range strings.Split(remotes, ",") {
+			host, port, err := net.SplitHostPort(strings.TrimPrefix(u, "tls://"))
+			if err != nil || port != "7422" || !slices.Contains(natsSvcs, host) || !strings.HasPrefix(u, "tls://") {
+				t.Errorf("%s: leaf remote %q is not a NATS service's TLS leafnode port 7422", name, u)
+			}
+		}
+	}
+	if nc, err := os.ReadFile("../../deploy/nats/nats.conf"); err != nil || !regexp.MustCompile(`(?m)^  listen: 0\.0\.0\.0:7422$`).Match(nc) {
+		t.Errorf("deploy/nats/nats.conf takes no leaf connections on 7422 (%v)", err)
 	}
 	// The NATS servers listen where daisd looks.
 	if nc, err := os.ReadFile("../../deploy/nats/nats.conf"); err != nil || !regexp.MustCompile(`(?m)^listen: 0\.0\.0\.0:4222$`).Match(nc) {
