@@ -46,6 +46,7 @@ bench: web build
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,election,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
 	mkdir -p bench-out && cd $(WEB) && DAISD=$(CURDIR)/bin/daisd OUT=$(CURDIR)/bench-out/browser.json npm run bench:browser
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,morning -tablets $(BENCH_TABLETS) -duration 5s -out bench-out/morning
+	./bin/dais-bench -daisd ./bin/daisd -scenario bridge -tablets 40 -sites 2 -duration 5s -interval 200ms -cut 3s -out bench-out/bridge
 
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build
@@ -58,6 +59,7 @@ bench-full: web build
 	./bin/dais-bench -scenario reconnect -tablets 2000 -conc 128 -out bench-out/reconnect
 	./bin/dais-bench -scenario download -tablets 500 -doc-mib 20 -out bench-out/download
 	./bin/dais-bench -scenario idle -tablets 10000 -meetings 20 -conc 128 -settle 10s -out bench-out/idle
+	./bin/dais-bench -scenario bridge -tablets 1000 -sites 20 -wan-latency 30ms -wan-jitter 10ms -cut 60s -duration 20s -interval 500ms -conc 128 -timeout 15m -out bench-out/bridge
 	./bin/dais-bench -redis-url redis://127.0.0.1:6379/0 -scenario pageturn,vote,reconnect -tablets 1000 -out bench-out/cluster
 	./bin/dais-bench -redis-url redis://127.0.0.1:6379/0 -scenario election -tablets 1600 -out bench-out/cluster-election
 

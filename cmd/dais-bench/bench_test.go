@@ -338,3 +338,36 @@ func TestElectionBallot(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeScenario runs the bridge scenario small: two sites (daisd
+// -edge children, each behind its own toxiproxy link to the centre's
+// leafnode listener), 12 tablets, a short cut of site 1. It checks what the
+// scenario counts, not its timings.
+func TestBridgeScenario(t *testing.T) {
+	const n = 12
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := options{daisd: buildDaisd(t), nodes: 1, scenarios: []string{"bridge"}}
+	d := &deployment{work: t.TempDir(), logf: t.Logf}
+	t.Cleanup(d.stop)
+	if err := d.startEmbedded(ctx, o, seedSpec{Meetings: 1, Delegates: n, Doc: docFile(64 << 10)}); err != nil {
+		t.Fatal(err)
+	}
+	target := &Target{URLs: d.urls, Pids: d.pids, Meetings: d.seeded, Log: t.Logf, Bridge: d.bridge}
+	cfg := Config{Tablets: n, Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Conc: 8,
+		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond}
+	r, err := bridgeScenario(ctx, target, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Failures) > 0 {
+		t.Fatalf("failures: %v", r.Failures)
+	}
+	turns := r.Metrics["turns"]
+	if turns < 2 || r.Latency["page_turn"].Count < n || r.Metrics["worst_site_page_turn_p99_ms"] <= 0 {
+		t.Fatalf("turns %v, page-turn deliveries %d, worst site p99 %v", turns, r.Latency["page_turn"].Count, r.Metrics["worst_site_page_turn_p99_ms"])
+	}
+	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 2 {
+		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +27,9 @@ import (
 // stop ends them in reverse order and removes the Redis keys it made.
 type deployment struct {
 	work string
-	logf func(string, ...any)
+	// bridge is the centre's leafnode listener (the bridge scenario).
+	bridge *bridgeEnv
+	logf   func(string, ...any)
 
 	children []*child // stopped in reverse order
 	nodes    []*daisdNode
@@ -85,7 +88,19 @@ func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec
 	if err := writeSeeded(filepath.Join(d.work, "codes.json"), d.seeded); err != nil {
 		return err
 	}
-	n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-1", Debug: true, LogDir: d.work, Extra: o.daisdArgs})
+	extra := o.daisdArgs
+	if slices.Contains(o.scenarios, "bridge") {
+		env, flags, err := newBridgeEnv(o.daisd, d.work)
+		if err != nil {
+			return err
+		}
+		// The child inherits the bench's environment.
+		if err := os.Setenv("DAIS_NATS_LEAF_PASSWORD", env.Password); err != nil {
+			return err
+		}
+		d.bridge, extra = env, append(slices.Clone(extra), flags...)
+	}
+	n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-1", Debug: true, LogDir: d.work, Extra: extra})
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,8 @@
 // morning (a congress morning: fresh tablets sign in and check in; run it
 // first), pageturn, vote, election, reconnect, download, idle, and hub (the pageturn
 // measurement against a bare broadcast hub, the yardstick; run it before
-// pageturn to get the CPU ratio of the two in one run). The figures go to stdout, to
+// pageturn to get the CPU ratio of the two in one run), and bridge (bridge
+// sites: daisd -edge each behind a toxiproxy WAN link, docs/bridge.md). The figures go to stdout, to
 // OUT/report.json and to OUT/report.html (histograms as inline SVG).
 //
 // How the meetings get there: before daisd starts, the bench opens the
@@ -79,7 +80,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.daisd, "daisd", "bin/daisd", "the daisd binary to measure (go build -o bin/daisd ./cmd/daisd)")
 	extra := fs.String("daisd-args", "", "more flags for every daisd node, space-separated (e.g. \"-ping-interval 10m\" to see what the pings cost)")
-	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: morning (fresh tablets sign in, check in, page turns; first), pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn or morning)")
+	scen := fs.String("scenario", "pageturn", "scenarios to run, comma-separated: morning (fresh tablets sign in, check in, page turns; first), pageturn, vote, election, reconnect, download, idle, hub (a bare broadcast hub as yardstick; before pageturn or morning), bridge (bridge sites behind a WAN: -sites, -wan-latency, -wan-jitter, -cut)")
 	fs.IntVar(&o.cfg.Tablets, "tablets", 200, "simulated tablets (delegates) taking part")
 	fs.IntVar(&o.meetings, "meetings", 1, "meetings to seed (idle spreads tablets over them; the others use the first)")
 	fs.IntVar(&o.delegates, "delegates", 0, "delegates per meeting (0: -tablets divided by -meetings, rounded up)")
@@ -89,6 +90,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.cfg.Conc, "conc", 64, "connections or sign-ins started at once")
 	fs.DurationVar(&o.cfg.Settle, "settle", 3*time.Second, "idle: wait this long before reading the server's memory")
 	fs.DurationVar(&o.cfg.Offline, "offline", time.Second, "reconnect: how long the tablets stay away before they resume")
+	fs.IntVar(&o.cfg.Sites, "sites", 2, "bridge: bridge sites (daisd -edge each, behind its own WAN link)")
+	fs.DurationVar(&o.cfg.WANLatency, "wan-latency", 15*time.Millisecond, "bridge: the WAN's latency each way (the round trip is twice it)")
+	fs.DurationVar(&o.cfg.WANJitter, "wan-jitter", 5*time.Millisecond, "bridge: the WAN latency's jitter, each way")
+	fs.DurationVar(&o.cfg.Cut, "cut", 3*time.Second, "bridge: how long site 1's link is cut while the chair turns pages")
 	fs.IntVar(&o.docMiB, "doc-mib", 20, "size of the document file in MiB (download)")
 	fs.StringVar(&o.nginx, "nginx", "/usr/sbin/nginx", "nginx binary for the download ratio; empty skips it")
 	fs.StringVar(&o.out, "out", "bench-out", "folder for report.json and report.html")
@@ -237,7 +242,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) (*Report, e
 			cfg.NginxURL = url
 		}
 	}
-	target := &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot}
+	target := &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot, Bridge: d.bridge}
 	rep := &Report{Started: time.Now(), Machine: describeMachine(), Command: "dais-bench " + strings.Join(os.Args[1:], " "), Mode: mode}
 	for _, s := range o.scenarios {
 		logf("scenario %s", s)

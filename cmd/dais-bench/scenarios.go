@@ -37,6 +37,11 @@ type Config struct {
 	// NginxURL, when set, is where the download scenario also fetches the
 	// same file from nginx (NginxURL + "/doc.pdf").
 	NginxURL string
+	// Sites, WANLatency (each way), WANJitter and Cut shape the bridge
+	// scenario: the bridge sites, their links, and the cut of site 1.
+	Sites                 int
+	WANLatency, WANJitter time.Duration
+	Cut                   time.Duration
 	// SkipBallot is a test hook: when it returns true for a tablet, its
 	// ballot is not sent but counted as acknowledged, so the run must
 	// report it lost.
@@ -88,6 +93,7 @@ var scenarios = map[string]func(context.Context, *Target, Config) (*Result, erro
 	"hub":       hubScenario,
 	"election":  election,
 	"morning":   morning,
+	"bridge":    bridgeScenario,
 }
 
 // measure reads the server processes' CPU and memory (zero without pids).

@@ -40,6 +40,9 @@ type Target struct {
 	// Measuring, when set, is called when a scenario starts its measured
 	// phase (after connecting), e.g. to start a CPU profile.
 	Measuring func()
+	// Bridge, when set, is the centre's leafnode listener for the bridge
+	// scenario's edges.
+	Bridge *bridgeEnv
 
 	// hubPerDelivery is the bare hub's CPU per delivery (µs) when the hub
 	// scenario ran before, for the pageturn ratio.

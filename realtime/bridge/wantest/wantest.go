@@ -2,8 +2,9 @@
 // tests: a TCP proxy (Shopify's toxiproxy, in-process) with latency,
 // jitter, a bandwidth limit, and cuts.
 //
-// It is imported by tests only. A Link's methods may be called from any
-// goroutine of the test.
+// It is imported by tests and by the load generator's bridge scenario
+// (New, SetLatency, Mend: the forms without a testing.TB). A Link's methods
+// may be called from any goroutine.
 package wantest
 
 import (
@@ -22,6 +23,7 @@ import (
 // Link is one site's WAN link: connect to Addr instead of the upstream.
 type Link struct {
 	proxy    *toxiproxy.Proxy
+	key      string        // of its byte counters
 	up, down *atomic.Int64 // bytes towards the upstream, and back
 }
 
@@ -58,31 +60,45 @@ func (t *countToxic) Pipe(stub *toxics.ToxicStub) {
 // the test's cleanup closes it.
 func Start(tb testing.TB, name, upstream string) *Link {
 	tb.Helper()
+	l, err := New(name, upstream)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(l.Close)
+	return l
+}
+
+// New opens a link to upstream on a random loopback port (for a program,
+// the load generator; tests use Start). Close closes it.
+func New(name, upstream string) (*Link, error) {
 	srv := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
 	p := toxiproxy.NewProxy(srv, name, "127.0.0.1:0", upstream)
 	if err := p.Start(); err != nil {
-		tb.Fatalf("wantest: starting the link %s: %v", name, err)
+		return nil, fmt.Errorf("wantest: starting the link %s: %w", name, err)
 	}
-	tb.Cleanup(p.Stop)
 	l := &Link{proxy: p}
-	key := fmt.Sprintf("%s-%p", name, l)
+	l.key = fmt.Sprintf("%s-%p", name, l)
 	for _, stream := range []string{"upstream", "downstream"} {
-		v, _ := counters.LoadOrStore(key+"-"+stream, new(atomic.Int64))
+		v, _ := counters.LoadOrStore(l.key+"-"+stream, new(atomic.Int64))
 		if stream == "upstream" {
 			l.up = v.(*atomic.Int64)
 		} else {
 			l.down = v.(*atomic.Int64)
 		}
-		js := fmt.Sprintf(`{"name":"count_%s","type":"dais_count","stream":%q,"toxicity":1,"attributes":{"key":%q}}`, stream, stream, key+"-"+stream)
+		js := fmt.Sprintf(`{"name":"count_%s","type":"dais_count","stream":%q,"toxicity":1,"attributes":{"key":%q}}`, stream, stream, l.key+"-"+stream)
 		if _, err := p.Toxics.AddToxicJson(strings.NewReader(js)); err != nil {
-			tb.Fatalf("wantest: counting bytes: %v", err)
+			p.Stop()
+			return nil, fmt.Errorf("wantest: counting bytes: %w", err)
 		}
 	}
-	tb.Cleanup(func() {
-		counters.Delete(key + "-upstream")
-		counters.Delete(key + "-downstream")
-	})
-	return l
+	return l, nil
+}
+
+// Close stops the link for good.
+func (l *Link) Close() {
+	l.proxy.Stop()
+	counters.Delete(l.key + "-upstream")
+	counters.Delete(l.key + "-downstream")
 }
 
 // Bytes returns the bytes that crossed the link so far: towards the
@@ -93,27 +109,36 @@ func (l *Link) Bytes() (up, down int64) { return l.up.Load(), l.down.Load() }
 func (l *Link) Addr() string { return l.proxy.Listen }
 
 // add adds a toxic to both directions.
-func (l *Link) add(tb testing.TB, kind, attrs string) {
-	tb.Helper()
+func (l *Link) add(kind, attrs string) error {
 	for _, stream := range []string{"upstream", "downstream"} {
 		js := fmt.Sprintf(`{"name":%q,"type":%q,"stream":%q,"toxicity":1,"attributes":%s}`, kind+"_"+stream, kind, stream, attrs)
 		if _, err := l.proxy.Toxics.AddToxicJson(strings.NewReader(js)); err != nil {
-			tb.Fatalf("wantest: adding %s: %v", kind, err)
+			return fmt.Errorf("wantest: adding %s: %w", kind, err)
 		}
 	}
+	return nil
 }
 
 // Latency delays every chunk by ms ± jitter milliseconds, each way (the
 // round trip is twice that).
 func (l *Link) Latency(tb testing.TB, ms, jitter int) {
 	tb.Helper()
-	l.add(tb, "latency", fmt.Sprintf(`{"latency":%d,"jitter":%d}`, ms, jitter))
+	if err := l.SetLatency(ms, jitter); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// SetLatency is Latency for a program.
+func (l *Link) SetLatency(ms, jitter int) error {
+	return l.add("latency", fmt.Sprintf(`{"latency":%d,"jitter":%d}`, ms, jitter))
 }
 
 // Bandwidth limits each direction to kbps kilobytes per second.
 func (l *Link) Bandwidth(tb testing.TB, kbps int) {
 	tb.Helper()
-	l.add(tb, "bandwidth", fmt.Sprintf(`{"rate":%d}`, kbps))
+	if err := l.add("bandwidth", fmt.Sprintf(`{"rate":%d}`, kbps)); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // Cut breaks the link: every connection through it is closed and new ones
@@ -123,7 +148,15 @@ func (l *Link) Cut() { l.proxy.Stop() }
 // Restore mends a cut link (on the same port).
 func (l *Link) Restore(tb testing.TB) {
 	tb.Helper()
-	if err := l.proxy.Start(); err != nil {
-		tb.Fatalf("wantest: restoring the link: %v", err)
+	if err := l.Mend(); err != nil {
+		tb.Fatal(err)
 	}
+}
+
+// Mend is Restore for a program.
+func (l *Link) Mend() error {
+	if err := l.proxy.Start(); err != nil {
+		return fmt.Errorf("wantest: restoring the link: %w", err)
+	}
+	return nil
 }
