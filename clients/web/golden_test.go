@@ -109,6 +109,20 @@ func session() []step {
 		step{chair, meeting.OpenPoll{Poll: "v2"}},
 		step{d1, meeting.CastBallot{Poll: "v2", Choice: "against", BallotID: "b4"}},
 		step{chair, meeting.ClosePoll{Poll: "v2", Tally: meeting.Tally{"against": 1}}},
+		// Issue 13 (2): an absence with a reason not approved, then
+		// approved; a substitute who votes for the member; the rules.
+		step{sec, meeting.AddParticipant{Participant: meeting.Participant{ID: "pho", Name: "Đặng Văn Phó", Title: "Phó Bí thư Huyện ủy", Role: meeting.RoleObserver, Room: "main"}}},
+		step{sec, meeting.MarkAbsent{Participant: "d4", Reason: "Bận việc riêng"}},
+		step{chair, meeting.MarkAbsent{Participant: "d4", Reason: "Đi công tác", Approved: true}},
+		step{sec, meeting.SetAttendanceRules{Rules: meeting.AttendanceRules{SubstitutesVote: true, ExcusedOffBase: true}}},
+		step{sec, meeting.SeatSubstitute{Participant: "pho", For: "d4"}},
+		step{"pho", meeting.CheckIn{}},
+		step{sec, meeting.CreatePoll{Poll: meeting.Poll{ID: "v3", Question: "Thông qua chương trình công tác", Rule: meeting.Rule{Base: meeting.BasePresent, Threshold: meeting.Absolute}}}},
+		step{chair, meeting.OpenPoll{Poll: "v3"}},
+		step{"pho", meeting.CastBallot{Poll: "v3", Choice: "for", BallotID: "p1"}},
+		step{chair, meeting.ClosePoll{Poll: "v3", Tally: meeting.Tally{"for": 1}}},
+		step{sec, meeting.SeatSubstitute{Participant: "pho"}},
+		step{sec, meeting.SetAttendanceRules{Rules: meeting.AttendanceRules{}}},
 		// Issue 10: an election with a paper room — the committee and the list
 		// approved by show of hands, a round with tablet ballots and a paper
 		// sheet typed three times (one mismatch, resolved), an excused absence.

@@ -1269,6 +1269,46 @@ async function voteScenario(bin, browser) {
     await box.getByRole('button', { name: 'Xong' }).click();
   });
 
+  // Issue 13 (2): attendance with reasons. Tablet 2's delegate leaves (the
+  // secretary checks them out), is recorded absent with an approved reason,
+  // and one of the observers just imported stands in for them.
+  if (importedOK) await step('issue 13 (2): the secretary records an absence with an approved reason and seats a substitute; the chair sees both; the minutes list them', async () => {
+    const away = byRole('Đại biểu', 1).name;
+    const sub = imported[1];
+    const reason = 'Đi công tác theo phân công của Thường trực';
+    const panel = secretary.getByRole('region', { name: 'Thành phần tham dự' });
+    const row = panel.locator('table').first().locator('tbody tr', { hasText: away });
+    await row.locator('button[aria-pressed="true"]').click();
+    await row.locator('button[aria-pressed="false"]').waitFor();
+    const absent = panel.getByRole('form', { name: 'Vắng mặt' });
+    await absent.locator('select[name="att-member"]').selectOption({ label: away });
+    await absent.locator('input[name="att-reason"]').fill(reason);
+    if (!(await absent.locator('input[name="att-approved"]').isChecked())) throw new Error('"approved" is not ticked by default');
+    await absent.getByRole('button', { name: 'Ghi vắng mặt' }).click();
+    await panel.locator('.att-absent-list', { hasText: `${away} — ${reason} (được chấp thuận, báo trong khi họp)` }).waitFor();
+    const seat = panel.getByRole('form', { name: 'Người dự thay' });
+    await seat.locator('select[name="att-sub-member"]').selectOption({ label: away });
+    await seat.locator('select[name="att-sub-who"]').selectOption({ label: sub });
+    await seat.getByRole('button', { name: 'Cử người dự thay' }).click();
+    await panel.locator('.att-sub-list', { hasText: `${sub} (dự thay đồng chí ${away})` }).waitFor();
+    await audit(secretary, 'absences and substitutes');
+    // The chair's list of members not checked in: the reason and the substitute.
+    const list = chair.locator('details', { hasText: 'Điểm danh hộ' }).first();
+    if (!(await list.evaluate((d) => d.open))) await list.locator('summary').click();
+    await list.locator('li', { hasText: away }).getByText(`${reason} (được chấp thuận)`).waitFor();
+    await list.locator('li', { hasText: away }).getByText(`Người dự thay: ${sub}`).waitFor();
+    await shot(chair, 'attendance-absent-substitute');
+    // The minutes (vi) list the absence with its reason and the substitute.
+    const [dl] = await Promise.all([secretary.waitForEvent('download'), secretary.getByRole('button', { name: 'Biên bản (tiếng Việt, PDF)' }).click()]);
+    const file = path.join(tmp, 'minutes-attendance.pdf');
+    writeFileSync(file, readFileSync(await dl.path()));
+    const flat = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const want of [`vắng mặt, có lý do: ${reason} (được chấp thuận, báo trong khi họp); người dự thay: ${sub}`, `${sub} (dự thay đồng chí ${away})`]) {
+      if (!flat.includes(want)) throw new Error(`the minutes do not say "${want}":\n${flat.slice(0, 3000)}`);
+    }
+    log(`minutes: ${away} absent (${reason}), ${sub} substitutes`);
+  });
+
   await step('vote: the secretary changes the place and the start time in "Thông tin cuộc họp"', async () => {
     const form = secretary.locator('form.meeting-edit');
     await form.getByLabel('Địa điểm').fill('Phòng họp số 5');

@@ -339,6 +339,31 @@ const staff = {
   regUnknownDevice: { vi: 'thiết bị không rõ', en: 'unknown device' },
   regPdf: { vi: 'Tải sổ theo dõi (PDF)', en: 'Download the register (PDF)' },
   regLoading: { vi: 'Đang tải sổ theo dõi…', en: 'Loading the register…' },
+  // Attendance with reasons (issue 13, part 2).
+  attAbsentTitle: { vi: 'Vắng mặt', en: 'Absent' },
+  attMember: { vi: 'Ủy viên', en: 'Member' },
+  attReason: { vi: 'Lý do', en: 'Reason' },
+  attApprovedBox: { vi: 'Lý do được chấp thuận', en: 'Reason approved' },
+  attApproved: { vi: 'được chấp thuận', en: 'approved' },
+  attNotApproved: { vi: 'không được chấp thuận', en: 'not approved' },
+  attDuring: { vi: 'báo trong khi họp', en: 'given during the meeting' },
+  attMarkAbsent: { vi: 'Ghi vắng mặt', en: 'Record the absence' },
+  attAbsentDone: { vi: 'Đã ghi vắng mặt', en: 'Absence recorded' },
+  attWithdraw: { vi: 'Bỏ ghi vắng', en: 'Withdraw' },
+  attSubTitle: { vi: 'Người dự thay', en: 'Substitute' },
+  attSubWho: { vi: 'Người dự thay', en: 'Substitute' },
+  attSubNew: { vi: '— người mới —', en: '— someone new —' },
+  attSeat: { vi: 'Cử người dự thay', en: 'Seat the substitute' },
+  attSubDone: { vi: 'Đã cử người dự thay', en: 'Substitute seated' },
+  attUnseat: { vi: 'Thôi dự thay', en: 'Unseat' },
+  attStandsIn: { vi: '{name} (dự thay đồng chí {member})', en: '{name} (substituting for {member})' },
+  attSubVote: { vi: 'Người dự thay được biểu quyết thay (không áp dụng khi bầu cử)', en: 'Substitutes vote for the member (never in an election)' },
+  attExcusedOff: {
+    vi: 'Trừ người vắng mặt cả buổi có lý do được chấp thuận khỏi tổng số thành viên khi biểu quyết',
+    en: 'Take members absent all meeting with an approved reason off the "all members" base of votes',
+  },
+  attSubstitute: { vi: 'Người dự thay: {name}', en: 'Substitute: {name}' },
+  attSubstitutesCount: { vi: '{n} người dự thay có mặt', en: '{n} substitutes present' },
 } as const;
 
 /** StaffKey names a word of the staff's screens. */

@@ -123,6 +123,7 @@ const table = {
   castOf: { vi: '{cast} phiếu / {members} đại biểu ({present} có mặt)', en: '{cast} ballots / {members} members ({present} present)' },
   close: { vi: 'Đóng', en: 'Close' },
   noVoteRight: { vi: 'Đồng chí không có quyền biểu quyết.', en: 'You have no vote.' },
+  votesFor: { vi: 'Đồng chí biểu quyết thay đồng chí {name}.', en: 'You vote for {name}.' },
 
   // Floor.
   floor: { vi: 'Phát biểu', en: 'Speaking' },

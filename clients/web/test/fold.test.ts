@@ -70,7 +70,7 @@ describe('apply', () => {
     expect(
       apply(s, ev(14, 'ParticipantUpdated', { participant: { id: 'p-d1', name: 'Phan Ngọc Thọ', title: 'Giám đốc Sở Tài chính', role: 'observer', room: 'district-a', seat: 'B02' } })),
     ).toBe('applied');
-    expect(s.participants['p-d1']).toEqual({ id: 'p-d1', name: 'Phan Ngọc Thọ', title: 'Giám đốc Sở Tài chính', role: 'observer', room: 'district-a', seat: 'B02', present: true });
+    expect(s.participants['p-d1']).toEqual({ id: 'p-d1', name: 'Phan Ngọc Thọ', title: 'Giám đốc Sở Tài chính', role: 'observer', room: 'district-a', seat: 'B02', present: true, attended: true });
     // A record without title or seat clears them; an absent participant stays absent whatever the event says.
     expect(apply(s, ev(15, 'ParticipantUpdated', { participant: { id: 'p-chair', name: 'Lê Trường Lưu', role: 'chair', room: 'main', present: true } }))).toBe('applied');
     expect(s.participants['p-chair']).toEqual({ id: 'p-chair', name: 'Lê Trường Lưu', role: 'chair', room: 'main' });

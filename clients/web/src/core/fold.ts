@@ -138,6 +138,10 @@ function applyData(s: State, e: MeetingEvent): boolean {
       const p = clone(d.participant);
       if (p?.id) {
         delete p.present;
+        delete p.attended;
+        delete p.absence;
+        delete p.for;
+        delete p.substitute;
         s.participants[p.id] = p;
         s.order = addOnce(s.order, p.id);
       }
@@ -150,17 +154,29 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (old) {
         delete p.present;
         if (old.present) p.present = true;
+        // Attendance with reasons stays, as in Go's Apply.
+        for (const k of ['attended', 'absence', 'for', 'substitute'] as const) {
+          if (old[k] !== undefined) (p as Record<string, unknown>)[k] = old[k];
+          else delete p[k];
+        }
         s.participants[p.id] = p;
       }
       return true;
     }
-    case 'ParticipantRemoved':
+    case 'ParticipantRemoved': {
+      const gone = s.participants[d.participant];
+      // Who stood in for them, or for whom they stood in, is free.
+      for (const p of Object.values(s.participants)) {
+        if (p.substitute === d.participant) delete p.substitute;
+        if (gone?.substitute && p.id === gone.substitute && p.for === d.participant) delete p.for;
+      }
       delete s.participants[d.participant];
       s.order = without(s.order, d.participant);
       s.floor = forgetSpeaker(s.floor, d.participant);
       // Their private annotations go with them; what they shared stays.
       delete s.annotations[d.participant];
       return true;
+    }
     case 'AgendaItemAdded':
       addItem(s, clone(d.item));
       return true;
@@ -334,8 +350,16 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (p) {
         if (e.type === 'CheckedIn') {
           p.present = true;
-          // Present after all: no longer excused for the whole meeting.
+          // Present after all: not absent, not excused for the whole
+          // meeting, and whoever stood in for them stands down.
+          p.attended = true;
           delete p.excused;
+          delete p.absence;
+          if (p.substitute) {
+            const sub = s.participants[p.substitute];
+            if (sub?.for === p.id) delete sub.for;
+            delete p.substitute;
+          }
         } else delete p.present;
       }
       return true;
@@ -383,9 +407,39 @@ function applyData(s: State, e: MeetingEvent): boolean {
       if (p) {
         if (d.reason) p.excused = d.reason;
         else delete p.excused;
+        // The same fact as an approved absence (MarkAbsent's record).
+        if (d.reason) p.absence = { reason: d.reason, approved: true };
+        else delete p.absence;
       }
       return true;
     }
+    case 'AbsenceMarked': {
+      const p = s.participants[d.participant];
+      if (p) {
+        delete p.excused;
+        if (!d.reason) delete p.absence;
+        else {
+          p.absence = { reason: d.reason, ...(d.approved ? { approved: true } : {}), ...(d.during ? { during: true } : {}) };
+          if (d.approved && !p.attended) p.excused = d.reason;
+        }
+      }
+      return true;
+    }
+    case 'SubstituteSeated': {
+      const sub = s.participants[d.participant];
+      if (!d.for) {
+        for (const m of Object.values(s.participants)) if (m.substitute === d.participant) delete m.substitute;
+        if (sub) delete sub.for;
+      } else {
+        if (sub) sub.for = d.for;
+        const m = s.participants[d.for];
+        if (m) m.substitute = d.participant;
+      }
+      return true;
+    }
+    case 'AttendanceRulesSet':
+      s.attendance_rules = clone(d.rules ?? {});
+      return true;
     case 'PaperBallotEntered':
     case 'PaperBallotResolved': {
       const p = s.polls[d.poll];

@@ -315,6 +315,7 @@ export class MeetingStore {
       const at = Date.parse(e.at);
       if (!Number.isNaN(at)) this.skewMs = this.now() - at;
     }
+    const standsInFor = this.state.participants[this.me]?.for;
     apply(this.state, e);
     for (const f of [...this.eventListeners]) {
       try {
@@ -326,6 +327,12 @@ export class MeetingStore {
     if (e.type === 'PollClosed' || e.type === 'PollOpened') this.progress = null;
     this.saver?.schedule(() => this.state);
     this.changed();
+    if (seatChanged(e, this.me, standsInFor)) {
+      // Seated as a substitute or unseated: what this viewer may read
+      // (the member's confidential documents, their ballots) changed,
+      // and a filtered stream does not resend it: a fresh snapshot does.
+      queueMicrotask(() => this.client.resync());
+    }
   }
 
   private onProgress(p: ProgressMsg): void {
@@ -365,3 +372,15 @@ export class MeetingStore {
 }
 
 export { CommandError };
+
+/**
+ * seatChanged reports whether e seats or unseats viewer as a substitute
+ * (SubstituteSeated about them, or the member they stand in for checking
+ * in, which unseats them): their view changes, and only a snapshot has it.
+ */
+export function seatChanged(e: MeetingEvent, viewer: string, standsInFor?: string): boolean {
+  const d = (e.data ?? {}) as { participant?: string };
+  if (e.type === 'SubstituteSeated') return d.participant === viewer;
+  return e.type === 'CheckedIn' && !!standsInFor && d.participant === standsInFor;
+}
+

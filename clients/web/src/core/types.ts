@@ -30,6 +30,29 @@ export interface Participant {
   present?: boolean;
   /** excused: absent for the whole meeting with an approved reason (the reason); off the base "members" of an election. */
   excused?: string;
+  /** attended: checked in at least once (never absent for the whole meeting). */
+  attended?: boolean;
+  /** absence: a member's recorded absence (MarkAbsent; an ExcuseAbsence reads as an approved one); a check-in clears it. */
+  absence?: Absence;
+  /** for: on a seated substitute (người dự thay), the member they stand in for. */
+  for?: string;
+  /** substitute: on a member, their seated substitute. */
+  substitute?: string;
+}
+
+/** Absence is meeting.Absence: why a member is away, whether approved, whether recorded during the meeting. */
+export interface Absence {
+  reason: string;
+  approved?: boolean;
+  during?: boolean;
+}
+
+/** AttendanceRules are meeting.AttendanceRules. */
+export interface AttendanceRules {
+  /** substitutes_vote: a seated substitute votes for the member in ordinary polls (never in an election). */
+  substitutes_vote?: boolean;
+  /** excused_off_base: a "members" base leaves off those absent for the whole meeting with an approved reason. */
+  excused_off_base?: boolean;
 }
 
 export interface Item {
@@ -109,6 +132,10 @@ export interface Result {
   cast: number;
   members: number;
   present: number;
+  /** excused: members absent with an approved reason left off a "members" base (when the rules say so). */
+  excused?: number;
+  /** substitutes: substitutes who may vote counted on a "present" base. */
+  substitutes?: number;
   base: number;
   quorum_ok: boolean;
   passed: boolean;
@@ -301,6 +328,8 @@ export interface Speech {
 
 /** State is a meeting as the fold of its events (meeting.State). */
 export interface State {
+  /** attendance_rules: what substitutes may do and what absences take off a poll's base. */
+  attendance_rules?: AttendanceRules;
   /** secrecy_rules: the levels whose rules the secretary changed in this meeting (the others have their defaults). */
   secrecy_rules?: Partial<Record<Level, LevelRules>>;
   /** confidential_listing: what non-readers get of a confidential document — its withheld form (default) or nothing ("hidden"). */

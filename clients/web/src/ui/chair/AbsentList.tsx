@@ -1,5 +1,8 @@
-// AbsentList: voters not checked in, with a check-in button for each.
+// AbsentList: voters not checked in, with a check-in button for each, the
+// reason of each recorded absence (approved or not) and the substitute
+// standing in (issue 13, part 2).
 
+import * as att from '../../core/attendance';
 import type { MeetingStore } from '../../core/store';
 import * as v from '../../core/views';
 import { useApp, useRun } from '../context';
@@ -21,6 +24,18 @@ export function AbsentList({ store }: { store: MeetingStore }) {
           <li key={p.id} class="row between">
             <span>
               {p.name} <span class="muted small">{s.rooms.find((r) => r.id === p.room)?.name ?? p.room}</span>
+              {att.absenceOf(p) && (
+                <span class="small att-reason">
+                  {' '}
+                  — {att.absenceOf(p)!.reason} ({att.absenceOf(p)!.approved ? t('attApproved') : t('attNotApproved')})
+                </span>
+              )}
+              {att.substituteOf(s, p.id) && (
+                <span class="small att-sub">
+                  {' '}
+                  · {t('attSubstitute', { name: att.substituteOf(s, p.id)!.name })}
+                </span>
+              )}
             </span>
             <button type="button" class="btn small" disabled={busy} onClick={() => run(() => store.command('CheckIn', { participant: p.id }))}>
               {t('checkIn')}

@@ -11,6 +11,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import * as att from '../../core/attendance';
 import { BallotSender, type BallotState } from '../../core/ballot';
 import type { MeetingStore } from '../../core/store';
 import type { Poll } from '../../core/types';
@@ -79,7 +80,10 @@ function Ballot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onC
   const { t, lang } = useApp();
   const s = store.state!;
   const me = s.participants[store.me];
-  const voter = v.isVoter(me);
+  // A seated substitute votes for the member where the meeting allows it:
+  // the ballot is the member's (core/attendance.ts ballotVoter).
+  const ballotFor = att.ballotVoter(s, store.me);
+  const voter = v.isVoter(me) || ballotFor !== store.me;
   const [picked, setPicked] = useState<string | null>(null);
   const [state, setState] = useState<BallotState>({ kind: 'idle' });
   // Online: the connection is up and the device has a network (the browser
@@ -90,7 +94,7 @@ function Ballot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onC
   const sender = useMemo(() => new BallotSender({ send: (c) => store.castBallot(poll.id, c), online: isOnline, changed: setState }), [store, poll.id]);
   useEffect(() => sender.connection(online), [sender, online]);
   const local = store.localChoice(poll.id);
-  const known = v.myBallot(poll, store.me, local);
+  const known = v.myBallot(poll, ballotFor, local);
   useEffect(() => {
     if (known.voted) sender.seen(known.choice);
   }, [sender, known.voted]);
@@ -98,6 +102,7 @@ function Ballot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onC
   const recorded = state.kind === 'recorded' ? state : known.voted ? { kind: 'recorded' as const, choice: known.choice } : null;
 
   let body;
+  const standsIn = ballotFor !== store.me ? s.participants[ballotFor]?.name : undefined;
   if (!voter) body = <p>{t('noVoteRight')}</p>;
   else if (recorded)
     body = (
@@ -158,6 +163,7 @@ function Ballot({ store, poll, onClose }: { store: MeetingStore; poll: Poll; onC
       <p class="eyebrow">{poll.secret ? t('secretVote') : t('namedVote')}</p>
       <h2 id="vote-q">{poll.question}</h2>
       <ProposalText s={s} id={poll.proposal} />
+      {standsIn && <p class="muted att-votes-for">{t('votesFor', { name: standsIn })}</p>}
       {body}
       <LiveCount store={store} poll={poll} />
       {(recorded || !voter) && (

@@ -5,7 +5,9 @@ import type { Role } from '../../core/types';
 import type { Key } from '../../i18n';
 import { newId, useApp, useRun } from '../context';
 import { FormBox, useFields } from '../shared/FormBox';
+import { Absences } from './Absences';
 import { RevokeButton } from './Revoke';
+import * as att from '../../core/attendance';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Participants({ store }: { store: MeetingStore }) {
@@ -34,6 +36,12 @@ export function Participants({ store }: { store: MeetingStore }) {
                 <td>
                   {p.name}
                   {p.title && <div class="muted small">{p.title}</div>}
+                  {p.for && s.participants[p.for] && <div class="muted small att-for">{t('attStandsIn', { name: '', member: s.participants[p.for]!.name }).trim()}</div>}
+                  {!p.present && att.absenceOf(p) && (
+                    <div class="muted small att-reason">
+                      {t('attAbsentTitle')}: {att.absenceOf(p)!.reason} ({att.absenceOf(p)!.approved ? t('attApproved') : t('attNotApproved')})
+                    </div>
+                  )}
                 </td>
                 <td>{t(('role_' + p.role) as Key)}</td>
                 <td>
@@ -57,6 +65,7 @@ export function Participants({ store }: { store: MeetingStore }) {
           })}
         </tbody>
       </table>
+      <Absences store={store} />
       <FormBox
         summary={t('addParticipant')}
         submitLabel={t('add')}
