@@ -328,3 +328,30 @@ describe('the office staff drafts a consultation', () => {
     expect(text()).toContain('Dự thảo (4 trang)');
   });
 });
+
+describe('the link of a reminder e-mail', () => {
+  it('brings its consultation into view', async () => {
+    const seen: string[] = [];
+    (Element.prototype as any).scrollIntoView = function (this: Element) {
+      seen.push(this.getAttribute('aria-labelledby') ?? '');
+    };
+    location.hash = '#consultation=lyk-1';
+    server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: hang, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'uv2', name: 'Ngô Thị Hằng' }, feed: false, entries: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [consultation(), consultation({ id: 'lyk-2', title: 'Phiếu khác' })] }],
+      'GET /api/v1/people': forbidden,
+      'GET /api/v1/committees': forbidden,
+    });
+    try {
+      await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+      await flush();
+      await flush();
+      expect(seen).toEqual(['ct-lyk-1']);
+    } finally {
+      location.hash = '';
+      delete (Element.prototype as any).scrollIntoView;
+    }
+  });
+});

@@ -5,7 +5,7 @@
 // closes it early; the summary PDF opens once closed (for the chair and the
 // staff at any time). A member sees when the office reminded them.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   answerConsultation,
   approveConsultation,
@@ -40,15 +40,20 @@ export function MyConsultations() {
     myCalendar()
       .then((c) => setMe(c.person.id))
       .catch(() => setMe(''));
-    consultations()
-      .then(setList)
-      .catch((err) => {
-        if (!hidden(err)) setError(errorText(lang, err));
-      });
+    const load = () =>
+      consultations()
+        .then(setList)
+        .catch((err) => {
+          if (!hidden(err)) setError(errorText(lang, err));
+        });
+    load();
+    // A reminder or a newly sent consultation shows without a reload.
+    const timer = setInterval(load, 60_000);
     // The committees answer only the staff, who draft consultations.
     committees()
       .then(setComs)
       .catch(() => setComs(null));
+    return () => clearInterval(timer);
   }, []);
   if (!list && !error) return null;
   const replace = (c: Consultation) => setList((l) => (l ?? []).map((x) => (x.id === c.id ? c : x)));
@@ -79,6 +84,11 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
   const canAnswer = open && c.members.some((m) => m.person === me) && (c.role === 'member' || c.role === 'chair');
   const answeredAt = c.answered?.[me];
   const remindedAt = c.reminded?.[me];
+  // The link in a reminder e-mail (…/#consultation=ID) brings its card into view.
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (location.hash === '#consultation=' + encodeURIComponent(c.id)) card.current?.scrollIntoView?.({ block: 'start' });
+  }, []);
   const set = (q: string, a: Partial<Answer>) => setAnswers((x) => ({ ...x, [q]: { ...x[q], question: q, ...a } }));
 
   const run = async (f: () => Promise<Consultation>, ok?: string) => {
@@ -106,7 +116,7 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
   };
 
   return (
-    <article class="consultation" aria-labelledby={`ct-${c.id}`}>
+    <article class="consultation" ref={card} aria-labelledby={`ct-${c.id}`}>
       <h3 id={`ct-${c.id}`}>
         {c.title} <span class="muted">· {c.committee_name} · {ot(lang, `status_${c.status}`)}</span>
       </h3>
