@@ -54,6 +54,10 @@ const (
 func readSubject(meetingID string) string { return subjectPrefix + meetingID + ".read" }
 func cmdSubject(meetingID string) string  { return subjectPrefix + meetingID + ".cmd" }
 
+// pushSubject carries the records a central node pushes to the sites
+// following a meeting: dais.bridge.<meeting>.rec.
+func pushSubject(meetingID string) string { return subjectPrefix + meetingID + ".rec" }
+
 // maxPage bounds the records of one read answer, and maxPageBytes their
 // data (the embedded NATS carries 8 MB messages; a page stays well under).
 const (

@@ -23,7 +23,7 @@ import (
 // state of the leaf connection.
 type Client interface {
 	Request(ctx context.Context, subject string, data []byte) ([]byte, error)
-	Doorbell(meetingID string, ring func()) (stop func(), err error)
+	Listen(subject string, f func(data []byte)) (stop func(), err error)
 	LeafConnected() bool
 	Publish(subject string, data []byte) error
 }
@@ -109,8 +109,10 @@ type Edge struct {
 type follower struct {
 	id   string
 	kick chan struct{} // capacity 1: a pull is due
-	mu   sync.Mutex    // serialises pulls
-	last []byte        // the replica's last link; nil: not read yet
+	// pushes are the records central nodes pushed, for run to append.
+	pushes chan []byte
+	mu     sync.Mutex // serialises pulls
+	last   []byte     // the replica's last link; nil: not read yet
 }
 
 func (f *follower) ring() {
@@ -305,7 +307,7 @@ func (e *Edge) follow(id string) *follower {
 	if f := e.follows[id]; f != nil || e.closed {
 		return f
 	}
-	f := &follower{id: id, kick: make(chan struct{}, 1)}
+	f := &follower{id: id, kick: make(chan struct{}, 1), pushes: make(chan []byte, 256)}
 	e.follows[id] = f
 	e.wg.Add(1)
 	go e.run(f)
@@ -326,30 +328,43 @@ func (e *Edge) run(f *follower) {
 		if stop != nil {
 			return
 		}
-		s, err := e.client.Doorbell(f.id, f.ring)
+		s, err := e.client.Listen(pushSubject(f.id), func(data []byte) {
+			select {
+			case f.pushes <- data:
+			default:
+				f.ring() // behind: the pull reads them
+			}
+		})
 		if err != nil {
-			e.log.Warn("subscribing to a meeting's doorbell failed; retrying", "meeting", f.id, "err", err)
+			e.log.Warn("subscribing to a meeting's records failed; retrying", "meeting", f.id, "err", err)
 			return
 		}
 		stop = s
 	}
 	subscribe()
+	// Tell the centre at once which meetings the site follows: it pushes
+	// the records of those.
+	go e.report()
 	tick := time.NewTicker(e.cfg.TailCheck)
 	defer tick.Stop()
 	f.ring()
 	failing := false
 	for {
+		var err error
 		select {
 		case <-e.ctx.Done():
 			return
+		case data := <-f.pushes:
+			err = e.applyPush(e.ctx, f, data)
 		case <-f.kick:
+			err = e.pull(e.ctx, f)
 		case <-tick.C:
 			subscribe()
 			if !e.linkUp.Load() {
 				continue // the link's return rings
 			}
+			err = e.pull(e.ctx, f)
 		}
-		err := e.pull(e.ctx, f)
 		switch {
 		case err != nil && !failing && e.ctx.Err() == nil:
 			e.log.Warn("catching up with the centre failed; retrying", "meeting", f.id, "err", err)
@@ -367,18 +382,9 @@ func (e *Edge) run(f *follower) {
 func (e *Edge) pull(ctx context.Context, f *follower) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v, err := e.replica.Version(ctx, f.id)
+	v, err := e.version(ctx, f)
 	if err != nil {
 		return err
-	}
-	if f.last == nil && v > 0 {
-		recs, err := e.replica.Read(ctx, f.id, v, 1)
-		if err != nil {
-			return err
-		}
-		if len(recs) == 1 {
-			f.last = recs[0].Hash
-		}
 	}
 	for {
 		req, _ := json.Marshal(readRequest{After: v})
@@ -401,39 +407,98 @@ func (e *Edge) pull(ctx context.Context, f *follower) error {
 		if len(reply.Records) == 0 {
 			return nil
 		}
-		batch := make([][]byte, len(reply.Records))
-		events := make([]meeting.Event, len(reply.Records))
-		prev := f.last
-		for i, r := range reply.Records {
-			if r.Seq != v+1+uint64(i) {
-				return fmt.Errorf("bridge: the centre sent record %d where %d was due", r.Seq, v+1+uint64(i))
-			}
-			if r.Hash != nil {
-				if prev != nil && !bytes.Equal(r.Prev, prev) {
-					return fmt.Errorf("bridge: record %d does not follow the replica's last link", r.Seq)
-				}
-				if !bytes.Equal(storage.ChainHash(r.Prev, r.Seq, r.Data), r.Hash) {
-					return fmt.Errorf("bridge: record %d does not match its link", r.Seq)
-				}
-			}
-			prev = r.Hash
-			if err := json.Unmarshal(r.Data, &events[i]); err != nil {
-				return fmt.Errorf("bridge: decoding record %d: %w", r.Seq, err)
-			}
-			events[i].Seq = r.Seq
-			batch[i] = r.Data
-		}
-		last, err := e.replica.Append(ctx, f.id, v, batch)
-		if err != nil {
-			f.last = nil
+		if v, err = e.appendRecords(ctx, f, v, reply.Records); err != nil {
 			return err
 		}
-		f.last, v = prev, last
-		e.deliver(f.id, events)
 		if v >= reply.Version {
 			return nil
 		}
 	}
+}
+
+// version is the replica's version of f's meeting, with f.last read when
+// unknown. The caller holds f.mu.
+func (e *Edge) version(ctx context.Context, f *follower) (uint64, error) {
+	v, err := e.replica.Version(ctx, f.id)
+	if err != nil {
+		return 0, err
+	}
+	if f.last == nil && v > 0 {
+		recs, err := e.replica.Read(ctx, f.id, v, 1)
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 1 {
+			f.last = recs[0].Hash
+		}
+	}
+	return v, nil
+}
+
+// appendRecords checks records (seqs v+1, v+2, … each linked to the one
+// before), appends them to the replica and delivers their events; it
+// returns the new version. The caller holds f.mu.
+func (e *Edge) appendRecords(ctx context.Context, f *follower, v uint64, records []record) (uint64, error) {
+	batch := make([][]byte, len(records))
+	events := make([]meeting.Event, len(records))
+	prev := f.last
+	for i, r := range records {
+		if r.Seq != v+1+uint64(i) {
+			return v, fmt.Errorf("bridge: the centre sent record %d where %d was due", r.Seq, v+1+uint64(i))
+		}
+		if r.Hash != nil {
+			if prev != nil && !bytes.Equal(r.Prev, prev) {
+				return v, fmt.Errorf("bridge: record %d does not follow the replica's last link", r.Seq)
+			}
+			if !bytes.Equal(storage.ChainHash(r.Prev, r.Seq, r.Data), r.Hash) {
+				return v, fmt.Errorf("bridge: record %d does not match its link", r.Seq)
+			}
+		}
+		prev = r.Hash
+		if err := json.Unmarshal(r.Data, &events[i]); err != nil {
+			return v, fmt.Errorf("bridge: decoding record %d: %w", r.Seq, err)
+		}
+		events[i].Seq = r.Seq
+		batch[i] = r.Data
+	}
+	last, err := e.replica.Append(ctx, f.id, v, batch)
+	if err != nil {
+		f.last = nil
+		return v, err
+	}
+	f.last = prev
+	e.deliver(f.id, events)
+	return last, nil
+}
+
+// applyPush appends the records a central node pushed when they follow
+// the replica; older ones are dropped (already here), and records after a
+// gap make the follower pull the gap.
+func (e *Edge) applyPush(ctx context.Context, f *follower, data []byte) error {
+	var push readReply
+	if err := json.Unmarshal(data, &push); err != nil || len(push.Records) == 0 {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, err := e.version(ctx, f)
+	if err != nil {
+		return err
+	}
+	recs := push.Records
+	for len(recs) > 0 && recs[0].Seq <= v {
+		recs = recs[1:]
+	}
+	switch {
+	case len(recs) == 0:
+		return nil
+	case recs[0].Seq != v+1:
+		f.ring() // a gap: pull it
+		return nil
+	}
+	e.heard()
+	_, err = e.appendRecords(ctx, f, v, recs)
+	return err
 }
 
 // deliver hands events that are in the replica to the site's subscribers.

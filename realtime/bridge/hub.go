@@ -17,6 +17,7 @@ import (
 type Server interface {
 	Serve(subject, queue string, handle func(subject string, data []byte, respond func([]byte))) (stop func(), err error)
 	Listen(subject string, f func(data []byte)) (stop func(), err error)
+	Publish(subject string, data []byte) error
 }
 
 // Log is what the hub reads of the centre's store: the records themselves,
@@ -72,6 +73,8 @@ type Hub struct {
 
 	sitesMu sync.Mutex
 	sites   map[string]siteEntry // by site name
+
+	publish func(subject string, data []byte) error
 }
 
 // NewHub starts answering on srv; docs may be nil (no documents served).
@@ -108,6 +111,20 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 		h.stops = append(h.stops, stop)
 	}
 	stop, err := srv.Listen(subjectStatus, h.takeReport)
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.stops = append(h.stops, stop)
+	// One central node (a queue group) reads the records of each event
+	// message of a meeting that sites follow, and pushes them.
+	h.publish = srv.Publish
+	push := h.dispatch(h.push)
+	stop, err = srv.Serve("dais.m.*.ev", "dais-bridge-push", func(subject string, data []byte, respond func([]byte)) {
+		if h.followed(evMeeting(subject)) {
+			push(subject, data, respond)
+		}
+	})
 	if err != nil {
 		h.Close()
 		return nil, err
@@ -282,3 +299,41 @@ func (h *Hub) signOut(ctx context.Context, _ string, data []byte) any {
 
 // decodeJSON decodes a request.
 func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// evMeeting is the <meeting> of dais.m.<meeting>.ev.
+func evMeeting(subject string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(subject, "dais.m."), ".ev")
+}
+
+// push reads the records an event message names (its seqs only: the
+// message is a hint, the store is the truth) and publishes them to the
+// sites.
+func (h *Hub) push(ctx context.Context, subject string, data []byte) any {
+	id := evMeeting(subject)
+	var evs []struct {
+		Seq uint64 `json:"seq"`
+	}
+	if !meeting.ValidMeetingID(id) || json.Unmarshal(data, &evs) != nil || len(evs) == 0 {
+		return nil
+	}
+	first, last := evs[0].Seq, evs[len(evs)-1].Seq
+	if first == 0 || last < first || last-first >= maxPage {
+		return nil // the sites pull what a push leaves out
+	}
+	recs, err := h.log.Read(ctx, id, first, int(last-first+1))
+	if err != nil || len(recs) == 0 {
+		return nil
+	}
+	reply := readReply{Version: last}
+	for _, r := range recs {
+		reply.Records = append(reply.Records, record{Seq: r.Seq, Data: r.Data, Hash: r.Hash, Prev: r.Prev})
+	}
+	out, err := json.Marshal(reply)
+	if err == nil {
+		err = h.publish(pushSubject(id), out)
+	}
+	if err != nil {
+		h.logger.Warn("pushing records to the sites failed; they pull them", "meeting", id, "err", err)
+	}
+	return nil
+}

@@ -82,3 +82,21 @@ func (h *Hub) Sites(meetingID string) []SiteStatus {
 	slices.SortFunc(out, func(a, b SiteStatus) int { return strings.Compare(a.Site, b.Site) })
 	return out
 }
+
+// followed reports whether an online site follows a meeting: the hub
+// pushes only those meetings' records.
+func (h *Hub) followed(meetingID string) bool {
+	h.sitesMu.Lock()
+	defer h.sitesMu.Unlock()
+	for _, e := range h.sites {
+		if time.Since(e.heard) >= h.cfg.SiteTimeout {
+			continue
+		}
+		for _, m := range e.report.Meetings {
+			if m.ID == meetingID {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -61,26 +61,6 @@ func (b *Bus) Serve(subject, queue string, handle func(subject string, data []by
 	return func() { _ = sub.Unsubscribe() }, nil
 }
 
-// Doorbell calls ring for every event message of a meeting, without reading
-// it: for a node that reads the events themselves from the log (an edge
-// reads them from the centre). ring runs on the delivery goroutine and must
-// not block.
-func (b *Bus) Doorbell(meetingID string, ring func()) (stop func(), err error) {
-	subj, err := subject(meetingID, "ev")
-	if err != nil {
-		return nil, err
-	}
-	sub, err := b.nc.Subscribe(subj, func(*nats.Msg) { ring() })
-	if err != nil {
-		return nil, fmt.Errorf("natsbus: subscribing: %w", err)
-	}
-	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
-		_ = sub.Unsubscribe()
-		return nil, fmt.Errorf("natsbus: subscribing: %w", err)
-	}
-	return func() { _ = sub.Unsubscribe() }, nil
-}
-
 // Publish sends data on subject (a report nobody answers: e.g. a bridge
 // site's status). It does not wait for the server.
 func (b *Bus) Publish(subject string, data []byte) error {
