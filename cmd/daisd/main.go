@@ -123,6 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	smtpSecurity := fs.String("smtp-security", env("DAIS_SMTP_SECURITY", "starttls"), "starttls (required), tls (from the first byte, port 465) or none (env DAIS_SMTP_SECURITY)")
 	smtpCA := fs.String("smtp-ca", env("DAIS_SMTP_CA", ""), "PEM CA file the SMTP server's certificate must chain to (empty: the system's; env DAIS_SMTP_CA)")
 	remindBefore := fs.Duration("consult-remind-before", 24*time.Hour, "remind the members who have not answered a consultation this long before its deadline (negative: never)")
+	officeSymbol := fs.String("office-symbol", env("DAIS_OFFICE_SYMBOL", "TU"), "the office's symbol in the numbers of conclusions and resolutions (15-KL/TU, 07-NQ/TU; env DAIS_OFFICE_SYMBOL)")
 	publicURL := fs.String("public-url", env("DAIS_PUBLIC_URL", ""), "where people reach the web client (https://dais.example), for links in e-mails (env DAIS_PUBLIC_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -213,7 +214,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		InternalListen: *internalListen, MaxConnsPerAddr: *maxConnsPerAddr, PingInterval: *pingInterval,
 		Accounts: accountsConfig{Out: stdout, SSO: account.SSOConfig{Issuer: *oidcIssuer, ClientID: *oidcClient,
 			ClientSecret: oidcSecret, RedirectURL: *oidcRedirect}},
-		Office: officeConfig{SMTP: smtpCfg, RemindBefore: *remindBefore, PublicURL: *publicURL},
+		Office: officeConfig{SMTP: smtpCfg, RemindBefore: *remindBefore, PublicURL: *publicURL, Symbol: *officeSymbol},
 		Access: access.Options{SessionTTL: *sessionTTL, SessionMaxAge: *sessionMaxAge, CodeTTL: *codeTTL, LinkKey: linkKey},
 		JoinLimits: httpapi.JoinLimits{PerAddress: *joinPerMinute, AddressBurst: *joinBurst, Global: *joinGlobal,
 			GlobalBurst: int(*joinGlobal * 10), TrustedProxies: trusted},

@@ -22,6 +22,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
+	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/pdf/sign/signtest"
 	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/realtime/httpapi"
@@ -154,7 +155,12 @@ type matrix struct {
 	// feed is p-ba's calendar feed token (office); consult a draft
 	// consultation of btv and consultDoc its document.
 	feed, consult, consultDoc string
-	accounts                  int
+	// conclusions (issue 13, part 4): mK of A's item i2 for matrix-kl,
+	// chaired by the person "chair" (A's chair); oK of btv (chaired by the
+	// plain account's person p-binh) with a task of p-binh; oK2 published,
+	// its task reported done with the attachment oKDoc.
+	mK, oK, oK2, oKDoc string
+	accounts           int
 	// contract is docs/openapi.yaml and docs/openapi-internal.yaml: every
 	// request send makes, and its answer, is validated against them
 	// (openapi_test.go).
@@ -399,6 +405,43 @@ func (m *matrix) office(t *testing.T) {
 		t.Fatalf("a consultation's document: %d %s", st, b)
 	}
 	m.consultDoc = d.Document.ID
+	m.conclusions(t)
+}
+
+// conclusions prepares the conclusions the rows act on (m.mK, m.oK, m.oK2).
+func (m *matrix) conclusions(t *testing.T) {
+	t.Helper()
+	ctx, admin := t.Context(), m.callers[cAdmin]
+	if st, b := m.do(t, admin, "PUT", "/api/v1/people/chair", map[string]any{"name": "Trần Văn Quang"}); st != 200 {
+		t.Fatalf("PUT person chair: %d %s", st, b)
+	}
+	if st, b := m.do(t, admin, "PUT", "/api/v1/committees/matrix-kl", map[string]any{"name": "Ban của hội nghị A",
+		"members": []map[string]any{{"person": "chair", "chair": true}, {"person": "p-ba"}}}); st != 200 {
+		t.Fatalf("PUT committee matrix-kl: %d %s", st, b)
+	}
+	sec := office.Actor{Secretary: true, Account: "matrix"}
+	draft := func(committee string) string {
+		c, err := m.n.concls.Draft(ctx, sec, committee, office.DraftConclusion{Meeting: meetingA, AgendaItem: "i2",
+			Title: "Kết luận của ma trận", Text: "Nội dung kết luận.",
+			Tasks: []office.TaskDraft{{Title: "Báo cáo kết quả", Assignee: office.Assignee{Kind: office.AssignPerson, Person: "p-binh"}, Deadline: time.Now().Add(72 * time.Hour)}}})
+		if err != nil {
+			t.Fatalf("drafting a conclusion of %s: %v", committee, err)
+		}
+		return c.ID
+	}
+	m.mK, m.oK, m.oK2 = draft("matrix-kl"), draft("btv"), draft("btv")
+	binh := office.Actor{Person: "p-binh"}
+	if _, err := m.n.concls.Approve(ctx, m.oK2, binh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.n.concls.Execute(ctx, m.oK2, binh, office.PublishConclusion{}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.n.concls.Report(ctx, m.oK2, binh, office.ReportTask{Task: "t1", Done: true}, "Báo cáo", bytes.NewReader(m.pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.oKDoc = c.Tasks[0].Reports[0].Attachment.ID
 }
 
 // url returns the URL of path on the public or the internal listener.
@@ -704,6 +747,36 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /api/v1/consultations/{consultation}/events", method: "GET", path: C + "/events?after=0", want: accountRoute},
 		{pattern: "GET /api/v1/consultations/{consultation}/summary.pdf", method: "GET", path: C + "/summary.pdf", want: accountRoute},
 		{pattern: "POST /api/v1/consultations/{consultation}/close", method: "POST", path: C + "/close", want: chairOnly},
+		// Conclusions (issue 13, part 4). In meeting A: its secretary
+		// drafts and edits; the chair of matrix-kl is A's chair, who
+		// approves from the console; a secretary or the chair publishes;
+		// every participant reads the published ones.
+		{pattern: "GET /api/v1/meetings/{meeting}/conclusions", method: "GET", path: A + "/conclusions", want: everyoneOfA},
+		{pattern: "POST /api/v1/meetings/{meeting}/conclusions", method: "POST", path: A + "/conclusions",
+			body: jsonBody(map[string]any{"committee": "matrix-kl", "agenda_item": "i2", "title": "Kết luận mới", "text": "Nội dung."}), want: secretaryOnly},
+		{pattern: "PUT /api/v1/meetings/{meeting}/conclusions/{conclusion}", method: "PUT", path: A + "/conclusions/" + m.mK,
+			body: jsonBody(map[string]any{"title": "Kết luận của ma trận (sửa)", "text": "Nội dung đã sửa."}), want: secretaryOnly},
+		{pattern: "POST /api/v1/meetings/{meeting}/conclusions/{conclusion}/approve", method: "POST", path: A + "/conclusions/" + m.mK + "/approve",
+			want: meetingRoute(allowed(cChair).status(http.StatusForbidden, cSecretary, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
+		{pattern: "POST /api/v1/meetings/{meeting}/conclusions/{conclusion}/publish", method: "POST", path: A + "/conclusions/" + m.mK + "/publish", want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/conclusions/{conclusion}/pdf", method: "GET", path: A + "/conclusions/" + m.mK + "/pdf", want: everyoneOfA},
+		// In the office: the staff (the administrator) and the chair of
+		// btv (the plain account) read; the chair approves; both publish;
+		// staff remind; the assignee p-binh (the plain account) reports,
+		// as the office may for them.
+		{pattern: "GET /api/v1/conclusions", method: "GET", path: "/api/v1/conclusions", want: accountRoute},
+		{pattern: "GET /api/v1/conclusions/{conclusion}", method: "GET", path: "/api/v1/conclusions/" + m.oK, want: accountRoute},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/approve", method: "POST", path: "/api/v1/conclusions/" + m.oK + "/approve", want: chairOnly},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/publish", method: "POST", path: "/api/v1/conclusions/" + m.oK + "/publish", want: accountRoute},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/remind", method: "POST", path: "/api/v1/conclusions/" + m.oK + "/remind", want: officeStaff},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/tasks/{task}/reports", method: "POST", path: "/api/v1/conclusions/" + m.oK + "/tasks/t1/reports",
+			body: jsonBody(map[string]any{"percent": 30, "note": "Đang thực hiện"}), want: accountRoute},
+		{pattern: "GET /api/v1/conclusions/{conclusion}/tasks/{task}/attachments/{doc}", method: "GET",
+			path: "/api/v1/conclusions/" + m.oK2 + "/tasks/t1/attachments/" + m.oKDoc, want: accountRoute},
+		{pattern: "GET /api/v1/conclusions/{conclusion}/pdf", method: "GET", path: "/api/v1/conclusions/" + m.oK + "/pdf", want: accountRoute},
+		{pattern: "GET /api/v1/account/tasks", method: "GET", path: "/api/v1/account/tasks", want: accountRoute},
+		{pattern: "GET /api/v1/tasks/dashboard", method: "GET", path: "/api/v1/tasks/dashboard", want: accountRoute},
+		{pattern: "GET /api/v1/tasks/dashboard.pdf", method: "GET", path: "/api/v1/tasks/dashboard.pdf", want: accountRoute},
 		{pattern: "GET /healthz", method: "GET", path: "/healthz", want: public},
 		{pattern: "GET /readyz", method: "GET", path: "/readyz", want: public},
 		{pattern: "GET /metrics", method: "GET", path: "/metrics", want: allowed(cNodeAdmin).rest(http.StatusNotFound)},

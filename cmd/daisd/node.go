@@ -22,6 +22,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/committees"
+	"github.com/dais-meeting/dais/meeting/conclusions"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/pdf"
@@ -165,7 +166,10 @@ type node struct {
 	registry *committees.Service
 	// consults are the written consultations and their scheduler (office.go).
 	consults *consultations.Service
-	gw       *gateway.Gateway
+	// concls are the conclusions, their tasks and the overdue reminders'
+	// scheduler (conclusions.go).
+	concls *conclusions.Service
+	gw     *gateway.Gateway
 	// hub answers bridge sites (a central node); edge is a bridge site's
 	// link to the centre (an edge node, -edge). One of them is nil.
 	hub  *bridge.Hub
@@ -483,6 +487,9 @@ func (n *node) close() error {
 	var errs []error
 	if n.consults != nil {
 		n.consults.Close() // the scheduler stops before the store closes
+	}
+	if n.concls != nil {
+		n.concls.Close()
 	}
 	if n.docs != nil {
 		errs = append(errs, n.docs.Close())

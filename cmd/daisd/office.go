@@ -28,6 +28,9 @@ type officeConfig struct {
 	// PublicURL is where people reach the web client
 	// (https://dais.tinhuy.example), for the links in e-mails; empty: no link.
 	PublicURL string
+	// Symbol is the office's symbol in the numbers of conclusions
+	// ("15-KL/TU"); empty: TU.
+	Symbol string
 }
 
 // smtpFlags turns the -smtp-* flags into an SMTP configuration; an empty
@@ -98,5 +101,5 @@ func (n *node) startOffice(mux httpapi.Mux) error {
 	n.consults.Start()
 	httpapi.NewCommittees(n.accounts, n.registry, n.acc, n.svc, n.log).Register(mux)
 	httpapi.NewConsultations(n.accounts, n.registry, n.consults, n.pdfs, n.pdfs.Config().MaxBytes, n.log).Register(mux)
-	return nil
+	return n.startConclusions(mux, mailer)
 }

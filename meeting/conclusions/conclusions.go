@@ -44,12 +44,23 @@ type Store interface {
 type Registry interface {
 	Members(ctx context.Context, committee string) (office.Committee, map[string]office.Person, error)
 	People(ctx context.Context) ([]office.Person, error)
+	Committees(ctx context.Context) ([]office.Committee, error)
 }
 
-// Meetings tells a meeting's title and its agenda items' titles (the
-// command service's state, wired in cmd/daisd).
+// MeetingInfo is what a conclusion needs of its meeting.
+type MeetingInfo struct {
+	Title string
+	// Chair is the meeting's chair's participant id (a person id in a
+	// meeting made from a committee).
+	Chair string
+	// Items are the agenda items' titles by id.
+	Items map[string]string
+}
+
+// Meetings tells a meeting's title, chair and agenda (the command
+// service's state, wired in cmd/daisd); NotFound when there is none.
 type Meetings interface {
-	Agenda(ctx context.Context, meetingID string) (title string, items map[string]string, err error)
+	Agenda(ctx context.Context, meetingID string) (MeetingInfo, error)
 }
 
 // PDFs checks an uploaded attachment and counts its pages (the node's PDF
@@ -283,19 +294,27 @@ func (s *Service) people(ctx context.Context) (map[string]office.Person, error) 
 }
 
 // Draft starts a conclusion of a meeting's agenda item for committee (its
-// chair approves it); the meeting and the item must exist.
+// chair approves it); the meeting and the item must exist. An empty
+// committee is the one whose chair chairs the meeting (when exactly one
+// does).
 func (s *Service) Draft(ctx context.Context, actor office.Actor, committee string, d office.DraftConclusion) (*office.Conclusion, error) {
 	if !actor.Secretary {
 		return nil, meeting.Errorf(meeting.Forbidden, "Chỉ thư ký (tài khoản của văn phòng) mới soạn được kết luận", "only a secretary (an office account) drafts a conclusion")
+	}
+	info, err := s.meetings.Agenda(ctx, d.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	if committee == "" {
+		if committee, err = s.committeeOf(ctx, info.Chair); err != nil {
+			return nil, err
+		}
 	}
 	com, _, err := s.reg.Members(ctx, committee)
 	if err != nil {
 		return nil, err
 	}
-	title, items, err := s.meetings.Agenda(ctx, d.Meeting)
-	if err != nil {
-		return nil, err
-	}
+	title, items := info.Title, info.Items
 	item, ok := items[d.AgendaItem]
 	if !ok {
 		return nil, meeting.Errorf(meeting.NotFound, "Cuộc họp không có mục chương trình %q", "the meeting has no agenda item %q", d.AgendaItem)
@@ -311,6 +330,25 @@ func (s *Service) Draft(ctx context.Context, actor office.Actor, committee strin
 		return nil, err
 	}
 	return s.Get(ctx, d.ID)
+}
+
+// committeeOf is the one committee chaired by person.
+func (s *Service) committeeOf(ctx context.Context, person string) (string, error) {
+	coms, err := s.reg.Committees(ctx)
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, c := range coms {
+		if ch, ok := c.Chair(); ok && person != "" && ch.Person == person {
+			found = append(found, c.ID)
+		}
+	}
+	if len(found) != 1 {
+		return "", meeting.Errorf(meeting.Invalid, "Cần chọn ban có thẩm quyền kết luận (người chủ trì cuộc họp chủ trì %d ban)",
+			"choose the committee the conclusion is of (the meeting's chair chairs %d committees)", len(found))
+	}
+	return found[0], nil
 }
 
 // Edit replaces a draft's title, text and tasks.

@@ -47,12 +47,12 @@ var people = []office.Person{
 // meetings is a fake of the command service's agenda.
 type meetings map[string]map[string]string
 
-func (m meetings) Agenda(_ context.Context, id string) (string, map[string]string, error) {
+func (m meetings) Agenda(_ context.Context, id string) (conclusions.MeetingInfo, error) {
 	items, ok := m[id]
 	if !ok {
-		return "", nil, meeting.Errorf(meeting.NotFound, "Không có cuộc họp %q", "no meeting %q", id)
+		return conclusions.MeetingInfo{}, meeting.Errorf(meeting.NotFound, "Không có cuộc họp %q", "no meeting %q", id)
 	}
-	return "Hội nghị Ban Thường vụ tháng 12", items, nil
+	return conclusions.MeetingInfo{Title: "Hội nghị Ban Thường vụ tháng 12", Chair: "m1", Items: items}, nil
 }
 
 var agenda = meetings{"btv-12": {"a2": "Dự toán ngân sách năm 2027"}}
@@ -179,7 +179,14 @@ func TestConclusionFollowUp(t *testing.T) {
 	if all, _ := svc.All(ctx); len(all) != 0 {
 		t.Fatalf("refused drafts stored %d conclusions", len(all))
 	}
+	if _, err := svc.Draft(ctx, secretary, "nope", office.DraftConclusion{Meeting: "btv-12", AgendaItem: "a2", Title: "x", Text: "y"}); meeting.ErrorCode(err) != meeting.NotFound {
+		t.Fatalf("a draft for no committee: %v", err)
+	}
 
+	// The committee chaired by the meeting's chair, when none is named.
+	if c, err := svc.Draft(ctx, secretary, "", office.DraftConclusion{Meeting: "btv-12", AgendaItem: "a2", Title: "x", Text: "y"}); err != nil || c.Committee != "btv" {
+		t.Fatalf("a draft naming no committee: %+v, %v", c, err)
+	}
 	c := draft(t, svc, office.KindConclusion)
 	if c.Status != office.StatusDraft || c.Chair != "m1" || c.AgendaTitle != "Dự toán ngân sách năm 2027" || c.Tasks[0].Assignee.Name != "Đặng Quốc Việt" || c.Tasks[0].Assignee.Email != "viet@tinhuy.example" {
 		t.Fatalf("drafted %+v", c)

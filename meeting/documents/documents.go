@@ -65,6 +65,8 @@ type Engine interface {
 	Watermark(ctx context.Context, src io.ReadSeeker, dst io.Writer, text string) error
 	Packet(ctx context.Context, dst io.Writer, items []pdf.PacketItem) error
 	Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error
+	// MinutesWith is Minutes listing the conclusions of each agenda item.
+	MinutesWith(ctx context.Context, dst io.Writer, s *meeting.State, lang string, conclusions []pdf.MinutesConclusion) error
 	CountingMinutes(ctx context.Context, dst io.Writer, in pdf.CountingInput, lang string) error
 	Annotate(ctx context.Context, src io.ReadSeeker, dst io.Writer, anns []meeting.Annotation) error
 	CopyRegister(ctx context.Context, dst io.Writer, r meeting.Register, lang string, loc *time.Location, made time.Time) error
@@ -121,11 +123,22 @@ type Documents struct {
 
 	cacheBytes atomic.Int64 // the cache's size as the last Prune found it
 
+	// conclusions lists a meeting's conclusions for its minutes
+	// (SetConclusions); nil: none.
+	conclusions atomic.Pointer[ConclusionsFunc]
+
 	mu     sync.Mutex // guards jobs, closed and wg.Add against Close
 	jobs   map[string]*job
 	closed bool
 	wg     sync.WaitGroup // preparation jobs and their workers
 }
+
+// ConclusionsFunc lists the conclusions and resolutions of a meeting as its
+// minutes list them (meeting/conclusions keeps them; cmd/daisd wires it).
+type ConclusionsFunc func(ctx context.Context, meetingID string) ([]pdf.MinutesConclusion, error)
+
+// SetConclusions makes the minutes list the conclusions f returns.
+func (d *Documents) SetConclusions(f ConclusionsFunc) { d.conclusions.Store(&f) }
 
 // New returns a Documents value that stores blobs in blobs, does PDF work
 // with engine, reads and changes meetings through meetings and keeps its

@@ -183,6 +183,13 @@ func (d *Documents) Minutes(ctx context.Context, sess access.Session, w io.Write
 	if err != nil {
 		return err
 	}
+	if f := d.conclusions.Load(); f != nil && *f != nil {
+		cs, err := (*f)(ctx, st.ID)
+		if err != nil {
+			return err
+		}
+		return d.engine.MinutesWith(ctx, w, st, lang, cs)
+	}
 	return d.engine.Minutes(ctx, w, st, lang)
 }
 

@@ -425,6 +425,13 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 			if !ok {
 				return nil, meeting.Errorf(meeting.NotFound, "Không có nhiệm vụ %q", "no task %q", id)
 			}
+			// The server reminds once per task (several nodes may check at
+			// once: the version-checked append lets one remind, the other
+			// decides again and finds it reminded); a secretary may
+			// remind again.
+			if actor.System && !t.Reminded.Before(t.Deadline) {
+				continue
+			}
 			if t.State(now) == TaskLate && !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}

@@ -34,6 +34,7 @@ var (
 	black = rgb{0, 0, 0}
 	grey  = rgb{0.4, 0.4, 0.4}
 	navy  = rgb{0.1, 0.2, 0.45}
+	red   = rgb{0.75, 0.05, 0.05}
 )
 
 // parseColor reads "#RRGGBB".

@@ -136,6 +136,24 @@ var en = labels{
 // staff and observers are listed apart. s is only read; the caller must not change it
 // during the call.
 func (e *Engine) Minutes(ctx context.Context, dst io.Writer, s *meeting.State, lang string) error {
+	return e.MinutesWith(ctx, dst, s, lang, nil)
+}
+
+// MinutesConclusion is a conclusion or resolution of an agenda item as the
+// minutes list it (kept in the office's logs, not the meeting's:
+// meeting/conclusions): "Kết luận số 15-KL/TU: <title>".
+type MinutesConclusion struct {
+	AgendaItem string
+	// Heading is "Kết luận số 15-KL/TU" (office.Conclusion.Heading).
+	Heading string
+	Title   string
+	// Tasks are "<task> — <assignee>, hạn <date>" lines.
+	Tasks []string
+}
+
+// MinutesWith is Minutes listing, under each agenda item, the conclusions
+// and resolutions given.
+func (e *Engine) MinutesWith(ctx context.Context, dst io.Writer, s *meeting.State, lang string, conclusions []MinutesConclusion) error {
 	if s == nil || !s.Exists() {
 		return meeting.Errorf(meeting.Invalid, "Không có phiên họp để lập biên bản.", "no meeting to write minutes for")
 	}
@@ -149,7 +167,7 @@ func (e *Engine) Minutes(ctx context.Context, dst io.Writer, s *meeting.State, l
 	}
 	var out bytes.Buffer
 	err := e.do(ctx, opMinutes, opOutput, func() error {
-		return writeMinutes(&out, s, l)
+		return writeMinutes(&out, s, l, conclusions)
 	})
 	if err != nil {
 		return err
@@ -166,6 +184,8 @@ type minutesWriter struct {
 	s   *meeting.State
 	l   *labels
 	err error
+	// conclusions of each agenda item (MinutesWith).
+	conclusions map[string][]MinutesConclusion
 }
 
 func (m *minutesWriter) para(fc face, size float64, indent float64, s string) {
@@ -203,13 +223,16 @@ func (m *minutesWriter) byRole(r meeting.Role) string {
 	return strings.Join(names, ", ")
 }
 
-func writeMinutes(w io.Writer, s *meeting.State, l *labels) error {
+func writeMinutes(w io.Writer, s *meeting.State, l *labels, conclusions []MinutesConclusion) error {
 	c, err := newCanvas()
 	if err != nil {
 		return err
 	}
 	f := newFlow(c, func(n, total int) string { return fmt.Sprintf(l.footer, s.Title, n, total) })
-	m := &minutesWriter{f: f, s: s, l: l}
+	m := &minutesWriter{f: f, s: s, l: l, conclusions: map[string][]MinutesConclusion{}}
+	for _, c := range conclusions {
+		m.conclusions[c.AgendaItem] = append(m.conclusions[c.AgendaItem], c)
+	}
 	f.newPage()
 	if m.err = f.centred(bold, 16, navy, l.heading); m.err != nil {
 		return m.err
@@ -538,6 +561,12 @@ func (m *minutesWriter) item(it meeting.Item, number string, indent float64, pla
 		}
 		placed[id] = true
 		m.poll(p, indent+14)
+	}
+	for _, c := range m.conclusions[it.ID] {
+		m.para(bold, 10, indent+14, c.Heading+": "+c.Title)
+		for _, t := range c.Tasks {
+			m.para(regular, 10, indent+28, "– "+t)
+		}
 	}
 }
 

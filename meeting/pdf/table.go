@@ -20,6 +20,8 @@ type column struct {
 type tableRow struct {
 	cells []string
 	bold  bool
+	// colour of the row's text; nil: black.
+	colour *rgb
 }
 
 // table lays out a ruled table across the text width: the header row first
@@ -77,7 +79,11 @@ func (f *flow) table(cols []column, size float64, header []string, rows []tableR
 						tx += (avail - w) / 2
 					}
 				}
-				if err := f.p.text(fc, size, black, tx, top-pad-float64(j)*lh-size, l); err != nil {
+				col := black
+				if r.colour != nil {
+					col = *r.colour
+				}
+				if err := f.p.text(fc, size, col, tx, top-pad-float64(j)*lh-size, l); err != nil {
 					return err
 				}
 			}
