@@ -13,6 +13,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/consultations/smtptest"
+	"github.com/dais-meeting/dais/meeting/demo"
 	"github.com/dais-meeting/dais/meeting/office"
 )
 
@@ -251,4 +252,30 @@ func secretaryOf(tb testing.TB, n *node, mid string) string {
 	}
 	tb.Fatal("no secretary")
 	return ""
+}
+
+// TestSeedDemoConclusion: the demo (make run) has a published conclusion
+// of its meeting's first item with two tasks, one late on the dashboard;
+// seeding again adds none.
+func TestSeedDemoConclusion(t *testing.T) {
+	ctx := t.Context()
+	n := mustStartNode(t, t.TempDir())
+	var out bytes.Buffer
+	for range 2 {
+		if err := seedDemo(ctx, n, &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := n.concls.All(ctx)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("conclusions %d, %v", len(all), err)
+	}
+	c := all[0]
+	if c.Status != office.StatusPublished || c.Numbered != "01-KL/TU" || c.Meeting != demo.MeetingID || len(c.Tasks) != 2 || !strings.Contains(out.String(), c.ID) {
+		t.Fatalf("the demo's conclusion %+v; printed %q", c, out.String())
+	}
+	dash, _, err := n.concls.Dashboard(ctx)
+	if err != nil || len(dash) != 1 || dash[0].Late != 1 || dash[0].Open != 1 || dash[0].Committee != demo.CommitteeID {
+		t.Fatalf("the demo's dashboard %+v, %v", dash, err)
+	}
 }

@@ -59,6 +59,16 @@ func seedDemo(ctx context.Context, n *node, out io.Writer) error {
 	}
 	if id != "" {
 		fmt.Fprintf(out, "Ban / Committee: %s; lấy ý kiến / consultation: %s\n", demo.CommitteeID, id)
+		// A published conclusion with two tasks, one late (issue 13, part 4).
+		if n.concls != nil {
+			c, err := demo.SeedConclusion(ctx, n.concls, st, time.Now())
+			if err != nil {
+				return fmt.Errorf("seeding the conclusion: %w", err)
+			}
+			if c != nil {
+				fmt.Fprintf(out, "Kết luận / conclusion: %s\n", c.ID)
+			}
+		}
 	}
 	return nil
 }

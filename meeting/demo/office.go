@@ -75,3 +75,57 @@ func SeedOffice(ctx context.Context, reg Registry, cons Consultations, st *meeti
 	}
 	return c.ID, nil
 }
+
+// Conclusions is what seeding needs from the conclusions
+// (*conclusions.Service is one).
+type Conclusions interface {
+	Draft(ctx context.Context, actor office.Actor, committee string, d office.DraftConclusion) (*office.Conclusion, error)
+	Approve(ctx context.Context, id string, actor office.Actor) (*office.Conclusion, error)
+	Execute(ctx context.Context, id string, actor office.Actor, cmd office.Command) ([]office.Event, error)
+}
+
+// SeedConclusion makes a published conclusion of the demo meeting's first
+// agenda item, approved by the committee's chair (the meeting's), with two
+// tasks: one for a member due in two weeks, one for a unit whose deadline
+// passed yesterday (late on the dashboard at once). Call it once, after
+// SeedOffice made the committee; it returns the conclusion.
+func SeedConclusion(ctx context.Context, cs Conclusions, st *meeting.State, now time.Time) (*office.Conclusion, error) {
+	if len(st.Agenda) == 0 {
+		return nil, nil
+	}
+	var chair, member string
+	for _, id := range st.Order {
+		p := st.Participant(id)
+		switch {
+		case p == nil || !p.Voter():
+		case p.Role == meeting.RoleChair:
+			chair = p.ID
+		case member == "":
+			member = p.ID
+		}
+	}
+	if chair == "" || member == "" {
+		return nil, nil
+	}
+	day := now.Truncate(time.Hour)
+	c, err := cs.Draft(ctx, office.Actor{Secretary: true, Account: "demo"}, CommitteeID, office.DraftConclusion{
+		Meeting: st.ID, AgendaItem: st.Agenda[0].ID, Kind: office.KindConclusion,
+		Title: "Kết luận về " + st.Agenda[0].Title,
+		Text: "Ban Chấp hành Đảng bộ tỉnh thống nhất với nội dung tờ trình và giao các cơ quan liên quan khẩn trương triển khai.\n" +
+			"Giao Văn phòng Tỉnh ủy theo dõi, đôn đốc và báo cáo kết quả thực hiện.",
+		Tasks: []office.TaskDraft{
+			{Title: "Hoàn thiện đề án, trình Ban Thường vụ Tỉnh ủy", Assignee: office.Assignee{Kind: office.AssignPerson, Person: member}, Deadline: day.Add(14 * 24 * time.Hour)},
+			{Title: "Tổ chức quán triệt, tuyên truyền nội dung kết luận", Assignee: office.Assignee{Kind: office.AssignUnit, Name: "Ban Tuyên giáo Tỉnh ủy"}, Deadline: day.Add(-24 * time.Hour)},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cs.Approve(ctx, c.ID, office.Actor{Person: chair}); err != nil {
+		return nil, err
+	}
+	if _, err := cs.Execute(ctx, c.ID, office.Actor{Person: chair}, office.PublishConclusion{}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
