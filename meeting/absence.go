@@ -217,6 +217,14 @@ func (d AbsenceMarked) change(s *State, e Event) {
 	}
 }
 
+// visibleTo: an absence's reason (a health matter, say) reaches the member
+// concerned and the viewers who are not lean (the chair, the secretaries,
+// the displays), as a check-in does; the other tablets need it not. The
+// log and the minutes keep it.
+func (d AbsenceMarked) visibleTo(s *State, p *Participant, viewer string) bool {
+	return viewer == d.Participant || !LeanRole(p.Role)
+}
+
 func (d SubstituteSeated) fits(s *State, full bool) error {
 	if err := s.person(d.Participant); err != nil {
 		return err

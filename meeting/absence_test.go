@@ -11,8 +11,13 @@ import (
 // of the election rules (Excused); a check-in clears it.
 func TestMarkAbsent(t *testing.T) {
 	l := published(t)
-	l.run(t, step{"sec", MarkAbsent{Participant: "d3", Reason: "Đi công tác nước ngoài", Approved: true}},
+	evs := l.run(t, step{"sec", MarkAbsent{Participant: "d3", Reason: "Đi công tác nước ngoài", Approved: true}},
 		step{"chair", MarkAbsent{Participant: "d4", Reason: "Việc gia đình"}})
+	for viewer, want := range map[string]bool{"d3": true, "chair": true, "sec": true, "d1": false, "obs": false} {
+		if Visible(l.s, evs[0], viewer) != want {
+			t.Errorf("d3's absence visible to %s: %v, want %v", viewer, !want, want)
+		}
+	}
 	if a := l.s.Participants["d3"].Absence; a == nil || !a.Approved || a.During || l.s.Participants["d3"].Excused != "Đi công tác nước ngoài" {
 		t.Fatalf("d3: %+v", l.s.Participants["d3"])
 	}

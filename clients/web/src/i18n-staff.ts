@@ -363,7 +363,11 @@ const staff = {
     en: 'Take members absent all meeting with an approved reason off the "all members" base of votes',
   },
   attSubstitute: { vi: 'Người dự thay: {name}', en: 'Substitute: {name}' },
-  attSubstitutesCount: { vi: '{n} người dự thay có mặt', en: '{n} substitutes present' },
+  attSummary: {
+    vi: 'Vắng mặt có lý do: {n} ({approved} được chấp thuận) · người dự thay có mặt: {subs}',
+    en: 'Absent with a reason: {n} ({approved} approved) · substitutes present: {subs}',
+  },
+  attSubsVoteNote: { vi: '(được biểu quyết thay)', en: '(voting for the members)' },
 } as const;
 
 /** StaffKey names a word of the staff's screens. */

@@ -199,6 +199,8 @@ describe('chair: absent members with reasons and substitutes', () => {
     await signIn(root, sockets, { participant: 'chair', role: 'chair' }, { seq: 10, snapshot: snapshot() });
     expect(text()).toContain('Trần Văn Đức Hội trường chính — Đi công tác (được chấp thuận) · Người dự thay: Đặng Văn Phó');
     expect(text()).toContain('Hoàng Thị Thu Hà Điểm cầu huyện Phong Điền — Việc riêng (không được chấp thuận)');
+    // The attendance panel sums them up.
+    expect(root.querySelector('.att-summary')?.textContent).toBe('Vắng mặt có lý do: 2 (1 được chấp thuận) · người dự thay có mặt: 1');
   });
 });
 

@@ -1,5 +1,6 @@
 // Attendance per room with the quorum line.
 
+import * as att from '../../core/attendance';
 import type { State } from '../../core/types';
 import * as v from '../../core/views';
 import { useApp } from '../context';
@@ -9,6 +10,10 @@ export function AttendanceTable({ s, percent }: { s: State; percent: number }) {
   const { t } = useApp();
   const rows = v.attendanceByRoom(s);
   const q = v.quorum(s, percent);
+  // Issue 13 (2): the absences recorded with a reason and the substitutes.
+  const absent = att.absentMembers(s).map((p) => att.absenceOf(p)).filter((a) => a);
+  const approved = absent.filter((a) => a!.approved).length;
+  const subs = s.order.filter((id) => s.participants[id]?.for && s.participants[id]?.present).length;
   return (
     <div>
       <table class="table">
@@ -41,6 +46,12 @@ export function AttendanceTable({ s, percent }: { s: State; percent: number }) {
       ) : (
         <p class={q.ok ? 'quorum ok' : 'quorum missing'} role="status">
           {t(q.ok ? 'quorumOk' : 'quorumMissing', { present: q.present, members: q.members, needed: q.needed })}
+        </p>
+      )}
+      {(absent.length > 0 || subs > 0) && (
+        <p class="muted small att-summary">
+          {t('attSummary', { n: absent.length, approved, subs })}
+          {s.attendance_rules?.substitutes_vote ? ' ' + t('attSubsVoteNote') : ''}
         </p>
       )}
     </div>
