@@ -343,8 +343,12 @@ func (e *Edge) run(f *follower) {
 	}
 	subscribe()
 	// Tell the centre at once which meetings the site follows: it pushes
-	// the records of those.
-	go e.report()
+	// the records of those. (run holds a count of e.wg: adding is safe.)
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.report()
+	}()
 	tick := time.NewTicker(e.cfg.TailCheck)
 	defer tick.Stop()
 	f.ring()
