@@ -62,7 +62,7 @@ export const ZOOM_MIN = 1;
 export const ZOOM_MAX = 5;
 export const clampZoom = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Math.round(z * 100) / 100));
 
-type LoadingTask = { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy> };
+type LoadingTask = { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy>; failed?: Promise<never> };
 
 export function PdfView({ url, token, page, onPages, label, offline, overlay, fit = 'page', zoom = 1, onZoom }: PdfViewProps) {
   const { t } = useApp();
@@ -129,6 +129,12 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
           return;
         }
         task = t;
+        // A range refused once the document is open (taken back, say): its pages will not come.
+        t.failed?.catch((err: unknown) => {
+          if (cancelled) return;
+          setError(failure(err));
+          noFirstPage();
+        });
         d = await t.promise;
         if (cancelled) return;
       }

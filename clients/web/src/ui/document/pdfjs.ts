@@ -71,7 +71,22 @@ export function pdfWorker(lib: PdfJs): PDFWorkerT | undefined {
   return shared;
 }
 
-type LoadingTask = ReturnType<PdfJs['getDocument']>;
+type PdfDoc = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+/**
+ * OpenTask is a document being opened: pdf.js's loading task, or, when the
+ * app hands it the bytes, one whose promise also rejects when a range the
+ * server refuses was needed to open it; failed rejects (with the server's
+ * status, core/ranges RangeRefused) when one is refused later, the
+ * document then closed (pdf.js cannot be told a range failed: its pages
+ * would wait for ever).
+ */
+export interface OpenTask {
+  promise: Promise<PdfDoc>;
+  destroy(): Promise<void>;
+  failed?: Promise<never>;
+}
+type LoadingTask = OpenTask;
 
 /** CHUNK is the size of the ranges pdf.js asks for. */
 const CHUNK = 128 * 1024;
@@ -92,21 +107,24 @@ export function openFromServer(lib: PdfJs, url: string, token: string, first?: F
   if (first) {
     const ctl = new AbortController();
     const range = new lib.PDFDataRangeTransport(first.total, first.data);
-    let task: LoadingTask | null = null;
+    let fail!: (err: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => {}); // (read by the viewer, if it wants)
     range.requestDataRange = (begin: number, end: number) => {
       fetchRange(url, headers, begin, end, { signal: ctl.signal }).then(
         (b) => !ctl.signal.aborted && range.onDataRange(begin, b),
         (err: unknown) => {
           if (ctl.signal.aborted) return;
-          // pdf.js has no way to be told a range failed: the document is closed (its pages then fail, the viewer says so).
+          // pdf.js has no way to be told a range failed: the document is closed and the error said here.
           console.warn('dais: a range of the document could not be fetched', url, err);
-          void task?.destroy();
+          fail(err);
+          void task.destroy();
         },
       );
     };
     range.abort = () => ctl.abort();
-    task = lib.getDocument({ range, rangeChunkSize: CHUNK, disableAutoFetch: true, isEvalSupported: false, worker });
-    return task;
+    const task = lib.getDocument({ range, rangeChunkSize: CHUNK, disableAutoFetch: true, isEvalSupported: false, worker });
+    return { promise: Promise.race([task.promise, failed]), destroy: () => task.destroy(), failed };
   }
   return lib.getDocument({
     url,
