@@ -55,6 +55,10 @@ func (s *State) Clone() *State {
 	// capacity makes an append on either side allocate its own array.
 	c.Copies = s.Copies[:len(s.Copies):len(s.Copies)]
 	c.Confirmations = s.Confirmations[:len(s.Confirmations):len(s.Confirmations)]
+	// Drafts are replaced, never changed in place, and comments only
+	// appended (drafts.go): shared like the register.
+	c.Drafts = maps.Clone(s.Drafts)
+	c.DraftComments = s.DraftComments[:len(s.DraftComments):len(s.DraftComments)]
 	c.Participants = make(map[string]*Participant, len(s.Participants))
 	for id, p := range s.Participants {
 		cp := *p

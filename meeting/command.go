@@ -366,6 +366,10 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"AllowRoomDisplay":   decodeAs[AllowRoomDisplay],
 	"ConfirmDeletion":    decodeAs[ConfirmDeletion],
 	"RecordCopy":         decodeAs[RecordCopy],
+	"OpenDraft":          decodeAs[OpenDraft],
+	"CloseDraft":         decodeAs[CloseDraft],
+	"AddDraftVersion":    decodeAs[AddDraftVersion],
+	"CommentDraft":       decodeAs[CommentDraft],
 }
 
 // decodeAs decodes strict JSON arguments (no unknown fields, one value)

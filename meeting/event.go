@@ -306,6 +306,10 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"DocumentTakenBack":   decodeData[DocumentTakenBack],
 	"RoomDisplayAllowed":  decodeData[RoomDisplayAllowed],
 	"CopyServed":          decodeData[CopyServed],
+	"DraftOpened":         decodeData[DraftOpened],
+	"DraftClosed":         decodeData[DraftClosed],
+	"DraftVersionAdded":   decodeData[DraftVersionAdded],
+	"DraftCommented":      decodeData[DraftCommented],
 	"CopiesDeleted":       decodeData[CopiesDeleted],
 }
 

@@ -70,7 +70,7 @@ func pick[T any](in *fuzzInput, from []T) T { return from[int(in.byte())%len(fro
 // command builds one command from the input. corrupt is set when a ClosePoll
 // is to carry a tally that disagrees with the ballots.
 func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
-	switch in.byte() % 47 {
+	switch in.byte() % 48 {
 	case 0:
 		return UpdateMeeting{Title: pick(in, fuzzTexts), Place: pick(in, fuzzTexts)}, false
 	case 1:
@@ -194,6 +194,22 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 			return RemoveContribution{Contribution: pick(in, fuzzContribs)}, false
 		}
 		return MoveContribution{Contribution: pick(in, fuzzContribs), Index: int(in.byte()%5) - 1}, false
+	case 47:
+		switch in.byte() % 4 {
+		case 0:
+			return OpenDraft{Document: pick(in, fuzzDocs), Deadline: t0.Add(time.Duration(int(in.byte())-64) * time.Minute),
+				Visibility: pick(in, []DraftVisibility{DraftPrivate, DraftPublic, ""}), Team: pick(in, [][]string{nil, {"d2"}, {"d1", "d1"}, {"x"}})}, false
+		case 1:
+			return CloseDraft{Draft: pick(in, fuzzDocs)}, false
+		case 2:
+			return AddDraftVersion{Draft: pick(in, fuzzDocs), Document: pick(in, fuzzDocs)}, false
+		}
+		c := CommentDraft{ID: pick(in, []string{"y1", "y2", "y3", ""}), Document: pick(in, fuzzDocs), Page: int(in.byte()%12) - 1,
+			Text: pick(in, fuzzTexts), Quote: pick(in, fuzzTexts)}
+		if in.byte()%2 == 0 {
+			c.Rect = &[4]float64{float64(in.byte()%3) / 2, 0.1, float64(in.byte()%3) / 2, 0.5}
+		}
+		return c, false
 	case 46:
 		switch in.byte() % 3 {
 		case 0:
@@ -601,6 +617,25 @@ func (h *fuzzHarness) check() {
 		}
 		if a := p.Absence; a != nil && a.Approved != (p.Excused != "") && !p.Attended {
 			tb.Fatalf("%s: absence %+v, excused %q", id, *a, p.Excused)
+		}
+	}
+	// Drafts: every version is a document of one draft only; every
+	// comment is on a version of its draft, by a participant.
+	seenVersion := map[string]string{}
+	for id, dr := range s.Drafts {
+		if len(dr.Versions) == 0 || dr.Versions[0] != id {
+			tb.Fatalf("draft %s has versions %v", id, dr.Versions)
+		}
+		for _, v := range dr.Versions {
+			if s.Documents[v] == nil || seenVersion[v] != "" {
+				tb.Fatalf("draft %s: version %s unknown or in draft %s too", id, v, seenVersion[v])
+			}
+			seenVersion[v] = id
+		}
+	}
+	for _, c := range s.DraftComments {
+		if seenVersion[c.Document] != c.Draft || c.Text == "" {
+			tb.Fatalf("comment %+v is on no version of its draft", c)
 		}
 	}
 	for owner, mine := range s.Annotations {

@@ -49,6 +49,7 @@ func (s *State) LeanViewWith(viewer string, counts Lean) *State {
 	shell.SignIns = nil
 	shell.AnnotationSaves = nil // the server's record, as in ViewFor
 	shell.Copies, shell.Confirmations = nil, nil
+	shell.DraftComments = nil // their own route, as in ViewFor
 	shell.Annotations = nil
 	if own := s.Annotations[viewer]; own != nil {
 		shell.Annotations = map[string]map[string]*Annotation{viewer: own}
@@ -82,6 +83,7 @@ func (s *State) LeanViewWith(viewer string, counts Lean) *State {
 	}
 	s.viewDocuments(v, viewer)
 	s.viewAnnotations(v, viewer)
+	s.viewDrafts(v, viewer)
 	s.viewPolls(v, viewer)
 	counts.Rooms = slices.Clone(counts.Rooms)
 	v.Lean = &counts

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The role × action matrix of the meeting core (issue 11): every command,
@@ -156,6 +157,14 @@ func mSession(tb testing.TB) *log {
 		step{"chair", HandPresentation{To: "d2"}},
 		step{"chair", ShowDocument{Document: "doc1", Page: 1}},
 	)
+	return l
+}
+
+// mDrafting is mSession with doc1 open for comments for three days,
+// privately to the drafting team (d2 on it).
+func mDrafting(tb testing.TB) *log {
+	l := mSession(tb)
+	l.run(tb, step{"sec", OpenDraft{Document: "doc1", Deadline: t0.Add(72 * time.Hour), Visibility: DraftPrivate, Team: []string{"d2"}}})
 	return l
 }
 
@@ -346,6 +355,23 @@ func matrixRows() []matrixRow {
 		// A tablet's report: a display's too (it sends no other command).
 		{name: "ConfirmDeletion", at: mCopies, cmd: ConfirmDeletion{Device: "tab", Documents: []string{"doc1"}},
 			want: allow(aSecretary, aChair, aPresenter, aDelegate, aCommittee, aObserver, aDisplay).others(Forbidden)},
+		// Drafts for comment (issue 13, part 5): the secretary opens, closes
+		// and versions; whoever may read the document comments (doc2: d1).
+		{name: "OpenDraft", at: mSession, cmd: OpenDraft{Document: "doc1", Deadline: t0.Add(72 * time.Hour), Visibility: DraftPrivate, Team: []string{"d2"}}, want: secretaryOnly},
+		{name: "CloseDraft", at: mDrafting, cmd: CloseDraft{Draft: "doc1"}, want: secretaryOnly},
+		{name: "AddDraftVersion", at: then(mDrafting, step{"sec", AddDocument{Document: Document{ID: "doc1v2", Title: "Báo cáo (bản 2)", Pages: 10, SHA256: sha}}}),
+			cmd: AddDraftVersion{Draft: "doc1", Document: "doc1v2"}, want: secretaryOnly},
+		{name: "CommentDraft", at: mDrafting, cmd: CommentDraft{ID: "y1", Document: "doc1", Page: 2, Text: "Đề nghị bổ sung số liệu"}, want: everyInsider},
+		{name: "CommentDraft", variant: "a confidential draft", at: then(mSession, step{"sec", OpenDraft{Document: "doc2", Deadline: t0.Add(72 * time.Hour), Visibility: DraftPublic}}),
+			cmd:  CommentDraft{ID: "y1", Document: "doc2", Page: 1, Text: "Ý kiến"},
+			want: allow(aSecretary, aChair, aDelegate).refuse(NotFound, aPresenter, aCommittee, aObserver).refuse(Forbidden, aDisplay).others(Forbidden)},
+		{name: "CommentDraft", variant: "past the deadline", at: func(tb testing.TB) *log {
+			l := then(mSession, step{"sec", OpenDraft{Document: "doc1", Deadline: t0.Add(time.Hour), Visibility: DraftPublic}})(tb)
+			l.now = t0.Add(2 * time.Hour) // the meeting's clock passes the deadline: no sleep
+			return l
+		},
+			cmd:  CommentDraft{ID: "y1", Document: "doc1", Page: 1, Text: "Muộn"},
+			want: want{}.refuse(Conflict, insiders...).refuse(Forbidden, aDisplay).others(Forbidden)},
 		// Made by the document routes for the reader; the wire refuses it.
 		{name: "RecordCopy", variant: "reserved to d1", at: mSession, cmd: matrixCopy("doc2", CopyView),
 			want: allow(aSecretary, aChair, aDelegate).refuse(Forbidden, aPresenter, aCommittee, aObserver, aDisplay).others(Forbidden)},

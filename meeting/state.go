@@ -405,8 +405,13 @@ type State struct {
 	// confirmed; Confirmations the tablets' reports. Only Apply keeps
 	// them, and ViewFor leaves them out: the chair and the secretaries
 	// read them from the register route.
-	Copies        []*CopyRecord   `json:"copies,omitempty"`
-	Confirmations []*Confirmation `json:"confirmations,omitempty"`
+	Copies []*CopyRecord `json:"copies,omitempty"`
+	// Drafts are the documents open for comments, by the id of their first
+	// version (drafts.go); DraftComments their comments in the order made
+	// (views leave them out: GET …/drafts/{draft}/comments serves them).
+	Drafts        map[string]*Draft `json:"drafts,omitempty"`
+	DraftComments []DraftComment    `json:"draft_comments,omitempty"`
+	Confirmations []*Confirmation   `json:"confirmations,omitempty"`
 
 	// Lean is set only in a lean view (LeanViewFor: a delegate's or an
 	// observer's snapshot), which holds no roster: the counts instead.

@@ -68,6 +68,7 @@ func (s *State) ViewFor(viewer string) *State {
 	v := s.Clone()
 	s.viewDocuments(v, viewer)
 	s.viewAnnotations(v, viewer)
+	s.viewDrafts(v, viewer)
 	v.SignIns = nil // the server's record; no client needs it
 	v.AnnotationSaves = nil
 	v.Copies, v.Confirmations = nil, nil // the register: its own route
