@@ -80,8 +80,10 @@ const marked = new Set<string>();
  * the first time only): "main" (the bundle runs), "signed-in", "pdfjs"
  * (the library evaluated), "kept" (the device's kept state read),
  * "connect" (the socket opened), "state" (the meeting shown), "viewer" (the
- * document viewer mounted), "doc-request", "doc-open", "page-request",
- * "page-render"; the browser benchmark prints them as a timeline.
+ * document viewer mounted), "doc-fetch" and "doc-bytes" (the document's
+ * first bytes asked for and received by the app), "doc-request",
+ * "doc-open", "page-request", "page-render"; the browser benchmark prints
+ * them as a timeline.
  */
 export function markOnce(name: string): void {
   if (marked.has(name)) return;

@@ -13,6 +13,11 @@
 // as one PDFWorker shared by every document, passed to getDocument; a
 // document's loading task then never owns nor terminates it. Each file is
 // requested once; the service worker keeps what the page fetched.
+//
+// A document's first bytes are fetched by the app itself (fetchFirst, as
+// soon as the shown document is known: openAhead at the welcome) and handed
+// to pdf.js with the file's size; pdf.js's own requests would wait for the
+// main thread (core/ranges.ts).
 
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { markOnce } from '../../core/firstpage';
