@@ -13,6 +13,7 @@ import { localToRFC3339, tomorrowAt8 } from '../secretary/NewMeeting';
 import { MyCalendar } from '../office/Calendar';
 import { Committees } from '../office/Committees';
 import { MyConsultations } from '../office/Consultations';
+import { Tasks } from '../tasks/Tasks';
 import { AccountsAdmin } from './AccountsAdmin';
 import { at } from './strings';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
@@ -114,6 +115,7 @@ export function Office({ session, onOpen, onSignedOut }: { session: AccountSessi
           </form>
         </section>
         <MyConsultations />
+        <Tasks />
         <MyCalendar />
         <Committees onOpen={onOpen} />
         {session.account.admin && <AccountsAdmin me={session.account.id} />}

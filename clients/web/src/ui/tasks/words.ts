@@ -1,0 +1,57 @@
+// The words of the conclusions and the task follow-up (Theo dõi nhiệm
+// vụ), Vietnamese first and English.
+
+import type { Lang } from '../../i18n';
+
+const table = {
+  dashTitle: { vi: 'Theo dõi nhiệm vụ', en: 'Task follow-up' },
+  dashEmpty: { vi: 'Chưa có nhiệm vụ nào được giao.', en: 'No task has been assigned yet.' },
+  dashCounts: { vi: 'Đang thực hiện: {open} · Quá hạn: {late} · Hoàn thành: {done}', en: 'Open: {open} · Overdue: {late} · Done: {done}' },
+  dashPDF: { vi: 'Xuất báo cáo (PDF)', en: 'Export the report (PDF)' },
+  colTask: { vi: 'Nhiệm vụ', en: 'Task' },
+  colConclusion: { vi: 'Văn bản', en: 'Document' },
+  colAssignee: { vi: 'Người/đơn vị thực hiện', en: 'Assignee' },
+  colDeadline: { vi: 'Thời hạn', en: 'Deadline' },
+  colProgress: { vi: 'Tiến độ', en: 'Progress' },
+  colState: { vi: 'Tình trạng', en: 'Status' },
+  state_open: { vi: 'Đang thực hiện', en: 'Open' },
+  state_late: { vi: 'Quá hạn', en: 'Overdue' },
+  state_done: { vi: 'Hoàn thành', en: 'Done' },
+  myTitle: { vi: 'Nhiệm vụ được giao cho đồng chí', en: 'Tasks assigned to you' },
+  myEmpty: { vi: 'Đồng chí không có nhiệm vụ nào.', en: 'You have no task.' },
+  reminded: { vi: 'Văn phòng đã nhắc lúc {at}.', en: 'The office reminded you at {at}.' },
+  reportTitle: { vi: 'Báo cáo tiến độ: {task}', en: 'Report on: {task}' },
+  percent: { vi: 'Tiến độ (%)', en: 'Progress (%)' },
+  doneBox: { vi: 'Đã hoàn thành', en: 'Done' },
+  note: { vi: 'Nội dung báo cáo', en: 'Report' },
+  file: { vi: 'Tệp đính kèm (PDF)', en: 'Attachment (PDF)' },
+  send: { vi: 'Gửi báo cáo', en: 'Send the report' },
+  sent: { vi: 'Đã gửi báo cáo.', en: 'The report was sent.' },
+  badPercent: { vi: 'Tiến độ phải từ 0 đến 100%.', en: 'Progress must be 0 to 100%.' },
+  needNote: { vi: 'Cần nội dung báo cáo hoặc tệp đính kèm.', en: 'A report needs a note or an attachment.' },
+  notPDF: { vi: 'Tệp đính kèm phải là PDF.', en: 'The attachment must be a PDF.' },
+  lastReport: { vi: 'Báo cáo gần nhất: {at} — {percent}%', en: 'Last report: {at} — {percent}%' },
+  attachment: { vi: 'Tệp: {title}', en: 'File: {title}' },
+  approveTitle: { vi: 'Kết luận chờ duyệt', en: 'Conclusions awaiting approval' },
+  approve: { vi: 'Duyệt và cấp số: {title}', en: 'Approve and number: {title}' },
+  approved: { vi: 'Đã duyệt: {heading}.', en: 'Approved: {heading}.' },
+} as const;
+
+export type TKey = keyof typeof table;
+
+/** tw returns the words of key in lang, with {name} parameters filled in. */
+export function tw(lang: Lang, key: TKey, params?: Record<string, string | number>): string {
+  let s: string = table[key][lang];
+  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/** taskKeys lists every word (for the tests). */
+export const taskKeys = () => Object.keys(table) as TKey[];
+
+/** day writes a date in Vietnam's time. */
+export function day(lang: Lang, iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+}

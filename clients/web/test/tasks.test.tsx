@@ -1,0 +1,178 @@
+// @vitest-environment jsdom
+// Conclusions and their tasks (issue 13, part 4) on the account's home: the
+// follow-up dashboard counts open, late and done per committee with the
+// late rows marked (red) and the PDF report; the assignee's list reports a
+// task done with a PDF (multipart) and refuses what the server would; a
+// chair approves a draft; an account that is neither staff nor chair sees
+// no dashboard.
+import { describe, expect, it, vi } from 'vitest';
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
+import { checkReport, heading, stateAt, totals, type TaskRow } from '../src/core/conclusions';
+import { FollowUp, MyTasks, Tasks } from '../src/ui/tasks/Tasks';
+import { taskKeys, tw } from '../src/ui/tasks/words';
+import { flush, installScreen } from './screen';
+
+let root: HTMLElement;
+installScreen((_, r) => {
+  root = r;
+});
+
+type Call = { method: string; url: string; body: unknown };
+
+function server(routes: Record<string, (body: unknown) => [number, unknown]>): Call[] {
+  const calls: Call[] = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+    const method = init.method ?? 'GET';
+    const body = init.body instanceof FormData ? init.body : init.body ? JSON.parse(String(init.body)) : undefined;
+    calls.push({ method, url, body });
+    const route = routes[`${method} ${url}`];
+    if (!route) return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no route', message_vi: 'không có' } }), { status: 404 });
+    const [status, out] = route(body);
+    return new Response(JSON.stringify(out), { status });
+  });
+  return calls;
+}
+
+const task = (id: string, state: 'open' | 'late' | 'done', over: Partial<TaskRow> = {}): TaskRow => ({
+  id,
+  title: id === 't1' ? 'Hoàn thiện dự toán trình HĐND' : 'Tuyên truyền kết quả',
+  assignee: id === 't1' ? { kind: 'person', person: 'uv1', name: 'Đặng Quốc Việt' } : { kind: 'unit', name: 'Ban Tuyên giáo' },
+  deadline: state === 'late' ? '2026-12-01T01:00:00Z' : '2026-12-20T01:00:00Z',
+  percent: state === 'done' ? 100 : 20,
+  done: state === 'done' ? '2026-12-02T01:00:00Z' : undefined,
+  reports: [],
+  state,
+  conclusion: 'kl-1',
+  heading: 'Kết luận số 01-KL/TU',
+  meeting: 'btv-12',
+  ...over,
+});
+
+const text = () => root.textContent ?? '';
+/** settle lets the effects, the fetches and the renders after them run. */
+const settle = async () => {
+  for (let i = 0; i < 4; i++) await flush();
+};
+
+describe('the core of conclusions', () => {
+  it('names, counts and checks as the server does', () => {
+    expect(heading({ kind: 'conclusion', numbered: '15-KL/TU' }, 'vi')).toBe('Kết luận số 15-KL/TU');
+    expect(heading({ kind: 'resolution', numbered: '07-NQ/TU' }, 'en')).toBe('Resolution No. 07-NQ/TU');
+    expect(heading({ kind: 'resolution' }, 'vi')).toBe('Nghị quyết');
+    const now = new Date('2026-12-03T01:00:00Z');
+    expect(stateAt({ deadline: '2026-12-03T01:00:00Z' }, now)).toBe('late'); // at the deadline: late
+    expect(stateAt({ deadline: '2026-12-04T01:00:00Z' }, now)).toBe('open');
+    expect(stateAt({ deadline: '2026-12-01T01:00:00Z', done: '2026-12-02T00:00:00Z' }, now)).toBe('done');
+    expect(totals([{ committee: 'a', name: 'A', open: 1, late: 2, done: 3, tasks: [] }, { committee: 'b', name: 'B', open: 1, late: 0, done: 1, tasks: [] }])).toEqual({ open: 2, late: 2, done: 4 });
+    expect(checkReport({ percent: 140, done: false, note: 'x' })).toBe('badPercent');
+    expect(checkReport({ percent: 140, done: true, note: 'x' })).toBe(''); // done sends 100
+    expect(checkReport({ percent: 50, done: false, note: ' ' })).toBe('needNote');
+    expect(checkReport({ percent: 50, done: false, note: '', file: { name: 'a.docx', type: 'application/msword' } })).toBe('notPDF');
+    expect(checkReport({ percent: 50, done: false, note: '', file: { name: 'bao-cao.pdf', type: '' } })).toBe('');
+  });
+  it('has every word in both languages', () => {
+    for (const k of taskKeys()) {
+      expect(tw('vi', k), k).not.toBe('');
+      expect(tw('en', k), k).not.toBe('');
+    }
+    expect(tw('vi', 'dashCounts', { open: 1, late: 2, done: 3 })).toBe('Đang thực hiện: 1 · Quá hạn: 2 · Hoàn thành: 3');
+  });
+});
+
+describe('the follow-up screens', () => {
+  it('counts per committee, marks the late task and links the PDF report', async () => {
+    server({
+      'GET /api/v1/tasks/dashboard': () => [200, { now: '2026-12-03T01:00:00Z', committees: [{ committee: 'btv', name: 'Ban Thường vụ Tỉnh ủy', open: 0, late: 1, done: 1, tasks: [task('t2', 'late'), task('t1', 'done')] }] }],
+    });
+    await act(() => {
+      render(h(FollowUp, { reload: 0 }), root);
+    });
+    await settle();
+    expect(text()).toContain('Theo dõi nhiệm vụ');
+    expect(text()).toContain('Ban Thường vụ Tỉnh ủy');
+    expect(text()).toContain('Đang thực hiện: 0 · Quá hạn: 1 · Hoàn thành: 1');
+    const late = root.querySelector('tr.task-late')!;
+    expect(late.textContent).toContain('Tuyên truyền kết quả');
+    expect(late.textContent).toContain('Quá hạn');
+    expect(root.querySelector('tr.task-done')!.textContent).toContain('Hoàn thành');
+    expect(root.querySelector('a[href="/api/v1/tasks/dashboard.pdf?lang=vi"]')).not.toBeNull();
+  });
+
+  it('shows nothing to an account that is neither staff nor a chair', async () => {
+    server({ 'GET /api/v1/tasks/dashboard': () => [403, { error: { code: 'forbidden', message: 'no', message_vi: 'không' } }] });
+    await act(() => {
+      render(h(FollowUp, { reload: 0 }), root);
+    });
+    await settle();
+    expect(text()).toBe('');
+  });
+
+  it('reports a task done with a PDF, after refusing a report without anything', async () => {
+    let reported = false;
+    const calls = server({
+      'GET /api/v1/account/tasks': () => [200, { now: '2026-12-03T01:00:00Z', tasks: reported ? [task('t1', 'done')] : [task('t1', 'open', { reminded: '2026-12-02T01:00:00Z' })] }],
+      'POST /api/v1/conclusions/kl-1/tasks/t1/reports': () => {
+        reported = true;
+        return [200, { conclusion: { id: 'kl-1' } }];
+      },
+    });
+    await act(() => {
+      render(h(MyTasks, { onChange: () => undefined }), root);
+    });
+    await settle();
+    expect(text()).toContain('Nhiệm vụ được giao cho đồng chí');
+    expect(text()).toContain('Hoàn thiện dự toán trình HĐND');
+    expect(text()).toContain('Văn phòng đã nhắc lúc');
+    const form = root.querySelector('form.task-report') as HTMLFormElement;
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    expect(text()).toContain('Cần nội dung báo cáo hoặc tệp đính kèm.');
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+
+    const done = form.querySelector('input[type=checkbox]') as HTMLInputElement;
+    const file = form.querySelector('input[type=file]') as HTMLInputElement;
+    const pdf = new File(['%PDF-1.7 báo cáo'], 'Báo cáo kết quả.pdf', { type: 'application/pdf' });
+    Object.defineProperty(file, 'files', { value: [pdf] });
+    await act(async () => {
+      done.checked = true;
+      done.dispatchEvent(new Event('change'));
+      file.dispatchEvent(new Event('change'));
+    });
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    await settle();
+    const post = calls.find((c) => c.method === 'POST')!;
+    const body = post.body as FormData;
+    expect(body.get('done')).toBe('true');
+    expect(body.get('percent')).toBe('100');
+    expect(body.get('title')).toBe('Báo cáo kết quả');
+    expect((body.get('file') as File).size).toBe(pdf.size);
+    // Done: the list no longer offers a report.
+    expect(root.querySelector('form.task-report')).toBeNull();
+    expect(text()).toContain('Hoàn thành');
+  });
+
+  it('lets the chair approve a draft, which gets its number', async () => {
+    const calls = server({
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'bithu', name: 'Trần Văn Bình' }, feed: false, entries: [] }],
+      'GET /api/v1/conclusions': () => [200, { conclusions: [{ id: 'kl-1', kind: 'conclusion', status: 'draft', chair: 'bithu', title: 'Kết luận về dự toán', meeting_title: 'Hội nghị', agenda_title: 'Dự toán', tasks: [] }] }],
+      'POST /api/v1/conclusions/kl-1/approve': () => [200, { conclusion: { id: 'kl-1', kind: 'conclusion', status: 'approved', numbered: '01-KL/TU' } }],
+      'GET /api/v1/account/tasks': () => [200, { tasks: [], now: '2026-12-03T01:00:00Z' }],
+      'GET /api/v1/tasks/dashboard': () => [200, { committees: [], now: '2026-12-03T01:00:00Z' }],
+    });
+    await act(() => {
+      render(h(Tasks, null), root);
+    });
+    await settle();
+    const btn = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Duyệt và cấp số: Kết luận về dự toán')!;
+    await act(async () => {
+      btn.click();
+    });
+    await flush();
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/conclusions/kl-1/approve')).toBe(true);
+    expect(text()).toContain('Đã duyệt: Kết luận số 01-KL/TU.');
+  });
+});
