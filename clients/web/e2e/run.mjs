@@ -44,6 +44,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { conclusionsScenario } from './conclusions.mjs';
 import { firstRunScenario } from './firstrun.mjs';
 import { tlsScenario } from './tls.mjs';
 import { electionScenario, electionScreens } from './elections.mjs';
@@ -333,6 +334,8 @@ async function main() {
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
     ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],
+    ['conclusions: a conclusion with two tasks, one reported done with a PDF, one late on the dashboard (issue 13, part 4)', (bin, browser) =>
+      conclusionsScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, testPDF })],
   ]) {
     // E2E_ONLY=text runs only the scenarios whose name contains it.
     if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) continue;

@@ -1,0 +1,130 @@
+// Issue 13, part 4 in the browser: conclusions and the follow-up of their
+// tasks, on daisd -demo (which seeds a published conclusion, 01-KL/TU, of
+// the demo meeting's first item, with two tasks: a member's due in two
+// weeks and a unit's late since yesterday). The office's administrator is
+// made through the first-run API and is the member's account:
+//
+//   1. On the account's home, "Theo dõi nhiệm vụ" counts the committee's
+//      tasks (1 open, 1 late, 0 done) and shows the late one in red.
+//   2. In "Nhiệm vụ được giao cho đồng chí" the member reports their task
+//      done with a PDF attached; the dashboard then counts 0 open, 1 late,
+//      1 done, and the attachment and the PDF report download as PDFs.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { totp } from './firstrun.mjs';
+
+// startDemo starts daisd -demo and resolves once it printed the setup
+// secret and the conclusion it seeded.
+function startDemo(bin, port, data) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`daisd printed no setup secret and conclusion in 60 s:\n${out}\n${err}`)), 60_000);
+    p.stdout.on('data', (b) => {
+      out += b;
+      const secret = /setup secret: (\S+)/.exec(out);
+      const concl = /Kết luận \/ conclusion: (\S+)/.exec(out);
+      if (secret && concl) {
+        clearTimeout(timer);
+        resolve({ proc: p, secret: secret[1], conclusion: concl[1] });
+      }
+    });
+    p.stderr.on('data', (b) => {
+      err += b;
+      if (process.env.E2E_VERBOSE) process.stderr.write(b);
+    });
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daisd exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+export async function conclusionsScenario(bin, browser, h) {
+  const { step, log, shot, tmp, freePort, startProxy, stop, cleanups, testPDF } = h;
+  const port = await freePort();
+  const data = path.join(tmp, 'conclusions');
+  mkdirSync(data);
+  const srv = await startDemo(bin, port, data);
+  cleanups.push(() => stop(srv.proc));
+  let base = `http://127.0.0.1:${port}`;
+  const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
+  if (!index.includes('id="app"') || process.env.E2E_PROXY === '1') {
+    const proxyPort = await freePort();
+    const proxy = await startProxy(proxyPort, port);
+    cleanups.push(() => {
+      proxy.closeAllConnections();
+      return new Promise((r) => proxy.close(() => r()));
+    });
+    base = `http://127.0.0.1:${proxyPort}`;
+  }
+  log(`daisd (conclusions) on ${base}; conclusion ${srv.conclusion}`);
+  const ctx = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  cleanups.push(() => ctx.close());
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+
+  const ready = await step('issue 13 (4): the administrator (made by the first-run API) is the demo member with a task; the home shows Theo dõi nhiệm vụ with the late task in red', async () => {
+    const { secret } = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/setup/enrolment', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'huong' }) });
+      return r.json();
+    });
+    const status = await page.evaluate(
+      async ([setup, secret, code]) => {
+        const r = await fetch('/api/v1/setup', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ setup_secret: setup, id: 'huong', name: 'Nguyễn Thị Hương', password: 'mật khẩu của Hương 2026', totp_secret: secret, totp_code: code }),
+        });
+        return r.status;
+      },
+      [srv.secret, secret, totp(secret)],
+    );
+    if (status !== 201) throw new Error(`POST /api/v1/setup answered ${status}`);
+    // The member of the demo's first task becomes the administrator's person.
+    const linked = await page.evaluate(async () => {
+      const d = await (await fetch('/api/v1/tasks/dashboard')).json();
+      const t = d.committees[0].tasks.find((x) => x.assignee.kind === 'person');
+      const people = (await (await fetch('/api/v1/people')).json()).people;
+      const p = people.find((x) => x.id === t.assignee.person);
+      const body = { name: p.name, title: p.title, unit: p.unit, email: p.email, account: 'huong' };
+      const r = await fetch('/api/v1/people/' + p.id, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return r.status;
+    });
+    if (linked !== 200) throw new Error(`linking the person: ${linked}`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Theo dõi nhiệm vụ' }).waitFor();
+    await page.getByText('Đang thực hiện: 1 · Quá hạn: 1 · Hoàn thành: 0').waitFor();
+    const late = page.locator('tr.task-late');
+    await late.getByText('Tổ chức quán triệt, tuyên truyền nội dung kết luận').waitFor();
+    const colour = await late.locator('td').first().evaluate((el) => getComputedStyle(el).color);
+    if (colour !== 'rgb(161, 29, 29)') throw new Error(`the late task is drawn in ${colour}, not red`);
+    await late.getByText('Kết luận số 01-KL/TU').waitFor();
+    await shot(page, 'tasks-dashboard');
+  });
+
+  if (ready) await step('issue 13 (4): the member reports the task done with a PDF; the dashboard counts it done, the late one stays; the attachment and the report are PDFs', async () => {
+    const form = page.getByRole('form', { name: 'Báo cáo tiến độ: Hoàn thiện đề án, trình Ban Thường vụ Tỉnh ủy' });
+    await form.getByLabel('Đã hoàn thành').check();
+    await form.getByLabel('Nội dung báo cáo').fill('Đã hoàn thiện đề án và trình Ban Thường vụ.');
+    await form.getByLabel('Tệp đính kèm (PDF)').setInputFiles({ name: 'Báo cáo kết quả.pdf', mimeType: 'application/pdf', buffer: testPDF(2) });
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await page.getByText('Đang thực hiện: 0 · Quá hạn: 1 · Hoàn thành: 1').waitFor();
+    await page.locator('tr.task-done', { hasText: 'Hoàn thiện đề án, trình Ban Thường vụ Tỉnh ủy' }).waitFor();
+    const link = page.getByRole('link', { name: 'Tệp: Báo cáo kết quả' });
+    await link.waitFor();
+    const files = await page.evaluate(async (href) => {
+      const a = await fetch(href);
+      const b = await fetch('/api/v1/tasks/dashboard.pdf?lang=vi');
+      return [a.status, a.headers.get('content-type'), (await a.arrayBuffer()).byteLength, b.status, b.headers.get('content-type'), (await b.arrayBuffer()).byteLength];
+    }, await link.getAttribute('href'));
+    if (files[0] !== 200 || files[1] !== 'application/pdf' || files[3] !== 200 || files[4] !== 'application/pdf' || files[5] < 1000) {
+      throw new Error(`the attachment and the report: ${JSON.stringify(files)}`);
+    }
+    await shot(page, 'tasks-reported');
+  });
+  await ctx.close();
+}
