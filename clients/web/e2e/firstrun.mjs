@@ -24,10 +24,11 @@ export function totp(base32, t = Date.now()) {
   return String((h.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-// startFresh starts daisd with no seed and resolves with the setup secret it prints.
-function startFresh(bin, port, data) {
+// startFresh starts daisd with no seed (and any extra flags) and resolves
+// with the setup secret it prints.
+export function startFresh(bin, port, data, extra = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-log-level', 'warn', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`daisd printed no setup secret in 60 s:\n${out}\n${err}`)), 60_000);

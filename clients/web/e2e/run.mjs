@@ -33,6 +33,13 @@
 // committee and the list approved by show of hands, tablets and a paper room
 // (three entries per sheet, one mismatch settled), a tie and a second round.
 //
+// A sixth (e2e/office.mjs, issue 13) works between meetings on a fresh
+// daisd whose reminders go to an SMTP server the script runs: accounts,
+// people, the standing committee and its weekly meeting (an absence with an
+// approved reason, a substitute), a written consultation approved by the
+// chair, answered on a tablet, a phone and a desk, the reminder e-mails, the
+// result and the summary PDF.
+//
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
 
@@ -49,6 +56,7 @@ import { firstRunScenario } from './firstrun.mjs';
 import { tlsScenario } from './tls.mjs';
 import { electionScenario, electionScreens } from './elections.mjs';
 import { secrecyScenario } from './secrecy.mjs';
+import { officeScenario } from './office.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -333,6 +341,8 @@ async function main() {
       secrecyScenario(bin, browser, { step, log, shot, audit, startServer, opener, here, T, testPDF })],
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
+    ['office: a standing committee, its weekly meeting, a written consultation answered on a tablet and a phone, reminders by e-mail', (bin, browser) =>
+      officeScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
     ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],
     ['conclusions: a conclusion with two tasks, one reported done with a PDF, one late on the dashboard (issue 13, part 4)', (bin, browser) =>
       conclusionsScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, testPDF })],

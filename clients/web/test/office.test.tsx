@@ -216,6 +216,26 @@ describe('a member between meetings', () => {
 });
 
 describe('the office staff', () => {
+  it('the staff remind those who have not answered; a failed e-mail is named', async () => {
+    const staff = { ...hang, id: 'huong', name: 'Nguyễn Thị Hương', admin: true };
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: staff, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/accounts': () => [200, { accounts: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [consultation({ role: 'staff', reminded: {} })] }],
+      'GET /api/v1/people': () => [200, { people: [] }],
+      'GET /api/v1/committees': () => [200, { committees: [] }],
+      'POST /api/v1/consultations/lyk-1/remind': () => [200, { reminded: ['bithu', 'uv2'], mail_failed: ['uv2'] }],
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    await click(button('Nhắc người chưa trả lời'));
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/consultations/lyk-1/remind')).toBe(true);
+    expect(text()).toContain('Đã nhắc 2 đồng chí chưa trả lời.');
+    expect(text()).toContain('Không gửi được thư nhắc tới: Ngô Thị Hằng.');
+  });
+
   it('adds a person and a committee, and makes a meeting of the committee that opens', async () => {
     let ps = [
       { id: 'bithu', name: 'Trần Văn Bình', title: 'Bí thư Tỉnh ủy' },

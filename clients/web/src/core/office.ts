@@ -134,6 +134,8 @@ export const answerConsultation = async (id: string, answers: Answer[], f?: Fetc
   (await call<{ consultation: Consultation }>('POST', cpath(id, '/answers'), { answers }, f)).consultation;
 export const approveConsultation = async (id: string, f?: Fetch) => (await call<{ consultation: Consultation }>('POST', cpath(id, '/approve'), undefined, f)).consultation;
 export const closeConsultation = async (id: string, f?: Fetch) => (await call<{ consultation: Consultation }>('POST', cpath(id, '/close'), undefined, f)).consultation;
+/** remindConsultation reminds the members who have not answered (staff): the log records it and each one with an address gets an e-mail. */
+export const remindConsultation = async (id: string, f?: Fetch) => call<{ reminded: string[]; mail_failed: string[] }>('POST', cpath(id, '/remind'), undefined, f);
 export const summaryURL = (id: string, lang: string) => cpath(id, `/summary.pdf?lang=${lang}`);
 export const documentURL = (id: string, doc: string) => cpath(id, `/documents/${encodeURIComponent(doc)}/file`);
 

@@ -17,6 +17,7 @@ import {
   hidden,
   myCalendar,
   OTHER,
+  remindConsultation,
   summaryURL,
   type Answer,
   type Committee,
@@ -183,6 +184,30 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
         {c.role === 'chair' && c.status === 'open' && (
           <button type="button" class="btn small" disabled={busy} onClick={() => run(() => closeConsultation(c.id))}>
             {ot(lang, 'closeNow')}
+          </button>
+        )}
+        {c.role === 'staff' && open && (
+          <button
+            type="button"
+            class="btn small"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              setError('');
+              setNote('');
+              try {
+                const r = await remindConsultation(c.id);
+                const name = (id: string) => c.members.find((m) => m.person === id)?.name ?? id;
+                setNote(ot(lang, 'remindedN', { n: r.reminded.length }));
+                if (r.mail_failed.length) setError(ot(lang, 'remindFailed', { who: r.mail_failed.map(name).join(', ') }));
+              } catch (err) {
+                setError(errorText(lang, err));
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            {ot(lang, 'remind')}
           </button>
         )}
         {(c.status === 'closed' || c.role !== 'member') && (

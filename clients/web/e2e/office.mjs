@@ -1,0 +1,472 @@
+// Between meetings (issue 13), in the browser on a fresh daisd whose
+// reminders go to an SMTP server this script runs: the first administrator
+// (TOTP) adds the members' accounts, the people and the standing committee
+// (Ban Thường vụ) with its chair; makes the committee's weekly meeting,
+// where one member is recorded absent with an approved reason and a
+// substitute is seated; drafts a written consultation, which the chair
+// approves; three members answer — one on a tablet, one in a phone-sized
+// window, the chair at a desk — and the office reminds the others: the
+// e-mails caught here go exactly to the two who did not answer, their
+// subject Vietnamese once MIME-decoded, and the link in one of them brings
+// the consultation into view for its reader; the chair closes it; the result
+// and the summary PDF (pdftotext) give the counts.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { startFresh, totp } from './firstrun.mjs';
+
+// startSMTP is a small SMTP server (RFC 5321, no TLS, no AUTH: daisd runs
+// with -smtp-security none) that keeps every message it is given:
+// {from, to: [addresses], data}. waitFor(n) resolves once n have arrived.
+export function startSMTP() {
+  const messages = [];
+  const waiters = [];
+  const server = net.createServer((sock) => {
+    sock.setEncoding('utf8');
+    let buf = '';
+    let inData = false;
+    let cur = { from: '', to: [], data: '' };
+    const say = (s) => sock.write(s + '\r\n');
+    say('220 catcher.test ESMTP');
+    sock.on('data', (chunk) => {
+      buf += chunk;
+      for (;;) {
+        if (inData) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          cur.data = buf.slice(0, end + 2).replace(/^\.\./gm, '.');
+          buf = buf.slice(end + 5);
+          inData = false;
+          messages.push(cur);
+          cur = { from: '', to: [], data: '' };
+          say('250 2.0.0 queued');
+          for (const w of waiters.splice(0)) w();
+          continue;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') say('250-catcher.test\r\n250-8BITMIME\r\n250 SMTPUTF8');
+        else if (verb === 'HELO') say('250 catcher.test');
+        else if (verb === 'MAIL') {
+          cur.from = /<([^>]*)>/.exec(line)?.[1] ?? '';
+          say('250 2.1.0 ok');
+        } else if (verb === 'RCPT') {
+          cur.to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          say('250 2.1.5 ok');
+        } else if (verb === 'DATA') {
+          inData = true;
+          say('354 end with <CRLF>.<CRLF>');
+        } else if (verb === 'RSET') {
+          cur = { from: '', to: [], data: '' };
+          say('250 ok');
+        } else if (verb === 'NOOP') say('250 ok');
+        else if (verb === 'QUIT') {
+          say('221 bye');
+          sock.end();
+        } else say('502 5.5.1 not implemented');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  const waitFor = (n, ms) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${messages.length} e-mails caught in ${ms} ms, want ${n}`)), ms);
+      const check = () => {
+        if (messages.length >= n) {
+          clearTimeout(t);
+          resolve(messages);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port, messages, waitFor })));
+}
+
+const bytesToUTF8 = (bytes) => Buffer.from(bytes).toString('utf8');
+
+/** decodeQP decodes quoted-printable text (RFC 2045) as UTF-8. */
+export function decodeQP(s) {
+  const flat = s.replace(/=\r?\n/g, '');
+  const out = [];
+  for (let i = 0; i < flat.length; i++) {
+    if (flat[i] === '=' && /^[0-9A-F]{2}$/i.test(flat.slice(i + 1, i + 3))) {
+      out.push(parseInt(flat.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(...Buffer.from(flat[i], 'utf8'));
+  }
+  return bytesToUTF8(out);
+}
+
+/** decodeHeader unfolds a header value and decodes its RFC 2047 encoded words (Q and B). */
+export function decodeHeader(v) {
+  return v
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .replace(/(=\?[^?]+\?[QqBb]\?[^?]*\?=)\s+(?==\?)/g, '$1') // white space between encoded words is dropped
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _cs, enc, text) =>
+      enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQP(text.replace(/_/g, ' ')),
+    );
+}
+
+/** parseMail splits a message into its decoded headers and its body (quoted-printable decoded when so marked). */
+export function parseMail(data) {
+  const cut = data.indexOf('\r\n\r\n');
+  const head = data.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
+  const headers = {};
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+  }
+  let body = data.slice(cut + 4);
+  if (/quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')) body = decodeQP(body);
+  return { headers, subject: decodeHeader(headers.subject ?? ''), body };
+}
+
+// localInput writes a time as a datetime-local input wants it (the browser's zone: this machine's).
+function localInput(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export async function officeScenario(bin, browser, h) {
+  const { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T } = h;
+  const smtp = await startSMTP();
+  cleanups.push(() => new Promise((r) => smtp.server.close(() => r())));
+  const port = await freePort();
+  const data = path.join(tmp, 'office');
+  mkdirSync(data);
+  const publicURL = `http://127.0.0.1:${port}`;
+  const srv = await startFresh(bin, port, data, [
+    '-smtp-addr', `127.0.0.1:${smtp.port}`,
+    '-smtp-security', 'none',
+    '-smtp-from', 'Văn phòng Tỉnh ủy <vanphong@tinhuy.example>',
+    '-public-url', publicURL,
+    '-consult-remind-before', '-1s', // only the office's button reminds here
+  ]);
+  cleanups.push(() => stop(srv.proc));
+  let base = publicURL;
+  const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
+  if (!index.includes('id="app"') || process.env.E2E_PROXY === '1') {
+    const proxyPort = await freePort();
+    const proxy = await startProxy(proxyPort, port);
+    cleanups.push(() => {
+      proxy.closeAllConnections();
+      return new Promise((r) => proxy.close(() => r()));
+    });
+    base = `http://127.0.0.1:${proxyPort}`;
+  }
+  log(`daisd (office) on ${base}, SMTP catcher on 127.0.0.1:${smtp.port}`);
+
+  const newPage = async (viewport = { width: 1280, height: 800 }, touch = false) => {
+    const ctx = await browser.newContext({ viewport, locale: 'vi-VN', hasTouch: touch, isMobile: touch && viewport.width < 600 });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(T);
+    watchCSP?.(page);
+    page.on('pageerror', (e) => log('page error:', e.message));
+    return page;
+  };
+
+  // saved waits for a form's note, and fails with the error shown instead.
+  const saved = async (where, note) => {
+    const alert = where.getByRole('alert');
+    await where.getByText(note).or(alert).first().waitFor();
+    if (await alert.count()) throw new Error(`"${note}" not shown; the page says: ${await alert.first().innerText()}`);
+  };
+  const committee = 'Ban Thường vụ Tỉnh ủy';
+  // The standing committee: the chair first; Nam will be away from the meeting.
+  const members = [
+    { id: 'thanh', name: 'Lê Văn Thành', title: 'Bí thư Tỉnh ủy', chair: true },
+    { id: 'lan', name: 'Phạm Thị Lan', title: 'Phó Bí thư Thường trực' },
+    { id: 'quan', name: 'Đỗ Minh Quân', title: 'Trưởng ban Tổ chức' },
+    { id: 'mai', name: 'Vũ Thị Mai', title: 'Trưởng ban Tuyên giáo' },
+    { id: 'nam', name: 'Hoàng Văn Nam', title: 'Chủ nhiệm Ủy ban Kiểm tra' },
+  ];
+  const byID = Object.fromEntries(members.map((m) => [m.id, m]));
+  const email = (id) => `${id}@tinhuy.example`;
+  const passwords = {};
+  const meetingTitle = 'Họp Ban Thường vụ thường kỳ tuần 50';
+  const consultTitle = 'Đề án chuyển đổi số của Đảng bộ tỉnh năm 2027';
+  const q1 = 'Đồng chí có đồng ý thông qua Đề án?';
+  const q2 = 'Đồng chí có đồng ý bố trí kinh phí từ ngân sách tỉnh?';
+  const otherText = 'Đề nghị lồng ghép với nguồn vốn chương trình mục tiêu quốc gia';
+  let consultID = '';
+
+  const admin = await newPage();
+  const ok = await step('office: the first administrator (TOTP) adds five members’ accounts', async () => {
+    await admin.goto(`${base}/#setup=${srv.secret}`);
+    await admin.getByRole('heading', { name: 'Thiết lập lần đầu' }).waitFor();
+    await admin.getByLabel('Họ và tên').fill('Nguyễn Thị Hương');
+    await admin.getByLabel('Mật khẩu', { exact: true }).fill('Văn phòng Tỉnh ủy 2026');
+    await admin.getByLabel('Nhập lại mật khẩu').fill('Văn phòng Tỉnh ủy 2026');
+    await admin.getByRole('button', { name: 'Tiếp tục' }).click();
+    const key = (await admin.locator('code.totp-key').innerText()).replace(/\s+/g, '');
+    await admin.getByLabel('Mã xác thực', { exact: false }).fill(totp(key));
+    await admin.getByRole('button', { name: 'Tạo quản trị viên' }).click();
+    await admin.getByText('Xin chào, Nguyễn Thị Hương').waitFor();
+    for (const m of members) {
+      await admin.locator('#aa-name').fill(m.name);
+      await admin.locator('#aa-id').fill(m.id);
+      await admin.locator('#aa-email').fill(email(m.id));
+      await admin.getByRole('button', { name: 'Thêm', exact: true }).click();
+      const note = admin.getByText(`Đã tạo ${m.id}. Mật khẩu đầu tiên (chỉ hiện một lần):`);
+      await note.waitFor();
+      passwords[m.id] = /:\s*(\S+)\s*$/.exec(await note.innerText())?.[1];
+      if (!passwords[m.id]) throw new Error(`no first password for ${m.id}`);
+    }
+  });
+  if (!ok) throw new Error('cannot go on without the accounts');
+
+  await step('office: the people (with e-mail and account) and the standing committee with its chair', async () => {
+    const people = admin.getByRole('region', { name: 'Các ban và thành viên' });
+    for (const m of members) {
+      await people.locator('#np-name').fill(m.name);
+      await people.locator('#np-title').fill(m.title);
+      await people.locator('#np-unit').fill('Tỉnh ủy');
+      await people.locator('#np-email').fill(email(m.id));
+      await people.locator('#np-account').fill(m.id);
+      await people.locator('form.new-person').getByRole('button', { name: 'Lưu' }).click();
+      await saved(people, `Đã lưu ${m.name}.`);
+      // The form is cleared once the list is read again: wait for it, or the next name typed is lost.
+      await people.locator('ul.people-list li', { hasText: m.name }).waitFor();
+      await admin.waitForFunction(() => document.querySelector('#np-name')?.value === '');
+    }
+    for (const m of members) await people.locator('ul.people-list li', { hasText: `${m.name} — ${m.title}, Tỉnh ủy` }).waitFor();
+    const form = people.locator('form.new-committee');
+    await form.locator('#nc-name').fill(committee);
+    await form.locator('#nc-id').fill('btv');
+    for (const m of members) {
+      const row = form.locator('.member-pick', { hasText: m.name });
+      await row.getByRole('checkbox').check();
+      if (m.chair) await row.getByRole('radio').check();
+    }
+    await form.getByRole('button', { name: 'Lưu' }).click();
+    await saved(people, `Đã lưu ${committee}.`);
+    const entry = people.locator('ul.committee-list > li', { hasText: committee });
+    await entry.getByText('5 thành viên').waitFor();
+    await entry.locator('summary').click();
+    await entry.locator('ol li', { hasText: 'Lê Văn Thành (Chủ trì)' }).waitFor();
+    const listed = await entry.locator('ol > li').allInnerTexts();
+    if (listed.length !== 5 || members.some((m) => !listed.some((t) => t.startsWith(m.name)))) throw new Error(`the committee lists ${JSON.stringify(listed)}`);
+    await shot(admin, 'office-committee');
+  });
+
+  const inMeeting = await step('office: the weekly meeting made from the committee seats its five members; the chair’s calendar has it', async () => {
+    const entry = admin.locator('ul.committee-list > li', { hasText: committee });
+    const form = entry.locator('form.committee-meeting');
+    await form.locator('#cm-title-btv').fill(meetingTitle);
+    const next = new Date(Date.now() + 6 * 86400e3);
+    next.setHours(8, 0, 0, 0);
+    await form.locator('#cm-starts-btv').fill(localInput(next));
+    await form.locator('#cm-place-btv').fill('Phòng họp Ban Thường vụ');
+    await form.getByRole('button', { name: 'Tạo hội nghị' }).click();
+    await admin.locator('.topbar', { hasText: meetingTitle }).waitFor();
+    const panel = admin.getByRole('region', { name: 'Thành phần tham dự' });
+    const table = panel.locator('table').first();
+    for (const m of members) await table.locator('tbody tr', { hasText: m.name }).first().waitFor();
+  });
+
+  if (inMeeting) await step('office: Nam is recorded absent with an approved reason and a substitute is seated for him', async () => {
+    const panel = admin.getByRole('region', { name: 'Thành phần tham dự' });
+    const away = byID.nam.name;
+    const reason = 'Đi công tác Trung ương theo phân công của Thường trực';
+    const sub = 'Trịnh Quang Huy';
+    const absent = panel.getByRole('form', { name: 'Vắng mặt' });
+    await absent.locator('select[name="att-member"]').selectOption({ label: away });
+    await absent.locator('input[name="att-reason"]').fill(reason);
+    if (!(await absent.locator('input[name="att-approved"]').isChecked())) await absent.locator('input[name="att-approved"]').check();
+    await absent.getByRole('button', { name: 'Ghi vắng mặt' }).click();
+    await panel.locator('.att-absent-list li', { hasText: `${away} — ${reason} (được chấp thuận)` }).waitFor();
+    const seat = panel.getByRole('form', { name: 'Người dự thay' });
+    await seat.locator('select[name="att-sub-member"]').selectOption({ label: away });
+    await seat.locator('select[name="att-sub-who"]').selectOption({ label: '— người mới —' });
+    await seat.locator('input[name="att-sub-name"]').fill(sub);
+    await seat.locator('input[name="att-sub-title"]').fill('Phó Chủ nhiệm Ủy ban Kiểm tra');
+    await seat.getByRole('button', { name: 'Cử người dự thay' }).click();
+    await panel.locator('.att-sub-list li', { hasText: `${sub} (dự thay đồng chí ${away})` }).waitFor();
+    const absences = await panel.locator('.att-absent-list li').count();
+    if (absences !== 1) throw new Error(`${absences} absences listed, want 1`);
+    await shot(admin, 'office-meeting-attendance');
+  });
+
+  const drafted = await step('office: back home, the office drafts a written consultation of the committee (two questions, a deadline in three days)', async () => {
+    if (inMeeting) {
+      await admin.getByRole('button', { name: 'Đăng xuất' }).first().click();
+    }
+    await admin.getByRole('heading', { name: 'Lấy ý kiến bằng văn bản' }).waitFor();
+    await admin.getByRole('button', { name: `Mở hội nghị ${meetingTitle}` }).waitFor();
+    const form = admin.locator('form.draft-consultation');
+    await form.locator('#dc-committee').selectOption({ label: committee });
+    await form.locator('#dc-title').fill(consultTitle);
+    await form.locator('#dc-desc').fill('Văn phòng Tỉnh ủy xin ý kiến các đồng chí Ủy viên Ban Thường vụ về Đề án.');
+    await form.locator('#dc-q0').fill(q1);
+    await form.getByRole('button', { name: 'Thêm câu hỏi' }).click();
+    await form.locator('#dc-q1').fill(q2);
+    await form.locator('#dc-deadline').fill(localInput(new Date(Date.now() + 3 * 86400e3)));
+    await form.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await form.getByText('Đã lưu bản nháp; chờ người chủ trì duyệt.').waitFor();
+    const card = admin.locator('article.consultation', { hasText: consultTitle });
+    await card.getByText('bản nháp, chờ duyệt').waitFor();
+    consultID = (await card.locator('h3').getAttribute('id')).replace(/^ct-/, '');
+    if (!consultID) throw new Error('no consultation id on the card');
+  });
+  if (!drafted) throw new Error('cannot go on without the consultation');
+
+  // signIn signs a member in with the first password in a window of their
+  // own, enrols the second factor (as a first sign-in asks), and lands on
+  // the account's home.
+  const signIn = async (m, viewport, touch, hash = '') => {
+    const page = await newPage(viewport, touch);
+    await page.goto(`${base}/${hash}`);
+    await page.getByRole('button', { name: 'Đăng nhập tài khoản cán bộ' }).click();
+    await page.locator('#st-id').fill(m.id);
+    await page.locator('#st-pw').fill(passwords[m.id]);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.getByRole('heading', { name: 'Xác thực hai lớp' }).waitFor();
+    const key = (await page.locator('code.totp-key').innerText()).replace(/\s+/g, '');
+    await page.locator('#enrol-code').fill(totp(key));
+    await page.getByRole('button', { name: 'Xác nhận' }).click();
+    await page.getByText(`Xin chào, ${m.name}`).waitFor();
+    return page;
+  };
+  const card = (page) => page.locator('article.consultation', { hasText: consultTitle });
+  // answer picks a choice per question (and writes the text of "Ý kiến khác") and sends.
+  const answer = async (page, choices) => {
+    const c = card(page);
+    for (const [i, ch] of choices.entries()) {
+      const q = c.locator('fieldset', { hasText: `Câu ${i + 1}.` });
+      await q.getByRole('radio', { name: ch, exact: true }).check();
+      if (ch === 'Ý kiến khác') await q.getByLabel(`Ý kiến cho câu ${i + 1}`).fill(otherText);
+    }
+    await c.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await c.getByText('Đã gửi ý kiến.').waitFor();
+    await c.getByText('Đồng chí đã trả lời lúc').waitFor();
+  };
+
+  let chair;
+  const approved = await step('office: the chair signs in, sees the draft and the meeting in the calendar, approves and answers at a desk', async () => {
+    chair = await signIn(byID.thanh, { width: 1280, height: 800 }, false);
+    const c = card(chair);
+    await c.getByText('bản nháp, chờ duyệt').waitFor();
+    await chair.getByRole('region', { name: 'Lịch của đồng chí' }).getByText(meetingTitle).waitFor();
+    await c.getByRole('button', { name: 'Duyệt và gửi phiếu' }).click();
+    await c.getByText('đang lấy ý kiến').waitFor();
+    await answer(chair, ['Đồng ý', 'Đồng ý']);
+    await c.getByText('Đã trả lời: 1/5').waitFor();
+  });
+  if (!approved) throw new Error('cannot go on without the approved consultation');
+
+  await step('office: a member answers on a tablet (820×1180, touch)', async () => {
+    const lan = await signIn(byID.lan, { width: 820, height: 1180 }, true);
+    await card(lan).getByText('đang lấy ý kiến').waitFor();
+    await answer(lan, ['Đồng ý', 'Đồng ý']);
+    await card(lan).getByText('Đã trả lời: 2/5').waitFor();
+    await shot(lan, 'office-consultation-tablet');
+    await lan.context().close();
+  });
+
+  await step('office: a member answers in a phone-sized window (390×844): told what is missing first, "Ý kiến khác" with a text, nothing wider than the screen', async () => {
+    const quan = await signIn(byID.quan, { width: 390, height: 844 }, true);
+    const c = card(quan);
+    await c.getByRole('button', { name: 'Gửi ý kiến' }).click();
+    await c.getByText('Câu 1 chưa trả lời đủ').waitFor();
+    await answer(quan, ['Đồng ý', 'Ý kiến khác']);
+    await c.getByText('Đã trả lời: 3/5').waitFor();
+    const wide = await quan.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    if (wide.doc > wide.view) throw new Error(`the page is ${wide.doc} px wide in a ${wide.view} px window`);
+    const box = await c.getByRole('button', { name: 'Gửi lại ý kiến' }).boundingBox();
+    if (!box || box.x < 0 || box.x + box.width > 390) throw new Error(`the send button is off the screen: ${JSON.stringify(box)}`);
+    await audit(quan, 'consultation on a phone');
+    await shot(quan, 'office-consultation-phone');
+    await quan.context().close();
+  });
+
+  let mail;
+  await step('office: the office reminds those who have not answered; the SMTP server gets exactly their two e-mails, the subject in Vietnamese', async () => {
+    await admin.reload();
+    const c = card(admin);
+    await c.getByText('Đã trả lời: 3/5').waitFor();
+    await c.getByRole('button', { name: 'Nhắc người chưa trả lời' }).click();
+    await c.getByText('Đã nhắc 2 đồng chí chưa trả lời.').waitFor();
+    await audit(admin, 'account home with consultations');
+    await shot(admin, 'office-home-reminded');
+    const got = await smtp.waitFor(2, T);
+    await new Promise((r) => setTimeout(r, 300)); // a third e-mail, if any, would arrive with them
+    const rcpts = got.flatMap((m) => m.to).sort();
+    const want = [email('mai'), email('nam')];
+    if (JSON.stringify(rcpts) !== JSON.stringify(want)) throw new Error(`reminders went to ${JSON.stringify(rcpts)}, want ${JSON.stringify(want)}`);
+    for (const m of got) {
+      const p = parseMail(m.data);
+      const wantSubject = `Nhắc trả lời phiếu lấy ý kiến: ${consultTitle}`;
+      if (!p.subject.startsWith(wantSubject)) throw new Error(`subject ${JSON.stringify(p.subject)} (raw ${JSON.stringify(p.headers.subject)}), want it to start with ${JSON.stringify(wantSubject)}`);
+      if (!/\(hạn \d/.test(p.subject)) throw new Error(`no deadline in the subject ${JSON.stringify(p.subject)}`);
+      if (!p.body.includes(committee)) throw new Error(`the body does not name the committee:\n${p.body}`);
+      if (m.to[0] === email('mai')) mail = p;
+    }
+    const link = `${publicURL}/#consultation=${consultID}`;
+    if (!mail.body.includes(link)) throw new Error(`the body has no link ${link}:\n${mail.body}`);
+    log(`reminders: ${rcpts.join(', ')}; subject: ${mail.subject}`);
+  });
+
+  if (mail) await step('office: the e-mail’s link brings the consultation into view for Mai, with the office’s reminder', async () => {
+    const mai = await signIn(byID.mai, { width: 1280, height: 800 }, false, `#consultation=${consultID}`);
+    const c = card(mai);
+    await c.getByText('Văn phòng đã nhắc đồng chí trả lời lúc').waitFor();
+    await mai.waitForFunction(
+      (id) => {
+        const r = document.getElementById('ct-' + id)?.getBoundingClientRect();
+        return !!r && r.top >= 0 && r.top < window.innerHeight;
+      },
+      consultID,
+      { timeout: 5000 },
+    );
+    await mai.context().close();
+  });
+
+  await step('office: the chair closes it; the result per question; the summary PDF says BÁO CÁO TỔNG HỢP Ý KIẾN with the counts', async () => {
+    await chair.reload();
+    const c = card(chair);
+    await c.getByRole('button', { name: 'Kết thúc lấy ý kiến' }).click();
+    await c.getByText('đã kết thúc').waitFor();
+    await c.locator('.consult-result li', { hasText: q1 }).getByText('THÔNG QUA: 3/5 đồng ý, cần 3').waitFor();
+    await c.locator('.consult-result li', { hasText: q2 }).getByText('KHÔNG THÔNG QUA: 2/5 đồng ý, cần 3').waitFor();
+    await shot(chair, 'office-consultation-result');
+    const href = await c.getByRole('link', { name: 'Báo cáo tổng hợp ý kiến (PDF)' }).getAttribute('href');
+    const res = await chair.context().request.get(new URL(href, base).href);
+    if (res.status() !== 200) throw new Error(`the summary answered ${res.status()}`);
+    const file = path.join(tmp, 'consultation-summary.pdf');
+    writeFileSync(file, await res.body());
+    const flat = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const want of [
+      'BÁO CÁO TỔNG HỢP Ý KIẾN',
+      committee,
+      consultTitle,
+      'Số thành viên được lấy ý kiến: 5; Số thành viên đã trả lời: 3',
+      'Kết quả: THÔNG QUA (3/5 đồng ý; cần ít nhất 3)',
+      'Kết quả: KHÔNG THÔNG QUA (2/5 đồng ý; cần ít nhất 3)',
+      otherText,
+    ]) {
+      if (!flat.includes(want)) throw new Error(`the summary does not say "${want}":\n${flat.slice(0, 3000)}`);
+    }
+    const at = flat.indexOf('Không trả lời: ');
+    const missing = at < 0 ? '' : flat.slice(at, at + 'Không trả lời: Vũ Thị Mai, Hoàng Văn Nam'.length + 12);
+    for (const m of [byID.mai, byID.nam]) if (!missing.includes(m.name)) throw new Error(`"Không trả lời" does not name ${m.name}: ${JSON.stringify(missing)}`);
+    for (const m of [byID.thanh, byID.lan, byID.quan]) if (missing.includes(m.name)) throw new Error(`"Không trả lời" names ${m.name}, who answered: ${JSON.stringify(missing)}`);
+  });
+
+  await step('office: no serious or critical axe violations on the account home with consultations and on a phone', async () => {
+    const problems = [];
+    for (const name of ['account home with consultations', 'consultation on a phone']) {
+      const a = audits.get(name);
+      if (!a) problems.push(`${name}: not audited`);
+      else if (a.error) problems.push(`${name}: the audit failed: ${a.error}`);
+      else for (const v of a.violations) problems.push(`${name}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.join(' | ')}`);
+    }
+    if (problems.length) throw new Error(problems.join('; '));
+  });
+  await chair.context().close();
+  await admin.context().close();
+}
