@@ -390,3 +390,51 @@ func readyzBody(tb testing.TB, n *node) map[string]string {
 	}
 	return out
 }
+
+// TestBridgeEdgeRestart: an edge stopped and started again on its data
+// folder goes on from its replica (its chain continued, not restarted),
+// and the site's tablets, signed in before, resume on it by seq — while
+// the link is still cut, too: the sessions it kept are in its store.
+func TestBridgeEdgeRestart(t *testing.T) {
+	centre := startCentre(t)
+	data := t.TempDir()
+	edge, link := startSite(t, centre, "bavi", func(c *config) { c.Data = data })
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, []*node{centre, edge}, 0)
+	site := siteDevices(t, centre, edge)
+	all := append([]*device{chair}, site...)
+	chair.do(t, meeting.OpenSession{})
+	chair.do(t, meeting.SetCurrentItem{Item: "i2"})
+	chair.do(t, meeting.ShowDocument{Document: "doc1", Page: 1})
+	settle(t, centre, bridgeMeeting, all)
+
+	// The edge stops; the link is cut; the edge starts again on its
+	// folder, its tablets come back to it and are served from the replica.
+	link.Cut()
+	if err := edge.shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	remote := edge.cfg.Edge.Remotes // through the same (cut) link
+	again, err := startNode(timeoutCtx(t, 15*time.Second), config{
+		Listen: "127.0.0.1:0", Data: data, Name: "bavi",
+		Edge:         &edgeConfig{Remotes: remote, PingEvery: 200 * time.Millisecond},
+		DrainTimeout: 5 * time.Second, Logger: testLogger("bavi-again"),
+	})
+	if err != nil {
+		t.Fatalf("starting the edge again: %v", err)
+	}
+	t.Cleanup(func() { _ = again.shutdown(context.Background()) })
+	nodes := []*node{centre, again}
+	for _, d := range site {
+		_ = d.client().Close()
+		d.dial(t, nodes, 1)
+	}
+	for page := 2; page <= 5; page++ {
+		chair.do(t, meeting.TurnPage{Page: page})
+	}
+	link.Restore(t)
+	waitLink(t, again, true)
+	site[0].do(t, meeting.CheckIn{})
+	settle(t, centre, bridgeMeeting, all)
+	sameLog(t, centre, again, bridgeMeeting)
+}
