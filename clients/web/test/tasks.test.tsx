@@ -11,6 +11,7 @@ import { act } from 'preact/test-utils';
 import { checkReport, heading, stateAt, totals, type TaskRow } from '../src/core/conclusions';
 import { FollowUp, MyTasks, Tasks } from '../src/ui/tasks/Tasks';
 import { taskKeys, tw } from '../src/ui/tasks/words';
+import { MeetingConclusions, toDraft } from '../src/ui/tasks/MeetingConclusions';
 import { flush, installScreen } from './screen';
 
 let root: HTMLElement;
@@ -174,5 +175,95 @@ describe('the follow-up screens', () => {
     await flush();
     expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/conclusions/kl-1/approve')).toBe(true);
     expect(text()).toContain('Đã duyệt: Kết luận số 01-KL/TU.');
+  });
+});
+
+describe('the meeting conclusions panel', () => {
+  const store = {
+    state: {
+      id: 'btv-12',
+      agenda: [{ id: 'ns', title: 'Dự toán ngân sách năm 2027' }],
+      participants: { uv1: { id: 'uv1', name: 'Đặng Quốc Việt', role: 'delegate' }, sec: { id: 'sec', name: 'Thư ký', role: 'secretary' } },
+    },
+    session: { token: 'tok-1', meeting: 'btv-12', participant: 'sec', role: 'secretary' },
+  } as any;
+
+  it('turns the form into a draft, refusing a half-filled task', () => {
+    const base = { item: 'ns', kind: 'conclusion' as const, title: ' Kết luận ', text: 'Nội dung', tasks: [] as any[] };
+    expect(toDraft({ ...base, title: '' })).toEqual({ missing: 'needTitle' });
+    expect(toDraft({ ...base, tasks: [{ title: 'Việc', who: '', unit: '', deadline: '2026-12-20' }] })).toEqual({ missing: 'needTask', n: 1 });
+    expect(toDraft({ ...base, tasks: [{ title: '', who: '', unit: '', deadline: '' }, { title: 'Tuyên truyền', who: '', unit: 'Ban Tuyên giáo', deadline: '2026-12-20' }, { title: 'Dự toán', who: 'uv1', unit: '', deadline: '2026-12-10' }] })).toEqual({
+      agenda_item: 'ns',
+      kind: 'conclusion',
+      title: 'Kết luận',
+      text: 'Nội dung',
+      tasks: [
+        { title: 'Tuyên truyền', deadline: '2026-12-20T17:00:00+07:00', assignee: { kind: 'unit', name: 'Ban Tuyên giáo' } },
+        { title: 'Dự toán', deadline: '2026-12-10T17:00:00+07:00', assignee: { kind: 'person', person: 'uv1' } },
+      ],
+    });
+  });
+
+  it('lets the secretary draft one with a task, with the meeting session', async () => {
+    let drafted: any = null;
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      seen.push(`${init.method} ${url} ${(init.headers as Record<string, string>)?.Authorization ?? ''}`);
+      if (init.method === 'POST') {
+        drafted = JSON.parse(String(init.body));
+        return new Response(JSON.stringify({ conclusion: { id: 'kl-1', kind: 'conclusion', status: 'draft', title: drafted.title, agenda_title: 'Dự toán ngân sách năm 2027', tasks: [] } }), { status: 201 });
+      }
+      return new Response(JSON.stringify({ conclusions: drafted ? [{ id: 'kl-1', kind: 'conclusion', status: 'draft', title: drafted.title, agenda_title: 'Dự toán ngân sách năm 2027', tasks: [] }] : [] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store, mode: 'secretary' }), root);
+    });
+    await settle();
+    expect(text()).toContain('Chưa có kết luận nào.');
+    const input = (sel: string, v: string) => {
+      const el = root.querySelector(sel) as HTMLInputElement;
+      el.value = v;
+      el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input'));
+    };
+    await act(async () => {
+      input('#kl-title', 'Kết luận về dự toán');
+      input('#kl-text', 'Thống nhất thông qua.');
+      input('#kl-t1', 'Hoàn thiện dự toán');
+      input('#kl-w1', 'uv1');
+      input('#kl-d1', '2026-12-20');
+    });
+    await act(async () => {
+      (root.querySelector('form.conclusion-draft') as HTMLFormElement).dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    await settle();
+    expect(drafted).toEqual({ agenda_item: 'ns', kind: 'conclusion', title: 'Kết luận về dự toán', text: 'Thống nhất thông qua.', tasks: [{ title: 'Hoàn thiện dự toán', deadline: '2026-12-20T17:00:00+07:00', assignee: { kind: 'person', person: 'uv1' } }] });
+    expect(seen).toContain('POST /api/v1/meetings/btv-12/conclusions Bearer tok-1');
+    expect(text()).toContain('Đã lưu dự thảo; chờ người chủ trì duyệt.');
+    expect(text()).toContain('dự thảo, chờ duyệt');
+  });
+
+  it('lets the chair approve a draft from the console', async () => {
+    let status = 'draft';
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      const c = { id: 'kl-1', kind: 'conclusion', status, numbered: status === 'draft' ? undefined : '01-KL/TU', title: 'Kết luận về dự toán', agenda_title: 'Dự toán', tasks: [] };
+      if (init.method === 'POST' && url === '/api/v1/meetings/btv-12/conclusions/kl-1/approve') {
+        status = 'approved';
+        return new Response(JSON.stringify({ conclusion: { ...c, status, numbered: '01-KL/TU' } }), { status: 200 });
+      }
+      return new Response(JSON.stringify({ conclusions: [c] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, role: 'chair' } }, mode: 'chair' }), root);
+    });
+    await settle();
+    expect(root.querySelector('form.conclusion-draft')).toBeNull(); // the chair drafts nothing
+    const btn = root.querySelector('button[aria-label="Duyệt và cấp số: Kết luận về dự toán"]') as HTMLButtonElement;
+    await act(async () => {
+      btn.click();
+    });
+    await settle();
+    expect(text()).toContain('Đã duyệt: Kết luận số 01-KL/TU.');
+    expect(text()).toContain('Kết luận số 01-KL/TU: Kết luận về dự toán');
+    expect(root.querySelector('button[aria-label="Ban hành: Kết luận về dự toán"]')).not.toBeNull();
   });
 });

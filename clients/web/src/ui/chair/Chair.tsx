@@ -17,10 +17,12 @@ import { AgendaControl, PresentationControl, SessionControls } from './Controls'
 import { FloorSection } from './FloorControl';
 import { LinkedRooms } from './LinkedRooms';
 import { ElectionsControl } from './Elections';
+import { MeetingConclusions } from '../tasks/MeetingConclusions';
+import { tw } from '../tasks/words';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Chair({ store }: { store: MeetingStore }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const s = store.state!;
   return (
     <div class="screen console">
@@ -56,6 +58,9 @@ export function Chair({ store }: { store: MeetingStore }) {
         <Section title={t('attendance')}>
           <AttendanceTable s={s} percent={quorumPercent(s)} />
           <AbsentList store={store} />
+        </Section>
+        <Section title={tw(lang, 'panelTitle')} class="conclusions-panel">
+          <MeetingConclusions store={store} mode="chair" />
         </Section>
       </div>
     </div>

@@ -21,6 +21,8 @@ import { Participants } from './Participants';
 import { Proposals } from './Proposals';
 import { ElectionEditor } from './Elections';
 import { CopyRegister, SecrecyRules } from './Secrecy';
+import { MeetingConclusions } from '../tasks/MeetingConclusions';
+import { tw } from '../tasks/words';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 
 export function Secretary({ store }: { store: MeetingStore }) {
@@ -61,6 +63,9 @@ export function Secretary({ store }: { store: MeetingStore }) {
         </Section>
         <Section title={t('elections')} class="elections-panel">
           <ElectionEditor store={store} />
+        </Section>
+        <Section title={tw(lang, 'panelTitle')} class="conclusions-panel">
+          <MeetingConclusions store={store} mode="secretary" />
         </Section>
       </div>
       <div class="col">

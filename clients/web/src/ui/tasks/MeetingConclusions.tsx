@@ -1,0 +1,198 @@
+// The conclusions of a meeting (issue 13, part 4), with the meeting's
+// session: in the secretary's workspace the list and a form that drafts
+// one for an agenda item with its tasks (to a participant or a unit, with
+// a deadline), and publishing once approved; in the chair's console the
+// list with "Duyệt và cấp số" on each draft (the conclusion gets its
+// number in the office's series) and publishing.
+
+import { useEffect, useState } from 'preact/hooks';
+import {
+  approveConclusion,
+  draftConclusion,
+  heading,
+  meetingConclusions,
+  publishConclusion,
+  type Conclusion,
+  type ConclusionDraft,
+  type TaskDraft,
+} from '../../core/conclusions';
+import type { MeetingStore } from '../../core/store';
+import { errorText, type Lang } from '../../i18n';
+import { useApp } from '../context';
+import '../../i18n-staff'; // quoted words the staff test reads as staff words (i18n.test.ts)
+import { tw } from './words';
+
+interface TaskInput {
+  title: string;
+  who: string; // a participant id, or "" for a unit
+  unit: string;
+  deadline: string; // yyyy-mm-dd
+}
+
+const emptyTask = (): TaskInput => ({ title: '', who: '', unit: '', deadline: '' });
+
+/** toDraft turns the form into what the server takes, or the key of what is missing. */
+export function toDraft(f: { item: string; kind: 'conclusion' | 'resolution'; title: string; text: string; tasks: TaskInput[] }): ConclusionDraft | { missing: 'needTitle' } | { missing: 'needTask'; n: number } {
+  if (!f.title.trim() || !f.text.trim() || !f.item) return { missing: 'needTitle' };
+  const tasks: TaskDraft[] = [];
+  for (const [i, t] of f.tasks.entries()) {
+    if (!t.title.trim() && !t.unit.trim() && !t.who && !t.deadline) continue; // an empty row
+    if (!t.title.trim() || !t.deadline || (!t.who && !t.unit.trim())) return { missing: 'needTask', n: i + 1 };
+    // The end of the deadline's day in Vietnam (UTC+7).
+    const deadline = `${t.deadline}T17:00:00+07:00`;
+    tasks.push({ title: t.title.trim(), deadline, assignee: t.who ? { kind: 'person', person: t.who } : { kind: 'unit', name: t.unit.trim() } });
+  }
+  return { agenda_item: f.item, kind: f.kind, title: f.title.trim(), text: f.text.trim(), tasks };
+}
+
+function DraftForm({ store, lang, onDrafted }: { store: MeetingStore; lang: Lang; onDrafted: (c: Conclusion) => void }) {
+  const s = store.state!;
+  const [item, setItem] = useState(s.agenda[0]?.id ?? '');
+  const [kind, setKind] = useState<'conclusion' | 'resolution'>('conclusion');
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [tasks, setTasks] = useState<TaskInput[]>([emptyTask()]);
+  const [msg, setMsg] = useState('');
+  const [busy, setBusy] = useState(false);
+  const people = Object.values(s.participants).filter((p) => p.role === 'delegate' || p.role === 'chair');
+  const set = (i: number, patch: Partial<TaskInput>) => setTasks((ts) => ts.map((t, j) => (j === i ? { ...t, ...patch } : t)));
+  return (
+    <form
+      class="stack conclusion-draft"
+      aria-label={tw(lang, 'draftTitle')}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const d = toDraft({ item, kind, title, text, tasks });
+        if ('missing' in d) return setMsg(d.missing === 'needTask' ? tw(lang, 'needTask', { n: d.n }) : tw(lang, 'needTitle'));
+        setBusy(true);
+        setMsg('');
+        try {
+          onDrafted(await draftConclusion(s.id, store.session.token, d));
+          setMsg(tw(lang, 'drafted'));
+          setTitle('');
+          setText('');
+          setTasks([emptyTask()]);
+        } catch (err) {
+          setMsg(errorText(lang, err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h3>{tw(lang, 'draftTitle')}</h3>
+      <label for="kl-item">{tw(lang, 'item')}</label>
+      <select id="kl-item" value={item} onChange={(e) => setItem((e.target as HTMLSelectElement).value)}>
+        {s.agenda.map((it) => (
+          <option key={it.id} value={it.id}>
+            {it.title}
+          </option>
+        ))}
+      </select>
+      <label for="kl-kind">{tw(lang, 'kind')}</label>
+      <select id="kl-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'conclusion')}>
+        <option value="conclusion">{tw(lang, 'kind_conclusion')}</option>
+        <option value="resolution">{tw(lang, 'kind_resolution')}</option>
+      </select>
+      <label for="kl-title">{tw(lang, 'cTitle')}</label>
+      <input id="kl-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+      <label for="kl-text">{tw(lang, 'cText')}</label>
+      <textarea id="kl-text" rows={5} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      {tasks.map((t, i) => {
+        const n = i + 1;
+        return (
+          <fieldset key={i} class="stack">
+            <legend>{tw(lang, 'taskN', { n })}</legend>
+            <label for={`kl-t${n}`}>{tw(lang, 'taskTitle', { n })}</label>
+            <input id={`kl-t${n}`} value={t.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
+            <label for={`kl-w${n}`}>{tw(lang, 'assignTo', { n })}</label>
+            <select id={`kl-w${n}`} value={t.who} onChange={(e) => set(i, { who: (e.target as HTMLSelectElement).value })}>
+              <option value="">{tw(lang, 'aUnit')}</option>
+              {people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            {!t.who && (
+              <>
+                <label for={`kl-u${n}`}>{tw(lang, 'unitName', { n })}</label>
+                <input id={`kl-u${n}`} value={t.unit} onInput={(e) => set(i, { unit: (e.target as HTMLInputElement).value })} />
+              </>
+            )}
+            <label for={`kl-d${n}`}>{tw(lang, 'deadlineN', { n })}</label>
+            <input id={`kl-d${n}`} type="date" value={t.deadline} onInput={(e) => set(i, { deadline: (e.target as HTMLInputElement).value })} />
+          </fieldset>
+        );
+      })}
+      <button type="button" class="btn small" onClick={() => setTasks((ts) => [...ts, emptyTask()])}>
+        {tw(lang, 'addTask')}
+      </button>
+      <button type="submit" class="btn primary" disabled={busy}>
+        {tw(lang, 'saveDraft')}
+      </button>
+      {msg && (
+        <p role="status" class="task-msg">
+          {msg}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode: 'secretary' | 'chair' }) {
+  const { lang } = useApp();
+  const s = store.state!;
+  const [list, setList] = useState<Conclusion[] | null>(null);
+  const [msg, setMsg] = useState('');
+  const load = () =>
+    meetingConclusions(s.id, store.session.token)
+      .then(setList)
+      .catch((err) => setMsg(errorText(lang, err)));
+  useEffect(() => {
+    void load();
+  }, [s.id]);
+  const act = async (f: () => Promise<Conclusion>, ok: (c: Conclusion) => string) => {
+    try {
+      const c = await f();
+      setMsg(ok(c));
+      await load();
+    } catch (err) {
+      setMsg(errorText(lang, err));
+    }
+  };
+  return (
+    <div class="meeting-conclusions">
+      {list && list.length === 0 && <p>{tw(lang, 'none')}</p>}
+      <ul class="conclusion-list">
+        {(list ?? []).map((c) => (
+          <li key={c.id}>
+            <p>
+              <strong>{heading(c, lang)}</strong>: {c.title} · {c.agenda_title} · {tw(lang, ('status_' + c.status) as 'status_draft')}
+            </p>
+            {c.tasks.length > 0 && (
+              <ul class="hint">
+                {c.tasks.map((t) => (
+                  <li key={t.id}>
+                    {t.title} — {t.assignee.name}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {mode === 'chair' && c.status === 'draft' && (
+              <button type="button" class="btn primary small" aria-label={`${tw(lang, 'approveBtn')}: ${c.title}`} onClick={() => act(() => approveConclusion(s.id, store.session.token, c.id), (a) => tw(lang, 'approved', { heading: heading(a, lang) }))}>
+                {tw(lang, 'approveBtn')}
+              </button>
+            )}
+            {c.status === 'approved' && (
+              <button type="button" class="btn small" aria-label={`${tw(lang, 'publishBtn')}: ${c.title}`} onClick={() => act(() => publishConclusion(s.id, store.session.token, c.id), (a) => tw(lang, 'published', { heading: heading(a, lang) }))}>
+                {tw(lang, 'publishBtn')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {msg && <p role="status">{msg}</p>}
+      {mode === 'secretary' && s.agenda.length > 0 && <DraftForm store={store} lang={lang} onDrafted={() => void load()} />}
+    </div>
+  );
+}
