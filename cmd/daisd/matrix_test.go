@@ -304,6 +304,17 @@ func newMatrix(t *testing.T) *matrix {
 		}
 	}
 	exec(meetingA, "sec", meeting.AttachDocument{Item: "i2", Document: m.doc})
+	// The public document is a draft for comment with a second version.
+	exec(meetingA, "sec", meeting.OpenDraft{Document: m.doc, Deadline: time.Now().Add(72 * time.Hour), Visibility: meeting.DraftPublic})
+	if st, body := m.do(t, m.callers[cSecretary], "POST", "/api/v1/meetings/"+meetingA+"/documents?title=public-v2", m.pdf); st != http.StatusCreated {
+		t.Fatalf("upload v2: %d %s", st, body)
+	} else {
+		var d meeting.Document
+		if err := json.Unmarshal(body, &d); err != nil {
+			t.Fatal(err)
+		}
+		exec(meetingA, "sec", meeting.AddDraftVersion{Draft: m.doc, Document: d.ID})
+	}
 	exec(meetingA, "chair", meeting.OpenSession{})
 	exec(meetingA, "chair", meeting.HandPresentation{To: "d2"})
 	// k1 is elected to the counting committee by a show of hands; an
@@ -631,6 +642,13 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "PUT /api/v1/meetings/{meeting}/records/file", method: "PUT", path: A + "/records/file?record=minutes/vi",
 			body: func(testing.TB, *caller) any { return m.pdf },
 			want: meetingRoute(expect{}.status(http.StatusConflict, cSecretary, cChair).status(http.StatusForbidden, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
+		// Drafts for comment (issue 13): every reader of the draft reads the
+		// comments they may see and compares versions; the drafting team
+		// (here the chair and the secretaries) exports the table.
+		{pattern: "GET /api/v1/meetings/{meeting}/drafts/{draft}/comments", method: "GET", path: A + "/drafts/" + m.doc + "/comments", want: everyoneOfA},
+		{pattern: "GET /api/v1/meetings/{meeting}/drafts/{draft}/comments.pdf", method: "GET", path: A + "/drafts/" + m.doc + "/comments.pdf", want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/drafts/{draft}/comments.csv", method: "GET", path: A + "/drafts/" + m.doc + "/comments.csv", want: staff},
+		{pattern: "GET /api/v1/meetings/{meeting}/drafts/{draft}/compare", method: "GET", path: A + "/drafts/" + m.doc + "/compare", want: everyoneOfA},
 		// The copy register (issue 12): the chair's and the secretaries'.
 		{pattern: "GET /api/v1/meetings/{meeting}/secrecy/register", method: "GET", path: A + "/secrecy/register",
 			want: staff},

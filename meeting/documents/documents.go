@@ -70,6 +70,10 @@ type Engine interface {
 	CountingMinutes(ctx context.Context, dst io.Writer, in pdf.CountingInput, lang string) error
 	Annotate(ctx context.Context, src io.ReadSeeker, dst io.Writer, anns []meeting.Annotation) error
 	CopyRegister(ctx context.Context, dst io.Writer, r meeting.Register, lang string, loc *time.Location, made time.Time) error
+	// CommentTablePDF writes a draft's table of comments.
+	CommentTablePDF(ctx context.Context, dst io.Writer, t pdf.CommentTable, lang string, loc *time.Location, made time.Time) error
+	// PageWords reads the words of each page (the comparison of versions).
+	PageWords(ctx context.Context, r io.ReadSeeker) ([][]string, error)
 }
 
 var _ Engine = (*pdf.Engine)(nil)

@@ -355,3 +355,23 @@ func (fs *Files) BallotsCSV(context.Context, access.Session, io.Writer) error {
 func (fs *Files) ElectionMinutes(context.Context, access.Session, string, io.Writer, string) error {
 	return errCentreOnly()
 }
+
+// Comments is refused at a site: drafts for comment are read at the centre.
+func (fs *Files) Comments(context.Context, access.Session, string) (*documents.DraftComments, error) {
+	return nil, errCentreOnly()
+}
+
+// CommentsPDF is refused at a site.
+func (fs *Files) CommentsPDF(context.Context, access.Session, string, io.Writer, string) error {
+	return errCentreOnly()
+}
+
+// CommentsCSV is refused at a site.
+func (fs *Files) CommentsCSV(context.Context, access.Session, string, io.Writer) error {
+	return errCentreOnly()
+}
+
+// Compare is refused at a site.
+func (fs *Files) Compare(context.Context, access.Session, string, string, string) (*documents.Comparison, error) {
+	return nil, errCentreOnly()
+}

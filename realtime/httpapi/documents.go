@@ -33,6 +33,10 @@ type Documents interface {
 	Minutes(ctx context.Context, sess access.Session, w io.Writer, lang string) error
 	BallotsCSV(ctx context.Context, sess access.Session, w io.Writer) error
 	ElectionMinutes(ctx context.Context, sess access.Session, election string, w io.Writer, lang string) error
+	Comments(ctx context.Context, sess access.Session, draft string) (*documents.DraftComments, error)
+	CommentsPDF(ctx context.Context, sess access.Session, draft string, w io.Writer, lang string) error
+	CommentsCSV(ctx context.Context, sess access.Session, draft string, w io.Writer) error
+	Compare(ctx context.Context, sess access.Session, draft, from, to string) (*documents.Comparison, error)
 }
 
 var _ Documents = (*documents.Documents)(nil)
@@ -50,6 +54,10 @@ var _ Documents = (*documents.Documents)(nil)
 //	GET  /api/v1/meetings/{meeting}/ballots.csv              the ballots by name
 //	GET  /api/v1/meetings/{meeting}/elections/{election}/minutes.pdf?lang=vi|en
 //	     the counting minutes of an election (chair, secretaries, committee)
+//	GET  /api/v1/meetings/{meeting}/drafts/{draft}/comments  a draft's comments the reader may see, by page
+//	GET  /api/v1/meetings/{meeting}/drafts/{draft}/comments.pdf?lang=vi|en  the table of comments (drafting team)
+//	GET  /api/v1/meetings/{meeting}/drafts/{draft}/comments.csv  the same as CSV (drafting team)
+//	GET  /api/v1/meetings/{meeting}/drafts/{draft}/compare?from=DOC&to=DOC  two versions compared page by page
 //	GET  /api/v1/meetings/{meeting}/secrecy/register      the copy register, JSON (chair, secretaries)
 //	GET  /api/v1/meetings/{meeting}/secrecy/register.pdf?lang=vi|en  the same as PDF
 //
@@ -95,6 +103,10 @@ func (a *DocumentsAPI) Register(mux Mux) {
 	mux.HandleFunc("GET "+m+"/minutes.pdf", a.minutes)
 	mux.HandleFunc("GET "+m+"/elections/{election}/minutes.pdf", a.electionMinutes)
 	mux.HandleFunc("GET "+m+"/ballots.csv", a.ballots)
+	mux.HandleFunc("GET "+m+"/drafts/{draft}/comments", a.comments)
+	mux.HandleFunc("GET "+m+"/drafts/{draft}/comments.pdf", a.commentsPDF)
+	mux.HandleFunc("GET "+m+"/drafts/{draft}/comments.csv", a.commentsCSV)
+	mux.HandleFunc("GET "+m+"/drafts/{draft}/compare", a.compare)
 	mux.HandleFunc("GET "+m+"/secrecy/register", a.register)
 	mux.HandleFunc("GET "+m+"/secrecy/register.pdf", a.registerPDF)
 }
@@ -154,6 +166,60 @@ func (a *DocumentsAPI) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, reg)
+}
+
+func (a *DocumentsAPI) comments(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	c, err := a.docs.Comments(r.Context(), sess, r.PathValue("draft"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	WriteJSON(w, http.StatusOK, c)
+}
+
+func (a *DocumentsAPI) commentsPDF(w http.ResponseWriter, r *http.Request) {
+	draft := r.PathValue("draft")
+	a.record(w, r, func(m, lang string) string { return "tong-hop-y-kien-" + fileSafe(draft) + "-" + lang + ".pdf" },
+		func(ctx context.Context, sess access.Session, w io.Writer, lang string) error {
+			return a.docs.CommentsPDF(ctx, sess, draft, w, lang)
+		})
+}
+
+func (a *DocumentsAPI) commentsCSV(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	draft := r.PathValue("draft")
+	var buf bytes.Buffer
+	if err := a.docs.CommentsCSV(r.Context(), sess, draft, &buf); err != nil {
+		WriteError(w, err)
+		return
+	}
+	writeDownload(w, "text/csv; charset=utf-8", "tong-hop-y-kien-"+fileSafe(draft)+".csv", buf.Bytes())
+}
+
+func (a *DocumentsAPI) compare(w http.ResponseWriter, r *http.Request) {
+	sess, err := a.session(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	q := r.URL.Query()
+	c, err := a.docs.Compare(r.Context(), sess, r.PathValue("draft"), q.Get("from"), q.Get("to"))
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	WriteJSON(w, http.StatusOK, c)
 }
 
 func (a *DocumentsAPI) registerPDF(w http.ResponseWriter, r *http.Request) {
