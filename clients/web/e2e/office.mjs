@@ -9,7 +9,11 @@
 // e-mails caught here go exactly to the two who did not answer, their
 // subject Vietnamese once MIME-decoded, and the link in one of them brings
 // the consultation into view for its reader; the chair closes it; the result
-// and the summary PDF (pdftotext) give the counts.
+// and the summary PDF (pdftotext) give the counts. Then a conclusion of the
+// meeting's item with two tasks: drafted in the workspace, approved (and
+// numbered) by the chair on the home, published; one task reported done
+// with a PDF from the tablet, the other (due yesterday) late in red on the
+// office's follow-up.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -133,7 +137,7 @@ function localInput(d) {
 }
 
 export async function officeScenario(bin, browser, h) {
-  const { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T } = h;
+  const { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T, testPDF } = h;
   const smtp = await startSMTP();
   cleanups.push(() => new Promise((r) => smtp.server.close(() => r())));
   const port = await freePort();
@@ -359,13 +363,13 @@ export async function officeScenario(bin, browser, h) {
   });
   if (!approved) throw new Error('cannot go on without the approved consultation');
 
+  let lan;
   await step('office: a member answers on a tablet (820×1180, touch)', async () => {
-    const lan = await signIn(byID.lan, { width: 820, height: 1180 }, true);
+    lan = await signIn(byID.lan, { width: 820, height: 1180 }, true);
     await card(lan).getByText('đang lấy ý kiến').waitFor();
     await answer(lan, ['Đồng ý', 'Đồng ý']);
     await card(lan).getByText('Đã trả lời: 2/5').waitFor();
     await shot(lan, 'office-consultation-tablet');
-    await lan.context().close();
   });
 
   await step('office: a member answers in a phone-sized window (390×844): told what is missing first, "Ý kiến khác" with a text, nothing wider than the screen', async () => {
@@ -457,9 +461,96 @@ export async function officeScenario(bin, browser, h) {
     for (const m of [byID.thanh, byID.lan, byID.quan]) if (missing.includes(m.name)) throw new Error(`"Không trả lời" names ${m.name}, who answered: ${JSON.stringify(missing)}`);
   });
 
+
+  // Conclusions and tasks (issue 13, part 4): the office drafts a conclusion
+  // of the meeting's item in the workspace with two tasks — Lan's due in two
+  // weeks, Quân's due yesterday (recorded late) —, the chair approves it on
+  // the home (it gets its number), the office publishes it, Lan reports hers
+  // done with a PDF from the tablet, and the follow-up shows one done and
+  // one late in red.
+  const klTitle = 'Kết luận của Ban Thường vụ về Đề án chuyển đổi số năm 2027';
+  const task1 = 'Hoàn thiện Đề án, trình Ban Chấp hành Đảng bộ tỉnh';
+  const task2 = 'Báo cáo kết quả rà soát hạ tầng số các cơ quan Đảng';
+  const vnDay = (days) => new Date(Date.now() + 7 * 3600e3 + days * 86400e3).toISOString().slice(0, 10); // yyyy-mm-dd in Vietnam
+  let numbered = '';
+  const drafted2 = await step('conclusions: in the meeting’s workspace the office drafts a conclusion of its item with two tasks (one due in two weeks, one due yesterday)', async () => {
+    await admin.getByRole('button', { name: `Mở hội nghị ${meetingTitle}` }).click();
+    await admin.locator('.topbar', { hasText: meetingTitle }).waitFor();
+    const itemBox = admin.locator('details', { has: admin.locator('summary', { hasText: 'Thêm nội dung' }) });
+    await itemBox.locator('summary').click();
+    await itemBox.getByLabel('Tên nội dung').fill(consultTitle);
+    await itemBox.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await admin.getByText(`Đã thêm mục: ${consultTitle}`).first().waitFor();
+    const panel = admin.getByRole('region', { name: 'Kết luận, nghị quyết' });
+    const form = panel.getByRole('form', { name: 'Soạn kết luận' });
+    await form.locator('#kl-item').selectOption({ label: consultTitle });
+    await form.locator('#kl-title').fill(klTitle);
+    await form.locator('#kl-text').fill('Ban Thường vụ thống nhất thông qua Đề án; giao các đồng chí thực hiện các nhiệm vụ sau.');
+    await form.locator('#kl-t1').fill(task1);
+    await form.locator('#kl-w1').selectOption({ label: byID.lan.name });
+    await form.locator('#kl-d1').fill(vnDay(14));
+    await form.getByRole('button', { name: 'Thêm nhiệm vụ' }).click();
+    await form.locator('#kl-t2').fill(task2);
+    await form.locator('#kl-w2').selectOption({ label: byID.quan.name });
+    await form.locator('#kl-d2').fill(vnDay(-1));
+    await form.getByRole('button', { name: 'Lưu dự thảo' }).click();
+    await form.getByText('Đã lưu dự thảo; chờ người chủ trì duyệt.').waitFor();
+    const entry = panel.locator('ul.conclusion-list > li', { hasText: klTitle });
+    await entry.getByText('dự thảo, chờ duyệt').waitFor();
+    await entry.getByText(`${task1} — ${byID.lan.name}`).waitFor();
+    await entry.getByText(`${task2} — ${byID.quan.name}`).waitFor();
+  });
+
+  if (drafted2) await step('conclusions: the chair approves it on the home and it gets its number; the office publishes it', async () => {
+    await chair.reload();
+    const box = chair.getByRole('region', { name: 'Kết luận chờ duyệt' });
+    await box.getByRole('button', { name: `Duyệt và cấp số: ${klTitle}` }).click();
+    const note = box.getByText(/^Đã duyệt: Kết luận số \d+-KL\/\S+\.$/);
+    await note.waitFor();
+    numbered = /số (\S+)\.$/.exec(await note.innerText())[1];
+    if (!numbered.startsWith('01-KL/')) throw new Error(`the first conclusion of the office is numbered ${numbered}`);
+    await admin.reload();
+    const entry = admin.getByRole('region', { name: 'Kết luận, nghị quyết' }).locator('ul.conclusion-list > li', { hasText: klTitle });
+    await entry.getByText('đã duyệt, chờ ban hành').waitFor();
+    await entry.getByRole('button', { name: `Ban hành: ${klTitle}` }).click();
+    await admin.getByText(`Đã ban hành Kết luận số ${numbered}.`).waitFor();
+    await entry.getByText('đã ban hành').waitFor();
+  });
+
+  if (numbered && lan) await step('conclusions: Lan reports her task done with a PDF from the tablet', async () => {
+    await lan.reload();
+    const mine = lan.getByRole('region', { name: 'Nhiệm vụ được giao cho đồng chí' });
+    const item = mine.locator('li', { hasText: task1 });
+    await item.getByText(`Kết luận số ${numbered}`).waitFor();
+    if (await mine.locator('li', { hasText: task2 }).count()) throw new Error('Quân’s task is listed as Lan’s');
+    const form = item.getByRole('form', { name: `Báo cáo tiến độ: ${task1}` });
+    await form.getByRole('checkbox', { name: 'Đã hoàn thành' }).check();
+    await form.getByLabel('Nội dung báo cáo').fill('Đã hoàn thiện Đề án theo ý kiến Ban Thường vụ, trình Ban Chấp hành tại hội nghị tháng 12.');
+    await form.getByLabel('Tệp đính kèm (PDF)').setInputFiles({ name: 'bao-cao-hoan-thanh.pdf', mimeType: 'application/pdf', buffer: testPDF(2) });
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await item.locator('.task-state.done', { hasText: 'Hoàn thành' }).waitFor();
+    await item.getByRole('link', { name: 'Tệp: bao-cao-hoan-thanh' }).waitFor();
+    await shot(lan, 'office-task-done-tablet');
+  });
+
+  if (numbered) await step('conclusions: Theo dõi nhiệm vụ on the office’s home: one done, one late drawn in red', async () => {
+    await admin.getByRole('button', { name: 'Đăng xuất' }).first().click();
+    const board = admin.getByRole('region', { name: 'Theo dõi nhiệm vụ' });
+    const com = board.locator('.follow-committee', { hasText: committee });
+    await com.getByText('Đang thực hiện: 0 · Quá hạn: 1 · Hoàn thành: 1').waitFor();
+    await com.locator('tr.task-done', { hasText: task1 }).getByText('100%').waitFor();
+    const late = com.locator('tr.task-late', { hasText: task2 }).locator('.task-state');
+    await late.getByText('Quá hạn').waitFor();
+    const color = await late.evaluate((e) => getComputedStyle(e).color);
+    const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
+    if (!(r > 150 && g < 100 && b < 100)) throw new Error(`the late task is drawn in ${color}, not red`);
+    await audit(admin, 'account home with tasks');
+    await shot(admin, 'office-follow-up');
+  });
+
   await step('office: no serious or critical axe violations on the account home with consultations and on a phone', async () => {
     const problems = [];
-    for (const name of ['account home with consultations', 'consultation on a phone']) {
+    for (const name of ['account home with consultations', 'consultation on a phone', ...(numbered ? ['account home with tasks'] : [])]) {
       const a = audits.get(name);
       if (!a) problems.push(`${name}: not audited`);
       else if (a.error) problems.push(`${name}: the audit failed: ${a.error}`);
@@ -468,5 +559,6 @@ export async function officeScenario(bin, browser, h) {
     if (problems.length) throw new Error(problems.join('; '));
   });
   await chair.context().close();
+  await lan?.context().close();
   await admin.context().close();
 }

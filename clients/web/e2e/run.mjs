@@ -38,7 +38,8 @@
 // people, the standing committee and its weekly meeting (an absence with an
 // approved reason, a substitute), a written consultation approved by the
 // chair, answered on a tablet, a phone and a desk, the reminder e-mails, the
-// result and the summary PDF.
+// result and the summary PDF; a conclusion with two tasks, one reported done,
+// one late on the follow-up.
 //
 // Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy). It prints "N passed, N failed".
@@ -342,7 +343,7 @@ async function main() {
     ['first run: administrator and first meeting in the browser', (bin, browser) =>
       firstRunScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
     ['office: a standing committee, its weekly meeting, a written consultation answered on a tablet and a phone, reminders by e-mail', (bin, browser) =>
-      officeScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T })],
+      officeScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, watchCSP, audit, audits, T, testPDF })],
     ['tls: -tls-self-signed on the room LAN', (bin) => tlsScenario(bin, { step, log, tmp, freePort, stop, cleanups, watchCSP, T })],
     ['conclusions: a conclusion with two tasks, one reported done with a PDF, one late on the dashboard (issue 13, part 4)', (bin, browser) =>
       conclusionsScenario(bin, browser, { step, log, shot, tmp, freePort, startProxy, stop, cleanups, testPDF })],
