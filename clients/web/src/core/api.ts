@@ -198,7 +198,7 @@ export interface Auth {
   fetchFn?: typeof fetch;
 }
 
-async function authed(a: Auth, path: string, method = 'GET'): Promise<Response> {
+export async function authed(a: Auth, path: string, method = 'GET'): Promise<Response> {
   let resp: Response;
   try {
     resp = await (a.fetchFn ?? fetch)(`${a.base ?? ''}/api/v1/meetings/${encodeURIComponent(a.meeting)}${path}`, {

@@ -186,6 +186,27 @@ function applyData(s: State, e: MeetingEvent): boolean {
     case 'DocumentAdded':
       if (d.document?.id) s.documents[d.document.id] = clone(d.document);
       return true;
+    case 'DraftOpened': {
+      const drafts = (s.drafts ??= {});
+      const old = drafts[d.document];
+      drafts[d.document] = {
+        id: d.document, versions: old?.versions ?? [d.document], deadline: d.deadline, visibility: d.visibility,
+        ...(d.team?.length ? { team: [...d.team] } : {}),
+      };
+      return true;
+    }
+    case 'DraftClosed': {
+      const dr = s.drafts?.[d.draft];
+      if (dr) dr.closed = e.at;
+      return true;
+    }
+    case 'DraftVersionAdded': {
+      const dr = s.drafts?.[d.draft];
+      if (dr && !dr.versions.includes(d.document)) dr.versions = [...dr.versions, d.document];
+      return true;
+    }
+    case 'DraftCommented':
+      return true; // comments are read by their route (GET …/drafts/{draft}/comments)
     case 'DocumentAttached': {
       const it = findItem(s, d.item);
       if (it) it.documents = addOnce(it.documents, d.document);

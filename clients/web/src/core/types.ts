@@ -350,6 +350,8 @@ export interface State {
   agenda: Item[];
   current?: string;
   documents: Record<string, DocumentMeta>;
+  /** drafts: documents open for comments (issue 13), by their first version's id; comments come by their route. */
+  drafts?: Record<string, Draft>;
   proposals: Record<string, Proposal>;
   polls: Record<string, Poll>;
   poll_order: string[];
@@ -517,4 +519,14 @@ export interface ArchiveMark {
   events: number;
   last_hash?: string;
   at: string;
+}
+
+/** Draft is a document open for comments (meeting.Draft): its versions, oldest first. */
+export interface Draft {
+  id: string;
+  versions: string[];
+  deadline: string;
+  visibility: 'team' | 'all';
+  team?: string[];
+  closed?: string;
 }

@@ -28,6 +28,8 @@ import { useApp, useRun } from '../context';
 import { clampZoom, PdfView, ZOOM_MAX, ZOOM_MIN, type PdfOffline } from './PdfView';
 import { formatPercent } from '../shared/format';
 import { RemovedNotice } from '../shared/RemovedNotice';
+import { draftOf } from '../../core/drafts';
+import { DraftPanel, RegionPicker, type Region } from './DraftPanel';
 
 /** useOffline re-renders the caller when the kept copies change. */
 export function useOffline(offline: OfflineDocs | undefined): void {
@@ -53,6 +55,9 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   const [fit, setFit] = useState<'page' | 'width'>('page');
   const [zoom, setZoom] = useState(1);
   const pane = useRef<HTMLDivElement>(null);
+  // Drafts for comment: marking a region on the page for a comment.
+  const [marking, setMarking] = useState(false);
+  const [region, setRegion] = useState<Region | null>(null);
   const read = (on: boolean) => {
     setReadingView(on);
     setZoom(1);
@@ -110,6 +115,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
     }
   };
   const total = pages || meta?.pages || 0;
+  const draft = draftOf(s, doc);
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
 
   useEffect(() => setPages(0), [doc]);
@@ -297,7 +303,10 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
                 }
           }
           overlay={(view) => (
-            <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
+            <>
+              <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
+              {draft && marking && <RegionPicker view={view} region={region} onRegion={setRegion} />}
+            </>
           )}
         />
       ) : (
@@ -310,6 +319,21 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
                 : t('nothingShown')}
           </p>
         </div>
+      )}
+      {draft && doc && !reading && (
+        <DraftPanel
+          store={store}
+          draft={draft}
+          doc={doc}
+          page={page}
+          region={region}
+          marking={marking}
+          setMarking={(on) => {
+            setMarking(on);
+            setRegion(null);
+          }}
+          onOpenVersion={(v) => setReading(browseDocument(v))}
+        />
       )}
     </div>
   );

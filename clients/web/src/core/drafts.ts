@@ -1,0 +1,116 @@
+// Drafts for comment (góp ý dự thảo, issue 13 part 5): which document is a
+// version of which draft, whether a draft takes comments, and the routes
+// that read comments and compare versions (docs/drafts.md).
+
+import { authed, filenameOf, type Auth } from './api';
+import type { Draft, State } from './types';
+
+/** draftOf returns the draft whose version doc is, if any. */
+export function draftOf(s: State, doc: string | undefined): Draft | undefined {
+  if (!doc || !s.drafts) return undefined;
+  return s.drafts[doc] ?? Object.values(s.drafts).find((d) => d.versions.includes(doc));
+}
+
+/** versionOf is doc's 1-based version number in d (0: not one). */
+export function versionOf(d: Draft, doc: string): number {
+  return d.versions.indexOf(doc) + 1;
+}
+
+/** draftOpen says whether d takes comments at now (before its deadline, not closed). */
+export function draftOpen(d: Draft, now: number = Date.now()): boolean {
+  return !d.closed && now < Date.parse(d.deadline);
+}
+
+/** CommentKind is what a comment is on. */
+export type CommentKind = 'page' | 'region' | 'text';
+
+/** DraftComment is a comment with its author's name (GET …/comments). */
+export interface DraftComment {
+  id: string;
+  draft: string;
+  document: string;
+  page: number;
+  rect?: [number, number, number, number];
+  quote?: string;
+  text: string;
+  author: string;
+  author_name: string;
+  author_title?: string;
+  at: string;
+  shared?: boolean;
+  kind: CommentKind;
+}
+
+/** DraftComments is what the comments route answers. */
+export interface DraftComments {
+  draft: Draft;
+  open: boolean;
+  team: boolean;
+  versions: { document: string; version: number; title: string; pages: number }[];
+  pages: { document: string; version: number; page: number; comments: DraftComment[] }[];
+}
+
+/** Change is a run of words of a page's comparison. */
+export interface Change {
+  op: '=' | '+' | '-';
+  text: string;
+}
+
+/** Comparison is two versions compared page by page. */
+export interface Comparison {
+  draft: string;
+  from: string;
+  to: string;
+  from_version: number;
+  to_version: number;
+  pages: { page: number; status: 'same' | 'changed' | 'added' | 'removed'; inserted: number; removed: number; coarse?: boolean; changes: Change[] }[];
+}
+
+const base = (draft: string) => `/drafts/${encodeURIComponent(draft)}`;
+
+/** fetchComments reads the comments of a draft that the session may see. */
+export async function fetchComments(a: Auth & { draft: string }): Promise<DraftComments> {
+  return (await (await authed(a, `${base(a.draft)}/comments`)).json()) as DraftComments;
+}
+
+/** fetchComparison compares two versions (document ids; empty: the current one and the one before). */
+export async function fetchComparison(a: Auth & { draft: string; from?: string; to?: string }): Promise<Comparison> {
+  const q = new URLSearchParams();
+  if (a.from) q.set('from', a.from);
+  if (a.to) q.set('to', a.to);
+  const qs = q.toString();
+  return (await (await authed(a, `${base(a.draft)}/compare${qs ? '?' + qs : ''}`)).json()) as Comparison;
+}
+
+/** tablePath is the path, under the meeting, of a draft's table of comments. */
+export function tablePath(draft: string, kind: 'pdf' | 'csv', lang: 'vi' | 'en' = 'vi'): string {
+  return kind === 'pdf' ? `${base(draft)}/comments.pdf?lang=${lang}` : `${base(draft)}/comments.csv`;
+}
+
+/** downloadTable fetches the table of comments (the drafting team's). */
+export async function downloadTable(a: Auth & { draft: string; kind: 'pdf' | 'csv'; lang: 'vi' | 'en' }): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed(a, tablePath(a.draft, a.kind, a.lang));
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `tong-hop-y-kien.${a.kind}`) };
+}
+
+/**
+ * selectionRegion is the region (x0, y0, x1, y1 in 0..1 of the page, from
+ * its top-left corner) that a selection's box covers on a page's box, or
+ * null when it is outside or empty.
+ */
+export function selectionRegion(page: { left: number; top: number; width: number; height: number }, sel: { left: number; top: number; right: number; bottom: number }): [number, number, number, number] | null {
+  if (page.width <= 0 || page.height <= 0) return null;
+  const cl = (v: number) => Math.min(1, Math.max(0, v));
+  const x0 = cl((sel.left - page.left) / page.width);
+  const y0 = cl((sel.top - page.top) / page.height);
+  const x1 = cl((sel.right - page.left) / page.width);
+  const y1 = cl((sel.bottom - page.top) / page.height);
+  if (x1 <= x0 || y1 <= y0) return null;
+  const r = (v: number) => Math.round(v * 10000) / 10000;
+  return [r(x0), r(y0), r(x1), r(y1)];
+}
+
+/** commentID makes a comment's id: letters and digits, unique enough per author. */
+export function commentID(me: string, now: number = Date.now(), rnd: number = Math.random()): string {
+  return `c-${me}-${now.toString(36)}-${Math.floor(rnd * 1e6).toString(36)}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
+}

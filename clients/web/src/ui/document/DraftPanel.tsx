@@ -1,0 +1,247 @@
+// DraftPanel: the comments of a draft for comment (góp ý dự thảo, issue 13
+// part 5) beside the document viewer — its versions (each opens in the
+// viewer; the old ones stay readable), a comment on the page shown or on a
+// region marked on it (RegionPicker), the comments the reader may see
+// grouped by page (all of them for the drafting team, with the table of
+// comments as PDF and CSV), and two versions compared page by page with
+// the words removed and inserted marked.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { MeetingStore } from '../../core/store';
+import type { Draft } from '../../core/types';
+import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, selectionRegion, versionOf, type Comparison, type DraftComments } from '../../core/drafts';
+import { useApp, useRun } from '../context';
+import { formatDateTime } from '../shared/format';
+import type { PageView } from './PdfView';
+
+export type Region = [number, number, number, number];
+
+/** RegionPicker lets the reader drag a rectangle over the page. */
+export function RegionPicker({ view, region, onRegion }: { view: PageView; region: Region | null; onRegion: (r: Region | null) => void }) {
+  const box = useRef<HTMLDivElement>(null);
+  const start = useRef<{ x: number; y: number } | null>(null);
+  const [live, setLive] = useState<Region | null>(null);
+  const at = (e: PointerEvent) => {
+    const b = box.current!.getBoundingClientRect();
+    return { x: e.clientX, y: e.clientY, b };
+  };
+  const shown = live ?? region;
+  return (
+    <div
+      ref={box}
+      class="draft-region-picker"
+      data-testid="draft-region-picker"
+      style={{ width: `${view.w}px`, height: `${view.h}px` }}
+      onPointerDown={(e) => {
+        const p = at(e);
+        start.current = { x: p.x, y: p.y };
+        (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+      }}
+      onPointerMove={(e) => {
+        if (!start.current) return;
+        const p = at(e);
+        const s = start.current;
+        setLive(selectionRegion({ left: p.b.left, top: p.b.top, width: p.b.width, height: p.b.height },
+          { left: Math.min(s.x, p.x), top: Math.min(s.y, p.y), right: Math.max(s.x, p.x), bottom: Math.max(s.y, p.y) }));
+      }}
+      onPointerUp={() => {
+        start.current = null;
+        if (live) onRegion(live);
+        setLive(null);
+      }}
+    >
+      {shown && (
+        <div
+          class="draft-region"
+          style={{ left: `${shown[0] * 100}%`, top: `${shown[1] * 100}%`, width: `${(shown[2] - shown[0]) * 100}%`, height: `${(shown[3] - shown[1]) * 100}%` }}
+        />
+      )}
+    </div>
+  );
+}
+
+interface Props {
+  store: MeetingStore;
+  draft: Draft;
+  doc: string;
+  page: number;
+  region: Region | null;
+  marking: boolean;
+  setMarking: (on: boolean) => void;
+  onOpenVersion: (doc: string) => void;
+  /** now is the clock (tests). */
+  now?: () => number;
+}
+
+export function DraftPanel({ store, draft, doc, page, region, marking, setMarking, onOpenVersion, now = Date.now }: Props) {
+  const { t, lang } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  const auth = { meeting: s.id, token: store.session.token, draft: draft.id };
+  const [list, setList] = useState<DraftComments | null>(null);
+  const [text, setText] = useState('');
+  const [cmp, setCmp] = useState<Comparison | null>(null);
+  const version = versionOf(draft, doc);
+  const current = draft.versions[draft.versions.length - 1];
+  const open = draftOpen(draft, now());
+
+  // Read again when the meeting moves on (a comment, a version, a close).
+  useEffect(() => {
+    let live = true;
+    fetchComments(auth)
+      .then((c) => live && setList(c))
+      .catch(() => live && setList(null));
+    return () => {
+      live = false;
+    };
+  }, [draft.id, s.version]);
+
+  const send = () =>
+    run(async () => {
+      const args: Record<string, unknown> = { id: commentID(store.me), document: doc, page, text: text.trim() };
+      if (marking) {
+        if (!region) throw new Error(t('draftNoRegion'));
+        args.rect = region;
+      }
+      await store.command('CommentDraft', args);
+      setText('');
+      setMarking(false);
+    }, t('draftSent'));
+
+  const download = (kind: 'pdf' | 'csv') =>
+    run(async () => {
+      const { blob, name } = await downloadTable({ ...auth, kind, lang });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    });
+
+  const compare = (from: string, to: string) =>
+    run(async () => setCmp(await fetchComparison({ ...auth, from, to })));
+
+  const count = list?.pages.reduce((n, p) => n + p.comments.length, 0) ?? 0;
+  const title = (v: number) => t('draftVersion', { n: v });
+  return (
+    <section class="draft-panel" aria-label={t('draftTitle')}>
+      <h3>{t('draftTitle')}</h3>
+      <p class="muted small">
+        {open ? t('draftUntil', { time: formatDateTime(lang, Date.parse(draft.deadline)) }) : t('draftClosed')} ·{' '}
+        {draft.visibility === 'team' ? t('draftTeamOnly') : t('draftVisibleAll')}
+      </p>
+      <div class="row draft-versions" role="group" aria-label={t('draftTitle')}>
+        {draft.versions.map((v, i) => (
+          <button type="button" key={v} class={v === doc ? 'btn small toggle on' : 'btn small toggle'} aria-pressed={v === doc} onClick={() => onOpenVersion(v)}>
+            {title(i + 1)} {v === current ? t('draftCurrent') : ''}
+          </button>
+        ))}
+        {draft.versions.length > 1 && (
+          <button type="button" class="btn small draft-compare" disabled={busy} onClick={() => void compare(draft.versions[draft.versions.length - 2], current)}>
+            {t('draftCompare', { a: draft.versions.length - 1, b: draft.versions.length })}
+          </button>
+        )}
+      </div>
+      {cmp && <ComparisonView cmp={cmp} onClose={() => setCmp(null)} />}
+      {open && doc !== current && <p class="small">{t('draftOldVersion')}</p>}
+      {open && doc === current && (
+        <form
+          class="draft-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (text.trim()) void send();
+          }}
+        >
+          <fieldset class="row">
+            <legend class="small">{t('draftCommentOn')}</legend>
+            <label class="inline">
+              <input type="radio" name="draft-kind" checked={!marking} onChange={() => setMarking(false)} /> {t('draftOnPage', { page })}
+            </label>
+            <label class="inline">
+              <input type="radio" name="draft-kind" checked={marking} onChange={() => setMarking(true)} /> {t('draftOnRegion')}
+            </label>
+          </fieldset>
+          {marking && <p class="muted small">{region ? `${t('draftOnRegion')} ✓` : t('draftMarkRegion')}</p>}
+          <label>
+            <span>{t('draftText')}</span>
+            <textarea maxLength={4000} rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          </label>
+          <button type="submit" class="btn primary" disabled={busy || !text.trim() || (marking && !region)}>
+            {t('draftSend')}
+          </button>
+        </form>
+      )}
+      <h4>{t('draftComments', { n: count })}</h4>
+      {list?.team && (
+        <div class="row">
+          <button type="button" class="btn small" disabled={busy} onClick={() => void download('pdf')}>
+            ⬇ {t('draftExportPDF')}
+          </button>
+          <button type="button" class="btn small" disabled={busy} onClick={() => void download('csv')}>
+            ⬇ {t('draftExportCSV')}
+          </button>
+        </div>
+      )}
+      {count === 0 && <p class="muted small">{t('draftNoComments')}</p>}
+      {list?.pages.map((p) => (
+        <div class="draft-page" key={`${p.document}/${p.page}`}>
+          <h5>
+            {t('draftOnPage', { page: p.page })}
+            {draft.versions.length > 1 ? ` · ${title(p.version)}` : ''}
+          </h5>
+          <ul class="draft-comments">
+            {p.comments.map((c) => (
+              <li key={c.id} class="draft-comment">
+                {c.quote && <blockquote>“{c.quote}”</blockquote>}
+                {c.kind === 'region' && <span class="badge">{t('draftOnRegion')}</span>}
+                <p>{c.text}</p>
+                <p class="muted small">
+                  {c.author_name}
+                  {c.author_title ? `, ${c.author_title}` : ''} · {formatDateTime(lang, Date.parse(c.at))} · {c.shared ? t('draftShared') : t('draftPrivate')}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** ComparisonView shows each page's words with the removed struck and the inserted marked. */
+export function ComparisonView({ cmp, onClose }: { cmp: Comparison; onClose: () => void }) {
+  const { t } = useApp();
+  return (
+    <div class="draft-compare-view" role="region" aria-label={t('draftCompareTitle', { a: cmp.from_version, b: cmp.to_version })}>
+      <div class="row">
+        <h4>{t('draftCompareTitle', { a: cmp.from_version, b: cmp.to_version })}</h4>
+        <button type="button" class="btn small ghost" onClick={onClose}>
+          {t('draftHideCompare')}
+        </button>
+      </div>
+      {cmp.pages.map((p) => (
+        <div class={`draft-cmp-page ${p.status}`} key={p.page}>
+          <h5>
+            {p.status === 'same'
+              ? t('draftPageSame', { page: p.page })
+              : p.status === 'added'
+                ? t('draftPageAdded', { page: p.page })
+                : p.status === 'removed'
+                  ? t('draftPageRemoved', { page: p.page })
+                  : t('draftPageChanged', { page: p.page, ins: p.inserted, del: p.removed })}
+          </h5>
+          {p.status !== 'same' && (
+            <p class="draft-cmp-text">
+              {p.changes.map((c, i) =>
+                c.op === '+' ? <ins key={i}>{c.text} </ins> : c.op === '-' ? <del key={i}>{c.text} </del> : <span key={i}>{c.text} </span>,
+              )}
+            </p>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
