@@ -890,14 +890,30 @@ func (r *room) sendProgress() {
 	members, present := r.state.Members()
 	msg := protocol.Progress{Type: protocol.TypeProgress, Poll: p.ID, Cast: len(p.Voters), Members: members, Present: present}
 	if p.Kind != "" {
+		// An election round: everyone's console may show the rooms (the
+		// counting committee's among them).
 		msg.Rooms = roomProgress(r.state, p)
 	}
 	pm, err := prepare(msg)
 	if err != nil {
 		return
 	}
+	// Any other poll of a meeting with linked rooms (bridge sites): the
+	// chair and the secretaries (whole viewers) see each room's count; the
+	// lean thousands get the totals only. Each message is encoded once.
+	whole := pm
+	if msg.Rooms == nil && len(r.state.Rooms) > 1 {
+		msg.Rooms = roomProgress(r.state, p)
+		if whole, err = prepare(msg); err != nil {
+			whole = pm
+		}
+	}
 	for c := range r.conns {
-		c.send(pm)
+		if c.lean {
+			c.send(pm)
+		} else {
+			c.send(whole)
+		}
 	}
 }
 
