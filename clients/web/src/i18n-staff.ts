@@ -46,6 +46,18 @@ const staff = {
   noPolls: { vi: 'Chưa có biểu quyết', en: 'No votes yet' },
   checkInFor: { vi: 'Điểm danh hộ', en: 'Check in' },
 
+  // Bridge sites' links (chair).
+  stTitle: { vi: 'Điểm cầu', en: 'Bridge sites' },
+  stOnline: { vi: 'Đang kết nối', en: 'Online' },
+  stCut: { vi: 'Mất kết nối', en: 'Cut off' },
+  stRtt: { vi: 'Độ trễ {ms} ms', en: 'Latency {ms} ms' },
+  stTablets: { vi: '{n} máy tính bảng', en: '{n} tablets' },
+  stHeard: { vi: 'Liên lạc lần cuối {ago}', en: 'Last heard {ago}' },
+  stSecondsAgo: { vi: '{n} giây trước', en: '{n} s ago' },
+  stMinutesAgo: { vi: '{n} phút trước', en: '{n} min ago' },
+  stVoted: { vi: 'Đã biểu quyết {cast} / {present}', en: 'Voted {cast} / {present}' },
+  stError: { vi: 'Chưa cập nhật được tình trạng các điểm cầu', en: 'Could not refresh the bridge sites' },
+
   // Linked rooms (chair).
   lrTitle: { vi: 'Các điểm cầu', en: 'Linked rooms' },
   lrPresent: { vi: 'Có mặt {present} / {members}', en: '{present} / {members} present' },

@@ -458,3 +458,21 @@ export async function downloadRegister(a: Auth & { lang: 'vi' | 'en' }): Promise
   const resp = await authed(a, registerPDFPath(a.lang));
   return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `so-theo-doi-tai-lieu-mat-${a.meeting}-${a.lang}.pdf`) };
 }
+
+/** SiteStatus is a bridge site as the centre last heard it (GET …/sites; docs/bridge.md). */
+export interface SiteStatus {
+  /** site is the edge's name (daisd -name); named after its room's id, it is that room's site. */
+  site: string;
+  online: boolean;
+  rtt_ms: number;
+  tablets: number;
+  version: number;
+  last_heard: string;
+}
+
+/** sites lists the bridge sites following the meeting (the chair and the secretaries), GET …/sites. */
+export async function sites(a: Auth): Promise<SiteStatus[]> {
+  const resp = await authed(a, '/sites');
+  const body = (await resp.json()) as { sites?: SiteStatus[] };
+  return Array.isArray(body?.sites) ? body.sites : [];
+}

@@ -16,6 +16,7 @@ import { AbsentList } from './AbsentList';
 import { AgendaControl, PresentationControl, SessionControls } from './Controls';
 import { FloorSection } from './FloorControl';
 import { LinkedRooms } from './LinkedRooms';
+import { SitesPanel } from './Sites';
 import { ElectionsControl } from './Elections';
 import { MeetingConclusions } from '../tasks/MeetingConclusions';
 import { tw } from '../tasks/words';
@@ -43,6 +44,7 @@ export function Chair({ store }: { store: MeetingStore }) {
             <ElectionsControl store={store} canRun={true} />
           </Section>
         )}
+        {s.rooms.some((r) => !r.main) && <SitesPanel store={store} />}
         {s.rooms.some((r) => !r.main) && (
           <Section title={t('lrTitle')}>
             <LinkedRooms store={store} />
