@@ -226,10 +226,11 @@ type inbound struct {
 		Data  json.RawMessage `json:"data"`
 	} `json:"event"`
 	// ack
-	ID    string         `json:"id"`
-	OK    bool           `json:"ok"`
-	Seq   uint64         `json:"seq"`
-	Error *meeting.Error `json:"error"`
+	ID     string         `json:"id"`
+	OK     bool           `json:"ok"`
+	Seq    uint64         `json:"seq"`
+	Error  *meeting.Error `json:"error"`
+	Queued bool           `json:"queued"`
 	// progress
 	Poll    string                  `json:"poll"`
 	Cast    int                     `json:"cast"`
@@ -318,7 +319,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 		c.cond.Broadcast()
 	case protocol.TypeAck:
 		if ch := c.acks[m.ID]; ch != nil {
-			ch <- protocol.Ack{Type: m.Type, ID: m.ID, OK: m.OK, Seq: m.Seq, Error: m.Error}
+			ch <- protocol.Ack{Type: m.Type, ID: m.ID, OK: m.OK, Seq: m.Seq, Error: m.Error, Queued: m.Queued}
 			delete(c.acks, m.ID)
 		}
 	case protocol.TypeProgress:
@@ -391,13 +392,22 @@ func (c *Client) Do(ctx context.Context, cmd meeting.Command) (uint64, error) {
 
 // Send sends a command by name with raw JSON arguments and waits for its ack.
 func (c *Client) Send(ctx context.Context, name string, args json.RawMessage) (uint64, error) {
-	id := "c" + strconv.FormatUint(c.nextID.Add(1), 10)
+	a, err := c.SendID(ctx, "c"+strconv.FormatUint(c.nextID.Add(1), 10), name, args)
+	return a.Seq, err
+}
+
+// SendID sends a command with the given command id and returns its whole
+// ack (Queued: held at a bridge site until its link is back); a refusal
+// is the error. A resend with the same id is how a client retries a
+// command whose ack it did not get; one id must not be waited for twice
+// at once.
+func (c *Client) SendID(ctx context.Context, id, name string, args json.RawMessage) (protocol.Ack, error) {
 	ch := make(chan protocol.Ack, 1)
 	c.mu.Lock()
 	if c.err != nil {
 		err := c.err
 		c.mu.Unlock()
-		return 0, err
+		return protocol.Ack{}, err
 	}
 	c.acks[id] = ch
 	c.mu.Unlock()
@@ -405,25 +415,25 @@ func (c *Client) Send(ctx context.Context, name string, args json.RawMessage) (u
 		c.mu.Lock()
 		delete(c.acks, id)
 		c.mu.Unlock()
-		return 0, err
+		return protocol.Ack{}, err
 	}
 	select {
 	case a, ok := <-ch:
 		if !ok {
-			return 0, c.Err()
+			return protocol.Ack{}, c.Err()
 		}
 		if !a.OK {
 			if a.Error == nil {
-				return 0, errors.New("daisclient: refused without an error")
+				return a, errors.New("daisclient: refused without an error")
 			}
-			return 0, a.Error
+			return a, a.Error
 		}
-		return a.Seq, nil
+		return a, nil
 	case <-ctx.Done():
 		c.mu.Lock()
 		delete(c.acks, id)
 		c.mu.Unlock()
-		return 0, ctx.Err()
+		return protocol.Ack{}, ctx.Err()
 	}
 }
 

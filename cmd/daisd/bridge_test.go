@@ -16,6 +16,7 @@ import (
 	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/bridge/wantest"
 	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
 // The bridge tests run a centre and bridge sites' edges (docs/bridge.md)
@@ -235,6 +236,7 @@ func TestBridgeSiteCut(t *testing.T) {
 		chair.do(t, meeting.TurnPage{Page: page})
 	}
 	site[0].do(t, meeting.CheckIn{})
+	site[3].do(t, meeting.RequestFloor{})
 	settle(t, centre, bridgeMeeting, all)
 
 	link.Cut()
@@ -250,8 +252,39 @@ func TestBridgeSiteCut(t *testing.T) {
 	// What needs the centre is refused, and nothing is written.
 	_, err = site[1].try(meeting.CheckIn{})
 	assertRefused(t, err, meeting.Unavailable)
+	// A request to speak is held at the edge and acked queued; a resend
+	// with the same command id (a tablet that lost the ack) is held once.
+	// d08, who asked before the cut, withdraws and asks again: both held,
+	// in order. d06 asks and withdraws: cancelled at the edge.
+	_, err = site[1].try(meeting.RequestFloor{Kind: "song"})
+	assertRefused(t, err, meeting.Invalid) // what the meeting refuses is refused now
+	send := func(d *device, id, name string, args string) protocol.Ack {
+		t.Helper()
+		ack, err := d.client().SendID(timeoutCtx(t, 10*time.Second), id, name, json.RawMessage(args))
+		if err != nil || !ack.OK {
+			t.Fatalf("%s: %s (%s) during the cut: ack %+v, %v", d.id, name, id, ack, err)
+		}
+		return ack
+	}
+	for range 2 {
+		if ack := send(site[2], "rf-1", "RequestFloor", `{"topic":"Giao thông nông thôn"}`); !ack.Queued {
+			t.Fatalf("%s: a request to speak during the cut: ack %+v; want queued", site[2].id, ack)
+		}
+	}
 	_, err = site[2].try(meeting.RequestFloor{})
-	assertRefused(t, err, meeting.Unavailable)
+	assertRefused(t, err, meeting.Conflict) // held already
+	for i, name := range []string{"WithdrawFloor", "RequestFloor"} {
+		if ack := send(site[3], fmt.Sprintf("w-%d", i), name, `{}`); !ack.Queued {
+			t.Fatalf("%s: %s during the cut: ack %+v; want queued", site[3].id, name, ack)
+		}
+	}
+	send(site[1], "c-0", "RequestFloor", `{}`)
+	if ack := send(site[1], "c-1", "WithdrawFloor", `{}`); ack.Queued {
+		t.Fatalf("%s: withdrawing a held request: ack %+v; want done at the edge", site[1].id, ack)
+	}
+	if n := edge.edge.Held(); n != 3 {
+		t.Fatalf("the edge holds %d commands, want 3", n)
+	}
 	if v, err := centre.svc.Version(timeoutCtx(t, 5*time.Second), bridgeMeeting); err != nil || v != before+7 {
 		t.Fatalf("the centre's log is at %d (%v), want %d: the refused commands wrote something", v, err, before+7)
 	}
@@ -270,11 +303,50 @@ func TestBridgeSiteCut(t *testing.T) {
 	}
 	link.Restore(t)
 	waitLink(t, edge, true)
-	settle(t, centre, bridgeMeeting, all)
+	// The held commands reach the centre once the link is back, in order;
+	// the chair sees d07's request once, d08's withdrawal and new request,
+	// nothing of d06's.
+	eventually(t, 20*time.Second, "the held requests to speak sent", func() error {
+		if n := edge.edge.Held(); n != 0 {
+			return fmt.Errorf("%d still held", n)
+		}
+		return nil
+	})
+	log := settle(t, centre, bridgeMeeting, all)
 	sameLog(t, centre, edge, bridgeMeeting)
+	floor := floorEvents(log)
+	wantFloor := []string{"FloorRequested " + site[3].id, "FloorRequested " + site[2].id, "FloorWithdrawn " + site[3].id, "FloorRequested " + site[3].id}
+	if fmt.Sprint(floor) != fmt.Sprint(wantFloor) {
+		t.Fatalf("the log's floor events %v, want %v", floor, wantFloor)
+	}
+	if chairs := floorEvents(chair.received()); fmt.Sprint(chairs) != fmt.Sprint(wantFloor) {
+		t.Fatalf("the chair received %v, want %v", chairs, wantFloor)
+	}
+	// The same command id once more: counted once still.
+	if ack, err := site[2].client().SendID(timeoutCtx(t, 10*time.Second), "rf-1", "RequestFloor", nil); err != nil || !ack.OK {
+		t.Fatalf("the request's resend after the return: %+v, %v", ack, err)
+	}
 	// The link works for commands again.
 	site[1].do(t, meeting.CheckIn{})
-	settle(t, centre, bridgeMeeting, all)
+	log = settle(t, centre, bridgeMeeting, all)
+	if got := floorEvents(log); fmt.Sprint(got) != fmt.Sprint(wantFloor) {
+		t.Fatalf("the log's floor events after a resend %v, want %v", got, wantFloor)
+	}
+}
+
+// floorEvents are the requests to speak and withdrawals among events, as
+// "FloorRequested d07".
+func floorEvents(events []meeting.Event) []string {
+	var out []string
+	for _, ev := range events {
+		switch d := ev.Data.(type) {
+		case meeting.FloorRequested:
+			out = append(out, "FloorRequested "+d.Participant)
+		case meeting.FloorWithdrawn:
+			out = append(out, "FloorWithdrawn "+d.Participant)
+		}
+	}
+	return out
 }
 
 // TestBridgePollAcrossCut is stage 3 of issue 14: a poll counted right

@@ -15,6 +15,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/realtime/natsbus"
+	"github.com/dais-meeting/dais/realtime/protocol"
 	"github.com/dais-meeting/dais/storage"
 )
 
@@ -103,6 +104,9 @@ type Edge struct {
 	cancelLink context.CancelFunc
 	rtt        atomic.Int64 // nanoseconds, the last ping's round trip
 	lastHeard  atomic.Int64 // unix nanoseconds of the centre's last answer
+
+	// held are the requests to speak taken during a cut (held.go).
+	held heldQueue
 }
 
 // follower keeps one meeting's replica in step.
@@ -214,6 +218,7 @@ func (e *Edge) watchLink() {
 			continue
 		}
 		if up {
+			e.sendHeld() // what an earlier try left held
 			continue
 		}
 		e.linkUp.Store(true)
@@ -223,6 +228,7 @@ func (e *Edge) watchLink() {
 			f.ring()
 		}
 		e.mu.Unlock()
+		e.sendHeld()
 	}
 }
 
@@ -624,7 +630,8 @@ func (e *Edge) Meetings(local LocalMeetings) *Meetings { return &Meetings{e: e, 
 // Execute forwards a command to the centre with the tablet's session
 // (access.WithSession in ctx) and returns once the centre appended it and
 // the replica holds its events. While the link is cut it is refused
-// Unavailable.
+// Unavailable, but for a request to speak or its withdrawal: those are
+// held and sent once the link is back (held.go; protocol.ErrQueued).
 func (m *Meetings) Execute(ctx context.Context, id string, actor meeting.Actor, cmd meeting.Command) ([]meeting.Event, error) {
 	sess, ok := access.SessionFrom(ctx)
 	if !ok || sess.Token == "" || sess.Meeting != id || sess.Participant != actor.Participant {
@@ -635,8 +642,22 @@ func (m *Meetings) Execute(ctx context.Context, id string, actor meeting.Actor, 
 	if err != nil {
 		return nil, errorOf(err)
 	}
+	req := cmdRequest{Token: sess.Token, Name: cmd.CommandName(), Args: args}
+	if holdable(cmd) {
+		// A resend of a command held here: held still, or sent once.
+		switch held, seen := m.e.held.seen(sess.Token, protocol.CommandIDFrom(ctx)); {
+		case seen && held:
+			return nil, protocol.ErrQueued
+		case seen:
+			return nil, nil
+		}
+	}
+	if holdable(cmd) && (!m.e.linkUp.Load() || m.e.Held() > 0) {
+		// Held while cut, and behind what is held still (in order).
+		return nil, m.hold(ctx, id, actor, sess.Token, cmd, req)
+	}
 	var reply cmdReply
-	if err := m.e.request(ctx, cmdSubject(id), cmdRequest{Token: sess.Token, Name: cmd.CommandName(), Args: args}, &reply); err != nil {
+	if err := m.e.request(ctx, cmdSubject(id), req, &reply); err != nil {
 		return nil, err
 	}
 	if reply.Error != nil {

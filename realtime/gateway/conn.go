@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
@@ -260,9 +261,14 @@ func (c *conn) run(cmd protocol.Command) (ack protocol.Ack) {
 		ack.Error = errorOf(err)
 		return ack
 	}
-	ctx, cancel := context.WithTimeout(access.WithSession(c.g.ctx, c.sess), c.g.cfg.CommandTimeout)
+	ctx, cancel := context.WithTimeout(protocol.WithCommandID(access.WithSession(c.g.ctx, c.sess), cmd.ID), c.g.cfg.CommandTimeout)
 	defer cancel()
 	events, err := c.g.meetings.Execute(ctx, c.sess.Meeting, meeting.Actor{Participant: c.sess.Participant}, mc)
+	if errors.Is(err, protocol.ErrQueued) {
+		settle(true)
+		ack.OK, ack.Queued = true, true
+		return ack
+	}
 	if err != nil {
 		ack.Error = errorOf(err)
 		switch ack.Error.Code {

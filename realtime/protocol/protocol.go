@@ -5,7 +5,9 @@
 package protocol
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/dais-meeting/dais/meeting"
 )
@@ -142,12 +144,36 @@ type Event struct {
 
 // Ack answers a command: OK with the seq of its last event (0 when it
 // produced none that the client will see), or the error.
+//
+// Queued (with OK) says the command was not run yet: a bridge site whose
+// link to the centre is cut holds a request to speak (or its withdrawal)
+// and sends it once the link is back (docs/bridge.md); its event arrives
+// then like any other.
 type Ack struct {
-	Type  string         `json:"type"` // "ack"
-	ID    string         `json:"id"`
-	OK    bool           `json:"ok"`
-	Seq   uint64         `json:"seq,omitempty"`
-	Error *meeting.Error `json:"error,omitempty"`
+	Type   string         `json:"type"` // "ack"
+	ID     string         `json:"id"`
+	OK     bool           `json:"ok"`
+	Seq    uint64         `json:"seq,omitempty"`
+	Error  *meeting.Error `json:"error,omitempty"`
+	Queued bool           `json:"queued,omitempty"`
+}
+
+// ErrQueued is what a gateway's meetings return for a command they hold
+// to run later (a bridge site's cut link): acked OK and Queued.
+var ErrQueued = errors.New("the command is queued until the link to the centre is back")
+
+type commandIDKey struct{}
+
+// WithCommandID carries a client's command id (Command.ID) with the
+// command's context, for whoever runs it to recognise a resend.
+func WithCommandID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, commandIDKey{}, id)
+}
+
+// CommandIDFrom returns the command id WithCommandID put in ctx ("" when none).
+func CommandIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(commandIDKey{}).(string)
+	return id
 }
 
 // Progress is the ephemeral count of ballots in the open poll, sent to
