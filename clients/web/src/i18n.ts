@@ -35,6 +35,10 @@ const table = {
   reload: { vi: 'Tải lại', en: 'Reload' },
   loading: { vi: 'Đang tải dữ liệu hội nghị…', en: 'Loading the meeting…' },
   voteRefused: { vi: 'Phiếu của đồng chí không được ghi nhận:', en: 'Your vote was not recorded:' },
+  queuedAtSite: {
+    vi: 'Đã ghi nhận tại điểm cầu; sẽ gửi về hội trường chính khi có kết nối lại',
+    en: 'Noted at this bridge site; it goes to the main hall once the link is back',
+  },
   savedAt: { vi: 'Đang xem bản lưu trên máy lúc {time}', en: 'Showing the copy saved on this device at {time}' },
 
   // Roles and statuses.

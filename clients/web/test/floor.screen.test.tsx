@@ -89,6 +89,18 @@ describe('the tablet asks for the floor with a kind and a topic', () => {
     expect(text()).toContain(`Đồng chí đã đăng ký: Chất vấn, câu hỏi — ${budget}`);
   });
 
+  it('says a request held at a bridge site during a cut is not sent yet', async () => {
+    const { ws } = await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snapshot() });
+    await act(() => button('Đăng ký phát biểu').click());
+    await act(() => button('Gửi đăng ký').click());
+    expect(ws.last('command')).toMatchObject({ name: 'RequestFloor' });
+    await act(() => ws.deliver({ type: 'ack', id: ws.last('command').id, ok: true, queued: true }));
+    await flush();
+    const toasts = root.querySelector('.toasts')?.textContent ?? '';
+    expect(toasts).toContain('Đã ghi nhận tại điểm cầu; sẽ gửi về hội trường chính khi có kết nối lại');
+    expect(toasts).not.toContain('Đã đăng ký phát biểu');
+  });
+
   it('refuses a topic that is too long before sending, and can be cancelled', async () => {
     const { ws } = await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snapshot() });
     await act(() => button('Đăng ký phát biểu').click());

@@ -476,6 +476,8 @@ export interface AckMsg {
   ok: boolean;
   seq?: number;
   error?: ErrorBody | null;
+  /** queued: held at a bridge site whose link is cut, sent once it is back (docs/protocol.md). */
+  queued?: boolean;
 }
 
 export interface ProgressMsg {

@@ -68,8 +68,10 @@ export function useRun(): [boolean, (f: () => Promise<unknown>, okText?: string)
     async (f: () => Promise<unknown>, okText?: string) => {
       setBusy(true);
       try {
-        await f();
-        if (okText) toast(okText, 'ok');
+        const r = await f();
+        // A command held at a bridge site during a cut (an ack with queued) is not done yet: say so.
+        if ((r as { queued?: boolean } | undefined)?.queued) toast(translate(lang, 'queuedAtSite'), 'ok');
+        else if (okText) toast(okText, 'ok');
         return true;
       } catch (err) {
         toast(errorText(lang, err), 'error');
