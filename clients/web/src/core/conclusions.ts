@@ -5,7 +5,7 @@
 // with the meeting session's token.
 
 import { call, type Fetch } from './accounts';
-import { ApiError } from './api';
+import { ApiError, authed, filenameOf } from './api';
 
 export interface Assignee {
   kind: 'person' | 'unit';
@@ -164,3 +164,9 @@ export const approveConclusion = async (meeting: string, token: string, id: stri
   (await send(f, 'POST', mpath(meeting, `/${encodeURIComponent(id)}/approve`), bearer(token))).conclusion;
 export const publishConclusion = async (meeting: string, token: string, id: string, f: Fetch = fetch): Promise<Conclusion> =>
   (await send(f, 'POST', mpath(meeting, `/${encodeURIComponent(id)}/publish`), bearer(token))).conclusion;
+
+/** downloadMeetingConclusionPDF fetches a conclusion's PDF with the meeting session's token (a tablet's link). */
+export async function downloadMeetingConclusionPDF(meeting: string, token: string, id: string, lang: 'vi' | 'en', f: Fetch = fetch): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed({ meeting, token, fetchFn: f }, `/conclusions/${encodeURIComponent(id)}/pdf?lang=${lang}`);
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `ket-luan-${id}.pdf`) };
+}

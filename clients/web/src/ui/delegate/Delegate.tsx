@@ -1,6 +1,7 @@
 // Delegate is the tablet: the agenda with the current item (and its
 // proposals' full text), the document following the presenter, the vote
-// panel, the speaker request and the check-in. Observers get the same
+// panel, the speaker request and the check-in, and under the agenda the
+// published conclusions and resolutions (Conclusions.tsx, a chunk of its own). Observers get the same
 // screen without the voting and speaking. On a phone (≤ 700 px wide) the
 // shown page comes first and the rest sits behind tabs under it.
 //
@@ -20,7 +21,7 @@ import { useApp } from '../context';
 import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
-import { CommitteeConsole } from '../screens';
+import { CommitteeConsole, DelegateConclusions } from '../screens';
 import { afterFirstPage } from '../../core/firstpage';
 import { useAfterFirstPage } from '../shared/afterFirstPage';
 
@@ -51,9 +52,12 @@ export function Delegate({ store }: { store: MeetingStore }) {
     item: <CurrentItemCard store={store} />,
     floor: <FloorCard store={store} />,
     agenda: (
-      <Section title={t('agenda')}>
-        <AgendaList s={s} me={store.me} />
-      </Section>
+      <>
+        <Section title={t('agenda')}>
+          <AgendaList s={s} me={store.me} />
+        </Section>
+        <DelegateConclusions store={store} />
+      </>
     ),
     docs: <OfflineList store={store} offline={offline} />,
     result: last?.result ? (
