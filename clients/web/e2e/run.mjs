@@ -613,14 +613,14 @@ async function demoScenario(bin, browser) {
 
 // testPDF returns a PDF of n pages, each with its number in large type and a
 // filled band, so a drawn page has many non-white pixels.
-function testPDF(n) {
+function testPDF(n, line = '') {
   const objs = [];
   const kids = [];
   objs[1] = '<< /Type /Catalog /Pages 2 0 R >>';
   objs[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
   for (let i = 0; i < n; i++) {
     const page = 4 + 2 * i;
-    const content = `0.2 0.3 0.6 rg 50 650 495 120 re f BT /F1 72 Tf 0 0 0 rg 80 400 Td (Page ${i + 1}) Tj ET`;
+    const content = `0.2 0.3 0.6 rg 50 650 495 120 re f BT /F1 72 Tf 0 0 0 rg 80 400 Td (Page ${i + 1}) Tj ET` + (line ? ` BT /F1 14 Tf 60 300 Td (${line}) Tj ET` : '');
     objs[page] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${page + 1} 0 R >>`;
     objs[page + 1] = `<< /Length ${content.length} >>\nstream\n${content}\nendstream`;
     kids.push(`${page} 0 R`);
@@ -1332,6 +1332,32 @@ async function voteScenario(bin, browser) {
     // Saved and folded back: nothing left to save.
     await secretary.waitForFunction(() => document.querySelector('form.meeting-edit button[type=submit]')?.disabled === true);
     if ((await form.getByLabel('Địa điểm').inputValue()) !== 'Phòng họp số 5') throw new Error('the form lost the new place');
+  });
+
+  await step('issue 13 (5): a draft for comment — the secretary opens the shown document for comments, a tablet comments on its page, version 2 replaces it and the tablet compares the versions with the changed words marked', async () => {
+    const row = secretary.locator('.doc-row', { hasText: docTitle }).first();
+    await row.getByRole('button', { name: 'Mở lấy góp ý' }).click();
+    await secretary.getByText(`Đã mở lấy góp ý cho “${docTitle}”`).first().waitFor();
+    const tab = tablets[0];
+    const panel = tab.locator('.draft-panel');
+    await panel.waitFor();
+    const text = 'Đề nghị bổ sung chỉ tiêu chuyển đổi số cho cấp xã.';
+    await panel.locator('textarea').fill(text);
+    await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await tab.getByText('Đã gửi góp ý.').first().waitFor();
+    await panel.locator('.draft-comment', { hasText: text }).waitFor();
+    // The secretary is on the drafting team: the same comment reaches her, the tablet of the other delegate does not get it.
+    await row.locator('.draft-version-file').setInputFiles({ name: 'ke-hoach-v2.pdf', mimeType: 'application/pdf', buffer: testPDF(5, 'Target 2027: 100 percent of communes online') });
+    await secretary.getByText(`Đã thêm phiên bản 2 của “${docTitle}”`).first().waitFor();
+    await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).waitFor();
+    await panel.getByRole('button', { name: 'So sánh bản 1 với bản 2' }).click();
+    const ins = panel.locator('.draft-cmp-text ins').first();
+    await ins.waitFor();
+    const added = await ins.textContent();
+    if (!added?.includes('100 percent of communes online')) throw new Error(`the comparison marks "${added}" as inserted`);
+    // The comment stays on version 1.
+    await panel.locator('.draft-page', { hasText: 'Bản 1' }).locator('.draft-comment', { hasText: text }).waitFor();
+    await shot(tab, 'draft-compare');
   });
 
   // Last: it moves the secretary's page to a new meeting.

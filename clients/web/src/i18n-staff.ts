@@ -22,6 +22,21 @@ const staff = {
   activeContentRemoveDone: { vi: 'Tệp PDF có nội dung chủ động sẽ được gỡ bỏ phần đó rồi nhận', en: 'PDFs with active content will have it taken out and be accepted' },
   activeContentRefuseDone: { vi: 'Tệp PDF có nội dung chủ động sẽ bị từ chối', en: 'PDFs with active content will be refused' },
 
+  // Drafts for comment (issue 13, part 5).
+  draftOpenFor: { vi: 'Mở lấy góp ý', en: 'Open for comments' },
+  draftDeadline: { vi: 'Hạn góp ý', en: 'Comments until' },
+  draftVisibility: { vi: 'Ý kiến gửi', en: 'Comments go to' },
+  draftVisTeam: { vi: 'Chỉ ban soạn thảo', en: 'The drafting team only' },
+  draftVisAll: { vi: 'Công khai với mọi người đọc', en: 'Every reader' },
+  draftOpened: { vi: 'Đã mở lấy góp ý cho “{title}”', en: '“{title}” is open for comments' },
+  draftIsOpen: { vi: 'Đang lấy góp ý đến {time}', en: 'Open for comments until {time}' },
+  draftIsClosed: { vi: 'Đã kết thúc lấy góp ý', en: 'Closed for comments' },
+  draftCloseNow: { vi: 'Kết thúc góp ý', en: 'Close for comments' },
+  draftClosedDone: { vi: 'Đã kết thúc lấy góp ý cho “{title}”', en: 'Comments on “{title}” are closed' },
+  draftNewVersion: { vi: 'Tải lên phiên bản mới', en: 'Upload the next version' },
+  draftVersionAdded: { vi: 'Đã thêm phiên bản {n} của “{title}”', en: 'Version {n} of “{title}” was added' },
+  draftVersionOf: { vi: 'Phiên bản {n} của dự thảo “{title}”', en: 'Version {n} of the draft “{title}”' },
+
   // Floor.
   giveFloor: { vi: 'Mời phát biểu', en: 'Give the floor' },
   giveNext: { vi: 'Mời người tiếp theo', en: 'Next speaker' },

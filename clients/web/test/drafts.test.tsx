@@ -99,6 +99,10 @@ describe('DraftPanel', () => {
   const settle = async () => {
     for (let i = 0; i < 12; i++) await act(async () => await new Promise((r) => setTimeout(r, 0)));
   };
+  // until waits (without a time threshold on the result) for the fetched list to be drawn.
+  const until = async (f: () => boolean) => {
+    for (let i = 0; i < 500 && !f(); i++) await act(async () => await new Promise((r) => setTimeout(r, 5)));
+  };
 
   function mount(o: { doc: string; marking?: boolean; region?: [number, number, number, number] | null }) {
     const s = drafted();
@@ -119,7 +123,7 @@ describe('DraftPanel', () => {
 
   it('lists the comments by page with authors, and gives the team its exports', async () => {
     mount({ doc: 'v2' });
-    await settle();
+    await until(() => !!root.textContent?.includes('Các ý kiến (2)'));
     expect(root.textContent).toContain('Các ý kiến (2)');
     expect(urls).toContain('/api/v1/meetings/m1/drafts/v1/comments');
     expect(root.textContent).toContain('Trang 2 · Bản 1');
@@ -172,7 +176,7 @@ describe('DraftPanel', () => {
     await act(async () => void buttons[1].click());
     expect(opened).toEqual(['v2']);
     await act(async () => void buttons[2].click());
-    await settle();
+    await until(() => !!root.querySelector('.draft-cmp-text del'));
     expect(urls).toContain('/api/v1/meetings/m1/drafts/v1/compare?from=v1&to=v2');
     expect(root.querySelector('.draft-cmp-text del')?.textContent).toBe('90% xã. ');
     expect(root.querySelector('.draft-cmp-text ins')?.textContent).toBe('100% xã, phường. ');

@@ -12,6 +12,8 @@ import type { Level } from '../../core/types';
 import type { Key } from '../../i18n';
 import { LevelBadge } from '../shared/Secrecy';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
+import { draftOf, draftOpen, versionOf } from '../../core/drafts';
+import { formatDateTime } from '../shared/format';
 
 export function Documents({ store }: { store: MeetingStore }) {
   const { t, lang, toast } = useApp();
@@ -200,6 +202,7 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
           </span>
         </div>
       )}
+      <DraftControls store={store} id={id} />
       <span class="row">
         <label class="grow">
           <span class="sr-only">{t('attachTo')}</span>
@@ -233,5 +236,102 @@ export function DocRow({ store, id }: { store: MeetingStore; id: string }) {
         </span>
       )}
     </li>
+  );
+}
+
+/** defaultDeadline is a week from now at 17:00, as a datetime-local value. */
+function defaultDeadline(now = new Date()): string {
+  const d = new Date(now.getTime() + 7 * 86_400_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T17:00`;
+}
+
+/**
+ * DraftControls (issue 13, part 5): open a document for comments with a
+ * deadline and who sees the comments, close it, upload its next version
+ * (the old one stays readable).
+ */
+export function DraftControls({ store, id }: { store: MeetingStore; id: string }) {
+  const { t, lang, toast } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  const d = s.documents[id];
+  const draft = draftOf(s, id);
+  const [deadline, setDeadline] = useState(defaultDeadline());
+  const [vis, setVis] = useState<'team' | 'all'>('team');
+  const [uploading, setUploading] = useState<number | null>(null);
+  if (draft && draft.id !== id) {
+    return <p class="muted small">{t('draftVersionOf', { n: versionOf(draft, id), title: s.documents[draft.id]?.title ?? draft.id })}</p>;
+  }
+  if (!draft) {
+    return (
+      <form
+        class="row draft-open"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(
+            () => store.command('OpenDraft', { document: id, deadline: new Date(deadline).toISOString(), visibility: vis }),
+            t('draftOpened', { title: d.title }),
+          );
+        }}
+      >
+        <label>
+          <span class="small">{t('draftDeadline')}</span>
+          <input type="datetime-local" required value={deadline} aria-label={`${t('draftDeadline')} — ${d.title}`} onInput={(e) => setDeadline((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          <span class="small">{t('draftVisibility')}</span>
+          <select value={vis} onChange={(e) => setVis((e.target as HTMLSelectElement).value as 'team' | 'all')}>
+            <option value="team">{t('draftVisTeam')}</option>
+            <option value="all">{t('draftVisAll')}</option>
+          </select>
+        </label>
+        <button type="submit" class="btn small draft-open-btn" disabled={busy}>
+          {t('draftOpenFor')}
+        </button>
+      </form>
+    );
+  }
+  const open = draftOpen(draft);
+  const current = s.documents[draft.versions[draft.versions.length - 1]] ?? d;
+  const upload = async (file: File) => {
+    setUploading(0);
+    try {
+      const nd = await uploadDocument({
+        meeting: s.id, token: store.session.token, title: `${d.title} (${draft.versions.length + 1})`, confidential: !!current.confidential,
+        level: levelOf(current) || undefined, readers: current.confidential ? current.readers : undefined, file, onProgress: setUploading,
+      });
+      await store.command('AddDraftVersion', { draft: draft.id, document: nd.id });
+      toast(t('draftVersionAdded', { n: draft.versions.length + 1, title: d.title }), 'ok');
+    } catch (err) {
+      toast(errorText(lang, err), 'error');
+    } finally {
+      setUploading(null);
+    }
+  };
+  return (
+    <span class="row draft-controls">
+      <span class="tag">{open ? t('draftIsOpen', { time: formatDateTime(lang, Date.parse(draft.deadline)) }) : t('draftIsClosed')}</span>
+      {open && (
+        <button type="button" class="btn small" disabled={busy} onClick={() => void run(() => store.command('CloseDraft', { draft: draft.id }), t('draftClosedDone', { title: d.title }))}>
+          {t('draftCloseNow')}
+        </button>
+      )}
+      <label class="btn small">
+        {t('draftNewVersion')}
+        <input
+          type="file"
+          accept="application/pdf,.pdf"
+          class="sr-only draft-version-file"
+          disabled={uploading !== null}
+          onChange={(e) => {
+            const f = (e.target as HTMLInputElement).files?.[0];
+            if (f) void upload(f);
+            (e.target as HTMLInputElement).value = '';
+          }}
+        />
+      </label>
+      {uploading !== null && <progress max={1} value={uploading} aria-label={t('draftNewVersion')} />}
+    </span>
   );
 }
