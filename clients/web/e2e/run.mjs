@@ -1338,7 +1338,11 @@ async function voteScenario(bin, browser) {
     const row = secretary.locator('.doc-row', { hasText: docTitle }).first();
     await row.getByRole('button', { name: 'Mở lấy góp ý' }).click();
     await secretary.getByText(`Đã mở lấy góp ý cho “${docTitle}”`).first().waitFor();
+    log('draft: opened for comments');
     const tab = tablets[0];
+    // The poll's result dialog may still be open on this tablet.
+    await tab.locator('.overlay').getByRole('button', { name: 'Đóng' }).click({ timeout: 3000 }).catch(() => {});
+    await tab.locator('.overlay').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
     const panel = tab.locator('.draft-panel');
     await panel.waitFor();
     const text = 'Đề nghị bổ sung chỉ tiêu chuyển đổi số cho cấp xã.';
@@ -1346,9 +1350,10 @@ async function voteScenario(bin, browser) {
     await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
     await tab.getByText('Đã gửi góp ý.').first().waitFor();
     await panel.locator('.draft-comment', { hasText: text }).waitFor();
-    // The secretary is on the drafting team: the same comment reaches her, the tablet of the other delegate does not get it.
+    log('draft: the tablet commented');
     await row.locator('.draft-version-file').setInputFiles({ name: 'ke-hoach-v2.pdf', mimeType: 'application/pdf', buffer: testPDF(5, 'Target 2027: 100 percent of communes online') });
     await secretary.getByText(`Đã thêm phiên bản 2 của “${docTitle}”`).first().waitFor();
+    log('draft: version 2 uploaded');
     await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).waitFor();
     await panel.getByRole('button', { name: 'So sánh bản 1 với bản 2' }).click();
     const ins = panel.locator('.draft-cmp-text ins').first();
