@@ -9,6 +9,8 @@
 //   2. In "Nhiệm vụ được giao cho đồng chí" the member reports their task
 //      done with a PDF attached; the dashboard then counts 0 open, 1 late,
 //      1 done, and the attachment and the PDF report download as PDFs.
+//   (In step 1 a delegate's tablet of the demo meeting, signed in by its
+//   code, lists 01-KL/TU under "Kết luận, nghị quyết".)
 
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -27,9 +29,11 @@ function startDemo(bin, port, data) {
       out += b;
       const secret = /setup secret: (\S+)/.exec(out);
       const concl = /Kết luận \/ conclusion: (\S+)/.exec(out);
-      if (secret && concl) {
+      // A delegate's sign-in code of the demo meeting (printed after the conclusion).
+      const delegate = /^(\S+)\s+Đại biểu\s.*\?code=(\S+)\s*$/m.exec(out);
+      if (secret && concl && delegate) {
         clearTimeout(timer);
-        resolve({ proc: p, secret: secret[1], conclusion: concl[1] });
+        resolve({ proc: p, secret: secret[1], conclusion: concl[1], delegate: delegate[2] });
       }
     });
     p.stderr.on('data', (b) => {
@@ -104,6 +108,16 @@ export async function conclusionsScenario(bin, browser, h) {
     if (colour !== 'rgb(161, 29, 29)') throw new Error(`the late task is drawn in ${colour}, not red`);
     await late.getByText('Kết luận số 01-KL/TU').waitFor();
     await shot(page, 'tasks-dashboard');
+    // A delegate's tablet of the demo meeting lists the published conclusion under its agenda.
+    const tctx = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: { width: 1280, height: 800 } });
+    cleanups.push(() => tctx.close());
+    const tablet = await tctx.newPage();
+    await tablet.goto(`${base}/?code=${encodeURIComponent(srv.delegate)}`);
+    const listed = tablet.locator('section', { has: tablet.getByRole('heading', { name: 'Kết luận, nghị quyết' }) });
+    await listed.getByText('Kết luận số 01-KL/TU').waitFor();
+    await listed.getByRole('button', { name: 'Mở bản PDF: Kết luận số 01-KL/TU' }).waitFor();
+    await shot(tablet, 'tablet-conclusions');
+    await tctx.close();
   });
 
   if (ready) await step('issue 13 (4): the member reports the task done with a PDF; the dashboard counts it done, the late one stays; the attachment and the report are PDFs', async () => {
