@@ -4,7 +4,7 @@
 # servers nats1–3 (TLS for clients; routes prove themselves with it), the
 # daisd nodes' NATS password and the bridge sites' leaf password (nats.env,
 # leaf.env) and the key that authenticates messages between daisd nodes
-# (bus.key). Run it once before `docker compose up`; it keeps what exists.
+# (bus.key), and the bridge key (bridge.env; its public half in leaf.env). Run it once before `docker compose up`; it keeps what exists.
 set -eu
 cd "$(dirname "$0")"
 mkdir -p secrets
@@ -34,9 +34,20 @@ fi
 if [ ! -f leaf.env ]; then
   printf 'DAIS_EDGE_PASSWORD=%s\n' "$(sed -n 's/^DAIS_LEAF_PASSWORD=//p' nats.env)" > leaf.env
 fi
+# The bridge key the daisd nodes sign with (bridge.env) and its public
+# half, which the edges check (leaf.env).
+if [ ! -f bridge.env ]; then
+  printf 'DAIS_BRIDGE_KEY=%s\n' "$(openssl rand -hex 32)" > bridge.env
+fi
+if ! grep -q '^DAIS_EDGE_CENTRE_KEY=' leaf.env; then
+  seed=$(sed -n 's/^DAIS_BRIDGE_KEY=//p' bridge.env)
+  pub=$(printf '302e020100300506032b657004220420%s' "$seed" | xxd -r -p |
+    openssl pkey -inform DER -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')
+  printf 'DAIS_EDGE_CENTRE_KEY=%s\n' "$pub" >> leaf.env
+fi
 if [ ! -f bus.key ]; then
   openssl rand -base64 48 > bus.key
 fi
 # The containers run as other users: the files they read must be readable.
-chmod 644 ca.pem nats.pem nats-key.pem bus.key nats.env leaf.env
+chmod 644 ca.pem nats.pem nats-key.pem bus.key nats.env leaf.env bridge.env
 echo "deploy/secrets: ready"

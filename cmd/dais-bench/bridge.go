@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/clients/daisclient"
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/bridge/wantest"
 )
 
@@ -22,6 +23,9 @@ import (
 type bridgeEnv struct {
 	Bin, Work          string
 	LeafAddr, Password string
+	// CentreKey is the public half of the centre's bridge key, which the
+	// edges check what the centre sends against (-edge-centre-key).
+	CentreKey string
 }
 
 // newBridgeEnv picks the centre's leafnode address and password and
@@ -36,8 +40,13 @@ func newBridgeEnv(bin, work string) (*bridgeEnv, []string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, nil, err
 	}
-	env := &bridgeEnv{Bin: bin, Work: work, LeafAddr: addr, Password: hex.EncodeToString(b[:])}
-	return env, []string{"-nats-leaf-listen", addr, "-nats-leaf-user", "bench"}, nil
+	keyFile := filepath.Join(work, "bridge.key")
+	key, err := bridge.LoadOrCreateKey(keyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	env := &bridgeEnv{Bin: bin, Work: work, LeafAddr: addr, Password: hex.EncodeToString(b[:]), CentreKey: bridge.PublicKeyString(key)}
+	return env, []string{"-nats-leaf-listen", addr, "-nats-leaf-user", "bench", "-bridge-key-file", keyFile}, nil
 }
 
 // bridgeScenario: issue 14's numbers at the size asked for. cfg.Sites
@@ -85,7 +94,7 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 		}
 		remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword("bench", t.Bridge.Password), Host: l.Addr()}
 		n, err := startDaisd(ctx, daisdOptions{Bin: t.Bridge.Bin, Data: filepath.Join(t.Bridge.Work, name), Name: name, LogDir: t.Bridge.Work,
-			Extra: []string{"-edge", "-edge-remote", remote.String()}})
+			Extra: []string{"-edge", "-edge-remote", remote.String(), "-edge-centre-key", t.Bridge.CentreKey}})
 		if err != nil {
 			return nil, fmt.Errorf("starting %s: %w", name, err)
 		}

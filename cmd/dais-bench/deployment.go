@@ -18,6 +18,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/storage/bolt"
 	"github.com/dais-meeting/dais/storage/redis"
 	"github.com/dais-meeting/dais/storage/seal"
@@ -121,6 +122,11 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 		return sealedBallotSize(ctx, o.redisURL, prefix, meeting, poll)
 	}
 	keyFile := filepath.Join(d.work, "ballot.key")
+	// The bridge key the nodes share (they sign what bridge sites are sent).
+	bridgeKeyFile := filepath.Join(d.work, "bridge.key")
+	if _, err := bridge.LoadOrCreateKey(bridgeKeyFile); err != nil {
+		return err
+	}
 	key, err := seal.LoadOrCreateKeyFile(keyFile)
 	if err != nil {
 		return err
@@ -170,7 +176,7 @@ func (d *deployment) startClustered(ctx context.Context, o options, spec seedSpe
 	}
 	for i := range o.nodes {
 		data := filepath.Join(d.work, "node-"+strconv.Itoa(i+1))
-		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1), BallotKeyFile: keyFile, Extra: o.daisdArgs,
+		n, err := startDaisd(ctx, daisdOptions{Bin: o.daisd, Data: data, Name: "daisd-" + strconv.Itoa(i+1), BallotKeyFile: keyFile, Extra: slices.Concat(o.daisdArgs, []string{"-bridge-key-file", bridgeKeyFile}),
 			RedisURL: o.redisURL, RedisPrefix: prefix, NATSURL: "nats://" + clientAddrs[i], Debug: true, LogDir: d.work})
 		if err != nil {
 			return err

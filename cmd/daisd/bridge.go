@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -29,6 +30,9 @@ type edgeConfig struct {
 	TLS *tls.Config
 	// Meetings are followed from the start.
 	Meetings []string
+	// CentreKey is the public half of the centre's bridge key: what the
+	// centre sends is checked against it.
+	CentreKey ed25519.PublicKey
 	// PingEvery is how often the edge pings the centre and reports to it;
 	// 0: 5 s.
 	PingEvery time.Duration
@@ -39,7 +43,7 @@ type edgeConfig struct {
 // from the centre once and kept in DATA/bridge-files.
 func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	cfg := n.cfg
-	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, Logger: cfg.Logger}, n.bus, n.store)
+	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, CentreKey: cfg.Edge.CentreKey, Logger: cfg.Logger}, n.bus, n.store)
 	files, err := n.edge.Files(filepath.Join(cfg.Data, "bridge-files"))
 	if err != nil {
 		return err
@@ -60,6 +64,7 @@ type edgeFlags struct {
 	user                     string
 	ca, cert, key            string
 	meetings                 string
+	centreKey                string
 	leafListen, leafUser     string
 	leafCA, leafCert, leafKy string
 }
@@ -108,7 +113,14 @@ func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
 			remotes[i] = u.String()
 		}
 	}
-	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings)}
+	if f.centreKey == "" {
+		return errors.New("-edge needs -edge-centre-key: the public half of the centre's bridge key (a central node logs it at start as \"bridge key\"); the edge takes nothing from the centre it cannot verify")
+	}
+	pub, err := bridge.ParsePublicKey(f.centreKey)
+	if err != nil {
+		return fmt.Errorf("-edge-centre-key: %w", err)
+	}
+	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub}
 	if f.ca != "" || f.cert != "" {
 		t, err := clientTLS(f.ca, f.cert, f.key)
 		if err != nil {

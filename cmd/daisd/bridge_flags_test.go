@@ -26,9 +26,11 @@ func TestBridgeFlags(t *testing.T) {
 		{name: "leaf listener without auth", flags: edgeFlags{leafListen: ":7422"}, wantErr: "needs -nats-leaf-user"},
 		{name: "leaf listener on an edge", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", leafListen: ":7422", leafUser: "u"}, wantErr: "central node's embedded NATS"},
 		{name: "leaf CA without a certificate", flags: edgeFlags{leafListen: ":7422", leafCA: "ca.pem"}, wantErr: "needs -nats-leaf-cert"},
-		{name: "edge user and password go into the URL", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", user: "site", meetings: "m1, m2"},
+		{name: "edge without the centre's key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, wantErr: "-edge needs -edge-centre-key"},
+		{name: "edge with a bad centre key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abcd"}, wantErr: "64 hex digits"},
+		{name: "edge user and password go into the URL", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", user: "site", meetings: "m1, m2", centreKey: "abababababababababababababababababababababababababababababababab"},
 			check: func(c config) error {
-				if c.Edge == nil || c.Edge.Remotes[0] != "nats-leaf://site:pw@c:7422" || fmt.Sprint(c.Edge.Meetings) != "[m1 m2]" {
+				if c.Edge == nil || c.Edge.Remotes[0] != "nats-leaf://site:pw@c:7422" || fmt.Sprint(c.Edge.Meetings) != "[m1 m2]" || fmt.Sprintf("%x", c.Edge.CentreKey) != "abababababababababababababababababababababababababababababababab" {
 					return fmt.Errorf("edge config %+v", c.Edge)
 				}
 				return nil

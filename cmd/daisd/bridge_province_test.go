@@ -35,7 +35,7 @@ func startSiteAt(tb testing.TB, hub, name string) (*node, *wantest.Link) {
 	remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
 	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		Edge:         &edgeConfig{Remotes: []string{remote.String()}},
+		Edge:         &edgeConfig{Remotes: []string{remote.String()}, CentreKey: testBridgePublic()},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
 	})
 	if err != nil {

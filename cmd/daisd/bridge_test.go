@@ -40,6 +40,7 @@ func startCentre(tb testing.TB, configure ...func(*config)) *node {
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: "centre",
 		NATS:        natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: leafUser, LeafPassword: leafPassword},
 		SiteTimeout: time.Second, DrainTimeout: 5 * time.Second, Logger: testLogger("centre"),
+		BridgeKey: testBridgeKey,
 	}
 	for _, f := range configure {
 		f(&cfg)
@@ -70,7 +71,7 @@ func startSite(tb testing.TB, centre *node, name string, configure ...func(*conf
 	remote := url.URL{Scheme: scheme, User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
 	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		Edge:         &edgeConfig{Remotes: []string{remote.String()}, PingEvery: 200 * time.Millisecond},
+		Edge:         &edgeConfig{Remotes: []string{remote.String()}, PingEvery: 200 * time.Millisecond, CentreKey: testBridgePublic()},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
 	}
 	for _, f := range configure {
@@ -489,7 +490,7 @@ func TestBridgeEdgeRestart(t *testing.T) {
 	remote := edge.cfg.Edge.Remotes // through the same (cut) link
 	again, err := startNode(timeoutCtx(t, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: data, Name: "bavi",
-		Edge:         &edgeConfig{Remotes: remote, PingEvery: 200 * time.Millisecond},
+		Edge:         &edgeConfig{Remotes: remote, PingEvery: 200 * time.Millisecond, CentreKey: testBridgePublic()},
 		DrainTimeout: 5 * time.Second, Logger: testLogger("bavi-again"),
 	})
 	if err != nil {

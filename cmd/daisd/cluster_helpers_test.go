@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -61,6 +63,12 @@ func eventually(tb testing.TB, d time.Duration, what string, cond func() error) 
 // daisd's own embedded server does.
 func natsMaxPayload(_ int, o *server.Options) { o.MaxPayload = 8 << 20 }
 
+// testBridgeKey is the bridge key of the tests' centres (lone and
+// clustered); their edges are given its public half.
+var testBridgeKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+
+func testBridgePublic() ed25519.PublicKey { return testBridgeKey.Public().(ed25519.PublicKey) }
+
 // clusterBusKey is the bus key every node of a test cluster shares.
 var clusterBusKey = []byte("test cluster bus key, 32+ bytes long")
 
@@ -72,7 +80,7 @@ func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []s
 	key := seal.Key(sha256.Sum256([]byte("test ballot key " + prefix)))
 	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
-		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key, NATS: natsbus.Config{Key: clusterBusKey},
+		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key, BridgeKey: testBridgeKey, NATS: natsbus.Config{Key: clusterBusKey},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/storage/seal"
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	oidcClient := fs.String("oidc-client-id", env("DAIS_OIDC_CLIENT_ID", ""), "this server's client id at the OpenID Connect provider (env DAIS_OIDC_CLIENT_ID)")
 	oidcSecretFile := fs.String("oidc-client-secret-file", env("DAIS_OIDC_CLIENT_SECRET_FILE", ""), "file holding the client secret; empty: env DAIS_OIDC_CLIENT_SECRET (env DAIS_OIDC_CLIENT_SECRET_FILE)")
 	oidcRedirect := fs.String("oidc-redirect-url", env("DAIS_OIDC_REDIRECT_URL", ""), "where the provider sends browsers back: https://HOST/api/v1/account/sso/callback (env DAIS_OIDC_REDIRECT_URL)")
+	bridgeKeyFile := fs.String("bridge-key-file", env("DAIS_BRIDGE_KEY_FILE", ""), "file holding the bridge key that signs what a central node sends bridge sites (64 hex digits, mode 0600); empty: DATA/bridge.key, made at first start. A cluster's nodes share one key: give each the same file, or the key itself in env DAIS_BRIDGE_KEY. Its public half, logged at start as \"bridge key\", is each edge's -edge-centre-key (env DAIS_BRIDGE_KEY_FILE)")
 	ballotKeyFile := fs.String("ballot-key-file", env("DAIS_BALLOT_KEY_FILE", ""), "file holding the ballot key that seals secret ballots (64 hex digits, mode 0600); empty: DATA/ballot.key, made at first start. A cluster's nodes share one key: give each the same file, or the key itself in env DAIS_BALLOT_KEY (env DAIS_BALLOT_KEY_FILE)")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long a graceful shutdown may take")
 	tlsCert := fs.String("tls-cert", env("DAIS_TLS_CERT", ""), "serve HTTPS with this certificate (PEM, the chain after the leaf; env DAIS_TLS_CERT)")
@@ -103,6 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&ef.cert, "edge-cert", env("DAIS_EDGE_CERT", ""), "client certificate of the leaf connection (env DAIS_EDGE_CERT)")
 	fs.StringVar(&ef.key, "edge-key", env("DAIS_EDGE_KEY", ""), "key of -edge-cert (env DAIS_EDGE_KEY)")
 	fs.StringVar(&ef.meetings, "edge-meetings", env("DAIS_EDGE_MEETINGS", ""), "meetings the edge replicates from the start, comma-separated (others from their first tablet's sign-in; env DAIS_EDGE_MEETINGS)")
+	fs.StringVar(&ef.centreKey, "edge-centre-key", env("DAIS_EDGE_CENTRE_KEY", ""), "public half of the centre's bridge key, 64 hex digits (a central node logs it at start as \"bridge key\"): the edge drops anything from the centre not signed with it; required with -edge (env DAIS_EDGE_CENTRE_KEY)")
 	fs.StringVar(&ef.leafListen, "nats-leaf-listen", env("DAIS_NATS_LEAF_LISTEN", ""), "a central node's embedded NATS accepts bridge sites' leaf connections on host:port (e.g. :7422; env DAIS_NATS_LEAF_LISTEN)")
 	fs.StringVar(&ef.leafUser, "nats-leaf-user", env("DAIS_NATS_LEAF_USER", ""), "user leaf connections authenticate as (password in env DAIS_NATS_LEAF_PASSWORD; env DAIS_NATS_LEAF_USER)")
 	fs.StringVar(&ef.leafCert, "nats-leaf-cert", env("DAIS_NATS_LEAF_CERT", ""), "certificate of the leafnode listener: TLS (env DAIS_NATS_LEAF_CERT)")
@@ -220,6 +223,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			GlobalBurst: int(*joinGlobal * 10), TrustedProxies: trusted},
 	}
 	cfg.BallotKeyFile = *ballotKeyFile
+	cfg.BridgeKeyFile = *bridgeKeyFile
 	if err := ef.apply(&cfg, getenv); err != nil {
 		return err
 	}
@@ -229,6 +233,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("DAIS_BALLOT_KEY: %w", err)
 		}
 		cfg.BallotKey = &k
+	}
+	if v := getenv("DAIS_BRIDGE_KEY"); v != "" {
+		if cfg.BridgeKey, err = bridge.ParseKey(v); err != nil {
+			return fmt.Errorf("DAIS_BRIDGE_KEY: %w", err)
+		}
 	}
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("creating the data folder: %w", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/subtle"
 	"crypto/tls"
 	"errors"
@@ -66,6 +67,12 @@ type config struct {
 	// refuses to start).
 	BallotKey     *seal.Key
 	BallotKeyFile string
+	// BridgeKey signs what a central node sends bridge sites
+	// (docs/bridge.md). Nil: read from BridgeKeyFile; with that empty too,
+	// a lone node keeps it in Data/bridge.key (made at first start) and a
+	// clustered node refuses to start.
+	BridgeKey     ed25519.PrivateKey
+	BridgeKeyFile string
 	// NATSURLs: empty runs the embedded NATS server.
 	NATSURLs []string
 	// NATS holds the credentials and TLS settings for NATSURLs.
@@ -150,6 +157,22 @@ func ballotKey(cfg config) (*seal.Key, error) {
 		return nil, err
 	}
 	return &k, nil
+}
+
+// loadBridgeKey returns a central node's bridge key: cfg.BridgeKey, else
+// the key in cfg.BridgeKeyFile, else (a lone node) Data/bridge.key, made
+// at first start with mode 0600.
+func loadBridgeKey(cfg config) (ed25519.PrivateKey, error) {
+	switch {
+	case cfg.BridgeKey != nil:
+		return cfg.BridgeKey, nil
+	case cfg.BridgeKeyFile != "":
+		return bridge.LoadKey(cfg.BridgeKeyFile)
+	case cfg.clustered():
+		return nil, errors.New("a clustered node needs the bridge key its cluster shares (it signs what bridge sites are sent): give every node the same -bridge-key-file (64 hex digits, e.g. from `openssl rand -hex 32`, mode 0600)")
+	default:
+		return bridge.LoadOrCreateKey(filepath.Join(cfg.Data, "bridge.key"))
+	}
 }
 
 // node is one running daisd: store, bus, service, gateway, HTTP server.
@@ -390,7 +413,12 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 	if err = n.startOffice(mux); err != nil {
 		return err
 	}
-	if n.hub, err = bridge.NewHub(bridge.HubConfig{SiteTimeout: cfg.SiteTimeout, Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
+	bridgeKey, err := loadBridgeKey(cfg)
+	if err != nil {
+		return err
+	}
+	cfg.Logger.Info("bridge key (give edges -edge-centre-key)", "public", bridge.PublicKeyString(bridgeKey))
+	if n.hub, err = bridge.NewHub(bridge.HubConfig{SiteTimeout: cfg.SiteTimeout, Key: bridgeKey, Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
 		return fmt.Errorf("answering bridge sites: %w", err)
 	}
 	httpapi.NewSites(n.acc, n.hub, cfg.Logger).Register(mux)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -228,7 +229,8 @@ func TestRollingUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	common := []string{"-redis-url", redisURL, "-redis-prefix", prefix, "-nats-url", strings.Join(natsc.URLs(), ","), "-bus-key-file", busKey}
-	env := []string{"DAIS_BALLOT_KEY=" + key.String()}
+	// (The old build ignores DAIS_BRIDGE_KEY; the new one needs it.)
+	env := []string{"DAIS_BALLOT_KEY=" + key.String(), "DAIS_BRIDGE_KEY=" + hex.EncodeToString(testBridgeKey.Seed())}
 	const adminToken = "the rolling upgrade test's admin token"
 	old1 := startProcess(t, bin, "old1", env, slices.Concat(common, []string{"-admin-token", adminToken})...)
 	old2 := startProcess(t, bin, "old2", env, common...)

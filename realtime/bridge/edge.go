@@ -3,6 +3,7 @@ package bridge
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,7 +71,12 @@ type EdgeConfig struct {
 	// Meetings are followed from the start (others from their first
 	// tablet's sign-in).
 	Meetings []string
-	Logger   *slog.Logger
+	// CentreKey is the public half of the centre's bridge key: every
+	// answer and push is checked against it, and what does not verify is
+	// dropped (sign.go). Without it the edge takes nothing from the
+	// centre.
+	CentreKey ed25519.PublicKey
+	Logger    *slog.Logger
 }
 
 // Edge is a bridge site's node: it keeps the replica in step with the
@@ -145,6 +151,10 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if len(cfg.CentreKey) != ed25519.PublicKeySize {
+		cfg.Logger.Error("this edge has no centre key (-edge-centre-key): it refuses everything the centre sends")
+	}
+	client = verifyingClient{Client: client, pub: cfg.CentreKey, log: cfg.Logger}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
 		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}

@@ -85,13 +85,15 @@ func TestEdgeRefusesRecordsThatDoNotFit(t *testing.T) {
 					reply.Records = []record{tc.second}
 				}
 				b, _ := json.Marshal(reply)
-				respond(b)
+				respond(seal(testKey, readSubject("m1"), data, b, time.Now()))
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer stop()
-			stopPing, err := bus.Serve(subjectPing, queueGroup, func(_ string, _ []byte, respond func([]byte)) { respond([]byte("{}")) })
+			stopPing, err := bus.Serve(subjectPing, queueGroup, func(_ string, data []byte, respond func([]byte)) {
+				respond(seal(testKey, subjectPing, data, []byte("{}"), time.Now()))
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +101,7 @@ func TestEdgeRefusesRecordsThatDoNotFit(t *testing.T) {
 
 			var logs strings.Builder
 			var logMu sync.Mutex
-			e := NewEdge(EdgeConfig{Meetings: []string{"m1"}, TailCheck: 20 * time.Millisecond,
+			e := NewEdge(EdgeConfig{Meetings: []string{"m1"}, TailCheck: 20 * time.Millisecond, CentreKey: testPublic,
 				Logger: slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))}, linkedBus{bus}, store)
 			defer e.Close()
 			// The edge asked again after its replica reached 1: it

@@ -2,7 +2,9 @@ package bridge
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -49,7 +51,10 @@ type HubConfig struct {
 	// SiteTimeout is how long a site may go unheard and still count as
 	// online; 0 means 15 s (three of its pings).
 	SiteTimeout time.Duration
-	Logger      *slog.Logger
+	// Key is the bridge key the central nodes share: every answer and
+	// push to a site is signed with it (sign.go). Required.
+	Key    ed25519.PrivateKey
+	Logger *slog.Logger
 }
 
 // Hub answers the requests of bridge sites' edges on a central node. Every
@@ -90,6 +95,9 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if len(cfg.Key) != ed25519.PrivateKeySize {
+		return nil, errors.New("bridge: the hub needs the bridge key (HubConfig.Key) to sign what it sends the sites")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
@@ -157,16 +165,19 @@ func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(st
 			ctx, cancel := context.WithTimeout(h.ctx, h.cfg.Timeout)
 			defer cancel()
 			v := handle(ctx, subject, data)
-			if raw, ok := v.(rawReply); ok {
-				respond(raw)
-				return
+			if v == nil {
+				return // a push: nobody to answer
 			}
-			out, err := json.Marshal(v)
-			if err != nil {
-				h.logger.Error("encoding a bridge answer", "subject", subject, "err", err)
-				return
+			out, ok := v.(rawReply)
+			if !ok {
+				var err error
+				if out, err = json.Marshal(v); err != nil {
+					h.logger.Error("encoding a bridge answer", "subject", subject, "err", err)
+					return
+				}
 			}
-			respond(out)
+			// Signed, bound to the request it answers (sign.go).
+			respond(seal(h.cfg.Key, subject, data, out, time.Now()))
 		}()
 	}
 }
@@ -330,7 +341,7 @@ func (h *Hub) push(ctx context.Context, subject string, data []byte) any {
 	}
 	out, err := json.Marshal(reply)
 	if err == nil {
-		err = h.publish(pushSubject(id), out)
+		err = h.publish(pushSubject(id), seal(h.cfg.Key, pushSubject(id), nil, out, time.Now()))
 	}
 	if err != nil {
 		h.logger.Warn("pushing records to the sites failed; they pull them", "meeting", id, "err", err)
