@@ -13,7 +13,9 @@
 // meeting's item with two tasks: drafted in the workspace, approved (and
 // numbered) by the chair on the home, published; one task reported done
 // with a PDF from the tablet, the other (due yesterday) late in red on the
-// office's follow-up.
+// office's follow-up. Then a draft for comment: opened in the workspace,
+// commented on from the tablet (a page, a marked region), replaced by
+// version 2, and the two versions compared on the tablet.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -128,6 +130,32 @@ export function parseMail(data) {
   let body = data.slice(cut + 4);
   if (/quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')) body = decodeQP(body);
   return { headers, subject: decodeHeader(headers.subject ?? ''), body };
+}
+
+// textPDF returns a one-page PDF whose lines are set in Helvetica (Latin-1:
+// what the server's comparison reads without a ToUnicode map).
+export function textPDF(lines) {
+  const esc = (t) => t.replace(/[\\()]/g, (c) => '\\' + c);
+  const content = `BT /F1 14 Tf 60 760 Td 20 TL ${lines.map((l) => `(${esc(l)}) '`).join(' ')} ET`;
+  const objs = [
+    null,
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  for (let i = 1; i < objs.length; i++) {
+    offsets[i] = out.length;
+    out += `${i} 0 obj\n${objs[i]}\nendobj\n`;
+  }
+  const xref = out.length;
+  out += `xref\n0 ${objs.length}\n0000000000 65535 f \n`;
+  for (let i = 1; i < objs.length; i++) out += `${String(offsets[i]).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
 }
 
 // localInput writes a time as a datetime-local input wants it (the browser's zone: this machine's).
@@ -548,9 +576,93 @@ export async function officeScenario(bin, browser, h) {
     await shot(admin, 'office-follow-up');
   });
 
-  await step('office: no serious or critical axe violations on the account home with consultations, on a phone, and (once conclusions ran) with tasks', async () => {
+
+  // Drafts for comment (issue 13, part 5): the office circulates a draft of
+  // the meeting's resolution for comments; Lan, on her tablet with the
+  // meeting's invitation code, comments on the page and on a region she
+  // marks; the office uploads version 2; Lan's panel shows both versions
+  // and the comparison: the words removed struck, the inserted marked.
+  const draftTitle = 'Dự thảo Nghị quyết về chuyển đổi số';
+  const v1 = ['Du thao Nghi quyet ve chuyen doi so', 'Muc tieu: 80 phan tram thu tuc hanh chinh truc tuyen', 'Thoi han: nam 2027'];
+  const v2 = ['Du thao Nghi quyet ve chuyen doi so', 'Muc tieu: 100 phan tram thu tuc hanh chinh truc tuyen toan trinh', 'Thoi han: nam 2027'];
+  const comment1 = 'Đề nghị nâng mục tiêu lên 100% thủ tục trực tuyến toàn trình.';
+  const comment2 = 'Vùng này cần nêu rõ lộ trình từng năm.';
+  let tablet;
+  const circulated = await step('drafts: in the workspace the office uploads a draft and opens it for comments, visible to every reader', async () => {
+    await admin.getByRole('button', { name: `Mở hội nghị ${meetingTitle}` }).click();
+    await admin.locator('.topbar', { hasText: meetingTitle }).waitFor();
+    const upload = admin.locator('form', { has: admin.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }) });
+    await upload.locator('input[type=file]').setInputFiles({ name: 'du-thao-nghi-quyet.pdf', mimeType: 'application/pdf', buffer: textPDF(v1) });
+    await upload.getByLabel('Tên tài liệu').fill(draftTitle);
+    await upload.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+    await admin.getByText(`Đã tải lên: ${draftTitle}`).first().waitFor();
+    const row = admin.locator('.doc-row', { hasText: draftTitle });
+    const open = row.locator('form.draft-open');
+    await open.getByLabel(`Hạn góp ý — ${draftTitle}`).fill(localInput(new Date(Date.now() + 5 * 86400e3)));
+    await open.locator('select').selectOption({ label: 'Công khai với mọi người đọc' });
+    await open.getByRole('button', { name: 'Mở lấy góp ý' }).click();
+    await admin.getByText(`Đã mở lấy góp ý cho “${draftTitle}”`).first().waitFor();
+    await row.getByText('Đang lấy góp ý đến').waitFor();
+  });
+
+  if (circulated) await step('drafts: Lan, on a tablet with her invitation code, comments on page 1 and on a region she marks', async () => {
+    const inv = admin.getByRole('region', { name: 'Giấy mời và mã QR' });
+    await inv.getByRole('button', { name: /^Tạo mã m/ }).click();
+    const url = await inv.locator(`article.invite-card[aria-label="${byID.lan.name}"]`).getAttribute('data-url');
+    if (!url?.includes('code=')) throw new Error(`no invitation link for ${byID.lan.name}: ${url}`);
+    tablet = await newPage({ width: 820, height: 1180 }, true);
+    await tablet.goto(`${base}/?${url.split('?')[1]}`);
+    await tablet.getByRole('button', { name: 'Xem tự do' }).click();
+    await tablet.locator('.doc-toolbar select').selectOption({ label: draftTitle });
+    const panel = tablet.getByRole('region', { name: 'Góp ý dự thảo' });
+    await panel.getByText('Ý kiến công khai với mọi người đọc').waitFor();
+    await panel.getByLabel('Nội dung góp ý').fill(comment1);
+    await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await panel.locator('li.draft-comment', { hasText: comment1 }).getByText(`${byID.lan.name}, ${byID.lan.title}`).waitFor();
+    await panel.getByRole('radio', { name: 'Vùng đánh dấu' }).check();
+    if (!(await panel.getByRole('button', { name: 'Gửi góp ý' }).isDisabled())) throw new Error('a region comment can be sent with no region marked');
+    const picker = tablet.getByTestId('draft-region-picker');
+    await picker.scrollIntoViewIfNeeded();
+    const b = await picker.boundingBox();
+    const top = Math.max(b.y, 0) + 40; // the page may be taller than the window: drag inside what is shown
+    await tablet.mouse.move(b.x + b.width * 0.15, top);
+    await tablet.mouse.down();
+    await tablet.mouse.move(b.x + b.width * 0.7, top + 120, { steps: 5 });
+    await tablet.mouse.up();
+    await panel.getByText('Vùng đánh dấu ✓').waitFor();
+    await panel.getByLabel('Nội dung góp ý').fill(comment2);
+    await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
+    const region = panel.locator('li.draft-comment', { hasText: comment2 });
+    await region.locator('.badge', { hasText: 'Vùng đánh dấu' }).waitFor();
+    await panel.getByRole('heading', { name: 'Các ý kiến (2)' }).waitFor();
+    await shot(tablet, 'office-draft-comments');
+  });
+
+  if (tablet) await step('drafts: the office uploads version 2; the tablet shows both versions and the comparison (80 struck, 100 and “toan trinh” inserted)', async () => {
+    const row = admin.locator('.doc-row', { hasText: draftTitle }).first();
+    await row.locator('input.draft-version-file').setInputFiles({ name: 'du-thao-nghi-quyet-2.pdf', mimeType: 'application/pdf', buffer: textPDF(v2) });
+    // The new version is a document of its own, listed as the draft's version 2.
+    await admin.getByText(`Phiên bản 2 của dự thảo “${draftTitle}”`).first().waitFor();
+    const panel = tablet.getByRole('region', { name: 'Góp ý dự thảo' });
+    await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).waitFor();
+    await panel.getByRole('button', { name: 'So sánh bản 1 với bản 2' }).click();
+    const cmp = tablet.getByRole('region', { name: 'Thay đổi từ bản 1 sang bản 2' });
+    await cmp.getByText(/Trang 1: thêm \d+ từ, bỏ \d+ từ/).waitFor();
+    const del = (await cmp.locator('del').allInnerTexts()).join(' ');
+    const ins = (await cmp.locator('ins').allInnerTexts()).join(' ');
+    if (!/\b80\b/.test(del) || /\b100\b/.test(del)) throw new Error(`struck: ${JSON.stringify(del)}, want 80`);
+    if (!/\b100\b/.test(ins) || !ins.includes('toan trinh')) throw new Error(`inserted: ${JSON.stringify(ins)}, want 100 and toan trinh`);
+    // The comments stay on version 1, where they were made.
+    await panel.getByRole('heading', { name: 'Trang 1 · Bản 1' }).waitFor();
+    await audit(tablet, 'draft comments and comparison on a tablet');
+    await shot(tablet, 'office-draft-compare');
+    await admin.getByRole('button', { name: 'Đăng xuất' }).first().click();
+    await admin.getByRole('heading', { name: 'Lấy ý kiến bằng văn bản' }).waitFor();
+  });
+
+  await step('office: no serious or critical axe violations on the account home with consultations, on a phone, with tasks, and the draft's panel on a tablet', async () => {
     const problems = [];
-    for (const name of ['account home with consultations', 'consultation on a phone', ...(numbered ? ['account home with tasks'] : [])]) {
+    for (const name of ['account home with consultations', 'consultation on a phone', ...(numbered ? ['account home with tasks'] : []), ...(tablet ? ['draft comments and comparison on a tablet'] : [])]) {
       const a = audits.get(name);
       if (!a) problems.push(`${name}: not audited`);
       else if (a.error) problems.push(`${name}: the audit failed: ${a.error}`);
@@ -560,5 +672,6 @@ export async function officeScenario(bin, browser, h) {
   });
   await chair.context().close();
   await lan?.context().close();
+  await tablet?.context().close();
   await admin.context().close();
 }
