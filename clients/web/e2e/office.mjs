@@ -660,7 +660,7 @@ export async function officeScenario(bin, browser, h) {
     await admin.getByRole('heading', { name: 'Lấy ý kiến bằng văn bản' }).waitFor();
   });
 
-  await step('office: no serious or critical axe violations on the account home with consultations, on a phone, with tasks, and the draft's panel on a tablet', async () => {
+  await step('office: no serious or critical axe violations on the account home with consultations, on a phone, with tasks, and the draft’s panel on a tablet', async () => {
     const problems = [];
     for (const name of ['account home with consultations', 'consultation on a phone', ...(numbered ? ['account home with tasks'] : []), ...(tablet ? ['draft comments and comparison on a tablet'] : [])]) {
       const a = audits.get(name);
