@@ -1352,7 +1352,11 @@ async function voteScenario(bin, browser) {
     await panel.locator('.draft-comment', { hasText: text }).waitFor();
     log('draft: the tablet commented');
     await row.locator('.draft-version-file').setInputFiles({ name: 'ke-hoach-v2.pdf', mimeType: 'application/pdf', buffer: testPDF(5, 'Target 2027: 100 percent of communes online') });
-    await secretary.getByText(`Đã thêm phiên bản 2 của “${docTitle}”`).first().waitFor();
+    // The upload is validated and sanitised on a busy machine: a longer wait, and the refusal said if any.
+    await secretary.getByText(`Đã thêm phiên bản 2 của “${docTitle}”`).first().waitFor({ timeout: 3 * T }).catch(async (err) => {
+      const toasts = await secretary.locator('.toast').allTextContents().catch(() => []);
+      throw new Error(`no version 2 (${err.message}); toasts: ${JSON.stringify(toasts)}`);
+    });
     log('draft: version 2 uploaded');
     await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).waitFor();
     await panel.getByRole('button', { name: 'So sánh bản 1 với bản 2' }).click();
