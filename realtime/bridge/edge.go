@@ -25,6 +25,9 @@ import (
 // state of the leaf connection.
 type Client interface {
 	Request(ctx context.Context, subject string, data []byte) ([]byte, error)
+	// RequestFirst returns the first answer accept takes (a rogue site's
+	// answers are dropped and the request waits on for the centre's).
+	RequestFirst(ctx context.Context, subject string, data []byte, accept func([]byte) bool) ([]byte, error)
 	Listen(subject string, f func(data []byte)) (stop func(), err error)
 	LeafConnected() bool
 	Publish(subject string, data []byte) error

@@ -116,7 +116,8 @@ func withNonce(data []byte) []byte {
 
 // verifyingClient is the edge's Client with every answer and push checked
 // against the centre's public key: what does not verify is logged and
-// dropped, before anything reads it.
+// dropped, before anything reads it. A request waits on past answers it
+// refused (a rogue site answering first) for one that verifies.
 type verifyingClient struct {
 	Client
 	pub ed25519.PublicKey
@@ -125,13 +126,17 @@ type verifyingClient struct {
 
 func (c verifyingClient) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
 	data = withNonce(data)
-	out, err := c.Client.Request(ctx, subject, data)
+	var body []byte
+	_, err := c.Client.RequestFirst(ctx, subject, data, func(out []byte) bool {
+		b, err := open(c.pub, subject, data, out)
+		if err != nil {
+			c.log.Warn("refused an answer not signed by the centre", "subject", subject, "err", err)
+			return false
+		}
+		body = b
+		return true
+	})
 	if err != nil {
-		return nil, err
-	}
-	body, err := open(c.pub, subject, data, out)
-	if err != nil {
-		c.log.Warn("refused an answer not signed by the centre", "subject", subject, "err", err)
 		return nil, err
 	}
 	return body, nil

@@ -167,7 +167,8 @@ func (w *watchLog) Write(p []byte) (int, error) {
 // genuine signed answer of the centre to another request, replayed), and
 // pushes a forged record that would fit the replica's chain. The edge
 // refuses each and logs it, its replica holds nothing forged, and the
-// genuine records — read, and pushed — still arrive.
+// genuine records — read, and pushed — still arrive: a read that got the
+// rogue's answer first waits on for the centre's.
 func TestEdgeRefusesForgeries(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	genuine := [][]byte{encodedEvent(t, 1), encodedEvent(t, 2), encodedEvent(t, 3)}
@@ -290,8 +291,8 @@ func TestEdgeRefusesForgeries(t *testing.T) {
 				t.Fatalf("the edge never refused the rogue's answer: %s", logs.b.String())
 			}
 			central.gating.Store(false)
-			// The genuine records arrive (the centre's answers win some
-			// of the races; the rogue's are refused each time).
+			// The genuine records arrive: the same read takes the
+			// centre's answer after the rogue's.
 			waitReplica(ctx, t, replica, 2)
 
 			// A forged push of record 3, linked to the replica's last
@@ -332,6 +333,15 @@ func TestEdgeRefusesForgeries(t *testing.T) {
 			for i, r := range got {
 				if !bytes.Equal(r.Data, genuine[i]) {
 					t.Fatalf("the replica's record %d is %s, want the centre's %s", r.Seq, r.Data, genuine[i])
+				}
+			}
+			// No read failed on the rogue's answer: each refused it and
+			// waited on for the centre's (RequestFirst).
+			logs.mu.Lock()
+			defer logs.mu.Unlock()
+			for _, line := range strings.Split(logs.b.String(), "\n") {
+				if strings.Contains(line, "catching up with the centre failed") && strings.Contains(line, "not signed") {
+					t.Fatalf("a read failed on the rogue's answer: %s", line)
 				}
 			}
 		})

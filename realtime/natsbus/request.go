@@ -32,6 +32,45 @@ func (b *Bus) Request(ctx context.Context, subject string, data []byte) ([]byte,
 	return m.Data, nil
 }
 
+// RequestFirst sends data on subject and returns the first answer accept
+// takes; the answers it refuses are dropped and it waits on (for a request
+// several may answer, not all of them trusted: a bridge site's request on
+// a leaf connection other sites share). It waits until ctx ends (at most
+// 30 s without a deadline). No responder gives ErrNoCentre at once.
+func (b *Bus) RequestFirst(ctx context.Context, subject string, data []byte, accept func([]byte) bool) ([]byte, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+	}
+	inbox := b.nc.NewRespInbox()
+	sub, err := b.nc.SubscribeSync(inbox)
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: request on %s: %w", subject, err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	if err := b.nc.PublishMsg(&nats.Msg{Subject: subject, Reply: inbox, Data: data}); err != nil {
+		return nil, fmt.Errorf("natsbus: request on %s: %w", subject, err)
+	}
+	for answered := false; ; {
+		m, err := sub.NextMsgWithContext(ctx)
+		switch {
+		case errors.Is(err, nats.ErrNoResponders) && !answered:
+			return nil, ErrNoCentre
+		case errors.Is(err, nats.ErrNoResponders):
+			// A server on the way found no interest after someone
+			// answered: the others' answers may still come.
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("natsbus: request on %s: %w", subject, err)
+		}
+		answered = true
+		if accept(m.Data) {
+			return m.Data, nil
+		}
+	}
+}
+
 // Serve answers requests on subject (wildcards allowed) as one of the queue
 // group queue: of the subscribers in a group, one gets each request. handle
 // runs on the subscription's delivery goroutine and must not block: it gets
