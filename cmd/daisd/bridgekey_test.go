@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,8 @@ import (
 
 // TestBridgeKeyConfig: a central node's bridge key comes from the config,
 // from -bridge-key-file, or (a lone node) from DATA/bridge.key made at
-// first start; a clustered node without one refuses to start.
+// first start; a clustered node without one serves no bridge site
+// (errNoBridgeKey, which the node takes as "no hub", not as a failure).
 func TestBridgeKeyConfig(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "shared.key")
@@ -29,6 +31,7 @@ func TestBridgeKeyConfig(t *testing.T) {
 		{name: "given", cfg: config{BridgeKey: testBridgeKey, RedisURL: "redis://x"}, want: bridgePublicHex()},
 		{name: "the shared file of a cluster", cfg: config{BridgeKeyFile: file, RedisURL: "redis://x"}, want: bridgePublicHex()},
 		{name: "a cluster without one", cfg: config{RedisURL: "redis://x", Data: dir}, wantErr: "-bridge-key-file"},
+		{name: "a bad shared file", cfg: config{BridgeKeyFile: filepath.Join(dir, "missing.key"), RedisURL: "redis://x"}, wantErr: "missing.key"},
 		{name: "a lone node, first start", cfg: config{Data: lone}},
 		{name: "a lone node, again", cfg: config{Data: lone}},
 	} {
@@ -38,6 +41,11 @@ func TestBridgeKeyConfig(t *testing.T) {
 			case tc.wantErr != "":
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("got %v, want an error saying %q", err, tc.wantErr)
+				}
+				// Only the missing key of a cluster is "no sites"; a key
+				// file that cannot be read stops the node.
+				if errors.Is(err, errNoBridgeKey) != (tc.name == "a cluster without one") {
+					t.Fatalf("%v: errNoBridgeKey = %v", err, errors.Is(err, errNoBridgeKey))
 				}
 				return
 			case err != nil:

@@ -159,9 +159,14 @@ func ballotKey(cfg config) (*seal.Key, error) {
 	return &k, nil
 }
 
+// errNoBridgeKey: a clustered node was given no bridge key; it serves no
+// bridge sites (a cluster without sites needs none).
+var errNoBridgeKey = errors.New("a clustered node serves bridge sites only with the bridge key its cluster shares (it signs what the sites are sent): give every node the same -bridge-key-file (64 hex digits, e.g. from `openssl rand -hex 32`, mode 0600)")
+
 // loadBridgeKey returns a central node's bridge key: cfg.BridgeKey, else
 // the key in cfg.BridgeKeyFile, else (a lone node) Data/bridge.key, made
-// at first start with mode 0600.
+// at first start with mode 0600; errNoBridgeKey for a clustered node
+// without one.
 func loadBridgeKey(cfg config) (ed25519.PrivateKey, error) {
 	switch {
 	case cfg.BridgeKey != nil:
@@ -169,7 +174,7 @@ func loadBridgeKey(cfg config) (ed25519.PrivateKey, error) {
 	case cfg.BridgeKeyFile != "":
 		return bridge.LoadKey(cfg.BridgeKeyFile)
 	case cfg.clustered():
-		return nil, errors.New("a clustered node needs the bridge key its cluster shares (it signs what bridge sites are sent): give every node the same -bridge-key-file (64 hex digits, e.g. from `openssl rand -hex 32`, mode 0600)")
+		return nil, errNoBridgeKey
 	default:
 		return bridge.LoadOrCreateKey(filepath.Join(cfg.Data, "bridge.key"))
 	}
@@ -414,6 +419,13 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 		return err
 	}
 	bridgeKey, err := loadBridgeKey(cfg)
+	if errors.Is(err, errNoBridgeKey) {
+		// A cluster with no bridge sites needs no key: this node answers
+		// no site (those of a node with the key still do) and says why.
+		cfg.Logger.Warn("no bridge key: this node answers no bridge sites", "why", err)
+		httpapi.NewSites(n.acc, noSites{}, cfg.Logger).Register(mux)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -560,3 +572,8 @@ func openRedis(ctx context.Context, cfg config, key *seal.Key) (*redis.Store, er
 	}
 	return redis.OpenFailover(ctx, f, opt)
 }
+
+// noSites is the sites' status on a node that serves no bridge site.
+type noSites struct{}
+
+func (noSites) Sites(string) []bridge.SiteStatus { return nil }
