@@ -1352,10 +1352,11 @@ async function voteScenario(bin, browser) {
     await panel.locator('.draft-comment', { hasText: text }).waitFor();
     log('draft: the tablet commented');
     await row.locator('.draft-version-file').setInputFiles({ name: 'ke-hoach-v2.pdf', mimeType: 'application/pdf', buffer: testPDF(5, 'Target 2027: 100 percent of communes online') });
-    // The upload is validated and sanitised on a busy machine: a longer wait, and the refusal said if any.
-    await secretary.getByText(`Đã thêm phiên bản 2 của “${docTitle}”`).first().waitFor({ timeout: 3 * T }).catch(async (err) => {
+    // The new version is listed as the draft's version 2 (a busy machine validates and sanitises it: a longer wait).
+    await secretary.getByText(`Phiên bản 2 của dự thảo “${docTitle}”`).first().waitFor({ timeout: 3 * T }).catch(async (err) => {
+      const rows = await secretary.locator('.doc-row').allTextContents().catch(() => []);
       const toasts = await secretary.locator('.toast').allTextContents().catch(() => []);
-      throw new Error(`no version 2 (${err.message}); toasts: ${JSON.stringify(toasts)}`);
+      throw new Error(`no version 2 (${err.message.split('\n')[0]}); rows: ${JSON.stringify(rows)}; toasts: ${JSON.stringify(toasts)}`);
     });
     log('draft: version 2 uploaded');
     await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).waitFor();
