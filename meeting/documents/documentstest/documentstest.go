@@ -178,9 +178,10 @@ func countFiles(tb testing.TB, dir string, match func(name string) bool) int {
 	return n
 }
 
-// PDFText extracts the text of a PDF with pdftotext. It fails the test when
+// PDFText extracts the text of a PDF with pdftotext (flags such as "-raw"
+// go before the file). It fails the test when
 // pdftotext is missing: install poppler-utils.
-func PDFText(tb testing.TB, b []byte) string {
+func PDFText(tb testing.TB, b []byte, flags ...string) string {
 	tb.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -190,7 +191,8 @@ func PDFText(tb testing.TB, b []byte) string {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").CombinedOutput()
+	args := append(append([]string{"-enc", "UTF-8"}, flags...), path, "-")
+	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
 		tb.Fatalf("pdftotext: %v\n%s", err, out)
 	}
