@@ -30,6 +30,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/office"
+	"github.com/dais-meeting/dais/meeting/schedule"
 	"github.com/dais-meeting/dais/storage"
 )
 
@@ -96,10 +97,7 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]*entry
 
-	poke                 chan struct{}
-	startOnce, closeOnce sync.Once
-	cancel               context.CancelFunc
-	done                 chan struct{}
+	sched *schedule.Scheduler
 }
 
 type entry struct {
@@ -122,8 +120,10 @@ func New(store Store, reg Registry, meetings Meetings, mailer consultations.Mail
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Service{store: store, reg: reg, meetings: meetings, mailer: mailer, pdfs: pdfs, opt: opt, log: opt.Logger,
-		cache: map[string]*entry{}, poke: make(chan struct{}, 1), done: make(chan struct{})}
+	svc := &Service{store: store, reg: reg, meetings: meetings, mailer: mailer, pdfs: pdfs, opt: opt, log: opt.Logger,
+		cache: map[string]*entry{}}
+	svc.sched = schedule.New("conclusions", svc.Check, opt.Rescan, opt.Now, opt.Logger)
+	return svc
 }
 
 // Now is the service's clock.
@@ -405,12 +405,7 @@ func (s *Service) Execute(ctx context.Context, id string, actor office.Actor, cm
 	return nil, meeting.Errorf(meeting.Unavailable, "Hệ thống đang bận, xin thử lại", "too much contention, try again")
 }
 
-func (s *Service) wake() {
-	select {
-	case s.poke <- struct{}{}:
-	default:
-	}
-}
+func (s *Service) wake() { s.sched.Poke() }
 
 // ---------------------------------------------------------------------------
 // Numbering
@@ -611,53 +606,11 @@ func overdueMail(c *office.Conclusion, t office.Task, link string) consultations
 }
 
 // Start starts the scheduler; Close stops it and waits for it.
-func (s *Service) Start() {
-	s.startOnce.Do(func() {
-		ctx, cancel := context.WithCancel(context.Background())
-		s.cancel = cancel
-		go func() {
-			defer close(s.done)
-			s.loop(ctx)
-		}()
-	})
-}
+func (s *Service) Start() { s.sched.Start() }
 
-// Close stops the scheduler; it may be called more than once, and without
-// Start.
-func (s *Service) Close() {
-	s.closeOnce.Do(func() {
-		started := true
-		s.startOnce.Do(func() { started = false; close(s.done) })
-		if started && s.cancel != nil {
-			s.cancel()
-		}
-		<-s.done
-	})
-}
-
-func (s *Service) loop(ctx context.Context) {
-	for {
-		next, err := s.Check(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("conclusions: the scheduler's check failed; it tries again", "err", err)
-		}
-		wait := s.opt.Rescan
-		if !next.IsZero() {
-			if d := next.Sub(s.opt.Now()); d < wait {
-				wait = max(d, 0)
-			}
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-s.poke:
-			t.Stop()
-		case <-t.C:
-		}
-	}
-}
+// Close stops the scheduler and waits for it; it may be called more than
+// once, and without Start.
+func (s *Service) Close() { s.sched.Close() }
 
 // Check reminds the assignees of every task of a published conclusion
 // that is past its deadline, not done and not reminded since, and returns

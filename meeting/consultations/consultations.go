@@ -36,6 +36,7 @@ import (
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/office"
+	"github.com/dais-meeting/dais/meeting/schedule"
 	"github.com/dais-meeting/dais/storage"
 )
 
@@ -91,11 +92,7 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]*entry
 
-	poke chan struct{}
-
-	startOnce, closeOnce sync.Once
-	cancel               context.CancelFunc
-	done                 chan struct{}
+	sched *schedule.Scheduler
 }
 
 type entry struct {
@@ -124,8 +121,10 @@ func New(store Store, reg Committees, mailer Mailer, pdfs PDFs, opt Options) *Se
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Service{store: store, reg: reg, mailer: mailer, pdfs: pdfs, opt: opt, log: opt.Logger,
-		cache: map[string]*entry{}, poke: make(chan struct{}, 1), done: make(chan struct{})}
+	svc := &Service{store: store, reg: reg, mailer: mailer, pdfs: pdfs, opt: opt, log: opt.Logger,
+		cache: map[string]*entry{}}
+	svc.sched = schedule.New("consultations", svc.Check, opt.Rescan, opt.Now, opt.Logger)
+	return svc
 }
 
 func unavailable(err error) error {
@@ -345,12 +344,7 @@ func (s *Service) Execute(ctx context.Context, id string, actor office.Actor, cm
 }
 
 // wake tells the scheduler that something changed.
-func (s *Service) wake() {
-	select {
-	case s.poke <- struct{}{}:
-	default:
-	}
-}
+func (s *Service) wake() { s.sched.Poke() }
 
 // Remind records a reminder to the members named (those of them who have
 // not answered) and e-mails each who has an address. It returns the
@@ -415,53 +409,11 @@ func reminderMail(c *office.Consultation, m office.Consulted, link string) Mail 
 
 // Start starts the scheduler; Close stops it. Start after Close does
 // nothing.
-func (s *Service) Start() {
-	s.startOnce.Do(func() {
-		ctx, cancel := context.WithCancel(context.Background())
-		s.cancel = cancel
-		go func() {
-			defer close(s.done)
-			s.loop(ctx)
-		}()
-	})
-}
+func (s *Service) Start() { s.sched.Start() }
 
 // Close stops the scheduler and waits for it; it may be called more than
 // once, and without Start.
-func (s *Service) Close() {
-	s.closeOnce.Do(func() {
-		started := true
-		s.startOnce.Do(func() { started = false; close(s.done) })
-		if started && s.cancel != nil {
-			s.cancel()
-		}
-		<-s.done
-	})
-}
-
-func (s *Service) loop(ctx context.Context) {
-	for {
-		next, err := s.Check(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("consultations: the scheduler's check failed; it tries again", "err", err)
-		}
-		wait := s.opt.Rescan
-		if !next.IsZero() {
-			if d := next.Sub(s.opt.Now()); d < wait {
-				wait = max(d, 0)
-			}
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-s.poke:
-			t.Stop()
-		case <-t.C:
-		}
-	}
-}
+func (s *Service) Close() { s.sched.Close() }
 
 // Check does what is due now — closes each open consultation whose
 // deadline has passed, reminds the members who have not answered (and
