@@ -2,9 +2,6 @@ package bolt
 
 import (
 	"context"
-	"fmt"
-
-	"go.etcd.io/bbolt"
 
 	"github.com/dais-meeting/dais/storage"
 )
@@ -24,24 +21,5 @@ func (s *Store) ReadConclusion(ctx context.Context, id string, from uint64, max 
 
 // Conclusions lists the conclusions whose log is not empty, sorted.
 func (s *Store) Conclusions(ctx context.Context) ([]string, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, fmt.Errorf("storage/bolt: conclusions: %w", err)
-	}
-	ids := []string{}
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		root := tx.Bucket(bucketKLog)
-		if root == nil {
-			return nil
-		}
-		return root.ForEachBucket(func(k []byte) error {
-			if k0, _ := root.Bucket(k).Cursor().First(); k0 != nil {
-				ids = append(ids, string(k))
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("storage/bolt: conclusions: %w", err)
-	}
-	return ids, nil
+	return s.logsIn(ctx, "conclusions", bucketKLog)
 }

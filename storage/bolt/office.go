@@ -147,12 +147,18 @@ func (s *Store) ReadConsultation(ctx context.Context, id string, from uint64, ma
 
 // Consultations lists the consultations whose log is not empty, sorted.
 func (s *Store) Consultations(ctx context.Context) ([]string, error) {
+	return s.logsIn(ctx, "consultations", bucketCLog)
+}
+
+// logsIn lists the ids of the non-empty logs under the root bucket (the
+// consultations' or the conclusions'), sorted (bbolt's key order).
+func (s *Store) logsIn(ctx context.Context, what string, bucket []byte) ([]string, error) {
 	if err := s.check(ctx); err != nil {
-		return nil, fmt.Errorf("storage/bolt: consultations: %w", err)
+		return nil, fmt.Errorf("storage/bolt: %s: %w", what, err)
 	}
 	ids := []string{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		root := tx.Bucket(bucketCLog)
+		root := tx.Bucket(bucket)
 		if root == nil {
 			return nil
 		}
@@ -164,7 +170,7 @@ func (s *Store) Consultations(ctx context.Context) ([]string, error) {
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("storage/bolt: consultations: %w", err)
+		return nil, fmt.Errorf("storage/bolt: %s: %w", what, err)
 	}
 	return ids, nil
 }
