@@ -430,17 +430,7 @@ func (a *ConclusionsAPI) remind(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	reminded, failed, err := a.svc.Remind(r.Context(), c.ID, act, late)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	if reminded == nil {
-		reminded = []string{}
-	}
-	if failed == nil {
-		failed = []string{}
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"reminded": reminded, "mail_failed": failed})
+	writeReminded(w, reminded, failed, err)
 }
 
 // report reads a progress report: multipart/form-data (percent, done,

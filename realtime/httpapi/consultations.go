@@ -286,6 +286,12 @@ func (a *ConsultationsAPI) remind(w http.ResponseWriter, r *http.Request) {
 		to = append(to, m.Person)
 	}
 	reminded, failed, err := a.svc.Remind(r.Context(), c.ID, act, to)
+	writeReminded(w, reminded, failed, err)
+}
+
+// writeReminded answers a reminder: who was reminded and whose mail
+// failed (empty lists, never null), or the error.
+func writeReminded(w http.ResponseWriter, reminded, failed []string, err error) {
 	if err != nil {
 		WriteError(w, err)
 		return
