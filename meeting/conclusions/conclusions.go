@@ -162,11 +162,10 @@ func (s *Service) catchUp(ctx context.Context, id string, e *entry) error {
 		return unavailable(err)
 	}
 	for _, r := range recs {
-		var ev office.Event
-		if err := json.Unmarshal(r.Data, &ev); err != nil {
-			return internal(fmt.Errorf("conclusion %s, event %d: %w", id, r.Seq, err))
+		ev, err := office.DecodeRecord(r.Data, r.Seq)
+		if err != nil {
+			return internal(fmt.Errorf("conclusion %s, %w", id, err))
 		}
-		ev.Seq = r.Seq
 		if err := e.c.Apply(ev); err != nil {
 			e.c = &office.Conclusion{}
 			return internal(fmt.Errorf("conclusion %s: %w", id, err))
@@ -175,17 +174,7 @@ func (s *Service) catchUp(ctx context.Context, id string, e *entry) error {
 	return nil
 }
 
-func clone(c *office.Conclusion) *office.Conclusion {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // plain data: cannot fail
-	}
-	var out office.Conclusion
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return &out
-}
+func clone(c *office.Conclusion) *office.Conclusion { return office.Copy(c) }
 
 // Get returns a copy of the conclusion, caught up with its log.
 func (s *Service) Get(ctx context.Context, id string) (*office.Conclusion, error) {

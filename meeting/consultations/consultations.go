@@ -156,11 +156,10 @@ func (s *Service) catchUp(ctx context.Context, id string, e *entry) error {
 		return unavailable(err)
 	}
 	for _, r := range recs {
-		var ev office.Event
-		if err := json.Unmarshal(r.Data, &ev); err != nil {
-			return internal(fmt.Errorf("consultation %s, event %d: %w", id, r.Seq, err))
+		ev, err := office.DecodeRecord(r.Data, r.Seq)
+		if err != nil {
+			return internal(fmt.Errorf("consultation %s, %w", id, err))
 		}
-		ev.Seq = r.Seq
 		if err := e.c.Apply(ev); err != nil {
 			e.c = &office.Consultation{}
 			return internal(fmt.Errorf("consultation %s: %w", id, err))
@@ -169,17 +168,7 @@ func (s *Service) catchUp(ctx context.Context, id string, e *entry) error {
 	return nil
 }
 
-func clone(c *office.Consultation) *office.Consultation {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // plain data: cannot fail
-	}
-	var out office.Consultation
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return &out
-}
+func clone(c *office.Consultation) *office.Consultation { return office.Copy(c) }
 
 // Get returns a copy of the consultation, caught up with its log;
 // NotFound when it has none.

@@ -125,3 +125,28 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	*e = Event{Seq: w.Seq, At: w.At, Actor: w.Actor, Data: d}
 	return nil
 }
+
+// DecodeRecord reads a stored record of a consultation's or a
+// conclusion's log as its event, with the record's seq.
+func DecodeRecord(data []byte, seq uint64) (Event, error) {
+	var ev Event
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return Event{}, fmt.Errorf("event %d: %w", seq, err)
+	}
+	ev.Seq = seq
+	return ev, nil
+}
+
+// Copy returns a deep copy of a consultation or a conclusion (plain data,
+// through its JSON form), so that a caller never shares the cached fold.
+func Copy[T any](v *T) *T {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain data: cannot fail
+	}
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		panic(err)
+	}
+	return out
+}
