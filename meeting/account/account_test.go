@@ -414,7 +414,14 @@ func TestSSO(t *testing.T) {
 		{name: "wrong issuer", tamper: func(c *oidctest.Claims) { c.Issuer = "https://evil.example" }},
 		{name: "wrong audience", tamper: func(c *oidctest.Claims) { c.Audience = []string{"another-client"} }},
 		{name: "expired id token", tamper: func(c *oidctest.Claims) { c.Expiry = c.IssuedAt }},
-		{name: "wrong PKCE verifier", pend: func(p *account.SSOPending) { p.Verifier = "x" + p.Verifier[1:] }},
+		{name: "wrong PKCE verifier", pend: func(p *account.SSOPending) {
+			// Another first character, always: "x"+v[1:] was v itself when v began with x (1 run in 64).
+			first := "x"
+			if p.Verifier[0] == 'x' {
+				first = "y"
+			}
+			p.Verifier = first + p.Verifier[1:]
+		}},
 		{name: "code used twice", code: func(string) string { return "" }},
 		{name: "pending sign-in too old", pend: func(p *account.SSOPending) { p.Expires = time.Now().Add(-time.Second) }},
 		{name: "no account for this identity", user: oidctest.User{Subject: "u-2", Email: "stranger@vp.example", Verified: true}},
