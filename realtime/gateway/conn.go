@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -43,6 +44,20 @@ type conn struct {
 	lean bool
 	// phase is the connection's ping slot (guarded by g.mu).
 	phase int
+	// wrote counts the messages the writer has handed to the socket;
+	// wroteSeen is its value when the pinger last looked (guarded by
+	// g.mu). See pingSlot.
+	wrote     atomic.Uint64
+	wroteSeen uint64
+	// kernelLive is set when the socket has TCP_USER_TIMEOUT: data the
+	// peer does not acknowledge in time ends the connection, so a
+	// connection being written to needs no ping to show it is alive.
+	kernelLive bool
+	// deadlineMu orders the pinger's extension of the read deadline
+	// with writeClose's short one: once closing, the deadline only
+	// shortens.
+	deadlineMu sync.Mutex
+	closing    bool
 	// opened is when the connection said hello (the oldest of a session
 	// is replaced first).
 	opened time.Time
@@ -127,7 +142,11 @@ func (c *conn) writeLoop() {
 		if pm == pingMark {
 			return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.g.cfg.WriteTimeout)) == nil
 		}
-		return c.ws.WritePreparedMessage(pm) == nil
+		if c.ws.WritePreparedMessage(pm) != nil {
+			return false
+		}
+		c.wrote.Add(1)
+		return true
 	}
 	select {
 	case batch := <-c.start:
@@ -165,12 +184,25 @@ func (c *conn) writeClose() {
 	}
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline)
 	// The reader ends when the peer answers the close, or at its deadline.
+	c.deadlineMu.Lock()
+	c.closing = true
 	_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+	c.deadlineMu.Unlock()
+}
+
+// keepReading moves the read deadline to t, unless the connection is
+// closing.
+func (c *conn) keepReading(t time.Time) {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	if !c.closing {
+		_ = c.ws.SetReadDeadline(t)
+	}
 }
 
 // readLoop reads the client's messages until the socket fails or closes.
 func (c *conn) readLoop() {
-	wait := c.g.cfg.PingInterval * 5 / 2
+	wait := c.g.cfg.silence()
 	_ = c.ws.SetReadDeadline(time.Now().Add(wait))
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(wait))

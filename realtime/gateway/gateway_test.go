@@ -509,6 +509,62 @@ func TestKeepAlive(t *testing.T) {
 	}
 }
 
+// TestNoPingWhileWrittenTo: a tablet that never answers pings (its pongs
+// lost) but is being written to — a presentation — stays connected for
+// many silences: the node does not ping a connection it writes to, and
+// its socket's TCP_USER_TIMEOUT is what would notice a peer that is gone.
+// When the writing stops, the pings come back, go unanswered, and the
+// tablet is dropped as before.
+func TestNoPingWhileWrittenTo(t *testing.T) {
+	const interval = 400 * time.Millisecond // silence: 1 s
+	h := mustServe(t, gateway.Config{PingInterval: interval}, 0)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.srv.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var pings atomic.Int32
+	ws.SetPingHandler(func(string) error { pings.Add(1); return nil }) // never a pong
+	hello, _ := json.Marshal(protocol.Hello{Type: protocol.TypeHello, Protocol: 1, Token: h.token["d1"]})
+	if err := ws.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	var frames atomic.Int32
+	dropped := make(chan time.Time, 1)
+	go func() {
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				dropped <- time.Now()
+				return
+			}
+			frames.Add(1)
+		}
+	}()
+	chair := h.dial(t, meetingtest.Chair, daisclient.Options{})
+	do(t, chair, meeting.OpenSession{})
+	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
+	presenting := time.Now().Add(4 * interval * 5 / 2) // four silences
+	for page := 2; time.Now().Before(presenting); page++ {
+		do(t, chair, meeting.TurnPage{Page: page%10 + 1})
+		time.Sleep(40 * time.Millisecond)
+		select {
+		case <-dropped:
+			t.Fatalf("dropped while being written to (%d frames, %d pings seen)", frames.Load(), pings.Load())
+		default:
+		}
+	}
+	stopped := time.Now()
+	select {
+	case at := <-dropped:
+		if pings.Load() == 0 {
+			t.Fatal("dropped without a ping unanswered")
+		}
+		t.Logf("%d frames; dropped %v after the last page turn, %d pings unanswered", frames.Load(), at.Sub(stopped).Round(time.Millisecond), pings.Load())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("still connected 30 s after the writing stopped, %d pings unanswered", pings.Load())
+	}
+}
+
 // TestRoomOpensWithoutTheBus checks that a room can open while Subscribe
 // fails (all of NATS down): tablets connect, and events reach them from the
 // log by the tail check, in order, once each.

@@ -14,6 +14,7 @@ type Metrics struct {
 	delivered       prometheus.Counter
 	gapEvents       prometheus.Counter
 	slowDisconnects prometheus.Counter
+	pings           *prometheus.CounterVec
 	commands        *prometheus.CounterVec
 	commandSeconds  *prometheus.HistogramVec
 	fanoutSeconds   prometheus.Histogram
@@ -32,6 +33,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "dais_gap_events_total", Help: "Events read from the log because the bus did not deliver them in order."}),
 		slowDisconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "dais_slow_disconnects_total", Help: "Clients closed with 4008 because their queue was full."}),
+		pings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dais_pings_total", Help: "Pings due, by outcome: sent, or skipped because the connection was written to since its last slot (its socket's TCP_USER_TIMEOUT checks the peer)."}, []string{"outcome"}),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dais_commands_total", Help: "Commands run, by name and outcome (ok or an error code)."}, []string{"command", "outcome"}),
 		commandSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -42,7 +45,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Name:    "dais_event_fanout_seconds",
 		Help:    "Time from an event's decision (its time, on the node that decided it) until it is queued to every client of its room on this node: a page turn's delivery latency, less the last write to each socket.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}})
-	reg.MustRegister(m.connections, m.rooms, m.delivered, m.gapEvents, m.slowDisconnects, m.commands, m.commandSeconds, m.fanoutSeconds)
+	reg.MustRegister(m.connections, m.rooms, m.delivered, m.gapEvents, m.slowDisconnects, m.pings, m.commands, m.commandSeconds, m.fanoutSeconds)
 	return m
 }
 
@@ -79,6 +82,18 @@ func (m *Metrics) gap(n int) {
 func (m *Metrics) slow() {
 	if m != nil {
 		m.slowDisconnects.Inc()
+	}
+}
+
+func (m *Metrics) pinged(sent, skipped int) {
+	if m == nil {
+		return
+	}
+	if sent > 0 {
+		m.pings.WithLabelValues("sent").Add(float64(sent))
+	}
+	if skipped > 0 {
+		m.pings.WithLabelValues("skipped").Add(float64(skipped))
 	}
 }
 

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"net"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -135,5 +137,45 @@ func TestQueueSizes(t *testing.T) {
 		if got := cap(c.queue); got != want {
 			t.Errorf("%s: queue of %d, want %d", role, got, want)
 		}
+	}
+}
+
+// TestUserTimeoutSet: a TCP socket gets TCP_USER_TIMEOUT as asked (on
+// Linux), which is what lets pingSlot skip a connection being written to.
+func TestUserTimeoutSet(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+			defer c.Close()
+			time.Sleep(time.Second)
+		}
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ok := setUserTimeout(c, 62500*time.Millisecond)
+	if runtime.GOOS != "linux" {
+		if ok {
+			t.Fatal("TCP_USER_TIMEOUT reported set outside Linux")
+		}
+		return
+	}
+	if !ok {
+		t.Fatal("TCP_USER_TIMEOUT not set on a TCP socket")
+	}
+	if got := userTimeoutMS(t, c); got != 62500 {
+		t.Fatalf("TCP_USER_TIMEOUT = %d ms, want 62500", got)
+	}
+	a, b := net.Pipe() // not a socket: every connection of this kind is pinged
+	defer a.Close()
+	defer b.Close()
+	if setUserTimeout(a, time.Second) {
+		t.Fatal("TCP_USER_TIMEOUT reported set on a pipe")
 	}
 }
