@@ -12,6 +12,7 @@
 //	login [-code 123456] ID                          an office account (password on stdin)
 //	account list|add|disable|enable|reset-password|reset-totp|link …
 //	verify [-data DIR | -redis-url URL] MEETING      checks the stored record
+//	verify [...] -consultation ID | -conclusion ID   checks an office log the same way
 //	archive import [-data DIR | -redis-url URL] FILE  brings an archive back, read only
 //	sign -record KEY KEY-FLAGS | sign KEY-FLAGS FILE  signs a record (or a file) where the key is
 //	verify-pdf [-roots PEM] FILE                     prints and checks a PDF's signatures

@@ -65,6 +65,10 @@ commands:
                                                     -expect: the link the minutes printed.
                                                     Reads a stopped node's data folder read-only,
                                                     or the cluster's Redis
+  verify [STORE-FLAGS] -consultation ID             a written consultation: chain, answers, the
+                                                    summary counted again against all members
+  verify [STORE-FLAGS] -conclusion ID               a conclusion: chain, approval, its number unique
+                                                    in its series, tasks' reports and reminders
   backup -o FILE [-from URL | -data DIR | -redis-url URL [-redis-prefix P]]
                                                     a consistent copy of a store: from a running
                                                     daisd's internal listener (GET /backup), a
@@ -181,7 +185,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "dais: %s\n\n%s", ue.msg, usage)
 		return exitUsage
-	case errors.Is(err, errNotVerified), errors.Is(err, errSignatureBad):
+	case errors.Is(err, errNotVerified), errors.Is(err, errLogNotVerified), errors.Is(err, errSignatureBad):
 		fmt.Fprintf(stderr, "dais: %v\n", err)
 		return exitNotVerified
 	default:

@@ -30,13 +30,21 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 	redisURL := fs.String("redis-url", getenv("DAIS_REDIS_URL"), "the cluster's Redis (instead of -data)")
 	prefix := fs.String("redis-prefix", envOr(getenv, "DAIS_REDIS_PREFIX", "dais:"), "prefix of the cluster's Redis keys")
 	expect := fs.String("expect", "", "SEQ:HASH printed by the minutes (or noted earlier): the chain must hold that link at that event")
+	isConsultation := fs.Bool("consultation", false, "the id names a written consultation (lấy ý kiến): its chain, answers and summary")
+	isConclusion := fs.Bool("conclusion", false, "the id names a conclusion or resolution: its chain, number and tasks")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if fs.NArg() != 1 {
-		return usageError{"verify needs one meeting id"}
+		return usageError{"verify needs one meeting id (or -consultation ID, -conclusion ID)"}
 	}
 	meetingID := fs.Arg(0)
+	if *isConsultation && *isConclusion {
+		return usageError{"verify: -consultation or -conclusion, not both"}
+	}
+	if (*isConsultation || *isConclusion) && *expect != "" {
+		return usageError{"verify: -expect is for a meeting's log"}
+	}
 	var (
 		wantSeq  uint64
 		wantHash string
@@ -65,6 +73,12 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 		return err
 	}
 	defer store.Close()
+	switch {
+	case *isConsultation:
+		return c.verifyConsultation(ctx, store, meetingID)
+	case *isConclusion:
+		return c.verifyConclusion(ctx, store, meetingID)
+	}
 	rep, err := audit.Verify(ctx, store, meetingID)
 	if err != nil {
 		return err
@@ -102,4 +116,89 @@ func (c *client) verify(ctx context.Context, args []string, getenv func(string) 
 	}
 	fmt.Fprintln(c.stdout, "OK: the chain, the events and the ballots agree")
 	return nil
+}
+
+// errLogNotVerified is an office log that was read and does not verify.
+var errLogNotVerified = errors.New("the log does not verify")
+
+// verifyConsultation checks a written consultation's stored log: its chain,
+// every answer (from a member, while open, every question once) and the
+// stored summary counted again from the answers against all members.
+func (c *client) verifyConsultation(ctx context.Context, store storage.Store, id string) error {
+	rep, err := audit.VerifyConsultation(ctx, store, id)
+	if err != nil {
+		return err
+	}
+	if rep.Records == 0 {
+		return fmt.Errorf("consultation %q has no events in this store", id)
+	}
+	fmt.Fprintf(c.stdout, "consultation %s: %d events, %s, %d of %d members answered\n", id, rep.Records, rep.Status, rep.Answered, rep.Members)
+	c.printChain(rep)
+	if rep.SummaryChecked {
+		fmt.Fprintln(c.stdout, "the stored summary was counted again from the answers, against all members")
+	}
+	if rep.Problem != nil {
+		fmt.Fprintf(c.stdout, "FAILED at event %d: %s\n", rep.Problem.Seq, rep.Problem.What)
+		return errLogNotVerified
+	}
+	fmt.Fprintln(c.stdout, "OK: the chain, the answers and the summary agree")
+	return nil
+}
+
+// verifyConclusion checks a conclusion's stored log (chain, approval and
+// number, tasks' reports and reminders) and that its number is given to no
+// other conclusion of the store and is the one its series' counter gave.
+func (c *client) verifyConclusion(ctx context.Context, store storage.Store, id string) error {
+	rep, err := audit.VerifyConclusion(ctx, store, id)
+	if err != nil {
+		return err
+	}
+	if rep.Records == 0 {
+		return fmt.Errorf("conclusion %q has no events in this store", id)
+	}
+	fmt.Fprintf(c.stdout, "conclusion %s: %d events, %s, %d tasks, %d reports\n", id, rep.Records, rep.Status, rep.Tasks, rep.Reports)
+	c.printChain(rep)
+	if rep.Problem != nil {
+		fmt.Fprintf(c.stdout, "FAILED at event %d: %s\n", rep.Problem.Seq, rep.Problem.What)
+		return errLogNotVerified
+	}
+	if rep.Number > 0 {
+		ids, err := store.Conclusions(ctx)
+		if err != nil {
+			return err
+		}
+		all := []audit.LogReport{rep}
+		for _, other := range ids {
+			if other == id {
+				continue
+			}
+			r, err := audit.VerifyConclusion(ctx, store, other)
+			if err != nil {
+				return err
+			}
+			all = append(all, r)
+		}
+		probs, err := audit.CheckNumbers(ctx, all, store, id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "number %s of %d: checked against %d other conclusions and the series' counter\n", rep.Numbered, rep.Year, len(all)-1)
+		if len(probs) > 0 {
+			for _, p := range probs {
+				fmt.Fprintf(c.stdout, "FAILED: %s\n", p)
+			}
+			return errLogNotVerified
+		}
+	}
+	fmt.Fprintln(c.stdout, "OK: the chain, the number and the tasks agree")
+	return nil
+}
+
+func (c *client) printChain(rep audit.LogReport) {
+	if rep.Unchained > 0 {
+		fmt.Fprintf(c.stdout, "events 1–%d were stored before the audit chain: checked as events, not chained\n", rep.Unchained)
+	}
+	if rep.LastHash != "" {
+		fmt.Fprintf(c.stdout, "last event %d, chain hash %s\n", rep.LastSeq, rep.LastHash)
+	}
 }

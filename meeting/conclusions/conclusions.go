@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -418,7 +417,7 @@ type series struct {
 // Redis WATCH/MULTI), retried on contention, so two approvals at once
 // never get the same number and none is skipped.
 func (s *Service) Reserve(ctx context.Context, seriesName string, year int, conclusion string) (int, error) {
-	id := strings.ReplaceAll(seriesName, "/", "-") + "-" + fmt.Sprint(year)
+	id := office.SeriesEntryID(seriesName, year)
 	var n int
 	for attempt := 0; ; attempt++ {
 		_, err := s.store.UpdateEntry(ctx, "series", id, func(old []byte) ([]byte, error) {

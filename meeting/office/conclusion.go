@@ -168,6 +168,12 @@ func (c *Conclusion) Heading() string {
 // office ("TU"): "KL/TU", "NQ/TU".
 func SeriesOf(kind, office string) string { return KindSymbol(kind) + "/" + office }
 
+// SeriesEntryID is the registry entry (kind "series") that counts the
+// numbers of a series in a year: "KL/TU", 2026 → "KL-TU-2026".
+func SeriesEntryID(series string, year int) string {
+	return strings.ReplaceAll(series, "/", "-") + "-" + fmt.Sprint(year)
+}
+
 // FormatNumber writes a number of a series: 15, "KL/TU" → "15-KL/TU"
 // (two digits at least, as offices write them).
 func FormatNumber(n int, series string) string { return fmt.Sprintf("%02d-%s", n, series) }

@@ -515,6 +515,10 @@ func checkContent(title, desc *string, qs []Question, deadline time.Time, now ti
 	return nil
 }
 
+// CheckAnswers is checkAnswers for the audit (meeting/audit): it returns
+// the answers as Give would record them, or why they could not be.
+func (c *Consultation) CheckAnswers(in []Answer) ([]Answer, error) { return c.checkAnswers(in) }
+
 // checkAnswers checks a member's answers: every question answered once, a
 // choice one of the question's, a text for OtherChoice and free questions.
 func (c *Consultation) checkAnswers(in []Answer) ([]Answer, error) {
