@@ -30,8 +30,17 @@ type conn struct {
 	// start receives, once, the welcome and the events the client missed;
 	// the writer sends them before anything from queue.
 	start chan []*websocket.PreparedMessage
-	// queue holds live messages; full means the client is too slow.
+	// queue holds live messages; full means the client is too slow. A
+	// catch-up's messages take one place in it together (burstMark, with
+	// the messages in bursts).
 	queue chan *websocket.PreparedMessage
+	// burstMu guards bursts: the messages of each burstMark in queue, in
+	// order (appended by the room, taken by the writer).
+	burstMu sync.Mutex
+	bursts  [][]*websocket.PreparedMessage
+	// pending is what the room is collecting for this connection while it
+	// delivers a batch of events (room.to); owned by the room goroutine.
+	pending []*websocket.PreparedMessage
 
 	kickOnce   sync.Once
 	kicked     chan struct{} // closed by kick
@@ -89,13 +98,63 @@ func (c *conn) send(pm *websocket.PreparedMessage) {
 	select {
 	case c.queue <- pm:
 	default:
-		select {
-		case <-c.kicked:
-		default:
-			c.g.cfg.Metrics.slow()
-		}
-		c.kick(protocol.CloseTooSlow, "too slow; resume from your last seq")
+		c.tooSlow()
 	}
+}
+
+// sendBurst queues the messages of one catch-up (the events of a gap read
+// from the log, a bridge site's records after a cut) as one place in the
+// queue: a burst of past events is not a slow client, who is one that
+// lets its queue's worth of deliveries pile up. The writer writes them one
+// frame each, in order. Only the room's goroutine calls it.
+func (c *conn) sendBurst(pms []*websocket.PreparedMessage) {
+	switch len(pms) {
+	case 0:
+		return
+	case 1:
+		c.send(pms[0])
+		return
+	}
+	c.burstMu.Lock()
+	c.bursts = append(c.bursts, pms)
+	c.burstMu.Unlock()
+	select {
+	case c.queue <- burstMark:
+	default:
+		// Not queued: take it back (the writer takes bursts only for
+		// marks it read, so the last one is this one).
+		c.burstMu.Lock()
+		c.bursts[len(c.bursts)-1] = nil
+		c.bursts = c.bursts[:len(c.bursts)-1]
+		c.burstMu.Unlock()
+		c.tooSlow()
+	}
+}
+
+// nextBurst takes the messages of the burstMark the writer read.
+func (c *conn) nextBurst() []*websocket.PreparedMessage {
+	c.burstMu.Lock()
+	defer c.burstMu.Unlock()
+	if len(c.bursts) == 0 {
+		return nil
+	}
+	b := c.bursts[0]
+	c.bursts[0] = nil
+	c.bursts = c.bursts[1:]
+	if len(c.bursts) == 0 {
+		c.bursts = nil
+	}
+	return b
+}
+
+// tooSlow disconnects the client whose queue is full.
+func (c *conn) tooSlow() {
+	select {
+	case <-c.kicked:
+	default:
+		c.g.cfg.Metrics.slow()
+	}
+	c.kick(protocol.CloseTooSlow, "too slow; resume from your last seq")
 }
 
 // sendJSON encodes v and queues it.
@@ -129,6 +188,10 @@ func (c *conn) kick(code int, text string) {
 // pingMark, queued to a connection, asks its writer to send a ping.
 var pingMark = new(websocket.PreparedMessage)
 
+// burstMark, queued to a connection, asks its writer to write the next of
+// its bursts (sendBurst).
+var burstMark = new(websocket.PreparedMessage)
+
 // writeLoop is the only writer of the socket.
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
@@ -139,8 +202,16 @@ func (c *conn) writeLoop() {
 	// watchdog instead: the peer's queue overflows, it is kicked, and the
 	// socket is closed under the writer if it has not finished in time.
 	write := func(pm *websocket.PreparedMessage) bool {
-		if pm == pingMark {
+		switch pm {
+		case pingMark:
 			return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.g.cfg.WriteTimeout)) == nil
+		case burstMark:
+			for _, pm := range c.nextBurst() {
+				if c.ws.WritePreparedMessage(pm) != nil {
+					return false
+				}
+			}
+			return true
 		}
 		if c.ws.WritePreparedMessage(pm) != nil {
 			return false

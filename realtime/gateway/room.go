@@ -45,6 +45,14 @@ type room struct {
 	progressPoll string
 	progressCast int
 
+	// batching is set while the room delivers a batch of events (a
+	// catch-up): what each connection is sent gathers in its pending and
+	// goes as one burst (conn.sendBurst) when the batch ends. held are the
+	// connections with something pending.
+	batching bool
+	held     []*conn
+	hint     int // the messages a batch is expected to send each connection
+
 	// lean is the meeting's attendance counts as lean viewers (delegates,
 	// observers) were last sent them; leanDirty says they changed since.
 	lean       meeting.Lean
@@ -225,6 +233,11 @@ func (r *room) signalFromBus(data []byte) {
 // deliver delivers events from the bus in seq order: older ones (already
 // delivered) are dropped, and a gap before one is read from the log first.
 func (r *room) deliver(ctx context.Context, events []meeting.Event) {
+	if n := len(events); n > 0 && events[n-1].Seq > r.state.Version+1 {
+		// More than one event to deliver (a catch-up, or a gap to read
+		// first): one burst per connection.
+		defer r.batch(int(min(events[n-1].Seq-r.state.Version, maxBurst)))()
+	}
 	for _, ev := range events {
 		if ev.Seq <= r.state.Version {
 			continue
@@ -253,6 +266,7 @@ func (r *room) catchUp(ctx context.Context) {
 
 // fill reads the log from the next undelivered seq up to seq and delivers it.
 func (r *room) fill(ctx context.Context, upTo uint64) {
+	defer r.batch(int(min(upTo-r.state.Version, maxBurst)))()
 	for r.state.Version < upTo {
 		want := int(min(upTo-r.state.Version, 1000))
 		events, err := r.g.meetings.ReadEvents(ctx, r.id, r.state.Version+1, want)
@@ -269,6 +283,55 @@ func (r *room) fill(ctx context.Context, upTo uint64) {
 				return
 			}
 		}
+	}
+}
+
+// maxBurst bounds the messages of one burst: a longer catch-up takes a
+// place in a connection's queue per maxBurst messages.
+const maxBurst = 256
+
+// batch starts gathering what each connection is sent into one burst per
+// connection, and returns the function that ends it (sending the bursts);
+// each connection is expected to be sent about n messages. Within a batch
+// already started it does nothing: the outer one sends.
+func (r *room) batch(n int) func() {
+	if r.batching {
+		return func() {}
+	}
+	r.batching, r.hint = true, min(max(n, 1), maxBurst)
+	return func() {
+		r.batching = false
+		r.flush()
+	}
+}
+
+// flush sends each connection what gathered for it.
+func (r *room) flush() {
+	for i, c := range r.held {
+		c.sendBurst(c.pending)
+		c.pending = nil
+		r.held[i] = nil
+	}
+	r.held = r.held[:0]
+}
+
+// to sends a connection a message of the room's: at once, or gathered
+// into its burst while a batch is delivered.
+func (r *room) to(c *conn, pm *websocket.PreparedMessage) {
+	if !r.batching {
+		c.send(pm)
+		return
+	}
+	if c.pending == nil {
+		r.held = append(r.held, c)
+		c.pending = make([]*websocket.PreparedMessage, 0, r.hint)
+	}
+	c.pending = append(c.pending, pm)
+	if len(c.pending) >= maxBurst {
+		// Sent now; the connection stays in held with an empty pending
+		// (sendBurst of none is nothing) that the next messages fill.
+		c.sendBurst(c.pending)
+		c.pending = make([]*websocket.PreparedMessage, 0, r.hint)
 	}
 }
 
@@ -328,7 +391,7 @@ func (r *room) apply(ev meeting.Event) bool {
 	restricted := meeting.Restricted(ev)
 	send := func(c *conn) {
 		if pm := r.formFor(&d, c.sess.Participant); pm != nil {
-			c.send(pm)
+			r.to(c, pm)
 			n++
 		} else {
 			c.kick(protocol.CloseInternal, "server fault; reconnect")
@@ -423,7 +486,7 @@ func (r *room) tellTakeBack(ev meeting.Event) {
 				r.g.log.Error("encoding a take-back", "meeting", r.id, "err", err)
 				continue
 			}
-			c.send(pm)
+			r.to(c, pm)
 		}
 	}
 }
@@ -469,6 +532,9 @@ func (r *room) closeRevoked(ev meeting.Event) {
 		who, session = d.Participant, d.Session
 	default:
 		return
+	}
+	if r.batching {
+		r.flush() // what they were sent (their removal) goes before the close
 	}
 	for c := range r.conns {
 		if c.sess.Participant == who && (session == "" || c.sess.ID == session) {
