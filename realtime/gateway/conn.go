@@ -206,11 +206,13 @@ func (c *conn) writeLoop() {
 		case pingMark:
 			return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.g.cfg.WriteTimeout)) == nil
 		case burstMark:
-			for _, pm := range c.nextBurst() {
+			b := c.nextBurst()
+			for _, pm := range b {
 				if c.ws.WritePreparedMessage(pm) != nil {
 					return false
 				}
 			}
+			c.wrote.Add(uint64(len(b)))
 			return true
 		}
 		if c.ws.WritePreparedMessage(pm) != nil {
