@@ -18,7 +18,7 @@
 // version 2, and the two versions compared on the tablet.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startFresh, totp } from './firstrun.mjs';
@@ -226,6 +226,8 @@ export async function officeScenario(bin, browser, h) {
   const q2 = 'Đồng chí có đồng ý bố trí kinh phí từ ngân sách tỉnh?';
   const otherText = 'Đề nghị lồng ghép với nguồn vốn chương trình mục tiêu quốc gia';
   let consultID = '';
+  // The summary PDF daisd makes (DejaVu, Vietnamese): later the draft whose text is selected.
+  let summaryPDF = null;
 
   const admin = await newPage();
   const ok = await step('office: the first administrator (TOTP) adds five members’ accounts', async () => {
@@ -470,7 +472,8 @@ export async function officeScenario(bin, browser, h) {
     const res = await chair.context().request.get(new URL(href, base).href);
     if (res.status() !== 200) throw new Error(`the summary answered ${res.status()}`);
     const file = path.join(tmp, 'consultation-summary.pdf');
-    writeFileSync(file, await res.body());
+    summaryPDF = await res.body();
+    writeFileSync(file, summaryPDF);
     const flat = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     for (const want of [
       'BÁO CÁO TỔNG HỢP Ý KIẾN',
@@ -656,9 +659,73 @@ export async function officeScenario(bin, browser, h) {
     await panel.getByRole('heading', { name: 'Trang 1 · Bản 1' }).waitFor();
     await audit(tablet, 'draft comments and comparison on a tablet');
     await shot(tablet, 'office-draft-compare');
+  });
+
+  // Comment on selected text: a Vietnamese PDF made by daisd (the summary,
+  // DejaVu with its ToUnicode map) circulated to the drafting team; Lan
+  // drags the mouse over a line of pdf.js's text layer, "Góp ý đoạn chọn"
+  // takes the selection, and the quote — composed Unicode, every diacritic —
+  // reaches the office's list of comments and the CSV table.
+  const vnDraft = 'Dự thảo Báo cáo tổng hợp ý kiến';
+  const vnComment = 'Đề nghị ghi rõ số thành viên không trả lời và lý do.';
+  if (tablet && summaryPDF) await step('drafts: on a Vietnamese draft made by daisd, Lan selects a line in the page’s text layer and comments on the selection; the office sees the quote, every diacritic intact, in its list and in the CSV table', async () => {
+    const upload = admin.locator('form', { has: admin.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }) });
+    await upload.locator('input[type=file]').setInputFiles({ name: 'du-thao-bao-cao.pdf', mimeType: 'application/pdf', buffer: summaryPDF });
+    await upload.getByLabel('Tên tài liệu').fill(vnDraft);
+    await upload.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
+    await admin.getByText(`Đã tải lên: ${vnDraft}`).first().waitFor();
+    const row = admin.locator('.doc-row', { hasText: vnDraft }).first();
+    await row.locator('form.draft-open').getByRole('button', { name: 'Mở lấy góp ý' }).click();
+    await admin.getByText(`Đã mở lấy góp ý cho “${vnDraft}”`).first().waitFor();
+
+    await tablet.locator('.doc-toolbar select').selectOption({ label: vnDraft });
+    const panel = tablet.getByRole('region', { name: 'Góp ý dự thảo' });
+    await panel.getByText('Ý kiến chỉ gửi ban soạn thảo').waitFor();
+    const layer = tablet.getByTestId('pdf-text-layer');
+    const line = layer.locator('span', { hasText: 'thành viên được lấy ý kiến' }).first();
+    await line.waitFor();
+    const spanText = (await line.textContent()) ?? '';
+    await line.scrollIntoViewIfNeeded();
+    const b = await line.boundingBox();
+    await tablet.mouse.move(b.x + 1, b.y + b.height / 2);
+    await tablet.mouse.down();
+    await tablet.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+    await tablet.mouse.move(b.x + b.width - 1, b.y + b.height / 2, { steps: 4 });
+    await tablet.mouse.up();
+    const selected = await tablet.evaluate(() => document.getSelection()?.toString() ?? '');
+    await tablet.getByRole('button', { name: 'Góp ý đoạn chọn' }).click();
+    const quote = panel.locator('.draft-quote');
+    await quote.waitFor();
+    const q = ((await quote.textContent()) ?? '').replace(/^“|”$/g, '');
+    log(`drafts: selected ${JSON.stringify(selected)}; quoted ${JSON.stringify(q)} (the span: ${JSON.stringify(spanText)})`);
+    if (q !== spanText.normalize('NFC').trim()) throw new Error(`the quote is ${JSON.stringify(q)}, want the whole line dragged over: ${JSON.stringify(spanText)}`);
+    if (!q.includes('Số thành viên được lấy ý kiến: 5')) throw new Error(`the quote is ${JSON.stringify(q)}, want the line with “Số thành viên được lấy ý kiến: 5”`);
+    if (q !== q.normalize('NFC')) throw new Error(`the quote is not composed Unicode: ${JSON.stringify(q)}`);
+    await panel.getByLabel('Nội dung góp ý').fill(vnComment);
+    await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
+    const mine = panel.locator('li.draft-comment', { hasText: vnComment });
+    await mine.locator('blockquote', { hasText: q }).waitFor();
+    await shot(tablet, 'office-draft-selection');
+
+    // The office (a secretary: the drafting team) reads it in the workspace and takes the CSV table.
+    await row.getByRole('button', { name: 'Xem các ý kiến góp ý' }).click();
+    const list = admin.getByRole('region', { name: `Góp ý dự thảo — ${vnDraft}` });
+    const theirs = list.locator('li.draft-comment', { hasText: vnComment });
+    await theirs.locator('blockquote', { hasText: q }).waitFor();
+    await theirs.getByText(`${byID.lan.name}, ${byID.lan.title}`).waitFor();
+    const [download] = await Promise.all([admin.waitForEvent('download'), list.getByRole('button', { name: /Bảng tổng hợp ý kiến \(CSV\)/ }).click()]);
+    const csvFile = path.join(tmp, 'draft-comments.csv');
+    await download.saveAs(csvFile);
+    const csv = readFileSync(csvFile, 'utf8');
+    if (!csv.includes(q)) throw new Error(`the CSV table does not quote ${JSON.stringify(q)}:\n${csv}`);
+    if (!csv.includes(vnComment)) throw new Error(`the CSV table does not have the comment:\n${csv}`);
+    log('drafts: the quote is in the office’s list and in the CSV table');
+  });
+
+  if (tablet) {
     await admin.getByRole('button', { name: 'Đăng xuất' }).first().click();
     await admin.getByRole('heading', { name: 'Lấy ý kiến bằng văn bản' }).waitFor();
-  });
+  }
 
   await step('office: no serious or critical axe violations on the account home with consultations, on a phone, with tasks, and the draft’s panel on a tablet', async () => {
     const problems = [];

@@ -32,6 +32,8 @@ const staff = {
   draftIsOpen: { vi: 'Đang lấy góp ý đến {time}', en: 'Open for comments until {time}' },
   draftIsClosed: { vi: 'Đã kết thúc lấy góp ý', en: 'Closed for comments' },
   draftCloseNow: { vi: 'Kết thúc góp ý', en: 'Close for comments' },
+  draftShowComments: { vi: 'Xem các ý kiến góp ý', en: 'Show the comments' },
+  draftHideComments: { vi: 'Ẩn các ý kiến', en: 'Hide the comments' },
   draftClosedDone: { vi: 'Đã kết thúc lấy góp ý cho “{title}”', en: 'Comments on “{title}” are closed' },
   draftNewVersion: { vi: 'Tải lên phiên bản mới', en: 'Upload the next version' },
   draftVersionAdded: { vi: 'Đã thêm phiên bản {n} của “{title}”', en: 'Version {n} of “{title}” was added' },

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { apply, normalize } from '../src/core/fold';
-import { commentID, draftOf, draftOpen, selectionRegion, versionOf, type Comparison, type DraftComments } from '../src/core/drafts';
+import { commentID, draftOf, draftOpen, MAX_QUOTE, normaliseQuote, pickSelection, selectionBounds, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../src/core/drafts';
 import { ComparisonView, DraftPanel } from '../src/ui/document/DraftPanel';
 import type { MeetingStore } from '../src/core/store';
 
@@ -45,6 +45,48 @@ describe('draft fold and helpers', () => {
     ['empty', { left: 200, top: 200, right: 200, bottom: 260 }, null],
   ])('selectionRegion: %s', (_name, sel, want) => {
     expect(selectionRegion({ left: 100, top: 100, width: 400, height: 800 }, sel)).toEqual(want);
+  });
+
+  it('normalises a selection into a quote: composed Vietnamese, one space, trimmed, cut to the server limit', () => {
+    // "Nghị quyết" with its tone marks as combining characters (as some PDFs' ToUnicode maps give them).
+    const decomposed = 'Nghi\u0323 quye\u0302\u0301t';
+    expect(decomposed).not.toBe('Nghị quyết');
+    expect(normaliseQuote(decomposed)).toBe('Nghị quyết');
+    // The text layer's line breaks between spans, a soft hyphen and a zero-width space.
+    expect(normaliseQuote('  Đề án sắp xếp\n đơn vị\u00AD hành\u200B chính\t cấp xã \n')).toBe('Đề án sắp xếp đơn vị hành chính cấp xã');
+    expect(normaliseQuote(' \n\t ')).toBe('');
+    // Cut by characters (code points, as the server counts), never inside one; the cut marked.
+    const long = 'ữ'.repeat(MAX_QUOTE + 5);
+    const cut = normaliseQuote(long);
+    expect([...cut].length).toBe(MAX_QUOTE);
+    expect(cut.endsWith('ữ…')).toBe(true);
+    const astral = '𝐀'.repeat(12);
+    expect([...normaliseQuote(astral, 10)]).toEqual([...'𝐀'.repeat(9), '…']);
+    expect(normaliseQuote('ữ'.repeat(MAX_QUOTE))).toBe('ữ'.repeat(MAX_QUOTE));
+  });
+
+  it('bounds a selection by its rectangles, leaving out the empty ones', () => {
+    expect(selectionBounds([])).toBeNull();
+    expect(selectionBounds([{ left: 5, top: 5, right: 5, bottom: 20 }])).toBeNull();
+    expect(
+      selectionBounds([
+        { left: 120, top: 300, right: 380, bottom: 316 },
+        { left: 0, top: 0, right: 0, bottom: 0 }, // a line break
+        { left: 110, top: 318, right: 240, bottom: 334 },
+      ]),
+    ).toEqual({ left: 110, top: 300, right: 380, bottom: 334 });
+  });
+
+  it('picks a selection on a page: the quote and the region it covers, or nothing', () => {
+    const page = { left: 100, top: 100, width: 400, height: 800 };
+    const rects = [
+      { left: 150, top: 300, right: 350, bottom: 320 },
+      { left: 150, top: 322, right: 250, bottom: 350 },
+    ];
+    expect(pickSelection(3, 'Thời hạn:\n năm 2027', rects, page)).toEqual<Picked>({ page: 3, quote: 'Thời hạn: năm 2027', rect: [0.125, 0.25, 0.625, 0.3125] });
+    expect(pickSelection(3, '  \n', rects, page)).toBeNull();
+    expect(pickSelection(3, 'năm 2027', [{ left: 600, top: 10, right: 700, bottom: 30 }], page)).toBeNull();
+    expect(pickSelection(3, 'năm 2027', [], page)).toBeNull();
   });
 
   it('makes comment ids the server accepts', () => {
@@ -104,7 +146,7 @@ describe('DraftPanel', () => {
     for (let i = 0; i < 500 && !f(); i++) await act(async () => await new Promise((r) => setTimeout(r, 5)));
   };
 
-  function mount(o: { doc: string; marking?: boolean; region?: [number, number, number, number] | null }) {
+  function mount(o: { doc: string; marking?: boolean; region?: [number, number, number, number] | null; picked?: Picked | null; onUnpick?: () => void }) {
     const s = drafted();
     apply(s, { seq: 5, type: 'DraftVersionAdded', at, actor: 'sec', data: { draft: 'v1', document: 'v2', version: 2 } });
     const command = vi.fn(async () => ({ type: 'ack', id: 1, ok: true }));
@@ -115,6 +157,7 @@ describe('DraftPanel', () => {
       h(DraftPanel, {
         store, draft: s.drafts!.v1, doc: o.doc, page: 2, region: o.region ?? null, marking: !!o.marking,
         setMarking: (on: boolean) => marks.push(on), onOpenVersion: (v: string) => opened.push(v), now: () => Date.parse('2026-12-05T00:00:00Z'),
+        picked: o.picked ?? null, onUnpick: o.onUnpick,
       }),
       root,
     );
@@ -164,6 +207,36 @@ describe('DraftPanel', () => {
     mount({ doc: 'v2', marking: true, region: null });
     await settle();
     expect((root.querySelector('form.draft-form button[type=submit]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('sends a comment on the text selected, with its quote, page and region, and drops the selection after', async () => {
+    const picked: Picked = { page: 3, quote: 'Mục tiêu: 80 phần trăm thủ tục hành chính trực tuyến', rect: [0.1, 0.12, 0.83, 0.15] };
+    const unpicked: number[] = [];
+    const { command } = mount({ doc: 'v2', picked, onUnpick: () => unpicked.push(1) });
+    await settle();
+    // The quote is shown instead of the choice of page or region; the text box has the focus.
+    expect(root.querySelector('.draft-quote')?.textContent).toBe(`“${picked.quote}”`);
+    expect(root.querySelector('input[name=draft-kind]')).toBeNull();
+    expect(root.textContent).toContain('Đoạn văn bản đã chọn · Trang 3');
+    expect(document.activeElement).toBe(root.querySelector('textarea'));
+    const ta = root.querySelector('textarea')!;
+    ta.value = 'Đề nghị nâng lên 100%.';
+    await act(async () => void ta.dispatchEvent(new Event('input')));
+    await act(async () => void root.querySelector('form.draft-form')!.dispatchEvent(new Event('submit', { cancelable: true })));
+    await settle();
+    const [name, args] = command.mock.calls[0] as unknown as [string, Record<string, unknown>];
+    expect(name).toBe('CommentDraft');
+    expect(args).toMatchObject({ document: 'v2', page: 3, quote: picked.quote, rect: picked.rect, text: 'Đề nghị nâng lên 100%.' });
+    expect(unpicked).toEqual([1]);
+  });
+
+  it('drops a selection on "Bỏ đoạn chọn"', async () => {
+    const unpicked: number[] = [];
+    mount({ doc: 'v2', picked: { page: 1, quote: 'Dự thảo', rect: [0.1, 0.1, 0.2, 0.12] }, onUnpick: () => unpicked.push(1) });
+    await settle();
+    const drop = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Bỏ đoạn chọn')!;
+    await act(async () => void drop.click());
+    expect(unpicked).toEqual([1]);
   });
 
   it('says an old version takes no comments, switches versions and compares them', async () => {

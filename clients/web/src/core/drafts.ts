@@ -114,3 +114,68 @@ export function selectionRegion(page: { left: number; top: number; width: number
 export function commentID(me: string, now: number = Date.now(), rnd: number = Math.random()): string {
   return `c-${me}-${now.toString(36)}-${Math.floor(rnd * 1e6).toString(36)}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
 }
+
+/** MAX_QUOTE is the server's limit on a quoted text, in characters (code points; meeting.MaxDraftQuote). */
+export const MAX_QUOTE = 1000;
+
+/**
+ * normaliseQuote turns the text of a selection over pdf.js's text layer
+ * into the quote sent with a comment: composed Unicode (NFC: a Vietnamese
+ * letter whose tone mark came as a combining character becomes the one
+ * letter), soft hyphens and zero-width characters dropped, every run of
+ * white space (the text layer's line breaks between spans) one space,
+ * trimmed, and cut to max characters (the last one an ellipsis) without
+ * splitting a character.
+ */
+export function normaliseQuote(raw: string, max: number = MAX_QUOTE): string {
+  const s = raw
+    .normalize('NFC')
+    .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...s];
+  if (chars.length <= max) return s;
+  return chars.slice(0, Math.max(0, max - 1)).join('').trimEnd() + '…';
+}
+
+/** Box is a rectangle in client pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * selectionBounds is the box around a selection's client rectangles (a
+ * range's getClientRects: one per line or span), leaving out the empty ones
+ * (a line break's); null when none has an area.
+ */
+export function selectionBounds(rects: Iterable<Box>): Box | null {
+  let b: Box | null = null;
+  for (const r of rects) {
+    if (!(r.right > r.left) || !(r.bottom > r.top)) continue;
+    b = b ? { left: Math.min(b.left, r.left), top: Math.min(b.top, r.top), right: Math.max(b.right, r.right), bottom: Math.max(b.bottom, r.bottom) } : { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  }
+  return b;
+}
+
+/** Picked is text selected on a page for a comment: the quote and the region it covers. */
+export interface Picked {
+  page: number;
+  quote: string;
+  rect: [number, number, number, number];
+}
+
+/**
+ * pickSelection makes the comment's quote and region from a selection's
+ * text and rectangles over a page's box, or null when nothing usable is
+ * selected (no text, or nothing of it on the page).
+ */
+export function pickSelection(page: number, text: string, rects: Iterable<Box>, pageBox: { left: number; top: number; width: number; height: number }): Picked | null {
+  const quote = normaliseQuote(text);
+  const b = selectionBounds(rects);
+  if (!quote || !b) return null;
+  const rect = selectionRegion(pageBox, b);
+  return rect ? { page, quote, rect } : null;
+}

@@ -28,8 +28,8 @@ import { useApp, useRun } from '../context';
 import { clampZoom, PdfView, ZOOM_MAX, ZOOM_MIN, type PdfOffline } from './PdfView';
 import { formatPercent } from '../shared/format';
 import { RemovedNotice } from '../shared/RemovedNotice';
-import { draftOf } from '../../core/drafts';
-import { DraftPanel, RegionPicker, type Region } from './DraftPanel';
+import { draftOf, draftOpen, type Picked } from '../../core/drafts';
+import { DraftPanel, RegionPicker, SelectionAction, type Region } from './DraftPanel';
 
 /** useOffline re-renders the caller when the kept copies change. */
 export function useOffline(offline: OfflineDocs | undefined): void {
@@ -58,6 +58,8 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   // Drafts for comment: marking a region on the page for a comment.
   const [marking, setMarking] = useState(false);
   const [region, setRegion] = useState<Region | null>(null);
+  // Drafts for comment: text selected on the page for a comment.
+  const [picked, setPicked] = useState<Picked | null>(null);
   const read = (on: boolean) => {
     setReadingView(on);
     setZoom(1);
@@ -116,9 +118,12 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   };
   const total = pages || meta?.pages || 0;
   const draft = draftOf(s, doc);
+  // The page's text layer (to select what a comment quotes) only where the current version of a draft takes comments.
+  const selectable = !!draft && !!doc && !reading && !annotating && !marking && draft.versions[draft.versions.length - 1] === doc && draftOpen(draft);
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
 
   useEffect(() => setPages(0), [doc]);
+  useEffect(() => setPicked(null), [doc]);
   // Nothing shown: work waiting for the first page drawn (offline copies) need not wait.
   useEffect(() => {
     if (!doc) noFirstPage();
@@ -292,6 +297,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
           onPages={setPages}
           label={meta ? `${meta.title} — ${t('pageOf', { page, pages: total })}` : ''}
           offline={pdfOffline}
+          textLayer={selectable}
           fit={reading ? fit : 'page'}
           zoom={reading ? zoom : 1}
           onZoom={
@@ -306,6 +312,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
             <>
               <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
               {draft && marking && <RegionPicker view={view} region={region} onRegion={setRegion} />}
+              {selectable && <SelectionAction view={view} onPick={setPicked} />}
             </>
           )}
         />
@@ -322,6 +329,7 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
       )}
       {draft && doc && !reading && (
         <DraftPanel
+          key={draft.id}
           store={store}
           draft={draft}
           doc={doc}
@@ -332,6 +340,8 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
             setMarking(on);
             setRegion(null);
           }}
+          picked={picked}
+          onUnpick={() => setPicked(null)}
           onOpenVersion={(v) => setReading(browseDocument(v))}
         />
       )}

@@ -4,12 +4,14 @@
 // region marked on it (RegionPicker), the comments the reader may see
 // grouped by page (all of them for the drafting team, with the table of
 // comments as PDF and CSV), and two versions compared page by page with
-// the words removed and inserted marked.
+// the words removed and inserted marked. SelectionAction, over the page,
+// offers "Góp ý đoạn chọn" for text selected in pdf.js's text layer: the
+// comment then quotes it, on the region it covers.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingStore } from '../../core/store';
 import type { Draft } from '../../core/types';
-import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, selectionRegion, versionOf, type Comparison, type DraftComments } from '../../core/drafts';
+import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, pickSelection, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../../core/drafts';
 import { useApp, useRun } from '../context';
 import { formatDateTime } from '../shared/format';
 import type { PageView } from './PdfView';
@@ -60,6 +62,55 @@ export function RegionPicker({ view, region, onRegion }: { view: PageView; regio
   );
 }
 
+/**
+ * SelectionAction watches the selection over the page's text layer and,
+ * while some of its text is selected, shows "Góp ý đoạn chọn" under it;
+ * pressing it hands the quote and its region to onPick.
+ */
+export function SelectionAction({ view, onPick }: { view: PageView; onPick: (p: Picked) => void }) {
+  const { t } = useApp();
+  const anchor = useRef<HTMLSpanElement>(null);
+  const [sel, setSel] = useState<{ picked: Picked; x: number; y: number } | null>(null);
+  useEffect(() => {
+    const read = () => {
+      const pageEl = anchor.current?.closest('.pdf-page') as HTMLElement | null;
+      const layer = pageEl?.querySelector('.textLayer');
+      const s = document.getSelection();
+      if (!pageEl || !layer || !s || s.isCollapsed || s.rangeCount === 0) return setSel(null);
+      const range = s.getRangeAt(0);
+      if (!layer.contains(range.commonAncestorContainer)) return setSel(null);
+      const b = pageEl.getBoundingClientRect();
+      const picked = pickSelection(view.page, s.toString(), Array.from(range.getClientRects()), { left: b.left, top: b.top, width: b.width, height: b.height });
+      if (!picked) return setSel(null);
+      // Under the selection, inside the page.
+      setSel({ picked, x: Math.min(picked.rect[0] * view.w, Math.max(0, view.w - 200)), y: Math.min(picked.rect[3] * view.h + 6, Math.max(0, view.h - 40)) });
+    };
+    document.addEventListener('selectionchange', read);
+    return () => document.removeEventListener('selectionchange', read);
+  }, [view.page, view.w, view.h]);
+  return (
+    <span ref={anchor}>
+      {sel && (
+        <button
+          type="button"
+          class="btn small primary draft-select-btn"
+          style={{ left: `${sel.x}px`, top: `${sel.y}px` }}
+          // Pressing the button must not clear the selection before it is read.
+          onPointerDown={(e) => e.preventDefault()}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => {
+            onPick(sel.picked);
+            document.getSelection()?.removeAllRanges();
+            setSel(null);
+          }}
+        >
+          {t('draftCommentSelection')}
+        </button>
+      )}
+    </span>
+  );
+}
+
 interface Props {
   store: MeetingStore;
   draft: Draft;
@@ -69,62 +120,50 @@ interface Props {
   marking: boolean;
   setMarking: (on: boolean) => void;
   onOpenVersion: (doc: string) => void;
+  /** picked is text selected on the page for a comment (SelectionAction); onUnpick drops it. */
+  picked?: Picked | null;
+  onUnpick?: () => void;
   /** now is the clock (tests). */
   now?: () => number;
 }
 
-export function DraftPanel({ store, draft, doc, page, region, marking, setMarking, onOpenVersion, now = Date.now }: Props) {
+export function DraftPanel({ store, draft, doc, page, region, marking, setMarking, onOpenVersion, picked = null, onUnpick, now = Date.now }: Props) {
   const { t, lang } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
   const auth = { meeting: s.id, token: store.session.token, draft: draft.id };
-  const [list, setList] = useState<DraftComments | null>(null);
   const [text, setText] = useState('');
   const [cmp, setCmp] = useState<Comparison | null>(null);
   const version = versionOf(draft, doc);
   const current = draft.versions[draft.versions.length - 1];
   const open = draftOpen(draft, now());
-
-  // Read again when the meeting moves on (a comment, a version, a close).
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  // A selection taken: on to the comment's text.
   useEffect(() => {
-    let live = true;
-    fetchComments(auth)
-      .then((c) => live && setList(c))
-      .catch(() => live && setList(null));
-    return () => {
-      live = false;
-    };
-  }, [draft.id, s.version]);
+    if (picked) textArea.current?.focus();
+  }, [picked]);
 
   const send = () =>
     run(async () => {
       const args: Record<string, unknown> = { id: commentID(store.me), document: doc, page, text: text.trim() };
-      if (marking) {
+      if (picked) {
+        // On the text selected: its page, its quote and the region it covers.
+        args.page = picked.page;
+        args.quote = picked.quote;
+        args.rect = picked.rect;
+      } else if (marking) {
         if (!region) throw new Error(t('draftNoRegion'));
         args.rect = region;
       }
       await store.command('CommentDraft', args);
       setText('');
       setMarking(false);
+      onUnpick?.();
     }, t('draftSent'));
-
-  const download = (kind: 'pdf' | 'csv') =>
-    run(async () => {
-      const { blob, name } = await downloadTable({ ...auth, kind, lang });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    });
 
   const compare = (from: string, to: string) =>
     run(async () => setCmp(await fetchComparison({ ...auth, from, to })));
 
-  const count = list?.pages.reduce((n, p) => n + p.comments.length, 0) ?? 0;
   const title = (v: number) => t('draftVersion', { n: v });
   return (
     <section class="draft-panel" aria-label={t('draftTitle')}>
@@ -155,25 +194,83 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
             if (text.trim()) void send();
           }}
         >
-          <fieldset class="row">
-            <legend class="small">{t('draftCommentOn')}</legend>
-            <label class="inline">
-              <input type="radio" name="draft-kind" checked={!marking} onChange={() => setMarking(false)} /> {t('draftOnPage', { page })}
-            </label>
-            <label class="inline">
-              <input type="radio" name="draft-kind" checked={marking} onChange={() => setMarking(true)} /> {t('draftOnRegion')}
-            </label>
-          </fieldset>
-          {marking && <p class="muted small">{region ? `${t('draftOnRegion')} ✓` : t('draftMarkRegion')}</p>}
+          {picked ? (
+            <div class="draft-picked" role="group" aria-label={t('draftOnText')}>
+              <p class="small">
+                {t('draftOnText')} · {t('draftOnPage', { page: picked.page })}{' '}
+                <button type="button" class="btn small ghost" onClick={() => onUnpick?.()}>
+                  {t('draftUnpick')}
+                </button>
+              </p>
+              <blockquote class="draft-quote">“{picked.quote}”</blockquote>
+            </div>
+          ) : (
+            <>
+              <fieldset class="row">
+                <legend class="small">{t('draftCommentOn')}</legend>
+                <label class="inline">
+                  <input type="radio" name="draft-kind" checked={!marking} onChange={() => setMarking(false)} /> {t('draftOnPage', { page })}
+                </label>
+                <label class="inline">
+                  <input type="radio" name="draft-kind" checked={marking} onChange={() => setMarking(true)} /> {t('draftOnRegion')}
+                </label>
+              </fieldset>
+              {marking ? <p class="muted small">{region ? `${t('draftOnRegion')} ✓` : t('draftMarkRegion')}</p> : <p class="muted small">{t('draftSelectHint')}</p>}
+            </>
+          )}
           <label>
             <span>{t('draftText')}</span>
-            <textarea maxLength={4000} rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            <textarea ref={textArea} maxLength={4000} rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
           </label>
-          <button type="submit" class="btn primary" disabled={busy || !text.trim() || (marking && !region)}>
+          <button type="submit" class="btn primary" disabled={busy || !text.trim() || (!picked && marking && !region)}>
             {t('draftSend')}
           </button>
         </form>
       )}
+      <DraftCommentList store={store} draft={draft} />
+    </section>
+  );
+}
+
+/**
+ * DraftCommentList reads the comments of a draft the session may see (again
+ * whenever the meeting moves on: a comment, a version, a close) and lists
+ * them grouped by page, each with its quote, author, time and visibility;
+ * the drafting team also gets the table of comments as PDF and CSV.
+ */
+export function DraftCommentList({ store, draft }: { store: MeetingStore; draft: Draft }) {
+  const { t, lang } = useApp();
+  const [busy, run] = useRun();
+  const s = store.state!;
+  const auth = { meeting: s.id, token: store.session.token, draft: draft.id };
+  const [list, setList] = useState<DraftComments | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetchComments(auth)
+      .then((c) => live && setList(c))
+      .catch(() => live && setList(null));
+    return () => {
+      live = false;
+    };
+  }, [draft.id, s.version]);
+
+  const download = (kind: 'pdf' | 'csv') =>
+    run(async () => {
+      const { blob, name } = await downloadTable({ ...auth, kind, lang });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    });
+
+  const count = list?.pages.reduce((n, p) => n + p.comments.length, 0) ?? 0;
+  const title = (v: number) => t('draftVersion', { n: v });
+  return (
+    <div class="draft-list">
       <h4>{t('draftComments', { n: count })}</h4>
       {list?.team && (
         <div class="row">
@@ -207,7 +304,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
           </ul>
         </div>
       ))}
-    </section>
+    </div>
   );
 }
 

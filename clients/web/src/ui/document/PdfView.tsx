@@ -12,6 +12,12 @@
 // needed); a document opened from the server is handed over to be kept
 // once open and its first page drawn. `overlay` draws over the page (the
 // annotations), sized as the page is drawn and told which page that is.
+//
+// With `textLayer` (a draft open for comments: the reader selects the text
+// they comment on), pdf.js's text layer of the page shown is laid over the
+// canvas once that page is on it: its text is read only for the page shown
+// (never for pages drawn ahead), and a layer being made for a page that was
+// turned away from is cancelled and dropped. Without it, nothing of this runs.
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -55,6 +61,8 @@ export interface PdfViewProps {
   zoom?: number;
   /** onZoom is asked for a new zoom by a pinch or a double tap (none: no gestures). */
   onZoom?: (z: number) => void;
+  /** textLayer lays pdf.js's text layer over the page shown, for selecting its text. */
+  textLayer?: boolean;
 }
 
 /** ZOOM_MIN and ZOOM_MAX bound the reading view's zoom. */
@@ -64,7 +72,7 @@ export const clampZoom = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Ma
 
 type LoadingTask = { destroy(): Promise<void>; promise: Promise<PDFDocumentProxy>; failed?: Promise<never> };
 
-export function PdfView({ url, token, page, onPages, label, offline, overlay, fit = 'page', zoom = 1, onZoom }: PdfViewProps) {
+export function PdfView({ url, token, page, onPages, label, offline, overlay, fit = 'page', zoom = 1, onZoom, textLayer = false }: PdfViewProps) {
   const { t } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -272,6 +280,8 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
           touches.current.delete(e.pointerId);
           if (touches.current.size < 2) pinch.current = null;
           if (wasPinch) return;
+          // Over a text layer a mouse's double click selects a word.
+          if (textLayer && e.pointerType === 'mouse') return;
           const now = e.timeStamp || Date.now();
           if (now - lastTap.current < 350) {
             lastTap.current = 0;
@@ -285,6 +295,47 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       }
     : {};
 
+  // The text layer of the page shown (see the top of the file).
+  const textBox = useRef<HTMLDivElement>(null);
+  const shownPage = view?.page ?? 0;
+  const shownW = view?.w ?? 0;
+  useEffect(() => {
+    const el = textBox.current;
+    if (!textLayer || !doc || !el || shownPage < 1 || shownW <= 0) return;
+    let cancelled = false;
+    let layer: { cancel(): void } | null = null;
+    // After the page is painted: the text layer never delays a page turn.
+    const frame = requestAnimationFrame(() => {
+      void (async () => {
+        const lib = await loadPdfJs();
+        const p = await doc.getPage(shownPage);
+        if (cancelled) return;
+        const vp = p.getViewport({ scale: shownW / p.getViewport({ scale: 1 }).width });
+        el.replaceChildren();
+        el.style.setProperty('--total-scale-factor', String(vp.scale));
+        el.style.setProperty('--scale-factor', String(vp.scale));
+        const tl = new lib.TextLayer({ textContentSource: p.streamTextContent(), container: el, viewport: vp });
+        layer = tl;
+        await tl.render();
+        if (cancelled) return;
+        // As pdf.js's viewer does: a selection dragged past the text ends on this, not on the whole page.
+        const end = document.createElement('div');
+        end.className = 'endOfContent';
+        el.append(end);
+        el.dataset.page = String(shownPage);
+      })().catch((err: unknown) => {
+        if (!cancelled && (err as Error)?.name !== 'AbortException') console.warn('dais: the text layer of the page could not be made', err);
+      });
+    });
+    return () => {
+      cancelled = true;
+      cancelAnimationFrame(frame);
+      layer?.cancel();
+      el.replaceChildren();
+      delete el.dataset.page;
+    };
+  }, [textLayer, doc, shownPage, shownW]);
+
   const shown = !!doc && !error;
   return (
     <div class={fit === 'width' || zoom > 1 ? 'pdf-box scroll' : 'pdf-box'} ref={box} {...gestures}>
@@ -297,6 +348,16 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       ) : null}
       <div ref={pageBox} class={shown && view ? 'pdf-page' : 'pdf-page hidden'} style={view ? { width: `${view.w}px`, height: `${view.h}px` } : undefined}>
         <canvas ref={canvas} class={shown ? 'pdf-canvas' : 'pdf-canvas hidden'} role="img" aria-label={label ?? ''} />
+        {textLayer && shown && (
+          <div
+            ref={textBox}
+            class="textLayer"
+            data-testid="pdf-text-layer"
+            onPointerDown={(e) => (e.currentTarget as HTMLElement).classList.add('selecting')}
+            onPointerUp={(e) => (e.currentTarget as HTMLElement).classList.remove('selecting')}
+            onPointerCancel={(e) => (e.currentTarget as HTMLElement).classList.remove('selecting')}
+          />
+        )}
         {shown && view && overlay ? overlay(view) : null}
       </div>
     </div>

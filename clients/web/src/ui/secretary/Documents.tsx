@@ -14,6 +14,7 @@ import { LevelBadge } from '../shared/Secrecy';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
 import { draftOf, draftOpen, versionOf } from '../../core/drafts';
 import { formatDateTime } from '../shared/format';
+import { DraftCommentList } from '../document/DraftPanel';
 
 export function Documents({ store }: { store: MeetingStore }) {
   const { t, lang, toast } = useApp();
@@ -260,6 +261,7 @@ export function DraftControls({ store, id }: { store: MeetingStore; id: string }
   const [deadline, setDeadline] = useState(defaultDeadline());
   const [vis, setVis] = useState<'team' | 'all'>('team');
   const [uploading, setUploading] = useState<number | null>(null);
+  const [showing, setShowing] = useState(false);
   if (draft && draft.id !== id) {
     return <p class="muted small">{t('draftVersionOf', { n: versionOf(draft, id), title: s.documents[draft.id]?.title ?? draft.id })}</p>;
   }
@@ -310,28 +312,38 @@ export function DraftControls({ store, id }: { store: MeetingStore; id: string }
     }
   };
   return (
-    <span class="row draft-controls">
-      <span class="tag">{open ? t('draftIsOpen', { time: formatDateTime(lang, Date.parse(draft.deadline)) }) : t('draftIsClosed')}</span>
-      {open && (
-        <button type="button" class="btn small" disabled={busy} onClick={() => void run(() => store.command('CloseDraft', { draft: draft.id }), t('draftClosedDone', { title: d.title }))}>
-          {t('draftCloseNow')}
+    <>
+      <span class="row draft-controls">
+        <span class="tag">{open ? t('draftIsOpen', { time: formatDateTime(lang, Date.parse(draft.deadline)) }) : t('draftIsClosed')}</span>
+        {open && (
+          <button type="button" class="btn small" disabled={busy} onClick={() => void run(() => store.command('CloseDraft', { draft: draft.id }), t('draftClosedDone', { title: d.title }))}>
+            {t('draftCloseNow')}
+          </button>
+        )}
+        <label class="btn small">
+          {t('draftNewVersion')}
+          <input
+            type="file"
+            accept="application/pdf,.pdf"
+            class="sr-only draft-version-file"
+            disabled={uploading !== null}
+            onChange={(e) => {
+              const f = (e.target as HTMLInputElement).files?.[0];
+              if (f) void upload(f);
+              (e.target as HTMLInputElement).value = '';
+            }}
+          />
+        </label>
+        {uploading !== null && <progress max={1} value={uploading} aria-label={t('draftNewVersion')} />}
+        <button type="button" class="btn small toggle draft-show-comments" aria-expanded={showing} onClick={() => setShowing(!showing)}>
+          {showing ? t('draftHideComments') : t('draftShowComments')}
         </button>
+      </span>
+      {showing && (
+        <section class="draft-panel draft-team-view" aria-label={`${t('draftTitle')} — ${d.title}`}>
+          <DraftCommentList store={store} draft={draft} />
+        </section>
       )}
-      <label class="btn small">
-        {t('draftNewVersion')}
-        <input
-          type="file"
-          accept="application/pdf,.pdf"
-          class="sr-only draft-version-file"
-          disabled={uploading !== null}
-          onChange={(e) => {
-            const f = (e.target as HTMLInputElement).files?.[0];
-            if (f) void upload(f);
-            (e.target as HTMLInputElement).value = '';
-          }}
-        />
-      </label>
-      {uploading !== null && <progress max={1} value={uploading} aria-label={t('draftNewVersion')} />}
-    </span>
+    </>
   );
 }
