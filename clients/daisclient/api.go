@@ -220,3 +220,10 @@ func (a *API) Backup(ctx context.Context, w io.Writer) error {
 func (a *API) Archive(ctx context.Context, meeting string, w io.Writer) error {
 	return a.Download(ctx, "/archive/"+url.PathEscape(meeting), w)
 }
+
+// ArchiveCommittee copies a committee's archive — its written
+// consultations and conclusions (GET /archive/committee/{committee} on a
+// node's internal listener) — to w.
+func (a *API) ArchiveCommittee(ctx context.Context, committee string, w io.Writer) error {
+	return a.Download(ctx, "/archive/committee/"+url.PathEscape(committee), w)
+}

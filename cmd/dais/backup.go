@@ -158,9 +158,23 @@ func (c *client) archive(ctx context.Context, args []string, getenv func(string)
 			return errNotVerified
 		}
 		s := rep.Summary
-		fmt.Fprintf(c.stdout, "%s: meeting %s (%s), %s, archived %s\n", args[1], s.Meeting, s.Title, s.Status, s.Archived.Format("2006-01-02 15:04 MST"))
-		fmt.Fprintf(c.stdout, "%d events, chain hash %s; %d polls checked, %d election round(s) recounted; %d PDFs the log names, all present\n",
-			rep.Audit.Records, rep.Audit.LastHash, rep.Audit.Polls, rep.Audit.Recounted, rep.PDFs)
+		if s.Meeting == "" {
+			fmt.Fprintf(c.stdout, "%s: committee %s (%s), archived %s; %d PDFs the logs name, all present\n", args[1], s.Committee, s.Title, s.Archived.Format("2006-01-02 15:04 MST"), rep.PDFs)
+		} else {
+			fmt.Fprintf(c.stdout, "%s: meeting %s (%s), %s, archived %s\n", args[1], s.Meeting, s.Title, s.Status, s.Archived.Format("2006-01-02 15:04 MST"))
+			fmt.Fprintf(c.stdout, "%d events, chain hash %s; %d polls checked, %d election round(s) recounted; %d PDFs the log names, all present\n",
+				rep.Audit.Records, rep.Audit.LastHash, rep.Audit.Polls, rep.Audit.Recounted, rep.PDFs)
+		}
+		for _, o := range rep.Office {
+			line := fmt.Sprintf("%s %s: %d events, %s, chain hash %s", o.Kind, o.ID, o.Records, o.Status, o.LastHash)
+			if o.SummaryChecked {
+				line += "; summary counted again from the answers"
+			}
+			if o.Numbered != "" {
+				line += "; number " + o.Numbered
+			}
+			fmt.Fprintln(c.stdout, line)
+		}
 		fmt.Fprintf(c.stdout, "records: %s\nOK\n", strings.Join(rep.Records, ", "))
 		return nil
 	}
@@ -168,15 +182,20 @@ func (c *client) archive(ctx context.Context, args []string, getenv func(string)
 	fs.SetOutput(c.stderr)
 	out := fs.String("o", "", "the archive file to write")
 	from := fs.String("from", "", "a running daisd's internal listener (its -internal-listen), e.g. http://127.0.0.1:9090")
+	committee := fs.Bool("committee", false, "the id names a committee: its consultations and conclusions")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if *out == "" || *from == "" || fs.NArg() != 1 {
-		return usageError{"archive needs -from URL, -o FILE and the meeting id (or: archive verify FILE)"}
+		return usageError{"archive needs -from URL, -o FILE and the meeting id (or -committee ID; or: archive verify FILE)"}
 	}
 	var rep archive.Report
 	err := keepVerified(*out, func(f *os.File) error {
-		return (&daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}).Archive(ctx, fs.Arg(0), f)
+		api := &daisclient.API{Base: strings.TrimRight(*from, "/"), HTTP: c.http}
+		if *committee {
+			return api.ArchiveCommittee(ctx, fs.Arg(0), f)
+		}
+		return api.Archive(ctx, fs.Arg(0), f)
 	}, func(f *os.File) error {
 		var err error
 		if rep, err = archive.Verify(ctx, f); err != nil {
@@ -187,7 +206,11 @@ func (c *client) archive(ctx context.Context, args []string, getenv func(string)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, rep.PDFs, len(rep.Records))
+	if *committee {
+		fmt.Fprintf(c.stdout, "%s: committee %s, %d consultations and conclusions, %d PDFs, %d records; verified\n", *out, rep.Summary.Committee, len(rep.Office), rep.PDFs, len(rep.Records))
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "%s: meeting %s, %d events, %d conclusions, %d PDFs, %d records; verified\n", *out, rep.Summary.Meeting, rep.Audit.Records, len(rep.Office), rep.PDFs, len(rep.Records))
 	return nil
 }
 
@@ -241,8 +264,16 @@ func (c *client) archiveImport(ctx context.Context, args []string, getenv func(s
 		return err
 	}
 	s := imp.Summary
+	if s.Meeting == "" {
+		fmt.Fprintf(c.stdout, "imported committee %s (%s): %d consultations and conclusions (%d held already), %d PDFs\n",
+			s.Committee, s.Title, imp.Office, imp.OfficeHeld, imp.PDFs)
+		return nil
+	}
 	fmt.Fprintf(c.stdout, "imported meeting %s (%s), %s: %d archived events (chain hash %s), %d ballot box(es), %d PDFs\n",
 		s.Meeting, s.Title, s.Status, s.Events, s.LastHash, imp.Boxes, imp.PDFs)
+	if len(s.Office) > 0 {
+		fmt.Fprintf(c.stdout, "%d conclusions imported with their chain (%d held already)\n", imp.Office, imp.OfficeHeld)
+	}
 	fmt.Fprintf(c.stdout, "event %d marks it archived (archive sha256 %s): read only, every command is refused\n", imp.Version, imp.Archive)
 	if *invite != "" {
 		acc := access.New(store, service.New(store, nil, service.Options{}), access.Options{})

@@ -80,7 +80,10 @@ commands:
                                                     against its manifest first)
   archive -from URL -o FILE MEETING                 a meeting's archive for the records: its log and
                                                     chain, ballot boxes, every PDF, minutes, counting
-                                                    minutes, ballots; from the internal listener
+                                                    minutes, ballots, its conclusions; from the
+                                                    internal listener
+  archive -from URL -o FILE -committee ID           a committee's archive: its consultations and
+                                                    conclusions, each log with its chain and PDFs
   archive verify FILE                               check an archive without a server (exit 3 if not)
   archive import [-data DIR | -redis-url URL [-redis-prefix P]] [-invite ID,…] FILE
                                                     bring an archive back, read only, into a stopped

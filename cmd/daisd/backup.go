@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/archive"
+	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/storage/backup"
 	"github.com/dais-meeting/dais/storage/bolt"
@@ -83,8 +86,52 @@ func (n *node) archive(w http.ResponseWriter, r *http.Request) {
 	n.log.Info("archive written", "meeting", id)
 }
 
+// archiveCommittee streams a committee's archive: its written
+// consultations and its conclusions, each log with its chain, PDFs and
+// attachments (GET /archive/committee/{committee}, internal listener only).
+func (n *node) archiveCommittee(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("committee")
+	if !office.ValidID(id) {
+		http.Error(w, "invalid committee id", http.StatusBadRequest)
+		return
+	}
+	src, ok := n.store.(archive.BlobSource)
+	if !ok {
+		http.Error(w, "this store cannot be archived", http.StatusNotImplemented)
+		return
+	}
+	// Written to memory first: a committee with nothing to archive is a
+	// 404, not a broken file.
+	var buf bytes.Buffer
+	if _, err := archive.WriteCommittee(r.Context(), &buf, src, pdfRecords{n.pdfs}, id); err != nil {
+		if strings.Contains(err.Error(), "has no consultation and no conclusion") {
+			http.Error(w, "no consultation or conclusion of this committee", http.StatusNotFound)
+			return
+		}
+		n.log.Error("committee archive failed", "committee", id, "err", err)
+		http.Error(w, "the archive could not be made", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.dais-archive"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+	n.log.Info("committee archive written", "committee", id)
+}
+
 // pdfRecords makes the archive's records with the node's PDF engine.
 type pdfRecords struct{ e *pdf.Engine }
+
+// ConsultationSummary is the consultation's Báo cáo tổng hợp ý kiến,
+// printing its log's last event and chain link.
+func (p pdfRecords) ConsultationSummary(ctx context.Context, w io.Writer, c *office.Consultation, lang string, seq uint64, hash string) error {
+	return p.e.ConsultationSummary(ctx, w, c, pdf.SummaryOptions{Lang: lang, Made: time.Now(), ChainSeq: seq, ChainHash: hash})
+}
+
+// Conclusion is the conclusion's PDF.
+func (p pdfRecords) Conclusion(ctx context.Context, w io.Writer, c *office.Conclusion, lang string) error {
+	return p.e.Conclusion(ctx, w, c, lang, nil)
+}
 
 func (p pdfRecords) Minutes(ctx context.Context, w io.Writer, s *meeting.State, lang string) error {
 	return p.e.Minutes(ctx, w, s, lang)

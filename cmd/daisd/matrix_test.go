@@ -811,6 +811,8 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /backup", internal: true, method: "GET", path: "/backup", want: public},
 		// A meeting's archive, likewise (every document as uploaded).
 		{pattern: "GET /archive/{meeting}", internal: true, method: "GET", path: "/archive/" + meetingA, want: public},
+		// A committee's archive: its consultations and conclusions.
+		{pattern: "GET /archive/committee/{committee}", internal: true, method: "GET", path: "/archive/committee/btv", want: public},
 
 		// Last: these end the callers' sessions. Signing out of a session
 		// that has ended (or never was) is no error.

@@ -339,6 +339,7 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		imux.Handle("GET /metrics", metrics)
 		imux.HandleFunc("GET /backup", n.backup)
 		imux.HandleFunc("GET /archive/{meeting}", n.archive)
+		imux.HandleFunc("GET /archive/committee/{committee}", n.archiveCommittee)
 		n.internal = newHTTPServer(imux, cfg.Logger)
 		if n.internalLn, err = net.Listen("tcp", cfg.InternalListen); err != nil {
 			_ = n.ln.Close()

@@ -19,7 +19,6 @@
 package archive
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -65,15 +64,23 @@ type Records interface {
 
 // Summary is the archive's meeting.json.
 type Summary struct {
-	Meeting  string    `json:"meeting"`
-	Title    string    `json:"title"`
-	Status   string    `json:"status"`
-	Archived time.Time `json:"archived"`
-	Events   uint64    `json:"events"`
+	// Meeting is the meeting archived; "" in a committee's archive
+	// (WriteCommittee), which holds office logs only.
+	Meeting string `json:"meeting"`
+	// Committee is the committee archived (WriteCommittee).
+	Committee string    `json:"committee,omitempty"`
+	Title     string    `json:"title"`
+	Status    string    `json:"status"`
+	Archived  time.Time `json:"archived"`
+	Events    uint64    `json:"events"`
 	// LastHash is the last event's chain link, as the minutes print it.
 	LastHash string `json:"last_hash,omitempty"`
-	// PDFs lists the SHA-256 of every PDF the log names.
+	// PDFs lists the SHA-256 of every PDF the log names (and the office
+	// logs).
 	PDFs []string `json:"pdfs"`
+	// Office lists the consultations and conclusions archived with it
+	// (office.go).
+	Office []OfficeLog `json:"office,omitempty"`
 }
 
 // logLine is one event of log.jsonl: the bytes the store holds and its
@@ -132,18 +139,16 @@ func Write(ctx context.Context, w io.Writer, src Source, rec Records, meetingID 
 		return sum, fmt.Errorf("archive: meeting %q has no events", meetingID)
 	}
 	sum.Title, sum.Status = st.Title, string(st.Status)
-	for sha := range shas {
-		sum.PDFs = append(sum.PDFs, sha)
+	// The meeting's conclusions (a conclusion names its meeting).
+	var logs []*officeLog
+	if osrc, ok := src.(OfficeSource); ok {
+		var err error
+		if logs, err = readOffice(ctx, osrc, audit.KindConclusion, func(l *officeLog) bool { return l.Meeting == meetingID }); err != nil {
+			return sum, err
+		}
 	}
-	slices.Sort(sum.PDFs)
-
-	bw := backup.NewWriter(w, backup.KindArchive)
-	bw.SetMeetings([]string{meetingID})
-	meta, err := json.MarshalIndent(sum, "", "  ")
+	bw, err := begin(w, &sum, logs, shas, []string{meetingID})
 	if err != nil {
-		return sum, err
-	}
-	if err := bw.Add(entryMeeting, int64(len(meta)), bytes.NewReader(meta)); err != nil {
 		return sum, err
 	}
 	if err := bw.Add(entryLog, int64(log.Len()), &log); err != nil {
@@ -165,27 +170,12 @@ func Write(ctx context.Context, w io.Writer, src Source, rec Records, meetingID 
 			return sum, err
 		}
 	}
-	for _, sha := range sum.PDFs {
-		rc, info, err := src.OpenBlob(ctx, sha)
-		if errors.Is(err, storage.ErrNotFound) {
-			bw.Note("the log names %s, which the store does not hold", sha)
-			continue
-		}
-		if err != nil {
-			return sum, fmt.Errorf("archive: %s: %w", sha, err)
-		}
-		err = bw.Add(dirPDFs+sha+".pdf", info.Size, rc)
-		rc.Close()
-		if err != nil {
-			return sum, err
-		}
+	if err := addPDFs(ctx, bw, src, sum.PDFs); err != nil {
+		return sum, err
 	}
-	made := func(name string, write func(io.Writer) error) error {
-		var b bytes.Buffer
-		if err := write(&b); err != nil {
-			return fmt.Errorf("archive: %s: %w", name, err)
-		}
-		return bw.Add(dirRecords+name, int64(b.Len()), &b)
+	made := maker(bw)
+	if err := addOffice(ctx, bw, rec, logs, made); err != nil {
+		return sum, err
 	}
 	for _, lang := range []string{"vi", "en"} {
 		if err := made("minutes-"+lang+".pdf", func(w io.Writer) error { return rec.Minutes(ctx, w, st, lang) }); err != nil {
@@ -206,6 +196,130 @@ func Write(ctx context.Context, w io.Writer, src Source, rec Records, meetingID 
 		return sum, err
 	}
 	return sum, bw.Close()
+}
+
+// BlobSource is what a committee's archive is written from: the office's
+// logs and the stored PDFs.
+type BlobSource interface {
+	OfficeSource
+	OpenBlob(ctx context.Context, sha256 string) (io.ReadSeekCloser, storage.BlobInfo, error)
+}
+
+// WriteCommittee writes the archive of a committee's work between
+// meetings to w: its written consultations and its conclusions (each log
+// with its chain, its PDFs, the documents and attachments its log names).
+// Its meeting.json names the committee and no meeting; it holds no
+// meeting log. rec may make the office's PDFs (OfficeRecords).
+func WriteCommittee(ctx context.Context, w io.Writer, src BlobSource, rec any, committee string) (Summary, error) {
+	sum := Summary{Committee: committee, Archived: time.Now().UTC().Truncate(time.Second), PDFs: []string{}}
+	if committee == "" {
+		return sum, errors.New("archive: no committee named")
+	}
+	var logs []*officeLog
+	for _, kind := range []string{audit.KindConsultation, audit.KindConclusion} {
+		ls, err := readOffice(ctx, src, kind, func(l *officeLog) bool { return l.Committee == committee })
+		if err != nil {
+			return sum, err
+		}
+		logs = append(logs, ls...)
+	}
+	if len(logs) == 0 {
+		return sum, fmt.Errorf("archive: committee %q has no consultation and no conclusion", committee)
+	}
+	for _, l := range logs {
+		if l.Kind == audit.KindConsultation && sum.Title == "" && l.consultation != nil {
+			sum.Title = l.consultation.CommitteeName
+		}
+		if l.Kind == audit.KindConclusion && sum.Title == "" && l.conclusion != nil {
+			sum.Title = l.conclusion.CommitteeName
+		}
+	}
+	bw, err := begin(w, &sum, logs, map[string]bool{}, nil)
+	if err != nil {
+		return sum, err
+	}
+	if err := addPDFs(ctx, bw, src, sum.PDFs); err != nil {
+		return sum, err
+	}
+	if err := addOffice(ctx, bw, rec, logs, maker(bw)); err != nil {
+		return sum, err
+	}
+	return sum, bw.Close()
+}
+
+// begin lists the office logs and the PDFs every log names in sum and
+// starts the archive with meeting.json.
+func begin(w io.Writer, sum *Summary, logs []*officeLog, shas map[string]bool, meetings []string) (*backup.Writer, error) {
+	for _, l := range logs {
+		sum.Office = append(sum.Office, l.OfficeLog)
+		for _, r := range l.recs {
+			collectSHAs(r.Data, shas)
+		}
+	}
+	for sha := range shas {
+		sum.PDFs = append(sum.PDFs, sha)
+	}
+	slices.Sort(sum.PDFs)
+	bw := backup.NewWriter(w, backup.KindArchive)
+	bw.SetMeetings(meetings)
+	meta, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return bw, bw.Add(entryMeeting, int64(len(meta)), bytes.NewReader(meta))
+}
+
+// addPDFs adds the stored PDFs named.
+func addPDFs(ctx context.Context, bw *backup.Writer, src interface {
+	OpenBlob(ctx context.Context, sha256 string) (io.ReadSeekCloser, storage.BlobInfo, error)
+}, shas []string) error {
+	for _, sha := range shas {
+		rc, info, err := src.OpenBlob(ctx, sha)
+		if errors.Is(err, storage.ErrNotFound) {
+			bw.Note("the log names %s, which the store does not hold", sha)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("archive: %s: %w", sha, err)
+		}
+		err = bw.Add(dirPDFs+sha+".pdf", info.Size, rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maker adds a record made by write under records/.
+func maker(bw *backup.Writer) func(name string, write func(io.Writer) error) error {
+	return func(name string, write func(io.Writer) error) error {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			return fmt.Errorf("archive: %s: %w", name, err)
+		}
+		return bw.Add(dirRecords+name, int64(b.Len()), &b)
+	}
+}
+
+// addOffice adds the office logs and, when rec makes them, their PDFs.
+func addOffice(ctx context.Context, bw *backup.Writer, rec any, logs []*officeLog, made func(string, func(io.Writer) error) error) error {
+	orec, _ := rec.(OfficeRecords)
+	for _, l := range logs {
+		b, err := l.jsonl()
+		if err != nil {
+			return err
+		}
+		if err := bw.Add(l.dir()+l.ID+".jsonl", int64(len(b)), bytes.NewReader(b)); err != nil {
+			return err
+		}
+		if orec != nil {
+			if err := l.records(ctx, orec, made); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -241,9 +355,12 @@ func collectSHAs(data []byte, into map[string]bool) {
 // Report is what Verify found.
 type Report struct {
 	Summary Summary
+	// Audit is the meeting's log's (zero in a committee's archive).
 	Audit   audit.Report
 	PDFs    int
 	Records []string
+	// Office is each office log's (office.go), in meeting.json's order.
+	Office []audit.LogReport
 }
 
 // Verify checks an archive file without a server. An error says why it
@@ -266,32 +383,26 @@ func verify(ctx context.Context, r io.ReadSeeker) (Report, *archived, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return rep, nil, err
 	}
-	a := &archived{boxes: map[string]storage.Tally{}, pdfs: map[string]bool{}}
+	a := &archived{boxes: map[string]storage.Tally{}, pdfs: map[string]bool{}, office: memLogs{}}
+	hasLog := false
 	err = backup.Each(r, func(name string, _ int64, src io.Reader) error {
 		switch {
 		case name == entryMeeting:
 			return json.NewDecoder(src).Decode(&rep.Summary)
 		case name == entryLog:
-			sc := bufio.NewScanner(src)
-			sc.Buffer(nil, 64<<20)
-			for sc.Scan() {
-				var l logLine
-				if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-					return fmt.Errorf("archive: log: %w", err)
-				}
-				rec := storage.Record{Seq: l.Seq, Data: l.Data}
-				if rec.Prev, err = hex.DecodeString(l.Prev); err != nil {
-					return fmt.Errorf("archive: log: event %d: %w", l.Seq, err)
-				}
-				if rec.Hash, err = hex.DecodeString(l.Hash); err != nil {
-					return fmt.Errorf("archive: log: event %d: %w", l.Seq, err)
-				}
-				if len(rec.Hash) == 0 {
-					rec.Hash, rec.Prev = nil, nil
-				}
-				a.log = append(a.log, rec)
+			hasLog = true
+			a.log, err = readLines(src, "log")
+			return err
+		case strings.HasPrefix(name, dirConsultations), strings.HasPrefix(name, dirConclusions):
+			key, ok := strings.CutSuffix(name, ".jsonl")
+			if !ok {
+				return fmt.Errorf("archive: unknown entry %q", name)
 			}
-			return sc.Err()
+			recs, err := readLines(src, name)
+			if err != nil {
+				return err
+			}
+			a.office[key] = recs
 		case strings.HasPrefix(name, dirBoxes):
 			var t storage.Tally
 			if err := json.NewDecoder(src).Decode(&t); err != nil {
@@ -318,20 +429,33 @@ func verify(ctx context.Context, r io.ReadSeeker) (Report, *archived, error) {
 	if err != nil {
 		return rep, nil, err
 	}
-	rep.Audit, err = audit.Verify(ctx, a, rep.Summary.Meeting)
-	if err != nil {
-		return rep, nil, err
-	}
-	if !rep.Audit.OK() {
-		return rep, nil, fmt.Errorf("archive: the record does not verify: %v", rep.Audit.Problem)
-	}
-	if rep.Audit.Records != rep.Summary.Events || rep.Audit.LastHash != rep.Summary.LastHash {
-		return rep, nil, fmt.Errorf("archive: the log ends at event %d (%s), meeting.json says %d (%s)",
-			rep.Audit.Records, rep.Audit.LastHash, rep.Summary.Events, rep.Summary.LastHash)
+	switch {
+	case rep.Summary.Meeting == "" && rep.Summary.Committee == "":
+		return rep, nil, errors.New("archive: meeting.json names no meeting and no committee")
+	case rep.Summary.Meeting == "" && (hasLog || rep.Summary.Events != 0):
+		return rep, nil, errors.New("archive: a committee's archive with a meeting's log")
+	case rep.Summary.Meeting != "" && !hasLog:
+		return rep, nil, fmt.Errorf("archive: the log of meeting %s is missing", rep.Summary.Meeting)
 	}
 	shas := map[string]bool{}
-	for _, rec := range a.log {
-		collectSHAs(rec.Data, shas)
+	if rep.Summary.Meeting != "" {
+		rep.Audit, err = audit.Verify(ctx, a, rep.Summary.Meeting)
+		if err != nil {
+			return rep, nil, err
+		}
+		if !rep.Audit.OK() {
+			return rep, nil, fmt.Errorf("archive: the record does not verify: %v", rep.Audit.Problem)
+		}
+		if rep.Audit.Records != rep.Summary.Events || rep.Audit.LastHash != rep.Summary.LastHash {
+			return rep, nil, fmt.Errorf("archive: the log ends at event %d (%s), meeting.json says %d (%s)",
+				rep.Audit.Records, rep.Audit.LastHash, rep.Summary.Events, rep.Summary.LastHash)
+		}
+		for _, rec := range a.log {
+			collectSHAs(rec.Data, shas)
+		}
+	}
+	if rep.Office, err = verifyOffice(ctx, rep.Summary, a.office, shas); err != nil {
+		return rep, nil, err
 	}
 	for sha := range shas {
 		if !a.pdfs[sha] {
@@ -344,9 +468,10 @@ func verify(ctx context.Context, r io.ReadSeeker) (Report, *archived, error) {
 
 // archived is an archive's log and boxes as audit.Verify reads them.
 type archived struct {
-	log   []storage.Record
-	boxes map[string]storage.Tally
-	pdfs  map[string]bool
+	log    []storage.Record
+	boxes  map[string]storage.Tally
+	pdfs   map[string]bool
+	office memLogs
 }
 
 func (a *archived) Read(_ context.Context, _ string, from uint64, max int) ([]storage.Record, error) {

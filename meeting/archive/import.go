@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/audit"
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/backup"
 )
@@ -37,8 +38,21 @@ type Imported struct {
 	// Boxes is the number of ballot boxes stored.
 	Boxes int
 	// Version is the imported meeting's log version: the archive's events
-	// and the MeetingArchived event after them.
+	// and the MeetingArchived event after them (0: a committee's archive).
 	Version uint64
+	// Office is the number of consultations' and conclusions' logs stored;
+	// OfficeHeld those the store held already, with the same chain.
+	Office     int
+	OfficeHeld int
+}
+
+// OfficeTarget is a store the office's logs are imported into
+// (storage.ConsultationLogs, storage.ConclusionLogs).
+type OfficeTarget interface {
+	AppendConsultation(ctx context.Context, id string, expected uint64, events [][]byte) (uint64, error)
+	ReadConsultation(ctx context.Context, id string, from uint64, max int) ([]storage.Record, error)
+	AppendConclusion(ctx context.Context, id string, expected uint64, events [][]byte) (uint64, error)
+	ReadConclusion(ctx context.Context, id string, from uint64, max int) ([]storage.Record, error)
 }
 
 // Import brings the archive in r back into dst, read only. It verifies the
@@ -52,6 +66,15 @@ type Imported struct {
 // voters: the archive never linked them). From MeetingArchived on every
 // command on the meeting is refused (meeting.Archived); signing in and
 // reading still work.
+//
+// The office's logs the archive holds (a meeting's conclusions; a
+// committee's consultations and conclusions) are appended, each in one
+// step, after the meeting's: appended from the first record, the store
+// computes the same chain links the archive holds, and Import checks that
+// it did. A log the store holds already with the same chain is left as it
+// is; one it holds with another history refuses the import before
+// anything is written. A committee's archive imports its office logs and
+// PDFs only.
 func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Imported, error) {
 	var out Imported
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
@@ -62,6 +85,9 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 		return out, fmt.Errorf("the archive does not verify, nothing imported: %w", err)
 	}
 	out.Report = rep
+	if rep.Summary.Meeting == "" {
+		return importCommittee(ctx, r, dst, a, out)
+	}
 	id := rep.Summary.Meeting
 	if !meeting.ValidMeetingID(id) {
 		return out, fmt.Errorf("archive: meeting id %q is not valid", id)
@@ -144,10 +170,133 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 	if v > 0 {
 		return out, fmt.Errorf("%w: meeting %s has %d events there; nothing imported", ErrExists, id, v)
 	}
+	todo, err := officePlan(ctx, dst, rep.Summary, a.office)
+	if err != nil {
+		return out, err
+	}
+	if err := putPDFs(ctx, r, dst); err != nil {
+		return out, err
+	}
+	if err := dst.ImportMeeting(ctx, id, log, boxes); err != nil {
+		if errors.Is(err, storage.ErrExists) {
+			return out, fmt.Errorf("%w: %v", ErrExists, err)
+		}
+		return out, err
+	}
+	out.Boxes, out.Version = len(boxes), rec.Seq
+	if err := officeImport(ctx, dst, todo, &out); err != nil {
+		return out, fmt.Errorf("meeting %s imported; its office logs not all: %w", id, err)
+	}
+	return out, nil
+}
+
+// importCommittee imports a committee's archive: its PDFs and office logs.
+func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archived, out Imported) (Imported, error) {
+	todo, err := officePlan(ctx, dst, out.Summary, a.office)
+	if err != nil {
+		return out, err
+	}
+	if len(todo) == 0 {
+		out.OfficeHeld = len(out.Summary.Office)
+		return out, fmt.Errorf("%w: every log of committee %s's archive is there already; nothing imported", ErrExists, out.Summary.Committee)
+	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return out, err
 	}
-	err = backup.Each(r, func(name string, _ int64, src io.Reader) error {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return out, err
+	}
+	out.Archive = hex.EncodeToString(h.Sum(nil))
+	if err := putPDFs(ctx, r, dst); err != nil {
+		return out, err
+	}
+	return out, officeImport(ctx, dst, todo, &out)
+}
+
+// officeLogTodo is an office log to append.
+type officeLogTodo struct {
+	ol   OfficeLog
+	recs []storage.Record
+}
+
+// officePlan checks, before anything is written, which office logs of the
+// archive the store lacks: one it holds with the same chain up to the
+// archived last event is left; one with another history, or a log the
+// store cannot take, refuses the import.
+func officePlan(ctx context.Context, target Target, sum Summary, logs memLogs) ([]officeLogTodo, error) {
+	if len(sum.Office) == 0 {
+		return nil, nil
+	}
+	dst, ok := target.(OfficeTarget)
+	if !ok {
+		return nil, errors.New("archive: this store keeps no consultations or conclusions; nothing imported")
+	}
+	var todo []officeLogTodo
+	for _, ol := range sum.Office {
+		key, read := dirConsultations+ol.ID, dst.ReadConsultation
+		if ol.Kind == audit.KindConclusion {
+			key, read = dirConclusions+ol.ID, dst.ReadConclusion
+		}
+		recs := logs[key]
+		if len(recs) == 0 || recs[0].Hash == nil {
+			return nil, fmt.Errorf("archive: %s %s was stored before the audit chain; it cannot be imported with its links (nothing imported)", ol.Kind, ol.ID)
+		}
+		have, err := read(ctx, ol.ID, ol.Events, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(have) == 1 && hex.EncodeToString(have[0].Hash) == ol.LastHash {
+			continue // held, with this history
+		}
+		if first, err := read(ctx, ol.ID, 1, 1); err != nil {
+			return nil, err
+		} else if len(first) > 0 {
+			return nil, fmt.Errorf("%w: %s %s, with another history; nothing imported", ErrExists, ol.Kind, ol.ID)
+		}
+		todo = append(todo, officeLogTodo{ol: ol, recs: recs})
+	}
+	return todo, nil
+}
+
+// officeImport appends the planned office logs, each from its first
+// record in one step, and checks the links the store computed.
+func officeImport(ctx context.Context, target Target, todo []officeLogTodo, out *Imported) error {
+	out.OfficeHeld = len(out.Summary.Office) - len(todo)
+	if len(todo) == 0 {
+		return nil
+	}
+	dst := target.(OfficeTarget)
+	for _, t := range todo {
+		data := make([][]byte, len(t.recs))
+		for i, r := range t.recs {
+			data[i] = r.Data
+		}
+		app, read := dst.AppendConsultation, dst.ReadConsultation
+		if t.ol.Kind == audit.KindConclusion {
+			app, read = dst.AppendConclusion, dst.ReadConclusion
+		}
+		if _, err := app(ctx, t.ol.ID, 0, data); err != nil {
+			return fmt.Errorf("archive: %s %s: %w", t.ol.Kind, t.ol.ID, err)
+		}
+		got, err := read(ctx, t.ol.ID, t.ol.Events, 1)
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || hex.EncodeToString(got[0].Hash) != t.ol.LastHash {
+			return fmt.Errorf("archive: %s %s was stored with another chain than the archive's", t.ol.Kind, t.ol.ID)
+		}
+		out.Office++
+	}
+	return nil
+}
+
+// putPDFs stores every PDF of the archive.
+func putPDFs(ctx context.Context, r io.ReadSeeker, dst Target) error {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	return backup.Each(r, func(name string, _ int64, src io.Reader) error {
 		if !strings.HasPrefix(name, dirPDFs) {
 			return nil
 		}
@@ -161,15 +310,4 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 		}
 		return nil
 	})
-	if err != nil {
-		return out, err
-	}
-	if err := dst.ImportMeeting(ctx, id, log, boxes); err != nil {
-		if errors.Is(err, storage.ErrExists) {
-			return out, fmt.Errorf("%w: %v", ErrExists, err)
-		}
-		return out, err
-	}
-	out.Boxes, out.Version = len(boxes), rec.Seq
-	return out, nil
 }
