@@ -44,13 +44,25 @@ func seedDemo(ctx context.Context, n *node, out io.Writer) error {
 	if err := seedMeeting(ctx, n, out, demo.Seed, demo.MeetingID); err != nil {
 		return err
 	}
+	// A draft for comment with two members' comments and a version 2
+	// (issue 13, part 5), once: not when the meeting has a draft.
+	st, err := n.svc.State(ctx, demo.MeetingID)
+	if err != nil {
+		return err
+	}
+	draft, err := demo.SeedDraft(ctx, seeder{n.svc, n.acc}, n.store, pageCounter{n.pdfs}, st, time.Now())
+	if err != nil {
+		return fmt.Errorf("seeding the draft for comment: %w", err)
+	}
+	if draft != "" {
+		fmt.Fprintf(out, "Dự thảo lấy góp ý / draft for comment: %s\n", demo.DraftTitle)
+	}
 	// Between meetings: the committee of the meeting's members and an open
 	// written consultation of it (issue 13), once (a centre only).
 	if n.registry == nil || n.consults == nil {
 		return nil
 	}
-	st, err := n.svc.State(ctx, demo.MeetingID)
-	if err != nil {
+	if st, err = n.svc.State(ctx, demo.MeetingID); err != nil {
 		return err
 	}
 	id, err := demo.SeedOffice(ctx, n.registry, n.consults, st, time.Now())

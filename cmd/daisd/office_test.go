@@ -512,8 +512,9 @@ func pdfToText(tb testing.TB, b []byte) string {
 	return string(out)
 }
 
-// TestSeedDemoOffice: the demo (make run) has the committee of the demo
-// meeting's members and an open written consultation of it, once: seeding
+// TestSeedDemoOffice: the demo (make run) has a draft for comment, the
+// committee of the demo meeting's members and an open written consultation
+// of it, once: seeding
 // again (a restart) makes no second one; a member's calendar holds both
 // the meeting and the consultation.
 func TestSeedDemoOffice(t *testing.T) {
@@ -525,6 +526,14 @@ func TestSeedDemoOffice(t *testing.T) {
 	}
 	if err := seedDemo(ctx, n, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
+	}
+	// The draft for comment (issue 13, part 5), once: two versions, two comments.
+	st, err := n.svc.State(ctx, demo.MeetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dr := st.Drafts[demo.DraftID]; dr == nil || len(dr.Versions) != 2 || !dr.OpenAt(time.Now()) || len(st.DraftComments) != 2 || !strings.Contains(out.String(), demo.DraftTitle) {
+		t.Fatalf("the demo's draft %+v, %d comments; printed %q", dr, len(st.DraftComments), out.String())
 	}
 	com, err := n.registry.Committee(ctx, demo.CommitteeID)
 	if err != nil {

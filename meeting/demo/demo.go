@@ -252,7 +252,7 @@ func SeedFrom(ctx context.Context, svc Commands, blobs Blobs, pdfs PDFs, data []
 		cmds = cmds[1:]
 	}
 	for _, d := range plan.Documents {
-		doc, err := makeDocument(ctx, blobs, pdfs, d)
+		doc, err := makeDocument(ctx, blobs, pdfs, d, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -293,13 +293,16 @@ func SeedFrom(ctx context.Context, svc Commands, blobs Blobs, pdfs PDFs, data []
 	return invs, nil
 }
 
-// makeDocument generates a document, stores it and returns its metadata.
-func makeDocument(ctx context.Context, blobs Blobs, pdfs PDFs, d PlannedDocument) (meeting.Document, error) {
+// makeDocument generates a document with the text body (nil: the demo's
+// words for a meeting's documents), stores it and returns its metadata.
+func makeDocument(ctx context.Context, blobs Blobs, pdfs PDFs, d PlannedDocument, body []string) (meeting.Document, error) {
 	var buf bytes.Buffer
-	body := []string{
-		"Căn cứ Điều lệ Đảng và Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XVII;",
-		"Tài liệu phục vụ Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12 (mở rộng).",
-		"Đề nghị các đồng chí nghiên cứu kỹ, chuẩn bị ý kiến thảo luận tại hội nghị.",
+	if body == nil {
+		body = []string{
+			"Căn cứ Điều lệ Đảng và Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XVII;",
+			"Tài liệu phục vụ Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12 (mở rộng).",
+			"Đề nghị các đồng chí nghiên cứu kỹ, chuẩn bị ý kiến thảo luận tại hội nghị.",
+		}
 	}
 	if err := pdfs.Generate(ctx, &buf, d.Title, d.Pages, body); err != nil {
 		return meeting.Document{}, fmt.Errorf("demo: generating %q: %w", d.Title, err)

@@ -432,6 +432,48 @@ async function demoScenario(bin, browser) {
     await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
   });
 
+  // Issue 13 (5): the demo has a draft for comment a newcomer sees at once:
+  // two members' comments (one on text selected on page 2), version 2 to
+  // compare; on version 2's page 2 (meeting/pdf's Vietnamese text) the
+  // tablet selects the first line and comments on it.
+  if (docsOK) await step('issue 13 (5): the demo’s draft for comment — two members’ comments, one quoting page 2; version 1 compared with 2; a comment on a line selected on version 2', async () => {
+    const title = 'Dự thảo Nghị quyết về chuyển đổi số tỉnh đến năm 2030';
+    await delegate.getByRole('button', { name: 'Xem tự do' }).click();
+    await delegate.locator('.doc-toolbar select').selectOption({ label: `${title} (2)` });
+    const panel = delegate.getByRole('region', { name: 'Góp ý dự thảo' });
+    await panel.getByRole('heading', { name: 'Các ý kiến (2)' }).waitFor();
+    await panel.locator('li.draft-comment blockquote', { hasText: 'Mục tiêu: 80% thủ tục hành chính được giải quyết trực tuyến toàn trình.' }).waitFor();
+    await panel.getByRole('heading', { name: 'Trang 2 · Bản 1' }).waitFor();
+    await panel.getByRole('button', { name: 'So sánh bản 1 với bản 2' }).click();
+    await panel.locator('.draft-cmp-text ins').first().waitFor();
+    const ins = (await panel.locator('.draft-cmp-text ins').allInnerTexts()).join(' ');
+    if (!ins.includes('đủ điều kiện')) throw new Error(`the comparison inserts ${JSON.stringify(ins)}, want “đủ điều kiện”`);
+    await panel.getByRole('button', { name: 'Đóng so sánh' }).click();
+    await delegate.getByRole('button', { name: 'Trang sau' }).click();
+    await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+    const line = delegate.getByTestId('pdf-text-layer').locator('span', { hasText: 'đủ điều kiện được giải quyết' }).first();
+    await line.waitFor();
+    const spanText = (await line.textContent()) ?? '';
+    const b = await line.boundingBox();
+    await delegate.mouse.move(b.x + 1, b.y + b.height / 2);
+    await delegate.mouse.down();
+    await delegate.mouse.move(b.x + b.width - 1, b.y + b.height / 2, { steps: 6 });
+    await delegate.mouse.up();
+    await delegate.getByRole('button', { name: 'Góp ý đoạn chọn' }).click();
+    const q = ((await panel.locator('.draft-quote').textContent()) ?? '').replace(/^“|”$/g, '');
+    // The whole line dragged over (a drag ending on the last glyph may stop before it: a period).
+    const whole = spanText.normalize('NFC').trim();
+    if ((q !== whole && q !== whole.slice(0, -1)) || !q.includes('Mục tiêu: 100% thủ tục hành chính đủ điều kiện')) throw new Error(`quoted ${JSON.stringify(q)}; the line: ${JSON.stringify(spanText)}`);
+    const text = 'Đề nghị giữ mục tiêu 100% như bản 2.';
+    await panel.getByLabel('Nội dung góp ý').fill(text);
+    await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await panel.locator('li.draft-comment', { hasText: text }).locator('blockquote', { hasText: q }).waitFor();
+    await panel.getByRole('heading', { name: 'Các ý kiến (3)' }).waitFor();
+    await shot(delegate, 'demo-draft');
+    await delegate.getByRole('button', { name: 'Theo dõi người trình bày' }).click();
+    await delegate.locator('.page-no', { hasText: 'Trang 2 /' }).waitFor();
+  });
+
   // Issue 4: the app shell offline. The tablet is on http://127.0.0.1, a
   // secure context, so the service worker of the production build runs.
   await step('the app shell offline: the tablet reloads without network, starts from the service worker, then reconnects', async () => {
@@ -586,7 +628,9 @@ async function demoScenario(bin, browser) {
     }, meetingId);
     const secretary = await open(byRole('Thư ký').code);
     await secretary.getByText('Không gian làm việc của Thư ký').waitFor();
-    await secretary.locator('input[type=file]').setInputFiles({ name: 'Tờ trình bổ sung.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+    // The upload form's file (a draft's row has one for its next version: the demo has a draft).
+    const upload = secretary.locator('form', { has: secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }) });
+    await upload.locator('input[type=file]').setInputFiles({ name: 'Tờ trình bổ sung.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
     await secretary.getByLabel('Tên tài liệu').fill('Tờ trình bổ sung');
     await secretary.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }).click();
     await secretary.getByText('Đã tải lên: Tờ trình bổ sung').waitFor();
