@@ -136,6 +136,21 @@ func (s *Service) PutPerson(ctx context.Context, p office.Person) (office.Person
 	if err := p.Check(); err != nil {
 		return office.Person{}, err
 	}
+	// An account signs in as one person: what the account may see and
+	// answer is decided by this link alone (PersonOfAccount), so two
+	// people may not share it.
+	if p.Account != "" {
+		all, err := s.people(ctx)
+		if err != nil {
+			return office.Person{}, err
+		}
+		for _, o := range all {
+			if o.ID != p.ID && o.Account == p.Account {
+				return office.Person{}, meeting.Errorf(meeting.Conflict, "Tài khoản %q đã gắn với %s (%s)", "the account %q is linked to %s (%s) already",
+					p.Account, o.Name, o.ID)
+			}
+		}
+	}
 	p.Updated = s.now().UTC()
 	var out office.Person
 	_, err := s.store.UpdateEntry(ctx, kindPerson, p.ID, func(old []byte) ([]byte, error) {

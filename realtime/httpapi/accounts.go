@@ -51,7 +51,7 @@ type MeetingReader interface {
 //	POST /api/v1/account/enrolment               a TOTP key to enrol
 //	POST /api/v1/account/totp                    {secret, code}: enrols it
 //	POST /api/v1/account/password                {current, password}
-//	GET  /api/v1/account/meetings                the meetings the account may open
+//	GET  /api/v1/account/meetings                the account's meetings (can_open: as secretary or chair)
 //	POST /api/v1/account/meetings                creates a meeting; the account is its secretary
 //	POST /api/v1/account/meetings/{meeting}/open a meeting session, no invitation code
 //	GET  /api/v1/account/sso/login               → the office's OpenID Connect provider
@@ -468,9 +468,14 @@ type AccountMeeting struct {
 	Meeting     string         `json:"meeting"`
 	Title       string         `json:"title"`
 	StartsAt    time.Time      `json:"starts_at,omitzero"`
+	Place       string         `json:"place,omitempty"`
 	Status      meeting.Status `json:"status"`
 	Participant string         `json:"participant"`
 	Role        meeting.Role   `json:"role"`
+	// CanOpen: the account opens it here, without an invitation code (a
+	// secretary or the chair). A delegate or an observer joins from a
+	// tablet with their invitation code.
+	CanOpen bool `json:"can_open"`
 }
 
 // meetingRoles are the roles an account may open a meeting as.
@@ -498,10 +503,15 @@ func (a *AccountsAPI) meetings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := st.Participant(l.Participant)
-		if p == nil || (p.Role != meeting.RoleSecretary && p.Role != meeting.RoleChair) {
-			continue
+		if p == nil {
+			continue // removed since
 		}
-		out = append(out, AccountMeeting{Meeting: st.ID, Title: st.Title, StartsAt: st.StartsAt, Status: st.Status, Participant: p.ID, Role: p.Role})
+		canOpen := p.Role == meeting.RoleSecretary || p.Role == meeting.RoleChair
+		if !canOpen && st.Status == meeting.StatusDraft {
+			continue // not published yet: only its chair and secretaries see it (as on the calendar)
+		}
+		out = append(out, AccountMeeting{Meeting: st.ID, Title: st.Title, StartsAt: st.StartsAt, Place: st.Place, Status: st.Status,
+			Participant: p.ID, Role: p.Role, CanOpen: canOpen})
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"meetings": out})
 }
