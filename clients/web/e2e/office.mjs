@@ -254,7 +254,7 @@ export async function officeScenario(bin, browser, h) {
   });
   if (!ok) throw new Error('cannot go on without the accounts');
 
-  await step('office: the people (with e-mail and account) and the standing committee with its chair', async () => {
+  await step('office: the people (with e-mail and account, the office’s clerk marked staff) and the standing committee with its chair', async () => {
     const people = admin.getByRole('region', { name: 'Các ban và thành viên' });
     for (const m of members) {
       await people.locator('#np-name').fill(m.name);
@@ -270,6 +270,7 @@ export async function officeScenario(bin, browser, h) {
     }
     for (const m of members) await people.locator('ul.people-list li', { hasText: `${m.name} — ${m.title}, Tỉnh ủy` }).waitFor();
     const form = people.locator('form.new-committee');
+    await markStaff(people);
     await form.locator('#nc-name').fill(committee);
     await form.locator('#nc-id').fill('btv');
     for (const m of members) {
@@ -287,6 +288,36 @@ export async function officeScenario(bin, browser, h) {
     if (listed.length !== 5 || members.some((m) => !listed.some((t) => t.startsWith(m.name)))) throw new Error(`the committee lists ${JSON.stringify(listed)}`);
     await shot(admin, 'office-committee');
   });
+
+  // markStaff: the administrator adds the office's clerk marked as staff
+  // (the "Cán bộ văn phòng" box of the form), and the mark is stored (read
+  // back from the API and after a reload); the boxes fit a 390×844 window.
+  async function markStaff(people) {
+    const clerk = 'Trần Thu Hà';
+    await people.locator('#np-name').fill(clerk);
+    await people.locator('#np-title').fill('Chuyên viên Văn phòng Tỉnh ủy');
+    await people.locator('#np-staff').check();
+    await people.locator('form.new-person').getByRole('button', { name: 'Lưu' }).click();
+    await saved(people, `Đã lưu ${clerk}.`);
+    await admin.waitForFunction(() => document.querySelector('#np-name')?.value === '' && !document.querySelector('#np-staff')?.checked);
+    const box = people.getByRole('checkbox', { name: `Cán bộ văn phòng: ${clerk}` });
+    await box.waitFor();
+    if (!(await box.isChecked())) throw new Error(`${clerk} is not shown as staff`);
+    const res = await admin.context().request.get(`${base}/api/v1/people`);
+    const stored = (await res.json()).people.find((p) => p.name === clerk);
+    if (!stored?.staff) throw new Error(`the server keeps ${JSON.stringify(stored)}, not staff`);
+    if ((await res.json()).people.some((p) => p.name !== clerk && p.staff)) throw new Error('a member is staff');
+    await admin.setViewportSize({ width: 390, height: 844 });
+    try {
+      await box.scrollIntoViewIfNeeded();
+      const b = await box.boundingBox();
+      if (!b || b.x < 0 || b.x + b.width > 390) throw new Error(`the staff box is off a phone's screen: ${JSON.stringify(b)}`);
+      const f = await people.locator('#np-staff').boundingBox();
+      if (!f || f.x < 0 || f.x + f.width > 390) throw new Error(`the form's staff box is off a phone's screen: ${JSON.stringify(f)}`);
+    } finally {
+      await admin.setViewportSize({ width: 1280, height: 800 });
+    }
+  }
 
   const inMeeting = await step('office: the weekly meeting made from the committee seats its five members; the chair’s calendar has it', async () => {
     const entry = admin.locator('ul.committee-list > li', { hasText: committee });
@@ -324,6 +355,9 @@ export async function officeScenario(bin, browser, h) {
     const absences = await panel.locator('.att-absent-list li').count();
     if (absences !== 1) throw new Error(`${absences} absences listed, want 1`);
     await shot(admin, 'office-meeting-attendance');
+    // Published, so that its delegates see it on their homes too.
+    await admin.getByRole('button', { name: 'Công bố hội nghị' }).click();
+    await admin.getByText('Đã công bố hội nghị').first().waitFor();
   });
 
   const drafted = await step('office: back home, the office drafts a written consultation of the committee (two questions, a deadline in three days)', async () => {
@@ -393,17 +427,33 @@ export async function officeScenario(bin, browser, h) {
   });
   if (!approved) throw new Error('cannot go on without the approved consultation');
 
+  // myWork checks what an ordinary member's home shows of their own work:
+  // the committee's meeting as a delegate (joined on a tablet with a code,
+  // no open button) and the consultation waiting for their answer.
+  const myWork = async (page) => {
+    const row = page.locator('ul.office-meetings li', { hasText: meetingTitle });
+    await row.getByText('Đại biểu').waitFor();
+    await row.getByText('Dự họp trên máy tính bảng bằng mã mời').waitFor();
+    if (await row.getByRole('button').count()) throw new Error('a delegate is offered to open the meeting without a code');
+    await page.getByText('Còn 1 phiếu chờ đồng chí trả lời').waitFor();
+    await card(page).locator('.answer-state', { hasText: 'Chưa trả lời' }).waitFor();
+  };
+
   let lan;
-  await step('office: a member answers on a tablet (820×1180, touch)', async () => {
+  await step('office: a member answers on a tablet (820×1180, touch), her meeting and what waits for her on her home', async () => {
     lan = await signIn(byID.lan, { width: 820, height: 1180 }, true);
     await card(lan).getByText('đang lấy ý kiến').waitFor();
+    await myWork(lan);
     await answer(lan, ['Đồng ý', 'Đồng ý']);
+    await card(lan).locator('.answer-state', { hasText: 'Đã trả lời' }).waitFor();
+    await lan.getByText('Đồng chí đã trả lời mọi phiếu đang lấy ý kiến.').waitFor();
     await card(lan).getByText('Đã trả lời: 2/5').waitFor();
     await shot(lan, 'office-consultation-tablet');
   });
 
   await step('office: a member answers in a phone-sized window (390×844): told what is missing first, "Ý kiến khác" with a text, nothing wider than the screen', async () => {
     const quan = await signIn(byID.quan, { width: 390, height: 844 }, true);
+    await myWork(quan);
     const c = card(quan);
     await c.getByRole('button', { name: 'Gửi ý kiến' }).click();
     await c.getByText('Câu 1 chưa trả lời đủ').waitFor();

@@ -375,3 +375,131 @@ describe('the link of a reminder e-mail', () => {
     }
   });
 });
+
+describe('a member reaches their own work (issue 13)', () => {
+  it('lists their meetings as a delegate (to join on a tablet), what waits for their answer, and answers', async () => {
+    const later = new Date(Date.now() + 96 * 3600e3).toISOString();
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: hang, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [
+        200,
+        {
+          meetings: [
+            { meeting: 'm1', title: 'Họp Ban Thường vụ thường kỳ', starts_at: '2026-12-10T01:00:00Z', place: 'Phòng họp số 1', status: 'scheduled', participant: 'uv2', role: 'delegate', can_open: false },
+          ],
+        },
+      ],
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'uv2', name: 'Ngô Thị Hằng' }, feed: false, entries: [] }],
+      'GET /api/v1/consultations': () => [
+        200,
+        {
+          consultations: [
+            consultation({ id: 'lyk-2', title: 'Phiếu đã trả lời', deadline: later, answered: { uv2: '2026-12-04T02:00:00Z' }, reminded: {} }),
+            consultation({ reminded: {} }),
+          ],
+        },
+      ],
+      'POST /api/v1/consultations/lyk-1/answers': (b) => [200, { consultation: consultation({ answers: { uv2: b.answers }, answered: { uv2: '2026-12-04T03:00:00Z' }, reminded: {}, answered_count: 1 }) }],
+      'GET /api/v1/people': forbidden,
+      'GET /api/v1/committees': forbidden,
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    const meetings = root.querySelector('ul.office-meetings')!;
+    expect(meetings.textContent).toContain('Họp Ban Thường vụ thường kỳ');
+    expect(meetings.textContent).toContain('Phòng họp số 1');
+    expect(meetings.textContent).toContain('Dự họp trên máy tính bảng bằng mã mời');
+    expect(meetings.querySelector('button')).toBeNull(); // a delegate opens nothing here
+    expect(text()).toContain('Còn 1 phiếu chờ đồng chí trả lời');
+    // What waits comes first, marked; the answered one after it.
+    const cards = [...root.querySelectorAll('article.consultation')];
+    expect(cards.map((c) => c.querySelector('h3')?.id)).toEqual(['ct-lyk-1', 'ct-lyk-2']);
+    expect(cards[0].querySelector('.answer-state')?.textContent).toBe('Chưa trả lời');
+    expect(cards[1].querySelector('.answer-state')?.textContent).toBe('Đã trả lời');
+    const radio = cards[0].querySelector('input[type=radio][value="Đồng ý"]') as HTMLInputElement;
+    await click(radio);
+    await type(cards[0].querySelector('textarea[aria-label="Ý kiến cho câu 2"]') as HTMLTextAreaElement, 'Không.');
+    await act(() => {
+      (cards[0].querySelector('form.consult-answer') as HTMLFormElement).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    await flush();
+    await flush();
+    expect(calls.filter((c) => c.url === '/api/v1/consultations/lyk-1/answers')).toHaveLength(1);
+    expect(text()).toContain('Đồng chí đã trả lời mọi phiếu đang lấy ý kiến.');
+  });
+
+  it('a member who is also the office staff answers too', async () => {
+    server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'huong' }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'uv2', name: 'Ngô Thị Hằng', staff: true }, feed: false, entries: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [consultation({ role: 'staff', reminded: {} })] }],
+      'GET /api/v1/people': () => [200, { people: [] }],
+      'GET /api/v1/committees': () => [200, { committees: [] }],
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(root.querySelector('form.consult-answer')).not.toBeNull();
+    expect(button('Nhắc người chưa trả lời')).toBeTruthy();
+  });
+});
+
+describe('marking the office staff (issue 13)', () => {
+  it('an administrator marks a new person and a listed one as staff; the form sends only what the API takes', async () => {
+    let ps: any[] = [{ id: 'uv2', name: 'Ngô Thị Hằng', title: 'Chủ nhiệm Ủy ban Kiểm tra', account: 'binh', updated: '2026-12-01T00:00:00Z' }];
+    const calls = server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'huong', name: 'Nguyễn Thị Hương', admin: true }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/accounts': () => [200, { accounts: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [] }],
+      'GET /api/v1/people': () => [200, { people: ps }],
+      'GET /api/v1/committees': () => [200, { committees: [] }],
+      'PUT /api/v1/people/tran-thu-ha': (b) => {
+        ps = [...ps, { id: 'tran-thu-ha', ...b }];
+        return [200, { person: { id: 'tran-thu-ha', ...b } }];
+      },
+      'PUT /api/v1/people/uv2': (b) => {
+        ps = ps.map((p) => (p.id === 'uv2' ? { id: 'uv2', ...b } : p));
+        return [200, { person: { id: 'uv2', ...b } }];
+      },
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    await type(byID('np-name'), 'Trần Thu Hà');
+    await click(byID('np-staff'));
+    await submit('form.new-person');
+    expect(calls.find((c) => c.method === 'PUT' && c.url === '/api/v1/people/tran-thu-ha')?.body).toEqual({ name: 'Trần Thu Hà', staff: true });
+    expect(byID('np-staff').checked).toBe(false); // the form is cleared
+    const toggle = (name: string) => root.querySelector(`input[aria-label="Cán bộ văn phòng: ${name}"]`) as HTMLInputElement;
+    expect(toggle('Trần Thu Hà').checked).toBe(true);
+    expect(toggle('Ngô Thị Hằng').checked).toBe(false);
+    await click(toggle('Ngô Thị Hằng'));
+    expect(calls.find((c) => c.method === 'PUT' && c.url === '/api/v1/people/uv2')?.body).toEqual({
+      name: 'Ngô Thị Hằng',
+      title: 'Chủ nhiệm Ủy ban Kiểm tra',
+      account: 'binh',
+      staff: true,
+    });
+    expect(text()).toContain('Đã giao quyền cán bộ văn phòng cho Ngô Thị Hằng.');
+    expect(toggle('Ngô Thị Hằng').checked).toBe(true);
+  });
+
+  it('staff who are not administrators see who is staff but cannot change it', async () => {
+    server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'ha' }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [] }],
+      'GET /api/v1/people': () => [200, { people: [{ id: 'tran-thu-ha', name: 'Trần Thu Hà', staff: true, account: 'ha' }] }],
+      'GET /api/v1/committees': () => [200, { committees: [] }],
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await flush();
+    await flush();
+    expect(root.querySelector('ul.people-list .staff-badge')?.textContent).toBe('Cán bộ văn phòng');
+    expect(root.querySelector('#np-staff')).toBeNull();
+    expect(root.querySelector('.staff-toggle')).toBeNull();
+  });
+});

@@ -34,14 +34,16 @@ export interface Enrolment {
   uri: string;
 }
 
-/** AccountMeeting is a meeting an account may open (as secretary or chair). */
+/** AccountMeeting is a meeting of the account: opened here when can_open (secretary, chair), else joined on a tablet with a code. */
 export interface AccountMeeting {
   meeting: string;
   title: string;
   starts_at?: string;
+  place?: string;
   status: string;
   participant: string;
   role: string;
+  can_open?: boolean;
 }
 
 /** Options says what the sign-in page offers: the first-run set-up, single sign-on. */

@@ -1,5 +1,6 @@
-// Office is a signed-in account's home: the meetings it may open (as
-// secretary or chair, no invitation code), a form that creates a meeting
+// Office is a signed-in account's home: its meetings (opened here as
+// secretary or chair, no invitation code; a delegate's listed with their
+// date, to join from a tablet), a form that creates a meeting
 // (the account becomes its secretary), the written consultations to
 // answer or approve, the person's calendar with its iCal link, the
 // committees (staff), and, for administrators, the accounts page.
@@ -14,6 +15,7 @@ import { MyCalendar } from '../office/Calendar';
 import { Committees } from '../office/Committees';
 import { MyConsultations } from '../office/Consultations';
 import { Tasks } from '../tasks/Tasks';
+import { when } from '../office/strings';
 import { AccountsAdmin } from './AccountsAdmin';
 import { at } from './strings';
 import '../../i18n-staff'; // the staff's words (i18n-staff.ts)
@@ -75,10 +77,16 @@ export function Office({ session, onOpen, onSignedOut }: { session: AccountSessi
               <li key={m.meeting}>
                 <span>
                   <strong>{m.title}</strong> · {translate(lang, ('role_' + m.role) as Key)} · {translate(lang, ('status_' + m.status) as Key)}
+                  {m.starts_at && <> · {when(lang, m.starts_at)}</>}
+                  {m.place && <> · {m.place}</>}
                 </span>
-                <button type="button" class="btn small primary" aria-label={at(lang, 'openMeeting', { title: m.title })} onClick={() => open(m.meeting)}>
-                  {at(lang, 'open')}
-                </button>
+                {m.can_open !== false ? (
+                  <button type="button" class="btn small primary" aria-label={at(lang, 'openMeeting', { title: m.title })} onClick={() => open(m.meeting)}>
+                    {at(lang, 'open')}
+                  </button>
+                ) : (
+                  <span class="hint">{at(lang, 'joinOnTablet')}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -117,7 +125,7 @@ export function Office({ session, onOpen, onSignedOut }: { session: AccountSessi
         <MyConsultations />
         <Tasks />
         <MyCalendar />
-        <Committees onOpen={onOpen} />
+        <Committees onOpen={onOpen} admin={session.account.admin} />
         {session.account.admin && <AccountsAdmin me={session.account.id} />}
       </div>
     </main>

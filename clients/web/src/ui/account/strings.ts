@@ -45,6 +45,7 @@ const table = {
   hello: { vi: 'Xin chào, {name}', en: 'Hello, {name}' },
   noMeetings: { vi: 'Chưa có hội nghị nào. Tạo hội nghị đầu tiên bên dưới.', en: 'No meeting yet. Create the first one below.' },
   open: { vi: 'Mở', en: 'Open' },
+  joinOnTablet: { vi: 'Dự họp trên máy tính bảng bằng mã mời', en: 'Join on a tablet with your invitation code' },
   openMeeting: { vi: 'Mở hội nghị {title}', en: 'Open the meeting {title}' },
   newMeeting: { vi: 'Tạo hội nghị mới', en: 'Create a new meeting' },
   newMeetingHint: {

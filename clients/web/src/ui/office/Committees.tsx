@@ -2,6 +2,8 @@
 // (added once, with their title, unit, e-mail and login account) and the
 // committees with their members and chair; a meeting of a committee is
 // made here, its members becoming the participants, and opens in the app.
+// An administrator also marks who is the office's staff (cán bộ văn phòng),
+// in the new person's form and on each person of the list.
 // An account that is not staff sees nothing here.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -13,7 +15,7 @@ import { localToRFC3339, tomorrowAt8 } from '../secretary/NewMeeting';
 import '../../i18n-staff'; // quoted words the staff test reads as staff words (i18n.test.ts)
 import { ot } from './strings';
 
-export function Committees({ onOpen }: { onOpen: (s: Session) => void }) {
+export function Committees({ onOpen, admin = false }: { onOpen: (s: Session) => void; admin?: boolean }) {
   const { lang } = useApp();
   const [ps, setPeople] = useState<Person[] | null>(null);
   const [cs, setCommittees] = useState<Committee[]>([]);
@@ -86,10 +88,25 @@ export function Committees({ onOpen }: { onOpen: (s: Session) => void }) {
             {p.name}
             {p.title ? ` — ${p.title}` : ''}
             {p.unit ? `, ${p.unit}` : ''}
+            {p.staff && !admin && <span class="badge staff-badge">{ot(lang, 'staffBadge')}</span>}
+            {admin && (
+              <label class="check staff-toggle">
+                <input
+                  type="checkbox"
+                  aria-label={ot(lang, 'staffOf', { name: p.name })}
+                  checked={!!p.staff}
+                  onChange={(e) => {
+                    const staff = (e.target as HTMLInputElement).checked;
+                    guard(() => putPerson(personInput({ ...p, staff })), ot(lang, staff ? 'staffOn' : 'staffOff', { name: p.name }));
+                  }}
+                />{' '}
+                {ot(lang, 'staffBadge')}
+              </label>
+            )}
           </li>
         ))}
       </ul>
-      <NewPerson lang={lang} onSave={(p) => guard(() => putPerson(p), ot(lang, 'saved', { name: p.name }))} />
+      <NewPerson lang={lang} admin={admin} onSave={(p) => guard(() => putPerson(p), ot(lang, 'saved', { name: p.name }))} />
     </section>
   );
 }
@@ -103,7 +120,15 @@ function field(id: string, label: string, value: string, set: (v: string) => voi
   );
 }
 
-function NewPerson({ lang, onSave }: { lang: Lang; onSave: (p: Person) => Promise<boolean> }) {
+/** personInput is what PUT /api/v1/people/{id} takes of a listed person (it refuses unknown fields). */
+export function personInput(p: Person & { updated?: string }): Person {
+  const out: Person = { id: p.id, name: p.name };
+  for (const k of ['title', 'unit', 'email', 'account'] as const) if (p[k]) out[k] = p[k];
+  if (p.staff) out.staff = true;
+  return out;
+}
+
+function NewPerson({ lang, admin, onSave }: { lang: Lang; admin: boolean; onSave: (p: Person) => Promise<boolean> }) {
   const [p, setP] = useState<Person>({ id: '', name: '' });
   const upd = (k: keyof Person) => (v: string) => setP((x) => ({ ...x, [k]: v }));
   return (
@@ -121,6 +146,12 @@ function NewPerson({ lang, onSave }: { lang: Lang; onSave: (p: Person) => Promis
       {field('np-unit', ot(lang, 'personUnit'), p.unit ?? '', upd('unit'))}
       {field('np-email', ot(lang, 'personEmail'), p.email ?? '', upd('email'), { type: 'email' })}
       {field('np-account', ot(lang, 'personAccount'), p.account ?? '', upd('account'))}
+      {admin && (
+        <label class="check" for="np-staff">
+          <input id="np-staff" type="checkbox" checked={!!p.staff} onChange={(e) => setP((x) => ({ ...x, staff: (e.target as HTMLInputElement).checked || undefined }))} />{' '}
+          {ot(lang, 'personStaff')}
+        </label>
+      )}
       <button type="submit" class="btn primary">
         {ot(lang, 'save')}
       </button>

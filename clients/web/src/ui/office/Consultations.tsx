@@ -67,7 +67,8 @@ export function MyConsultations() {
         </p>
       )}
       {list && list.length === 0 && <p>{ot(lang, 'consultEmpty')}</p>}
-      {(list ?? []).map((c) => (
+      {list && me && <ToAnswer list={list} me={me} lang={lang} />}
+      {sortForMember(list ?? [], me).map((c) => (
         <ConsultationCard key={c.id} c={c} lang={lang} me={me} onChange={replace} />
       ))}
       {coms && coms.length > 0 && <DraftConsultation lang={lang} committees={coms} onDrafted={(c) => setList((l) => [...(l ?? []), c])} />}
@@ -75,14 +76,62 @@ export function MyConsultations() {
   );
 }
 
-function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: Lang; me: string; onChange: (c: Consultation) => void }) {
+/** waiting reports whether c waits for me's answer: open, before its deadline, me a member who has not answered. */
+export const waiting = (c: Consultation, me: string, now = Date.now()) =>
+  c.status === 'open' && new Date(c.deadline).getTime() > now && c.members.some((m) => m.person === me) && !c.answered?.[me];
+
+/** sortForMember puts what waits for me's answer first (soonest deadline first), then the rest as listed. */
+export function sortForMember(list: Consultation[], me: string, now = Date.now()): Consultation[] {
+  const wait = list.filter((c) => waiting(c, me, now)).sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline));
+  return [...wait, ...list.filter((c) => !waiting(c, me, now))];
+}
+
+/** ToAnswer says how many consultations wait for the member's answer, and the nearest deadline. */
+export function ToAnswer({ list, me, lang }: { list: Consultation[]; me: string; lang: Lang }) {
+  const wait = sortForMember(list, me).filter((c) => waiting(c, me));
+  if (!list.some((c) => c.members.some((m) => m.person === me))) return null;
+  return (
+    <p class={wait.length ? 'to-answer waiting' : 'to-answer'} role="status">
+      {wait.length ? ot(lang, 'toAnswer', { n: wait.length, at: when(lang, wait[0].deadline) }) : ot(lang, 'allAnswered')}
+    </p>
+  );
+}
+
+/** CardOptions let another screen (a tablet signed in with its meeting's code) reuse the card: how to answer and where a document opens. */
+export interface CardOptions {
+  answer?: (id: string, answers: Answer[]) => Promise<Consultation>;
+  /** docURL: a document's link; null shows its title alone. */
+  docURL?: ((c: Consultation, doc: string) => string) | null;
+  /** office: the account's home (the chair's and staff's buttons, the summary); false on a tablet. */
+  office?: boolean;
+}
+
+export function ConsultationCard({
+  c,
+  lang,
+  me,
+  onChange,
+  opts = {},
+}: {
+  c: Consultation;
+  lang: Lang;
+  me: string;
+  onChange: (c: Consultation) => void;
+  opts?: CardOptions;
+}) {
+  const office = opts.office !== false;
+  const answerFn = opts.answer ?? answerConsultation;
+  const docLink = opts.docURL === undefined ? (x: Consultation, d: string) => documentURL(x.id, d) : opts.docURL;
   const mine = c.answers?.[me] ?? [];
   const [answers, setAnswers] = useState<Record<string, Answer>>(() => Object.fromEntries(mine.map((a) => [a.question, a])));
   const [error, setError] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const open = c.status === 'open' && new Date(c.deadline).getTime() > Date.now();
-  const canAnswer = open && c.members.some((m) => m.person === me) && (c.role === 'member' || c.role === 'chair');
+  // Any member answers, whatever else they are (a member who is also the
+  // office's staff too): the server decides by the account's person.
+  const member = c.members.some((m) => m.person === me);
+  const canAnswer = open && member;
   const answeredAt = c.answered?.[me];
   const remindedAt = c.reminded?.[me];
   // The link in a reminder e-mail (…/#consultation=ID) brings its card into view.
@@ -113,7 +162,7 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
       const a = answers[q.id] ?? { question: q.id };
       return q.kind === 'free' ? { question: q.id, text: a.text?.trim() ?? '' } : { question: q.id, choice: a.choice, text: a.text?.trim() || undefined };
     });
-    return run(() => answerConsultation(c.id, out), ot(lang, 'sent'));
+    return run(() => answerFn(c.id, out), ot(lang, 'sent'));
   };
 
   return (
@@ -130,15 +179,26 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
           {ot(lang, 'reminded', { at: when(lang, remindedAt) })}
         </p>
       )}
+      {member && c.status === 'open' && (
+        <p>
+          <span class={answeredAt ? 'badge answer-state answered' : 'badge answer-state waiting'}>{ot(lang, answeredAt ? 'stateAnswered' : 'stateWaiting')}</span>
+        </p>
+      )}
       {answeredAt && <p>{ot(lang, 'youAnswered', { at: when(lang, answeredAt) })}</p>}
       {c.documents.length > 0 && (
         <p>
           {ot(lang, 'documents')}:{' '}
-          {c.documents.map((d) => (
-            <a key={d.id} href={documentURL(c.id, d.id)} target="_blank" rel="noopener">
-              {d.title} ({ot(lang, 'pages', { n: d.pages })}){' '}
-            </a>
-          ))}
+          {c.documents.map((d) =>
+            docLink ? (
+              <a key={d.id} href={docLink(c, d.id)} target="_blank" rel="noopener">
+                {d.title} ({ot(lang, 'pages', { n: d.pages })}){' '}
+              </a>
+            ) : (
+              <span key={d.id}>
+                {d.title} ({ot(lang, 'pages', { n: d.pages })}){' '}
+              </span>
+            ),
+          )}
         </p>
       )}
       {error && (
@@ -174,8 +234,8 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
         </form>
       )}
       {c.result && <Result c={c} lang={lang} />}
-      {c.role === 'staff' && c.status === 'draft' && <AddDocument lang={lang} c={c} onAdded={onChange} />}
-      <p class="row">
+      {office && c.role === 'staff' && c.status === 'draft' && <AddDocument lang={lang} c={c} onAdded={onChange} />}
+      {office && <p class="row">
         {c.role === 'chair' && c.status === 'draft' && (
           <button type="button" class="btn small primary" disabled={busy} onClick={() => run(() => approveConsultation(c.id))}>
             {ot(lang, 'approve')}
@@ -215,7 +275,7 @@ function ConsultationCard({ c, lang, me, onChange }: { c: Consultation; lang: La
             {ot(lang, 'summary')}
           </a>
         )}
-      </p>
+      </p>}
     </article>
   );
 }
