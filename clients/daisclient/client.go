@@ -68,6 +68,12 @@ type Options struct {
 	// Other messages, and any frame not in the server's usual shape, are
 	// decoded as always. It needs OnEvent and not KeepState.
 	Light bool
+	// OnClose, when set, is called once when the connection ends, after
+	// Done is closed, with why (a *CloseError when the server closed it,
+	// e.g. 4008: resume by dialing again with LastSeq). It runs on the
+	// reader goroutine, without the client's lock: it may call the
+	// Client, and should start anything slow on a goroutine of its own.
+	OnClose func(err error)
 }
 
 // Received is an event and when this client received it.
@@ -195,7 +201,12 @@ func (e *CloseError) Error() string {
 func (c *Client) Welcome() protocol.Welcome { return c.welcome }
 
 func (c *Client) readLoop() {
-	defer close(c.done)
+	defer func() {
+		close(c.done)
+		if c.opt.OnClose != nil {
+			c.opt.OnClose(c.Err())
+		}
+	}()
 	for {
 		_, data, err := c.ws.ReadMessage()
 		now := time.Now()

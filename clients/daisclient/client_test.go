@@ -141,3 +141,64 @@ func TestMalformedFramesEndTheConnection(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestOnClose: when the server closes the connection (here 4008, too
+// slow), OnClose is called once, after Done, with the close code, and may
+// read the last seq to resume from.
+func TestOnClose(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return
+		}
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"welcome","protocol":1,"meeting":"m","participant":"d1","role":"delegate","seq":6}`))
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":5}}}`))
+		_ = ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(protocol.CloseTooSlow, "too slow; resume from your last seq"))
+		_, _, _ = ws.ReadMessage()
+	}))
+	defer srv.Close()
+	type closed struct {
+		err     error
+		lastSeq uint64
+		done    bool
+	}
+	got := make(chan closed, 2)
+	var c *daisclient.Client
+	ready := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := daisclient.Dial(ctx, srv.URL, "tok", daisclient.Options{LastSeq: 6, OnEvent: func(daisclient.Received) {}, OnClose: func(err error) {
+		<-ready
+		done := false
+		select {
+		case <-c.Done():
+			done = true
+		default:
+		}
+		got <- closed{err: err, lastSeq: c.LastSeq(), done: done}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(ready)
+	var g closed
+	select {
+	case g = <-got:
+	case <-ctx.Done():
+		t.Fatal("OnClose was not called")
+	}
+	var ce *daisclient.CloseError
+	if !errors.As(g.err, &ce) || ce.Code != protocol.CloseTooSlow || !g.done || g.lastSeq != 7 {
+		t.Fatalf("OnClose got %v (done %v, last seq %d), want close 4008 after Done, last seq 7", g.err, g.done, g.lastSeq)
+	}
+	c.Drop()
+	select {
+	case g := <-got:
+		t.Fatalf("OnClose called twice (%v)", g.err)
+	case <-time.After(50 * time.Millisecond):
+	}
+}

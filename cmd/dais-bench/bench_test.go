@@ -363,11 +363,14 @@ func TestBridgeScenario(t *testing.T) {
 	if len(r.Failures) > 0 {
 		t.Fatalf("failures: %v", r.Failures)
 	}
+	if k, ok := r.Metrics["kicks_4008"]; !ok || k != 0 || r.Metrics["resumes"] != 0 {
+		t.Fatalf("kicks %v (counted: %v), resumes %v; want 0 and 0", k, ok, r.Metrics["resumes"])
+	}
 	turns := r.Metrics["turns"]
 	if turns < 2 || r.Latency["page_turn"].Count < n || r.Metrics["worst_site_page_turn_p99_ms"] <= 0 {
 		t.Fatalf("turns %v, page-turn deliveries %d, worst site p99 %v", turns, r.Latency["page_turn"].Count, r.Metrics["worst_site_page_turn_p99_ms"])
 	}
-	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 2 {
+	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 3 {
 		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
 	}
 }

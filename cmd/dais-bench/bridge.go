@@ -199,6 +199,8 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 	// run on a missing, repeated or out-of-order one).
 	turnLatencies(res, tabs, sent, "page turns, the cut included")
 	res.Metrics["turns"] = float64(len(sent))
+	kicks, resumes := countResumes(res, tabs)
+	res.check("tablets closed as too slow (4008) / resumed", "0 / 0", fmt.Sprintf("%d / %d", kicks, resumes), kicks == 0 && resumes == 0)
 	res.Notes = append(res.Notes, fmt.Sprintf("%d sites × %d tablets; link latency %d ± %d ms each way (RTT %v); site 1 cut for %v", sites, per, lat, jit, rtt, cfg.Cut))
 	return res, nil
 }

@@ -123,6 +123,7 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer closeAll(tabs)
+	defer countResumes(res, tabs) // before they are closed
 	t.logf("election: checking in")
 	if err := forEach(ctx, len(tabs), cfg.Conc, func(ctx context.Context, i int) error {
 		_, err := tabs[i].client().Do(ctx, meeting.CheckIn{})

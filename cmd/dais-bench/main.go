@@ -22,6 +22,12 @@
 // listens on loopback only, and the children are stopped on exit (and
 // killed by the kernel if the bench dies: Pdeathsig).
 //
+// A simulated tablet closed by the server (4008 too slow, 4009 draining,
+// 4011) or by the network resumes by itself with its last seq, with the
+// web client's backoff; a final close (4001, 4003, 4029) is a failure. The
+// report counts, per scenario, the tablets' closes as too slow
+// (kicks_4008) and their own resumes (resumes).
+//
 // The run fails (exit 1) on a correctness failure: an acknowledged ballot
 // missing from the result, a ballot counted twice, a refused command, an
 // event missing or repeated after a resume. Missed performance targets are

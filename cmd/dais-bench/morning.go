@@ -79,9 +79,10 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	tabs := make([]*tablet, len(codes))
 	bytesIn := make([]atomic.Int64, len(codes))
 	for i := range tabs {
-		tabs[i] = &tablet{i: i, url: t.url(i), light: true, dialer: countingDialer(&bytesIn[i])}
+		tabs[i] = &tablet{i: i, url: t.url(i), light: true, dialer: countingDialer(&bytesIn[i]), ctx: ctx}
 	}
 	defer func() { closeAll(tabs) }()
+	defer func() { countResumes(res, tabs) }() // before they are closed
 	t.collect(ctx)
 	before := measure(t)
 	t.measuring()

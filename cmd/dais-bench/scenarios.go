@@ -200,6 +200,7 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer closeAll(tabs)
+	defer countResumes(res, tabs) // before they are closed
 	tu := newTurner(chair, t.Meetings[0].Pages)
 	t.measuring()
 	before := measure(t)
@@ -281,6 +282,7 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer closeAll(tabs)
+	defer countResumes(res, tabs) // before they are closed
 	t.logf("vote: checking in")
 	if err := forEach(ctx, len(tabs), cfg.Conc, func(ctx context.Context, i int) error {
 		_, err := tabs[i].client().Do(ctx, meeting.CheckIn{})
@@ -480,6 +482,7 @@ func reconnect(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer func() { closeAll(tabs) }()
+	defer func() { countResumes(res, tabs) }() // before they are closed
 	tu := newTurner(chair, t.Meetings[0].Pages)
 	stop := make(chan struct{})
 	turnErr := make(chan error, 1)
@@ -512,7 +515,7 @@ func reconnect(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	droppedAt := tu.last.Load()
 	dropStart := time.Now()
 	_ = forEach(ctx, len(tabs), cfg.Conc, func(ctx context.Context, i int) error {
-		tabs[i].client().Drop()
+		tabs[i].drop()
 		return nil
 	})
 	dropDone := time.Now()
@@ -757,6 +760,7 @@ func idle(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer closeAll(tabs)
+	defer countResumes(res, tabs) // before they are closed
 	res.Metrics["connect_s"] = time.Since(start).Seconds()
 	t.collect(ctx)
 	settle(ctx, cfg.Settle)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
 // Target is a running Dais deployment with seeded meetings, as the
@@ -214,6 +216,23 @@ type tablet struct {
 	closed *meeting.PollClosed
 	// closedAt is when the PollClosed arrived.
 	closedAt time.Time
+
+	// ctx bounds the tablet's resumes (the scenario's context); nil: it
+	// does not resume by itself.
+	ctx context.Context
+	// away: the bench closed the connection itself (drop, closeAll): no
+	// resume.
+	away bool
+	// kicks are the closes with 4008 (too slow), resumes the reconnections
+	// the tablet made by itself with its last seq after the server or the
+	// network closed its connection (any close but the final ones, as the
+	// web client does), failed why it stopped trying (a final close code).
+	kicks, resumes int
+	failed         error
+	// resuming is set from a close until the next welcome; ended is the
+	// last connection whose end was handled (lost).
+	resuming bool
+	ended    *daisclient.Client
 }
 
 // dialer keeps the bench's own memory per connection small.
@@ -240,28 +259,183 @@ func (tb *tablet) onEvent(r daisclient.Received) {
 // dial connects the tablet, resuming after its last seq when it was
 // connected before.
 func (tb *tablet) dial(ctx context.Context) error {
+	return tb.open(ctx, nil)
+}
+
+// errAway: the bench closed the tablet while it was resuming.
+var errAway = errors.New("closed by the bench")
+
+// open connects the tablet with its last seq. With old set it is the
+// tablet's own resume after old was lost: it gives up (errAway) if the
+// bench closed or reconnected the tablet meanwhile.
+func (tb *tablet) open(ctx context.Context, old *daisclient.Client) error {
 	// Lock order: a client's lock, then tb.mu (onEvent runs under the
 	// client's lock), so the client is not called with tb.mu held.
 	var last uint64
-	if old := tb.client(); old != nil {
-		last = old.LastSeq()
+	if cur := tb.client(); cur != nil {
+		last = cur.LastSeq()
 	}
 	dialer := benchDialer
 	if tb.dialer != nil {
 		dialer = tb.dialer
 	}
-	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: dialer, Light: tb.light})
+	var c *daisclient.Client
+	// A close that comes before tb.c is c waits (OnClose) until it is, so
+	// that lost sees it as the tablet's connection.
+	var dialed sync.WaitGroup
+	dialed.Add(1)
+	defer dialed.Done()
+	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: dialer, Light: tb.light,
+		OnClose: func(err error) {
+			dialed.Wait()
+			tb.lost(c, err)
+		}})
 	if err != nil {
 		return fmt.Errorf("tablet %d (%s): %w", tb.i, tb.sess.Participant, err)
 	}
 	tb.mu.Lock()
+	if old != nil && (tb.away || tb.c != old) {
+		tb.mu.Unlock()
+		c.Drop()
+		return errAway
+	}
 	if tb.c == nil {
 		tb.first = c.Welcome().Seq
 	}
-	tb.c = c
+	tb.c, tb.away, tb.resuming = c, false, false
+	if old != nil {
+		tb.resumes++
+	}
 	tb.mu.Unlock()
 	return nil
 }
+
+// finalClose reports whether a close code means the tablet must not
+// reconnect as it is (web client: src/core/protocol.ts, lost).
+func finalClose(code int) bool {
+	switch code {
+	case protocol.CloseBadHello, protocol.CloseUnauthorized, protocol.CloseProtocol, protocol.CloseRevoked, protocol.CloseReplaced:
+		return true
+	}
+	return false
+}
+
+// lost handles the end of the tablet's connection c: unless the bench
+// closed it or the code is final, the tablet resumes by its last seq.
+func (tb *tablet) lost(c *daisclient.Client, err error) {
+	code := 0
+	var ce *daisclient.CloseError
+	if errors.As(err, &ce) {
+		code = ce.Code
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.ended = c
+	if tb.c != c || tb.away {
+		return
+	}
+	if code == protocol.CloseTooSlow {
+		tb.kicks++
+	}
+	if finalClose(code) || tb.ctx == nil {
+		tb.failed = err
+		return
+	}
+	tb.resuming = true
+	go tb.resume(c)
+}
+
+// resume reconnects with the last seq, with the web client's backoff
+// (from 500 ms, doubling to 15 s, half of it random; a move's retry_ms
+// after a drain), until a welcome, a final close code, the bench closing
+// the tablet, or the scenario's end.
+func (tb *tablet) resume(old *daisclient.Client) {
+	tb.mu.Lock()
+	ctx := tb.ctx
+	tb.mu.Unlock()
+	stop := func(err error) {
+		tb.mu.Lock()
+		if tb.c == old {
+			tb.failed, tb.resuming = err, false
+		}
+		tb.mu.Unlock()
+	}
+	for attempt := 0; ; attempt++ {
+		d := min(15*time.Second, 500*time.Millisecond<<min(attempt, 5))
+		delay := d/2 + rand.N(d/2)
+		if m := old.Moved(); m != nil && attempt == 0 {
+			delay = time.Duration(m.RetryMS) * time.Millisecond
+		}
+		select {
+		case <-ctx.Done():
+			stop(ctx.Err())
+			return
+		case <-time.After(delay):
+		}
+		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := tb.open(dctx, old)
+		cancel()
+		var ce *daisclient.CloseError
+		switch {
+		case err == nil, errors.Is(err, errAway):
+			return
+		case errors.As(err, &ce) && finalClose(ce.Code):
+			stop(err)
+			return
+		}
+		tb.mu.Lock()
+		away := tb.away || tb.c != old
+		tb.mu.Unlock()
+		if away {
+			return
+		}
+	}
+}
+
+// drop cuts the tablet's connection on purpose (it does not resume by
+// itself; dial brings it back).
+func (tb *tablet) drop() {
+	tb.mu.Lock()
+	tb.away = true
+	c := tb.c
+	tb.mu.Unlock()
+	if c != nil {
+		c.Drop()
+	}
+}
+
+// waitFor waits until cond holds on the tablet's connection, following
+// it across the resumes it makes by itself.
+func (tb *tablet) waitFor(ctx context.Context, cond func(v daisclient.View) bool) error {
+	for {
+		c := tb.client()
+		err := c.WaitFor(ctx, cond)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		// c ended: once its end is handled, wait on the connection that
+		// replaces it, if the tablet resumes.
+		for {
+			tb.mu.Lock()
+			cur, resuming, handled := tb.c, tb.resuming, tb.ended == c
+			tb.mu.Unlock()
+			if cur != c {
+				break
+			}
+			if handled && !resuming {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// lastSeq is the seq of the last event the tablet received.
+func (tb *tablet) lastSeq() uint64 { return tb.client().LastSeq() }
 
 func (tb *tablet) client() *daisclient.Client {
 	tb.mu.Lock()
@@ -282,7 +456,7 @@ func connectLight(ctx context.Context, t *Target, sess []daisclient.Session, con
 func connect(ctx context.Context, t *Target, sess []daisclient.Session, conc int, light bool) ([]*tablet, error) {
 	tabs := make([]*tablet, len(sess))
 	for i, s := range sess {
-		tabs[i] = &tablet{i: i, sess: s, url: t.url(i), light: light}
+		tabs[i] = &tablet{i: i, sess: s, url: t.url(i), light: light, ctx: ctx}
 	}
 	err := forEach(ctx, len(tabs), conc, func(ctx context.Context, i int) error { return tabs[i].dial(ctx) })
 	if err != nil {
@@ -303,19 +477,35 @@ func closeAll(tabs []*tablet) {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				c.Drop()
+				tb.drop()
 			}()
 		}
 	}
 	wg.Wait()
 }
 
-// waitSeq waits until every tablet has received seq (or later), polling.
+// countResumes puts in res the tablets' closes as too slow (4008) and
+// their own resumes, and fails it for a tablet that stopped trying.
+func countResumes(res *Result, tabs []*tablet) (kicks, resumes int) {
+	for _, tb := range tabs {
+		tb.mu.Lock()
+		kicks += tb.kicks
+		resumes += tb.resumes
+		if tb.failed != nil && !tb.away {
+			res.fail("tablet %d lost its connection for good: %v", tb.i, tb.failed)
+		}
+		tb.mu.Unlock()
+	}
+	res.Metrics["kicks_4008"], res.Metrics["resumes"] = float64(kicks), float64(resumes)
+	return kicks, resumes
+}
+
+// waitSeq waits until every tablet has received seq (or later), across
+// their resumes.
 func waitSeq(ctx context.Context, tabs []*tablet, seq uint64) error {
 	for _, tb := range tabs {
-		c := tb.client()
-		if err := c.WaitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= seq }); err != nil {
-			return fmt.Errorf("tablet %d waiting for seq %d (has %d): %w", tb.i, seq, c.LastSeq(), err)
+		if err := tb.waitFor(ctx, func(v daisclient.View) bool { return v.LastSeq >= seq }); err != nil {
+			return fmt.Errorf("tablet %d waiting for seq %d (has %d): %w", tb.i, seq, tb.lastSeq(), err)
 		}
 	}
 	return nil
