@@ -26,8 +26,9 @@ fi
 if [ ! -f nats.env ]; then
   printf 'DAIS_NATS_PASSWORD=%s\n' "$(openssl rand -hex 24)" > nats.env
 fi
-# The bridge sites' leaf password: the NATS servers check it (nats.env),
-# the edges send it (leaf.env).
+# The compose's bridge site's leaf password (its own NATS user
+# site-edge-bavi in nats/nats.conf): the NATS servers check it (nats.env),
+# the edge sends it (leaf.env). Real sites: `dais bridge-sites add`.
 if ! grep -q '^DAIS_LEAF_PASSWORD=' nats.env; then
   printf 'DAIS_LEAF_PASSWORD=%s\n' "$(openssl rand -hex 24)" >> nats.env
 fi

@@ -102,6 +102,14 @@ commands:
                                                     time, time stamp, whether the document changed
                                                     since (exit 3 when one fails)
 
+  bridge-sites add [-sites FILE] [-room ROOM] NAME  a centre's sites file (daisd -bridge-sites): add a
+                                                    bridge site, or give it a new leaf password; prints
+                                                    DAIS_EDGE_USER and DAIS_EDGE_PASSWORD for its edge
+  bridge-sites remove [-sites FILE] NAME            take a site out (its leaf user stops working)
+  bridge-sites nats-config [-sites FILE] [-password-env VAR]
+                                                    the authorization block of the centre's nats-server:
+                                                    the daisd nodes, and each site held to its subjects
+
 environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
 
@@ -178,6 +186,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.verifyPDF(rest)
 	case "command":
 		err = c.command(ctx, rest)
+	case "bridge-sites":
+		err = c.bridgeSites(rest)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/gateway"
 	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/realtime/natsbus"
 )
 
 // edgeConfig makes a node a bridge site's edge (docs/bridge.md): its
@@ -67,20 +68,45 @@ type edgeFlags struct {
 	centreKey                string
 	leafListen, leafUser     string
 	leafCA, leafCert, leafKy string
+	// sites is the sites file (-bridge-sites): each site's leaf user and
+	// room.
+	sites string
 }
 
 // apply checks the flags and puts them into cfg; passwords come from the
 // environment.
 func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
+	if f.sites != "" {
+		if f.edge {
+			return errors.New("-bridge-sites is the centre's list of sites; an edge is one site (-name)")
+		}
+		sites, err := bridge.LoadSites(f.sites)
+		if err != nil {
+			return fmt.Errorf("-bridge-sites: %w", err)
+		}
+		cfg.BridgeSites = sites
+	}
 	if f.leafListen != "" {
 		if f.edge || len(cfg.NATSURLs) > 0 {
 			return errors.New("-nats-leaf-listen is for a central node's embedded NATS (with -nats-url configure leafnodes {} on your NATS; an edge connects, it does not listen)")
 		}
 		pw := getenv("DAIS_NATS_LEAF_PASSWORD")
-		if (f.leafUser == "" || pw == "") && f.leafCA == "" {
-			return errors.New("-nats-leaf-listen needs -nats-leaf-user with DAIS_NATS_LEAF_PASSWORD, or -nats-leaf-ca (client certificates): a leaf connection reads every meeting's doorbells")
+		switch {
+		case f.sites != "" && f.leafUser != "":
+			return errors.New("-bridge-sites gives each site its own leaf user: drop -nats-leaf-user (one user shared by every site lets a site read and answer another's traffic)")
+		case f.sites != "":
+			leaf, err := bridge.LeafSites(cfg.BridgeSites)
+			if err != nil {
+				return fmt.Errorf("-bridge-sites with -nats-leaf-listen: %w", err)
+			}
+			cfg.NATS.LeafSites = leaf
+		case (f.leafUser == "" || pw == "") && f.leafCA == "":
+			return errors.New("-nats-leaf-listen needs -bridge-sites (a leaf user per site), or -nats-leaf-user with DAIS_NATS_LEAF_PASSWORD, or -nats-leaf-ca (client certificates): a leaf connection reads every meeting's doorbells")
 		}
-		cfg.NATS.LeafListen, cfg.NATS.LeafUser, cfg.NATS.LeafPassword = f.leafListen, f.leafUser, pw
+		if f.sites == "" {
+			cfg.NATS.LeafUser, cfg.NATS.LeafPassword = f.leafUser, pw
+		}
+		cfg.NATS.LeafListen = f.leafListen
 		if f.leafCert != "" || f.leafCA != "" {
 			t, err := leafServerTLS(f.leafCert, f.leafKy, f.leafCA)
 			if err != nil {
@@ -119,6 +145,9 @@ func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
 	pub, err := bridge.ParsePublicKey(f.centreKey)
 	if err != nil {
 		return fmt.Errorf("-edge-centre-key: %w", err)
+	}
+	if !natsbus.ValidSite(cfg.Name) {
+		return fmt.Errorf("-edge needs -name SITE, the site's name as the centre's sites file has it (lowercase letters, digits, - and _; got %q): everything the site sends and receives is on dais.site.SITE.>", cfg.Name)
 	}
 	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub}
 	if f.ca != "" || f.cert != "" {

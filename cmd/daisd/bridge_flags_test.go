@@ -23,12 +23,24 @@ func TestBridgeFlags(t *testing.T) {
 		{name: "edge with Redis", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, cfg: config{RedisURL: "redis://x"}, wantErr: "drop -nats-url and -redis-url"},
 		{name: "remote without -edge", flags: edgeFlags{remotes: "nats-leaf://c:7422"}, wantErr: "-edge-remote needs -edge"},
 		{name: "bad remote", flags: edgeFlags{edge: true, remotes: "::"}, wantErr: "bad -edge-remote"},
-		{name: "leaf listener without auth", flags: edgeFlags{leafListen: ":7422"}, wantErr: "needs -nats-leaf-user"},
+		{name: "leaf listener without auth", flags: edgeFlags{leafListen: ":7422"}, wantErr: "needs -bridge-sites (a leaf user per site), or -nats-leaf-user"},
 		{name: "leaf listener on an edge", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", leafListen: ":7422", leafUser: "u"}, wantErr: "central node's embedded NATS"},
 		{name: "leaf CA without a certificate", flags: edgeFlags{leafListen: ":7422", leafCA: "ca.pem"}, wantErr: "needs -nats-leaf-cert"},
 		{name: "edge without the centre's key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, wantErr: "-edge needs -edge-centre-key"},
 		{name: "edge with a bad centre key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abcd"}, wantErr: "64 hex digits"},
-		{name: "edge user and password go into the URL", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", user: "site", meetings: "m1, m2", centreKey: "abababababababababababababababababababababababababababababababab"},
+		{name: "edge without a site name", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab"}, cfg: config{Name: "Edge.Bavi"}, wantErr: "-edge needs -name SITE"},
+		{name: "sites file and a shared leaf user", flags: edgeFlags{leafListen: ":7422", leafUser: "site", sites: "testdata/sites.txt"}, wantErr: "drop -nats-leaf-user"},
+		{name: "sites file on an edge", flags: edgeFlags{edge: true, sites: "testdata/sites.txt"}, wantErr: "an edge is one site"},
+		{name: "a missing sites file", flags: edgeFlags{sites: "testdata/no-such-sites.txt"}, wantErr: "-bridge-sites: sites file"},
+		{name: "leaf listener with a sites file", flags: edgeFlags{leafListen: "127.0.0.1:7422", sites: "testdata/sites.txt"},
+			check: func(c config) error {
+				if c.NATS.LeafUser != "" || len(c.NATS.LeafSites) != 3 || c.NATS.LeafSites[2].User != "site-sontay" || c.NATS.LeafSites[2].Name != "sontay" ||
+					len(c.BridgeSites) != 3 || c.BridgeSites[0].Room != "bavi" || c.BridgeSites[2].Room != "phong-son-tay" {
+					return fmt.Errorf("nats config %+v, sites %+v", c.NATS, c.BridgeSites)
+				}
+				return nil
+			}},
+		{name: "edge user and password go into the URL", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", user: "site", meetings: "m1, m2", centreKey: "abababababababababababababababababababababababababababababababab"},
 			check: func(c config) error {
 				if c.Edge == nil || c.Edge.Remotes[0] != "nats-leaf://site:pw@c:7422" || fmt.Sprint(c.Edge.Meetings) != "[m1 m2]" || fmt.Sprintf("%x", c.Edge.CentreKey) != "abababababababababababababababababababababababababababababababab" {
 					return fmt.Errorf("edge config %+v", c.Edge)

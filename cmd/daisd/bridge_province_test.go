@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/bridge/wantest"
+	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/realtime/natsbus/natstest"
 	"github.com/dais-meeting/dais/storage/redis/redistest"
 )
@@ -32,7 +36,7 @@ func freePort(tb testing.TB) int {
 func startSiteAt(tb testing.TB, hub, name string) (*node, *wantest.Link) {
 	tb.Helper()
 	link := wantest.Start(tb, name, hub)
-	remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
+	remote := url.URL{Scheme: "nats-leaf", User: siteUser(name), Host: link.Addr()}
 	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
 		Edge:         &edgeConfig{Remotes: []string{remote.String()}, CentreKey: testBridgePublic()},
@@ -57,13 +61,34 @@ func startSiteAt(tb testing.TB, hub, name string) (*node, *wantest.Link) {
 func TestBridgeProvince(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	leafPorts := []int{freePort(t), freePort(t)}
+	// Each site logs in as its own user, held to its own subjects: the
+	// users of the configuration `dais bridge-sites nats-config` writes.
+	t.Setenv("DAIS_TEST_NATS_PASSWORD", "centre-nodes-password")
+	leaf, err := bridge.LeafSites(testSites(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := natsbus.SitesConfig("DAIS_TEST_NATS_PASSWORD", leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confFile := filepath.Join(t.TempDir(), "sites.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	users, err := server.ProcessConfigFile(confFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	natsc := natstest.StartCluster(t, 2, natsMaxPayload, func(i int, o *server.Options) {
-		o.LeafNode = server.LeafNodeOpts{Host: "127.0.0.1", Port: leafPorts[i], Username: leafUser, Password: leafPassword, NoAdvertise: true}
+		o.Users = users.Users
+		o.LeafNode = server.LeafNodeOpts{Host: "127.0.0.1", Port: leafPorts[i], NoAdvertise: true}
 	})
 	redisURL := "redis://" + redistest.SharedAddr + "/0"
+	asDais := func(c *config) { c.NATS.User, c.NATS.Password = "dais", "centre-nodes-password" }
 	centre := []*node{
-		startClusterNode(t, "c1", redisURL, prefix, natsc.URLs()[:1]),
-		startClusterNode(t, "c2", redisURL, prefix, natsc.URLs()[1:]),
+		startClusterNode(t, "c1", redisURL, prefix, natsc.URLs()[:1], asDais),
+		startClusterNode(t, "c2", redisURL, prefix, natsc.URLs()[1:], asDais),
 	}
 	seed(t, centre[0], bridgeMeeting, largeMeeting(bridgeMeeting, siteDelegates))
 	bavi, baviLink := startSiteAt(t, fmt.Sprintf("127.0.0.1:%d", leafPorts[0]), "bavi")

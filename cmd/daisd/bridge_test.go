@@ -26,19 +26,39 @@ import (
 
 const (
 	bridgeMeeting  = "bridge-1"
-	leafUser       = "site"
-	leafPassword   = "leaf password of the test sites"
 	siteDelegates  = 12 // d01–d04 main hall, d05–d08 Ba Vì, d09–d12 Sóc Sơn
 	bridgeWaitTime = 20 * time.Second
 )
 
-// startCentre starts a lone central node that accepts leaf connections;
-// configure may change its config first.
+// testSites are the tests' bridge sites (testdata/sites.txt, as daisd
+// -bridge-sites reads it): each site's leaf user is site-NAME, its
+// password NAME-password.
+func testSites(tb testing.TB) []bridge.Site {
+	tb.Helper()
+	sites, err := bridge.LoadSites("testdata/sites.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sites
+}
+
+// siteUser is the leaf user and password of a test site.
+func siteUser(name string) *url.Userinfo { return url.UserPassword("site-"+name, name+"-password") }
+
+// startCentre starts a lone central node that accepts the test sites' leaf
+// connections, each site as its own user; configure may change its config
+// first.
 func startCentre(tb testing.TB, configure ...func(*config)) *node {
 	tb.Helper()
+	sites := testSites(tb)
+	leaf, err := bridge.LeafSites(sites)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: "centre",
-		NATS:        natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: leafUser, LeafPassword: leafPassword},
+		NATS:        natsbus.Config{LeafListen: "127.0.0.1:0", LeafSites: leaf},
+		BridgeSites: sites,
 		SiteTimeout: time.Second, DrainTimeout: 5 * time.Second, Logger: testLogger("centre"),
 		BridgeKey: testBridgeKey,
 	}
@@ -68,7 +88,7 @@ func startSite(tb testing.TB, centre *node, name string, configure ...func(*conf
 	if centre.cfg.NATS.LeafTLS != nil {
 		scheme = "tls"
 	}
-	remote := url.URL{Scheme: scheme, User: url.UserPassword(leafUser, leafPassword), Host: link.Addr()}
+	remote := url.URL{Scheme: scheme, User: siteUser(name), Host: link.Addr()}
 	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
 		Edge:         &edgeConfig{Remotes: []string{remote.String()}, PingEvery: 200 * time.Millisecond, CentreKey: testBridgePublic()},

@@ -74,15 +74,19 @@ var clusterBusKey = []byte("test cluster bus key, 32+ bytes long")
 
 // startClusterNode starts a clustered node (Redis store, external NATS) on a
 // random loopback port; the test's cleanup drains it.
-func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []string) *node {
+func startClusterNode(tb testing.TB, name, redisURL, prefix string, natsURLs []string, configure ...func(*config)) *node {
 	tb.Helper()
 	// The nodes of one cluster (one prefix) share their ballot key.
 	key := seal.Key(sha256.Sum256([]byte("test ballot key " + prefix)))
-	n, err := startNode(timeoutCtx(tb, 15*time.Second), config{
+	cfg := config{
 		Listen: "127.0.0.1:0", Data: tb.TempDir(), Name: name,
 		RedisURL: redisURL, RedisPrefix: prefix, NATSURLs: natsURLs, BallotKey: &key, BridgeKey: testBridgeKey, NATS: natsbus.Config{Key: clusterBusKey},
 		DrainTimeout: 5 * time.Second, Logger: testLogger(name),
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	n, err := startNode(timeoutCtx(tb, 15*time.Second), cfg)
 	if err != nil {
 		tb.Fatalf("starting node %s: %v", name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"maps"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	natsconf "github.com/nats-io/nats-server/v2/conf"
 	goredis "github.com/redis/go-redis/v9"
 	"gopkg.in/yaml.v3"
 
@@ -272,6 +274,37 @@ func TestComposeFile(t *testing.T) {
 			if err != nil || port != "7422" || !slices.Contains(natsSvcs, host) || !strings.HasPrefix(u, "tls://") {
 				t.Errorf("%s: leaf remote %q is not a NATS service's TLS leafnode port 7422", name, u)
 			}
+		}
+	}
+	// Each edge logs in as its site's own leaf user, held to its site's
+	// subjects, and the leafnode listener has no shared user.
+	t.Setenv("DAIS_NATS_PASSWORD", "x")
+	t.Setenv("DAIS_LEAF_PASSWORD", "y")
+	t.Setenv("SERVER_NAME", "nats1")
+	t.Setenv("ROUTES", `["nats-route://nats2:6222"]`)
+	natsCfg, err := natsconf.ParseFile("../../deploy/nats/nats.conf")
+	if err != nil {
+		t.Fatalf("deploy/nats/nats.conf: %v", err)
+	}
+	if leaf, _ := natsCfg["leafnodes"].(map[string]any); leaf == nil || leaf["authorization"] != nil {
+		t.Errorf("deploy/nats/nats.conf: leafnodes %v: want no authorization of its own (leaf connections log in as the sites' users)", leaf)
+	}
+	natsUsers := map[string]map[string]any{}
+	if auth, _ := natsCfg["authorization"].(map[string]any); auth != nil {
+		users, _ := auth["users"].([]any)
+		for _, u := range users {
+			if m, ok := u.(map[string]any); ok {
+				name, _ := m["user"].(string)
+				natsUsers[name] = m
+			}
+		}
+	}
+	for _, name := range edges {
+		env := svcs[name].Environment
+		u := natsUsers[env["DAIS_EDGE_USER"]]
+		want := fmt.Sprintf("map[permissions:map[publish:map[allow:[dais.site.%[1]s.>]] subscribe:map[allow:[dais.site.%[1]s.>]]]]", env["DAIS_NODE_NAME"])
+		if u == nil || fmt.Sprint(map[string]any{"permissions": u["permissions"]}) != want || fmt.Sprint(u["allowed_connection_types"]) != "[LEAFNODE]" {
+			t.Errorf("%s logs in as %q, whose NATS user is %v: want leaf connections only, with %s", name, env["DAIS_EDGE_USER"], u, want)
 		}
 	}
 	if nc, err := os.ReadFile("../../deploy/nats/nats.conf"); err != nil || !regexp.MustCompile(`(?m)^  listen: 0\.0\.0\.0:7422$`).Match(nc) {

@@ -73,6 +73,10 @@ type config struct {
 	// clustered node refuses to start.
 	BridgeKey     ed25519.PrivateKey
 	BridgeKeyFile string
+	// BridgeSites are the bridge sites the centre knows (-bridge-sites):
+	// their leaf users and rooms. Empty: sites share a leaf user, and a
+	// site's room is its name.
+	BridgeSites []bridge.Site
 	// NATSURLs: empty runs the embedded NATS server.
 	NATSURLs []string
 	// NATS holds the credentials and TLS settings for NATSURLs.
@@ -263,6 +267,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	busCfg.URLs, busCfg.EmbeddedPort, busCfg.Name, busCfg.Logger = cfg.NATSURLs, cfg.NATSPort, cfg.Name, cfg.Logger
 	if cfg.Edge != nil {
 		busCfg.LeafRemotes, busCfg.LeafCreds, busCfg.LeafRemoteTLS = cfg.Edge.Remotes, cfg.Edge.Creds, cfg.Edge.TLS
+		// Answers come back inside the site's subjects (its leaf user
+		// may receive nothing else).
+		busCfg.InboxPrefix = natsbus.SiteInbox(cfg.Name)
 	}
 	if n.bus, err = natsbus.Open(ctx, busCfg); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@
 //   - Events: the centre's event messages on dais.m.<meeting>.ev reach the
 //     edge through the leaf connection as doorbells. The edge then reads the
 //     records after its replica's version from the centre
-//     (dais.bridge.<meeting>.read, answered by any central node from its
+//     (dais.site.<site>.read.<meeting>, answered by any central node from its
 //     store, in pages), checks each record's audit-chain link against the
 //     link before it, appends them to its replica in seq order and hands the
 //     events to its gateway. The centre's log stays the truth: the replica
@@ -17,13 +17,13 @@
 //     second and every reconnection of the leaf catch up what a lost
 //     doorbell or a cut missed.
 //   - Commands: a site tablet's command goes to the centre by request
-//     (dais.bridge.<meeting>.cmd) with the tablet's session token; the
+//     (dais.site.<site>.cmd.<meeting>) with the tablet's session token; the
 //     centre authenticates the token and runs the command as that
 //     participant. The tablet's ack waits for the centre's. While the link
 //     is cut commands are refused Unavailable (ballots too: docs/bridge.md).
-//   - Sign-in: a site tablet's join goes to the centre (dais.bridge.join);
+//   - Sign-in: a site tablet's join goes to the centre (dais.site.<site>.join);
 //     the edge keeps the session the centre exported
-//     (dais.bridge.session), so that a signed-in tablet keeps working
+//     (dais.site.<site>.session), so that a signed-in tablet keeps working
 //     through a cut.
 //
 // Hub is the centre's side, Edge the site's. Both are safe for concurrent
@@ -33,30 +33,76 @@ package bridge
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/realtime/natsbus"
 	"github.com/dais-meeting/dais/storage"
 )
 
-// Subjects of the requests edges send to the centre.
+// Subjects. Everything between the centre and one site is on the site's
+// own subjects, dais.site.<site>.> (natsbus.SiteSubjects), so that the
+// centre's NATS can hold each site's leaf connection to them
+// (docs/bridge.md, "Trust between the sites"):
+//
+//	dais.site.<site>.read.<meeting>   read records (request)
+//	dais.site.<site>.cmd.<meeting>    a tablet's command (request)
+//	dais.site.<site>.file.<meeting>   a document (request)
+//	dais.site.<site>.join|session|signout|ping   sign-in, the link (request)
+//	dais.site.<site>.status           the site's report (publish)
+//	dais.site.<site>.rec.<meeting>    records the centre pushes
+//	dais.site.<site>.inbox.…          the edge's reply inboxes
 const (
-	// subjectPrefix + <meeting> + ".read" / ".cmd".
-	subjectPrefix  = "dais.bridge."
-	subjectJoin    = "dais.bridge.join"
-	subjectSession = "dais.bridge.session"
-	subjectSignOut = "dais.bridge.signout"
-	subjectPing    = "dais.bridge.ping"
+	sitePrefix = natsbus.SitePrefix
+	// subjectPrefix + <meeting> + ".rec" is the subject a push is signed
+	// for: the same bytes go to every site following the meeting.
+	subjectPrefix = "dais.bridge."
+	kindJoin      = "join"
+	kindSession   = "session"
+	kindSignOut   = "signout"
+	kindPing      = "ping"
+	kindStatus    = "status"
 	// queueGroup: one central node answers each request.
 	queueGroup = "dais-bridge"
 )
 
-func readSubject(meetingID string) string { return subjectPrefix + meetingID + ".read" }
-func cmdSubject(meetingID string) string  { return subjectPrefix + meetingID + ".cmd" }
+// siteSubject is dais.site.<site>.<kind>[.<meeting>].
+func siteSubject(site, kind, meetingID string) string {
+	if meetingID == "" {
+		return sitePrefix + site + "." + kind
+	}
+	return sitePrefix + site + "." + kind + "." + meetingID
+}
 
-// pushSubject carries the records a central node pushes to the sites
-// following a meeting: dais.bridge.<meeting>.rec.
+func readSubject(site, meetingID string) string { return siteSubject(site, "read", meetingID) }
+func cmdSubject(site, meetingID string) string  { return siteSubject(site, "cmd", meetingID) }
+
+// pushSubject is what a push of a meeting's records is signed for:
+// dais.bridge.<meeting>.rec (one signature, whichever site it goes to).
 func pushSubject(meetingID string) string { return subjectPrefix + meetingID + ".rec" }
+
+// sitePushSubject carries the records pushed to one site.
+func sitePushSubject(site, meetingID string) string { return siteSubject(site, "rec", meetingID) }
+
+// parseSubject splits dais.site.<site>.<kind>[.<meeting>]; ok is false for
+// anything else.
+func parseSubject(subject string) (site, kind, meetingID string, ok bool) {
+	rest, found := strings.CutPrefix(subject, sitePrefix)
+	if !found {
+		return "", "", "", false
+	}
+	parts := strings.Split(rest, ".")
+	switch {
+	case len(parts) == 2:
+		site, kind = parts[0], parts[1]
+	case len(parts) == 3:
+		site, kind, meetingID = parts[0], parts[1], parts[2]
+	default:
+		return "", "", "", false
+	}
+	return site, kind, meetingID, natsbus.ValidSite(site)
+}
 
 // maxPage bounds the records of one read answer, and maxPageBytes their
 // data (the embedded NATS carries 8 MB messages; a page stays well under).

@@ -69,7 +69,9 @@ type EdgeConfig struct {
 	// PingEvery is how often the edge pings the centre while the link is
 	// up (the round trip it reports); 0 means 5 s.
 	PingEvery time.Duration
-	// Site names the site in its reports to the centre (daisd -name).
+	// Site is the site's name (daisd -name; natsbus.ValidSite): all it
+	// sends and receives is on its subjects, dais.site.<Site>.>, and its
+	// bus's inboxes must be there too (natsbus.SiteInbox).
 	Site string
 	// Meetings are followed from the start (others from their first
 	// tablet's sign-in).
@@ -153,6 +155,9 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if !natsbus.ValidSite(cfg.Site) {
+		cfg.Logger.Error("this edge's site name cannot name its subjects: it reaches no centre", "site", cfg.Site)
 	}
 	if len(cfg.CentreKey) != ed25519.PublicKeySize {
 		cfg.Logger.Error("this edge has no centre key (-edge-centre-key): it refuses everything the centre sends")
@@ -263,7 +268,7 @@ func (e *Edge) ping() error {
 	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
 	defer cancel()
 	start := time.Now()
-	if _, err := e.client.Request(ctx, subjectPing, []byte("{}")); err != nil {
+	if _, err := e.client.Request(ctx, e.subject(kindPing, ""), []byte("{}")); err != nil {
 		return err
 	}
 	e.rtt.Store(int64(time.Since(start)))
@@ -305,11 +310,16 @@ func (e *Edge) report() {
 	}
 	data, err := json.Marshal(r)
 	if err == nil {
-		err = e.client.Publish(subjectStatus, data)
+		err = e.client.Publish(e.subject(kindStatus, ""), data)
 	}
 	if err != nil {
 		e.log.Warn("reporting the site's status failed", "err", err)
 	}
+}
+
+// subject is one of the site's subjects (bridge.go).
+func (e *Edge) subject(kind, meetingID string) string {
+	return siteSubject(e.cfg.Site, kind, meetingID)
 }
 
 // RTT is the round trip of the last ping to the centre.
@@ -347,7 +357,7 @@ func (e *Edge) run(f *follower) {
 		if stop != nil {
 			return
 		}
-		s, err := e.client.Listen(pushSubject(f.id), func(data []byte) {
+		s, err := e.client.Listen(sitePushSubject(e.cfg.Site, f.id), func(data []byte) {
 			select {
 			case f.pushes <- data:
 			default:
@@ -413,7 +423,7 @@ func (e *Edge) pull(ctx context.Context, f *follower) error {
 		req, _ := json.Marshal(readRequest{After: v})
 		lctx, cancelLink := e.onLink(ctx)
 		rctx, cancel := context.WithTimeout(lctx, requestTimeout)
-		data, err := e.client.Request(rctx, readSubject(f.id), req)
+		data, err := e.client.Request(rctx, readSubject(e.cfg.Site, f.id), req)
 		cancel()
 		cancelLink()
 		if err != nil {
@@ -670,7 +680,7 @@ func (m *Meetings) Execute(ctx context.Context, id string, actor meeting.Actor, 
 		return nil, m.hold(ctx, id, actor, sess.Token, cmd, req)
 	}
 	var reply cmdReply
-	if err := m.e.request(ctx, cmdSubject(id), req, &reply); err != nil {
+	if err := m.e.request(ctx, cmdSubject(m.e.cfg.Site, id), req, &reply); err != nil {
 		return nil, err
 	}
 	if reply.Error != nil {
@@ -714,7 +724,7 @@ func (e *Edge) Sessions(local LocalSessions) *Sessions { return &Sessions{LocalS
 // Join redeems an invitation code at the centre and keeps the session.
 func (s *Sessions) Join(ctx context.Context, code string) (access.Session, error) {
 	var reply sessionReply
-	if err := s.e.request(ctx, subjectJoin, joinRequest{Code: code}, &reply); err != nil {
+	if err := s.e.request(ctx, s.e.subject(kindJoin, ""), joinRequest{Code: code}, &reply); err != nil {
 		return access.Session{}, err
 	}
 	if reply.Error != nil {
@@ -737,7 +747,7 @@ func (s *Sessions) Authenticate(ctx context.Context, token string) (access.Sessi
 		return access.Session{}, err
 	}
 	var reply sessionReply
-	if err := s.e.request(ctx, subjectSession, sessionRequest{Token: token}, &reply); err != nil {
+	if err := s.e.request(ctx, s.e.subject(kindSession, ""), sessionRequest{Token: token}, &reply); err != nil {
 		return access.Session{}, err
 	}
 	if reply.Error != nil {
@@ -780,7 +790,7 @@ func (s *Sessions) SignOut(ctx context.Context, token string) error {
 		return err
 	}
 	var reply sessionReply
-	if err := s.e.request(ctx, subjectSignOut, sessionRequest{Token: token}, &reply); err != nil {
+	if err := s.e.request(ctx, s.e.subject(kindSignOut, ""), sessionRequest{Token: token}, &reply); err != nil {
 		s.e.log.Warn("signing out at the centre failed; the session ends there when it expires", "err", err)
 	}
 	return nil

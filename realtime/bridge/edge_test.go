@@ -71,7 +71,7 @@ func TestEdgeRefusesRecordsThatDoNotFit(t *testing.T) {
 				mu    sync.Mutex
 				after = map[uint64]int{} // requests by their after
 			)
-			stop, err := bus.Serve(readSubject("m1"), queueGroup, func(_ string, data []byte, respond func([]byte)) {
+			stop, err := bus.Serve(readSubject("bavi", "m1"), queueGroup, func(_ string, data []byte, respond func([]byte)) {
 				var req readRequest
 				_ = json.Unmarshal(data, &req)
 				mu.Lock()
@@ -85,14 +85,14 @@ func TestEdgeRefusesRecordsThatDoNotFit(t *testing.T) {
 					reply.Records = []record{tc.second}
 				}
 				b, _ := json.Marshal(reply)
-				respond(seal(testKey, readSubject("m1"), data, b, time.Now()))
+				respond(seal(testKey, readSubject("bavi", "m1"), data, b, time.Now()))
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer stop()
-			stopPing, err := bus.Serve(subjectPing, queueGroup, func(_ string, data []byte, respond func([]byte)) {
-				respond(seal(testKey, subjectPing, data, []byte("{}"), time.Now()))
+			stopPing, err := bus.Serve(siteSubject("bavi", kindPing, ""), queueGroup, func(_ string, data []byte, respond func([]byte)) {
+				respond(seal(testKey, siteSubject("bavi", kindPing, ""), data, []byte("{}"), time.Now()))
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -101,7 +101,7 @@ func TestEdgeRefusesRecordsThatDoNotFit(t *testing.T) {
 
 			var logs strings.Builder
 			var logMu sync.Mutex
-			e := NewEdge(EdgeConfig{Meetings: []string{"m1"}, TailCheck: 20 * time.Millisecond, CentreKey: testPublic,
+			e := NewEdge(EdgeConfig{Site: "bavi", Meetings: []string{"m1"}, TailCheck: 20 * time.Millisecond, CentreKey: testPublic,
 				Logger: slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))}, linkedBus{bus}, store)
 			defer e.Close()
 			// The edge asked again after its replica reached 1: it

@@ -19,8 +19,8 @@ import (
 	"github.com/dais-meeting/dais/meeting/documents"
 )
 
-// fileSubject: dais.bridge.<meeting>.file.
-func fileSubject(meetingID string) string { return subjectPrefix + meetingID + ".file" }
+// fileSubject: dais.site.<site>.file.<meeting>.
+func fileSubject(site, meetingID string) string { return siteSubject(site, "file", meetingID) }
 
 // fileChunk is the most a file answer carries (the embedded NATS carries
 // 8 MB messages).
@@ -205,7 +205,7 @@ func (fs *Files) Open(ctx context.Context, sess access.Session, docID string, re
 // request asks the centre for (part of) a file.
 func (fs *Files) request(ctx context.Context, meetingID string, req fileRequest, out *fileReply) error {
 	var raw rawReply
-	if err := fs.e.request(ctx, fileSubject(meetingID), req, &raw); err != nil {
+	if err := fs.e.request(ctx, fileSubject(fs.e.cfg.Site, meetingID), req, &raw); err != nil {
 		return err
 	}
 	if err := out.decode(raw); err != nil {

@@ -188,7 +188,7 @@ func (e *Edge) sendHeld() {
 		q.sending = h.n
 		q.mu.Unlock()
 		var reply cmdReply
-		err := e.request(e.ctx, cmdSubject(h.meeting), h.req, &reply)
+		err := e.request(e.ctx, cmdSubject(e.cfg.Site, h.meeting), h.req, &reply)
 		if err != nil {
 			var me *meeting.Error
 			if !errors.As(err, &me) || me.Code == meeting.Unavailable {

@@ -17,8 +17,8 @@ import (
 
 // Server is the request side of the bus (*natsbus.Bus is one).
 type Server interface {
+	// Serve with queue "": every server gets each message.
 	Serve(subject, queue string, handle func(subject string, data []byte, respond func([]byte))) (stop func(), err error)
-	Listen(subject string, f func(data []byte)) (stop func(), err error)
 	Publish(subject string, data []byte) error
 }
 
@@ -102,23 +102,28 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
 		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{}}
-	for subj, handle := range map[string]func(context.Context, string, []byte) any{
-		subjectPrefix + "*.read": h.read,
-		subjectPrefix + "*.cmd":  h.command,
-		subjectPrefix + "*.file": h.file,
-		subjectJoin:              h.join,
-		subjectSession:           h.session,
-		subjectSignOut:           h.signOut,
-		subjectPing:              func(context.Context, string, []byte) any { return struct{}{} },
+	for kind, handle := range map[string]func(context.Context, string, []byte) any{
+		"read.*":    h.read,
+		"cmd.*":     h.command,
+		"file.*":    h.file,
+		kindJoin:    h.join,
+		kindSession: h.session,
+		kindSignOut: h.signOut,
+		kindPing:    func(context.Context, string, []byte) any { return struct{}{} },
 	} {
-		stop, err := srv.Serve(subj, queueGroup, h.dispatch(handle))
+		stop, err := srv.Serve(sitePrefix+"*."+kind, queueGroup, h.dispatch(handle))
 		if err != nil {
 			h.Close()
 			return nil, err
 		}
 		h.stops = append(h.stops, stop)
 	}
-	stop, err := srv.Listen(subjectStatus, h.takeReport)
+	// Every central node keeps every site's report (no queue group); the
+	// site is the one its subject names (its leaf user may publish there
+	// only).
+	stop, err := srv.Serve(sitePrefix+"*."+kindStatus, "", func(subject string, data []byte, _ func([]byte)) {
+		h.takeReport(subject, data)
+	})
 	if err != nil {
 		h.Close()
 		return nil, err
@@ -129,7 +134,7 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	h.publish = srv.Publish
 	push := h.dispatch(h.push)
 	stop, err = srv.Serve("dais.m.*.ev", "dais-bridge-push", func(subject string, data []byte, respond func([]byte)) {
-		if h.followed(evMeeting(subject)) {
+		if len(h.followers(evMeeting(subject))) > 0 {
 			push(subject, data, respond)
 		}
 	})
@@ -182,14 +187,10 @@ func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(st
 	}
 }
 
-// meetingOf is the <meeting> of dais.bridge.<meeting>.<kind>.
+// meetingOf is the <meeting> of dais.site.<site>.<kind>.<meeting>.
 func meetingOf(subject string) string {
-	rest := strings.TrimPrefix(subject, subjectPrefix)
-	i := strings.LastIndexByte(rest, '.')
-	if i < 0 {
-		return ""
-	}
-	return rest[:i]
+	_, _, id, _ := parseSubject(subject)
+	return id
 }
 
 func badRequest() *meeting.Error {
@@ -340,11 +341,16 @@ func (h *Hub) push(ctx context.Context, subject string, data []byte) any {
 		reply.Records = append(reply.Records, record{Seq: r.Seq, Data: r.Data, Hash: r.Hash, Prev: r.Prev})
 	}
 	out, err := json.Marshal(reply)
-	if err == nil {
-		err = h.publish(pushSubject(id), seal(h.cfg.Key, pushSubject(id), nil, out, time.Now()))
-	}
 	if err != nil {
-		h.logger.Warn("pushing records to the sites failed; they pull them", "meeting", id, "err", err)
+		return nil
+	}
+	// One signature, for the meeting's push subject; the same bytes go to
+	// each following site on its own subject.
+	msg := seal(h.cfg.Key, pushSubject(id), nil, out, time.Now())
+	for _, site := range h.followers(id) {
+		if err := h.publish(sitePushSubject(site, id), msg); err != nil {
+			h.logger.Warn("pushing records to a site failed; it pulls them", "meeting", id, "site", site, "err", err)
+		}
 	}
 	return nil
 }

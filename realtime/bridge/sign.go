@@ -17,9 +17,10 @@ import (
 )
 
 // The centre's word, signed (docs/bridge.md, "Trust between the sites").
-// Every site connects to the centre's leafnode listener, and a site may
-// publish on dais.bridge.>: without more, a compromised edge could push
-// forged records or answer another site's requests. So the central nodes
+// Every site connects to the centre's leafnode listener. Per-site leaf
+// users hold each site to its own subjects (natsbus.SitePermissions); with
+// one shared user, or a site's stolen password, a compromised edge could
+// still push forged records or answer requests. So the central nodes
 // sign everything they send a site with one Ed25519 key they share (the
 // bridge key), and an edge holds only its public half and drops what it
 // cannot verify.
@@ -32,8 +33,9 @@ import (
 //
 //	"dais-bridge-v1\x00" | subject | "\x00" | sha256(request) | time | body
 //
-// where subject is the push's subject (dais.bridge.<meeting>.rec, so a
-// push cannot be moved to another meeting) or the request's, and
+// where subject is the push's meeting subject (dais.bridge.<meeting>.rec,
+// whichever site's subject carries it, so a push cannot be moved to
+// another meeting) or the request's (dais.site.<site>.…), and
 // sha256(request) binds an answer to the one request it answers (every
 // request of an edge carries a random nonce: a genuine answer replayed to
 // another request, another site's or the same site's, does not verify). A
@@ -142,9 +144,15 @@ func (c verifyingClient) Request(ctx context.Context, subject string, data []byt
 	return body, nil
 }
 
+// Listen takes the pushes on a site's subject: each is signed for its
+// meeting's push subject (the same bytes go to every site).
 func (c verifyingClient) Listen(subject string, f func(data []byte)) (func(), error) {
+	signedAs := subject
+	if _, kind, id, ok := parseSubject(subject); ok && kind == "rec" {
+		signedAs = pushSubject(id)
+	}
 	return c.Client.Listen(subject, func(data []byte) {
-		body, err := open(c.pub, subject, nil, data)
+		body, err := open(c.pub, signedAs, nil, data)
 		if err != nil {
 			c.log.Warn("dropped a push not signed by the centre", "subject", subject, "err", err)
 			return

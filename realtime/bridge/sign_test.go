@@ -241,14 +241,14 @@ func TestEdgeRefusesForgeries(t *testing.T) {
 			// It reads the meeting itself: a genuine answer, to replay.
 			var replay []byte
 			for replay == nil {
-				out, err := rogue.Request(ctx, readSubject("m1"), withNonce([]byte(`{"after":0}`)))
+				out, err := rogue.Request(ctx, readSubject("bavi", "m1"), withNonce([]byte(`{"after":0}`)))
 				if err == nil {
 					replay = out
 				} else if ctx.Err() != nil {
 					t.Fatal(err)
 				}
 			}
-			stop, err := rogue.Serve(readSubject("m1"), "rogue", func(subject string, data []byte, respond func([]byte)) {
+			stop, err := rogue.Serve(readSubject("bavi", "m1"), "rogue", func(subject string, data []byte, respond func([]byte)) {
 				respond(tc.answer(subject, data, replay))
 			})
 			if err != nil {
@@ -270,7 +270,7 @@ func TestEdgeRefusesForgeries(t *testing.T) {
 			}
 			central.gating.Store(true)
 
-			site, err := natsbus.Open(ctx, natsbus.Config{Name: "bavi", LeafRemotes: []string{remote}, Logger: quiet})
+			site, err := natsbus.Open(ctx, natsbus.Config{Name: "bavi", LeafRemotes: []string{remote}, InboxPrefix: natsbus.SiteInbox("bavi"), Logger: quiet})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +304,7 @@ func TestEdgeRefusesForgeries(t *testing.T) {
 			forged := encodedEvent(t, 99)
 			push, _ := json.Marshal(readReply{Version: 3, Records: []record{{Seq: 3, Data: forged, Hash: storage.ChainHash(recs[0].Hash, 3, forged), Prev: recs[0].Hash}}})
 			for sent := false; !sent; {
-				if err := rogue.Publish(pushSubject("m1"), push); err != nil {
+				if err := rogue.Publish(sitePushSubject("bavi", "m1"), push); err != nil {
 					t.Fatal(err)
 				}
 				select {

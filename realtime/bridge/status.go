@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// subjectStatus carries each edge's report to every central node.
-const subjectStatus = "dais.bridge.status"
-
 // siteReport is what an edge publishes after each ping: its round trip to
 // the centre and, per meeting it follows, its tablets and its replica's
 // version.
@@ -48,12 +45,16 @@ type siteEntry struct {
 	heard  time.Time
 }
 
-// takeReport keeps an edge's report (every central node keeps them all).
-func (h *Hub) takeReport(data []byte) {
+// takeReport keeps an edge's report (every central node keeps them all),
+// under the name of the site whose subject it came on: a site cannot
+// report for another.
+func (h *Hub) takeReport(subject string, data []byte) {
+	site, kind, _, ok := parseSubject(subject)
 	var r siteReport
-	if json.Unmarshal(data, &r) != nil || r.Site == "" || len(r.Site) > 100 || len(r.Meetings) > 1000 {
+	if !ok || kind != kindStatus || json.Unmarshal(data, &r) != nil || len(r.Meetings) > 1000 {
 		return
 	}
+	r.Site = site
 	h.sitesMu.Lock()
 	defer h.sitesMu.Unlock()
 	if _, ok := h.sites[r.Site]; !ok && len(h.sites) >= maxSites {
@@ -83,20 +84,22 @@ func (h *Hub) Sites(meetingID string) []SiteStatus {
 	return out
 }
 
-// followed reports whether an online site follows a meeting: the hub
-// pushes only those meetings' records.
-func (h *Hub) followed(meetingID string) bool {
+// followers are the online sites that follow a meeting: the hub pushes
+// its records to them.
+func (h *Hub) followers(meetingID string) []string {
 	h.sitesMu.Lock()
 	defer h.sitesMu.Unlock()
-	for _, e := range h.sites {
+	var out []string
+	for name, e := range h.sites {
 		if time.Since(e.heard) >= h.cfg.SiteTimeout {
 			continue
 		}
 		for _, m := range e.report.Meetings {
 			if m.ID == meetingID {
-				return true
+				out = append(out, name)
+				break
 			}
 		}
 	}
-	return false
+	return out
 }

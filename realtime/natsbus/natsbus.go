@@ -87,6 +87,14 @@ type Config struct {
 	LeafListen             string
 	LeafUser, LeafPassword string
 	LeafTLS                *tls.Config
+	// LeafSites, when set, replace LeafUser: each bridge site's leaf
+	// connection logs in as its own user, held to the site's subjects
+	// (sites.go). This node's own connection then logs in too.
+	LeafSites []LeafSite
+	// InboxPrefix is where this connection's request answers come back
+	// (an edge: SiteInbox(site), inside the subjects its leaf connection
+	// may receive); empty: NATS's _INBOX.
+	InboxPrefix string
 	// LeafRemotes make the embedded server a leaf node of a centre's NATS:
 	// the URLs of its leafnode listeners (nats-leaf://user:pass@host:7422,
 	// tls:// for TLS). The server keeps reconnecting on its own after a
@@ -152,16 +160,22 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 			log.Warn("bus error", "subject", subject, "err", err)
 		}),
 	}
+	if cfg.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(cfg.InboxPrefix))
+	}
 	url := ""
 	if len(cfg.URLs) == 0 {
-		srv, leafURL, err := startEmbedded(cfg)
+		srv, leafURL, self, err := startEmbedded(cfg)
 		if err != nil {
 			return nil, err
 		}
 		b.srv, b.leafURL = srv, leafURL
 		opts = append(opts, nats.InProcessServer(srv))
+		if self != nil {
+			opts = append(opts, nats.UserInfo(self.Username, self.Password))
+		}
 	} else {
-		if cfg.LeafListen != "" || len(cfg.LeafRemotes) > 0 {
+		if cfg.LeafListen != "" || len(cfg.LeafRemotes) > 0 || len(cfg.LeafSites) > 0 {
 			return nil, errors.New("natsbus: leaf node settings need the embedded server (with an external NATS, configure leafnodes {} there)")
 		}
 		for i, u := range cfg.URLs {
@@ -200,8 +214,9 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 
 // startEmbedded starts an in-process NATS server, with a leafnode listener
 // or leaf remotes when cfg asks for them. It returns the URL leaf nodes
-// connect to ("" without a listener).
-func startEmbedded(cfg Config) (*server.Server, string, error) {
+// connect to ("" without a listener), and the user this process's
+// connection logs in as (nil: none needed).
+func startEmbedded(cfg Config) (*server.Server, string, *server.User, error) {
 	name := "dais-embedded"
 	if cfg.Name != "" {
 		// Leaf nodes and their hub must not share a server name.
@@ -222,7 +237,7 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 	if cfg.LeafListen != "" {
 		host, port, err := leafAddr(cfg.LeafListen)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		opts.LeafNode = server.LeafNodeOpts{
 			Host: host, Port: port,
@@ -243,6 +258,22 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 		}
 		leafURL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port))
 	}
+	var self *server.User
+	if len(cfg.LeafSites) > 0 {
+		if cfg.LeafListen == "" || cfg.LeafUser != "" {
+			return nil, "", nil, errors.New("natsbus: LeafSites need LeafListen, and replace LeafUser")
+		}
+		// No leafnode authorization of its own: a leaf connection logs in
+		// as one of the server's users, a site's, with its permissions.
+		users, err := siteUsers(cfg.LeafSites)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		if self, err = nodeUser(); err != nil {
+			return nil, "", nil, err
+		}
+		opts.Users = append(users, self)
+	}
 	if len(cfg.LeafRemotes) > 0 {
 		// One remote with every URL: the server connects to one of them
 		// and fails over to the others (several remotes would be several
@@ -256,7 +287,7 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 		for _, raw := range cfg.LeafRemotes {
 			u, err := url.Parse(raw)
 			if err != nil || u.Host == "" {
-				return nil, "", fmt.Errorf("natsbus: bad leaf remote URL %q", redact(raw))
+				return nil, "", nil, fmt.Errorf("natsbus: bad leaf remote URL %q", redact(raw))
 			}
 			r.URLs = append(r.URLs, u)
 			if u.Scheme == "tls" {
@@ -275,14 +306,14 @@ func startEmbedded(cfg Config) (*server.Server, string, error) {
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
-		return nil, "", fmt.Errorf("natsbus: embedded server: %w", err)
+		return nil, "", nil, fmt.Errorf("natsbus: embedded server: %w", err)
 	}
 	srv.Start()
 	if !srv.ReadyForConnections(10 * time.Second) {
 		srv.Shutdown()
-		return nil, "", errors.New("natsbus: embedded server did not start")
+		return nil, "", nil, errors.New("natsbus: embedded server did not start")
 	}
-	return srv, leafURL, nil
+	return srv, leafURL, self, nil
 }
 
 // leafAddr splits a leafnode listen address; port 0 picks a free port now.

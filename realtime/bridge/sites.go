@@ -1,0 +1,114 @@
+package bridge
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/dais-meeting/dais/realtime/natsbus"
+)
+
+// Site is a bridge site as the centre knows it (the sites file, daisd
+// -bridge-sites; docs/operations.md).
+type Site struct {
+	// Name is the site's name: its edge's daisd -name, and its subjects
+	// dais.site.<Name>.> (natsbus.ValidSite).
+	Name string
+	// PasswordHash is the bcrypt hash of its leaf connection's password;
+	// NoPassword ("-" in the file) when the site's leaf user is configured
+	// in the centre's NATS server itself (the file then only maps rooms).
+	PasswordHash string
+	// Room is the id of the site's room in a meeting (its linked room):
+	// by default the site's name.
+	Room string
+}
+
+// NoPassword is the password column of a site whose leaf user this file
+// does not hold.
+const NoPassword = "-"
+
+// LeafUser is the NATS user a site's leaf connection logs in as.
+func (s Site) LeafUser() string { return "site-" + s.Name }
+
+// LeafSites are the sites as natsbus admits their leaf connections; a
+// site without a password hash is an error.
+func LeafSites(sites []Site) ([]natsbus.LeafSite, error) {
+	out := make([]natsbus.LeafSite, len(sites))
+	for i, s := range sites {
+		if s.PasswordHash == NoPassword {
+			return nil, fmt.Errorf("site %s has no leaf password in the sites file (\"-\"): `dais bridge-sites add %s` gives it one", s.Name, s.Name)
+		}
+		out[i] = natsbus.LeafSite{Name: s.Name, User: s.LeafUser(), Password: s.PasswordHash}
+	}
+	return out, nil
+}
+
+// ParseSites reads a sites file: one site a line,
+//
+//	NAME  BCRYPT-HASH  [ROOM]
+//
+// (BCRYPT-HASH "-": the site's leaf user is not in this file) with blank
+// lines and lines beginning with # ignored. A bad line is an
+// error naming its line.
+func ParseSites(r io.Reader) ([]Site, error) {
+	var sites []Site
+	seen := map[string]int{}
+	rooms := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 || len(f) > 3 {
+			return nil, fmt.Errorf("sites file, line %d: want NAME BCRYPT-HASH [ROOM], got %d fields", n, len(f))
+		}
+		s := Site{Name: f[0], PasswordHash: f[1], Room: f[0]}
+		if len(f) == 3 {
+			s.Room = f[2]
+		}
+		switch {
+		case !natsbus.ValidSite(s.Name):
+			return nil, fmt.Errorf("sites file, line %d: %q cannot name a site (lowercase letters, digits, - and _, at most 63)", n, s.Name)
+		case s.PasswordHash != NoPassword && !strings.HasPrefix(s.PasswordHash, "$2"):
+			return nil, fmt.Errorf("sites file, line %d: site %s: the password must be a bcrypt hash ($2a$…; `dais bridge-sites add` makes one), or - for none", n, s.Name)
+		case seen[s.Name] != 0:
+			return nil, fmt.Errorf("sites file, line %d: site %s is on line %d already", n, s.Name, seen[s.Name])
+		case rooms[s.Room] != "":
+			return nil, fmt.Errorf("sites file, line %d: room %s is site %s's already", n, s.Room, rooms[s.Room])
+		}
+		seen[s.Name], rooms[s.Room] = n, s.Name
+		sites = append(sites, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("sites file: %w", err)
+	}
+	return sites, nil
+}
+
+// LoadSites reads a sites file from path.
+func LoadSites(path string) ([]Site, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sites file: %w", err)
+	}
+	defer f.Close()
+	sites, err := ParseSites(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return sites, nil
+}
+
+// FormatSites writes sites in the form ParseSites reads.
+func FormatSites(w io.Writer, sites []Site) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "# Bridge sites (docs/operations.md): NAME  BCRYPT-HASH of its leaf password  ROOM")
+	for _, s := range sites {
+		fmt.Fprintf(bw, "%s %s %s\n", s.Name, s.PasswordHash, s.Room)
+	}
+	return bw.Flush()
+}
