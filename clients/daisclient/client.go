@@ -187,6 +187,11 @@ func Dial(ctx context.Context, baseURL, token string, opt Options) (*Client, err
 	return c, nil
 }
 
+// ErrOutOfOrder ends a connection on which the server sent an event at or
+// below the last seq received (a duplicate, or one out of order): a
+// broken promise of the protocol, not a network failure.
+var ErrOutOfOrder = errors.New("duplicate or out of order")
+
 // CloseError is how the server ended the connection.
 type CloseError struct {
 	Code int
@@ -286,7 +291,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			if seq <= c.lastSeq {
-				return fmt.Errorf("daisclient: event %d after %d: duplicate or out of order", seq, c.lastSeq)
+				return fmt.Errorf("daisclient: event %d after %d: %w", seq, c.lastSeq, ErrOutOfOrder)
 			}
 			c.lastSeq = seq
 			c.opt.OnEvent(Received{Event: meeting.Event{Seq: seq}, At: now})
@@ -314,7 +319,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 	switch m.Type {
 	case protocol.TypeEvent:
 		if ev.Seq <= c.lastSeq {
-			return fmt.Errorf("daisclient: event %d after %d: duplicate or out of order", ev.Seq, c.lastSeq)
+			return fmt.Errorf("daisclient: event %d after %d: %w", ev.Seq, c.lastSeq, ErrOutOfOrder)
 		}
 		if c.state != nil {
 			if err := c.state.Follow(ev); err != nil {

@@ -337,6 +337,13 @@ func (tb *tablet) lost(c *daisclient.Client, err error) {
 	if code == protocol.CloseTooSlow {
 		tb.kicks++
 	}
+	if errors.Is(err, daisclient.ErrOutOfOrder) {
+		// A duplicate or an event out of order: counted, and the run's
+		// failure (a resume would hide it).
+		tb.dupes++
+		tb.failed = err
+		return
+	}
 	if finalClose(code) || tb.ctx == nil {
 		tb.failed = err
 		return

@@ -15,6 +15,10 @@ import (
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
+// repeatLast, as a close of resumingServer, sends the last event again
+// instead.
+const repeatLast = -1
+
 // resumingServer serves a meeting whose log is events 1..last: a hello
 // gets a welcome and the events after its last_seq; then the connection is
 // closed with closes[i] (the i-th connection; 0: kept open).
@@ -47,7 +51,9 @@ func resumingServer(t *testing.T, last uint64, closes []int) (url string, hellos
 		for seq := h.LastSeq + 1; seq <= upTo; seq++ {
 			_ = ws.WriteMessage(websocket.TextMessage, []byte(fmt.Sprintf(`{"type":"event","event":{"seq":%d,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":%d}}}`, seq, 2+seq%9)))
 		}
-		if n <= len(closes) && closes[n-1] != 0 {
+		if n <= len(closes) && closes[n-1] == repeatLast {
+			_ = ws.WriteMessage(websocket.TextMessage, []byte(fmt.Sprintf(`{"type":"event","event":{"seq":%d,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":3}}}`, upTo)))
+		} else if n <= len(closes) && closes[n-1] != 0 {
 			_ = ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(closes[n-1], "closed by the test"))
 		}
 		_, _, _ = ws.ReadMessage() // until the client goes
@@ -113,6 +119,25 @@ func TestTabletResumes(t *testing.T) {
 		res := newResult("test")
 		if _, resumes := countResumes(res, []*tablet{tb}); resumes != 0 || len(res.Failures) != 1 || len(hellos()) != 1 {
 			t.Fatalf("resumes %d, failures %v, hellos %v; want 0, one failure, one hello", resumes, res.Failures, hellos())
+		}
+	})
+	// A duplicate ends the connection (daisclient) and is counted, not
+	// hidden by a resume.
+	t.Run("duplicate", func(t *testing.T) {
+		url, hellos := resumingServer(t, 10, []int{repeatLast})
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		tb := &tablet{url: url, light: true, ctx: ctx}
+		if err := tb.dial(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer closeAll([]*tablet{tb})
+		if err := waitSeq(ctx, []*tablet{tb}, 10); err == nil {
+			t.Fatal("the tablet reached seq 10 after a duplicate")
+		}
+		res := newResult("test")
+		if _, resumes := countResumes(res, []*tablet{tb}); resumes != 0 || len(res.Failures) != 1 || tb.dupes != 1 || len(hellos()) != 1 {
+			t.Fatalf("resumes %d, failures %v, dupes %d, hellos %v; want 0, one failure, 1, one hello", resumes, res.Failures, tb.dupes, hellos())
 		}
 	})
 	// The bench's own drop is not resumed.
