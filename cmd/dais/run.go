@@ -109,6 +109,8 @@ commands:
   bridge-sites nats-config [-sites FILE] [-password-env VAR]
                                                     the authorization block of the centre's nats-server:
                                                     the daisd nodes, and each site held to its subjects
+  bridge-key new FILE | public FILE                 make a bridge key (mode 0600) or read one; prints
+                                                    its public half, an edge's -edge-centre-key
 
 environment: DAIS_SERVER (default http://localhost:8080), DAIS_TOKEN, DAIS_ACCOUNT_TOKEN, DAIS_ADMIN_TOKEN
 `
@@ -188,6 +190,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		err = c.command(ctx, rest)
 	case "bridge-sites":
 		err = c.bridgeSites(rest)
+	case "bridge-key":
+		err = c.bridgeKey(rest)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -152,4 +153,29 @@ func writeSites(file string, sites []bridge.Site) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), file)
+}
+
+// bridgeKey makes a bridge key, or prints a key file's public half
+// (docs/bridge.md, "Rotating the bridge key").
+func (c *client) bridgeKey(args []string) error {
+	if len(args) != 2 || (args[0] != "new" && args[0] != "public") {
+		return usageError{"bridge-key takes new FILE or public FILE"}
+	}
+	var (
+		key ed25519.PrivateKey
+		err error
+	)
+	if args[0] == "new" {
+		if _, serr := os.Stat(args[1]); serr == nil {
+			return fmt.Errorf("%s exists: a new bridge key goes into a new file", args[1])
+		}
+		key, err = bridge.LoadOrCreateKey(args[1])
+	} else {
+		key, err = bridge.LoadKey(args[1])
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.stdout, bridge.PublicKeyString(key))
+	return err
 }

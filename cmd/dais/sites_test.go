@@ -100,3 +100,31 @@ func TestBridgeSitesCommand(t *testing.T) {
 		t.Fatalf("sontay's user may connect as %v, want leaf connections only", u.AllowedConnectionTypes)
 	}
 }
+
+// TestBridgeKeyCommand: dais bridge-key new makes a key file (mode 0600)
+// and prints its public half, refuses to overwrite one, and public reads
+// the same half back.
+func TestBridgeKeyCommand(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bridge.key.new")
+	dais := func(want int, args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), append([]string{"bridge-key"}, args...), func(string) string { return "" }, &out, &errOut); code != want {
+			t.Fatalf("dais bridge-key %v: exit %d, want %d: %s", args, code, want, errOut.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	pub := dais(0, "new", file)
+	key, err := bridge.LoadKey(file)
+	if err != nil || bridge.PublicKeyString(key) != pub || len(pub) != 64 {
+		t.Fatalf("new printed %q for %v (%v)", pub, key, err)
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the key file's mode %v (%v)", fi.Mode().Perm(), err)
+	}
+	dais(1, "new", file)
+	if got := dais(0, "public", file); got != pub {
+		t.Fatalf("public = %q, want %q", got, pub)
+	}
+	dais(2, "old", file)
+}

@@ -32,8 +32,10 @@ type edgeConfig struct {
 	// Meetings are followed from the start.
 	Meetings []string
 	// CentreKey is the public half of the centre's bridge key: what the
-	// centre sends is checked against it.
-	CentreKey ed25519.PublicKey
+	// centre sends is checked against it. CentreKeys are accepted too
+	// (while the bridge key is rotated: the old and the new).
+	CentreKey  ed25519.PublicKey
+	CentreKeys []ed25519.PublicKey
 	// PingEvery is how often the edge pings the centre and reports to it;
 	// 0: 5 s.
 	PingEvery time.Duration
@@ -44,7 +46,7 @@ type edgeConfig struct {
 // from the centre once and kept in DATA/bridge-files.
 func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	cfg := n.cfg
-	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, CentreKey: cfg.Edge.CentreKey, Logger: cfg.Logger}, n.bus, n.store)
+	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, CentreKey: cfg.Edge.CentreKey, CentreKeys: cfg.Edge.CentreKeys, Logger: cfg.Logger}, n.bus, n.store)
 	files, err := n.edge.Files(filepath.Join(cfg.Data, "bridge-files"))
 	if err != nil {
 		return err
@@ -142,14 +144,22 @@ func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
 	if f.centreKey == "" {
 		return errors.New("-edge needs -edge-centre-key: the public half of the centre's bridge key (a central node logs it at start as \"bridge key\"); the edge takes nothing from the centre it cannot verify")
 	}
-	pub, err := bridge.ParsePublicKey(f.centreKey)
-	if err != nil {
-		return fmt.Errorf("-edge-centre-key: %w", err)
+	var pubs []ed25519.PublicKey
+	for _, k := range splitList(f.centreKey) {
+		pub, err := bridge.ParsePublicKey(k)
+		if err != nil {
+			return fmt.Errorf("-edge-centre-key: %w", err)
+		}
+		pubs = append(pubs, pub)
 	}
+	if len(pubs) == 0 || len(pubs) > 4 {
+		return fmt.Errorf("-edge-centre-key: one public key, or a few (comma-separated) while the bridge key is rotated; got %d", len(pubs))
+	}
+	pub := pubs[0]
 	if !natsbus.ValidSite(cfg.Name) {
 		return fmt.Errorf("-edge needs -name SITE, the site's name as the centre's sites file has it (lowercase letters, digits, - and _; got %q): everything the site sends and receives is on dais.site.SITE.>", cfg.Name)
 	}
-	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub}
+	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub, CentreKeys: pubs[1:]}
 	if f.ca != "" || f.cert != "" {
 		t, err := clientTLS(f.ca, f.cert, f.key)
 		if err != nil {

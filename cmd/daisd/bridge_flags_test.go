@@ -27,6 +27,15 @@ func TestBridgeFlags(t *testing.T) {
 		{name: "leaf listener on an edge", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", leafListen: ":7422", leafUser: "u"}, wantErr: "central node's embedded NATS"},
 		{name: "leaf CA without a certificate", flags: edgeFlags{leafListen: ":7422", leafCA: "ca.pem"}, wantErr: "needs -nats-leaf-cert"},
 		{name: "edge without the centre's key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422"}, wantErr: "-edge needs -edge-centre-key"},
+		{name: "edge with a bad second centre key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab,xyz"}, wantErr: "64 hex digits"},
+		{name: "edge with five centre keys", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: strings.Repeat("abababababababababababababababababababababababababababababababab,", 5)}, wantErr: "one public key, or a few"},
+		{name: "edge with the old and the new centre key", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab, cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"},
+			check: func(c config) error {
+				if c.Edge == nil || fmt.Sprintf("%x", c.Edge.CentreKey) != "abababababababababababababababababababababababababababababababab" || len(c.Edge.CentreKeys) != 1 || fmt.Sprintf("%x", c.Edge.CentreKeys[0]) != "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd" {
+					return fmt.Errorf("edge config %+v", c.Edge)
+				}
+				return nil
+			}},
 		{name: "edge with a bad centre key", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abcd"}, wantErr: "64 hex digits"},
 		{name: "edge without a site name", flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab"}, cfg: config{Name: "Edge.Bavi"}, wantErr: "-edge needs -name SITE"},
 		{name: "sites file and a shared leaf user", flags: edgeFlags{leafListen: ":7422", leafUser: "site", sites: "testdata/sites.txt"}, wantErr: "drop -nats-leaf-user"},

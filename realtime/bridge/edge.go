@@ -81,7 +81,11 @@ type EdgeConfig struct {
 	// dropped (sign.go). Without it the edge takes nothing from the
 	// centre.
 	CentreKey ed25519.PublicKey
-	Logger    *slog.Logger
+	// CentreKeys are more public keys of the centre accepted as well:
+	// while the bridge key is rotated, the old and the new (docs/bridge.md,
+	// "Rotating the bridge key").
+	CentreKeys []ed25519.PublicKey
+	Logger     *slog.Logger
 }
 
 // Edge is a bridge site's node: it keeps the replica in step with the
@@ -159,10 +163,10 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	if !natsbus.ValidSite(cfg.Site) {
 		cfg.Logger.Error("this edge's site name cannot name its subjects: it reaches no centre", "site", cfg.Site)
 	}
-	if len(cfg.CentreKey) != ed25519.PublicKeySize {
+	if len(cfg.CentreKey) != ed25519.PublicKeySize && len(cfg.CentreKeys) == 0 {
 		cfg.Logger.Error("this edge has no centre key (-edge-centre-key): it refuses everything the centre sends")
 	}
-	client = verifyingClient{Client: client, pub: cfg.CentreKey, log: cfg.Logger}
+	client = verifyingClient{Client: client, keys: append([]ed25519.PublicKey{cfg.CentreKey}, cfg.CentreKeys...), log: cfg.Logger}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
 		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}

@@ -76,7 +76,19 @@ func seal(key ed25519.PrivateKey, subject string, request []byte, body []byte, n
 
 // open checks a signed message and returns its body.
 func open(pub ed25519.PublicKey, subject string, request []byte, msg []byte) ([]byte, error) {
-	if len(pub) != ed25519.PublicKeySize {
+	return openAny([]ed25519.PublicKey{pub}, subject, request, msg)
+}
+
+// openAny checks a signed message against each of keys (a key rotation's
+// old and new public halves) and returns its body.
+func openAny(keys []ed25519.PublicKey, subject string, request []byte, msg []byte) ([]byte, error) {
+	var valid []ed25519.PublicKey
+	for _, k := range keys {
+		if len(k) == ed25519.PublicKeySize {
+			valid = append(valid, k)
+		}
+	}
+	if len(valid) == 0 {
 		return nil, fmt.Errorf("%w (this edge has no centre key)", ErrUnsigned)
 	}
 	if len(msg) < sigHeader || string(msg[:len(sigMagic)]) != sigMagic {
@@ -85,10 +97,13 @@ func open(pub ed25519.PublicKey, subject string, request []byte, msg []byte) ([]
 	ts := msg[len(sigMagic) : len(sigMagic)+8]
 	sig := msg[len(sigMagic)+8 : sigHeader]
 	body := msg[sigHeader:]
-	if !ed25519.Verify(pub, signedBytes(subject, requestHash(request), ts, body), sig) {
-		return nil, fmt.Errorf("%w (bad signature)", ErrUnsigned)
+	signed := signedBytes(subject, requestHash(request), ts, body)
+	for _, k := range valid {
+		if ed25519.Verify(k, signed, sig) {
+			return body, nil
+		}
 	}
-	return body, nil
+	return nil, fmt.Errorf("%w (bad signature)", ErrUnsigned)
 }
 
 func requestHash(request []byte) [32]byte {
@@ -122,15 +137,17 @@ func withNonce(data []byte) []byte {
 // refused (a rogue site answering first) for one that verifies.
 type verifyingClient struct {
 	Client
-	pub ed25519.PublicKey
-	log *slog.Logger
+	// keys are the centre's public keys the edge accepts: one, or during
+	// a rotation of the bridge key the old and the new.
+	keys []ed25519.PublicKey
+	log  *slog.Logger
 }
 
 func (c verifyingClient) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
 	data = withNonce(data)
 	var body []byte
 	_, err := c.Client.RequestFirst(ctx, subject, data, func(out []byte) bool {
-		b, err := open(c.pub, subject, data, out)
+		b, err := openAny(c.keys, subject, data, out)
 		if err != nil {
 			c.log.Warn("refused an answer not signed by the centre", "subject", subject, "err", err)
 			return false
@@ -152,7 +169,7 @@ func (c verifyingClient) Listen(subject string, f func(data []byte)) (func(), er
 		signedAs = pushSubject(id)
 	}
 	return c.Client.Listen(subject, func(data []byte) {
-		body, err := open(c.pub, signedAs, nil, data)
+		body, err := openAny(c.keys, signedAs, nil, data)
 		if err != nil {
 			c.log.Warn("dropped a push not signed by the centre", "subject", subject, "err", err)
 			return
