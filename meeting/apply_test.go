@@ -107,6 +107,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		DraftClosed{Draft: "doc1"},
 		DraftCommented{Comment: DraftComment{ID: "y1", Draft: "doc1", Document: "doc1", Page: 2, Rect: &[4]float64{0.1, 0.2, 0.5, 0.3},
 			Quote: "tăng 7,8%", Text: "Đề nghị làm rõ cơ sở số liệu", Author: "d1", At: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC), Shared: true}},
+		DraftCommentEdited{Draft: "doc1", Comment: "y1", Text: "Đề nghị làm rõ cơ sở số liệu năm 2026"},
 		SubstituteSeated{Participant: "obs", For: "d1"},
 		AttendanceRulesSet{Rules: AttendanceRules{SubstitutesVote: true, ExcusedOffBase: true}},
 		PaperBallotEntered{Poll: "bch-r1", Room: "r2", Sheet: 17, Member: "d3", Marks: "10"},

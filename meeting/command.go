@@ -370,6 +370,7 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"CloseDraft":         decodeAs[CloseDraft],
 	"AddDraftVersion":    decodeAs[AddDraftVersion],
 	"CommentDraft":       decodeAs[CommentDraft],
+	"EditDraftComment":   decodeAs[EditDraftComment],
 }
 
 // decodeAs decodes strict JSON arguments (no unknown fields, one value)

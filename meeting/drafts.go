@@ -85,6 +85,8 @@ type DraftComment struct {
 	At     time.Time   `json:"at"`
 	// Shared: made while the draft's comments were visible to all.
 	Shared bool `json:"shared,omitempty"`
+	// Edited is when its author last changed its text (EditDraftComment).
+	Edited *time.Time `json:"edited,omitempty"`
 }
 
 // Kind names what the comment is on: "page", "region" or "text".
@@ -128,12 +130,20 @@ type (
 		Quote    string      `json:"quote,omitempty"`
 		Text     string      `json:"text"`
 	}
+	// EditDraftComment changes the text of one's own comment while its
+	// draft takes comments and the comment is on the current version; its
+	// place (page, region, quote) and visibility stay.
+	EditDraftComment struct {
+		Comment string `json:"comment"`
+		Text    string `json:"text"`
+	}
 )
 
-func (OpenDraft) CommandName() string       { return "OpenDraft" }
-func (CloseDraft) CommandName() string      { return "CloseDraft" }
-func (AddDraftVersion) CommandName() string { return "AddDraftVersion" }
-func (CommentDraft) CommandName() string    { return "CommentDraft" }
+func (OpenDraft) CommandName() string        { return "OpenDraft" }
+func (EditDraftComment) CommandName() string { return "EditDraftComment" }
+func (CloseDraft) CommandName() string       { return "CloseDraft" }
+func (AddDraftVersion) CommandName() string  { return "AddDraftVersion" }
+func (CommentDraft) CommandName() string     { return "CommentDraft" }
 
 // Events of drafts for comment.
 type (
@@ -158,12 +168,40 @@ type (
 	DraftCommented struct {
 		Comment DraftComment `json:"comment"`
 	}
+	// DraftCommentEdited replaces the text of comment Comment of Draft
+	// (format 1).
+	DraftCommentEdited struct {
+		Draft   string `json:"draft"`
+		Comment string `json:"comment"`
+		Text    string `json:"text"`
+	}
 )
 
-func (DraftOpened) EventType() string       { return "DraftOpened" }
-func (DraftClosed) EventType() string       { return "DraftClosed" }
-func (DraftVersionAdded) EventType() string { return "DraftVersionAdded" }
-func (DraftCommented) EventType() string    { return "DraftCommented" }
+func (DraftOpened) EventType() string        { return "DraftOpened" }
+func (DraftClosed) EventType() string        { return "DraftClosed" }
+func (DraftVersionAdded) EventType() string  { return "DraftVersionAdded" }
+func (DraftCommented) EventType() string     { return "DraftCommented" }
+func (DraftCommentEdited) EventType() string { return "DraftCommentEdited" }
+
+// draftComment returns the comment with id, or nil.
+func (s *State) draftComment(id string) *DraftComment {
+	for i := range s.DraftComments {
+		if s.DraftComments[i].ID == id {
+			return &s.DraftComments[i]
+		}
+	}
+	return nil
+}
+
+// commentText checks a comment's text: not empty once trimmed, valid
+// UTF-8, at most MaxDraftComment characters; it returns the trimmed text.
+func commentText(t string) (string, error) {
+	text := strings.TrimSpace(t)
+	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxDraftComment {
+		return "", Errorf(Invalid, "Ý kiến cần có nội dung, tối đa %d ký tự", "a comment needs a text of at most %d characters", MaxDraftComment)
+	}
+	return text, nil
+}
 
 // DraftOf returns the draft a document is a version of, or nil.
 func (s *State) DraftOf(doc string) *Draft {
@@ -313,9 +351,9 @@ func (c CommentDraft) decide(d decider) ([]Event, error) {
 	if c.Page < 1 || c.Page > doc.Pages {
 		return nil, Errorf(Invalid, "Trang %d không có (tài liệu có %d trang)", "page %d does not exist (the document has %d pages)", c.Page, doc.Pages)
 	}
-	text := strings.TrimSpace(c.Text)
-	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxDraftComment {
-		return nil, Errorf(Invalid, "Ý kiến cần có nội dung, tối đa %d ký tự", "a comment needs a text of at most %d characters", MaxDraftComment)
+	text, err := commentText(c.Text)
+	if err != nil {
+		return nil, err
 	}
 	quote := strings.TrimSpace(c.Quote)
 	if !utf8.ValidString(quote) || utf8.RuneCountInString(quote) > MaxDraftQuote {
@@ -353,6 +391,34 @@ func (c CommentDraft) decide(d decider) ([]Event, error) {
 		ID: c.ID, Draft: dr.ID, Document: c.Document, Page: c.Page, Rect: rect, Quote: quote, Text: text,
 		Author: d.me.ID, At: d.now, Shared: dr.Visibility == DraftPublic,
 	}})
+}
+
+func (c EditDraftComment) decide(d decider) ([]Event, error) {
+	s := d.s
+	x := s.draftComment(c.Comment)
+	// A comment the actor may not see is not there for them.
+	if x == nil || !s.SeesDraftComment(d.me.ID, x) {
+		return nil, Errorf(NotFound, "Không có ý kiến %q", "no comment %q", c.Comment)
+	}
+	if x.Author != d.me.ID {
+		return nil, Errorf(Forbidden, "Chỉ người góp ý được sửa ý kiến của mình", "only its author may edit a comment")
+	}
+	dr := s.Drafts[x.Draft]
+	if dr == nil || !dr.OpenAt(d.now) {
+		return nil, Errorf(Conflict, "Dự thảo đã hết hạn góp ý hoặc đã đóng: không sửa được ý kiến", "the draft is past its deadline or closed: the comment can no longer be edited")
+	}
+	if dr.Current() != x.Document {
+		return nil, Errorf(Conflict, "Ý kiến này góp cho phiên bản %d; dự thảo đã có phiên bản %d", "this comment is on version %d; the draft has version %d now",
+			dr.Version(x.Document), len(dr.Versions))
+	}
+	text, err := commentText(c.Text)
+	if err != nil {
+		return nil, err
+	}
+	if text == x.Text {
+		return nil, Errorf(Invalid, "Nội dung ý kiến không thay đổi", "the comment's text is unchanged")
+	}
+	return d.emit(DraftCommentEdited{Draft: x.Draft, Comment: x.ID, Text: text})
 }
 
 func (e DraftOpened) fits(s *State, full bool) error {
@@ -456,6 +522,31 @@ func (e DraftCommented) change(s *State, ev Event) {
 // shared, every reader of its version.
 func (e DraftCommented) visibleTo(s *State, p *Participant, viewer string) bool {
 	return s.SeesDraftComment(viewer, &e.Comment)
+}
+
+func (e DraftCommentEdited) fits(s *State, full bool) error {
+	if x := s.draftComment(e.Comment); x == nil || x.Draft != e.Draft {
+		return need(!full, "no comment %q of draft %q", e.Comment, e.Draft)
+	}
+	return need(strings.TrimSpace(e.Text) != "", "comment %q edited to no text", e.Comment)
+}
+
+func (e DraftCommentEdited) change(s *State, ev Event) {
+	i := slices.IndexFunc(s.DraftComments, func(c DraftComment) bool { return c.ID == e.Comment })
+	if i < 0 {
+		return
+	}
+	// A copy: Clone shares the slice, which is never changed in place.
+	cs := slices.Clone(s.DraftComments)
+	at := ev.At
+	cs[i].Text, cs[i].Edited = e.Text, &at
+	s.DraftComments = slices.Clip(cs)
+}
+
+// visibleTo: an edit reaches whoever sees the comment.
+func (e DraftCommentEdited) visibleTo(s *State, p *Participant, viewer string) bool {
+	x := s.draftComment(e.Comment)
+	return x != nil && s.SeesDraftComment(viewer, x)
 }
 
 // viewDrafts takes from v the drafts of documents viewer may not read and

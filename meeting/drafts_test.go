@@ -173,3 +173,78 @@ func isCode(err error, c Code) bool {
 	var me *Error
 	return errors.As(err, &me) && me.Code == c
 }
+
+// TestEditDraftComment: its author changes a comment's text while the
+// draft takes comments and the comment is on the current version; its
+// place, quote and visibility stay; the edit reaches whoever sees the
+// comment; everyone else, an old version, the deadline and the close are
+// refused, and a refusal changes nothing; the log replays the same state.
+func TestEditDraftComment(t *testing.T) {
+	l := drafting(t, DraftPrivate)
+	rect := &[4]float64{0.1, 0.2, 0.6, 0.25}
+	l.run(t, step{"d1", CommentDraft{ID: "y1", Document: "doc1", Page: 2, Rect: rect, Quote: "tăng 7,8%", Text: "Đề nghị nêu nguồn"}},
+		step{"d3", CommentDraft{ID: "y3", Document: "doc1", Page: 1, Text: "Ý kiến của d3"}})
+	before := l.s.Clone()
+	evs := l.run(t, step{"d1", EditDraftComment{Comment: "y1", Text: "  Đề nghị nêu rõ nguồn số liệu của Cục Thống kê  "}})
+	c := l.s.DraftComments[0]
+	if c.Text != "Đề nghị nêu rõ nguồn số liệu của Cục Thống kê" || c.Edited == nil || !c.Edited.Equal(l.now) ||
+		c.Quote != "tăng 7,8%" || *c.Rect != *rect || c.Page != 2 || c.Shared || !c.At.Equal(before.DraftComments[0].At) {
+		t.Fatalf("edited comment %+v", c)
+	}
+	// The state cloned before the edit keeps the old text (no change in place).
+	if before.DraftComments[0].Text != "Đề nghị nêu nguồn" || before.DraftComments[0].Edited != nil {
+		t.Fatalf("the edit changed a clone: %+v", before.DraftComments[0])
+	}
+	for viewer, want := range map[string]bool{"d1": true, "chair": true, "sec": true, "d2": true, "d3": false, "obs": false} {
+		if got := Visible(l.s, evs[0], viewer); got != want {
+			t.Errorf("%s sees the edit: %v, want %v", viewer, got, want)
+		}
+	}
+	tests := []struct {
+		name  string
+		actor string
+		cmd   EditDraftComment
+		code  Code
+	}{
+		{"no comment", "d1", EditDraftComment{Comment: "y9", Text: "x"}, NotFound},
+		{"another's comment, unseen", "d3", EditDraftComment{Comment: "y1", Text: "x"}, NotFound},
+		{"another's comment, seen (the team)", "sec", EditDraftComment{Comment: "y1", Text: "x"}, Forbidden},
+		{"the chair", "chair", EditDraftComment{Comment: "y3", Text: "x"}, Forbidden},
+		{"empty text", "d1", EditDraftComment{Comment: "y1", Text: " \n "}, Invalid},
+		{"too long", "d1", EditDraftComment{Comment: "y1", Text: string(make([]rune, MaxDraftComment+1))}, Invalid},
+		{"unchanged", "d1", EditDraftComment{Comment: "y1", Text: "Đề nghị nêu rõ nguồn số liệu của Cục Thống kê"}, Invalid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := len(l.events)
+			if _, err := Decide(l.s, Actor{Participant: tc.actor}, tc.cmd, l.now.Add(time.Second)); !isCode(err, tc.code) {
+				t.Fatalf("got %v, want %s", err, tc.code)
+			}
+			if len(l.events) != n || l.s.DraftComments[0].Text != c.Text {
+				t.Fatal("a refusal changed the state")
+			}
+		})
+	}
+	// At the deadline (the meeting's clock), after a close, on an old version: refused.
+	if _, err := Decide(l.s, Actor{Participant: "d3"}, EditDraftComment{Comment: "y3", Text: "Muộn"}, t0.Add(48*time.Hour)); !isCode(err, Conflict) {
+		t.Fatalf("at the deadline: %v", err)
+	}
+	if _, err := Decide(l.s, Actor{Participant: "d3"}, EditDraftComment{Comment: "y3", Text: "Kịp"}, t0.Add(48*time.Hour-time.Second)); err != nil {
+		t.Fatalf("a second before the deadline: %v", err)
+	}
+	l.run(t, step{"sec", AddDraftVersion{Draft: "doc1", Document: "doc3"}})
+	if _, err := Decide(l.s, Actor{Participant: "d3"}, EditDraftComment{Comment: "y3", Text: "Trên bản cũ"}, l.now.Add(time.Second)); !isCode(err, Conflict) {
+		t.Fatalf("a comment on the old version: %v", err)
+	}
+	l.run(t, step{"d3", CommentDraft{ID: "y4", Document: "doc3", Page: 1, Text: "Trên bản 2"}}, step{"sec", CloseDraft{Draft: "doc1"}})
+	if _, err := Decide(l.s, Actor{Participant: "d3"}, EditDraftComment{Comment: "y4", Text: "Sau khi đóng"}, l.now.Add(time.Second)); !isCode(err, Conflict) {
+		t.Fatalf("after the close: %v", err)
+	}
+	r := NewState()
+	for _, e := range l.events {
+		if err := r.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameJSON(t, "replayed", r, l.s)
+}

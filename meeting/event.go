@@ -310,6 +310,7 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"DraftClosed":         decodeData[DraftClosed],
 	"DraftVersionAdded":   decodeData[DraftVersionAdded],
 	"DraftCommented":      decodeData[DraftCommented],
+	"DraftCommentEdited":  decodeData[DraftCommentEdited],
 	"CopiesDeleted":       decodeData[CopiesDeleted],
 }
 

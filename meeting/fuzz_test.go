@@ -195,7 +195,7 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 		}
 		return MoveContribution{Contribution: pick(in, fuzzContribs), Index: int(in.byte()%5) - 1}, false
 	case 47:
-		switch in.byte() % 4 {
+		switch in.byte() % 5 {
 		case 0:
 			return OpenDraft{Document: pick(in, fuzzDocs), Deadline: t0.Add(time.Duration(int(in.byte())-64) * time.Minute),
 				Visibility: pick(in, []DraftVisibility{DraftPrivate, DraftPublic, ""}), Team: pick(in, [][]string{nil, {"d2"}, {"d1", "d1"}, {"x"}})}, false
@@ -203,6 +203,8 @@ func (in *fuzzInput) command(h *fuzzHarness) (cmd Command, corrupt bool) {
 			return CloseDraft{Draft: pick(in, fuzzDocs)}, false
 		case 2:
 			return AddDraftVersion{Draft: pick(in, fuzzDocs), Document: pick(in, fuzzDocs)}, false
+		case 3:
+			return EditDraftComment{Comment: pick(in, []string{"y1", "y2", "y3", ""}), Text: pick(in, fuzzTexts)}, false
 		}
 		c := CommentDraft{ID: pick(in, []string{"y1", "y2", "y3", ""}), Document: pick(in, fuzzDocs), Page: int(in.byte()%12) - 1,
 			Text: pick(in, fuzzTexts), Quote: pick(in, fuzzTexts)}

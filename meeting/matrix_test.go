@@ -372,6 +372,10 @@ func matrixRows() []matrixRow {
 		},
 			cmd:  CommentDraft{ID: "y1", Document: "doc1", Page: 1, Text: "Muộn"},
 			want: want{}.refuse(Conflict, insiders...).refuse(Forbidden, aDisplay).others(Forbidden)},
+		// Only its author edits a comment (d1's, on a private draft: the team sees it, others do not).
+		{name: "EditDraftComment", at: then(mDrafting, step{"d1", CommentDraft{ID: "y1", Document: "doc1", Page: 2, Text: "Đề nghị bổ sung số liệu"}}),
+			cmd:  EditDraftComment{Comment: "y1", Text: "Đề nghị bổ sung số liệu năm 2026"},
+			want: allow(aDelegate).refuse(Forbidden, aSecretary, aChair, aPresenter, aDisplay).refuse(NotFound, aCommittee, aObserver).others(Forbidden)},
 		// Made by the document routes for the reader; the wire refuses it.
 		{name: "RecordCopy", variant: "reserved to d1", at: mSession, cmd: matrixCopy("doc2", CopyView),
 			want: allow(aSecretary, aChair, aDelegate).refuse(Forbidden, aPresenter, aCommittee, aObserver, aDisplay).others(Forbidden)},

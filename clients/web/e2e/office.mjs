@@ -582,6 +582,28 @@ export async function officeScenario(bin, browser, h) {
     await entry.getByText(`${task2} — ${byID.quan.name}`).waitFor();
   });
 
+  // Issue 13 (3): a draft is edited before the chair approves it.
+  const klMore = 'Văn phòng Tỉnh ủy theo dõi, đôn đốc và báo cáo kết quả.';
+  if (drafted2) await step('conclusions: before approval the office edits the draft (a sentence added to its text); the change is kept', async () => {
+    const panel = admin.getByRole('region', { name: 'Kết luận, nghị quyết' });
+    const entry = panel.locator('ul.conclusion-list > li', { hasText: klTitle });
+    await entry.getByRole('button', { name: `Sửa dự thảo: ${klTitle}` }).click();
+    const form = entry.getByRole('form', { name: `Sửa dự thảo kết luận: ${klTitle}` });
+    const textBox = form.getByLabel('Nội dung kết luận');
+    const before = await textBox.inputValue();
+    if (!before.startsWith('Ban Thường vụ thống nhất')) throw new Error(`the edit form starts with ${JSON.stringify(before)}`);
+    await textBox.fill(`${before}\n${klMore}`);
+    await form.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await panel.getByText('Đã lưu thay đổi của dự thảo.').waitFor();
+    // Read back from the server: the form opened again has the sentence, and the tasks are still there.
+    await entry.getByRole('button', { name: `Sửa dự thảo: ${klTitle}` }).click();
+    const again = await entry.getByRole('form', { name: `Sửa dự thảo kết luận: ${klTitle}` }).getByLabel('Nội dung kết luận').inputValue();
+    if (!again.includes(klMore)) throw new Error(`the saved text is ${JSON.stringify(again)}`);
+    await entry.getByRole('button', { name: 'Hủy' }).click();
+    await entry.getByText(`${task1} — ${byID.lan.name}`).waitFor();
+    await entry.getByText(`${task2} — ${byID.quan.name}`).waitFor();
+  });
+
   if (drafted2) await step('conclusions: the chair approves it on the home and it gets its number; the office publishes it', async () => {
     await chair.reload();
     const box = chair.getByRole('region', { name: 'Kết luận chờ duyệt' });
@@ -718,7 +740,8 @@ export async function officeScenario(bin, browser, h) {
   // reaches the office's list of comments and the CSV table.
   const vnDraft = 'Dự thảo Báo cáo tổng hợp ý kiến';
   const vnComment = 'Đề nghị ghi rõ số thành viên không trả lời và lý do.';
-  if (tablet && summaryPDF) await step('drafts: on a Vietnamese draft made by daisd, Lan selects a line in the page’s text layer and comments on the selection; the office sees the quote, every diacritic intact, in its list and in the CSV table', async () => {
+  const vnComment2 = 'Đề nghị ghi rõ số thành viên không trả lời, lý do và thời hạn bổ sung ý kiến.';
+  if (tablet && summaryPDF) await step('drafts: on a Vietnamese draft made by daisd, Lan selects a line in the page’s text layer, comments on the selection and edits her comment; the office sees the quote, every diacritic intact, and the edited text in its list and in the CSV table', async () => {
     const upload = admin.locator('form', { has: admin.getByRole('button', { name: 'Tải tài liệu lên (PDF)' }) });
     await upload.locator('input[type=file]').setInputFiles({ name: 'du-thao-bao-cao.pdf', mimeType: 'application/pdf', buffer: summaryPDF });
     await upload.getByLabel('Tên tài liệu').fill(vnDraft);
@@ -758,19 +781,30 @@ export async function officeScenario(bin, browser, h) {
     const mine = panel.locator('li.draft-comment', { hasText: vnComment });
     await mine.locator('blockquote', { hasText: q }).waitFor();
     await shot(tablet, 'office-draft-selection');
+    // Issue 13 (3): Lan edits her comment before the deadline; the quote stays.
+    await mine.getByRole('button', { name: 'Sửa ý kiến' }).click();
+    // (The comment's text is now in the box, no longer the item's text.)
+    const form = panel.locator('form.draft-edit');
+    if ((await form.locator('textarea').inputValue()) !== vnComment) throw new Error('the edit box does not start from the comment');
+    await form.locator('textarea').fill(vnComment2);
+    await form.getByRole('button', { name: 'Lưu ý kiến' }).click();
+    const edited = panel.locator('li.draft-comment', { hasText: vnComment2 });
+    await edited.getByText(/· đã sửa/).waitFor();
+    await edited.locator('blockquote', { hasText: q }).waitFor();
 
     // The office (a secretary: the drafting team) reads it in the workspace and takes the CSV table.
     await row.getByRole('button', { name: 'Xem các ý kiến góp ý' }).click();
     const list = admin.getByRole('region', { name: `Góp ý dự thảo — ${vnDraft}` });
-    const theirs = list.locator('li.draft-comment', { hasText: vnComment });
+    const theirs = list.locator('li.draft-comment', { hasText: vnComment2 });
     await theirs.locator('blockquote', { hasText: q }).waitFor();
+    await theirs.getByText(/· đã sửa/).waitFor();
     await theirs.getByText(`${byID.lan.name}, ${byID.lan.title}`).waitFor();
     const [download] = await Promise.all([admin.waitForEvent('download'), list.getByRole('button', { name: /Bảng tổng hợp ý kiến \(CSV\)/ }).click()]);
     const csvFile = path.join(tmp, 'draft-comments.csv');
     await download.saveAs(csvFile);
     const csv = readFileSync(csvFile, 'utf8');
     if (!csv.includes(q)) throw new Error(`the CSV table does not quote ${JSON.stringify(q)}:\n${csv}`);
-    if (!csv.includes(vnComment)) throw new Error(`the CSV table does not have the comment:\n${csv}`);
+    if (!csv.includes(vnComment2) || csv.includes(vnComment)) throw new Error(`the CSV table does not have the comment as edited:\n${csv}`);
     log('drafts: the quote is in the office’s list and in the CSV table');
   });
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { apply, normalize } from '../src/core/fold';
-import { commentID, draftOf, draftOpen, MAX_QUOTE, normaliseQuote, pickSelection, selectionBounds, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../src/core/drafts';
+import { commentID, draftOf, draftOpen, mayEdit, MAX_QUOTE, normaliseQuote, pickSelection, selectionBounds, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../src/core/drafts';
 import { ComparisonView, DraftPanel } from '../src/ui/document/DraftPanel';
 import type { MeetingStore } from '../src/core/store';
 
@@ -237,6 +237,44 @@ describe('DraftPanel', () => {
     const drop = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Bỏ đoạn chọn')!;
     await act(async () => void drop.click());
     expect(unpicked).toEqual([1]);
+  });
+
+  it('lets an author edit their own comment on the current version while the draft is open, and only that', async () => {
+    const mine = { id: 'y3', draft: 'v1', document: 'v2', page: 1, text: 'Bổ sung kinh phí.', author: 'd1', author_name: 'Lê Văn Ba', at, kind: 'page' as const };
+    const theirs = { ...mine, id: 'y4', author: 'd2', author_name: 'Trần Văn Đức', text: 'Ý kiến khác.', edited: at };
+    const list = { ...comments, pages: [...comments.pages, { document: 'v2', version: 2, page: 1, comments: [mine, theirs] }] };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(list), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    const { command } = mount({ doc: 'v2' });
+    await until(() => !!root.querySelector('.draft-edit-btn'));
+    // Only d1's comment on version 2 (not d1's y1 on version 1, nor d2's).
+    const edits = [...root.querySelectorAll('.draft-edit-btn')];
+    expect(edits.length).toBe(1);
+    expect(edits[0].closest('li')?.textContent).toContain('Bổ sung kinh phí.');
+    // An edited comment says so.
+    const other = [...root.querySelectorAll('li.draft-comment')].find((li) => li.textContent?.includes('Ý kiến khác.'));
+    expect(other?.textContent).toContain('· đã sửa');
+    expect(edits[0].closest('li')?.textContent).not.toContain('đã sửa');
+    await act(async () => void (edits[0] as HTMLButtonElement).click());
+    const ta = root.querySelector('form.draft-edit textarea') as HTMLTextAreaElement;
+    expect(ta.value).toBe('Bổ sung kinh phí.');
+    const save = root.querySelector('form.draft-edit button[type=submit]') as HTMLButtonElement;
+    expect(save.disabled).toBe(true); // unchanged
+    ta.value = 'Bổ sung kinh phí cho cấp xã. ';
+    await act(async () => void ta.dispatchEvent(new Event('input')));
+    await act(async () => void root.querySelector('form.draft-edit')!.dispatchEvent(new Event('submit', { cancelable: true })));
+    await settle();
+    expect(command).toHaveBeenCalledWith('EditDraftComment', { comment: 'y3', text: 'Bổ sung kinh phí cho cấp xã.' });
+    expect(root.querySelector('form.draft-edit')).toBeNull();
+  });
+
+  it('decides who may edit a comment by the draft clock', () => {
+    const d = { id: 'v1', versions: ['v1', 'v2'], deadline: '2026-12-10T10:00:00Z', visibility: 'team' as const };
+    const c = { author: 'd1', document: 'v2' };
+    expect(mayEdit(c, d, 'd1', Date.parse('2026-12-10T09:59:59Z'))).toBe(true);
+    expect(mayEdit(c, d, 'd1', Date.parse('2026-12-10T10:00:00Z'))).toBe(false);
+    expect(mayEdit(c, d, 'd2', Date.parse('2026-12-05T00:00:00Z'))).toBe(false);
+    expect(mayEdit({ author: 'd1', document: 'v1' }, d, 'd1', Date.parse('2026-12-05T00:00:00Z'))).toBe(false);
+    expect(mayEdit(c, { ...d, closed: '2026-12-04T00:00:00Z' }, 'd1', Date.parse('2026-12-05T00:00:00Z'))).toBe(false);
   });
 
   it('says an old version takes no comments, switches versions and compares them', async () => {

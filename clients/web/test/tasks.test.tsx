@@ -242,6 +242,73 @@ describe('the meeting conclusions panel', () => {
     expect(text()).toContain('dự thảo, chờ duyệt');
   });
 
+  it('lets the secretary edit a draft before approval: its title, text and tasks, filled in from the draft', async () => {
+    let c: any = {
+      id: 'kl-1', kind: 'conclusion', status: 'draft', agenda_item: 'ns', title: 'Kết luận về dự toán', text: 'Thống nhất thông qua.', agenda_title: 'Dự toán',
+      tasks: [{ id: 't1', title: 'Hoàn thiện dự toán', assignee: { kind: 'person', person: 'uv1', name: 'Nguyễn Văn A' }, deadline: '2026-12-20T10:00:00Z', percent: 0, reports: [] },
+        { id: 't2', title: 'Tuyên truyền', assignee: { kind: 'unit', name: 'Ban Tuyên giáo' }, deadline: '2026-12-31T10:00:00Z', percent: 0, reports: [] }],
+    };
+    let put: any = null;
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      if (init.method === 'PUT' && url === '/api/v1/meetings/btv-12/conclusions/kl-1') {
+        put = JSON.parse(String(init.body));
+        c = { ...c, title: put.title, text: put.text };
+        return new Response(JSON.stringify({ conclusion: c }), { status: 200 });
+      }
+      return new Response(JSON.stringify({ conclusions: [c] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store, mode: 'secretary' }), root);
+    });
+    await settle();
+    const edit = root.querySelector('button[aria-label="Sửa dự thảo: Kết luận về dự toán"]') as HTMLButtonElement;
+    await act(async () => edit.click());
+    const form = root.querySelector('form.conclusion-edit') as HTMLFormElement;
+    const field = (sel: string) => form.querySelector(sel) as HTMLInputElement;
+    // Filled in from the draft: the deadline is its day in Vietnam; the item and the kind stay.
+    expect(field('#kl-e-kl-1-title').value).toBe('Kết luận về dự toán');
+    expect(field('#kl-e-kl-1-t1').value).toBe('Hoàn thiện dự toán');
+    expect(field('#kl-e-kl-1-w1').value).toBe('uv1');
+    expect(field('#kl-e-kl-1-d1').value).toBe('2026-12-20');
+    expect(field('#kl-e-kl-1-u2').value).toBe('Ban Tuyên giáo');
+    expect(field('#kl-e-kl-1-item').disabled).toBe(true);
+    await act(async () => {
+      field('#kl-e-kl-1-title').value = 'Kết luận về dự toán ngân sách năm 2027';
+      field('#kl-e-kl-1-title').dispatchEvent(new Event('input'));
+    });
+    await act(async () => void form.dispatchEvent(new Event('submit', { cancelable: true })));
+    await settle();
+    expect(put).toEqual({
+      title: 'Kết luận về dự toán ngân sách năm 2027', text: 'Thống nhất thông qua.',
+      tasks: [
+        { title: 'Hoàn thiện dự toán', deadline: '2026-12-20T17:00:00+07:00', assignee: { kind: 'person', person: 'uv1' } },
+        { title: 'Tuyên truyền', deadline: '2026-12-31T17:00:00+07:00', assignee: { kind: 'unit', name: 'Ban Tuyên giáo' } },
+      ],
+    });
+    expect(text()).toContain('Đã lưu thay đổi của dự thảo.');
+    expect(text()).toContain('Kết luận về dự toán ngân sách năm 2027');
+    expect(root.querySelector('form.conclusion-edit')).toBeNull();
+  });
+
+  it('offers no edit once approved, nor to the chair', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ conclusions: [
+      { id: 'kl-1', kind: 'conclusion', status: 'approved', numbered: '01-KL/TU', title: 'Đã duyệt', agenda_title: 'Dự toán', tasks: [] },
+      { id: 'kl-2', kind: 'conclusion', status: 'draft', title: 'Dự thảo', agenda_title: 'Dự toán', tasks: [] },
+    ] }), { status: 200 }));
+    await act(() => {
+      render(h(MeetingConclusions, { store, mode: 'secretary' }), root);
+    });
+    await settle();
+    expect(root.querySelector('button[aria-label="Sửa dự thảo: Đã duyệt"]')).toBeNull();
+    expect(root.querySelector('button[aria-label="Sửa dự thảo: Dự thảo"]')).not.toBeNull();
+    render(null, root);
+    await act(() => {
+      render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, role: 'chair' } }, mode: 'chair' }), root);
+    });
+    await settle();
+    expect(root.querySelector('button[aria-label="Sửa dự thảo: Dự thảo"]')).toBeNull();
+  });
+
   it('lets the chair approve a draft from the console', async () => {
     let status = 'draft';
     vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {

@@ -160,6 +160,9 @@ export const meetingConclusions = async (meeting: string, token: string, f: Fetc
   (await send(f, 'GET', mpath(meeting), bearer(token))).conclusions ?? [];
 export const draftConclusion = async (meeting: string, token: string, d: ConclusionDraft, f: Fetch = fetch): Promise<Conclusion> =>
   (await send(f, 'POST', mpath(meeting), { ...bearer(token, true), body: JSON.stringify(d) })).conclusion;
+/** editConclusion replaces a draft's title, text and tasks (the secretary's, before the chair approves it). */
+export const editConclusion = async (meeting: string, token: string, id: string, d: Pick<ConclusionDraft, 'title' | 'text' | 'tasks'>, f: Fetch = fetch): Promise<Conclusion> =>
+  (await send(f, 'PUT', mpath(meeting, `/${encodeURIComponent(id)}`), { ...bearer(token, true), body: JSON.stringify({ title: d.title, text: d.text, tasks: d.tasks }) })).conclusion;
 export const approveConclusion = async (meeting: string, token: string, id: string, f: Fetch = fetch): Promise<Conclusion> =>
   (await send(f, 'POST', mpath(meeting, `/${encodeURIComponent(id)}/approve`), bearer(token))).conclusion;
 export const publishConclusion = async (meeting: string, token: string, id: string, f: Fetch = fetch): Promise<Conclusion> =>

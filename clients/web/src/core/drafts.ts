@@ -38,7 +38,14 @@ export interface DraftComment {
   author_title?: string;
   at: string;
   shared?: boolean;
+  /** edited is when its author last changed its text. */
+  edited?: string;
   kind: CommentKind;
+}
+
+/** mayEdit says whether me may change comment c of draft d at now: their own, on the current version, while the draft takes comments (the server checks the same). */
+export function mayEdit(c: Pick<DraftComment, 'author' | 'document'>, d: Draft, me: string, now: number = Date.now()): boolean {
+  return c.author === me && c.document === d.versions[d.versions.length - 1] && draftOpen(d, now);
 }
 
 /** DraftComments is what the comments route answers. */

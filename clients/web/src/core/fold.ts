@@ -206,6 +206,7 @@ function applyData(s: State, e: MeetingEvent): boolean {
       return true;
     }
     case 'DraftCommented':
+    case 'DraftCommentEdited':
       return true; // comments are read by their route (GET …/drafts/{draft}/comments)
     case 'DocumentAttached': {
       const it = findItem(s, d.item);

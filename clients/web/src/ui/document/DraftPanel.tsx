@@ -11,7 +11,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingStore } from '../../core/store';
 import type { Draft } from '../../core/types';
-import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, pickSelection, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../../core/drafts';
+import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, mayEdit, pickSelection, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../../core/drafts';
 import { useApp, useRun } from '../context';
 import { formatDateTime } from '../shared/format';
 import type { PageView } from './PdfView';
@@ -227,7 +227,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
           </button>
         </form>
       )}
-      <DraftCommentList store={store} draft={draft} />
+      <DraftCommentList store={store} draft={draft} now={now} />
     </section>
   );
 }
@@ -238,9 +238,17 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
  * them grouped by page, each with its quote, author, time and visibility;
  * the drafting team also gets the table of comments as PDF and CSV.
  */
-export function DraftCommentList({ store, draft }: { store: MeetingStore; draft: Draft }) {
+export function DraftCommentList({ store, draft, now = Date.now }: { store: MeetingStore; draft: Draft; now?: () => number }) {
   const { t, lang } = useApp();
   const [busy, run] = useRun();
+  // One's own comment being edited: its id and the new text.
+  const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
+  const save = () =>
+    run(async () => {
+      if (!editing) return;
+      await store.command('EditDraftComment', { comment: editing.id, text: editing.text.trim() });
+      setEditing(null);
+    }, t('draftEditDone'));
   const s = store.state!;
   const auth = { meeting: s.id, token: store.session.token, draft: draft.id };
   const [list, setList] = useState<DraftComments | null>(null);
@@ -294,10 +302,42 @@ export function DraftCommentList({ store, draft }: { store: MeetingStore; draft:
               <li key={c.id} class="draft-comment">
                 {c.quote && <blockquote>“{c.quote}”</blockquote>}
                 {c.kind === 'region' && <span class="badge">{t('draftOnRegion')}</span>}
-                <p>{c.text}</p>
+                {editing?.id === c.id ? (
+                  <form
+                    class="draft-edit"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      if (editing.text.trim() && editing.text.trim() !== c.text) void save();
+                    }}
+                  >
+                    <label>
+                      <span class="sr-only">{t('draftText')}</span>
+                      <textarea maxLength={4000} rows={3} value={editing.text} onInput={(e) => setEditing({ id: c.id, text: (e.target as HTMLTextAreaElement).value })} />
+                    </label>
+                    <span class="row">
+                      <button type="submit" class="btn small primary" disabled={busy || !editing.text.trim() || editing.text.trim() === c.text}>
+                        {t('draftEditSave')}
+                      </button>
+                      <button type="button" class="btn small" onClick={() => setEditing(null)}>
+                        {t('draftEditCancel')}
+                      </button>
+                    </span>
+                  </form>
+                ) : (
+                  <p>{c.text}</p>
+                )}
                 <p class="muted small">
                   {c.author_name}
                   {c.author_title ? `, ${c.author_title}` : ''} · {formatDateTime(lang, Date.parse(c.at))} · {c.shared ? t('draftShared') : t('draftPrivate')}
+                  {c.edited ? ` · ${t('draftEdited')}` : ''}
+                  {editing?.id !== c.id && mayEdit(c, draft, store.me, now()) && (
+                    <>
+                      {' '}
+                      <button type="button" class="btn small ghost draft-edit-btn" onClick={() => setEditing({ id: c.id, text: c.text })}>
+                        {t('draftEdit')}
+                      </button>
+                    </>
+                  )}
                 </p>
               </li>
             ))}

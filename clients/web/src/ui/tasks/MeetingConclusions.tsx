@@ -9,11 +9,13 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   approveConclusion,
   draftConclusion,
+  editConclusion,
   heading,
   meetingConclusions,
   publishConclusion,
   type Conclusion,
   type ConclusionDraft,
+  type Task,
   type TaskDraft,
 } from '../../core/conclusions';
 import type { MeetingStore } from '../../core/store';
@@ -45,21 +47,34 @@ export function toDraft(f: { item: string; kind: 'conclusion' | 'resolution'; ti
   return { agenda_item: f.item, kind: f.kind, title: f.title.trim(), text: f.text.trim(), tasks };
 }
 
-function DraftForm({ store, lang, onDrafted }: { store: MeetingStore; lang: Lang; onDrafted: (c: Conclusion) => void }) {
+/** fromTask is a task of a draft as the form shows it (its deadline's day in Vietnam, UTC+7). */
+export function fromTask(t: Pick<Task, 'title' | 'assignee' | 'deadline'>): TaskInput {
+  const day = new Date(Date.parse(t.deadline) + 7 * 3600e3).toISOString().slice(0, 10);
+  return t.assignee.kind === 'person' && t.assignee.person
+    ? { title: t.title, who: t.assignee.person, unit: '', deadline: day }
+    : { title: t.title, who: '', unit: t.assignee.name, deadline: day };
+}
+
+/**
+ * DraftForm drafts a conclusion, or with `editing` changes a draft's
+ * title, text and tasks (its item and kind stay) until the chair approves it.
+ */
+function DraftForm({ store, lang, onDrafted, editing, onCancel }: { store: MeetingStore; lang: Lang; onDrafted: (c: Conclusion) => void; editing?: Conclusion; onCancel?: () => void }) {
   const s = store.state!;
-  const [item, setItem] = useState(s.agenda[0]?.id ?? '');
-  const [kind, setKind] = useState<'conclusion' | 'resolution'>('conclusion');
-  const [title, setTitle] = useState('');
-  const [text, setText] = useState('');
-  const [tasks, setTasks] = useState<TaskInput[]>([emptyTask()]);
+  const [item, setItem] = useState(editing?.agenda_item ?? s.agenda[0]?.id ?? '');
+  const [kind, setKind] = useState<'conclusion' | 'resolution'>(editing?.kind ?? 'conclusion');
+  const [title, setTitle] = useState(editing?.title ?? '');
+  const [text, setText] = useState(editing?.text ?? '');
+  const [tasks, setTasks] = useState<TaskInput[]>(editing?.tasks.length ? editing.tasks.map(fromTask) : [emptyTask()]);
+  const ids = editing ? `kl-e-${editing.id}` : 'kl';
   const [msg, setMsg] = useState('');
   const [busy, setBusy] = useState(false);
   const people = Object.values(s.participants).filter((p) => p.role === 'delegate' || p.role === 'chair');
   const set = (i: number, patch: Partial<TaskInput>) => setTasks((ts) => ts.map((t, j) => (j === i ? { ...t, ...patch } : t)));
   return (
     <form
-      class="stack conclusion-draft"
-      aria-label={tw(lang, 'draftTitle')}
+      class={editing ? 'stack conclusion-draft conclusion-edit' : 'stack conclusion-draft'}
+      aria-label={editing ? `${tw(lang, 'editTitle')}: ${editing.title}` : tw(lang, 'draftTitle')}
       onSubmit={async (e) => {
         e.preventDefault();
         const d = toDraft({ item, kind, title, text, tasks });
@@ -67,6 +82,10 @@ function DraftForm({ store, lang, onDrafted }: { store: MeetingStore; lang: Lang
         setBusy(true);
         setMsg('');
         try {
+          if (editing) {
+            onDrafted(await editConclusion(s.id, store.session.token, editing.id, d));
+            return;
+          }
           onDrafted(await draftConclusion(s.id, store.session.token, d));
           setMsg(tw(lang, 'drafted'));
           setTitle('');
@@ -79,33 +98,33 @@ function DraftForm({ store, lang, onDrafted }: { store: MeetingStore; lang: Lang
         }
       }}
     >
-      <h3>{tw(lang, 'draftTitle')}</h3>
-      <label for="kl-item">{tw(lang, 'item')}</label>
-      <select id="kl-item" value={item} onChange={(e) => setItem((e.target as HTMLSelectElement).value)}>
+      <h3>{editing ? tw(lang, 'editTitle') : tw(lang, 'draftTitle')}</h3>
+      <label for={`${ids}-item`}>{tw(lang, 'item')}</label>
+      <select id={`${ids}-item`} value={item} disabled={!!editing} onChange={(e) => setItem((e.target as HTMLSelectElement).value)}>
         {s.agenda.map((it) => (
           <option key={it.id} value={it.id}>
             {it.title}
           </option>
         ))}
       </select>
-      <label for="kl-kind">{tw(lang, 'kind')}</label>
-      <select id="kl-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'conclusion')}>
+      <label for={`${ids}-kind`}>{tw(lang, 'kind')}</label>
+      <select id={`${ids}-kind`} value={kind} disabled={!!editing} onChange={(e) => setKind((e.target as HTMLSelectElement).value as 'conclusion')}>
         <option value="conclusion">{tw(lang, 'kind_conclusion')}</option>
         <option value="resolution">{tw(lang, 'kind_resolution')}</option>
       </select>
-      <label for="kl-title">{tw(lang, 'cTitle')}</label>
-      <input id="kl-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
-      <label for="kl-text">{tw(lang, 'cText')}</label>
-      <textarea id="kl-text" rows={5} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      <label for={`${ids}-title`}>{tw(lang, 'cTitle')}</label>
+      <input id={`${ids}-title`} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+      <label for={`${ids}-text`}>{tw(lang, 'cText')}</label>
+      <textarea id={`${ids}-text`} rows={5} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
       {tasks.map((t, i) => {
         const n = i + 1;
         return (
           <fieldset key={i} class="stack">
             <legend>{tw(lang, 'taskN', { n })}</legend>
-            <label for={`kl-t${n}`}>{tw(lang, 'taskTitle', { n })}</label>
-            <input id={`kl-t${n}`} value={t.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
-            <label for={`kl-w${n}`}>{tw(lang, 'assignTo', { n })}</label>
-            <select id={`kl-w${n}`} value={t.who} onChange={(e) => set(i, { who: (e.target as HTMLSelectElement).value })}>
+            <label for={`${ids}-t${n}`}>{tw(lang, 'taskTitle', { n })}</label>
+            <input id={`${ids}-t${n}`} value={t.title} onInput={(e) => set(i, { title: (e.target as HTMLInputElement).value })} />
+            <label for={`${ids}-w${n}`}>{tw(lang, 'assignTo', { n })}</label>
+            <select id={`${ids}-w${n}`} value={t.who} onChange={(e) => set(i, { who: (e.target as HTMLSelectElement).value })}>
               <option value="">{tw(lang, 'aUnit')}</option>
               {people.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -115,21 +134,28 @@ function DraftForm({ store, lang, onDrafted }: { store: MeetingStore; lang: Lang
             </select>
             {!t.who && (
               <>
-                <label for={`kl-u${n}`}>{tw(lang, 'unitName', { n })}</label>
-                <input id={`kl-u${n}`} value={t.unit} onInput={(e) => set(i, { unit: (e.target as HTMLInputElement).value })} />
+                <label for={`${ids}-u${n}`}>{tw(lang, 'unitName', { n })}</label>
+                <input id={`${ids}-u${n}`} value={t.unit} onInput={(e) => set(i, { unit: (e.target as HTMLInputElement).value })} />
               </>
             )}
-            <label for={`kl-d${n}`}>{tw(lang, 'deadlineN', { n })}</label>
-            <input id={`kl-d${n}`} type="date" value={t.deadline} onInput={(e) => set(i, { deadline: (e.target as HTMLInputElement).value })} />
+            <label for={`${ids}-d${n}`}>{tw(lang, 'deadlineN', { n })}</label>
+            <input id={`${ids}-d${n}`} type="date" value={t.deadline} onInput={(e) => set(i, { deadline: (e.target as HTMLInputElement).value })} />
           </fieldset>
         );
       })}
       <button type="button" class="btn small" onClick={() => setTasks((ts) => [...ts, emptyTask()])}>
         {tw(lang, 'addTask')}
       </button>
-      <button type="submit" class="btn primary" disabled={busy}>
-        {tw(lang, 'saveDraft')}
-      </button>
+      <span class="row">
+        <button type="submit" class="btn primary" disabled={busy}>
+          {editing ? tw(lang, 'saveEdit') : tw(lang, 'saveDraft')}
+        </button>
+        {editing && (
+          <button type="button" class="btn" onClick={onCancel}>
+            {tw(lang, 'cancelEdit')}
+          </button>
+        )}
+      </span>
       {msg && (
         <p role="status" class="task-msg">
           {msg}
@@ -144,6 +170,8 @@ export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode:
   const s = store.state!;
   const [list, setList] = useState<Conclusion[] | null>(null);
   const [msg, setMsg] = useState('');
+  // The draft being edited (the secretary's, before the chair approves it).
+  const [editing, setEditing] = useState<string | null>(null);
   const load = () =>
     meetingConclusions(s.id, store.session.token)
       .then(setList)
@@ -177,6 +205,24 @@ export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode:
                   </li>
                 ))}
               </ul>
+            )}
+            {mode === 'secretary' && c.status === 'draft' && editing !== c.id && (
+              <button type="button" class="btn small" aria-label={`${tw(lang, 'editBtn')}: ${c.title}`} onClick={() => (setEditing(c.id), setMsg(''))}>
+                {tw(lang, 'editBtn')}
+              </button>
+            )}
+            {mode === 'secretary' && c.status === 'draft' && editing === c.id && (
+              <DraftForm
+                store={store}
+                lang={lang}
+                editing={c}
+                onCancel={() => setEditing(null)}
+                onDrafted={() => {
+                  setEditing(null);
+                  setMsg(tw(lang, 'edited'));
+                  void load();
+                }}
+              />
             )}
             {mode === 'chair' && c.status === 'draft' && (
               <button type="button" class="btn primary small" aria-label={`${tw(lang, 'approveBtn')}: ${c.title}`} onClick={() => act(() => approveConclusion(s.id, store.session.token, c.id), (a) => tw(lang, 'approved', { heading: heading(a, lang) }))}>
