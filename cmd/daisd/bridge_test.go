@@ -531,3 +531,102 @@ func TestBridgeEdgeRestart(t *testing.T) {
 	settle(t, centre, bridgeMeeting, all)
 	sameLog(t, centre, again, bridgeMeeting)
 }
+
+// TestBridgeHeldAcrossRestart: requests to speak held at the edge during a
+// cut are kept in its store. The edge is stopped and started again on its
+// folder while the link is still cut: it holds the same three commands
+// (d07's request, d08's withdrawal and new request), a resend of d07's
+// with the same command id is held once, and when the link returns they
+// reach the centre once each, in order — the log and the chair have each
+// once — and a resend after that is not sent again.
+func TestBridgeHeldAcrossRestart(t *testing.T) {
+	centre := startCentre(t)
+	data := t.TempDir()
+	edge, link := startSite(t, centre, "bavi", func(c *config) { c.Data = data })
+	chair := signIn(t, centre, centre, bridgeMeeting, "chair", meeting.RoleChair)
+	chair.dial(t, []*node{centre, edge}, 0)
+	site := siteDevices(t, centre, edge)
+	all := append([]*device{chair}, site...)
+	chair.do(t, meeting.OpenSession{})
+	chair.do(t, meeting.SetCurrentItem{Item: "i2"})
+	site[3].do(t, meeting.RequestFloor{})
+	settle(t, centre, bridgeMeeting, all)
+
+	link.Cut()
+	waitLink(t, edge, false)
+	send := func(d *device, id, name string) protocol.Ack {
+		t.Helper()
+		ack, err := d.client().SendID(timeoutCtx(t, 10*time.Second), id, name, json.RawMessage(`{}`))
+		if err != nil || !ack.OK {
+			t.Fatalf("%s: %s (%s): ack %+v, %v", d.id, name, id, ack, err)
+		}
+		return ack
+	}
+	for _, c := range []struct {
+		d        *device
+		id, name string
+	}{{site[2], "rf-1", "RequestFloor"}, {site[3], "w-0", "WithdrawFloor"}, {site[3], "w-1", "RequestFloor"}} {
+		if ack := send(c.d, c.id, c.name); !ack.Queued {
+			t.Fatalf("%s: %s during the cut: ack %+v, want queued", c.d.id, c.name, ack)
+		}
+	}
+	if n := edge.edge.Held(); n != 3 {
+		t.Fatalf("the edge holds %d, want 3", n)
+	}
+
+	// The edge restarts during the cut, on its folder.
+	if err := edge.shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := startNode(timeoutCtx(t, 15*time.Second), config{
+		Listen: "127.0.0.1:0", Data: data, Name: "bavi",
+		Edge:         &edgeConfig{Remotes: edge.cfg.Edge.Remotes, PingEvery: 200 * time.Millisecond, CentreKey: testBridgePublic()},
+		DrainTimeout: 5 * time.Second, Logger: testLogger("bavi-again"),
+	})
+	if err != nil {
+		t.Fatalf("starting the edge again: %v", err)
+	}
+	t.Cleanup(func() { _ = again.shutdown(context.Background()) })
+	if n := again.edge.Held(); n != 3 {
+		t.Fatalf("the restarted edge holds %d, want the 3 held before", n)
+	}
+	nodes := []*node{centre, again}
+	for _, d := range site {
+		_ = d.client().Close()
+		d.dial(t, nodes, 1)
+	}
+	// d07's tablet lost the ack and sends the same command again.
+	if ack := send(site[2], "rf-1", "RequestFloor"); !ack.Queued {
+		t.Fatalf("a resend of a held request after the restart: ack %+v, want queued", ack)
+	}
+	if n := again.edge.Held(); n != 3 {
+		t.Fatalf("the edge holds %d after a resend, want 3", n)
+	}
+
+	link.Restore(t)
+	waitLink(t, again, true)
+	eventually(t, 20*time.Second, "the held requests to speak sent", func() error {
+		if n := again.edge.Held(); n != 0 {
+			return fmt.Errorf("%d still held", n)
+		}
+		return nil
+	})
+	log := settle(t, centre, bridgeMeeting, all)
+	sameLog(t, centre, again, bridgeMeeting)
+	want := []string{"FloorRequested " + site[3].id, "FloorRequested " + site[2].id, "FloorWithdrawn " + site[3].id, "FloorRequested " + site[3].id}
+	if got := floorEvents(log); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the log's floor events %v, want %v", got, want)
+	}
+	if got := floorEvents(chair.received()); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the chair received %v, want %v", got, want)
+	}
+	// Sent once: a resend now is acked without being sent again.
+	if ack, err := site[2].client().SendID(timeoutCtx(t, 10*time.Second), "rf-1", "RequestFloor", nil); err != nil || !ack.OK || ack.Queued {
+		t.Fatalf("a resend after the return: %+v, %v", ack, err)
+	}
+	site[0].do(t, meeting.CheckIn{})
+	log = settle(t, centre, bridgeMeeting, all)
+	if got := floorEvents(log); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the log's floor events after a resend %v, want %v", got, want)
+	}
+}

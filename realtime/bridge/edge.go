@@ -85,7 +85,10 @@ type EdgeConfig struct {
 	// while the bridge key is rotated, the old and the new (docs/bridge.md,
 	// "Rotating the bridge key").
 	CentreKeys []ed25519.PublicKey
-	Logger     *slog.Logger
+	// Held keeps the requests to speak held during a cut (held.go): the
+	// edge's store, so that a restart does not lose them. nil: in memory.
+	Held   storage.Registry
+	Logger *slog.Logger
 }
 
 // Edge is a bridge site's node: it keeps the replica in step with the
@@ -171,6 +174,14 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
 		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}
 	e.link, e.cancelLink = context.WithCancel(ctx)
+	e.held.store, e.held.log = cfg.Held, cfg.Logger
+	lctx, lcancel := context.WithTimeout(ctx, 10*time.Second)
+	if err := e.held.load(lctx); err != nil {
+		cfg.Logger.Error("reading the held requests to speak from the store failed; they are lost", "err", err)
+	} else if n := e.Held(); n > 0 {
+		cfg.Logger.Info("requests to speak held before a restart are sent once the link is up", "held", n)
+	}
+	lcancel()
 	e.wg.Add(1)
 	go e.watchLink()
 	for _, id := range cfg.Meetings {

@@ -2,12 +2,16 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/realtime/protocol"
+	"github.com/dais-meeting/dais/storage"
 )
 
 // Requests to speak held during a cut (docs/bridge.md). While the link to
@@ -16,8 +20,13 @@ import (
 // Queued; once the link is back the edge sends the held commands to the
 // centre in that order, each with its tablet's session. A resend with the
 // same command id (a tablet that lost the ack) is held, or counted, once.
-// The queue is in memory: an edge restarted during a cut forgets it (the
-// tablets' requests were never in the log; the chair sees none of them).
+// The queue is kept in the edge's store (EdgeConfig.Held, the replica's
+// bbolt file: one registry entry, rewritten on each change), so an edge
+// restarted during a cut still sends what it held once the link is back;
+// a command leaves it once the centre answered it. A restart between the
+// centre's answer and that write sends it again: the centre refuses a
+// request to speak made twice (and a withdrawal of none), so the log
+// holds it once.
 
 // maxHeld bounds the commands an edge holds (and the ids it remembers as
 // sent): a site has some tens of tablets.
@@ -40,6 +49,27 @@ type heldCmd struct {
 	req     cmdRequest
 }
 
+// heldState is the queue as the store keeps it.
+type heldState struct {
+	Next uint64         `json:"next"`
+	Cmds []heldStateCmd `json:"cmds,omitempty"`
+	Sent []string       `json:"sent,omitempty"`
+}
+
+type heldStateCmd struct {
+	N       uint64     `json:"n"`
+	Key     string     `json:"key,omitempty"`
+	Meeting string     `json:"meeting"`
+	Who     string     `json:"who"`
+	Req     cmdRequest `json:"req"`
+}
+
+// heldKind and heldID name the queue's entry in the edge's store.
+const (
+	heldKind = "bridgeheld"
+	heldID   = "queue"
+)
+
 // heldQueue is the edge's held commands, in order, and the keys of those
 // held or already sent.
 type heldQueue struct {
@@ -52,6 +82,65 @@ type heldQueue struct {
 	// longer withdrawn at the edge.
 	sending uint64
 	flush   sync.Mutex // one flush at a time
+	// store keeps the queue (nil: in memory only); log reports a failed
+	// write.
+	store storage.Registry
+	log   *slog.Logger
+}
+
+// save writes the queue to the store; the caller holds q.mu. A failed
+// write is logged: the queue in memory stays right, only a restart would
+// lose what changed.
+func (q *heldQueue) save() error {
+	if q.store == nil {
+		return nil
+	}
+	st := heldState{Next: q.next, Sent: q.sent}
+	for _, c := range q.cmds {
+		st.Cmds = append(st.Cmds, heldStateCmd{N: c.n, Key: c.key, Meeting: c.meeting, Who: c.who, Req: c.req})
+	}
+	data, err := json.Marshal(st)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err = q.store.UpdateEntry(ctx, heldKind, heldID, func([]byte) ([]byte, error) { return data, nil })
+		cancel()
+	}
+	if err != nil {
+		q.log.Error("keeping the held requests to speak in the store failed; a restart would lose them", "err", err)
+	}
+	return err
+}
+
+// load reads the queue the store kept (at the edge's start).
+func (q *heldQueue) load(ctx context.Context) error {
+	if q.store == nil {
+		return nil
+	}
+	data, err := q.store.GetEntry(ctx, heldKind, heldID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var st heldState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("bridge: the held requests to speak in the store: %w", err)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.next, q.sent, q.cmds = st.Next, st.Sent, nil
+	q.held = map[string]bool{}
+	for _, k := range st.Sent {
+		q.held[k] = false
+	}
+	for _, c := range st.Cmds {
+		q.cmds = append(q.cmds, heldCmd{n: c.N, key: c.Key, meeting: c.Meeting, who: c.Who, req: c.Req})
+		if c.Key != "" {
+			q.held[c.Key] = true
+		}
+	}
+	return nil
 }
 
 func errHeldFull() *meeting.Error {
@@ -108,6 +197,7 @@ func (m *Meetings) hold(ctx context.Context, id string, actor meeting.Actor, tok
 			// Withdrawing a held request: neither reaches the centre.
 			q.forget(q.cmds[i].key)
 			q.cmds = append(q.cmds[:i], q.cmds[i+1:]...)
+			_ = q.save()
 			m.e.log.Info("a held request to speak was withdrawn", "meeting", id, "participant", actor.Participant)
 			return nil
 		}
@@ -123,6 +213,7 @@ func (m *Meetings) hold(ctx context.Context, id string, actor meeting.Actor, tok
 	}
 	q.next++
 	q.cmds = append(q.cmds, heldCmd{n: q.next, key: key, meeting: id, who: actor.Participant, req: req})
+	_ = q.save()
 	m.e.log.Info("a request to speak is held until the link is back", "meeting", id, "participant", actor.Participant, "command", req.Name)
 	return protocol.ErrQueued
 }
@@ -216,6 +307,7 @@ func (e *Edge) sendHeld() {
 			q.cmds = q.cmds[1:]
 		}
 		q.forget(h.key)
+		_ = q.save()
 		q.mu.Unlock()
 	}
 }
