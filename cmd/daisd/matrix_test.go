@@ -769,6 +769,14 @@ func (m *matrix) routeRows() []routeRow {
 		// drafts and edits; the chair of matrix-kl is A's chair, who
 		// approves from the console; a secretary or the chair publishes;
 		// every participant reads the published ones.
+		// Consultations on a tablet: every session of A reads (an empty
+		// list: A was not made from a committee, so its session proves no
+		// member); nobody of A answers for anyone (TestTabletAnswers has
+		// the members of a committee's meeting).
+		{pattern: "GET /api/v1/meetings/{meeting}/consultations", method: "GET", path: A + "/consultations", want: everyoneOfA},
+		{pattern: "POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers", method: "POST", path: A + "/consultations/" + m.consult + "/answers",
+			body: jsonBody(map[string]any{"answers": []map[string]string{{"question": "q1", "choice": "Đồng ý"}}}),
+			want: meetingRoute(allowed().status(http.StatusForbidden, inA...))},
 		{pattern: "GET /api/v1/meetings/{meeting}/conclusions", method: "GET", path: A + "/conclusions", want: everyoneOfA},
 		{pattern: "POST /api/v1/meetings/{meeting}/conclusions", method: "POST", path: A + "/conclusions",
 			body: jsonBody(map[string]any{"committee": "matrix-kl", "agenda_item": "i2", "title": "Kết luận mới", "text": "Nội dung."}), want: secretaryOnly},

@@ -100,6 +100,6 @@ func (n *node) startOffice(mux httpapi.Mux) error {
 	n.registry.SetConsultations(n.consults)
 	n.consults.Start()
 	httpapi.NewCommittees(n.accounts, n.registry, n.acc, n.svc, n.log).Register(mux)
-	httpapi.NewConsultations(n.accounts, n.registry, n.consults, n.pdfs, n.pdfs.Config().MaxBytes, n.log).Register(mux)
+	httpapi.NewConsultations(n.acc, n.svc, n.accounts, n.registry, n.consults, n.pdfs, n.pdfs.Config().MaxBytes, n.log).Register(mux)
 	return n.startConclusions(mux, mailer)
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -8,6 +11,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 )
 
@@ -186,5 +190,160 @@ func TestStaffMark(t *testing.T) {
 	}
 	if st := ha.call("GET", "/api/v1/people", nil, nil); st != http.StatusForbidden {
 		t.Fatalf("unmarked staff list people: %d", st)
+	}
+}
+
+// TestTabletAnswers (issue 13, consultations on a tablet): a member's
+// tablet, signed in with the meeting's invitation code, lists the open
+// consultations of the committee the meeting was made from and answers for
+// its member — the answer is theirs, as if given from their account. A
+// substitute seated for an absent member sees none and answers nothing
+// (written consultations are per member); so does a participant of another
+// meeting that merely has a member's id; and a closed consultation is no
+// longer listed.
+func TestTabletAnswers(t *testing.T) {
+	r := newReachOffice(t)
+	n, ctx := r.n, t.Context()
+	base := baseURL(r.n) + "/api/v1/meetings/" + r.meetingID + "/consultations"
+	type tabletList struct {
+		Person        string `json:"person"`
+		Consultations []struct {
+			ID       string                     `json:"id"`
+			Role     string                     `json:"role"`
+			Answers  map[string][]office.Answer `json:"answers"`
+			Answered map[string]time.Time       `json:"answered"`
+		} `json:"consultations"`
+	}
+	list := func(token, url string) tabletList {
+		t.Helper()
+		st, body := request(t, "GET", url, token, nil)
+		var out tabletList
+		if st != 200 || json.Unmarshal(body, &out) != nil {
+			t.Fatalf("GET %s: %d %s", url, st, body)
+		}
+		return out
+	}
+	answer := func(token, url, choice string) (int, []byte) {
+		t.Helper()
+		b, _ := json.Marshal(map[string]any{"answers": []map[string]string{{"question": "q1", "choice": choice}}})
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := contractClient(t).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, data
+	}
+
+	// Việt (uv1) on his tablet: the open consultation, unanswered; he answers.
+	viet := tokenFor(t, n, r.meetingID, "uv1")
+	got := list(viet, base)
+	if got.Person != "uv1" || len(got.Consultations) != 1 || got.Consultations[0].ID != r.consultID || got.Consultations[0].Role != "member" || len(got.Consultations[0].Answered) != 0 {
+		t.Fatalf("uv1's tablet lists %+v", got)
+	}
+	if st, body := answer(viet, base+"/"+r.consultID+"/answers", "Không đồng ý"); st != 200 {
+		t.Fatalf("uv1 answers from the tablet: %d %s", st, body)
+	}
+	got = list(viet, base)
+	if a := got.Consultations[0].Answers["uv1"]; len(a) != 1 || a[0].Choice != "Không đồng ý" || got.Consultations[0].Answered["uv1"].IsZero() {
+		t.Fatalf("uv1's answer on the tablet: %+v", got)
+	}
+	// The same answer, seen from his account: it is his.
+	var v consultView
+	if st := r.viet.call("GET", r.consultBase, nil, &v); st != 200 || v.Consultation.Answers["uv1"][0].Choice != "Không đồng ý" {
+		t.Fatalf("uv1's account sees %d %+v", st, v)
+	}
+	// He changes it from his tablet; a bad answer is refused and changes nothing.
+	if st, _ := answer(viet, base+"/"+r.consultID+"/answers", "Đồng ý"); st != 200 {
+		t.Fatalf("uv1 answers again: %d", st)
+	}
+	if st, _ := answer(viet, base+"/"+r.consultID+"/answers", "Có lẽ"); st != http.StatusBadRequest {
+		t.Fatalf("a choice that is none: %d", st)
+	}
+	r.viet.call("GET", r.consultBase, nil, &v)
+	if v.Consultation.Answers["uv1"][0].Choice != "Đồng ý" {
+		t.Fatalf("after a refused answer: %+v", v.Consultation.Answers)
+	}
+
+	// Hằng (uv2) is away; a substitute is seated for her. The substitute's
+	// tablet sees nothing and cannot answer for her.
+	var room string
+	st, err := n.svc.State(ctx, r.meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rm := range st.Rooms {
+		if rm.Main {
+			room = rm.ID
+		}
+	}
+	sec := meeting.Actor{Participant: "huong"}
+	for _, cmd := range []meeting.Command{
+		meeting.MarkAbsent{Participant: "uv2", Reason: "Đi công tác", Approved: true},
+		meeting.AddParticipant{Participant: meeting.Participant{ID: "thay-uv2", Name: "Trịnh Quang Huy", Role: meeting.RoleObserver, Room: room}},
+		meeting.SeatSubstitute{Participant: "thay-uv2", For: "uv2"},
+	} {
+		if _, err := n.svc.Execute(ctx, r.meetingID, sec, cmd); err != nil {
+			t.Fatalf("%s: %v", cmd.CommandName(), err)
+		}
+	}
+	sub := tokenFor(t, n, r.meetingID, "thay-uv2")
+	if got := list(sub, base); got.Person != "" || len(got.Consultations) != 0 {
+		t.Fatalf("the substitute's tablet lists %+v", got)
+	}
+	if st, body := answer(sub, base+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusForbidden {
+		t.Fatalf("the substitute answers: %d %s", st, body)
+	}
+	// Hằng herself still answers from her tablet (she is the member).
+	hang := tokenFor(t, n, r.meetingID, "uv2")
+	if got := list(hang, base); got.Person != "uv2" || len(got.Consultations) != 1 {
+		t.Fatalf("uv2's tablet lists %+v", got)
+	}
+
+	// Another meeting, not made from the committee, with a participant
+	// under a member's id and name: its tablet proves no one.
+	var own access.Session
+	if st := r.admin.call("POST", "/api/v1/account/meetings", map[string]any{"title": "Hội nghị khác", "starts_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, &own); st != http.StatusCreated {
+		t.Fatalf("another meeting: %d", st)
+	}
+	ownState, err := n.svc.State(ctx, own.Meeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ownRoom string
+	for _, rm := range ownState.Rooms {
+		if rm.Main {
+			ownRoom = rm.ID
+		}
+	}
+	if _, err := n.svc.Execute(ctx, own.Meeting, meeting.Actor{Participant: own.Participant},
+		meeting.AddParticipant{Participant: meeting.Participant{ID: "pbt", Name: "Lê Thị Phương", Role: meeting.RoleDelegate, Room: ownRoom}}); err != nil {
+		t.Fatal(err)
+	}
+	fake := tokenFor(t, n, own.Meeting, "pbt")
+	other := baseURL(n) + "/api/v1/meetings/" + own.Meeting + "/consultations"
+	if got := list(fake, other); got.Person != "" || len(got.Consultations) != 0 {
+		t.Fatalf("a namesake in another meeting lists %+v", got)
+	}
+	if st, _ := answer(fake, other+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusForbidden {
+		t.Fatalf("a namesake in another meeting answers: %d", st)
+	}
+	r.chair.call("GET", r.consultBase, nil, &v)
+	if len(v.Consultation.Answers) != 1 || v.Consultation.AnsweredCount != 1 {
+		t.Fatalf("answers after the refusals: %+v", v.Consultation)
+	}
+
+	// Closed: no longer listed, and no answer taken.
+	if st := r.chair.call("POST", r.consultBase+"/close", nil, nil); st != 200 {
+		t.Fatalf("close: %d", st)
+	}
+	if got := list(hang, base); len(got.Consultations) != 0 {
+		t.Fatalf("a closed consultation on the tablet: %+v", got)
+	}
+	if st, _ := answer(hang, base+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusConflict {
+		t.Fatalf("an answer after the close: %d", st)
 	}
 }

@@ -32,6 +32,7 @@ const (
 	kindPerson    = "person"
 	kindCommittee = "committee"
 	kindFeed      = "feed"
+	kindSeating   = "seating"
 )
 
 // Meetings reads the meetings of the node (*service.Service is one).
@@ -485,9 +486,76 @@ func (s *Service) Seat(ctx context.Context, cmds Commands, meetingID, secretary,
 			continue
 		}
 		if _, err := cmds.Execute(ctx, meetingID, meeting.Actor{Participant: secretary}, meeting.AddParticipant{Participant: p}); err != nil {
-			return added, accounts, err
+			return added, accounts, s.recordSeating(ctx, meetingID, c.ID, added, err)
 		}
 		added = append(added, p)
 	}
-	return added, accounts, nil
+	return added, accounts, s.recordSeating(ctx, meetingID, c.ID, added, nil)
+}
+
+// SeatedAs is who a participant of a meeting was seated as by Seat: the
+// person and the committee they are a member of.
+type SeatedAs struct {
+	Person    string `json:"person"`
+	Committee string `json:"committee"`
+}
+
+// recordSeating keeps, for the participants Seat added, the person each
+// one is (registry entry "seating", the meeting's id; merged with what an
+// earlier Seat recorded). It returns failed, or the store's error.
+func (s *Service) recordSeating(ctx context.Context, meetingID, committee string, added []meeting.Participant, failed error) error {
+	if len(added) == 0 {
+		return failed
+	}
+	_, err := s.store.UpdateEntry(ctx, kindSeating, meetingID, func(old []byte) ([]byte, error) {
+		m := map[string]SeatedAs{}
+		if old != nil {
+			if err := json.Unmarshal(old, &m); err != nil {
+				return nil, err
+			}
+		}
+		for _, p := range added {
+			m[p.ID] = SeatedAs{Person: p.ID, Committee: committee}
+		}
+		return json.Marshal(m)
+	})
+	if failed != nil {
+		return failed
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// LinkSeats records that the participants ids of a meeting are the
+// members of committee under the same ids, as if Seat had seated them (the
+// demo's meeting, whose committee was made from its participants).
+func (s *Service) LinkSeats(ctx context.Context, meetingID, committee string, ids []string) error {
+	ps := make([]meeting.Participant, 0, len(ids))
+	for _, id := range ids {
+		ps = append(ps, meeting.Participant{ID: id})
+	}
+	return s.recordSeating(ctx, meetingID, committee, ps, nil)
+}
+
+// SeatedPerson returns the person a meeting's participant was seated as
+// when the meeting was made from a committee (Seat), and that committee.
+// It is the one link from a meeting session to a person of the registry:
+// a participant the secretaries added by hand, a substitute, or a meeting
+// not made from a committee has none (ok false), whatever its id or name.
+func (s *Service) SeatedPerson(ctx context.Context, meetingID, participant string) (SeatedAs, bool, error) {
+	b, err := s.store.GetEntry(ctx, kindSeating, meetingID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return SeatedAs{}, false, nil
+	}
+	if err != nil {
+		return SeatedAs{}, false, unavailable(err)
+	}
+	m := map[string]SeatedAs{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return SeatedAs{}, false, meeting.Errorf(meeting.Internal, "Dữ liệu hỏng", "corrupt registry entry").WithCause(err)
+	}
+	a, ok := m[participant]
+	return a, ok, nil
 }

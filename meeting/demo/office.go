@@ -18,6 +18,7 @@ type Registry interface {
 	PutPerson(ctx context.Context, p office.Person) (office.Person, error)
 	PutCommittee(ctx context.Context, c office.Committee) (office.Committee, error)
 	Committee(ctx context.Context, id string) (office.Committee, error)
+	LinkSeats(ctx context.Context, meetingID, committee string, ids []string) error
 }
 
 // Consultations is what seeding needs from the consultations
@@ -30,7 +31,8 @@ type Consultations interface {
 // SeedOffice makes the between-meetings part of the demo from the demo
 // meeting's state st: every voting member becomes a person of the office
 // (under their participant id, so the meeting is on their calendars) and a
-// member of the committee CommitteeID, the meeting's chair chairing; and a
+// member of the committee CommitteeID, the meeting's chair chairing, seated
+// as that person in the meeting (LinkSeats); and a
 // written consultation of the committee, approved by the chair, open until
 // three days after now. It does nothing when the committee exists (a store
 // seeded before) and returns the consultation's id, if it made one.
@@ -52,6 +54,15 @@ func SeedOffice(ctx context.Context, reg Registry, cons Consultations, st *meeti
 		com.Members = append(com.Members, office.Member{Person: p.ID, Title: p.Title, Chair: p.Role == meeting.RoleChair})
 	}
 	if _, err := reg.PutCommittee(ctx, com); err != nil {
+		return "", err
+	}
+	// The meeting's members are the committee's people: their tablets
+	// answer the committee's consultations (docs/between-meetings.md).
+	ids := make([]string, 0, len(com.Members))
+	for _, m := range com.Members {
+		ids = append(ids, m.Person)
+	}
+	if err := reg.LinkSeats(ctx, st.ID, CommitteeID, ids); err != nil {
 		return "", err
 	}
 	chair, ok := com.Chair()

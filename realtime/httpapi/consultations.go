@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/consultations"
@@ -40,7 +41,15 @@ type SummaryPDFs interface {
 //	POST /api/v1/consultations/{consultation}/close    the chair: close and sum up now
 //	GET  /api/v1/consultations/{consultation}/events?after=N  the log after seq N
 //	GET  /api/v1/consultations/{consultation}/summary.pdf?lang=vi|en
+//
+// On a member's tablet, with the meeting's session (a participant the
+// meeting seated as a member of its committee: committees.SeatedPerson):
+//
+//	GET  /api/v1/meetings/{meeting}/consultations                          the open consultations of that committee the member is asked
+//	POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers   the member answers (again, until the deadline)
 type ConsultationsAPI struct {
+	sessions Sessions
+	read     MeetingReader
 	acc      *account.Service
 	reg      *committees.Service
 	svc      *consultations.Service
@@ -50,11 +59,12 @@ type ConsultationsAPI struct {
 }
 
 // NewConsultations returns the routes; maxBytes bounds an uploaded PDF.
-func NewConsultations(acc *account.Service, reg *committees.Service, svc *consultations.Service, pdfs SummaryPDFs, maxBytes int64, log *slog.Logger) *ConsultationsAPI {
+// sessions and read serve the tablets' routes.
+func NewConsultations(sessions Sessions, read MeetingReader, acc *account.Service, reg *committees.Service, svc *consultations.Service, pdfs SummaryPDFs, maxBytes int64, log *slog.Logger) *ConsultationsAPI {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &ConsultationsAPI{acc: acc, reg: reg, svc: svc, pdfs: pdfs, maxBytes: maxBytes, log: log}
+	return &ConsultationsAPI{sessions: sessions, read: read, acc: acc, reg: reg, svc: svc, pdfs: pdfs, maxBytes: maxBytes, log: log}
 }
 
 // Register mounts the routes on mux.
@@ -75,6 +85,8 @@ func (a *ConsultationsAPI) Register(mux Mux) {
 	mux.HandleFunc("POST /api/v1/consultations/{consultation}/remind", a.remind)
 	mux.HandleFunc("GET /api/v1/consultations/{consultation}/events", a.events)
 	mux.HandleFunc("GET /api/v1/consultations/{consultation}/summary.pdf", a.summary)
+	mux.HandleFunc("GET /api/v1/meetings/{meeting}/consultations", a.tabletList)
+	mux.HandleFunc("POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers", a.tabletAnswer)
 }
 
 // Roles of a caller in a consultation.
@@ -450,4 +462,113 @@ func readJSONMax(r *http.Request, v any, max int64) error {
 		return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ: %v", "bad request: %v", err)
 	}
 	return nil
+}
+
+// ---------------------------------------------------------------------------
+// On a member's tablet (a meeting session)
+
+// tabletMember is the person a meeting session proves, and the committee
+// whose consultations it may answer. A written consultation is answered
+// by each member for themself, so the session proves a person only when:
+//   - the meeting seated its participant as that person, a member of
+//     the committee, when it was made from the committee (SeatedPerson:
+//     a record the server wrote, never an id or a name the secretaries
+//     typed);
+//   - the participant is still in the meeting, a member (chair or
+//     delegate), and not seated as someone's substitute: a substitute
+//     (người dự thay) never answers for the member they replace.
+//
+// ok is false when the session proves no one (an observer, a
+// substitute, a display, a meeting not made from a committee).
+func (a *ConsultationsAPI) tabletMember(r *http.Request) (sess access.Session, seat committees.SeatedAs, ok bool, err error) {
+	sess, err = meetingSession(a.sessions, r)
+	if err != nil {
+		return sess, seat, false, err
+	}
+	if !sess.Role.Member() {
+		return sess, seat, false, nil
+	}
+	seat, ok, err = a.reg.SeatedPerson(r.Context(), sess.Meeting, sess.Participant)
+	if err != nil || !ok {
+		return sess, seat, false, err
+	}
+	p, found, err := a.read.Participant(r.Context(), sess.Meeting, sess.Participant)
+	if err != nil {
+		return sess, seat, false, err
+	}
+	if !found || !p.Role.Member() || p.For != "" {
+		return sess, seat, false, nil
+	}
+	return sess, seat, true, nil
+}
+
+// askedOf reports whether a member's tablet is shown c: an open
+// consultation of the seat's committee that asks the seat's person.
+func askedOf(c *office.Consultation, seat committees.SeatedAs) bool {
+	return c.Committee == seat.Committee && c.Status == office.StatusOpen && c.IsMember(seat.Person)
+}
+
+func (a *ConsultationsAPI) tabletList(w http.ResponseWriter, r *http.Request) {
+	_, seat, ok, err := a.tabletMember(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	out := []ConsultationView{}
+	if !ok {
+		// Not a member of a committee's meeting: nothing to answer here.
+		WriteJSON(w, http.StatusOK, map[string]any{"person": "", "consultations": out})
+		return
+	}
+	all, err := a.svc.All(r.Context())
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	for _, c := range all {
+		if askedOf(c, seat) {
+			out = append(out, view(c, roleMember, seat.Person))
+		}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"person": seat.Person, "consultations": out})
+}
+
+func (a *ConsultationsAPI) tabletAnswer(w http.ResponseWriter, r *http.Request) {
+	sess, seat, ok, err := a.tabletMember(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if !ok {
+		WriteError(w, meeting.Errorf(meeting.Forbidden,
+			"Máy này không trả lời phiếu lấy ý kiến thay cho ai: chỉ thành viên của ban (không phải người dự thay) trả lời phiếu của mình",
+			"this tablet answers no consultation: only a member of the committee (not a substitute) answers their own"))
+		return
+	}
+	id := r.PathValue("consultation")
+	c, err := a.svc.Get(r.Context(), id)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	if c.Committee != seat.Committee || !c.IsMember(seat.Person) {
+		WriteError(w, meeting.Errorf(meeting.Forbidden, "Đồng chí không thuộc đợt lấy ý kiến này", "you are not part of this consultation"))
+		return
+	}
+	var req office.Give
+	if err := readJSONMax(r, &req, 256<<10); err != nil {
+		WriteError(w, err)
+		return
+	}
+	act := office.Actor{Person: seat.Person, Account: "meeting:" + sess.Meeting + ":" + sess.Participant}
+	if _, err := a.svc.Execute(r.Context(), id, act, req); err != nil {
+		WriteError(w, err)
+		return
+	}
+	if c, err = a.svc.Get(r.Context(), id); err != nil {
+		WriteError(w, err)
+		return
+	}
+	a.log.Info("consultation answered from a tablet", "consultation", id, "person", seat.Person, "meeting", sess.Meeting)
+	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleMember, seat.Person)})
 }
