@@ -194,3 +194,31 @@ export async function addConsultationDocument(id: string, title: string, file: B
   if (!resp.ok) throw new ApiError(resp.status, data?.error ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
   return data.document as ConsultationDocument;
 }
+
+// On a member's tablet, with the meeting session's token (the tablet signed
+// in with its invitation code has no account): the open consultations of
+// the committee the meeting was made from, and the member's answers. The
+// server decides who the member is (a participant it seated as a person of
+// the committee, never a substitute).
+async function withToken(fetchFn: Fetch, method: string, path: string, token: string, body?: unknown): Promise<any> {
+  let resp: Response;
+  try {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    resp = await fetchFn(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError(0, { code: 'network', message: `Cannot reach the server (${String(err)})`, message_vi: `Không kết nối được tới máy chủ (${String(err)})` });
+  }
+  const data: any = await resp.json().catch(() => undefined);
+  if (!resp.ok) throw new ApiError(resp.status, data?.error ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
+  return data;
+}
+const tpath = (meeting: string, rest = '') => `/api/v1/meetings/${encodeURIComponent(meeting)}/consultations${rest}`;
+/** meetingConsultations: who the tablet's member is ("" for none) and the open consultations that ask them. */
+export const meetingConsultations = async (meeting: string, token: string, f: Fetch = fetch): Promise<{ person: string; consultations: Consultation[] }> => {
+  const d = await withToken(f, 'GET', tpath(meeting), token);
+  return { person: d?.person ?? '', consultations: d?.consultations ?? [] };
+};
+/** answerFromTablet sends the member's answers with the meeting's session. */
+export const answerFromTablet = async (meeting: string, token: string, id: string, answers: Answer[], f: Fetch = fetch): Promise<Consultation> =>
+  (await withToken(f, 'POST', tpath(meeting, `/${encodeURIComponent(id)}/answers`), token, { answers })).consultation;

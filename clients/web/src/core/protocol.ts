@@ -32,6 +32,7 @@ import {
   type ProgressMsg,
   type HelloMsg,
   type SignalMsg,
+  type NoticeMsg,
   type TakeBackMsg,
   type WelcomeMsg,
 } from './types';
@@ -67,6 +68,8 @@ export interface Handlers {
   signal?(s: SignalMsg): void;
   /** takeback: the server asks the tablet to delete its copies of documents taken back. */
   takeback?(t: TakeBackMsg): void;
+  /** notice: something kept outside the log changed (NoticeMsg); fetch it again. */
+  notice?(n: NoticeMsg): void;
   status?(s: ConnStatus): void;
 }
 
@@ -347,6 +350,9 @@ export class ProtocolClient {
         return;
       case 'takeback':
         this.call(() => this.o.handlers?.takeback?.(msg as TakeBackMsg));
+        return;
+      case 'notice':
+        if (typeof msg.name === 'string') this.call(() => this.o.handlers?.notice?.(msg as NoticeMsg));
         return;
       case 'move':
         this.moveDelay = Math.max(0, Number(msg.retry_ms) || 0);

@@ -17,7 +17,7 @@ import { StateSaver, type SavedState, type StateBackend } from './persist';
 import { CommandError, ProtocolClient, type ClientOptions, type ConnStatus, type SocketLike } from './protocol';
 import type { Session } from './session';
 import { roster as fetchRoster } from './api';
-import type { AckMsg, AttendanceMsg, MeetingEvent, ProgressMsg, Role, RosterEntry, SignalMsg, State, WelcomeMsg } from './types';
+import type { AckMsg, AttendanceMsg, MeetingEvent, ProgressMsg, Role, RosterEntry, SignalMsg, State, WelcomeMsg, NoticeMsg } from './types';
 
 /** StoreOptions configure a MeetingStore. */
 export interface StoreOptions {
@@ -82,6 +82,8 @@ export class MeetingStore {
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: SignalMsg) => void>();
+  private readonly noticeListeners = new Set<(n: NoticeMsg) => void>();
+  private readonly welcomeListeners = new Set<() => void>();
   private asks = 0;
   private readonly eventListeners = new Set<(e: MeetingEvent) => void>();
   private readonly refusalListeners = new Set<(e: CommandError, poll: string) => void>();
@@ -124,12 +126,13 @@ export class MeetingStore {
       random: this.random,
       token: () => o.session.token,
       handlers: {
-        welcome: (w) => this.onWelcome(w),
+        welcome: (w) => this.welcomed(w),
         event: (e) => this.onEvent(e),
         progress: (p) => this.onProgress(p),
         attendance: (a) => this.onAttendance(a),
         signal: (s) => this.signalListeners.forEach((f) => f(s)),
         takeback: (t) => this.asked(t.documents),
+        notice: (n) => this.noticeListeners.forEach((f) => f(n)),
         status: (s) => this.onStatus(s),
       },
     });
@@ -169,6 +172,22 @@ export class MeetingStore {
   onSignal(f: (s: SignalMsg) => void): () => void {
     this.signalListeners.add(f);
     return () => this.signalListeners.delete(f);
+  }
+
+  /** onNotice calls f for each notice (something kept outside the log changed); it returns the unsubscribe function. */
+  onNotice(f: (n: NoticeMsg) => void): () => void {
+    this.noticeListeners.add(f);
+    return () => this.noticeListeners.delete(f);
+  }
+
+  /**
+   * onWelcome calls f after each welcome (the first, and each reconnection):
+   * what lives outside the log is fetched again then, since notices sent
+   * while the tablet was away are not replayed. It returns the unsubscribe function.
+   */
+  onWelcome(f: () => void): () => void {
+    this.welcomeListeners.add(f);
+    return () => this.welcomeListeners.delete(f);
   }
 
   /** onFolded calls f with each event folded (live or replayed); it returns the unsubscribe function. */
@@ -248,7 +267,7 @@ export class MeetingStore {
     this.changed();
   }
 
-  private onWelcome(w: WelcomeMsg): void {
+  private welcomed(w: WelcomeMsg): void {
     if (w.role) this.role = w.role as Role;
     this.asked(w.take_back);
     if (w.snapshot) {
@@ -269,6 +288,7 @@ export class MeetingStore {
     }
     this.loadRoster();
     this.changed();
+    this.welcomeListeners.forEach((f) => f());
   }
 
   /**

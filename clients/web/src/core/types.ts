@@ -502,7 +502,18 @@ export interface MoveMsg {
   retry_ms: number;
 }
 
-export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | AttendanceMsg | SignalMsg | MoveMsg | TakeBackMsg;
+/**
+ * NoticeMsg says that something of the meeting kept outside its log changed
+ * (name "conclusions": a conclusion of the meeting was published): fetch it
+ * again. Ephemeral, no seq: a client back from a cut fetches after its welcome.
+ */
+export interface NoticeMsg {
+  type: 'notice';
+  name: string;
+  id?: string;
+}
+
+export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ProgressMsg | AttendanceMsg | SignalMsg | MoveMsg | TakeBackMsg | NoticeMsg;
 
 /** DEFAULT_CHOICES mirrors meeting.DefaultChoices. */
 export function defaultChoices(): Choice[] {

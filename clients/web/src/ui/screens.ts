@@ -16,10 +16,11 @@ export const StaffSignIn = lazy(() => import('./account/StaffSignIn').then((m) =
 export const Enrol = lazy(() => import('./account/Enrol').then((m) => m.Enrol));
 // The tablet's list of published conclusions (issue 13, part 4): drawn after the first page.
 export const DelegateConclusions = lazy(() => import('./delegate/Conclusions').then((m) => m.PublishedConclusions));
+export const DelegateConsultations = lazy(() => import('./delegate/Consultations').then((m) => m.TabletConsultations));
 
 /** preloadAll loads every lazy screen (for the tests: the screens then render at once). */
 export function preloadAll(): Promise<unknown> {
-  return Promise.all([Chair, Secretary, Display, CommitteeConsole, FirstRun, Office, StaffSignIn, Enrol, DelegateConclusions].map((c) => c.preload()));
+  return Promise.all([Chair, Secretary, Display, CommitteeConsole, FirstRun, Office, StaffSignIn, Enrol, DelegateConclusions, DelegateConsultations].map((c) => c.preload()));
 }
 
 /**

@@ -1,7 +1,8 @@
 // Delegate is the tablet: the agenda with the current item (and its
 // proposals' full text), the document following the presenter, the vote
 // panel, the speaker request and the check-in, and under the agenda the
-// published conclusions and resolutions (Conclusions.tsx, a chunk of its own). Observers get the same
+// published conclusions and resolutions (Conclusions.tsx, a chunk of its own), and above the current
+// item the member's written consultations to answer (Consultations.tsx, a chunk of its own). Observers get the same
 // screen without the voting and speaking. On a phone (≤ 700 px wide) the
 // shown page comes first and the rest sits behind tabs under it.
 //
@@ -21,7 +22,7 @@ import { useApp } from '../context';
 import { CurrentItemCard, FloorCard } from './cards';
 import { OfflineList, useOfflineDocs } from './OfflineList';
 import { VotePanel } from './VotePanel';
-import { CommitteeConsole, DelegateConclusions } from '../screens';
+import { CommitteeConsole, DelegateConclusions, DelegateConsultations } from '../screens';
 import { afterFirstPage } from '../../core/firstpage';
 import { useAfterFirstPage } from '../shared/afterFirstPage';
 
@@ -49,7 +50,12 @@ export function Delegate({ store }: { store: MeetingStore }) {
   // the first page is drawn: on a slow tablet it would delay the document's opening and its page.
   const full = useAfterFirstPage();
   const parts: Record<Tab, ComponentChildren> = {
-    item: <CurrentItemCard store={store} />,
+    item: (
+      <>
+        {me?.role !== 'observer' && <DelegateConsultations store={store} />}
+        <CurrentItemCard store={store} />
+      </>
+    ),
     floor: <FloorCard store={store} />,
     agenda: (
       <>
