@@ -95,6 +95,10 @@ commands:
                                                     KEY is minutes/vi, minutes/en, packet or
                                                     counting/ELECTION/vi; downloads the current
                                                     version, signs it, sends it back
+  sign -conclusion ID [-record conclusion/vi|en] KEY-FLAGS [-tsa-url U]
+                                                    sign an approved conclusion's PDF where your
+                                                    key is (the committee's chair or the office's
+                                                    staff; DAIS_ACCOUNT_TOKEN)
   sign KEY-FLAGS [-o OUT] FILE                      sign a local PDF (an incremental update)
        KEY-FLAGS: -pkcs11-module LIB (-token-label L | -slot N) [-key-label K] [-chain PEM]
                   (PIN from $DAIS_PIN or asked) | -cert-file PEM|P12 [-key-file PEM]

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting/pdf/sign"
 	"github.com/dais-meeting/dais/meeting/pdf/sign/token"
 )
@@ -108,6 +109,7 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 	sf := addSignerFlags(fs)
 	record := fs.String("record", "", "sign this record of the server: minutes/vi, minutes/en, packet, counting/ELECTION/vi …")
 	fresh := fs.Bool("fresh", false, "with -record: issue the record anew first (drops the earlier version's signatures)")
+	conclusion := fs.String("conclusion", "", "sign this approved conclusion's PDF (with -record conclusion/vi or conclusion/en; default conclusion/vi), as the committee's chair or the office's staff (DAIS_ACCOUNT_TOKEN)")
 	out := fs.String("o", "", "signing a local FILE: where to write the signed PDF (default FILE with -signed.pdf)")
 	reason := fs.String("reason", "", "the reason written in the signature")
 	location := fs.String("location", "", "the place written in the signature")
@@ -115,8 +117,22 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
+	do := c.do
+	if *conclusion != "" {
+		if *record == "" {
+			*record = "conclusion/vi"
+		}
+		tok := accountToken(getenv)
+		if tok == "" {
+			return usageError{"sign -conclusion needs an account: set DAIS_ACCOUNT_TOKEN (dais login prints one)"}
+		}
+		api := &daisclient.API{Base: c.server, Token: tok, HTTP: c.http}
+		do = func(ctx context.Context, method, path string, body io.Reader, size int64, contentType string, want int) (*http.Response, error) {
+			return api.Do(ctx, method, path, body, size, contentType, want)
+		}
+	}
 	if (*record == "") == (fs.NArg() == 0) || fs.NArg() > 1 {
-		return usageError{"sign takes either -record KEY (a record of the server) or one PDF FILE"}
+		return usageError{"sign takes either -record KEY (a record of the server; with -conclusion ID, of that conclusion) or one PDF FILE"}
 	}
 	var (
 		pdf  []byte
@@ -124,16 +140,20 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 		err  error
 	)
 	if *record != "" {
-		base, err := c.meetingPath(ctx)
-		if err != nil {
-			return err
+		if *conclusion != "" {
+			path = "/api/v1/conclusions/" + url.PathEscape(*conclusion) + "/record"
+		} else {
+			base, err := c.meetingPath(ctx)
+			if err != nil {
+				return err
+			}
+			path = base + "/records"
 		}
 		q := url.Values{"record": {*record}}
 		if *fresh {
 			q.Set("fresh", "1")
 		}
-		path = base + "/records"
-		resp, err := c.do(ctx, "POST", path+"/issue?"+q.Encode(), nil, 0, "", http.StatusOK)
+		resp, err := do(ctx, "POST", path+"/issue?"+q.Encode(), nil, 0, "", http.StatusOK)
 		if err != nil {
 			return err
 		}
@@ -169,7 +189,7 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 		fmt.Fprintf(c.stdout, "%s\tsigned by %s\n", dst, s.Chain[0].Subject.CommonName)
 		return nil
 	}
-	resp, err := c.do(ctx, "PUT", path+"/file?"+url.Values{"record": {*record}}.Encode(), bytes.NewReader(signed), int64(len(signed)), "application/pdf", http.StatusOK)
+	resp, err := do(ctx, "PUT", path+"/file?"+url.Values{"record": {*record}}.Encode(), bytes.NewReader(signed), int64(len(signed)), "application/pdf", http.StatusOK)
 	if err != nil {
 		return err
 	}

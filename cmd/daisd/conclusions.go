@@ -12,6 +12,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 )
@@ -67,7 +68,15 @@ func (n *node) startConclusions(mux httpapi.Mux, mailer consultations.Mailer) er
 		return minutesConclusions(cs), nil
 	})
 	n.concls.Start()
-	httpapi.NewConclusions(n.acc, n.accounts, n.registry, n.concls, n.pdfs, n.pdfs.Config().MaxBytes, n.log).Register(mux)
+	capi := httpapi.NewConclusions(n.acc, n.accounts, n.registry, n.concls, n.pdfs, n.pdfs.Config().MaxBytes, n.log)
+	capi.Register(mux)
+	// An approved conclusion's PDF as a signed record (the node's
+	// certificate, or dais sign -conclusion).
+	crecs, err := records.NewConclusions(n.cfg.Records, n.concls, n.store, n.pdfs, n.log)
+	if err != nil {
+		return err
+	}
+	httpapi.NewConclusionRecords(capi, crecs).Register(mux)
 	return nil
 }
 

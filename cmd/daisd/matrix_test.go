@@ -800,6 +800,17 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "GET /api/v1/conclusions/{conclusion}/tasks/{task}/attachments/{doc}", method: "GET",
 			path: "/api/v1/conclusions/" + m.oK2 + "/tasks/t1/attachments/" + m.oKDoc, want: accountRoute},
 		{pattern: "GET /api/v1/conclusions/{conclusion}/pdf", method: "GET", path: "/api/v1/conclusions/" + m.oK + "/pdf", want: accountRoute},
+		// The approved conclusion's PDF as a signed record: its chair (the
+		// plain account) and the staff (the administrator) issue, sign on
+		// the server, read and upload; an upload that is not the current
+		// version signed is a conflict.
+		{pattern: "GET /api/v1/conclusions/{conclusion}/record", method: "GET", path: "/api/v1/conclusions/" + m.oK2 + "/record?record=conclusion/vi", want: accountRoute},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/record/issue", method: "POST", path: "/api/v1/conclusions/" + m.oK2 + "/record/issue?record=conclusion/vi", want: accountRoute},
+		{pattern: "POST /api/v1/conclusions/{conclusion}/record/sign", method: "POST", path: "/api/v1/conclusions/" + m.oK2 + "/record/sign?record=conclusion/vi", want: accountRoute},
+		{pattern: "GET /api/v1/conclusions/{conclusion}/record/file", method: "GET", path: "/api/v1/conclusions/" + m.oK2 + "/record/file?record=conclusion/vi", want: accountRoute},
+		{pattern: "PUT /api/v1/conclusions/{conclusion}/record/file", method: "PUT", path: "/api/v1/conclusions/" + m.oK2 + "/record/file?record=conclusion/vi",
+			body: func(testing.TB, *caller) any { return m.pdf },
+			want: expect{}.status(http.StatusConflict, cAdmin, cAccount).rest(http.StatusUnauthorized)},
 		{pattern: "GET /api/v1/account/tasks", method: "GET", path: "/api/v1/account/tasks", want: accountRoute},
 		{pattern: "GET /api/v1/tasks/dashboard", method: "GET", path: "/api/v1/tasks/dashboard", want: accountRoute},
 		{pattern: "GET /api/v1/tasks/dashboard.pdf", method: "GET", path: "/api/v1/tasks/dashboard.pdf", want: accountRoute},

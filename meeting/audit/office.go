@@ -410,6 +410,17 @@ func checkConclusion(c *office.Conclusion, id string, ev office.Event) string {
 		case d.Attachment != nil && (d.Attachment.SHA256 == "" || d.Attachment.Pages < 1):
 			return fmt.Sprintf("the attachment of a report on task %s names no stored PDF", d.Task)
 		}
+	case office.ConclusionRecordIssued:
+		if c.Status != office.StatusApproved && c.Status != office.StatusPublished {
+			return fmt.Sprintf("issues its PDF for signing while it is %s (not yet numbered)", c.Status)
+		}
+	case office.ConclusionRecordSigned:
+		if c.Status != office.StatusApproved && c.Status != office.StatusPublished {
+			return fmt.Sprintf("signs its PDF while it is %s", c.Status)
+		}
+		if r := c.Records[d.Record]; r == nil || r.SHA256 != d.Prev {
+			return fmt.Sprintf("signs a version of %s that is not its current one", d.Record)
+		}
 	case office.TasksReminded:
 		if c.Status != office.StatusPublished {
 			return fmt.Sprintf("reminders of a conclusion that is %s", c.Status)

@@ -140,7 +140,31 @@ type Conclusion struct {
 	Created   time.Time `json:"created"`
 	Approved  time.Time `json:"approved,omitzero"`
 	Published time.Time `json:"published,omitzero"`
-	Version   uint64    `json:"version"`
+	// Records are the conclusion's PDFs issued for signing, by record key
+	// (RecordKey: "conclusion/vi", "conclusion/en"): the current version
+	// and who signed it, as a meeting's signed records (meeting/records).
+	Records map[string]*meeting.SignedRecord `json:"records,omitempty"`
+	Version uint64                           `json:"version"`
+}
+
+// RecordKey is the key of a conclusion's PDF in a language as a signed
+// record: "conclusion/vi", "conclusion/en".
+func RecordKey(lang string) string { return "conclusion/" + lang }
+
+// ParseRecordKey returns the language of a conclusion's record key, or
+// why it is not one.
+func ParseRecordKey(key string) (lang string, err error) {
+	switch key {
+	case "conclusion/vi", "conclusion/en":
+		return strings.TrimPrefix(key, "conclusion/"), nil
+	}
+	return "", meeting.Errorf(meeting.Invalid, "Văn bản ký %q không hợp lệ (conclusion/vi, conclusion/en)", "invalid record %q (conclusion/vi, conclusion/en)", key)
+}
+
+// MaySignRecord reports whether actor issues and signs c's PDF: the
+// committee's chair, who approved it, and the office's secretaries.
+func (c *Conclusion) MaySignRecord(actor Actor) bool {
+	return actor.Secretary || (actor.Person != "" && actor.Person == c.Chair)
 }
 
 // Exists reports whether the conclusion has been drafted.
@@ -233,6 +257,14 @@ type (
 	RemindTasks struct {
 		Tasks []string `json:"tasks"`
 	}
+	// IssueConclusionRecord freezes the PDF of an approved conclusion
+	// (its SHA-256 and size; Record a RecordKey) as the version to sign;
+	// issuing again starts over, the earlier signatures stay in the log
+	// (meeting.IssueRecord's rules).
+	IssueConclusionRecord meeting.IssueRecord
+	// SignConclusionRecord replaces the current version (Prev) by the same
+	// PDF with one more signature (meeting.SignRecord's rules).
+	SignConclusionRecord meeting.SignRecord
 )
 
 func (DraftConclusion) CommandName() string   { return "DraftConclusion" }
@@ -241,6 +273,10 @@ func (ApproveConclusion) CommandName() string { return "ApproveConclusion" }
 func (PublishConclusion) CommandName() string { return "PublishConclusion" }
 func (ReportTask) CommandName() string        { return "ReportTask" }
 func (RemindTasks) CommandName() string       { return "RemindTasks" }
+func (IssueConclusionRecord) CommandName() string {
+	return "IssueConclusionRecord"
+}
+func (SignConclusionRecord) CommandName() string { return "SignConclusionRecord" }
 
 // ---------------------------------------------------------------------------
 // Events
@@ -282,6 +318,10 @@ type (
 	TasksReminded struct {
 		Tasks []string `json:"tasks"`
 	}
+	// ConclusionRecordIssued follows IssueConclusionRecord.
+	ConclusionRecordIssued meeting.IssueRecord
+	// ConclusionRecordSigned follows SignConclusionRecord.
+	ConclusionRecordSigned meeting.SignRecord
 )
 
 func (ConclusionDrafted) EventType() string   { return "ConclusionDrafted" }
@@ -290,6 +330,10 @@ func (ConclusionApproved) EventType() string  { return "ConclusionApproved" }
 func (ConclusionPublished) EventType() string { return "ConclusionPublished" }
 func (TaskReported) EventType() string        { return "TaskReported" }
 func (TasksReminded) EventType() string       { return "TasksReminded" }
+func (ConclusionRecordIssued) EventType() string {
+	return "ConclusionRecordIssued"
+}
+func (ConclusionRecordSigned) EventType() string { return "ConclusionRecordSigned" }
 
 // MaxTasks bounds a conclusion's tasks; MaxConclusionText its text.
 const (
@@ -446,9 +490,57 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 			return nil, nil
 		}
 		return []EventData{TasksReminded{Tasks: ids}}, nil
+	case IssueConclusionRecord:
+		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
+			return nil, err
+		}
+		if r := c.Records[cmd.Record]; r != nil && r.SHA256 == cmd.SHA256 {
+			return nil, nil // issued already
+		}
+		return []EventData{ConclusionRecordIssued(cmd)}, nil
+	case SignConclusionRecord:
+		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
+			return nil, err
+		}
+		if cmd.Signer, _ = text(cmd.Signer, 300); cmd.Signer == "" {
+			return nil, meeting.Errorf(meeting.Invalid, "Cần tên người ký", "the signer's name is needed")
+		}
+		if cmd.Level != "B-B" && cmd.Level != "B-T" {
+			return nil, meeting.Errorf(meeting.Invalid, "Mức chữ ký %q không hợp lệ (B-B hoặc B-T)", "invalid signature level %q (B-B or B-T)", cmd.Level)
+		}
+		if cmd.Where != "server" && cmd.Where != "token" {
+			return nil, meeting.Errorf(meeting.Invalid, "Nơi ký %q không hợp lệ", "invalid signing place %q", cmd.Where)
+		}
+		r := c.Records[cmd.Record]
+		if r == nil {
+			return nil, meeting.Errorf(meeting.Conflict, "Văn bản chưa được chốt để ký", "the record has not been issued for signing")
+		}
+		if r.SHA256 != cmd.Prev {
+			return nil, meeting.Errorf(meeting.Conflict, "Văn bản vừa được người khác ký hoặc chốt lại; hãy tải bản mới nhất và ký lại",
+				"the record was signed or issued again meanwhile: download the current version and sign it")
+		}
+		return []EventData{ConclusionRecordSigned(cmd)}, nil
 	case DraftConclusion:
 	}
 	return nil, meeting.Errorf(meeting.Invalid, "Lệnh không hợp lệ", "unknown command %T", cmd)
+}
+
+// checkRecordCommand checks who issues or signs c's record key, that c is
+// numbered, and the file's digest.
+func (c *Conclusion) checkRecordCommand(actor Actor, key, sha string, size int64) error {
+	if _, err := ParseRecordKey(key); err != nil {
+		return err
+	}
+	if !c.MaySignRecord(actor) {
+		return forbidden("Chỉ người chủ trì của ban và thư ký mới ký được văn bản kết luận", "only the committee's chair and the secretaries sign a conclusion")
+	}
+	if c.Status != StatusApproved && c.Status != StatusPublished {
+		return meeting.Errorf(meeting.Conflict, "Kết luận chưa được duyệt và cấp số; chưa ký được", "the conclusion is not approved and numbered yet: it cannot be signed")
+	}
+	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" || size <= 0 {
+		return meeting.Errorf(meeting.Invalid, "Mã băm hoặc kích thước của tệp không hợp lệ", "invalid file hash or size")
+	}
+	return nil
 }
 
 // may reports whether actor reports for this assignee: the person, or a
@@ -552,6 +644,18 @@ func (c *Conclusion) Apply(e Event) error {
 				t.Reminded = e.At
 			}
 		}
+	case ConclusionRecordIssued:
+		if c.Records == nil {
+			c.Records = map[string]*meeting.SignedRecord{}
+		}
+		c.Records[d.Record] = &meeting.SignedRecord{Record: d.Record, SHA256: d.SHA256, Size: d.Size, IssuedBy: e.Actor, IssuedAt: e.At}
+	case ConclusionRecordSigned:
+		r := c.Records[d.Record]
+		if r == nil || r.SHA256 != d.Prev {
+			return fmt.Errorf("office: record %q signed at %s, not its current version", d.Record, d.Prev)
+		}
+		r.SHA256, r.Size = d.SHA256, d.Size
+		r.Signatures = append(r.Signatures, meeting.RecordSignature{Participant: e.Actor, Signer: d.Signer, Level: d.Level, Where: d.Where, At: e.At})
 	default:
 		return fmt.Errorf("office: unknown event %T", e.Data)
 	}

@@ -11,6 +11,11 @@ import (
 	"github.com/dais-meeting/dais/meeting/office"
 )
 
+var (
+	sha64  = strings.Repeat("ab", 32)
+	sha64b = strings.Repeat("cd", 32)
+)
+
 var committee = office.Committee{ID: "btv", Name: "Ban Thường vụ", Members: []office.Member{{Person: "chu", Chair: true}, {Person: "an"}}}
 
 func draftedConclusion(t *testing.T) *office.Conclusion {
@@ -52,6 +57,9 @@ func TestConclusionRefusals(t *testing.T) {
 		{"the chair edits", chair, office.EditConclusion{Title: "x", Text: "y"}, meeting.Forbidden},
 		{"draft twice", sec, office.DraftConclusion{ID: "kl-1"}, meeting.Conflict},
 		{"remind a draft", sec, office.RemindTasks{Tasks: []string{"t1"}}, meeting.Conflict},
+		{"issue a draft's PDF for signing", chair, office.IssueConclusionRecord{Record: "conclusion/vi", SHA256: sha64, Size: 9}, meeting.Conflict},
+		{"a member issues the PDF", an, office.IssueConclusionRecord{Record: "conclusion/vi", SHA256: sha64, Size: 9}, meeting.Forbidden},
+		{"issue another record", chair, office.IssueConclusionRecord{Record: "minutes/vi", SHA256: sha64, Size: 9}, meeting.Invalid},
 	} {
 		evs, err := office.DecideConclusion(c, tc.actor, tc.cmd, t0)
 		var e *meeting.Error
@@ -80,6 +88,8 @@ func TestConclusionEventsRoundTrip(t *testing.T) {
 		{office.Actor{Person: "an"}, office.ReportTask{Task: "t1", Percent: 30, Note: "Đang làm"}, t0},
 		{office.Actor{System: true}, office.RemindTasks{Tasks: []string{"t1"}}, t0.Add(2 * time.Hour)},
 		{office.Actor{Person: "an"}, office.ReportTask{Task: "t1", Done: true, Attachment: &office.Document{ID: "d", SHA256: "ab", Pages: 2}}, t0.Add(3 * time.Hour)},
+		{office.Actor{Secretary: true, Account: "vp"}, office.IssueConclusionRecord{Record: "conclusion/vi", SHA256: sha64, Size: 9}, t0.Add(4 * time.Hour)},
+		{office.Actor{Person: "chu"}, office.SignConclusionRecord{Record: "conclusion/vi", Prev: sha64, SHA256: sha64b, Size: 12, Signer: "Lê Văn Chủ", Level: "B-B", Where: "server"}, t0.Add(5 * time.Hour)},
 	} {
 		evs, err := office.DecideConclusion(c, step.actor, step.cmd, step.at)
 		if err != nil || len(evs) != 1 {
@@ -95,6 +105,26 @@ func TestConclusionEventsRoundTrip(t *testing.T) {
 		}
 		if err := c.Apply(back); err != nil {
 			t.Fatal(err)
+		}
+	}
+	r := c.Records["conclusion/vi"]
+	if r == nil || r.SHA256 != sha64b || r.IssuedBy != "account:vp" || len(r.Signatures) != 1 || r.Signatures[0].Participant != "chu" || r.Signatures[0].Signer != "Lê Văn Chủ" {
+		t.Fatalf("the signed record folded: %+v", r)
+	}
+	// Signing the version before (someone signed meanwhile), a stranger,
+	// a bad level: refused, nothing changes.
+	for _, tc := range []struct {
+		actor office.Actor
+		cmd   office.SignConclusionRecord
+		code  meeting.Code
+	}{
+		{office.Actor{Person: "chu"}, office.SignConclusionRecord{Record: "conclusion/vi", Prev: sha64, SHA256: sha64b, Size: 12, Signer: "X", Level: "B-B", Where: "token"}, meeting.Conflict},
+		{office.Actor{Person: "an"}, office.SignConclusionRecord{Record: "conclusion/vi", Prev: sha64b, SHA256: sha64, Size: 12, Signer: "X", Level: "B-B", Where: "token"}, meeting.Forbidden},
+		{office.Actor{Person: "chu"}, office.SignConclusionRecord{Record: "conclusion/vi", Prev: sha64b, SHA256: sha64, Size: 12, Signer: "X", Level: "LT", Where: "token"}, meeting.Invalid},
+		{office.Actor{Person: "chu"}, office.SignConclusionRecord{Record: "conclusion/en", Prev: sha64b, SHA256: sha64, Size: 12, Signer: "X", Level: "B-B", Where: "token"}, meeting.Conflict},
+	} {
+		if evs, err := office.DecideConclusion(c, tc.actor, tc.cmd, t0); meeting.ErrorCode(err) != tc.code || len(evs) != 0 {
+			t.Errorf("%+v by %+v: %v, want %s", tc.cmd, tc.actor, err, tc.code)
 		}
 	}
 	task, _ := c.Task("t1")

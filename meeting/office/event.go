@@ -35,6 +35,9 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	"ConclusionPublished": decodeAs[ConclusionPublished],
 	"TaskReported":        decodeAs[TaskReported],
 	"TasksReminded":       decodeAs[TasksReminded],
+	// a conclusion's PDF as a signed record
+	"ConclusionRecordIssued": decodeAs[ConclusionRecordIssued],
+	"ConclusionRecordSigned": decodeAs[ConclusionRecordSigned],
 }
 
 // EventTypes lists the consultation event types (for the format tests).

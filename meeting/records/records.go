@@ -287,52 +287,64 @@ func (r *Records) Upload(ctx context.Context, sess access.Session, key string, b
 	if err != nil {
 		return nil, err
 	}
-	signed, err := io.ReadAll(io.LimitReader(body, r.cfg.MaxBytes+1))
+	signed, s, level, err := checkUpload(r.cfg, pdf, body)
 	if err != nil {
-		return nil, fmt.Errorf("records: reading the upload: %w", err)
+		return nil, err
 	}
-	if int64(len(signed)) > r.cfg.MaxBytes {
-		return nil, meeting.Errorf(meeting.Invalid, "Tệp tải lên quá lớn.", "the upload is too large")
+	if err := r.record(ctx, sess, key, cur.SHA256, signed, s.Signer, level, "token"); err != nil {
+		return nil, err
+	}
+	return r.Report(ctx, sess, key)
+}
+
+// checkUpload reads a signed upload of the current version pdf and checks
+// it: the current version byte for byte with exactly one more signature,
+// valid, covering the whole file and, when cfg has trust roots, trusted.
+// It returns the upload, the new signature and its level (B-B or B-T).
+func checkUpload(cfg Config, pdf []byte, body io.Reader) ([]byte, sign.Signature, string, error) {
+	signed, err := io.ReadAll(io.LimitReader(body, cfg.MaxBytes+1))
+	if err != nil {
+		return nil, sign.Signature{}, "", fmt.Errorf("records: reading the upload: %w", err)
+	}
+	if int64(len(signed)) > cfg.MaxBytes {
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Tệp tải lên quá lớn.", "the upload is too large")
 	}
 	if len(signed)-len(pdf) > maxAppended {
-		return nil, meeting.Errorf(meeting.Invalid, "Phần được thêm vào tệp quá lớn cho một chữ ký (tối đa %d KB).",
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Phần được thêm vào tệp quá lớn cho một chữ ký (tối đa %d KB).",
 			"what the upload appends is too large for a signature (at most %d KB)", maxAppended>>10)
 	}
 	if len(signed) <= len(pdf) || !bytes.Equal(signed[:len(pdf)], pdf) {
-		return nil, meeting.Errorf(meeting.Conflict,
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Conflict,
 			"Tệp đã ký không phải là bản hiện tại của biên bản (có thể người khác vừa ký): hãy tải bản mới nhất và ký lại.",
 			"the signed file is not the record's current version with a signature appended (someone may have signed meanwhile): download the current version and sign it")
 	}
-	sigs, err := sign.Verify(signed, r.cfg.Roots)
+	sigs, err := sign.Verify(signed, cfg.Roots)
 	if err != nil {
-		return nil, meeting.Errorf(meeting.Invalid, "Không đọc được tệp đã ký: %v", "the signed file cannot be read: %v", err)
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Không đọc được tệp đã ký: %v", "the signed file cannot be read: %v", err)
 	}
 	var added []sign.Signature
 	for _, s := range sigs {
 		if !s.Valid || !s.Unchanged {
-			return nil, meeting.Errorf(meeting.Invalid, "Chữ ký của %s không hợp lệ: %s", "the signature of %s is not valid: %s", s.Signer, s.Error+s.Changes)
+			return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Chữ ký của %s không hợp lệ: %s", "the signature of %s is not valid: %s", s.Signer, s.Error+s.Changes)
 		}
 		if s.Revision > len(pdf) {
 			added = append(added, s)
 		}
 	}
 	if len(added) != 1 || !added[0].WholeDocument {
-		return nil, meeting.Errorf(meeting.Invalid, "Tệp tải lên phải có đúng một chữ ký mới, bao trùm cả tệp (có %d).",
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Tệp tải lên phải có đúng một chữ ký mới, bao trùm cả tệp (có %d).",
 			"the upload must add exactly one signature covering the whole file (it adds %d)", len(added))
 	}
 	s := added[0]
-	if r.cfg.Roots != nil && !s.Trusted {
-		return nil, meeting.Errorf(meeting.Invalid, "Chứng thư số của %s không thuộc cơ quan chứng thực được tin cậy: %s",
+	if cfg.Roots != nil && !s.Trusted {
+		return nil, sign.Signature{}, "", meeting.Errorf(meeting.Invalid, "Chứng thư số của %s không thuộc cơ quan chứng thực được tin cậy: %s",
 			"the certificate of %s does not chain to a trusted authority: %s", s.Signer, s.TrustError)
 	}
 	level := s.Level
 	if level != "B-T" {
 		level = "B-B"
 	}
-	if err := r.record(ctx, sess, key, cur.SHA256, signed, s.Signer, level, "token"); err != nil {
-		return nil, err
-	}
-	return r.Report(ctx, sess, key)
+	return signed, s, level, nil
 }
 
 // maxAppended bounds what an upload may add to the current version: a
