@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { checkReport, heading, stateAt, totals, type TaskRow } from '../src/core/conclusions';
-import { FollowUp, MyTasks, Tasks } from '../src/ui/tasks/Tasks';
+import { FollowUp, MyTasks, Tasks, ToSign } from '../src/ui/tasks/Tasks';
 import { taskKeys, tw } from '../src/ui/tasks/words';
 import { MeetingConclusions, toDraft } from '../src/ui/tasks/MeetingConclusions';
 import { flush, installScreen } from './screen';
@@ -175,6 +175,42 @@ describe('the follow-up screens', () => {
     await flush();
     expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/conclusions/kl-1/approve')).toBe(true);
     expect(text()).toContain('Đã duyệt: Kết luận số 01-KL/TU.');
+  });
+});
+
+describe('signing a conclusion', () => {
+  it('lists the numbered conclusions the account may sign, signs one with the server certificate, hides the others', async () => {
+    const sig = { field: 'Sig1', name: 'Văn phòng Tỉnh ủy', signer: 'Văn phòng Tỉnh ủy Hòa Bình', subject: '', chain: [], trusted: true, signing_time: '2026-12-03T03:30:00Z', level: 'B-B', valid: true, whole_document: true, unchanged: true };
+    const calls = server({
+      'GET /api/v1/conclusions': () => [200, { conclusions: [
+        { id: 'kl-1', kind: 'conclusion', status: 'published', numbered: '01-KL/TU', chair: 'bithu', title: 'Kết luận về dự toán', tasks: [] },
+        { id: 'kl-2', kind: 'resolution', status: 'approved', numbered: '02-NQ/TU', chair: 'khac', title: 'Nghị quyết của ban khác', tasks: [] },
+        { id: 'kl-3', kind: 'conclusion', status: 'draft', chair: 'bithu', title: 'Dự thảo', tasks: [] },
+      ] }],
+      'GET /api/v1/conclusions/kl-1/record?record=conclusion%2Fvi': () => [200, { record: 'conclusion/vi', issued: false, signatures: [], log: [], server_signer: 'Văn phòng Tỉnh ủy Hòa Bình' }],
+      'GET /api/v1/conclusions/kl-2/record?record=conclusion%2Fvi': () => [403, { error: { code: 'forbidden', message: 'no', message_vi: 'không' } }],
+      'POST /api/v1/conclusions/kl-1/record/sign?record=conclusion%2Fvi': () => [200, { record: 'conclusion/vi', issued: true, sha256: 'ab', signatures: [sig], log: [{ participant: 'bithu', signer: sig.signer, level: 'B-B', where: 'server', at: sig.signing_time }], server_signer: sig.signer }],
+    });
+    await act(() => {
+      render(h(ToSign, { reload: 0 }), root);
+    });
+    await settle();
+    expect(text()).toContain('Ký số kết luận, nghị quyết');
+    expect(text()).toContain('Kết luận số 01-KL/TU');
+    expect(text()).toContain('Chưa ký số.');
+    expect(text()).not.toContain('02-NQ/TU'); // not theirs: the server said 403
+    expect(text()).not.toContain('Dự thảo'); // a draft is not signed
+    expect(root.querySelector('a[href^="/api/v1/conclusions/kl-1/record/file"]')).toBeNull(); // nothing issued yet
+    const btn = root.querySelector('button[aria-label="Ký số bằng chứng thư của máy chủ: Kết luận số 01-KL/TU"]') as HTMLButtonElement;
+    await act(async () => {
+      btn.click();
+    });
+    await settle();
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/conclusions/kl-1/record/sign?record=conclusion%2Fvi')).toBe(true);
+    expect(text()).toContain('Đã ký số: Văn phòng Tỉnh ủy Hòa Bình');
+    expect(text()).toContain('không thay đổi từ khi ký.');
+    expect(text()).toContain('Đã ký số Kết luận số 01-KL/TU.');
+    expect(root.querySelector('a[href="/api/v1/conclusions/kl-1/record/file?record=conclusion%2Fvi"]')!.textContent).toBe('Bản đã ký (PDF)');
   });
 });
 

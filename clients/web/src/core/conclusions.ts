@@ -6,6 +6,7 @@
 
 import { call, type Fetch } from './accounts';
 import { ApiError, authed, filenameOf } from './api';
+import type { RecordReport, SignedRecord } from './records';
 
 export interface Assignee {
   kind: 'person' | 'unit';
@@ -70,6 +71,8 @@ export interface Conclusion {
   created: string;
   approved?: string;
   published?: string;
+  /** its PDF issued for signing, by record key (conclusion/vi, conclusion/en) */
+  records?: Record<string, SignedRecord>;
   version: number;
 }
 
@@ -126,6 +129,11 @@ export const myTasks = (f?: Fetch) => call<{ tasks: TaskRow[]; now: string }>('G
 export const conclusionPDF = (id: string, lang: string) => kpath(id, `/pdf?lang=${lang}`);
 export const attachmentURL = (id: string, task: string, doc: string) => kpath(id, `/tasks/${encodeURIComponent(task)}/attachments/${encodeURIComponent(doc)}`);
 export const officeConclusions = async (f?: Fetch) => (await call<{ conclusions: Conclusion[] }>('GET', '/api/v1/conclusions', undefined, f)).conclusions ?? [];
+/** A numbered conclusion's PDF as a signed record (the committee's chair and the office's staff). */
+const rq = (record: string) => `?record=${encodeURIComponent(record)}`;
+export const conclusionRecord = (id: string, record = 'conclusion/vi', f?: Fetch) => call<RecordReport>('GET', kpath(id, '/record' + rq(record)), undefined, f);
+export const signConclusion = (id: string, record = 'conclusion/vi', f?: Fetch) => call<RecordReport>('POST', kpath(id, '/record/sign' + rq(record)), undefined, f);
+export const conclusionRecordFile = (id: string, record = 'conclusion/vi') => kpath(id, '/record/file' + rq(record));
 export const approveOffice = async (id: string, f?: Fetch) => (await call<{ conclusion: Conclusion }>('POST', kpath(id, '/approve'), undefined, f)).conclusion;
 
 /** report sends a progress report (multipart: the file, when there is one, is a PDF). */

@@ -6,12 +6,18 @@
 //  - MyTasks: the tasks assigned to the account's person (or their unit),
 //    each with a progress report: a percentage or "done", a note and a PDF;
 //  - ToApprove: drafts the account's person chairs, approved with a press
-//    (the conclusion gets its number).
+//    (the conclusion gets its number);
+//  - ToSign: the numbered conclusions the account may sign (their chair,
+//    the office's staff): who signed the PDF and whether it changed since,
+//    the signed copy, and — when the server has a certificate — a button
+//    to sign with it, as the minutes have.
 
 import { useEffect, useState } from 'preact/hooks';
 import {
   approveOffice,
   attachmentURL,
+  conclusionRecord,
+  conclusionRecordFile,
   checkReport,
   dashboard,
   dashboardPDF,
@@ -19,11 +25,13 @@ import {
   myTasks,
   officeConclusions,
   report,
+  signConclusion,
   type CommitteeTasks,
   type Conclusion,
   type TaskRow,
 } from '../../core/conclusions';
 import { myCalendar } from '../../core/office';
+import { signatureLine, type RecordReport } from '../../core/records';
 import { errorText, type Lang } from '../../i18n';
 import { useApp } from '../context';
 import '../../i18n-staff'; // quoted words the staff test reads as staff words (i18n.test.ts)
@@ -265,6 +273,80 @@ export function ToApprove({ me, onChange }: { me: string; onChange?: () => void 
   );
 }
 
+export function ToSign({ reload }: { reload: number }) {
+  const { lang } = useApp();
+  const l: Lang = lang === 'en' ? 'en' : 'vi';
+  const [rows, setRows] = useState<{ c: Conclusion; rep: RecordReport }[]>([]);
+  const [busy, setBusy] = useState('');
+  const [msg, setMsg] = useState('');
+  useEffect(() => {
+    let live = true;
+    officeConclusions()
+      .then(async (cs) => {
+        const out: { c: Conclusion; rep: RecordReport }[] = [];
+        for (const c of cs.filter((c) => c.status !== 'draft')) {
+          try {
+            out.push({ c, rep: await conclusionRecord(c.id) });
+          } catch (err) {
+            if (!hidden(err)) throw err; // not theirs to sign: not listed
+          }
+        }
+        if (live) setRows(out);
+      })
+      .catch(() => live && setRows([]));
+    return () => {
+      live = false;
+    };
+  }, [reload]);
+  if (rows.length === 0 && !msg) return null;
+  return (
+    <section class="panel" aria-labelledby="to-sign-title">
+      <h2 id="to-sign-title">{tw(lang, 'signTitle')}</h2>
+      <ul>
+        {rows.map(({ c, rep }) => (
+          <li key={c.id} class="conclusion-signing">
+            <p>
+              <strong>{heading(c, l)}</strong> — {c.title}
+            </p>
+            <div class="row wrap record-signatures">
+              <small class="muted">{signatureLine(rep, l)}</small>
+              {rep.issued && (
+                <a class="btn small" href={conclusionRecordFile(c.id)} target="_blank" rel="noopener">
+                  {tw(lang, 'signedPDF')}
+                </a>
+              )}
+              {rep.server_signer && (
+                <button
+                  type="button"
+                  class="btn small"
+                  disabled={busy === c.id}
+                  aria-label={`${tw(lang, 'signBtn')}: ${heading(c, l)}`}
+                  onClick={async () => {
+                    setBusy(c.id);
+                    try {
+                      const r = await signConclusion(c.id);
+                      setRows((rs) => rs.map((x) => (x.c.id === c.id ? { c, rep: r } : x)));
+                      setMsg(tw(lang, 'signedOn', { heading: heading(c, l) }));
+                    } catch (err) {
+                      setMsg(errorText(lang, err));
+                    } finally {
+                      setBusy('');
+                    }
+                  }}
+                >
+                  ✍ {tw(lang, 'signBtn')}
+                </button>
+              )}
+            </div>
+            <small class="muted">{tw(lang, 'signHint', { id: c.id })}</small>
+          </li>
+        ))}
+      </ul>
+      {msg && <p role="status">{msg}</p>}
+    </section>
+  );
+}
+
 /** Tasks is the account home's part: what to approve, one's tasks, the follow-up. */
 export function Tasks() {
   const [reload, setReload] = useState(0);
@@ -279,6 +361,7 @@ export function Tasks() {
   return (
     <>
       <ToApprove me={me} onChange={bump} />
+      <ToSign reload={reload} />
       <MyTasks onChange={bump} />
       <FollowUp reload={reload} />
     </>
