@@ -212,7 +212,7 @@ func TestBridgeSite(t *testing.T) {
 	}
 	eventually(t, bridgeWaitTime, "the chair sees the site online and current", func() error {
 		s := sites()
-		if len(s) != 1 || s[0].Site != "bavi" || !s[0].Online || s[0].Tablets != len(site) || s[0].Version != v || s[0].RTTMs < 20 {
+		if len(s) != 1 || s[0].Site != "bavi" || s[0].Room != "bavi" || !s[0].Online || s[0].Tablets != len(site) || s[0].Version != v || s[0].RTTMs < 20 {
 			return fmt.Errorf("sites %+v", s)
 		}
 		return nil

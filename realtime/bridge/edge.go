@@ -121,6 +121,7 @@ type Edge struct {
 	link       context.Context
 	cancelLink context.CancelFunc
 	rtt        atomic.Int64 // nanoseconds, the last ping's round trip
+	refusal    atomic.Value // string: the centre's last refusal of this site, logged once
 	lastHeard  atomic.Int64 // unix nanoseconds of the centre's last answer
 
 	// held are the requests to speak taken during a cut (held.go).
@@ -283,9 +284,21 @@ func (e *Edge) ping() error {
 	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
 	defer cancel()
 	start := time.Now()
-	if _, err := e.client.Request(ctx, e.subject(kindPing, ""), []byte("{}")); err != nil {
+	out, err := e.client.Request(ctx, e.subject(kindPing, ""), []byte("{}"))
+	if err != nil {
 		return err
 	}
+	// A centre that does not know this site says so (its sites file).
+	var reply struct {
+		Error *meeting.Error `json:"error"`
+	}
+	if json.Unmarshal(out, &reply) == nil && reply.Error != nil {
+		if msg := reply.Error.Error(); e.refusal.Swap(msg) != msg {
+			e.log.Error("the centre refuses this site; the link stays down", "site", e.cfg.Site, "err", reply.Error)
+		}
+		return reply.Error
+	}
+	e.refusal.Store("")
 	e.rtt.Store(int64(time.Since(start)))
 	e.heard()
 	e.report()

@@ -53,7 +53,11 @@ type HubConfig struct {
 	SiteTimeout time.Duration
 	// Key is the bridge key the central nodes share: every answer and
 	// push to a site is signed with it (sign.go). Required.
-	Key    ed25519.PrivateKey
+	Key ed25519.PrivateKey
+	// Sites are the sites the centre serves (daisd -bridge-sites): each
+	// site's room, and a site not listed is refused with a message saying
+	// so. Empty: every site is served, and its room is its name.
+	Sites  []Site
 	Logger *slog.Logger
 }
 
@@ -78,6 +82,9 @@ type Hub struct {
 
 	sitesMu sync.Mutex
 	sites   map[string]siteEntry // by site name
+	dir     siteDirectory
+	// refused are the unknown sites already logged (bounded).
+	refused map[string]bool
 
 	publish func(subject string, data []byte) error
 }
@@ -101,7 +108,8 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
-		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{}}
+		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{},
+		dir: newSiteDirectory(cfg.Sites), refused: map[string]bool{}}
 	for kind, handle := range map[string]func(context.Context, string, []byte) any{
 		"read.*":    h.read,
 		"cmd.*":     h.command,
@@ -111,7 +119,7 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 		kindSignOut: h.signOut,
 		kindPing:    func(context.Context, string, []byte) any { return struct{}{} },
 	} {
-		stop, err := srv.Serve(sitePrefix+"*."+kind, queueGroup, h.dispatch(handle))
+		stop, err := srv.Serve(sitePrefix+"*."+kind, queueGroup, h.dispatch(h.listed(kind, handle)))
 		if err != nil {
 			h.Close()
 			return nil, err
@@ -184,6 +192,38 @@ func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(st
 			// Signed, bound to the request it answers (sign.go).
 			respond(seal(h.cfg.Key, subject, data, out, time.Now()))
 		}()
+	}
+}
+
+// listed refuses the requests of a site the sites file does not list,
+// with the reason (in the answer's error, as the kind's answer has it).
+func (h *Hub) listed(kind string, handle func(context.Context, string, []byte) any) func(context.Context, string, []byte) any {
+	return func(ctx context.Context, subject string, data []byte) any {
+		site, _, _, _ := parseSubject(subject)
+		if err := h.dir.check(site); err != nil {
+			h.refuseSite(site)
+			if kind == "file.*" {
+				return fileReply{Error: err}.encode()
+			}
+			return struct {
+				Error *meeting.Error `json:"error"`
+			}{err}
+		}
+		return handle(ctx, subject, data)
+	}
+}
+
+// refuseSite logs, once per site, that a site not in the sites file
+// asked (at most maxSites names are remembered).
+func (h *Hub) refuseSite(site string) {
+	h.sitesMu.Lock()
+	first := !h.refused[site] && len(h.refused) < maxSites
+	if first {
+		h.refused[site] = true
+	}
+	h.sitesMu.Unlock()
+	if first {
+		h.logger.Warn("a bridge site not in the sites file was refused (add it with `dais bridge-sites add`, or check its -name)", "site", site)
 	}
 }
 

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
+	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/realtime/natsbus"
 )
 
@@ -77,6 +79,8 @@ func ParseSites(r io.Reader) ([]Site, error) {
 			return nil, fmt.Errorf("sites file, line %d: site %s: the password must be a bcrypt hash ($2a$…; `dais bridge-sites add` makes one), or - for none", n, s.Name)
 		case seen[s.Name] != 0:
 			return nil, fmt.Errorf("sites file, line %d: site %s is on line %d already", n, s.Name, seen[s.Name])
+		case !roomID.MatchString(s.Room):
+			return nil, fmt.Errorf("sites file, line %d: site %s: %q cannot be a room id (letters, digits, - and _)", n, s.Name, s.Room)
 		case rooms[s.Room] != "":
 			return nil, fmt.Errorf("sites file, line %d: room %s is site %s's already", n, s.Room, rooms[s.Room])
 		}
@@ -87,6 +91,45 @@ func ParseSites(r io.Reader) ([]Site, error) {
 		return nil, fmt.Errorf("sites file: %w", err)
 	}
 	return sites, nil
+}
+
+var roomID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// siteDirectory is the centre's sites by name; nil: no sites file (any
+// site is served, its room is its name).
+type siteDirectory map[string]Site
+
+func newSiteDirectory(sites []Site) siteDirectory {
+	if len(sites) == 0 {
+		return nil
+	}
+	d := siteDirectory{}
+	for _, s := range sites {
+		d[s.Name] = s
+	}
+	return d
+}
+
+// room is the site's room: the sites file's, or by convention its name.
+func (d siteDirectory) room(site string) string {
+	if s, ok := d[site]; ok {
+		return s.Room
+	}
+	return site
+}
+
+// check refuses a site the sites file does not list (none is refused
+// without a file).
+func (d siteDirectory) check(site string) *meeting.Error {
+	if d == nil {
+		return nil
+	}
+	if _, ok := d[site]; !ok {
+		return meeting.Errorf(meeting.Forbidden,
+			"Điểm cầu %q không có trong danh sách điểm cầu của trung tâm (daisd -bridge-sites); xin liên hệ quản trị hệ thống",
+			"bridge site %q is not in the centre's sites file (daisd -bridge-sites): add it with `dais bridge-sites add`, or check the edge's -name", site)
+	}
+	return nil
 }
 
 // LoadSites reads a sites file from path.

@@ -26,6 +26,9 @@ type siteMeeting struct {
 type SiteStatus struct {
 	// Site is the edge's name (daisd -name).
 	Site string `json:"site"`
+	// Room is the id of the site's room in a meeting: the sites file's
+	// (daisd -bridge-sites), or without one the site's name.
+	Room string `json:"room"`
 	// Online: the site was heard from within the hub's SiteTimeout.
 	Online bool `json:"online"`
 	// RTTMs is the last round trip between the site and the centre, in
@@ -55,6 +58,10 @@ func (h *Hub) takeReport(subject string, data []byte) {
 		return
 	}
 	r.Site = site
+	if h.dir.check(site) != nil {
+		h.refuseSite(site)
+		return
+	}
 	h.sitesMu.Lock()
 	defer h.sitesMu.Unlock()
 	if _, ok := h.sites[r.Site]; !ok && len(h.sites) >= maxSites {
@@ -76,7 +83,7 @@ func (h *Hub) Sites(meetingID string) []SiteStatus {
 			if m.ID != meetingID {
 				continue
 			}
-			out = append(out, SiteStatus{Site: e.report.Site, Online: time.Since(e.heard) < h.cfg.SiteTimeout,
+			out = append(out, SiteStatus{Site: e.report.Site, Room: h.dir.room(e.report.Site), Online: time.Since(e.heard) < h.cfg.SiteTimeout,
 				RTTMs: e.report.RTTMs, Tablets: m.Tablets, Version: m.Version, LastHeard: e.heard})
 		}
 	}

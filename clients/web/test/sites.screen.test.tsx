@@ -57,7 +57,7 @@ function snapshot() {
   };
 }
 
-type Site = { site: string; online: boolean; rtt_ms: number; tablets: number; version: number; last_heard: string };
+type Site = { site: string; room?: string; online: boolean; rtt_ms: number; tablets: number; version: number; last_heard: string };
 
 /** serve answers GET …/sites with what sites() returns now, and records those calls. */
 function serve(sites: () => Site[] | number): { calls: string[] } {
@@ -148,6 +148,28 @@ describe('chair console: the bridge sites', () => {
     expect(calls.length).toBe(3);
     expect(panel()?.querySelector('[role=alert]')?.textContent).toBe('Chưa cập nhật được tình trạng các điểm cầu');
     expect(siteRow('bavi').textContent).toContain('Mất kết nối');
+  });
+
+  it('names a site after the room the centre maps it to, whatever its own name', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(NOW);
+    serve(() => [
+      { site: 'edge-bavi', room: 'bavi', online: true, rtt_ms: 30, tablets: 3, version: 30, last_heard: ago(1) },
+      { site: 'may-chu-2', room: 'no-such-room', online: true, rtt_ms: 30, tablets: 0, version: 30, last_heard: ago(1) },
+    ]);
+    const { ws } = await signIn(root, sockets, { participant: 'chair', role: 'chair' }, { seq: 30, snapshot: snapshot() });
+    await flush();
+    const bavi = siteRow('edge-bavi');
+    expect(bavi.textContent).toContain('Điểm cầu huyện Ba Vì');
+    expect(bavi.textContent).toContain('Có mặt 2 / 3');
+    await act(() =>
+      ws.deliver({ type: 'progress', poll: 'v1', cast: 1, members: 5, present: 4, rooms: [{ room: 'bavi', cast: 1, present: 2 }] }),
+    );
+    await flush();
+    expect(siteRow('edge-bavi').querySelector('.site-progress')?.textContent).toBe('Đã biểu quyết 1 / 2');
+    // A room the meeting does not have: the site's own name, no attendance.
+    expect(siteRow('may-chu-2').querySelector('strong')?.textContent).toBe('may-chu-2');
+    expect(siteRow('may-chu-2').textContent).not.toContain('Có mặt');
   });
 
   it('shows no panel for a meeting no site follows, in English words too', async () => {

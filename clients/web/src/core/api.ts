@@ -461,8 +461,10 @@ export async function downloadRegister(a: Auth & { lang: 'vi' | 'en' }): Promise
 
 /** SiteStatus is a bridge site as the centre last heard it (GET …/sites; docs/bridge.md). */
 export interface SiteStatus {
-  /** site is the edge's name (daisd -name); named after its room's id, it is that room's site. */
+  /** site is the edge's name (daisd -name). */
   site: string;
+  /** room is the id of the site's room: the centre's sites file's, or by convention the site's name (older centres send none). */
+  room?: string;
   online: boolean;
   rtt_ms: number;
   tablets: number;

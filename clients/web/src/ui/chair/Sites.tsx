@@ -43,8 +43,14 @@ function useSites(store: MeetingStore, periodMs: number): { list: SiteStatus[]; 
   return { list, failed };
 }
 
-/** roomOf is the meeting room a site serves: the one whose id (or name) is the site's name. */
-const roomOf = (rooms: Room[], site: string) => rooms.find((r) => r.id === site) ?? rooms.find((r) => r.name === site);
+/**
+ * roomOf is the meeting room a site serves: the one the centre maps it to (its sites file,
+ * `room`), else by convention the one whose id (or name) is the site's name.
+ */
+const roomOf = (rooms: Room[], site: SiteStatus) =>
+  (site.room ? rooms.find((r) => r.id === site.room) : undefined) ??
+  rooms.find((r) => r.id === site.site) ??
+  rooms.find((r) => r.name === site.site);
 
 /** SitesPanel shows the bridge sites following the meeting; nothing while there are none. */
 export function SitesPanel({ store, periodMs = SITES_POLL_MS }: { store: MeetingStore; periodMs?: number }) {
@@ -69,7 +75,7 @@ export function SitesPanel({ store, periodMs = SITES_POLL_MS }: { store: Meeting
       )}
       <ul class="sites">
         {list.map((site) => {
-          const room = roomOf(s.rooms, site.site);
+          const room = roomOf(s.rooms, site);
           const a = room && att.get(room.id);
           const pr = room && progress?.rooms?.find((r) => r.room === room.id);
           return (
