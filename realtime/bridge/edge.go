@@ -170,7 +170,7 @@ func NewEdge(cfg EdgeConfig, client Client, replica Replica) *Edge {
 	if len(cfg.CentreKey) != ed25519.PublicKeySize && len(cfg.CentreKeys) == 0 {
 		cfg.Logger.Error("this edge has no centre key (-edge-centre-key): it refuses everything the centre sends")
 	}
-	client = verifyingClient{Client: client, keys: append([]ed25519.PublicKey{cfg.CentreKey}, cfg.CentreKeys...), log: cfg.Logger}
+	client = verifyingClient{Client: client, keys: append([]ed25519.PublicKey{cfg.CentreKey}, cfg.CentreKeys...), log: cfg.Logger, clock: new(atomic.Int64)}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Edge{cfg: cfg, client: client, replica: replica, log: cfg.Logger, ctx: ctx, cancel: cancel,
 		follows: map[string]*follower{}, subs: map[string]map[*siteSub]struct{}{}}
@@ -375,13 +375,25 @@ func (e *Edge) follow(id string) *follower {
 // tail check and each return of the link.
 func (e *Edge) run(f *follower) {
 	defer e.wg.Done()
-	var stop func()
+	var stop, stopSignals func()
 	defer func() {
 		if stop != nil {
 			stop()
 		}
+		if stopSignals != nil {
+			stopSignals()
+		}
 	}()
 	subscribe := func() {
+		if stopSignals == nil {
+			// The centre's signals (signals.go): checked, then shown.
+			s, err := e.client.Listen(siteSignalSubject(e.cfg.Site, f.id), func(data []byte) { e.deliverSignal(f.id, data) })
+			if err != nil {
+				e.log.Warn("subscribing to a meeting's signals failed; retrying", "meeting", f.id, "err", err)
+			} else {
+				stopSignals = s
+			}
+		}
 		if stop != nil {
 			return
 		}
@@ -605,13 +617,10 @@ func (e *Edge) Subscribe(id string, onEvents func([]meeting.Event), onSignal fun
 
 // PublishSignal passes a signal of the site (a pointer, ink) to the site's
 // subscribers. Signals stay in the site: they are ephemeral, and the centre
-// does not take a site's word for them.
+// does not take a site's word for them. (The centre's signals reach the
+// site's subscribers too: signals.go.)
 func (e *Edge) PublishSignal(id string, data []byte) error {
-	for _, s := range e.subscribers(id) {
-		if s.onSignal != nil {
-			s.onSignal(data)
-		}
-	}
+	e.deliverSignal(id, data)
 	return nil
 }
 

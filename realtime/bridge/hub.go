@@ -87,6 +87,7 @@ type Hub struct {
 	refused map[string]bool
 
 	publish func(subject string, data []byte) error
+	signals signalLimits // the centre's signals pushed, per meeting (signals.go)
 }
 
 // NewHub starts answering on srv; docs may be nil (no documents served).
@@ -151,6 +152,14 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 		return nil, err
 	}
 	h.stops = append(h.stops, stop)
+	// The centre's signals (pointer, ink), the same way (signals.go).
+	if src, ok := srv.(SignalSource); ok {
+		if stop, err = src.ServeSignals("dais-bridge-push", h.pushSignal); err != nil {
+			h.Close()
+			return nil, err
+		}
+		h.stops = append(h.stops, stop)
+	}
 	return h, nil
 }
 

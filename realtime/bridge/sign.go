@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -82,6 +83,12 @@ func open(pub ed25519.PublicKey, subject string, request []byte, msg []byte) ([]
 // openAny checks a signed message against each of keys (a key rotation's
 // old and new public halves) and returns its body.
 func openAny(keys []ed25519.PublicKey, subject string, request []byte, msg []byte) ([]byte, error) {
+	body, _, err := openAt(keys, subject, request, msg)
+	return body, err
+}
+
+// openAt is openAny, with the time the centre signed the message at.
+func openAt(keys []ed25519.PublicKey, subject string, request []byte, msg []byte) ([]byte, time.Time, error) {
 	var valid []ed25519.PublicKey
 	for _, k := range keys {
 		if len(k) == ed25519.PublicKeySize {
@@ -89,10 +96,10 @@ func openAny(keys []ed25519.PublicKey, subject string, request []byte, msg []byt
 		}
 	}
 	if len(valid) == 0 {
-		return nil, fmt.Errorf("%w (this edge has no centre key)", ErrUnsigned)
+		return nil, time.Time{}, fmt.Errorf("%w (this edge has no centre key)", ErrUnsigned)
 	}
 	if len(msg) < sigHeader || string(msg[:len(sigMagic)]) != sigMagic {
-		return nil, fmt.Errorf("%w (unsigned)", ErrUnsigned)
+		return nil, time.Time{}, fmt.Errorf("%w (unsigned)", ErrUnsigned)
 	}
 	ts := msg[len(sigMagic) : len(sigMagic)+8]
 	sig := msg[len(sigMagic)+8 : sigHeader]
@@ -100,10 +107,10 @@ func openAny(keys []ed25519.PublicKey, subject string, request []byte, msg []byt
 	signed := signedBytes(subject, requestHash(request), ts, body)
 	for _, k := range valid {
 		if ed25519.Verify(k, signed, sig) {
-			return body, nil
+			return body, time.Unix(0, int64(binary.BigEndian.Uint64(ts))), nil
 		}
 	}
-	return nil, fmt.Errorf("%w (bad signature)", ErrUnsigned)
+	return nil, time.Time{}, fmt.Errorf("%w (bad signature)", ErrUnsigned)
 }
 
 func requestHash(request []byte) [32]byte {
@@ -141,17 +148,32 @@ type verifyingClient struct {
 	// a rotation of the bridge key the old and the new.
 	keys []ed25519.PublicKey
 	log  *slog.Logger
+	// clock is the newest time (unix nanoseconds) the centre signed a
+	// message at that the edge took: the centre's clock as the edge
+	// knows it, for the age of a signal (the edge's own may be off).
+	clock *atomic.Int64
+}
+
+// saw moves the centre's clock on to t.
+func (c verifyingClient) saw(t time.Time) {
+	for ns := t.UnixNano(); ; {
+		old := c.clock.Load()
+		if ns <= old || c.clock.CompareAndSwap(old, ns) {
+			return
+		}
+	}
 }
 
 func (c verifyingClient) Request(ctx context.Context, subject string, data []byte) ([]byte, error) {
 	data = withNonce(data)
 	var body []byte
 	_, err := c.Client.RequestFirst(ctx, subject, data, func(out []byte) bool {
-		b, err := openAny(c.keys, subject, data, out)
+		b, at, err := openAt(c.keys, subject, data, out)
 		if err != nil {
 			c.log.Warn("refused an answer not signed by the centre", "subject", subject, "err", err)
 			return false
 		}
+		c.saw(at)
 		body = b
 		return true
 	})
@@ -162,18 +184,36 @@ func (c verifyingClient) Request(ctx context.Context, subject string, data []byt
 }
 
 // Listen takes the pushes on a site's subject: each is signed for its
-// meeting's push subject (the same bytes go to every site).
+// meeting's push subject (the same bytes go to every site). A signal
+// (dais.site.<site>.sig.<meeting>) must also be no older than
+// signalMaxAge by the centre's clock, and is dropped before the edge has
+// heard the centre at all.
 func (c verifyingClient) Listen(subject string, f func(data []byte)) (func(), error) {
-	signedAs := subject
-	if _, kind, id, ok := parseSubject(subject); ok && kind == "rec" {
-		signedAs = pushSubject(id)
+	signedAs, signal := subject, false
+	if _, kind, id, ok := parseSubject(subject); ok {
+		switch kind {
+		case "rec":
+			signedAs = pushSubject(id)
+		case "sig":
+			signedAs, signal = signalSubject(id), true
+		}
 	}
 	return c.Client.Listen(subject, func(data []byte) {
-		body, err := openAny(c.keys, signedAs, nil, data)
-		if err != nil {
+		body, at, err := openAt(c.keys, signedAs, nil, data)
+		switch {
+		case err != nil && signal:
+			c.log.Warn("dropped a signal not signed by the centre", "subject", subject, "err", err)
+			return
+		case err != nil:
 			c.log.Warn("dropped a push not signed by the centre", "subject", subject, "err", err)
 			return
+		case signal:
+			if now := c.clock.Load(); now == 0 || at.UnixNano() < now-int64(signalMaxAge) {
+				c.log.Warn("dropped a stale signal of the centre (a replay?)", "subject", subject, "signed", at)
+				return
+			}
 		}
+		c.saw(at)
 		f(body)
 	})
 }

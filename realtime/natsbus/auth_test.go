@@ -114,3 +114,55 @@ func TestBusKeys(t *testing.T) {
 		t.Fatal("a bus without a key handed on events")
 	}
 }
+
+// TestServeSignals: the signals of every meeting reach one server of a
+// queue group, with the meeting they are of; a forged signal (no MAC, a
+// wrong one) does not.
+func TestServeSignals(t *testing.T) {
+	node := mustOpen(t, natsbus.Config{Name: "node", EmbeddedPort: -1, Key: testKey})
+	type sig struct{ id, data string }
+	got := make(chan sig, 16)
+	for range 2 { // two servers of one queue group: each signal once
+		stop, err := node.ServeSignals("q", func(id string, data []byte) { got <- sig{id, string(data)} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+	}
+	nc := attacker(t, node.ClientURL())
+	if err := nc.Publish("dais.m.m-1.sig", []byte(`{"forged":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	bad := nats.NewMsg("dais.m.m-1.sig")
+	bad.Data = []byte(`{"forged":2}`)
+	bad.Header.Set("Dais-Mac", "1700000000000.AAAA")
+	if err := nc.PublishMsg(bad); err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"m-1", "m-2"} {
+		if err := node.PublishSignal(m, []byte(`{"n":"`+m+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []sig{{"m-1", `{"n":"m-1"}`}, {"m-2", `{"n":"m-2"}`}} {
+		select {
+		case s := <-got:
+			if s != want {
+				t.Fatalf("got %+v, want %+v", s, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("never got %+v", want)
+		}
+	}
+	// Nothing more: a third message would be a forged one, or a signal
+	// taken twice by the group. (One more signal, after, comes next.)
+	if err := node.PublishSignal("m-3", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s.id != "m-3" {
+		t.Fatalf("after the signals: %+v", s)
+	}
+}

@@ -549,3 +549,29 @@ func (b *Bus) Subscribe(meetingID string, onEvents func([]meeting.Event), onSign
 		_ = sigSub.Unsubscribe()
 	}, nil
 }
+
+// ServeSignals calls f with every authentic signal of any meeting
+// (dais.m.*.sig: on a bus with a key, a right MAC no older than a minute,
+// as Subscribe takes them), one subscriber of queue taking each. f runs on
+// the subscription's delivery goroutine, in the order the signals came,
+// and must not block. (A central node's bridge hub passes the centre's
+// signals on to the bridge sites with it.)
+func (b *Bus) ServeSignals(queue string, f func(meetingID string, data []byte)) (stop func(), err error) {
+	sub, err := b.nc.QueueSubscribe("dais.m.*.sig", queue, func(m *nats.Msg) {
+		if b.key != nil && !b.authentic(m, signalMaxAge) {
+			return
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(m.Subject, "dais.m."), ".sig")
+		if meeting.ValidMeetingID(id) {
+			f(id, m.Data)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: subscribing to signals: %w", err)
+	}
+	if err := b.nc.FlushTimeout(5 * time.Second); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("natsbus: subscribing to signals: %w", err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
