@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/archive"
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/conclusions"
 	"github.com/dais-meeting/dais/meeting/consultations"
@@ -144,5 +146,54 @@ func TestVerifyOffice(t *testing.T) {
 	}
 	if code, out := verify("-conclusion", kid); code != exitNotVerified || !strings.Contains(out, "FAILED at event 4: its content does not match its chain link") {
 		t.Fatalf("verify -conclusion of an edited report: exit %d\n%s", code, out)
+	}
+}
+
+// TestCommitteeArchiveCommand: a committee's archive (its consultation
+// and conclusion) passes dais archive verify, which lists both; dais
+// archive import brings them into an empty folder, where dais verify
+// -consultation and -conclusion pass with the archive's chain hashes; a
+// second import is refused.
+func TestCommitteeArchiveCommand(t *testing.T) {
+	dir := t.TempDir()
+	cid, kid := officeRecord(t, dir)
+	st, err := bolt.Open(dir, bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	sum, err := archive.WriteCommittee(context.Background(), &buf, st, nil, "btv")
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "btv.dais-archive")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dais := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	code, out := dais("archive", "verify", file)
+	for _, w := range []string{"committee btv (Ban Thường vụ Tỉnh ủy)", "consultation " + cid + ": 5 events, closed, chain hash " + sum.Office[0].LastHash + "; summary counted again",
+		"conclusion " + kid + ": 4 events, published", "number 01-KL/TU", "OK"} {
+		if code != exitOK || !strings.Contains(out, w) {
+			t.Fatalf("archive verify: exit %d, want …%s…\n%s", code, w, out)
+		}
+	}
+	into := filepath.Join(t.TempDir(), "records")
+	if code, out := dais("archive", "import", "-data", into, file); code != exitOK || !strings.Contains(out, "imported committee btv (Ban Thường vụ Tỉnh ủy): 2 consultations and conclusions (0 held already)") {
+		t.Fatalf("archive import: exit %d\n%s", code, out)
+	}
+	if code, out := dais("verify", "-data", into, "-consultation", cid); code != exitOK || !strings.Contains(out, sum.Office[0].LastHash) {
+		t.Fatalf("verify of the imported consultation: exit %d\n%s", code, out)
+	}
+	if code, out := dais("verify", "-data", into, "-conclusion", kid); code != exitOK || !strings.Contains(out, sum.Office[1].LastHash) {
+		t.Fatalf("verify of the imported conclusion: exit %d\n%s", code, out)
+	}
+	if code, out := dais("archive", "import", "-data", into, file); code != exitError || !strings.Contains(out, "already holds") {
+		t.Fatalf("a second import: exit %d\n%s", code, out)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/audit"
+	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/storage"
 	"github.com/dais-meeting/dais/storage/backup"
 )
@@ -44,6 +45,15 @@ type Imported struct {
 	// OfficeHeld those the store held already, with the same chain.
 	Office     int
 	OfficeHeld int
+}
+
+// SeriesTarget is a store whose registry keeps the office's number series
+// (storage.Registry): an imported conclusion's number is recorded there,
+// so that the store's counter never gives it to another conclusion and
+// dais verify -conclusion finds it.
+type SeriesTarget interface {
+	GetEntry(ctx context.Context, kind, id string) ([]byte, error)
+	UpdateEntry(ctx context.Context, kind, id string, fn func(old []byte) ([]byte, error)) ([]byte, error)
 }
 
 // OfficeTarget is a store the office's logs are imported into
@@ -170,7 +180,7 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 	if v > 0 {
 		return out, fmt.Errorf("%w: meeting %s has %d events there; nothing imported", ErrExists, id, v)
 	}
-	todo, err := officePlan(ctx, dst, rep.Summary, a.office)
+	todo, numbers, err := officePlan(ctx, dst, rep.Summary, a.office)
 	if err != nil {
 		return out, err
 	}
@@ -184,7 +194,7 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 		return out, err
 	}
 	out.Boxes, out.Version = len(boxes), rec.Seq
-	if err := officeImport(ctx, dst, todo, &out); err != nil {
+	if err := officeImport(ctx, dst, todo, numbers, &out); err != nil {
 		return out, fmt.Errorf("meeting %s imported; its office logs not all: %w", id, err)
 	}
 	return out, nil
@@ -192,7 +202,7 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 
 // importCommittee imports a committee's archive: its PDFs and office logs.
 func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archived, out Imported) (Imported, error) {
-	todo, err := officePlan(ctx, dst, out.Summary, a.office)
+	todo, numbers, err := officePlan(ctx, dst, out.Summary, a.office)
 	if err != nil {
 		return out, err
 	}
@@ -211,7 +221,37 @@ func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archiv
 	if err := putPDFs(ctx, r, dst); err != nil {
 		return out, err
 	}
-	return out, officeImport(ctx, dst, todo, &out)
+	return out, officeImport(ctx, dst, todo, numbers, &out)
+}
+
+// number is an archived conclusion's number.
+type number struct {
+	id, numbered, series string
+	year, n              int
+}
+
+// checkSeries says whether conclusion n.id may hold its number in the
+// series entry old (nil: none yet): not when the store gave that number
+// to another conclusion.
+func checkSeries(old []byte, n number) (office.SeriesEntry, error) {
+	v := office.SeriesEntry{Series: n.series, Year: n.year, Given: map[string]int{}}
+	if old != nil {
+		if err := json.Unmarshal(old, &v); err != nil {
+			return v, fmt.Errorf("archive: the store's series %s of %d is unreadable: %w", n.series, n.year, err)
+		}
+		if v.Given == nil {
+			v.Given = map[string]int{}
+		}
+	}
+	for other, got := range v.Given {
+		if got == n.n && other != n.id {
+			return v, fmt.Errorf("%w: number %s of %d is given to conclusion %s in this store; nothing imported", ErrExists, n.numbered, n.year, other)
+		}
+	}
+	if got, ok := v.Given[n.id]; ok && got != n.n {
+		return v, fmt.Errorf("%w: conclusion %s has number %d of %s in this store, the archive says %d; nothing imported", ErrExists, n.id, got, n.series, n.n)
+	}
+	return v, nil
 }
 
 // officeLogTodo is an office log to append.
@@ -224,13 +264,45 @@ type officeLogTodo struct {
 // archive the store lacks: one it holds with the same chain up to the
 // archived last event is left; one with another history, or a log the
 // store cannot take, refuses the import.
-func officePlan(ctx context.Context, target Target, sum Summary, logs memLogs) ([]officeLogTodo, error) {
+func officePlan(ctx context.Context, target Target, sum Summary, logs memLogs) ([]officeLogTodo, []number, error) {
 	if len(sum.Office) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	dst, ok := target.(OfficeTarget)
 	if !ok {
-		return nil, errors.New("archive: this store keeps no consultations or conclusions; nothing imported")
+		return nil, nil, errors.New("archive: this store keeps no consultations or conclusions; nothing imported")
+	}
+	// The conclusions' numbers: free in the store's series, or theirs.
+	var numbers []number
+	for _, ol := range sum.Office {
+		if ol.Kind != audit.KindConclusion {
+			continue
+		}
+		l := &officeLog{OfficeLog: OfficeLog{Kind: ol.Kind, ID: ol.ID}, recs: logs[dirConclusions+ol.ID]}
+		if err := l.fold(); err != nil {
+			return nil, nil, err
+		}
+		if c := l.conclusion; c.Number > 0 {
+			numbers = append(numbers, number{id: c.ID, numbered: c.Numbered, series: c.Series, year: c.Year, n: c.Number})
+		}
+	}
+	if len(numbers) > 0 {
+		reg, ok := target.(SeriesTarget)
+		if !ok {
+			return nil, nil, errors.New("archive: this store keeps no number series for the conclusions; nothing imported")
+		}
+		for _, n := range numbers {
+			old, err := reg.GetEntry(ctx, "series", office.SeriesEntryID(n.series, n.year))
+			if errors.Is(err, storage.ErrNotFound) {
+				old, err = nil, nil
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if _, err := checkSeries(old, n); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	var todo []officeLogTodo
 	for _, ol := range sum.Office {
@@ -240,31 +312,56 @@ func officePlan(ctx context.Context, target Target, sum Summary, logs memLogs) (
 		}
 		recs := logs[key]
 		if len(recs) == 0 || recs[0].Hash == nil {
-			return nil, fmt.Errorf("archive: %s %s was stored before the audit chain; it cannot be imported with its links (nothing imported)", ol.Kind, ol.ID)
+			return nil, nil, fmt.Errorf("archive: %s %s was stored before the audit chain; it cannot be imported with its links (nothing imported)", ol.Kind, ol.ID)
 		}
 		have, err := read(ctx, ol.ID, ol.Events, 1)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(have) == 1 && hex.EncodeToString(have[0].Hash) == ol.LastHash {
 			continue // held, with this history
 		}
 		if first, err := read(ctx, ol.ID, 1, 1); err != nil {
-			return nil, err
+			return nil, nil, err
 		} else if len(first) > 0 {
-			return nil, fmt.Errorf("%w: %s %s, with another history; nothing imported", ErrExists, ol.Kind, ol.ID)
+			return nil, nil, fmt.Errorf("%w: %s %s, with another history; nothing imported", ErrExists, ol.Kind, ol.ID)
 		}
 		todo = append(todo, officeLogTodo{ol: ol, recs: recs})
 	}
-	return todo, nil
+	return todo, numbers, nil
 }
 
 // officeImport appends the planned office logs, each from its first
 // record in one step, and checks the links the store computed.
-func officeImport(ctx context.Context, target Target, todo []officeLogTodo, out *Imported) error {
+func officeImport(ctx context.Context, target Target, todo []officeLogTodo, numbers []number, out *Imported) error {
 	out.OfficeHeld = len(out.Summary.Office) - len(todo)
 	if len(todo) == 0 {
 		return nil
+	}
+	// The numbers first (as an approval reserves its number before its
+	// event): the store's counter will not give them again, and never
+	// goes back (its last number is at least theirs).
+	if len(numbers) > 0 {
+		reg := target.(SeriesTarget)
+		for _, n := range numbers {
+			for attempt := 0; ; attempt++ {
+				_, err := reg.UpdateEntry(ctx, "series", office.SeriesEntryID(n.series, n.year), func(old []byte) ([]byte, error) {
+					v, err := checkSeries(old, n)
+					if err != nil {
+						return nil, err
+					}
+					v.Given[n.id], v.Last = n.n, max(v.Last, n.n)
+					return json.Marshal(v)
+				})
+				if errors.Is(err, storage.ErrConflict) && attempt < 100 && ctx.Err() == nil {
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("archive: recording number %s of %d: %w", n.numbered, n.year, err)
+				}
+				break
+			}
+		}
 	}
 	dst := target.(OfficeTarget)
 	for _, t := range todo {

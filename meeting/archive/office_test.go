@@ -290,6 +290,15 @@ func TestArchiveOffice(t *testing.T) {
 		t.Fatalf("Import of the committee's archive = %+v, %v", imp, err)
 	}
 	sameChain(t, st, dst, cid, kid)
+	// The number is the store's now: its counter will not give it again,
+	// and the audit of the number passes there.
+	krep, err := audit.VerifyConclusion(ctx, dst, kid)
+	if err != nil || !krep.OK() {
+		t.Fatalf("the imported conclusion: %+v, %v", krep, err)
+	}
+	if probs, err := audit.CheckNumbers(ctx, []audit.LogReport{krep}, dst, kid); err != nil || len(probs) != 0 {
+		t.Fatalf("the imported number: %q, %v", probs, err)
+	}
 	if _, err := archive.Import(ctx, bytes.NewReader(good), dst, time.Now()); !errors.Is(err, archive.ErrExists) {
 		t.Fatalf("a second import = %v, want ErrExists", err)
 	}
@@ -327,6 +336,24 @@ func TestArchiveOffice(t *testing.T) {
 	}
 	if v, _ := other.Version(ctx, mid); v != 0 {
 		t.Fatalf("a refused import wrote the meeting (%d events)", v)
+	}
+	// A store whose series gave 01-KL/TU to another conclusion refuses it
+	// too, before anything is written.
+	taken, err := bolt.Open(t.TempDir(), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	if _, err := taken.UpdateEntry(ctx, "series", "KL-TU-2026", func([]byte) ([]byte, error) {
+		return []byte(`{"series":"KL/TU","year":2026,"last":1,"given":{"kl-khac":1}}`), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := archive.Import(ctx, bytes.NewReader(good), taken, time.Now()); !errors.Is(err, archive.ErrExists) || !strings.Contains(err.Error(), "is given to conclusion kl-khac") {
+		t.Fatalf("Import over a number given to another = %v", err)
+	}
+	if cs, _ := taken.Consultations(ctx); len(cs) != 0 {
+		t.Fatalf("a refused import wrote %v", cs)
 	}
 }
 

@@ -499,10 +499,7 @@ func CheckNumbers(ctx context.Context, all []LogReport, reg SeriesReader, only s
 		if err != nil {
 			return out, fmt.Errorf("audit: reading series %s of %d: %w", r.Series, r.Year, err)
 		}
-		var s struct {
-			Last  int            `json:"last"`
-			Given map[string]int `json:"given"`
-		}
+		var s office.SeriesEntry
 		if err := json.Unmarshal(b, &s); err != nil {
 			out = append(out, fmt.Sprintf("series %s of %d: unreadable registry entry: %v", r.Series, r.Year, err))
 			continue

@@ -401,16 +401,8 @@ func (s *Service) wake() { s.sched.Poke() }
 // vietnam is the time zone a number's year is counted in.
 var vietnam = time.FixedZone("ICT", 7*3600)
 
-// series is a number series' registry entry (kind "series", id
-// "<KL|NQ>-<office>-<year>"): the last number given and which conclusion
-// got each, so that asking again for the same conclusion gives the same
-// number (no gap when an approval is retried).
-type series struct {
-	Series string         `json:"series"`
-	Year   int            `json:"year"`
-	Last   int            `json:"last"`
-	Given  map[string]int `json:"given"`
-}
+// series is a number series' registry entry (office.SeriesEntry).
+type series = office.SeriesEntry
 
 // Reserve gives conclusion the next number of series in year, or the one
 // it was given before: one atomic registry update (a bbolt transaction, a

@@ -192,6 +192,18 @@ func (c *Conclusion) Heading() string {
 // office ("TU"): "KL/TU", "NQ/TU".
 func SeriesOf(kind, office string) string { return KindSymbol(kind) + "/" + office }
 
+// SeriesEntry is a number series' registry entry (kind "series", id
+// SeriesEntryID): the last number given and which conclusion got each, so
+// that asking again for the same conclusion gives the same number (no gap
+// when an approval is retried). meeting/conclusions updates it; the audit
+// and an archive's import read it.
+type SeriesEntry struct {
+	Series string         `json:"series"`
+	Year   int            `json:"year"`
+	Last   int            `json:"last"`
+	Given  map[string]int `json:"given"`
+}
+
 // SeriesEntryID is the registry entry (kind "series") that counts the
 // numbers of a series in a year: "KL/TU", 2026 → "KL-TU-2026".
 func SeriesEntryID(series string, year int) string {
