@@ -286,6 +286,9 @@ type Session struct {
 	// Created is when it was opened; Expires when it ends unless refreshed.
 	Created time.Time `json:",omitzero"`
 	Expires time.Time
+	// Account is the office account that opened the session (an account's
+	// "open" of a meeting it is linked to); empty for an invitation code.
+	Account string `json:",omitempty"`
 }
 
 // Sessions keeps invitation codes and session tokens, so that any node can

@@ -423,9 +423,19 @@ func (m *matrix) office(t *testing.T) {
 func (m *matrix) conclusions(t *testing.T) {
 	t.Helper()
 	ctx, admin := t.Context(), m.callers[cAdmin]
-	if st, b := m.do(t, admin, "PUT", "/api/v1/people/chair", map[string]any{"name": "Trần Văn Quang"}); st != 200 {
+	if st, b := m.do(t, admin, "PUT", "/api/v1/people/chair", map[string]any{"name": "Trần Văn Quang", "account": "quang"}); st != 200 {
 		t.Fatalf("PUT person chair: %d %s", st, b)
 	}
+	// A's chair opens the console from the account of the person "chair"
+	// (POST /api/v1/account/meetings/{meeting}/open does this): only such a
+	// session acts as the office's person of its participant id; a session
+	// of the chair's invitation code approves nothing
+	// (TestNoChairByParticipantID).
+	cs, err := m.n.acc.OpenFor(ctx, meetingA, "chair", "quang", meeting.RoleChair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.callers[cChair].bearer = cs.Token
 	if st, b := m.do(t, admin, "PUT", "/api/v1/committees/matrix-kl", map[string]any{"name": "Ban của hội nghị A",
 		"members": []map[string]any{{"person": "chair", "chair": true}, {"person": "p-ba"}}}); st != 200 {
 		t.Fatalf("PUT committee matrix-kl: %d %s", st, b)

@@ -48,6 +48,12 @@ type Session struct {
 	Role        meeting.Role `json:"role"`
 	// Expires is when the session ends unless it is used before.
 	Expires time.Time `json:"expires,omitzero"`
+	// Account is the office account that opened the session (OpenFor);
+	// empty for a session of an invitation code or a signed link. Whoever
+	// holds a participant's code becomes that participant; only a session
+	// an account opened says which person it is (docs/security.md,
+	// "Office identity of a meeting session").
+	Account string `json:"-"`
 }
 
 // ErrRevoked is the cause of the Unauthorized error of a session that was
@@ -205,19 +211,24 @@ func (s *Service) session(ctx context.Context, key string) (Session, error) {
 			}
 		}
 	}
-	return Session{ID: id, Meeting: st.Meeting, Participant: st.Participant, Role: p.Role, Expires: st.Expires}, nil
+	return Session{ID: id, Meeting: st.Meeting, Participant: st.Participant, Role: p.Role, Expires: st.Expires, Account: st.Account}, nil
 }
 
 // openSession stores a new session for a participant whose sign-in the log
 // version seq allowed, and returns it with its token.
 func (s *Service) openSession(ctx context.Context, meetingID, participant string, seq uint64) (Session, error) {
+	return s.openSessionOf(ctx, meetingID, participant, "", seq)
+}
+
+// openSessionOf is openSession recording the account that opened it.
+func (s *Service) openSessionOf(ctx context.Context, meetingID, participant, account string, seq uint64) (Session, error) {
 	var b [24]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Session{}, internal(err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now := s.opt.Now()
-	rec := storage.Session{Meeting: meetingID, Participant: participant, Seq: seq, Created: now, Expires: now.Add(s.opt.SessionTTL)}
+	rec := storage.Session{Meeting: meetingID, Participant: participant, Seq: seq, Created: now, Expires: now.Add(s.opt.SessionTTL), Account: account}
 	if err := s.store.PutSession(ctx, storeKey("token", token), rec); err != nil {
 		return Session{}, unavailable(err)
 	}

@@ -10,7 +10,9 @@ import (
 // OpenFor opens a session for a participant of a meeting on behalf of an
 // office account linked to them (package account keeps the links): no
 // invitation code is used. The participant must hold one of roles now.
-func (s *Service) OpenFor(ctx context.Context, meetingID, participant string, roles ...meeting.Role) (Session, error) {
+// The session records account (Session.Account): the office trusts it as
+// that account's person, which a session of a code never is.
+func (s *Service) OpenFor(ctx context.Context, meetingID, participant, account string, roles ...meeting.Role) (Session, error) {
 	p, ok, version, err := s.member(ctx, meetingID, participant)
 	if err != nil {
 		return Session{}, err
@@ -20,6 +22,6 @@ func (s *Service) OpenFor(ctx context.Context, meetingID, participant string, ro
 			"Tài khoản của bạn không còn là thư ký hay chủ trì của hội nghị %q",
 			"your account is no longer a secretary or chair of the meeting %q", meetingID)
 	}
-	s.log.Info("session opened for an account", "meeting", meetingID, "participant", participant)
-	return s.openSession(ctx, meetingID, participant, version)
+	s.log.Info("session opened for an account", "meeting", meetingID, "participant", participant, "account", account)
+	return s.openSessionOf(ctx, meetingID, participant, account, version)
 }

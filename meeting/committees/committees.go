@@ -188,6 +188,25 @@ func (s *Service) PersonOfAccount(ctx context.Context, account string) (office.P
 	return office.Person{}, false, nil
 }
 
+// MeetingPerson is the office's person a meeting session acts as: the
+// person whose account opened the session (account, from
+// access.Session.Account) when that person's id is the session's
+// participant id. A participant's id is chosen by the meeting's secretary
+// (any account may make a meeting) and its invitation code makes whoever
+// types it that participant, so neither says who the holder is; "" when
+// the session is not a person's own (then it acts as nobody in the
+// office).
+func (s *Service) MeetingPerson(ctx context.Context, account, participant string) (string, error) {
+	if account == "" || participant == "" {
+		return "", nil
+	}
+	p, ok, err := s.PersonOfAccount(ctx, account)
+	if err != nil || !ok || p.ID != participant {
+		return "", err
+	}
+	return p.ID, nil
+}
+
 // ---------------------------------------------------------------------------
 // Committees
 

@@ -27,7 +27,7 @@ import (
 // meeting session for an account's participant, and meetings to create.
 type MeetingAccess interface {
 	Authenticate(ctx context.Context, token string) (access.Session, error)
-	OpenFor(ctx context.Context, meetingID, participant string, roles ...meeting.Role) (access.Session, error)
+	OpenFor(ctx context.Context, meetingID, participant, account string, roles ...meeting.Role) (access.Session, error)
 	CreateMeeting(ctx context.Context, m access.NewMeeting, secretary meeting.Participant) (string, error)
 }
 
@@ -539,7 +539,7 @@ func (a *AccountsAPI) createMeeting(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	ms, err := a.meets.OpenFor(r.Context(), id, s.Account.ID, meetingRoles...)
+	ms, err := a.meets.OpenFor(r.Context(), id, s.Account.ID, s.Account.ID, meetingRoles...)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -560,7 +560,7 @@ func (a *AccountsAPI) open(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	ms, err := a.meets.OpenFor(r.Context(), m, p, meetingRoles...)
+	ms, err := a.meets.OpenFor(r.Context(), m, p, s.Account.ID, meetingRoles...)
 	if err != nil {
 		WriteError(w, err)
 		return

@@ -96,17 +96,24 @@ func (a *ConclusionsAPI) Register(mux Mux) {
 // In a meeting
 
 // meetingActor is the actor of a meeting session: its secretaries draft
-// (for their own meeting only), its participant acts as the person of the
-// same id (the chair of a meeting made from a committee is the
-// committee's chair).
+// (for their own meeting only); its participant acts as the office's
+// person of the same id only when that person's own account opened the
+// session (committees.MeetingPerson: the chair who opened the console from
+// their account approves). A session of an invitation code acts as no
+// person: the code's holder is whoever the meeting's secretary gave it to,
+// under an id the secretary chose.
 func (a *ConclusionsAPI) meetingActor(r *http.Request) (office.Actor, meeting.Role, error) {
 	sess, err := meetingSession(a.sessions, r)
 	if err != nil {
 		return office.Actor{}, "", err
 	}
-	act := office.Actor{Person: sess.Participant, Account: "meeting:" + sess.Meeting + ":" + sess.Participant}
+	act := office.Actor{Account: "meeting:" + sess.Meeting + ":" + sess.Participant}
 	if sess.Role == meeting.RoleSecretary {
-		act = office.Actor{Secretary: true, Account: act.Account}
+		act.Secretary = true
+		return act, sess.Role, nil
+	}
+	if act.Person, err = a.reg.MeetingPerson(r.Context(), sess.Account, sess.Participant); err != nil {
+		return office.Actor{}, "", err
 	}
 	return act, sess.Role, nil
 }
