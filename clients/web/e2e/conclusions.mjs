@@ -9,19 +9,23 @@
 //   2. In "Nhiệm vụ được giao cho đồng chí" the member reports their task
 //      done with a PDF attached; the dashboard then counts 0 open, 1 late,
 //      1 done, and the attachment and the PDF report download as PDFs.
+//   3. The node has a signing certificate (made here with openssl): under
+//      "Ký số kết luận, nghị quyết" the administrator (staff) signs
+//      01-KL/TU with it; the line names the signer and the signed copy
+//      downloads as a PDF with a signature.
 //   (In step 1 a delegate's tablet of the demo meeting, signed in by its
 //   code, lists 01-KL/TU under "Kết luận, nghị quyết".)
 
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { totp } from './firstrun.mjs';
 
 // startDemo starts daisd -demo and resolves once it printed the setup
 // secret and the conclusion it seeded.
-function startDemo(bin, port, data) {
+function startDemo(bin, port, data, extra = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-data', data, '-demo', '-log-level', 'warn', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`daisd printed no setup secret and conclusion in 60 s:\n${out}\n${err}`)), 60_000);
@@ -52,7 +56,17 @@ export async function conclusionsScenario(bin, browser, h) {
   const port = await freePort();
   const data = path.join(tmp, 'conclusions');
   mkdirSync(data);
-  const srv = await startDemo(bin, port, data);
+  // The node's signing certificate (self-signed: the signature is shown
+  // as not verified against a root, which is what a node without
+  // -sign-roots says).
+  const keys = path.join(tmp, 'conclusions-keys');
+  mkdirSync(keys);
+  const certFile = path.join(keys, 'cert.pem');
+  const keyFile = path.join(keys, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
+    '-days', '30', '-utf8', '-subj', '/CN=Văn phòng Tỉnh ủy Thử nghiệm'], { stdio: 'ignore' });
+  chmodSync(keyFile, 0o600);
+  const srv = await startDemo(bin, port, data, ['-sign-cert', certFile, '-sign-key', keyFile]);
   cleanups.push(() => stop(srv.proc));
   let base = `http://127.0.0.1:${port}`;
   const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
@@ -139,6 +153,24 @@ export async function conclusionsScenario(bin, browser, h) {
       throw new Error(`the attachment and the report: ${JSON.stringify(files)}`);
     }
     await shot(page, 'tasks-reported');
+  });
+
+  if (ready) await step('issue 13 (4): the administrator signs 01-KL/TU with the server certificate under Ký số kết luận, nghị quyết; the signed copy is a signed PDF', async () => {
+    const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Ký số kết luận, nghị quyết' }) });
+    await panel.getByText('Kết luận số 01-KL/TU').waitFor();
+    await panel.getByText('Chưa ký số.').waitFor();
+    await panel.getByRole('button', { name: 'Ký số bằng chứng thư của máy chủ: Kết luận số 01-KL/TU' }).click();
+    await panel.getByText('Đã ký số Kết luận số 01-KL/TU.').waitFor();
+    await panel.getByText(/Đã ký số: Văn phòng Tỉnh ủy Thử nghiệm/).waitFor();
+    const link = panel.getByRole('link', { name: 'Bản đã ký (PDF)' });
+    await link.waitFor();
+    const got = await page.evaluate(async (href) => {
+      const r = await fetch(href);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return [r.status, r.headers.get('content-type'), new TextDecoder('latin1').decode(b).includes('/ByteRange')];
+    }, await link.getAttribute('href'));
+    if (got[0] !== 200 || got[1] !== 'application/pdf' || !got[2]) throw new Error(`the signed copy: ${JSON.stringify(got)}`);
+    await shot(page, 'conclusion-signed');
   });
   await ctx.close();
 }
