@@ -438,7 +438,7 @@ func (n *node) startCentre(mux *httpapi.Router, gwCfg gateway.Config) (err error
 		return err
 	}
 	cfg.Logger.Info("bridge key (give edges -edge-centre-key)", "public", bridge.PublicKeyString(bridgeKey))
-	if n.hub, err = bridge.NewHub(bridge.HubConfig{SiteTimeout: cfg.SiteTimeout, Key: bridgeKey, Sites: cfg.BridgeSites, Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
+	if n.hub, err = bridge.NewHub(bridge.HubConfig{SiteTimeout: cfg.SiteTimeout, Key: bridgeKey, Sites: cfg.BridgeSites, Meetings: n.svc, Logger: cfg.Logger}, n.bus, n.store, n.acc, n.svc, n.docs); err != nil {
 		return fmt.Errorf("answering bridge sites: %w", err)
 	}
 	httpapi.NewSites(n.acc, n.hub, cfg.Logger).Register(mux)

@@ -37,6 +37,12 @@ type HubSessions interface {
 	SignOut(ctx context.Context, token string) error
 }
 
+// MeetingRooms reads a meeting's state (*service.Service): f must only
+// read it, quickly.
+type MeetingRooms interface {
+	Read(ctx context.Context, meetingID string, f func(*meeting.State)) error
+}
+
 // Executor runs commands (*service.Service).
 type Executor interface {
 	Execute(ctx context.Context, meetingID string, a meeting.Actor, cmd meeting.Command) ([]meeting.Event, error)
@@ -57,8 +63,12 @@ type HubConfig struct {
 	// Sites are the sites the centre serves (daisd -bridge-sites): each
 	// site's room, and a site not listed is refused with a message saying
 	// so. Empty: every site is served, and its room is its name.
-	Sites  []Site
-	Logger *slog.Logger
+	Sites []Site
+	// Meetings reads a meeting's rooms (*service.Service): with Sites, a
+	// listed site reads, commands, opens documents and signs tablets in
+	// only for meetings that have its room. nil: no such check.
+	Meetings MeetingRooms
+	Logger   *slog.Logger
 }
 
 // Hub answers the requests of bridge sites' edges on a central node. Every
@@ -86,6 +96,9 @@ type Hub struct {
 	// refused are the unknown sites already logged (bounded).
 	refused map[string]bool
 
+	roomsMu sync.Mutex
+	rooms   map[string]meetingRooms // by meeting, cached for roomsTTL
+
 	publish func(subject string, data []byte) error
 	signals signalLimits // the centre's signals pushed, per meeting (signals.go)
 }
@@ -110,7 +123,7 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
 		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{},
-		dir: newSiteDirectory(cfg.Sites), refused: map[string]bool{}}
+		dir: newSiteDirectory(cfg.Sites), refused: map[string]bool{}, rooms: map[string]meetingRooms{}}
 	for kind, handle := range map[string]func(context.Context, string, []byte) any{
 		"read.*":    h.read,
 		"cmd.*":     h.command,
@@ -208,9 +221,14 @@ func (h *Hub) dispatch(handle func(context.Context, string, []byte) any) func(st
 // with the reason (in the answer's error, as the kind's answer has it).
 func (h *Hub) listed(kind string, handle func(context.Context, string, []byte) any) func(context.Context, string, []byte) any {
 	return func(ctx context.Context, subject string, data []byte) any {
-		site, _, _, _ := parseSubject(subject)
-		if err := h.dir.check(site); err != nil {
+		site, _, meetingID, _ := parseSubject(subject)
+		err := h.dir.check(site)
+		if err != nil {
 			h.refuseSite(site)
+		} else if meetingID != "" {
+			err = h.mayFollow(ctx, site, meetingID)
+		}
+		if err != nil {
 			if kind == "file.*" {
 				return fileReply{Error: err}.encode()
 			}
@@ -302,7 +320,57 @@ func (h *Hub) command(ctx context.Context, subject string, data []byte) any {
 	return cmdReply{Events: events}
 }
 
-func (h *Hub) join(ctx context.Context, _ string, data []byte) any {
+// roomsTTL is how long the hub keeps a meeting's rooms: a room added for
+// a site counts within it.
+const roomsTTL = 2 * time.Second
+
+type meetingRooms struct {
+	ids map[string]bool
+	at  time.Time
+}
+
+// mayFollow refuses a listed site a meeting that does not have its room
+// (nil without a sites file or without HubConfig.Meetings).
+func (h *Hub) mayFollow(ctx context.Context, site, meetingID string) *meeting.Error {
+	if h.dir == nil || h.cfg.Meetings == nil {
+		return nil
+	}
+	room := h.dir.room(site)
+	h.roomsMu.Lock()
+	c, ok := h.rooms[meetingID]
+	h.roomsMu.Unlock()
+	if !ok || time.Since(c.at) > roomsTTL {
+		c = meetingRooms{ids: map[string]bool{}, at: time.Now()}
+		err := h.cfg.Meetings.Read(ctx, meetingID, func(s *meeting.State) {
+			for _, r := range s.Rooms {
+				c.ids[r.ID] = true
+			}
+		})
+		if err != nil {
+			return errorOf(err)
+		}
+		h.roomsMu.Lock()
+		if len(h.rooms) >= 10000 {
+			clear(h.rooms)
+		}
+		h.rooms[meetingID] = c
+		h.roomsMu.Unlock()
+	}
+	if c.ids[room] {
+		return nil
+	}
+	return meeting.Errorf(meeting.Forbidden,
+		"Điểm cầu %q (phòng %q) không thuộc hội nghị này: hội nghị không có phòng của điểm cầu",
+		"bridge site %q serves the room %q, which this meeting does not have: add the room to the meeting, or fix the sites file", site, room)
+}
+
+// siteOf is the site of a request's subject.
+func siteOf(subject string) string {
+	site, _, _, _ := parseSubject(subject)
+	return site
+}
+
+func (h *Hub) join(ctx context.Context, subject string, data []byte) any {
 	var req joinRequest
 	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
@@ -315,10 +383,15 @@ func (h *Hub) join(ctx context.Context, _ string, data []byte) any {
 	if err != nil {
 		return sessionReply{Error: errorOf(err)}
 	}
+	if err := h.mayFollow(ctx, siteOf(subject), rec.Meeting); err != nil {
+		// The code is spent: end the session it made, nobody has it.
+		_ = h.sessions.SignOut(ctx, sess.Token)
+		return sessionReply{Error: err}
+	}
 	return sessionReply{Token: sess.Token, Session: rec}
 }
 
-func (h *Hub) session(ctx context.Context, _ string, data []byte) any {
+func (h *Hub) session(ctx context.Context, subject string, data []byte) any {
 	var req sessionRequest
 	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
@@ -326,6 +399,9 @@ func (h *Hub) session(ctx context.Context, _ string, data []byte) any {
 	rec, err := h.sessions.Export(ctx, req.Token)
 	if err != nil {
 		return sessionReply{Error: errorOf(err)}
+	}
+	if err := h.mayFollow(ctx, siteOf(subject), rec.Meeting); err != nil {
+		return sessionReply{Error: err}
 	}
 	return sessionReply{Session: rec}
 }
@@ -397,6 +473,9 @@ func (h *Hub) push(ctx context.Context, subject string, data []byte) any {
 	// each following site on its own subject.
 	msg := seal(h.cfg.Key, pushSubject(id), nil, out, time.Now())
 	for _, site := range h.followers(id) {
+		if h.mayFollow(ctx, site, id) != nil {
+			continue // it cannot read the meeting: no push either
+		}
 		if err := h.publish(sitePushSubject(site, id), msg); err != nil {
 			h.logger.Warn("pushing records to a site failed; it pulls them", "meeting", id, "site", site, "err", err)
 		}

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -73,10 +74,10 @@ func (h *Hub) takeReport(subject string, data []byte) {
 // maxSites bounds the sites a hub keeps (a province has 141).
 const maxSites = 2000
 
-// Sites returns the bridge sites that follow a meeting, by name.
+// Sites returns the bridge sites that follow a meeting, by name (with a
+// sites file, those that may: the meeting has their room).
 func (h *Hub) Sites(meetingID string) []SiteStatus {
 	h.sitesMu.Lock()
-	defer h.sitesMu.Unlock()
 	out := []SiteStatus{}
 	for _, e := range h.sites {
 		for _, m := range e.report.Meetings {
@@ -87,6 +88,10 @@ func (h *Hub) Sites(meetingID string) []SiteStatus {
 				RTTMs: e.report.RTTMs, Tablets: m.Tablets, Version: m.Version, LastHeard: e.heard})
 		}
 	}
+	h.sitesMu.Unlock()
+	ctx, cancel := context.WithTimeout(h.ctx, 2*time.Second)
+	defer cancel()
+	out = slices.DeleteFunc(out, func(s SiteStatus) bool { return h.mayFollow(ctx, s.Site, meetingID) != nil })
 	slices.SortFunc(out, func(a, b SiteStatus) int { return strings.Compare(a.Site, b.Site) })
 	return out
 }
