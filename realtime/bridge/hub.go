@@ -98,6 +98,7 @@ type Hub struct {
 
 	roomsMu sync.Mutex
 	rooms   map[string]meetingRooms // by meeting, cached for roomsTTL
+	reading map[string]bool         // meetings whose rooms are being read again
 
 	publish func(subject string, data []byte) error
 	signals signalLimits // the centre's signals pushed, per meeting (signals.go)
@@ -123,7 +124,7 @@ func NewHub(cfg HubConfig, srv Server, log Log, sessions HubSessions, exec Execu
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{cfg: cfg, log: log, sessions: sessions, exec: exec, docs: docs, logger: cfg.Logger,
 		ctx: ctx, cancel: cancel, sem: make(chan struct{}, cfg.Workers), sites: map[string]siteEntry{},
-		dir: newSiteDirectory(cfg.Sites), refused: map[string]bool{}, rooms: map[string]meetingRooms{}}
+		dir: newSiteDirectory(cfg.Sites), refused: map[string]bool{}, rooms: map[string]meetingRooms{}, reading: map[string]bool{}}
 	for kind, handle := range map[string]func(context.Context, string, []byte) any{
 		"read.*":    h.read,
 		"cmd.*":     h.command,
@@ -362,6 +363,41 @@ func (h *Hub) mayFollow(ctx context.Context, site, meetingID string) *meeting.Er
 	return meeting.Errorf(meeting.Forbidden,
 		"Điểm cầu %q (phòng %q) không thuộc hội nghị này: hội nghị không có phòng của điểm cầu",
 		"bridge site %q serves the room %q, which this meeting does not have: add the room to the meeting, or fix the sites file", site, room)
+}
+
+// mayFollowNow is mayFollow without waiting, for the delivery goroutine:
+// it answers from the rooms kept (however old) and has them read again
+// in the background when they are missing or stale; missing, it says no.
+func (h *Hub) mayFollowNow(site, meetingID string) bool {
+	if h.dir == nil || h.cfg.Meetings == nil {
+		return true
+	}
+	h.roomsMu.Lock()
+	c, ok := h.rooms[meetingID]
+	refresh := (!ok || time.Since(c.at) > roomsTTL) && !h.reading[meetingID]
+	if refresh {
+		h.reading[meetingID] = true
+	}
+	h.roomsMu.Unlock()
+	if refresh {
+		h.mu.Lock()
+		if !h.closed {
+			h.wg.Add(1)
+			go func() {
+				defer h.wg.Done()
+				defer func() {
+					h.roomsMu.Lock()
+					delete(h.reading, meetingID)
+					h.roomsMu.Unlock()
+				}()
+				ctx, cancel := context.WithTimeout(h.ctx, h.cfg.Timeout)
+				defer cancel()
+				_ = h.mayFollow(ctx, site, meetingID)
+			}()
+		}
+		h.mu.Unlock()
+	}
+	return ok && c.ids[h.dir.room(site)]
 }
 
 // siteOf is the site of a request's subject.

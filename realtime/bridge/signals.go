@@ -80,6 +80,9 @@ func (h *Hub) pushSignal(meetingID string, data []byte) {
 	}
 	msg := seal(h.cfg.Key, signalSubject(meetingID), nil, data, time.Now())
 	for _, site := range sites {
+		if !h.mayFollowNow(site, meetingID) {
+			continue // not a meeting of the site's room (or not known yet)
+		}
 		if err := h.publish(siteSignalSubject(site, meetingID), msg); err != nil {
 			h.logger.Debug("pushing a signal to a site failed (signals are ephemeral)", "meeting", meetingID, "site", site, "err", err)
 		}

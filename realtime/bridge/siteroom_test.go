@@ -108,7 +108,11 @@ func TestSitesFileRooms(t *testing.T) {
 
 	// m2 has no room of bavi's: refused with the reason, nothing pushed.
 	pushed := make(chan string, 64)
-	stopWatch, err := bus.Serve("dais.site.bavi.rec.>", "", func(subject string, _ []byte, _ func([]byte)) { pushed <- subject })
+	stopWatch, err := bus.Serve("dais.site.bavi.>", "", func(subject string, _ []byte, _ func([]byte)) {
+		if _, kind, _, _ := parseSubject(subject); kind == "rec" || kind == "sig" {
+			pushed <- subject
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,9 +133,27 @@ func TestSitesFileRooms(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitReplica(ctx, t, baviReplica, 2)
+	// The centre's signals: m2's is not passed to bavi, m1's is (after
+	// it, in order).
+	if err := bus.PublishSignal("m2", []byte(`{"name":"pointer"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.PublishSignal("m1", []byte(`{"name":"pointer"}`)); err != nil {
+		t.Fatal(err)
+	}
+	var m2Pushes int
+	for subject := ""; subject != siteSignalSubject("bavi", "m1"); {
+		select {
+		case subject = <-pushed:
+			if subject == sitePushSubject("bavi", "m2") || subject == siteSignalSubject("bavi", "m2") {
+				m2Pushes++
+			}
+		case <-ctx.Done():
+			t.Fatal("m1's signal never reached bavi")
+		}
+	}
 	// Once the hub's pushes are all done (Close waits for them) and a
 	// marker after them arrived, every push to bavi has: none is m2's.
-	var m2Pushes int
 	go func() {
 		hub.Close()
 		_ = bus.Publish("dais.site.bavi.rec.marker", nil)
@@ -139,7 +161,7 @@ func TestSitesFileRooms(t *testing.T) {
 	for subject := ""; subject != "dais.site.bavi.rec.marker"; {
 		select {
 		case subject = <-pushed:
-			if subject == sitePushSubject("bavi", "m2") {
+			if subject == sitePushSubject("bavi", "m2") || subject == siteSignalSubject("bavi", "m2") {
 				m2Pushes++
 			}
 		case <-ctx.Done():
@@ -147,7 +169,7 @@ func TestSitesFileRooms(t *testing.T) {
 		}
 	}
 	if m2Pushes != 0 {
-		t.Fatalf("%d pushes of m2 went to bavi", m2Pushes)
+		t.Fatalf("%d pushes or signals of m2 went to bavi", m2Pushes)
 	}
 	if v, err := baviReplica.Version(ctx, "m2"); err != nil || v != 0 {
 		t.Fatalf("bavi's replica holds m2 at %d (%v), want nothing", v, err)
