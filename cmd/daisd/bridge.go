@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +41,9 @@ type edgeConfig struct {
 	// PingEvery is how often the edge pings the centre and reports to it;
 	// 0: 5 s.
 	PingEvery time.Duration
+	// FilesMax bounds DATA/bridge-files in bytes (0: bridge.DefaultFilesMax;
+	// -1: no bound).
+	FilesMax int64
 }
 
 // startEdge starts what an edge serves: the gateway over the replica, with
@@ -51,6 +56,9 @@ func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	if err != nil {
 		return err
 	}
+	bctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	files.Bound(bctx, cfg.Edge.FilesMax, n.svc)
+	cancel()
 	sessions := n.edge.Sessions(n.acc)
 	n.gw = gateway.New(gwCfg, n.edge.Meetings(n.svc), sessions, n.edge)
 	n.edge.SetTablets(n.gw.MeetingConnections)
@@ -68,6 +76,7 @@ type edgeFlags struct {
 	ca, cert, key            string
 	meetings                 string
 	centreKey                string
+	filesMax                 string
 	leafListen, leafUser     string
 	leafCA, leafCert, leafKy string
 	// sites is the sites file (-bridge-sites): each site's leaf user and
@@ -159,7 +168,11 @@ func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
 	if !natsbus.ValidSite(cfg.Name) {
 		return fmt.Errorf("-edge needs -name SITE, the site's name as the centre's sites file has it (lowercase letters, digits, - and _; got %q): everything the site sends and receives is on dais.site.SITE.>", cfg.Name)
 	}
-	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub, CentreKeys: pubs[1:]}
+	filesMax, err := parseSize(f.filesMax)
+	if err != nil {
+		return fmt.Errorf("-edge-files-max: %w", err)
+	}
+	e := &edgeConfig{Remotes: remotes, Creds: f.creds, Meetings: splitList(f.meetings), CentreKey: pub, CentreKeys: pubs[1:], FilesMax: filesMax}
 	if f.ca != "" || f.cert != "" {
 		t, err := clientTLS(f.ca, f.cert, f.key)
 		if err != nil {
@@ -235,4 +248,25 @@ func redactURLs(urls []string) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// parseSize reads a size in bytes: a whole number with an optional unit
+// (KiB, MiB, GiB, TiB; K, M, G, T mean the same), "" for the default (0),
+// or -1 for none.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "":
+		return 0, nil
+	case "-1":
+		return -1, nil
+	}
+	num := strings.TrimRight(s, "KMGTiBb ")
+	unit := strings.TrimSpace(s[len(num):])
+	shift, ok := map[string]uint{"": 0, "B": 0, "K": 10, "KiB": 10, "M": 20, "MiB": 20, "G": 30, "GiB": 30, "T": 40, "TiB": 40}[unit]
+	n, err := strconv.ParseInt(num, 10, 64)
+	if !ok || err != nil || n <= 0 || n > (1<<62)>>shift {
+		return 0, fmt.Errorf("%q is not a size (e.g. 4GiB, 500MiB; -1 for no bound)", s)
+	}
+	return n << shift, nil
 }

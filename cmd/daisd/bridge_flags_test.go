@@ -56,6 +56,15 @@ func TestBridgeFlags(t *testing.T) {
 				}
 				return nil
 			}},
+		{name: "edge with a bad files bound", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab", filesMax: "4 lots"}, wantErr: "-edge-files-max: \"4 lots\" is not a size"},
+		{name: "edge with a zero files bound", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab", filesMax: "0"}, wantErr: "is not a size"},
+		{name: "edge with a files bound", cfg: config{Name: "bavi"}, flags: edgeFlags{edge: true, remotes: "nats-leaf://c:7422", centreKey: "abababababababababababababababababababababababababababababababab", filesMax: "500MiB"},
+			check: func(c config) error {
+				if c.Edge == nil || c.Edge.FilesMax != 500<<20 {
+					return fmt.Errorf("edge config %+v", c.Edge)
+				}
+				return nil
+			}},
 		{name: "leaf listener", flags: edgeFlags{leafListen: "127.0.0.1:7422", leafUser: "site"},
 			check: func(c config) error {
 				if c.NATS.LeafListen != "127.0.0.1:7422" || c.NATS.LeafUser != "site" || c.NATS.LeafPassword != "lpw" || c.Edge != nil {

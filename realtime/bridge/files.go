@@ -144,6 +144,14 @@ type Files struct {
 	mu      sync.Mutex
 	flights map[string]*flight  // by cache name: fetches under way
 	given   map[string]fileMeta // by meeting/participant/doc: what a reader got last
+
+	// The folder's bound (filecache.go).
+	evictMu sync.Mutex // one eviction at a time
+	cacheMu sync.Mutex
+	entries map[string]*cacheEntry // by cache name
+	total   int64
+	max     int64 // 0: not bound yet (Bound)
+	local   LocalMeetings
 }
 
 type flight struct {
@@ -156,7 +164,11 @@ func (e *Edge) Files(dir string) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
-	return &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]fileMeta{}}, nil
+	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]fileMeta{}}
+	if err := fs.scan(); err != nil {
+		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
+	}
+	return fs, nil
 }
 
 // cacheName is the file an ETag is kept under.
@@ -179,7 +191,7 @@ func (fs *Files) Open(ctx context.Context, sess access.Session, docID string, re
 	if err == nil && reply.Error != nil {
 		return nil, reply.Error
 	}
-	meta := reply.fileMeta
+	meta, fetched := reply.fileMeta, err == nil
 	if err != nil {
 		// Cut (or no answer): what this reader was given before.
 		fs.mu.Lock()
@@ -195,10 +207,23 @@ func (fs *Files) Open(ctx context.Context, sess access.Session, docID string, re
 	fs.mu.Lock()
 	fs.given[key] = meta
 	fs.mu.Unlock()
-	f, err := os.Open(filepath.Join(fs.dir, cacheName(meta.ETag)))
+	name := cacheName(meta.ETag)
+	f, err := os.Open(filepath.Join(fs.dir, name))
+	if errors.Is(err, os.ErrNotExist) && fetched {
+		// Removed over the folder's bound meanwhile: fetch it again.
+		if err = fs.fetch(ctx, sess.Meeting, base, meta); err == nil {
+			f, err = os.Open(filepath.Join(fs.dir, name))
+		}
+	}
 	if err != nil {
+		var me *meeting.Error
+		if errors.As(err, &me) {
+			return nil, err
+		}
 		return nil, errorOf(err)
 	}
+	fs.used(name, sess.Meeting, docID)
+	fs.evict(ctx) // the reader holds the file open: it may go from the folder
 	return &documents.File{ReadSeekCloser: f, Name: meta.Name, ETag: meta.ETag, ModTime: meta.ModTime, Personal: meta.Personal}, nil
 }
 
