@@ -96,3 +96,47 @@ func TestNoChairByParticipantID(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestStaffMarkOnlyByAdmin: the office's staff manage people, but only an
+// administrator makes someone staff or takes it away. A staff account
+// saving another staff person without the mark (as a form that does not
+// show it would) was taking their staff rights away; now it is refused 403
+// and stores nothing, a save that keeps the mark goes through, and a new
+// person marked staff by staff is refused as before.
+func TestStaffMarkOnlyByAdmin(t *testing.T) {
+	n := startAccountNode(t, "", account.SSOConfig{})
+	ctx := context.Background()
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	vp := officeAccount(t, n, admin, "vanphong", "Lê Văn Phòng")
+	for id, body := range map[string]map[string]any{
+		"vp":  {"name": "Lê Văn Phòng", "account": "vanphong", "staff": true},
+		"vp2": {"name": "Phạm Thị Hai", "title": "Chuyên viên", "staff": true},
+	} {
+		if st := admin.call("PUT", "/api/v1/people/"+id, body, nil); st != 200 {
+			t.Fatalf("PUT %s: %d", id, st)
+		}
+	}
+	for _, r := range []struct {
+		name, id string
+		body     map[string]any
+	}{
+		{"take another's staff mark away", "vp2", map[string]any{"name": "Phạm Thị Hai", "title": "Chuyên viên chính"}},
+		{"a new person marked staff", "vp3", map[string]any{"name": "Người mới", "staff": true}},
+	} {
+		var e apiError
+		if st := vp.call("PUT", "/api/v1/people/"+r.id, r.body, &e); st != http.StatusForbidden || e.Error.Code != string(meeting.Forbidden) || e.Error.MessageVI == "" {
+			t.Errorf("%s: %d %+v, want 403", r.name, st, e)
+		}
+	}
+	if p, err := n.registry.Person(ctx, "vp2"); err != nil || !p.Staff || p.Title != "Chuyên viên" {
+		t.Fatalf("vp2 after the refusal: %+v, %v", p, err)
+	}
+	if _, err := n.registry.Person(ctx, "vp3"); meeting.ErrorCode(err) != meeting.NotFound {
+		t.Fatalf("vp3 was stored: %v", err)
+	}
+	var out struct{ Person office.Person }
+	if st := vp.call("PUT", "/api/v1/people/vp2", map[string]any{"name": "Phạm Thị Hai", "title": "Chuyên viên chính", "staff": true}, &out); st != 200 || !out.Person.Staff || out.Person.Title != "Chuyên viên chính" {
+		t.Fatalf("staff edits a staff person keeping the mark: %d %+v", st, out)
+	}
+}

@@ -134,6 +134,21 @@ func (s *Service) Person(ctx context.Context, id string) (office.Person, error) 
 // PutPerson adds a person or replaces one's name, title, unit, e-mail and
 // account (their feed stays). It returns the person as stored.
 func (s *Service) PutPerson(ctx context.Context, p office.Person) (office.Person, error) {
+	return s.PutPersonBy(ctx, true, p)
+}
+
+// errStaffMark refuses a change of the staff mark by someone who is not an
+// administrator.
+func errStaffMark() error {
+	return meeting.Errorf(meeting.Forbidden, "Chỉ quản trị viên mới giao hoặc bỏ quyền cán bộ văn phòng",
+		"only an administrator makes someone office staff or takes it away")
+}
+
+// PutPersonBy is PutPerson on behalf of a caller: one who is not an
+// administrator (admin false: the office's staff) neither grants nor takes
+// away the staff mark — the stored mark must be the one sent, checked in
+// the same atomic update, or the save is refused (403) and stores nothing.
+func (s *Service) PutPersonBy(ctx context.Context, admin bool, p office.Person) (office.Person, error) {
 	if err := p.Check(); err != nil {
 		return office.Person{}, err
 	}
@@ -161,13 +176,22 @@ func (s *Service) PutPerson(ctx context.Context, p office.Person) (office.Person
 			if err := json.Unmarshal(old, &o); err != nil {
 				return nil, err
 			}
+			if !admin && o.Staff != p.Staff {
+				return nil, errStaffMark()
+			}
 			next.FeedHash = o.FeedHash
 		} else {
+			if !admin && p.Staff {
+				return nil, errStaffMark()
+			}
 			next.FeedHash = ""
 		}
 		out = next
 		return json.Marshal(next)
 	})
+	if me := (*meeting.Error)(nil); errors.As(err, &me) {
+		return office.Person{}, err
+	}
 	if err != nil {
 		return office.Person{}, unavailable(err)
 	}

@@ -142,11 +142,7 @@ func (a *CommitteesAPI) putPerson(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	if req.Staff && !c.account.Account.Admin {
-		WriteError(w, meeting.Errorf(meeting.Forbidden, "Chỉ quản trị viên mới giao quyền cán bộ văn phòng", "only an administrator makes someone office staff"))
-		return
-	}
-	p, err := a.reg.PutPerson(r.Context(), office.Person{ID: r.PathValue("person"), Name: req.Name, Title: req.Title, Unit: req.Unit,
+	p, err := a.reg.PutPersonBy(r.Context(), c.account.Account.Admin, office.Person{ID: r.PathValue("person"), Name: req.Name, Title: req.Title, Unit: req.Unit,
 		Email: req.Email, Account: req.Account, Staff: req.Staff})
 	if err != nil {
 		WriteError(w, err)
