@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,188 @@ func TestStaffMarkOnlyByAdmin(t *testing.T) {
 	var out struct{ Person office.Person }
 	if st := vp.call("PUT", "/api/v1/people/vp2", map[string]any{"name": "Phạm Thị Hai", "title": "Chuyên viên chính", "staff": true}, &out); st != 200 || !out.Person.Staff || out.Person.Title != "Chuyên viên chính" {
 		t.Fatalf("staff edits a staff person keeping the mark: %d %+v", st, out)
+	}
+}
+
+// TestOfficeForeignIDs: every kind of caller tries the office's routes
+// with ids that are not theirs — another committee's consultation and
+// conclusion, another person's calendar and feed, someone else's task,
+// answering for another member, a substitute answering for the member
+// they replace, a meeting session on account routes, made-up ids. Each is
+// refused with the documented status and error, and nothing changes.
+func TestOfficeForeignIDs(t *testing.T) {
+	n := startAccountNode(t, "", account.SSOConfig{})
+	ctx := context.Background()
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	viet := officeAccount(t, n, admin, "viet", "Đặng Quốc Việt")    // uv1, member of btv, assignee of t1
+	binh := officeAccount(t, n, admin, "binh", "Ngô Thị Hằng")      // uv2, member of btv
+	khac := officeAccount(t, n, admin, "khac", "Vũ Văn Khác")       // ngoai, member of bkt only
+	thay := officeAccount(t, n, admin, "thay", "Phan Văn Thay")     // the substitute's person, on no committee
+	staff := officeAccount(t, n, admin, "vanphong", "Lê Văn Phòng") // staff, on no committee
+	putOfficePeople(t, admin)
+	for id, body := range map[string]map[string]any{
+		"ngoai": {"name": "Vũ Văn Khác", "account": "khac", "unit": "Ban Tuyên giáo"},
+		"thay":  {"name": "Phan Văn Thay", "account": "thay"},
+		"vp":    {"name": "Lê Văn Phòng", "account": "vanphong", "staff": true},
+	} {
+		if st := admin.call("PUT", "/api/v1/people/"+id, body, nil); st != 200 {
+			t.Fatalf("PUT %s: %d", id, st)
+		}
+	}
+	if st := admin.call("PUT", "/api/v1/committees/bkt", map[string]any{"name": "Ủy ban Kiểm tra",
+		"members": []map[string]any{{"person": "ngoai", "chair": true}, {"person": "pbt"}}}, nil); st != 200 {
+		t.Fatal("PUT bkt")
+	}
+
+	// An open consultation of btv (viet answered) and a draft one of bkt.
+	sec := office.Actor{Secretary: true, Account: "huong"}
+	q := []office.Question{{Text: "Đồng ý thông qua?"}}
+	c1, err := n.consults.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về quy chế", Questions: q, Deadline: time.Now().Add(72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.consults.Execute(ctx, c1.ID, office.Actor{Person: "bithu"}, office.Approve{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.consults.Execute(ctx, c1.ID, office.Actor{Person: "uv1"}, office.Give{Answers: []office.Answer{{Question: "q1", Choice: "Đồng ý"}}}); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := n.consults.Draft(ctx, sec, "bkt", office.Draft{Title: "Lấy ý kiến của Ủy ban Kiểm tra", Questions: q, Deadline: time.Now().Add(72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A meeting of btv with a substitute seated for uv1, and a published
+	// conclusion with uv1's task.
+	var made struct{ Session access.Session }
+	if st := admin.call("POST", "/api/v1/committees/btv/meetings", map[string]any{"title": "Hội nghị Ban Thường vụ", "starts_at": "2026-12-20T08:00:00+07:00"}, &made); st != http.StatusCreated {
+		t.Fatalf("meeting from the committee: %d", st)
+	}
+	mid := made.Session.Meeting
+	msec := meeting.Actor{Participant: secretaryOf(t, n, mid)}
+	for _, c := range []meeting.Command{
+		meeting.AddAgendaItem{Item: meeting.Item{ID: "ns", Title: "Ngân sách"}},
+		meeting.AddParticipant{Participant: meeting.Participant{ID: "thay", Name: "Phan Văn Thay", Role: meeting.RoleObserver, Room: "main"}},
+		meeting.SeatSubstitute{Participant: "thay", For: "uv1"},
+	} {
+		if _, err := n.svc.Execute(ctx, mid, msec, c); err != nil {
+			t.Fatalf("%s: %v", c.CommandName(), err)
+		}
+	}
+	k, err := n.concls.Draft(ctx, sec, "btv", office.DraftConclusion{Meeting: mid, AgendaItem: "ns", Title: "Kết luận về ngân sách", Text: "Thống nhất.",
+		Tasks: []office.TaskDraft{{Title: "Trình HĐND", Assignee: office.Assignee{Kind: office.AssignPerson, Person: "uv1"}, Deadline: time.Now().Add(72 * time.Hour)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.concls.Approve(ctx, k.ID, office.Actor{Person: "bithu"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.concls.Execute(ctx, k.ID, sec, office.PublishConclusion{}); err != nil {
+		t.Fatal(err)
+	}
+	feed, err := n.registry.NewFeed(ctx, "uv1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subTok := tokenFor(t, n, mid, "thay")
+	delTok := tokenFor(t, n, mid, "uv2")
+
+	nobody := newBrowser(t, n)
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	C1, C2, K := "/api/v1/consultations/"+c1.ID, "/api/v1/consultations/"+c2.ID, "/api/v1/conclusions/"+k.ID
+	answer := map[string]any{"answers": []map[string]string{{"question": "q1", "choice": "Không đồng ý"}}}
+	report := map[string]any{"percent": 100, "done": true, "note": "xong"}
+	type probe struct {
+		who          string
+		b            *browser
+		hdr          []string
+		method, path string
+		body         any
+		status       int
+		code         meeting.Code
+	}
+	probes := []probe{
+		// Nobody signed in.
+		{"nobody", nobody, nil, "GET", C1, nil, 401, meeting.Unauthorized},
+		{"nobody", nobody, nil, "POST", C1 + "/answers", answer, 401, meeting.Unauthorized},
+		{"nobody", nobody, nil, "POST", K + "/tasks/t1/reports", report, 401, meeting.Unauthorized},
+		{"nobody", nobody, nil, "GET", "/api/v1/people/uv1/calendar", nil, 401, meeting.Unauthorized},
+		{"nobody, a made-up feed", nobody, nil, "GET", "/api/v1/calendar/" + strings.Repeat("A", 43) + ".ics", nil, 404, meeting.NotFound},
+		// A delegate's and the substitute's meeting sessions on the office's account routes.
+		{"a delegate's meeting session", nobody, bearer(delTok), "GET", C1, nil, 401, meeting.Unauthorized},
+		{"a delegate's meeting session", nobody, bearer(delTok), "POST", C1 + "/answers", answer, 401, meeting.Unauthorized},
+		{"the substitute's meeting session", nobody, bearer(subTok), "POST", C1 + "/answers", answer, 401, meeting.Unauthorized},
+		{"the substitute's meeting session", nobody, bearer(subTok), "POST", K + "/tasks/t1/reports", report, 401, meeting.Unauthorized},
+		// The substitute's own account: not a member, not the assignee.
+		{"the substitute's account answers for the member", thay, nil, "POST", C1 + "/answers", answer, 403, meeting.Forbidden},
+		{"the substitute's account reads", thay, nil, "GET", C1, nil, 403, meeting.Forbidden},
+		{"the substitute's account reports on the member's task", thay, nil, "POST", K + "/tasks/t1/reports", report, 404, meeting.NotFound},
+		// A member of another committee.
+		{"another committee's member", khac, nil, "GET", C1, nil, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "POST", C1 + "/answers", answer, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "GET", C1 + "/events?after=0", nil, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "GET", C1 + "/summary.pdf", nil, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "GET", K, nil, 404, meeting.NotFound},
+		{"another committee's member", khac, nil, "GET", K + "/pdf", nil, 404, meeting.NotFound},
+		{"another committee's member", khac, nil, "POST", K + "/tasks/t1/reports", report, 404, meeting.NotFound},
+		{"another committee's member", khac, nil, "GET", "/api/v1/people/uv1/calendar", nil, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "POST", "/api/v1/people/uv1/feed", nil, 403, meeting.Forbidden},
+		{"another committee's member", khac, nil, "DELETE", "/api/v1/people/uv1/feed", nil, 403, meeting.Forbidden},
+		{"the chair of bkt approves btv's", khac, nil, "POST", C1 + "/close", nil, 403, meeting.Forbidden},
+		// A member of the same committee: not for another, not another's task.
+		{"a member answers for another", binh, nil, "POST", C1 + "/answers", map[string]any{"person": "uv1", "answers": answer["answers"]}, 400, meeting.Invalid},
+		{"a member reports on another's task", binh, nil, "POST", K + "/tasks/t1/reports", report, 403, meeting.Forbidden},
+		{"a member reads a draft of their committee's chair", binh, nil, "GET", C2, nil, 403, meeting.Forbidden},
+		{"a member closes", binh, nil, "POST", C1 + "/close", nil, 403, meeting.Forbidden},
+		{"a member reminds", binh, nil, "POST", C1 + "/remind", nil, 403, meeting.Forbidden},
+		{"a member reads the dashboard", binh, nil, "GET", "/api/v1/tasks/dashboard", nil, 403, meeting.Forbidden},
+		{"a made-up consultation", binh, nil, "GET", "/api/v1/consultations/lyk-2026-12-03-aaaaaa", nil, 404, meeting.NotFound},
+		{"a made-up task", viet, nil, "POST", K + "/tasks/t9/reports", report, 404, meeting.NotFound},
+		{"a made-up attachment", viet, nil, "GET", K + "/tasks/t1/attachments/0123456789abcdef", nil, 404, meeting.NotFound},
+		{"a made-up document", viet, nil, "GET", C1 + "/documents/0123456789abcdef/file", nil, 404, meeting.NotFound},
+		// The office's staff and the administrator: no answer, no approval.
+		{"staff answer", staff, nil, "POST", C1 + "/answers", answer, 403, meeting.Forbidden},
+		{"staff approve", staff, nil, "POST", C2 + "/approve", nil, 403, meeting.Forbidden},
+		{"staff approve a conclusion", staff, nil, "POST", "/api/v1/conclusions/" + k.ID + "/approve", nil, 403, meeting.Forbidden},
+		{"the administrator answers", admin, nil, "POST", C1 + "/answers", answer, 403, meeting.Forbidden},
+		{"the administrator closes", admin, nil, "POST", C1 + "/close", nil, 403, meeting.Forbidden},
+	}
+	before1, before2, beforeK := c1.Version+2, c2.Version, uint64(0)
+	if kk, err := n.concls.Get(ctx, k.ID); err == nil {
+		beforeK = kk.Version
+	}
+	for _, p := range probes {
+		var e apiError
+		if st := p.b.call(p.method, p.path, p.body, &e, p.hdr...); st != p.status || e.Error.Code != string(p.code) || e.Error.MessageVI == "" || e.Error.Message == "" {
+			t.Errorf("%s: %s %s: %d %+v, want %d %s", p.who, p.method, p.path, st, e.Error, p.status, p.code)
+		}
+	}
+	got1, _ := n.consults.Get(ctx, c1.ID)
+	got2, _ := n.consults.Get(ctx, c2.ID)
+	gotK, _ := n.concls.Get(ctx, k.ID)
+	if got1.Version != before1 || len(got1.Answers) != 1 || got1.Answers["uv1"][0].Choice != "Đồng ý" || got2.Version != before2 || gotK.Version != beforeK || len(gotK.Tasks[0].Reports) != 0 {
+		t.Fatalf("the refusals changed something: c1 v%d (want %d) %+v, c2 v%d (want %d), k v%d (want %d) %+v",
+			got1.Version, before1, got1.Answers, got2.Version, before2, gotK.Version, beforeK, gotK.Tasks[0].Reports)
+	}
+	if p, err := n.registry.FeedPerson(ctx, feed); err != nil || p.ID != "uv1" {
+		t.Fatalf("uv1's feed after the refusals: %+v, %v", p, err)
+	}
+	// A member sees their own answers only, in the consultation and its events.
+	var view struct {
+		Consultation struct {
+			Answers map[string]any `json:"answers"`
+		}
+	}
+	if st := binh.call("GET", C1, nil, &view); st != 200 || len(view.Consultation.Answers) != 0 {
+		t.Fatalf("binh reads another's answer: %d %+v", st, view)
+	}
+	var evs struct{ Events []office.Event }
+	if st := binh.call("GET", C1+"/events?after=0", nil, &evs); st != 200 {
+		t.Fatalf("events: %d", st)
+	}
+	for _, ev := range evs.Events {
+		if a, ok := ev.Data.(office.AnswerGiven); ok && a.Person != "uv2" {
+			t.Fatalf("binh reads %s's answer in the events", a.Person)
+		}
 	}
 }
