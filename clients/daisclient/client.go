@@ -106,9 +106,11 @@ type Client struct {
 	// takeBacks are the take-back messages received, in order (the
 	// welcome's take_back is in Welcome).
 	takeBacks [][]string
-	moved     *protocol.Move
-	err       error // why the connection ended
-	code      int   // the close code the server sent, if any
+	// notices are the server's notices received, in order.
+	notices []protocol.Notice
+	moved   *protocol.Move
+	err     error // why the connection ended
+	code    int   // the close code the server sent, if any
 
 	done chan struct{}
 }
@@ -363,6 +365,9 @@ func (c *Client) handle(data []byte, now time.Time) error {
 	case protocol.TypeTakeBack:
 		c.takeBacks = append(c.takeBacks, m.Documents)
 		c.cond.Broadcast()
+	case protocol.TypeNotice:
+		c.notices = append(c.notices, protocol.Notice{Type: m.Type, Name: m.Name, ID: m.ID})
+		c.cond.Broadcast()
 	}
 	return nil
 }
@@ -480,7 +485,7 @@ func (c *Client) Next(ctx context.Context) (Received, error) {
 // received state) is true.
 func (c *Client) WaitFor(ctx context.Context, cond func(v View) bool) error {
 	return c.wait(ctx, func() bool {
-		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals, Attendance: c.attendance, TakeBacks: c.takeBacks})
+		return cond(View{LastSeq: c.lastSeq, State: c.state, Progress: c.progress, Signals: c.signals, Attendance: c.attendance, TakeBacks: c.takeBacks, Notices: c.notices})
 	})
 }
 
@@ -498,6 +503,8 @@ type View struct {
 	// TakeBacks are the documents of each take-back message received
 	// (protocol.TakeBack), in order.
 	TakeBacks [][]string
+	// Notices are the server's notices received (protocol.Notice), in order.
+	Notices []protocol.Notice
 }
 
 // wait calls ok under the lock whenever something arrives, until it returns

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/meeting/service"
 	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
 // meetingAgendas tells the conclusions a meeting's title, chair and agenda
@@ -58,6 +60,18 @@ func (n *node) startConclusions(mux httpapi.Mux, mailer consultations.Mailer) er
 	}
 	if sym := opt.Symbol; sym != "" && (len(sym) > 16 || strings.ContainsAny(sym, " /\t\r\n")) {
 		return fmt.Errorf("-office-symbol %q: at most 16 characters, no spaces or slashes", sym)
+	}
+	// A publication rings the meeting's tablets at once (a notice on the
+	// meeting's bus subject, to every node); a tablet away then fetches the
+	// list after its next welcome.
+	opt.Published = func(meetingID, id string) {
+		data, err := json.Marshal(protocol.Notice{Type: protocol.TypeNotice, Name: protocol.NoticeConclusions, ID: id})
+		if err == nil {
+			err = n.bus.PublishSignal(meetingID, data)
+		}
+		if err != nil {
+			n.log.Warn("ringing the tablets of a published conclusion failed (they see it at their next fetch)", "meeting", meetingID, "conclusion", id, "err", err)
+		}
 	}
 	n.concls = conclusions.New(n.store, n.registry, meetingAgendas{n.svc}, mailer, consultPDFs{n.pdfs}, opt)
 	n.docs.SetConclusions(func(ctx context.Context, meetingID string) ([]pdf.MinutesConclusion, error) {

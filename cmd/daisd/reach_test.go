@@ -2,17 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/dais-meeting/dais/clients/daisclient"
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
 // reachOffice starts a node with the standing committee of
@@ -345,5 +349,101 @@ func TestTabletAnswers(t *testing.T) {
 	}
 	if st, _ := answer(hang, base+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusConflict {
 		t.Fatalf("an answer after the close: %d", st)
+	}
+}
+
+// TestConclusionPublishedRingsTablets (issue 13: publication reaches the
+// tablets at once): when a conclusion of the meeting's item is published,
+// every connected tablet of the meeting gets a notice over its WebSocket
+// ({"type":"notice","name":"conclusions","id":…}) — not the approval
+// before it, not a tablet of another meeting — and the published list is
+// what it then fetches. The notice is not replayed: a tablet that was away
+// resumes from its last seq and finds the conclusion by fetching after
+// its welcome, as the web client does.
+func TestConclusionPublishedRingsTablets(t *testing.T) {
+	r := newReachOffice(t)
+	n, ctx := r.n, t.Context()
+	if _, err := n.svc.Execute(ctx, r.meetingID, meeting.Actor{Participant: "huong"},
+		meeting.AddAgendaItem{Item: meeting.Item{ID: "ns", Title: "Dự toán ngân sách năm 2027"}}); err != nil {
+		t.Fatal(err)
+	}
+	secTok := tokenFor(t, n, r.meetingID, "huong")
+	chairTok := tokenFor(t, n, r.meetingID, "bithu")
+	tabTok := tokenFor(t, n, r.meetingID, "uv1")
+	awayTok := tokenFor(t, n, r.meetingID, "uv2")
+
+	// Another meeting's tablet, to hear nothing.
+	var own access.Session
+	if st := r.admin.call("POST", "/api/v1/account/meetings", map[string]any{"title": "Hội nghị khác", "starts_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, &own); st != http.StatusCreated {
+		t.Fatalf("another meeting: %d", st)
+	}
+	dial := func(tok string, last uint64) *daisclient.Client {
+		t.Helper()
+		c, err := daisclient.Dial(ctx, baseURL(n), tok, daisclient.Options{LastSeq: last})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	tab := dial(tabTok, 0)
+	other := dial(own.Token, 0)
+	away := dial(awayTok, 0)
+	awaySeq := away.Welcome().Seq
+	_ = away.Close() // uv2's tablet sleeps through the publication
+
+	b := newBrowser(t, n)
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	M := "/api/v1/meetings/" + r.meetingID + "/conclusions"
+	var v conclusionView
+	if st := b.call("POST", M, map[string]any{"agenda_item": "ns", "title": "Kết luận về dự toán ngân sách năm 2027",
+		"text": "Ban Thường vụ thống nhất thông qua dự toán."}, &v, bearer(secTok)...); st != http.StatusCreated {
+		t.Fatalf("draft: %d", st)
+	}
+	id := v.Conclusion.ID
+	if st := b.call("POST", M+"/"+id+"/approve", nil, &v, bearer(chairTok)...); st != 200 {
+		t.Fatalf("approve: %d", st)
+	}
+	if st := b.call("POST", M+"/"+id+"/publish", nil, &v, bearer(secTok)...); st != 200 || v.Conclusion.Status != office.StatusPublished {
+		t.Fatalf("publish: %d %+v", st, v.Conclusion)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var got []protocol.Notice
+	if err := tab.WaitFor(wctx, func(v daisclient.View) bool {
+		got = slices.Clone(v.Notices)
+		return len(v.Notices) > 0
+	}); err != nil {
+		t.Fatalf("no notice on the tablet after the publication: %v", err)
+	}
+	if len(got) != 1 || got[0].Type != protocol.TypeNotice || got[0].Name != protocol.NoticeConclusions || got[0].ID != id {
+		t.Fatalf("the tablet's notices: %+v, want one for %s (the approval rings nobody)", got, id)
+	}
+	// What the notice asks it to fetch lists the conclusion.
+	var list struct{ Conclusions []office.Conclusion }
+	if st := b.call("GET", M, nil, &list, bearer(tabTok)...); st != 200 || len(list.Conclusions) != 1 || list.Conclusions[0].ID != id {
+		t.Fatalf("the tablet's list: %d %+v", st, list)
+	}
+	// Another meeting's tablet has heard nothing by then.
+	_ = other.WaitFor(wctx, func(v daisclient.View) bool {
+		if len(v.Notices) != 0 {
+			t.Errorf("another meeting's tablet got %+v", v.Notices)
+		}
+		return true
+	})
+	// The sleeping tablet resumes from its seq: no notice is replayed, and
+	// its fetch after the welcome finds the conclusion.
+	back := dial(awayTok, awaySeq)
+	if w := back.Welcome(); w.Seq < awaySeq {
+		t.Fatalf("resume from %d: welcome at %d", awaySeq, w.Seq)
+	}
+	_ = back.WaitFor(wctx, func(v daisclient.View) bool {
+		if len(v.Notices) != 0 {
+			t.Errorf("a notice replayed on resume: %+v", v.Notices)
+		}
+		return true
+	})
+	if st := b.call("GET", M, nil, &list, bearer(awayTok)...); st != 200 || len(list.Conclusions) != 1 || list.Conclusions[0].Numbered == "" {
+		t.Fatalf("the resumed tablet's list: %d %+v", st, list)
 	}
 }

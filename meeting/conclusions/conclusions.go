@@ -79,6 +79,10 @@ type Options struct {
 	Rescan time.Duration
 	// Link gives the address of a conclusion in the web client (e-mails).
 	Link func(id string) string
+	// Published, when set, is told of each conclusion published, once its
+	// event is appended: the node rings the meeting's tablets (a notice
+	// over the bus; the log stays the truth). It must not block.
+	Published func(meetingID, conclusionID string)
 	// Logger: zero, slog.Default.
 	Logger *slog.Logger
 }
@@ -388,6 +392,13 @@ func (s *Service) Execute(ctx context.Context, id string, actor office.Actor, cm
 			}
 		}
 		s.wake()
+		if s.opt.Published != nil {
+			for _, ev := range events {
+				if _, ok := ev.Data.(office.ConclusionPublished); ok {
+					s.opt.Published(e.c.Meeting, e.c.ID)
+				}
+			}
+		}
 		return events, nil
 	}
 	return nil, meeting.Errorf(meeting.Unavailable, "Hệ thống đang bận, xin thử lại", "too much contention, try again")

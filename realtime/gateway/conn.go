@@ -402,6 +402,7 @@ func (c *conn) relaySignal(sig protocol.Signal) {
 	if c.sess.Role == meeting.RoleObserver {
 		return
 	}
+	sig.Type = protocol.TypeSignal // never a notice, whatever the frame said
 	sig.From = c.sess.Participant
 	data, err := json.Marshal(sig)
 	if err != nil {

@@ -905,6 +905,19 @@ type leanWelcomeMsg struct {
 // readers, the chair and the secretaries alone. A signal about a document
 // the meeting does not have goes to nobody.
 func (r *room) broadcastSignal(data []byte) {
+	if isNotice(data) {
+		// A server's notice (a conclusion published) is for everyone of
+		// the meeting: it says only that something is there to fetch, and
+		// the fetch is checked as ever.
+		pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
+		if err != nil {
+			return
+		}
+		for c := range r.conns {
+			c.send(pm)
+		}
+		return
+	}
 	doc := signalDocument(data)
 	if doc == "" {
 		doc = r.state.Presentation.Document
@@ -922,6 +935,16 @@ func (r *room) broadcastSignal(data []byte) {
 			c.send(pm)
 		}
 	}
+}
+
+// isNotice reports whether a bus signal is a server's notice
+// ({"type":"notice",…}); a client's signal is always stamped "signal"
+// (relaySignal), so no client can send one.
+func isNotice(data []byte) bool {
+	var m struct {
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(data, &m) == nil && m.Type == protocol.TypeNotice
 }
 
 // signalDocument returns the document a signal names in its data

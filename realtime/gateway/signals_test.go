@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,54 @@ func TestConfidentialInkOnlyToReaders(t *testing.T) {
 		}
 		if strings.Contains(all, "unknown-doc") || strings.Contains(all, "xxxx") {
 			t.Errorf("%s got a signal it should not have:\n%s", c.name, all)
+		}
+	}
+}
+
+// TestNoticeReachesEveryone (issue 13): the server's notice that a
+// conclusion was published, put on the meeting's bus subject, reaches
+// every client of the meeting as a notice — a delegate who may not read
+// the confidential document the room is shown too (a notice names no
+// document; what it asks to fetch is checked by its route) — and a
+// client's signal stays a signal.
+func TestNoticeReachesEveryone(t *testing.T) {
+	h := mustServe(t, gateway.Config{}, 0)
+	ctx := context.Background()
+	if _, err := h.svc.Execute(ctx, meetingID, meetingtest.Secretary, meeting.AddDocument{Document: meeting.Document{
+		ID: "secret", Title: "Phương án nhân sự", Pages: 3, SHA256: strings.Repeat("cd", 32), Confidential: true, Readers: []string{"d1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	chair := h.dial(t, "chair", daisclient.Options{})
+	d1 := h.dial(t, "d1", daisclient.Options{})
+	d2 := h.dial(t, "d2", daisclient.Options{})
+	do(t, chair, meeting.OpenSession{})
+	shown := do(t, chair, meeting.ShowDocument{Document: "secret", Page: 1})
+	for _, c := range []*daisclient.Client{d1, d2} {
+		if err := c.WaitFor(ctxTimeout(t, 10*time.Second), func(v daisclient.View) bool { return v.LastSeq >= shown }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chair.Signal("notice", map[string]any{"id": "forged"}); err != nil {
+		t.Fatal(err)
+	}
+	// d1 reads the shown document: the chair's signal reaches it, as a signal.
+	if err := d1.WaitFor(ctxTimeout(t, 10*time.Second), func(v daisclient.View) bool { return len(v.Signals) > 0 }); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(protocol.Notice{Type: protocol.TypeNotice, Name: protocol.NoticeConclusions, ID: "kl-1"})
+	if err := h.bus.PublishSignal(meetingID, data); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*daisclient.Client{"chair": chair, "d1": d1, "d2": d2} {
+		var got []protocol.Notice
+		if err := c.WaitFor(ctxTimeout(t, 10*time.Second), func(v daisclient.View) bool {
+			got = append(got[:0], v.Notices...)
+			return len(v.Notices) > 0
+		}); err != nil {
+			t.Fatalf("%s: no notice: %v", name, err)
+		}
+		if len(got) != 1 || got[0].Name != protocol.NoticeConclusions || got[0].ID != "kl-1" {
+			t.Fatalf("%s's notices: %+v (a client's signal is never one)", name, got)
 		}
 	}
 }

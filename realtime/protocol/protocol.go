@@ -43,6 +43,16 @@ const (
 	// TypeTakeBack tells a tablet to delete its copies of documents that
 	// were taken back (issue 12).
 	TypeTakeBack = "takeback"
+	// TypeNotice tells the clients of a meeting that something of it kept
+	// outside its log changed (issue 13: a conclusion was published).
+	TypeNotice = "notice"
+)
+
+// Notice names (Notice.Name).
+const (
+	// NoticeConclusions: a conclusion or resolution of the meeting was
+	// published; GET /api/v1/meetings/{m}/conclusions again.
+	NoticeConclusions = "conclusions"
 )
 
 // Close codes the server uses (RFC 6455 private range 4000–4999), and what a
@@ -217,6 +227,20 @@ type Signal struct {
 	Name string          `json:"name"`
 	From string          `json:"from,omitempty"`
 	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Notice is a doorbell from the server: something of the meeting kept
+// outside the meeting's log (a conclusion, in the office's log of its own)
+// changed, so a client showing it fetches it again. Like a Signal it
+// travels over the bus only, carries no seq and is not replayed: a client
+// that was away (asleep, reconnecting with last_seq) fetches what it shows
+// after every welcome instead. Only the server sends one; From is never
+// set. Clients ignore the names they do not know.
+type Notice struct {
+	Type string `json:"type"` // "notice"
+	Name string `json:"name"`
+	// ID names what changed (the conclusion), when there is one.
+	ID string `json:"id,omitempty"`
 }
 
 // Ping asks the server for a Pong with the same ID, e.g.
