@@ -653,7 +653,7 @@ export async function officeScenario(bin, browser, h) {
     await entry.getByText(`${task2} — ${byID.quan.name}`).waitFor();
   });
 
-  if (drafted2) await step('conclusions: the chair approves it on the home and it gets its number; the office publishes it', async () => {
+  if (drafted2) await step('conclusions: the chair approves it on the home and it gets its number; the office publishes it, and a tablet and a phone (390×844) opened just before show it at once', async () => {
     await chair.reload();
     const box = chair.getByRole('region', { name: 'Kết luận chờ duyệt' });
     await box.getByRole('button', { name: `Duyệt và cấp số: ${klTitle}` }).click();
@@ -664,9 +664,37 @@ export async function officeScenario(bin, browser, h) {
     await admin.reload();
     const entry = admin.getByRole('region', { name: 'Kết luận, nghị quyết' }).locator('ul.conclusion-list > li', { hasText: klTitle });
     await entry.getByText('đã duyệt, chờ ban hành').waitFor();
+    // Publication reaches the tablets at once: Mai's tablet and Quân's
+    // phone, signed in with fresh codes just before, show "nothing yet";
+    // after "Ban hành" the number shows on both well before their first
+    // one-minute refresh could have fetched it (the server's notice).
+    const inv = admin.getByRole('region', { name: 'Giấy mời và mã QR' });
+    await inv.getByRole('button', { name: /^Tạo mã m/ }).click();
+    const urlOf = async (name) => {
+      const u = await inv.locator(`article.invite-card[aria-label="${name}"]`).getAttribute('data-url');
+      if (!u?.includes('code=')) throw new Error(`no invitation link for ${name}: ${u}`);
+      return `${base}/?${u.split('?')[1]}`;
+    };
+    const [maiURL, quanURL] = [await urlOf(byID.mai.name), await urlOf(byID.quan.name)];
+    const opened = Date.now();
+    const tab = await newPage({ width: 820, height: 1180 }, true);
+    await tab.goto(maiURL);
+    const phone = await newPage({ width: 390, height: 844 }, true);
+    await phone.goto(quanURL);
+    await phone.getByRole('tab', { name: 'Chương trình hội nghị' }).click();
+    for (const p of [tab, phone]) await p.getByText('Chưa có kết luận, nghị quyết nào được ban hành.').waitFor();
     await entry.getByRole('button', { name: `Ban hành: ${klTitle}` }).click();
     await admin.getByText(`Đã ban hành Kết luận số ${numbered}.`).waitFor();
     await entry.getByText('đã ban hành').waitFor();
+    for (const p of [tab, phone]) await p.getByText(`Kết luận số ${numbered}`).first().waitFor({ timeout: 45_000 });
+    const took = Date.now() - opened;
+    if (took >= 55_000) throw new Error(`the tablets showed the publication ${took} ms after they opened: the minute's refresh, not the notice`);
+    log(`published conclusion on a tablet and a phone ${took} ms after they opened (their refresh is every 60 s)`);
+    const wide = await phone.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    if (wide.doc > wide.view) throw new Error(`the phone page is ${wide.doc} px wide in a ${wide.view} px window`);
+    await shot(phone, 'office-conclusion-rung-phone');
+    await tab.context().close();
+    await phone.context().close();
   });
 
   if (numbered && lan) await step('conclusions: Lan reports her task done with a PDF from the tablet', async () => {

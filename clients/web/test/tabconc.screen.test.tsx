@@ -153,6 +153,40 @@ describe("the tablet's published conclusions", () => {
     expect(text()).not.toContain('Dự thảo về công tác cán bộ');
   });
 
+  it('fetches again at once when the server rings (a notice) and after a welcome, not only each minute', async () => {
+    let served: Conclusion[] = [];
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      seen.push(url);
+      if (url === '/api/v1/meetings/m1/conclusions') return new Response(JSON.stringify({ conclusions: served }), { status: 200 });
+      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no route', message_vi: 'không có' } }), { status: 404 });
+    });
+    const { ws } = await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snapshot() });
+    await shown('Chưa có kết luận, nghị quyết nào được ban hành.');
+    const count = () => seen.filter((u) => u === '/api/v1/meetings/m1/conclusions').length;
+    const before = count();
+    // The chair publishes: the server's notice arrives; the list is fetched now.
+    served = [kl({})];
+    await act(() => {
+      ws.deliver({ type: 'notice', name: 'conclusions', id: 'kl-1' });
+    });
+    await shown('Kết luận số 01-KL/TU');
+    expect(count()).toBe(before + 1);
+    // A notice of another kind fetches nothing.
+    await act(() => {
+      ws.deliver({ type: 'notice', name: 'something-newer' });
+    });
+    await settle();
+    expect(count()).toBe(before + 1);
+    // Back from a cut (a notice missed meanwhile): the welcome fetches again.
+    served = [kl({}), kl({ id: 'kl-4', numbered: '02-KL/TU', title: 'Về công tác cán bộ' })];
+    await act(() => {
+      ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'd1', role: 'delegate', seq: 20 });
+    });
+    await shown('02-KL/TU');
+    expect(count()).toBe(before + 2);
+  });
+
   it('says when none is published yet', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ conclusions: [list[1]] }), { status: 200 }));
     await signIn(root, sockets, { participant: 'd1', role: 'delegate' }, { seq: 20, snapshot: snapshot() });

@@ -6,9 +6,13 @@
 // the server were to send it.
 //
 // No event of the meeting announces a publication (ConclusionPublished is
-// in the office's log, not the meeting's), so the list is fetched from
-// GET /api/v1/meetings/{m}/conclusions when the tablet shows it, when the
-// current agenda item changes, and every minute while it is shown.
+// in the office's log, not the meeting's): the server rings the meeting's
+// tablets with a notice ({"type":"notice","name":"conclusions"}, over the
+// bus, no seq), and the list is fetched from
+// GET /api/v1/meetings/{m}/conclusions then, when the tablet shows it,
+// after each welcome (a notice sent while the tablet was away is not
+// replayed), when the current agenda item changes, and every minute while
+// it is shown (a notice lost on the way).
 //
 // A chunk of its own (screens.ts): the tablet's first page never waits for it.
 
@@ -59,9 +63,15 @@ export function PublishedConclusions({ store }: { store: MeetingStore }) {
       );
     void load();
     const timer = setInterval(() => void load(), refreshMs);
+    const offNotice = store.onNotice((n) => {
+      if (n.name === 'conclusions') void load();
+    });
+    const offWelcome = store.onWelcome(() => void load());
     return () => {
       live = false;
       clearInterval(timer);
+      offNotice();
+      offWelcome();
     };
   }, [s.id, store.session.token, current]);
   const groups = published(list ?? [], s.agenda);
