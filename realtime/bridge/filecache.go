@@ -171,7 +171,9 @@ func (fs *Files) needs(ctx context.Context, local LocalMeetings) (needed, kept m
 				onAgenda[d] = true
 			}
 		}
+		needed[id+"/"+whatPacket] = true
 		for docID, doc := range st.Documents {
+			needed[id+"/"+whatAnnotated+":"+docID] = true
 			set := needed
 			if running && onAgenda[docID] {
 				set = kept

@@ -238,6 +238,14 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
+func (f *fakeDocs) Annotated(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error) {
+	return f.Open(ctx, sess, docID, req...)
+}
+
+func (f *fakeDocs) Packet(context.Context, access.Session, ...documents.Request) (*documents.File, error) {
+	return nil, meeting.Errorf(meeting.NotFound, "không có", "no packet")
+}
+
 // countingLink counts the edge's requests for a file's bytes (not only
 // what it is) by document and kind: each file fetched is one such request
 // per MB.

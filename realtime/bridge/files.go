@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,8 +31,13 @@ const fileChunk = 1 << 20
 // checks, and registers a secret document's copy), and Length bytes of it
 // from Offset (Length 0: only what it is).
 type fileRequest struct {
-	Token  string `json:"token"`
-	Doc    string `json:"doc"`
+	Token string `json:"token"`
+	// What is the copy asked for: "" the document as Open gives it (a
+	// secret one watermarked for the reader), whatAnnotated the reader's
+	// annotated copy of Doc, whatPacket the reader's agenda packet (no
+	// Doc).
+	What   string `json:"what,omitempty"`
+	Doc    string `json:"doc,omitempty"`
 	Device string `json:"device,omitempty"`
 	Kind   string `json:"kind,omitempty"`
 	Offset int64  `json:"offset,omitempty"`
@@ -79,10 +85,19 @@ func (r *fileReply) decode(b []byte) error {
 	return nil
 }
 
+// What a file request may ask for besides the document itself.
+const (
+	whatAnnotated = "annotated"
+	whatPacket    = "packet"
+)
+
 // HubDocuments opens a meeting's documents as a session may read them
-// (*documents.Documents).
+// (*documents.Documents): the document, the reader's annotated copy, the
+// reader's packet.
 type HubDocuments interface {
 	Open(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error)
+	Annotated(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error)
+	Packet(ctx context.Context, sess access.Session, req ...documents.Request) (*documents.File, error)
 }
 
 // file answers a file request: the document opened as the token's session
@@ -107,7 +122,18 @@ func (h *Hub) fileReply(ctx context.Context, subject string, data []byte) fileRe
 	if sess.Meeting != id {
 		return fileReply{Error: meeting.Errorf(meeting.Forbidden, "Phiên đăng nhập thuộc hội nghị khác", "the session belongs to another meeting")}
 	}
-	f, err := h.docs.Open(ctx, sess, req.Doc, documents.Request{Device: req.Device, Kind: req.Kind})
+	var f *documents.File
+	dreq := documents.Request{Device: req.Device, Kind: req.Kind}
+	switch req.What {
+	case "":
+		f, err = h.docs.Open(ctx, sess, req.Doc, dreq)
+	case whatAnnotated:
+		f, err = h.docs.Annotated(ctx, sess, req.Doc, dreq)
+	case whatPacket:
+		f, err = h.docs.Packet(ctx, sess, dreq)
+	default:
+		return fileReply{Error: badRequest()}
+	}
 	if err != nil {
 		return fileReply{Error: errorOf(err)}
 	}
@@ -177,15 +203,43 @@ func cacheName(etag string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Open returns a document's file as sess may read it.
+// Open returns a document's file as sess may read it: a secret
+// document's copy is the reader's, watermarked with their name, fetched
+// for them alone (once, then kept for their re-downloads).
 func (fs *Files) Open(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error) {
+	return fs.open(ctx, sess, "", docID, req)
+}
+
+// Annotated returns the reader's annotated copy of a document, made at
+// the centre (their private annotations and the room's shared ones drawn
+// in), fetched for them once per version of their annotations and kept.
+func (fs *Files) Annotated(ctx context.Context, sess access.Session, docID string, req ...documents.Request) (*documents.File, error) {
+	return fs.open(ctx, sess, whatAnnotated, docID, req)
+}
+
+// Packet returns the reader's agenda packet, made at the centre, fetched
+// for them once per version of the agenda and kept.
+func (fs *Files) Packet(ctx context.Context, sess access.Session, req ...documents.Request) (*documents.File, error) {
+	return fs.open(ctx, sess, whatPacket, "", req)
+}
+
+// open serves what (a document, an annotated copy, a packet): the centre
+// says what the reader's file is (and checks that they may have it), the
+// edge fetches its bytes once per ETag and serves them from its folder.
+// While the link is cut a reader gets again what they were given before;
+// anything else is refused Unavailable.
+func (fs *Files) open(ctx context.Context, sess access.Session, what, docID string, req []documents.Request) (*documents.File, error) {
 	var r documents.Request
 	if len(req) > 0 {
 		r = req[0]
 	}
-	key := sess.Meeting + "/" + sess.Participant + "/" + docID
+	ref := docID // what the file is a copy of, in the folder's references
+	if what != "" {
+		ref = strings.TrimSuffix(what+":"+docID, ":")
+	}
+	key := sess.Meeting + "/" + sess.Participant + "/" + ref
 	token := fs.e.token(sess)
-	base := fileRequest{Token: token, Doc: docID, Device: r.Device, Kind: r.Kind}
+	base := fileRequest{Token: token, What: what, Doc: docID, Device: r.Device, Kind: r.Kind}
 	var reply fileReply
 	err := fs.request(ctx, sess.Meeting, base, &reply)
 	if err == nil && reply.Error != nil {
@@ -222,7 +276,7 @@ func (fs *Files) Open(ctx context.Context, sess access.Session, docID string, re
 		}
 		return nil, errorOf(err)
 	}
-	fs.used(name, sess.Meeting, docID)
+	fs.used(name, sess.Meeting, ref)
 	fs.evict(ctx) // the reader holds the file open: it may go from the folder
 	return &documents.File{ReadSeekCloser: f, Name: meta.Name, ETag: meta.ETag, ModTime: meta.ModTime, Personal: meta.Personal}, nil
 }
@@ -336,11 +390,6 @@ func (fs *Files) UploadSecret(context.Context, access.Session, io.Reader, string
 	return meeting.Document{}, errCentreOnly()
 }
 
-// Annotated is refused at a site (the annotated copy is made at the centre).
-func (fs *Files) Annotated(context.Context, access.Session, string, ...documents.Request) (*documents.File, error) {
-	return nil, errCentreOnly()
-}
-
 // Prepare is refused at a site.
 func (fs *Files) Prepare(context.Context, access.Session, string) (documents.Progress, error) {
 	return documents.Progress{}, errCentreOnly()
@@ -349,11 +398,6 @@ func (fs *Files) Prepare(context.Context, access.Session, string) (documents.Pro
 // Progress is refused at a site.
 func (fs *Files) Progress(context.Context, access.Session, string) (documents.Progress, error) {
 	return documents.Progress{}, errCentreOnly()
-}
-
-// Packet is refused at a site.
-func (fs *Files) Packet(context.Context, access.Session, ...documents.Request) (*documents.File, error) {
-	return nil, errCentreOnly()
 }
 
 // Register is refused at a site.
