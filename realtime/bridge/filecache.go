@@ -197,6 +197,7 @@ func (fs *Files) evict(ctx context.Context) {
 	max, local, over := fs.max, fs.local, fs.total-fs.max
 	fs.cacheMu.Unlock()
 	if max <= 0 || over <= 0 || local == nil {
+		fs.overWarned = false
 		return
 	}
 	needed, kept := fs.needs(ctx, local)
@@ -255,7 +256,12 @@ func (fs *Files) evict(ctx context.Context) {
 	if removed > 0 {
 		fs.e.log.Info("document files removed to keep the folder within its bound", "removed", removed, "freed", freed, "size", fs.Size(), "max", max)
 	}
-	if freed < over {
-		fs.e.log.Warn("the documents folder is over its bound with files the meetings in session need; it keeps them", "size", fs.Size(), "max", max)
+	// Past the bound with what must stay: said once, until it is within
+	// its bound again (every open would otherwise say it).
+	if stillOver := freed < over; stillOver != fs.overWarned {
+		fs.overWarned = stillOver
+		if stillOver {
+			fs.e.log.Warn("the documents folder is over its bound with files the meetings in session need; it keeps them", "size", fs.Size(), "max", max)
+		}
 	}
 }

@@ -178,6 +178,8 @@ type Files struct {
 	total   int64
 	max     int64 // 0: not bound yet (Bound)
 	local   LocalMeetings
+	// overWarned: the folder was left past its bound (guarded by evictMu).
+	overWarned bool
 }
 
 type flight struct {
