@@ -204,5 +204,27 @@ func checkText(what, vi, s string, required bool, max int) error {
 	if len(s) > max || !utf8.ValidString(s) {
 		return Errorf(Invalid, "%[1]s quá dài hoặc không hợp lệ", "%[2]s is too long or not valid UTF-8", vi, what)
 	}
+	if i := strings.IndexFunc(s, hiddenControl); i >= 0 {
+		return Errorf(Invalid, "%[1]s có ký tự điều khiển hoặc ký tự đảo chiều văn bản (U+%04[3]X) không được phép",
+			"%[2]s holds a control or bidirectional-override character (U+%04[3]X), which is not allowed", vi, what, []rune(s[i:])[0])
+	}
 	return nil
+}
+
+// hiddenControl reports the characters no text of a meeting may hold: a
+// control character other than a tab or a line break, and the
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), which reorder what a reader sees of a name or a title
+// in the web client, a PDF viewer's text or a spreadsheet ("Trojan
+// source"). Vietnamese text needs none of them.
+func hiddenControl(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return false
+	case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }

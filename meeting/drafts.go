@@ -200,6 +200,9 @@ func commentText(t string) (string, error) {
 	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxDraftComment {
 		return "", Errorf(Invalid, "Ý kiến cần có nội dung, tối đa %d ký tự", "a comment needs a text of at most %d characters", MaxDraftComment)
 	}
+	if err := checkText("the comment", "ý kiến", text, true, len(text)); err != nil {
+		return "", err
+	}
 	return text, nil
 }
 
@@ -358,6 +361,9 @@ func (c CommentDraft) decide(d decider) ([]Event, error) {
 	quote := strings.TrimSpace(c.Quote)
 	if !utf8.ValidString(quote) || utf8.RuneCountInString(quote) > MaxDraftQuote {
 		return nil, Errorf(Invalid, "Đoạn trích dẫn quá dài (tối đa %d ký tự)", "the quoted text is too long (at most %d characters)", MaxDraftQuote)
+	}
+	if err := checkText("the quoted text", "đoạn trích dẫn", quote, false, len(quote)); err != nil {
+		return nil, err
 	}
 	var rect *[4]float64
 	if c.Rect != nil {

@@ -490,7 +490,7 @@ func (s *Service) Report(ctx context.Context, id string, actor office.Actor, r o
 	// Refuse before storing anything: the same checks with a stand-in.
 	probe := r
 	if attachment != nil {
-		probe.Attachment = &office.Document{ID: "probe", SHA256: "probe", Pages: 1}
+		probe.Attachment = &office.Document{ID: "probe", SHA256: "probe", Pages: 1, Title: title}
 	}
 	if _, err := office.DecideConclusion(c, actor, probe, s.Now()); err != nil {
 		return nil, err

@@ -483,6 +483,11 @@ func (s *Service) AddDocument(ctx context.Context, id string, actor office.Actor
 	if c.Status != office.StatusDraft {
 		return office.Document{}, meeting.Errorf(meeting.Conflict, "Phiếu đã được duyệt và gửi; không sửa được nữa", "the consultation was approved and sent; it can no longer be changed")
 	}
+	// The title is checked before anything is stored (Decide checks it
+	// again).
+	if title, err = office.CheckTitle(title); err != nil {
+		return office.Document{}, err
+	}
 	pages, err := s.pdfs.PageCount(ctx, r)
 	if err != nil {
 		return office.Document{}, err

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/dais-meeting/dais/meeting"
 )
 
@@ -105,9 +107,70 @@ func ValidID(id string) bool { return idPattern.MatchString(id) }
 // to 80 members; a congress is a meeting, not a committee).
 const MaxMembers = 500
 
+// text normalises a one-line text (clean) and reports whether it is one
+// line of at most max characters.
 func text(s string, max int) (string, bool) {
-	s = strings.TrimSpace(s)
-	return s, utf8.ValidString(s) && utf8.RuneCountInString(s) <= max && !strings.ContainsAny(s, "\x00\r\n")
+	s, ok := clean(s, false)
+	return s, ok && utf8.RuneCountInString(s) <= max
+}
+
+// Body normalises a text of several lines (clean): a consultation's
+// description, an answer, a report's note, a conclusion's text. ok is
+// false for what clean refuses.
+func Body(s string) (string, bool) { return clean(s, true) }
+
+// CheckTitle normalises the title of an uploaded document (a
+// consultation's, a report's attachment) and refuses one that is not one
+// line of at most 300 characters (empty is allowed: the service names it).
+func CheckTitle(title string) (string, error) {
+	t, ok := text(title, 300)
+	if !ok {
+		return "", meeting.Errorf(meeting.Invalid, "Tên tài liệu phải là một dòng, tối đa 300 ký tự, không có ký tự điều khiển hay ký tự đảo chiều",
+			"a document's title must be one line of at most 300 characters, without control or bidirectional-override characters")
+	}
+	return t, nil
+}
+
+// errBody refuses a text clean refused.
+func errBody() error {
+	return meeting.Errorf(meeting.Invalid, "Nội dung có ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép",
+		"the text holds control or bidirectional-override characters, which are not allowed")
+}
+
+// clean normalises outside text the office keeps and prints (PDFs, CSV,
+// calendars, e-mail): CRLF becomes LF; invisible characters that only hide
+// what is written (zero-width space, word joiner, byte order mark, soft
+// hyphen) are dropped; the rest is composed (NFC: a Vietnamese letter
+// typed as a base and combining marks becomes the one letter, so names
+// and titles compare and print alike) and trimmed. ok is false for text
+// that is not UTF-8, holds a control character (a line break too, unless
+// multiline; a tab is kept) or a bidirectional embedding, override or
+// isolate (U+202A–U+202E, U+2066–U+2069: "Trojan source" reordering of what
+// a reader sees in a name or a title).
+func clean(s string, multiline bool) (string, bool) {
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			if !multiline {
+				return "", false
+			}
+		case r == '\t':
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			return "", false
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return "", false
+		case r == 0x200b || r == 0x2060 || r == 0xfeff || r == 0xad:
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(norm.NFC.String(b.String())), true
 }
 
 // Check normalises p (trimmed, lower-case id, account and e-mail) and

@@ -463,7 +463,10 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 		if cmd.Percent < 0 || cmd.Percent > 100 {
 			return nil, meeting.Errorf(meeting.Invalid, "Tiến độ phải từ 0 đến 100%%", "progress must be 0 to 100%%")
 		}
-		note := strings.TrimSpace(strings.ReplaceAll(cmd.Note, "\r\n", "\n"))
+		note, ok := Body(cmd.Note)
+		if !ok {
+			return nil, errBody()
+		}
 		if len([]rune(note)) > MaxAnswerText {
 			return nil, meeting.Errorf(meeting.Invalid, "Báo cáo quá dài (tối đa %d ký tự)", "the report is too long (at most %d characters)", MaxAnswerText)
 		}
@@ -472,6 +475,15 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 		}
 		if a := cmd.Attachment; a != nil && (a.SHA256 == "" || a.Pages < 1) {
 			return nil, meeting.Errorf(meeting.Invalid, "Tệp đính kèm chưa được tải lên đúng cách", "the attachment was not uploaded properly")
+		}
+		if a := cmd.Attachment; a != nil {
+			title, err := CheckTitle(a.Title)
+			if err != nil {
+				return nil, err
+			}
+			att := *a
+			att.Title = title
+			cmd.Attachment = &att
 		}
 		return []EventData{TaskReported{Task: t.ID, Percent: cmd.Percent, Note: note, Done: cmd.Done, Attachment: cmd.Attachment}}, nil
 	case RemindTasks:
@@ -574,7 +586,9 @@ func checkConclusion(title, body string, drafts []TaskDraft, people map[string]P
 	if title, ok = text(title, 300); !ok || title == "" {
 		return "", "", nil, meeting.Errorf(meeting.Invalid, "Cần trích yếu (một dòng, tối đa 300 ký tự)", "a title is needed (one line, at most 300 characters)")
 	}
-	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	if body, ok = Body(body); !ok {
+		return "", "", nil, errBody()
+	}
 	if body == "" || len([]rune(body)) > MaxConclusionText {
 		return "", "", nil, meeting.Errorf(meeting.Invalid, "Cần nội dung kết luận (tối đa 50.000 ký tự)", "the conclusion needs a text (at most 50,000 characters)")
 	}

@@ -3,7 +3,6 @@ package office
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -346,6 +345,10 @@ func decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]EventDa
 		if d.ID == "" || d.SHA256 == "" || d.Pages < 1 {
 			return nil, meeting.Errorf(meeting.Invalid, "Tài liệu chưa được tải lên đúng cách", "the document was not uploaded properly")
 		}
+		var err error
+		if d.Title, err = CheckTitle(d.Title); err != nil {
+			return nil, err
+		}
 		if slices.ContainsFunc(c.Documents, func(x Document) bool { return x.ID == d.ID }) {
 			return nil, nil
 		}
@@ -464,7 +467,9 @@ func checkContent(title, desc *string, qs []Question, deadline time.Time, now ti
 	if *title, ok = text(*title, 300); !ok || *title == "" {
 		return meeting.Errorf(meeting.Invalid, "Cần tiêu đề (một dòng, tối đa 300 ký tự)", "a title is needed (one line, at most 300 characters)")
 	}
-	*desc = strings.TrimSpace(*desc)
+	if *desc, ok = Body(*desc); !ok {
+		return errBody()
+	}
 	if len([]rune(*desc)) > 10000 {
 		return meeting.Errorf(meeting.Invalid, "Phần mô tả quá dài (tối đa 10.000 ký tự)", "the description is too long (at most 10,000 characters)")
 	}
@@ -536,7 +541,9 @@ func (c *Consultation) checkAnswers(in []Answer) ([]Answer, error) {
 			return nil, meeting.Errorf(meeting.Invalid, "Chưa trả lời câu hỏi %d", "question %d is not answered", i+1)
 		}
 		delete(byQ, q.ID)
-		a.Text = strings.TrimSpace(strings.ReplaceAll(a.Text, "\r\n", "\n"))
+		if a.Text, ok = Body(a.Text); !ok {
+			return nil, errBody()
+		}
 		if len([]rune(a.Text)) > MaxAnswerText {
 			return nil, meeting.Errorf(meeting.Invalid, "Ý kiến ở câu hỏi %d quá dài (tối đa %d ký tự)", "the answer to question %d is too long (at most %d characters)", i+1, MaxAnswerText)
 		}
