@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -179,7 +178,7 @@ func CommentTableCSV(w io.Writer, t CommentTable, loc *time.Location) error {
 	}
 	bw := &errWriter{w: w}
 	bw.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(bw)
+	cw := newCSVWriter(bw)
 	cw.Write([]string{"TT / No.", "Phiên bản / Version", "Trang / Page", "Loại / Kind", "Nội dung được góp ý / Quote",
 		"Ý kiến / Comment", "Người góp ý / Author", "Chức vụ / Title", "Thời gian / Time", "Phạm vi / Visibility"})
 	for i, r := range t.Rows {
@@ -189,10 +188,6 @@ func CommentTableCSV(w io.Writer, t CommentTable, loc *time.Location) error {
 		}
 		cw.Write([]string{strconv.Itoa(i + 1), strconv.Itoa(r.Version), strconv.Itoa(r.Page), r.Kind, csvSafe(nfc(r.Quote)),
 			csvSafe(nfc(r.Text)), csvSafe(nfc(r.Author)), csvSafe(nfc(r.Title)), r.At.In(loc).Format(time.RFC3339), vis})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
 	}
 	return bw.err
 }

@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -703,7 +702,7 @@ func BallotsCSV(w io.Writer, s *meeting.State) error {
 	}
 	bw := &errWriter{w: w}
 	bw.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(bw)
+	cw := newCSVWriter(bw)
 	cw.Write([]string{"Biểu quyết / Poll", "Câu hỏi / Question", "Đại biểu / Voter", "Ghế / Seat", "Phòng / Room", "Lựa chọn / Choice"})
 	for _, pid := range s.PollOrder {
 		p := s.Polls[pid]
@@ -732,10 +731,6 @@ func BallotsCSV(w io.Writer, s *meeting.State) error {
 			cw.Write([]string{csvSafe(p.ID), csvSafe(nfc(p.Question)), csvSafe(nfc(name)), csvSafe(seat), csvSafe(nfc(room)), csvSafe(nfc(choice))})
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("pdf: write ballots CSV: %w", err)
-	}
 	if bw.err != nil {
 		return fmt.Errorf("pdf: write ballots CSV: %w", bw.err)
 	}
@@ -751,6 +746,31 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// csvWriter writes CSV with every cell quoted (RFC 4180, CRLF). A cell
+// left bare is split at each semicolon by a spreadsheet whose list
+// separator is ";" — Excel under the Vietnamese locale (decimal comma) —
+// and a part after a ";" that starts with "=" was then read as a formula
+// however the cell began: "Đồng ý;=cmd|' /C calc'!A0". Inside quotes the
+// ";" is text. csvSafe still defuses a cell that begins like a formula.
+type csvWriter struct{ w io.Writer }
+
+func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: w} }
+
+// Write writes one row (errors are kept by the errWriter beneath).
+func (c *csvWriter) Write(row []string) {
+	var b strings.Builder
+	for i, f := range row {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		b.WriteByte('"')
+	}
+	b.WriteString("\r\n")
+	_, _ = io.WriteString(c.w, b.String())
 }
 
 // errWriter remembers the first write error.
