@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"mime"
@@ -456,12 +455,7 @@ func readJSONMax(r *http.Request, v any, max int64) error {
 	if err != nil || int64(len(body)) > max {
 		return meeting.Errorf(meeting.Invalid, "Yêu cầu quá lớn hoặc không đọc được", "the request body is too large or unreadable")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ: %v", "bad request: %v", err)
-	}
-	return nil
+	return decodeJSON(body, v)
 }
 
 // ---------------------------------------------------------------------------

@@ -57,15 +57,19 @@ func (a *MeetingsAPI) Register(mux Mux) {
 
 // readJSON decodes a bounded JSON body into v; unknown fields are refused
 // so that a typo does not pass silently.
-func readJSON(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
-		return meeting.Errorf(meeting.Invalid, "Yêu cầu quá lớn hoặc không đọc được", "the request body is too large or unreadable")
-	}
+func readJSON(r *http.Request, v any) error { return readJSONMax(r, v, maxBody) }
+
+// decodeJSON decodes one JSON value of body into v: unknown fields and
+// anything after the value (a second value: `{"name":"A"}{"name":"B"}`
+// was read as A) are refused.
+func decodeJSON(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ: %v", "bad request: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return meeting.Errorf(meeting.Invalid, "Yêu cầu không hợp lệ: có dữ liệu sau giá trị JSON", "bad request: data after the JSON value")
 	}
 	return nil
 }
