@@ -169,6 +169,34 @@ func TestJoinOnce(t *testing.T) {
 	}
 }
 
+// TestJoinWhereRefusedKeepsCode: a code refused by the place it was typed
+// at (a bridge site whose room the meeting lacks) is not spent — it still
+// opens a session where it belongs, once — and allow sees the code's
+// meeting.
+func TestJoinWhereRefusedKeepsCode(t *testing.T) {
+	f := newFixture(t, access.Options{})
+	ctx := context.Background()
+	code := f.invite(t, "d2")
+	var asked string
+	refuse := func(_ context.Context, m string) error {
+		asked = m
+		return meeting.Errorf(meeting.Forbidden, "không phục vụ", "not served here")
+	}
+	if _, err := f.acc.JoinWhere(ctx, code, refuse); meeting.ErrorCode(err) != meeting.Forbidden {
+		t.Fatalf("refused join: %v, want the place's Forbidden", err)
+	}
+	if asked != mid {
+		t.Fatalf("allow asked about %q, want %q", asked, mid)
+	}
+	sess, err := f.acc.JoinWhere(ctx, code, func(context.Context, string) error { return nil })
+	if err != nil || sess.Participant != "d2" {
+		t.Fatalf("the code after a refusal: %+v, %v", sess, err)
+	}
+	if _, err := f.acc.Join(ctx, code); meeting.ErrorCode(err) != meeting.Unauthorized {
+		t.Fatalf("the code a second time: %v, want it spent", err)
+	}
+}
+
 // TestReissueRevokesOlderCode: the attack of a code handed out earlier (a
 // printed sheet left in the room) after the participant got a new one.
 func TestReissueRevokesOlderCode(t *testing.T) {

@@ -122,16 +122,37 @@ func (s *Service) issue(ctx context.Context, meetingID, participant string, seq 
 // Join redeems an invitation code (once) and opens a session. A code that
 // is not codeLen symbols of the alphabet is refused without a look-up.
 func (s *Service) Join(ctx context.Context, code string) (Session, error) {
+	return s.JoinWhere(ctx, code, nil)
+}
+
+// JoinWhere is Join for a place that serves only some meetings (a bridge
+// site serves those that have its room): allow, given the code's meeting,
+// refuses it with an error that JoinWhere returns, and the code is put
+// back unspent — typing a code at the wrong place changes nothing. allow
+// nil allows every meeting.
+func (s *Service) JoinWhere(ctx context.Context, code string, allow func(ctx context.Context, meetingID string) error) (Session, error) {
 	c, ok := NormaliseCode(code)
 	if !ok {
 		return Session{}, errCode()
 	}
-	inv, err := s.store.RedeemInvitation(ctx, storeKey("code", c))
+	key := storeKey("code", c)
+	inv, err := s.store.RedeemInvitation(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return Session{}, errCode()
 	}
 	if err != nil {
 		return Session{}, unavailable(err)
+	}
+	if allow != nil {
+		if err := allow(ctx, inv.Meeting); err != nil {
+			// Back as it was (a code issued for the participant in the
+			// instant between would be voided by it, as any new code
+			// voids the older ones).
+			if perr := s.store.PutInvitation(ctx, key, inv); perr != nil {
+				s.opt.Logger.Error("putting back an invitation code refused at this place failed: it is spent", "meeting", inv.Meeting, "participant", inv.Participant, "err", perr)
+			}
+			return Session{}, err
+		}
 	}
 	var (
 		found, valid bool

@@ -32,7 +32,7 @@ type Log interface {
 // HubSessions is what the hub needs from access (*access.Service).
 type HubSessions interface {
 	Authenticate(ctx context.Context, token string) (access.Session, error)
-	Join(ctx context.Context, code string) (access.Session, error)
+	JoinWhere(ctx context.Context, code string, allow func(ctx context.Context, meetingID string) error) (access.Session, error)
 	Export(ctx context.Context, token string) (storage.Session, error)
 	SignOut(ctx context.Context, token string) error
 }
@@ -411,18 +411,21 @@ func (h *Hub) join(ctx context.Context, subject string, data []byte) any {
 	if decodeJSON(data, &req) != nil {
 		return sessionReply{Error: badRequest()}
 	}
-	sess, err := h.sessions.Join(ctx, req.Code)
+	// A code for a meeting this site does not serve is refused and stays
+	// unspent (typed at the wrong site, it still works at the right one).
+	site := siteOf(subject)
+	sess, err := h.sessions.JoinWhere(ctx, req.Code, func(ctx context.Context, meetingID string) error {
+		if err := h.mayFollow(ctx, site, meetingID); err != nil {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
 		return sessionReply{Error: errorOf(err)}
 	}
 	rec, err := h.sessions.Export(ctx, sess.Token)
 	if err != nil {
 		return sessionReply{Error: errorOf(err)}
-	}
-	if err := h.mayFollow(ctx, siteOf(subject), rec.Meeting); err != nil {
-		// The code is spent: end the session it made, nobody has it.
-		_ = h.sessions.SignOut(ctx, sess.Token)
-		return sessionReply{Error: err}
 	}
 	return sessionReply{Token: sess.Token, Session: rec}
 }

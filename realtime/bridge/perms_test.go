@@ -315,7 +315,7 @@ type refusingSessions struct{}
 func (refusingSessions) Authenticate(context.Context, string) (access.Session, error) {
 	return access.Session{}, meeting.Errorf(meeting.Unauthorized, "không", "no")
 }
-func (refusingSessions) Join(context.Context, string) (access.Session, error) {
+func (refusingSessions) JoinWhere(context.Context, string, func(context.Context, string) error) (access.Session, error) {
 	return access.Session{}, meeting.Errorf(meeting.Unauthorized, "không", "no")
 }
 func (refusingSessions) Export(context.Context, string) (storage.Session, error) {
