@@ -335,7 +335,7 @@ func decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]EventDa
 			return nil, meeting.Errorf(meeting.Conflict, "Phiếu đã được duyệt và gửi; không sửa được nữa", "the consultation was approved and sent; it can no longer be changed")
 		}
 		if e, ok := cmd.(Edit); ok {
-			ev := ConsultationEdited{Title: e.Title, Description: e.Description, Questions: e.Questions, Deadline: e.Deadline}
+			ev := ConsultationEdited{Title: e.Title, Description: e.Description, Questions: cloneQuestions(e.Questions), Deadline: e.Deadline}
 			if err := checkContent(&ev.Title, &ev.Description, ev.Questions, ev.Deadline, now); err != nil {
 				return nil, err
 			}
@@ -441,7 +441,7 @@ func decideDraft(actor Actor, d Draft, now time.Time) (EventData, error) {
 		people[p.ID] = p
 	}
 	ev := ConsultationDrafted{ID: d.ID, Committee: d.Committee.ID, CommitteeName: d.Committee.Name, Chair: chair.Person,
-		Majority: d.Committee.Majority, Title: d.Title, Description: d.Description, Questions: d.Questions, Deadline: d.Deadline}
+		Majority: d.Committee.Majority, Title: d.Title, Description: d.Description, Questions: cloneQuestions(d.Questions), Deadline: d.Deadline}
 	for _, m := range d.Committee.Members {
 		p := people[m.Person]
 		title := m.Title
@@ -458,6 +458,18 @@ func decideDraft(actor Actor, d Draft, now time.Time) (EventData, error) {
 		return nil, err
 	}
 	return ev, nil
+}
+
+// cloneQuestions copies a command's questions (and their choices), so that
+// checkContent completes the event's copy, never the caller's: a caller
+// reusing its slice for another command must not change an event already
+// folded into a cached consultation.
+func cloneQuestions(qs []Question) []Question {
+	out := slices.Clone(qs)
+	for i := range out {
+		out[i].Choices = slices.Clone(out[i].Choices)
+	}
+	return out
 }
 
 // checkContent normalises and checks a consultation's text, questions and

@@ -334,3 +334,26 @@ func TestICalendar(t *testing.T) {
 		}
 	}
 }
+
+// TestDecideLeavesCommandQuestions: drafting completes the event's
+// questions (id, kind, default choices), not the caller's slice — a caller
+// that reuses it for a second draft must not change the first one's
+// events (a data race with a reader of the first, seen with -race in
+// cmd/daisd's TestOfficeForeignIDs).
+func TestDecideLeavesCommandQuestions(t *testing.T) {
+	qs := []office.Question{{Text: "Đồng ý thông qua?"}}
+	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	com := office.Committee{ID: "btv", Name: "Ban Thường vụ", Members: []office.Member{{Person: "a", Chair: true}, {Person: "b"}}}
+	evs, err := office.Decide(&office.Consultation{}, office.Actor{Secretary: true}, office.Draft{ID: "c1", Title: "Lấy ý kiến", Questions: qs, Deadline: now.Add(time.Hour),
+		Committee: com, People: []office.Person{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qs[0].ID != "" || qs[0].Kind != "" || qs[0].Choices != nil {
+		t.Fatalf("the caller's question was changed: %+v", qs[0])
+	}
+	got := evs[0].Data.(office.ConsultationDrafted).Questions[0]
+	if got.ID != "q1" || got.Kind != office.QuestionChoice || len(got.Choices) != len(office.DefaultChoices) {
+		t.Fatalf("the event's question: %+v", got)
+	}
+}
