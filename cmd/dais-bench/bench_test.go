@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/dais-meeting/dais/realtime/bridge"
 )
 
 // TestMain lets the test binary serve as the bare hub's process, as the
@@ -339,23 +343,47 @@ func TestElectionBallot(t *testing.T) {
 	}
 }
 
-// TestBridgeScenario runs the bridge scenario small: two sites (daisd
-// -edge children, each behind its own toxiproxy link to the centre's
-// leafnode listener), 12 tablets, a short cut of site 1. It checks what the
-// scenario counts, not its timings.
+// TestBridgeScenario runs the bridge scenario small, in the real
+// configuration: the centre with a sites file (-bridge-sites: one leaf user
+// per site, bcrypt-hashed, and its room), two sites (daisd -edge children,
+// each behind its own toxiproxy link to the centre's leafnode listener,
+// logging in as its own user), 12 tablets in the sites' rooms, a short cut
+// of site 1. It checks what the scenario counts, not its timings.
 func TestBridgeScenario(t *testing.T) {
 	const n = 12
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	o := options{daisd: buildDaisd(t), nodes: 1, scenarios: []string{"bridge"}}
+	cfg := Config{Tablets: n, Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Conc: 8,
+		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond}
+	o := options{daisd: buildDaisd(t), nodes: 1, scenarios: []string{"bridge"}, cfg: cfg}
 	d := &deployment{work: t.TempDir(), logf: t.Logf}
 	t.Cleanup(d.stop)
 	if err := d.startEmbedded(ctx, o, seedSpec{Meetings: 1, Delegates: n, Doc: docFile(64 << 10)}); err != nil {
 		t.Fatal(err)
 	}
+	// The sites file the centre was started with: a user and a bcrypt
+	// hash of its own password per site, and its room.
+	sites, err := bridge.LoadSites(filepath.Join(d.work, "sites.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites) != 2 || len(d.bridge.Sites) != 2 {
+		t.Fatalf("sites file %v, edges' credentials %d; want 2 sites", sites, len(d.bridge.Sites))
+	}
+	for i, s := range sites {
+		e := d.bridge.Sites[i]
+		if s.Name != bridgeSiteName(i+1) || s.Room != bridgeRoom(i+1) || s.LeafUser() != "site-"+s.Name {
+			t.Errorf("site %d: %+v", i+1, s)
+		}
+		if bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(e.Password)) != nil {
+			t.Errorf("site %s: its edge's password does not match its hash", s.Name)
+		}
+		other := d.bridge.Sites[1-i].Password
+		if bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(other)) == nil {
+			t.Errorf("site %s: the other site's password matches its hash", s.Name)
+		}
+	}
 	target := &Target{URLs: d.urls, Pids: d.pids, Meetings: d.seeded, Log: t.Logf, Bridge: d.bridge}
-	cfg := Config{Tablets: n, Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Conc: 8,
-		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond}
 	r, err := bridgeScenario(ctx, target, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +398,10 @@ func TestBridgeScenario(t *testing.T) {
 	if turns < 2 || r.Latency["page_turn"].Count < n || r.Metrics["worst_site_page_turn_p99_ms"] <= 0 {
 		t.Fatalf("turns %v, page-turn deliveries %d, worst site p99 %v", turns, r.Latency["page_turn"].Count, r.Metrics["worst_site_page_turn_p99_ms"])
 	}
-	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 3 {
+	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 4 {
 		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
+	}
+	if c := r.Checks[2]; !strings.HasPrefix(c.Name, "sites on their own leaf users") || c.Value != "2 of 2" || !c.Met {
+		t.Fatalf("sites check %+v", c)
 	}
 }

@@ -1,15 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dais-meeting/dais/clients/daisclient"
@@ -19,25 +20,40 @@ import (
 
 // bridgeEnv is what the bridge scenario needs of the deployment: the
 // centre's leafnode listener (the embedded daisd is started with
-// -nats-leaf-listen when the scenario is asked for) and how to start edges.
+// -nats-leaf-listen and -bridge-sites when the scenario is asked for), each
+// site's leaf credentials and how to start edges.
 type bridgeEnv struct {
-	Bin, Work          string
-	LeafAddr, Password string
+	Bin, Work string
+	LeafAddr  string
+	// Sites are the sites in the centre's sites file, site i+1 at i; each
+	// edge logs in as its own leaf user, held by the centre's NATS to
+	// dais.site.<site>.> (docs/bridge.md, "Trust between the sites").
+	Sites []benchSite
 	// CentreKey is the public half of the centre's bridge key, which the
 	// edges check what the centre sends against (-edge-centre-key).
 	CentreKey string
 }
 
-// newBridgeEnv picks the centre's leafnode address and password and
-// returns the centre's flags for them (the password goes by the
-// environment, DAIS_NATS_LEAF_PASSWORD, as daisd reads it).
-func newBridgeEnv(bin, work string) (*bridgeEnv, []string, error) {
+// benchSite is one bridge site of the scenario: its line in the sites
+// file and its edge's leaf password.
+type benchSite struct {
+	bridge.Site
+	Password string
+}
+
+// bridgeSiteName and bridgeRoom name site i (from 1) and its room in the
+// seeded meetings: a room id other than the site's name, so the sites
+// file's ROOM column is what maps one to the other.
+func bridgeSiteName(i int) string { return fmt.Sprintf("edge-%d", i) }
+func bridgeRoom(i int) string     { return fmt.Sprintf("dc%d", i) }
+
+// newBridgeEnv writes the centre's sites file — one leaf user per site
+// with a new random password (bcrypt-hashed in the file, as `dais
+// bridge-sites add -room` writes it) and its room — picks the centre's
+// leafnode address and returns the centre's flags for them.
+func newBridgeEnv(bin, work string, sites int) (*bridgeEnv, []string, error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return nil, nil, err
-	}
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
 		return nil, nil, err
 	}
 	keyFile := filepath.Join(work, "bridge.key")
@@ -45,8 +61,25 @@ func newBridgeEnv(bin, work string) (*bridgeEnv, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	env := &bridgeEnv{Bin: bin, Work: work, LeafAddr: addr, Password: hex.EncodeToString(b[:]), CentreKey: bridge.PublicKeyString(key)}
-	return env, []string{"-nats-leaf-listen", addr, "-nats-leaf-user", "bench", "-bridge-key-file", keyFile}, nil
+	env := &bridgeEnv{Bin: bin, Work: work, LeafAddr: addr, CentreKey: bridge.PublicKeyString(key)}
+	file := make([]bridge.Site, max(sites, 1))
+	for i := range file {
+		s, pw, err := bridge.NewSite(bridgeSiteName(i+1), bridgeRoom(i+1))
+		if err != nil {
+			return nil, nil, err
+		}
+		file[i] = s
+		env.Sites = append(env.Sites, benchSite{Site: s, Password: pw})
+	}
+	var b bytes.Buffer
+	if err := bridge.FormatSites(&b, file); err != nil {
+		return nil, nil, err
+	}
+	sitesFile := filepath.Join(work, "sites.txt")
+	if err := os.WriteFile(sitesFile, b.Bytes(), 0o600); err != nil {
+		return nil, nil, err
+	}
+	return env, []string{"-nats-leaf-listen", addr, "-bridge-sites", sitesFile, "-bridge-key-file", keyFile}, nil
 }
 
 // bridgeScenario: issue 14's numbers at the size asked for. cfg.Sites
@@ -81,9 +114,13 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 			}
 		}
 	}()
+	if len(t.Bridge.Sites) < sites {
+		return nil, fmt.Errorf("the centre's sites file has %d sites, %d asked for", len(t.Bridge.Sites), sites)
+	}
 	urls := make([]string, sites)
 	for i := range sites {
-		name := fmt.Sprintf("edge-%d", i+1)
+		site := t.Bridge.Sites[i]
+		name := site.Name
 		l, err := wantest.New(name, t.Bridge.LeafAddr)
 		if err != nil {
 			return nil, err
@@ -92,7 +129,7 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 		if err := l.SetLatency(lat, jit); err != nil {
 			return nil, err
 		}
-		remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword("bench", t.Bridge.Password), Host: l.Addr()}
+		remote := url.URL{Scheme: "nats-leaf", User: url.UserPassword(site.LeafUser(), site.Password), Host: l.Addr()}
 		n, err := startDaisd(ctx, daisdOptions{Bin: t.Bridge.Bin, Data: filepath.Join(t.Bridge.Work, name), Name: name, LogDir: t.Bridge.Work,
 			Extra: []string{"-edge", "-edge-remote", remote.String(), "-edge-centre-key", t.Bridge.CentreKey}})
 		if err != nil {
@@ -199,10 +236,76 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 	// run on a missing, repeated or out-of-order one).
 	turnLatencies(res, tabs, sent, "page turns, the cut included")
 	res.Metrics["turns"] = float64(len(sent))
+	// The centre knows every site by its leaf user and its sites-file room,
+	// and each site reports its tablets.
+	seen, err := siteStatuses(ctx, t.url(0), t.Meetings[0].ID, chairS.Token, t.Bridge.Sites[:sites], per)
+	res.check("sites on their own leaf users (sites file): online, in their rooms, tablets reported", fmt.Sprintf("%d of %d", sites, sites), fmt.Sprintf("%d of %d", seen, sites), err == nil && seen == sites)
+	if err != nil {
+		res.fail("bridge sites as the centre sees them: %v", err)
+	}
 	kicks, resumes := countResumes(res, tabs)
 	res.check("tablets closed as too slow (4008) / resumed", "0 / 0", fmt.Sprintf("%d / %d", kicks, resumes), kicks == 0 && resumes == 0)
 	res.Notes = append(res.Notes, fmt.Sprintf("%d sites × %d tablets; link latency %d ± %d ms each way (RTT %v); site 1 cut for %v", sites, per, lat, jit, rtt, cfg.Cut))
 	return res, nil
+}
+
+// siteStatuses asks the centre for meeting's sites (as the chair) until
+// every site of want is online, with the room its sites-file line gives
+// and per tablets reported (an edge reports every 5 s), or 15 s passed; it
+// returns how many were so, and what was wrong with the others.
+func siteStatuses(ctx context.Context, base, meetingID, token string, want []benchSite, per int) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for {
+		ok, err := func() (int, error) {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/meetings/"+url.PathEscape(meetingID)+"/sites", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return 0, fmt.Errorf("GET sites: %s", resp.Status)
+			}
+			var body struct {
+				Sites []bridge.SiteStatus `json:"sites"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				return 0, err
+			}
+			got := map[string]bridge.SiteStatus{}
+			for _, s := range body.Sites {
+				got[s.Site] = s
+			}
+			n := 0
+			var wrong []string
+			for _, w := range want {
+				switch s, found := got[w.Name]; {
+				case !found || !s.Online:
+					wrong = append(wrong, w.Name+" not online")
+				case s.Room != w.Room:
+					wrong = append(wrong, fmt.Sprintf("%s in room %q, not %q", w.Name, s.Room, w.Room))
+				case s.Tablets != per:
+					wrong = append(wrong, fmt.Sprintf("%s reports %d tablets, not %d", w.Name, s.Tablets, per))
+				default:
+					n++
+				}
+			}
+			if len(wrong) > 0 {
+				return n, errors.New(strings.Join(wrong, "; "))
+			}
+			return n, nil
+		}()
+		if err == nil {
+			return ok, nil
+		}
+		select {
+		case <-ctx.Done():
+			return ok, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // waitCentre polls an edge's /readyz until its "centre" is want.

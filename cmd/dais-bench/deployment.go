@@ -74,6 +74,10 @@ func (d *deployment) metricsURLs() []string {
 // startEmbedded seeds a fresh bbolt data folder and starts one daisd on it.
 func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec) error {
 	data := filepath.Join(d.work, "data")
+	if slices.Contains(o.scenarios, "bridge") {
+		// The meetings have a room per bridge site, its delegates in it.
+		spec.Sites = max(o.cfg.Sites, 1)
+	}
 	d.logf("seeding %d meeting(s) × %d delegates in %s", spec.Meetings, spec.Delegates, data)
 	store, err := bolt.Open(data, bolt.Options{NoSync: true})
 	if err != nil {
@@ -91,12 +95,8 @@ func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec
 	}
 	extra := o.daisdArgs
 	if slices.Contains(o.scenarios, "bridge") {
-		env, flags, err := newBridgeEnv(o.daisd, d.work)
+		env, flags, err := newBridgeEnv(o.daisd, d.work, spec.Sites)
 		if err != nil {
-			return err
-		}
-		// The child inherits the bench's environment.
-		if err := os.Setenv("DAIS_NATS_LEAF_PASSWORD", env.Password); err != nil {
 			return err
 		}
 		d.bridge, extra = env, append(slices.Clone(extra), flags...)

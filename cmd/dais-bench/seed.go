@@ -28,6 +28,10 @@ type seedStore interface {
 type seedSpec struct {
 	// Meetings is how many meetings; Delegates how many delegates in each.
 	Meetings, Delegates int
+	// Sites, if not 0, adds a room per bridge site (bridgeRoom) to each
+	// meeting, delegate k in site (k-1) % Sites + 1's room: the bridge
+	// scenario puts tablet k-1 at that site.
+	Sites int
 	// Doc is the document's file (see docFile).
 	Doc []byte
 }
@@ -96,9 +100,16 @@ func seed(ctx context.Context, store seedStore, spec seedSpec) ([]Seeded, error)
 				Secretary: meeting.Participant{ID: "sec", Name: "Thư ký", Role: meeting.RoleSecretary, Room: "main"}},
 			meeting.AddParticipant{Participant: meeting.Participant{ID: "chair", Name: "Chủ tọa", Role: meeting.RoleChair, Room: "main", Seat: "A00"}},
 		}
+		for i := 1; i <= spec.Sites; i++ {
+			cmds = append(cmds, meeting.AddRoom{Room: meeting.Room{ID: bridgeRoom(i), Name: "Điểm cầu " + strconv.Itoa(i)}})
+		}
 		for i := 1; i <= spec.Delegates; i++ {
+			room := "main"
+			if spec.Sites > 0 {
+				room = bridgeRoom((i-1)%spec.Sites + 1)
+			}
 			cmds = append(cmds, meeting.AddParticipant{Participant: meeting.Participant{
-				ID: delegateID(i), Name: "Đại biểu " + strconv.Itoa(i), Role: meeting.RoleDelegate, Room: "main", Seat: "S" + strconv.Itoa(i)}})
+				ID: delegateID(i), Name: "Đại biểu " + strconv.Itoa(i), Role: meeting.RoleDelegate, Room: room, Seat: "S" + strconv.Itoa(i)}})
 		}
 		cmds = append(cmds,
 			meeting.AddDocument{Document: meeting.Document{ID: benchDoc, Title: "Tài liệu thử tải", Pages: benchPages, SHA256: blob.SHA256, Size: blob.Size}},

@@ -3,16 +3,12 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/dais-meeting/dais/realtime/bridge"
 	"github.com/dais-meeting/dais/realtime/natsbus"
@@ -89,20 +85,10 @@ func (c *client) addSite(file, name, room string) error {
 	if err != nil {
 		return err
 	}
-	var pw [18]byte
-	if _, err := rand.Read(pw[:]); err != nil {
-		return err
-	}
-	password := hex.EncodeToString(pw[:])
-	// Cost 6 (≈ 5 ms a check on the shared 2-core machine, against 250 ms
-	// at cost 11): the password is 144 random bits, which no cost adds
-	// to, and the centre checks one per leaf connection — 141 sites
-	// reconnecting after the centre's restart cost 0.7 s, not 35 s.
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), 6)
+	site, password, err := bridge.NewSite(name, "")
 	if err != nil {
 		return err
 	}
-	site := bridge.Site{Name: name, PasswordHash: string(hash), Room: name}
 	found := false
 	for i, s := range sites {
 		if s.Name == name {

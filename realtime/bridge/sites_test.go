@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestParseSites: the sites file's lines, its defaults (a site's room is
@@ -42,5 +44,41 @@ func TestParseSites(t *testing.T) {
 				t.Fatalf("got %v, want an error saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewSite: a new site's line holds a bcrypt hash of the password it
+// returns (no other), its room (by default its name), and a name that
+// cannot be a site's is refused.
+func TestNewSite(t *testing.T) {
+	s, pw, err := NewSite("edge-bavi", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "edge-bavi" || s.Room != "edge-bavi" || len(pw) != 36 {
+		t.Fatalf("site %+v, password %q", s, pw)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(s.PasswordHash), []byte(pw)) != nil {
+		t.Fatal("the hash does not match the password")
+	}
+	s2, pw2, err := NewSite("edge-soctson", "dc2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Room != "dc2" || pw2 == pw || bcrypt.CompareHashAndPassword([]byte(s2.PasswordHash), []byte(pw)) == nil {
+		t.Fatalf("second site %+v: room or password not its own", s2)
+	}
+	var b bytes.Buffer
+	if err := FormatSites(&b, []Site{s, s2}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseSites(&b)
+	if err != nil || len(back) != 2 || back[1] != s2 {
+		t.Fatalf("read back %+v, %v", back, err)
+	}
+	for _, bad := range []string{"", "Edge", "edge.bavi", "edge bavi", "edge>"} {
+		if _, _, err := NewSite(bad, ""); err == nil {
+			t.Errorf("NewSite(%q) accepted", bad)
+		}
 	}
 }
