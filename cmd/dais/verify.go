@@ -195,6 +195,9 @@ func (c *client) verifyConclusion(ctx context.Context, store storage.Store, id s
 }
 
 func (c *client) printChain(rep audit.LogReport) {
+	if m := rep.Imported; m != nil {
+		fmt.Fprintf(c.stdout, "imported from archive %s after event %d (chain hash %s): read only in this store\n", m.Archive, m.Events, m.LastHash)
+	}
 	if rep.Unchained > 0 {
 		fmt.Fprintf(c.stdout, "events 1–%d were stored before the audit chain: checked as events, not chained\n", rep.Unchained)
 	}

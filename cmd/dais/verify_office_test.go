@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -187,10 +188,12 @@ func TestCommitteeArchiveCommand(t *testing.T) {
 	if code, out := dais("archive", "import", "-data", into, file); code != exitOK || !strings.Contains(out, "imported committee btv (Ban Thường vụ Tỉnh ủy): 2 consultations and conclusions (0 held already)") {
 		t.Fatalf("archive import: exit %d\n%s", code, out)
 	}
-	if code, out := dais("verify", "-data", into, "-consultation", cid); code != exitOK || !strings.Contains(out, sum.Office[0].LastHash) {
+	if code, out := dais("verify", "-data", into, "-consultation", cid); code != exitOK ||
+		!strings.Contains(out, fmt.Sprintf("after event %d (chain hash %s): read only", sum.Office[0].Events, sum.Office[0].LastHash)) {
 		t.Fatalf("verify of the imported consultation: exit %d\n%s", code, out)
 	}
-	if code, out := dais("verify", "-data", into, "-conclusion", kid); code != exitOK || !strings.Contains(out, sum.Office[1].LastHash) {
+	if code, out := dais("verify", "-data", into, "-conclusion", kid); code != exitOK ||
+		!strings.Contains(out, fmt.Sprintf("after event %d (chain hash %s): read only", sum.Office[1].Events, sum.Office[1].LastHash)) {
 		t.Fatalf("verify of the imported conclusion: exit %d\n%s", code, out)
 	}
 	if code, out := dais("archive", "import", "-data", into, file); code != exitError || !strings.Contains(out, "already holds") {

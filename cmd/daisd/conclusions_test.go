@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -229,6 +231,7 @@ func TestConclusionsEndToEnd(t *testing.T) {
 	if st := binh.call("GET", "/api/v1/tasks/dashboard", nil, nil); st != 403 {
 		t.Fatalf("a member who chairs nothing reads the dashboard: %d", st)
 	}
+	importedReadOnlyOverHTTP(t, n, viet, id)
 	req, _ = http.NewRequest("GET", admin.base+"/api/v1/tasks/dashboard.pdf", nil)
 	req.Header.Set("Origin", admin.base)
 	resp, err = admin.c.Do(req)
@@ -242,6 +245,42 @@ func TestConclusionsEndToEnd(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the report lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// importedReadOnlyOverHTTP: conclusion id's log marked imported from an
+// archive as dais archive import marks it (office.ArchivedMark after its
+// last event; the import itself is tested in meeting/archive), a report
+// on its task over HTTP is refused 409 "archived" in both languages and
+// nothing is appended; reading it still works.
+func importedReadOnlyOverHTTP(t *testing.T, n *node, assignee *browser, id string) {
+	t.Helper()
+	ctx := t.Context()
+	c, err := n.concls.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := n.store.ReadConclusion(ctx, id, c.Version, 1)
+	if err != nil || len(last) != 1 {
+		t.Fatal(err)
+	}
+	mark, err := office.ArchivedMark("conclusion", strings.Repeat("ab", 32), c.Version, fmt.Sprintf("%x", last[0].Hash), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(mark)
+	if _, err := n.store.AppendConclusion(ctx, id, c.Version, [][]byte{data}); err != nil {
+		t.Fatal(err)
+	}
+	st, b := reportTask(t, assignee, "/api/v1/conclusions/"+id+"/tasks/t2/reports", map[string]string{"percent": "50", "note": "Đang làm"}, nil)
+	var refusal apiError
+	if err := json.Unmarshal(b, &refusal); st != http.StatusConflict || err != nil || refusal.Error.Code != string(meeting.Archived) ||
+		!strings.Contains(refusal.Error.MessageVI, "bản lưu trữ") || !strings.Contains(refusal.Error.Message, "read only") {
+		t.Fatalf("a report on an imported conclusion: %d %s", st, b)
+	}
+	var v conclusionView
+	if st := assignee.call("GET", "/api/v1/conclusions/"+id, nil, &v); st != 200 || v.Conclusion.Archived == nil || v.Conclusion.Version != c.Version+1 {
+		t.Fatalf("the imported conclusion read back: %d %+v", st, v.Conclusion)
 	}
 }
 

@@ -96,7 +96,7 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 	}
 	out.Report = rep
 	if rep.Summary.Meeting == "" {
-		return importCommittee(ctx, r, dst, a, out)
+		return importCommittee(ctx, r, dst, a, out, now)
 	}
 	id := rep.Summary.Meeting
 	if !meeting.ValidMeetingID(id) {
@@ -194,14 +194,14 @@ func Import(ctx context.Context, r io.ReadSeeker, dst Target, now time.Time) (Im
 		return out, err
 	}
 	out.Boxes, out.Version = len(boxes), rec.Seq
-	if err := officeImport(ctx, dst, todo, numbers, &out); err != nil {
+	if err := officeImport(ctx, dst, todo, numbers, now, &out); err != nil {
 		return out, fmt.Errorf("meeting %s imported; its office logs not all: %w", id, err)
 	}
 	return out, nil
 }
 
 // importCommittee imports a committee's archive: its PDFs and office logs.
-func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archived, out Imported) (Imported, error) {
+func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archived, out Imported, now time.Time) (Imported, error) {
 	todo, numbers, err := officePlan(ctx, dst, out.Summary, a.office)
 	if err != nil {
 		return out, err
@@ -221,7 +221,7 @@ func importCommittee(ctx context.Context, r io.ReadSeeker, dst Target, a *archiv
 	if err := putPDFs(ctx, r, dst); err != nil {
 		return out, err
 	}
-	return out, officeImport(ctx, dst, todo, numbers, &out)
+	return out, officeImport(ctx, dst, todo, numbers, now, &out)
 }
 
 // number is an archived conclusion's number.
@@ -333,7 +333,13 @@ func officePlan(ctx context.Context, target Target, sum Summary, logs memLogs) (
 
 // officeImport appends the planned office logs, each from its first
 // record in one step, and checks the links the store computed.
-func officeImport(ctx context.Context, target Target, todo []officeLogTodo, numbers []number, out *Imported) error {
+//
+// Each log is marked read only as an imported meeting is: the archived
+// events are followed, in the same append, by office.ConsultationArchived
+// or office.ConclusionArchived (unless the archived log ends with one
+// already: archived from an imported copy), after which every command on
+// it is refused.
+func officeImport(ctx context.Context, target Target, todo []officeLogTodo, numbers []number, now time.Time, out *Imported) error {
 	out.OfficeHeld = len(out.Summary.Office) - len(todo)
 	if len(todo) == 0 {
 		return nil
@@ -368,6 +374,24 @@ func officeImport(ctx context.Context, target Target, todo []officeLogTodo, numb
 		data := make([][]byte, len(t.recs))
 		for i, r := range t.recs {
 			data[i] = r.Data
+		}
+		last := t.recs[len(t.recs)-1]
+		lastEv, err := office.DecodeRecord(last.Data, last.Seq)
+		if err != nil {
+			return fmt.Errorf("archive: %s %s: %w", t.ol.Kind, t.ol.ID, err)
+		}
+		switch lastEv.Data.(type) {
+		case office.ConsultationArchived, office.ConclusionArchived:
+		default:
+			mark, err := office.ArchivedMark(t.ol.Kind, out.Archive, last.Seq, hex.EncodeToString(last.Hash), now)
+			if err != nil {
+				return err
+			}
+			b, err := json.Marshal(mark)
+			if err != nil {
+				return err
+			}
+			data = append(data, b)
 		}
 		app, read := dst.AppendConsultation, dst.ReadConsultation
 		if t.ol.Kind == audit.KindConclusion {

@@ -290,6 +290,7 @@ func TestArchiveOffice(t *testing.T) {
 		t.Fatalf("Import of the committee's archive = %+v, %v", imp, err)
 	}
 	sameChain(t, st, dst, cid, kid)
+	importedReadOnly(t, dst, cid, kid)
 	// The number is the store's now: its counter will not give it again,
 	// and the audit of the number passes there.
 	krep, err := audit.VerifyConclusion(ctx, dst, kid)
@@ -318,8 +319,15 @@ func TestArchiveOffice(t *testing.T) {
 	if imp, err := archive.Import(ctx, bytes.NewReader(mbuf.Bytes()), rst, time.Now()); err != nil || imp.Office != 1 {
 		t.Fatalf("Import of the meeting's archive into Redis = %+v, %v", imp, err)
 	}
-	if rep, err := audit.VerifyConclusion(ctx, rst, kid); err != nil || !rep.OK() || rep.LastHash != msum.Office[0].LastHash {
-		t.Fatalf("the conclusion imported into Redis: %+v, %v", rep, err)
+	if rep, err := audit.VerifyConclusion(ctx, rst, kid); err != nil || !rep.OK() || rep.LastSeq != msum.Office[0].Events+1 {
+		t.Fatalf("the conclusion imported into Redis (its events and the mark): %+v, %v", rep, err)
+	}
+	if recs, err := rst.ReadConclusion(ctx, kid, msum.Office[0].Events, 1); err != nil || len(recs) != 1 || fmt.Sprintf("%x", recs[0].Hash) != msum.Office[0].LastHash {
+		t.Fatalf("the conclusion imported into Redis has another chain: %v", err)
+	}
+	rk := conclusions.New(rst, committees.New(rst, nil, nil, committees.Options{}), agenda{}, nil, onePage{}, conclusions.Options{})
+	if _, err := rk.Execute(ctx, kid, office.Actor{Person: "d1"}, office.ReportTask{Task: "t1", Note: "x"}); meeting.ErrorCode(err) != meeting.Archived {
+		t.Fatalf("a report on the conclusion imported into Redis = %v", err)
 	}
 	// A store with another history of the conclusion refuses the import,
 	// before anything is written.
@@ -354,6 +362,72 @@ func TestArchiveOffice(t *testing.T) {
 	}
 	if cs, _ := taken.Consultations(ctx); len(cs) != 0 {
 		t.Fatalf("a refused import wrote %v", cs)
+	}
+}
+
+// importedReadOnly: in the importing store, the imported consultation and
+// conclusion refuse every command through their use cases (meeting.Archived,
+// in both languages), their logs and the blobs unchanged; the audit passes.
+func importedReadOnly(t *testing.T, dst storage.Store, cid, kid string) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC) // before the task's deadline
+	clock := func() time.Time { return now }
+	reg := committees.New(dst, nil, nil, committees.Options{})
+	cs := consultations.New(dst, reg, nil, onePage{}, consultations.Options{Now: clock, RemindBefore: -1})
+	ks := conclusions.New(dst, reg, agenda{}, nil, onePage{}, conclusions.Options{Now: clock})
+	c, err := cs.Get(ctx, cid)
+	if err != nil || c.Archived == nil || c.Archived.Events != c.Version-1 {
+		t.Fatalf("the imported consultation: %+v, %v", c, err)
+	}
+	k, err := ks.Get(ctx, kid)
+	if err != nil || k.Archived == nil || k.Status != office.StatusPublished {
+		t.Fatalf("the imported conclusion: %+v, %v", k, err)
+	}
+	docPDF, attPDF := []byte("%PDF-1.4 a document"), []byte("%PDF-1.4 an attachment")
+	sec := office.Actor{Secretary: true, Account: "vanphong"}
+	archived := func(what string, err error) {
+		t.Helper()
+		var me *meeting.Error
+		if meeting.ErrorCode(err) != meeting.Archived || !errors.As(err, &me) || !strings.Contains(me.MessageVI, "bản lưu trữ") || !strings.Contains(me.Message, "read only") {
+			t.Fatalf("%s on an imported log = %v, want the archive's refusal", what, err)
+		}
+	}
+	_, err = cs.Execute(ctx, cid, office.Actor{Person: "d1"}, office.Give{Answers: []office.Answer{{Question: "q1", Choice: "Đồng ý"}}})
+	archived("an answer", err)
+	_, _, err = cs.Remind(ctx, cid, sec, []string{"chair"})
+	archived("a reminder", err)
+	_, err = cs.AddDocument(ctx, cid, sec, "Tài liệu", bytes.NewReader(docPDF))
+	archived("a document", err)
+	_, err = ks.Report(ctx, kid, sec, office.ReportTask{Task: "t1", Percent: 50, Note: "Đang làm"}, "Báo cáo", bytes.NewReader(attPDF))
+	archived("a report on a task", err)
+	_, err = ks.Edit(ctx, kid, sec, office.EditConclusion{Title: "Sửa", Text: "Sửa"})
+	archived("an edit", err)
+	_, err = ks.Execute(ctx, kid, sec, office.IssueConclusionRecord{Record: "conclusion/vi", SHA256: strings.Repeat("a", 64), Size: 1})
+	archived("issuing its PDF for signing", err)
+	if _, err := cs.Check(ctx); err != nil {
+		t.Fatalf("the consultations' scheduler on an imported log: %v", err)
+	}
+	if _, err := ks.Check(ctx); err != nil {
+		t.Fatalf("the conclusions' scheduler on an imported log: %v", err)
+	}
+	c2, _ := cs.Get(ctx, cid)
+	k2, _ := ks.Get(ctx, kid)
+	if c2.Version != c.Version || k2.Version != k.Version {
+		t.Fatalf("a refused command changed something: consultation %d→%d, conclusion %d→%d", c.Version, c2.Version, k.Version, k2.Version)
+	}
+	for _, b := range [][]byte{docPDF, attPDF} {
+		if _, _, err := dst.OpenBlob(ctx, fmt.Sprintf("%x", sha256.Sum256(b))); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("a refused upload was stored (%v)", err)
+		}
+	}
+	for _, rep := range []func() (audit.LogReport, error){
+		func() (audit.LogReport, error) { return audit.VerifyConsultation(ctx, dst, cid) },
+		func() (audit.LogReport, error) { return audit.VerifyConclusion(ctx, dst, kid) },
+	} {
+		if r, err := rep(); err != nil || !r.OK() {
+			t.Fatalf("the audit of an imported log: %+v, %v", r, err)
+		}
 	}
 }
 
@@ -411,8 +485,25 @@ func sameChain(t *testing.T, src, dst storage.Store, cid, kid string) {
 	} {
 		a, err1 := read(src)
 		b, err2 := read(dst)
-		if err1 != nil || err2 != nil || len(a) == 0 || len(a) != len(b) {
-			t.Fatalf("imported log: %d records (%v), source %d (%v)", len(b), err2, len(a), err1)
+		// The archived records, and the mark that makes them read only.
+		if err1 != nil || err2 != nil || len(a) == 0 || len(a)+1 != len(b) {
+			t.Fatalf("imported log: %d records (%v), source %d (%v) and the mark", len(b), err2, len(a), err1)
+		}
+		ev, err := office.DecodeRecord(b[len(a)].Data, b[len(a)].Seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mark office.ConsultationArchived
+		switch d := ev.Data.(type) {
+		case office.ConsultationArchived:
+			mark = d
+		case office.ConclusionArchived:
+			mark = office.ConsultationArchived(d)
+		default:
+			t.Fatalf("the imported log ends with %s", ev.Type())
+		}
+		if mark.Events != a[len(a)-1].Seq || mark.LastHash != fmt.Sprintf("%x", a[len(a)-1].Hash) || len(mark.Archive) != 64 {
+			t.Fatalf("the mark %+v after event %d", mark, a[len(a)-1].Seq)
 		}
 		for i := range a {
 			if !bytes.Equal(a[i].Data, b[i].Data) || !bytes.Equal(a[i].Hash, b[i].Hash) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/storage"
 )
@@ -67,6 +68,9 @@ type LogReport struct {
 	Number   int
 	Tasks    int
 	Reports  int
+	// Imported is the mark of a log imported from an archive (read only
+	// in this store): the archive and the archived events it follows.
+	Imported *meeting.ArchiveMark
 	// Problem is the first event that does not fit; nil when the log
 	// verifies.
 	Problem *Problem
@@ -130,6 +134,7 @@ func walk(ctx context.Context, read func(from uint64, max int) ([]storage.Record
 func VerifyConsultation(ctx context.Context, src ConsultationSource, id string) (LogReport, error) {
 	rep := LogReport{Kind: KindConsultation, ID: id}
 	c := &office.Consultation{}
+	prev := ""
 	err := walk(ctx, func(from uint64, max int) ([]storage.Record, error) {
 		return src.ReadConsultation(ctx, id, from, max)
 	}, &rep, func(r storage.Record) *Problem {
@@ -138,9 +143,14 @@ func VerifyConsultation(ctx context.Context, src ConsultationSource, id string) 
 			return &Problem{r.Seq, fmt.Sprintf("unreadable event: %v", err)}
 		}
 		summary := false
-		if what := checkConsultation(c, id, ev, &summary); what != "" {
+		what, mark := checkArchived(ev, c.Archived, c.Version, prev)
+		if what == "" && !mark {
+			what = checkConsultation(c, id, ev, &summary)
+		}
+		if what != "" {
 			return &Problem{r.Seq, what}
 		}
+		prev = hex.EncodeToString(r.Hash)
 		if err := c.Apply(ev); err != nil {
 			return &Problem{r.Seq, fmt.Sprintf("does not fit the consultation: %v", err)}
 		}
@@ -150,8 +160,37 @@ func VerifyConsultation(ctx context.Context, src ConsultationSource, id string) 
 	if err != nil {
 		return rep, err
 	}
-	rep.Status, rep.Members, rep.Answered = string(c.Status), len(c.Members), len(c.Answered)
+	rep.Status, rep.Members, rep.Answered, rep.Imported = string(c.Status), len(c.Members), len(c.Answered), c.Archived
 	return rep, nil
+}
+
+// checkArchived says why ev cannot follow a log marked imported from an
+// archive (nothing follows the mark), or why the mark itself does not
+// fit: it names the event it follows (version) and that event's chain
+// link (prev; "" for an unchained log). "" when it can.
+// mark says ev is such a mark (the other checks leave it).
+func checkArchived(ev office.Event, marked *meeting.ArchiveMark, version uint64, prev string) (what string, mark bool) {
+	if marked != nil {
+		return fmt.Sprintf("%s after the log was marked imported from an archive (nothing follows that mark)", ev.Type()), false
+	}
+	var d office.ConsultationArchived
+	switch m := ev.Data.(type) {
+	case office.ConsultationArchived:
+		d = m
+	case office.ConclusionArchived:
+		d = office.ConsultationArchived(m)
+	default:
+		return "", false
+	}
+	switch {
+	case version == 0:
+		return "a log that starts with its archive mark", true
+	case d.Events != version:
+		return fmt.Sprintf("marked imported after event %d, but it follows event %d", d.Events, version), true
+	case d.LastHash != prev:
+		return fmt.Sprintf("marked imported after the link %s, but the event before has %s", d.LastHash, prev), true
+	}
+	return "", true
 }
 
 // checkConsultation says why ev cannot follow c ("" when it can); summary
@@ -323,6 +362,7 @@ func passed(p *bool) string {
 func VerifyConclusion(ctx context.Context, src ConclusionSource, id string) (LogReport, error) {
 	rep := LogReport{Kind: KindConclusion, ID: id}
 	c := &office.Conclusion{}
+	prev := ""
 	err := walk(ctx, func(from uint64, max int) ([]storage.Record, error) {
 		return src.ReadConclusion(ctx, id, from, max)
 	}, &rep, func(r storage.Record) *Problem {
@@ -330,9 +370,14 @@ func VerifyConclusion(ctx context.Context, src ConclusionSource, id string) (Log
 		if err != nil {
 			return &Problem{r.Seq, fmt.Sprintf("unreadable event: %v", err)}
 		}
-		if what := checkConclusion(c, id, ev); what != "" {
+		what, mark := checkArchived(ev, c.Archived, c.Version, prev)
+		if what == "" && !mark {
+			what = checkConclusion(c, id, ev)
+		}
+		if what != "" {
 			return &Problem{r.Seq, what}
 		}
+		prev = hex.EncodeToString(r.Hash)
 		if err := c.Apply(ev); err != nil {
 			return &Problem{r.Seq, fmt.Sprintf("does not fit the conclusion: %v", err)}
 		}
@@ -342,7 +387,7 @@ func VerifyConclusion(ctx context.Context, src ConclusionSource, id string) (Log
 		return rep, err
 	}
 	rep.Status, rep.Numbered, rep.Series, rep.Year, rep.Number = string(c.Status), c.Numbered, c.Series, c.Year, c.Number
-	rep.Tasks = len(c.Tasks)
+	rep.Tasks, rep.Imported = len(c.Tasks), c.Archived
 	for _, t := range c.Tasks {
 		rep.Reports += len(t.Reports)
 	}

@@ -618,8 +618,8 @@ func (s *Service) Check(ctx context.Context) (time.Time, error) {
 	)
 	now := s.Now()
 	for _, c := range all {
-		if c.Status != office.StatusPublished {
-			continue
+		if c.Status != office.StatusPublished || c.Archived != nil {
+			continue // (an imported conclusion is read only)
 		}
 		var due []string
 		for _, t := range c.Tasks {

@@ -425,8 +425,8 @@ func (s *Service) Check(ctx context.Context) (time.Time, error) {
 	}
 	system := office.Actor{System: true}
 	for _, c := range all {
-		if c.Status != office.StatusOpen {
-			continue
+		if c.Status != office.StatusOpen || c.Archived != nil {
+			continue // (an imported consultation is read only)
 		}
 		now := s.opt.Now()
 		if !now.Before(c.Deadline) {
@@ -479,6 +479,9 @@ func (s *Service) AddDocument(ctx context.Context, id string, actor office.Actor
 	if !actor.Secretary {
 		return office.Document{}, &meeting.Error{Code: meeting.Forbidden, Message: "only a secretary (an office account) prepares a consultation",
 			MessageVI: "Chỉ thư ký (tài khoản của văn phòng) mới soạn được phiếu lấy ý kiến"}
+	}
+	if c.Archived != nil {
+		return office.Document{}, office.ErrConsultationArchived()
 	}
 	if c.Status != office.StatusDraft {
 		return office.Document{}, meeting.Errorf(meeting.Conflict, "Phiếu đã được duyệt và gửi; không sửa được nữa", "the consultation was approved and sent; it can no longer be changed")

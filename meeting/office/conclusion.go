@@ -144,7 +144,10 @@ type Conclusion struct {
 	// (RecordKey: "conclusion/vi", "conclusion/en"): the current version
 	// and who signed it, as a meeting's signed records (meeting/records).
 	Records map[string]*meeting.SignedRecord `json:"records,omitempty"`
-	Version uint64                           `json:"version"`
+	// Archived is set on a conclusion imported from an archive: read only
+	// (archived.go).
+	Archived *meeting.ArchiveMark `json:"archived,omitempty"`
+	Version  uint64               `json:"version"`
 }
 
 // RecordKey is the key of a conclusion's PDF in a language as a signed
@@ -406,6 +409,9 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 	}
 	if !c.Exists() {
 		return nil, meeting.Errorf(meeting.NotFound, "Không có kết luận này", "no such conclusion")
+	}
+	if c.Archived != nil {
+		return nil, ErrConclusionArchived()
 	}
 	isChair := actor.Person != "" && actor.Person == c.Chair
 	switch cmd := cmd.(type) {
@@ -682,6 +688,12 @@ func (c *Conclusion) Apply(e Event) error {
 		}
 		r.SHA256, r.Size = d.SHA256, d.Size
 		r.Signatures = append(r.Signatures, meeting.RecordSignature{Participant: e.Actor, Signer: d.Signer, Level: d.Level, Where: d.Where, At: e.At})
+	case ConclusionArchived:
+		m, err := archiveMark(ConsultationArchived(d), e, c.Version, c.Archived != nil)
+		if err != nil {
+			return err
+		}
+		c.Archived = m
 	default:
 		return fmt.Errorf("office: unknown event %T", e.Data)
 	}

@@ -121,8 +121,11 @@ type Consultation struct {
 	// Reminded is when each person was last reminded.
 	Reminded map[string]time.Time `json:"reminded,omitempty"`
 	// Result is the summary, once closed.
-	Result  *Summary `json:"result,omitempty"`
-	Version uint64   `json:"version"`
+	Result *Summary `json:"result,omitempty"`
+	// Archived is set on a consultation imported from an archive: read
+	// only (archived.go).
+	Archived *meeting.ArchiveMark `json:"archived,omitempty"`
+	Version  uint64               `json:"version"`
 }
 
 // Exists reports whether the consultation has been drafted.
@@ -307,6 +310,9 @@ func Decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]Event, 
 	} else {
 		if !c.Exists() {
 			return nil, meeting.Errorf(meeting.NotFound, "Không có đợt lấy ý kiến này", "no such consultation")
+		}
+		if c.Archived != nil {
+			return nil, ErrConsultationArchived()
 		}
 		var err error
 		if data, err = decide(c, actor, cmd, now); err != nil {
@@ -612,6 +618,12 @@ func (c *Consultation) Apply(e Event) error {
 	case ConsultationClosed:
 		r := d.Result
 		c.Status, c.Closed, c.ClosedBy, c.Result = StatusClosed, e.At, d.By, &r
+	case ConsultationArchived:
+		m, err := archiveMark(d, e, c.Version, c.Archived != nil)
+		if err != nil {
+			return err
+		}
+		c.Archived = m
 	default:
 		return fmt.Errorf("office: unknown event %T", e.Data)
 	}

@@ -38,6 +38,9 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	// a conclusion's PDF as a signed record
 	"ConclusionRecordIssued": decodeAs[ConclusionRecordIssued],
 	"ConclusionRecordSigned": decodeAs[ConclusionRecordSigned],
+	// the last event of a log imported from an archive (archived.go)
+	"ConsultationArchived": decodeAs[ConsultationArchived],
+	"ConclusionArchived":   decodeAs[ConclusionArchived],
 }
 
 // EventTypes lists the consultation event types (for the format tests).

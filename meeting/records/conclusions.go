@@ -67,7 +67,9 @@ func NewConclusions(cfg Config, logs ConclusionLogs, blobs storage.Blobs, pdfs C
 }
 
 // check reads the conclusion and checks actor may sign its record key.
-func (r *Conclusions) check(ctx context.Context, actor office.Actor, id, key string) (*office.Conclusion, string, error) {
+// With write, a conclusion imported from an archive is refused (read
+// only: nothing is stored for it).
+func (r *Conclusions) check(ctx context.Context, actor office.Actor, id, key string, write ...bool) (*office.Conclusion, string, error) {
 	lang, err := office.ParseRecordKey(key)
 	if err != nil {
 		return nil, "", err
@@ -79,6 +81,9 @@ func (r *Conclusions) check(ctx context.Context, actor office.Actor, id, key str
 	if !c.MaySignRecord(actor) {
 		return nil, "", meeting.Errorf(meeting.Forbidden, "Chỉ người chủ trì của ban và thư ký mới ký và xem chữ ký của văn bản kết luận.",
 			"only the committee's chair and the secretaries sign a conclusion and see its signatures")
+	}
+	if c.Archived != nil && len(write) > 0 && write[0] {
+		return nil, "", office.ErrConclusionArchived()
 	}
 	return c, lang, nil
 }
@@ -95,6 +100,9 @@ func (r *Conclusions) Issue(ctx context.Context, actor office.Actor, id, key str
 	if cur := c.Records[key]; cur != nil && !fresh {
 		b, err := readBlob(ctx, r.blobs, cur.SHA256)
 		return b, cur, err
+	}
+	if c.Archived != nil {
+		return nil, nil, office.ErrConclusionArchived()
 	}
 	if c.Status != office.StatusApproved && c.Status != office.StatusPublished {
 		return nil, nil, meeting.Errorf(meeting.Conflict, "Kết luận chưa được duyệt và cấp số; chưa ký được", "the conclusion is not approved and numbered yet: it cannot be signed")
@@ -140,6 +148,9 @@ func (r *Conclusions) Sign(ctx context.Context, actor office.Actor, id, key stri
 			"Máy chủ chưa được cấu hình chứng thư số để ký; hãy ký bằng thiết bị ký số của mình (dais sign).",
 			"this server has no signing certificate configured: sign with your own token (dais sign)")
 	}
+	if _, _, err := r.check(ctx, actor, id, key, true); err != nil {
+		return nil, err
+	}
 	for attempt := 0; ; attempt++ {
 		pdf, cur, err := r.Issue(ctx, actor, id, key, fresh && attempt == 0)
 		if err != nil {
@@ -181,6 +192,9 @@ func (r *Conclusions) Sign(ctx context.Context, actor office.Actor, id, key stri
 // with exactly one more valid signature covering the whole file (and
 // trusted, when the node has trust roots).
 func (r *Conclusions) Upload(ctx context.Context, actor office.Actor, id, key string, body io.Reader) (*Report, error) {
+	if _, _, err := r.check(ctx, actor, id, key, true); err != nil {
+		return nil, err
+	}
 	pdf, cur, err := r.Current(ctx, actor, id, key)
 	if err != nil {
 		return nil, err
