@@ -51,7 +51,7 @@ type edgeConfig struct {
 // from the centre once and kept in DATA/bridge-files.
 func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	cfg := n.cfg
-	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, CentreKey: cfg.Edge.CentreKey, CentreKeys: cfg.Edge.CentreKeys, Held: n.store, Logger: cfg.Logger}, n.bus, n.store)
+	n.edge = bridge.NewEdge(bridge.EdgeConfig{Site: cfg.Name, Meetings: cfg.Edge.Meetings, PingEvery: cfg.Edge.PingEvery, CentreKey: cfg.Edge.CentreKey, CentreKeys: cfg.Edge.CentreKeys, Held: n.store, Given: n.store, Logger: cfg.Logger}, n.bus, n.store)
 	files, err := n.edge.Files(filepath.Join(cfg.Data, "bridge-files"))
 	if err != nil {
 		return err

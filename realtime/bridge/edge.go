@@ -87,7 +87,11 @@ type EdgeConfig struct {
 	CentreKeys []ed25519.PublicKey
 	// Held keeps the requests to speak held during a cut (held.go): the
 	// edge's store, so that a restart does not lose them. nil: in memory.
-	Held   storage.Registry
+	Held storage.Registry
+	// Given keeps which copy of each document each reader was last given
+	// (files.go): the edge's store, so that after a restart during a cut
+	// a reader still gets again what they had. nil: in memory.
+	Given  storage.Registry
 	Logger *slog.Logger
 }
 

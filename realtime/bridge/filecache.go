@@ -234,6 +234,8 @@ func (fs *Files) evict(ctx context.Context) {
 		return cands[i].used.Before(cands[j].used)
 	})
 	removed, freed := 0, int64(0)
+	gone := map[string]bool{}
+	defer func() { fs.forgetFiles(ctx, gone) }()
 	for _, c := range cands {
 		if freed >= over {
 			break
@@ -250,6 +252,7 @@ func (fs *Files) evict(ctx context.Context) {
 			fs.total -= e.size
 		}
 		fs.cacheMu.Unlock()
+		gone[c.name] = true
 		removed++
 		freed += c.size
 	}

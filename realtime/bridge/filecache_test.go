@@ -54,6 +54,10 @@ type edgeWithDocs struct {
 	local  *service.Service
 	link   *countingLink
 	centre *bolt.Store
+	// store is the edge's (its replica, sessions and records); cfg is
+	// the edge's, to start it again on the same store.
+	store *bolt.Store
+	cfg   EdgeConfig
 }
 
 func startEdgeWithDocs(t *testing.T, ctx context.Context, id string, docs HubDocuments, extra []meeting.Command) *edgeWithDocs {
@@ -89,11 +93,13 @@ func startEdgeWithDocs(t *testing.T, ctx context.Context, id string, docs HubDoc
 	}
 	t.Cleanup(func() { edgeStore.Close() })
 	link := &countingLink{cuttableLink: &cuttableLink{Bus: bus}, fetches: map[string]int{}}
-	edge := NewEdge(EdgeConfig{Site: "s1", Meetings: []string{id}, CentreKey: testPublic, LinkCheck: 10 * time.Millisecond,
-		TailCheck: 20 * time.Millisecond, Logger: log}, link, edgeStore)
+	cfg := EdgeConfig{Site: "s1", Meetings: []string{id}, CentreKey: testPublic, LinkCheck: 10 * time.Millisecond,
+		TailCheck: 20 * time.Millisecond, Given: edgeStore, Logger: log}
+	edge := NewEdge(cfg, link, edgeStore)
 	t.Cleanup(edge.Close)
 	waitUntil(t, ctx, edge.LinkUp, "the link to come up")
-	return &edgeWithDocs{svc: svc, acc: acc, edge: edge, local: service.New(edgeStore, nil, service.Options{Logger: log}), link: link, centre: centreStore}
+	return &edgeWithDocs{svc: svc, acc: acc, edge: edge, local: service.New(edgeStore, nil, service.Options{Logger: log}), link: link, centre: centreStore,
+		store: edgeStore, cfg: cfg}
 }
 
 // caughtUp waits until the edge's replica holds the centre's log.

@@ -168,8 +168,8 @@ type Files struct {
 	dir string
 
 	mu      sync.Mutex
-	flights map[string]*flight  // by cache name: fetches under way
-	given   map[string]fileMeta // by meeting/participant/doc: what a reader got last
+	flights map[string]*flight   // by cache name: fetches under way
+	given   map[string]givenCopy // by meeting/participant/doc: what a reader got last (given.go)
 
 	// The folder's bound (filecache.go).
 	evictMu sync.Mutex // one eviction at a time
@@ -192,9 +192,12 @@ func (e *Edge) Files(dir string) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
-	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]fileMeta{}}
+	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]givenCopy{}}
 	if err := fs.scan(); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
+	}
+	if err := fs.loadGiven(); err != nil {
+		return nil, fmt.Errorf("bridge: the copies given to readers: %w", err)
 	}
 	return fs, nil
 }
@@ -256,13 +259,11 @@ func (fs *Files) open(ctx context.Context, sess access.Session, what, docID stri
 		if !ok || !fs.cached(m.ETag) {
 			return nil, err
 		}
-		meta = m
+		meta = m.fileMeta
 	} else if err := fs.fetch(ctx, sess.Meeting, base, meta); err != nil {
 		return nil, err
 	}
-	fs.mu.Lock()
-	fs.given[key] = meta
-	fs.mu.Unlock()
+	fs.remember(ctx, key, meta)
 	name := cacheName(meta.ETag)
 	f, err := os.Open(filepath.Join(fs.dir, name))
 	if errors.Is(err, os.ErrNotExist) && fetched {
