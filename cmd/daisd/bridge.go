@@ -68,6 +68,10 @@ func (n *node) startEdge(mux *httpapi.Router, gwCfg gateway.Config) error {
 	return nil
 }
 
+// sharedLeafUserWarning is logged at the start of a central node whose
+// leafnode listener takes one user for every bridge site (-nats-leaf-user).
+const sharedLeafUserWarning = "bridge sites are NOT isolated from each other: every site logs in as the one leaf user -nats-leaf-user, so any site (a stolen mini PC) can read every other site's traffic, answer its requests and report under its name; only the bridge key's signatures hold. Give each site its own user with a sites file: `dais bridge-sites add -room ROOM SITE` for each, then daisd -bridge-sites FILE without -nats-leaf-user (docs/operations.md, \"From one shared leaf user to a sites file\")"
+
 // edgeFlags are the command line's bridge settings, both sides.
 type edgeFlags struct {
 	edge                     bool

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dais-meeting/dais/realtime/bridge"
+	"github.com/dais-meeting/dais/realtime/natsbus"
 )
 
 // TestBridgeFlags: the bridge's flags refuse what cannot work, with the
@@ -85,6 +91,48 @@ func TestBridgeFlags(t *testing.T) {
 				if err := tc.check(cfg); err != nil {
 					t.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestSharedLeafUserWarns: a central node whose leafnode listener takes
+// one user for every site (-nats-leaf-user) says at start, as a warning,
+// that the sites are not isolated and how to move to a sites file; one
+// with a sites file says nothing of the kind.
+func TestSharedLeafUserWarns(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		nats   natsbus.Config
+		sites  []bridge.Site
+		warned bool
+	}{
+		{name: "shared leaf user", nats: natsbus.Config{LeafListen: "127.0.0.1:0", LeafUser: "site", LeafPassword: "lpw"}, warned: true},
+		{name: "sites file", nats: natsbus.Config{LeafListen: "127.0.0.1:0"}, sites: testSites(t)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.sites != nil {
+				leaf, err := bridge.LeafSites(tc.sites)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tc.nats.LeafSites = leaf
+			}
+			var out lockedBuffer
+			n, err := startNode(timeoutCtx(t, 15*time.Second), config{Listen: "127.0.0.1:0", Data: t.TempDir(), Name: "centre",
+				NATS: tc.nats, BridgeSites: tc.sites, DrainTimeout: 5 * time.Second, BridgeKey: testBridgeKey,
+				Logger: slog.New(slog.NewTextHandler(&out, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = n.shutdown(context.Background())
+			log := out.String()
+			warned := strings.Contains(log, "level=WARN") && strings.Contains(log, "bridge sites are NOT isolated")
+			if warned != tc.warned {
+				t.Fatalf("warned %v, want %v; log:\n%s", warned, tc.warned, log)
+			}
+			if warned && (!strings.Contains(log, "dais bridge-sites add") || !strings.Contains(log, "-bridge-sites FILE") || !strings.Contains(log, "leaf_user=site")) {
+				t.Fatalf("the warning does not say how to move to a sites file:\n%s", log)
 			}
 		})
 	}

@@ -363,6 +363,11 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		n.served <- n.srv.Serve(n.ln)
 	}()
 	n.log.Info("daisd serving", "addr", n.ln.Addr().String(), "tls", cfg.TLS != nil, "store", storeDescription(cfg), "nats", natsDescription(cfg.NATSURLs))
+	if cfg.NATS.LeafListen != "" && cfg.NATS.LeafUser != "" {
+		// The shared-user mode (kept for old set-ups): said at every
+		// start, since nothing else shows it.
+		n.log.Warn(sharedLeafUserWarning, "leaf_user", cfg.NATS.LeafUser, "leaf_listen", cfg.NATS.LeafListen)
+	}
 	if cfg.Edge != nil {
 		n.log.Info("bridge site edge", "centre", redactURLs(cfg.Edge.Remotes))
 	} else if err := n.announceSetup(ctx); err != nil {
