@@ -787,6 +787,8 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers", method: "POST", path: A + "/consultations/" + m.consult + "/answers",
 			body: jsonBody(map[string]any{"answers": []map[string]string{{"question": "q1", "choice": "Đồng ý"}}}),
 			want: meetingRoute(allowed().status(http.StatusForbidden, inA...))},
+		{pattern: "GET /api/v1/meetings/{meeting}/consultations/{consultation}/documents/{doc}/file", method: "GET",
+			path: A + "/consultations/" + m.consult + "/documents/" + m.consultDoc + "/file", want: meetingRoute(allowed().status(http.StatusForbidden, inA...))},
 		{pattern: "GET /api/v1/meetings/{meeting}/conclusions", method: "GET", path: A + "/conclusions", want: everyoneOfA},
 		{pattern: "POST /api/v1/meetings/{meeting}/conclusions", method: "POST", path: A + "/conclusions",
 			body: jsonBody(map[string]any{"committee": "matrix-kl", "agenda_item": "i2", "title": "Kết luận mới", "text": "Nội dung."}), want: secretaryOnly},

@@ -30,6 +30,8 @@ type reachOffice struct {
 	viet                  *browser
 	meetingID, consultID  string
 	consultBase, starting string
+	docID                 string // the consultation's PDF
+	docPDF                []byte
 }
 
 func newReachOffice(t *testing.T) *reachOffice {
@@ -63,6 +65,16 @@ func newReachOffice(t *testing.T) *reachOffice {
 	}
 	r.consultID = v.Consultation.ID
 	r.consultBase = "/api/v1/consultations/" + r.consultID
+	var pdfBuf bytes.Buffer
+	if err := n.pdfs.Generate(t.Context(), &pdfBuf, "Dự thảo Đề án chuyển đổi số", 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.docPDF = pdfBuf.Bytes()
+	var added struct{ Document struct{ ID string } }
+	if st := upload(t, r.admin, r.consultBase+"/documents?title=du-thao", r.docPDF, &added); st != http.StatusCreated {
+		t.Fatalf("upload: %d", st)
+	}
+	r.docID = added.Document.ID
 	if st := r.chair.call("POST", r.consultBase+"/approve", nil, &v); st != 200 || v.Consultation.Status != "open" {
 		t.Fatalf("approve: %d %+v", st, v)
 	}
@@ -248,6 +260,11 @@ func TestTabletAnswers(t *testing.T) {
 	if got.Person != "uv1" || len(got.Consultations) != 1 || got.Consultations[0].ID != r.consultID || got.Consultations[0].Role != "member" || len(got.Consultations[0].Answered) != 0 {
 		t.Fatalf("uv1's tablet lists %+v", got)
 	}
+	// The consultation's document, with the meeting's session.
+	docPath := base + "/" + r.consultID + "/documents/" + r.docID + "/file"
+	if st, body := request(t, "GET", docPath, viet, nil); st != 200 || !bytes.Equal(body, r.docPDF) {
+		t.Fatalf("uv1's tablet reads the document: %d, %d bytes (want %d)", st, len(body), len(r.docPDF))
+	}
 	if st, body := answer(viet, base+"/"+r.consultID+"/answers", "Không đồng ý"); st != 200 {
 		t.Fatalf("uv1 answers from the tablet: %d %s", st, body)
 	}
@@ -301,6 +318,9 @@ func TestTabletAnswers(t *testing.T) {
 	if st, body := answer(sub, base+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusForbidden {
 		t.Fatalf("the substitute answers: %d %s", st, body)
 	}
+	if st, _ := request(t, "GET", docPath, sub, nil); st != http.StatusForbidden {
+		t.Fatalf("the substitute reads the document: %d", st)
+	}
 	// Hằng herself still answers from her tablet (she is the member).
 	hang := tokenFor(t, n, r.meetingID, "uv2")
 	if got := list(hang, base); got.Person != "uv2" || len(got.Consultations) != 1 {
@@ -335,6 +355,9 @@ func TestTabletAnswers(t *testing.T) {
 	if st, _ := answer(fake, other+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusForbidden {
 		t.Fatalf("a namesake in another meeting answers: %d", st)
 	}
+	if st, _ := request(t, "GET", other+"/"+r.consultID+"/documents/"+r.docID+"/file", fake, nil); st != http.StatusForbidden {
+		t.Fatalf("a namesake in another meeting reads the document: %d", st)
+	}
 	r.chair.call("GET", r.consultBase, nil, &v)
 	if len(v.Consultation.Answers) != 1 || v.Consultation.AnsweredCount != 1 {
 		t.Fatalf("answers after the refusals: %+v", v.Consultation)
@@ -349,6 +372,9 @@ func TestTabletAnswers(t *testing.T) {
 	}
 	if st, _ := answer(hang, base+"/"+r.consultID+"/answers", "Đồng ý"); st != http.StatusConflict {
 		t.Fatalf("an answer after the close: %d", st)
+	}
+	if st, _ := request(t, "GET", docPath, hang, nil); st != http.StatusForbidden {
+		t.Fatalf("a closed consultation's document from the tablet: %d", st)
 	}
 }
 

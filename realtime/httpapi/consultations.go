@@ -46,6 +46,7 @@ type SummaryPDFs interface {
 //
 //	GET  /api/v1/meetings/{meeting}/consultations                          the open consultations of that committee the member is asked
 //	POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers   the member answers (again, until the deadline)
+//	GET  /api/v1/meetings/{meeting}/consultations/{consultation}/documents/{doc}/file  a document of one it lists
 type ConsultationsAPI struct {
 	sessions Sessions
 	read     MeetingReader
@@ -86,6 +87,7 @@ func (a *ConsultationsAPI) Register(mux Mux) {
 	mux.HandleFunc("GET /api/v1/consultations/{consultation}/summary.pdf", a.summary)
 	mux.HandleFunc("GET /api/v1/meetings/{meeting}/consultations", a.tabletList)
 	mux.HandleFunc("POST /api/v1/meetings/{meeting}/consultations/{consultation}/answers", a.tabletAnswer)
+	mux.HandleFunc("GET /api/v1/meetings/{meeting}/consultations/{consultation}/documents/{doc}/file", a.tabletFile)
 }
 
 // Roles of a caller in a consultation.
@@ -434,6 +436,11 @@ func (a *ConsultationsAPI) file(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
+	a.serveDocument(w, r, c)
+}
+
+// serveDocument sends the path's document of c (ranges, ETag).
+func (a *ConsultationsAPI) serveDocument(w http.ResponseWriter, r *http.Request, c *office.Consultation) {
 	d, _, rc, err := a.svc.Document(r.Context(), c.ID, r.PathValue("doc"))
 	if err != nil {
 		WriteError(w, err)
@@ -565,4 +572,26 @@ func (a *ConsultationsAPI) tabletAnswer(w http.ResponseWriter, r *http.Request) 
 	}
 	a.log.Info("consultation answered from a tablet", "consultation", id, "person", seat.Person, "meeting", sess.Meeting)
 	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleMember, seat.Person)})
+}
+
+// tabletFile sends a document of a consultation the member's tablet lists
+// (open, the seated committee's, asking the member); 403 otherwise.
+func (a *ConsultationsAPI) tabletFile(w http.ResponseWriter, r *http.Request) {
+	_, seat, ok, err := a.tabletMember(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	var c *office.Consultation
+	if ok {
+		if c, err = a.svc.Get(r.Context(), r.PathValue("consultation")); err != nil {
+			WriteError(w, err)
+			return
+		}
+	}
+	if !ok || !askedOf(c, seat) {
+		WriteError(w, meeting.Errorf(meeting.Forbidden, "Đồng chí không thuộc đợt lấy ý kiến này", "you are not part of this consultation"))
+		return
+	}
+	a.serveDocument(w, r, c)
 }
