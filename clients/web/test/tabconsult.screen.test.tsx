@@ -2,10 +2,11 @@
 // Written consultations on a member's tablet (issue 13): the tablet signed
 // in with the meeting's code shows a "Lấy ý kiến" entry with the number
 // waiting for the member's answer, answers with the meeting session's token
-// through the same card as the account's home, and asks again after each
+// through the same card as the account's home (its documents open from
+// buttons, fetched with the token), and asks again after each
 // welcome; a tablet that proves no member (the server answers person "")
 // shows nothing.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { act } from 'preact/test-utils';
 import { FakeSocket } from './fakes';
 import { flush, installScreen, signIn } from './screen';
@@ -75,6 +76,7 @@ describe("a member's tablet answers a written consultation", () => {
       const auth = (init.headers as Record<string, string>)?.Authorization ?? '';
       seen.push({ line: `${init.method ?? 'GET'} ${url} ${auth}`, body: init.body ? JSON.parse(String(init.body)) : undefined });
       if (url === '/api/v1/meetings/m1/consultations') return new Response(JSON.stringify({ person: 'uv2', consultations: [c] }), { status: 200 });
+      if (url === '/api/v1/meetings/m1/consultations/lyk-1/documents/d1/file') return new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } });
       if (url === '/api/v1/meetings/m1/consultations/lyk-1/answers') {
         c = consultation({ answers: { uv2: JSON.parse(String(init.body)).answers }, answered: { uv2: new Date().toISOString() }, answered_count: 1 });
         return new Response(JSON.stringify({ consultation: c }), { status: 200 });
@@ -90,6 +92,24 @@ describe("a member's tablet answers a written consultation", () => {
     expect(entry.textContent).toContain('Đề án chuyển đổi số năm 2027');
     expect(entry.textContent).toContain('Chưa trả lời');
     expect(entry.querySelector('a')).toBeNull(); // no account link to the documents on a tablet
+    // The document opens from a button, fetched with the meeting's token.
+    const created = vi.fn((_: Blob) => 'blob:doc');
+    Object.assign(URL, { createObjectURL: created, revokeObjectURL: () => {} });
+    onTestFinished(() => {
+      delete (URL as any).createObjectURL;
+      delete (URL as any).revokeObjectURL;
+    });
+    const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const docButton = [...entry.querySelectorAll('button')].find((b) => b.textContent?.includes('Dự thảo Đề án (12 trang)'));
+    expect(docButton).toBeTruthy();
+    await act(async () => {
+      docButton!.click();
+    });
+    for (let i = 0; i < 4; i++) await flush();
+    expect(seen.map((s) => s.line)).toContain('GET /api/v1/meetings/m1/consultations/lyk-1/documents/d1/file Bearer tok');
+    expect(created).toHaveBeenCalledTimes(1);
+    expect(clicked).toHaveBeenCalledTimes(1);
+    clicked.mockRestore();
     expect(entry.textContent).not.toContain('Báo cáo tổng hợp ý kiến'); // the office's buttons stay at the office
     expect(seen.map((s) => s.line)).toContain('GET /api/v1/meetings/m1/consultations Bearer tok');
     await act(async () => {

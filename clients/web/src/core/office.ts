@@ -222,3 +222,17 @@ export const meetingConsultations = async (meeting: string, token: string, f: Fe
 /** answerFromTablet sends the member's answers with the meeting's session. */
 export const answerFromTablet = async (meeting: string, token: string, id: string, answers: Answer[], f: Fetch = fetch): Promise<Consultation> =>
   (await withToken(f, 'POST', tpath(meeting, `/${encodeURIComponent(id)}/answers`), token, { answers })).consultation;
+/** tabletDocument fetches a document of a consultation the tablet lists, with the meeting's session. */
+export async function tabletDocument(meeting: string, token: string, id: string, doc: string, fetchFn: Fetch = fetch): Promise<Blob> {
+  let resp: Response;
+  try {
+    resp = await fetchFn(tpath(meeting, `/${encodeURIComponent(id)}/documents/${encodeURIComponent(doc)}/file`), { headers: { Authorization: `Bearer ${token}` } });
+  } catch (err) {
+    throw new ApiError(0, { code: 'network', message: `Cannot reach the server (${String(err)})`, message_vi: `Không kết nối được tới máy chủ (${String(err)})` });
+  }
+  if (!resp.ok) {
+    const data: any = await resp.json().catch(() => undefined);
+    throw new ApiError(resp.status, data?.error ?? { code: 'http_' + resp.status, message: `HTTP ${resp.status}`, message_vi: `Lỗi HTTP ${resp.status}` });
+  }
+  return resp.blob();
+}

@@ -2,7 +2,8 @@
 // kiến" entry at the top of the side column (the first tab on a phone),
 // with a badge of how many wait for the member's answer; opened, each
 // consultation's card — the same one as on the account's home — answers
-// with the meeting's session. The server decides who the member is (a
+// with the meeting's session, and its documents open from buttons (fetched
+// with the same token). The server decides who the member is (a
 // participant the meeting seated as a person of its committee; never a
 // substitute, who answers for no one): a tablet that proves no member
 // shows nothing here.
@@ -12,7 +13,7 @@
 // just sent). A chunk of its own (screens.ts): the first page never waits.
 
 import { useEffect, useState } from 'preact/hooks';
-import { answerFromTablet, meetingConsultations, type Consultation } from '../../core/office';
+import { answerFromTablet, meetingConsultations, tabletDocument, type Consultation, type ConsultationDocument } from '../../core/office';
 import type { MeetingStore } from '../../core/store';
 import { useApp } from '../context';
 import { ConsultationCard, waiting } from '../office/Consultations';
@@ -56,6 +57,19 @@ export function TabletConsultations({ store }: { store: MeetingStore }) {
   }, [n > 0]);
   if (!me || list.length === 0) return null;
   const replace = (c: Consultation) => setList((l) => l.map((x) => (x.id === c.id ? c : x)));
+  // A document is fetched with the meeting's token and handed to the
+  // tablet's PDF reader as a file (no account cookie to open a link with).
+  const openDoc = async (c: Consultation, d: ConsultationDocument) => {
+    const blob = await tabletDocument(meeting, token, c.id, d.id);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${d.title}.pdf`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
   return (
     <details class="panel tablet-consultations" open={unfold || n > 0}>
       <summary>
@@ -75,7 +89,7 @@ export function TabletConsultations({ store }: { store: MeetingStore }) {
           lang={lang}
           me={me}
           onChange={replace}
-          opts={{ office: false, docURL: null, answer: (id, answers) => answerFromTablet(meeting, token, id, answers) }}
+          opts={{ office: false, docURL: null, openDoc, answer: (id, answers) => answerFromTablet(meeting, token, id, answers) }}
         />
       ))}
     </details>

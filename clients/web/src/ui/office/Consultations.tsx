@@ -22,6 +22,7 @@ import {
   type Answer,
   type Committee,
   type Consultation,
+  type ConsultationDocument,
 } from '../../core/office';
 import { AddDocument, DraftConsultation } from './Draft';
 import { errorText, type Lang } from '../../i18n';
@@ -102,6 +103,8 @@ export interface CardOptions {
   answer?: (id: string, answers: Answer[]) => Promise<Consultation>;
   /** docURL: a document's link; null shows its title alone. */
   docURL?: ((c: Consultation, doc: string) => string) | null;
+  /** openDoc, when set, opens a document from a button instead (a tablet fetches it with its token). */
+  openDoc?: (c: Consultation, doc: ConsultationDocument) => Promise<void>;
   /** office: the account's home (the chair's and staff's buttons, the summary); false on a tablet. */
   office?: boolean;
 }
@@ -189,7 +192,17 @@ export function ConsultationCard({
         <p>
           {ot(lang, 'documents')}:{' '}
           {c.documents.map((d) =>
-            docLink ? (
+            opts.openDoc ? (
+              <button
+                key={d.id}
+                type="button"
+                class="btn small"
+                disabled={busy}
+                onClick={() => run(async () => (await opts.openDoc!(c, d), c))}
+              >
+                {d.title} ({ot(lang, 'pages', { n: d.pages })})
+              </button>
+            ) : docLink ? (
               <a key={d.id} href={docLink(c, d.id)} target="_blank" rel="noopener">
                 {d.title} ({ot(lang, 'pages', { n: d.pages })}){' '}
               </a>
