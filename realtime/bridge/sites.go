@@ -106,7 +106,7 @@ func ParseSites(r io.Reader) ([]Site, error) {
 		switch {
 		case !natsbus.ValidSite(s.Name):
 			return nil, fmt.Errorf("sites file, line %d: %q cannot name a site (lowercase letters, digits, - and _, at most 63)", n, s.Name)
-		case s.PasswordHash != NoPassword && !strings.HasPrefix(s.PasswordHash, "$2"):
+		case s.PasswordHash != NoPassword && !validHash(s.PasswordHash):
 			return nil, fmt.Errorf("sites file, line %d: site %s: the password must be a bcrypt hash ($2a$…; `dais bridge-sites add` makes one), or - for none", n, s.Name)
 		case seen[s.Name] != 0:
 			return nil, fmt.Errorf("sites file, line %d: site %s is on line %d already", n, s.Name, seen[s.Name])
@@ -125,6 +125,22 @@ func ParseSites(r io.Reader) ([]Site, error) {
 }
 
 var roomID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// validHash reports whether h is a whole bcrypt hash. Checking its "$2"
+// only was not enough: nats-server compares a password that is not a
+// bcrypt hash by its form ($2a$NN$…) as plain text, so "$2secret" in the
+// file was a leaf password kept in clear.
+// bcrypt.Cost alone is lenient too (it read "$2001…" as a hash: found by
+// FuzzParseSites), so the form is checked as well.
+func validHash(h string) bool {
+	_, err := bcrypt.Cost([]byte(h))
+	return err == nil && bcryptForm.MatchString(h)
+}
+
+// bcryptForm is a whole bcrypt hash as nats-server recognises one
+// ($2a$, $2b$, $2x$, $2y$; a two-digit cost; 53 characters of salt and
+// hash).
+var bcryptForm = regexp.MustCompile(`^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}$`)
 
 // siteDirectory is the centre's sites by name; nil: no sites file (any
 // site is served, its room is its name).

@@ -36,6 +36,11 @@ func TestParseSites(t *testing.T) {
 		{"four fields", "bavi - r x\n", "line 1: want NAME BCRYPT-HASH [ROOM], got 4"},
 		{"a bad name", "# x\nBa.Vi -\n", "line 2: \"Ba.Vi\" cannot name a site"},
 		{"a plain password", "bavi secret\n", "line 1: site bavi: the password must be a bcrypt hash"},
+		// nats-server takes a "$2…" that is not a whole bcrypt hash as a
+		// plain-text password (found by FuzzParseSites' property).
+		{"a plain password starting $2", "bavi $2secret\n", "line 1: site bavi: the password must be a bcrypt hash"},
+		{"a cut hash", "bavi $2a$04$DyuXR0MyGJWa8RyTdG7Yvu\n", "line 1: site bavi: the password must be a bcrypt hash"},
+		{"a bad cost", "bavi $2a$99$DyuXR0MyGJWa8RyTdG7Yvu2zLf6gn4zZvvk0QlDOSAN4F6dSpW99a\n", "line 1: site bavi: the password must be a bcrypt hash"},
 		{"a site twice", "bavi -\nbavi - other\n", "line 2: site bavi is on line 1 already"},
 		{"a room twice", "bavi -\nbavi2 - bavi\n", "line 2: room bavi is site bavi's already"},
 	} {
