@@ -17,7 +17,8 @@ import (
 // copy (counted through the link), re-downloads served from the edge's
 // folder; another reader's copy is theirs (other bytes, fetched for them).
 // During a cut a reader gets again what they had, and a copy they never
-// had is refused 503 unavailable.
+// had is refused 503 unavailable — also after the edge restarted during
+// the cut (the record of who got which copy is in its store).
 func TestBridgeCopies(t *testing.T) {
 	const id = "bridge-copies"
 	centre := startCentre(t)
@@ -34,7 +35,8 @@ func TestBridgeCopies(t *testing.T) {
 		}
 	}
 	seed(t, centre, id, cmds)
-	edge, link := startSite(t, centre, "bavi")
+	data := t.TempDir()
+	edge, link := startSite(t, centre, "bavi", func(c *config) { c.Data = data })
 	link.Latency(t, 5, 2)
 
 	// A Mật document (downloads allowed, watermarked per reader) on the
@@ -67,6 +69,7 @@ func TestBridgeCopies(t *testing.T) {
 
 	E := baseURL(edge) + A
 	get := func(d *device, path string) (int, []byte) {
+		t.Helper()
 		code, body, _ := fetch(t, E+path, d.token, map[string]string{"X-Dais-Device": "tab-" + d.id})
 		return code, body
 	}
@@ -149,23 +152,47 @@ func TestBridgeCopies(t *testing.T) {
 	// or a packet.
 	link.Cut()
 	waitLink(t, edge, false)
-	for name, path := range map[string]string{"watermarked": "/documents/" + doc.ID + "/file", "annotated": "/documents/" + doc.ID + "/annotated", "packet": "/packet.pdf"} {
-		if code, body := get(d05, path); code != http.StatusOK || !bytes.Equal(body, copies[name]) {
-			t.Fatalf("d05's %s copy during the cut: %d, %d bytes", name, code, len(body))
+	duringCut := func(when string) {
+		t.Helper()
+		for name, path := range map[string]string{"watermarked": "/documents/" + doc.ID + "/file", "annotated": "/documents/" + doc.ID + "/annotated", "packet": "/packet.pdf"} {
+			if code, body := get(d05, path); code != http.StatusOK || !bytes.Equal(body, copies[name]) {
+				t.Fatalf("d05's %s copy during the cut%s: %d, %d bytes", name, when, code, len(body))
+			}
+		}
+		if code, body := get(d06, "/documents/"+doc.ID+"/file"); code != http.StatusOK || !bytes.Equal(body, theirs) {
+			t.Fatalf("d06's copy during the cut%s: %d", when, code)
+		}
+		for _, path := range []string{"/documents/" + doc.ID + "/annotated", "/packet.pdf"} {
+			code, body := get(d06, path)
+			if c, _ := refusal(t, body); code != http.StatusServiceUnavailable || c != meeting.Unavailable {
+				t.Fatalf("d06's %s during the cut%s: %d %s", path, when, code, body)
+			}
+			if !bytes.Contains(body, []byte("mất kết nối")) {
+				t.Fatalf("d06's %s during the cut%s does not say why: %s", path, when, body)
+			}
 		}
 	}
-	if code, body := get(d06, "/documents/"+doc.ID+"/file"); code != http.StatusOK || !bytes.Equal(body, theirs) {
-		t.Fatalf("d06's copy during the cut: %d", code)
+	duringCut("")
+
+	// The edge restarts during the cut, on its folder: each reader still
+	// gets the copies they had, and only those.
+	if err := edge.shutdown(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	for _, path := range []string{"/documents/" + doc.ID + "/annotated", "/packet.pdf"} {
-		code, body := get(d06, path)
-		if c, _ := refusal(t, body); code != http.StatusServiceUnavailable || c != meeting.Unavailable {
-			t.Fatalf("d06's %s during the cut: %d %s", path, code, body)
-		}
-		if !bytes.Contains(body, []byte("mất kết nối")) {
-			t.Fatalf("d06's %s during the cut does not say why: %s", path, body)
-		}
+	again, err := startNode(timeoutCtx(t, 15*time.Second), config{
+		Listen: "127.0.0.1:0", Data: data, Name: "bavi",
+		Edge:         &edgeConfig{Remotes: edge.cfg.Edge.Remotes, PingEvery: 200 * time.Millisecond, CentreKey: testBridgePublic()},
+		DrainTimeout: 5 * time.Second, Logger: testLogger("bavi-again"),
+	})
+	if err != nil {
+		t.Fatalf("starting the edge again: %v", err)
 	}
+	t.Cleanup(func() { _ = again.shutdown(context.Background()) })
+	if again.edge.LinkUp() {
+		t.Fatal("the restarted edge sees the link up during the cut")
+	}
+	edge, E = again, baseURL(again)+A
+	duringCut(" after the edge's restart")
 	link.Restore(t)
 	waitLink(t, edge, true)
 	if code, _ := get(d06, "/packet.pdf"); code != http.StatusOK {
