@@ -401,7 +401,7 @@ func TestBridgeScenario(t *testing.T) {
 	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 4 {
 		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
 	}
-	if c := r.Checks[2]; !strings.HasPrefix(c.Name, "sites on their own leaf users") || c.Value != "2 of 2" || !c.Met {
+	if c := r.Checks[2]; !strings.HasPrefix(c.Name, "sites on own leaf users") || c.Value != "2 of 2" || !c.Met {
 		t.Fatalf("sites check %+v", c)
 	}
 }
