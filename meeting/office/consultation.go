@@ -3,6 +3,7 @@ package office
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -383,7 +384,19 @@ func decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]EventDa
 		case c.Status == StatusClosed || !now.Before(c.Deadline):
 			return nil, meeting.Errorf(meeting.Conflict, "Đã hết hạn trả lời", "the deadline has passed")
 		}
-		answers, err := c.checkAnswers(cmd.Answers)
+		// The texts are cleaned here, not in checkAnswers: the audit checks
+		// recorded answers with it, and an answer recorded before the
+		// cleaning (with a zero-width space, not composed) must still
+		// check as it was recorded.
+		in := make([]Answer, len(cmd.Answers))
+		for i, a := range cmd.Answers {
+			var ok bool
+			if a.Text, ok = Body(a.Text); !ok {
+				return nil, errBody()
+			}
+			in[i] = a
+		}
+		answers, err := c.checkAnswers(in)
 		if err != nil {
 			return nil, err
 		}
@@ -559,9 +572,7 @@ func (c *Consultation) checkAnswers(in []Answer) ([]Answer, error) {
 			return nil, meeting.Errorf(meeting.Invalid, "Chưa trả lời câu hỏi %d", "question %d is not answered", i+1)
 		}
 		delete(byQ, q.ID)
-		if a.Text, ok = Body(a.Text); !ok {
-			return nil, errBody()
-		}
+		a.Text = strings.TrimSpace(strings.ReplaceAll(a.Text, "\r\n", "\n"))
 		if len([]rune(a.Text)) > MaxAnswerText {
 			return nil, meeting.Errorf(meeting.Invalid, "Ý kiến ở câu hỏi %d quá dài (tối đa %d ký tự)", "the answer to question %d is too long (at most %d characters)", i+1, MaxAnswerText)
 		}

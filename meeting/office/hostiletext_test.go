@@ -83,3 +83,34 @@ func TestHostileText(t *testing.T) {
 		t.Fatalf("a conclusion's text with a bell: %v", err)
 	}
 }
+
+// TestOldAnswersStillCheck: an answer recorded before texts were cleaned
+// (decomposed, with a zero-width space) checks as recorded (the audit's
+// CheckAnswers), while a new one is cleaned when given.
+func TestOldAnswersStillCheck(t *testing.T) {
+	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	c := &Consultation{}
+	com := Committee{ID: "btv", Name: "Ban", Members: []Member{{Person: "a", Chair: true}, {Person: "b"}}}
+	for _, s := range []struct {
+		a   Actor
+		cmd Command
+	}{{Actor{Secretary: true}, Draft{ID: "lyk-1", Committee: com, Title: "T", Questions: []Question{{Text: "Q", Kind: QuestionFree}}, Deadline: now.Add(time.Hour)}}, {Actor{Person: "a"}, Approve{}}} {
+		evs, err := Decide(c, s.a, s.cmd, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if err := c.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	old := []Answer{{Question: "q1", Text: norm.NFD.String("Đồng ý") + "\u200b"}}
+	if got, err := c.CheckAnswers(old); err != nil || got[0].Text != old[0].Text {
+		t.Fatalf("an old answer re-checked: %+v %v", got, err)
+	}
+	evs, err := Decide(c, Actor{Person: "b"}, Give{Answers: old}, now)
+	if err != nil || evs[0].Data.(AnswerGiven).Answers[0].Text != "Đồng ý" {
+		t.Fatalf("a new answer: %+v %v", evs, err)
+	}
+}
