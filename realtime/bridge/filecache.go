@@ -235,7 +235,7 @@ func (fs *Files) evict(ctx context.Context) {
 	})
 	removed, freed := 0, int64(0)
 	gone := map[string]bool{}
-	defer func() { fs.forgetFiles(ctx, gone) }()
+	defer func() { fs.forgetFiles(gone) }()
 	for _, c := range cands {
 		if freed >= over {
 			break

@@ -170,6 +170,10 @@ type Files struct {
 	mu      sync.Mutex
 	flights map[string]*flight   // by cache name: fetches under way
 	given   map[string]givenCopy // by meeting/participant/doc: what a reader got last (given.go)
+	// givenDirty are the records to write; givenKick wakes their writer
+	// (nil: written at once).
+	givenDirty map[string]bool
+	givenKick  chan struct{}
 
 	// The folder's bound (filecache.go).
 	evictMu sync.Mutex // one eviction at a time
@@ -192,13 +196,14 @@ func (e *Edge) Files(dir string) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
-	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]givenCopy{}}
+	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]givenCopy{}, givenDirty: map[string]bool{}}
 	if err := fs.scan(); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
 	if err := fs.loadGiven(); err != nil {
 		return nil, fmt.Errorf("bridge: the copies given to readers: %w", err)
 	}
+	fs.startGivenWriter()
 	return fs, nil
 }
 
@@ -263,7 +268,7 @@ func (fs *Files) open(ctx context.Context, sess access.Session, what, docID stri
 	} else if err := fs.fetch(ctx, sess.Meeting, base, meta); err != nil {
 		return nil, err
 	}
-	fs.remember(ctx, key, meta)
+	fs.remember(key, meta)
 	name := cacheName(meta.ETag)
 	f, err := os.Open(filepath.Join(fs.dir, name))
 	if errors.Is(err, os.ErrNotExist) && fetched {

@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sort"
 	"time"
 )
@@ -14,7 +13,10 @@ import (
 // watermarked copy, their annotated copy, their packet — if its file is
 // still in the folder. The record is kept in the edge's store
 // (EdgeConfig.Given), one registry entry a reader and document, so that an
-// edge restarted during a cut still has it. It is bounded (maxGiven, the
+// edge restarted during a cut still has it. A change is written by a
+// writer of its own, off the reader's request (a burst of tablets opening
+// the shown document must not queue behind one store commit each); the
+// edge's Close writes what is left. It is bounded (maxGiven, the
 // oldest forgotten first) and cleaned with the folder: a file removed over
 // the folder's bound takes its records with it (it could not be given
 // during a cut anyway).
@@ -60,27 +62,85 @@ func (fs *Files) loadGiven() error {
 		}
 		fs.given[en.ID] = g
 	}
-	fs.trimGiven()
+	stale = append(stale, fs.trimGiven()...)
 	for _, id := range stale {
 		fs.storeGiven(ctx, id)
 	}
 	return nil
 }
 
-// remember records that the reader of key was given meta, in the store
-// when it changed.
-func (fs *Files) remember(ctx context.Context, key string, meta fileMeta) {
+// remember records that the reader of key was given meta (in the store
+// when it changed).
+func (fs *Files) remember(key string, meta fileMeta) {
 	fs.mu.Lock()
 	old, ok := fs.given[key]
 	fs.given[key] = givenCopy{fileMeta: meta, At: time.Now()}
-	dropped := fs.trimGiven()
+	dirty := fs.trimGiven()
 	fs.mu.Unlock()
-	if ok && sameFile(old.fileMeta, meta) {
+	if !ok || !sameFile(old.fileMeta, meta) {
+		dirty = append(dirty, key)
+	}
+	fs.markGiven(dirty...)
+}
+
+// startGivenWriter starts the writer of the records (with a store, while
+// the edge runs; it writes what is left when the edge closes).
+func (fs *Files) startGivenWriter() {
+	if fs.e.cfg.Given == nil {
 		return
 	}
-	fs.storeGiven(ctx, key)
-	for _, k := range dropped {
-		fs.storeGiven(ctx, k)
+	fs.e.mu.Lock()
+	closed := fs.e.closed
+	if !closed {
+		fs.e.wg.Add(1)
+	}
+	fs.e.mu.Unlock()
+	if closed {
+		return // (markGiven then writes at once)
+	}
+	fs.givenKick = make(chan struct{}, 1)
+	go func() {
+		defer fs.e.wg.Done()
+		for {
+			select {
+			case <-fs.givenKick:
+				fs.flushGiven()
+			case <-fs.e.ctx.Done():
+				fs.flushGiven()
+				return
+			}
+		}
+	}()
+}
+
+// markGiven has the records of keys written (as they are in memory then).
+func (fs *Files) markGiven(keys ...string) {
+	if fs.e == nil || fs.e.cfg.Given == nil || len(keys) == 0 {
+		return
+	}
+	fs.mu.Lock()
+	for _, k := range keys {
+		fs.givenDirty[k] = true
+	}
+	fs.mu.Unlock()
+	if fs.givenKick == nil {
+		fs.flushGiven()
+		return
+	}
+	select {
+	case fs.givenKick <- struct{}{}:
+	default: // a write is due already
+	}
+}
+
+// flushGiven writes the records changed since the last write.
+func (fs *Files) flushGiven() {
+	fs.mu.Lock()
+	keys := fs.givenDirty
+	fs.givenDirty = map[string]bool{}
+	fs.mu.Unlock()
+	for k := range keys {
+		fs.storeGiven(context.Background(), k)
 	}
 }
 
@@ -109,7 +169,7 @@ func (fs *Files) trimGiven() []string {
 
 // forgetFiles forgets the records of the files names (removed from the
 // folder).
-func (fs *Files) forgetFiles(ctx context.Context, names map[string]bool) {
+func (fs *Files) forgetFiles(names map[string]bool) {
 	if len(names) == 0 {
 		return
 	}
@@ -122,9 +182,7 @@ func (fs *Files) forgetFiles(ctx context.Context, names map[string]bool) {
 		}
 	}
 	fs.mu.Unlock()
-	for _, k := range keys {
-		fs.storeGiven(ctx, k)
-	}
+	fs.markGiven(keys...)
 }
 
 // storeGiven writes the record of key as it is in memory now (none:
@@ -134,7 +192,7 @@ func (fs *Files) storeGiven(ctx context.Context, key string) {
 	if store == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	_, err := store.UpdateEntry(ctx, givenKind, key, func([]byte) ([]byte, error) {
 		fs.mu.Lock()
@@ -145,7 +203,7 @@ func (fs *Files) storeGiven(ctx context.Context, key string) {
 		}
 		return json.Marshal(g)
 	})
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil {
 		fs.e.log.Warn("keeping which copy a reader was given failed; a restart during a cut would refuse it them", "key", key, "err", err)
 	}
 }

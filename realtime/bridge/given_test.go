@@ -92,9 +92,14 @@ func TestGivenCopiesAcrossRestart(t *testing.T) {
 	if err != nil || !bytes.Contains(d2Copy, []byte("for d2")) || bytes.Equal(d2Copy, had["watermarked"]) {
 		t.Fatalf("d2's watermarked copy: %q, %v", d2Copy, err)
 	}
-	if entries, err := w.store.ListEntries(ctx, givenKind); err != nil || len(entries) != 4 {
-		t.Fatalf("%d records in the edge's store (%v), want 4", len(entries), err)
+	records := func() int {
+		entries, err := w.store.ListEntries(ctx, givenKind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
 	}
+	waitUntil(t, ctx, func() bool { return records() == 4 }, "the 4 records in the edge's store")
 
 	// The link is cut, and the edge restarts during the cut, on its store
 	// and folder.
@@ -149,9 +154,7 @@ func TestGivenCopiesAcrossRestart(t *testing.T) {
 	if n := fs2.Size(); n != 0 {
 		t.Fatalf("the folder holds %d bytes under a 1-byte bound", n)
 	}
-	if entries, err := w.store.ListEntries(ctx, givenKind); err != nil || len(entries) != 0 {
-		t.Fatalf("%d records left in the store after their files went (%v)", len(entries), err)
-	}
+	waitUntil(t, ctx, func() bool { return records() == 0 }, "no record left in the store after their files went")
 	if _, err := copies[0].open(fs2, d1); err == nil {
 		t.Fatal("a copy whose file was removed was given during the cut")
 	}
