@@ -212,6 +212,23 @@ func TestCommitteesAndCalendar(t *testing.T) {
 		!strings.Contains(ev.Description, "đại biểu") || !strings.Contains(ical.Props["X-WR-CALNAME"], "Ngô Thị Hằng") {
 		t.Fatalf("feed event %+v", ev)
 	}
+	// A meeting any account makes, naming the
+	// committee's chair by their person id, stays off the chair's calendar
+	// (and phone): only a meeting the office seated them in is theirs.
+	var own access.Session
+	if c := plain.call("POST", "/api/v1/account/meetings", map[string]any{"title": "Họp giả danh", "starts_at": starts.Add(24 * time.Hour).Format(time.RFC3339)}, &own); c != http.StatusCreated {
+		t.Fatalf("a plain account's meeting: %d", c)
+	}
+	by := meeting.Actor{Participant: own.Participant}
+	if _, err := n.svc.Execute(ctx, own.Meeting, by, meeting.AddParticipant{Participant: meeting.Participant{ID: "bithu", Name: "Trần Văn Bình", Role: meeting.RoleChair, Room: "main"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.svc.Execute(ctx, own.Meeting, by, meeting.Publish{}); err != nil {
+		t.Fatal(err)
+	}
+	if c := admin.call("GET", "/api/v1/people/bithu/calendar", nil, &cal); c != 200 || len(cal.Entries) != 1 || cal.Entries[0].ID != made.Session.Meeting {
+		t.Fatalf("the chair's calendar after another account's meeting named them: %d %+v", c, cal.Entries)
+	}
 	// A new feed voids the old URL; a revoked feed answers 404.
 	var feed2 struct{ URL, Webcal string }
 	admin.call("POST", "/api/v1/people/uv2/feed", nil, &feed2)

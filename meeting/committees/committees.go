@@ -401,10 +401,11 @@ func (s *Service) FeedPerson(ctx context.Context, token string) (office.Person, 
 // ---------------------------------------------------------------------------
 // Calendar
 
-// Calendar returns the person's meetings (where they are a participant
-// under their person id; a draft meeting only to its chair and
-// secretaries) and the consultations they are asked to answer
-// (once sent), in time order. A meeting ends MeetingLength after its start;
+// Calendar returns the person's meetings (those the office seated them in
+// — made from a committee of theirs by staff, SeatedPerson — never one
+// where an id merely matches: any account may make a meeting and name its
+// participants; a draft meeting only to its chair and secretaries) and the
+// consultations they are asked to answer (once sent), in time order. A meeting ends MeetingLength after its start;
 // a consultation's entry ends at its deadline.
 func (s *Service) Calendar(ctx context.Context, person string) ([]office.CalendarEntry, error) {
 	out := []office.CalendarEntry{}
@@ -434,7 +435,14 @@ func (s *Service) Calendar(ctx context.Context, person string) ([]office.Calenda
 		if err != nil {
 			return nil, err
 		}
-		if found {
+		if !found {
+			continue
+		}
+		seat, ok, err := s.SeatedPerson(ctx, id, person)
+		if err != nil {
+			return nil, err
+		}
+		if ok && seat.Person == person {
 			out = append(out, e)
 		}
 	}
@@ -519,21 +527,24 @@ func (s *Service) Seat(ctx context.Context, cmds Commands, meetingID, secretary,
 	}); err != nil {
 		return nil, nil, err
 	}
-	var added []meeting.Participant
+	var added, seated []meeting.Participant
 	accounts := map[string]string{}
 	for _, p := range c.Participants(people, room, secretary) {
 		if acc := people[p.ID].Account; acc != "" {
 			accounts[p.ID] = acc
 		}
 		if present[p.ID] {
+			// Already in the meeting under the member's id: the staff
+			// secretary who made it (or an earlier Seat) put them there.
+			seated = append(seated, p)
 			continue
 		}
 		if _, err := cmds.Execute(ctx, meetingID, meeting.Actor{Participant: secretary}, meeting.AddParticipant{Participant: p}); err != nil {
-			return added, accounts, s.recordSeating(ctx, meetingID, c.ID, added, err)
+			return added, accounts, s.recordSeating(ctx, meetingID, c.ID, append(seated, added...), err)
 		}
 		added = append(added, p)
 	}
-	return added, accounts, s.recordSeating(ctx, meetingID, c.ID, added, nil)
+	return added, accounts, s.recordSeating(ctx, meetingID, c.ID, append(seated, added...), nil)
 }
 
 // SeatedAs is who a participant of a meeting was seated as by Seat: the
