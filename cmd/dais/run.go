@@ -99,6 +99,9 @@ commands:
                                                     sign an approved conclusion's PDF where your
                                                     key is (the committee's chair or the office's
                                                     staff; DAIS_ACCOUNT_TOKEN)
+  sign -consultation ID [-record summary/vi|en] KEY-FLAGS [-tsa-url U]
+                                                    sign a closed consultation's summary (Báo cáo
+                                                    tổng hợp ý kiến), likewise
   sign KEY-FLAGS [-o OUT] FILE                      sign a local PDF (an incremental update)
        KEY-FLAGS: -pkcs11-module LIB (-token-label L | -slot N) [-key-label K] [-chain PEM]
                   (PIN from $DAIS_PIN or asked) | -cert-file PEM|P12 [-key-file PEM]

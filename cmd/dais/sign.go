@@ -110,6 +110,7 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 	record := fs.String("record", "", "sign this record of the server: minutes/vi, minutes/en, packet, counting/ELECTION/vi …")
 	fresh := fs.Bool("fresh", false, "with -record: issue the record anew first (drops the earlier version's signatures)")
 	conclusion := fs.String("conclusion", "", "sign this approved conclusion's PDF (with -record conclusion/vi or conclusion/en; default conclusion/vi), as the committee's chair or the office's staff (DAIS_ACCOUNT_TOKEN)")
+	consultation := fs.String("consultation", "", "sign this closed consultation's summary, Báo cáo tổng hợp ý kiến (with -record summary/vi or summary/en; default summary/vi), as the committee's chair or the office's staff (DAIS_ACCOUNT_TOKEN)")
 	out := fs.String("o", "", "signing a local FILE: where to write the signed PDF (default FILE with -signed.pdf)")
 	reason := fs.String("reason", "", "the reason written in the signature")
 	location := fs.String("location", "", "the place written in the signature")
@@ -118,13 +119,23 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 		return usageError{err.Error()}
 	}
 	do := c.do
-	if *conclusion != "" {
+	if *conclusion != "" && *consultation != "" {
+		return usageError{"sign takes -conclusion or -consultation, not both"}
+	}
+	if *conclusion != "" || *consultation != "" {
+		flagName := "-conclusion"
 		if *record == "" {
 			*record = "conclusion/vi"
 		}
+		if *consultation != "" {
+			flagName = "-consultation"
+			if *record == "conclusion/vi" {
+				*record = "summary/vi"
+			}
+		}
 		tok := accountToken(getenv)
 		if tok == "" {
-			return usageError{"sign -conclusion needs an account: set DAIS_ACCOUNT_TOKEN (dais login prints one)"}
+			return usageError{"sign " + flagName + " needs an account: set DAIS_ACCOUNT_TOKEN (dais login prints one)"}
 		}
 		api := &daisclient.API{Base: c.server, Token: tok, HTTP: c.http}
 		do = func(ctx context.Context, method, path string, body io.Reader, size int64, contentType string, want int) (*http.Response, error) {
@@ -132,7 +143,7 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 		}
 	}
 	if (*record == "") == (fs.NArg() == 0) || fs.NArg() > 1 {
-		return usageError{"sign takes either -record KEY (a record of the server; with -conclusion ID, of that conclusion) or one PDF FILE"}
+		return usageError{"sign takes either -record KEY (a record of the server; with -conclusion ID or -consultation ID, of that conclusion or consultation) or one PDF FILE"}
 	}
 	var (
 		pdf  []byte
@@ -140,9 +151,12 @@ func (c *client) signCmd(ctx context.Context, args []string, getenv func(string)
 		err  error
 	)
 	if *record != "" {
-		if *conclusion != "" {
+		switch {
+		case *conclusion != "":
 			path = "/api/v1/conclusions/" + url.PathEscape(*conclusion) + "/record"
-		} else {
+		case *consultation != "":
+			path = "/api/v1/consultations/" + url.PathEscape(*consultation) + "/record"
+		default:
 			base, err := c.meetingPath(ctx)
 			if err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/account"
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/conclusions"
+	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/documents/documentstest"
 	"github.com/dais-meeting/dais/meeting/office"
@@ -58,6 +59,14 @@ func TestSignConclusion(t *testing.T) {
 	capi := httpapi.NewConclusions(fx.Access, acc, reg, svc, fx.Engine, 1<<20, nil)
 	capi.Register(mux)
 	httpapi.NewConclusionRecords(capi, recs).Register(mux)
+	cons := consultations.New(fx.Store, reg, nil, onePage{}, consultations.Options{RemindBefore: -1})
+	srecs, err := records.NewConsultations(records.Config{Roots: ca.Roots()}, cons, fx.Store, fx.Engine, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sapi := httpapi.NewConsultations(fx.Access, fx.Service, acc, reg, cons, fx.Engine, 1<<20, nil)
+	sapi.Register(mux)
+	httpapi.NewConsultationRecords(sapi, srecs).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
@@ -110,5 +119,32 @@ func TestSignConclusion(t *testing.T) {
 	}
 	if rc, out, _ := dais(t, nil, "verify-pdf", "-roots", rootFile, signed); rc != exitOK || !strings.Contains(out, "Lê Thu Trang") {
 		t.Fatalf("verify-pdf of the signed conclusion: exit %d\n%s", rc, out)
+	}
+
+	// A consultation's summary: refused while open, signed once closed.
+	lyk, err := cons.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án chuyển đổi số", Deadline: time.Now().Add(48 * time.Hour),
+		Questions: []office.Question{{ID: "q1", Text: "Đồng ý thông qua Đề án?"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cons.Execute(ctx, lyk.ID, office.Actor{Person: "chu"}, office.Approve{}); err != nil {
+		t.Fatal(err)
+	}
+	if rc, _, errOut := dais(t, admin, "sign", "-consultation", lyk.ID, "-cert-file", certFile, "-key-file", keyFile); rc != exitError || !strings.Contains(errOut, "not closed") {
+		t.Fatalf("signing an open consultation's summary: exit %d, %q", rc, errOut)
+	}
+	if rc, _, errOut := dais(t, admin, "sign", "-consultation", lyk.ID, "-conclusion", k.ID, "-cert-file", certFile, "-key-file", keyFile); rc != exitUsage || !strings.Contains(errOut, "not both") {
+		t.Fatalf("both -consultation and -conclusion: exit %d, %q", rc, errOut)
+	}
+	if _, err := cons.Execute(ctx, lyk.ID, office.Actor{Person: "chu"}, office.Close{}); err != nil {
+		t.Fatal(err)
+	}
+	rc, out, errOut = dais(t, admin, "sign", "-consultation", lyk.ID, "-cert-file", certFile, "-key-file", keyFile)
+	if rc != exitOK || !strings.Contains(out, "summary/vi signed by Lê Thu Trang; the record now has 1 signature(s)") {
+		t.Fatalf("dais sign -consultation: exit %d, %q, %q", rc, out, errOut)
+	}
+	got, _ := cons.Get(ctx, lyk.ID)
+	if r := got.Records["summary/vi"]; r == nil || len(r.Signatures) != 1 || r.Signatures[0].Participant != "account:huong" || r.Signatures[0].Where != "token" {
+		t.Fatalf("the summary's record: %+v", r)
 	}
 }

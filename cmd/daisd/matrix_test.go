@@ -155,6 +155,8 @@ type matrix struct {
 	// feed is p-ba's calendar feed token (office); consult a draft
 	// consultation of btv and consultDoc its document.
 	feed, consult, consultDoc string
+	// consultClosed is a closed consultation of btv (its summary signed).
+	consultClosed string
 	// conclusions (issue 13, part 4): mK of A's item i2 for matrix-kl,
 	// chaired by the person "chair" (A's chair); oK of btv (chaired by the
 	// plain account's person p-binh) with a task of p-binh; oK2 published,
@@ -416,6 +418,19 @@ func (m *matrix) office(t *testing.T) {
 		t.Fatalf("a consultation's document: %d %s", st, b)
 	}
 	m.consultDoc = d.Document.ID
+	// A closed one, whose summary is signed.
+	sec, binh := office.Actor{Secretary: true, Account: "matrix"}, office.Actor{Person: "p-binh"}
+	closed, err := m.n.consults.Draft(t.Context(), sec, "btv", office.Draft{Title: "Lấy ý kiến đã kết thúc", Deadline: time.Now().Add(72 * time.Hour),
+		Questions: []office.Question{{Text: "Đồng ý?"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []office.Command{office.Approve{}, office.Close{}} {
+		if _, err := m.n.consults.Execute(t.Context(), closed.ID, binh, cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.consultClosed = closed.ID
 	m.conclusions(t)
 }
 
@@ -821,6 +836,15 @@ func (m *matrix) routeRows() []routeRow {
 		{pattern: "POST /api/v1/conclusions/{conclusion}/record/sign", method: "POST", path: "/api/v1/conclusions/" + m.oK2 + "/record/sign?record=conclusion/vi", want: accountRoute},
 		{pattern: "GET /api/v1/conclusions/{conclusion}/record/file", method: "GET", path: "/api/v1/conclusions/" + m.oK2 + "/record/file?record=conclusion/vi", want: accountRoute},
 		{pattern: "PUT /api/v1/conclusions/{conclusion}/record/file", method: "PUT", path: "/api/v1/conclusions/" + m.oK2 + "/record/file?record=conclusion/vi",
+			body: func(testing.TB, *caller) any { return m.pdf },
+			want: expect{}.status(http.StatusConflict, cAdmin, cAccount).rest(http.StatusUnauthorized)},
+		// A closed consultation's summary as a signed record: its chair
+		// (the plain account) and the staff (the administrator).
+		{pattern: "GET /api/v1/consultations/{consultation}/record", method: "GET", path: "/api/v1/consultations/" + m.consultClosed + "/record?record=summary/vi", want: accountRoute},
+		{pattern: "POST /api/v1/consultations/{consultation}/record/issue", method: "POST", path: "/api/v1/consultations/" + m.consultClosed + "/record/issue?record=summary/vi", want: accountRoute},
+		{pattern: "POST /api/v1/consultations/{consultation}/record/sign", method: "POST", path: "/api/v1/consultations/" + m.consultClosed + "/record/sign?record=summary/vi", want: accountRoute},
+		{pattern: "GET /api/v1/consultations/{consultation}/record/file", method: "GET", path: "/api/v1/consultations/" + m.consultClosed + "/record/file?record=summary/vi", want: accountRoute},
+		{pattern: "PUT /api/v1/consultations/{consultation}/record/file", method: "PUT", path: "/api/v1/consultations/" + m.consultClosed + "/record/file?record=summary/vi",
 			body: func(testing.TB, *caller) any { return m.pdf },
 			want: expect{}.status(http.StatusConflict, cAdmin, cAccount).rest(http.StatusUnauthorized)},
 		{pattern: "GET /api/v1/account/tasks", method: "GET", path: "/api/v1/account/tasks", want: accountRoute},

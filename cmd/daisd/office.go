@@ -15,6 +15,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/pdf"
+	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/realtime/httpapi"
 )
 
@@ -100,6 +101,14 @@ func (n *node) startOffice(mux httpapi.Mux) error {
 	n.registry.SetConsultations(n.consults)
 	n.consults.Start()
 	httpapi.NewCommittees(n.accounts, n.registry, n.acc, n.svc, n.log).Register(mux)
-	httpapi.NewConsultations(n.acc, n.svc, n.accounts, n.registry, n.consults, n.pdfs, n.pdfs.Config().MaxBytes, n.log).Register(mux)
+	capi := httpapi.NewConsultations(n.acc, n.svc, n.accounts, n.registry, n.consults, n.pdfs, n.pdfs.Config().MaxBytes, n.log)
+	capi.Register(mux)
+	// A closed consultation's summary as a signed record (the node's
+	// certificate, or dais sign -consultation).
+	srecs, err := records.NewConsultations(n.cfg.Records, n.consults, n.store, n.pdfs, n.log)
+	if err != nil {
+		return err
+	}
+	httpapi.NewConsultationRecords(capi, srecs).Register(mux)
 	return n.startConclusions(mux, mailer)
 }

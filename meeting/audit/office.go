@@ -216,8 +216,26 @@ func checkConsultation(c *office.Consultation, id string, ev office.Event, summa
 		}
 		return ""
 	}
+	switch d := ev.Data.(type) {
+	case office.ConsultationRecordIssued:
+		if c.Status != office.StatusClosed || c.Result == nil {
+			return fmt.Sprintf("issues its summary for signing while it is %s (not yet summed up)", c.Status)
+		}
+		if _, err := office.ParseConsultationRecordKey(d.Record); err != nil {
+			return fmt.Sprintf("issues %q, which is no summary's record", d.Record)
+		}
+		return ""
+	case office.ConsultationRecordSigned:
+		if c.Status != office.StatusClosed {
+			return fmt.Sprintf("signs its summary while it is %s", c.Status)
+		}
+		if r := c.Records[d.Record]; r == nil || r.SHA256 != d.Prev {
+			return fmt.Sprintf("signs a version of %s that is not its current one", d.Record)
+		}
+		return ""
+	}
 	if c.Status == office.StatusClosed {
-		return fmt.Sprintf("%s after the consultation was closed (nothing follows ConsultationClosed)", ev.Type())
+		return fmt.Sprintf("%s after the consultation was closed (only its summary's signing follows ConsultationClosed)", ev.Type())
 	}
 	switch d := ev.Data.(type) {
 	case office.ConsultationDrafted:

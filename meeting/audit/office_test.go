@@ -542,4 +542,25 @@ func TestVerifyOfficeImportedMark(t *testing.T) {
 		rep, _ := audit.VerifyConsultation(ctx, st, "c1")
 		wantLogProblem(t, rep, closed+2, "ConsultationArchived after the log was marked imported")
 	})
+	t.Run("the summary signed", func(t *testing.T) {
+		st := open(t)
+		_, closed := recordConsultation(t, st, "c1")
+		sha := strings.Repeat("ab", 32)
+		add := func(seq uint64, d office.EventData) {
+			t.Helper()
+			b, _ := json.Marshal(office.Event{Seq: seq, At: ot0.Add(60 * time.Hour), Actor: "m1", Data: d})
+			if _, err := st.AppendConsultation(ctx, "c1", seq-1, [][]byte{b}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(closed+1, office.ConsultationRecordIssued{Record: "summary/vi", SHA256: sha, Size: 10})
+		add(closed+2, office.ConsultationRecordSigned{Record: "summary/vi", Prev: sha, SHA256: strings.Repeat("cd", 32), Size: 12, Signer: "Bình", Level: "B-B", Where: "token"})
+		if rep, err := audit.VerifyConsultation(ctx, st, "c1"); err != nil || !rep.OK() || !rep.SummaryChecked {
+			t.Fatalf("a closed consultation with its summary signed: %+v, %v (problem %v)", rep, err, rep.Problem)
+		}
+		// a signature of a version that is not the current one
+		add(closed+3, office.ConsultationRecordSigned{Record: "summary/vi", Prev: sha, SHA256: strings.Repeat("ef", 32), Size: 12, Signer: "Bình", Level: "B-B", Where: "token"})
+		rep, _ := audit.VerifyConsultation(ctx, st, "c1")
+		wantLogProblem(t, rep, closed+3, "signs a version of summary/vi that is not its current one")
+	})
 }

@@ -132,3 +132,45 @@ func TestConclusionEventsRoundTrip(t *testing.T) {
 		t.Fatalf("folded: %+v, task %+v", c, task)
 	}
 }
+
+// TestConsultationRecordAndMark: a closed consultation's summary is issued
+// and signed through the wire form (format 1) and folds into Records; the
+// mark of an import (ConsultationArchived) then refuses every command with
+// the archive's refusal and a second mark does not fold.
+func TestConsultationRecordAndMark(t *testing.T) {
+	c := drafted(t)
+	mustRun(t, c, chair, office.Approve{}, t0)
+	mustRun(t, c, chair, office.Close{}, t0.Add(time.Hour))
+	mustRun(t, c, secretary, office.IssueConsultationRecord{Record: "summary/vi", SHA256: sha64, Size: 9}, t0.Add(2*time.Hour))
+	mustRun(t, c, chair, office.SignConsultationRecord{Record: "summary/vi", Prev: sha64, SHA256: sha64b, Size: 12, Signer: "Lê Văn Chủ", Level: "B-T", Where: "server"}, t0.Add(3*time.Hour))
+	r := c.Records["summary/vi"]
+	if r == nil || r.SHA256 != sha64b || len(r.Signatures) != 1 || r.Signatures[0].Participant != chair.Person || r.Signatures[0].Level != "B-T" {
+		t.Fatalf("the signed summary folded: %+v", r)
+	}
+	if err := run(t, c, chair, office.SignConsultationRecord{Record: "summary/vi", Prev: sha64, SHA256: sha64b, Size: 12, Signer: "X", Level: "B-B", Where: "token"}, t0); meeting.ErrorCode(err) != meeting.Conflict {
+		t.Fatalf("signing the version before: %v", err)
+	}
+	mark, err := office.ArchivedMark("consultation", strings.Repeat("ef", 32), c.Version, sha64, t0.Add(4*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(mark)
+	var back office.Event
+	if err := json.Unmarshal(b, &back); err != nil || strings.Contains(string(b), `"v":`) {
+		t.Fatalf("%s: %v", b, err)
+	}
+	back.Seq = mark.Seq
+	if err := c.Apply(back); err != nil || c.Archived == nil || c.Archived.Events != c.Version-1 {
+		t.Fatalf("the mark folded: %+v, %v", c.Archived, err)
+	}
+	v := c.Version
+	for _, cmd := range []office.Command{office.IssueConsultationRecord{Record: "summary/en", SHA256: sha64, Size: 9}, office.Close{}, office.Remind{To: []string{"m02"}}} {
+		if err := run(t, c, chair, cmd, t0.Add(5*time.Hour)); meeting.ErrorCode(err) != meeting.Archived {
+			t.Fatalf("%s on an imported consultation: %v", cmd.CommandName(), err)
+		}
+	}
+	again, _ := office.ArchivedMark("consultation", strings.Repeat("ef", 32), c.Version, sha64, t0)
+	if err := c.Apply(again); err == nil || c.Version != v {
+		t.Fatalf("a second mark folded (%v)", err)
+	}
+}

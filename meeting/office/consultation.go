@@ -123,6 +123,10 @@ type Consultation struct {
 	Reminded map[string]time.Time `json:"reminded,omitempty"`
 	// Result is the summary, once closed.
 	Result *Summary `json:"result,omitempty"`
+	// Records are the summary's PDFs issued for signing, by record key
+	// (ConsultationRecordKey: "summary/vi", "summary/en"): the current
+	// version and who signed it (consultation_record.go).
+	Records map[string]*meeting.SignedRecord `json:"records,omitempty"`
 	// Archived is set on a consultation imported from an archive: read
 	// only (archived.go).
 	Archived *meeting.ArchiveMark `json:"archived,omitempty"`
@@ -440,6 +444,8 @@ func decide(c *Consultation, actor Actor, cmd Command, now time.Time) ([]EventDa
 			return nil, meeting.Errorf(meeting.Conflict, "Chưa đến hạn", "the deadline has not come")
 		}
 		return []EventData{ConsultationClosed{By: by, Result: Summarize(c)}}, nil
+	case IssueConsultationRecord, SignConsultationRecord:
+		return c.decideRecord(actor, cmd)
 	}
 	return nil, meeting.Errorf(meeting.Invalid, "Lệnh không hợp lệ", "unknown command %T", cmd)
 }
@@ -629,6 +635,10 @@ func (c *Consultation) Apply(e Event) error {
 	case ConsultationClosed:
 		r := d.Result
 		c.Status, c.Closed, c.ClosedBy, c.Result = StatusClosed, e.At, d.By, &r
+	case ConsultationRecordIssued, ConsultationRecordSigned:
+		if err := c.applyRecord(e); err != nil {
+			return err
+		}
 	case ConsultationArchived:
 		m, err := archiveMark(d, e, c.Version, c.Archived != nil)
 		if err != nil {

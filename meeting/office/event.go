@@ -38,6 +38,9 @@ var eventTypes = map[string]func([]byte) (EventData, error){
 	// a conclusion's PDF as a signed record
 	"ConclusionRecordIssued": decodeAs[ConclusionRecordIssued],
 	"ConclusionRecordSigned": decodeAs[ConclusionRecordSigned],
+	// a consultation's summary PDF as a signed record
+	"ConsultationRecordIssued": decodeAs[ConsultationRecordIssued],
+	"ConsultationRecordSigned": decodeAs[ConsultationRecordSigned],
 	// the last event of a log imported from an archive (archived.go)
 	"ConsultationArchived": decodeAs[ConsultationArchived],
 	"ConclusionArchived":   decodeAs[ConclusionArchived],

@@ -1,6 +1,7 @@
 package office_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,10 @@ func TestConsultationMatrix(t *testing.T) {
 		"Give":        office.Give{Answers: []office.Answer{{Question: "q1", Choice: "Đồng ý"}, {Question: "gopy", Text: "Không."}}},
 		"Remind":      office.Remind{To: []string{"m04"}},
 		"Close":       office.Close{},
+		"IssueRecord": office.IssueConsultationRecord{Record: "summary/vi", SHA256: strings.Repeat("ab", 32), Size: 10},
+		// signing a version never issued
+		"SignRecord": office.SignConsultationRecord{Record: "summary/vi", Prev: strings.Repeat("ab", 32), SHA256: strings.Repeat("cd", 32), Size: 11,
+			Signer: "Lê Thu Trang", Level: "B-B", Where: "token"},
 	}
 	const (
 		F = meeting.Forbidden
@@ -40,6 +45,8 @@ func TestConsultationMatrix(t *testing.T) {
 			"Give":        {"secretary": F, "chair": C, "member": C, "stranger": F, "system": F},
 			"Remind":      {"secretary": C, "chair": F, "member": F, "stranger": F, "system": C},
 			"Close":       {"secretary": F, "chair": C, "member": F, "stranger": F, "system": C},
+			"IssueRecord": {"secretary": C, "chair": C, "member": F, "stranger": F, "system": F},
+			"SignRecord":  {"secretary": C, "chair": C, "member": F, "stranger": F, "system": F},
 		},
 		"open": {
 			"Edit":        {"secretary": C, "chair": F, "member": F, "stranger": F, "system": F},
@@ -48,6 +55,8 @@ func TestConsultationMatrix(t *testing.T) {
 			"Give":        {"secretary": F, "chair": "", "member": "", "stranger": F, "system": F},
 			"Remind":      {"secretary": "", "chair": F, "member": F, "stranger": F, "system": ""},
 			"Close":       {"secretary": F, "chair": "", "member": F, "stranger": F, "system": C},
+			"IssueRecord": {"secretary": C, "chair": C, "member": F, "stranger": F, "system": F},
+			"SignRecord":  {"secretary": C, "chair": C, "member": F, "stranger": F, "system": F},
 		},
 		"closed": {
 			"Edit":        {"secretary": C, "chair": F, "member": F, "stranger": F, "system": F},
@@ -56,6 +65,8 @@ func TestConsultationMatrix(t *testing.T) {
 			"Give":        {"secretary": F, "chair": C, "member": C, "stranger": F, "system": F},
 			"Remind":      {"secretary": C, "chair": F, "member": F, "stranger": F, "system": C},
 			"Close":       {"secretary": F, "chair": C, "member": F, "stranger": F, "system": C},
+			"IssueRecord": {"secretary": "", "chair": "", "member": F, "stranger": F, "system": F},
+			"SignRecord":  {"secretary": C, "chair": C, "member": F, "stranger": F, "system": F},
 		},
 	}
 	at := t0.Add(time.Hour)

@@ -13,6 +13,7 @@ import { FollowUp, MyTasks, Tasks, ToSign } from '../src/ui/tasks/Tasks';
 import { taskKeys, tw } from '../src/ui/tasks/words';
 import { MeetingConclusions, toDraft } from '../src/ui/tasks/MeetingConclusions';
 import { flush, installScreen } from './screen';
+import { Ctx } from '../src/ui/context';
 
 let root: HTMLElement;
 installScreen((_, r) => {
@@ -201,7 +202,7 @@ describe('signing a conclusion', () => {
     expect(text()).not.toContain('02-NQ/TU'); // not theirs: the server said 403
     expect(text()).not.toContain('Dự thảo'); // a draft is not signed
     expect(root.querySelector('a[href^="/api/v1/conclusions/kl-1/record/file"]')).toBeNull(); // nothing issued yet
-    const btn = root.querySelector('button[aria-label="Ký số bằng chứng thư của máy chủ: Kết luận số 01-KL/TU"]') as HTMLButtonElement;
+    const btn = root.querySelector('button[aria-label="Ký số bằng chứng thư của máy chủ: Kết luận số 01-KL/TU — Kết luận về dự toán"]') as HTMLButtonElement;
     await act(async () => {
       btn.click();
     });
@@ -211,6 +212,53 @@ describe('signing a conclusion', () => {
     expect(text()).toContain('không thay đổi từ khi ký.');
     expect(text()).toContain('Đã ký số Kết luận số 01-KL/TU.');
     expect(root.querySelector('a[href="/api/v1/conclusions/kl-1/record/file?record=conclusion%2Fvi"]')!.textContent).toBe('Bản đã ký (PDF)');
+  });
+
+  it("lists the closed consultations' summaries the account chairs or staffs, signs one, leaves open, imported and members' ones out", async () => {
+    const sig = { field: 'Sig1', name: 'Văn phòng Tỉnh ủy', signer: 'Văn phòng Tỉnh ủy Hòa Bình', subject: '', chain: [], trusted: true, signing_time: '2026-12-03T03:30:00Z', level: 'B-T', valid: true, whole_document: true, unchanged: true };
+    const calls = server({
+      'GET /api/v1/conclusions': () => [200, { conclusions: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [
+        { id: 'lyk-1', status: 'closed', role: 'chair', title: 'Lấy ý kiến về Đề án chuyển đổi số', questions: [], members: [] },
+        { id: 'lyk-2', status: 'open', role: 'chair', title: 'Đang lấy ý kiến', questions: [], members: [] },
+        { id: 'lyk-3', status: 'closed', role: 'member', title: 'Của thành viên', questions: [], members: [] },
+        { id: 'lyk-4', status: 'closed', role: 'staff', title: 'Khôi phục từ lưu trữ', questions: [], members: [], archived: { archive: 'ab', events: 5, at: '2026-12-03T00:00:00Z' } },
+      ] }],
+      'GET /api/v1/consultations/lyk-1/record?record=summary%2Fvi': () => [200, { record: 'summary/vi', issued: false, signatures: [], log: [], server_signer: 'Văn phòng Tỉnh ủy Hòa Bình' }],
+      'POST /api/v1/consultations/lyk-1/record/sign?record=summary%2Fvi': () => [200, { record: 'summary/vi', issued: true, sha256: 'ab', signatures: [sig], log: [{ participant: 'bithu', signer: sig.signer, level: 'B-T', where: 'server', at: sig.signing_time }], server_signer: sig.signer }],
+    });
+    await act(() => {
+      render(h(ToSign, { reload: 0 }), root);
+    });
+    await settle();
+    expect(text()).toContain('Báo cáo tổng hợp ý kiến — Lấy ý kiến về Đề án chuyển đổi số');
+    expect(text()).toContain('dais sign -consultation lyk-1');
+    for (const other of ['Đang lấy ý kiến', 'Của thành viên', 'Khôi phục từ lưu trữ']) expect(text()).not.toContain(other);
+    expect(calls.filter((c) => c.url.includes('/record')).map((c) => c.url)).toEqual(['/api/v1/consultations/lyk-1/record?record=summary%2Fvi']);
+    const btn = root.querySelector('button[aria-label="Ký số bằng chứng thư của máy chủ: Báo cáo tổng hợp ý kiến — Lấy ý kiến về Đề án chuyển đổi số"]') as HTMLButtonElement;
+    await act(async () => {
+      btn.click();
+    });
+    await settle();
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/v1/consultations/lyk-1/record/sign?record=summary%2Fvi')).toBe(true);
+    expect(text()).toContain('Đã ký số: Văn phòng Tỉnh ủy Hòa Bình');
+    expect(root.querySelector('a[href="/api/v1/consultations/lyk-1/record/file?record=summary%2Fvi"]')!.textContent).toBe('Bản đã ký (PDF)');
+  });
+
+  it('says it in English', async () => {
+    server({
+      'GET /api/v1/conclusions': () => [200, { conclusions: [] }],
+      'GET /api/v1/consultations': () => [200, { consultations: [{ id: 'lyk-1', status: 'closed', role: 'staff', title: 'Digital transformation', questions: [], members: [] }] }],
+      'GET /api/v1/consultations/lyk-1/record?record=summary%2Fvi': () => [200, { record: 'summary/vi', issued: false, signatures: [], log: [] }],
+    });
+    await act(() => {
+      const en = { lang: 'en' as const, t: (k: string) => k, setLang: () => {}, toast: () => {}, signOut: () => {} };
+      render(h(Ctx.Provider, { value: en as any }, h(ToSign, { reload: 0 })), root);
+    });
+    await settle();
+    expect(text()).toContain('Signing conclusions, resolutions and consultation summaries');
+    expect(text()).toContain('Summary of opinions — Digital transformation');
+    expect(text()).toContain('dais sign -consultation lyk-1');
   });
 });
 

@@ -73,6 +73,8 @@ export interface Conclusion {
   published?: string;
   /** its PDF issued for signing, by record key (conclusion/vi, conclusion/en) */
   records?: Record<string, SignedRecord>;
+  /** Set on a conclusion imported from an archive: read only. */
+  archived?: { archive: string; events: number; last_hash?: string; at: string };
   version: number;
 }
 

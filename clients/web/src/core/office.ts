@@ -5,6 +5,7 @@
 
 import { call, type Fetch } from './accounts';
 import { ApiError } from './api';
+import type { RecordReport, SignedRecord } from './records';
 import type { Session } from './session';
 
 export interface Person {
@@ -102,6 +103,10 @@ export interface Consultation {
   result?: { members: number; answered: number; not_answered: string[]; questions: QuestionResult[] };
   role: 'staff' | 'chair' | 'member';
   answered_count: number;
+  /** The summary issued for signing, by record key (summary/vi, summary/en). */
+  records?: Record<string, SignedRecord>;
+  /** Set on a consultation imported from an archive: read only. */
+  archived?: { archive: string; events: number; last_hash?: string; at: string };
 }
 
 /** OTHER is the choice that asks for a written opinion. */
@@ -137,6 +142,11 @@ export const closeConsultation = async (id: string, f?: Fetch) => (await call<{ 
 /** remindConsultation reminds the members who have not answered (staff): the log records it and each one with an address gets an e-mail. */
 export const remindConsultation = async (id: string, f?: Fetch) => call<{ reminded: string[]; mail_failed: string[] }>('POST', cpath(id, '/remind'), undefined, f);
 export const summaryURL = (id: string, lang: string) => cpath(id, `/summary.pdf?lang=${lang}`);
+/** A closed consultation's summary (Báo cáo tổng hợp ý kiến) as a signed record (the committee's chair and the office's staff). */
+const srq = (record: string) => `?record=${encodeURIComponent(record)}`;
+export const consultationRecord = (id: string, record = 'summary/vi', f?: Fetch) => call<RecordReport>('GET', cpath(id, '/record' + srq(record)), undefined, f);
+export const signConsultationSummary = (id: string, record = 'summary/vi', f?: Fetch) => call<RecordReport>('POST', cpath(id, '/record/sign' + srq(record)), undefined, f);
+export const consultationRecordFile = (id: string, record = 'summary/vi') => cpath(id, '/record/file' + srq(record));
 export const documentURL = (id: string, doc: string) => cpath(id, `/documents/${encodeURIComponent(doc)}/file`);
 
 /** idOf suggests a person's id from a Vietnamese name: "Nguyễn Thị Hương" → "nguyen-thi-huong". */

@@ -7,10 +7,11 @@
 //    each with a progress report: a percentage or "done", a note and a PDF;
 //  - ToApprove: drafts the account's person chairs, approved with a press
 //    (the conclusion gets its number);
-//  - ToSign: the numbered conclusions the account may sign (their chair,
-//    the office's staff): who signed the PDF and whether it changed since,
-//    the signed copy, and — when the server has a certificate — a button
-//    to sign with it, as the minutes have.
+//  - ToSign: the numbered conclusions and the closed consultations' summaries
+//    (Báo cáo tổng hợp ý kiến) the account may sign (their chair, the
+//    office's staff): who signed the PDF and whether it changed since, the
+//    signed copy, and — when the server has a certificate — a button to sign
+//    with it, as the minutes have.
 
 import { useEffect, useState } from 'preact/hooks';
 import {
@@ -30,7 +31,7 @@ import {
   type Conclusion,
   type TaskRow,
 } from '../../core/conclusions';
-import { myCalendar } from '../../core/office';
+import { consultationRecord, consultationRecordFile, consultations, myCalendar, signConsultationSummary } from '../../core/office';
 import { signatureLine, type RecordReport } from '../../core/records';
 import { errorText, type Lang } from '../../i18n';
 import { useApp } from '../context';
@@ -273,60 +274,100 @@ export function ToApprove({ me, onChange }: { me: string; onChange?: () => void 
   );
 }
 
+/** A PDF to sign on the home: a numbered conclusion's, or a closed consultation's summary. */
+interface SignRow {
+  key: string;
+  head: string;
+  title: string;
+  rep: RecordReport;
+  file: string;
+  sign: () => Promise<RecordReport>;
+  hint: string;
+}
+
 export function ToSign({ reload }: { reload: number }) {
   const { lang } = useApp();
   const l: Lang = lang === 'en' ? 'en' : 'vi';
-  const [rows, setRows] = useState<{ c: Conclusion; rep: RecordReport }[]>([]);
+  const [rows, setRows] = useState<SignRow[]>([]);
   const [busy, setBusy] = useState('');
   const [msg, setMsg] = useState('');
   useEffect(() => {
     let live = true;
-    officeConclusions()
+    const concl = officeConclusions().then(async (cs) => {
+      const out: SignRow[] = [];
+      for (const c of cs.filter((c) => c.status !== 'draft' && !c.archived)) {
+        try {
+          out.push({
+            key: 'k:' + c.id,
+            head: heading(c, l),
+            title: c.title,
+            rep: await conclusionRecord(c.id),
+            file: conclusionRecordFile(c.id),
+            sign: () => signConclusion(c.id),
+            hint: tw(lang, 'signHint', { id: c.id }),
+          });
+        } catch (err) {
+          if (!hidden(err)) throw err; // not theirs to sign: not listed
+        }
+      }
+      return out;
+    });
+    // Closed consultations whose chair or staff the account is: their summaries.
+    const cons = consultations()
+      .catch(() => [])
       .then(async (cs) => {
-        const out: { c: Conclusion; rep: RecordReport }[] = [];
-        for (const c of cs.filter((c) => c.status !== 'draft')) {
+        const out: SignRow[] = [];
+        for (const c of cs.filter((c) => c.status === 'closed' && (c.role === 'chair' || c.role === 'staff') && !c.archived)) {
           try {
-            out.push({ c, rep: await conclusionRecord(c.id) });
+            out.push({
+              key: 'c:' + c.id,
+              head: tw(lang, 'summaryHead'),
+              title: c.title,
+              rep: await consultationRecord(c.id),
+              file: consultationRecordFile(c.id),
+              sign: () => signConsultationSummary(c.id),
+              hint: tw(lang, 'signSummaryHint', { id: c.id }),
+            });
           } catch (err) {
-            if (!hidden(err)) throw err; // not theirs to sign: not listed
+            if (!hidden(err)) throw err;
           }
         }
-        if (live) setRows(out);
-      })
-      .catch(() => live && setRows([]));
+        return out;
+      });
+    Promise.all([concl.catch(() => [] as SignRow[]), cons.catch(() => [] as SignRow[])]).then(([a, b]) => live && setRows([...a, ...b]));
     return () => {
       live = false;
     };
-  }, [reload]);
+  }, [reload, lang]);
   if (rows.length === 0 && !msg) return null;
   return (
     <section class="panel" aria-labelledby="to-sign-title">
       <h2 id="to-sign-title">{tw(lang, 'signTitle')}</h2>
       <ul>
-        {rows.map(({ c, rep }) => (
-          <li key={c.id} class="conclusion-signing">
+        {rows.map((row) => (
+          <li key={row.key} class="conclusion-signing">
             <p>
-              <strong>{heading(c, l)}</strong> — {c.title}
+              <strong>{row.head}</strong> — {row.title}
             </p>
             <div class="row wrap record-signatures">
-              <small class="muted">{signatureLine(rep, l)}</small>
-              {rep.issued && (
-                <a class="btn small" href={conclusionRecordFile(c.id)} target="_blank" rel="noopener">
+              <small class="muted">{signatureLine(row.rep, l)}</small>
+              {row.rep.issued && (
+                <a class="btn small" href={row.file} target="_blank" rel="noopener">
                   {tw(lang, 'signedPDF')}
                 </a>
               )}
-              {rep.server_signer && (
+              {row.rep.server_signer && (
                 <button
                   type="button"
                   class="btn small"
-                  disabled={busy === c.id}
-                  aria-label={`${tw(lang, 'signBtn')}: ${heading(c, l)}`}
+                  disabled={busy === row.key}
+                  aria-label={`${tw(lang, 'signBtn')}: ${row.head} — ${row.title}`}
                   onClick={async () => {
-                    setBusy(c.id);
+                    setBusy(row.key);
                     try {
-                      const r = await signConclusion(c.id);
-                      setRows((rs) => rs.map((x) => (x.c.id === c.id ? { c, rep: r } : x)));
-                      setMsg(tw(lang, 'signedOn', { heading: heading(c, l) }));
+                      const r = await row.sign();
+                      setRows((rs) => rs.map((x) => (x.key === row.key ? { ...x, rep: r } : x)));
+                      setMsg(tw(lang, 'signedOn', { heading: row.head }));
                     } catch (err) {
                       setMsg(errorText(lang, err));
                     } finally {
@@ -338,7 +379,7 @@ export function ToSign({ reload }: { reload: number }) {
                 </button>
               )}
             </div>
-            <small class="muted">{tw(lang, 'signHint', { id: c.id })}</small>
+            <small class="muted">{row.hint}</small>
           </li>
         ))}
       </ul>
