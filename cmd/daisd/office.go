@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/records"
 	"github.com/dais-meeting/dais/realtime/httpapi"
+	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
 // officeConfig configures issue 13's between-meetings work.
@@ -96,6 +98,25 @@ func (n *node) startOffice(mux httpapi.Mux) error {
 			return fmt.Errorf("-public-url: %w", err)
 		}
 		opt.Link = func(id string) string { return base + "/#consultation=" + url.QueryEscape(id) }
+	}
+	// A consultation sent or closed rings the tablets of the meetings made
+	// from its committee (a notice on each meeting's bus subject); a tablet
+	// away fetches the list after its next welcome.
+	opt.Changed = func(ctx context.Context, committee, id string) {
+		ms, err := n.registry.SeatedMeetings(ctx, committee)
+		if err != nil {
+			n.log.Warn("ringing the tablets of a consultation failed (they see it at their next fetch)", "consultation", id, "err", err)
+			return
+		}
+		data, err := json.Marshal(protocol.Notice{Type: protocol.TypeNotice, Name: protocol.NoticeConsultations, ID: id})
+		if err != nil {
+			return
+		}
+		for _, m := range ms {
+			if err := n.bus.PublishSignal(m, data); err != nil {
+				n.log.Warn("ringing the tablets of a consultation failed (they see it at their next fetch)", "meeting", m, "consultation", id, "err", err)
+			}
+		}
 	}
 	n.consults = consultations.New(n.store, n.registry, mailer, consultPDFs{n.pdfs}, opt)
 	n.registry.SetConsultations(n.consults)

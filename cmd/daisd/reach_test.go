@@ -479,3 +479,115 @@ func TestConclusionPublishedRingsTablets(t *testing.T) {
 		t.Fatalf("the resumed tablet's list: %d %+v", st, list)
 	}
 }
+
+// TestConsultationRingsTablets (issue 13: tablets learn at once when a
+// consultation is sent or closed): the chair's approval of a consultation
+// of the committee rings every connected tablet of a meeting made from that
+// committee with {"type":"notice","name":"consultations","id":…} — not its
+// drafting, not a tablet of a meeting not made from the committee — and so
+// does its closing; what the notice asks for then lists it (open, then
+// gone). Not replayed: a tablet that slept through resumes without it.
+func TestConsultationRingsTablets(t *testing.T) {
+	r := newReachOffice(t)
+	n, ctx := r.n, t.Context()
+	tabTok := tokenFor(t, n, r.meetingID, "uv1")
+	awayTok := tokenFor(t, n, r.meetingID, "uv2")
+	var own access.Session
+	if st := r.admin.call("POST", "/api/v1/account/meetings", map[string]any{"title": "Hội nghị khác", "starts_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, &own); st != http.StatusCreated {
+		t.Fatalf("another meeting: %d", st)
+	}
+	dial := func(tok string, last uint64) *daisclient.Client {
+		t.Helper()
+		c, err := daisclient.Dial(ctx, baseURL(n), tok, daisclient.Options{LastSeq: last})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	tab := dial(tabTok, 0)
+	other := dial(own.Token, 0)
+	away := dial(awayTok, 0)
+	awaySeq := away.Welcome().Seq
+	_ = away.Close()
+
+	var v consultView
+	draft := map[string]any{"committee": "btv", "title": "Lấy ý kiến về Quy chế làm việc",
+		"questions": []map[string]any{{"text": "Đồng chí có đồng ý thông qua Quy chế?"}},
+		"deadline":  time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)}
+	if st := r.admin.call("POST", "/api/v1/consultations", draft, &v); st != http.StatusCreated {
+		t.Fatalf("draft: %d", st)
+	}
+	id := v.Consultation.ID
+	base := "/api/v1/consultations/" + id
+	if st := r.chair.call("POST", base+"/approve", nil, &v); st != 200 || v.Consultation.Status != "open" {
+		t.Fatalf("approve: %d %+v", st, v)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	waitNotices := func(want int) []protocol.Notice {
+		t.Helper()
+		var got []protocol.Notice
+		if err := tab.WaitFor(wctx, func(v daisclient.View) bool {
+			got = slices.Clone(v.Notices)
+			return len(v.Notices) >= want
+		}); err != nil {
+			t.Fatalf("the tablet has %d notices, want %d: %v", len(got), want, err)
+		}
+		return got
+	}
+	got := waitNotices(1)
+	if len(got) != 1 || got[0].Type != protocol.TypeNotice || got[0].Name != protocol.NoticeConsultations || got[0].ID != id {
+		t.Fatalf("the tablet's notices after sending: %+v, want one for %s (the draft rings nobody)", got, id)
+	}
+	type tabletList struct {
+		Person        string `json:"person"`
+		Consultations []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"consultations"`
+	}
+	b := newBrowser(t, n)
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	M := "/api/v1/meetings/" + r.meetingID + "/consultations"
+	listed := func(tok string) bool {
+		t.Helper()
+		var l tabletList
+		if st := b.call("GET", M, nil, &l, bearer(tok)...); st != 200 || l.Person != "uv1" && l.Person != "uv2" {
+			t.Fatalf("the tablet's consultations: %d %+v", st, l)
+		}
+		for _, c := range l.Consultations {
+			if c.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if !listed(tabTok) {
+		t.Fatal("the notice's fetch does not list the consultation sent")
+	}
+	if st := r.chair.call("POST", base+"/close", nil, &v); st != 200 || v.Consultation.Status != "closed" {
+		t.Fatalf("close: %d %+v", st, v)
+	}
+	got = waitNotices(2)
+	if len(got) != 2 || got[1].Name != protocol.NoticeConsultations || got[1].ID != id {
+		t.Fatalf("the tablet's notices after closing: %+v", got)
+	}
+	if listed(tabTok) {
+		t.Fatal("the closed consultation is still listed for answers")
+	}
+	// A meeting not made from the committee heard nothing by then.
+	_ = other.WaitFor(wctx, func(v daisclient.View) bool {
+		if len(v.Notices) != 0 {
+			t.Errorf("another meeting's tablet got %+v", v.Notices)
+		}
+		return true
+	})
+	back := dial(awayTok, awaySeq)
+	_ = back.WaitFor(wctx, func(v daisclient.View) bool {
+		if len(v.Notices) != 0 {
+			t.Errorf("a notice replayed on resume: %+v", v.Notices)
+		}
+		return true
+	})
+}

@@ -613,3 +613,28 @@ func (s *Service) SeatedPerson(ctx context.Context, meetingID, participant strin
 	a, ok := m[participant]
 	return a, ok, nil
 }
+
+// SeatedMeetings returns the meetings (sorted by id) some of whose
+// participants Seat (or LinkSeats) seated as members of committee: the
+// meetings whose tablets may answer the committee's consultations, which a
+// consultation sent or closed rings.
+func (s *Service) SeatedMeetings(ctx context.Context, committee string) ([]string, error) {
+	es, err := s.store.ListEntries(ctx, kindSeating)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var out []string
+	for _, e := range es {
+		m := map[string]SeatedAs{}
+		if err := json.Unmarshal(e.Data, &m); err != nil {
+			return nil, meeting.Errorf(meeting.Internal, "Dữ liệu hỏng", "corrupt registry entry").WithCause(err)
+		}
+		for _, a := range m {
+			if a.Committee == committee {
+				out = append(out, e.ID)
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -78,6 +78,11 @@ type Options struct {
 	Link func(id string) string
 	// Logger: zero, slog.Default.
 	Logger *slog.Logger
+	// Changed, when set, is told of each consultation sent (approved: open
+	// for answers) or closed (by the chair or at its deadline), once its
+	// event is appended: the node rings the tablets of the committee's
+	// meetings (a notice, not replayed; they refetch after each welcome).
+	Changed func(ctx context.Context, committee, consultationID string)
 }
 
 // Service runs consultations.
@@ -327,9 +332,24 @@ func (s *Service) Execute(ctx context.Context, id string, actor office.Actor, cm
 			}
 		}
 		s.wake()
+		if s.opt.Changed != nil && rings(events) {
+			s.opt.Changed(ctx, e.c.Committee, e.c.ID)
+		}
 		return events, nil
 	}
 	return nil, meeting.Errorf(meeting.Unavailable, "Hệ thống đang bận, xin thử lại", "too much contention, try again")
+}
+
+// rings tells whether events send or close a consultation: what the
+// tablets of its committee's meetings are rung for (Options.Changed).
+func rings(events []office.Event) bool {
+	for _, ev := range events {
+		switch ev.Data.(type) {
+		case office.ConsultationApproved, office.ConsultationClosed:
+			return true
+		}
+	}
+	return false
 }
 
 // wake tells the scheduler that something changed.

@@ -44,7 +44,7 @@ const (
 	// were taken back (issue 12).
 	TypeTakeBack = "takeback"
 	// TypeNotice tells the clients of a meeting that something of it kept
-	// outside its log changed (issue 13: a conclusion was published).
+	// outside its log changed (issue 13: a conclusion was published, a consultation sent or closed).
 	TypeNotice = "notice"
 )
 
@@ -53,6 +53,10 @@ const (
 	// NoticeConclusions: a conclusion or resolution of the meeting was
 	// published; GET /api/v1/meetings/{m}/conclusions again.
 	NoticeConclusions = "conclusions"
+	// NoticeConsultations: a written consultation of the committee the
+	// meeting was made from was sent or closed; GET
+	// /api/v1/meetings/{m}/consultations again.
+	NoticeConsultations = "consultations"
 )
 
 // Close codes the server uses (RFC 6455 private range 4000–4999), and what a

@@ -136,6 +136,51 @@ describe("a member's tablet answers a written consultation", () => {
     expect(seen.filter((s) => s.line.startsWith('GET /api/v1/meetings/m1/consultations')).length).toBe(asked + 1);
   });
 
+  it('asks again at once when the server rings for consultations (sent or closed), not for another notice', async () => {
+    let list: unknown[] = [];
+    let asked = 0;
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url === '/api/v1/meetings/m1/consultations') {
+        asked++;
+        return new Response(JSON.stringify({ person: 'uv2', consultations: list }), { status: 200 });
+      }
+      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no route', message_vi: 'không có' } }), { status: 404 });
+    });
+    const { ws } = await signIn(root, sockets, { participant: 'uv2', role: 'delegate' }, { seq: 20, snapshot: snapshot() });
+    await vi.waitFor(() => expect(asked).toBeGreaterThan(0), { timeout: 5000, interval: 20 });
+    for (let i = 0; i < 4; i++) await flush();
+    const first = asked; // on mount (and after the welcome)
+    expect(root.querySelector('details.tablet-consultations')).toBeNull(); // nothing sent yet
+    // Another kind of notice asks nothing here.
+    await act(() => {
+      ws.deliver({ type: 'notice', name: 'conclusions', id: 'kl-1' });
+    });
+    for (let i = 0; i < 4; i++) await flush();
+    expect(asked).toBe(first);
+    // The chair sends one: the notice makes the tablet ask now, not in a minute.
+    list = [consultation()];
+    await act(() => {
+      ws.deliver({ type: 'notice', name: 'consultations', id: 'lyk-1' });
+    });
+    for (let i = 0; i < 4; i++) await flush();
+    await shown('details.tablet-consultations');
+    expect(asked).toBe(first + 1);
+    expect(root.querySelector('.waiting-badge')?.getAttribute('aria-label')).toBe('1 phiếu chờ đồng chí trả lời');
+    // Closed: rung again, the entry goes.
+    list = [];
+    await act(() => {
+      ws.deliver({ type: 'notice', name: 'consultations', id: 'lyk-1' });
+    });
+    await vi.waitFor(
+      async () => {
+        await flush();
+        expect(root.querySelector('details.tablet-consultations')).toBeNull();
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(asked).toBe(first + 2);
+  }, 15000);
+
   it('shows nothing on a tablet that proves no member (a substitute)', async () => {
     const seen: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {

@@ -504,7 +504,8 @@ export interface MoveMsg {
 
 /**
  * NoticeMsg says that something of the meeting kept outside its log changed
- * (name "conclusions": a conclusion of the meeting was published): fetch it
+ * (name "conclusions": a conclusion of the meeting was published; name
+ * "consultations": a consultation of its committee was sent or closed): fetch it
  * again. Ephemeral, no seq: a client back from a cut fetches after its welcome.
  */
 export interface NoticeMsg {

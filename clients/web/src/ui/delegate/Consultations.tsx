@@ -42,10 +42,15 @@ export function TabletConsultations({ store }: { store: MeetingStore }) {
     void load();
     const timer = setInterval(() => void load(), refreshMs);
     const offWelcome = store.onWelcome(() => void load());
+    // A consultation sent or closed rings the tablet at once.
+    const offNotice = store.onNotice((n) => {
+      if (n.name === 'consultations') void load();
+    });
     return () => {
       live = false;
       clearInterval(timer);
       offWelcome();
+      offNotice();
     };
   }, [meeting, token]);
   const n = me ? list.filter((c) => waiting(c, me)).length : 0;
