@@ -348,13 +348,15 @@ func TestElectionBallot(t *testing.T) {
 // per site, bcrypt-hashed, and its room), two sites (daisd -edge children,
 // each behind its own toxiproxy link to the centre's leafnode listener,
 // logging in as its own user), 12 tablets in the sites' rooms, a short cut
-// of site 1. It checks what the scenario counts, not its timings.
+// of site 1, then a 1.5 MB document downloaded by 4 tablets per site. It
+// checks what the scenario counts, not its timings.
 func TestBridgeScenario(t *testing.T) {
 	const n = 12
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg := Config{Tablets: n, Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Conc: 8,
-		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond}
+		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond,
+		DocBytes: 1500 << 10, DocTablets: 4}
 	o := options{daisd: buildDaisd(t), nodes: 1, scenarios: []string{"bridge"}, cfg: cfg}
 	d := &deployment{work: t.TempDir(), logf: t.Logf}
 	t.Cleanup(d.stop)
@@ -398,10 +400,25 @@ func TestBridgeScenario(t *testing.T) {
 	if turns < 2 || r.Latency["page_turn"].Count < n || r.Metrics["worst_site_page_turn_p99_ms"] <= 0 {
 		t.Fatalf("turns %v, page-turn deliveries %d, worst site p99 %v", turns, r.Latency["page_turn"].Count, r.Metrics["worst_site_page_turn_p99_ms"])
 	}
-	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 4 {
+	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 5 {
 		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
 	}
 	if c := r.Checks[2]; !strings.HasPrefix(c.Name, "sites on own leaf users") || c.Value != "2 of 2" || !c.Met {
 		t.Fatalf("sites check %+v", c)
+	}
+	// The document: 4 tablets at each site downloaded it whole (their
+	// sha256 checked by the scenario), and what crossed each site's link
+	// towards it, counted by the proxy, is the document once — not 4 times.
+	// The document does not compress, so less than once is not possible.
+	if n := r.Metrics["doc_downloads"]; n != 8 {
+		t.Fatalf("%v whole downloads of the document, want 8", n)
+	}
+	worst, mean := r.Metrics["doc_wan_ratio_worst_site"], r.Metrics["doc_wan_ratio_per_site"]
+	t.Logf("document of %v bytes: %.0f bytes per site crossed the WAN (%.3f×, worst site %.3f×)", r.Params["doc_bytes"], r.Metrics["doc_wan_bytes_per_site"], mean, worst)
+	if worst > 1.1 || mean < 1 {
+		t.Fatalf("the document crossed each site's WAN link %.3f× (worst site %.3f×): want once", mean, worst)
+	}
+	if c := r.Checks[3]; !strings.HasPrefix(c.Name, "a document crosses the WAN once per site") || !c.Met {
+		t.Fatalf("document check %+v", c)
 	}
 }

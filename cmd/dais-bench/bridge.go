@@ -89,7 +89,8 @@ func newBridgeEnv(bin, work string, sites int) (*bridgeEnv, []string, error) {
 // centre turns pages (latency at every site); then site 1's link is cut
 // for cfg.Cut while the chair goes on, and restored: how long until its
 // tablets are current, and that every tablet of every site got every turn
-// once, in order.
+// once, in order. Last, a document of cfg.DocBytes goes to every site
+// (bridgeDocPhase): the bytes it costs each site's WAN link.
 func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	res := newResult("bridge")
 	if t.Bridge == nil {
@@ -144,7 +145,7 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 	}
 	t.logf("bridge: %d sites up behind %d ± %d ms each way", sites, lat, jit)
 
-	chairS, _, err := chairSessions(ctx, t)
+	chairS, secS, err := chairSessions(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +243,12 @@ func bridgeScenario(ctx context.Context, t *Target, cfg Config) (*Result, error)
 	res.check("sites on own leaf users, in their rooms", fmt.Sprintf("%d of %d", sites, sites), fmt.Sprintf("%d of %d", seen, sites), err == nil && seen == sites)
 	if err != nil {
 		res.fail("bridge sites as the centre sees them: %v", err)
+	}
+	// A document to every site (cfg.DocBytes 0: no document phase).
+	if cfg.DocBytes > 0 {
+		if err := bridgeDocPhase(ctx, t, cfg, res, secS, chair, links, urls, sess); err != nil {
+			return nil, fmt.Errorf("the document phase: %w", err)
+		}
 	}
 	kicks, resumes := countResumes(res, tabs)
 	res.check("tablets closed as too slow (4008) / resumed", "0 / 0", fmt.Sprintf("%d / %d", kicks, resumes), kicks == 0 && resumes == 0)

@@ -100,7 +100,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.cfg.WANLatency, "wan-latency", 15*time.Millisecond, "bridge: the WAN's latency each way (the round trip is twice it)")
 	fs.DurationVar(&o.cfg.WANJitter, "wan-jitter", 5*time.Millisecond, "bridge: the WAN latency's jitter, each way")
 	fs.DurationVar(&o.cfg.Cut, "cut", 3*time.Second, "bridge: how long site 1's link is cut while the chair turns pages")
-	fs.IntVar(&o.docMiB, "doc-mib", 20, "size of the document file in MiB (download)")
+	fs.IntVar(&o.docMiB, "doc-mib", 20, "size of the document file in MiB (download; bridge: the PDF the secretary uploads and every site's tablets download)")
+	fs.IntVar(&o.cfg.DocTablets, "doc-tablets", 0, "bridge: tablets of each site that download the document (0: all of them)")
 	fs.StringVar(&o.nginx, "nginx", "/usr/sbin/nginx", "nginx binary for the download ratio; empty skips it")
 	fs.StringVar(&o.out, "out", "bench-out", "folder for report.json and report.html")
 	fs.StringVar(&o.work, "work", "", "work folder (data, logs, codes); empty: a fresh temporary one")
@@ -115,6 +116,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.daisdArgs = strings.Fields(*extra)
+	o.cfg.DocBytes = int64(o.docMiB) << 20
 	for _, s := range strings.Split(*scen, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {

@@ -42,6 +42,11 @@ type Config struct {
 	Sites                 int
 	WANLatency, WANJitter time.Duration
 	Cut                   time.Duration
+	// DocBytes is the size of the bridge scenario's document (0: no
+	// document phase); DocTablets how many tablets of each site download
+	// it (0: all of them).
+	DocBytes   int64
+	DocTablets int
 	// SkipBallot is a test hook: when it returns true for a tablet, its
 	// ballot is not sent but counted as acknowledged, so the run must
 	// report it lost.
