@@ -46,7 +46,7 @@ bench: web build
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,pageturn,vote,election,reconnect,download,idle -tablets $(BENCH_TABLETS) -doc-mib 5 -out bench-out
 	mkdir -p bench-out && cd $(WEB) && DAISD=$(CURDIR)/bin/daisd OUT=$(CURDIR)/bench-out/browser.json npm run bench:browser
 	./bin/dais-bench -daisd ./bin/daisd -scenario hub,morning -tablets $(BENCH_TABLETS) -duration 5s -out bench-out/morning
-	./bin/dais-bench -daisd ./bin/daisd -scenario bridge -tablets 40 -sites 2 -duration 5s -interval 200ms -cut 3s -out bench-out/bridge
+	./bin/dais-bench -daisd ./bin/daisd -scenario bridge -tablets 40 -sites 2 -duration 5s -interval 200ms -cut 3s -doc-mib 4 -doc-tablets 5 -out bench-out/bridge
 
 ## bench-full: the full-size runs of docs/performance.md's table (about 10 minutes; the shared Redis for the clustered run)
 bench-full: web build
