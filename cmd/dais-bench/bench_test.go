@@ -348,7 +348,8 @@ func TestElectionBallot(t *testing.T) {
 // per site, bcrypt-hashed, and its room), two sites (daisd -edge children,
 // each behind its own toxiproxy link to the centre's leafnode listener,
 // logging in as its own user), 12 tablets in the sites' rooms, a short cut
-// of site 1, then a 1.5 MB document downloaded by 4 tablets per site. It
+// of site 1, then a 1.5 MB document downloaded by 4 tablets per site in
+// 128 KiB ranges, as the web client fetches it. It
 // checks what the scenario counts, not its timings.
 func TestBridgeScenario(t *testing.T) {
 	const n = 12
@@ -356,7 +357,7 @@ func TestBridgeScenario(t *testing.T) {
 	defer cancel()
 	cfg := Config{Tablets: n, Interval: 50 * time.Millisecond, Duration: 500 * time.Millisecond, Conc: 8,
 		Sites: 2, WANLatency: 5 * time.Millisecond, WANJitter: 2 * time.Millisecond, Cut: 500 * time.Millisecond,
-		DocBytes: 1500 << 10, DocTablets: 4}
+		DocBytes: 1500 << 10, DocTablets: 4, DocRange: 128 << 10}
 	o := options{daisd: buildDaisd(t), nodes: 1, scenarios: []string{"bridge"}, cfg: cfg}
 	d := &deployment{work: t.TempDir(), logf: t.Logf}
 	t.Cleanup(d.stop)

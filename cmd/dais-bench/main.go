@@ -102,6 +102,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.cfg.Cut, "cut", 3*time.Second, "bridge: how long site 1's link is cut while the chair turns pages")
 	fs.IntVar(&o.docMiB, "doc-mib", 20, "size of the document file in MiB (download; bridge: the PDF the secretary uploads and every site's tablets download)")
 	fs.IntVar(&o.cfg.DocTablets, "doc-tablets", 0, "bridge: tablets of each site that download the document (0: all of them)")
+	docRange := fs.Int("doc-range-kib", 128, "bridge: the tablets fetch the document in ranges of this many KiB, as the web client's pdf.js does (128; 0: whole, in one request)")
 	fs.StringVar(&o.nginx, "nginx", "/usr/sbin/nginx", "nginx binary for the download ratio; empty skips it")
 	fs.StringVar(&o.out, "out", "bench-out", "folder for report.json and report.html")
 	fs.StringVar(&o.work, "work", "", "work folder (data, logs, codes); empty: a fresh temporary one")
@@ -117,6 +118,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	o.daisdArgs = strings.Fields(*extra)
 	o.cfg.DocBytes = int64(o.docMiB) << 20
+	o.cfg.DocRange = int64(max(*docRange, 0)) << 10
 	for _, s := range strings.Split(*scen, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {

@@ -47,6 +47,9 @@ type Config struct {
 	// it (0: all of them).
 	DocBytes   int64
 	DocTablets int
+	// DocRange is the size of the ranges the tablets fetch the document
+	// in (0: whole, in one request).
+	DocRange int64
 	// SkipBallot is a test hook: when it returns true for a tablet, its
 	// ballot is not sent but counted as acknowledged, so the run must
 	// report it lost.
