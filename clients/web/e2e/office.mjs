@@ -790,6 +790,52 @@ export async function officeScenario(bin, browser, h) {
     await shot(tablet, 'office-draft-comments');
   });
 
+  // The comments drawn on the page (issue 13, part 5): the marked region as
+  // a box over the page, the page comment as a pin in the margin; tapping
+  // one shows it in the panel. At tablet size and in a phone-sized window.
+  if (tablet) await step('drafts: the comments are drawn on the page — the region’s box over it, the page comment’s pin — and a tap shows one in the panel, at 820×1180 and 390×844', async () => {
+    const panel = tablet.getByRole('region', { name: 'Góp ý dự thảo' });
+    const check = async (w) => {
+      const page = tablet.locator('.pdf-page:not(.hidden)');
+      const box = tablet.locator('.draft-mark.region');
+      await box.waitFor();
+      await box.scrollIntoViewIfNeeded();
+      const p = await page.boundingBox();
+      const b = await box.boundingBox();
+      if (!p || !b || b.width < 20 || b.height < 20) throw new Error(`the region's box is not drawn: ${JSON.stringify(b)}`);
+      // Where Lan dragged it: from 15% to 70% of the page's width, inside the page and the window.
+      const x0 = (b.x - p.x) / p.width, x1 = (b.x + b.width - p.x) / p.width;
+      if (Math.abs(x0 - 0.15) > 0.03 || Math.abs(x1 - 0.7) > 0.03) throw new Error(`the box spans ${x0.toFixed(3)}–${x1.toFixed(3)} of the page, want 0.15–0.70`);
+      if (b.x < 0 || b.x + b.width > w || b.y + b.height > p.y + p.height + 1) throw new Error(`the box is off the page or the screen: ${JSON.stringify({ b, p, w })}`);
+      const bg = await box.evaluate((el) => getComputedStyle(el).backgroundColor);
+      if (!/rgba\(.*0\.\d+\)/.test(bg)) throw new Error(`the box is not translucent: ${bg}`);
+      // Its tab is on top of the page and its text layer: what a tap there reaches is the tab.
+      const tb = await box.locator('.draft-mark-tab').boundingBox();
+      const hit = await tablet.evaluate(([x, y]) => document.elementFromPoint(x, y)?.className ?? '', [tb.x + tb.width / 2, tb.y + tb.height / 2]);
+      if (hit !== 'draft-mark-tab') throw new Error(`at the box's tab: ${JSON.stringify(hit)}`);
+      await tablet.getByRole('button', { name: `Xem ý kiến của ${byID.lan.name}` }).first().waitFor();
+      await box.locator('.draft-mark-tab').click();
+      const shown = panel.locator('.draft-shown');
+      await shown.getByText(comment2).waitFor();
+      await shown.getByText(`${byID.lan.name}, ${byID.lan.title}`).waitFor();
+      const pin = tablet.locator('.draft-pin');
+      if ((await pin.count()) !== 1) throw new Error(`pins: ${await pin.count()}, want the one page comment`);
+      await pin.click();
+      await shown.getByText(comment1).waitFor();
+      await shown.getByRole('button', { name: 'Đóng ý kiến' }).click();
+      await shown.waitFor({ state: 'detached' });
+    };
+    await check(820);
+    await shot(tablet, 'office-draft-markers');
+    await tablet.setViewportSize({ width: 390, height: 844 });
+    try {
+      await check(390);
+      await shot(tablet, 'office-draft-markers-phone');
+    } finally {
+      await tablet.setViewportSize({ width: 820, height: 1180 });
+    }
+  });
+
   if (tablet) await step('drafts: the office uploads version 2; the tablet shows both versions and the comparison (80 struck, 100 and “toan trinh” inserted)', async () => {
     const row = admin.locator('.doc-row', { hasText: draftTitle }).first();
     await row.locator('input.draft-version-file').setInputFiles({ name: 'du-thao-nghi-quyet-2.pdf', mimeType: 'application/pdf', buffer: textPDF(v2) });
@@ -806,6 +852,14 @@ export async function officeScenario(bin, browser, h) {
     if (!/\b100\b/.test(ins) || !ins.includes('toan trinh')) throw new Error(`inserted: ${JSON.stringify(ins)}, want 100 and toan trinh`);
     // The comments stay on version 1, where they were made.
     await panel.getByRole('heading', { name: 'Trang 1 · Bản 1' }).waitFor();
+    // And on its page: version 2's page 1 draws none of them, version 1's does.
+    await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).click();
+    await tablet.locator('.page-no', { hasText: 'Trang 1' }).waitFor();
+    await tablet.locator('.pdf-page:not(.hidden)').waitFor();
+    await tablet.waitForFunction(() => document.querySelectorAll('.draft-mark, .draft-pin').length === 0);
+    await panel.getByRole('button', { name: /^Bản 1/ }).click();
+    await tablet.locator('.draft-mark.region').waitFor();
+    await panel.getByRole('button', { name: 'Bản 2 (hiện hành)' }).click();
     await audit(tablet, 'draft comments and comparison on a tablet');
     await shot(tablet, 'office-draft-compare');
   });

@@ -186,3 +186,57 @@ export function pickSelection(page: number, text: string, rects: Iterable<Box>, 
   const rect = selectionRegion(pageBox, b);
   return rect ? { page, quote, rect } : null;
 }
+
+/** CSSBox is a box in CSS pixels from the page's top-left corner. */
+export interface CSSBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * commentBox is where a comment's region (x0, y0, x1, y1 in 0..1 of the
+ * page) is drawn over the page shown at view.w × view.h CSS pixels — the
+ * same place at any size or zoom, since the region is a fraction of the
+ * page — clamped to the page and at least min pixels each way (a one-line
+ * quote on a phone stays visible); null for no page or an empty region.
+ */
+export function commentBox(rect: readonly number[] | undefined, view: { w: number; h: number }, min: number = 6): CSSBox | null {
+  if (!rect || rect.length !== 4 || !(view.w > 0) || !(view.h > 0)) return null;
+  const cl = (v: number) => Math.min(1, Math.max(0, v));
+  const [x0, y0, x1, y1] = rect.map(cl);
+  if (!(x1 > x0) || !(y1 > y0)) return null;
+  const side = (a: number, b: number, size: number): [number, number] => {
+    let lo = a * size;
+    let len = (b - a) * size;
+    if (len < min) {
+      len = Math.min(min, size);
+      lo = Math.min(Math.max(0, (a + b) * size / 2 - len / 2), size - len);
+    }
+    const r = (v: number) => Math.round(v * 100) / 100;
+    return [r(lo), r(len)];
+  };
+  const [left, width] = side(x0, x1, view.w);
+  const [top, height] = side(y0, y1, view.h);
+  return { left, top, width, height };
+}
+
+/**
+ * commentsOn are the comments of list made on page of version doc (the
+ * comments stay on the version they were made on: a later version's page
+ * shows none of an earlier one's).
+ */
+export function commentsOn(list: DraftComments | null | undefined, doc: string, page: number): DraftComment[] {
+  return (list?.pages ?? []).filter((p) => p.document === doc && p.page === page).flatMap((p) => p.comments);
+}
+
+/** findComment finds a comment of list by id. */
+export function findComment(list: DraftComments | null | undefined, id: string | null | undefined): DraftComment | undefined {
+  if (!id) return undefined;
+  for (const p of list?.pages ?? []) {
+    const c = p.comments.find((c) => c.id === id);
+    if (c) return c;
+  }
+  return undefined;
+}

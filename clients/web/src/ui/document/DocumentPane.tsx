@@ -28,8 +28,8 @@ import { useApp, useRun } from '../context';
 import { clampZoom, PdfView, ZOOM_MAX, ZOOM_MIN, type PdfOffline } from './PdfView';
 import { formatPercent } from '../shared/format';
 import { RemovedNotice } from '../shared/RemovedNotice';
-import { draftOf, draftOpen, type Picked } from '../../core/drafts';
-import { DraftPanel, RegionPicker, SelectionAction, type Region } from './DraftPanel';
+import { commentsOn, draftOf, draftOpen, findComment, type Picked } from '../../core/drafts';
+import { CommentMarkers, DraftPanel, RegionPicker, SelectionAction, useDraftComments, type Region } from './DraftPanel';
 
 /** useOffline re-renders the caller when the kept copies change. */
 export function useOffline(offline: OfflineDocs | undefined): void {
@@ -121,9 +121,15 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
   // The page's text layer (to select what a comment quotes) only where the current version of a draft takes comments.
   const selectable = !!draft && !!doc && !reading && !annotating && !marking && draft.versions[draft.versions.length - 1] === doc && draftOpen(draft);
   const kept = meta && offline?.enabled ? offline.status(meta) : 'none';
+  // The draft's comments the reader may see, drawn on their page (only for
+  // a draft, and not in the reading view: an ordinary document reads nothing).
+  const comments = useDraftComments(store, draft && !reading ? draft : null);
+  const [shownID, setShownID] = useState<string | null>(null);
+  const shown = findComment(comments, shownID);
 
   useEffect(() => setPages(0), [doc]);
   useEffect(() => setPicked(null), [doc]);
+  useEffect(() => setShownID(null), [doc]);
   // Nothing shown: work waiting for the first page drawn (offline copies) need not wait.
   useEffect(() => {
     if (!doc) noFirstPage();
@@ -310,6 +316,9 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
           }
           overlay={(view) => (
             <>
+              {draft && doc && comments && !reading && !annotating && !marking && (
+                <CommentMarkers view={view} comments={commentsOn(comments, doc, view.page)} selected={shownID} onSelect={setShownID} through={selectable} />
+              )}
               <AnnotationLayer store={store} document={doc} view={view} mine={true} tool={annotating ? tool : null} color={colors[tool]} share={share && presenting} />
               {draft && marking && <RegionPicker view={view} region={region} onRegion={setRegion} />}
               {selectable && <SelectionAction view={view} onPick={setPicked} />}
@@ -343,6 +352,9 @@ export function DocumentPane({ store, allowPresent, offline }: { store: MeetingS
           picked={picked}
           onUnpick={() => setPicked(null)}
           onOpenVersion={(v) => setReading(browseDocument(v))}
+          comments={comments}
+          shown={shown}
+          onHide={() => setShownID(null)}
         />
       )}
     </div>

@@ -6,12 +6,15 @@
 // comments as PDF and CSV), and two versions compared page by page with
 // the words removed and inserted marked. SelectionAction, over the page,
 // offers "Góp ý đoạn chọn" for text selected in pdf.js's text layer: the
-// comment then quotes it, on the region it covers.
+// comment then quotes it, on the region it covers. CommentMarkers draws
+// the comments the reader may see on the page they were made on (a region
+// as a translucent box, a quote as a highlight, a page comment as a pin in
+// the margin); tapping one shows it in the panel (ShownComment).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingStore } from '../../core/store';
 import type { Draft } from '../../core/types';
-import { commentID, downloadTable, draftOpen, fetchComments, fetchComparison, mayEdit, pickSelection, selectionRegion, versionOf, type Comparison, type DraftComments, type Picked } from '../../core/drafts';
+import { commentBox, commentID, downloadTable, draftOpen, fetchComments, fetchComparison, mayEdit, pickSelection, selectionRegion, versionOf, type Comparison, type DraftComment, type DraftComments, type Picked } from '../../core/drafts';
 import { useApp, useRun } from '../context';
 import { formatDateTime } from '../shared/format';
 import type { PageView } from './PdfView';
@@ -111,6 +114,112 @@ export function SelectionAction({ view, onPick }: { view: PageView; onPick: (p: 
   );
 }
 
+/** PIN_STEP is the distance between two page comments' pins in the margin, in CSS pixels. */
+const PIN_STEP = 34;
+
+/**
+ * CommentMarkers draws comments over the page shown (view): a region comment
+ * as a translucent box, a comment on selected text as a highlight of its
+ * region, a page comment as a pin in the right margin. Each has a button
+ * (the box's corner tab, the pin) that hands its id to onSelect; with
+ * through, the boxes themselves let the pointer through (to the text layer
+ * under them, to select text), otherwise a tap on the box selects it too.
+ */
+export function CommentMarkers({ view, comments, selected, onSelect, through = false }: { view: PageView; comments: DraftComment[]; selected?: string | null; onSelect: (id: string) => void; through?: boolean }) {
+  const { t } = useApp();
+  if (comments.length === 0) return null;
+  let pins = 0;
+  return (
+    <div class={through ? 'draft-markers through' : 'draft-markers'} data-testid="draft-markers" role="group" aria-label={t('draftMarkers')}>
+      {comments.map((c) => {
+        const label = t('draftMarkerOf', { name: c.author_name });
+        const on = selected === c.id;
+        const box = c.kind !== 'page' ? commentBox(c.rect, view) : null;
+        if (box) {
+          return (
+            <div
+              key={c.id}
+              class={`draft-mark ${c.kind}${on ? ' on' : ''}`}
+              data-comment={c.id}
+              style={{ left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`, height: `${box.height}px` }}
+              onClick={() => onSelect(c.id)}
+            >
+              <button type="button" class="draft-mark-tab" aria-label={label} aria-pressed={on} title={label} onClick={(e) => (e.stopPropagation(), onSelect(c.id))}>
+                💬
+              </button>
+            </div>
+          );
+        }
+        const top = Math.max(0, Math.min(8 + pins++ * PIN_STEP, view.h - 30));
+        return (
+          <button
+            key={c.id}
+            type="button"
+            class={on ? 'draft-pin on' : 'draft-pin'}
+            data-comment={c.id}
+            style={{ top: `${top}px` }}
+            aria-label={label}
+            aria-pressed={on}
+            title={label}
+            onClick={() => onSelect(c.id)}
+          >
+            📌
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+/** ShownComment is the comment tapped on the page, in the panel: its quote, text and author. */
+export function ShownComment({ comment, onClose }: { comment: DraftComment; onClose: () => void }) {
+  const { t, lang } = useApp();
+  const card = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    card.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [comment.id]);
+  return (
+    <div class="draft-shown" ref={card} role="region" aria-label={t('draftShownTitle', { page: comment.page })} data-comment={comment.id}>
+      <div class="row">
+        <h4>{t('draftShownTitle', { page: comment.page })}</h4>
+        <button type="button" class="btn small ghost" onClick={onClose}>
+          {t('draftShownClose')}
+        </button>
+      </div>
+      {comment.quote && <blockquote>“{comment.quote}”</blockquote>}
+      {comment.kind === 'region' && <span class="badge">{t('draftOnRegion')}</span>}
+      <p>{comment.text}</p>
+      <p class="muted small">
+        {comment.author_name}
+        {comment.author_title ? `, ${comment.author_title}` : ''} · {formatDateTime(lang, Date.parse(comment.at))} · {comment.shared ? t('draftShared') : t('draftPrivate')}
+        {comment.edited ? ` · ${t('draftEdited')}` : ''}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * useDraftComments reads the comments of draft that the session may see,
+ * again whenever the meeting moves on (a comment, a version, a close);
+ * nothing for no draft (an ordinary document costs no request).
+ */
+export function useDraftComments(store: MeetingStore, draft: Draft | null | undefined): DraftComments | null {
+  const s = store.state!;
+  const [list, setList] = useState<DraftComments | null>(null);
+  const id = draft?.id ?? '';
+  useEffect(() => {
+    if (!id) return setList(null);
+    let live = true;
+    fetchComments({ meeting: s.id, token: store.session.token, draft: id })
+      .then((c) => live && setList(c))
+      .catch(() => live && setList(null));
+    return () => {
+      live = false;
+    };
+  }, [id, s.version]);
+  return list;
+}
+
 interface Props {
   store: MeetingStore;
   draft: Draft;
@@ -125,9 +234,14 @@ interface Props {
   onUnpick?: () => void;
   /** now is the clock (tests). */
   now?: () => number;
+  /** comments, when given, are the draft's comments read by the viewer (useDraftComments); otherwise the list reads them. */
+  comments?: DraftComments | null;
+  /** shown is the comment tapped on the page; onHide closes it. */
+  shown?: DraftComment | null;
+  onHide?: () => void;
 }
 
-export function DraftPanel({ store, draft, doc, page, region, marking, setMarking, onOpenVersion, picked = null, onUnpick, now = Date.now }: Props) {
+export function DraftPanel({ store, draft, doc, page, region, marking, setMarking, onOpenVersion, picked = null, onUnpick, now = Date.now, comments, shown, onHide }: Props) {
   const { t, lang } = useApp();
   const [busy, run] = useRun();
   const s = store.state!;
@@ -184,6 +298,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
           </button>
         )}
       </div>
+      {shown && <ShownComment comment={shown} onClose={() => onHide?.()} />}
       {cmp && <ComparisonView cmp={cmp} onClose={() => setCmp(null)} />}
       {open && doc !== current && <p class="small">{t('draftOldVersion')}</p>}
       {open && doc === current && (
@@ -227,7 +342,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
           </button>
         </form>
       )}
-      <DraftCommentList store={store} draft={draft} now={now} />
+      <DraftCommentList store={store} draft={draft} now={now} comments={comments} />
     </section>
   );
 }
@@ -238,7 +353,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
  * them grouped by page, each with its quote, author, time and visibility;
  * the drafting team also gets the table of comments as PDF and CSV.
  */
-export function DraftCommentList({ store, draft, now = Date.now }: { store: MeetingStore; draft: Draft; now?: () => number }) {
+export function DraftCommentList({ store, draft, now = Date.now, comments }: { store: MeetingStore; draft: Draft; now?: () => number; comments?: DraftComments | null }) {
   const { t, lang } = useApp();
   const [busy, run] = useRun();
   // One's own comment being edited: its id and the new text.
@@ -251,16 +366,9 @@ export function DraftCommentList({ store, draft, now = Date.now }: { store: Meet
     }, t('draftEditDone'));
   const s = store.state!;
   const auth = { meeting: s.id, token: store.session.token, draft: draft.id };
-  const [list, setList] = useState<DraftComments | null>(null);
-  useEffect(() => {
-    let live = true;
-    fetchComments(auth)
-      .then((c) => live && setList(c))
-      .catch(() => live && setList(null));
-    return () => {
-      live = false;
-    };
-  }, [draft.id, s.version]);
+  // The viewer's comments when it read them; otherwise read here.
+  const own = useDraftComments(store, comments === undefined ? draft : null);
+  const list = comments === undefined ? own : comments;
 
   const download = (kind: 'pdf' | 'csv') =>
     run(async () => {
