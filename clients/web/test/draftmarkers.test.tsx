@@ -90,6 +90,8 @@ describe('CommentMarkers', () => {
     expect(pins.map((p) => p.dataset.comment)).toEqual(['p1', 'p2']);
     expect(pins[0].style.top).toBe('8px');
     expect(pins[1].style.top).toBe('42px'); // one below the other in the margin
+    // Numbered in the page's order (no emoji: a tablet may lack the font).
+    expect([...root.querySelectorAll('.draft-mark-tab, .draft-pin')].map((b) => b.textContent)).toEqual(['1', '2', '3', '4']);
     expect(root.querySelector('.draft-markers')?.getAttribute('aria-label')).toBe('Các ý kiến góp ý trên trang');
     expect(pins[0].getAttribute('aria-label')).toBe('Xem ý kiến của Nguyễn Thị Hương');
     await act(() => (root.querySelector('.draft-mark.region .draft-mark-tab') as HTMLElement).click());

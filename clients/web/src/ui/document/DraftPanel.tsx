@@ -121,7 +121,8 @@ const PIN_STEP = 34;
  * CommentMarkers draws comments over the page shown (view): a region comment
  * as a translucent box, a comment on selected text as a highlight of its
  * region, a page comment as a pin in the right margin. Each has a button
- * (the box's corner tab, the pin) that hands its id to onSelect; with
+ * (the box's corner tab, the pin, numbered in the page's order) that
+ * hands its id to onSelect; with
  * through, the boxes themselves let the pointer through (to the text layer
  * under them, to select text), otherwise a tap on the box selects it too.
  */
@@ -131,7 +132,7 @@ export function CommentMarkers({ view, comments, selected, onSelect, through = f
   let pins = 0;
   return (
     <div class={through ? 'draft-markers through' : 'draft-markers'} data-testid="draft-markers" role="group" aria-label={t('draftMarkers')}>
-      {comments.map((c) => {
+      {comments.map((c, i) => {
         const label = t('draftMarkerOf', { name: c.author_name });
         const on = selected === c.id;
         const box = c.kind !== 'page' ? commentBox(c.rect, view) : null;
@@ -145,7 +146,7 @@ export function CommentMarkers({ view, comments, selected, onSelect, through = f
               onClick={() => onSelect(c.id)}
             >
               <button type="button" class="draft-mark-tab" aria-label={label} aria-pressed={on} title={label} onClick={(e) => (e.stopPropagation(), onSelect(c.id))}>
-                💬
+                {i + 1}
               </button>
             </div>
           );
@@ -163,7 +164,7 @@ export function CommentMarkers({ view, comments, selected, onSelect, through = f
             title={label}
             onClick={() => onSelect(c.id)}
           >
-            📌
+            {i + 1}
           </button>
         );
       })}
