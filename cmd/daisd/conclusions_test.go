@@ -154,6 +154,34 @@ func TestConclusionsEndToEnd(t *testing.T) {
 		t.Fatalf("a delegate's list once published: %d %+v", st, list)
 	}
 
+	// Signing from the console: the chair's account-opened session reads
+	// the record (this node has no certificate: signing on the server is
+	// refused, saying so); the secretary's and a delegate's sessions are
+	// refused 403.
+	REC := M + "/" + id + "/record?record=conclusion/vi"
+	var rep struct {
+		Record     string `json:"record"`
+		Issued     bool   `json:"issued"`
+		Signatures []any  `json:"signatures"`
+	}
+	if st := console.call("GET", REC, nil, &rep, bearer(chairTok)...); st != 200 || rep.Record != "conclusion/vi" || rep.Issued {
+		t.Fatalf("the chair's console reads the record: %d %+v", st, rep)
+	}
+	for _, who := range []struct {
+		name string
+		b    *browser
+		tok  string
+	}{{"the secretary's session", sec, secTok}, {"a delegate's session", tablet, delTok}} {
+		var e apiError
+		if st := who.b.call("POST", M+"/"+id+"/record/sign?record=conclusion/vi", nil, &e, bearer(who.tok)...); st != 403 || e.Error.MessageVI == "" {
+			t.Fatalf("%s signs from the console: %d %+v", who.name, st, e)
+		}
+	}
+	var noCert apiError
+	if st := console.call("POST", M+"/"+id+"/record/sign?record=conclusion/vi", nil, &noCert, bearer(chairTok)...); st != 409 || !strings.Contains(noCert.Error.Message, "no signing certificate") {
+		t.Fatalf("the chair signs on a node without a certificate: %d %+v", st, noCert)
+	}
+
 	// The minutes list it under its agenda item, with the tasks.
 	req, _ := http.NewRequest("GET", sec.base+"/api/v1/meetings/"+mid+"/minutes.pdf", nil)
 	req.Header.Set("Authorization", "Bearer "+secTok)

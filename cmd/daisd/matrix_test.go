@@ -813,6 +813,16 @@ func (m *matrix) routeRows() []routeRow {
 			want: meetingRoute(allowed(cChair).status(http.StatusForbidden, cSecretary, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
 		{pattern: "POST /api/v1/meetings/{meeting}/conclusions/{conclusion}/publish", method: "POST", path: A + "/conclusions/" + m.mK + "/publish", want: staff},
 		{pattern: "GET /api/v1/meetings/{meeting}/conclusions/{conclusion}/pdf", method: "GET", path: A + "/conclusions/" + m.mK + "/pdf", want: everyoneOfA},
+		// The chair signs the meeting's approved conclusion from the
+		// console (a session opened from the chair's account; the row
+		// above approved it): nobody else's meeting session, the
+		// secretary's included.
+		{pattern: "GET /api/v1/meetings/{meeting}/conclusions/{conclusion}/record", method: "GET", path: A + "/conclusions/" + m.mK + "/record?record=conclusion/vi",
+			want: meetingRoute(allowed(cChair).status(http.StatusForbidden, cSecretary, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
+		{pattern: "POST /api/v1/meetings/{meeting}/conclusions/{conclusion}/record/sign", method: "POST", path: A + "/conclusions/" + m.mK + "/record/sign?record=conclusion/vi",
+			want: meetingRoute(allowed(cChair).status(http.StatusForbidden, cSecretary, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
+		{pattern: "GET /api/v1/meetings/{meeting}/conclusions/{conclusion}/record/file", method: "GET", path: A + "/conclusions/" + m.mK + "/record/file?record=conclusion/vi",
+			want: meetingRoute(allowed(cChair).status(http.StatusForbidden, cSecretary, cPresenter, cDelegate, cCommittee, cObserver, cDisplay))},
 		// In the office: the staff (the administrator) and the chair of
 		// btv (the plain account) read; the chair approves; both publish;
 		// staff remind; the assignee p-binh (the plain account) reports,

@@ -54,6 +54,22 @@ func NewConclusionRecords(c *ConclusionsAPI, recs ConclusionRecords) *Conclusion
 }
 
 // Register mounts the routes on mux.
+//
+// From the chair's console, with the meeting's session (the chair signs
+// the meeting's approved conclusions where they approved them):
+//
+//	GET  /api/v1/meetings/{meeting}/conclusions/{conclusion}/record?record=K       the signatures
+//	GET  /api/v1/meetings/{meeting}/conclusions/{conclusion}/record/file?record=K  the current (signed) version
+//	POST /api/v1/meetings/{meeting}/conclusions/{conclusion}/record/sign?record=K  the server signs → the report
+//
+// Only a session that proves the office's person who chairs the
+// conclusion's committee may: one the chair opened from their account
+// (POST /api/v1/account/meetings/{meeting}/open; committees.MeetingPerson),
+// as for approving from the console. A session of an invitation code
+// proves no person and is refused (403), the meeting secretary's too:
+// their session acts as the office's secretary for drafting, but signing
+// an issued document in the office's name stays with an office account
+// (the home, dais sign -conclusion).
 func (a *ConclusionRecordsAPI) Register(mux Mux) {
 	const p = "/api/v1/conclusions/{conclusion}/record"
 	mux.HandleFunc("GET "+p, a.report)
@@ -61,6 +77,78 @@ func (a *ConclusionRecordsAPI) Register(mux Mux) {
 	mux.HandleFunc("POST "+p+"/issue", a.issue)
 	mux.HandleFunc("POST "+p+"/sign", a.sign)
 	mux.HandleFunc("PUT "+p+"/file", a.upload)
+	const m = "/api/v1/meetings/{meeting}/conclusions/{conclusion}/record"
+	mux.HandleFunc("GET "+m, a.meetingReport)
+	mux.HandleFunc("GET "+m+"/file", a.meetingFile)
+	mux.HandleFunc("POST "+m+"/sign", a.meetingSign)
+}
+
+// meetingRequest authenticates r's meeting session as the conclusion's
+// chair (see Register), reads the conclusion of the path's meeting and
+// the record key.
+func (a *ConclusionRecordsAPI) meetingRequest(r *http.Request) (*office.Conclusion, office.Actor, string, bool, error) {
+	act, _, err := a.c.meetingActor(r)
+	if err != nil {
+		return nil, act, "", false, err
+	}
+	c, err := a.c.ofMeeting(r)
+	if err != nil {
+		return nil, act, "", false, err
+	}
+	if act.Person == "" || act.Person != c.Chair {
+		return nil, act, "", false, meeting.Errorf(meeting.Forbidden,
+			"Chỉ người chủ trì của ban, mở bàn điều khiển từ tài khoản của mình, mới ký được kết luận tại đây; thư ký ký từ tài khoản văn phòng.",
+			"only the committee's chair, with the console opened from their own account, signs a conclusion here; the secretaries sign from an office account")
+	}
+	q := r.URL.Query()
+	key := q.Get("record")
+	if _, err := office.ParseRecordKey(key); err != nil {
+		return nil, act, "", false, err
+	}
+	return c, act, key, q.Get("fresh") == "1", nil
+}
+
+func (a *ConclusionRecordsAPI) meetingReport(w http.ResponseWriter, r *http.Request) {
+	c, act, key, _, err := a.meetingRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	rep, err := a.recs.Report(r.Context(), act, c.ID, key)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	WriteJSON(w, http.StatusOK, rep)
+}
+
+func (a *ConclusionRecordsAPI) meetingFile(w http.ResponseWriter, r *http.Request) {
+	c, act, key, _, err := a.meetingRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	b, cur, err := a.recs.Current(r.Context(), act, c.ID, key)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	writeConclusionRecord(w, c, key, cur, b)
+}
+
+func (a *ConclusionRecordsAPI) meetingSign(w http.ResponseWriter, r *http.Request) {
+	c, act, key, fresh, err := a.meetingRequest(r)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	rep, err := a.recs.Sign(r.Context(), act, c.ID, key, fresh)
+	if err != nil {
+		WriteError(w, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, rep)
 }
 
 // request authenticates r, reads the conclusion (404 to whoever may not

@@ -417,4 +417,47 @@ describe('the meeting conclusions panel', () => {
     expect(text()).toContain('Kết luận số 01-KL/TU: Kết luận về dự toán');
     expect(root.querySelector('button[aria-label="Ban hành: Kết luận về dự toán"]')).not.toBeNull();
   });
+
+  it("lets the chair sign an approved conclusion from the console opened from the chair's account, with the meeting session", async () => {
+    const sig = { field: 'Sig1', name: 'Văn phòng Tỉnh ủy', signer: 'Văn phòng Tỉnh ủy Hòa Bình', subject: '', chain: [], trusted: true, signing_time: '2026-12-03T03:30:00Z', level: 'B-B', valid: true, whole_document: true, unchanged: true };
+    const seen: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      seen.push(`${init.method ?? 'GET'} ${url} ${(init.headers as Record<string, string>)?.Authorization ?? ''}`);
+      if (url === '/api/v1/meetings/btv-12/conclusions/kl-1/record?record=conclusion%2Fvi') {
+        return new Response(JSON.stringify({ record: 'conclusion/vi', issued: false, signatures: [], log: [], server_signer: sig.signer }), { status: 200 });
+      }
+      if (init.method === 'POST' && url === '/api/v1/meetings/btv-12/conclusions/kl-1/record/sign?record=conclusion%2Fvi') {
+        return new Response(JSON.stringify({ record: 'conclusion/vi', issued: true, sha256: 'ab', signatures: [sig], log: [{ participant: 'chair', signer: sig.signer, level: 'B-B', where: 'server', at: sig.signing_time }], server_signer: sig.signer }), { status: 200 });
+      }
+      return new Response(JSON.stringify({ conclusions: [{ id: 'kl-1', kind: 'conclusion', status: 'approved', numbered: '01-KL/TU', title: 'Kết luận về dự toán', agenda_title: 'Dự toán', tasks: [], version: 3 }] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, participant: 'chair', role: 'chair' } }, mode: 'chair' }), root);
+    });
+    await settle();
+    expect(text()).toContain('Chưa ký số.');
+    const btn = root.querySelector('button[aria-label="Ký số bằng chứng thư của máy chủ: Kết luận số 01-KL/TU"]') as HTMLButtonElement;
+    await act(async () => {
+      btn.click();
+    });
+    await settle();
+    expect(seen).toContain('POST /api/v1/meetings/btv-12/conclusions/kl-1/record/sign?record=conclusion%2Fvi Bearer tok-1');
+    expect(text()).toContain('Đã ký số: Văn phòng Tỉnh ủy Hòa Bình');
+    expect(text()).toContain('Đã ký số Kết luận số 01-KL/TU.');
+    expect(text()).toContain('Bản đã ký (PDF)');
+  });
+
+  it("shows no signing in a console the server refuses it to (an invitation code's session, the secretary's)", async () => {
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url.includes('/record')) return new Response(JSON.stringify({ error: { code: 'forbidden', message: 'only the chair', message_vi: 'chỉ người chủ trì' } }), { status: 403 });
+      return new Response(JSON.stringify({ conclusions: [{ id: 'kl-1', kind: 'conclusion', status: 'published', numbered: '01-KL/TU', title: 'Kết luận về dự toán', agenda_title: 'Dự toán', tasks: [], version: 4 }] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, role: 'chair' } }, mode: 'chair' }), root);
+    });
+    await settle();
+    expect(text()).toContain('Kết luận số 01-KL/TU');
+    expect(root.querySelector('.record-signatures')).toBeNull();
+    expect(text()).not.toContain('chỉ người chủ trì');
+  });
 });

@@ -178,6 +178,17 @@ export const approveConclusion = async (meeting: string, token: string, id: stri
 export const publishConclusion = async (meeting: string, token: string, id: string, f: Fetch = fetch): Promise<Conclusion> =>
   (await send(f, 'POST', mpath(meeting, `/${encodeURIComponent(id)}/publish`), bearer(token))).conclusion;
 
+/** From the chair's console: the approved conclusion's PDF as a signed record (only a session the chair opened from their account). */
+export const meetingConclusionRecord = async (meeting: string, token: string, id: string, record = 'conclusion/vi', f: Fetch = fetch): Promise<RecordReport> =>
+  send(f, 'GET', mpath(meeting, `/${encodeURIComponent(id)}/record${rq(record)}`), bearer(token));
+export const signMeetingConclusion = async (meeting: string, token: string, id: string, record = 'conclusion/vi', f: Fetch = fetch): Promise<RecordReport> =>
+  send(f, 'POST', mpath(meeting, `/${encodeURIComponent(id)}/record/sign${rq(record)}`), bearer(token));
+/** downloadMeetingConclusionRecord fetches the signed copy with the meeting session's token. */
+export async function downloadMeetingConclusionRecord(meeting: string, token: string, id: string, record = 'conclusion/vi', f: Fetch = fetch): Promise<{ blob: Blob; name: string }> {
+  const resp = await authed({ meeting, token, fetchFn: f }, `/conclusions/${encodeURIComponent(id)}/record/file${rq(record)}`);
+  return { blob: await resp.blob(), name: filenameOf(resp.headers.get('Content-Disposition'), `ky-ket-luan-${id}.pdf`) };
+}
+
 /** downloadMeetingConclusionPDF fetches a conclusion's PDF with the meeting session's token (a tablet's link). */
 export async function downloadMeetingConclusionPDF(meeting: string, token: string, id: string, lang: 'vi' | 'en', f: Fetch = fetch): Promise<{ blob: Blob; name: string }> {
   const resp = await authed({ meeting, token, fetchFn: f }, `/conclusions/${encodeURIComponent(id)}/pdf?lang=${lang}`);

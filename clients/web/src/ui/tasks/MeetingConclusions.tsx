@@ -3,12 +3,17 @@
 // one for an agenda item with its tasks (to a participant or a unit, with
 // a deadline), and publishing once approved; in the chair's console the
 // list with "Duyệt và cấp số" on each draft (the conclusion gets its
-// number in the office's series) and publishing.
+// number in the office's series), publishing, and — once approved, when the
+// console was opened from the chair's own account — the signatures of its
+// PDF with "Ký số bằng chứng thư của máy chủ" and the signed copy.
 
 import { useEffect, useState } from 'preact/hooks';
 import {
   approveConclusion,
+  downloadMeetingConclusionRecord,
   draftConclusion,
+  meetingConclusionRecord,
+  signMeetingConclusion,
   editConclusion,
   heading,
   meetingConclusions,
@@ -18,6 +23,7 @@ import {
   type Task,
   type TaskDraft,
 } from '../../core/conclusions';
+import { signatureLine, type RecordReport } from '../../core/records';
 import type { MeetingStore } from '../../core/store';
 import { errorText, type Lang } from '../../i18n';
 import { useApp } from '../context';
@@ -165,6 +171,80 @@ function DraftForm({ store, lang, onDrafted, editing, onCancel }: { store: Meeti
   );
 }
 
+/**
+ * ConsoleSign: in the chair's console, an approved conclusion's signatures
+ * and, when the server has a certificate, the chair signs with it. Shown
+ * only when the server answers the report: a console opened with the
+ * chair's invitation code proves no person and is refused (nothing shown).
+ */
+export function ConsoleSign({ store, c, lang }: { store: MeetingStore; c: Conclusion; lang: Lang }) {
+  const s = store.state!;
+  const l: Lang = lang === 'en' ? 'en' : 'vi';
+  const [rep, setRep] = useState<RecordReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState('');
+  useEffect(() => {
+    let live = true;
+    meetingConclusionRecord(s.id, store.session.token, c.id).then(
+      (r) => live && setRep(Array.isArray(r?.signatures) ? r : null),
+      () => live && setRep(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [c.id, c.version]);
+  if (!rep) return null;
+  const h = heading(c, l);
+  return (
+    <div class="row wrap record-signatures">
+      <small class="muted">{signatureLine(rep, l)}</small>
+      {rep.issued && (
+        <button
+          type="button"
+          class="btn small"
+          onClick={async () => {
+            try {
+              const { blob, name } = await downloadMeetingConclusionRecord(s.id, store.session.token, c.id);
+              const url = URL.createObjectURL(blob);
+              const a = document.createElement('a');
+              a.href = url;
+              a.download = name;
+              a.click();
+              setTimeout(() => URL.revokeObjectURL(url), 60_000);
+            } catch (err) {
+              setMsg(errorText(lang, err));
+            }
+          }}
+        >
+          {tw(lang, 'signedPDF')}
+        </button>
+      )}
+      {rep.server_signer && (
+        <button
+          type="button"
+          class="btn small"
+          disabled={busy}
+          aria-label={`${tw(lang, 'signBtn')}: ${h}`}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              setRep(await signMeetingConclusion(s.id, store.session.token, c.id));
+              setMsg(tw(lang, 'signedOn', { heading: h }));
+            } catch (err) {
+              setMsg(errorText(lang, err));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          ✍ {tw(lang, 'signBtn')}
+        </button>
+      )}
+      {msg && <small role="status">{msg}</small>}
+    </div>
+  );
+}
+
 export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode: 'secretary' | 'chair' }) {
   const { lang } = useApp();
   const s = store.state!;
@@ -234,6 +314,7 @@ export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode:
                 {tw(lang, 'publishBtn')}
               </button>
             )}
+            {mode === 'chair' && c.status !== 'draft' && <ConsoleSign store={store} c={c} lang={lang} />}
           </li>
         ))}
       </ul>
