@@ -95,3 +95,28 @@ func BenchmarkCalendar(b *testing.B) {
 		}
 	}
 }
+
+// TestSeatedMeetings: the meetings a consultation of a committee rings are
+// those some of whose participants were seated as its members — not a
+// meeting seated from another committee, not one never seated.
+func TestSeatedMeetings(t *testing.T) {
+	reg, _ := fixture(t)
+	ctx := context.Background()
+	if ms, err := reg.SeatedMeetings(ctx, "btv"); err != nil || len(ms) != 0 {
+		t.Fatalf("before any seating: %v, %v", ms, err)
+	}
+	for _, s := range []struct{ meeting, committee string }{{"hop-2", "btv"}, {"hop-1", "btv"}, {"hop-3", "bch"}} {
+		if err := reg.LinkSeats(ctx, s.meeting, s.committee, []string{"p1", "p2"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ms, err := reg.SeatedMeetings(ctx, "btv"); err != nil || fmt.Sprint(ms) != "[hop-1 hop-2]" {
+		t.Fatalf("btv's meetings: %v, %v", ms, err)
+	}
+	if ms, err := reg.SeatedMeetings(ctx, "bch"); err != nil || fmt.Sprint(ms) != "[hop-3]" {
+		t.Fatalf("bch's meetings: %v, %v", ms, err)
+	}
+	if ms, err := reg.SeatedMeetings(ctx, "khac"); err != nil || len(ms) != 0 {
+		t.Fatalf("another committee's meetings: %v, %v", ms, err)
+	}
+}

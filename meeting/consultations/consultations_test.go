@@ -278,3 +278,80 @@ func TestSchedulerSurvivesRestart(t *testing.T) {
 	soon := mk(third, time.Now().Add(300*time.Millisecond))
 	waitClosed(third, soon)
 }
+
+// TestChangedRings: Options.Changed hears of a consultation sent (approved)
+// and closed — by the chair, or by the scheduler's check at the deadline —
+// with its committee, and of nothing else (its draft, an edit, answers,
+// reminders, a refused command).
+func TestChangedRings(t *testing.T) {
+	ctx := t.Context()
+	store := openStore(t, t.TempDir())
+	reg := registry(t, store)
+	clk := &clock{t: t0}
+	var (
+		mu   sync.Mutex
+		rung []string
+	)
+	svc := consultations.New(store, reg, nil, nil, consultations.Options{Now: clk.Now, RemindBefore: time.Hour,
+		Changed: func(_ context.Context, committee, id string) {
+			mu.Lock()
+			defer mu.Unlock()
+			rung = append(rung, committee+"/"+id)
+		}})
+	defer svc.Close()
+	heard := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Join(rung, " ")
+	}
+	draft := func() string {
+		t.Helper()
+		c, err := svc.Draft(ctx, secretary, "btv", office.Draft{Title: "Quy chế làm việc",
+			Questions: []office.Question{{Text: "Đồng chí có đồng ý?"}}, Deadline: t0.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	a, b := draft(), draft()
+	if _, err := svc.Execute(ctx, a, secretary, office.Approve{}); err == nil {
+		t.Fatal("the secretary approved")
+	}
+	if h := heard(); h != "" {
+		t.Fatalf("drafts and a refused approval rang: %q", h)
+	}
+	for _, id := range []string{a, b} {
+		if _, err := svc.Execute(ctx, id, chair, office.Approve{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h := heard(); h != "btv/"+a+" btv/"+b {
+		t.Fatalf("after sending: %q", h)
+	}
+	if _, err := svc.Execute(ctx, a, office.Actor{Person: "m2"}, office.Give{Answers: agree("Đồng ý")}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(t0.Add(23*time.Hour + 30*time.Minute)) // reminders due: they ring nobody
+	if _, err := svc.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := svc.Get(ctx, a); len(c.Reminded) == 0 {
+		t.Fatal("nobody was reminded")
+	}
+	if _, err := svc.Execute(ctx, a, chair, office.Close{}); err != nil {
+		t.Fatal(err)
+	}
+	if h := heard(); h != "btv/"+a+" btv/"+b+" btv/"+a {
+		t.Fatalf("after an answer, reminders and the chair's close: %q", h)
+	}
+	clk.Set(t0.Add(24 * time.Hour)) // b's deadline: the check closes it
+	if _, err := svc.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h := heard(); h != "btv/"+a+" btv/"+b+" btv/"+a+" btv/"+b {
+		t.Fatalf("after the deadline: %q", h)
+	}
+	if c, _ := svc.Get(ctx, b); c.Status != office.StatusClosed {
+		t.Fatalf("b is %s", c.Status)
+	}
+}
