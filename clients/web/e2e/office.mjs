@@ -911,6 +911,15 @@ export async function officeScenario(bin, browser, h) {
     await panel.getByRole('button', { name: 'Gửi góp ý' }).click();
     const mine = panel.locator('li.draft-comment', { hasText: vnComment });
     await mine.locator('blockquote', { hasText: q }).waitFor();
+    // Drawn on the page as a highlight over the line it quotes (the box passes the pointer to the text layer).
+    const hl = tablet.locator('.draft-mark.text');
+    await hl.waitFor();
+    const lb = await line.boundingBox();
+    const hb = await hl.boundingBox();
+    const ox = Math.min(lb.x + lb.width, hb.x + hb.width) - Math.max(lb.x, hb.x);
+    const oy = Math.min(lb.y + lb.height, hb.y + hb.height) - Math.max(lb.y, hb.y);
+    if (ox < lb.width * 0.8 || oy < lb.height * 0.5) throw new Error(`the highlight ${JSON.stringify(hb)} is not over the line ${JSON.stringify(lb)}`);
+    if ((await hl.evaluate((el) => getComputedStyle(el).pointerEvents)) !== 'none') throw new Error('the highlight takes the pointer from the text layer');
     await shot(tablet, 'office-draft-selection');
     // Issue 13 (3): Lan edits her comment before the deadline; the quote stays.
     await mine.getByRole('button', { name: 'Sửa ý kiến' }).click();
