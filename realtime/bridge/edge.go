@@ -111,6 +111,9 @@ type Edge struct {
 	mu      sync.Mutex
 	closed  bool
 	follows map[string]*follower
+	// epochs counts, per meeting, the batches of events the replica took
+	// (Files' confirmations hold only while it stays the same).
+	epochs  epochs
 	subs    map[string]map[*siteSub]struct{}
 	tablets func(meetingID string) int // nil: none counted
 
@@ -580,6 +583,9 @@ func (e *Edge) applyPush(ctx context.Context, f *follower, data []byte) error {
 
 // deliver hands events that are in the replica to the site's subscribers.
 func (e *Edge) deliver(id string, events []meeting.Event) {
+	if len(events) > 0 {
+		e.epochs.bump(id)
+	}
 	for _, s := range e.subscribers(id) {
 		s.onEvents(events)
 	}

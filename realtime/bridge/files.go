@@ -161,7 +161,9 @@ func (h *Hub) fileReply(ctx context.Context, subject string, data []byte) fileRe
 // fetched from the centre once per site (per reader for a watermarked
 // copy), kept in a folder of the edge, and served from there (ranges and
 // ETags as a central node). The centre decides who may read what, and
-// registers secret copies, on every open while the link is up; while it is
+// registers secret copies, on every open while the link is up (its yes
+// serving the same reader's next ranges of that copy briefly: confirm.go);
+// while it is
 // cut, a reader gets again what they were given before the cut.
 type Files struct {
 	e   *Edge
@@ -170,6 +172,8 @@ type Files struct {
 	mu      sync.Mutex
 	flights map[string]*flight   // by cache name: fetches under way
 	given   map[string]givenCopy // by meeting/participant/doc: what a reader got last (given.go)
+	// confirmed are the centre's recent yeses (confirm.go).
+	confirmed map[string]confirmation
 	// givenDirty are the records to write; givenKick wakes their writer
 	// (nil: written at once).
 	givenDirty map[string]bool
@@ -196,7 +200,7 @@ func (e *Edge) Files(dir string) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
-	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]givenCopy{}, givenDirty: map[string]bool{}}
+	fs := &Files{e: e, dir: dir, flights: map[string]*flight{}, given: map[string]givenCopy{}, givenDirty: map[string]bool{}, confirmed: map[string]confirmation{}}
 	if err := fs.scan(); err != nil {
 		return nil, fmt.Errorf("bridge: the documents folder: %w", err)
 	}
@@ -248,6 +252,13 @@ func (fs *Files) open(ctx context.Context, sess access.Session, what, docID stri
 		ref = strings.TrimSuffix(what+":"+docID, ":")
 	}
 	key := sess.Meeting + "/" + sess.Participant + "/" + ref
+	if meta, ok := fs.confirmedCopy(key, sess.Meeting); ok {
+		if f, err := os.Open(filepath.Join(fs.dir, cacheName(meta.ETag))); err == nil {
+			fs.used(cacheName(meta.ETag), sess.Meeting, ref)
+			return &documents.File{ReadSeekCloser: f, Name: meta.Name, ETag: meta.ETag, ModTime: meta.ModTime, Personal: meta.Personal}, nil
+		}
+	}
+	epoch := fs.e.epochs.get(sess.Meeting)
 	token := fs.e.token(sess)
 	base := fileRequest{Token: token, What: what, Doc: docID, Device: r.Device, Kind: r.Kind}
 	var reply fileReply
@@ -269,6 +280,9 @@ func (fs *Files) open(ctx context.Context, sess access.Session, what, docID stri
 		return nil, err
 	}
 	fs.remember(key, meta)
+	if fetched {
+		fs.confirm(key, meta.ETag, epoch)
+	}
 	name := cacheName(meta.ETag)
 	f, err := os.Open(filepath.Join(fs.dir, name))
 	if errors.Is(err, os.ErrNotExist) && fetched {
