@@ -163,8 +163,7 @@ func (h *Hub) fileReply(ctx context.Context, subject string, data []byte) fileRe
 // ETags as a central node). The centre decides who may read what, and
 // registers secret copies, on every open while the link is up (its yes
 // serving the same reader's next ranges of that copy briefly: confirm.go);
-// while it is
-// cut, a reader gets again what they were given before the cut.
+// while it is cut, a reader gets again what they were given before the cut.
 type Files struct {
 	e   *Edge
 	dir string
