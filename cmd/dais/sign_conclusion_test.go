@@ -70,7 +70,7 @@ func TestSignConclusion(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	sec := office.Actor{Secretary: true, Account: "huong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "huong"}
 	k, err := svc.Draft(ctx, sec, "btv", office.DraftConclusion{Meeting: "btv-12", AgendaItem: "a2", Title: "Kết luận về dự toán ngân sách năm 2027",
 		Text: "Ban Thường vụ thống nhất thông qua dự toán."})
 	if err != nil {

@@ -58,7 +58,7 @@ func officeRecord(t *testing.T, dir string) (consultation, conclusion string) {
 	if _, err := reg.PutCommittee(ctx, com); err != nil {
 		t.Fatal(err)
 	}
-	sec := office.Actor{Secretary: true, Account: "vanphong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	cs := consultations.New(st, reg, nil, onePage{}, consultations.Options{Now: clock, RemindBefore: -1})
 	c, err := cs.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án", Deadline: now.Add(48 * time.Hour),
 		Questions: []office.Question{{ID: "q1", Text: "Đồng ý thông qua Đề án?"}}})

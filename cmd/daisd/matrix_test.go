@@ -455,7 +455,13 @@ func (m *matrix) conclusions(t *testing.T) {
 		"members": []map[string]any{{"person": "chair", "chair": true}, {"person": "p-ba"}}}); st != 200 {
 		t.Fatalf("PUT committee matrix-kl: %d %s", st, b)
 	}
-	sec := office.Actor{Secretary: true, Account: "matrix"}
+	// Meeting A is the committee's, as if the office had made it from
+	// matrix-kl (the seating committees.Seat records): its secretaries
+	// draft that committee's conclusions there, and no other's.
+	if err := m.n.registry.LinkSeats(ctx, meetingA, "matrix-kl", []string{"chair"}); err != nil {
+		t.Fatal(err)
+	}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "matrix"}
 	draft := func(committee string) string {
 		c, err := m.n.concls.Draft(ctx, sec, committee, office.DraftConclusion{Meeting: meetingA, AgendaItem: "i2",
 			Title: "Kết luận của ma trận", Text: "Nội dung kết luận.",

@@ -56,7 +56,7 @@ func newOfficeFixture(t *testing.T) *officeFixture {
 	firstRun(t, admin)
 	viet := officeAccount(t, n, admin, "viet", "Đặng Quốc Việt")
 	putOfficePeople(t, admin)
-	sec := office.Actor{Secretary: true, Account: "huong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "huong"}
 	c, err := n.consults.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến", Questions: []office.Question{{Text: "Đồng ý?"}}, Deadline: time.Now().Add(72 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)

@@ -55,10 +55,25 @@ func TestNoChairByParticipantID(t *testing.T) {
 	M := "/api/v1/meetings/" + own.Meeting + "/conclusions"
 	draft := map[string]any{"committee": "btv", "agenda_item": "x", "title": "Kết luận giả mạo", "text": "Không có thật."}
 	var v conclusionView
-	if st := viet.call("POST", M, draft, &v, bearer(own.Token)...); st != http.StatusCreated {
-		t.Fatalf("draft in the member's meeting: %d", st)
+	// The member, secretary of their own meeting, may not even draft a
+	// conclusion of the committee there (it would land in the chair's list
+	// to approve): 403, nothing stored.
+	for _, body := range []map[string]any{draft, {"agenda_item": "x", "title": "Kết luận giả mạo", "text": "Không có thật."}} {
+		var e apiError
+		if st := viet.call("POST", M, body, &e, bearer(own.Token)...); st != http.StatusForbidden || e.Error.Code != string(meeting.Forbidden) || e.Error.MessageVI == "" || e.Error.Message == "" {
+			t.Fatalf("draft in the member's meeting: %d %+v, want 403 forbidden (vi, en)", st, e)
+		}
 	}
-	forged := v.Conclusion.ID
+	if all, err := n.concls.All(ctx); err != nil || len(all) != 0 {
+		t.Fatalf("refused drafts stored %d conclusions (%v)", len(all), err)
+	}
+	// Had one been drafted there (by the office's staff), the fake chair
+	// still could not approve or publish it.
+	k, err := n.concls.Draft(ctx, office.Actor{Secretary: true, Staff: true, Account: "admin"}, "btv", office.DraftConclusion{Meeting: own.Meeting, AgendaItem: "x", Title: "Kết luận", Text: "Nội dung."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := k.ID
 	for _, path := range []string{M + "/" + forged + "/approve", M + "/" + forged + "/publish"} {
 		var e apiError
 		if st := viet.call("POST", path, nil, &e, bearer(fake)...); st != http.StatusForbidden || e.Error.Code != string(meeting.Forbidden) || e.Error.MessageVI == "" {
@@ -174,7 +189,7 @@ func TestOfficeForeignIDs(t *testing.T) {
 	}
 
 	// An open consultation of btv (viet answered) and a draft one of bkt.
-	sec := office.Actor{Secretary: true, Account: "huong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "huong"}
 	q := []office.Question{{Text: "Đồng ý thông qua?"}}
 	c1, err := n.consults.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về quy chế", Questions: q, Deadline: time.Now().Add(72 * time.Hour)})
 	if err != nil {

@@ -248,3 +248,20 @@ func (s *Service) Inherit(ctx context.Context, from storage.AccountLink, newMeet
 	}
 	return nil
 }
+
+// IsAdmin reports whether the account id exists, is enabled and is an
+// administrator (a meeting session an account opened names the account:
+// the office asks whether it was staff's).
+func (s *Service) IsAdmin(ctx context.Context, id string) (bool, error) {
+	if id == "" {
+		return false, nil
+	}
+	a, err := s.store.GetAccount(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, unavailable(err)
+	}
+	return a.Admin && !a.Disabled, nil
+}

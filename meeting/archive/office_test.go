@@ -96,7 +96,7 @@ func officeWork(t *testing.T, st storage.Store) (cid, kid string, doc []byte) {
 	if _, err := reg.PutCommittee(ctx, com); err != nil {
 		t.Fatal(err)
 	}
-	sec := office.Actor{Secretary: true, Account: "vanphong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	cs := consultations.New(st, reg, nil, onePage{}, consultations.Options{Now: clock, RemindBefore: -1})
 	c, err := cs.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án chuyển đổi số", Deadline: now.Add(48 * time.Hour),
 		Questions: []office.Question{{ID: "q1", Text: "Đồng ý thông qua Đề án?"}}})
@@ -385,7 +385,7 @@ func importedReadOnly(t *testing.T, dst storage.Store, cid, kid string) {
 		t.Fatalf("the imported conclusion: %+v, %v", k, err)
 	}
 	docPDF, attPDF := []byte("%PDF-1.4 a document"), []byte("%PDF-1.4 an attachment")
-	sec := office.Actor{Secretary: true, Account: "vanphong"}
+	sec := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	archived := func(what string, err error) {
 		t.Helper()
 		var me *meeting.Error

@@ -638,3 +638,27 @@ func (s *Service) SeatedMeetings(ctx context.Context, committee string) ([]strin
 	}
 	return out, nil
 }
+
+// SeatedCommittee reports whether the meeting was made from committee by
+// the office (Seat recorded a seat of that committee in it): the one
+// place, besides an account of the office's staff, where a conclusion of
+// that committee may be drafted. A meeting any account made has no seating.
+func (s *Service) SeatedCommittee(ctx context.Context, meetingID, committee string) (bool, error) {
+	b, err := s.store.GetEntry(ctx, kindSeating, meetingID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, unavailable(err)
+	}
+	m := map[string]SeatedAs{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return false, meeting.Errorf(meeting.Internal, "Dữ liệu hỏng", "corrupt registry entry").WithCause(err)
+	}
+	for _, a := range m {
+		if committee != "" && a.Committee == committee {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -45,6 +45,9 @@ type Registry interface {
 	Members(ctx context.Context, committee string) (office.Committee, map[string]office.Person, error)
 	People(ctx context.Context) ([]office.Person, error)
 	Committees(ctx context.Context) ([]office.Committee, error)
+	// SeatedCommittee: the office made the meeting from the committee
+	// (committees.Seat recorded its members' seats there).
+	SeatedCommittee(ctx context.Context, meetingID, committee string) (bool, error)
 }
 
 // MeetingInfo is what a conclusion needs of its meeting.
@@ -289,6 +292,13 @@ func (s *Service) people(ctx context.Context) (map[string]office.Person, error) 
 // chair approves it); the meeting and the item must exist. An empty
 // committee is the one whose chair chairs the meeting (when exactly one
 // does).
+//
+// Any account may make a meeting and be its secretary, so a secretary of
+// a meeting drafts only the conclusions of the committee the office made
+// that meeting from (the seating committees.Seat recorded); the office's
+// staff (actor.Staff) draft for any committee. Anything else is refused
+// (403) and stores nothing: a draft lands in the committee's chair's list
+// to approve.
 func (s *Service) Draft(ctx context.Context, actor office.Actor, committee string, d office.DraftConclusion) (*office.Conclusion, error) {
 	if !actor.Secretary {
 		return nil, meeting.Errorf(meeting.Forbidden, "Chỉ thư ký (tài khoản của văn phòng) mới soạn được kết luận", "only a secretary (an office account) drafts a conclusion")
@@ -305,6 +315,17 @@ func (s *Service) Draft(ctx context.Context, actor office.Actor, committee strin
 	com, _, err := s.reg.Members(ctx, committee)
 	if err != nil {
 		return nil, err
+	}
+	if !actor.Staff {
+		seated, err := s.reg.SeatedCommittee(ctx, d.Meeting, com.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !seated {
+			return nil, meeting.Errorf(meeting.Forbidden,
+				"Kết luận của %s chỉ được soạn trong cuộc họp văn phòng lập từ ban này, hoặc bởi cán bộ văn phòng",
+				"a conclusion of %s is drafted only in a meeting the office made from that committee, or by the office's staff", com.Name)
+		}
 	}
 	title, items := info.Title, info.Items
 	item, ok := items[d.AgendaItem]

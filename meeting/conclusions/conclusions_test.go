@@ -115,7 +115,7 @@ func (pdfs) PageCount(_ context.Context, r io.ReadSeeker) (int, error) {
 }
 
 var (
-	secretary = office.Actor{Secretary: true, Account: "vanphong"}
+	secretary = office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	chair     = office.Actor{Person: "m1"}
 )
 
@@ -386,4 +386,53 @@ func errors(e [2]error) error {
 		return e[0]
 	}
 	return e[1]
+}
+
+// TestDraftOnlyWhereTheOfficeSeatedTheCommittee: any account may make a
+// meeting and be its secretary, and a draft lands in the committee chair's
+// list to approve. A secretary of a meeting who is not the office's staff
+// drafts only for the committee the office made the meeting from (the
+// seating committees.Seat records); staff draft for any committee.
+// Refusals are 403 in both languages and store nothing.
+func TestDraftOnlyWhereTheOfficeSeatedTheCommittee(t *testing.T) {
+	ctx := t.Context()
+	st := openBolt(t)
+	reg := registry(t, st)
+	if _, err := reg.PutCommittee(ctx, office.Committee{ID: "bch", Name: "Ban Chấp hành", Members: []office.Member{{Person: "m2", Chair: true}, {Person: "m3"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.LinkSeats(ctx, "btv-12", "btv", []string{"m1", "m2", "m3"}); err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]string{"a2": "Dự toán ngân sách năm 2027"}
+	svc := conclusions.New(st, reg, meetings{"btv-12": items, "own": items}, nil, pdfs{}, conclusions.Options{Now: (&clock{t: t0}).Now})
+	defer svc.Close()
+
+	meetingSecretary := office.Actor{Secretary: true, Account: "meeting:own:viet"}
+	staff := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
+	d := func(m string) office.DraftConclusion {
+		return office.DraftConclusion{Meeting: m, AgendaItem: "a2", Title: "Kết luận giả", Text: "Không có thật."}
+	}
+	for _, tc := range []struct {
+		name, meeting, committee string
+	}{
+		{"an account's own meeting, a committee named", "own", "btv"},
+		{"an account's own meeting, the chair's committee", "own", ""},
+		{"an account's own meeting, another committee", "own", "bch"},
+		{"the committee's meeting, another committee", "btv-12", "bch"},
+	} {
+		_, err := svc.Draft(ctx, meetingSecretary, tc.committee, d(tc.meeting))
+		if e, ok := err.(*meeting.Error); !ok || e.Code != meeting.Forbidden || e.MessageVI == "" || e.Message == "" {
+			t.Errorf("%s: %v, want 403 in both languages", tc.name, err)
+		}
+	}
+	if all, err := svc.All(ctx); err != nil || len(all) != 0 {
+		t.Fatalf("refused drafts stored %d conclusions (%v)", len(all), err)
+	}
+	if c, err := svc.Draft(ctx, meetingSecretary, "", d("btv-12")); err != nil || c.Committee != "btv" || c.Chair != "m1" {
+		t.Fatalf("the secretary of the committee's meeting drafts: %+v, %v", c, err)
+	}
+	if c, err := svc.Draft(ctx, staff, "bch", d("own")); err != nil || c.Committee != "bch" || c.Chair != "m2" {
+		t.Fatalf("staff draft for any committee: %+v, %v", c, err)
+	}
 }

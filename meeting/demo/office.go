@@ -69,7 +69,7 @@ func SeedOffice(ctx context.Context, reg Registry, cons Consultations, st *meeti
 	if !ok {
 		return "", nil
 	}
-	c, err := cons.Draft(ctx, office.Actor{Secretary: true, Account: "demo"}, CommitteeID, office.Draft{
+	c, err := cons.Draft(ctx, office.Actor{Secretary: true, Staff: true, Account: "demo"}, CommitteeID, office.Draft{
 		Title:       "Lấy ý kiến về dự thảo Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XVI",
 		Description: "Văn phòng Tỉnh ủy xin ý kiến các đồng chí Ủy viên Ban Chấp hành về dự thảo Quy chế làm việc (sửa đổi).",
 		Questions: []office.Question{
@@ -119,7 +119,7 @@ func SeedConclusion(ctx context.Context, cs Conclusions, st *meeting.State, now 
 		return nil, nil
 	}
 	day := now.Truncate(time.Hour)
-	c, err := cs.Draft(ctx, office.Actor{Secretary: true, Account: "demo"}, CommitteeID, office.DraftConclusion{
+	c, err := cs.Draft(ctx, office.Actor{Secretary: true, Staff: true, Account: "demo"}, CommitteeID, office.DraftConclusion{
 		Meeting: st.ID, AgendaItem: st.Agenda[0].ID, Kind: office.KindConclusion,
 		Title: "Kết luận về " + st.Agenda[0].Title,
 		Text: "Ban Chấp hành Đảng bộ tỉnh thống nhất với nội dung tờ trình và giao các cơ quan liên quan khẩn trương triển khai.\n" +

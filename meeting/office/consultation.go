@@ -77,8 +77,15 @@ type Answer struct {
 type Actor struct {
 	// Person is the person the actor is, if any (members, the chair).
 	Person string
-	// Secretary: an office account (secretaries prepare consultations).
+	// Secretary: an office account (secretaries prepare consultations),
+	// or a secretary of the meeting a conclusion is of.
 	Secretary bool
+	// Staff: the office's staff (an administrator, or the account of a
+	// person marked staff) — not only a secretary of one meeting, which
+	// any account may become by making a meeting. Only staff draft a
+	// conclusion of a committee in a meeting the office did not make
+	// from that committee (conclusions.Service.Draft).
+	Staff bool
 	// Account names the account, for the log.
 	Account string
 	// System: the server (deadline timer, reminders).

@@ -58,7 +58,7 @@ func TestConclusionSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := conclusions.New(st, reg, oneItem{}, nil, pages{}, conclusions.Options{})
-	sec, chair, member := office.Actor{Secretary: true, Account: "vanphong"}, office.Actor{Person: "chu"}, office.Actor{Person: "an"}
+	sec, chair, member := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}, office.Actor{Person: "chu"}, office.Actor{Person: "an"}
 	k, err := svc.Draft(ctx, sec, "btv", office.DraftConclusion{Meeting: "btv-12", AgendaItem: "a2", Title: "Kết luận về dự toán ngân sách năm 2027",
 		Text: "Ban Thường vụ thống nhất thông qua dự toán.", Tasks: []office.TaskDraft{{Title: "Hoàn thiện dự toán",
 			Assignee: office.Assignee{Kind: office.AssignPerson, Person: "an"}, Deadline: time.Now().Add(72 * time.Hour)}}})

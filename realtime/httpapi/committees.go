@@ -94,6 +94,21 @@ func officeCallerOf(ctx context.Context, acc *account.Service, reg *committees.S
 	return c, nil
 }
 
+// staffAccount reports whether the account (of a meeting session an
+// account opened: access.Session.Account; "" for a code's) is the office's
+// staff: an enabled administrator, or the account of a person marked staff.
+func staffAccount(ctx context.Context, acc *account.Service, reg *committees.Service, id string) (bool, error) {
+	if id == "" {
+		return false, nil
+	}
+	admin, err := acc.IsAdmin(ctx, id)
+	if err != nil || admin {
+		return admin, err
+	}
+	p, ok, err := reg.PersonOfAccount(ctx, id)
+	return ok && p.Staff, err
+}
+
 func errNotStaff() error {
 	return meeting.Errorf(meeting.Forbidden, "Chỉ cán bộ văn phòng hoặc quản trị viên mới làm được việc này",
 		"only the office's staff or an administrator may do this")

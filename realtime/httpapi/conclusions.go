@@ -110,6 +110,11 @@ func (a *ConclusionsAPI) meetingActor(r *http.Request) (office.Actor, meeting.Ro
 	act := office.Actor{Account: "meeting:" + sess.Meeting + ":" + sess.Participant}
 	if sess.Role == meeting.RoleSecretary {
 		act.Secretary = true
+		// Staff only when the office's staff opened it from their account:
+		// any account may make a meeting and be its secretary.
+		if act.Staff, err = staffAccount(r.Context(), a.acc, a.reg, sess.Account); err != nil {
+			return office.Actor{}, "", err
+		}
 		return act, sess.Role, nil
 	}
 	if act.Person, err = a.reg.MeetingPerson(r.Context(), sess.Account, sess.Participant); err != nil {
@@ -136,7 +141,7 @@ func staffRole(role meeting.Role) bool {
 }
 
 func (a *ConclusionsAPI) meetingList(w http.ResponseWriter, r *http.Request) {
-	_, role, err := a.meetingActor(r)
+	act, role, err := a.meetingActor(r)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -149,10 +154,30 @@ func (a *ConclusionsAPI) meetingList(w http.ResponseWriter, r *http.Request) {
 	out := []*office.Conclusion{}
 	for _, c := range all {
 		if c.Status == office.StatusPublished || staffRole(role) {
-			out = append(out, c)
+			out = append(out, a.meetingView(c, act))
 		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"conclusions": out})
+}
+
+// meetingView is c as a meeting session sees it: the assignees' e-mail
+// addresses only for the office's staff (a secretary's session their own
+// account opened) — a delegate, the chair, or a meeting's secretary who
+// is not staff sees names (docs/security.md, "Who sees e-mail addresses").
+func (a *ConclusionsAPI) meetingView(c *office.Conclusion, act office.Actor) *office.Conclusion {
+	if !act.Staff {
+		c.HideEmails(act.Person)
+	}
+	return c
+}
+
+// officeView is c as an office account sees it: the addresses for staff,
+// the caller's own for the others.
+func officeView(c *office.Conclusion, caller officeCaller) *office.Conclusion {
+	if !caller.staff {
+		c.HideEmails(caller.person.ID)
+	}
+	return c
 }
 
 // conclusionRequest is what a secretary sends to draft or edit.
@@ -184,7 +209,7 @@ func (a *ConclusionsAPI) meetingDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("conclusion drafted", "conclusion", c.ID, "meeting", c.Meeting, "by", act.Account)
-	WriteJSON(w, http.StatusCreated, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusCreated, map[string]any{"conclusion": a.meetingView(c, act)})
 }
 
 func (a *ConclusionsAPI) meetingEdit(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +232,7 @@ func (a *ConclusionsAPI) meetingEdit(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": a.meetingView(c, act)})
 }
 
 func (a *ConclusionsAPI) meetingApprove(w http.ResponseWriter, r *http.Request) {
@@ -221,17 +246,17 @@ func (a *ConclusionsAPI) meetingApprove(w http.ResponseWriter, r *http.Request) 
 		WriteError(w, err)
 		return
 	}
-	a.doApprove(w, r, c.ID, act)
+	a.doApprove(w, r, c.ID, act, func(c *office.Conclusion) *office.Conclusion { return a.meetingView(c, act) })
 }
 
-func (a *ConclusionsAPI) doApprove(w http.ResponseWriter, r *http.Request, id string, act office.Actor) {
+func (a *ConclusionsAPI) doApprove(w http.ResponseWriter, r *http.Request, id string, act office.Actor, see func(*office.Conclusion) *office.Conclusion) {
 	c, err := a.svc.Approve(r.Context(), id, act)
 	if err != nil {
 		WriteError(w, err)
 		return
 	}
 	a.log.Info("conclusion approved", "conclusion", c.ID, "number", c.Numbered)
-	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": see(c)})
 }
 
 func (a *ConclusionsAPI) meetingPublish(w http.ResponseWriter, r *http.Request) {
@@ -245,10 +270,10 @@ func (a *ConclusionsAPI) meetingPublish(w http.ResponseWriter, r *http.Request) 
 		WriteError(w, err)
 		return
 	}
-	a.doPublish(w, r, c.ID, act)
+	a.doPublish(w, r, c.ID, act, func(c *office.Conclusion) *office.Conclusion { return a.meetingView(c, act) })
 }
 
-func (a *ConclusionsAPI) doPublish(w http.ResponseWriter, r *http.Request, id string, act office.Actor) {
+func (a *ConclusionsAPI) doPublish(w http.ResponseWriter, r *http.Request, id string, act office.Actor, see func(*office.Conclusion) *office.Conclusion) {
 	if _, err := a.svc.Execute(r.Context(), id, act, office.PublishConclusion{}); err != nil {
 		WriteError(w, err)
 		return
@@ -258,7 +283,7 @@ func (a *ConclusionsAPI) doPublish(w http.ResponseWriter, r *http.Request, id st
 		WriteError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": see(c)})
 }
 
 func (a *ConclusionsAPI) meetingPDF(w http.ResponseWriter, r *http.Request) {
@@ -309,7 +334,7 @@ func (a *ConclusionsAPI) caller(r *http.Request) (officeCaller, office.Actor, er
 	if err != nil {
 		return c, office.Actor{}, err
 	}
-	act := office.Actor{Secretary: c.staff, Account: c.account.Account.ID}
+	act := office.Actor{Secretary: c.staff, Staff: c.staff, Account: c.account.Account.ID}
 	if c.hasPerson {
 		act.Person = c.person.ID
 	}
@@ -386,37 +411,37 @@ func (a *ConclusionsAPI) list(w http.ResponseWriter, r *http.Request) {
 	out := []*office.Conclusion{}
 	for _, c := range all {
 		if (m == "" || c.Meeting == m) && a.mayRead(r.Context(), c, caller) {
-			out = append(out, c)
+			out = append(out, officeView(c, caller))
 		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"conclusions": out})
 }
 
 func (a *ConclusionsAPI) get(w http.ResponseWriter, r *http.Request) {
-	c, _, _, err := a.load(r)
+	c, caller, _, err := a.load(r)
 	if err != nil {
 		WriteError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": officeView(c, caller)})
 }
 
 func (a *ConclusionsAPI) approve(w http.ResponseWriter, r *http.Request) {
-	c, _, act, err := a.load(r)
+	c, caller, act, err := a.load(r)
 	if err != nil {
 		WriteError(w, err)
 		return
 	}
-	a.doApprove(w, r, c.ID, act)
+	a.doApprove(w, r, c.ID, act, func(c *office.Conclusion) *office.Conclusion { return officeView(c, caller) })
 }
 
 func (a *ConclusionsAPI) publish(w http.ResponseWriter, r *http.Request) {
-	c, _, act, err := a.load(r)
+	c, caller, act, err := a.load(r)
 	if err != nil {
 		WriteError(w, err)
 		return
 	}
-	a.doPublish(w, r, c.ID, act)
+	a.doPublish(w, r, c.ID, act, func(c *office.Conclusion) *office.Conclusion { return officeView(c, caller) })
 }
 
 func (a *ConclusionsAPI) remind(w http.ResponseWriter, r *http.Request) {
@@ -533,7 +558,7 @@ func (a *ConclusionsAPI) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("task reported", "conclusion", c.ID, "task", cmd.Task, "done", cmd.Done, "attachment", file != nil)
-	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"conclusion": officeView(c, caller)})
 }
 
 func (a *ConclusionsAPI) attachment(w http.ResponseWriter, r *http.Request) {
@@ -591,6 +616,9 @@ func (a *ConclusionsAPI) myTasks(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if !caller.staff {
+		office.HideTaskEmails(out, caller.person.ID)
+	}
 	WriteJSON(w, http.StatusOK, map[string]any{"tasks": out, "now": a.svc.Now()})
 }
 
@@ -630,6 +658,8 @@ func (a *ConclusionsAPI) board(r *http.Request) ([]office.CommitteeTasks, time.T
 			out = append(out, ct)
 		}
 	}
+	// A chair follows the tasks by name; the addresses are the office's.
+	office.HideDashboardEmails(out, caller.person.ID)
 	return out, now, nil
 }
 

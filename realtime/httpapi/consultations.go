@@ -113,7 +113,7 @@ func (a *ConsultationsAPI) caller(r *http.Request) (officeCaller, office.Actor, 
 	if err != nil {
 		return c, office.Actor{}, err
 	}
-	act := office.Actor{Secretary: c.staff, Account: c.account.Account.ID}
+	act := office.Actor{Secretary: c.staff, Staff: c.staff, Account: c.account.Account.ID}
 	if c.hasPerson {
 		act.Person = c.person.ID
 	}
@@ -133,8 +133,13 @@ func roleIn(c *office.Consultation, caller officeCaller) string {
 	return ""
 }
 
-func view(c *office.Consultation, role, me string) ConsultationView {
+func view(c *office.Consultation, role, me string, staff bool) ConsultationView {
 	v := ConsultationView{Consultation: c, Role: role, AnsweredCount: len(c.Answered)}
+	if !staff {
+		// A member or the chair sees the others by name and title: the
+		// addresses are the office's (docs/security.md).
+		c.HideEmails(me)
+	}
 	if role == roleMember {
 		mine := func(m map[string]time.Time) map[string]time.Time {
 			out := map[string]time.Time{}
@@ -183,7 +188,7 @@ func (a *ConsultationsAPI) list(w http.ResponseWriter, r *http.Request) {
 	out := []ConsultationView{}
 	for _, c := range all {
 		if role := roleIn(c, caller); role != "" {
-			out = append(out, view(c, role, caller.person.ID))
+			out = append(out, view(c, role, caller.person.ID, caller.staff))
 		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"consultations": out})
@@ -225,7 +230,7 @@ func (a *ConsultationsAPI) draft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("consultation drafted", "consultation", c.ID, "committee", c.Committee, "by account", act.Account)
-	WriteJSON(w, http.StatusCreated, map[string]any{"consultation": view(c, roleIn(c, caller), caller.person.ID)})
+	WriteJSON(w, http.StatusCreated, map[string]any{"consultation": view(c, roleIn(c, caller), caller.person.ID, caller.staff)})
 }
 
 func (a *ConsultationsAPI) get(w http.ResponseWriter, r *http.Request) {
@@ -234,7 +239,7 @@ func (a *ConsultationsAPI) get(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, role, caller.person.ID)})
+	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, role, caller.person.ID, caller.staff)})
 }
 
 func (a *ConsultationsAPI) edit(w http.ResponseWriter, r *http.Request) {
@@ -281,7 +286,7 @@ func (a *ConsultationsAPI) run(w http.ResponseWriter, r *http.Request, caller of
 		return
 	}
 	a.log.Info("consultation command", "consultation", id, "command", cmd.CommandName(), "by account", act.Account)
-	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleIn(c, caller), caller.person.ID)})
+	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleIn(c, caller), caller.person.ID, caller.staff)})
 }
 
 func (a *ConsultationsAPI) remind(w http.ResponseWriter, r *http.Request) {
@@ -339,6 +344,9 @@ func (a *ConsultationsAPI) events(w http.ResponseWriter, r *http.Request) {
 	out := make([]office.Event, 0, len(evs))
 	me := caller.person.ID
 	for _, ev := range evs {
+		if !caller.staff {
+			ev = office.HideEventEmails(ev, me)
+		}
 		if role == roleMember {
 			// A member sees their own answers and reminders only.
 			switch d := ev.Data.(type) {
@@ -528,7 +536,7 @@ func (a *ConsultationsAPI) tabletList(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range all {
 		if askedOf(c, seat) {
-			out = append(out, view(c, roleMember, seat.Person))
+			out = append(out, view(c, roleMember, seat.Person, false))
 		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"person": seat.Person, "consultations": out})
@@ -571,7 +579,7 @@ func (a *ConsultationsAPI) tabletAnswer(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	a.log.Info("consultation answered from a tablet", "consultation", id, "person", seat.Person, "meeting", sess.Meeting)
-	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleMember, seat.Person)})
+	WriteJSON(w, http.StatusOK, map[string]any{"consultation": view(c, roleMember, seat.Person, false)})
 }
 
 // tabletFile sends a document of a consultation the member's tablet lists

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/meeting/access"
+	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/meeting/office"
+)
+
+// TestNoEmailsToMembers: the office's e-mail addresses are for its staff
+// (and each person's own): a member, the committee's chair, an assignee, a
+// delegate's tablet and the chair's console see the others by name and
+// title on every route that carries people — a consultation (list, view,
+// events, the tablet's list), a conclusion (office and meeting routes, the
+// responses of approve and publish), the account's tasks and the chair's
+// dashboard. The staff's views still carry the addresses (the reminders
+// need them), so the check is not vacuous.
+func TestNoEmailsToMembers(t *testing.T) {
+	n := startAccountNode(t, "", account.SSOConfig{})
+	ctx := context.Background()
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	viet := officeAccount(t, n, admin, "viet", "Đặng Quốc Việt")  // uv1
+	chair := officeAccount(t, n, admin, "bithu", "Trần Văn Bình") // bithu, chairs btv
+	putOfficePeople(t, admin)
+
+	sec := office.Actor{Secretary: true, Staff: true, Account: "huong"}
+	c1, err := n.consults.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về quy chế", Questions: []office.Question{{Text: "Đồng ý?"}}, Deadline: time.Now().Add(72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made struct{ Session access.Session }
+	if st := admin.call("POST", "/api/v1/committees/btv/meetings", map[string]any{"title": "Hội nghị Ban Thường vụ", "starts_at": "2026-12-20T08:00:00+07:00"}, &made); st != http.StatusCreated {
+		t.Fatalf("meeting from the committee: %d", st)
+	}
+	mid := made.Session.Meeting
+	if _, err := n.svc.Execute(ctx, mid, meeting.Actor{Participant: secretaryOf(t, n, mid)}, meeting.AddAgendaItem{Item: meeting.Item{ID: "ns", Title: "Ngân sách"}}); err != nil {
+		t.Fatal(err)
+	}
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	M := "/api/v1/meetings/" + mid
+	var v conclusionView
+	if st := admin.call("POST", M+"/conclusions", map[string]any{"agenda_item": "ns", "title": "Kết luận về ngân sách", "text": "Thống nhất.",
+		"tasks": []map[string]any{
+			{"title": "Trình HĐND", "assignee": map[string]string{"kind": "person", "person": "uv1"}, "deadline": time.Now().Add(72 * time.Hour)},
+			{"title": "Tuyên truyền", "assignee": map[string]string{"kind": "person", "person": "pbt"}, "deadline": time.Now().Add(-time.Hour)},
+		}}, &v, bearer(made.Session.Token)...); st != http.StatusCreated {
+		t.Fatalf("staff draft in the committee's meeting: %d", st)
+	}
+	k := v.Conclusion.ID
+	var console access.Session
+	if st := chair.call("POST", "/api/v1/account/meetings/"+mid+"/open", nil, &console); st != http.StatusOK {
+		t.Fatalf("the chair opens the console: %d", st)
+	}
+
+	// raw is the body of a 2xx answer.
+	raw := func(b *browser, method, path string, hdr ...string) string {
+		t.Helper()
+		var out json.RawMessage
+		if st := b.call(method, path, nil, &out, hdr...); st/100 != 2 {
+			t.Fatalf("%s %s: %d %s", method, path, st, out)
+		}
+		return string(out)
+	}
+	addr := func(id string) string { return id + "@tinhuy.example" }
+	others := func(me string) []string {
+		var out []string
+		for _, id := range []string{"bithu", "pbt", "uv1", "uv2"} {
+			if id != me {
+				out = append(out, addr(id))
+			}
+		}
+		return out
+	}
+	check := func(who, what, body string, hidden []string) {
+		t.Helper()
+		for _, a := range hidden {
+			if strings.Contains(body, a) {
+				t.Errorf("%s sees %s in %s", who, a, what)
+			}
+		}
+	}
+	// The chair approves and publishes from the console: the answers
+	// carry no member's address.
+	check("the chair's console", "the approval", raw(chair, "POST", M+"/conclusions/"+k+"/approve", bearer(console.Token)...), others("bithu"))
+	check("the chair's console", "the publication", raw(chair, "POST", M+"/conclusions/"+k+"/publish", bearer(console.Token)...), others("bithu"))
+	check("the chair", "the consultation's approval", raw(chair, "POST", "/api/v1/consultations/"+c1.ID+"/approve"), others("bithu"))
+
+	C := "/api/v1/consultations/" + c1.ID
+	tablet := tokenFor(t, n, mid, "uv2")
+	for _, c := range []struct {
+		who  string
+		b    *browser
+		hdr  []string
+		path string
+		me   string
+	}{
+		{"a member", viet, nil, "/api/v1/consultations", "uv1"},
+		{"a member", viet, nil, C, "uv1"},
+		{"a member", viet, nil, C + "/events?after=0", "uv1"},
+		{"a member", viet, nil, "/api/v1/conclusions", "uv1"},
+		{"a member", viet, nil, "/api/v1/conclusions/" + k, "uv1"},
+		{"an assignee", viet, nil, "/api/v1/account/tasks", "uv1"},
+		{"the chair", chair, nil, C, "bithu"},
+		{"the chair", chair, nil, C + "/events?after=0", "bithu"},
+		{"the chair", chair, nil, "/api/v1/conclusions/" + k, "bithu"},
+		{"the chair", chair, nil, "/api/v1/tasks/dashboard", "bithu"},
+		{"the chair's console", chair, bearer(console.Token), M + "/conclusions", "bithu"},
+		{"a delegate's tablet", viet, bearer(tablet), M + "/conclusions", ""},
+		{"a delegate's tablet", viet, bearer(tablet), M + "/consultations", "uv2"},
+	} {
+		body := raw(c.b, "GET", c.path, c.hdr...)
+		check(c.who, c.path, body, others(c.me))
+		if c.me != "" && c.path == C && !strings.Contains(body, addr(c.me)) {
+			t.Errorf("%s does not see their own address in %s", c.who, c.path)
+		}
+	}
+	// The office's staff see them: the reminders are sent to them.
+	for _, path := range []string{C, C + "/events?after=0", "/api/v1/conclusions/" + k, "/api/v1/tasks/dashboard"} {
+		if body := raw(admin, "GET", path); !strings.Contains(body, addr("pbt")) {
+			t.Errorf("staff do not see the addresses in %s: %s", path, body)
+		}
+	}
+	if body := raw(admin, "GET", M+"/conclusions", bearer(made.Session.Token)...); !strings.Contains(body, addr("uv1")) {
+		t.Errorf("the staff secretary's workspace does not see the assignees' addresses: %s", body)
+	}
+	// Nothing stored changed: the log keeps the addresses (for reminders).
+	if c, err := n.concls.Get(ctx, k); err != nil || c.Tasks[0].Assignee.Email != addr("uv1") {
+		t.Fatalf("the stored conclusion lost its addresses: %+v, %v", c, err)
+	}
+	if c, err := n.consults.Get(ctx, c1.ID); err != nil || c.Members[1].Email != addr("pbt") {
+		t.Fatalf("the stored consultation lost its addresses: %+v, %v", c, err)
+	}
+}
