@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -100,10 +99,19 @@ func (n *node) archiveCommittee(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this store cannot be archived", http.StatusNotImplemented)
 		return
 	}
-	// Written to memory first: a committee with nothing to archive is a
-	// 404, not a broken file.
-	var buf bytes.Buffer
-	if _, err := archive.WriteCommittee(r.Context(), &buf, src, pdfRecords{n.pdfs}, id); err != nil {
+	// Streamed as it is made (a committee's consultations and conclusions
+	// name every document and report attachment: held in memory whole, a
+	// committee whose members attached many large reports took the node's
+	// memory). The headers go with the first byte, so a committee with
+	// nothing to archive (refused before anything is written) is still a
+	// 404; a failure after that ends the file without its manifest, which
+	// dais archive verify refuses.
+	lw := &lazyArchive{w: w, name: id + ".dais-archive"}
+	if _, err := archive.WriteCommittee(r.Context(), lw, src, pdfRecords{n.pdfs}, id); err != nil {
+		if lw.started {
+			n.log.Error("committee archive failed", "committee", id, "err", err)
+			return
+		}
 		if strings.Contains(err.Error(), "has no consultation and no conclusion") {
 			http.Error(w, "no consultation or conclusion of this committee", http.StatusNotFound)
 			return
@@ -112,11 +120,26 @@ func (n *node) archiveCommittee(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the archive could not be made", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-tar")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.dais-archive"`)
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
 	n.log.Info("committee archive written", "committee", id)
+}
+
+// lazyArchive sends an archive's headers with its first byte.
+type lazyArchive struct {
+	w       http.ResponseWriter
+	name    string
+	started bool
+}
+
+func (l *lazyArchive) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		h := l.w.Header()
+		h.Set("Content-Type", "application/x-tar")
+		h.Set("Content-Disposition", `attachment; filename="`+l.name+`"`)
+		h.Set("Cache-Control", "no-store")
+		l.w.WriteHeader(http.StatusOK)
+	}
+	return l.w.Write(p)
 }
 
 // pdfRecords makes the archive's records with the node's PDF engine.

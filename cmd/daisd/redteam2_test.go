@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/account"
+	"github.com/dais-meeting/dais/meeting/archive"
 	"github.com/dais-meeting/dais/meeting/office"
 )
 
@@ -137,5 +140,92 @@ func TestNoEmailsToMembers(t *testing.T) {
 	}
 	if c, err := n.consults.Get(ctx, c1.ID); err != nil || c.Members[1].Email != addr("pbt") {
 		t.Fatalf("the stored consultation lost its addresses: %+v, %v", c, err)
+	}
+}
+
+// writeLog is a ResponseWriter that keeps each Write's size and whether
+// the headers were sent before the first byte.
+type writeLog struct {
+	header  http.Header
+	status  int
+	writes  []int
+	body    bytes.Buffer
+	early   bool // a byte before WriteHeader
+	typeSet string
+}
+
+func (w *writeLog) Header() http.Header { return w.header }
+func (w *writeLog) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status, w.typeSet = s, w.header.Get("Content-Type")
+	}
+}
+func (w *writeLog) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.early = true
+		w.WriteHeader(http.StatusOK)
+	}
+	w.writes = append(w.writes, len(p))
+	return w.body.Write(p)
+}
+
+// TestCommitteeArchiveStreams: the committee archive (internal listener)
+// was made in memory whole and then written — a committee whose members
+// attached many large reports (each up to -max-upload-bytes, as many as
+// they like) took the node's memory. It is now streamed as it is made:
+// the response comes in many writes, none of them the whole archive; the
+// headers go with the first byte, the archive verifies, and a committee
+// with nothing to archive is still a 404.
+func TestCommitteeArchiveStreams(t *testing.T) {
+	f := newOfficeFixture(t)
+	ctx := context.Background()
+	var pdfBuf bytes.Buffer
+	if err := f.n.pdfs.Generate(ctx, &pdfBuf, "Báo cáo tiến độ", 60, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, pct := range []string{"30", "60"} {
+		// Two different files (the blob store keeps one copy of the same).
+		file := append([]byte(nil), pdfBuf.Bytes()...)
+		if i == 1 {
+			pdfBuf.Reset()
+			if err := f.n.pdfs.Generate(ctx, &pdfBuf, "Báo cáo tiến độ lần hai", 60, nil); err != nil {
+				t.Fatal(err)
+			}
+			file = pdfBuf.Bytes()
+		}
+		if st, b := reportTask(t, f.viet, "/api/v1/conclusions/"+f.kl+"/tasks/t1/reports", map[string]string{"percent": pct, "note": "Tiến độ"}, file); st != 200 {
+			t.Fatalf("report %d: %d %s", i, st, b)
+		}
+	}
+	archiveOf := func(committee string) *writeLog {
+		w := &writeLog{header: http.Header{}}
+		r := httptest.NewRequest("GET", "/archive/committee/"+committee, nil)
+		r.SetPathValue("committee", committee)
+		f.n.archiveCommittee(w, r)
+		return w
+	}
+	w := archiveOf("btv")
+	if w.status != http.StatusOK || w.typeSet != "application/x-tar" {
+		t.Fatalf("archive: %d %q", w.status, w.typeSet)
+	}
+	total, largest := w.body.Len(), 0
+	for _, n := range w.writes {
+		largest = max(largest, n)
+	}
+	if len(w.writes) < 10 || largest >= total/2 {
+		t.Fatalf("the archive (%d bytes) came in %d writes, the largest %d: not streamed", total, len(w.writes), largest)
+	}
+	rep, err := archive.Verify(ctx, bytes.NewReader(w.body.Bytes()))
+	if err != nil {
+		t.Fatalf("the streamed archive does not verify: %v", err)
+	}
+	if rep.Summary.Committee != "btv" || rep.PDFs < 2 {
+		t.Fatalf("the archive's report: %+v", rep)
+	}
+	if w := archiveOf("bkt"); w.status != http.StatusNotFound {
+		t.Fatalf("a committee with nothing to archive: %d", w.status)
+	}
+	if w := archiveOf("Bí-thư"); w.status != http.StatusBadRequest {
+		t.Fatalf("a bad committee id: %d", w.status)
 	}
 }
