@@ -99,6 +99,12 @@ func (f edgeFlags) apply(cfg *config, getenv func(string) string) error {
 		if err != nil {
 			return fmt.Errorf("-bridge-sites: %w", err)
 		}
+		if len(sites) == 0 {
+			// No site is not "no sites file": the centre would serve any
+			// site under any name and, with -nats-leaf-listen, listen
+			// for leaf connections with no user at all.
+			return fmt.Errorf("-bridge-sites: %s lists no site: add each with `dais bridge-sites add -room ROOM SITE`", f.sites)
+		}
 		cfg.BridgeSites = sites
 	}
 	if f.leafListen != "" {

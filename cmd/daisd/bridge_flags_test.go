@@ -47,6 +47,11 @@ func TestBridgeFlags(t *testing.T) {
 		{name: "sites file and a shared leaf user", flags: edgeFlags{leafListen: ":7422", leafUser: "site", sites: "testdata/sites.txt"}, wantErr: "drop -nats-leaf-user"},
 		{name: "sites file on an edge", flags: edgeFlags{edge: true, sites: "testdata/sites.txt"}, wantErr: "an edge is one site"},
 		{name: "a missing sites file", flags: edgeFlags{sites: "testdata/no-such-sites.txt"}, wantErr: "-bridge-sites: sites file"},
+		// A sites file with no site (its header only, a truncated copy)
+		// started a centre whose leaf listener had no user at all, and
+		// served any site under any name.
+		{name: "a sites file with no site, listening", flags: edgeFlags{leafListen: "127.0.0.1:7422", sites: "testdata/sites-empty.txt"}, wantErr: "lists no site"},
+		{name: "a sites file with no site", flags: edgeFlags{sites: "testdata/sites-empty.txt"}, wantErr: "lists no site"},
 		{name: "leaf listener with a sites file", flags: edgeFlags{leafListen: "127.0.0.1:7422", sites: "testdata/sites.txt"},
 			check: func(c config) error {
 				if c.NATS.LeafUser != "" || len(c.NATS.LeafSites) != 3 || c.NATS.LeafSites[2].User != "site-sontay" || c.NATS.LeafSites[2].Name != "sontay" ||

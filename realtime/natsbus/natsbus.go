@@ -235,6 +235,13 @@ func startEmbedded(cfg Config) (*server.Server, string, *server.User, error) {
 	}
 	leafURL := ""
 	if cfg.LeafListen != "" {
+		// A leaf connection reads and answers every meeting's subjects: a
+		// listener must ask for something. nats-server itself admits a
+		// leaf with no credentials when none are configured (a sites
+		// file with no site in it did just that).
+		if cfg.LeafUser == "" && len(cfg.LeafSites) == 0 && (cfg.LeafTLS == nil || cfg.LeafTLS.ClientAuth != tls.RequireAndVerifyClientCert) {
+			return nil, "", nil, errors.New("natsbus: a leaf listener needs LeafSites, LeafUser or client certificates (LeafTLS verifying them): it would admit any leaf connection")
+		}
 		host, port, err := leafAddr(cfg.LeafListen)
 		if err != nil {
 			return nil, "", nil, err

@@ -2,6 +2,7 @@ package natsbus_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -325,4 +326,30 @@ func serverOf(tb testing.TB, c *natstest.Cluster, name string) int {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestLeafListenerNeedsCredentials: nats-server admits a leaf connection
+// with no credentials when its leafnode block has none — a centre started
+// with a sites file listing no site did, and a leaf with no user connected
+// and read every meeting's subjects. Open refuses such a listener; one
+// with a user, or with client certificates verified, opens.
+func TestLeafListenerNeedsCredentials(t *testing.T) {
+	ctx := context.Background()
+	for _, cfg := range []natsbus.Config{
+		{Name: "centre", LeafListen: "127.0.0.1:0"},
+		{Name: "centre", LeafListen: "127.0.0.1:0", LeafTLS: &tls.Config{}},
+		{Name: "centre", LeafListen: "127.0.0.1:0", LeafTLS: &tls.Config{ClientAuth: tls.VerifyClientCertIfGiven}},
+	} {
+		if b, err := natsbus.Open(ctx, cfg); err == nil || !strings.Contains(err.Error(), "would admit any leaf connection") {
+			if b != nil {
+				b.Close()
+			}
+			t.Errorf("a leaf listener with %+v: %v, want a refusal", cfg.LeafTLS, err)
+		}
+	}
+	b, err := natsbus.Open(ctx, natsbus.Config{Name: "centre", LeafListen: "127.0.0.1:0", LeafUser: "site", LeafPassword: "mật-khẩu"})
+	if err != nil {
+		t.Fatalf("a leaf listener with a user: %v", err)
+	}
+	b.Close()
 }
