@@ -446,6 +446,11 @@ func (m *matrix) conclusions(t *testing.T) {
 	// session acts as the office's person of its participant id; a session
 	// of the chair's invitation code approves nothing
 	// (TestNoChairByParticipantID).
+	// The account exists and is enabled: a session of a disabled or
+	// unknown account acts as no one (TestDisabledChairConsoleActsAsNobody).
+	if st, b := m.do(t, admin, "POST", "/api/v1/accounts", map[string]any{"id": "quang", "name": "Trần Văn Quang"}); st != http.StatusCreated {
+		t.Fatalf("adding the account quang: %d %s", st, b)
+	}
 	cs, err := m.n.acc.OpenFor(ctx, meetingA, "chair", "quang", meeting.RoleChair)
 	if err != nil {
 		t.Fatal(err)

@@ -229,3 +229,97 @@ func TestCommitteeArchiveStreams(t *testing.T) {
 		t.Fatalf("a bad committee id: %d", w.status)
 	}
 }
+
+// TestStaffDraftsAnywhereWhileStaff: the office's staff draft a conclusion
+// of any committee, also in a meeting not made from it — from the
+// workspace session their own account opened. The staff rights are read
+// at each request: once the account is disabled (or the person's staff
+// mark taken away) that session drafts nothing there (403), and nothing
+// is stored.
+func TestStaffDraftsAnywhereWhileStaff(t *testing.T) {
+	n := startAccountNode(t, "", account.SSOConfig{})
+	ctx := context.Background()
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	vp := officeAccount(t, n, admin, "vanphong", "Lê Văn Phòng")
+	putOfficePeople(t, admin)
+	if st := admin.call("PUT", "/api/v1/people/vp", map[string]any{"name": "Lê Văn Phòng", "account": "vanphong", "staff": true}, nil); st != 200 {
+		t.Fatalf("PUT vp: %d", st)
+	}
+	var own access.Session
+	if st := vp.call("POST", "/api/v1/account/meetings", map[string]any{"title": "Họp chuẩn bị", "starts_at": "2026-12-20T08:00:00+07:00", "place": "Phòng họp"}, &own); st != http.StatusCreated {
+		t.Fatalf("staff make a meeting: %d", st)
+	}
+	if _, err := n.svc.Execute(ctx, own.Meeting, meeting.Actor{Participant: own.Participant}, meeting.AddAgendaItem{Item: meeting.Item{ID: "x", Title: "Nội dung"}}); err != nil {
+		t.Fatal(err)
+	}
+	M := "/api/v1/meetings/" + own.Meeting + "/conclusions"
+	body := map[string]any{"committee": "btv", "agenda_item": "x", "title": "Kết luận", "text": "Nội dung."}
+	bearer := []string{"Authorization", "Bearer " + own.Token}
+	if st := vp.call("POST", M, body, nil, bearer...); st != http.StatusCreated {
+		t.Fatalf("staff draft for btv in their own meeting: %d", st)
+	}
+	if st := admin.call("PUT", "/api/v1/people/vp", map[string]any{"name": "Lê Văn Phòng", "account": "vanphong"}, nil); st != 200 {
+		t.Fatalf("the administrator takes the staff mark away: %d", st)
+	}
+	var e apiError
+	if st := vp.call("POST", M, body, &e, bearer...); st != http.StatusForbidden || e.Error.MessageVI == "" || e.Error.Message == "" {
+		t.Fatalf("a former staff member's session drafts: %d %+v, want 403", st, e)
+	}
+	if st := admin.call("PUT", "/api/v1/people/vp", map[string]any{"name": "Lê Văn Phòng", "account": "vanphong", "staff": true}, nil); st != 200 {
+		t.Fatalf("staff again: %d", st)
+	}
+	if st := admin.call("POST", "/api/v1/accounts/vanphong/disable", nil, nil); st != http.StatusOK {
+		t.Fatalf("disable: %d", st)
+	}
+	// The meeting session outlives the account's disabling; the office
+	// asks at each draft whether its account is still active staff.
+	if st := vp.call("POST", M, body, nil, bearer...); st != http.StatusForbidden {
+		t.Fatalf("a disabled staff account's session drafts: %d, want 403", st)
+	}
+	if all, err := n.concls.All(ctx); err != nil || len(all) != 1 {
+		t.Fatalf("conclusions stored: %d (%v), want the one staff drafted", len(all), err)
+	}
+}
+
+// TestDisabledChairConsoleActsAsNobody: a meeting session opened from an
+// account outlives the account's disabling. The chair's console acted as
+// the chair in the office after the administrator disabled the chair's
+// account (a lost laptop): it approved a conclusion and took its number.
+// Now a session whose account is disabled acts as no office person: the
+// approval is refused 403, the conclusion stays a draft, no number.
+func TestDisabledChairConsoleActsAsNobody(t *testing.T) {
+	n := startAccountNode(t, "", account.SSOConfig{})
+	ctx := context.Background()
+	admin := newBrowser(t, n)
+	firstRun(t, admin)
+	chair := officeAccount(t, n, admin, "bithu", "Trần Văn Bình")
+	putOfficePeople(t, admin)
+	var made struct{ Session access.Session }
+	if st := admin.call("POST", "/api/v1/committees/btv/meetings", map[string]any{"title": "Hội nghị Ban Thường vụ", "starts_at": "2026-12-20T08:00:00+07:00"}, &made); st != http.StatusCreated {
+		t.Fatalf("meeting from the committee: %d", st)
+	}
+	mid := made.Session.Meeting
+	if _, err := n.svc.Execute(ctx, mid, meeting.Actor{Participant: secretaryOf(t, n, mid)}, meeting.AddAgendaItem{Item: meeting.Item{ID: "ns", Title: "Ngân sách"}}); err != nil {
+		t.Fatal(err)
+	}
+	M := "/api/v1/meetings/" + mid + "/conclusions"
+	var v conclusionView
+	if st := admin.call("POST", M, map[string]any{"agenda_item": "ns", "title": "Kết luận", "text": "Thống nhất."}, &v, "Authorization", "Bearer "+made.Session.Token); st != http.StatusCreated {
+		t.Fatalf("draft: %d", st)
+	}
+	var console access.Session
+	if st := chair.call("POST", "/api/v1/account/meetings/"+mid+"/open", nil, &console); st != http.StatusOK {
+		t.Fatalf("the chair opens the console: %d", st)
+	}
+	if st := admin.call("POST", "/api/v1/accounts/bithu/disable", nil, nil); st != http.StatusOK {
+		t.Fatalf("disable: %d", st)
+	}
+	var e apiError
+	if st := chair.call("POST", M+"/"+v.Conclusion.ID+"/approve", nil, &e, "Authorization", "Bearer "+console.Token); st != http.StatusForbidden || e.Error.MessageVI == "" {
+		t.Fatalf("the disabled chair's console approves: %d %+v, want 403", st, e)
+	}
+	if c, err := n.concls.Get(ctx, v.Conclusion.ID); err != nil || c.Status != office.StatusDraft || c.Numbered != "" {
+		t.Fatalf("after the refusal: %+v, %v", c, err)
+	}
+}

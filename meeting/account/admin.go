@@ -249,19 +249,19 @@ func (s *Service) Inherit(ctx context.Context, from storage.AccountLink, newMeet
 	return nil
 }
 
-// IsAdmin reports whether the account id exists, is enabled and is an
-// administrator (a meeting session an account opened names the account:
-// the office asks whether it was staff's).
-func (s *Service) IsAdmin(ctx context.Context, id string) (bool, error) {
+// Active reports whether the account id exists and is enabled, and
+// whether it is an administrator (a meeting session an account opened
+// names the account: the office asks whether it is still staff's).
+func (s *Service) Active(ctx context.Context, id string) (active, admin bool, err error) {
 	if id == "" {
-		return false, nil
+		return false, false, nil
 	}
 	a, err := s.store.GetAccount(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return false, nil
+		return false, false, nil
 	}
 	if err != nil {
-		return false, unavailable(err)
+		return false, false, unavailable(err)
 	}
-	return a.Admin && !a.Disabled, nil
+	return !a.Disabled, a.Admin && !a.Disabled, nil
 }

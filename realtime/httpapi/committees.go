@@ -96,13 +96,14 @@ func officeCallerOf(ctx context.Context, acc *account.Service, reg *committees.S
 
 // staffAccount reports whether the account (of a meeting session an
 // account opened: access.Session.Account; "" for a code's) is the office's
-// staff: an enabled administrator, or the account of a person marked staff.
+// staff: an enabled administrator, or the enabled account of a person
+// marked staff.
 func staffAccount(ctx context.Context, acc *account.Service, reg *committees.Service, id string) (bool, error) {
 	if id == "" {
 		return false, nil
 	}
-	admin, err := acc.IsAdmin(ctx, id)
-	if err != nil || admin {
+	active, admin, err := acc.Active(ctx, id)
+	if err != nil || !active || admin {
 		return admin, err
 	}
 	p, ok, err := reg.PersonOfAccount(ctx, id)

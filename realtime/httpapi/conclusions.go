@@ -117,6 +117,13 @@ func (a *ConclusionsAPI) meetingActor(r *http.Request) (office.Actor, meeting.Ro
 		}
 		return act, sess.Role, nil
 	}
+	// The account that opened it must still be enabled: a meeting session
+	// outlives the account's disabling, and a disabled chair's console
+	// approved and signed in the office's name.
+	active, _, err := a.acc.Active(r.Context(), sess.Account)
+	if err != nil || !active {
+		return act, sess.Role, err
+	}
 	if act.Person, err = a.reg.MeetingPerson(r.Context(), sess.Account, sess.Participant); err != nil {
 		return office.Actor{}, "", err
 	}
