@@ -4,11 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
@@ -58,115 +55,28 @@ func NewRecords(sessions Sessions, recs Records, log *slog.Logger) *RecordsAPI {
 // Register mounts the record routes on mux.
 func (a *RecordsAPI) Register(mux Mux) {
 	const m = "/api/v1/meetings/{meeting}/records"
-	mux.HandleFunc("GET "+m, a.report)
-	mux.HandleFunc("GET "+m+"/file", a.file)
-	mux.HandleFunc("POST "+m+"/issue", a.issue)
-	mux.HandleFunc("POST "+m+"/sign", a.sign)
-	mux.HandleFunc("PUT "+m+"/file", a.upload)
+	h := recordRoutes(a.request)
+	mux.HandleFunc("GET "+m, h.report)
+	mux.HandleFunc("GET "+m+"/file", h.file)
+	mux.HandleFunc("POST "+m+"/issue", h.issue)
+	mux.HandleFunc("POST "+m+"/sign", h.sign)
+	mux.HandleFunc("PUT "+m+"/file", h.upload)
 }
 
 // request authenticates r and reads its record key.
-func (a *RecordsAPI) request(r *http.Request) (access.Session, string, bool, error) {
+func (a *RecordsAPI) request(r *http.Request) (recordRequest, error) {
 	sess, err := meetingSession(a.sessions, r)
 	if err != nil {
-		return sess, "", false, err
+		return recordRequest{}, err
 	}
 	q := r.URL.Query()
 	key := q.Get("record")
 	if _, _, _, err := meeting.ParseRecord(key); err != nil {
-		return sess, "", false, err
+		return recordRequest{}, err
 	}
-	return sess, key, q.Get("fresh") == "1", nil
-}
-
-func (a *RecordsAPI) report(w http.ResponseWriter, r *http.Request) {
-	sess, key, _, err := a.request(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	rep, err := a.records.Report(r.Context(), sess, key)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "private, no-store")
-	WriteJSON(w, http.StatusOK, rep)
-}
-
-func (a *RecordsAPI) file(w http.ResponseWriter, r *http.Request) {
-	sess, key, _, err := a.request(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	b, cur, err := a.records.Current(r.Context(), sess, key)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	writeRecord(w, sess, key, cur, b)
-}
-
-func (a *RecordsAPI) issue(w http.ResponseWriter, r *http.Request) {
-	sess, key, fresh, err := a.request(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	b, cur, err := a.records.Issue(r.Context(), sess, key, fresh)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	writeRecord(w, sess, key, cur, b)
-}
-
-func (a *RecordsAPI) sign(w http.ResponseWriter, r *http.Request) {
-	sess, key, fresh, err := a.request(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	rep, err := a.records.Sign(r.Context(), sess, key, fresh)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, rep)
-}
-
-func (a *RecordsAPI) upload(w http.ResponseWriter, r *http.Request) {
-	sess, key, _, err := a.request(r)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/pdf" && mt != "application/octet-stream") {
-			WriteError(w, meeting.Errorf(meeting.Invalid, "Nội dung tải lên phải là tệp PDF đã ký.", "the upload must be the signed PDF"))
-			return
-		}
-	}
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(transferTime(r.ContentLength)))
-	rep, err := a.records.Upload(r.Context(), sess, key, r.Body)
-	if err != nil {
-		WriteError(w, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, rep)
-}
-
-// writeRecord answers with a record's PDF and its hash.
-func writeRecord(w http.ResponseWriter, sess access.Session, key string, cur *meeting.SignedRecord, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Dais-Record-SHA256", cur.SHA256)
-	name := "ky-" + sess.Meeting + "-" + strings.ReplaceAll(key, "/", "-") + ".pdf"
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": fileSafe(strings.TrimSuffix(name, ".pdf")) + ".pdf"}))
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	return recordRequest{
+		rec:   minutesRecord{recs: a.records, sess: sess, key: key},
+		fresh: q.Get("fresh") == "1",
+		name:  "ky-" + sess.Meeting + "-" + strings.ReplaceAll(key, "/", "-"),
+	}, nil
 }
