@@ -27,9 +27,7 @@ package records
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -92,15 +90,7 @@ func New(cfg Config, meetings Meetings, blobs storage.Blobs, producer Producer, 
 	if meetings == nil || blobs == nil || producer == nil {
 		return nil, errors.New("records: meetings, blobs and producer are required")
 	}
-	if cfg.MaxBytes <= 0 {
-		cfg.MaxBytes = 64 << 20
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.FixedZone("ICT", 7*3600)
-	}
-	if log == nil {
-		log = slog.Default()
-	}
+	log = cfg.defaults(log)
 	return &Records{cfg: cfg, meetings: meetings, blobs: blobs, producer: producer, log: log}, nil
 }
 
@@ -225,12 +215,7 @@ func (r *Records) Current(ctx context.Context, sess access.Session, key string) 
 }
 
 func (r *Records) read(ctx context.Context, sha string) ([]byte, error) {
-	rc, _, err := r.blobs.OpenBlob(ctx, sha)
-	if err != nil {
-		return nil, fmt.Errorf("records: reading the record %s: %w", sha, err)
-	}
-	defer rc.Close()
-	return io.ReadAll(rc)
+	return readBlob(ctx, r.blobs, sha)
 }
 
 // Sign signs the record's current version (issued now if it has none, or
@@ -238,9 +223,7 @@ func (r *Records) read(ctx context.Context, sha string) ([]byte, error) {
 // participant, and returns the record's report.
 func (r *Records) Sign(ctx context.Context, sess access.Session, key string, fresh bool) (*Report, error) {
 	if r.cfg.Signer == nil {
-		return nil, meeting.Errorf(meeting.Conflict,
-			"Máy chủ chưa được cấu hình chứng thư số để ký; hãy ký bằng thiết bị ký số của mình (dais sign).",
-			"this server has no signing certificate configured: sign with your own token (dais sign)")
+		return nil, errNoServerSigner()
 	}
 	for attempt := 0; ; attempt++ {
 		pdf, cur, err := r.Issue(ctx, sess, key, fresh && attempt == 0)
@@ -255,20 +238,11 @@ func (r *Records) Sign(ctx context.Context, sess access.Session, key string, fre
 		if role == "" {
 			role = "Thành viên ban kiểm phiếu"
 		}
-		signed, err := sign.Sign(ctx, pdf, *r.cfg.Signer, sign.Options{
-			Reason:   fmt.Sprintf("%s %s ký %s", role, p.Name, recordName(key)),
-			Location: st.Place,
-			Time:     time.Now().In(r.cfg.Location),
-			TSA:      r.cfg.TSA,
-		})
+		signed, signer, level, err := serverSign(ctx, r.cfg, pdf, fmt.Sprintf("%s %s ký %s", role, p.Name, recordName(key)), st.Place)
 		if err != nil {
-			return nil, fmt.Errorf("records: signing: %w", err)
+			return nil, err
 		}
-		level := "B-B"
-		if r.cfg.TSA != nil {
-			level = "B-T"
-		}
-		err = r.record(ctx, sess, key, cur.SHA256, signed, r.cfg.Signer.Chain[0].Subject.CommonName, level, "server")
+		err = r.record(ctx, sess, key, cur.SHA256, signed, signer, level, "server")
 		if meeting.ErrorCode(err) == meeting.Conflict && attempt == 0 {
 			continue // someone signed meanwhile: sign the new version
 		}
@@ -376,29 +350,7 @@ func (r *Records) Report(ctx context.Context, sess access.Session, key string) (
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Record: key, Signatures: []sign.Signature{}, Log: []meeting.RecordSignature{}}
-	if r.cfg.Signer != nil {
-		rep.ServerSigner = r.cfg.Signer.Chain[0].Subject.CommonName
-	}
-	cur := st.Records[key]
-	if cur == nil {
-		return rep, nil
-	}
-	rep.Issued, rep.SHA256, rep.Size = true, cur.SHA256, cur.Size
-	rep.Log = append(rep.Log, cur.Signatures...)
-	pdf, err := r.read(ctx, cur.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	if got := sha256.Sum256(pdf); hex.EncodeToString(got[:]) != cur.SHA256 {
-		return nil, fmt.Errorf("records: the stored record %s does not match its hash", cur.SHA256)
-	}
-	sigs, err := sign.Verify(pdf, r.cfg.Roots)
-	if err != nil {
-		return nil, fmt.Errorf("records: verifying %s: %w", key, err)
-	}
-	rep.Signatures = append(rep.Signatures, sigs...)
-	return rep, nil
+	return report(ctx, r.cfg, r.blobs, key, st.Records[key], "record")
 }
 
 // recordName is how a record is named in a signature's reason.
