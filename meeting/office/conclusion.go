@@ -524,32 +524,19 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
 			return nil, err
 		}
-		if r := c.Records[cmd.Record]; r != nil && r.SHA256 == cmd.SHA256 {
-			return nil, nil // issued already
+		if issuedAlready(c.Records, meeting.IssueRecord(cmd)) {
+			return nil, nil
 		}
 		return []EventData{ConclusionRecordIssued(cmd)}, nil
 	case SignConclusionRecord:
 		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
 			return nil, err
 		}
-		if cmd.Signer, _ = text(cmd.Signer, 300); cmd.Signer == "" {
-			return nil, meeting.Errorf(meeting.Invalid, "Cần tên người ký", "the signer's name is needed")
+		s := meeting.SignRecord(cmd)
+		if err := checkSignRecord(c.Records, &s); err != nil {
+			return nil, err
 		}
-		if cmd.Level != "B-B" && cmd.Level != "B-T" {
-			return nil, meeting.Errorf(meeting.Invalid, "Mức chữ ký %q không hợp lệ (B-B hoặc B-T)", "invalid signature level %q (B-B or B-T)", cmd.Level)
-		}
-		if cmd.Where != "server" && cmd.Where != "token" {
-			return nil, meeting.Errorf(meeting.Invalid, "Nơi ký %q không hợp lệ", "invalid signing place %q", cmd.Where)
-		}
-		r := c.Records[cmd.Record]
-		if r == nil {
-			return nil, meeting.Errorf(meeting.Conflict, "Văn bản chưa được chốt để ký", "the record has not been issued for signing")
-		}
-		if r.SHA256 != cmd.Prev {
-			return nil, meeting.Errorf(meeting.Conflict, "Văn bản vừa được người khác ký hoặc chốt lại; hãy tải bản mới nhất và ký lại",
-				"the record was signed or issued again meanwhile: download the current version and sign it")
-		}
-		return []EventData{ConclusionRecordSigned(cmd)}, nil
+		return []EventData{ConclusionRecordSigned(s)}, nil
 	case DraftConclusion:
 	}
 	return nil, meeting.Errorf(meeting.Invalid, "Lệnh không hợp lệ", "unknown command %T", cmd)
@@ -567,10 +554,7 @@ func (c *Conclusion) checkRecordCommand(actor Actor, key, sha string, size int64
 	if c.Status != StatusApproved && c.Status != StatusPublished {
 		return meeting.Errorf(meeting.Conflict, "Kết luận chưa được duyệt và cấp số; chưa ký được", "the conclusion is not approved and numbered yet: it cannot be signed")
 	}
-	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" || size <= 0 {
-		return meeting.Errorf(meeting.Invalid, "Mã băm hoặc kích thước của tệp không hợp lệ", "invalid file hash or size")
-	}
-	return nil
+	return checkRecordFile(sha, size)
 }
 
 // may reports whether actor reports for this assignee: the person, or a
@@ -677,17 +661,11 @@ func (c *Conclusion) Apply(e Event) error {
 			}
 		}
 	case ConclusionRecordIssued:
-		if c.Records == nil {
-			c.Records = map[string]*meeting.SignedRecord{}
-		}
-		c.Records[d.Record] = &meeting.SignedRecord{Record: d.Record, SHA256: d.SHA256, Size: d.Size, IssuedBy: e.Actor, IssuedAt: e.At}
+		applyRecordIssued(&c.Records, meeting.IssueRecord(d), e)
 	case ConclusionRecordSigned:
-		r := c.Records[d.Record]
-		if r == nil || r.SHA256 != d.Prev {
-			return fmt.Errorf("office: record %q signed at %s, not its current version", d.Record, d.Prev)
+		if err := applyRecordSigned(c.Records, meeting.SignRecord(d), e); err != nil {
+			return err
 		}
-		r.SHA256, r.Size = d.SHA256, d.Size
-		r.Signatures = append(r.Signatures, meeting.RecordSignature{Participant: e.Actor, Signer: d.Signer, Level: d.Level, Where: d.Where, At: e.At})
 	case ConclusionArchived:
 		m, err := archiveMark(ConsultationArchived(d), e, c.Version, c.Archived != nil)
 		if err != nil {

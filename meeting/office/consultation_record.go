@@ -1,7 +1,6 @@
 package office
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/dais-meeting/dais/meeting"
@@ -59,32 +58,19 @@ func (c *Consultation) decideRecord(actor Actor, cmd Command) ([]EventData, erro
 		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
 			return nil, err
 		}
-		if r := c.Records[cmd.Record]; r != nil && r.SHA256 == cmd.SHA256 {
-			return nil, nil // issued already
+		if issuedAlready(c.Records, meeting.IssueRecord(cmd)) {
+			return nil, nil
 		}
 		return []EventData{ConsultationRecordIssued(cmd)}, nil
 	case SignConsultationRecord:
 		if err := c.checkRecordCommand(actor, cmd.Record, cmd.SHA256, cmd.Size); err != nil {
 			return nil, err
 		}
-		if cmd.Signer, _ = text(cmd.Signer, 300); cmd.Signer == "" {
-			return nil, meeting.Errorf(meeting.Invalid, "Cần tên người ký", "the signer's name is needed")
+		s := meeting.SignRecord(cmd)
+		if err := checkSignRecord(c.Records, &s); err != nil {
+			return nil, err
 		}
-		if cmd.Level != "B-B" && cmd.Level != "B-T" {
-			return nil, meeting.Errorf(meeting.Invalid, "Mức chữ ký %q không hợp lệ (B-B hoặc B-T)", "invalid signature level %q (B-B or B-T)", cmd.Level)
-		}
-		if cmd.Where != "server" && cmd.Where != "token" {
-			return nil, meeting.Errorf(meeting.Invalid, "Nơi ký %q không hợp lệ", "invalid signing place %q", cmd.Where)
-		}
-		r := c.Records[cmd.Record]
-		if r == nil {
-			return nil, meeting.Errorf(meeting.Conflict, "Văn bản chưa được chốt để ký", "the record has not been issued for signing")
-		}
-		if r.SHA256 != cmd.Prev {
-			return nil, meeting.Errorf(meeting.Conflict, "Văn bản vừa được người khác ký hoặc chốt lại; hãy tải bản mới nhất và ký lại",
-				"the record was signed or issued again meanwhile: download the current version and sign it")
-		}
-		return []EventData{ConsultationRecordSigned(cmd)}, nil
+		return []EventData{ConsultationRecordSigned(s)}, nil
 	}
 	return nil, meeting.Errorf(meeting.Invalid, "Lệnh không hợp lệ", "unknown command %T", cmd)
 }
@@ -101,31 +87,16 @@ func (c *Consultation) checkRecordCommand(actor Actor, key, sha string, size int
 	if c.Status != StatusClosed || c.Result == nil {
 		return meeting.Errorf(meeting.Conflict, "Đợt lấy ý kiến chưa kết thúc và tổng hợp; chưa ký được báo cáo", "the consultation is not closed and summed up yet: its summary cannot be signed")
 	}
-	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" || size <= 0 {
-		return meeting.Errorf(meeting.Invalid, "Mã băm hoặc kích thước của tệp không hợp lệ", "invalid file hash or size")
-	}
-	return nil
+	return checkRecordFile(sha, size)
 }
 
 // applyRecord folds ConsultationRecordIssued and ConsultationRecordSigned.
 func (c *Consultation) applyRecord(e Event) error {
 	switch d := e.Data.(type) {
 	case ConsultationRecordIssued:
-		if c.Records == nil {
-			c.Records = map[string]*meeting.SignedRecord{}
-		}
-		c.Records[d.Record] = &meeting.SignedRecord{Record: d.Record, SHA256: d.SHA256, Size: d.Size, IssuedBy: e.Actor, IssuedAt: e.At}
+		applyRecordIssued(&c.Records, meeting.IssueRecord(d), e)
 	case ConsultationRecordSigned:
-		r := c.Records[d.Record]
-		if r == nil || r.SHA256 != d.Prev {
-			return errNotCurrent(d.Record, d.Prev)
-		}
-		r.SHA256, r.Size = d.SHA256, d.Size
-		r.Signatures = append(r.Signatures, meeting.RecordSignature{Participant: e.Actor, Signer: d.Signer, Level: d.Level, Where: d.Where, At: e.At})
+		return applyRecordSigned(c.Records, meeting.SignRecord(d), e)
 	}
 	return nil
-}
-
-func errNotCurrent(key, prev string) error {
-	return fmt.Errorf("office: record %q signed at %s, not its current version", key, prev)
 }
