@@ -4,20 +4,15 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/audit"
-	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/conclusions"
 	"github.com/dais-meeting/dais/meeting/office"
-	"github.com/dais-meeting/dais/meeting/pdf"
-	"github.com/dais-meeting/dais/meeting/pdf/sign"
 	"github.com/dais-meeting/dais/meeting/pdf/sign/signtest"
 	"github.com/dais-meeting/dais/meeting/records"
-	"github.com/dais-meeting/dais/storage/bolt"
 )
 
 type oneItem struct{}
@@ -41,22 +36,7 @@ func (pages) PageCount(context.Context, io.ReadSeeker) (int, error) { return 1, 
 // the conclusion's log passes with the signed versions in it.
 func TestConclusionSigned(t *testing.T) {
 	ctx := context.Background()
-	st, err := bolt.Open(t.TempDir(), bolt.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := committees.New(st, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "chu", Name: "Bùi Văn Tỉnh"}, {ID: "an", Name: "Nguyễn Văn An"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	st, reg := btv(t, ctx)
 	svc := conclusions.New(st, reg, oneItem{}, nil, pages{}, conclusions.Options{})
 	sec, chair, member := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}, office.Actor{Person: "chu"}, office.Actor{Person: "an"}
 	k, err := svc.Draft(ctx, sec, "btv", office.DraftConclusion{Meeting: "btv-12", AgendaItem: "a2", Title: "Kết luận về dự toán ngân sách năm 2027",
@@ -65,16 +45,8 @@ func TestConclusionSigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := pdf.New(pdf.Config{FontDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer engine.Close()
-	ca := signtest.NewCA(t)
-	server := ca.NewSigner(t, "Văn phòng Tỉnh ủy Hòa Bình", "Tỉnh ủy Hòa Bình", false)
-	tsa := httptest.NewServer(ca.NewTSA(t))
-	defer tsa.Close()
-	r, err := records.NewConclusions(records.Config{Signer: &server, TSA: &sign.TSAClient{URL: tsa.URL}, Roots: ca.Roots()}, svc, st, engine, nil)
+	engine, ca, cfg := officeSigning(t)
+	r, err := records.NewConclusions(cfg, svc, st, engine, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,33 +80,11 @@ func TestConclusionSigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine := ca.NewSigner(t, "Lê Thu Trang", "Văn phòng Tỉnh ủy Hòa Bình", true)
-	signed, err := sign.Sign(ctx, cur, mine, sign.Options{Time: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err = r.Upload(ctx, sec, k.ID, "conclusion/vi", bytes.NewReader(signed))
-	if err != nil {
-		t.Fatalf("Upload: %v", err)
-	}
-	if len(rep.Signatures) != 2 || !rep.Signatures[0].Unchanged || rep.Signatures[1].Signer != "Lê Thu Trang" ||
-		len(rep.Log) != 2 || rep.Log[1].Participant != "account:vanphong" || rep.Log[1].Where != "token" {
-		t.Fatalf("after the upload: %+v", rep)
-	}
-	if _, err := r.Upload(ctx, sec, k.ID, "conclusion/vi", bytes.NewReader(signed)); meeting.ErrorCode(err) != meeting.Conflict {
-		t.Fatalf("uploading a stale version: %v, want conflict", err)
-	}
+	signed := secretaryUploads(t, ctx, r, ca, sec, k.ID, "conclusion/vi", cur)
 	if _, err := r.Upload(ctx, sec, k.ID, "conclusion/vi", bytes.NewReader(mustSign(t, signed, signtest.NewCA(t).NewSigner(t, "Kẻ giả mạo", "Không rõ", true)))); err == nil {
 		t.Fatal("an untrusted signer's upload was taken")
 	}
-	final, _, err := r.Current(ctx, chair, k.ID, "conclusion/vi")
-	if err != nil || !bytes.Equal(final, signed) {
-		t.Fatalf("Current: %d bytes, %v", len(final), err)
-	}
-	ps := signtest.Pdfsig(t, ca, final)
-	if len(ps) != 2 || ps[0].Validation != "Signature is Valid." || ps[1].Validation != "Signature is Valid." || ps[1].Signer != "Lê Thu Trang" {
-		t.Fatalf("pdfsig: %+v", ps)
-	}
+	signedTwice(t, ctx, r, ca, chair, k.ID, "conclusion/vi", signed)
 	// The English PDF is a record of its own, not signed yet.
 	if rep, err := r.Report(ctx, chair, k.ID, "conclusion/en"); err != nil || rep.Issued {
 		t.Fatalf("the English record: %+v, %v", rep, err)

@@ -3,20 +3,14 @@ package records_test
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/audit"
-	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/office"
-	"github.com/dais-meeting/dais/meeting/pdf"
-	"github.com/dais-meeting/dais/meeting/pdf/sign"
-	"github.com/dais-meeting/dais/meeting/pdf/sign/signtest"
 	"github.com/dais-meeting/dais/meeting/records"
-	"github.com/dais-meeting/dais/storage/bolt"
 )
 
 // TestConsultationSummarySigned: an open consultation's summary cannot be
@@ -27,22 +21,7 @@ import (
 // the signed versions after its close.
 func TestConsultationSummarySigned(t *testing.T) {
 	ctx := context.Background()
-	st, err := bolt.Open(t.TempDir(), bolt.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := committees.New(st, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "chu", Name: "Bùi Văn Tỉnh"}, {ID: "an", Name: "Nguyễn Văn An"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	st, reg := btv(t, ctx)
 	svc := consultations.New(st, reg, nil, pages{}, consultations.Options{RemindBefore: -1})
 	sec, chair, member := office.Actor{Secretary: true, Account: "vanphong"}, office.Actor{Person: "chu"}, office.Actor{Person: "an"}
 	c, err := svc.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án chuyển đổi số", Deadline: time.Now().Add(48 * time.Hour),
@@ -61,16 +40,8 @@ func TestConsultationSummarySigned(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	engine, err := pdf.New(pdf.Config{FontDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer engine.Close()
-	ca := signtest.NewCA(t)
-	server := ca.NewSigner(t, "Văn phòng Tỉnh ủy Hòa Bình", "Tỉnh ủy Hòa Bình", false)
-	tsa := httptest.NewServer(ca.NewTSA(t))
-	defer tsa.Close()
-	r, err := records.NewConsultations(records.Config{Signer: &server, TSA: &sign.TSAClient{URL: tsa.URL}, Roots: ca.Roots()}, svc, st, engine, nil)
+	engine, ca, cfg := officeSigning(t)
+	r, err := records.NewConsultations(cfg, svc, st, engine, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,30 +84,8 @@ func TestConsultationSummarySigned(t *testing.T) {
 	if !bytes.HasPrefix(cur, []byte("%PDF")) || len(rep.Signatures) != 1 {
 		t.Fatalf("the current version: %.20q", cur)
 	}
-	mine := ca.NewSigner(t, "Lê Thu Trang", "Văn phòng Tỉnh ủy Hòa Bình", true)
-	signed, err := sign.Sign(ctx, cur, mine, sign.Options{Time: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err = r.Upload(ctx, sec, c.ID, key, bytes.NewReader(signed))
-	if err != nil {
-		t.Fatalf("Upload: %v", err)
-	}
-	if len(rep.Signatures) != 2 || !rep.Signatures[0].Unchanged || rep.Signatures[1].Signer != "Lê Thu Trang" ||
-		len(rep.Log) != 2 || rep.Log[1].Participant != "account:vanphong" || rep.Log[1].Where != "token" {
-		t.Fatalf("after the upload: %+v", rep)
-	}
-	if _, err := r.Upload(ctx, sec, c.ID, key, bytes.NewReader(signed)); meeting.ErrorCode(err) != meeting.Conflict {
-		t.Fatalf("uploading a stale version: %v, want conflict", err)
-	}
-	final, _, err := r.Current(ctx, chair, c.ID, key)
-	if err != nil || !bytes.Equal(final, signed) {
-		t.Fatalf("Current: %d bytes, %v", len(final), err)
-	}
-	ps := signtest.Pdfsig(t, ca, final)
-	if len(ps) != 2 || ps[0].Validation != "Signature is Valid." || ps[1].Validation != "Signature is Valid." || ps[1].Signer != "Lê Thu Trang" {
-		t.Fatalf("pdfsig: %+v", ps)
-	}
+	signed := secretaryUploads(t, ctx, r, ca, sec, c.ID, key, cur)
+	signedTwice(t, ctx, r, ca, chair, c.ID, key, signed)
 	if rep, err := r.Report(ctx, chair, c.ID, "summary/en"); err != nil || rep.Issued {
 		t.Fatalf("the English record: %+v, %v", rep, err)
 	}
