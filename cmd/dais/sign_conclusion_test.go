@@ -16,6 +16,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/consultations"
 	"github.com/dais-meeting/dais/meeting/documents"
 	"github.com/dais-meeting/dais/meeting/documents/documentstest"
+	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/pdf/sign/signtest"
@@ -39,16 +40,7 @@ func TestSignConclusion(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := committees.New(fx.Store, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "chu", Name: "Bùi Văn Tỉnh"}, {ID: "an", Name: "Nguyễn Văn An"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	meetingtest.Committee(t, reg, office.Person{ID: "chu", Name: "Bùi Văn Tỉnh"}, office.Person{ID: "an", Name: "Nguyễn Văn An"})
 	svc := conclusions.New(fx.Store, reg, fakeAgenda{}, nil, onePage{}, conclusions.Options{})
 	recs, err := records.NewConclusions(records.Config{Roots: ca.Roots()}, svc, fx.Store, fx.Engine, nil)
 	if err != nil {

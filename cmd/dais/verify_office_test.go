@@ -18,6 +18,7 @@ import (
 	"github.com/dais-meeting/dais/meeting/committees"
 	"github.com/dais-meeting/dais/meeting/conclusions"
 	"github.com/dais-meeting/dais/meeting/consultations"
+	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/storage/bolt"
 )
@@ -48,16 +49,7 @@ func officeRecord(t *testing.T, dir string) (consultation, conclusion string) {
 	now := time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	reg := committees.New(st, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "m1", Name: "Trần Văn Bình"}, {ID: "m2", Name: "Lê Thị Phương"}, {ID: "m3", Name: "Đặng Quốc Việt"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	meetingtest.Committee(t, reg, office.Person{ID: "m1", Name: "Trần Văn Bình"}, office.Person{ID: "m2", Name: "Lê Thị Phương"}, office.Person{ID: "m3", Name: "Đặng Quốc Việt"})
 	sec := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	cs := consultations.New(st, reg, nil, onePage{}, consultations.Options{Now: clock, RemindBefore: -1})
 	c, err := cs.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án", Deadline: now.Add(48 * time.Hour),

@@ -86,16 +86,7 @@ func officeWork(t *testing.T, st storage.Store) (cid, kid string, doc []byte) {
 	now := time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	reg := committees.New(st, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "chair", Name: "Lê Trường Lưu"}, {ID: "d1", Name: "Nguyễn Thị Hương"}, {ID: "d2", Name: "Trần Văn Đức"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	meetingtest.Committee(t, reg, office.Person{ID: "chair", Name: "Lê Trường Lưu"}, office.Person{ID: "d1", Name: "Nguyễn Thị Hương"}, office.Person{ID: "d2", Name: "Trần Văn Đức"})
 	sec := office.Actor{Secretary: true, Staff: true, Account: "vanphong"}
 	cs := consultations.New(st, reg, nil, onePage{}, consultations.Options{Now: clock, RemindBefore: -1})
 	c, err := cs.Draft(ctx, sec, "btv", office.Draft{Title: "Lấy ý kiến về Đề án chuyển đổi số", Deadline: now.Add(48 * time.Hour),

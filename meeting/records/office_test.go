@@ -10,6 +10,7 @@ import (
 
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/committees"
+	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/meeting/office"
 	"github.com/dais-meeting/dais/meeting/pdf"
 	"github.com/dais-meeting/dais/meeting/pdf/sign"
@@ -31,16 +32,7 @@ func btv(t *testing.T, ctx context.Context) (*bolt.Store, *committees.Service) {
 	}
 	t.Cleanup(func() { st.Close() })
 	reg := committees.New(st, nil, nil, committees.Options{})
-	com := office.Committee{ID: "btv", Name: "Ban Thường vụ Tỉnh ủy"}
-	for i, p := range []office.Person{{ID: "chu", Name: "Bùi Văn Tỉnh"}, {ID: "an", Name: "Nguyễn Văn An"}} {
-		if _, err := reg.PutPerson(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		com.Members = append(com.Members, office.Member{Person: p.ID, Chair: i == 0})
-	}
-	if _, err := reg.PutCommittee(ctx, com); err != nil {
-		t.Fatal(err)
-	}
+	meetingtest.Committee(t, reg, office.Person{ID: "chu", Name: "Bùi Văn Tỉnh"}, office.Person{ID: "an", Name: "Nguyễn Văn An"})
 	return st, reg
 }
 
