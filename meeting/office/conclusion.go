@@ -350,10 +350,15 @@ func (ConclusionRecordIssued) EventType() string {
 }
 func (ConclusionRecordSigned) EventType() string { return "ConclusionRecordSigned" }
 
-// MaxTasks bounds a conclusion's tasks; MaxConclusionText its text.
+// MaxTasks bounds a conclusion's tasks; MaxConclusionText its text;
+// MaxTaskReports the reports on one task and MaxTaskAttachments the files
+// among them (each up to the upload limit: unbounded, an assignee could
+// fill the node's disk).
 const (
-	MaxTasks          = 100
-	MaxConclusionText = 50000
+	MaxTasks           = 100
+	MaxConclusionText  = 50000
+	MaxTaskReports     = 200
+	MaxTaskAttachments = 20
 )
 
 // DecideConclusion checks cmd from actor against c at now and returns the
@@ -462,6 +467,20 @@ func decideConclusion(c *Conclusion, actor Actor, cmd Command, now time.Time) ([
 		}
 		if !t.Done.IsZero() {
 			return nil, meeting.Errorf(meeting.Conflict, "Nhiệm vụ đã hoàn thành", "the task is done already")
+		}
+		if len(t.Reports) >= MaxTaskReports {
+			return nil, meeting.Errorf(meeting.Conflict, "Nhiệm vụ đã có %d báo cáo, mức tối đa", "the task has %d reports, the most it may have", MaxTaskReports)
+		}
+		if cmd.Attachment != nil {
+			n := 0
+			for _, r := range t.Reports {
+				if r.Attachment != nil {
+					n++
+				}
+			}
+			if n >= MaxTaskAttachments {
+				return nil, meeting.Errorf(meeting.Conflict, "Nhiệm vụ đã có %d tệp đính kèm, mức tối đa: gửi báo cáo không kèm tệp", "the task has %d attachments, the most it may have: report without a file", MaxTaskAttachments)
+			}
 		}
 		if cmd.Done {
 			cmd.Percent = 100

@@ -174,3 +174,68 @@ func TestConsultationRecordAndMark(t *testing.T) {
 		t.Fatalf("a second mark folded (%v)", err)
 	}
 }
+
+// TestTaskReportsBounded: a task takes MaxTaskAttachments files and
+// MaxTaskReports reports; past them a report (with a file; any report)
+// is refused Conflict with both messages, and nothing is produced — the
+// service decides before it stores the file, so a refused file is never
+// kept (an assignee could otherwise fill the node's disk).
+func TestTaskReportsBounded(t *testing.T) {
+	c := draftedConclusion(t)
+	for _, cmd := range []office.Command{office.ApproveConclusion{Series: "KL/TU", Year: 2026, Number: 3}, office.PublishConclusion{}} {
+		actor := office.Actor{Person: "chu"}
+		if _, ok := cmd.(office.PublishConclusion); ok {
+			actor = office.Actor{Secretary: true}
+		}
+		evs, err := office.DecideConclusion(c, actor, cmd, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if err := c.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	an := office.Actor{Person: "an"}
+	report := func(withFile bool) error {
+		r := office.ReportTask{Task: "t1", Percent: 10, Note: "Tiến độ"}
+		if withFile {
+			r.Attachment = &office.Document{ID: "d", Title: "Báo cáo", SHA256: sha64, Pages: 1}
+		}
+		evs, err := office.DecideConclusion(c, an, r, t0)
+		if err != nil {
+			if len(evs) != 0 {
+				t.Fatalf("a refusal produced %d events", len(evs))
+			}
+			return err
+		}
+		for _, e := range evs {
+			if err := c.Apply(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	}
+	for i := range office.MaxTaskAttachments {
+		if err := report(true); err != nil {
+			t.Fatalf("attachment %d: %v", i+1, err)
+		}
+	}
+	err := report(true)
+	var e *meeting.Error
+	if meeting.ErrorCode(err) != meeting.Conflict || !asError(err, &e) || e.MessageVI == "" || e.Message == "" {
+		t.Fatalf("attachment %d: %v, want Conflict in both languages", office.MaxTaskAttachments+1, err)
+	}
+	for i := office.MaxTaskAttachments; i < office.MaxTaskReports; i++ {
+		if err := report(false); err != nil {
+			t.Fatalf("report %d without a file: %v", i+1, err)
+		}
+	}
+	if err := report(false); meeting.ErrorCode(err) != meeting.Conflict {
+		t.Fatalf("report %d: %v, want Conflict", office.MaxTaskReports+1, err)
+	}
+	if task, _ := c.Task("t1"); len(task.Reports) != office.MaxTaskReports {
+		t.Fatalf("%d reports kept, want %d", len(task.Reports), office.MaxTaskReports)
+	}
+}
