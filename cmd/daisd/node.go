@@ -506,7 +506,9 @@ func (n *node) drain(ctx context.Context) error {
 	if err := n.gw.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("draining websockets: %w", err))
 	}
-	if err := n.srv.Shutdown(ctx); err != nil {
+	// The listener is closed above: Shutdown closing it again may report
+	// net.ErrClosed, which is no failure.
+	if err := n.srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 		errs = append(errs, fmt.Errorf("stopping http: %w", err))
 	}
 	if err := <-n.served; err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
