@@ -61,12 +61,7 @@ func NewConclusionRecords(c *ConclusionsAPI, recs ConclusionRecords) *Conclusion
 // (the home, dais sign -conclusion).
 func (a *ConclusionRecordsAPI) Register(mux Mux) {
 	const p = "/api/v1/conclusions/{conclusion}/record"
-	h := recordRoutes(a.request)
-	mux.HandleFunc("GET "+p, h.report)
-	mux.HandleFunc("GET "+p+"/file", h.file)
-	mux.HandleFunc("POST "+p+"/issue", h.issue)
-	mux.HandleFunc("POST "+p+"/sign", h.sign)
-	mux.HandleFunc("PUT "+p+"/file", h.upload)
+	recordRoutes(a.request).mount(mux, p)
 	const m = "/api/v1/meetings/{meeting}/conclusions/{conclusion}/record"
 	console := recordRoutes(a.meetingRequest)
 	mux.HandleFunc("GET "+m, console.report)

@@ -44,12 +44,7 @@ func NewConsultationRecords(c *ConsultationsAPI, recs ConsultationRecords) *Cons
 // Register mounts the routes on mux.
 func (a *ConsultationRecordsAPI) Register(mux Mux) {
 	const p = "/api/v1/consultations/{consultation}/record"
-	h := recordRoutes(a.request)
-	mux.HandleFunc("GET "+p, h.report)
-	mux.HandleFunc("GET "+p+"/file", h.file)
-	mux.HandleFunc("POST "+p+"/issue", h.issue)
-	mux.HandleFunc("POST "+p+"/sign", h.sign)
-	mux.HandleFunc("PUT "+p+"/file", h.upload)
+	recordRoutes(a.request).mount(mux, p)
 }
 
 // request authenticates r, reads the consultation (refused to whoever is

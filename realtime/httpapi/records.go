@@ -55,12 +55,7 @@ func NewRecords(sessions Sessions, recs Records, log *slog.Logger) *RecordsAPI {
 // Register mounts the record routes on mux.
 func (a *RecordsAPI) Register(mux Mux) {
 	const m = "/api/v1/meetings/{meeting}/records"
-	h := recordRoutes(a.request)
-	mux.HandleFunc("GET "+m, h.report)
-	mux.HandleFunc("GET "+m+"/file", h.file)
-	mux.HandleFunc("POST "+m+"/issue", h.issue)
-	mux.HandleFunc("POST "+m+"/sign", h.sign)
-	mux.HandleFunc("PUT "+m+"/file", h.upload)
+	recordRoutes(a.request).mount(mux, m)
 }
 
 // request authenticates r and reads its record key.

@@ -42,6 +42,16 @@ type recordRequest struct {
 // share them.
 type recordRoutes func(r *http.Request) (recordRequest, error)
 
+// mount registers the five routes of a family under prefix: the report,
+// the current file, issue, sign and a signed version taken back.
+func (load recordRoutes) mount(mux Mux, prefix string) {
+	mux.HandleFunc("GET "+prefix, load.report)
+	mux.HandleFunc("GET "+prefix+"/file", load.file)
+	mux.HandleFunc("POST "+prefix+"/issue", load.issue)
+	mux.HandleFunc("POST "+prefix+"/sign", load.sign)
+	mux.HandleFunc("PUT "+prefix+"/file", load.upload)
+}
+
 // report answers with the record's signatures.
 func (load recordRoutes) report(w http.ResponseWriter, r *http.Request) {
 	q, err := load(r)
