@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
@@ -87,7 +85,7 @@ func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Ev
 
 // drained returns the messages in c's queue as its writer would write
 // them, bursts opened.
-func drained(c *conn) (msgs []*websocket.PreparedMessage, places int) {
+func drained(c *conn) (msgs []*message, places int) {
 	for {
 		select {
 		case pm := <-c.queue:

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -29,18 +31,40 @@ type conn struct {
 
 	// start receives, once, the welcome and the events the client missed;
 	// the writer sends them before anything from queue.
-	start chan []*websocket.PreparedMessage
+	start chan []*message
 	// queue holds live messages; full means the client is too slow. A
 	// catch-up's messages take one place in it together (burstMark, with
 	// the messages in bursts).
-	queue chan *websocket.PreparedMessage
+	queue chan *message
 	// burstMu guards bursts: the messages of each burstMark in queue, in
 	// order (appended by the room, taken by the writer).
 	burstMu sync.Mutex
-	bursts  [][]*websocket.PreparedMessage
+	bursts  [][]*message
 	// pending is what the room is collecting for this connection while it
 	// delivers a batch of events (room.to); owned by the room goroutine.
-	pending []*websocket.PreparedMessage
+	pending []*message
+
+	// wmu is held by whoever writes to the socket: the writer, the
+	// reader answering a ping or a close, or the goroutine that sends a
+	// message to an idle connection (writeNow).
+	wmu sync.Mutex
+	// owed counts what was handed to the writer and is not written yet
+	// (the start batch counts one until it is): writeNow writes only when
+	// nothing is owed, so the order of messages holds.
+	owed atomic.Int64
+	// rest is the end of a frame writeNow could not finish without
+	// waiting; whoever writes next writes it first (guarded by wmu).
+	rest []byte
+	// closed is set when no more may be written: the close frame went
+	// out, the socket failed, or the writer ended (guarded by wmu).
+	closed bool
+	// raw is the socket for writeNow (nil: not a plain TCP socket; every
+	// message goes through the writer).
+	raw syscall.RawConn
+	// wake tells the writer that writeNow left a rest.
+	wake chan struct{}
+	// rests counts the frames writeNow left half-written.
+	rests atomic.Int64
 
 	kickOnce   sync.Once
 	kicked     chan struct{} // closed by kick
@@ -82,23 +106,42 @@ func newConn(g *Gateway, ws *websocket.Conn, sess access.Session) *conn {
 		// tablet that falls 64 messages behind resumes cheaply.
 		size = min(size, g.cfg.LeanQueueSize)
 	}
-	return &conn{
+	c := &conn{
 		g: g, ws: ws, sess: sess,
-		start:      make(chan []*websocket.PreparedMessage, 1),
-		queue:      make(chan *websocket.PreparedMessage, size),
+		start:      make(chan []*message, 1),
+		queue:      make(chan *message, size),
+		wake:       make(chan struct{}, 1),
 		kicked:     make(chan struct{}),
 		writerDone: make(chan struct{}),
 		opened:     time.Now(),
 	}
+	c.owed.Store(1) // the start batch: nothing is written before the welcome
+	if ws != nil {
+		c.raw = rawConn(ws.NetConn())
+	}
+	return c
 }
 
-// send queues a message without blocking. A full queue disconnects the
+// send writes a message to an idle connection's socket at once
+// (writeNow), or queues it, without blocking. A full queue disconnects the
 // client with CloseTooSlow: it will resume from its last seq.
-func (c *conn) send(pm *websocket.PreparedMessage) {
+func (c *conn) send(m *message) {
+	if c.writeNow(m) {
+		return
+	}
+	c.enqueue(m)
+}
+
+// enqueue hands m to the writer, or kicks a client whose queue is full.
+func (c *conn) enqueue(m *message) bool {
+	c.owed.Add(1)
 	select {
-	case c.queue <- pm:
+	case c.queue <- m:
+		return true
 	default:
+		c.owed.Add(-1)
 		c.tooSlow()
+		return false
 	}
 }
 
@@ -107,7 +150,7 @@ func (c *conn) send(pm *websocket.PreparedMessage) {
 // queue: a burst of past events is not a slow client, who is one that
 // lets its queue's worth of deliveries pile up. The writer writes them one
 // frame each, in order. Only the room's goroutine calls it.
-func (c *conn) sendBurst(pms []*websocket.PreparedMessage) {
+func (c *conn) sendBurst(pms []*message) {
 	switch len(pms) {
 	case 0:
 		return
@@ -118,21 +161,18 @@ func (c *conn) sendBurst(pms []*websocket.PreparedMessage) {
 	c.burstMu.Lock()
 	c.bursts = append(c.bursts, pms)
 	c.burstMu.Unlock()
-	select {
-	case c.queue <- burstMark:
-	default:
+	if !c.enqueue(burstMark) {
 		// Not queued: take it back (the writer takes bursts only for
 		// marks it read, so the last one is this one).
 		c.burstMu.Lock()
 		c.bursts[len(c.bursts)-1] = nil
 		c.bursts = c.bursts[:len(c.bursts)-1]
 		c.burstMu.Unlock()
-		c.tooSlow()
 	}
 }
 
 // nextBurst takes the messages of the burstMark the writer read.
-func (c *conn) nextBurst() []*websocket.PreparedMessage {
+func (c *conn) nextBurst() []*message {
 	c.burstMu.Lock()
 	defer c.burstMu.Unlock()
 	if len(c.bursts) == 0 {
@@ -186,56 +226,86 @@ func (c *conn) kick(code int, text string) {
 }
 
 // pingMark, queued to a connection, asks its writer to send a ping.
-var pingMark = new(websocket.PreparedMessage)
+var pingMark = new(message)
 
 // burstMark, queued to a connection, asks its writer to write the next of
 // its bursts (sendBurst).
-var burstMark = new(websocket.PreparedMessage)
+var burstMark = new(message)
 
-// writeLoop is the only writer of the socket.
+// writeLoop writes what is queued to the socket, in order. It is the
+// socket's writer but for writeNow (an idle connection's messages) and the
+// reader's answers to the peer's pings and close, all under wmu.
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	defer c.ws.Close()
+	defer func() {
+		c.wmu.Lock()
+		c.closed = true
+		c.wmu.Unlock()
+	}()
+	nc := c.ws.NetConn()
 	// No write deadline per message: gorilla would re-arm a timer on the
 	// socket at every write, a measurable share of a fan-out to thousands.
 	// A write blocked on a peer that stopped reading is ended by kick's
 	// watchdog instead: the peer's queue overflows, it is kicked, and the
-	// socket is closed under the writer if it has not finished in time.
-	write := func(pm *websocket.PreparedMessage) bool {
-		switch pm {
-		case pingMark:
-			return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.g.cfg.WriteTimeout)) == nil
-		case burstMark:
-			b := c.nextBurst()
-			for _, pm := range b {
-				if c.ws.WritePreparedMessage(pm) != nil {
-					return false
-				}
-			}
-			c.wrote.Add(uint64(len(b)))
-			return true
-		}
-		if c.ws.WritePreparedMessage(pm) != nil {
+	// socket is closed under it if it has not finished in time.
+	write := func(ms ...*message) bool {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		if c.closed {
 			return false
 		}
-		c.wrote.Add(1)
-		return true
+		if err := c.flushRest(nc); err != nil {
+			return false
+		}
+		// The frames of a batch or a burst go in one write (writev).
+		var bufs net.Buffers
+		flush := func() bool {
+			if len(bufs) == 0 {
+				return true
+			}
+			n := len(bufs)
+			if _, err := bufs.WriteTo(nc); err != nil {
+				return false
+			}
+			c.wrote.Add(uint64(n))
+			return true
+		}
+		for _, m := range ms {
+			switch m {
+			case pingMark:
+				if !flush() || c.control(websocket.PingMessage, nil) != nil {
+					return false
+				}
+			case burstMark:
+				for _, m := range c.nextBurst() {
+					bufs = append(bufs, m.wire)
+				}
+			default:
+				bufs = append(bufs, m.wire)
+			}
+		}
+		return flush()
 	}
 	select {
 	case batch := <-c.start:
-		for _, pm := range batch {
-			if !write(pm) {
-				return
-			}
+		if !write(batch...) {
+			return
 		}
+		c.owed.Add(-1)
 	case <-c.kicked:
 		c.writeClose()
 		return
 	}
 	for {
 		select {
-		case pm := <-c.queue:
-			if !write(pm) {
+		case m := <-c.queue:
+			if !write(m) {
+				return
+			}
+			c.owed.Add(-1)
+		case <-c.wake:
+			if !write() {
 				return
 			}
 		case <-c.kicked:
@@ -248,19 +318,43 @@ func (c *conn) writeLoop() {
 // writeClose tells a draining client where to go, sends the close frame and
 // gives the reader a moment to see the peer's answer.
 func (c *conn) writeClose() {
-	deadline := time.Now().Add(c.g.cfg.WriteTimeout)
-	if c.closeCode == protocol.CloseDraining {
-		// Spread the reconnections of a whole room over a few seconds.
-		msg, _ := json.Marshal(protocol.Move{Type: protocol.TypeMove, RetryMS: 200 + rand.IntN(2000)})
-		_ = c.ws.SetWriteDeadline(deadline)
-		_ = c.ws.WriteMessage(websocket.TextMessage, msg)
+	c.wmu.Lock()
+	if !c.closed {
+		c.closed = true
+		nc := c.ws.NetConn()
+		deadline := time.Now().Add(c.g.cfg.WriteTimeout)
+		_ = nc.SetWriteDeadline(deadline)
+		err := c.flushRest(nc)
+		if err == nil && c.closeCode == protocol.CloseDraining {
+			// Spread the reconnections of a whole room over a few seconds.
+			if m, perr := prepare(protocol.Move{Type: protocol.TypeMove, RetryMS: 200 + rand.IntN(2000)}); perr == nil {
+				_, err = nc.Write(m.wire)
+			}
+		}
+		if err == nil {
+			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline)
+		}
 	}
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline)
+	c.wmu.Unlock()
 	// The reader ends when the peer answers the close, or at its deadline.
 	c.deadlineMu.Lock()
 	c.closing = true
 	_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
 	c.deadlineMu.Unlock()
+}
+
+// answer is the reader's handling of the peer's ping (a pong) and close
+// (the close echoed), written under wmu after any rest.
+func (c *conn) answer(typ int, data []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed {
+		return
+	}
+	if typ == websocket.CloseMessage {
+		c.closed = true
+	}
+	_ = c.control(typ, data)
 }
 
 // keepReading moves the read deadline to t, unless the connection is
@@ -279,6 +373,14 @@ func (c *conn) readLoop() {
 	_ = c.ws.SetReadDeadline(time.Now().Add(wait))
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(wait))
+	})
+	c.ws.SetPingHandler(func(data string) error {
+		c.answer(websocket.PongMessage, []byte(data))
+		return nil
+	})
+	c.ws.SetCloseHandler(func(code int, _ string) error {
+		c.answer(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""))
+		return nil
 	})
 	for {
 		typ, data, err := c.ws.ReadMessage()
@@ -411,13 +513,4 @@ func (c *conn) relaySignal(sig protocol.Signal) {
 	if err := c.g.bus.PublishSignal(c.sess.Meeting, data); err != nil {
 		c.g.log.Warn("relaying a signal failed", "meeting", c.sess.Meeting, "err", err)
 	}
-}
-
-// prepare encodes a message once for any number of connections.
-func prepare(v any) (*websocket.PreparedMessage, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return websocket.NewPreparedMessage(websocket.TextMessage, data)
 }

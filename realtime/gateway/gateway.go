@@ -6,14 +6,20 @@
 // Structure: one room per meeting with connected clients on this node. A
 // room is one goroutine that owns the meeting's delivered state: it takes
 // events from the bus, fills any gap from the log, folds each event once,
-// encodes it once (a websocket.PreparedMessage) and hands it to every client
-// allowed to see it. Each connection has exactly one reader goroutine (which
-// also runs the client's commands, one at a time) and one writer goroutine
-// draining a bounded queue; a client whose queue is full is disconnected with
-// CloseTooSlow and resumes, so a slow tablet never slows the others.
+// encodes it once (a message: the whole WebSocket frame) and hands it to
+// every client allowed to see it. Each connection has exactly one reader
+// goroutine (which also runs the client's commands, one at a time) and one
+// writer goroutine draining a bounded queue; a client whose queue is full is
+// disconnected with CloseTooSlow and resumes, so a slow tablet never slows
+// the others. A message to a connection that owes nothing is written into
+// its socket at once by the sender, without waiting (conn.writeNow); what
+// the socket does not take is the writer's.
 //
 // Locks: Gateway.mu guards the rooms and connections maps and is never held
-// while sending on a channel that can block. Rooms share nothing else.
+// while sending on a channel that can block. Rooms share nothing else. A
+// connection's wmu is held by whoever writes to its socket; the room only
+// ever tries it (TryLock), so a tablet that stopped reading never holds a
+// room up.
 package gateway
 
 import (
@@ -263,10 +269,12 @@ func (g *Gateway) pingSlot(slot int) int {
 			skipped++
 			continue
 		}
+		c.owed.Add(1)
 		select {
 		case c.queue <- pingMark:
 			n++
 		default:
+			c.owed.Add(-1)
 		}
 	}
 	g.cfg.Metrics.pinged(n, skipped)

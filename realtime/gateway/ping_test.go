@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/meeting/access"
 )
@@ -49,7 +47,7 @@ func TestPingsSpreadOverInterval(t *testing.T) {
 		newConns := func(k int) []*conn {
 			cs := make([]*conn, k)
 			for i := range cs {
-				cs[i] = &conn{g: g, queue: make(chan *websocket.PreparedMessage, 2)}
+				cs[i] = &conn{g: g, queue: make(chan *message, 2)}
 				if !g.register(cs[i]) {
 					t.Fatal("register refused")
 				}
@@ -107,7 +105,7 @@ func TestBudgetSweepAmortized(t *testing.T) {
 	defer func() { _ = g.Shutdown(t.Context()) }()
 	var conns []*conn
 	for i := range budgetSweep + 1000 {
-		c := &conn{g: g, queue: make(chan *websocket.PreparedMessage, 1)}
+		c := &conn{g: g, queue: make(chan *message, 1)}
 		c.sess.Meeting, c.sess.Participant, c.sess.Token = "m", "p"+strconv.Itoa(i), "t"+strconv.Itoa(i)
 		if !g.register(c) {
 			t.Fatal("register refused")

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/dais-meeting/dais/meeting"
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
@@ -59,9 +57,9 @@ type room struct {
 	lean       meeting.Lean
 	leanJSON   []byte
 	leanDirty  bool
-	attendance *websocket.PreparedMessage // lean's attendance message
-	attendedAt time.Time                  // when it was last sent
-	leanConns  int                        // connections with c.lean
+	attendance *message  // lean's attendance message
+	attendedAt time.Time // when it was last sent
+	leanConns  int       // connections with c.lean
 	// leanBase is the part of a lean snapshot that every lean viewer who
 	// may read no confidential document shares, encoded once (nil: to be
 	// made); leanPolls the polls without anyone's ballot. Events that
@@ -73,10 +71,10 @@ type room struct {
 // delivered is an event with its encoded message.
 type delivered struct {
 	ev meeting.Event
-	pm *websocket.PreparedMessage
+	pm *message
 	// redacted is the message of meeting.Redact's form of ev, made when
 	// first needed.
-	redacted *websocket.PreparedMessage
+	redacted *message
 }
 
 type joinReq struct {
@@ -318,21 +316,21 @@ func (r *room) flush() {
 
 // to sends a connection a message of the room's: at once, or gathered
 // into its burst while a batch is delivered.
-func (r *room) to(c *conn, pm *websocket.PreparedMessage) {
+func (r *room) to(c *conn, pm *message) {
 	if !r.batching {
 		c.send(pm)
 		return
 	}
 	if c.pending == nil {
 		r.held = append(r.held, c)
-		c.pending = make([]*websocket.PreparedMessage, 0, r.hint)
+		c.pending = make([]*message, 0, r.hint)
 	}
 	c.pending = append(c.pending, pm)
 	if len(c.pending) >= maxBurst {
 		// Sent now; the connection stays in held with an empty pending
 		// (sendBurst of none is nothing) that the next messages fill.
 		c.sendBurst(c.pending)
-		c.pending = make([]*websocket.PreparedMessage, 0, r.hint)
+		c.pending = make([]*message, 0, r.hint)
 	}
 }
 
@@ -549,7 +547,7 @@ func (r *room) closeRevoked(ev meeting.Event) {
 // or its redacted form (meeting.Redact), encoded once on first need and
 // kept in d. Should the redacted form fail to encode it returns nil: the
 // caller then sends the viewer nothing rather than more than they may see.
-func (r *room) formFor(d *delivered, viewer string) *websocket.PreparedMessage {
+func (r *room) formFor(d *delivered, viewer string) *message {
 	ev, redacted := meeting.Redact(r.state, d.ev, viewer)
 	if !redacted {
 		return d.pm
@@ -612,7 +610,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		Seq:      r.state.Version,
 		TakeBack: r.takeBackFor(c.sess.Participant, c.device),
 	}
-	var missed []*websocket.PreparedMessage
+	var missed []*message
 	resume := j.lastSeq > 0 && j.lastSeq <= r.state.Version && r.state.Version-j.lastSeq <= uint64(r.g.cfg.ResumeWindow)
 	if resume {
 		if ds, ok := r.recentFrom(j.lastSeq); ok {
@@ -647,7 +645,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		}
 	}
 	c.lean = r.state.IsLeanViewer(c.sess.Participant)
-	var pm *websocket.PreparedMessage
+	var pm *message
 	var err error
 	switch {
 	case !resume && c.lean:
@@ -670,7 +668,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		c.kick(protocol.CloseInternal, "server fault; reconnect")
 		return
 	}
-	c.start <- append([]*websocket.PreparedMessage{pm}, missed...)
+	c.start <- append([]*message{pm}, missed...)
 	r.addConn(c)
 	r.progressPoll = "" // send the joiner the progress of an open poll
 }
@@ -802,7 +800,7 @@ type leanShared struct {
 // private annotations, the counts — put in front of the shared part, which
 // is encoded once and kept until an event changes it: a morning's sign-ins
 // cost a copy each, not an encoding of the meeting each.
-func (r *room) leanWelcome(w protocol.Welcome, viewer string) (*websocket.PreparedMessage, error) {
+func (r *room) leanWelcome(w protocol.Welcome, viewer string) (*message, error) {
 	s := r.state
 	if err := r.encodeLean(); err != nil {
 		return nil, err
@@ -910,10 +908,7 @@ func (r *room) broadcastSignal(data []byte) {
 		// A server's notice (a conclusion published) is for everyone of
 		// the meeting: it says only that something is there to fetch, and
 		// the fetch is checked as ever.
-		pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
-		if err != nil {
-			return
-		}
+		pm := newMessage(data)
 		for c := range r.conns {
 			c.send(pm)
 		}
@@ -926,10 +921,7 @@ func (r *room) broadcastSignal(data []byte) {
 	if doc != "" && r.state.Documents[doc] == nil {
 		return
 	}
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
-	if err != nil {
-		return
-	}
+	pm := newMessage(data)
 	confidential := doc != "" && r.state.Documents[doc].Confidential
 	for c := range r.conns {
 		if !confidential || r.state.CanRead(c.sess.Participant, doc) {

@@ -1,0 +1,163 @@
+package gateway
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/sys/unix"
+)
+
+// message is a text message encoded once for any number of connections, as
+// the whole frame that goes on the wire: a server's frames are not masked
+// and the gateway negotiates no compression (its Upgrader does not enable
+// it), so a frame is the same bytes for every client and writing it is
+// handing those bytes to the socket.
+type message struct {
+	wire []byte
+}
+
+// newMessage frames data as one final text frame (RFC 6455 §5.2).
+func newMessage(data []byte) *message {
+	var h [10]byte
+	h[0] = 0x80 | websocket.TextMessage // FIN, opcode 1
+	n := 2
+	switch l := len(data); {
+	case l <= 125:
+		h[1] = byte(l)
+	case l <= 0xFFFF:
+		h[1] = 126
+		binary.BigEndian.PutUint16(h[2:], uint16(l))
+		n = 4
+	default:
+		h[1] = 127
+		binary.BigEndian.PutUint64(h[2:], uint64(l))
+		n = 10
+	}
+	wire := make([]byte, n+len(data))
+	copy(wire, h[:n])
+	copy(wire[n:], data)
+	return &message{wire: wire}
+}
+
+// payload returns the message's data without its frame header.
+func (m *message) payload() []byte {
+	switch m.wire[1] {
+	case 126:
+		return m.wire[4:]
+	case 127:
+		return m.wire[10:]
+	}
+	return m.wire[2:]
+}
+
+// prepare encodes a message once for any number of connections.
+func prepare(v any) (*message, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return newMessage(data), nil
+}
+
+// rawConn returns the socket under nc for writes that must not wait, or nil
+// when nc is not a plain TCP connection (under TLS every message goes
+// through the connection's writer).
+func rawConn(nc net.Conn) syscall.RawConn {
+	tc, ok := nc.(*net.TCPConn)
+	if !ok {
+		return nil
+	}
+	raw, err := tc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return raw
+}
+
+// writeNow writes m to the socket from the caller's goroutine when the
+// connection is idle — its writer owes nothing, and no one is writing —
+// without waiting: what the socket does not take at once is left in rest
+// for the writer, which writes it before anything else. It reports whether
+// it took m; if not, m is for the queue.
+//
+// This is the fan-out's common case: at a page turn each tablet's queue is
+// empty, and handing the frame to its socket here, in the room's goroutine,
+// spares a queue send, a goroutine wake-up and park, and gorilla's write
+// lock and deadline per delivery — most of the CPU a delivery costs besides
+// the write itself.
+func (c *conn) writeNow(m *message) bool {
+	if c.raw == nil || m == pingMark || m == burstMark || c.owed.Load() != 0 || !c.wmu.TryLock() {
+		return false
+	}
+	defer c.wmu.Unlock()
+	if c.owed.Load() != 0 || c.rest != nil || c.closed {
+		// The writer has messages to write first, a frame to finish, or
+		// the connection is closing: the queue keeps the order (and a
+		// closed connection's writer is gone, so a queued message goes
+		// nowhere).
+		return false
+	}
+	var n int
+	var werr error
+	err := c.raw.Write(func(fd uintptr) bool {
+		for {
+			n, werr = unix.Write(int(fd), m.wire)
+			if werr != unix.EINTR {
+				return true // never wait for the socket to be writable
+			}
+		}
+	})
+	if n < 0 {
+		n = 0
+	}
+	if err == nil && (werr == nil || errors.Is(werr, unix.EAGAIN)) {
+		c.wrote.Add(1)
+		if n < len(m.wire) {
+			// The socket's buffer is full: the rest, and what comes
+			// after it, is the writer's, which waits for the socket.
+			c.rest = m.wire[n:]
+			c.rests.Add(1)
+			select {
+			case c.wake <- struct{}{}:
+			default:
+			}
+		}
+		return true
+	}
+	// The socket failed: the peer is gone. Nothing more is written; the
+	// reader sees the failure too.
+	c.closed = true
+	c.kick(websocket.CloseGoingAway, "")
+	return true
+}
+
+// flushRest writes what writeNow left, waiting for the socket. wmu is held.
+func (c *conn) flushRest(nc net.Conn) error {
+	if c.rest == nil {
+		return nil
+	}
+	_, err := nc.Write(c.rest)
+	c.rest = nil
+	return err
+}
+
+// control writes a control frame (ping, pong, close) within WriteTimeout,
+// after what writeNow left. wmu is held.
+func (c *conn) control(typ int, data []byte) error {
+	nc := c.ws.NetConn()
+	deadline := time.Now().Add(c.g.cfg.WriteTimeout)
+	_ = nc.SetWriteDeadline(deadline)
+	err := c.flushRest(nc)
+	if err == nil {
+		err = c.ws.WriteControl(typ, data, deadline)
+	}
+	// gorilla leaves the deadline on the socket: the writes that follow
+	// wait for as long as it takes (a stuck peer is kick's to end).
+	_ = nc.SetWriteDeadline(time.Time{})
+	return err
+}
