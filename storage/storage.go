@@ -313,6 +313,10 @@ type Sessions interface {
 	GetSession(ctx context.Context, key string) (Session, error)
 	// SessionsOf returns the unexpired sessions of a participant by key.
 	SessionsOf(ctx context.Context, meeting, participant string) (map[string]Session, error)
+	// SessionsOfAccount returns the unexpired sessions an office account
+	// opened (Session.Account), in any meeting, by key: what disabling the
+	// account ends.
+	SessionsOfAccount(ctx context.Context, account string) (map[string]Session, error)
 	// DeleteSession deletes a session; deleting one that is not there is
 	// not an error.
 	DeleteSession(ctx context.Context, key string) error

@@ -134,3 +134,40 @@ func TestJanitorPurgesAtOpen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestAccountIndexBuiltForOlderStore: a store written before sessions were
+// indexed by account (no sess-by-acct bucket) gets the index at Open, from
+// the sessions it holds, so disabling an account finds the sessions it
+// opened before the upgrade.
+func TestAccountIndexBuiltForOlderStore(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	exp := time.Now().Add(time.Hour)
+	for key, acct := range map[string]string{"k1": "binh", "k2": "", "k3": "binh"} {
+		if err := s.PutSession(t.Context(), key, storage.Session{Meeting: "m", Participant: "chair", Expires: exp, Account: acct}); err != nil {
+			t.Fatalf("PutSession: %v", err)
+		}
+	}
+	// As an older version left it: no index.
+	if err := s.db.Update(func(tx *bbolt.Tx) error { return tx.DeleteBucket(bucketSessByAcct) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SessionsOfAccount(t.Context(), "binh"); err != nil || len(got) != 0 {
+		t.Fatalf("without the index: %v, %v", got, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open again: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	got, err := s.SessionsOfAccount(t.Context(), "binh")
+	if _, ok := got["k3"]; err != nil || len(got) != 2 || !ok {
+		t.Fatalf("after Open: %v, %v; want k1 and k3", got, err)
+	}
+}

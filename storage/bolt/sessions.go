@@ -20,7 +20,49 @@ var (
 	// bucketSessOf holds meeting \x00 participant \x00 key for each
 	// session, so that a participant's sessions can be listed.
 	bucketSessOf = []byte("sess-of")
+	// bucketSessByAcct holds account \x00 key for each session an
+	// account opened, so that disabling the account finds them. Open
+	// builds it from the sessions of a store written before it existed.
+	bucketSessByAcct = []byte("sess-by-acct")
 )
+
+func acctKey(account, key string) []byte {
+	return []byte(account + "\x00" + key)
+}
+
+// indexSessionsByAccount makes the account index of a store written
+// before it existed, from the stored sessions (at most a week's).
+func indexSessionsByAccount(tx *bbolt.Tx) error {
+	if tx.Bucket(bucketSessByAcct) != nil {
+		return nil
+	}
+	idx, err := tx.CreateBucket(bucketSessByAcct)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketSess).ForEach(func(k, v []byte) error {
+		var sess storage.Session
+		if json.Unmarshal(v, &sess) != nil || sess.Account == "" {
+			return nil
+		}
+		return idx.Put(acctKey(sess.Account, string(k)), nil)
+	})
+}
+
+// unindex removes a session's index entries.
+func unindex(tx *bbolt.Tx, key []byte, sess storage.Session) error {
+	if of := tx.Bucket(bucketSessOf); of != nil {
+		if err := of.Delete(append(ofKey(sess.Meeting, sess.Participant), key...)); err != nil {
+			return err
+		}
+	}
+	if sess.Account != "" {
+		if idx := tx.Bucket(bucketSessByAcct); idx != nil {
+			return idx.Delete(acctKey(sess.Account, string(key)))
+		}
+	}
+	return nil
+}
 
 func ofKey(meeting, participant string) []byte {
 	return []byte(meeting + "\x00" + participant + "\x00")
@@ -159,7 +201,7 @@ func (s *Store) RevokeInvitations(ctx context.Context, meeting, participant stri
 }
 
 // PutSession stores (or replaces) a session under key, and indexes it by
-// its participant.
+// its participant and by the account that opened it.
 func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session) error {
 	if err := s.check(ctx); err != nil {
 		return fmt.Errorf("storage/bolt: put session: %w", err)
@@ -182,6 +224,15 @@ func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session
 		}
 		if err := of.Put(append(ofKey(sess.Meeting, sess.Participant), key...), nil); err != nil {
 			return err
+		}
+		if sess.Account != "" {
+			idx, err := tx.CreateBucketIfNotExists(bucketSessByAcct)
+			if err != nil {
+				return err
+			}
+			if err := idx.Put(acctKey(sess.Account, key), nil); err != nil {
+				return err
+			}
 		}
 		return ctx.Err()
 	})
@@ -256,7 +307,46 @@ func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (ma
 	return out, nil
 }
 
-// DeleteSession deletes a session and its index entry.
+// SessionsOfAccount returns the unexpired sessions the account opened, by
+// key.
+func (s *Store) SessionsOfAccount(ctx context.Context, account string) (map[string]storage.Session, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, fmt.Errorf("storage/bolt: sessions of account: %w", err)
+	}
+	out := map[string]storage.Session{}
+	if account == "" {
+		return out, nil
+	}
+	now := s.opt.Now()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		idx := tx.Bucket(bucketSessByAcct)
+		if idx == nil {
+			return nil
+		}
+		prefix := acctKey(account, "")
+		b := tx.Bucket(bucketSess)
+		c := idx.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			key := k[len(prefix):]
+			v := b.Get(key)
+			if v == nil {
+				continue
+			}
+			var sess storage.Session
+			if json.Unmarshal(v, &sess) != nil || sess.Account != account || !sess.Expires.After(now) {
+				continue
+			}
+			out[string(key)] = sess
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage/bolt: sessions of account: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteSession deletes a session and its index entries.
 func (s *Store) DeleteSession(ctx context.Context, key string) error {
 	if err := s.check(ctx); err != nil {
 		return fmt.Errorf("storage/bolt: delete session: %w", err)
@@ -269,10 +359,8 @@ func (s *Store) DeleteSession(ctx context.Context, key string) error {
 		}
 		var sess storage.Session
 		if json.Unmarshal(v, &sess) == nil {
-			if of := tx.Bucket(bucketSessOf); of != nil {
-				if err := of.Delete(append(ofKey(sess.Meeting, sess.Participant), key...)); err != nil {
-					return err
-				}
+			if err := unindex(tx, []byte(key), sess); err != nil {
+				return err
 			}
 		}
 		return b.Delete([]byte(key))
@@ -294,16 +382,13 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketSess)
-		of := tx.Bucket(bucketSessOf)
 		var dead [][]byte
 		err := b.ForEach(func(k, v []byte) error {
 			var sess storage.Session
 			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
 				dead = append(dead, append([]byte(nil), k...))
-				if of != nil {
-					if err := of.Delete(append(ofKey(sess.Meeting, sess.Participant), k...)); err != nil {
-						return err
-					}
+				if err := unindex(tx, k, sess); err != nil {
+					return err
 				}
 			}
 			return nil

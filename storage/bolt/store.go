@@ -27,6 +27,8 @@
 //	                                               ballots in a shuffled order
 //	inv/<code>                                  -> Invitation as JSON
 //	sess/<token>                                -> Session as JSON
+//	sess-of/<meeting>\x00<participant>\x00<token> -> (index: a participant's sessions)
+//	sess-by-acct/<account>\x00<token>            -> (index: the sessions an account opened)
 //	acct/<account>                              -> storage.Account as JSON
 //	acctsess/<sha256 of token>                  -> storage.AccountSession as JSON
 //	acctlink/<account>/<meeting>                -> participant id
@@ -240,7 +242,7 @@ func createBuckets(db *bbolt.DB) error {
 				return err
 			}
 		}
-		return nil
+		return indexSessionsByAccount(tx)
 	})
 }
 

@@ -22,6 +22,12 @@ func (k keys) sessionsOf(meeting, participant string) string {
 	return k.prefix + "sessof:" + esc(meeting) + ":" + esc(participant)
 }
 
+// sessionsOfAccount is the set of the keys of the sessions an account
+// opened.
+func (k keys) sessionsOfAccount(account string) string {
+	return k.prefix + "sessacct:" + esc(account)
+}
+
 // delIfScript deletes KEYS[1] if it holds ARGV[1].
 var delIfScript = goredis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
 
@@ -114,7 +120,8 @@ func (s *Store) RevokeInvitations(ctx context.Context, meeting, participant stri
 
 // PutSession stores a session under key with its expiry as the key's
 // (PXAT), so Redis drops it; one already expired is deleted instead. The
-// participant's set of session keys lives as long as their longest session.
+// participant's set of session keys, and the set of the account that opened
+// it, live as long as their longest session.
 func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session) error {
 	b, err := json.Marshal(sess)
 	if err != nil {
@@ -124,13 +131,18 @@ func (s *Store) PutSession(ctx context.Context, key string, sess storage.Session
 	if !sess.Expires.IsZero() && !time.Now().Before(sess.Expires) {
 		return s.DeleteSession(ctx, key)
 	}
-	of := s.k.sessionsOf(sess.Meeting, sess.Participant)
+	sets := []string{s.k.sessionsOf(sess.Meeting, sess.Participant)}
+	if sess.Account != "" {
+		sets = append(sets, s.k.sessionsOfAccount(sess.Account))
+	}
 	_, err = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Do(ctx, setArgs(k, b, sess.Expires)...)
-		p.SAdd(ctx, of, key)
-		if !sess.Expires.IsZero() {
-			p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "GT")
-			p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "NX")
+		for _, of := range sets {
+			p.SAdd(ctx, of, key)
+			if !sess.Expires.IsZero() {
+				p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "GT")
+				p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "NX")
+			}
 		}
 		return nil
 	})
@@ -160,10 +172,25 @@ func (s *Store) GetSession(ctx context.Context, key string) (storage.Session, er
 // SessionsOf returns the participant's unexpired sessions by key, and
 // forgets the keys of those Redis has dropped.
 func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (map[string]storage.Session, error) {
-	of := s.k.sessionsOf(meeting, participant)
+	return s.sessionsIn(ctx, "sessions of", s.k.sessionsOf(meeting, participant))
+}
+
+// SessionsOfAccount returns the unexpired sessions the account opened, by
+// key, and forgets the keys of those Redis has dropped. Sessions stored by
+// a version without this set are not in it (docs/security.md, "A disabled
+// account's sessions").
+func (s *Store) SessionsOfAccount(ctx context.Context, account string) (map[string]storage.Session, error) {
+	if account == "" {
+		return map[string]storage.Session{}, nil
+	}
+	return s.sessionsIn(ctx, "sessions of account", s.k.sessionsOfAccount(account))
+}
+
+// sessionsIn returns the unexpired sessions whose keys the set of holds.
+func (s *Store) sessionsIn(ctx context.Context, what, of string) (map[string]storage.Session, error) {
 	keys, err := s.rdb.SMembers(ctx, of).Result()
 	if err != nil {
-		return nil, s.fail("sessions of", err)
+		return nil, s.fail(what, err)
 	}
 	out := make(map[string]storage.Session, len(keys))
 	var gone []any
@@ -180,14 +207,14 @@ func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (ma
 	}
 	if len(gone) > 0 {
 		if err := s.rdb.SRem(ctx, of, gone...).Err(); err != nil {
-			return nil, s.fail("sessions of", err)
+			return nil, s.fail(what, err)
 		}
 	}
 	return out, nil
 }
 
 // DeleteSession deletes a session and forgets its key in its
-// participant's set.
+// participant's and its account's sets.
 func (s *Store) DeleteSession(ctx context.Context, key string) error {
 	v, err := s.rdb.GetDel(ctx, s.k.session(key)).Bytes()
 	if isNil(err) {
@@ -198,7 +225,12 @@ func (s *Store) DeleteSession(ctx context.Context, key string) error {
 	}
 	var sess storage.Session
 	if json.Unmarshal(v, &sess) == nil {
-		return s.fail("delete session", s.rdb.SRem(ctx, s.k.sessionsOf(sess.Meeting, sess.Participant), key).Err())
+		if err := s.rdb.SRem(ctx, s.k.sessionsOf(sess.Meeting, sess.Participant), key).Err(); err != nil {
+			return s.fail("delete session", err)
+		}
+		if sess.Account != "" {
+			return s.fail("delete session", s.rdb.SRem(ctx, s.k.sessionsOfAccount(sess.Account), key).Err())
+		}
 	}
 	return nil
 }

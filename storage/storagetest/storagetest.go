@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -1130,6 +1131,56 @@ func runSessions(t *testing.T, open func(t *testing.T) storage.Store) {
 		}
 		if got, err := s.SessionsOf(ctx, "m", "nobody"); err != nil || len(got) != 0 {
 			t.Fatalf("SessionsOf(nobody) = %+v, %v", got, err)
+		}
+	})
+
+	t.Run("SessionsOfAccount", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		exp := time.Now().Add(time.Hour).Truncate(time.Second)
+		put := func(key, meeting, participant, account string, exp time.Time) {
+			t.Helper()
+			if err := s.PutSession(ctx, key, storage.Session{Meeting: meeting, Participant: participant, Seq: 2, Created: exp.Add(-time.Hour), Expires: exp, Account: account}); err != nil {
+				t.Fatalf("PutSession(%s): %v", key, err)
+			}
+		}
+		put("a1", "m", "chair", "binh", exp)
+		put("a2", "m2", "sec", "binh", exp)
+		put("a3", "m", "chair", "", exp)                              // a code's session of the same participant
+		put("a4", "m", "d1", "binhx", exp)                            // an account whose id starts with binh's
+		put("a5", "m", "chair", "binh", time.Now().Add(-time.Minute)) // expired
+		keys := func(account string) []string {
+			t.Helper()
+			got, err := s.SessionsOfAccount(ctx, account)
+			if err != nil {
+				t.Fatalf("SessionsOfAccount(%s): %v", account, err)
+			}
+			var out []string
+			for k, sess := range got {
+				if sess.Account != account {
+					t.Fatalf("SessionsOfAccount(%s) has %s of %q", account, k, sess.Account)
+				}
+				out = append(out, k)
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := keys("binh"); !slices.Equal(got, []string{"a1", "a2"}) {
+			t.Fatalf("SessionsOfAccount(binh) = %v, want a1 a2", got)
+		}
+		if got, err := s.SessionsOfAccount(ctx, "binh"); err != nil || got["a2"].Meeting != "m2" || got["a2"].Participant != "sec" || got["a1"].Seq != 2 {
+			t.Fatalf("SessionsOfAccount(binh) = %+v, %v", got, err)
+		}
+		if got := keys("bin"); len(got) != 0 {
+			t.Fatalf("SessionsOfAccount(bin) = %v, want none", got)
+		}
+		if got := keys(""); len(got) != 0 {
+			t.Fatalf("SessionsOfAccount(\"\") = %v, want none (a code's sessions name no account)", got)
+		}
+		if err := s.DeleteSession(ctx, "a1"); err != nil {
+			t.Fatalf("DeleteSession: %v", err)
+		}
+		if got := keys("binh"); !slices.Equal(got, []string{"a2"}) {
+			t.Fatalf("SessionsOfAccount(binh) after a delete = %v, want a2", got)
 		}
 	})
 }
