@@ -19,6 +19,11 @@ type Command interface {
 // secretary.
 type Actor struct {
 	Participant string `json:"participant"`
+	// Office, with no Participant, is the office acting on the meeting
+	// from outside it, on behalf of the administrator's account it names
+	// (the recovery token's actor too): it may only run
+	// EndAccountSessions. The server sets it; a client never does.
+	Office string `json:"office,omitempty"`
 }
 
 // Setup commands, for secretaries. They are accepted before and during the
@@ -77,6 +82,17 @@ type (
 	RevokeSessions struct {
 		Participant string `json:"participant"`
 		Session     string `json:"session,omitempty"`
+	}
+	// EndAccountSessions ends sessions an office account opened in this
+	// meeting (access.Session.Account), because an administrator disabled
+	// the account: one SessionsRevoked per session, naming the account
+	// and, as By, the administrator (Actor.Office). Only the office runs
+	// it; it is not a command of the protocol. Accepted also once the
+	// meeting is closed. A session of a participant no longer in the
+	// meeting, or one already revoked, is skipped.
+	EndAccountSessions struct {
+		Account  string               `json:"account"`
+		Sessions []ParticipantSession `json:"sessions"`
 	}
 	// AddAgendaItem appends an item, or a sub-item when Item.Parent is set.
 	AddAgendaItem struct {
@@ -271,6 +287,7 @@ func (AddParticipant) CommandName() string     { return "AddParticipant" }
 func (UpdateParticipant) CommandName() string  { return "UpdateParticipant" }
 func (RemoveParticipant) CommandName() string  { return "RemoveParticipant" }
 func (RevokeSessions) CommandName() string     { return "RevokeSessions" }
+func (EndAccountSessions) CommandName() string { return "EndAccountSessions" }
 func (AddAgendaItem) CommandName() string      { return "AddAgendaItem" }
 func (MoveAgendaItem) CommandName() string     { return "MoveAgendaItem" }
 func (AddDocument) CommandName() string        { return "AddDocument" }
@@ -309,6 +326,13 @@ func (OpenElectionRound) CommandName() string  { return "OpenElectionRound" }
 func (EnterPaperBallot) CommandName() string   { return "EnterPaperBallot" }
 func (ResolvePaperBallot) CommandName() string { return "ResolvePaperBallot" }
 
+// ParticipantSession names one session (an access session id) of a
+// participant.
+type ParticipantSession struct {
+	Participant string `json:"participant"`
+	Session     string `json:"session"`
+}
+
 // commandTypes decodes the arguments of each command by name.
 var commandTypes = map[string]func([]byte) (Command, error){
 	"CreateMeeting":      decodeAs[CreateMeeting],
@@ -318,6 +342,7 @@ var commandTypes = map[string]func([]byte) (Command, error){
 	"UpdateParticipant":  decodeAs[UpdateParticipant],
 	"RemoveParticipant":  decodeAs[RemoveParticipant],
 	"RevokeSessions":     decodeAs[RevokeSessions],
+	"EndAccountSessions": decodeAs[EndAccountSessions],
 	"IssueRecord":        decodeAs[IssueRecord],
 	"SignRecord":         decodeAs[SignRecord],
 	"AddAgendaItem":      decodeAs[AddAgendaItem],
@@ -416,6 +441,10 @@ func DecodeCommand(name string, args []byte) (Command, error) {
 	if name == "IssueRecord" || name == "SignRecord" {
 		return nil, Errorf(Forbidden, "Biên bản chỉ được ký qua máy chủ (POST /api/v1/meetings/{meeting}/records/sign) hoặc bằng lệnh dais sign",
 			"a record is signed only through the server (POST /api/v1/meetings/{meeting}/records/sign) or with dais sign")
+	}
+	if name == "EndAccountSessions" {
+		return nil, Errorf(Forbidden, "Các phiên của một tài khoản chỉ kết thúc khi quản trị viên khóa tài khoản",
+			"an account's sessions end only when an administrator disables the account")
 	}
 	if name == "RecordCopy" {
 		return nil, Errorf(Forbidden, "Bản sao tài liệu mật chỉ được máy chủ ghi sổ khi phát bản sao",

@@ -106,6 +106,13 @@ func Decide(s *State, a Actor, cmd Command, now time.Time) ([]Event, error) {
 	if s.Archived != nil {
 		return nil, ArchivedError()
 	}
+	if c, ok := cmd.(EndAccountSessions); ok {
+		// The office, from outside the meeting; also after the close.
+		return d.endAccountSessions(c)
+	}
+	if a.Office != "" {
+		return nil, Errorf(Forbidden, "Văn phòng chỉ kết thúc phiên của tài khoản bị khóa", "the office only ends the sessions of a disabled account")
+	}
 	d.me = s.Participant(a.Participant)
 	if d.me == nil {
 		return nil, Errorf(Forbidden, "Đồng chí không phải là thành viên của hội nghị này", "you are not a participant of this meeting")

@@ -66,9 +66,14 @@ type (
 	}
 	// SessionsRevoked voids a participant's sessions and codes made before
 	// it (or, with Session, that one session): Visible to secretaries only.
+	// With Account, the session was one that office account opened, ended
+	// because the administrator By disabled the account (the event has no
+	// actor: nobody in the meeting did it).
 	SessionsRevoked struct {
 		Participant string `json:"participant"`
 		Session     string `json:"session,omitempty"`
+		Account     string `json:"account,omitempty"`
+		By          string `json:"by,omitempty"`
 	}
 	AgendaItemAdded struct {
 		Item Item `json:"item"`

@@ -944,8 +944,8 @@ func FuzzDecodeCommand(f *testing.F) {
 		cmd, err := DecodeCommand(name, args)
 		if err != nil {
 			want := Invalid
-			if name == "AddDocument" || name == "IssueRecord" || name == "SignRecord" || name == "RecordCopy" {
-				want = Forbidden // only an upload registers a document; only the server signs and registers copies
+			if name == "AddDocument" || name == "IssueRecord" || name == "SignRecord" || name == "RecordCopy" || name == "EndAccountSessions" {
+				want = Forbidden // only an upload registers a document; only the server signs, registers copies and ends an account's sessions
 			}
 			if e := asError(t, err); e.Code != want {
 				t.Fatalf("code %s, want %s", e.Code, want)

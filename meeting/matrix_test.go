@@ -221,6 +221,9 @@ func matrixRows() []matrixRow {
 		{name: "RemoveParticipant", at: mSession, cmd: RemoveParticipant{Participant: "d3"}, want: secretaryOnly},
 		{name: "RevokeSessions", at: mSession, cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},
 		{name: "RevokeSessions", variant: "after the close", at: then(mSession, step{"chair", CloseMeeting{}}), cmd: RevokeSessions{Participant: "d3"}, want: secretaryOnly},
+		// The office's own command (an administrator disabling an account,
+		// Actor.Office: TestEndAccountSessions); no participant sends it.
+		{name: "EndAccountSessions", at: mSession, cmd: EndAccountSessions{Account: "binh", Sessions: []ParticipantSession{{"chair", "s1"}}}, want: want{}.others(Forbidden)},
 		{name: "AddAgendaItem", at: mSession, cmd: AddAgendaItem{Item: Item{ID: "i4", Title: "Kiến nghị"}}, want: secretaryOnly},
 		{name: "MoveAgendaItem", at: mSession, cmd: MoveAgendaItem{Item: "i3", Index: 0}, want: secretaryOnly},
 		// The core lets a secretary register a document: the upload does,
@@ -421,7 +424,7 @@ func mApproved(paperRooms []string) func(testing.TB) *log {
 
 // wireRefused are the commands the server makes itself: DecodeCommand
 // refuses them from a client (Forbidden), whoever sends them.
-var wireRefused = []string{"AddDocument", "IssueRecord", "SignRecord", "RecordCopy"}
+var wireRefused = []string{"AddDocument", "IssueRecord", "SignRecord", "RecordCopy", "EndAccountSessions"}
 
 // commandFor returns the row's command for actor id (CreateMeeting of a new
 // meeting names the actor its secretary).
@@ -514,6 +517,8 @@ func TestCommandMatrixOnAClosedMeeting(t *testing.T) {
 				case row.name == "CreateMeeting":
 					want = Conflict
 				case slices.Contains(outsiders, a.name):
+					want = Forbidden
+				case row.name == "EndAccountSessions":
 					want = Forbidden
 				case row.name == "RevokeSessions" && a.name == aSecretary:
 					want = ""

@@ -130,7 +130,41 @@ func (d decider) revokeSessions(c RevokeSessions) ([]Event, error) {
 	if len(c.Session) > 128 {
 		return nil, Errorf(Invalid, "Mã phiên không hợp lệ", "invalid session id")
 	}
-	return d.emit(SessionsRevoked(c))
+	return d.emit(SessionsRevoked{Participant: c.Participant, Session: c.Session})
+}
+
+// maxEndedSessions bounds one EndAccountSessions: an account opens a
+// meeting a few times a day and a session lives a week at most.
+const maxEndedSessions = 1000
+
+// endAccountSessions ends sessions an account opened: the office's
+// decision (Actor.Office), taken when an administrator disables it.
+func (d decider) endAccountSessions(c EndAccountSessions) ([]Event, error) {
+	if d.a.Office == "" || d.a.Participant != "" {
+		return nil, Errorf(Forbidden, "Chỉ quản trị viên, khi khóa tài khoản, mới kết thúc được các phiên của tài khoản", "only an administrator disabling the account ends its sessions")
+	}
+	if c.Account == "" || len(c.Account) > 128 || len(d.a.Office) > 128 || len(c.Sessions) > maxEndedSessions {
+		return nil, Errorf(Invalid, "Yêu cầu kết thúc phiên không hợp lệ", "invalid request to end sessions")
+	}
+	var out []EventData
+	seen := map[ParticipantSession]bool{}
+	for _, ps := range c.Sessions {
+		if ps.Session == "" || len(ps.Session) > 128 {
+			return nil, Errorf(Invalid, "Mã phiên không hợp lệ", "invalid session id")
+		}
+		if seen[ps] || d.s.Participants[ps.Participant] == nil {
+			continue
+		}
+		seen[ps] = true
+		if si := d.s.SignIns[ps.Participant]; si != nil && slices.Contains(si.Revoked, ps.Session) {
+			continue
+		}
+		out = append(out, SessionsRevoked{Participant: ps.Participant, Session: ps.Session, Account: c.Account, By: d.a.Office})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return d.emit(out...)
 }
 
 func checkParticipant(p Participant, roomExists func(string) bool) error {
@@ -295,6 +329,11 @@ func (d ParticipantRemoved) change(s *State, e Event) {
 func (d SessionsRevoked) fits(s *State, full bool) error {
 	if d.Participant == "" || s.Participants[d.Participant] == nil {
 		return fmt.Errorf("unknown participant %q", d.Participant)
+	}
+	if d.Account != "" && (d.Session == "" || d.By == "") {
+		// Disabling an account ends the sessions it opened, never a
+		// participant's other sessions or code.
+		return fmt.Errorf("an account's revocation names no session or no administrator")
 	}
 	return nil
 }

@@ -76,3 +76,64 @@ func TestSignInsVoided(t *testing.T) {
 		t.Fatalf("a delegate saw a revocation (%v), or no removal was logged (%v)", revokedSeen, removedSeen)
 	}
 }
+
+// TestEndAccountSessions: disabling an office account ends the sessions it
+// opened, in the log (one SessionsRevoked per session, naming the account
+// and the administrator, with no actor): those sessions only, not the
+// participant's other sessions or code; also once the meeting is closed;
+// sessions already revoked and participants gone are skipped. Only the
+// office's actor runs it, and that actor runs nothing else.
+func TestEndAccountSessions(t *testing.T) {
+	l := newLog()
+	l.run(t, setupSteps()...)
+	before := l.s.Version
+	l.run(t, step{"sec", RevokeSessions{Participant: "sec", Session: "s-old"}})
+	l.s.Status = StatusClosed
+	office := Actor{Office: "huong"}
+	cmd := EndAccountSessions{Account: "binh", Sessions: []ParticipantSession{
+		{"chair", "s-console"}, {"chair", "s-console"}, {"sec", "s-work"}, {"sec", "s-old"}, {"ghost", "s-x"}}}
+	evs, err := Decide(l.s, office, cmd, l.now)
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("Decide = %+v, %v; want two revocations", evs, err)
+	}
+	for _, e := range evs {
+		d, _ := e.Data.(SessionsRevoked)
+		if e.Actor != "" || d.Account != "binh" || d.By != "huong" || d.Session == "" {
+			t.Fatalf("event %+v %+v", e, d)
+		}
+		if err := l.s.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.s.SignInValid("chair", "s-console", before) || l.s.SignInValid("sec", "s-work", before) {
+		t.Fatal("an ended session is still valid")
+	}
+	if !l.s.SignInValid("chair", "s-tablet", before) || !l.s.SignInValid("chair", "", before) {
+		t.Fatal("ending an account's sessions voided the participant's other session or code")
+	}
+	if evs, err := Decide(l.s, office, cmd, l.now); err != nil || len(evs) != 0 {
+		t.Fatalf("again: %+v, %v; want nothing", evs, err)
+	}
+	for _, c := range []struct {
+		name  string
+		actor Actor
+		cmd   Command
+		want  Code
+	}{
+		{"a secretary", Actor{Participant: "sec"}, cmd, Forbidden},
+		{"the office with a participant", Actor{Participant: "sec", Office: "huong"}, cmd, Forbidden},
+		{"the office revokes", office, RevokeSessions{Participant: "d1"}, Forbidden},
+		{"the office adds", office, AddParticipant{Participant: Participant{ID: "x", Name: "X", Role: RoleDelegate}}, Forbidden},
+		{"no account", office, EndAccountSessions{Sessions: cmd.Sessions}, Invalid},
+		{"no session id", office, EndAccountSessions{Account: "binh", Sessions: []ParticipantSession{{"d1", ""}}}, Invalid},
+	} {
+		if _, err := Decide(l.s, c.actor, c.cmd, l.now); ErrorCode(err) != c.want {
+			t.Errorf("%s: %v, want %s", c.name, err, c.want)
+		}
+	}
+	// The log's check: an account's revocation names one session.
+	bad := Event{Seq: l.s.Version + 1, At: l.now, Data: SessionsRevoked{Participant: "d1", Account: "binh", By: "huong"}}
+	if err := l.s.Apply(bad); err == nil {
+		t.Fatal("an account's revocation of every session of d1 was folded")
+	}
+}
