@@ -448,3 +448,63 @@ func TestSignedLinks(t *testing.T) {
 		t.Fatalf("a signed-out session's link: %v", err)
 	}
 }
+
+// TestEndAccountSessions: disabling an account ends the sessions it opened
+// (the chair's console, the secretary's workspace and the meeting the
+// workspace made), each a SessionsRevoked in its meeting's log naming the
+// account and the administrator; the chair's tablet joined with a code and
+// another account's session live on; running it again ends nothing more.
+func TestEndAccountSessions(t *testing.T) {
+	f := newFixture(t, access.Options{})
+	ctx := context.Background()
+	console, err := f.acc.OpenFor(ctx, mid, meetingtest.Chair, "binh", meeting.RoleChair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, err := f.acc.OpenFor(ctx, mid, meetingtest.Secretary.Participant, "binh", meeting.RoleSecretary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := f.acc.CreateMeetingAs(ctx, work, access.NewMeeting{Title: "Họp tiếp", StartsAt: f.clock.Now().Add(24 * time.Hour)})
+	if err != nil || made.Account != "binh" {
+		t.Fatalf("a meeting made from the account's workspace: %+v, %v; want binh's session", made, err)
+	}
+	tablet := f.join(t, meetingtest.Chair)
+	other, err := f.acc.OpenFor(ctx, mid, meetingtest.Chair, "phuong", meeting.RoleChair)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := f.acc.EndAccountSessions(ctx, "binh", "huong")
+	if err != nil || n != 3 {
+		t.Fatalf("EndAccountSessions = %d, %v; want 3", n, err)
+	}
+	for _, s := range []access.Session{console, work, made} {
+		_, err := f.acc.Authenticate(ctx, s.Token)
+		wantUnauthorized(t, "binh's session in "+s.Meeting, err, true)
+	}
+	for _, s := range []access.Session{tablet, other} {
+		if _, err := f.acc.Authenticate(ctx, s.Token); err != nil {
+			t.Fatalf("a session binh did not open was ended: %v", err)
+		}
+	}
+	evs, err := f.svc.ReadEvents(ctx, mid, 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged []meeting.SessionsRevoked
+	for _, e := range evs {
+		if d, ok := e.Data.(meeting.SessionsRevoked); ok {
+			if e.Actor != "" {
+				t.Fatalf("the revocation has actor %q", e.Actor)
+			}
+			logged = append(logged, d)
+		}
+	}
+	if len(logged) != 2 || logged[0].Account != "binh" || logged[0].By != "huong" {
+		t.Fatalf("the log records %+v; want binh's two sessions, by huong", logged)
+	}
+	if n, err := f.acc.EndAccountSessions(ctx, "binh", "huong"); err != nil || n != 0 {
+		t.Fatalf("again: %d, %v; want nothing", n, err)
+	}
+}

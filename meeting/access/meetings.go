@@ -21,7 +21,9 @@ type NewMeeting struct {
 
 // CreateMeetingAs creates a meeting whose first secretary is the signed-in
 // secretary of another meeting (the same person: same id, name and office),
-// and returns their session in the new meeting.
+// and returns their session in the new meeting. A session an account
+// opened makes a session of that account (Session.Account): disabling the
+// account ends both.
 func (s *Service) CreateMeetingAs(ctx context.Context, sess Session, m NewMeeting) (Session, error) {
 	if err := requireSecretary(sess); err != nil {
 		return Session{}, err
@@ -41,7 +43,7 @@ func (s *Service) CreateMeetingAs(ctx context.Context, sess Session, m NewMeetin
 	if err != nil {
 		return Session{}, err
 	}
-	return s.openSession(ctx, id, me.ID, version)
+	return s.openSessionOf(ctx, id, me.ID, sess.Account, version)
 }
 
 // CreateMeeting creates a meeting with secretary as its first secretary

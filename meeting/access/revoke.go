@@ -2,10 +2,15 @@ package access
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
+	"github.com/dais-meeting/dais/storage"
 )
 
 // SessionInfo describes one of a participant's sessions to a secretary,
@@ -85,5 +90,78 @@ func (s *Service) Revoke(ctx context.Context, sess Session, participant, session
 		}
 	}
 	s.log.Info("sessions revoked", "meeting", sess.Meeting, "participant", participant, "session", sessionID, "count", n, "by", sess.Participant)
+	return n, nil
+}
+
+// EndAccountSessions ends every live session the office account opened
+// (OpenFor, or a meeting made from such a session), because an
+// administrator, by, disabled the account. Each meeting's log records it
+// (meeting.EndAccountSessions: one SessionsRevoked per session, naming the
+// account and by), so every node closes their sockets with
+// protocol.CloseRevoked and refuses their tokens and links, and enabling
+// the account again revives none. In a meeting brought back from an archive,
+// whose log takes nothing, the sessions are deleted instead. It returns how
+// many sessions it ended; a meeting it could not write to is an error once
+// the others are done (running it again ends what is left).
+func (s *Service) EndAccountSessions(ctx context.Context, account, by string) (int, error) {
+	if account == "" {
+		return 0, nil
+	}
+	all, err := s.store.SessionsOfAccount(ctx, account)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	type opened struct {
+		key string
+		rec storage.Session
+	}
+	byMeeting := map[string][]opened{}
+	for key, rec := range all {
+		byMeeting[rec.Meeting] = append(byMeeting[rec.Meeting], opened{key, rec})
+	}
+	ids := slices.Sorted(maps.Keys(byMeeting))
+	n := 0
+	var errs []error
+	for _, m := range ids {
+		var live []meeting.ParticipantSession
+		var keys []string
+		err := s.meetings.Read(ctx, m, func(st *meeting.State) {
+			for _, o := range byMeeting[m] {
+				id := sessionID(o.key)
+				if st.Participant(o.rec.Participant) != nil && st.SignInValid(o.rec.Participant, id, o.rec.Seq) {
+					live = append(live, meeting.ParticipantSession{Participant: o.rec.Participant, Session: id})
+					keys = append(keys, o.key)
+				}
+			}
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("meeting %s: %w", m, err))
+			continue
+		}
+		if len(live) == 0 {
+			continue
+		}
+		evs, err := s.meetings.Execute(ctx, m, meeting.Actor{Office: by}, meeting.EndAccountSessions{Account: account, Sessions: live})
+		if meeting.ErrorCode(err) == meeting.Archived {
+			for _, key := range keys {
+				if err := s.store.DeleteSession(ctx, key); err != nil {
+					errs = append(errs, fmt.Errorf("meeting %s: %w", m, unavailable(err)))
+				}
+			}
+			s.log.Info("sessions of a disabled account deleted (archived meeting)", "meeting", m, "account", account, "count", len(keys), "by", by)
+			n += len(keys)
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("meeting %s: %w", m, err))
+			continue
+		}
+		s.log.Info("sessions revoked", "meeting", m, "account", account, "count", len(evs), "by", by)
+		n += len(evs)
+	}
+	if len(errs) > 0 {
+		s.log.Warn("ending a disabled account's sessions", "account", account, "ended", n, "err", errors.Join(errs...))
+		return n, errs[0]
+	}
 	return n, nil
 }
