@@ -233,9 +233,9 @@ func TestCommitteeArchiveStreams(t *testing.T) {
 // TestStaffDraftsAnywhereWhileStaff: the office's staff draft a conclusion
 // of any committee, also in a meeting not made from it — from the
 // workspace session their own account opened. The staff rights are read
-// at each request: once the account is disabled (or the person's staff
-// mark taken away) that session drafts nothing there (403), and nothing
-// is stored.
+// at each request: once the person's staff mark is taken away that
+// session drafts nothing there (403); once the account is disabled the
+// session itself has ended (401); nothing is stored.
 func TestStaffDraftsAnywhereWhileStaff(t *testing.T) {
 	n := startAccountNode(t, "", account.SSOConfig{})
 	ctx := context.Background()
@@ -272,22 +272,23 @@ func TestStaffDraftsAnywhereWhileStaff(t *testing.T) {
 	if st := admin.call("POST", "/api/v1/accounts/vanphong/disable", nil, nil); st != http.StatusOK {
 		t.Fatalf("disable: %d", st)
 	}
-	// The meeting session outlives the account's disabling; the office
-	// asks at each draft whether its account is still active staff.
-	if st := vp.call("POST", M, body, nil, bearer...); st != http.StatusForbidden {
-		t.Fatalf("a disabled staff account's session drafts: %d, want 403", st)
+	// Disabling the account ended the meeting session it opened (the
+	// office would also ask whether its account is still active staff).
+	if st := vp.call("POST", M, body, nil, bearer...); st != http.StatusUnauthorized {
+		t.Fatalf("a disabled staff account's session drafts: %d, want 401", st)
 	}
 	if all, err := n.concls.All(ctx); err != nil || len(all) != 1 {
 		t.Fatalf("conclusions stored: %d (%v), want the one staff drafted", len(all), err)
 	}
 }
 
-// TestDisabledChairConsoleActsAsNobody: a meeting session opened from an
-// account outlives the account's disabling. The chair's console acted as
-// the chair in the office after the administrator disabled the chair's
+// TestDisabledChairConsoleActsAsNobody: the chair's console acted as the
+// chair in the office after the administrator disabled the chair's
 // account (a lost laptop): it approved a conclusion and took its number.
-// Now a session whose account is disabled acts as no office person: the
-// approval is refused 403, the conclusion stays a draft, no number.
+// A session whose account is disabled acts as no office person, and
+// disabling the account now ends the session itself
+// (TestDisablingEndsAccountSessions): the approval is refused 401, the
+// conclusion stays a draft, no number.
 func TestDisabledChairConsoleActsAsNobody(t *testing.T) {
 	n := startAccountNode(t, "", account.SSOConfig{})
 	ctx := context.Background()
@@ -316,8 +317,8 @@ func TestDisabledChairConsoleActsAsNobody(t *testing.T) {
 		t.Fatalf("disable: %d", st)
 	}
 	var e apiError
-	if st := chair.call("POST", M+"/"+v.Conclusion.ID+"/approve", nil, &e, "Authorization", "Bearer "+console.Token); st != http.StatusForbidden || e.Error.MessageVI == "" {
-		t.Fatalf("the disabled chair's console approves: %d %+v, want 403", st, e)
+	if st := chair.call("POST", M+"/"+v.Conclusion.ID+"/approve", nil, &e, "Authorization", "Bearer "+console.Token); st != http.StatusUnauthorized || e.Error.MessageVI == "" {
+		t.Fatalf("the disabled chair's console approves: %d %+v, want 401 (the session was ended)", st, e)
 	}
 	if c, err := n.concls.Get(ctx, v.Conclusion.ID); err != nil || c.Status != office.StatusDraft || c.Numbered != "" {
 		t.Fatalf("after the refusal: %+v, %v", c, err)

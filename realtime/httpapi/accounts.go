@@ -24,11 +24,13 @@ import (
 )
 
 // MeetingAccess is what the account routes need of package access: a
-// meeting session for an account's participant, and meetings to create.
+// meeting session for an account's participant, meetings to create, and
+// the end of the sessions of an account disabled.
 type MeetingAccess interface {
 	Authenticate(ctx context.Context, token string) (access.Session, error)
 	OpenFor(ctx context.Context, meetingID, participant, account string, roles ...meeting.Role) (access.Session, error)
 	CreateMeeting(ctx context.Context, m access.NewMeeting, secretary meeting.Participant) (string, error)
+	EndAccountSessions(ctx context.Context, account, by string) (int, error)
 }
 
 var _ MeetingAccess = (*access.Service)(nil)
@@ -715,12 +717,26 @@ func (a *AccountsAPI) manage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	switch r.PathValue("action") {
 	case "disable", "enable":
-		acc, err := a.acc.SetDisabled(r.Context(), s, id, r.PathValue("action") == "disable")
+		disable := r.PathValue("action") == "disable"
+		acc, err := a.acc.SetDisabled(r.Context(), s, id, disable)
 		if err != nil {
 			WriteError(w, err)
 			return
 		}
-		WriteJSON(w, http.StatusOK, map[string]any{"account": acc})
+		if !disable {
+			WriteJSON(w, http.StatusOK, map[string]any{"account": acc})
+			return
+		}
+		// The account's own sessions are refused from now on; the meeting
+		// sessions it opened are revoked in their meetings' logs. Should
+		// a meeting fail, the account stays disabled and disabling it
+		// again ends what is left.
+		n, err := a.meets.EndAccountSessions(r.Context(), id, s.Account.ID)
+		if err != nil {
+			WriteError(w, err)
+			return
+		}
+		WriteJSON(w, http.StatusOK, map[string]any{"account": acc, "sessions_ended": n})
 	case "reset-password":
 		var req struct {
 			Password string `json:"password"`
