@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -176,14 +177,63 @@ func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (ma
 }
 
 // SessionsOfAccount returns the unexpired sessions the account opened, by
-// key, and forgets the keys of those Redis has dropped. Sessions stored by
-// a version without this set are not in it (docs/security.md, "A disabled
-// account's sessions").
+// key, and forgets the keys of those Redis has dropped. The first call on a
+// deployment adds the sessions stored before the account sets existed
+// (indexOlderSessions).
 func (s *Store) SessionsOfAccount(ctx context.Context, account string) (map[string]storage.Session, error) {
 	if account == "" {
 		return map[string]storage.Session{}, nil
 	}
+	if err := s.indexOlderSessions(ctx); err != nil {
+		return nil, err
+	}
 	return s.sessionsIn(ctx, "sessions of account", s.k.sessionsOfAccount(account))
+}
+
+// indexOlderSessions adds to the account sets the sessions a version
+// without them stored, once per deployment (the key sessacct-indexed says
+// it was done): a SCAN of the prefix's sessions, at most a week's. It only
+// adds keys to sets (a session is never written again: a sign-out between
+// the SCAN and the write is not undone). Several nodes doing it at once
+// add the same keys.
+func (s *Store) indexOlderSessions(ctx context.Context) error {
+	done := s.k.prefix + "sessacct-indexed"
+	if n, err := s.rdb.Exists(ctx, done).Result(); err != nil {
+		return s.fail("indexing older sessions", err)
+	} else if n == 1 {
+		return nil
+	}
+	prefix := s.k.session("")
+	iter := s.rdb.Scan(ctx, 0, globEscaper.Replace(prefix)+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		v, err := s.rdb.Get(ctx, iter.Val()).Bytes()
+		if isNil(err) {
+			continue
+		}
+		if err != nil {
+			return s.fail("indexing older sessions", err)
+		}
+		var sess storage.Session
+		if json.Unmarshal(v, &sess) != nil || sess.Account == "" {
+			continue
+		}
+		of := s.k.sessionsOfAccount(sess.Account)
+		_, err = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			p.SAdd(ctx, of, strings.TrimPrefix(iter.Val(), prefix))
+			if !sess.Expires.IsZero() {
+				p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "GT")
+				p.Do(ctx, "PEXPIREAT", of, sess.Expires.UnixMilli()+1, "NX")
+			}
+			return nil
+		})
+		if err != nil {
+			return s.fail("indexing older sessions", err)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return s.fail("indexing older sessions", err)
+	}
+	return s.fail("indexing older sessions", s.rdb.Set(ctx, done, "1", 0).Err())
 }
 
 // sessionsIn returns the unexpired sessions whose keys the set of holds.

@@ -735,3 +735,32 @@ func TestLuaSHA256(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountSetsOfOlderSessions: the sessions a version without the
+// account sets stored are added to them at the first look-up, once: a
+// session signed out since is not brought back.
+func TestAccountSetsOfOlderSessions(t *testing.T) {
+	s := mustOpen(t, Options{})
+	ctx := t.Context()
+	exp := time.Now().Add(time.Hour)
+	for key, acct := range map[string]string{"k1": "binh", "k2": "", "k3": "binh"} {
+		if err := s.PutSession(ctx, key, storage.Session{Meeting: "m", Participant: "chair", Expires: exp, Account: acct}); err != nil {
+			t.Fatalf("PutSession: %v", err)
+		}
+	}
+	// As an older version left it: no account set, not indexed yet.
+	if err := s.rdb.Del(ctx, s.k.sessionsOfAccount("binh")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SessionsOfAccount(ctx, "binh")
+	if _, ok := got["k3"]; err != nil || len(got) != 2 || !ok {
+		t.Fatalf("SessionsOfAccount = %v, %v; want k1 and k3", got, err)
+	}
+	// Once done, the SCAN is not run again: a set emptied stays empty.
+	if err := s.rdb.Del(ctx, s.k.sessionsOfAccount("binh")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SessionsOfAccount(ctx, "binh"); err != nil || len(got) != 0 {
+		t.Fatalf("SessionsOfAccount again = %v, %v; want the set as it is", got, err)
+	}
+}
