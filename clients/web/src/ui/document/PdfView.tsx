@@ -18,6 +18,14 @@
 // canvas once that page is on it: its text is read only for the page shown
 // (never for pages drawn ahead), and a layer being made for a page that was
 // turned away from is cancelled and dropped. Without it, nothing of this runs.
+//
+// A document and its pages live and die together: when the viewer closes a
+// document (another url: a draft's other version, another document; or
+// unmounted), the document's page scheduler is stopped before pdf.js
+// destroys it, and its text layer is no longer made. Otherwise a render of
+// the closing document that started in between (a turn or a resize still
+// pending) failed on the destroyed document, and its error, set after the
+// next document's load had cleared the last one, kept that document hidden.
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -82,6 +90,9 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
   const offlineRef = useRef(offline);
   // Resolves when the open document's first page is on the canvas.
   const firstShown = useRef<(() => void) | null>(null);
+  // The document open now and its page scheduler (see the top of the file): cleared when it is closed.
+  const openDoc = useRef<PDFDocumentProxy | null>(null);
+  const openSched = useRef<RenderScheduler<Surface> | null>(null);
   offlineRef.current = offline;
   const failure = (err: unknown): string => {
     const status = (err as { status?: number })?.status;
@@ -148,6 +159,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       }
       const opened = d;
       markOnce('doc-open');
+      openDoc.current = opened;
       setDoc(opened);
       onPages?.(opened.numPages);
       // The whole file for the offline copy: after the first page, which must not wait for it.
@@ -161,6 +173,10 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     return () => {
       cancelled = true;
       abort.abort();
+      // Closed: its scheduler stops before the document is destroyed (see the top of the file).
+      openDoc.current = null;
+      openSched.current?.dispose();
+      openSched.current = null;
       void (task as LoadingTask | null)?.destroy();
     };
   }, [url, token]);
@@ -178,7 +194,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
   const pageBox = useRef<HTMLDivElement>(null);
   const geometry = useRef({ w: 0, h: 0, fit, zoom });
   const sched = useMemo(() => {
-    if (!doc) return null;
+    if (!doc || openDoc.current !== doc) return null;
     const held = new Map<number, PDFPageProxy>();
     const s = new RenderScheduler<Surface>({
       counters: renderCounters,
@@ -236,6 +252,7 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
       },
     });
     s.setPages(doc.numPages);
+    openSched.current = s;
     return s;
   }, [doc]);
   useEffect(() => () => sched?.dispose(), [sched]);
@@ -308,6 +325,8 @@ export function PdfView({ url, token, page, onPages, label, offline, overlay, fi
     const frame = requestAnimationFrame(() => {
       void (async () => {
         const lib = await loadPdfJs();
+        // A document being closed is not read (its page's text would be of the document left).
+        if (cancelled || openDoc.current !== doc) return;
         const p = await doc.getPage(shownPage);
         if (cancelled) return;
         const vp = p.getViewport({ scale: shownW / p.getViewport({ scale: 1 }).width });
