@@ -147,9 +147,10 @@ func stalledTurns(res *Result, t *Target, what string, turns []turnReport) {
 	typical := meds[len(meds)/2]
 	n := 0
 	var worst turnReport
-	for _, tr := range turns {
+	worstAt := 0
+	for i, tr := range turns {
 		if tr.Median > worst.Median {
-			worst = tr
+			worst, worstAt = tr, i+1
 		}
 		if tr.Median > 3*typical && tr.Median > 100*time.Millisecond {
 			n++
@@ -161,6 +162,9 @@ func stalledTurns(res *Result, t *Target, what string, turns []turnReport) {
 	res.Metrics["worst_turn_ack_ms"] = ms(worst.Ack)
 	res.Metrics["worst_turn_first_ms"] = ms(worst.First)
 	res.Metrics["worst_turn_median_ms"] = ms(worst.Median)
+	// Which turn it was (1: the first of the run, its writes the first
+	// to the tablets' sockets since their welcome).
+	res.Metrics["worst_turn_number"] = float64(worstAt)
 }
 
 // scrape reads the nodes' metrics; nil when there are none or they cannot

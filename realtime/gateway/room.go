@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -51,6 +52,12 @@ type room struct {
 	batching bool
 	held     []*conn
 	hint     int // the messages a batch is expected to send each connection
+
+	// out are the deliveries of the message being sent (room.to), handed
+	// to the connections at once by sendOut, on fan's goroutines (nil:
+	// the room's alone).
+	out []delivery
+	fan *fanout
 
 	// lean is the meeting's attendance counts as lean viewers (delegates,
 	// observers) were last sent them; leanDirty says they changed since.
@@ -147,6 +154,8 @@ func (r *room) run(ctx context.Context) {
 		r.state = st
 	}
 	r.countAttendance()
+	r.fan = newFanout(runtime.GOMAXPROCS(0) - 1) // none on one core
+	defer r.fan.close()
 	tail := time.NewTicker(r.g.cfg.TailCheck)
 	defer tail.Stop()
 	progress := time.NewTicker(r.g.cfg.ProgressInterval)
@@ -304,6 +313,20 @@ func (r *room) batch(n int) func() {
 	}
 }
 
+// sendOut delivers what room.to gathered outside a batch.
+func (r *room) sendOut() {
+	if len(r.out) == 0 {
+		return
+	}
+	if r.fan == nil {
+		deliver(r.out)
+	} else {
+		r.fan.send(r.out)
+	}
+	clear(r.out)
+	r.out = r.out[:0]
+}
+
 // flush sends each connection what gathered for it.
 func (r *room) flush() {
 	for i, c := range r.held {
@@ -314,11 +337,11 @@ func (r *room) flush() {
 	r.held = r.held[:0]
 }
 
-// to sends a connection a message of the room's: at once, or gathered
-// into its burst while a batch is delivered.
+// to sends a connection a message of the room's: at the next sendOut, or
+// gathered into its burst while a batch is delivered.
 func (r *room) to(c *conn, pm *message) {
 	if !r.batching {
-		c.send(pm)
+		r.out = append(r.out, delivery{c, pm})
 		return
 	}
 	if c.pending == nil {
@@ -435,11 +458,13 @@ func (r *room) apply(ev meeting.Event) bool {
 			}
 		}
 	}
+	r.sendOut()
 	r.recent[ev.Seq%recentSize] = d
 	r.g.cfg.Metrics.deliveredEvents(n)
 	r.g.cfg.Metrics.fannedOut(ev.At)
 	r.closeRevoked(ev)
 	r.tellTakeBack(ev)
+	r.sendOut()
 	return true
 }
 
@@ -774,9 +799,10 @@ func (r *room) sendAttendance() {
 	}
 	for c := range r.conns {
 		if c.lean {
-			c.send(r.attendance)
+			r.to(c, r.attendance)
 		}
 	}
+	r.sendOut()
 }
 
 // leanShared is the encoding of the part of a lean snapshot that lean
@@ -910,8 +936,9 @@ func (r *room) broadcastSignal(data []byte) {
 		// the fetch is checked as ever.
 		pm := newMessage(data)
 		for c := range r.conns {
-			c.send(pm)
+			r.to(c, pm)
 		}
+		r.sendOut()
 		return
 	}
 	doc := signalDocument(data)
@@ -925,9 +952,10 @@ func (r *room) broadcastSignal(data []byte) {
 	confidential := doc != "" && r.state.Documents[doc].Confidential
 	for c := range r.conns {
 		if !confidential || r.state.CanRead(c.sess.Participant, doc) {
-			c.send(pm)
+			r.to(c, pm)
 		}
 	}
+	r.sendOut()
 }
 
 // noticePrefix is how a notice's JSON begins: protocol.Notice marshalled
@@ -993,11 +1021,12 @@ func (r *room) sendProgress() {
 	}
 	for c := range r.conns {
 		if c.lean {
-			c.send(pm)
+			r.to(c, pm)
 		} else {
-			c.send(whole)
+			r.to(c, whole)
 		}
 	}
+	r.sendOut()
 }
 
 // roomProgress counts an election round's ballots and the members present
