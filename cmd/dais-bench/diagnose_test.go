@@ -65,3 +65,49 @@ func TestPerTurnFindsTheStall(t *testing.T) {
 		t.Errorf("metrics %v, logged %d lines", res.Metrics, len(logged))
 	}
 }
+
+// TestPooled: -repeat's summary takes every delivery of every run as one
+// distribution and the CPU of all runs over all their deliveries.
+func TestPooled(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		var d []time.Duration
+		for _, x := range v {
+			d = append(d, time.Duration(x)*time.Millisecond)
+		}
+		return d
+	}
+	run := func(name string, turns []time.Duration, cpu time.Duration) *Result {
+		r := newResult(name)
+		r.turns, r.deliveries, r.cpu = turns, len(turns), cpu
+		return r
+	}
+	// The hub: 200 deliveries at 10 ms. Daisd: one run with 2 of 100 at
+	// 500 ms (its own p99 would be 500 ms), one run of 100 at 10 ms: over
+	// the two runs 2 in 200 are slow, and the p99 is 10 ms.
+	slow := append(ms(500, 500), make([]time.Duration, 98)...)
+	for i := 2; i < 100; i++ {
+		slow[i] = 10 * time.Millisecond
+	}
+	even := make([]time.Duration, 100)
+	for i := range even {
+		even[i] = 10 * time.Millisecond
+	}
+	out := pooled([]*Result{
+		run("hub", even, 1000*time.Microsecond), run("pageturn", slow, 1200*time.Microsecond),
+		run("hub", even, 1000*time.Microsecond), run("pageturn", even, 1000*time.Microsecond),
+		newResult("vote"),
+	})
+	if len(out) != 2 || out[0].Scenario != "hub pooled" || out[1].Scenario != "pageturn pooled" {
+		t.Fatalf("pooled results %v", out)
+	}
+	d := out[1]
+	if got := d.Latency["page_turn"]; got.Count != 200 || got.P99 > 10.5 || got.Max != 500 {
+		t.Errorf("pooled page turns %+v", got)
+	}
+	if got := d.Metrics["cpu_per_delivery_vs_hub"]; got < 1.099 || got > 1.101 {
+		t.Errorf("CPU ratio %v, want 1.1 (2200 µs over 200 against 2000 over 200)", got)
+	}
+	if len(d.Checks) != 2 || !d.Checks[0].Met {
+		t.Errorf("checks %+v", d.Checks)
+	}
+}

@@ -210,10 +210,12 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	lat, deliveries := turnLatencies(res, tabs, sent, "broadcasts")
 	stalledTurns(res, t, "hub", perTurn(tabs, sent, nil))
 	res.Latency["page_turn"] = lat.summarize()
+	res.turns = lat.all()
 	t.hub = &hubFigures{connectS: connectS, rssPerConnKiB: res.Metrics["rss_per_connection_KiB"], p99: res.Latency["page_turn"].P99}
 	res.Metrics["turns"] = float64(len(sent))
 	res.Metrics["deliveries"] = float64(deliveries)
 	cpu := after.CPU - before.CPU
+	res.deliveries, res.cpu = deliveries, cpu
 	res.Metrics["server_cpu_s"] = cpu.Seconds()
 	if deliveries > 0 {
 		per := float64(cpu.Microseconds()) / float64(deliveries)

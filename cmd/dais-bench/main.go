@@ -71,6 +71,7 @@ type options struct {
 	meetings, delegates      int
 	cfg                      Config
 	out, work                string
+	repeat                   int
 	keep                     bool
 	timeout                  time.Duration
 	profile                  time.Duration
@@ -106,6 +107,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.nginx, "nginx", "/usr/sbin/nginx", "nginx binary for the download ratio; empty skips it")
 	fs.StringVar(&o.out, "out", "bench-out", "folder for report.json and report.html")
 	fs.StringVar(&o.work, "work", "", "work folder (data, logs, codes); empty: a fresh temporary one")
+	fs.IntVar(&o.repeat, "repeat", 1, "run the scenarios this many times in turn (hub,pageturn,hub,pageturn,…) on the same server, and report the page turns pooled over the runs: p50/p99 of every delivery of every run, the CPU per delivery of all, against the hub's")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "bound of the whole run")
 	fs.DurationVar(&o.profile, "profile", 0, "take a CPU profile of the first daisd for this long when each scenario starts measuring, after connecting (OUT/<scenario>.pprof)")
@@ -254,16 +256,21 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) (*Report, e
 	}
 	target := &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, BusPids: d.busPids, Meetings: d.seeded, Log: logf, GC: d.gc, StoredBallot: d.storedBallot, Bridge: d.bridge}
 	rep := &Report{Started: time.Now(), Machine: describeMachine(), Command: "dais-bench " + strings.Join(os.Args[1:], " "), Mode: mode}
-	for _, s := range o.scenarios {
-		logf("scenario %s", s)
-		stopProfile := func() {}
-		target.Measuring = func() { stopProfile = d.profile(ctx, o.profile, filepath.Join(o.out, s+".pprof")) }
-		res, err := scenarios[s](ctx, target, cfg)
-		stopProfile()
-		if err != nil {
-			return rep, fmt.Errorf("scenario %s: %w", s, err)
+	for run := range max(o.repeat, 1) {
+		for _, s := range o.scenarios {
+			logf("scenario %s (run %d of %d)", s, run+1, max(o.repeat, 1))
+			stopProfile := func() {}
+			target.Measuring = func() { stopProfile = d.profile(ctx, o.profile, filepath.Join(o.out, s+".pprof")) }
+			res, err := scenarios[s](ctx, target, cfg)
+			stopProfile()
+			if err != nil {
+				return rep, fmt.Errorf("scenario %s: %w", s, err)
+			}
+			rep.Results = append(rep.Results, res)
 		}
-		rep.Results = append(rep.Results, res)
+	}
+	if o.repeat > 1 {
+		rep.Results = append(rep.Results, pooled(rep.Results)...)
 	}
 	return rep, nil
 }

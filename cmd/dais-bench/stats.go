@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -38,6 +39,13 @@ type Summary struct {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // summarize sorts the samples and describes them.
+// all returns a copy of the samples.
+func (s *samples) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.d)
+}
+
 func (s *samples) summarize() Summary {
 	s.mu.Lock()
 	d := slices.Clone(s.d)
@@ -98,4 +106,51 @@ func histogram(sorted []time.Duration) ([]float64, []int) {
 		last--
 	}
 	return bounds[first : last+1], counts[first : last+1]
+}
+
+// pooled sums up the runs of -repeat: for the hub and for pageturn, the
+// page turns of every run as one distribution ("p99 over the runs") and
+// the CPU per delivery of all of them, with daisd's ratios to the hub.
+func pooled(results []*Result) []*Result {
+	var out []*Result
+	by := map[string]*Result{}
+	for _, name := range []string{"hub", "pageturn"} {
+		var turns []time.Duration
+		var deliveries, runs int
+		var cpu time.Duration
+		for _, r := range results {
+			if r.Scenario == name && len(r.turns) > 0 {
+				turns = append(turns, r.turns...)
+				deliveries += r.deliveries
+				cpu += r.cpu
+				runs++
+			}
+		}
+		if runs < 2 {
+			continue
+		}
+		res := newResult(name + " pooled")
+		res.Params["runs"] = runs
+		res.Latency["page_turn"] = summarize(turns)
+		res.Metrics["deliveries"] = float64(deliveries)
+		if deliveries > 0 {
+			res.Metrics["server_cpu_per_delivery_us"] = float64(cpu.Microseconds()) / float64(deliveries)
+		}
+		by[name] = res
+		out = append(out, res)
+	}
+	hub, dais := by["hub"], by["pageturn"]
+	if hub == nil || dais == nil {
+		return out
+	}
+	h, d := hub.Latency["page_turn"].P99, dais.Latency["page_turn"].P99
+	if h > 0 {
+		dais.Metrics["page_turn_p99_vs_hub"] = d / h
+		dais.check("page turn p99 over the runs vs the bare hub's", "≤ 1.1×", fmt.Sprintf("%.2f× (%.1f vs %.1f ms)", d/h, d, h), d <= 1.1*h)
+	}
+	if hc, dc := hub.Metrics["server_cpu_per_delivery_us"], dais.Metrics["server_cpu_per_delivery_us"]; hc > 0 {
+		dais.Metrics["cpu_per_delivery_vs_hub"] = dc / hc
+		dais.check("CPU per delivery over the runs vs the bare hub's", "≤ 1.1×", fmt.Sprintf("%.2f× (%.1f vs %.1f µs)", dc/hc, dc, hc), dc <= 1.1*hc)
+	}
+	return out
 }
