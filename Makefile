@@ -53,7 +53,7 @@ bench-full: web build
 	./bin/dais-bench -scenario hub,morning -tablets 2000 -duration 10s -out bench-out/morning-2000
 	./bin/dais-bench -scenario hub,morning -tablets 10000 -conc 128 -spread 30s -duration 10s -timeout 20m -out bench-out/morning-10000
 	./bin/dais-bench -scenario hub,pageturn -tablets 2000 -duration 20s -profile 15s -out bench-out/pageturn
-	./bin/dais-bench -scenario hub,pageturn -tablets 5000 -conc 128 -interval 500ms -duration 20s -out bench-out/pageturn-5000
+	./bin/dais-bench -scenario hub,pageturn -repeat 4 -tablets 5000 -conc 128 -interval 500ms -duration 20s -out bench-out/pageturn-5000
 	./bin/dais-bench -scenario vote -tablets 1600 -out bench-out/vote
 	./bin/dais-bench -scenario election -tablets 1600 -out bench-out/election
 	./bin/dais-bench -scenario reconnect -tablets 2000 -conc 128 -out bench-out/reconnect

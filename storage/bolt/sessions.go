@@ -274,33 +274,7 @@ func (s *Store) GetSession(ctx context.Context, key string) (storage.Session, er
 
 // SessionsOf returns the participant's unexpired sessions by key.
 func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (map[string]storage.Session, error) {
-	if err := s.check(ctx); err != nil {
-		return nil, fmt.Errorf("storage/bolt: sessions of: %w", err)
-	}
-	out := map[string]storage.Session{}
-	now := s.opt.Now()
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		of := tx.Bucket(bucketSessOf)
-		if of == nil {
-			return nil
-		}
-		prefix := ofKey(meeting, participant)
-		b := tx.Bucket(bucketSess)
-		c := of.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			key := k[len(prefix):]
-			v := b.Get(key)
-			if v == nil {
-				continue
-			}
-			var sess storage.Session
-			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) {
-				continue
-			}
-			out[string(key)] = sess
-		}
-		return nil
-	})
+	out, err := s.indexed(ctx, bucketSessOf, ofKey(meeting, participant), nil)
 	if err != nil {
 		return nil, fmt.Errorf("storage/bolt: sessions of: %w", err)
 	}
@@ -310,20 +284,27 @@ func (s *Store) SessionsOf(ctx context.Context, meeting, participant string) (ma
 // SessionsOfAccount returns the unexpired sessions the account opened, by
 // key.
 func (s *Store) SessionsOfAccount(ctx context.Context, account string) (map[string]storage.Session, error) {
-	if err := s.check(ctx); err != nil {
+	keep := func(sess storage.Session) bool { return account != "" && sess.Account == account }
+	out, err := s.indexed(ctx, bucketSessByAcct, acctKey(account, ""), keep)
+	if err != nil {
 		return nil, fmt.Errorf("storage/bolt: sessions of account: %w", err)
 	}
-	out := map[string]storage.Session{}
-	if account == "" {
-		return out, nil
+	return out, nil
+}
+
+// indexed returns the unexpired sessions (that keep accepts, if given)
+// whose keys the index bucket lists under prefix.
+func (s *Store) indexed(ctx context.Context, index, prefix []byte, keep func(storage.Session) bool) (map[string]storage.Session, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
 	}
+	out := map[string]storage.Session{}
 	now := s.opt.Now()
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		idx := tx.Bucket(bucketSessByAcct)
+		idx := tx.Bucket(index)
 		if idx == nil {
 			return nil
 		}
-		prefix := acctKey(account, "")
 		b := tx.Bucket(bucketSess)
 		c := idx.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -333,17 +314,14 @@ func (s *Store) SessionsOfAccount(ctx context.Context, account string) (map[stri
 				continue
 			}
 			var sess storage.Session
-			if json.Unmarshal(v, &sess) != nil || sess.Account != account || !sess.Expires.After(now) {
+			if json.Unmarshal(v, &sess) != nil || !sess.Expires.After(now) || (keep != nil && !keep(sess)) {
 				continue
 			}
 			out[string(key)] = sess
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("storage/bolt: sessions of account: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // DeleteSession deletes a session and its index entries.
