@@ -287,7 +287,7 @@ export function DraftPanel({ store, draft, doc, page, region, marking, setMarkin
         {open ? t('draftUntil', { time: formatDateTime(lang, Date.parse(draft.deadline)) }) : t('draftClosed')} ·{' '}
         {draft.visibility === 'team' ? t('draftTeamOnly') : t('draftVisibleAll')}
       </p>
-      <div class="row draft-versions" role="group" aria-label={t('draftTitle')}>
+      <div class="row wrap draft-versions" role="group" aria-label={t('draftTitle')}>
         {draft.versions.map((v, i) => (
           <button type="button" key={v} class={v === doc ? 'btn small toggle on' : 'btn small toggle'} aria-pressed={v === doc} onClick={() => onOpenVersion(v)}>
             {title(i + 1)} {v === current ? t('draftCurrent') : ''}
