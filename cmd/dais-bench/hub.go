@@ -215,7 +215,6 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	res.Metrics["turns"] = float64(len(sent))
 	res.Metrics["deliveries"] = float64(deliveries)
 	cpu := after.CPU - before.CPU
-	res.deliveries, res.cpu = deliveries, cpu
 	res.Metrics["server_cpu_s"] = cpu.Seconds()
 	if deliveries > 0 {
 		per := float64(cpu.Microseconds()) / float64(deliveries)

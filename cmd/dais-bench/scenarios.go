@@ -71,11 +71,8 @@ type Result struct {
 	Notes  []string `json:"notes,omitempty"`
 
 	// turns are the page-turn latencies, kept for pooling the runs of
-	// -repeat; deliveries and cpu are the counts behind the CPU per
-	// delivery.
-	turns      []time.Duration
-	deliveries int
-	cpu        time.Duration
+	// -repeat.
+	turns []time.Duration
 }
 
 // Check is one figure against its target.
@@ -242,7 +239,7 @@ func pageTurn(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	lat, deliveries := turnLatencies(res, tabs, tu.sent, "page turns")
 	stalledTurns(res, t, "pageturn", perTurn(tabs, tu.sent, tu.ackOf))
 	s := lat.summarize()
-	res.turns, res.deliveries, res.cpu = lat.all(), deliveries, after.CPU-before.CPU
+	res.turns = lat.all()
 	res.Latency["page_turn"] = s
 	// The chair's ack comes once the event is durable (bbolt, fsync'd);
 	// the room delivers it after that. The difference to page_turn is the

@@ -116,13 +116,13 @@ func pooled(results []*Result) []*Result {
 	by := map[string]*Result{}
 	for _, name := range []string{"hub", "pageturn"} {
 		var turns []time.Duration
-		var deliveries, runs int
-		var cpu time.Duration
+		var deliveries, cpu float64 // cpu in seconds
+		runs := 0
 		for _, r := range results {
 			if r.Scenario == name && len(r.turns) > 0 {
 				turns = append(turns, r.turns...)
-				deliveries += r.deliveries
-				cpu += r.cpu
+				deliveries += r.Metrics["deliveries"]
+				cpu += r.Metrics["server_cpu_s"]
 				runs++
 			}
 		}
@@ -132,9 +132,9 @@ func pooled(results []*Result) []*Result {
 		res := newResult(name + " pooled")
 		res.Params["runs"] = runs
 		res.Latency["page_turn"] = summarize(turns)
-		res.Metrics["deliveries"] = float64(deliveries)
+		res.Metrics["deliveries"] = deliveries
 		if deliveries > 0 {
-			res.Metrics["server_cpu_per_delivery_us"] = float64(cpu.Microseconds()) / float64(deliveries)
+			res.Metrics["server_cpu_per_delivery_us"] = cpu * 1e6 / deliveries
 		}
 		by[name] = res
 		out = append(out, res)

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -321,19 +322,14 @@ func (c *conn) writeClose() {
 	c.wmu.Lock()
 	if !c.closed {
 		c.closed = true
-		nc := c.ws.NetConn()
-		deadline := time.Now().Add(c.g.cfg.WriteTimeout)
-		_ = nc.SetWriteDeadline(deadline)
-		err := c.flushRest(nc)
-		if err == nil && c.closeCode == protocol.CloseDraining {
-			// Spread the reconnections of a whole room over a few seconds.
-			if m, perr := prepare(protocol.Move{Type: protocol.TypeMove, RetryMS: 200 + rand.IntN(2000)}); perr == nil {
-				_, err = nc.Write(m.wire)
+		if c.closeCode == protocol.CloseDraining {
+			// Spread the reconnections of a whole room over a few
+			// seconds: the move goes after any rest, before the close.
+			if m, err := prepare(protocol.Move{Type: protocol.TypeMove, RetryMS: 200 + rand.IntN(2000)}); err == nil {
+				c.rest = slices.Concat(c.rest, m.wire)
 			}
 		}
-		if err == nil {
-			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText), deadline)
-		}
+		_ = c.control(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeText))
 	}
 	c.wmu.Unlock()
 	// The reader ends when the peer answers the close, or at its deadline.

@@ -44,17 +44,6 @@ func newMessage(data []byte) *message {
 	return &message{wire: wire}
 }
 
-// payload returns the message's data without its frame header.
-func (m *message) payload() []byte {
-	switch m.wire[1] {
-	case 126:
-		return m.wire[4:]
-	case 127:
-		return m.wire[10:]
-	}
-	return m.wire[2:]
-}
-
 // prepare encodes a message once for any number of connections.
 func prepare(v any) (*message, error) {
 	data, err := json.Marshal(v)
@@ -91,7 +80,7 @@ func rawConn(nc net.Conn) syscall.RawConn {
 // lock and deadline per delivery — most of the CPU a delivery costs besides
 // the write itself.
 func (c *conn) writeNow(m *message) bool {
-	if c.raw == nil || m == pingMark || m == burstMark || c.owed.Load() != 0 || !c.wmu.TryLock() {
+	if c.raw == nil || len(m.wire) == 0 || c.owed.Load() != 0 || !c.wmu.TryLock() {
 		return false
 	}
 	defer c.wmu.Unlock()

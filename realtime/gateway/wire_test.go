@@ -30,9 +30,7 @@ func TestNewMessageFrames(t *testing.T) {
 	_, conns, url, _ := wireServer(t, false)
 	ws := dialSlow(t, url, nil)
 	c := <-conns
-	if _, _, err := ws.ReadMessage(); err != nil {
-		t.Fatal(err)
-	}
+	welcomed(t, ws, c)
 	for _, n := range []int{0, 1, 125, 126, 127, 65535, 65536, 200000} {
 		data := bytes.Repeat([]byte{'a' + byte(n%26)}, n)
 		m := newMessage(data)
@@ -45,6 +43,31 @@ func TestNewMessageFrames(t *testing.T) {
 			t.Fatalf("%d bytes: read back type %d, %d bytes, err %v", n, typ, len(got), err)
 		}
 	}
+}
+
+// payload returns the message's data without its frame header.
+func (m *message) payload() []byte {
+	switch m.wire[1] {
+	case 126:
+		return m.wire[4:]
+	case 127:
+		return m.wire[10:]
+	}
+	return m.wire[2:]
+}
+
+// welcomed reads the welcome c's writer wrote and waits until the writer
+// owes nothing: from then on a message to c is written at once.
+func welcomed(t *testing.T, ws *websocket.Conn, c *conn) []byte {
+	t.Helper()
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c.owed.Load() != 0 {
+		time.Sleep(time.Millisecond)
+	}
+	return data
 }
 
 // wireServer upgrades one connection into a gateway conn (its writer
@@ -119,11 +142,8 @@ func TestWriteNowKeepsOrder(t *testing.T) {
 			}
 			var pings atomic.Int64
 			ws.SetPingHandler(func(string) error { pings.Add(1); return nil })
-			if _, data, err := ws.ReadMessage(); err != nil || string(data) != "welcome" {
-				t.Fatalf("first message %q, %v: want the welcome", data, err)
-			}
-			for c.owed.Load() != 0 {
-				time.Sleep(time.Millisecond)
+			if data := welcomed(t, ws, c); string(data) != "welcome" {
+				t.Fatalf("first message %q: want the welcome", data)
 			}
 			// On an idle plain TCP connection a message goes straight to
 			// the socket: nothing queued, nothing owed.
@@ -202,12 +222,7 @@ func TestWriteNowPeerGone(t *testing.T) {
 	_, conns, url, _ := wireServer(t, false)
 	ws := dialSlow(t, url, nil)
 	c := <-conns
-	if _, _, err := ws.ReadMessage(); err != nil {
-		t.Fatal(err)
-	}
-	for c.owed.Load() != 0 {
-		time.Sleep(time.Millisecond)
-	}
+	welcomed(t, ws, c)
 	// The peer resets the connection (no close handshake).
 	if tc, ok := ws.NetConn().(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
