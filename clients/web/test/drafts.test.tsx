@@ -153,13 +153,17 @@ describe('DraftPanel', () => {
     const store = { state: s, me: 'd1', session: { token: 'tok' }, command } as unknown as MeetingStore;
     const opened: string[] = [];
     const marks: boolean[] = [];
-    render(
+    // Inside act, so the panel's effects (the focus on a selection taken) have
+    // run when mount returns rather than after a frame the test races.
+    act(() =>
+      render(
       h(DraftPanel, {
         store, draft: s.drafts!.v1, doc: o.doc, page: 2, region: o.region ?? null, marking: !!o.marking,
         setMarking: (on: boolean) => marks.push(on), onOpenVersion: (v: string) => opened.push(v), now: () => Date.parse('2026-12-05T00:00:00Z'),
         picked: o.picked ?? null, onUnpick: o.onUnpick,
       }),
       root,
+      ),
     );
     return { command, opened, marks };
   }
