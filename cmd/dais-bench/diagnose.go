@@ -61,7 +61,8 @@ func parseMetrics(r io.Reader, out map[string]float64) error {
 // serverDiagnosis puts in res what the nodes' metrics say about the
 // measured phase: events read from the log because the bus did not bring
 // them (a late delivery), slow clients kicked, events whose fan-out ended
-// more than 100 / 250 ms after their decision, and the longest GC pause.
+// more than 100 / 250 ms after their decision, the log's appends and those
+// over 100 ms, and the longest GC pause.
 func serverDiagnosis(res *Result, before, after map[string]float64) {
 	if before == nil || after == nil {
 		return
@@ -73,6 +74,11 @@ func serverDiagnosis(res *Result, before, after map[string]float64) {
 	res.Metrics["fanout_events"] = all
 	res.Metrics["fanout_over_100ms"] = all - d(`dais_event_fanout_seconds_bucket{le="0.1"}`)
 	res.Metrics["fanout_over_250ms"] = all - d(`dais_event_fanout_seconds_bucket{le="0.25"}`)
+	// The log's durable writes (the node's commits): a turn waits for its
+	// append before anyone sees it, so a disk that stalls on fsync shows
+	// here as appends over 100 ms.
+	res.Metrics["server_appends"] = d(`dais_log_write_seconds_count{op="append"}`)
+	res.Metrics["server_appends_over_100ms"] = res.Metrics["server_appends"] - d(`dais_log_write_seconds_bucket{op="append",le="0.1"}`)
 	res.Metrics["server_gc_pause_max_ms"] = after[`go_gc_duration_seconds{quantile="1"}`] * 1000
 	res.Metrics["server_gc_cycles"] = d("go_gc_duration_seconds_count")
 	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 func TestParseMetrics(t *testing.T) {
@@ -110,5 +114,41 @@ func TestPooled(t *testing.T) {
 	}
 	if len(d.Checks) != 2 || !d.Checks[0].Met {
 		t.Errorf("checks %+v", d.Checks)
+	}
+}
+
+// TestDiagnosisReadsTheNodesHistograms: the keys serverDiagnosis reads are
+// the ones client_golang writes (labels, their order, le last), taken from a
+// registry shaped like a node's.
+func TestDiagnosisReadsTheNodesHistograms(t *testing.T) {
+	writes := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "dais_log_write_seconds", Buckets: []float64{.05, .1, .25}}, []string{"op"})
+	fanout := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "dais_event_fanout_seconds", Buckets: []float64{.1, .25}})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(writes, fanout)
+	read := func() map[string]float64 {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		out := map[string]float64{}
+		if err := parseMetrics(rec.Body, out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	writes.WithLabelValues("append").Observe(.002)
+	before := read()
+	for _, s := range []float64{.003, .2, .9} { // two appends over 100 ms
+		writes.WithLabelValues("append").Observe(s)
+	}
+	writes.WithLabelValues("cast").Observe(.5) // a ballot: not an append
+	for _, s := range []float64{.05, .3} {
+		fanout.Observe(s)
+	}
+	res := newResult("pageturn")
+	serverDiagnosis(res, before, read())
+	for k, want := range map[string]float64{"server_appends": 3, "server_appends_over_100ms": 2, "fanout_events": 2, "fanout_over_100ms": 1, "fanout_over_250ms": 1} {
+		if got := res.Metrics[k]; got != want {
+			t.Errorf("%s = %v, want %v", k, got, want)
+		}
 	}
 }

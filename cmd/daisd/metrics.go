@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dais-meeting/dais/storage"
 )
 
 // registerHealth adds the node's health gauges to reg, read at each scrape:
@@ -53,4 +55,38 @@ func diskSpace(dir string) (free, size uint64) {
 		return 0, 0
 	}
 	return st.Bavail * uint64(st.Bsize), st.Blocks * uint64(st.Bsize)
+}
+
+// timedStore is the store with its durable writes timed: a command's events
+// appended to the log and a ballot cast (bbolt's commit with its two
+// fsyncs, or Redis's script), which every acknowledgement and every
+// delivery of what they decided waits for. A disk that stalls on fsync
+// shows here first (alert DaisLogWriteSlow).
+type timedStore struct {
+	storage.Store
+	seconds *prometheus.HistogramVec
+}
+
+func newTimedStore(s storage.Store, reg prometheus.Registerer) timedStore {
+	t := timedStore{Store: s, seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "dais_log_write_seconds",
+		Help:    "Time to write to the store durably: op=append, a command's events appended to the meeting's log; op=cast, a ballot with its event.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"op"})}
+	reg.MustRegister(t.seconds)
+	return t
+}
+
+func (s timedStore) Append(ctx context.Context, meeting string, expected uint64, events [][]byte) (uint64, error) {
+	defer s.since("append", time.Now())
+	return s.Store.Append(ctx, meeting, expected, events)
+}
+
+func (s timedStore) Cast(ctx context.Context, meeting string, b storage.Ballot, event []byte) (storage.CastResult, error) {
+	defer s.since("cast", time.Now())
+	return s.Store.Cast(ctx, meeting, b, event)
+}
+
+func (s timedStore) since(op string, start time.Time) {
+	s.seconds.WithLabelValues(op).Observe(time.Since(start).Seconds())
 }

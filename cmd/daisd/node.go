@@ -280,7 +280,9 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 	if cfg.Edge != nil {
 		pub = nil
 	}
-	n.svc = service.New(n.store, pub, service.Options{Logger: cfg.Logger})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	n.svc = service.New(newTimedStore(n.store, reg), pub, service.Options{Logger: cfg.Logger})
 	accOpt := cfg.Access
 	accOpt.Logger = cfg.Logger
 	if len(accOpt.LinkKey) == 0 {
@@ -291,8 +293,6 @@ func startNode(ctx context.Context, cfg config) (_ *node, err error) {
 		}
 	}
 	n.acc = access.New(n.store, n.svc, accOpt)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := httpapi.NewRouter()
 	n.routes = mux
 	gwCfg := gateway.Config{AllowedOrigins: cfg.AllowedOrigins, PingInterval: cfg.PingInterval, Logger: cfg.Logger, Metrics: gateway.NewMetrics(reg)}

@@ -38,7 +38,7 @@ func exported(t *testing.T) map[string]bool {
 			have[strings.Fields(name)[0]] = true
 		}
 	}
-	if !have["dais_store_up"] || !have["dais_event_fanout_seconds"] {
+	if !have["dais_store_up"] || !have["dais_event_fanout_seconds"] || !have["dais_log_write_seconds"] {
 		t.Fatalf("the node's /metrics lacks its own families: %v", have)
 	}
 	return have
