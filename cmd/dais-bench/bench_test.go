@@ -386,7 +386,7 @@ func TestBridgeScenario(t *testing.T) {
 			t.Errorf("site %s: the other site's password matches its hash", s.Name)
 		}
 	}
-	target := &Target{URLs: d.urls, Pids: d.pids, Meetings: d.seeded, Log: t.Logf, Bridge: d.bridge}
+	target := &Target{URLs: d.urls, MetricsURLs: d.metricsURLs(), Pids: d.pids, Meetings: d.seeded, Log: t.Logf, Bridge: d.bridge}
 	r, err := bridgeScenario(ctx, target, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -400,6 +400,13 @@ func TestBridgeScenario(t *testing.T) {
 	turns := r.Metrics["turns"]
 	if turns < 2 || r.Latency["page_turn"].Count < n || r.Metrics["worst_site_page_turn_p99_ms"] <= 0 {
 		t.Fatalf("turns %v, page-turn deliveries %d, worst site p99 %v", turns, r.Latency["page_turn"].Count, r.Metrics["worst_site_page_turn_p99_ms"])
+	}
+	// The worst site is named, its slowest turn found, and the centre's
+	// appends counted: one per turn measured at least (the turns during
+	// the cut come after).
+	measured := float64(r.Latency["page_turn"].Count) / float64(n)
+	if site := r.Metrics["worst_site"]; site < 1 || site > float64(len(sites)) || r.Metrics["worst_turn_number"] < 1 || r.Metrics["server_appends"] < measured {
+		t.Fatalf("worst site %v of %d, its worst turn %v, the centre's appends %v for %v turns measured", site, len(sites), r.Metrics["worst_turn_number"], r.Metrics["server_appends"], measured)
 	}
 	if _, ok := r.Metrics["current_after_cut_ms"]; !ok || len(r.Checks) != 5 {
 		t.Fatalf("metrics %v, checks %v", r.Metrics, r.Checks)
