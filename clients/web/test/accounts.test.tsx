@@ -9,7 +9,10 @@ import { act } from 'preact/test-utils';
 import { loginIDOf, manageAccount, setupSecretFrom } from '../src/core/accounts';
 import { memoryKV, SessionStore } from '../src/core/session';
 import { App } from '../src/ui/App';
+import { AccountsAdmin } from '../src/ui/account/AccountsAdmin';
 import { Entry } from '../src/ui/account/Entry';
+import { Ctx, useApp } from '../src/ui/context';
+import type { Lang } from '../src/i18n';
 import { FakeSocket } from './fakes';
 import { flush, installScreen, signIn } from './screen';
 
@@ -73,10 +76,15 @@ describe('helpers', () => {
   ])('loginIDOf(%s) = %s', (n, want) => expect(loginIDOf(n)).toBe(want));
 
   it('manageAccount posts the action and returns a new password', async () => {
-    const calls = server({ 'POST /api/v1/accounts/an.le/reset-password': () => [200, { password: 'abcd-efgh' }], 'POST /api/v1/accounts/an.le/disable': () => [200, { account: {} }] });
-    expect(await manageAccount('an.le', 'reset-password')).toBe('abcd-efgh');
-    expect(await manageAccount('an.le', 'disable')).toBe('');
-    expect(calls.map((c) => c.method + ' ' + c.url)).toEqual(['POST /api/v1/accounts/an.le/reset-password', 'POST /api/v1/accounts/an.le/disable']);
+    const calls = server({
+      'POST /api/v1/accounts/an.le/reset-password': () => [200, { password: 'abcd-efgh' }],
+      'POST /api/v1/accounts/an.le/disable': () => [200, { account: {}, sessions_ended: 2 }],
+      'POST /api/v1/accounts/an.le/enable': () => [200, { account: {} }],
+    });
+    expect(await manageAccount('an.le', 'reset-password')).toEqual({ password: 'abcd-efgh', sessionsEnded: undefined });
+    expect(await manageAccount('an.le', 'disable')).toEqual({ password: '', sessionsEnded: 2 });
+    expect(await manageAccount('an.le', 'enable')).toEqual({ password: '', sessionsEnded: undefined });
+    expect(calls.map((c) => c.method + ' ' + c.url)).toEqual(['POST /api/v1/accounts/an.le/reset-password', 'POST /api/v1/accounts/an.le/disable', 'POST /api/v1/accounts/an.le/enable']);
   });
 });
 
@@ -189,6 +197,61 @@ describe('accounts page', () => {
     // No "disable" for oneself.
     const huongRow = [...root.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes('huong'))!;
     expect(huongRow.textContent).not.toContain('Khóa');
+  });
+});
+
+describe('disabling an account', () => {
+  // The server ends the live meeting sessions the account opened and says
+  // how many (sessions_ended); the page says it in a live region.
+  const an = { id: 'a.nguyen', name: 'Nguyễn Văn A', admin: false, disabled: false, password: true, totp: true, sso: false };
+  function Page({ lang }: { lang: Lang }) {
+    return (
+      <Ctx.Provider value={{ ...useApp(), lang }}>
+        <AccountsAdmin me="huong" />
+      </Ctx.Provider>
+    );
+  }
+  async function disable(lang: Lang, answer: () => [number, unknown]) {
+    let list = [huong, an];
+    const calls = server({
+      'GET /api/v1/accounts': () => [200, { accounts: list }],
+      'POST /api/v1/accounts/a.nguyen/disable': () => {
+        const out = answer();
+        if (out[0] === 200) list = [huong, { ...an, disabled: true }];
+        return out;
+      },
+    });
+    await act(() => render(<Page lang={lang} />, root));
+    await flush();
+    const status = root.querySelector('[role="status"]');
+    expect(status, 'the live region is in the page before the note').not.toBeNull();
+    expect(status!.textContent).toBe('');
+    const row = () => [...root.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes('a.nguyen'))!;
+    await act(() => [...row().querySelectorAll('button')].find((b) => b.textContent === (lang === 'vi' ? 'Khóa' : 'Disable'))!.click());
+    await flush();
+    await flush();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual(['/api/v1/accounts/a.nguyen/disable']);
+    return { status: root.querySelector('[role="status"]')!.textContent, alert: root.querySelector('[role="alert"]')?.textContent ?? '', row: row().textContent };
+  }
+
+  it.each([
+    ['vi', 0, 'Đã khóa tài khoản Nguyễn Văn A (a.nguyen); không có phiên họp nào đang mở.'],
+    ['vi', 1, 'Đã khóa tài khoản Nguyễn Văn A (a.nguyen); 1 phiên họp đang mở đã kết thúc.'],
+    ['vi', 3, 'Đã khóa tài khoản Nguyễn Văn A (a.nguyen); 3 phiên họp đang mở đã kết thúc.'],
+    ['en', 0, 'Account Nguyễn Văn A (a.nguyen) disabled; it had no open meeting session.'],
+    ['en', 1, 'Account Nguyễn Văn A (a.nguyen) disabled; 1 open meeting session ended.'],
+    ['en', 3, 'Account Nguyễn Văn A (a.nguyen) disabled; 3 open meeting sessions ended.'],
+  ] as const)('%s, %i sessions ended: %s', async (lang, n, want) => {
+    const got = await disable(lang, () => [200, { account: { ...an, disabled: true }, sessions_ended: n }]);
+    expect(got.status).toBe(want);
+    expect(got.alert).toBe('');
+    expect(got.row).toContain(lang === 'vi' ? 'Đã khóa' : 'Disabled');
+  });
+
+  it('an error of the server is shown as an error, with no note', async () => {
+    const got = await disable('vi', () => [503, { error: { code: 'unavailable', message: 'a meeting is unavailable', message_vi: 'Một hội nghị tạm thời không truy cập được' } }]);
+    expect(got.alert).toContain('Một hội nghị tạm thời không truy cập được');
+    expect(got.status).toBe('');
   });
 });
 

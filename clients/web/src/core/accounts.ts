@@ -120,10 +120,27 @@ export const addAccount = (a: NewAccount, f?: Fetch) => call<{ account: Account;
 /** AccountAction is what an administrator may do to an account. */
 export type AccountAction = 'disable' | 'enable' | 'reset-password' | 'reset-totp';
 
-/** manageAccount runs an action; reset-password resolves with the new password (shown once). */
-export async function manageAccount(id: string, action: AccountAction, f?: Fetch): Promise<string> {
-  const out = await call<{ password?: string } | undefined>('POST', `/api/v1/accounts/${encodeURIComponent(id)}/${action}`, action === 'reset-password' ? {} : undefined, f);
-  return out?.password ?? '';
+/**
+ * ManageResult is what an action answers: reset-password the new password
+ * (shown once), disable how many live meeting sessions the account had
+ * opened were ended with it (the chair's console, a secretary's workspace…;
+ * absent from a server older than that answer).
+ */
+export interface ManageResult {
+  password: string;
+  sessionsEnded?: number;
+}
+
+/** manageAccount runs an action on an account. */
+export async function manageAccount(id: string, action: AccountAction, f?: Fetch): Promise<ManageResult> {
+  const out = await call<{ password?: string; sessions_ended?: number } | undefined>(
+    'POST',
+    `/api/v1/accounts/${encodeURIComponent(id)}/${action}`,
+    action === 'reset-password' ? {} : undefined,
+    f,
+  );
+  const n = out?.sessions_ended;
+  return { password: out?.password ?? '', sessionsEnded: typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined };
 }
 
 /**

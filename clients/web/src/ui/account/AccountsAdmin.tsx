@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { addAccount, listAccounts, manageAccount, type Account, type AccountAction } from '../../core/accounts';
 import { errorText } from '../../i18n';
 import { useApp } from '../context';
-import { at } from './strings';
+import { at, disabledNote } from './strings';
 
 export function AccountsAdmin({ me }: { me: string }) {
   const { lang } = useApp();
@@ -28,8 +28,14 @@ export function AccountsAdmin({ me }: { me: string }) {
     setError('');
     setNote('');
     try {
-      const pw = await manageAccount(a.id, action);
-      setNote(pw ? at(lang, 'newPassword', { id: a.id, password: pw }) : at(lang, 'doneAction', { id: a.id }));
+      const out = await manageAccount(a.id, action);
+      setNote(
+        out.password
+          ? at(lang, 'newPassword', { id: a.id, password: out.password })
+          : action === 'disable'
+            ? disabledNote(lang, a, out.sessionsEnded)
+            : at(lang, 'doneAction', { id: a.id }),
+      );
       await reload();
     } catch (err) {
       setError(errorText(lang, err));
@@ -39,11 +45,9 @@ export function AccountsAdmin({ me }: { me: string }) {
   return (
     <section class="panel accounts-admin" aria-labelledby="acc-title">
       <h2 id="acc-title">{at(lang, 'accountsTitle')}</h2>
-      {note && (
-        <p class="notice" role="status">
-          {note}
-        </p>
-      )}
+      {/* The live region stays in the page, empty between actions, so a
+          screen reader announces each note as it arrives. */}
+      <div role="status">{note && <p class="notice">{note}</p>}</div>
       {error && (
         <p class="error" role="alert">
           {error}

@@ -91,9 +91,34 @@ const table = {
   link: { vi: 'Gắn tài khoản', en: 'Link the account' },
   linked: { vi: 'Đã gắn tài khoản {account} với {name}.', en: 'Linked the account {account} to {name}.' },
   doneAction: { vi: 'Đã thực hiện với {id}.', en: 'Done for {id}.' },
+  // Disabling an account ends the live meeting sessions it opened (the
+  // chair's console, secretaries' workspaces): the server says how many.
+  disabledNone: {
+    vi: 'Đã khóa tài khoản {name} ({id}); không có phiên họp nào đang mở.',
+    en: 'Account {name} ({id}) disabled; it had no open meeting session.',
+  },
+  disabledOne: {
+    vi: 'Đã khóa tài khoản {name} ({id}); 1 phiên họp đang mở đã kết thúc.',
+    en: 'Account {name} ({id}) disabled; 1 open meeting session ended.',
+  },
+  disabledMany: {
+    vi: 'Đã khóa tài khoản {name} ({id}); {n} phiên họp đang mở đã kết thúc.',
+    en: 'Account {name} ({id}) disabled; {n} open meeting sessions ended.',
+  },
+  disabledDone: { vi: 'Đã khóa tài khoản {name} ({id}).', en: 'Account {name} ({id}) disabled.' },
 } as const;
 
 export type AKey = keyof typeof table;
+
+/**
+ * disabledNote says that the account was disabled and how many of its open
+ * meeting sessions ended with it (n undefined: the server did not say).
+ */
+export function disabledNote(lang: Lang, a: { id: string; name: string }, n: number | undefined): string {
+  const p = { id: a.id, name: a.name || a.id, n: n ?? 0 };
+  if (n === undefined) return at(lang, 'disabledDone', p);
+  return at(lang, n === 0 ? 'disabledNone' : n === 1 ? 'disabledOne' : 'disabledMany', p);
+}
 
 /** at returns the words of key in lang, with {name} parameters filled in. */
 export function at(lang: Lang, key: AKey, params?: Record<string, string | number>): string {
