@@ -4,7 +4,8 @@
 // shows and computes the code, RFC 6238); the page is then gone (a second
 // administrator is refused, also with the right secret); the administrator
 // creates the first meeting in the browser and the workspace says what
-// publishing does; the accounts page adds a staff account.
+// publishing does; the accounts page adds a staff account and disables it
+// (the note says no open meeting session ended with it).
 
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -131,7 +132,7 @@ export async function firstRunScenario(bin, browser, h) {
     await shot(page, 'first-run-workspace');
   });
 
-  if (created) await step('first run: signed out of the meeting, the administrator is back home and adds a staff account', async () => {
+  if (created) await step('first run: signed out of the meeting, the administrator is back home, adds a staff account and disables it', async () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).first().click();
     await page.getByRole('button', { name: `Mở hội nghị ${title}` }).waitFor();
     await page.locator('#aa-name').fill('Trần Văn Bình');
@@ -139,6 +140,11 @@ export async function firstRunScenario(bin, browser, h) {
     await page.getByRole('button', { name: 'Thêm', exact: true }).click();
     await page.getByText('Đã tạo binh. Mật khẩu đầu tiên (chỉ hiện một lần):').waitFor();
     await page.getByRole('cell', { name: 'Mật khẩu (chưa đăng ký mã xác thực)' }).waitFor();
+    // Disabling ends the meeting sessions the account opened; the server
+    // says how many (sessions_ended) and the page says it in its live region.
+    await page.getByRole('row', { name: /binh/ }).getByRole('button', { name: 'Khóa', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Đã khóa tài khoản Trần Văn Bình (binh); không có phiên họp nào đang mở.' }).waitFor();
+    await page.getByRole('row', { name: /binh/ }).getByRole('cell', { name: 'Đã khóa', exact: true }).waitFor();
   });
   await step('first run: no serious or critical axe violations on the first-run page and the staff home', async () => {
     const problems = [];
