@@ -8,17 +8,25 @@
 // window, the chair at a desk — and the office reminds the others: the
 // e-mails caught here go exactly to the two who did not answer, their
 // subject Vietnamese once MIME-decoded, and the link in one of them brings
-// the consultation into view for its reader; the chair closes it; the result
-// and the summary PDF (pdftotext) give the counts. Then a conclusion of the
+// the consultation into view for its reader; the chair, on a tablet
+// (820×1180), closes it; the result and the summary PDF (pdftotext) give the
+// counts; the chair signs the summary on the home with the node's
+// certificate (made here with openssl, its own trust anchor) and the signed
+// copy is checked (a PDF with /ByteRange and /Contents, the server's record
+// report: valid, unchanged, trusted, the bytes downloaded; pdfsig agrees),
+// the signed summary's screen also at 390×844. Then a conclusion of the
 // meeting's item with two tasks: drafted in the workspace, approved (and
 // numbered) by the chair on the home, published; one task reported done
 // with a PDF from the tablet, the other (due yesterday) late in red on the
 // office's follow-up. Then a draft for comment: opened in the workspace,
 // commented on from the tablet (a page, a marked region), replaced by
-// version 2, and the two versions compared on the tablet.
+// version 2, and the two versions compared on the tablet; with 24 more
+// versions (26) the row of version buttons wraps within the window at
+// 820×1180 and 390×844.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { startFresh, totp } from './firstrun.mjs';
@@ -172,7 +180,23 @@ export async function officeScenario(bin, browser, h) {
   const data = path.join(tmp, 'office');
   mkdirSync(data);
   const publicURL = `http://127.0.0.1:${port}`;
+  // The node's signing certificate (made here with openssl, as
+  // conclusions.mjs does), given as its own trust anchor too: the chair
+  // signs the consultation's summary with it from the home ("Ký số bằng
+  // chứng thư của máy chủ"); a token (dais sign -consultation) is not
+  // something a browser walk can hold.
+  const keys = path.join(tmp, 'office-keys');
+  mkdirSync(keys);
+  const certFile = path.join(keys, 'cert.pem');
+  const keyFile = path.join(keys, 'key.pem');
+  const signerCN = 'Máy chủ Văn phòng Tỉnh ủy';
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
+    '-days', '30', '-utf8', '-subj', `/CN=${signerCN}`], { stdio: 'ignore' });
+  chmodSync(keyFile, 0o600);
   const srv = await startFresh(bin, port, data, [
+    '-sign-cert', certFile,
+    '-sign-key', keyFile,
+    '-sign-roots', certFile,
     '-smtp-addr', `127.0.0.1:${smtp.port}`,
     '-smtp-security', 'none',
     '-smtp-from', 'Văn phòng Tỉnh ủy <vanphong@tinhuy.example>',
@@ -558,11 +582,15 @@ export async function officeScenario(bin, browser, h) {
     await sub.context().close();
   });
 
-  await step('office: the chair closes it; the result per question; the summary PDF says BÁO CÁO TỔNG HỢP Ý KIẾN with the counts', async () => {
+  let closed = false;
+  await step('office: the chair, on a tablet (820×1180), closes it; the result per question; the summary PDF says BÁO CÁO TỔNG HỢP Ý KIẾN with the counts', async () => {
+    // The chair's window becomes a tablet's for the close and the signature.
+    await chair.setViewportSize({ width: 820, height: 1180 });
     await chair.reload();
     const c = card(chair);
     await c.getByRole('button', { name: 'Kết thúc lấy ý kiến' }).click();
     await c.getByText('đã kết thúc').waitFor();
+    closed = true;
     await c.locator('.consult-result li', { hasText: q1 }).getByText('THÔNG QUA: 3/5 đồng ý, cần 3').waitFor();
     await c.locator('.consult-result li', { hasText: q2 }).getByText('KHÔNG THÔNG QUA: 2/5 đồng ý, cần 3').waitFor();
     await shot(chair, 'office-consultation-result');
@@ -589,6 +617,113 @@ export async function officeScenario(bin, browser, h) {
     const missing = at < 0 ? '' : flat.slice(at, at + `Không trả lời: ${silent.map((m) => m.name).join(', ')}`.length + 2);
     for (const m of silent) if (!missing.includes(m.name)) throw new Error(`"Không trả lời" does not name ${m.name}: ${JSON.stringify(missing)}`);
     for (const m of members.filter((x) => !silent.includes(x))) if (missing.includes(m.name)) throw new Error(`"Không trả lời" names ${m.name}, who answered: ${JSON.stringify(missing)}`);
+  });
+
+  // The summary signed (issue 13's signed records): on the chair's home,
+  // at tablet size, "Ký số kết luận, nghị quyết, báo cáo tổng hợp ý kiến"
+  // lists the closed consultation's summary, unsigned; the chair signs it
+  // with the node's certificate (the one way a browser signs: a token's
+  // signature is made by dais sign -consultation, which the row names).
+  // The signed copy downloads as a PDF with a signature dictionary; the
+  // product's own check (GET …/record, what "dais verify" and the home read)
+  // reports one valid signature by the node's certificate, unchanged since,
+  // of exactly the bytes downloaded; pdftotext reads the Vietnamese title
+  // in it and pdfsig agrees the signature is valid.
+  const signTitle = 'Ký số kết luận, nghị quyết, báo cáo tổng hợp ý kiến';
+  const summaryHead = 'Báo cáo tổng hợp ý kiến';
+  const signRow = () => chair.getByRole('region', { name: signTitle }).locator('li.conclusion-signing', { hasText: consultTitle });
+  let signed = false;
+  if (closed) signed = await step('office: the chair signs the summary on the home at tablet size (820×1180) with the server’s certificate; the signed copy is a signed PDF (200, application/pdf, %PDF-, /ByteRange, /Contents), the product’s check reports it valid and unchanged, pdfsig agrees', async () => {
+    await chair.reload();
+    const panel = chair.getByRole('region', { name: signTitle });
+    await panel.getByRole('heading', { name: signTitle }).waitFor();
+    const row = signRow();
+    await row.waitFor();
+    const head = (await row.locator('p').first().innerText()).trim();
+    if (head !== `${summaryHead} — ${consultTitle}`) throw new Error(`the row reads ${JSON.stringify(head)}, want ${JSON.stringify(`${summaryHead} — ${consultTitle}`)}`);
+    if (head !== head.normalize('NFC')) throw new Error(`the row is not composed Unicode: ${JSON.stringify(head)}`);
+    await row.getByText('Chưa ký số.').waitFor();
+    await row.getByText(`dais sign -consultation ${consultID}`).waitFor();
+    const btn = row.getByRole('button', { name: `Ký số bằng chứng thư của máy chủ: ${summaryHead} — ${consultTitle}` });
+    const bb = await btn.boundingBox();
+    if (!bb || bb.x < 0 || bb.x + bb.width > 820) throw new Error(`the sign button is off a tablet's screen: ${JSON.stringify(bb)}`);
+    await btn.click();
+    const status = panel.getByRole('status');
+    await status.waitFor();
+    const said = (await status.innerText()).trim();
+    if (said !== `Đã ký số ${summaryHead}.`) throw new Error(`after signing the home says ${JSON.stringify(said)}`);
+    const line = row.locator('.record-signatures small');
+    await row.getByText(new RegExp(`^Đã ký số: ${signerCN} \\(.+\\) — không thay đổi từ khi ký\\.$`)).waitFor();
+    if ((await line.innerText()).includes('chưa được xác minh')) throw new Error(`the node's certificate is not trusted: ${await line.innerText()}`);
+    await shot(chair, 'office-summary-signed-tablet');
+
+    // The signed copy, as the row's link gives it.
+    const link = row.getByRole('link', { name: 'Bản đã ký (PDF)' });
+    const href = await link.getAttribute('href');
+    const res = await chair.context().request.get(new URL(href, base).href);
+    if (res.status() !== 200) throw new Error(`the signed copy answered ${res.status()}`);
+    const ct = res.headers()['content-type'] ?? '';
+    if (ct !== 'application/pdf') throw new Error(`the signed copy is ${JSON.stringify(ct)}`);
+    const pdf = await res.body();
+    const raw = pdf.toString('latin1');
+    if (!raw.startsWith('%PDF-')) throw new Error(`the signed copy starts with ${JSON.stringify(raw.slice(0, 8))}`);
+    if (!/\/ByteRange\s*\[\s*0\s+\d+\s+\d+\s+\d+\s*\]/.test(raw)) throw new Error('the signed copy has no /ByteRange');
+    if (!/\/Contents\s*<[0-9a-fA-F]{200,}/.test(raw)) throw new Error('the signed copy has no signature /Contents');
+    const sha = createHash('sha256').update(pdf).digest('hex');
+    if (res.headers()['x-dais-record-sha256'] !== sha) throw new Error(`the copy's header names ${res.headers()['x-dais-record-sha256']}, its bytes are ${sha}`);
+    const file = path.join(tmp, 'consultation-summary-signed.pdf');
+    writeFileSync(file, pdf);
+    const flat = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const want of ['BÁO CÁO TỔNG HỢP Ý KIẾN', committee, consultTitle]) if (!flat.includes(want)) throw new Error(`the signed copy does not say "${want}":\n${flat.slice(0, 1500)}`);
+
+    // The product's check of the record: what the server reads from the PDF it keeps.
+    const rep = await chair.context().request.get(`${base}/api/v1/consultations/${encodeURIComponent(consultID)}/record?record=summary/vi`);
+    if (rep.status() !== 200) throw new Error(`the record's report answered ${rep.status()}`);
+    const r = await rep.json();
+    const sigs = r.signatures ?? [];
+    if (!r.issued || r.sha256 !== sha || sigs.length !== 1) throw new Error(`the report: issued ${r.issued}, sha256 ${r.sha256} (the copy: ${sha}), ${sigs.length} signatures`);
+    const sg = sigs[0];
+    if (!sg.valid || !sg.unchanged || !sg.trusted || sg.signer !== signerCN) throw new Error(`the signature as the server checks it: ${JSON.stringify(sg)}`);
+    if ((r.log ?? []).length !== 1) throw new Error(`the consultation's log has ${JSON.stringify(r.log)} as signers`);
+    log(`signed summary: ${pdf.length} bytes, ${sg.level} by ${sg.signer}, sha256 ${sha.slice(0, 12)}…`);
+
+    // An independent reader (poppler) agrees.
+    let out = '';
+    try {
+      out = execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+      if (err.code === 'ENOENT') out = 'no pdfsig';
+    }
+    if (out === 'no pdfsig') log('pdfsig is not installed: the signature is checked by the server only');
+    else if (!/Signature Validation: Signature is Valid/.test(out)) throw new Error(`pdfsig says:\n${out}`);
+  });
+
+  // The signed summary's screen in a phone-sized window (390×844): the
+  // list, the signature line, the signed copy's link, nothing wider than
+  // the screen.
+  if (signed) await step('office: the signed summary on the chair’s home in a phone-sized window (390×844): the signature line and the signed copy within the screen', async () => {
+    await chair.setViewportSize({ width: 390, height: 844 });
+    try {
+      const panel = chair.getByRole('region', { name: signTitle });
+      await panel.getByRole('heading', { name: signTitle }).waitFor();
+      const row = signRow();
+      await row.getByText(`${summaryHead} — ${consultTitle}`).waitFor();
+      const line = row.getByText(new RegExp(`^Đã ký số: ${signerCN} \\(.+\\) — không thay đổi từ khi ký\\.$`));
+      await line.waitFor();
+      const link = row.getByRole('link', { name: 'Bản đã ký (PDF)' });
+      for (const [what, el] of [['the signature line', line], ['the signed copy’s link', link], ['the sign button', row.getByRole('button', { name: /^Ký số bằng chứng thư của máy chủ/ })]]) {
+        await el.scrollIntoViewIfNeeded();
+        const b = await el.boundingBox();
+        if (!b || b.x < 0 || b.x + b.width > 390 || b.width < 1) throw new Error(`${what} is off a phone's screen: ${JSON.stringify(b)}`);
+      }
+      const wide = await chair.evaluate(() => ({ doc: document.scrollingElement.scrollWidth, view: document.scrollingElement.clientWidth }));
+      if (wide.doc > wide.view) throw new Error(`the page is ${wide.doc} px wide in a ${wide.view} px window`);
+      await audit(chair, 'signed summary on a phone');
+      await shot(chair, 'office-summary-signed-phone');
+    } finally {
+      await chair.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
 
@@ -957,6 +1092,59 @@ export async function officeScenario(bin, browser, h) {
     log('drafts: the quote is in the office’s list and in the CSV table');
   });
 
+  // A draft with many versions (c84699e: with 25 or more the row of version
+  // buttons widened the tablet's column past the screen): the office adds
+  // 24 more versions to the draft through its workspace, as version 2 was
+  // (26 in all); on Lan's tablet the row wraps — every button's right edge
+  // within the window, the page not scrollable sideways — at 820×1180 and
+  // at 390×844.
+  if (compared) await step('drafts: with 26 versions the draft’s version buttons wrap: within the window and no sideways scroll at 820×1180 and 390×844', async () => {
+    const row = admin.locator('.doc-row', { hasText: draftTitle, has: admin.locator('input.draft-version-file') });
+    const last = 26;
+    for (let n = 3; n <= last; n++) {
+      const lines = [...v2.slice(0, 2), `Thoi han: nam 2027 (ban ${n})`];
+      await row.locator('input.draft-version-file').setInputFiles({ name: `du-thao-nghi-quyet-${n}.pdf`, mimeType: 'application/pdf', buffer: textPDF(lines) });
+      await admin.getByText(`Phiên bản ${n} của dự thảo “${draftTitle}”`).first().waitFor();
+    }
+    await tablet.locator('.doc-toolbar select').selectOption({ label: draftTitle });
+    const panel = tablet.getByRole('region', { name: 'Góp ý dự thảo' });
+    await panel.getByRole('button', { name: `Bản ${last} (hiện hành)` }).waitFor();
+    const versions = panel.locator('.draft-versions');
+    const check = async (w) => {
+      await versions.scrollIntoViewIfNeeded();
+      const m = await tablet.evaluate(() => {
+        const row = document.querySelector('.draft-versions');
+        const r = row.getBoundingClientRect();
+        const buttons = [...row.querySelectorAll('button')].map((b) => b.getBoundingClientRect());
+        const se = document.scrollingElement;
+        return {
+          buttons: buttons.length,
+          rowLeft: r.left, rowRight: r.right, rowHeight: r.height,
+          minLeft: Math.min(...buttons.map((b) => b.left)),
+          maxRight: Math.max(...buttons.map((b) => b.right)),
+          buttonHeight: buttons[0].height,
+          scrollWidth: se.scrollWidth, clientWidth: se.clientWidth, innerWidth: window.innerWidth,
+        };
+      });
+      const at = `at ${w} px: ${JSON.stringify(m)}`;
+      if (m.innerWidth !== w) throw new Error(`the window is not ${w} px wide ${at}`);
+      if (m.buttons !== last + 1) throw new Error(`${m.buttons} buttons in the row, want ${last} versions and the comparison ${at}`);
+      if (m.rowLeft < 0 || m.rowRight > w) throw new Error(`the version row's edges are off the window ${at}`);
+      if (m.minLeft < 0 || m.maxRight > w) throw new Error(`a version button is off the window ${at}`);
+      if (m.rowHeight < 2 * m.buttonHeight) throw new Error(`the version buttons are on one line (they do not wrap) ${at}`);
+      if (m.scrollWidth > m.clientWidth) throw new Error(`the page scrolls sideways ${at}`);
+    };
+    await check(820);
+    await shot(tablet, 'office-draft-versions');
+    await tablet.setViewportSize({ width: 390, height: 844 });
+    try {
+      await check(390);
+      await shot(tablet, 'office-draft-versions-phone');
+    } finally {
+      await tablet.setViewportSize({ width: 820, height: 1180 });
+    }
+  });
+
   if (tablet) {
     await admin.getByRole('button', { name: 'Đăng xuất' }).first().click();
     await admin.getByRole('heading', { name: 'Lấy ý kiến bằng văn bản' }).waitFor();
@@ -964,7 +1152,7 @@ export async function officeScenario(bin, browser, h) {
 
   await step('office: no serious or critical axe violations on the account home with consultations, on a phone, with tasks, and the draft’s panel on a tablet', async () => {
     const problems = [];
-    for (const name of ['account home with consultations', 'consultation on a phone', 'consultation on a phone with the meeting code', ...(numbered ? ['account home with tasks'] : []), ...(tablet ? ['draft comments and comparison on a tablet'] : [])]) {
+    for (const name of ['account home with consultations', 'consultation on a phone', 'consultation on a phone with the meeting code', ...(signed ? ['signed summary on a phone'] : []), ...(numbered ? ['account home with tasks'] : []), ...(tablet ? ['draft comments and comparison on a tablet'] : [])]) {
       const a = audits.get(name);
       if (!a) problems.push(`${name}: not audited`);
       else if (a.error) problems.push(`${name}: the audit failed: ${a.error}`);
