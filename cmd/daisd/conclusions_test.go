@@ -260,6 +260,22 @@ func TestConclusionsEndToEnd(t *testing.T) {
 		t.Fatalf("a member who chairs nothing reads the dashboard: %d", st)
 	}
 	importedReadOnlyOverHTTP(t, n, viet, id)
+	// Imported, its tasks are history: listed apart, counted nowhere (a
+	// chair sees no address in them either).
+	for _, b := range []*browser{admin, chairAcct} {
+		dash.Committees = nil
+		if st := b.call("GET", "/api/v1/tasks/dashboard", nil, &dash); st != 200 || len(dash.Committees) != 1 {
+			t.Fatalf("dashboard after the import: %d %+v", st, dash)
+		}
+		ct := dash.Committees[0]
+		if ct.Open != 0 || ct.Late != 0 || ct.Done != 0 || len(ct.Tasks) != 0 || len(ct.Imported) != 2 ||
+			ct.Imported[0].ID != "t2" || ct.Imported[0].State != office.TaskImported || ct.Imported[1].ID != "t1" || ct.Imported[1].State != office.TaskDone {
+			t.Fatalf("dashboard after the import: %+v", ct)
+		}
+		if email := ct.Imported[1].Assignee.Email; (b == admin) != (email != "") {
+			t.Fatalf("the imported task's assignee address for %s: %q", b.base, email)
+		}
+	}
 	req, _ = http.NewRequest("GET", admin.base+"/api/v1/tasks/dashboard.pdf", nil)
 	req.Header.Set("Origin", admin.base)
 	resp, err = admin.c.Do(req)
@@ -269,7 +285,8 @@ func TestConclusionsEndToEnd(t *testing.T) {
 	report, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	text = strings.Join(strings.Fields(pdfToText(t, report)), " ")
-	for _, want := range []string{"BÁO CÁO THEO DÕI THỰC HIỆN NHIỆM VỤ", "Ban Thường vụ Tỉnh ủy", "Quá hạn: 1", "Hoàn thành: 1", "Tuyên truyền kết quả"} {
+	for _, want := range []string{"BÁO CÁO THEO DÕI THỰC HIỆN NHIỆM VỤ", "Ban Thường vụ Tỉnh ủy", "Tổng số: 0 — Đang thực hiện: 0 — Quá hạn: 0 — Hoàn thành: 0",
+		"khôi phục từ bản lưu trữ (chỉ để xem, không tính vào số liệu trên): 2", "Tuyên truyền kết quả"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the report lacks %q:\n%s", want, text)
 		}

@@ -45,11 +45,14 @@ const (
 	StatusPublished Status = "published"
 )
 
-// Task statuses as the dashboard counts them.
+// Task statuses as the dashboard counts them; TaskImported is the state
+// of a task of a conclusion imported from an archive that was not done
+// when archived (the dashboard lists it apart and counts it nowhere).
 const (
-	TaskOpen = "open"
-	TaskLate = "late"
-	TaskDone = "done"
+	TaskOpen     = "open"
+	TaskLate     = "late"
+	TaskDone     = "done"
+	TaskImported = "imported"
 )
 
 // Assignee kinds: a person of the registry, or a unit (an organisation,
@@ -713,7 +716,10 @@ type TaskRow struct {
 	Meeting    string `json:"meeting"`
 }
 
-// CommitteeTasks is one committee's line of the dashboard.
+// CommitteeTasks is one committee's line of the dashboard. Open, Late,
+// Done and Tasks are the follow-up of this office; Imported are the tasks
+// of conclusions imported from an archive (dais archive import), history
+// counted in none of them.
 type CommitteeTasks struct {
 	Committee string    `json:"committee"`
 	Name      string    `json:"name"`
@@ -721,11 +727,18 @@ type CommitteeTasks struct {
 	Late      int       `json:"late"`
 	Done      int       `json:"done"`
 	Tasks     []TaskRow `json:"tasks"`
+	Imported  []TaskRow `json:"imported"`
 }
 
 // Dashboard counts the tasks of published conclusions per committee at
 // now (Theo dõi nhiệm vụ): open, late, done, each task with its state;
 // committees in name order, tasks late first, then by deadline.
+//
+// A conclusion imported from an archive (Archived set) is read only in
+// this store: no report, reminder or completion can reach its tasks here,
+// so counting them would leave them open or late for ever. Its tasks are
+// listed apart (Imported: state done if done when archived, else
+// imported), in deadline order, and counted in no total.
 func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 	by := map[string]*CommitteeTasks{}
 	for _, c := range all {
@@ -734,8 +747,18 @@ func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 		}
 		ct := by[c.Committee]
 		if ct == nil {
-			ct = &CommitteeTasks{Committee: c.Committee, Name: c.CommitteeName, Tasks: []TaskRow{}}
+			ct = &CommitteeTasks{Committee: c.Committee, Name: c.CommitteeName, Tasks: []TaskRow{}, Imported: []TaskRow{}}
 			by[c.Committee] = ct
+		}
+		if c.Archived != nil {
+			for _, t := range c.Tasks {
+				st := TaskImported
+				if !t.Done.IsZero() {
+					st = TaskDone
+				}
+				ct.Imported = append(ct.Imported, TaskRow{Task: t, State: st, Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
+			}
+			continue
 		}
 		for _, t := range c.Tasks {
 			st := t.State(now)
@@ -757,11 +780,9 @@ func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 			if d := rank[a.State] - rank[b.State]; d != 0 {
 				return d
 			}
-			if d := a.Deadline.Compare(b.Deadline); d != 0 {
-				return d
-			}
-			return strings.Compare(a.Conclusion+"/"+a.ID, b.Conclusion+"/"+b.ID)
+			return byDeadline(a, b)
 		})
+		slices.SortStableFunc(ct.Imported, byDeadline)
 		out = append(out, *ct)
 	}
 	slices.SortFunc(out, func(a, b CommitteeTasks) int {
@@ -771,4 +792,11 @@ func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 		return strings.Compare(a.Committee, b.Committee)
 	})
 	return out
+}
+
+func byDeadline(a, b TaskRow) int {
+	if d := a.Deadline.Compare(b.Deadline); d != 0 {
+		return d
+	}
+	return strings.Compare(a.Conclusion+"/"+a.ID, b.Conclusion+"/"+b.ID)
 }

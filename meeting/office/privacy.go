@@ -57,6 +57,7 @@ func HideTaskEmails(rows []TaskRow, me string) {
 func HideDashboardEmails(cts []CommitteeTasks, me string) {
 	for i := range cts {
 		HideTaskEmails(cts[i].Tasks, me)
+		HideTaskEmails(cts[i].Imported, me)
 	}
 }
 

@@ -43,9 +43,10 @@ func TestHideEmails(t *testing.T) {
 			t.Fatalf("%T: %+v, original %+v", d, ts, tasks)
 		}
 	}
-	rows := []office.CommitteeTasks{{Tasks: []office.TaskRow{{Task: office.Task{Assignee: office.Assignee{Kind: office.AssignPerson, Person: "a", Email: "a@x.vn"}}}}}}
+	rows := []office.CommitteeTasks{{Tasks: []office.TaskRow{{Task: office.Task{Assignee: office.Assignee{Kind: office.AssignPerson, Person: "a", Email: "a@x.vn"}}}},
+		Imported: []office.TaskRow{{Task: office.Task{Assignee: office.Assignee{Kind: office.AssignPerson, Person: "b", Email: "b@x.vn"}}}}}}
 	office.HideDashboardEmails(rows, "c")
-	if rows[0].Tasks[0].Assignee.Email != "" {
+	if rows[0].Tasks[0].Assignee.Email != "" || rows[0].Imported[0].Assignee.Email != "" {
 		t.Fatalf("dashboard: %+v", rows)
 	}
 }

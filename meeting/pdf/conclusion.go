@@ -26,6 +26,7 @@ type followLabels struct {
 	task, assignee, deadline, progress, state, conclusion         string
 	states                                                        map[string]string
 	report, reportMade, open, late, done, total, none, noTasks    string
+	imported                                                      string
 	footerConclusion, footerReport, layout, dateLayout, made, sep string
 }
 
@@ -34,9 +35,10 @@ var followVI = followLabels{
 	draft: "(Dự thảo — chưa được duyệt)", meeting: "Cuộc họp", item: "Nội dung", committee: "Cơ quan",
 	approved: "Duyệt", published: "Ban hành", tasks: "Nhiệm vụ được giao",
 	task: "Nhiệm vụ", assignee: "Người/đơn vị thực hiện", deadline: "Thời hạn", progress: "Tiến độ", state: "Tình trạng", conclusion: "Văn bản",
-	states: map[string]string{office.TaskOpen: "Đang thực hiện", office.TaskLate: "Quá hạn", office.TaskDone: "Hoàn thành"},
+	states: map[string]string{office.TaskOpen: "Đang thực hiện", office.TaskLate: "Quá hạn", office.TaskDone: "Hoàn thành", office.TaskImported: "Chưa xong khi lưu trữ"},
 	report: "BÁO CÁO THEO DÕI THỰC HIỆN NHIỆM VỤ", reportMade: "Số liệu đến %s.",
-	open: "Đang thực hiện", late: "Quá hạn", done: "Hoàn thành", total: "Tổng số", none: "không có", noTasks: "Chưa có nhiệm vụ nào được giao.",
+	imported: "Nhiệm vụ của kết luận khôi phục từ bản lưu trữ (chỉ để xem, không tính vào số liệu trên): %d",
+	open:     "Đang thực hiện", late: "Quá hạn", done: "Hoàn thành", total: "Tổng số", none: "không có", noTasks: "Chưa có nhiệm vụ nào được giao.",
 	footerConclusion: "%s — Trang %d/%d", footerReport: "Báo cáo theo dõi nhiệm vụ — Trang %d/%d",
 	layout: "15:04 ngày 02/01/2006", dateLayout: "02/01/2006", made: "Lập lúc %s.", sep: "; ",
 }
@@ -46,9 +48,10 @@ var followEN = followLabels{
 	draft: "(Draft — not approved)", meeting: "Meeting", item: "Agenda item", committee: "Body",
 	approved: "Approved", published: "Published", tasks: "Tasks assigned",
 	task: "Task", assignee: "Assignee", deadline: "Deadline", progress: "Progress", state: "Status", conclusion: "Document",
-	states: map[string]string{office.TaskOpen: "Open", office.TaskLate: "Overdue", office.TaskDone: "Done"},
+	states: map[string]string{office.TaskOpen: "Open", office.TaskLate: "Overdue", office.TaskDone: "Done", office.TaskImported: "Not done when archived"},
 	report: "TASK FOLLOW-UP REPORT", reportMade: "Figures as of %s.",
-	open: "Open", late: "Overdue", done: "Done", total: "Total", none: "none", noTasks: "No task has been assigned yet.",
+	imported: "Tasks of conclusions imported from an archive (read only, not counted above): %d",
+	open:     "Open", late: "Overdue", done: "Done", total: "Total", none: "none", noTasks: "No task has been assigned yet.",
 	footerConclusion: "%s — Page %d/%d", footerReport: "Task follow-up report — Page %d/%d",
 	layout: "15:04, 2 January 2006", dateLayout: "2 Jan 2006", made: "Made at %s.", sep: "; ",
 }
@@ -214,6 +217,21 @@ func writeFollowUp(w io.Writer, committees []office.CommitteeTasks, l *followLab
 		if m.err == nil && len(rows) > 0 {
 			m.err = f.table([]column{{0.3, left}, {0.18, left}, {0.18, left}, {0.12, right}, {0.09, right}, {0.13, left}}, 9,
 				[]string{l.task, l.conclusion, l.assignee, l.deadline, l.progress, l.state}, rows)
+		}
+		// Imported conclusions' tasks: history, apart and not counted.
+		if len(ct.Imported) > 0 {
+			f.space(4)
+			m.para(bold, 10, 0, fmt.Sprintf(l.imported, len(ct.Imported)))
+			f.space(2)
+			rows := make([]tableRow, 0, len(ct.Imported))
+			for _, t := range ct.Imported {
+				col := grey
+				rows = append(rows, tableRow{cells: []string{t.Title, t.Heading, t.Assignee.Name, t.Deadline.In(loc).Format(l.dateLayout), strconv.Itoa(t.Percent) + " %", l.states[t.State]}, colour: &col})
+			}
+			if m.err == nil {
+				m.err = f.table([]column{{0.3, left}, {0.18, left}, {0.18, left}, {0.12, right}, {0.09, right}, {0.13, left}}, 9,
+					[]string{l.task, l.conclusion, l.assignee, l.deadline, l.progress, l.state}, rows)
+			}
 		}
 	}
 	f.space(10)

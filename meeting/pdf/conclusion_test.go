@@ -62,6 +62,22 @@ func TestFollowUpReport(t *testing.T) {
 	if i, j := strings.Index(text, "Tuyên truyền kết quả"), strings.Index(text, "Hoàn thiện dự toán"); i < 0 || j < i {
 		t.Fatalf("the late task is not listed first:\n%s", text)
 	}
+
+	// An imported conclusion's tasks: listed apart, in no count.
+	old := publishedConclusion()
+	old.ID, old.Number, old.Numbered, old.Year = "kl-cu", 3, "03-KL/TU", 2019
+	old.Tasks[1].Title = "Rà soát quy hoạch cũ"
+	old.Archived = &meeting.ArchiveMark{Archive: strings.Repeat("ab", 32), Events: 4}
+	buf.Reset()
+	if err := e.FollowUpReport(context.Background(), &buf, office.Dashboard([]*office.Conclusion{publishedConclusion(), old}, now), "vi", nil, now); err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(pdfText(t, buf.Bytes(), "-raw")), " ")
+	wantText(t, text, "Tổng số: 2 — Đang thực hiện: 0 — Quá hạn: 1 — Hoàn thành: 1",
+		"Nhiệm vụ của kết luận khôi phục từ bản lưu trữ (chỉ để xem, không tính vào số liệu trên): 2", "Rà soát quy hoạch cũ", "Kết luận số 03-KL/TU")
+	if i, j := strings.Index(text, "khôi phục từ bản lưu trữ"), strings.Index(text, "Rà soát quy hoạch cũ"); i < 0 || j < i {
+		t.Fatalf("the imported task is not listed apart, after the counted ones:\n%s", text)
+	}
 	buf.Reset()
 	if err := e.FollowUpReport(context.Background(), &buf, nil, "en", nil, now); err != nil {
 		t.Fatal(err)
