@@ -101,6 +101,29 @@ describe('the follow-up screens', () => {
     expect(root.querySelector('a[href="/api/v1/tasks/dashboard.pdf?lang=vi"]')).not.toBeNull();
   });
 
+  it("lists an imported conclusion's tasks apart, in no count", async () => {
+    const old = { conclusion: 'kl-cu', heading: 'Kết luận số 03-KL/TU', title: 'Rà soát quy hoạch cũ' };
+    server({
+      'GET /api/v1/tasks/dashboard': () => [
+        200,
+        { now: '2026-12-03T01:00:00Z', committees: [{ committee: 'btv', name: 'Ban Thường vụ Tỉnh ủy', open: 0, late: 1, done: 0, tasks: [task('t2', 'late')], imported: [{ ...task('t2', 'late', old), state: 'imported' }, task('t1', 'done', { conclusion: 'kl-cu' })] }] },
+      ],
+    });
+    await act(() => {
+      render(h(FollowUp, { reload: 0 }), root);
+    });
+    await settle();
+    expect(text()).toContain('Đang thực hiện: 0 · Quá hạn: 1 · Hoàn thành: 0');
+    const apart = root.querySelector('.follow-imported')!;
+    expect(apart.querySelector('h4')!.textContent).toBe('Nhiệm vụ của kết luận khôi phục từ bản lưu trữ — chỉ để xem, không tính vào số liệu trên (2)');
+    expect(apart.querySelector('tr.task-imported')!.textContent).toContain('Rà soát quy hoạch cũ');
+    expect(apart.querySelector('tr.task-imported')!.textContent).toContain('Chưa xong khi lưu trữ');
+    expect(apart.querySelector('tr.task-done')!.textContent).toContain('Hoàn thành');
+    expect(apart.querySelector('tr.task-late')).toBeNull();
+    // Only the counted late task is drawn late, outside the imported list.
+    expect(root.querySelectorAll('tr.task-late').length).toBe(1);
+  });
+
   it('shows nothing to an account that is neither staff nor a chair', async () => {
     server({ 'GET /api/v1/tasks/dashboard': () => [403, { error: { code: 'forbidden', message: 'no', message_vi: 'không' } }] });
     await act(() => {

@@ -35,7 +35,8 @@ export interface Task {
   reminded?: string;
 }
 
-export type TaskState = 'open' | 'late' | 'done';
+/** imported: a task of a conclusion imported from an archive, not done when archived (the dashboard's imported list only). */
+export type TaskState = 'open' | 'late' | 'done' | 'imported';
 
 export interface TaskRow extends Task {
   state: TaskState;
@@ -51,6 +52,8 @@ export interface CommitteeTasks {
   late: number;
   done: number;
   tasks: TaskRow[];
+  /** The tasks of conclusions imported from an archive: read only here, history, counted in none of open, late and done (absent from older servers). */
+  imported?: TaskRow[];
 }
 
 export interface Conclusion {

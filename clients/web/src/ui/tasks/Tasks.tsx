@@ -1,8 +1,9 @@
 // The follow-up of the tasks that conclusions assign (issue 13, part 4),
 // on a signed-in account's home:
 //  - FollowUp: Theo dõi nhiệm vụ — per committee the open, late and done
-//    tasks (late ones in red), with the PDF report (staff; a chair sees the
-//    committees they chair; others see nothing of it);
+//    tasks (late ones in red), then apart and uncounted the tasks of
+//    conclusions imported from an archive, with the PDF report (staff; a
+//    chair sees the committees they chair; others see nothing of it);
 //  - MyTasks: the tasks assigned to the account's person (or their unit),
 //    each with a progress report: a percentage or "done", a note and a PDF;
 //  - ToApprove: drafts the account's person chairs, approved with a press
@@ -102,6 +103,12 @@ export function FollowUp({ reload = 0 }: { reload?: number }) {
             {tw(lang, 'dashCounts', { open: c.open, late: c.late, done: c.done })}
           </p>
           <TaskTable lang={lang} rows={c.tasks} />
+          {c.imported && c.imported.length > 0 && (
+            <div class="follow-imported">
+              <h4>{tw(lang, 'dashImported', { n: c.imported.length })}</h4>
+              <TaskTable lang={lang} rows={c.imported} />
+            </div>
+          )}
         </div>
       ))}
       {board && board.length > 0 && (

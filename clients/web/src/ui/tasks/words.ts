@@ -17,6 +17,11 @@ const table = {
   state_open: { vi: 'Đang thực hiện', en: 'Open' },
   state_late: { vi: 'Quá hạn', en: 'Overdue' },
   state_done: { vi: 'Hoàn thành', en: 'Done' },
+  state_imported: { vi: 'Chưa xong khi lưu trữ', en: 'Not done when archived' },
+  dashImported: {
+    vi: 'Nhiệm vụ của kết luận khôi phục từ bản lưu trữ — chỉ để xem, không tính vào số liệu trên ({n})',
+    en: 'Tasks of conclusions imported from an archive — read only, not counted above ({n})',
+  },
   myTitle: { vi: 'Nhiệm vụ được giao cho đồng chí', en: 'Tasks assigned to you' },
   myEmpty: { vi: 'Đồng chí không có nhiệm vụ nào.', en: 'You have no task.' },
   reminded: { vi: 'Văn phòng đã nhắc lúc {at}.', en: 'The office reminded you at {at}.' },
