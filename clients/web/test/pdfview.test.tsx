@@ -110,6 +110,11 @@ async function shown(what: string) {
   throw new Error(`${what} is not shown; the viewer says ${JSON.stringify(root.querySelector('.pdf-msg')?.textContent ?? '')}`);
 }
 
+/** until waits (a bounded poll, no time threshold on the result) for f to hold; the test then asserts. */
+async function until(f: () => boolean) {
+  for (let i = 0; i < 100 && !f(); i++) await sleep(20);
+}
+
 describe('PdfView closing a document', () => {
   it('shows the next one when the closing one still had a page to draw (page 5 of version 1, then version 2)', async () => {
     fake.pages['/v1'] = 6;
@@ -120,6 +125,8 @@ describe('PdfView closing a document', () => {
     render(h(PdfView, { url: '/v2', token: 't', page: 1 }), root);
     // Version 2 opens (40 ms) and is drawn; an error, had there been one, stays.
     await sleep(200);
+    // Its load is an effect, run after a frame (rendered outside act): until then version 1's page is the one shown.
+    await until(() => fake.docs.has('/v2'));
     await shown('version 2');
     expect(fake.docs.get('/v2')!.destroyed).toBe(false);
     expect(fake.docs.get('/v1')!.destroyed).toBe(true);
@@ -132,8 +139,12 @@ describe('PdfView closing a document', () => {
     await shown('version 1');
     render(h(PdfView, { url: '/v2', token: 't', page: 1, textLayer: true }), root);
     await sleep(200);
+    await until(() => fake.docs.has('/v2'));
     await shown('version 2');
-    expect(root.querySelector('[data-testid=pdf-text-layer]')?.getAttribute('data-page')).toBe('1');
+    // The text layer is made in a frame after the page is drawn (its effect, too, waits for a frame: rendered outside act).
+    const layer = () => root.querySelector('[data-testid=pdf-text-layer]');
+    await until(() => !!layer()?.hasAttribute('data-page'));
+    expect(layer()?.getAttribute('data-page')).toBe('1');
     expect(fake.docs.get('/v1')!.late).toEqual([]);
   });
 });
