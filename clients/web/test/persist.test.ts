@@ -459,8 +459,9 @@ describe('App from a kept state', () => {
       await act(() => ws.open());
       expect(ws.sent[0]).toMatchObject({ type: 'hello', token: 'tok2', last_seq: 0 });
       await act(() => ws.deliver({ type: 'welcome', protocol: 1, meeting: 'm1', participant: 'd1', role: 'delegate', seq: 30, snapshot: baseState(30) }));
-      await flush();
-      expect(root.querySelector('.topbar')).not.toBeNull();
+      // The meeting was mounted outside act (by the redeemed code's fetch), so its subscription to the
+      // store is an effect that waits for a frame: the welcome may have come before it. Polled, not flushed.
+      await vi.waitFor(() => expect(root.querySelector('.topbar')).not.toBeNull());
       await vi.waitFor(async () => expect((await loadState(b, 'm1', 'd1'))?.version).toBe(30));
     } finally {
       vi.unstubAllGlobals();
