@@ -260,6 +260,18 @@ func TestConclusionsEndToEnd(t *testing.T) {
 		t.Fatalf("a member who chairs nothing reads the dashboard: %d", st)
 	}
 	importedReadOnlyOverHTTP(t, n, viet, id)
+	// The assignee's own list reads the states as the dashboard does
+	// (office.Conclusion.TaskState; its table test has the open imported
+	// task; viet's own was done before the import).
+	mine.Tasks = nil
+	if st := viet.call("GET", "/api/v1/account/tasks", nil, &mine); st != 200 || len(mine.Tasks) == 0 {
+		t.Fatalf("viet's tasks after the import: %d %+v", st, mine)
+	}
+	for _, tk := range mine.Tasks {
+		if want := map[string]string{"t1": office.TaskDone, "t2": office.TaskImported}[tk.ID]; tk.State != want {
+			t.Fatalf("viet's task %s after the import: state %q, want %q", tk.ID, tk.State, want)
+		}
+	}
 	// Imported, its tasks are history: listed apart, counted nowhere (a
 	// chair sees no address in them either).
 	for _, b := range []*browser{admin, chairAcct} {

@@ -55,6 +55,21 @@ const (
 	TaskImported = "imported"
 )
 
+// TaskState is the state of one of c's tasks at now: its own (open, late,
+// done), except in a conclusion imported from an archive, which is read
+// only here (no report, no reminder): done if it was done when archived,
+// else imported — never late for ever. The dashboard and an assignee's own
+// list both say it this way.
+func (c *Conclusion) TaskState(t Task, now time.Time) string {
+	if c.Archived == nil {
+		return t.State(now)
+	}
+	if !t.Done.IsZero() {
+		return TaskDone
+	}
+	return TaskImported
+}
+
 // Assignee kinds: a person of the registry, or a unit (an organisation,
 // named; any person of that unit, or the office, reports for it).
 const (
@@ -752,16 +767,12 @@ func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 		}
 		if c.Archived != nil {
 			for _, t := range c.Tasks {
-				st := TaskImported
-				if !t.Done.IsZero() {
-					st = TaskDone
-				}
-				ct.Imported = append(ct.Imported, TaskRow{Task: t, State: st, Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
+				ct.Imported = append(ct.Imported, TaskRow{Task: t, State: c.TaskState(t, now), Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
 			}
 			continue
 		}
 		for _, t := range c.Tasks {
-			st := t.State(now)
+			st := c.TaskState(t, now)
 			switch st {
 			case TaskDone:
 				ct.Done++

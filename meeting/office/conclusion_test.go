@@ -239,3 +239,33 @@ func TestTaskReportsBounded(t *testing.T) {
 		t.Fatalf("%d reports kept, want %d", len(task.Reports), office.MaxTaskReports)
 	}
 }
+
+// TestTaskState: a task of a conclusion imported from an archive is never
+// open or late here (it takes no report and no reminder): done if it was
+// done when archived, else imported; the office's own keep their state.
+func TestTaskState(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	before, after := now.Add(-time.Hour), now.Add(time.Hour)
+	mark := &meeting.ArchiveMark{}
+	tests := []struct {
+		name     string
+		archived *meeting.ArchiveMark
+		task     office.Task
+		want     string
+	}{
+		{"own, before its deadline", nil, office.Task{Deadline: after}, office.TaskOpen},
+		{"own, past its deadline", nil, office.Task{Deadline: before}, office.TaskLate},
+		{"own, done", nil, office.Task{Deadline: before, Done: before}, office.TaskDone},
+		{"imported, past its deadline", mark, office.Task{Deadline: before}, office.TaskImported},
+		{"imported, before its deadline", mark, office.Task{Deadline: after}, office.TaskImported},
+		{"imported, done when archived", mark, office.Task{Deadline: before, Done: before}, office.TaskDone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &office.Conclusion{Archived: tt.archived}
+			if got := c.TaskState(tt.task, now); got != tt.want {
+				t.Fatalf("TaskState = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -36,7 +36,7 @@ function server(routes: Record<string, (body: unknown) => [number, unknown]>): C
   return calls;
 }
 
-const task = (id: string, state: 'open' | 'late' | 'done', over: Partial<TaskRow> = {}): TaskRow => ({
+const task = (id: string, state: 'open' | 'late' | 'done' | 'imported', over: Partial<TaskRow> = {}): TaskRow => ({
   id,
   title: id === 't1' ? 'Hoàn thiện dự toán trình HĐND' : 'Tuyên truyền kết quả',
   assignee: id === 't1' ? { kind: 'person', person: 'uv1', name: 'Đặng Quốc Việt' } : { kind: 'unit', name: 'Ban Tuyên giáo' },
@@ -178,6 +178,22 @@ describe('the follow-up screens', () => {
     // Done: the list no longer offers a report.
     expect(root.querySelector('form.task-report')).toBeNull();
     expect(text()).toContain('Hoàn thành');
+  });
+
+  it('offers no report on a task of a conclusion restored from an archive, and says why', async () => {
+    server({
+      'GET /api/v1/account/tasks': () => [200, { now: '2026-12-03T01:00:00Z', tasks: [task('t1', 'open'), task('t2', 'imported')] }],
+    });
+    await act(() => {
+      render(h(MyTasks, { onChange: () => undefined }), root);
+    });
+    await settle();
+    const open = root.querySelector('li.task-open')!;
+    const imported = root.querySelector('li.task-imported')!;
+    expect(open.querySelector('form.task-report')).not.toBeNull();
+    expect(imported.querySelector('form.task-report')).toBeNull();
+    expect(imported.textContent).toContain('Chưa xong khi lưu trữ');
+    expect(imported.textContent).toContain('Kết luận này được khôi phục từ bản lưu trữ: chỉ để xem, không báo cáo tiến độ tại đây.');
   });
 
   it('lets the chair approve a draft, which gets its number', async () => {

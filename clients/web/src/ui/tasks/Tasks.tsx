@@ -219,7 +219,10 @@ export function MyTasks({ onChange }: { onChange?: () => void }) {
                   )}
                 </p>
               )}
-              {t.state !== 'done' && (
+              {/* A task of a conclusion imported from an archive is read
+                  only here: the server refuses its reports (409). */}
+              {t.state === 'imported' && <p class="hint">{tw(lang, 'importedReadOnly')}</p>}
+              {t.state !== 'done' && t.state !== 'imported' && (
                 <ReportForm
                   lang={lang}
                   task={t}

@@ -18,6 +18,10 @@ const table = {
   state_late: { vi: 'Quá hạn', en: 'Overdue' },
   state_done: { vi: 'Hoàn thành', en: 'Done' },
   state_imported: { vi: 'Chưa xong khi lưu trữ', en: 'Not done when archived' },
+  importedReadOnly: {
+    vi: 'Kết luận này được khôi phục từ bản lưu trữ: chỉ để xem, không báo cáo tiến độ tại đây.',
+    en: 'This conclusion was restored from an archive: read only, progress is not reported here.',
+  },
   dashImported: {
     vi: 'Nhiệm vụ của kết luận khôi phục từ bản lưu trữ — chỉ để xem, không tính vào số liệu trên ({n})',
     en: 'Tasks of conclusions imported from an archive — read only, not counted above ({n})',
