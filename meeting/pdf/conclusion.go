@@ -205,33 +205,30 @@ func writeFollowUp(w io.Writer, committees []office.CommitteeTasks, l *followLab
 		m.heading(ct.Name)
 		m.para(bold, 11, 0, fmt.Sprintf("%s: %d — %s: %d — %s: %d — %s: %d", l.total, ct.Open+ct.Late+ct.Done, l.open, ct.Open, l.late, ct.Late, l.done, ct.Done))
 		f.space(4)
-		rows := make([]tableRow, 0, len(ct.Tasks))
-		for _, t := range ct.Tasks {
-			r := tableRow{cells: []string{t.Title, t.Heading, t.Assignee.Name, t.Deadline.In(loc).Format(l.dateLayout), strconv.Itoa(t.Percent) + " %", l.states[t.State]}}
+		// A table of tasks, each row in its colour (nil: the text's).
+		table := func(tasks []office.TaskRow, colour func(office.TaskRow) *rgb) {
+			rows := make([]tableRow, 0, len(tasks))
+			for _, t := range tasks {
+				rows = append(rows, tableRow{cells: []string{t.Title, t.Heading, t.Assignee.Name, t.Deadline.In(loc).Format(l.dateLayout), strconv.Itoa(t.Percent) + " %", l.states[t.State]}, colour: colour(t)})
+			}
+			if m.err == nil && len(rows) > 0 {
+				m.err = f.table([]column{{0.3, left}, {0.18, left}, {0.18, left}, {0.12, right}, {0.09, right}, {0.13, left}}, 9,
+					[]string{l.task, l.conclusion, l.assignee, l.deadline, l.progress, l.state}, rows)
+			}
+		}
+		table(ct.Tasks, func(t office.TaskRow) *rgb {
 			if t.State == office.TaskLate {
 				col := red
-				r.colour = &col
+				return &col
 			}
-			rows = append(rows, r)
-		}
-		if m.err == nil && len(rows) > 0 {
-			m.err = f.table([]column{{0.3, left}, {0.18, left}, {0.18, left}, {0.12, right}, {0.09, right}, {0.13, left}}, 9,
-				[]string{l.task, l.conclusion, l.assignee, l.deadline, l.progress, l.state}, rows)
-		}
+			return nil
+		})
 		// Imported conclusions' tasks: history, apart and not counted.
 		if len(ct.Imported) > 0 {
 			f.space(4)
 			m.para(bold, 10, 0, fmt.Sprintf(l.imported, len(ct.Imported)))
 			f.space(2)
-			rows := make([]tableRow, 0, len(ct.Imported))
-			for _, t := range ct.Imported {
-				col := grey
-				rows = append(rows, tableRow{cells: []string{t.Title, t.Heading, t.Assignee.Name, t.Deadline.In(loc).Format(l.dateLayout), strconv.Itoa(t.Percent) + " %", l.states[t.State]}, colour: &col})
-			}
-			if m.err == nil {
-				m.err = f.table([]column{{0.3, left}, {0.18, left}, {0.18, left}, {0.12, right}, {0.09, right}, {0.13, left}}, 9,
-					[]string{l.task, l.conclusion, l.assignee, l.deadline, l.progress, l.state}, rows)
-			}
+			table(ct.Imported, func(office.TaskRow) *rgb { col := grey; return &col })
 		}
 	}
 	f.space(10)
