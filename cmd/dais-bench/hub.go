@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,9 @@ func serveHub(addr string) error {
 		}
 		go h.serve(ws)
 	})
+	// A GC on demand, so the bench measures the hub's memory per
+	// connection as it measures daisd's (after a forced GC and -settle).
+	mux.HandleFunc("POST /gc", func(w http.ResponseWriter, r *http.Request) { runtime.GC() })
 	mux.HandleFunc("POST /broadcast", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.ParseUint(r.URL.Query().Get("seq"), 10, 64)
 		if err != nil {
@@ -165,7 +169,18 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if err := waitHTTP(ctx, c, base+"/healthz"); err != nil {
 		return nil, err
 	}
-	hubT := &Target{URLs: []string{base}, Log: t.Log}
+	hubT := &Target{URLs: []string{base}, Log: t.Log, GC: func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/gc", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		return nil
+	}}
 	sess := make([]daisclient.Session, cfg.Tablets)
 	for i := range sess {
 		sess[i] = daisclient.Session{Token: "t", Participant: "t" + strconv.Itoa(i)}
@@ -179,6 +194,9 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	defer closeAll(tabs)
 	connectS := time.Since(connStart).Seconds()
+	// Memory as daisd's is measured: after a forced GC and the settle.
+	hubT.collect(ctx)
+	settle(ctx, cfg.Settle)
 	before, _ := readProc(c.Pid())
 	res.Metrics["all_connected_s"] = connectS
 	res.Metrics["rss_per_connection_KiB"] = float64(before.RSS-idle.RSS) / float64(len(tabs)) / 1024
