@@ -35,7 +35,7 @@ export interface Task {
   reminded?: string;
 }
 
-/** imported: a task of a conclusion imported from an archive, not done when archived (the dashboard's imported list only). */
+/** imported: a task of a conclusion imported from an archive, not done when archived (the dashboard's imported list, an assignee's own list; read only here). */
 export type TaskState = 'open' | 'late' | 'done' | 'imported';
 
 export interface TaskRow extends Task {
