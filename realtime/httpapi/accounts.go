@@ -31,9 +31,40 @@ type MeetingAccess interface {
 	OpenFor(ctx context.Context, meetingID, participant, account string, roles ...meeting.Role) (access.Session, error)
 	CreateMeeting(ctx context.Context, m access.NewMeeting, secretary meeting.Participant) (string, error)
 	EndAccountSessions(ctx context.Context, account, by string) (int, error)
+	SignOut(ctx context.Context, token string) error
 }
 
 var _ MeetingAccess = (*access.Service)(nil)
+
+// accountState says whether an account is still enabled (*account.Service).
+type accountState interface {
+	Active(ctx context.Context, id string) (active, admin bool, err error)
+}
+
+// openForAccount opens a meeting session for an account's participant and,
+// once it is stored, asks again whether the account is enabled: a disable
+// that listed the account's sessions between the request's sign-in check
+// and this store would otherwise miss the new session. Disabling marks the
+// account first and lists its sessions after, so either that list has this
+// session or this check sees the account disabled, and ends it.
+func openForAccount(ctx context.Context, meets MeetingAccess, acc accountState, meetingID, participant, accountID string) (access.Session, error) {
+	ms, err := meets.OpenFor(ctx, meetingID, participant, accountID, meetingRoles...)
+	if err != nil {
+		return access.Session{}, err
+	}
+	active, _, err := acc.Active(ctx, accountID)
+	if err == nil && active {
+		return ms, nil
+	}
+	if serr := meets.SignOut(ctx, ms.Token); serr != nil {
+		return access.Session{}, meeting.Errorf(meeting.Unavailable, "Không mở được phiên họp lúc này; hãy thử lại",
+			"cannot open the meeting session now; try again: %v", serr)
+	}
+	if err != nil {
+		return access.Session{}, err
+	}
+	return access.Session{}, meeting.Errorf(meeting.Unauthorized, "Tài khoản đã bị khóa", "the account is disabled")
+}
 
 // MeetingReader reads meetings (*service.Service is one): the titles and
 // roles of an account's meetings.
@@ -541,7 +572,7 @@ func (a *AccountsAPI) createMeeting(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	ms, err := a.meets.OpenFor(r.Context(), id, s.Account.ID, s.Account.ID, meetingRoles...)
+	ms, err := openForAccount(r.Context(), a.meets, a.acc, id, s.Account.ID, s.Account.ID)
 	if err != nil {
 		WriteError(w, err)
 		return
@@ -562,7 +593,7 @@ func (a *AccountsAPI) open(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
-	ms, err := a.meets.OpenFor(r.Context(), m, p, s.Account.ID, meetingRoles...)
+	ms, err := openForAccount(r.Context(), a.meets, a.acc, m, p, s.Account.ID)
 	if err != nil {
 		WriteError(w, err)
 		return

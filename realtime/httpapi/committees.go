@@ -271,7 +271,7 @@ func (a *CommitteesAPI) createMeeting(w http.ResponseWriter, r *http.Request) {
 			a.log.Warn("a member's account was not linked", "meeting", mid, "person", person, "account", acct, "err", err)
 		}
 	}
-	ms, err := a.meets.OpenFor(ctx, mid, me.ID, me.ID, meetingRoles...)
+	ms, err := openForAccount(ctx, a.meets, a.acc, mid, me.ID, me.ID)
 	if err != nil {
 		WriteError(w, err)
 		return
