@@ -70,6 +70,12 @@ func (c *Conclusion) TaskState(t Task, now time.Time) string {
 	return TaskImported
 }
 
+// Row is one of c's tasks as the follow-up lists it: its state at now
+// (TaskState) and the conclusion it comes from.
+func (c *Conclusion) Row(t Task, now time.Time) TaskRow {
+	return TaskRow{Task: t, State: c.TaskState(t, now), Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting}
+}
+
 // Assignee kinds: a person of the registry, or a unit (an organisation,
 // named; any person of that unit, or the office, reports for it).
 const (
@@ -765,23 +771,20 @@ func Dashboard(all []*Conclusion, now time.Time) []CommitteeTasks {
 			ct = &CommitteeTasks{Committee: c.Committee, Name: c.CommitteeName, Tasks: []TaskRow{}, Imported: []TaskRow{}}
 			by[c.Committee] = ct
 		}
-		if c.Archived != nil {
-			for _, t := range c.Tasks {
-				ct.Imported = append(ct.Imported, TaskRow{Task: t, State: c.TaskState(t, now), Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
-			}
-			continue
-		}
 		for _, t := range c.Tasks {
-			st := c.TaskState(t, now)
-			switch st {
-			case TaskDone:
+			row := c.Row(t, now)
+			switch {
+			case c.Archived != nil:
+				ct.Imported = append(ct.Imported, row)
+				continue
+			case row.State == TaskDone:
 				ct.Done++
-			case TaskLate:
+			case row.State == TaskLate:
 				ct.Late++
 			default:
 				ct.Open++
 			}
-			ct.Tasks = append(ct.Tasks, TaskRow{Task: t, State: st, Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
+			ct.Tasks = append(ct.Tasks, row)
 		}
 	}
 	rank := map[string]int{TaskLate: 0, TaskOpen: 1, TaskDone: 2}

@@ -618,7 +618,7 @@ func (a *ConclusionsAPI) myTasks(w http.ResponseWriter, r *http.Request) {
 			}
 			for _, t := range c.Tasks {
 				if assignedTo(t, caller.person) {
-					out = append(out, office.TaskRow{Task: t, State: c.TaskState(t, now), Conclusion: c.ID, Heading: c.Heading(), Meeting: c.Meeting})
+					out = append(out, c.Row(t, now))
 				}
 			}
 		}
