@@ -71,6 +71,11 @@ func TestConfidentialInkOnlyToReaders(t *testing.T) {
 		}
 	}
 	send("pointer", map[string]any{"x": 0.5, "y": 0.5, "mark": "confidential-pointer"})
+	// The signal and the next command travel on different subjects of the
+	// bus, in no order between them: the room must have judged the
+	// pointer (d1, a reader, has it) before the presentation moves on, or
+	// it is judged against the public document shown next.
+	waitSignal(t, d1, "confidential-pointer")
 	do(t, chair, meeting.ShowDocument{Document: "doc1", Page: 1})
 	send("ink", ink("doc1", "public-ink"))
 

@@ -221,7 +221,11 @@ func TestCluster(t *testing.T) {
 
 	t.Run("a subscriber on A gets what a publisher on C publishes", func(t *testing.T) {
 		in := subscribe(t, onA, "m-route")
+		// The events and the signals are two subscriptions, whose interest
+		// crosses the route each in its own time; a signal is core NATS,
+		// lost if sent before.
 		cluster.WaitForInterest(t, 2, "dais.m.m-route.ev")
+		cluster.WaitForInterest(t, 2, "dais.m.m-route.sig")
 		want := pageTurns(1, 5)
 		for i := range want {
 			publish(t, onC, "m-route", want[i:i+1])
