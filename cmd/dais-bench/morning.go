@@ -133,6 +133,15 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if hub := t.hub; hub != nil {
 		res.Metrics["hub_all_connected_s"] = hub.connectS
 		res.Metrics["hub_rss_per_connection_KiB"] = hub.rssPerConnKiB
+		if per, ok := res.Metrics["rss_per_connection_KiB"]; ok && hub.rssPerConnKiB > 0 {
+			if len(tabs) >= 1000 {
+				res.check("RSS per connection, fresh connects, vs the bare hub in this run", "≤ 1×", fmt.Sprintf("%.2f× (%.1f vs %.1f KiB)", per/hub.rssPerConnKiB, per, hub.rssPerConnKiB), per <= hub.rssPerConnKiB)
+			} else {
+				// As in the idle scenario: too few connections to tell
+				// one's cost from the heap's own growth.
+				res.Notes = append(res.Notes, fmt.Sprintf("memory per connection not judged below 1,000 connections (%.1f KiB against the hub's %.1f)", per, hub.rssPerConnKiB))
+			}
+		}
 	}
 	res.check("fresh tablets signed in, welcome received", "2,000: ≤ 1.5 s; 10,000: ≤ 8 s", fmt.Sprintf("%d in %.2f s", len(tabs), allWelcomed.Seconds()),
 		(len(tabs) > 2000 || allWelcomed <= 1500*time.Millisecond) && allWelcomed <= 8*time.Second)

@@ -86,19 +86,25 @@ func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Ev
 // drained returns the messages in c's queue as its writer would write
 // them, bursts opened.
 func drained(c *conn) (msgs []*message, places int) {
-	for {
-		select {
-		case pm := <-c.queue:
-			places++
-			if pm == burstMark {
-				msgs = append(msgs, c.nextBurst()...)
-			} else {
-				msgs = append(msgs, pm)
-			}
-		default:
-			return msgs, places
+	for _, pm := range takeQueued(c) {
+		places++
+		if pm == burstMark {
+			msgs = append(msgs, c.nextBurst()...)
+		} else {
+			msgs = append(msgs, pm)
 		}
 	}
+	return msgs, places
+}
+
+// takeQueued takes what is in c's queue, as a writer would.
+func takeQueued(c *conn) []*message {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	q := c.queue
+	c.queue = nil
+	c.owed.Add(-int64(len(q)))
+	return q
 }
 
 func kickedWith(c *conn) int {

@@ -21,8 +21,8 @@ import (
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
 
-// conn is one client connection: a reader (the HTTP handler's goroutine) and
-// a writer goroutine draining queue.
+// conn is one client connection: a reader (the goroutine that attached it)
+// and, while it owes something, a writer goroutine draining queue.
 type conn struct {
 	g    *Gateway
 	ws   *websocket.Conn
@@ -30,13 +30,29 @@ type conn struct {
 	// device is the tablet's device id from its hello ("" when none).
 	device string
 
-	// start receives, once, the welcome and the events the client missed;
-	// the writer sends them before anything from queue.
-	start chan []*message
-	// queue holds live messages; full means the client is too slow. A
-	// catch-up's messages take one place in it together (burstMark, with
-	// the messages in bursts).
-	queue chan *message
+	// qmu guards first, started, queue, queueMax's use, writing and ended:
+	// what the writer has to write and whether a writer runs.
+	qmu sync.Mutex
+	// first is the welcome and the events the client missed, given once
+	// (begin); the writer writes it before anything in queue, and nothing
+	// is written before it.
+	first   []*message
+	started bool
+	// queue holds live messages, at most queueMax; full means the client
+	// is too slow. A catch-up's messages take one place in it together
+	// (burstMark, with the messages in bursts). nil when empty: an idle
+	// tablet holds no queue.
+	queue    []*message
+	queueMax int
+	// writing is set while a writer goroutine runs (startWriter): a
+	// connection has one only while it owes something, so that thousands
+	// of idle tablets do not each keep a parked goroutine and its stack.
+	writing bool
+	// ended is set when the writer has closed the connection: no writer
+	// starts again, and what is queued after goes nowhere.
+	ended bool
+	// restOwed asks the writer to write what writeNow left (rest).
+	restOwed bool
 	// burstMu guards bursts: the messages of each burstMark in queue, in
 	// order (appended by the room, taken by the writer).
 	burstMu sync.Mutex
@@ -62,15 +78,15 @@ type conn struct {
 	// raw is the socket for writeNow (nil: not a plain TCP socket; every
 	// message goes through the writer).
 	raw syscall.RawConn
-	// wake tells the writer that writeNow left a rest.
-	wake chan struct{}
 	// rests counts the frames writeNow left half-written.
 	rests atomic.Int64
 
-	kickOnce   sync.Once
-	kicked     chan struct{} // closed by kick
-	closeCode  int           // set before kicked is closed
-	closeText  string
+	kickOnce  sync.Once
+	kicked    chan struct{} // closed by kick
+	closeCode int           // set before kicked is closed
+	closeText string
+	// writerDone is closed when the last writer has ended the connection
+	// (after kick, or a failed write).
 	writerDone chan struct{}
 
 	// lean is set (by the room, at the welcome) for a delegate or an
@@ -103,15 +119,13 @@ type conn struct {
 func newConn(g *Gateway, ws *websocket.Conn, sess access.Session) *conn {
 	size := g.cfg.QueueSize
 	if meeting.LeanRole(sess.Role) {
-		// Thousands of them: a smaller queue is 1.5 KiB less each, and a
-		// tablet that falls 64 messages behind resumes cheaply.
+		// Thousands of them: a tablet that falls 64 messages behind
+		// resumes cheaply from its last seq.
 		size = min(size, g.cfg.LeanQueueSize)
 	}
 	c := &conn{
 		g: g, ws: ws, sess: sess,
-		start:      make(chan []*message, 1),
-		queue:      make(chan *message, size),
-		wake:       make(chan struct{}, 1),
+		queueMax:   size,
 		kicked:     make(chan struct{}),
 		writerDone: make(chan struct{}),
 		opened:     time.Now(),
@@ -135,15 +149,65 @@ func (c *conn) send(m *message) {
 
 // enqueue hands m to the writer, or kicks a client whose queue is full.
 func (c *conn) enqueue(m *message) bool {
-	c.owed.Add(1)
-	select {
-	case c.queue <- m:
+	if c.offer(m) {
 		return true
-	default:
-		c.owed.Add(-1)
-		c.tooSlow()
+	}
+	c.tooSlow()
+	return false
+}
+
+// offer queues m for the writer, starting one if none runs, and reports
+// whether there was room. A connection the writer has ended takes m and
+// drops it.
+func (c *conn) offer(m *message) bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.ended {
+		return true
+	}
+	if len(c.queue) >= c.queueMax {
 		return false
 	}
+	c.owed.Add(1)
+	c.queue = append(c.queue, m)
+	if c.started {
+		c.startWriter()
+	}
+	return true
+}
+
+// begin gives the writer the welcome and the events the client missed,
+// to write before anything queued.
+func (c *conn) begin(batch []*message) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	// owed counted one for the batch until now; it counts its messages
+	// until they are written.
+	c.owed.Add(int64(len(batch)) - 1)
+	c.first, c.started = batch, true
+	c.startWriter()
+}
+
+// flushLater asks the writer to write what writeNow left. wmu is held.
+func (c *conn) flushLater() {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	c.restOwed = true
+	c.startWriter()
+}
+
+// startWriter starts a writer goroutine unless one runs, or the
+// connection has no socket (tests that read the queue). qmu is held.
+func (c *conn) startWriter() {
+	if c.writing || c.ended || c.ws == nil {
+		return
+	}
+	c.writing = true
+	c.g.wg.Add(1) // the connection's reader holds the group open until writerDone
+	go func() {
+		defer c.g.wg.Done()
+		c.writeLoop()
+	}()
 }
 
 // sendBurst queues the messages of one catch-up (the events of a gap read
@@ -213,6 +277,10 @@ func (c *conn) kick(code int, text string) {
 	c.kickOnce.Do(func() {
 		c.closeCode, c.closeText = code, text
 		close(c.kicked)
+		// The writer sends the close frame; one starts if none runs.
+		c.qmu.Lock()
+		c.startWriter()
+		c.qmu.Unlock()
 		// A writer blocked in a write to a peer that stopped reading does
 		// not see kicked: close the socket under it if it has not finished
 		// within WriteTimeout.
@@ -233,45 +301,81 @@ var pingMark = new(message)
 // its bursts (sendBurst).
 var burstMark = new(message)
 
-// writeLoop writes what is queued to the socket, in order. It is the
-// socket's writer but for writeNow (an idle connection's messages) and the
-// reader's answers to the peer's pings and close, all under wmu.
+// writeLoop writes what is queued to the socket, in order, until nothing
+// is left, and returns; or ends the connection when kicked or when a
+// write fails. It is the socket's writer but for writeNow (an idle
+// connection's messages) and the reader's answers to the peer's pings and
+// close, all under wmu. One runs at a time (startWriter).
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	defer c.ws.Close()
-	defer func() {
-		c.wmu.Lock()
-		c.closed = true
-		c.wmu.Unlock()
-	}()
+	for {
+		c.qmu.Lock()
+		var first, batch []*message
+		if c.started {
+			first, batch = c.first, c.queue
+			c.first, c.queue = nil, nil
+		}
+		rest := c.restOwed
+		c.restOwed = false
+		kicked := false
+		select {
+		case <-c.kicked:
+			kicked = true
+		default:
+		}
+		if !kicked && !rest && len(first) == 0 && len(batch) == 0 {
+			// Nothing owed: the goroutine ends, and the next message
+			// that cannot go at once starts another.
+			c.writing = false
+			c.qmu.Unlock()
+			return
+		}
+		c.qmu.Unlock()
+		if kicked {
+			c.writeClose()
+			c.end()
+			return
+		}
+		if !c.write(first, batch) {
+			c.end()
+			return
+		}
+		c.owed.Add(-int64(len(first) + len(batch)))
+	}
+}
+
+// write writes what writeNow left, then the messages of first and batch,
+// under wmu. It reports whether the socket took them.
+func (c *conn) write(first, batch []*message) bool {
 	nc := c.ws.NetConn()
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed {
+		return false
+	}
+	if err := c.flushRest(nc); err != nil {
+		return false
+	}
 	// No write deadline per message: gorilla would re-arm a timer on the
 	// socket at every write, a measurable share of a fan-out to thousands.
 	// A write blocked on a peer that stopped reading is ended by kick's
 	// watchdog instead: the peer's queue overflows, it is kicked, and the
 	// socket is closed under it if it has not finished in time.
-	write := func(ms ...*message) bool {
-		c.wmu.Lock()
-		defer c.wmu.Unlock()
-		if c.closed {
-			return false
-		}
-		if err := c.flushRest(nc); err != nil {
-			return false
-		}
-		// The frames of a batch or a burst go in one write (writev).
-		var bufs net.Buffers
-		flush := func() bool {
-			if len(bufs) == 0 {
-				return true
-			}
-			n := len(bufs)
-			if _, err := bufs.WriteTo(nc); err != nil {
-				return false
-			}
-			c.wrote.Add(uint64(n))
+	//
+	// The frames of what was queued go in one write (writev), up to a
+	// ping.
+	var bufs net.Buffers
+	flush := func() bool {
+		if len(bufs) == 0 {
 			return true
 		}
+		n := len(bufs)
+		if _, err := bufs.WriteTo(nc); err != nil {
+			return false
+		}
+		c.wrote.Add(uint64(n))
+		return true
+	}
+	for _, ms := range [2][]*message{first, batch} {
 		for _, m := range ms {
 			switch m {
 			case pingMark:
@@ -286,34 +390,22 @@ func (c *conn) writeLoop() {
 				bufs = append(bufs, m.wire)
 			}
 		}
-		return flush()
 	}
-	select {
-	case batch := <-c.start:
-		if !write(batch...) {
-			return
-		}
-		c.owed.Add(-1)
-	case <-c.kicked:
-		c.writeClose()
-		return
-	}
-	for {
-		select {
-		case m := <-c.queue:
-			if !write(m) {
-				return
-			}
-			c.owed.Add(-1)
-		case <-c.wake:
-			if !write() {
-				return
-			}
-		case <-c.kicked:
-			c.writeClose()
-			return
-		}
-	}
+	return flush()
+}
+
+// end is the last writer's: nothing more is written, the socket is
+// closed, and no writer starts again.
+func (c *conn) end() {
+	c.wmu.Lock()
+	c.closed = true
+	c.wmu.Unlock()
+	_ = c.ws.Close()
+	c.qmu.Lock()
+	c.ended = true // writing stays set
+	c.first, c.queue = nil, nil
+	c.qmu.Unlock()
+	close(c.writerDone)
 }
 
 // writeClose tells a draining client where to go, sends the close frame and

@@ -8,12 +8,12 @@
 // events from the bus, fills any gap from the log, folds each event once,
 // encodes it once (a message: the whole WebSocket frame) and hands it to
 // every client allowed to see it. Each connection has exactly one reader
-// goroutine (which also runs the client's commands, one at a time) and one
-// writer goroutine draining a bounded queue; a client whose queue is full is
-// disconnected with CloseTooSlow and resumes, so a slow tablet never slows
-// the others. A message to a connection that owes nothing is written into
-// its socket at once by the sender, without waiting (conn.writeNow); what
-// the socket does not take is the writer's.
+// goroutine (which also runs the client's commands, one at a time) and, only
+// while it owes something, a writer goroutine draining a bounded queue; a
+// client whose queue is full is disconnected with CloseTooSlow and resumes,
+// so a slow tablet never slows the others. A message to a connection that
+// owes nothing is written into its socket at once by the sender, without
+// waiting (conn.writeNow); what the socket does not take is the writer's.
 //
 // Locks: Gateway.mu guards the rooms and connections maps and is never held
 // while sending on a channel that can block. Rooms share nothing else. A
@@ -177,9 +177,9 @@ type Gateway struct {
 	// (twice what the last sweep kept).
 	budgetsSwept int
 	// byToken holds the connections by session token (the sockets of one
-	// session: SocketsPerSession), so that a connect does not scan every
-	// connection.
-	byToken map[string]map[*conn]struct{}
+	// session: SocketsPerSession, a handful), so that a connect does not
+	// scan every connection.
+	byToken map[string][]*conn
 	// phases holds the connections by ping slot (see pinger).
 	phases    [pingSlots]map[*conn]struct{}
 	nextPhase int
@@ -193,7 +193,7 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 		cfg: cfg, meetings: meetings, sessions: sessions, bus: bus, log: cfg.Logger,
 		ctx: ctx, cancel: cancel,
 		rooms: map[string]*room{}, conns: map[*conn]struct{}{}, budgets: map[string]*budget{},
-		byToken: map[string]map[*conn]struct{}{},
+		byToken: map[string][]*conn{},
 	}
 	g.upgrader = websocket.Upgrader{
 		ReadBufferSize:   1024,
@@ -214,11 +214,10 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 // in a presentation delays that page turn for everyone).
 const pingSlots = 50
 
-// pinger asks the connections of one ping slot to send a ping every
-// PingInterval/pingSlots, through their queues: one ticker for the gateway
-// instead of one per connection, and a writer that waits on two channels,
-// not three. A connection whose queue is full gets no ping this time (a
-// full queue is soon a slow-client disconnect anyway).
+// pinger pings the connections of one ping slot every
+// PingInterval/pingSlots (conn.ping: at once to an idle connection, else
+// behind what its writer owes): one ticker for the gateway instead of one
+// per connection.
 //
 // The slots due are counted from the clock, not from the ticks: a tick
 // that comes late (a busy machine) pings every slot that fell due since the
@@ -241,8 +240,8 @@ func (g *Gateway) pinger() {
 	}
 }
 
-// pingSlot queues a ping to every connection whose phase is slot and
-// returns how many it asked.
+// pingSlot pings every connection whose phase is slot and returns how
+// many it pinged.
 //
 // A connection the writer has written to since the pinger last looked,
 // on a socket with TCP_USER_TIMEOUT, is not pinged: if its peer is gone,
@@ -269,12 +268,8 @@ func (g *Gateway) pingSlot(slot int) int {
 			skipped++
 			continue
 		}
-		c.owed.Add(1)
-		select {
-		case c.queue <- pingMark:
+		if c.ping() {
 			n++
-		default:
-			c.owed.Add(-1)
 		}
 	}
 	g.cfg.Metrics.pinged(n, skipped)
@@ -387,11 +382,6 @@ func (g *Gateway) attach(ws *websocket.Conn, sess access.Session, lastSeq uint64
 	for _, o := range evict {
 		o.kick(protocol.CloseReplaced, "too many connections of this session; this one is replaced")
 	}
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		c.writeLoop()
-	}()
 	rm := g.acquire(sess.Meeting)
 	defer g.release(rm)
 	if !rm.join(c, lastSeq) {
@@ -458,10 +448,7 @@ func (g *Gateway) register(c *conn) bool {
 		return false
 	}
 	g.conns[c] = struct{}{}
-	if g.byToken[c.sess.Token] == nil {
-		g.byToken[c.sess.Token] = map[*conn]struct{}{}
-	}
-	g.byToken[c.sess.Token][c] = struct{}{}
+	g.byToken[c.sess.Token] = append(g.byToken[c.sess.Token], c)
 	g.assignPhase(c)
 	g.cfg.Metrics.connected(1)
 	return true
@@ -471,11 +458,10 @@ func (g *Gateway) unregister(c *conn) {
 	g.mu.Lock()
 	if _, ok := g.conns[c]; ok {
 		delete(g.phases[c.phase], c)
-		if same := g.byToken[c.sess.Token]; same != nil {
-			delete(same, c)
-			if len(same) == 0 {
-				delete(g.byToken, c.sess.Token)
-			}
+		if same := removeConn(g.byToken[c.sess.Token], c); len(same) > 0 {
+			g.byToken[c.sess.Token] = same
+		} else {
+			delete(g.byToken, c.sess.Token)
 		}
 	}
 	delete(g.conns, c)

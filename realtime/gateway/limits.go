@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"slices"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -153,7 +154,7 @@ func (g *Gateway) acquireBudget(c *conn) (*budget, []*conn) {
 	}
 	b.refs++
 	var same []*conn
-	for o := range g.byToken[c.sess.Token] {
+	for _, o := range g.byToken[c.sess.Token] {
 		if o != c {
 			same = append(same, o)
 		}
@@ -177,13 +178,7 @@ func (g *Gateway) acquireBudget(c *conn) (*budget, []*conn) {
 }
 
 func removeConn(cs []*conn, c *conn) []*conn {
-	out := cs[:0]
-	for _, o := range cs {
-		if o != c {
-			out = append(out, o)
-		}
-	}
-	return out
+	return slices.DeleteFunc(cs, func(o *conn) bool { return o == c })
 }
 
 // releaseBudget drops a reference to the participant's budget. The budget

@@ -21,8 +21,7 @@ func pingRound(t *testing.T, g *Gateway, conns []*conn) map[*conn]int {
 	for slot := range pingSlots {
 		g.pingSlot(slot)
 		for _, c := range conns {
-			select {
-			case pm := <-c.queue:
+			for _, pm := range takeQueued(c) {
 				if pm != pingMark {
 					t.Fatalf("slot %d queued %v, want a ping", slot, pm)
 				}
@@ -30,7 +29,6 @@ func pingRound(t *testing.T, g *Gateway, conns []*conn) map[*conn]int {
 					t.Fatalf("a connection was pinged in slots %d and %d of one interval", prev, slot)
 				}
 				at[c] = slot
-			default:
 			}
 		}
 	}
@@ -47,7 +45,7 @@ func TestPingsSpreadOverInterval(t *testing.T) {
 		newConns := func(k int) []*conn {
 			cs := make([]*conn, k)
 			for i := range cs {
-				cs[i] = &conn{g: g, queue: make(chan *message, 2)}
+				cs[i] = &conn{g: g, queueMax: 2}
 				if !g.register(cs[i]) {
 					t.Fatal("register refused")
 				}
@@ -105,7 +103,7 @@ func TestBudgetSweepAmortized(t *testing.T) {
 	defer func() { _ = g.Shutdown(t.Context()) }()
 	var conns []*conn
 	for i := range budgetSweep + 1000 {
-		c := &conn{g: g, queue: make(chan *message, 1)}
+		c := &conn{g: g, queueMax: 1}
 		c.sess.Meeting, c.sess.Participant, c.sess.Token = "m", "p"+strconv.Itoa(i), "t"+strconv.Itoa(i)
 		if !g.register(c) {
 			t.Fatal("register refused")
@@ -132,7 +130,7 @@ func TestQueueSizes(t *testing.T) {
 	defer func() { _ = g.Shutdown(t.Context()) }()
 	for role, want := range map[meeting.Role]int{meeting.RoleDelegate: 64, meeting.RoleObserver: 64, meeting.RoleChair: 256, meeting.RoleSecretary: 256, meeting.RoleDisplay: 256} {
 		c := newConn(g, nil, access.Session{Role: role})
-		if got := cap(c.queue); got != want {
+		if got := c.queueMax; got != want {
 			t.Errorf("%s: queue of %d, want %d", role, got, want)
 		}
 	}

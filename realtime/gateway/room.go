@@ -693,7 +693,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		c.kick(protocol.CloseInternal, "server fault; reconnect")
 		return
 	}
-	c.start <- append([]*message{pm}, missed...)
+	c.begin(append([]*message{pm}, missed...))
 	r.addConn(c)
 	r.progressPoll = "" // send the joiner the progress of an open poll
 }

@@ -80,7 +80,26 @@ func rawConn(nc net.Conn) syscall.RawConn {
 // lock and deadline per delivery — most of the CPU a delivery costs besides
 // the write itself.
 func (c *conn) writeNow(m *message) bool {
-	if c.raw == nil || len(m.wire) == 0 || c.owed.Load() != 0 || !c.wmu.TryLock() {
+	return c.writeFrame(m.wire, true)
+}
+
+// pingFrame is a WebSocket ping with no payload, as a server sends it
+// (unmasked).
+var pingFrame = []byte{websocket.PingMessage | 0x80, 0}
+
+// ping sends the peer a ping: at once if the connection is idle, else
+// after what its writer owes. A connection whose queue is full gets no
+// ping this time (a full queue is soon a slow-client disconnect anyway).
+// It reports whether the ping went or was queued.
+func (c *conn) ping() bool {
+	return c.writeFrame(pingFrame, false) || c.offer(pingMark)
+}
+
+// writeFrame is writeNow for one whole frame; counted says whether the
+// frame counts as a message written (c.wrote: the pinger's sign of a
+// connection in use, which its own pings are not).
+func (c *conn) writeFrame(frame []byte, counted bool) bool {
+	if c.raw == nil || len(frame) == 0 || c.owed.Load() != 0 || !c.wmu.TryLock() {
 		return false
 	}
 	defer c.wmu.Unlock()
@@ -95,7 +114,7 @@ func (c *conn) writeNow(m *message) bool {
 	var werr error
 	err := c.raw.Write(func(fd uintptr) bool {
 		for {
-			n, werr = unix.Write(int(fd), m.wire)
+			n, werr = unix.Write(int(fd), frame)
 			if werr != unix.EINTR {
 				return true // never wait for the socket to be writable
 			}
@@ -105,16 +124,15 @@ func (c *conn) writeNow(m *message) bool {
 		n = 0
 	}
 	if err == nil && (werr == nil || errors.Is(werr, unix.EAGAIN)) {
-		c.wrote.Add(1)
-		if n < len(m.wire) {
+		if counted {
+			c.wrote.Add(1)
+		}
+		if n < len(frame) {
 			// The socket's buffer is full: the rest, and what comes
 			// after it, is the writer's, which waits for the socket.
-			c.rest = m.wire[n:]
+			c.rest = frame[n:]
 			c.rests.Add(1)
-			select {
-			case c.wake <- struct{}{}:
-			default:
-			}
+			c.flushLater()
 		}
 		return true
 	}

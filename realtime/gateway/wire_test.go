@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -84,12 +85,15 @@ func wireServer(t *testing.T, useTLS bool) (*Gateway, chan *conn, string, *tls.C
 		if err != nil {
 			return
 		}
+		// Counted as the gateway counts a connection's reader, which
+		// holds its group open while writers start.
+		g.wg.Add(1)
+		defer g.wg.Done()
 		if tc, ok := ws.NetConn().(*net.TCPConn); ok {
 			_ = tc.SetWriteBuffer(4096)
 		}
 		c := newConn(g, ws, access.Session{Participant: "p", Role: meeting.RoleChair})
-		go c.writeLoop()
-		c.start <- []*message{newMessage([]byte("welcome"))}
+		c.begin([]*message{newMessage([]byte("welcome"))})
 		conns <- c
 		c.readLoop()
 		c.kick(websocket.CloseNormalClosure, "")
@@ -148,7 +152,10 @@ func TestWriteNowKeepsOrder(t *testing.T) {
 			// On an idle plain TCP connection a message goes straight to
 			// the socket: nothing queued, nothing owed.
 			c.send(newMessage([]byte("r-first")))
-			if queued, owed := len(c.queue), c.owed.Load(); !tc.tls && (queued != 0 || owed != 0) {
+			c.qmu.Lock()
+			queued := len(c.queue)
+			c.qmu.Unlock()
+			if owed := c.owed.Load(); !tc.tls && (queued != 0 || owed != 0) {
 				t.Fatalf("%d queued, %d owed after one send to an idle connection", queued, owed)
 			}
 			const n = 300
@@ -177,8 +184,9 @@ func TestWriteNowKeepsOrder(t *testing.T) {
 					for i := from; i < n; i++ {
 						c.send(newMessage(body(who, i)))
 						if i%50 == 0 && who == "r" {
-							c.owed.Add(1)
-							c.queue <- pingMark
+							if !c.offer(pingMark) {
+								t.Error("no room for a ping")
+							}
 							pinged.Add(1)
 						}
 					}
@@ -240,5 +248,81 @@ func TestWriteNowPeerGone(t *testing.T) {
 			t.Fatal("the connection of a peer that is gone was not ended")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// writing reports whether c has a writer goroutine.
+func writing(c *conn) bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	return c.writing
+}
+
+// waitUntil polls cond for up to 10 s.
+func waitUntil(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestWriterStartsAndEnds: a connection's writer runs only while the
+// connection owes something: none once the welcome is written; one when a
+// message is left half-written in a full socket, writing the rest and
+// what queued behind it in order as the peer reads, then gone again; one
+// to send the close frame of a kick to an idle connection.
+func TestWriterStartsAndEnds(t *testing.T) {
+	_, conns, url, _ := wireServer(t, false)
+	ws := dialSlow(t, url, nil)
+	c := <-conns
+	welcomed(t, ws, c)
+	waitUntil(t, func() bool { return !writing(c) }, "the writer to end after the welcome")
+
+	// The peer does not read: the socket fills, a frame is left
+	// half-written and the writer takes over.
+	body := bytes.Repeat([]byte("x"), 50000)
+	sent := 0
+	for c.rests.Load() == 0 {
+		c.send(newMessage(append([]byte(strconv.Itoa(sent)+"-"), body...)))
+		sent++
+		if sent > 1000 {
+			t.Fatal("the socket never filled")
+		}
+	}
+	for range 3 { // behind the rest: queued for the writer
+		c.send(newMessage(append([]byte(strconv.Itoa(sent)+"-"), body...)))
+		sent++
+	}
+	if !writing(c) {
+		t.Fatal("no writer for a connection with a half-written frame")
+	}
+	for i := range sent {
+		_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("message %d of %d: %v", i, sent, err)
+		}
+		if want := strconv.Itoa(i) + "-"; !bytes.HasPrefix(data, []byte(want)) || len(data) != len(want)+len(body) {
+			t.Fatalf("message %d: got %.10q (%d bytes)", i, data, len(data))
+		}
+	}
+	waitUntil(t, func() bool { return !writing(c) && c.owed.Load() == 0 }, "the writer to end once the peer read everything")
+
+	// A kick to the idle connection: a writer starts and sends the close.
+	c.kick(4008, "too slow")
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, _, err := ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4008 {
+		t.Fatalf("after the kick: %v, want close 4008", err)
+	}
+	select {
+	case <-c.writerDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer did not end the kicked connection")
 	}
 }
