@@ -235,6 +235,14 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	res.Metrics["checkin_bytes_per_tablet"] = float64(ciBytes) / float64(len(tabs))
 	res.check("every tablet shows the final count", "≤ 1 s after the last check-in (the issue: 1,600 tablets)", fmt.Sprintf("%.0f ms", float64(shown.Microseconds())/1000), shown <= time.Second)
+	// Memory again once every tablet has run a command: what a congress
+	// holds for the rest of the day (a command's work must not stay on
+	// each connection).
+	t.collect(ctx)
+	settle(ctx, cfg.Settle)
+	if mem := measure(t); len(t.Pids) > 0 {
+		res.Metrics["rss_per_connection_after_checkin_KiB"] = float64(mem.RSS-before.RSS) / float64(len(tabs)) / 1024
+	}
 
 	// Then the chair turns pages.
 	tu := newTurner(chair, t.Meetings[0].Pages)

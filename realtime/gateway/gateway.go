@@ -8,7 +8,8 @@
 // events from the bus, fills any gap from the log, folds each event once,
 // encodes it once (a message: the whole WebSocket frame) and hands it to
 // every client allowed to see it. Each connection has exactly one reader
-// goroutine (which also runs the client's commands, one at a time) and, only
+// goroutine (each message it reads, a command included, runs on a
+// short-lived goroutine it waits for: one at a time, in order) and, only
 // while it owes something, a writer goroutine draining a bounded queue; a
 // client whose queue is full is disconnected with CloseTooSlow and resumes,
 // so a slow tablet never slows the others. A message to a connection that
