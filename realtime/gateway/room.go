@@ -38,9 +38,9 @@ type room struct {
 	// goes to the one checked in and the whole views only, found without
 	// asking every connection.
 	whole  map[*conn]struct{}
-	who    map[string]map[*conn]struct{}
-	recent []delivered // ring of the last recentSize delivered events, at seq % recentSize
-	idle   time.Time   // when the last client left
+	who    map[string][]*conn // a handful each: a slice, not a map
+	recent []delivered        // ring of the last recentSize delivered events, at seq % recentSize
+	idle   time.Time          // when the last client left
 
 	progressPoll string
 	progressCast int
@@ -99,7 +99,7 @@ func newRoom(g *Gateway, id string) *room {
 		done:    make(chan struct{}),
 		conns:   map[*conn]struct{}{},
 		whole:   map[*conn]struct{}{},
-		who:     map[string]map[*conn]struct{}{},
+		who:     map[string][]*conn{},
 		recent:  make([]delivered, recentSize),
 	}
 }
@@ -438,14 +438,14 @@ func (r *room) apply(ev meeting.Event) bool {
 				send(c)
 			}
 		}
-		for c := range r.who[who] {
+		for _, c := range r.who[who] {
 			if c.lean && meeting.Visible(r.state, ev, c.sess.Participant) {
 				send(c)
 			}
 		}
 		if b, ok := ev.Data.(meeting.BallotCast); ok && ev.Actor != "" && ev.Actor != b.Voter {
 			// A substitute's ballot for the member: theirs too.
-			for c := range r.who[ev.Actor] {
+			for _, c := range r.who[ev.Actor] {
 				if c.lean && meeting.Visible(r.state, ev, c.sess.Participant) {
 					send(c)
 				}
@@ -492,7 +492,7 @@ func (r *room) tellTakeBack(ev meeting.Event) {
 	}
 	out := r.state.OutByDevice(docs)
 	for p, byDevice := range out {
-		for c := range r.who[p] {
+		for _, c := range r.who[p] {
 			held := byDevice[""]
 			if c.device != "" {
 				for _, id := range byDevice[c.device] {
@@ -707,11 +707,9 @@ func (r *room) addConn(c *conn) {
 	if !c.lean {
 		r.whole[c] = struct{}{}
 	}
-	p := c.sess.Participant
-	if r.who[p] == nil {
-		r.who[p] = map[*conn]struct{}{}
+	if p := c.sess.Participant; !slices.Contains(r.who[p], c) {
+		r.who[p] = append(r.who[p], c)
 	}
-	r.who[p][c] = struct{}{}
 }
 
 // dropConn removes a connection from the room's sets.
@@ -721,11 +719,10 @@ func (r *room) dropConn(c *conn) {
 	}
 	delete(r.conns, c)
 	delete(r.whole, c)
-	if m := r.who[c.sess.Participant]; m != nil {
-		delete(m, c)
-		if len(m) == 0 {
-			delete(r.who, c.sess.Participant)
-		}
+	if same := removeConn(r.who[c.sess.Participant], c); len(same) > 0 {
+		r.who[c.sess.Participant] = same
+	} else {
+		delete(r.who, c.sess.Participant)
 	}
 }
 
