@@ -500,3 +500,97 @@ describe('the meeting conclusions panel', () => {
     expect(text()).not.toContain('chỉ người chủ trì');
   });
 });
+
+// A screen reader announces a change inside a live region it already knows,
+// not a region added together with its text: the status region is in the
+// page before the action, and the message arrives inside that same element.
+describe('the status messages of the tasks and conclusions', () => {
+  const store = {
+    state: { id: 'btv-12', agenda: [{ id: 'ns', title: 'Dự toán ngân sách năm 2027' }], participants: {} },
+    session: { token: 'tok-1', meeting: 'btv-12', participant: 'chair', role: 'chair' },
+  } as any;
+
+  it('the chair approving a draft on the home hears it in the region already there', async () => {
+    server({
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'bithu', name: 'Trần Văn Bình' }, feed: false, entries: [] }],
+      'GET /api/v1/conclusions': () => [200, { conclusions: [{ id: 'kl-1', kind: 'conclusion', status: 'draft', chair: 'bithu', title: 'Kết luận về dự toán', meeting_title: 'Hội nghị', agenda_title: 'Dự toán', tasks: [] }] }],
+      'POST /api/v1/conclusions/kl-1/approve': () => [200, { conclusion: { id: 'kl-1', kind: 'conclusion', status: 'approved', numbered: '01-KL/TU' } }],
+      'GET /api/v1/account/tasks': () => [200, { tasks: [], now: '2026-12-03T01:00:00Z' }],
+      'GET /api/v1/tasks/dashboard': () => [200, { committees: [], now: '2026-12-03T01:00:00Z' }],
+    });
+    await act(() => {
+      render(h(Tasks, null), root);
+    });
+    const region = () => root.querySelector('section[aria-labelledby="to-approve-title"] [role="status"]');
+    await vi.waitFor(() => expect(region()).not.toBeNull());
+    const live = region()!;
+    expect(live.textContent).toBe('');
+    const btn = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Duyệt và cấp số: Kết luận về dự toán')!;
+    await act(async () => {
+      btn.click();
+    });
+    await vi.waitFor(() => expect(live.textContent).toBe('Đã duyệt: Kết luận số 01-KL/TU.'));
+    expect(region()).toBe(live);
+    expect(live.isConnected).toBe(true);
+  });
+
+  it("a task's report refused says why in the form's region already there", async () => {
+    server({
+      'GET /api/v1/account/tasks': () => [200, { now: '2026-12-03T01:00:00Z', tasks: [task('t1', 'open')] }],
+    });
+    await act(() => {
+      render(h(MyTasks, { onChange: () => undefined }), root);
+    });
+    await vi.waitFor(() => expect(root.querySelector('form.task-report')).not.toBeNull());
+    const form = root.querySelector('form.task-report') as HTMLFormElement;
+    const live = form.querySelector('[role="status"]');
+    expect(live).not.toBeNull();
+    expect(live!.textContent).toBe('');
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    await vi.waitFor(() => expect(live!.textContent).toBe('Cần nội dung báo cáo hoặc tệp đính kèm.'));
+    expect(form.querySelector('[role="status"]')).toBe(live);
+  });
+
+  it("the meeting's conclusions panel: the chair approving from the console, the secretary's half-filled draft", async () => {
+    let status = 'draft';
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      const c = { id: 'kl-1', kind: 'conclusion', status, numbered: status === 'draft' ? undefined : '01-KL/TU', title: 'Kết luận về dự toán', agenda_title: 'Dự toán', tasks: [] };
+      if (init.method === 'POST' && url === '/api/v1/meetings/btv-12/conclusions/kl-1/approve') {
+        status = 'approved';
+        return new Response(JSON.stringify({ conclusion: { ...c, status, numbered: '01-KL/TU' } }), { status: 200 });
+      }
+      if (url.includes('/record')) return new Response(JSON.stringify({ error: { code: 'forbidden', message: 'only the chair', message_vi: 'chỉ người chủ trì' } }), { status: 403 });
+      return new Response(JSON.stringify({ conclusions: [c] }), { status: 200 });
+    });
+    await act(() => {
+      render(h(MeetingConclusions, { store, mode: 'chair' }), root);
+    });
+    const btn = () => root.querySelector('button[aria-label="Duyệt và cấp số: Kết luận về dự toán"]') as HTMLButtonElement | null;
+    await vi.waitFor(() => expect(btn()).not.toBeNull());
+    const live = root.querySelector('.meeting-conclusions > [role="status"]');
+    expect(live).not.toBeNull();
+    expect(live!.textContent).toBe('');
+    await act(async () => {
+      btn()!.click();
+    });
+    await vi.waitFor(() => expect(live!.textContent).toBe('Đã duyệt: Kết luận số 01-KL/TU.'));
+    expect(root.querySelector('.meeting-conclusions > [role="status"]')).toBe(live);
+
+    render(null, root);
+    await act(() => {
+      render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, participant: 'sec', role: 'secretary' } }, mode: 'secretary' }), root);
+    });
+    await vi.waitFor(() => expect(root.querySelector('form.conclusion-draft')).not.toBeNull());
+    const form = root.querySelector('form.conclusion-draft') as HTMLFormElement;
+    const inForm = form.querySelector('[role="status"]');
+    expect(inForm).not.toBeNull();
+    expect(inForm!.textContent).toBe('');
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    await vi.waitFor(() => expect(inForm!.textContent).toBe('Cần trích yếu và nội dung.'));
+    expect(form.querySelector('[role="status"]')).toBe(inForm);
+  });
+});

@@ -162,11 +162,9 @@ function DraftForm({ store, lang, onDrafted, editing, onCancel }: { store: Meeti
           </button>
         )}
       </span>
-      {msg && (
-        <p role="status" class="task-msg">
-          {msg}
-        </p>
-      )}
+      <p role="status" class="task-msg live">
+        {msg}
+      </p>
     </form>
   );
 }
@@ -240,7 +238,9 @@ export function ConsoleSign({ store, c, lang }: { store: MeetingStore; c: Conclu
           ✍ {tw(lang, 'signBtn')}
         </button>
       )}
-      {msg && <small role="status">{msg}</small>}
+      <small role="status" class="live">
+        {msg}
+      </small>
     </div>
   );
 }
@@ -318,7 +318,9 @@ export function MeetingConclusions({ store, mode }: { store: MeetingStore; mode:
           </li>
         ))}
       </ul>
-      {msg && <p role="status">{msg}</p>}
+      <p role="status" class="live">
+        {msg}
+      </p>
       {mode === 'secretary' && s.agenda.length > 0 && <DraftForm store={store} lang={lang} onDrafted={() => void load()} />}
     </div>
   );

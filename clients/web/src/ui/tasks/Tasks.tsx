@@ -165,11 +165,9 @@ function ReportForm({ lang, task, onSent }: { lang: Lang; task: TaskRow; onSent:
       <button type="submit" class="btn primary" disabled={busy}>
         {tw(lang, 'send')}
       </button>
-      {msg && (
-        <p role="status" class="task-msg">
-          {msg}
-        </p>
-      )}
+      <p role="status" class="task-msg live">
+        {msg}
+      </p>
     </form>
   );
 }
@@ -279,7 +277,9 @@ export function ToApprove({ me, onChange }: { me: string; onChange?: () => void 
           </li>
         ))}
       </ul>
-      {msg && <p role="status">{msg}</p>}
+      <p role="status" class="live">
+        {msg}
+      </p>
     </section>
   );
 }
@@ -393,7 +393,9 @@ export function ToSign({ reload }: { reload: number }) {
           </li>
         ))}
       </ul>
-      {msg && <p role="status">{msg}</p>}
+      <p role="status" class="live">
+        {msg}
+      </p>
     </section>
   );
 }
