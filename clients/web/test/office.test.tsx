@@ -324,6 +324,10 @@ describe('the office staff drafts a consultation', () => {
     await click(button('Thêm câu hỏi'));
     await type(byID('dc-q1'), 'Góp ý thêm');
     await click(root.querySelectorAll('.draft-consultation fieldset')[1].querySelector('input[type=checkbox]'));
+    // The status region is in the page before the note, so a screen reader announces the note.
+    const live = root.querySelector('form.draft-consultation > [role="status"]');
+    expect(live).not.toBeNull();
+    expect(live!.textContent).toBe('');
     await submit('form.draft-consultation');
     const sent = calls.find((c) => c.method === 'POST' && c.url === '/api/v1/consultations')?.body;
     expect(sent).toMatchObject({
@@ -335,7 +339,8 @@ describe('the office staff drafts a consultation', () => {
       ],
     });
     expect(sent.deadline).toMatch(/T17:00:00/);
-    expect(text()).toContain('Đã lưu bản nháp; chờ người chủ trì duyệt.');
+    await vi.waitFor(() => expect(live!.textContent).toBe('Đã lưu bản nháp; chờ người chủ trì duyệt.'));
+    expect(root.querySelector('form.draft-consultation > [role="status"]')).toBe(live);
     expect(text()).toContain('bản nháp, chờ duyệt');
     const file = root.querySelector('.add-document input[type=file]') as HTMLInputElement;
     Object.defineProperty(file, 'files', { value: [new File(['%PDF-'], 'Dự thảo.pdf', { type: 'application/pdf' })] });
@@ -501,5 +506,58 @@ describe('marking the office staff (issue 13)', () => {
     expect(root.querySelector('ul.people-list .staff-badge')?.textContent).toBe('Cán bộ văn phòng');
     expect(root.querySelector('#np-staff')).toBeNull();
     expect(root.querySelector('.staff-toggle')).toBeNull();
+  });
+});
+
+// A screen reader announces a change inside a live region it already knows,
+// not a region added together with its text: each page's status region is
+// in the page before the action, and the message arrives inside that same
+// element.
+describe('the status messages between meetings', () => {
+  it('the calendar, a consultation and the committees say it in the region already there', async () => {
+    server({
+      'GET /api/v1/account/options': () => [200, { setup: false, sso: false, session: { account: { ...hang, id: 'huong', name: 'Nguyễn Thị Hương', admin: true }, expires: '' } }],
+      'GET /api/v1/account/meetings': () => [200, { meetings: [] }],
+      'GET /api/v1/accounts': () => [200, { accounts: [] }],
+      'GET /api/v1/account/calendar': () => [200, { person: { id: 'uv2', name: 'Ngô Thị Hằng' }, feed: true, entries: [] }],
+      'DELETE /api/v1/account/calendar/feed': () => [204, undefined],
+      'GET /api/v1/consultations': () => [200, { consultations: [consultation({ reminded: {} })] }],
+      'POST /api/v1/consultations/lyk-1/answers': (b) => [200, { consultation: consultation({ reminded: {}, answers: { uv2: b.answers }, answered: { uv2: '2026-12-04T02:00:00Z' }, answered_count: 1 }) }],
+      'GET /api/v1/people': () => [200, { people: [{ id: 'bithu', name: 'Trần Văn Bình' }] }],
+      'GET /api/v1/committees': () => [200, { committees: [] }],
+      'PUT /api/v1/people/le-thi-phuong': (b) => [200, { person: { id: 'le-thi-phuong', ...b } }],
+    });
+    await act(() => render(<Entry initialCode="" onSignedIn={() => {}} hash="" search="" />, root));
+    await vi.waitFor(() => {
+      expect(button('Thu hồi địa chỉ lịch')).toBeTruthy();
+      expect(root.querySelector('form.consult-answer')).not.toBeNull();
+      expect(root.querySelector('form.new-person')).not.toBeNull();
+    });
+    const region = (sel: string) => {
+      const el = root.querySelector(sel + ' [role="status"]');
+      expect(el, sel).not.toBeNull();
+      expect(el!.textContent, sel).toBe('');
+      return el!;
+    };
+    // The calendar.
+    const cal = region('section.my-calendar');
+    await act(() => button('Thu hồi địa chỉ lịch')!.click());
+    await vi.waitFor(() => expect(cal.textContent).toBe('Đã thu hồi; địa chỉ cũ không còn hoạt động.'));
+    expect(root.querySelector('section.my-calendar [role="status"]')).toBe(cal);
+    // A consultation: the region of the card, not the answer form's.
+    const card = region('article.consultation');
+    await click(root.querySelector('input[type=radio][value="Đồng ý"]'));
+    await type(root.querySelector('textarea[aria-label="Ý kiến cho câu 2"]') as HTMLTextAreaElement, 'Cần lộ trình rõ ràng.');
+    await act(() => void (root.querySelector('form.consult-answer') as HTMLFormElement).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    await vi.waitFor(() => expect(card.textContent).toBe('Đã gửi ý kiến.'));
+    expect(root.querySelector('article.consultation [role="status"]')).toBe(card);
+    // The committees.
+    const reg = root.querySelector('section.committees > [role="status"]');
+    expect(reg).not.toBeNull();
+    expect(reg!.textContent).toBe('');
+    await type(byID('np-name'), 'Lê Thị Phương');
+    await act(() => void (root.querySelector('form.new-person') as HTMLFormElement).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    await vi.waitFor(() => expect(reg!.textContent).toBe('Đã lưu Lê Thị Phương.'));
+    expect(root.querySelector('section.committees > [role="status"]')).toBe(reg);
   });
 });

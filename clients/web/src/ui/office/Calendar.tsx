@@ -79,7 +79,9 @@ export function MyCalendar() {
           <a href={feed.webcal}>{ot(lang, 'feedOpen')}</a>
         </p>
       )}
-      {note && <p role="status">{note}</p>}
+      <p role="status" class="live">
+        {note}
+      </p>
       <p class="row">
         <button type="button" class="btn small primary" onClick={make}>
           {ot(lang, cal?.feed ? 'feedRenew' : 'feedMake')}

@@ -58,7 +58,9 @@ export function Committees({ onOpen, admin = false }: { onOpen: (s: Session) => 
           {error}
         </p>
       )}
-      {note && <p role="status">{note}</p>}
+      <p role="status" class="live">
+        {note}
+      </p>
       <ul class="office-meetings committee-list">
         {cs.map((c) => (
           <li key={c.id}>

@@ -219,7 +219,9 @@ export function ConsultationCard({
           {error}
         </p>
       )}
-      {note && <p role="status">{note}</p>}
+      <p role="status" class="live">
+        {note}
+      </p>
       {canAnswer && (
         <form class="stack consult-answer" onSubmit={send}>
           {c.questions.map((q, i) => (

@@ -66,7 +66,9 @@ export function DraftConsultation({ lang, committees, onDrafted }: { lang: Lang;
           {error}
         </p>
       )}
-      {note && <p role="status">{note}</p>}
+      <p role="status" class="live">
+        {note}
+      </p>
       <label for="dc-committee">{ot(lang, 'draftCommittee')}</label>
       <select id="dc-committee" value={committee} onChange={(e) => setCommittee((e.target as HTMLSelectElement).value)}>
         {committees.map((c) => (
