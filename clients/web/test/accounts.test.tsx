@@ -275,10 +275,16 @@ describe('linking a meeting to accounts', () => {
       select.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await type('link-account', ' Luu ');
+    // The status region is in the page before the note, so a screen reader announces the note.
+    const live = root.querySelector('.link-accounts form [role="status"]');
+    expect(live).not.toBeNull();
+    expect(live!.textContent).toBe('');
     await submit('.link-accounts form');
     const call = calls.find((c) => c.url.endsWith('/account'))!;
     expect(call.body).toEqual({ account: 'luu' });
-    expect(text()).toContain('Đã gắn tài khoản luu với Lê Trường Lưu.');
+    await vi.waitFor(() => expect(live!.textContent).toBe('Đã gắn tài khoản luu với Lê Trường Lưu.'));
+    expect(root.querySelector('.link-accounts form [role="status"]')).toBe(live);
+    expect(live!.querySelector('p.notice')).not.toBeNull();
     expect(text()).toContain('Công bố là chốt bản nháp cho ngày họp');
   });
 });

@@ -50,11 +50,9 @@ export function LinkAccounts({ store }: { store: MeetingStore }) {
         <button type="submit" class="btn">
           {at(lang, 'link')}
         </button>
-        {note && (
-          <p class="notice" role="status">
-            {note}
-          </p>
-        )}
+        <div role="status" class="live">
+          {note && <p class="notice">{note}</p>}
+        </div>
         {error && (
           <p class="error" role="alert">
             {error}
