@@ -15,11 +15,82 @@
 //      downloads as a PDF with a signature.
 //   (In step 1 a delegate's tablet of the demo meeting, signed in by its
 //   code, lists 01-KL/TU under "Kết luận, nghị quyết".)
+//   Between 1 and 2, the archive: the demo meeting's archive is written as
+//   an operator does (dais archive -from the node's -internal-listen, its
+//   task still open), brought back into a fresh data folder (dais archive
+//   import: the web client has no import, an operator runs it on a stopped
+//   node's folder) and served by a second daisd. There, at 820×1180 and
+//   390×844, the dashboard lists both tasks apart as imported, counted in
+//   none of open/late/done, and the member's own list says the conclusion
+//   is read only and has no report form. ($DAIS: a built dais, else built.)
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { totp } from './firstrun.mjs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startFresh, totp } from './firstrun.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+// dais runs the operator's command line (built from the repository unless
+// $DAIS names one) and resolves with what it printed.
+let daisBin = process.env.DAIS ?? '';
+async function dais(tmp, log, args) {
+  if (!daisBin) {
+    daisBin = path.join(tmp, 'dais');
+    log('building dais…');
+    await promisify(execFile)('go', ['build', '-o', daisBin, './cmd/dais'], { cwd: repo, env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' } });
+  }
+  const { stdout } = await promisify(execFile)(daisBin, args);
+  return stdout;
+}
+
+// makeAdministrator makes the office's administrator huong through the
+// first-run API (page, on the node, is then signed in as huong) and links
+// the person (as the people API lists it) to the account; person picks
+// them from the node once signed in.
+async function makeAdministrator(page, setupSecret, person) {
+  const { secret } = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/setup/enrolment', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'huong' }) });
+    return r.json();
+  });
+  const status = await page.evaluate(
+    async ([setup, secret, code]) => {
+      const r = await fetch('/api/v1/setup', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ setup_secret: setup, id: 'huong', name: 'Nguyễn Thị Hương', password: 'mật khẩu của Hương 2026', totp_secret: secret, totp_code: code }),
+      });
+      return r.status;
+    },
+    [setupSecret, secret, totp(secret)],
+  );
+  if (status !== 201) throw new Error(`POST /api/v1/setup answered ${status}`);
+  const p = await person();
+  const linked = await page.evaluate(async (p) => {
+    const body = { name: p.name, title: p.title, unit: p.unit, email: p.email, account: 'huong' };
+    const r = await fetch('/api/v1/people/' + p.id, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return r.status;
+  }, p);
+  if (linked !== 200) throw new Error(`linking the person: ${linked}`);
+  return p;
+}
+
+// served is the address the browser uses for daisd on port: daisd itself
+// when it serves this client, else the script's proxy in front of it.
+async function served(port, { freePort, startProxy, cleanups }) {
+  const base = `http://127.0.0.1:${port}`;
+  const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
+  if (index.includes('id="app"') && process.env.E2E_PROXY !== '1') return base;
+  const proxyPort = await freePort();
+  const proxy = await startProxy(proxyPort, port);
+  cleanups.push(() => {
+    proxy.closeAllConnections();
+    return new Promise((r) => proxy.close(() => r()));
+  });
+  return `http://127.0.0.1:${proxyPort}`;
+}
 
 // startDemo starts daisd -demo and resolves once it printed the setup
 // secret and the conclusion it seeded.
@@ -52,7 +123,7 @@ function startDemo(bin, port, data, extra = []) {
 }
 
 export async function conclusionsScenario(bin, browser, h) {
-  const { step, log, shot, tmp, freePort, startProxy, stop, cleanups, testPDF } = h;
+  const { step, log, shot, tmp, freePort, stop, cleanups, testPDF } = h;
   const port = await freePort();
   const data = path.join(tmp, 'conclusions');
   mkdirSync(data);
@@ -66,53 +137,28 @@ export async function conclusionsScenario(bin, browser, h) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
     '-days', '30', '-utf8', '-subj', '/CN=Văn phòng Tỉnh ủy Thử nghiệm'], { stdio: 'ignore' });
   chmodSync(keyFile, 0o600);
-  const srv = await startDemo(bin, port, data, ['-sign-cert', certFile, '-sign-key', keyFile]);
+  // The operators' listener, for the meeting's archive (dais archive -from).
+  const internal = await freePort();
+  const srv = await startDemo(bin, port, data, ['-sign-cert', certFile, '-sign-key', keyFile, '-internal-listen', `127.0.0.1:${internal}`]);
   cleanups.push(() => stop(srv.proc));
-  let base = `http://127.0.0.1:${port}`;
-  const index = await fetch(base + '/').then((r) => r.text()).catch(() => '');
-  if (!index.includes('id="app"') || process.env.E2E_PROXY === '1') {
-    const proxyPort = await freePort();
-    const proxy = await startProxy(proxyPort, port);
-    cleanups.push(() => {
-      proxy.closeAllConnections();
-      return new Promise((r) => proxy.close(() => r()));
-    });
-    base = `http://127.0.0.1:${proxyPort}`;
-  }
+  const base = await served(port, h);
   log(`daisd (conclusions) on ${base}; conclusion ${srv.conclusion}`);
   const ctx = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   cleanups.push(() => ctx.close());
   const page = await ctx.newPage();
   await page.goto(base + '/');
+  let member = null; // the demo member with a task, huong's person, and the task's meeting
 
   const ready = await step('issue 13 (4): the administrator (made by the first-run API) is the demo member with a task; the home shows Theo dõi nhiệm vụ with the late task in red', async () => {
-    const { secret } = await page.evaluate(async () => {
-      const r = await fetch('/api/v1/setup/enrolment', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'huong' }) });
-      return r.json();
-    });
-    const status = await page.evaluate(
-      async ([setup, secret, code]) => {
-        const r = await fetch('/api/v1/setup', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ setup_secret: setup, id: 'huong', name: 'Nguyễn Thị Hương', password: 'mật khẩu của Hương 2026', totp_secret: secret, totp_code: code }),
-        });
-        return r.status;
-      },
-      [srv.secret, secret, totp(secret)],
-    );
-    if (status !== 201) throw new Error(`POST /api/v1/setup answered ${status}`);
     // The member of the demo's first task becomes the administrator's person.
-    const linked = await page.evaluate(async () => {
-      const d = await (await fetch('/api/v1/tasks/dashboard')).json();
-      const t = d.committees[0].tasks.find((x) => x.assignee.kind === 'person');
-      const people = (await (await fetch('/api/v1/people')).json()).people;
-      const p = people.find((x) => x.id === t.assignee.person);
-      const body = { name: p.name, title: p.title, unit: p.unit, email: p.email, account: 'huong' };
-      const r = await fetch('/api/v1/people/' + p.id, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      return r.status;
-    });
-    if (linked !== 200) throw new Error(`linking the person: ${linked}`);
+    member = await makeAdministrator(page, srv.secret, () =>
+      page.evaluate(async () => {
+        const d = await (await fetch('/api/v1/tasks/dashboard')).json();
+        const t = d.committees[0].tasks.find((x) => x.assignee.kind === 'person');
+        const people = (await (await fetch('/api/v1/people')).json()).people;
+        return { ...people.find((x) => x.id === t.assignee.person), meeting: t.meeting };
+      }),
+    );
     await page.reload();
     await page.getByRole('heading', { name: 'Theo dõi nhiệm vụ' }).waitFor();
     await page.getByText('Đang thực hiện: 1 · Quá hạn: 1 · Hoàn thành: 0').waitFor();
@@ -132,6 +178,61 @@ export async function conclusionsScenario(bin, browser, h) {
     await listed.getByRole('button', { name: 'Mở bản PDF: Kết luận số 01-KL/TU' }).waitFor();
     await shot(tablet, 'tablet-conclusions');
     await tctx.close();
+  });
+
+  // Before the report, while the member's task is open: the meeting's
+  // archive, imported into a fresh node (the second daisd is stopped at the
+  // end of the step).
+  if (ready) await step('archive: the demo meeting written by dais archive and brought back by dais archive import on a fresh node; at 820×1180 and 390×844 its tasks are apart as imported, counted nowhere, and the member’s own list says read only with no report form', async () => {
+    const file = path.join(tmp, 'demo.dais-archive');
+    const wrote = await dais(tmp, log, ['archive', '-from', `http://127.0.0.1:${internal}`, '-o', file, member.meeting]);
+    if (!/ 1 conclusions, .*; verified/.test(wrote)) throw new Error(`dais archive: ${wrote}`);
+    const data2 = path.join(tmp, 'conclusions-imported'); // made by the import
+    const imported = await dais(tmp, log, ['archive', 'import', '-data', data2, file]);
+    if (!/^1 conclusions imported with their chain \(0 held already\)$/m.test(imported)) throw new Error(`dais archive import: ${imported}`);
+    const port2 = await freePort();
+    const srv2 = await startFresh(bin, port2, data2);
+    cleanups.push(() => stop(srv2.proc));
+    const base2 = await served(port2, h);
+    const actx = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: { width: 820, height: 1180 } });
+    cleanups.push(() => actx.close());
+    const ap = await actx.newPage();
+    await ap.goto(base2 + '/');
+    // The office of the restored node registers the member again, with
+    // their id in the archived conclusion, as huong's person.
+    await makeAdministrator(ap, srv2.secret, async () => member);
+    const title = 'Hoàn thiện đề án, trình Ban Thường vụ Tỉnh ủy';
+    for (const [width, height] of [[820, 1180], [390, 844]]) {
+      await ap.setViewportSize({ width, height });
+      await ap.reload();
+      const at = `at ${width}×${height}`;
+      const board = ap.locator('section.follow-up');
+      await board.getByRole('heading', { name: 'Theo dõi nhiệm vụ' }).waitFor();
+      await board.getByText('Đang thực hiện: 0 · Quá hạn: 0 · Hoàn thành: 0').waitFor();
+      // The counted table is empty; both tasks are in the imported one.
+      const counted = await board.locator('.follow-committee > table.tasks tbody tr').count();
+      if (counted !== 0) throw new Error(`${at} the counted table has ${counted} rows, want 0`);
+      const apart = board.locator('.follow-imported');
+      await apart.getByRole('heading', { name: 'Nhiệm vụ của kết luận khôi phục từ bản lưu trữ — chỉ để xem, không tính vào số liệu trên (2)' }).waitFor();
+      const row = apart.locator('tr', { hasText: title });
+      await row.getByText('Chưa xong khi lưu trữ').waitFor();
+      await row.getByText('Kết luận số 01-KL/TU').waitFor();
+      await apart.locator('tr', { hasText: 'Tổ chức quán triệt, tuyên truyền nội dung kết luận' }).getByText('Chưa xong khi lưu trữ').waitFor();
+      // The member's own list: the hint, on screen, and no report form.
+      const mine = ap.locator('section.my-tasks');
+      await mine.getByRole('heading', { name: 'Nhiệm vụ được giao cho đồng chí' }).waitFor();
+      const item = mine.locator('li', { hasText: title });
+      const hint = item.getByText('Kết luận này được khôi phục từ bản lưu trữ: chỉ để xem, không báo cáo tiến độ tại đây.');
+      await hint.scrollIntoViewIfNeeded();
+      const box = await hint.boundingBox();
+      if (!box || box.x < 0 || box.x + box.width > width) throw new Error(`${at} the hint lies at ${JSON.stringify(box)}, outside the ${width} px width`);
+      const forms = await mine.locator('form').count() + await ap.getByRole('form', { name: `Báo cáo tiến độ: ${title}` }).count();
+      if (forms !== 0) throw new Error(`${at} the member's list has a report form`);
+      if (await mine.getByRole('button', { name: 'Gửi báo cáo' }).count()) throw new Error(`${at} the member's list has a send button`);
+      await shot(ap, `archive-imported-tasks-${width}`);
+    }
+    await actx.close();
+    await stop(srv2.proc);
   });
 
   if (ready) await step('issue 13 (4): the member reports the task done with a PDF; the dashboard counts it done, the late one stays; the attachment and the report are PDFs', async () => {

@@ -41,7 +41,8 @@
 // result and the summary PDF; a conclusion with two tasks, one reported done,
 // one late on the follow-up.
 //
-// Environment: DAISD (a built daisd), CHROMIUM (default /usr/bin/chromium),
+// Environment: DAISD (a built daisd), DAIS (a built dais, for the conclusions'
+// archive step), CHROMIUM (default /usr/bin/chromium),
 // E2E_HEADFUL=1, E2E_SHOTS=dir (screenshots), E2E_PROXY=1 (always proxy),
 // E2E_ONLY=text (only the scenarios whose name contains it; the
 // accessibility step then judges only their screens). It prints "N passed, N failed".
