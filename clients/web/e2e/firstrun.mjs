@@ -5,7 +5,8 @@
 // administrator is refused, also with the right secret); the administrator
 // creates the first meeting in the browser and the workspace says what
 // publishing does; the accounts page adds a staff account and disables it
-// (the note says no open meeting session ended with it).
+// (the note says no open meeting session ended with it), and again at a
+// tablet's (820×1180) and a phone's (390×844) size, the note on screen.
 
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -145,6 +146,44 @@ export async function firstRunScenario(bin, browser, h) {
     await page.getByRole('row', { name: /binh/ }).getByRole('button', { name: 'Khóa', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Đã khóa tài khoản Trần Văn Bình (binh); không có phiên họp nào đang mở.' }).waitFor();
     await page.getByRole('row', { name: /binh/ }).getByRole('cell', { name: 'Đã khóa', exact: true }).waitFor();
+  });
+  // The same at a tablet's and a phone's size: each disables an account of
+  // its own there, and the note is on screen, readable, and the page is no
+  // wider than the screen.
+  if (created) await step('first run: at 820×1180 and 390×844 the accounts page disables an account; the note is within the screen’s width and readable', async () => {
+    for (const [width, height, name, id] of [[820, 1180, 'Lê Văn Cường', 'cuong'], [390, 844, 'Phạm Thị Dung', 'dung']]) {
+      const at = `at ${width}×${height}`;
+      await page.setViewportSize({ width, height });
+      await page.locator('#aa-name').fill(name);
+      await page.locator('#aa-id').fill(id);
+      await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+      await page.getByText(`Đã tạo ${id}. Mật khẩu đầu tiên (chỉ hiện một lần):`).waitFor();
+      const row = page.getByRole('row', { name: new RegExp(id) });
+      await row.getByRole('button', { name: 'Khóa', exact: true }).click();
+      const note = page.getByRole('status').filter({ hasText: `Đã khóa tài khoản ${name} (${id}); không có phiên họp nào đang mở.` }).locator('p.notice');
+      await note.waitFor();
+      await row.getByRole('cell', { name: 'Đã khóa', exact: true }).waitFor();
+      await note.scrollIntoViewIfNeeded();
+      const got = await note.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const css = getComputedStyle(el);
+        return {
+          page: document.documentElement.scrollWidth,
+          inner: window.innerWidth,
+          left: r.left,
+          right: r.right,
+          top: r.top,
+          bottom: r.bottom,
+          clipped: el.scrollWidth > el.clientWidth,
+          font: parseFloat(css.fontSize),
+          hidden: css.visibility !== 'visible' || Number(css.opacity) < 1,
+        };
+      });
+      if (got.page > got.inner) throw new Error(`${at} the page is ${got.page} px wide for a ${got.inner} px screen`);
+      if (got.left < 0 || got.right > got.inner || got.top < 0 || got.bottom > height) throw new Error(`${at} the note lies outside the screen: ${JSON.stringify(got)}`);
+      if (got.clipped || got.hidden || got.font < 14) throw new Error(`${at} the note is not readable: ${JSON.stringify(got)}`);
+      await shot(page, `first-run-disabled-${width}`);
+    }
   });
   await step('first run: no serious or critical axe violations on the first-run page and the staff home', async () => {
     const problems = [];
