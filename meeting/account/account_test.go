@@ -45,12 +45,15 @@ const (
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	st, err := bolt.Open(tb.TempDir(), bolt.Options{NoSync: true, PurgeEvery: -1})
+	c := &clock{now: time.Date(2026, 12, 3, 8, 0, 15, 0, time.UTC)}
+	// The store tells a session's expiry by the same clock as the service
+	// that made it: on the real clock, the sessions of this fixed morning
+	// expired at 20:00:15 UTC that day, and the tests failed from then on.
+	st, err := bolt.Open(tb.TempDir(), bolt.Options{NoSync: true, PurgeEvery: -1, Now: c.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	c := &clock{now: time.Date(2026, 12, 3, 8, 0, 15, 0, time.UTC)}
 	svc := account.New(st, account.Options{
 		Params: account.Params{Memory: 64, Time: 1, Threads: 1}, SetupSecret: setupSecret,
 		Now: c.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
