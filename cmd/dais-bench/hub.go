@@ -199,7 +199,7 @@ func hubScenario(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	settle(ctx, cfg.Settle)
 	before, _ := readProc(c.Pid())
 	res.Metrics["all_connected_s"] = connectS
-	res.Metrics["rss_per_connection_KiB"] = float64(before.RSS-idle.RSS) / float64(len(tabs)) / 1024
+	res.Metrics["rss_per_connection_KiB"] = kibPer(before.RSS, idle.RSS, len(tabs))
 	sent := map[uint64]time.Time{}
 	tick := time.NewTicker(cfg.Interval)
 	defer tick.Stop()

@@ -127,8 +127,8 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	settle(ctx, cfg.Settle)
 	mem := measure(t)
 	if len(t.Pids) > 0 {
-		res.Metrics["rss_per_connection_KiB"] = float64(mem.RSS-before.RSS) / float64(len(tabs)) / 1024
-		res.Metrics["rss_anon_per_connection_KiB"] = float64(mem.RSSAnon-before.RSSAnon) / float64(len(tabs)) / 1024
+		res.Metrics["rss_per_connection_KiB"] = kibPer(mem.RSS, before.RSS, len(tabs))
+		res.Metrics["rss_anon_per_connection_KiB"] = kibPer(mem.RSSAnon, before.RSSAnon, len(tabs))
 	}
 	if hub := t.hub; hub != nil {
 		res.Metrics["hub_all_connected_s"] = hub.connectS
@@ -241,7 +241,7 @@ func morning(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	t.collect(ctx)
 	settle(ctx, cfg.Settle)
 	if mem := measure(t); len(t.Pids) > 0 {
-		res.Metrics["rss_per_connection_after_checkin_KiB"] = float64(mem.RSS-before.RSS) / float64(len(tabs)) / 1024
+		res.Metrics["rss_per_connection_after_checkin_KiB"] = kibPer(mem.RSS, before.RSS, len(tabs))
 	}
 
 	// Then the chair turns pages.

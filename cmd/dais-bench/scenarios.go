@@ -796,9 +796,9 @@ func idle(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	res.Metrics["rss_anon_before_MiB"] = float64(before.RSSAnon) / (1 << 20)
 	res.Metrics["rss_anon_after_MiB"] = float64(after.RSSAnon) / (1 << 20)
 	if len(t.Pids) > 0 {
-		per := float64(after.RSS-before.RSS) / float64(len(tabs)) / 1024
+		per := kibPer(after.RSS, before.RSS, len(tabs))
 		res.Metrics["rss_per_connection_KiB"] = per
-		res.Metrics["rss_anon_per_connection_KiB"] = float64(after.RSSAnon-before.RSSAnon) / float64(len(tabs)) / 1024
+		res.Metrics["rss_anon_per_connection_KiB"] = kibPer(after.RSSAnon, before.RSSAnon, len(tabs))
 		if len(tabs) >= 1000 {
 			res.check("memory per connection (VmRSS)", "≤ 24 KiB", fmt.Sprintf("%.1f KiB", per), per <= 24)
 		} else {

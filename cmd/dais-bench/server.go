@@ -194,6 +194,12 @@ type procStat struct {
 	RSSAnon int64         // RssAnon, bytes: the heap and stacks, without mapped files (bbolt's mmap)
 }
 
+// kibPer is the growth from before to after, in KiB per one of n
+// (connections).
+func kibPer(after, before int64, n int) float64 {
+	return float64(after-before) / float64(n) / 1024
+}
+
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times; 100 on Linux
 // for every architecture Go supports.
 const clockTicks = 100

@@ -505,6 +505,19 @@ describe('the meeting conclusions panel', () => {
 // not a region added together with its text: the status region is in the
 // page before the action, and the message arrives inside that same element.
 describe('the status messages of the tasks and conclusions', () => {
+  // submitShows submits form: its status region is there and empty before,
+  // and the message arrives in that same element.
+  async function submitShows(form: HTMLFormElement, text: string) {
+    const live = form.querySelector('[role="status"]');
+    expect(live).not.toBeNull();
+    expect(live!.textContent).toBe('');
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    });
+    await vi.waitFor(() => expect(live!.textContent).toBe(text));
+    expect(form.querySelector('[role="status"]')).toBe(live);
+  }
+
   const store = {
     state: { id: 'btv-12', agenda: [{ id: 'ns', title: 'Dự toán ngân sách năm 2027' }], participants: {} },
     session: { token: 'tok-1', meeting: 'btv-12', participant: 'chair', role: 'chair' },
@@ -542,15 +555,7 @@ describe('the status messages of the tasks and conclusions', () => {
       render(h(MyTasks, { onChange: () => undefined }), root);
     });
     await vi.waitFor(() => expect(root.querySelector('form.task-report')).not.toBeNull());
-    const form = root.querySelector('form.task-report') as HTMLFormElement;
-    const live = form.querySelector('[role="status"]');
-    expect(live).not.toBeNull();
-    expect(live!.textContent).toBe('');
-    await act(async () => {
-      form.dispatchEvent(new Event('submit', { cancelable: true }));
-    });
-    await vi.waitFor(() => expect(live!.textContent).toBe('Cần nội dung báo cáo hoặc tệp đính kèm.'));
-    expect(form.querySelector('[role="status"]')).toBe(live);
+    await submitShows(root.querySelector('form.task-report') as HTMLFormElement, 'Cần nội dung báo cáo hoặc tệp đính kèm.');
   });
 
   it("the meeting's conclusions panel: the chair approving from the console, the secretary's half-filled draft", async () => {
@@ -583,14 +588,6 @@ describe('the status messages of the tasks and conclusions', () => {
       render(h(MeetingConclusions, { store: { ...store, session: { ...store.session, participant: 'sec', role: 'secretary' } }, mode: 'secretary' }), root);
     });
     await vi.waitFor(() => expect(root.querySelector('form.conclusion-draft')).not.toBeNull());
-    const form = root.querySelector('form.conclusion-draft') as HTMLFormElement;
-    const inForm = form.querySelector('[role="status"]');
-    expect(inForm).not.toBeNull();
-    expect(inForm!.textContent).toBe('');
-    await act(async () => {
-      form.dispatchEvent(new Event('submit', { cancelable: true }));
-    });
-    await vi.waitFor(() => expect(inForm!.textContent).toBe('Cần trích yếu và nội dung.'));
-    expect(form.querySelector('[role="status"]')).toBe(inForm);
+    await submitShows(root.querySelector('form.conclusion-draft') as HTMLFormElement, 'Cần trích yếu và nội dung.');
   });
 });
