@@ -867,57 +867,67 @@ func (r *room) leanWelcome(w protocol.Welcome, viewer string) (*message, error) 
 			break
 		}
 	}
-	id, err := json.Marshal(viewer)
-	if err != nil {
-		return nil, err
-	}
 	me, err := json.Marshal(s.Participants[viewer])
 	if err != nil {
 		return nil, err
 	}
-	snap := make([]byte, 0, len(r.leanBase)+len(polls)+len(me)+256)
-	snap = append(snap, `{"version":`...)
-	snap = strconv.AppendUint(snap, s.Version, 10)
-	snap = append(snap, `,"lean":`...)
-	snap = append(snap, r.leanJSON...)
-	snap = append(snap, `,"participants":{`...)
-	snap = append(snap, id...)
-	snap = append(snap, ':')
-	snap = append(snap, me...)
-	snap = append(snap, `},"order":[`...)
-	snap = append(snap, id...)
-	snap = append(snap, `],"polls":`...)
-	snap = append(snap, polls...)
-	if own := s.Annotations[viewer]; len(own) > 0 {
-		b, err := json.Marshal(map[string]map[string]*meeting.Annotation{viewer: own})
-		if err != nil {
+	var own []byte
+	if anns := s.Annotations[viewer]; len(anns) > 0 {
+		if own, err = json.Marshal(map[string]map[string]*meeting.Annotation{viewer: anns}); err != nil {
 			return nil, err
 		}
-		snap = append(snap, `,"annotations":`...)
-		snap = append(snap, b...)
+	}
+	var takeBack []byte
+	if len(w.TakeBack) > 0 {
+		if takeBack, err = json.Marshal(w.TakeBack); err != nil {
+			return nil, err
+		}
+	}
+	// The frame is written in place (the welcome's fields as
+	// protocol.Welcome encodes them, the snapshot's parts in between): one
+	// allocation per sign-in, the shared part copied once.
+	ids := len(w.Type) + len(w.Meeting) + 2*len(w.Participant) + len(w.Role) + 2*len(viewer)
+	b := newFrameBuf(len(r.leanBase) + len(r.leanJSON) + len(polls) + len(me) + len(own) + len(takeBack) + ids + 256)
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, w.Type)
+	b = append(b, `,"protocol":`...)
+	b = strconv.AppendInt(b, int64(w.Protocol), 10)
+	b = append(b, `,"meeting":`...)
+	b = appendJSONString(b, w.Meeting)
+	b = append(b, `,"participant":`...)
+	b = appendJSONString(b, w.Participant)
+	b = append(b, `,"role":`...)
+	b = appendJSONString(b, w.Role)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, w.Seq, 10)
+	b = append(b, `,"snapshot":{"version":`...)
+	b = strconv.AppendUint(b, s.Version, 10)
+	b = append(b, `,"lean":`...)
+	b = append(b, r.leanJSON...)
+	b = append(b, `,"participants":{`...)
+	b = appendJSONString(b, viewer)
+	b = append(b, ':')
+	b = append(b, me...)
+	b = append(b, `},"order":[`...)
+	b = appendJSONString(b, viewer)
+	b = append(b, `],"polls":`...)
+	b = append(b, polls...)
+	if own != nil {
+		b = append(b, `,"annotations":`...)
+		b = append(b, own...)
 	}
 	if len(r.leanBase) > 2 {
-		snap = append(snap, ',')
-		snap = append(snap, r.leanBase[1:]...)
+		b = append(b, ',')
+		b = append(b, r.leanBase[1:]...)
 	} else {
-		snap = append(snap, '}')
+		b = append(b, '}')
 	}
-	return prepare(leanWelcomeMsg{
-		Type: w.Type, Protocol: w.Protocol, Meeting: w.Meeting, Participant: w.Participant, Role: w.Role,
-		Seq: w.Seq, Snapshot: snap, TakeBack: w.TakeBack,
-	})
-}
-
-// leanWelcomeMsg is protocol.Welcome with its snapshot already encoded.
-type leanWelcomeMsg struct {
-	Type        string          `json:"type"`
-	Protocol    int             `json:"protocol"`
-	Meeting     string          `json:"meeting"`
-	Participant string          `json:"participant"`
-	Role        string          `json:"role"`
-	Seq         uint64          `json:"seq"`
-	Snapshot    json.RawMessage `json:"snapshot"`
-	TakeBack    []string        `json:"take_back,omitempty"`
+	if takeBack != nil {
+		b = append(b, `,"take_back":`...)
+		b = append(b, takeBack...)
+	}
+	b = append(b, '}')
+	return b.message(), nil
 }
 
 // broadcastSignal relays a signal from the bus to the clients who may see

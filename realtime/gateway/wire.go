@@ -21,27 +21,70 @@ type message struct {
 	wire []byte
 }
 
-// newMessage frames data as one final text frame (RFC 6455 §5.2).
-func newMessage(data []byte) *message {
-	var h [10]byte
+// maxHeader is the longest frame header a server writes: no mask, a 64-bit
+// length.
+const maxHeader = 10
+
+// putHeader writes the header of one final text frame of l bytes (RFC 6455
+// §5.2) into h and returns its length.
+func putHeader(h *[maxHeader]byte, l int) int {
 	h[0] = 0x80 | websocket.TextMessage // FIN, opcode 1
-	n := 2
-	switch l := len(data); {
+	switch {
 	case l <= 125:
 		h[1] = byte(l)
+		return 2
 	case l <= 0xFFFF:
 		h[1] = 126
 		binary.BigEndian.PutUint16(h[2:], uint16(l))
-		n = 4
+		return 4
 	default:
 		h[1] = 127
 		binary.BigEndian.PutUint64(h[2:], uint64(l))
-		n = 10
+		return maxHeader
 	}
+}
+
+// newMessage frames data as one final text frame.
+func newMessage(data []byte) *message {
+	var h [maxHeader]byte
+	n := putHeader(&h, len(data))
 	wire := make([]byte, n+len(data))
 	copy(wire, h[:n])
 	copy(wire[n:], data)
 	return &message{wire: wire}
+}
+
+// frameBuf is a message written in place: its payload is appended after
+// room for the longest header, which message fills in — one allocation and
+// no copy for a message put together from parts (a welcome).
+type frameBuf []byte
+
+// newFrameBuf returns an empty frameBuf with room for a payload of size
+// bytes.
+func newFrameBuf(size int) frameBuf {
+	return make(frameBuf, maxHeader, maxHeader+size)
+}
+
+// message frames what was appended after the header's room.
+func (b frameBuf) message() *message {
+	var h [maxHeader]byte
+	n := putHeader(&h, len(b)-maxHeader)
+	start := maxHeader - n
+	copy(b[start:], h[:n])
+	return &message{wire: b[start:]}
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // prepare encodes a message once for any number of connections.
