@@ -70,6 +70,9 @@ func (s *Store) ImportMeeting(ctx context.Context, meeting string, log []storage
 	if err != nil {
 		return fmt.Errorf("storage/bolt: import %s: %w", meeting, err)
 	}
+	for _, r := range log {
+		s.heads.raise(bucketLog, meeting, r.Seq)
+	}
 	return nil
 }
 

@@ -60,6 +60,7 @@ func (s *Store) appendTo(ctx context.Context, logRoot, chainRoot []byte, what, m
 	if err != nil {
 		return 0, fmt.Errorf("storage/bolt: %w", err)
 	}
+	s.heads.raise(logRoot, meeting, last)
 	return last, nil
 }
 
@@ -74,6 +75,9 @@ func (s *Store) readFrom(ctx context.Context, logRoot, chainRoot []byte, meeting
 	if err := s.check(ctx); err != nil {
 		return nil, fmt.Errorf("storage/bolt: read: %w", err)
 	}
+	if head, ok := s.heads.known(logRoot, meeting); ok && from > head {
+		return nil, nil // nothing past the head (see heads)
+	}
 	var recs []storage.Record
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		root := tx.Bucket(logRoot)
@@ -82,8 +86,10 @@ func (s *Store) readFrom(ctx context.Context, logRoot, chainRoot []byte, meeting
 		}
 		b := root.Bucket([]byte(meeting))
 		if b == nil {
+			s.heads.raise(logRoot, meeting, 0)
 			return nil
 		}
+		s.heads.raise(logRoot, meeting, lastSeq(b))
 		var cb *bbolt.Bucket // nil in a file stored before the chain
 		if root := tx.Bucket(chainRoot); root != nil {
 			cb = root.Bucket([]byte(meeting))

@@ -163,6 +163,8 @@ type Store struct {
 	boxMu sync.Mutex
 	boxes map[[2]string]*boxInfo // guarded by boxMu; see boxInfo
 
+	heads heads // where each log ends, as far as this Store knows
+
 	casts chan *castRequest // unbuffered: a send succeeds only when the loop takes it
 	quit  chan struct{}     // closed by Close
 	wg    sync.WaitGroup    // the cast loop and the session janitor
