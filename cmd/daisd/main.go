@@ -248,6 +248,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	memCtx, stopMem := context.WithCancel(ctx)
+	memDone := make(chan struct{})
+	go func() {
+		defer close(memDone)
+		newMemoryReturner(log).run(memCtx)
+	}()
+	defer func() {
+		stopMem()
+		<-memDone
+	}()
 	if *debugListen != "" {
 		stopDebug, err := serveDebug(*debugListen, log)
 		if err != nil {
