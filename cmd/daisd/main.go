@@ -252,7 +252,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	memDone := make(chan struct{})
 	go func() {
 		defer close(memDone)
-		newMemoryReturner(log).run(memCtx)
+		newMemoryReturner(log, n.gw.Sends).run(memCtx)
 	}()
 	defer func() {
 		stopMem()

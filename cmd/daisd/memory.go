@@ -14,16 +14,20 @@ import (
 // stays) grow the heap to about twice what stays, and after the rush the
 // runtime's scavenger hands the difference back over tens of seconds, at
 // about 1 % of a core. The returner does it at once: after a burst (more
-// allocated over the last window of looks than the live heap, and at
-// least minBurst), in the first quiet look (less than quietAlloc), when
-// the heap holds much more than the live data, it runs
+// allocated over the last window of looks than the live heap), in the
+// first quiet look (less than quietAlloc allocated, and nothing sent to
+// any client: no presentation or vote under way, so the collection does
+// not compete with a page turn), when the heap holds much more
+// than the live data (minSpare, and a quarter of the live heap), it runs
 // debug.FreeOSMemory — one garbage collection and the release of the free
-// pages — at most every minGap. Steady work (page turns, a few KB per
-// turn) is no burst: the runtime's own pacing is left alone, and memory is
-// not returned only to be faulted in again.
+// pages — at most every minGap. Steady work (page turns: a few KB per
+// turn, a few MB in a window against tens of MB live) is no burst: the
+// runtime's own pacing is left alone, and memory is not returned only to
+// be faulted in again.
 
 // memSample is what the returner reads of the runtime.
 type memSample struct {
+	sends   uint64 // the gateway's sends to clients since the start
 	allocs  uint64 // bytes allocated since the start
 	live    uint64 // live heap as of the last GC
 	objects uint64 // bytes in heap objects, garbage not yet swept included
@@ -36,22 +40,22 @@ type memoryReturner struct {
 	window     int           // looks a burst is counted over
 	minGap     time.Duration // between two returns
 	quietAlloc uint64        // allocated during one look below which the server is quiet
-	minBurst   uint64        // allocated over the window below which nothing was a burst
 	minSpare   uint64        // held beyond the live heap below which nothing is worth returning
 	read       func() memSample
+	sends      func() uint64 // the gateway's Sends; nil: none
 	release    func()
 	log        *slog.Logger
 }
 
-func newMemoryReturner(log *slog.Logger) *memoryReturner {
+func newMemoryReturner(log *slog.Logger, sends func() uint64) *memoryReturner {
 	return &memoryReturner{
 		every:      time.Second,
 		window:     10,
 		minGap:     30 * time.Second,
 		quietAlloc: 4 << 20,
-		minBurst:   64 << 20,
-		minSpare:   16 << 20,
+		minSpare:   8 << 20,
 		read:       readMemSample,
+		sends:      sends,
 		release:    debug.FreeOSMemory,
 		log:        log,
 	}
@@ -62,10 +66,10 @@ func newMemoryReturner(log *slog.Logger) *memoryReturner {
 // since prev, and the heap holding at least minSpare and a quarter of the
 // live heap more than the live heap.
 func (m *memoryReturner) worth(then, prev, cur memSample) bool {
-	if cur.allocs-prev.allocs >= m.quietAlloc {
+	if cur.allocs-prev.allocs >= m.quietAlloc || cur.sends != prev.sends {
 		return false // still busy
 	}
-	if cur.allocs-then.allocs < max(m.minBurst, cur.live) {
+	if cur.allocs-then.allocs < cur.live {
 		return false // no burst
 	}
 	held := cur.objects + cur.free
@@ -80,19 +84,26 @@ func (m *memoryReturner) worth(then, prev, cur memSample) bool {
 func (m *memoryReturner) run(ctx context.Context) {
 	t := time.NewTicker(m.every)
 	defer t.Stop()
-	looks := []memSample{m.read()} // the last window+1 looks, oldest first
+	read := func() memSample {
+		s := m.read()
+		if m.sends != nil {
+			s.sends = m.sends()
+		}
+		return s
+	}
+	looks := []memSample{read()} // the last window+1 looks, oldest first
 	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			cur := m.read()
+			cur := read()
 			if m.worth(looks[0], looks[len(looks)-1], cur) && now.Sub(last) >= m.minGap {
 				start, held := time.Now(), cur.objects+cur.free
 				m.release()
 				last = now
-				cur = m.read()
+				cur = read()
 				looks = looks[:0] // that burst is dealt with
 				m.log.Debug("returned the heap a burst left", "live_bytes", cur.live, "held_before_bytes", held, "held_after_bytes", cur.objects+cur.free, "took", time.Since(start))
 			}

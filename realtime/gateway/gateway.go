@@ -32,6 +32,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -169,6 +170,8 @@ type Gateway struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // every goroutine the gateway started
 
+	sends atomic.Uint64 // the rooms' sends to their clients (Sends)
+
 	mu       sync.Mutex
 	draining bool
 	rooms    map[string]*room
@@ -223,6 +226,12 @@ const pingSlots = 50
 // The slots due are counted from the clock, not from the ticks: a tick
 // that comes late (a busy machine) pings every slot that fell due since the
 // last one, so each connection is still pinged once per PingInterval.
+// Sends counts the times a room has sent its clients something (an event,
+// a signal, the counts) since the gateway started: when it stands still,
+// no presentation or vote is under way on this node (the heap returner
+// in cmd/daisd waits for that).
+func (g *Gateway) Sends() uint64 { return g.sends.Load() }
+
 func (g *Gateway) pinger() {
 	defer g.wg.Done()
 	slot := max(g.cfg.PingInterval/pingSlots, time.Millisecond)

@@ -318,6 +318,7 @@ func (r *room) sendOut() {
 	if len(r.out) == 0 {
 		return
 	}
+	r.g.sends.Add(1)
 	if r.fan == nil {
 		deliver(r.out)
 	} else {
