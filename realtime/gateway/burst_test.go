@@ -33,16 +33,12 @@ func (m *logMeetings) Version(context.Context, string) (uint64, error) {
 	return m.events[len(m.events)-1].Seq, nil
 }
 
-// burstFixture is a room (its goroutine not started) at the small
-// meeting's presentation of doc1, with the chair's and the delegates'
-// connections (no sockets, no writers: what they are sent stays in their
-// queues), and the log beyond it: n page turns.
-func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Event) {
-	t.Helper()
-	const id = "burst"
-	st := meeting.NewState()
+// decider returns a function that decides a command on st as who, at a
+// fixed time, and applies its events at the next seqs.
+func decider(t *testing.T, st *meeting.State) func(who string, cmd meeting.Command) []meeting.Event {
 	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
-	decide := func(who string, cmd meeting.Command) []meeting.Event {
+	return func(who string, cmd meeting.Command) []meeting.Event {
+		t.Helper()
 		evs, err := meeting.Decide(st, meeting.Actor{Participant: who}, cmd, now)
 		if err != nil {
 			t.Fatalf("%s: %v", cmd.CommandName(), err)
@@ -55,6 +51,17 @@ func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Ev
 		}
 		return evs
 	}
+}
+
+// burstFixture is a room (its goroutine not started) at the small
+// meeting's presentation of doc1, with the chair's and the delegates'
+// connections (no sockets, no writers: what they are sent stays in their
+// queues), and the log beyond it: n page turns.
+func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Event) {
+	t.Helper()
+	const id = "burst"
+	st := meeting.NewState()
+	decide := decider(t, st)
 	for _, c := range meetingtest.SmallMeeting(id) {
 		decide(meetingtest.Secretary.Participant, c)
 	}

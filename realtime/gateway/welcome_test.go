@@ -22,20 +22,7 @@ import (
 func TestLeanWelcomeIsTheWelcome(t *testing.T) {
 	const id = "welcome"
 	st := meeting.NewState()
-	now := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
-	decide := func(who string, cmd meeting.Command) {
-		t.Helper()
-		evs, err := meeting.Decide(st, meeting.Actor{Participant: who}, cmd, now)
-		if err != nil {
-			t.Fatalf("%s: %v", cmd.CommandName(), err)
-		}
-		for i := range evs {
-			evs[i].Seq = st.Version + 1
-			if err := st.Apply(evs[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	decide := decider(t, st)
 	for _, c := range meetingtest.SmallMeeting(id) {
 		decide(meetingtest.Secretary.Participant, c)
 	}
