@@ -43,7 +43,7 @@
 // MISSED, not failures (they depend on the machine).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readdirSync, readFileSync, openSync, closeSync, fstatSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -86,7 +86,17 @@ function machineProbe() {
   const t1 = performance.now();
   for (let i = 0; i < 20; i++) JSON.parse(JSON.stringify(doc));
   const jsMs = performance.now() - t1;
-  return { pageFaultUs: Math.round(faultUs * 100) / 100, jsonMs: Math.round(jsMs * 10) / 10 };
+  // A small system call (fstat, through Node's synchronous binding): what
+  // Chromium's processes pay for every IPC message, mapping and wake-up.
+  const fd = openSync(process.execPath, 'r');
+  let sysUs = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t2 = performance.now();
+    for (let i = 0; i < 20000; i++) fstatSync(fd);
+    sysUs = Math.min(sysUs, ((performance.now() - t2) * 1000) / 20000);
+  }
+  closeSync(fd);
+  return { pageFaultUs: Math.round(faultUs * 100) / 100, jsonMs: Math.round(jsMs * 10) / 10, syscallUs: Math.round(sysUs * 100) / 100 };
 }
 
 // browserFaults sums the minor page faults of every Chromium process
@@ -412,7 +422,7 @@ async function main() {
   tab.setDefaultTimeout(T);
   tab.on('pageerror', (e) => log('tablet page error:', e.message));
   const cdpNet = await throttle(tab);
-  log(`this machine: touching fresh memory ${machine.pageFaultUs} µs per 4 KiB page (usual: well under 1 µs), a fixed JSON task ${machine.jsonMs} ms`);
+  log(`this machine: touching fresh memory ${machine.pageFaultUs} µs per 4 KiB page (usual: well under 1 µs), a fixed JSON task ${machine.jsonMs} ms, an fstat through Node ${machine.syscallUs} µs`);
   const report = { when: new Date().toISOString(), cpuRate: CPU_RATE, mbit: quick ? null : MBIT, latencyMs: quick ? null : LATENCY_MS, pages, machine };
 
   // The main thread's time by script until the first page (a CPU profile, sampled every 1 ms).
