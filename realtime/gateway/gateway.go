@@ -218,6 +218,12 @@ func New(cfg Config, meetings Meetings, sessions Sessions, bus Bus) *Gateway {
 // in a presentation delays that page turn for everyone).
 const pingSlots = 50
 
+// Sends counts the times a room has sent its clients something (an event,
+// a signal, the counts) since the gateway started: when it stands still,
+// no presentation or vote is under way on this node (the heap returner
+// in cmd/daisd waits for that).
+func (g *Gateway) Sends() uint64 { return g.sends.Load() }
+
 // pinger pings the connections of one ping slot every
 // PingInterval/pingSlots (conn.ping: at once to an idle connection, else
 // behind what its writer owes): one ticker for the gateway instead of one
@@ -226,12 +232,6 @@ const pingSlots = 50
 // The slots due are counted from the clock, not from the ticks: a tick
 // that comes late (a busy machine) pings every slot that fell due since the
 // last one, so each connection is still pinged once per PingInterval.
-// Sends counts the times a room has sent its clients something (an event,
-// a signal, the counts) since the gateway started: when it stands still,
-// no presentation or vote is under way on this node (the heap returner
-// in cmd/daisd waits for that).
-func (g *Gateway) Sends() uint64 { return g.sends.Load() }
-
 func (g *Gateway) pinger() {
 	defer g.wg.Done()
 	slot := max(g.cfg.PingInterval/pingSlots, time.Millisecond)

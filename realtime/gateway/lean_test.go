@@ -154,3 +154,29 @@ func TestAttendanceReachesDelegatesAsCounts(t *testing.T) {
 		t.Fatalf("the resumed tablet: %v", err)
 	}
 }
+
+// TestSendsCounts: Sends moves when a room sends its clients something
+// and stands still when nothing happens (the heap returner in cmd/daisd
+// waits for it to stand still).
+func TestSendsCounts(t *testing.T) {
+	h := mustServe(t, gateway.Config{}, 0)
+	chair := h.dial(t, meetingtest.Chair, daisclient.Options{})
+	d1 := h.dial(t, "d1", daisclient.Options{KeepState: true})
+	before := h.gw.Sends()
+	do(t, chair, meeting.OpenSession{}) // SessionOpened, and the chair's check-in: counts for d1
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d1.WaitFor(ctx, func(v daisclient.View) bool {
+		return v.State != nil && v.State.Status == meeting.StatusInSession && v.Attendance != nil && v.Attendance.Total.Present == 1
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after := h.gw.Sends()
+	if after <= before {
+		t.Fatalf("Sends %d before the session opened, %d after", before, after)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if still := h.gw.Sends(); still != after {
+		t.Fatalf("Sends moved from %d to %d with nothing happening", after, still)
+	}
+}

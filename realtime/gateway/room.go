@@ -330,6 +330,9 @@ func (r *room) sendOut() {
 
 // flush sends each connection what gathered for it.
 func (r *room) flush() {
+	if len(r.held) > 0 {
+		r.g.sends.Add(1)
+	}
 	for i, c := range r.held {
 		c.sendBurst(c.pending)
 		c.pending = nil
