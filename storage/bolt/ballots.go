@@ -554,10 +554,8 @@ func (s *Store) castLoop() {
 // itself (nothing written) answers every request with an error.
 func (s *Store) commitCasts(batch []*castRequest) {
 	answers := make([]castAnswer, len(batch))
-	var logs map[string]*logState
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		st := castTx{tx: tx, boxes: map[[2]string]*boxState{}, logs: map[string]*logState{}}
-		logs = st.logs
 		for i, r := range batch {
 			if err := r.ctx.Err(); err != nil {
 				answers[i] = castAnswer{err: fmt.Errorf("storage/bolt: cast: %w", err)}
@@ -569,13 +567,11 @@ func (s *Store) commitCasts(batch []*castRequest) {
 			}
 			answers[i] = castAnswer{res: res}
 		}
+		for meeting, l := range st.logs {
+			s.heads.raise(bucketLog, meeting, l.last) // before the commit (see heads)
+		}
 		return st.flush()
 	})
-	if err == nil {
-		for meeting, l := range logs {
-			s.heads.raise(bucketLog, meeting, l.last)
-		}
-	}
 	for i, r := range batch {
 		if err != nil {
 			r.answer <- castAnswer{err: fmt.Errorf("storage/bolt: cast: nothing recorded: %w", err)}

@@ -6,15 +6,17 @@ import (
 )
 
 // heads knows, for logs this Store has written or read, a seq at or past
-// the log's last record. A Read from beyond it has nothing to find and
-// opens no transaction: the service looks for events of another writer
-// before each read of a meeting's state (a sign-in does it twice), and
-// with one process on the file there are none. Only this Store writes the
-// file (bbolt's file lock keeps any other process out), and every
-// transaction that adds records to a log raises its head once it has
-// committed, before the writer is answered; a read sets it from the last
-// record its transaction saw. Heads only rise: a read that began before an
-// append committed cannot lower what the append set.
+// the log's last committed record — at every moment. A Read from beyond it
+// has nothing to find and opens no transaction: the service looks for
+// events of another writer before each read of a meeting's state (a
+// sign-in does it twice), and with one process on the file there are
+// none. Only this Store writes the file (bbolt's file lock keeps any other
+// process out), and every transaction that adds records to a log raises
+// its head inside the transaction, before it commits: no one can learn of
+// a committed record (from the writer's answer, a conflict, a tally, the
+// bus) while it is past the head. A transaction that then fails leaves the
+// head past the log's end, which only costs reads. A read raises it to the
+// last record its transaction saw. Heads only rise.
 type heads struct {
 	m sync.Map // headKey -> *atomic.Uint64
 }

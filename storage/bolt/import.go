@@ -44,6 +44,7 @@ func (s *Store) ImportMeeting(ctx context.Context, meeting string, log []storage
 			return err
 		}
 		for _, r := range log {
+			s.heads.raise(bucketLog, meeting, r.Seq) // before the commit (see heads)
 			if err := lb.Put(u64(r.Seq), r.Data); err != nil {
 				return err
 			}
@@ -69,9 +70,6 @@ func (s *Store) ImportMeeting(ctx context.Context, meeting string, log []storage
 	})
 	if err != nil {
 		return fmt.Errorf("storage/bolt: import %s: %w", meeting, err)
-	}
-	for _, r := range log {
-		s.heads.raise(bucketLog, meeting, r.Seq)
 	}
 	return nil
 }

@@ -54,13 +54,13 @@ func (s *Store) appendTo(ctx context.Context, logRoot, chainRoot []byte, what, m
 			}
 		}
 		last = v
+		s.heads.raise(logRoot, meeting, last) // before the commit (see heads)
 		// A context that ended before the commit writes nothing.
 		return ctx.Err()
 	})
 	if err != nil {
 		return 0, fmt.Errorf("storage/bolt: %w", err)
 	}
-	s.heads.raise(logRoot, meeting, last)
 	return last, nil
 }
 
