@@ -53,6 +53,18 @@ func decider(t *testing.T, st *meeting.State) func(who string, cmd meeting.Comma
 	}
 }
 
+// openedMeeting returns the small meeting id with its session opened, and
+// its decider.
+func openedMeeting(t *testing.T, id string) (*meeting.State, func(who string, cmd meeting.Command) []meeting.Event) {
+	st := meeting.NewState()
+	decide := decider(t, st)
+	for _, c := range meetingtest.SmallMeeting(id) {
+		decide(meetingtest.Secretary.Participant, c)
+	}
+	decide(meetingtest.Chair, meeting.OpenSession{})
+	return st, decide
+}
+
 // burstFixture is a room (its goroutine not started) at the small
 // meeting's presentation of doc1, with the chair's and the delegates'
 // connections (no sockets, no writers: what they are sent stays in their
@@ -60,12 +72,7 @@ func decider(t *testing.T, st *meeting.State) func(who string, cmd meeting.Comma
 func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Event) {
 	t.Helper()
 	const id = "burst"
-	st := meeting.NewState()
-	decide := decider(t, st)
-	for _, c := range meetingtest.SmallMeeting(id) {
-		decide(meetingtest.Secretary.Participant, c)
-	}
-	decide(meetingtest.Chair, meeting.OpenSession{})
+	st, decide := openedMeeting(t, id)
 	decide(meetingtest.Chair, meeting.ShowDocument{Document: "doc1"})
 	cfg.PingInterval, cfg.WriteTimeout = time.Hour, time.Hour // no pings, no watchdog closing the absent sockets
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -21,12 +21,7 @@ import (
 // delete, with strings that JSON escapes — and its frame reads back whole.
 func TestLeanWelcomeIsTheWelcome(t *testing.T) {
 	const id = "welcome"
-	st := meeting.NewState()
-	decide := decider(t, st)
-	for _, c := range meetingtest.SmallMeeting(id) {
-		decide(meetingtest.Secretary.Participant, c)
-	}
-	decide(meetingtest.Chair, meeting.OpenSession{})
+	st, decide := openedMeeting(t, id)
 	decide("d1", meeting.CheckIn{})
 	decide("d3", meeting.CheckIn{})
 	decide("d1", meeting.SaveAnnotation{Annotation: meeting.Annotation{ID: "n1", Document: "doc1", Page: 1, Kind: meeting.AnnotationNote, Color: "#FFCC00", Text: "Ghi chú <riêng> & \"kín\""}})

@@ -9,16 +9,23 @@ import (
 	"github.com/dais-meeting/dais/storage"
 )
 
-// TestReadPastTheHead: once a Store knows where a log ends, a read from
-// beyond it opens no transaction; and every way records reach a log — an
-// append, a ballot batch, an import, a consultation's append — moves the
-// end, so a read from the old end finds them.
-func TestReadPastTheHead(t *testing.T) {
+// openTemp opens a store in a fresh folder, closed when the test ends.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
 	s, err := Open(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestReadPastTheHead: once a Store knows where a log ends, a read from
+// beyond it opens no transaction; and every way records reach a log — an
+// append, a ballot batch, an import, a consultation's append — moves the
+// end, so a read from the old end finds them.
+func TestReadPastTheHead(t *testing.T) {
+	s := openTemp(t)
 	ctx := t.Context()
 	txs := func() int { return s.db.Stats().TxN }
 	read := func(t *testing.T, from uint64, want []string, tx bool) {
@@ -86,11 +93,7 @@ func TestReadPastTheHead(t *testing.T) {
 // them leave the head at the last committed record; no read from the
 // writers' answers misses a record.
 func TestHeadsOnlyRise(t *testing.T) {
-	s, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openTemp(t)
 	ctx := context.Background()
 	const n = 200
 	var wg sync.WaitGroup

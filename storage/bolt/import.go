@@ -43,8 +43,8 @@ func (s *Store) ImportMeeting(ctx context.Context, meeting string, log []storage
 		if err != nil {
 			return err
 		}
+		s.heads.raise(bucketLog, meeting, log[len(log)-1].Seq) // before the commit (see heads); CheckImport: seqs 1..n
 		for _, r := range log {
-			s.heads.raise(bucketLog, meeting, r.Seq) // before the commit (see heads)
 			if err := lb.Put(u64(r.Seq), r.Data); err != nil {
 				return err
 			}

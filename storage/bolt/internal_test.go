@@ -20,11 +20,7 @@ import (
 // context: Cast returns an error at once, and the transaction, when it runs,
 // does not record the ballot.
 func TestCastContextEndsInQueue(t *testing.T) {
-	s, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openTemp(t)
 	if err := s.OpenBox(t.Context(), "m", storage.BoxSpec{Poll: "p", Choices: []string{"yes", "no"}}); err != nil {
 		t.Fatalf("OpenBox: %v", err)
 	}
