@@ -106,7 +106,7 @@ func (d *deployment) startEmbedded(ctx context.Context, o options, spec seedSpec
 		return err
 	}
 	d.addNode(n)
-	d.logf("daisd pid %d at %s (pprof: %s/debug/pprof/)", n.Pid(), n.URL, n.DebugURL)
+	d.logf("daisd pid %d at %s (pprof: %s/debug/pprof/, metrics: %s/metrics)", n.Pid(), n.URL, n.DebugURL, n.InternalURL)
 	return nil
 }
 

@@ -84,6 +84,32 @@ func serverDiagnosis(res *Result, before, after map[string]float64) {
 	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)
 }
 
+// voteDiagnosis puts in res where a storm's ballot acks spent their time
+// on the server: the ballots whose command took over 10, 25 and 50 ms from
+// arrival to ack (dais_command_seconds), those whose durable write took
+// over 10 and 25 ms (dais_log_write_seconds, op=cast), and the GC's cycles
+// and garbage. An ack slower at the tablet than on the server waited in
+// the sockets or in the bench itself.
+func voteDiagnosis(res *Result, before, after map[string]float64) {
+	if before == nil || after == nil {
+		return
+	}
+	d := func(k string) float64 { return after[k] - before[k] }
+	cmds := d(`dais_command_seconds_count{command="CastBallot"}`)
+	res.Metrics["server_ballots"] = cmds
+	for _, le := range []string{"0.01", "0.025", "0.05"} {
+		res.Metrics["server_ballot_over_"+le+"s"] = cmds - d(`dais_command_seconds_bucket{command="CastBallot",le="`+le+`"}`)
+	}
+	casts := d(`dais_log_write_seconds_count{op="cast"}`)
+	for _, le := range []string{"0.01", "0.025"} {
+		res.Metrics["server_cast_write_over_"+le+"s"] = casts - d(`dais_log_write_seconds_bucket{op="cast",le="`+le+`"}`)
+	}
+	res.Metrics["server_deliveries"] = d("dais_events_delivered_total")
+	res.Metrics["server_gc_cycles"] = d("go_gc_duration_seconds_count")
+	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)
+	res.Metrics["server_gc_pause_max_ms"] = after[`go_gc_duration_seconds{quantile="1"}`] * 1000
+}
+
 // benchGC notes the generator's own GC: a long pause of the bench delays
 // the receipt times of every tablet alike.
 type benchGC struct{ n int64 }
