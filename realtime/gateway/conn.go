@@ -57,6 +57,9 @@ type conn struct {
 	// order (appended by the room, taken by the writer).
 	burstMu sync.Mutex
 	bursts  [][]*message
+	// slice is the connection's place in the room's paced counts (see
+	// paceSlices); owned by the room goroutine.
+	slice int
 	// pending is what the room is collecting for this connection while it
 	// delivers a batch of events (room.to); owned by the room goroutine.
 	pending []*message

@@ -180,3 +180,31 @@ func TestSendsCounts(t *testing.T) {
 		t.Fatalf("Sends moved from %d to %d with nothing happening", after, still)
 	}
 }
+
+// TestProgressReachesEveryTabletPaced: with the counts paced over slices
+// of the room, every connection — the chair's, each delegate's, and a
+// tablet that joins after the ballots were cast — ends up showing the
+// poll's final count.
+func TestProgressReachesEveryTabletPaced(t *testing.T) {
+	h := mustServe(t, gateway.Config{ProgressInterval: 30 * time.Millisecond}, 0)
+	chair := h.dial(t, meetingtest.Chair, daisclient.Options{})
+	do(t, chair, meeting.OpenSession{})
+	tabs := map[string]*daisclient.Client{}
+	for _, d := range meetingtest.Delegates {
+		tabs[d] = h.dial(t, d, daisclient.Options{})
+		do(t, tabs[d], meeting.CheckIn{})
+	}
+	do(t, chair, meeting.OpenPoll{Poll: "v1"})
+	for i, d := range meetingtest.Delegates {
+		do(t, tabs[d], meeting.CastBallot{Poll: "v1", Choice: []string{"for", "against", "abstain"}[i%3], BallotID: d + "-v1"})
+	}
+	late := h.dial(t, "d1", daisclient.Options{}) // a second tablet of d1's, after the ballots
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	want := len(meetingtest.Delegates)
+	for name, c := range map[string]*daisclient.Client{"chair": chair, "d1": tabs["d1"], "d2": tabs["d2"], "d3": tabs["d3"], "d1's late tablet": late} {
+		if err := c.WaitFor(ctx, func(v daisclient.View) bool { return v.Progress != nil && v.Progress.Cast == want }); err != nil {
+			t.Errorf("%s never showed %d ballots cast: %v", name, want, err)
+		}
+	}
+}
