@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,10 +159,9 @@ func TestCountsArePaced(t *testing.T) {
 	decide("d3", meeting.CheckIn{})
 	r.state = st.Clone()
 	r.countOne(st.Participants["d3"].Room, true)
-	// A slice is sent the counts at most once per leanConns×attendancePerConn
-	// (a room of 10,000: once a second); this one's 24 delegates' wait is
-	// 2.4 ms.
-	time.Sleep(time.Duration(r.leanConns) * attendancePerConn)
+	// A round starts at most once per countsPeriod (a room of 10,000: once
+	// a second); this one's 24 delegates' is 2.4 ms.
+	time.Sleep(r.countsPeriod())
 	round(2, true)
 	round(0, false)
 }
@@ -180,6 +180,7 @@ func TestCountsReachAJoiner(t *testing.T) {
 	close(joiner.writerDone)
 	r.addConn(joiner)
 	conns = append(conns, joiner)
+	time.Sleep(r.countsPeriod())
 	got := 0
 	for range paceSlices {
 		sent := turn(t, r, conns)
@@ -211,7 +212,7 @@ func TestCountsAfterTheCloseStop(t *testing.T) {
 			t.Fatalf("progress sent for a closed poll to %d connections", len(sent.progress))
 		}
 	}
-	for k, m := range r.progress {
+	for k, m := range r.progress.sent {
 		if m != (progressMark{}) {
 			t.Errorf("slice %d still holds the closed poll's mark %+v", k, m)
 		}
@@ -242,4 +243,90 @@ func TestCountsTextIsTheRoomsEncoding(t *testing.T) {
 	if text != string(payload(want.wire)) {
 		t.Fatalf("progress sent\n%s\nwant\n%s", text, payload(want.wire))
 	}
+}
+
+// TestPacer: the rounds of one count, on a clock the test moves.
+func TestPacer(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)
+	tick := time.Second / 40 // ProgressInterval 250 ms over ten slices
+	type step struct {
+		value  uint64
+		sent   []int // the slices sent, in a round of paceSlices turns from slice 0
+		period time.Duration
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"a change goes to every slice once, then nothing", []step{
+			{value: 1, sent: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+			{value: 1, sent: nil},
+		}},
+		{"a room of 10,000: the next round waits a second from the last one's start", []step{
+			{value: 1, period: time.Second, sent: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+			{value: 2, period: time.Second, sent: nil},                                 // 250-500 ms
+			{value: 2, period: time.Second, sent: nil},                                 // 500-750 ms
+			{value: 2, period: time.Second, sent: nil},                                 // 750-1000 ms
+			{value: 2, period: time.Second, sent: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}, // from 1 s
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p pacer[uint64]
+			now := t0
+			for i, st := range tc.steps {
+				var sent []int
+				for k := range paceSlices {
+					if p.turn(k, st.value, st.period, now) {
+						sent = append(sent, k)
+					}
+					now = now.Add(tick)
+				}
+				if !slices.Equal(sent, st.sent) {
+					t.Fatalf("round %d: slices sent %v, want %v", i, sent, st.sent)
+				}
+			}
+		})
+	}
+
+	t.Run("a change in the middle of a round", func(t *testing.T) {
+		var p pacer[uint64]
+		now := t0
+		got := map[int][]uint64{}
+		for turnNo := range 2 * paceSlices {
+			v := uint64(1)
+			if turnNo >= 4 {
+				v = 2 // slices 4-9 of the first round get it; 0-3 in the next
+			}
+			if k := turnNo % paceSlices; p.turn(k, v, 0, now) {
+				got[k] = append(got[k], v)
+			}
+			now = now.Add(tick)
+		}
+		for k := range paceSlices {
+			want := []uint64{2}
+			if k < 4 {
+				want = []uint64{1, 2}
+			}
+			if !slices.Equal(got[k], want) {
+				t.Errorf("slice %d was sent %v, want %v", k, got[k], want)
+			}
+		}
+	})
+
+	t.Run("a joiner's slice, nothing changed", func(t *testing.T) {
+		var p pacer[uint64]
+		for k := range paceSlices {
+			p.turn(k, 7, 0, t0)
+		}
+		p.join(3)
+		var sent []int
+		for k := range paceSlices {
+			if p.turn(k, 7, 0, t0.Add(time.Second)) {
+				sent = append(sent, k)
+			}
+		}
+		if !slices.Equal(sent, []int{3}) {
+			t.Fatalf("after a join in slice 3, slices sent %v", sent)
+		}
+	})
 }

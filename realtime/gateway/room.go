@@ -43,15 +43,12 @@ type room struct {
 	idle   time.Time          // when the last client left
 
 	// The counts (ballot progress, lean attendance) go to the room's
-	// connections one slice at a time (see paceSlices): tick is the slice
-	// due next, nextSlice the one the next connection joins. progress is
-	// the progress each slice was last sent, attSent the version of the
-	// counts each slice was last sent (leanVersion: the counts' current
-	// one) and attAt when.
+	// connections one slice at a time (see pace.go): tick is the slice due
+	// next, nextSlice the one the next connection joins; leanVersion
+	// counts the changes of the attendance counts.
 	tick, nextSlice int
-	progress        [paceSlices]progressMark
-	attSent         [paceSlices]uint64
-	attAt           [paceSlices]time.Time
+	progress        pacer[progressMark]
+	attendance      pacer[uint64]
 	leanVersion     uint64
 
 	// batching is set while the room delivers a batch of events (a
@@ -70,10 +67,10 @@ type room struct {
 
 	// lean is the meeting's attendance counts as lean viewers (delegates,
 	// observers) were last sent them; leanDirty says they changed since.
-	lean       meeting.Lean
-	leanJSON   []byte
-	attendance *message // lean's attendance message
-	leanConns  int      // connections with c.lean
+	lean          meeting.Lean
+	leanJSON      []byte
+	attendanceMsg *message // lean's attendance message
+	leanConns     int      // connections with c.lean
 	// leanBase is the part of a lean snapshot that every lean viewer who
 	// may read no confidential document shares, encoded once (nil: to be
 	// made); leanPolls the polls without anyone's ballot. Events that
@@ -695,7 +692,7 @@ func (r *room) welcome(ctx context.Context, j joinReq) {
 		if c.lean && r.encodeLean() == nil {
 			// Counts may have changed while it was away: the events
 			// it missed do not carry others' check-ins.
-			missed = append(missed, r.attendance)
+			missed = append(missed, r.attendanceMsg)
 		}
 	}
 	if err != nil {
@@ -715,7 +712,7 @@ func (r *room) addConn(c *conn) {
 		}
 		c.slice = r.nextSlice
 		r.nextSlice = (r.nextSlice + 1) % paceSlices
-		r.progress[c.slice] = progressMark{} // its slice's next turn sends it the open poll's progress
+		r.progress.join(c.slice) // sent the open poll's progress soon, not at the next ballot
 	}
 	r.conns[c] = struct{}{}
 	if !c.lean {
@@ -764,15 +761,15 @@ func (r *room) countOne(room string, present bool) {
 }
 
 // leanChanged marks the counts changed: their encodings are made again
-// when next needed, and lean viewers are sent them at the next tick.
+// when next needed, and lean viewers are sent them (sendAttendance).
 func (r *room) leanChanged() {
 	r.leanVersion++
-	r.leanJSON, r.attendance = nil, nil
+	r.leanJSON, r.attendanceMsg = nil, nil
 }
 
 // encodeLean encodes the counts, if they changed since last encoded.
 func (r *room) encodeLean() error {
-	if r.leanJSON != nil && r.attendance != nil {
+	if r.leanJSON != nil && r.attendanceMsg != nil {
 		return nil
 	}
 	b, err := json.Marshal(r.lean)
@@ -783,63 +780,8 @@ func (r *room) encodeLean() error {
 	if err != nil {
 		return err
 	}
-	r.leanJSON, r.attendance = b, pm
+	r.leanJSON, r.attendanceMsg = b, pm
 	return nil
-}
-
-// attendancePerConn is the time between attendance messages per lean
-// connection of the room: a room of 10,000 tablets sends each of them its
-// counts at most once a second (10,000 writes a second), one of 2,000 at
-// most every ProgressInterval.
-const attendancePerConn = 100 * time.Microsecond
-
-// paceSlices is how many slices a room's connections are dealt into for
-// the counts: every ProgressInterval/paceSlices one slice is sent what
-// changed for it, so each connection still hears at most ProgressInterval
-// late, and a room of 1,600 tablets writes 160 small messages at a time
-// instead of 1,600 at once four times a second. The burst of all at once
-// took both cores for tens of milliseconds: the ballots being cast waited
-// behind it, and so would a hall's Wi-Fi.
-const paceSlices = 10
-
-// progressMark is the progress a slice was last sent.
-type progressMark struct {
-	poll string
-	cast int
-}
-
-// sendCounts sends the slice whose turn it is the open poll's progress and
-// the lean viewers' attendance, where they changed since it was last sent
-// them.
-func (r *room) sendCounts() {
-	k := r.tick
-	r.tick = (r.tick + 1) % paceSlices
-	r.sendProgress(k)
-	r.sendAttendance(k)
-	r.sendOut()
-}
-
-// sendAttendance queues slice k's lean viewers the attendance when it
-// changed: at most one small message per ProgressInterval each, however
-// many check in (they do not get each other's CheckedIn), and less often
-// in a room so large that the writes would take more than a tenth of a
-// core.
-func (r *room) sendAttendance(k int) {
-	if r.attSent[k] == r.leanVersion {
-		return
-	}
-	if time.Since(r.attAt[k]) < time.Duration(r.leanConns)*attendancePerConn {
-		return // a later turn of this slice sends it
-	}
-	if r.encodeLean() != nil {
-		return
-	}
-	r.attSent[k], r.attAt[k] = r.leanVersion, time.Now()
-	for c := range r.conns {
-		if c.lean && c.slice == k {
-			r.to(c, r.attendance)
-		}
-	}
 }
 
 // leanShared is the encoding of the part of a lean snapshot that lean
@@ -1032,51 +974,6 @@ func signalDocument(data []byte) string {
 		return ""
 	}
 	return d.Document
-}
-
-// sendProgress queues slice k the open poll's ballot count when it
-// changed since the slice was last sent it.
-func (r *room) sendProgress(k int) {
-	p := r.state.OpenPoll()
-	if p == nil {
-		r.progress[k] = progressMark{}
-		return
-	}
-	mark := progressMark{poll: p.ID, cast: len(p.Voters)}
-	if r.progress[k] == mark {
-		return
-	}
-	r.progress[k] = mark
-	members, present := r.state.Members()
-	msg := protocol.Progress{Type: protocol.TypeProgress, Poll: p.ID, Cast: len(p.Voters), Members: members, Present: present}
-	if p.Kind != "" {
-		// An election round: everyone's console may show the rooms (the
-		// counting committee's among them).
-		msg.Rooms = roomProgress(r.state, p)
-	}
-	pm, err := prepare(msg)
-	if err != nil {
-		return
-	}
-	// Any other poll of a meeting with linked rooms (bridge sites): the
-	// chair and the secretaries (whole viewers) see each room's count; the
-	// lean thousands get the totals only. Each message is encoded once.
-	whole := pm
-	if msg.Rooms == nil && len(r.state.Rooms) > 1 {
-		msg.Rooms = roomProgress(r.state, p)
-		if whole, err = prepare(msg); err != nil {
-			whole = pm
-		}
-	}
-	for c := range r.conns {
-		switch {
-		case c.slice != k:
-		case c.lean:
-			r.to(c, pm)
-		default:
-			r.to(c, whole)
-		}
-	}
 }
 
 // roomProgress counts an election round's ballots and the members present
