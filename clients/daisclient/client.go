@@ -68,6 +68,12 @@ type Options struct {
 	// Other messages, and any frame not in the server's usual shape, are
 	// decoded as always. It needs OnEvent and not KeepState.
 	Light bool
+	// WireClock, when set, tells when what the reader has just read
+	// reached the socket (Received.Wire, Acked.Wire): a load generator
+	// that runs thousands of clients on the server's own cores passes the
+	// kernel's receive time of the socket's last read, which does not
+	// include the wait for the generator's reader to be scheduled.
+	WireClock func() time.Time
 	// OnClose, when set, is called once when the connection ends, after
 	// Done is closed, with why (a *CloseError when the server closed it,
 	// e.g. 4008: resume by dialing again with LastSeq). It runs on the
@@ -79,8 +85,20 @@ type Options struct {
 // Received is an event and when this client received it.
 type Received struct {
 	Event meeting.Event
-	At    time.Time
+	At    time.Time // when the reader took it
+	Wire  time.Time // when its bytes reached the socket (Options.WireClock; zero without)
 }
+
+// Acked is a command's ack and when this client received it.
+type Acked struct {
+	protocol.Ack
+	At   time.Time // when the reader took it
+	Wire time.Time // when its bytes reached the socket (Options.WireClock; zero without)
+}
+
+// arrival is when the reader took a message, and when it reached the
+// socket.
+type arrival struct{ at, wire time.Time }
 
 // Client is one connection to a Dais node.
 type Client struct {
@@ -96,7 +114,7 @@ type Client struct {
 	events   []Received // received, not yet taken by Next
 	lastSeq  uint64
 	state    *meeting.State
-	acks     map[string]chan protocol.Ack
+	acks     map[string]chan Acked
 	progress *protocol.Progress
 	// attendance is the last attendance counts received (a lean
 	// welcome's, then the attendance messages'); nil for a viewer who
@@ -144,7 +162,7 @@ func Dial(ctx context.Context, baseURL, token string, opt Options) (*Client, err
 		return nil, fmt.Errorf("daisclient: dial: %w", err)
 	}
 	ws.SetReadLimit(64 << 20)
-	c := &Client{ws: ws, opt: opt, lastSeq: opt.LastSeq, acks: map[string]chan protocol.Ack{}, done: make(chan struct{})}
+	c := &Client{ws: ws, opt: opt, lastSeq: opt.LastSeq, acks: map[string]chan Acked{}, done: make(chan struct{})}
 	c.cond = sync.NewCond(&c.mu)
 	if err := c.writeJSON(protocol.Hello{Type: protocol.TypeHello, Protocol: protocol.Version, Token: token, LastSeq: opt.LastSeq, Device: opt.Device}); err != nil {
 		ws.Close()
@@ -216,7 +234,10 @@ func (c *Client) readLoop() {
 	}()
 	for {
 		_, data, err := c.ws.ReadMessage()
-		now := time.Now()
+		now := arrival{at: time.Now()}
+		if c.opt.WireClock != nil {
+			now.wire = c.opt.WireClock()
+		}
 		if err != nil {
 			c.finish(err)
 			return
@@ -287,7 +308,7 @@ func lightSeq(frame []byte) (uint64, bool) {
 }
 
 // handle processes one message from the server.
-func (c *Client) handle(data []byte, now time.Time) error {
+func (c *Client) handle(data []byte, now arrival) error {
 	if c.opt.Light && c.opt.OnEvent != nil && c.state == nil {
 		if seq, ok := lightSeq(data); ok {
 			c.mu.Lock()
@@ -296,7 +317,7 @@ func (c *Client) handle(data []byte, now time.Time) error {
 				return fmt.Errorf("daisclient: event %d after %d: %w", seq, c.lastSeq, ErrOutOfOrder)
 			}
 			c.lastSeq = seq
-			c.opt.OnEvent(Received{Event: meeting.Event{Seq: seq}, At: now})
+			c.opt.OnEvent(Received{Event: meeting.Event{Seq: seq}, At: now.at, Wire: now.wire})
 			c.cond.Broadcast()
 			return nil
 		}
@@ -330,14 +351,14 @@ func (c *Client) handle(data []byte, now time.Time) error {
 		}
 		c.lastSeq = ev.Seq
 		if c.opt.OnEvent != nil {
-			c.opt.OnEvent(Received{Event: ev, At: now})
+			c.opt.OnEvent(Received{Event: ev, At: now.at, Wire: now.wire})
 		} else {
-			c.events = append(c.events, Received{Event: ev, At: now})
+			c.events = append(c.events, Received{Event: ev, At: now.at, Wire: now.wire})
 		}
 		c.cond.Broadcast()
 	case protocol.TypeAck:
 		if ch := c.acks[m.ID]; ch != nil {
-			ch <- protocol.Ack{Type: m.Type, ID: m.ID, OK: m.OK, Seq: m.Seq, Error: m.Error, Queued: m.Queued}
+			ch <- Acked{Ack: protocol.Ack{Type: m.Type, ID: m.ID, OK: m.OK, Seq: m.Seq, Error: m.Error, Queued: m.Queued}, At: now.at, Wire: now.wire}
 			delete(c.acks, m.ID)
 		}
 	case protocol.TypeProgress:
@@ -423,12 +444,26 @@ func (c *Client) Send(ctx context.Context, name string, args json.RawMessage) (u
 // command whose ack it did not get; one id must not be waited for twice
 // at once.
 func (c *Client) SendID(ctx context.Context, id, name string, args json.RawMessage) (protocol.Ack, error) {
-	ch := make(chan protocol.Ack, 1)
+	a, err := c.send(ctx, id, name, args)
+	return a.Ack, err
+}
+
+// DoTimed is Do that also tells when the ack arrived.
+func (c *Client) DoTimed(ctx context.Context, cmd meeting.Command) (Acked, error) {
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		return Acked{}, err
+	}
+	return c.send(ctx, "c"+strconv.FormatUint(c.nextID.Add(1), 10), cmd.CommandName(), args)
+}
+
+func (c *Client) send(ctx context.Context, id, name string, args json.RawMessage) (Acked, error) {
+	ch := make(chan Acked, 1)
 	c.mu.Lock()
 	if c.err != nil {
 		err := c.err
 		c.mu.Unlock()
-		return protocol.Ack{}, err
+		return Acked{}, err
 	}
 	c.acks[id] = ch
 	c.mu.Unlock()
@@ -436,12 +471,12 @@ func (c *Client) SendID(ctx context.Context, id, name string, args json.RawMessa
 		c.mu.Lock()
 		delete(c.acks, id)
 		c.mu.Unlock()
-		return protocol.Ack{}, err
+		return Acked{}, err
 	}
 	select {
 	case a, ok := <-ch:
 		if !ok {
-			return protocol.Ack{}, c.Err()
+			return Acked{}, c.Err()
 		}
 		if !a.OK {
 			if a.Error == nil {
@@ -454,7 +489,7 @@ func (c *Client) SendID(ctx context.Context, id, name string, args json.RawMessa
 		c.mu.Lock()
 		delete(c.acks, id)
 		c.mu.Unlock()
-		return protocol.Ack{}, ctx.Err()
+		return Acked{}, ctx.Err()
 	}
 }
 

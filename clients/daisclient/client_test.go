@@ -202,3 +202,45 @@ func TestOnClose(t *testing.T) {
 	case <-time.After(50 * time.Millisecond):
 	}
 }
+
+// TestDoTimed: an ack and an event carry when the reader took them and,
+// with a WireClock, what that clock said at the time; without one, Wire is
+// zero.
+func TestDoTimed(t *testing.T) {
+	frames := []string{`{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","actor":"chair","data":{"document":"doc1","page":5}}}`}
+	ack := `{"type":"ack","id":"ID","ok":true,"seq":8}`
+	wireAt := time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		clock func() time.Time
+		want  time.Time
+	}{
+		{"with a wire clock", func() time.Time { return wireAt }, wireAt},
+		{"without", nil, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, err := daisclient.Dial(ctx, script(t, frames, ack), "tok", daisclient.Options{LastSeq: 6, WireClock: tc.clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			r, err := c.Next(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.At.IsZero() || !r.Wire.Equal(tc.want) {
+				t.Errorf("event at %v, wire %v; want a reading time and wire %v", r.At, r.Wire, tc.want)
+			}
+			before := time.Now()
+			a, err := c.DoTimed(ctx, meeting.TurnPage{Page: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Seq != 8 || !a.OK || a.At.Before(before) || !a.Wire.Equal(tc.want) {
+				t.Errorf("acked %+v (sent at %v); want seq 8, read after the send, wire %v", a, before, tc.want)
+			}
+		})
+	}
+}

@@ -35,9 +35,9 @@ func BenchmarkHandleEvent(b *testing.B) {
 
 // benchHandle times handle on frame, again and again, with options opt.
 func benchHandle(b *testing.B, frame []byte, opt Options) {
-	c := &Client{acks: map[string]chan protocol.Ack{}, opt: opt}
+	c := &Client{acks: map[string]chan Acked{}, opt: opt}
 	c.cond = sync.NewCond(&c.mu)
-	now := time.Now()
+	now := arrival{at: time.Now()}
 	b.ReportAllocs()
 	for b.Loop() {
 		c.lastSeq = 0
@@ -74,9 +74,9 @@ func TestLightSeq(t *testing.T) {
 
 func TestLightHandle(t *testing.T) {
 	var got []Received
-	c := &Client{acks: map[string]chan protocol.Ack{}, opt: Options{Light: true, OnEvent: func(r Received) { got = append(got, r) }}}
+	c := &Client{acks: map[string]chan Acked{}, opt: Options{Light: true, OnEvent: func(r Received) { got = append(got, r) }}}
 	c.cond = sync.NewCond(&c.mu)
-	now := time.Now()
+	now := arrival{at: time.Now()}
 	frames := []string{
 		`{"type":"event","event":{"seq":7,"type":"PageTurned","at":"2026-12-03T08:15:00Z","data":{"page":5}}}`,
 		`{"type":"progress","poll":"v1","cast":3,"members":5,"present":4}`,

@@ -145,6 +145,16 @@ func TestScenarios(t *testing.T) {
 			if got := r.Latency["result_after_close"].Count; got != n {
 				t.Errorf("%d tablets saw the result, want %d", got, n)
 			}
+			// Every ack timed twice: by the tablet's reader, and (Linux) at
+			// its socket, never after the reader took it.
+			read, wire := r.Latency["ballot_ack"], r.Latency["ballot_ack_at_socket"]
+			if read.Count != n || (wireStamps && (wire.Count != n || wire.Max > read.Max || wire.P50 > read.P50)) {
+				t.Errorf("ballot acks timed: by the reader %+v, at the socket %+v", read, wire)
+			}
+			// The server's side of the storm: every ballot a command.
+			if r.Metrics["server_ballots"] != n {
+				t.Errorf("the server counted %v ballot commands in the storm, want %d", r.Metrics["server_ballots"], n)
+			}
 		}},
 		{"vote with a dropped ballot", "vote", func(c Config) Config {
 			c.SkipBallot = func(i int) bool { return i == 7 } // tablet 7's ballot is dropped

@@ -319,6 +319,7 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	order := rand.Perm(len(tabs))
 	var (
 		acks       samples
+		wireAcks   samples // the same acks, at the tablet's socket (wireStamp)
 		mu         sync.Mutex
 		accepted   = map[string]bool{}
 		refused    = map[string]int{}
@@ -351,9 +352,12 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 			}
 			sentBallot.Add(1)
 			start := time.Now()
-			_, err := tb.client().Do(ctx, meeting.CastBallot{Poll: poll, Choice: choices[tb.i%len(choices)], BallotID: poll + "-" + voter})
+			acked, err := tb.client().DoTimed(ctx, meeting.CastBallot{Poll: poll, Choice: choices[tb.i%len(choices)], BallotID: poll + "-" + voter})
 			now := time.Now()
 			acks.add(now.Sub(start))
+			if !acked.Wire.IsZero() {
+				wireAcks.add(acked.Wire.Sub(start))
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -449,6 +453,10 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	}
 	ack := acks.summarize()
 	res.Latency["ballot_ack"] = ack
+	wire := wireAcks.summarize()
+	if wire.Count > 0 {
+		res.Latency["ballot_ack_at_socket"] = wire
+	}
 	res.Latency["result_after_close"] = closeLat.summarize()
 	res.Metrics["ballots_sent"] = float64(sentBallot.Load())
 	res.Metrics["accepted"] = float64(len(accepted))
@@ -473,7 +481,12 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if extra > 0 {
 		res.fail("%d voters in the result were never acknowledged", extra)
 	}
-	res.check("ballot ack p99", "≤ 100 ms", fmt.Sprintf("%.1f ms", ack.P99), ack.P99 <= 100)
+	res.check("ballot ack p99, as the tablet's reader took it", "≤ 50 ms (issue 17)", fmt.Sprintf("%.1f ms", ack.P99), ack.P99 <= 50)
+	if wire.Count > 0 {
+		// The same acks when they reached the tablets' sockets: the server
+		// and the network, without the bench's own scheduling.
+		res.check("ballot ack p99, at the tablet's socket", "≤ 50 ms (issue 17)", fmt.Sprintf("%.1f ms", wire.P99), wire.P99 <= 50)
+	}
 	res.check("lost / double", "0 / 0", fmt.Sprintf("%d / %d", lost, dup), lost == 0 && dup == 0)
 	res.check("result on every tablet after close", "≤ 200 ms", fmt.Sprintf("%.1f ms", ms(lastClosed.Sub(closeStart))), lastClosed.Sub(closeStart) <= 200*time.Millisecond)
 	return res, nil

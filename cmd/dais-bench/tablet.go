@@ -207,6 +207,9 @@ type tablet struct {
 	light bool
 	// dialer, when set, replaces benchDialer (morning counts bytes).
 	dialer *websocket.Dialer
+	// wire is when its socket last received what its reader read (see
+	// wireStamp).
+	wire wireStamp
 
 	mu     sync.Mutex
 	c      *daisclient.Client
@@ -279,13 +282,14 @@ func (tb *tablet) open(ctx context.Context, old *daisclient.Client) error {
 	if tb.dialer != nil {
 		dialer = tb.dialer
 	}
+	dialer = tb.wire.dialer(dialer)
 	var c *daisclient.Client
 	// A close that comes before tb.c is c waits (OnClose) until it is, so
 	// that lost sees it as the tablet's connection.
 	var dialed sync.WaitGroup
 	dialed.Add(1)
 	defer dialed.Done()
-	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: dialer, Light: tb.light,
+	c, err := daisclient.Dial(ctx, tb.url, tb.sess.Token, daisclient.Options{LastSeq: last, OnEvent: tb.onEvent, Dialer: dialer, Light: tb.light, WireClock: tb.wire.clock,
 		OnClose: func(err error) {
 			dialed.Wait()
 			tb.lost(c, err)
