@@ -66,7 +66,7 @@ type room struct {
 	fan *fanout
 
 	// lean is the meeting's attendance counts as lean viewers (delegates,
-	// observers) were last sent them; leanDirty says they changed since.
+	// observers) get them; leanVersion counts their changes.
 	lean          meeting.Lean
 	leanJSON      []byte
 	attendanceMsg *message // lean's attendance message
