@@ -83,11 +83,7 @@ func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Ev
 	r.state = st.Clone()
 	var conns []*conn
 	for _, who := range append([]string{meetingtest.Chair}, meetingtest.Delegates...) {
-		c := newConn(g, nil, access.Session{Meeting: id, Participant: who, Role: st.Participants[who].Role})
-		c.lean = st.IsLeanViewer(who)
-		close(c.writerDone)
-		r.addConn(c)
-		conns = append(conns, c)
+		conns = append(conns, socketless(r, st, who))
 	}
 	var events []meeting.Event
 	for i := range n {
@@ -95,6 +91,16 @@ func burstFixture(t *testing.T, cfg Config, n int) (*room, []*conn, []meeting.Ev
 	}
 	logged.events = events
 	return r, conns, events
+}
+
+// socketless adds to r a connection of who with no socket and no writer:
+// what it is sent stays in its queue.
+func socketless(r *room, st *meeting.State, who string) *conn {
+	c := newConn(r.g, nil, access.Session{Meeting: r.id, Participant: who, Role: st.Participants[who].Role})
+	c.lean = st.IsLeanViewer(who)
+	close(c.writerDone)
+	r.addConn(c)
+	return c
 }
 
 // drained returns the messages in c's queue as its writer would write

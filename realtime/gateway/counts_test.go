@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/dais-meeting/dais/meeting"
-	"github.com/dais-meeting/dais/meeting/access"
 	"github.com/dais-meeting/dais/meeting/meetingtest"
 	"github.com/dais-meeting/dais/realtime/protocol"
 )
@@ -30,17 +30,14 @@ func countsFixture(t *testing.T, perParticipant int) (*room, []*conn, *meeting.S
 	decide("d1", meeting.CastBallot{Poll: "v1", Choice: "for", BallotID: "d1-v1"})
 	cfg := Config{PingInterval: time.Hour, WriteTimeout: time.Hour, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	g := New(cfg, &logMeetings{}, nil, nil)
+	t.Cleanup(func() { _ = g.Shutdown(context.Background()) })
 	r := newRoom(g, id)
 	r.state = st.Clone()
 	r.countAttendance()
 	var conns []*conn
 	for range perParticipant {
 		for _, who := range append([]string{meetingtest.Chair}, meetingtest.Delegates...) {
-			c := newConn(g, nil, access.Session{Meeting: id, Participant: who, Role: st.Participants[who].Role})
-			c.lean = st.IsLeanViewer(who)
-			close(c.writerDone)
-			r.addConn(c)
-			conns = append(conns, c)
+			conns = append(conns, socketless(r, st, who))
 		}
 	}
 	return r, conns, st, decide
@@ -175,10 +172,7 @@ func TestCountsReachAJoiner(t *testing.T) {
 	for range paceSlices {
 		turn(t, r, conns)
 	}
-	joiner := newConn(r.g, nil, access.Session{Meeting: r.id, Participant: "d2", Role: st.Participants["d2"].Role})
-	joiner.lean = true
-	close(joiner.writerDone)
-	r.addConn(joiner)
+	joiner := socketless(r, st, "d2")
 	conns = append(conns, joiner)
 	time.Sleep(r.countsPeriod())
 	got := 0
