@@ -17,13 +17,13 @@ import (
 //     turns, each sending its slice the count as it is then. A room of
 //     1,600 tablets writes 160 small messages at a time, not 1,600 at once
 //     four times a second: that burst took both cores for tens of
-//     milliseconds, the ballots being cast waited behind it (a vote storm's
-//     ack p99 rose from about 19 to 45 ms), and a hall's Wi-Fi would take
-//     it as one burst too.
-//   - A round starts at most once per countsPeriod: ProgressInterval in
-//     most rooms (a round lasts that long), one second for 10,000 tablets —
-//     every count a connection gets costs a write, and a room's counts stay
-//     under a tenth of a core.
+//     milliseconds, the acks of the ballots being cast waited behind it
+//     (docs/performance.md, "The vote storm's tail"), and a hall's Wi-Fi
+//     would take it as one burst too.
+//   - A round starts at most once per countsPeriod (100 µs per lean
+//     connection) and never while one runs: every ProgressInterval in most
+//     rooms, once a second with 10,000 tablets — every count a connection
+//     gets costs a write, and a room's counts stay under a tenth of a core.
 //
 // A connection hears of a change within about countsPeriod plus a round,
 // once; the final count after the last ballot or check-in reaches every
