@@ -425,16 +425,13 @@ func (c *Client) writeJSON(v any) error {
 // command's last event (0 if it changed nothing), or the server's refusal
 // as a *meeting.Error.
 func (c *Client) Do(ctx context.Context, cmd meeting.Command) (uint64, error) {
-	args, err := json.Marshal(cmd)
-	if err != nil {
-		return 0, err
-	}
-	return c.Send(ctx, cmd.CommandName(), args)
+	a, err := c.DoTimed(ctx, cmd)
+	return a.Seq, err
 }
 
 // Send sends a command by name with raw JSON arguments and waits for its ack.
 func (c *Client) Send(ctx context.Context, name string, args json.RawMessage) (uint64, error) {
-	a, err := c.SendID(ctx, "c"+strconv.FormatUint(c.nextID.Add(1), 10), name, args)
+	a, err := c.send(ctx, c.newID(), name, args)
 	return a.Seq, err
 }
 
@@ -454,8 +451,11 @@ func (c *Client) DoTimed(ctx context.Context, cmd meeting.Command) (Acked, error
 	if err != nil {
 		return Acked{}, err
 	}
-	return c.send(ctx, "c"+strconv.FormatUint(c.nextID.Add(1), 10), cmd.CommandName(), args)
+	return c.send(ctx, c.newID(), cmd.CommandName(), args)
 }
+
+// newID is a command id not used before on this connection.
+func (c *Client) newID() string { return "c" + strconv.FormatUint(c.nextID.Add(1), 10) }
 
 func (c *Client) send(ctx context.Context, id, name string, args json.RawMessage) (Acked, error) {
 	ch := make(chan Acked, 1)

@@ -79,9 +79,15 @@ func serverDiagnosis(res *Result, before, after map[string]float64) {
 	// here as appends over 100 ms.
 	res.Metrics["server_appends"] = d(`dais_log_write_seconds_count{op="append"}`)
 	res.Metrics["server_appends_over_100ms"] = res.Metrics["server_appends"] - d(`dais_log_write_seconds_bucket{op="append",le="0.1"}`)
+	serverGC(res, before, after)
+}
+
+// serverGC puts in res the server's GC over the phase: its cycles, the
+// garbage made, and the longest pause.
+func serverGC(res *Result, before, after map[string]float64) {
 	res.Metrics["server_gc_pause_max_ms"] = after[`go_gc_duration_seconds{quantile="1"}`] * 1000
-	res.Metrics["server_gc_cycles"] = d("go_gc_duration_seconds_count")
-	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)
+	res.Metrics["server_gc_cycles"] = after["go_gc_duration_seconds_count"] - before["go_gc_duration_seconds_count"]
+	res.Metrics["server_alloc_MB"] = (after["go_memstats_alloc_bytes_total"] - before["go_memstats_alloc_bytes_total"]) / (1 << 20)
 }
 
 // voteDiagnosis puts in res where a storm's ballot acks spent their time
@@ -105,9 +111,7 @@ func voteDiagnosis(res *Result, before, after map[string]float64) {
 		res.Metrics["server_cast_write_over_"+le+"s"] = casts - d(`dais_log_write_seconds_bucket{op="cast",le="`+le+`"}`)
 	}
 	res.Metrics["server_deliveries"] = d("dais_events_delivered_total")
-	res.Metrics["server_gc_cycles"] = d("go_gc_duration_seconds_count")
-	res.Metrics["server_alloc_MB"] = d("go_memstats_alloc_bytes_total") / (1 << 20)
-	res.Metrics["server_gc_pause_max_ms"] = after[`go_gc_duration_seconds{quantile="1"}`] * 1000
+	serverGC(res, before, after)
 }
 
 // benchGC notes the generator's own GC: a long pause of the bench delays

@@ -43,9 +43,11 @@ type room struct {
 	idle   time.Time          // when the last client left
 
 	// The counts (ballot progress, lean attendance) go to the room's
-	// connections one slice at a time (see pace.go): tick is the slice due
-	// next, nextSlice the one the next connection joins; leanVersion
-	// counts the changes of the attendance counts.
+	// connections one slice at a time (see pace.go): slices holds the
+	// connections by c.slice, tick is the slice due next, nextSlice the
+	// one the next connection joins; leanVersion counts the changes of the
+	// attendance counts.
+	slices          [paceSlices]map[*conn]struct{}
 	tick, nextSlice int
 	progress        pacer[progressMark]
 	attendance      pacer[uint64]
@@ -712,6 +714,10 @@ func (r *room) addConn(c *conn) {
 		}
 		c.slice = r.nextSlice
 		r.nextSlice = (r.nextSlice + 1) % paceSlices
+		if r.slices[c.slice] == nil {
+			r.slices[c.slice] = map[*conn]struct{}{}
+		}
+		r.slices[c.slice][c] = struct{}{}
 		r.progress.join(c.slice) // sent the open poll's progress soon, not at the next ballot
 	}
 	r.conns[c] = struct{}{}
@@ -730,6 +736,7 @@ func (r *room) dropConn(c *conn) {
 	}
 	delete(r.conns, c)
 	delete(r.whole, c)
+	delete(r.slices[c.slice], c)
 	if same := removeConn(r.who[c.sess.Participant], c); len(same) > 0 {
 		r.who[c.sess.Participant] = same
 	} else {
