@@ -182,6 +182,14 @@ func TestScenarios(t *testing.T) {
 			if f := r.Metrics["ballot_frame_bytes"]; f < benchCandidates || f > 1000 {
 				t.Errorf("ballot frame %v bytes, want the 70 marks and a few hundred bytes in all", f)
 			}
+			// As in the vote: every ack timed by the reader and at the socket, and the round's ballots counted by the server.
+			read, wire := r.Latency["ballot_ack"], r.Latency["ballot_ack_at_socket"]
+			if read.Count != n || (wireStamps && (wire.Count != n || wire.Max > read.Max || wire.P50 > read.P50)) {
+				t.Errorf("ballot acks timed: by the reader %+v, at the socket %+v", read, wire)
+			}
+			if r.Metrics["server_ballots"] != n {
+				t.Errorf("the server counted %v ballot commands in the round, want %d", r.Metrics["server_ballots"], n)
+			}
 		}},
 		{"election with a dropped ballot", "election", func(c Config) Config {
 			c.SkipBallot = func(i int) bool { return i == 3 }
