@@ -90,6 +90,30 @@ func serverGC(res *Result, before, after map[string]float64) {
 	res.Metrics["server_alloc_MB"] = (after["go_memstats_alloc_bytes_total"] - before["go_memstats_alloc_bytes_total"]) / (1 << 20)
 }
 
+// stormWatch is a ballot storm's server side (the vote's, an election
+// round's), watched from start to report: the node's metrics, both
+// processes' CPU and the bench's GC.
+type stormWatch struct {
+	metrics map[string]float64
+	gc      benchGC
+	cpu     procStat
+	self    time.Duration
+}
+
+func watchStorm(ctx context.Context, t *Target) stormWatch {
+	metrics, gc := t.scrape(ctx), startBenchGC()
+	return stormWatch{metrics: metrics, gc: gc, cpu: measure(t), self: selfCPU()}
+}
+
+// report puts in res the storm's CPU, where its acks spent their time on
+// the server (voteDiagnosis) and the bench's GC.
+func (w stormWatch) report(ctx context.Context, t *Target, res *Result) {
+	res.Metrics["storm_server_cpu_s"] = (measure(t).CPU - w.cpu.CPU).Seconds()
+	res.Metrics["storm_bench_cpu_s"] = (selfCPU() - w.self).Seconds()
+	voteDiagnosis(res, w.metrics, t.scrape(ctx))
+	w.gc.report(res)
+}
+
 // voteDiagnosis puts in res where a storm's ballot acks spent their time
 // on the server: the ballots whose command took over 10, 25 and 50 ms from
 // arrival to ack (dais_command_seconds), those whose durable write took

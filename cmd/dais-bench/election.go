@@ -160,8 +160,7 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("closing the list's approval: %w", err)
 	}
 	t.measuring()
-	metricsBefore, gcBefore := t.scrape(ctx), startBenchGC()
-	stormCPU, stormSelf := measure(t), selfCPU()
+	watch := watchStorm(ctx, t)
 	openSeq, err := chair.Do(ctx, meeting.OpenElectionRound{Election: id})
 	if err != nil {
 		return nil, fmt.Errorf("opening the first round: %w", err)
@@ -248,10 +247,7 @@ func election(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res.Metrics["storm_server_cpu_s"] = (measure(t).CPU - stormCPU.CPU).Seconds()
-	res.Metrics["storm_bench_cpu_s"] = (selfCPU() - stormSelf).Seconds()
-	voteDiagnosis(res, metricsBefore, t.scrape(ctx))
-	gcBefore.report(res)
+	watch.report(ctx, t, res)
 	// The stored ballot: read from Redis; bbolt's file is held by daisd,
 	// so there it is the size storage/seal gives every sealed ballot of a
 	// box whose content is one byte per name.

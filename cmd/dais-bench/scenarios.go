@@ -307,8 +307,7 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("checking in: %w", err)
 	}
 	t.measuring()
-	metricsBefore, gcBefore := t.scrape(ctx), startBenchGC()
-	stormCPU, stormSelf := measure(t), selfCPU()
+	watch := watchStorm(ctx, t)
 	t.logf("vote: opening %s; %d ballots over %v", poll, len(tabs), cfg.Spread)
 	openSeq, err := chair.Do(ctx, meeting.OpenPoll{Poll: poll})
 	if err != nil {
@@ -379,10 +378,7 @@ func vote(ctx context.Context, t *Target, cfg Config) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res.Metrics["storm_server_cpu_s"] = (measure(t).CPU - stormCPU.CPU).Seconds()
-	res.Metrics["storm_bench_cpu_s"] = (selfCPU() - stormSelf).Seconds()
-	voteDiagnosis(res, metricsBefore, t.scrape(ctx))
-	gcBefore.report(res)
+	watch.report(ctx, t, res)
 	t.logf("vote: closing %s", poll)
 	closeCPU, closeSelf := measure(t), selfCPU()
 	closeStart := time.Now()
